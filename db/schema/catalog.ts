@@ -1,0 +1,46 @@
+import { integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { locations, municipalities } from './tenancy.ts';
+
+/** A product a resident comes for (passport, ID card, …). */
+export const services = sqliteTable(
+  'services',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    municipalityId: text()
+      .notNull()
+      .references(() => municipalities.id),
+    code: text().notNull(),
+    nameNl: text().notNull(),
+    nameEn: text().notNull(),
+    minutesPerPerson: integer().notNull(),
+    maxPersons: integer().notNull().default(1),
+    /** One letter that starts ticket numbers, e.g. `P`. */
+    ticketLetter: text().notNull(),
+    /** What to bring, one entry per line, per language. */
+    necessitiesNl: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
+    necessitiesEn: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** Target wait for walk-ins in minutes; call-next weighs waits against it. */
+    targetWaitMinutes: integer().notNull().default(10),
+    /** An application implies a pickup visit at least N working days later. */
+    followUpServiceCode: text(),
+    followUpMinWorkingDays: integer(),
+    sortOrder: integer().notNull().default(0),
+  },
+  (t) => [uniqueIndex('services_municipality_code').on(t.municipalityId, t.code)],
+);
+
+/** Which services a location offers, and how (online booking and walk-in are per location). */
+export const locationServices = sqliteTable(
+  'location_services',
+  {
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
+    serviceId: integer()
+      .notNull()
+      .references(() => services.id),
+    bookableOnline: integer({ mode: 'boolean' }).notNull(),
+    walkIn: integer({ mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.serviceId] })],
+);

@@ -1,0 +1,257 @@
+import { eq } from 'drizzle-orm';
+import { type Db, writeTransaction } from './client.ts';
+import {
+  closures,
+  counterSkills,
+  counters,
+  locationServices,
+  locations,
+  municipalities,
+  rosterRules,
+  scheduleRules,
+  services,
+} from './schema/index.ts';
+
+/**
+ * The demo municipality: Haarlem's two offices with the opening pattern Haarlem has used since
+ * March 2017 (walk-in Mon–Fri 09:00–11:00, appointments 11:00–16:00, Thursday until 20:00).
+ * Deterministic: the same rows every time. Addresses are illustrative.
+ */
+export const DEMO_MUNICIPALITY = 'haarlem';
+export const DEMO_LOCATIONS = { stadhuis: 'haarlem-zijlsingel', schalkwijk: 'haarlem-schalkwijk' } as const;
+
+const serviceRows = [
+  {
+    code: 'passport',
+    nameNl: 'Paspoort aanvragen',
+    nameEn: 'Apply for a passport',
+    minutesPerPerson: 10,
+    maxPersons: 4,
+    ticketLetter: 'P',
+    targetWaitMinutes: 10,
+    followUpServiceCode: 'pickup',
+    followUpMinWorkingDays: 5,
+    necessitiesNl: ['Uw huidige paspoort of ID-kaart', 'Eén recente pasfoto', 'Pinpas om te betalen'],
+    necessitiesEn: ['Your current passport or ID card', 'One recent passport photo', 'A debit card to pay'],
+  },
+  {
+    code: 'id-card',
+    nameNl: 'ID-kaart aanvragen',
+    nameEn: 'Apply for an ID card',
+    minutesPerPerson: 10,
+    maxPersons: 4,
+    ticketLetter: 'I',
+    targetWaitMinutes: 10,
+    followUpServiceCode: 'pickup',
+    followUpMinWorkingDays: 5,
+    necessitiesNl: ['Uw huidige ID-kaart of paspoort', 'Eén recente pasfoto', 'Pinpas om te betalen'],
+    necessitiesEn: ['Your current ID card or passport', 'One recent passport photo', 'A debit card to pay'],
+  },
+  {
+    code: 'driving-licence',
+    nameNl: 'Rijbewijs aanvragen of verlengen',
+    nameEn: 'Apply for or renew a driving licence',
+    minutesPerPerson: 5,
+    maxPersons: 2,
+    ticketLetter: 'R',
+    targetWaitMinutes: 10,
+    followUpServiceCode: 'pickup',
+    followUpMinWorkingDays: 5,
+    necessitiesNl: ['Uw huidige rijbewijs', 'Eén recente pasfoto', 'Gezondheidsverklaring indien nodig'],
+    necessitiesEn: ['Your current driving licence', 'One recent passport photo', 'Health declaration if required'],
+  },
+  {
+    code: 'pickup',
+    nameNl: 'Document ophalen',
+    nameEn: 'Collect a document',
+    minutesPerPerson: 5,
+    maxPersons: 4,
+    ticketLetter: 'A',
+    targetWaitMinutes: 10,
+    followUpServiceCode: null,
+    followUpMinWorkingDays: null,
+    necessitiesNl: ['De ontvangstbevestiging van uw aanvraag', 'Uw oude document (wordt ongeldig gemaakt)'],
+    necessitiesEn: ['The receipt of your application', 'Your old document (it will be invalidated)'],
+  },
+  {
+    code: 'birth',
+    nameNl: 'Geboorteaangifte',
+    nameEn: 'Register a birth',
+    minutesPerPerson: 15,
+    maxPersons: 1,
+    ticketLetter: 'G',
+    targetWaitMinutes: 10,
+    followUpServiceCode: null,
+    followUpMinWorkingDays: null,
+    necessitiesNl: ['Uw identiteitsbewijs', 'Identiteitsbewijs van de moeder'],
+    necessitiesEn: ['Your identity document', "The mother's identity document"],
+  },
+] as const;
+
+type Mode = 'appointments' | 'walk-in' | 'both';
+interface CounterPlan {
+  name: string;
+  skills: readonly string[];
+  /** Roster: walk-in hours, appointment hours, Thursday evening. */
+  morning: Mode | null;
+  day: Mode | null;
+  evening: Mode | null;
+}
+
+const travel = ['passport', 'id-card', 'driving-licence', 'pickup'] as const;
+
+const officePlans: Record<string, CounterPlan[]> = {
+  [DEMO_LOCATIONS.stadhuis]: [
+    { name: 'Balie 1', skills: [...travel, 'birth'], morning: 'walk-in', day: 'appointments', evening: 'appointments' },
+    { name: 'Balie 2', skills: travel, morning: 'walk-in', day: 'appointments', evening: 'appointments' },
+    { name: 'Balie 3', skills: travel, morning: 'walk-in', day: 'appointments', evening: 'appointments' },
+    { name: 'Balie 4', skills: ['passport', 'id-card'], morning: 'walk-in', day: 'appointments', evening: null },
+    { name: 'Balie 5', skills: ['passport', 'id-card'], morning: 'walk-in', day: 'appointments', evening: null },
+    {
+      name: 'Balie 6',
+      skills: ['driving-licence', 'pickup'],
+      morning: 'walk-in',
+      day: 'both',
+      evening: 'appointments',
+    },
+    { name: 'Balie 7', skills: ['pickup'], morning: 'walk-in', day: 'walk-in', evening: null },
+    { name: 'Balie 8', skills: ['birth', 'passport'], morning: null, day: 'appointments', evening: null },
+  ],
+  [DEMO_LOCATIONS.schalkwijk]: [
+    { name: 'Balie 1', skills: travel, morning: 'walk-in', day: 'appointments', evening: 'appointments' },
+    { name: 'Balie 2', skills: travel, morning: 'walk-in', day: 'appointments', evening: null },
+    { name: 'Balie 3', skills: ['passport', 'id-card'], morning: 'walk-in', day: 'appointments', evening: null },
+    { name: 'Balie 4', skills: ['driving-licence', 'pickup'], morning: 'walk-in', day: 'both', evening: null },
+  ],
+};
+
+const WEEKDAYS = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR';
+const NOT_THURSDAY = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,FR';
+const THURSDAY = 'FREQ=WEEKLY;BYDAY=TH';
+const SEED_FROM = '2025-01-01';
+
+/** Seeds the demo municipality once; returns false when it was already there. */
+export function seedDemo(db: Db): boolean {
+  if (db.select().from(municipalities).where(eq(municipalities.id, DEMO_MUNICIPALITY)).get()) return false;
+  writeTransaction(db, (tx) => {
+    tx.insert(municipalities).values({ id: DEMO_MUNICIPALITY, name: 'Gemeente Haarlem' }).run();
+    tx.insert(locations)
+      .values([
+        {
+          id: DEMO_LOCATIONS.stadhuis,
+          municipalityId: DEMO_MUNICIPALITY,
+          name: 'Stadskantoor Zijlsingel',
+          street: 'Zijlsingel 1',
+          postalCode: '2013 DN',
+          city: 'Haarlem',
+        },
+        {
+          id: DEMO_LOCATIONS.schalkwijk,
+          municipalityId: DEMO_MUNICIPALITY,
+          name: 'Stadsdeelkantoor Schalkwijk',
+          street: 'Fie Carelsenplein 2',
+          postalCode: '2034 NA',
+          city: 'Haarlem',
+        },
+      ])
+      .run();
+    const serviceIds = new Map<string, number>();
+    serviceRows.forEach((row, sortOrder) => {
+      const inserted = tx
+        .insert(services)
+        .values({
+          ...row,
+          necessitiesNl: [...row.necessitiesNl],
+          necessitiesEn: [...row.necessitiesEn],
+          municipalityId: DEMO_MUNICIPALITY,
+          sortOrder,
+        })
+        .returning({ id: services.id })
+        .get();
+      serviceIds.set(row.code, inserted.id);
+    });
+    const idOf = (code: string) => {
+      const id = serviceIds.get(code);
+      if (id === undefined) throw new Error(`seed: unknown service ${code}`);
+      return id;
+    };
+
+    for (const [locationId, plans] of Object.entries(officePlans)) {
+      // Pickup: walk-in at the Zijlsingel (as Haarlem does), by appointment in Schalkwijk, to show both.
+      const pickupByAppointment = locationId === DEMO_LOCATIONS.schalkwijk;
+      for (const row of serviceRows) {
+        if (row.code === 'birth' && locationId === DEMO_LOCATIONS.schalkwijk) continue;
+        const isPickup = row.code === 'pickup';
+        tx.insert(locationServices)
+          .values({
+            locationId,
+            serviceId: idOf(row.code),
+            bookableOnline: isPickup ? pickupByAppointment : true,
+            walkIn: isPickup ? !pickupByAppointment : row.code !== 'birth',
+          })
+          .run();
+      }
+      tx.insert(scheduleRules)
+        .values([
+          {
+            locationId,
+            kind: 'opening',
+            rrule: NOT_THURSDAY,
+            startsOn: SEED_FROM,
+            opensAt: '09:00',
+            closesAt: '16:00',
+          },
+          { locationId, kind: 'opening', rrule: THURSDAY, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '20:00' },
+          { locationId, kind: 'walk-in', rrule: WEEKDAYS, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '11:00' },
+          {
+            locationId,
+            kind: 'appointments',
+            rrule: NOT_THURSDAY,
+            startsOn: SEED_FROM,
+            opensAt: '11:00',
+            closesAt: '16:00',
+          },
+          {
+            locationId,
+            kind: 'appointments',
+            rrule: THURSDAY,
+            startsOn: SEED_FROM,
+            opensAt: '11:00',
+            closesAt: '20:00',
+          },
+        ])
+        .run();
+      for (const plan of plans) {
+        const counter = tx
+          .insert(counters)
+          .values({ locationId, name: plan.name })
+          .returning({ id: counters.id })
+          .get();
+        tx.insert(counterSkills)
+          .values(plan.skills.map((code) => ({ counterId: counter.id, serviceId: idOf(code) })))
+          .run();
+        const roster = (rrule: string, startsAt: string, endsAt: string, mode: Mode | null) =>
+          mode &&
+          tx
+            .insert(rosterRules)
+            .values({ locationId, counterId: counter.id, rrule, startsOn: SEED_FROM, startsAt, endsAt, mode })
+            .run();
+        roster(WEEKDAYS, '09:00', '11:00', plan.morning);
+        roster(WEEKDAYS, '11:00', '16:00', plan.day);
+        roster(THURSDAY, '16:00', '20:00', plan.evening);
+      }
+    }
+    // Bridge days by decree (FACTS.md); public holidays themselves are computed.
+    tx.insert(closures)
+      .values(
+        ['2026-01-02', '2026-05-15', '2027-05-07', '2028-04-28', '2028-05-26'].map((date) => ({
+          municipalityId: DEMO_MUNICIPALITY,
+          date,
+          kind: 'bridge' as const,
+          reason: 'Brugdag',
+        })),
+      )
+      .run();
+  });
+  return true;
+}

@@ -1,0 +1,29 @@
+// Builds every front-end (booking, kiosk, display, agent-ui) with Vite into dist/<app>.
+// Skips an app whose sources are older than its last build, so `npm start` stays quick.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'vite';
+
+const apps = ['booking', 'kiosk', 'display', 'agent-ui'];
+const shared = ['server/contracts', 'shared-web'];
+
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+const force = process.argv.includes('--force');
+for (const app of apps) {
+  if (!existsSync(join(app, 'index.html'))) continue;
+  const marker = join('dist', app, 'index.html');
+  const sources = Math.max(newest(app), ...shared.map(newest), statSync('package-lock.json').mtimeMs);
+  if (!force && existsSync(marker) && statSync(marker).mtimeMs > sources) continue;
+  console.log(`building ${app}…`);
+  await build({ configFile: join(app, 'vite.config.ts'), logLevel: 'warn' });
+}

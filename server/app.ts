@@ -1,0 +1,59 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from './deps.ts';
+import { AppError, onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
+import { requireJsonFromAllowedOrigin } from './http/guards.ts';
+import { healthRoutes } from './http/health.routes.ts';
+
+/** Each domain contributes a router mounted under /api/v1. */
+type RouterFactory = (deps: Deps) => OpenAPIHono;
+
+const apiRouters: RouterFactory[] = [healthRoutes];
+
+export function createApp(deps: Deps): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('/api/*', requireJsonFromAllowedOrigin(deps.config));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new AppError('payload-too-large');
+      },
+    }),
+  );
+
+  const api = new OpenAPIHono({ defaultHook: validationHook });
+  for (const factory of apiRouters) api.route('/', factory(deps));
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Loket API',
+      version: '1.0.0',
+      description:
+        'Appointments and queues for Dutch city offices. Errors are application/problem+json (RFC 9457) with a `code` member.',
+    },
+    servers: [{ url: '/api/v1' }],
+  });
+  app.route('/api/v1', api);
+
+  app.notFound((c) => problemResponse(toProblem('not-found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError(onError(deps.log));
+  return app;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOKET_DB: z.string().default('./data/loket.db'),
+  /** Public base URL used in e-mails, QR codes and calendar files. */
+  PUBLIC_URL: z.url().optional(),
+  /** Extra origins allowed to send state-changing requests (comma-separated). */
+  ALLOWED_ORIGINS: z.string().default(''),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Loket <noreply@loket.example>'),
+  LOKET_DEMO_PASSWORD: z.string().min(8).optional(),
+  LOKET_DEMO_DEVICE_TOKEN: z.string().min(16).optional(),
+  LOKET_SEED_DEMO: flag.default(true),
+  /** Days after an appointment that its personal data is erased. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  MAX_ACTIVE_BOOKINGS_PER_EMAIL: z.coerce.number().int().min(1).max(100).default(4),
+  RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Trust X-Forwarded-For for the client address (behind a reverse proxy only). */
+  TRUST_PROXY: flag.default(false),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment once. Nothing else reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Defaults for tests: in-memory database, no SMTP, demo credentials fixed. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({
+      LOKET_DB: ':memory:',
+      LOG_LEVEL: 'silent',
+      LOKET_DEMO_PASSWORD: 'demo-password-123',
+      LOKET_DEMO_DEVICE_TOKEN: 'demo-device-token-0123456789',
+      PUBLIC_URL: 'http://localhost:3000',
+    }),
+    ...overrides,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Every error code the API and the hub can answer, with its HTTP status. Adding a code without a
+ * status does not compile. Front-ends show a message per code (nl and en).
+ */
+export const errorStatus = {
+  'validation-failed': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'invalid-origin': 403,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  'slot-unavailable': 409,
+  'booking-limit-reached': 409,
+  'invalid-state': 409,
+  conflict: 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'check-in-too-early': 422,
+  'check-in-too-late': 422,
+  'outside-opening-hours': 422,
+  'rate-limited': 429,
+  internal: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export const errorCodes = Object.keys(errorStatus) as ErrorCode[];
+
+/** RFC 9457 problem details with our `code` member. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  [extra: string]: unknown;
+}

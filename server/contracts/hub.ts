@@ -1,0 +1,39 @@
+import type { ErrorCode } from './errors.ts';
+import type { CallDto, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } from './queue.ts';
+
+/**
+ * The one typed contract between the socket.io hub and every client. Server → client events are
+ * facts (past tense); client → server events are commands (imperative) answered with an Ack.
+ */
+export type Ack<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+export type AckFn<T = unknown> = (ack: Ack<T>) => void;
+
+export interface ServerToClientEvents {
+  'queue:snapshot': (snapshot: QueueSnapshot) => void;
+  'ticket:issued': (ticket: TicketDto) => void;
+  'ticket:called': (call: CallDto & { ticket: TicketDto }) => void;
+  'ticket:updated': (ticket: TicketDto) => void;
+  'counter:updated': (counter: CounterDto) => void;
+  'wait:estimates': (payload: { locationId: string; at: string; waits: ServiceWaitDto[] }) => void;
+  'display:ticker-changed': (payload: { locationId: string; text: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  'counter:sign-in': (payload: { counterId: number }, ack: AckFn<CounterDto>) => void;
+  'counter:sign-out': (payload: Record<string, never>, ack: AckFn<CounterDto>) => void;
+  'counter:pause': (payload: { paused: boolean }, ack: AckFn<CounterDto>) => void;
+  'queue:call-next': (payload: Record<string, never>, ack: AckFn<TicketDto | null>) => void;
+  'ticket:recall': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  'ticket:start': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  'ticket:finish': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  'ticket:no-show': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  'ticket:return': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  'ticket:transfer': (
+    payload: { ticketId: number; serviceCode?: string; counterId?: number },
+    ack: AckFn<TicketDto>,
+  ) => void;
+  'ticket:park': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  /** Residents' phone status page: follow one ticket by its public id. */
+  'ticket:follow': (payload: { publicId: string }, ack: AckFn<TicketDto>) => void;
+  'queue:subscribe': (payload: { locationId: string }, ack: AckFn<QueueSnapshot>) => void;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Isomorphic queue DTOs: the server sends these, the front-ends render them. */
+export const TicketStatus = z.enum(['waiting', 'called', 'serving', 'done', 'no-show', 'cancelled']);
+export const TicketSource = z.enum(['kiosk', 'check-in', 'remote', 'counter']);
+
+export const ServiceRequest = z.object({
+  code: z.string().min(1).max(40),
+  persons: z.number().int().min(1).max(10),
+});
+export type ServiceRequest = z.infer<typeof ServiceRequest>;
+
+/** "5–10 min": what residents see, with the point estimate for those who want it. */
+export const WaitBand = z.object({
+  minutes: z.number().nonnegative(),
+  low: z.number().nonnegative(),
+  high: z.number().nonnegative(),
+  /** Band key for display texts: 'none' | 'lt5' | '5-10' | '10-20' | '20-30' | '30-60' | 'gt60'. */
+  band: z.enum(['none', 'lt5', '5-10', '10-20', '20-30', '30-60', 'gt60']),
+});
+export type WaitBand = z.infer<typeof WaitBand>;
+
+export const TicketDto = z.object({
+  id: z.number().int(),
+  publicId: z.string(),
+  locationId: z.string(),
+  serviceDate: z.string(),
+  number: z.string(),
+  status: TicketStatus,
+  source: TicketSource,
+  priority: z.number().int(),
+  services: z.array(z.object({ code: z.string(), persons: z.number().int() })),
+  appointmentReference: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  counterId: z.number().int().nullable(),
+  counterName: z.string().nullable(),
+  callCount: z.number().int(),
+  issuedAt: z.string(),
+  calledAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  /** Position among waiting tickets this ticket's counters could serve (1 = next). */
+  position: z.number().int().nullable(),
+  estimatedWait: WaitBand.nullable(),
+});
+export type TicketDto = z.infer<typeof TicketDto>;
+
+export const CounterDto = z.object({
+  id: z.number().int(),
+  locationId: z.string(),
+  name: z.string(),
+  state: z.enum(['closed', 'open', 'paused']),
+  agentName: z.string().nullable(),
+  skills: z.array(z.string()),
+  currentTicketId: z.number().int().nullable(),
+});
+export type CounterDto = z.infer<typeof CounterDto>;
+
+/** A recent call, for the waiting-room display. */
+export const CallDto = z.object({
+  ticketId: z.number().int(),
+  number: z.string(),
+  counterId: z.number().int(),
+  counterName: z.string(),
+  calledAt: z.string(),
+  recall: z.boolean(),
+});
+export type CallDto = z.infer<typeof CallDto>;
+
+export const ServiceWaitDto = z.object({
+  code: z.string(),
+  waiting: z.number().int(),
+  estimatedWait: WaitBand,
+});
+export type ServiceWaitDto = z.infer<typeof ServiceWaitDto>;
+
+/** Everything a client needs to be right again after (re)connecting. */
+export const QueueSnapshot = z.object({
+  locationId: z.string(),
+  serviceDate: z.string(),
+  at: z.string(),
+  tickets: z.array(TicketDto),
+  counters: z.array(CounterDto),
+  recentCalls: z.array(CallDto),
+  waits: z.array(ServiceWaitDto),
+  tickerText: z.string(),
+});
+export type QueueSnapshot = z.infer<typeof QueueSnapshot>;

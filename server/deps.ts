@@ -1,0 +1,14 @@
+import type { Db } from '../db/client.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { DomainEvents } from './events.ts';
+import type { Logger } from './logger.ts';
+
+/** What every use-case and router receives; built once in main.ts (or a test helper). */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  events: DomainEvents;
+  log: Logger;
+}

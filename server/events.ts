@@ -1,0 +1,33 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * In-process domain events. Use-cases publish facts here after their transaction commits; the hub
+ * (and mail, statistics, …) subscribe. Use-cases never import socket.io.
+ * Each domain adds its facts to this map.
+ */
+export interface DomainEventMap {
+  'appointment:booked': { locationId: string; appointmentId: number };
+  'appointment:cancelled': { locationId: string; appointmentId: number };
+  'appointment:rescheduled': { locationId: string; appointmentId: number };
+  /** Something in a location's queue changed; subscribers re-read what they need. */
+  'queue:changed': { locationId: string; ticketId?: number; reason: string };
+}
+
+export interface DomainEvents {
+  publish<K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void;
+  subscribe<K extends keyof DomainEventMap>(type: K, listener: (payload: DomainEventMap[K]) => void): () => void;
+}
+
+export function createDomainEvents(): DomainEvents {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(100);
+  return {
+    publish: (type, payload) => {
+      emitter.emit(type, payload);
+    },
+    subscribe: (type, listener) => {
+      emitter.on(type, listener as (p: unknown) => void);
+      return () => emitter.off(type, listener as (p: unknown) => void);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ZodError } from 'zod';
+import { type ErrorCode, errorStatus, type Problem } from '../contracts/errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** The one error type domain code throws for expected failures. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
+    super(detail ?? code);
+    this.name = 'AppError';
+    this.code = code;
+    this.extra = extra;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+const titles: Record<ErrorCode, string> = {
+  'validation-failed': 'The request is not valid',
+  unauthorized: 'Authentication required',
+  forbidden: 'Not allowed',
+  'invalid-origin': 'Cross-origin request refused',
+  'not-found': 'Not found',
+  'method-not-allowed': 'Method not allowed',
+  'slot-unavailable': 'That time is no longer available',
+  'booking-limit-reached': 'Too many active bookings for this e-mail address',
+  'invalid-state': 'Not possible in the current state',
+  conflict: 'Conflict',
+  'payload-too-large': 'Request body too large',
+  'unsupported-media-type': 'Send JSON',
+  'check-in-too-early': 'Too early to check in',
+  'check-in-too-late': 'Too late to check in',
+  'outside-opening-hours': 'The office is closed now',
+  'rate-limited': 'Too many requests',
+  internal: 'Something went wrong on our side',
+};
+
+export function toProblem(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}): Problem {
+  return {
+    type: `https://loket.dev/problems/${code}`,
+    title: titles[code],
+    status: errorStatus[code],
+    code,
+    detail,
+    ...extra,
+  };
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8', ...headers },
+  });
+}
+
+/** Maps anything thrown to problem+json; unknown errors are logged and never leak their message. */
+export function errorToProblem(err: unknown, log?: Logger): Problem {
+  if (err instanceof AppError)
+    return toProblem(err.code, err.message === err.code ? undefined : err.message, err.extra);
+  if (err instanceof ZodError) {
+    return toProblem('validation-failed', 'The request does not match the schema', {
+      errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  if (err instanceof HTTPException) {
+    const byStatus: Record<number, ErrorCode> = {
+      400: 'validation-failed',
+      401: 'unauthorized',
+      403: 'forbidden',
+      404: 'not-found',
+      405: 'method-not-allowed',
+      413: 'payload-too-large',
+      415: 'unsupported-media-type',
+      429: 'rate-limited',
+    };
+    const code = byStatus[err.status];
+    if (code) return toProblem(code, err.message || undefined);
+  }
+  log?.error('unhandled error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  return toProblem('internal');
+}
+
+export function onError(log: Logger) {
+  return (err: Error, c: Context): Response => {
+    const problem = errorToProblem(err, log);
+    const headers: Record<string, string> = {};
+    if (problem.code === 'rate-limited' && typeof problem.retryAfter === 'number') {
+      headers['retry-after'] = String(problem.retryAfter);
+    }
+    void c;
+    return problemResponse(problem, headers);
+  };
+}
+
+/** The one validation hook for every zod-validated route: a failed parse is a 400 problem. */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError },
+  _c: Context,
+): undefined {
+  if (!result.success) throw result.error;
+  return undefined;
+}

@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../config.ts';
+import { AppError } from './errors.ts';
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF protection for a JSON API: state-changing requests must carry JSON (a form post cannot
+ * set that content type without a preflight) and, when the browser sends an Origin, it must be
+ * this server's own or one configured in ALLOWED_ORIGINS.
+ */
+export function requireJsonFromAllowedOrigin(config: Config): MiddlewareHandler {
+  const allowed = new Set(
+    config.ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
+  if (config.PUBLIC_URL) allowed.add(new URL(config.PUBLIC_URL).origin);
+  return async (c, next) => {
+    if (!unsafe.has(c.req.method)) return next();
+    const origin = c.req.header('origin');
+    if (origin && origin !== 'null') {
+      const own = new URL(c.req.url);
+      const host = c.req.header('host') ?? own.host;
+      if (origin !== `${own.protocol}//${host}` && !allowed.has(origin)) {
+        throw new AppError('invalid-origin', `Origin ${origin} may not change data here`);
+      }
+    } else if (origin === 'null') {
+      throw new AppError('invalid-origin', 'Opaque origins may not change data here');
+    }
+    const length = c.req.header('content-length');
+    const hasBody = c.req.raw.body !== null && length !== '0';
+    if (hasBody) {
+      const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json') throw new AppError('unsupported-media-type', 'Send application/json');
+    }
+    return next();
+  };
+}

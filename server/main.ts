@@ -1,0 +1,38 @@
+import { serve } from '@hono/node-server';
+import { openDatabase } from '../db/client.ts';
+import { runMigrations } from '../db/migrate.ts';
+import { seedDemo } from '../db/seed.ts';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { loadConfig } from './config.ts';
+import type { Deps } from './deps.ts';
+import { createDomainEvents } from './events.ts';
+import { createLogger } from './logger.ts';
+
+/** The only composition root: config → db → app → http server → hub → timers. */
+function main(): void {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const db = openDatabase(config.LOKET_DB);
+  runMigrations(db);
+  const deps: Deps = { db, clock: systemClock, config, events: createDomainEvents(), log };
+  if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');
+
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    log.info('listening', { url: `http://localhost:${info.port}` });
+  });
+
+  const shutdown = (signal: string) => {
+    log.info('shutting down', { signal });
+    server.close(() => {
+      db.$client.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main();

@@ -1,0 +1,32 @@
+import { openDatabase } from '../../db/client.ts';
+import { runMigrations } from '../../db/migrate.ts';
+import { seedDemo } from '../../db/seed.ts';
+import { createApp } from '../../server/app.ts';
+import { type ManualClock, manualClock } from '../../server/clock.ts';
+import { type Config, testConfig } from '../../server/config.ts';
+import type { Deps } from '../../server/deps.ts';
+import { createDomainEvents } from '../../server/events.ts';
+import { silentLogger } from '../../server/logger.ts';
+
+export interface TestContext extends Deps {
+  clock: ManualClock;
+  app: ReturnType<typeof createApp>;
+}
+
+/** A fresh in-memory database, migrated and seeded, with a clock that stands still. */
+export function createTestContext(
+  options: { now?: string; config?: Partial<Config>; seed?: boolean; dbPath?: string } = {},
+): TestContext {
+  const config = testConfig({ ...options.config, ...(options.dbPath ? { LOKET_DB: options.dbPath } : {}) });
+  const db = openDatabase(config.LOKET_DB);
+  runMigrations(db);
+  if (options.seed !== false) seedDemo(db);
+  const deps = {
+    db,
+    clock: manualClock(options.now ?? '2026-11-23T08:00:00Z'),
+    config,
+    events: createDomainEvents(),
+    log: silentLogger,
+  };
+  return { ...deps, app: createApp(deps) };
+}
