@@ -48,7 +48,11 @@ export const staffSessions = sqliteTable(
   (t) => [uniqueIndex('staff_sessions_token').on(t.tokenHash)],
 );
 
-/** A paired kiosk or display, bound to one location, with its own revocable token. */
+/**
+ * A paired kiosk or display, bound to one location, with its own revocable token. Paired devices
+ * always get a fresh random token; only the demo seed lets the Zijlsingel kiosk and display share the
+ * configured LOKET_DEMO_DEVICE_TOKEN, so the token index is not unique.
+ */
 export const devices = sqliteTable(
   'devices',
   {
@@ -66,7 +70,7 @@ export const devices = sqliteTable(
     revokedAt: integer({ mode: 'timestamp_ms' }),
     lastSeenAt: integer({ mode: 'timestamp_ms' }),
   },
-  (t) => [uniqueIndex('devices_token').on(t.tokenHash)],
+  (t) => [index('devices_token').on(t.tokenHash)],
 );
 
 /** One-time codes a supervisor creates to pair a device. */

@@ -1,0 +1,2 @@
+DROP INDEX `devices_token`;--> statement-breakpoint
+CREATE INDEX `devices_token` ON `devices` (`token_hash`);
