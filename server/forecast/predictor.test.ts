@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { bandKeyFor, type PredictorCounter, type PredictorTicket, predictWaits, waitBand } from './predictor.ts';
+
+const now = new Date('2026-11-23T09:30:00Z');
+const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+const minutesAhead = (m: number) => new Date(now.getTime() + m * 60_000);
+
+function walkIn(id: number, code: string, queuedMinutesAgo: number, persons = 1): PredictorTicket {
+  return {
+    id,
+    services: [{ code, persons }],
+    queuedAt: minutesAgo(queuedMinutesAgo),
+    dueAt: null,
+    priority: 0,
+    targetCounterId: null,
+  };
+}
+
+function counter(id: number, skills: string[], extra: Partial<PredictorCounter> = {}): PredictorCounter {
+  return { id, skills, state: 'open', current: null, ...extra };
+}
+
+const mean = { passport: 10, pickup: 5, 'driving-licence': 5 };
+
+describe('predictWaits', () => {
+  it('matches the queue-length predictor for one queue of identical, just-started counters', () => {
+    // 2 counters that just started a 10-minute ticket, 6 waiting: ticket k is called after ⌊k/2⌋+1 rounds.
+    const counters = [1, 2].map((id) =>
+      counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } }),
+    );
+    const tickets = [1, 2, 3, 4, 5, 6].map((i) => walkIn(i, 'passport', 60 - i));
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    expect(out.perTicket.get(1)?.minutes).toBe(10);
+    expect(out.perTicket.get(2)?.minutes).toBe(10);
+    expect(out.perTicket.get(3)?.minutes).toBe(20);
+    expect(out.perTicket.get(6)?.minutes).toBe(30);
+    // QL: (ahead + 1) × 10 / 2 for the last one = 30.
+  });
+
+  it('counts only tickets that compete for the same counters (skills)', () => {
+    // Counter 1 only pickup, counter 2 only passport. Ten passports waiting must not slow a pickup.
+    const counters = [counter(1, ['pickup']), counter(2, ['passport'])];
+    const tickets = [
+      ...Array.from({ length: 10 }, (_, i) => walkIn(i + 1, 'passport', 30 - i)),
+      walkIn(99, 'pickup', 1),
+    ];
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    expect(out.perTicket.get(99)?.minutes).toBe(0);
+    expect(out.perTicket.get(99)?.band).toBe('none');
+    expect(out.perTicket.get(10)?.minutes).toBe(90);
+    expect(out.perService.pickup?.minutes).toBe(5);
+    expect(out.perService.passport?.waiting).toBe(10);
+    expect(out.perService.passport?.band).toBe('gt60');
+  });
+
+  it('calls a due appointment before walk-ins that waited longer', () => {
+    const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } })];
+    const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(2) };
+    const tickets = [walkIn(1, 'passport', 20), appointment];
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    expect(out.perTicket.get(7)?.minutes).toBe(10);
+    expect(out.perTicket.get(1)?.minutes).toBe(20);
+  });
+
+  it('does not call an appointment before it is due, leaving the counter to walk-ins', () => {
+    const counters = [counter(1, ['passport'])];
+    const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(30) };
+    const out = predictWaits({
+      now,
+      tickets: [appointment, walkIn(1, 'passport', 2)],
+      counters,
+      meanMinutesPerPerson: mean,
+      walkUpMinutes: 0,
+    });
+    expect(out.perTicket.get(1)?.minutes).toBe(0);
+    expect(out.perTicket.get(7)?.minutes).toBe(25);
+  });
+
+  it('uses the residual service time of a counter that is about to finish', () => {
+    const counters = [
+      counter(1, ['passport'], { current: { startedAt: minutesAgo(4), expectedMinutes: 10 } }),
+      counter(2, ['passport'], { current: { startedAt: minutesAgo(1), expectedMinutes: 10 } }),
+    ];
+    const out = predictWaits({
+      now,
+      tickets: [walkIn(1, 'passport', 5)],
+      counters,
+      meanMinutesPerPerson: mean,
+      walkUpMinutes: 0,
+    });
+    expect(out.perTicket.get(1)?.minutes).toBe(6);
+    // Nearly done (9 of 10 minutes): service times vary, so we expect more than the 1 minute left.
+    counters[0] = counter(1, ['passport'], { current: { startedAt: minutesAgo(9), expectedMinutes: 10 } });
+    const late = predictWaits({
+      now,
+      tickets: [walkIn(1, 'passport', 5)],
+      counters,
+      meanMinutesPerPerson: mean,
+      walkUpMinutes: 0,
+    });
+    expect(late.perTicket.get(1)?.minutes).toBe(3.5);
+  });
+
+  it('counts a paused counter only from its expected return, and ignores closed counters', () => {
+    const counters = [
+      counter(1, ['passport'], { state: 'paused', pausedUntil: minutesAhead(15) }),
+      counter(2, ['passport'], { state: 'closed' }),
+      counter(3, ['passport'], { current: { startedAt: now, expectedMinutes: 30 } }),
+    ];
+    const out = predictWaits({
+      now,
+      tickets: [walkIn(1, 'passport', 5)],
+      counters,
+      meanMinutesPerPerson: mean,
+      walkUpMinutes: 0,
+    });
+    expect(out.perTicket.get(1)?.minutes).toBe(15);
+  });
+
+  it('applies learned per-counter speed', () => {
+    const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } })];
+    const out = predictWaits({
+      now,
+      tickets: [walkIn(1, 'passport', 5), walkIn(2, 'passport', 4)],
+      counters,
+      meanMinutesPerPerson: mean,
+      counterSpeed: { 1: 1.5 },
+      walkUpMinutes: 0,
+    });
+    expect(out.perTicket.get(1)?.minutes).toBe(15);
+    expect(out.perTicket.get(2)?.minutes).toBe(30);
+  });
+
+  it('says more than an hour when no open counter has the skill', () => {
+    const out = predictWaits({
+      now,
+      tickets: [walkIn(1, 'birth', 5)],
+      counters: [counter(1, ['passport'])],
+      meanMinutesPerPerson: { ...mean, birth: 15 },
+      walkUpMinutes: 0,
+    });
+    expect(out.perTicket.get(1)?.band).toBe('gt60');
+  });
+
+  it('needs a counter with every skill for a multi-service ticket', () => {
+    const multi: PredictorTicket = {
+      ...walkIn(1, 'passport', 5),
+      services: [
+        { code: 'passport', persons: 1 },
+        { code: 'driving-licence', persons: 1 },
+      ],
+    };
+    const counters = [
+      counter(1, ['passport']),
+      counter(2, ['passport', 'driving-licence'], { current: { startedAt: now, expectedMinutes: 8 } }),
+    ];
+    const out = predictWaits({ now, tickets: [multi], counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    expect(out.perTicket.get(1)?.minutes).toBe(8);
+  });
+});
+
+describe('bands', () => {
+  it('maps minutes to display bands', () => {
+    expect([0, 3, 7, 12, 25, 45, 90].map(bandKeyFor)).toEqual([
+      'none',
+      'lt5',
+      '5-10',
+      '10-20',
+      '20-30',
+      '30-60',
+      'gt60',
+    ]);
+  });
+  it('narrows relative to the mean as more people are ahead (1/√(n+1) floor)', () => {
+    const few = waitBand(20, 0);
+    const many = waitBand(20, 24);
+    expect(few.high - few.low).toBeGreaterThan(many.high - many.low);
+    expect(many.low).toBeLessThan(20);
+    expect(many.high).toBeGreaterThan(20);
+  });
+});
