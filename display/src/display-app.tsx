@@ -1,0 +1,147 @@
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { ApiError, api } from '../../shared-web/api.ts';
+import { captureDeviceToken, forgetDeviceToken } from '../../shared-web/device-token.ts';
+import { createHubSocket } from '../../shared-web/hub.ts';
+import { DisplayScreen, dutchSentence } from './display-screen.tsx';
+import { createDisplayI18n } from './i18n.ts';
+import { type NamedThing, nameIn } from './names.ts';
+import { browserSound, unlockAudio } from './sound.ts';
+
+export const DISPLAY_TOKEN_KEY = 'loket.display.token';
+
+type Phase = { kind: 'unpaired'; error?: string } | { kind: 'loading' } | { kind: 'ready'; locationId: string };
+
+export function DisplayApp() {
+  const language = new URLSearchParams(window.location.search).get('lang') === 'en' ? 'en' : 'nl';
+  const i18n = useMemo(() => createDisplayI18n(language), [language]);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <PairedDisplay language={language} />
+    </I18nextProvider>
+  );
+}
+
+function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
+  const { t } = useTranslation();
+  const [token, setToken] = useState(() => captureDeviceToken(DISPLAY_TOKEN_KEY));
+  const [phase, setPhase] = useState<Phase>(token ? { kind: 'loading' } : { kind: 'unpaired' });
+  const [locations, setLocations] = useState<NamedThing[]>([]);
+  const [services, setServices] = useState<NamedThing[]>([]);
+
+  // Which location this display belongs to; retried while the server is unreachable (e.g. restarting).
+  useEffect(() => {
+    if (!token) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const device = await api.get<{ locationId: string }>('/devices/current', { token });
+        if (!stopped) setPhase({ kind: 'ready', locationId: device.locationId });
+      } catch (err) {
+        if (stopped) return;
+        if (err instanceof ApiError && (err.code === 'unauthorized' || err.code === 'forbidden')) {
+          forgetDeviceToken(DISPLAY_TOKEN_KEY);
+          setToken(null);
+          setPhase({ kind: 'unpaired', error: err.code });
+        } else {
+          timer = setTimeout(load, 3000);
+        }
+      }
+    };
+    void load();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [token]);
+
+  useEffect(() => {
+    if (phase.kind !== 'ready') return;
+    api.get<unknown>('/locations').then(
+      (body) => setLocations(listOf(body, 'locations')),
+      () => {},
+    );
+    api.get<unknown>('/services').then(
+      (body) => setServices(listOf(body, 'services')),
+      () => {},
+    );
+  }, [phase.kind]);
+
+  useEffect(() => {
+    const unlock = () => unlockAudio();
+    window.addEventListener('pointerdown', unlock);
+    window.addEventListener('keydown', unlock);
+    return () => {
+      window.removeEventListener('pointerdown', unlock);
+      window.removeEventListener('keydown', unlock);
+    };
+  }, []);
+
+  const socket = useMemo(
+    () => (token && phase.kind === 'ready' ? createHubSocket({ token }) : null),
+    [token, phase.kind],
+  );
+  useEffect(() => () => void socket?.disconnect(), [socket]);
+
+  if (phase.kind === 'unpaired' || !token) {
+    return <PairingForm error={phase.kind === 'unpaired' ? phase.error : undefined} onPaired={setToken} />;
+  }
+  if (phase.kind === 'loading' || !socket) {
+    return (
+      <div className="display display-message" role="status">
+        <p>{t('common.loading')}</p>
+      </div>
+    );
+  }
+  const location = locations.find((l) => l.id === phase.locationId);
+  return (
+    <DisplayScreen
+      socket={socket}
+      output={browserSound}
+      locationId={phase.locationId}
+      locationName={location ? nameIn(location, language) : undefined}
+      timeZone={typeof location?.timeZone === 'string' ? location.timeZone : undefined}
+      serviceName={(code) => {
+        const service = services.find((s) => s.code === code);
+        return service ? nameIn(service, language) : code;
+      }}
+      sentence={dutchSentence}
+    />
+  );
+}
+
+function listOf(body: unknown, key: string): NamedThing[] {
+  if (Array.isArray(body)) return body as NamedThing[];
+  const inner = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : null;
+  return Array.isArray(inner) ? (inner as NamedThing[]) : [];
+}
+
+/** First start of a screen without a token in the URL: type the one-time code a supervisor made. */
+function PairingForm({ error, onPaired }: { error?: string; onPaired: (token: string) => void }) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState('');
+  const [failure, setFailure] = useState<string | null>(error ? t(`errors.${error}`) : null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const result = await api.post<{ token: string }>('/devices/pair', { code: code.trim() });
+      localStorage.setItem(DISPLAY_TOKEN_KEY, result.token);
+      onPaired(result.token);
+    } catch (err) {
+      setFailure(t(`errors.${err instanceof ApiError ? err.code : 'unknown'}`));
+    }
+  };
+  return (
+    <main className="display display-message">
+      <h1>{t('display.title')}</h1>
+      <p>{t('display.unpaired')}</p>
+      <form onSubmit={submit} className="pairing-form">
+        <label htmlFor="pairing-code">{t('display.pairingCode')}</label>
+        <input id="pairing-code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" />
+        <button type="submit">{t('display.pair')}</button>
+      </form>
+      {failure && <p role="alert">{failure}</p>}
+    </main>
+  );
+}
