@@ -1,0 +1,314 @@
+import { type CounterWindow, type Interval, mergeIntervals } from './calendar.ts';
+
+/**
+ * The allocation engine (DESIGN.md, "The scheduling engine"). Pure: no I/O, no clock.
+ * A request needs ONE counter that has every skill, is rostered for appointments for the whole
+ * duration, is free, and (on a `both` window) leaves the walk-in share of that window untouched.
+ * When no counter is free, not-yet-started appointments may move to other counters: a bounded
+ * depth-first search for an augmenting chain (place the request on counter c, re-place what it
+ * displaces elsewhere, and so on), undone completely when it fails.
+ */
+
+export interface EngineCounter {
+  id: number;
+  skills: ReadonlySet<number>;
+  windows: readonly CounterWindow[];
+}
+
+export interface EngineAppointment {
+  id: number;
+  counterId: number;
+  start: number;
+  end: number;
+  serviceIds: readonly number[];
+  /** False for appointments that started, are checked in, or must not move for another reason. */
+  movable: boolean;
+}
+
+export interface EngineRequest {
+  start: number;
+  end: number;
+  serviceIds: readonly number[];
+}
+
+export interface Move {
+  appointmentId: number;
+  fromCounterId: number;
+  toCounterId: number;
+}
+
+export interface Placement {
+  counterId: number;
+  moves: Move[];
+}
+
+export interface EngineOptions {
+  /** Share (0..1) of every `both` window kept free for walk-ins. */
+  walkInShare: number;
+  /** Moves allowed at all (false = naive first-fit, used as the benchmark baseline). */
+  allowMoves?: boolean;
+  /** Longest chain of displaced appointments. */
+  maxDepth?: number;
+  /** Search effort cap per request; the search gives up (answers "no") beyond it. */
+  maxNodes?: number;
+  /** Counter choice: `least-flexible` (default) or `first` (lowest id, the naive baseline). */
+  choice?: 'least-flexible' | 'first';
+}
+
+interface Item {
+  id: number;
+  start: number;
+  end: number;
+  serviceIds: readonly number[];
+  movable: boolean;
+}
+
+interface CounterState {
+  counter: EngineCounter;
+  coverage: Interval[];
+  both: CounterWindow[];
+  budgets: number[];
+  items: Item[];
+  rank: number;
+}
+
+const NEW = -1;
+
+export class DayAllocator {
+  private readonly counters: CounterState[];
+  private readonly byId = new Map<number, CounterState>();
+  private readonly where = new Map<number, number>();
+  private readonly items = new Map<number, Item>();
+  private readonly journal: { item: Item; from: number | null; to: number | null }[] = [];
+  private readonly options: Required<EngineOptions>;
+  private nodes = 0;
+  private nextId = -2;
+
+  constructor(counters: readonly EngineCounter[], appointments: readonly EngineAppointment[], options: EngineOptions) {
+    this.options = { allowMoves: true, maxDepth: 4, maxNodes: 4000, choice: 'least-flexible', ...options };
+    const share = Math.min(1, Math.max(0, this.options.walkInShare));
+    this.counters = counters.map((counter) => {
+      const both = counter.windows.filter((w) => w.mode === 'both');
+      return {
+        counter,
+        coverage: mergeIntervals(counter.windows),
+        both,
+        budgets: both.map((w) => Math.floor((w.end - w.start) * (1 - share))),
+        items: [],
+        rank: 0,
+      };
+    });
+    const rosteredMs = (s: CounterState) => s.coverage.reduce((sum, i) => sum + i.end - i.start, 0);
+    // Least flexible first: fewest skills, then least rostered time, so flexible counters stay free.
+    const order =
+      this.options.choice === 'first'
+        ? [...this.counters].sort((a, b) => a.counter.id - b.counter.id)
+        : [...this.counters].sort(
+            (a, b) =>
+              a.counter.skills.size - b.counter.skills.size ||
+              rosteredMs(a) - rosteredMs(b) ||
+              a.counter.id - b.counter.id,
+          );
+    order.forEach((s, rank) => {
+      s.rank = rank;
+    });
+    this.counters.sort((a, b) => a.rank - b.rank);
+    for (const s of this.counters) this.byId.set(s.counter.id, s);
+    for (const a of appointments) {
+      const state = this.byId.get(a.counterId);
+      const item: Item = { id: a.id, start: a.start, end: a.end, serviceIds: a.serviceIds, movable: a.movable };
+      this.items.set(a.id, item);
+      // An appointment on a counter that is no longer rostered stays where it is and blocks nothing new.
+      if (state) {
+        state.items.push(item);
+        this.where.set(a.id, a.counterId);
+      }
+    }
+  }
+
+  /** Where `request` would go (and which appointments move), or null; changes nothing. */
+  probe(request: EngineRequest): Placement | null {
+    return this.run(request, false);
+  }
+
+  /** Places the request for good (tentative state of this allocator); returns its placement. */
+  commit(request: EngineRequest, id?: number): Placement | null {
+    return this.run(request, true, id);
+  }
+
+  /** Removes an appointment (cancelled, or about to be rescheduled). */
+  remove(appointmentId: number): void {
+    const at = this.where.get(appointmentId);
+    if (at === undefined) return;
+    const s = this.byId.get(at);
+    if (s) s.items = s.items.filter((i) => i.id !== appointmentId);
+    this.where.delete(appointmentId);
+    this.items.delete(appointmentId);
+  }
+
+  /** Current counter of every placed appointment. */
+  assignment(): Map<number, number> {
+    return new Map(this.where);
+  }
+
+  private run(request: EngineRequest, keep: boolean, id?: number): Placement | null {
+    if (request.end <= request.start) return null;
+    const itemId = keep ? (id ?? this.nextId--) : NEW;
+    const item: Item = { id: itemId, ...request, movable: true };
+    this.nodes = 0;
+    const mark = this.journal.length;
+    const before = new Map(this.where);
+    const ok = this.place(item, this.options.allowMoves ? this.options.maxDepth : 0, new Set([itemId]));
+    if (!ok) {
+      this.undo(mark);
+      return null;
+    }
+    const counterId = this.where.get(itemId);
+    if (counterId === undefined) throw new Error('allocation: placed item has no counter');
+    const moves: Move[] = [];
+    for (const [apptId, to] of this.where) {
+      const from = before.get(apptId);
+      if (apptId !== itemId && from !== undefined && from !== to)
+        moves.push({ appointmentId: apptId, fromCounterId: from, toCounterId: to });
+    }
+    if (keep) {
+      this.items.set(itemId, item);
+      this.journal.length = mark;
+    } else {
+      this.undo(mark);
+    }
+    return { counterId, moves };
+  }
+
+  private eligible(s: CounterState, item: Item): boolean {
+    for (const code of item.serviceIds) if (!s.counter.skills.has(code)) return false;
+    return s.coverage.some((c) => c.start <= item.start && item.end <= c.end);
+  }
+
+  private conflicts(s: CounterState, item: Item): Item[] {
+    return s.items.filter((o) => o.start < item.end && item.start < o.end);
+  }
+
+  /** Walk-in share on `both` windows, with `without` removed first. */
+  private budgetOk(s: CounterState, item: Item, without: readonly Item[] = []): boolean {
+    for (let k = 0; k < s.both.length; k++) {
+      const w = s.both[k] as CounterWindow;
+      const add = overlap(item, w);
+      if (add === 0) continue;
+      let used = add;
+      for (const o of s.items) if (!without.includes(o)) used += overlap(o, w);
+      if (used > (s.budgets[k] as number)) return false;
+    }
+    return true;
+  }
+
+  private assign(item: Item, s: CounterState): void {
+    s.items.push(item);
+    this.journal.push({ item, from: this.where.get(item.id) ?? null, to: s.counter.id });
+    this.where.set(item.id, s.counter.id);
+  }
+
+  private unassign(item: Item, s: CounterState): void {
+    s.items = s.items.filter((o) => o !== item);
+    this.journal.push({ item, from: s.counter.id, to: null });
+    this.where.delete(item.id);
+  }
+
+  private undo(mark: number): void {
+    while (this.journal.length > mark) {
+      const step = this.journal.pop();
+      if (!step) break;
+      const { item } = step;
+      if (step.to !== null) {
+        const s = this.byId.get(step.to);
+        if (s) s.items = s.items.filter((o) => o !== item);
+      }
+      if (step.from !== null) {
+        this.byId.get(step.from)?.items.push(item);
+        this.where.set(item.id, step.from);
+      } else {
+        this.where.delete(item.id);
+      }
+    }
+  }
+
+  private place(item: Item, depth: number, locked: Set<number>): boolean {
+    if (++this.nodes > this.options.maxNodes) return false;
+    const candidates = this.counters.filter((s) => this.eligible(s, item));
+    for (const s of candidates) {
+      if (this.conflicts(s, item).length === 0 && this.budgetOk(s, item)) {
+        this.assign(item, s);
+        return true;
+      }
+    }
+    if (depth === 0) return false;
+    for (const s of candidates) {
+      const displaced = this.conflicts(s, item);
+      if (displaced.some((o) => !o.movable || locked.has(o.id))) continue;
+      if (!this.budgetOk(s, item, displaced)) continue;
+      const mark = this.journal.length;
+      for (const o of displaced) this.unassign(o, s);
+      this.assign(item, s);
+      const nextLocked = new Set(locked);
+      for (const o of displaced) nextLocked.add(o.id);
+      let ok = true;
+      for (const o of displaced) {
+        if (!this.place(o, depth - 1, nextLocked)) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return true;
+      this.undo(mark);
+      if (this.nodes > this.options.maxNodes) return false;
+    }
+    return false;
+  }
+}
+
+function overlap(a: Interval, b: Interval): number {
+  return Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+}
+
+/**
+ * Every way an assignment breaks rule 1: overlap on a counter, missing skill, outside the counter's
+ * rostered appointment windows, walk-in share used up. Empty when the assignment is valid.
+ */
+export function findViolations(
+  counters: readonly EngineCounter[],
+  appointments: readonly EngineAppointment[],
+  walkInShare: number,
+): string[] {
+  const out: string[] = [];
+  const byId = new Map(counters.map((c) => [c.id, c]));
+  const onCounter = new Map<number, EngineAppointment[]>();
+  for (const a of appointments) {
+    const c = byId.get(a.counterId);
+    if (!c) {
+      out.push(`appointment ${a.id} on unknown or unrostered counter ${a.counterId}`);
+      continue;
+    }
+    if (a.serviceIds.some((s) => !c.skills.has(s))) out.push(`appointment ${a.id} lacks a skill on ${c.id}`);
+    if (!mergeIntervals(c.windows).some((w) => w.start <= a.start && a.end <= w.end))
+      out.push(`appointment ${a.id} outside the roster of counter ${c.id}`);
+    const list = onCounter.get(c.id) ?? [];
+    list.push(a);
+    onCounter.set(c.id, list);
+  }
+  for (const [counterId, list] of onCounter) {
+    const sorted = [...list].sort((a, b) => a.start - b.start);
+    for (let k = 1; k < sorted.length; k++) {
+      const prev = sorted[k - 1] as EngineAppointment;
+      const cur = sorted[k] as EngineAppointment;
+      if (cur.start < prev.end) out.push(`appointments ${prev.id} and ${cur.id} overlap on counter ${counterId}`);
+    }
+    const c = byId.get(counterId) as EngineCounter;
+    for (const w of c.windows) {
+      if (w.mode !== 'both') continue;
+      const used = list.reduce((sum, a) => sum + overlap(a, w), 0);
+      if (used > Math.floor((w.end - w.start) * (1 - walkInShare)))
+        out.push(`counter ${counterId} uses the walk-in share of a both window`);
+    }
+  }
+  return out;
+}

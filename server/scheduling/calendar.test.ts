@@ -1,0 +1,146 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { candidateStarts, planDays, toZonedIso, wallToInstant } from './calendar.ts';
+
+const zone = 'Europe/Amsterdam';
+const wall = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
+
+function nightPlan(date: string) {
+  const plans = planDays(
+    {
+      timeZone: zone,
+      scheduleRules: [
+        {
+          kind: 'opening',
+          rrule: 'FREQ=DAILY',
+          startsOn: '2026-01-01',
+          endsOn: null,
+          opensAt: '00:00',
+          closesAt: '06:00',
+        },
+        {
+          kind: 'appointments',
+          rrule: 'FREQ=DAILY',
+          startsOn: '2026-01-01',
+          endsOn: null,
+          opensAt: '00:00',
+          closesAt: '06:00',
+        },
+      ],
+      rosterRules: [
+        {
+          counterId: 1,
+          rrule: 'FREQ=DAILY',
+          startsOn: '2026-01-01',
+          endsOn: null,
+          startsAt: '00:00',
+          endsAt: '06:00',
+          mode: 'appointments',
+        },
+      ],
+      closed: new Set(),
+    },
+    date,
+    date,
+    [date],
+  );
+  const plan = plans.get(date);
+  if (!plan) throw new Error('no plan');
+  return plan;
+}
+
+describe('DST', () => {
+  it('2026-03-29: the night is 5 hours long and offers no slot in the missing hour', () => {
+    const plan = nightPlan('2026-03-29');
+    const windows = plan.counterWindows.get(1) ?? [];
+    expect(windows).toHaveLength(1);
+    expect((windows[0]?.end ?? 0) - (windows[0]?.start ?? 0)).toBe(5 * 3600_000);
+    const starts = candidateStarts('2026-03-29', zone, 15, windows, 15 * 60_000);
+    const walls = starts.map(wall);
+    expect(walls.filter((w) => w.startsWith('02:'))).toEqual([]);
+    expect(walls).toContain('01:45');
+    expect(walls).toContain('03:00');
+    expect(starts).toHaveLength(4 * 5);
+    expect(toZonedIso(starts[starts.indexOf(starts.find((s) => wall(s) === '03:00') ?? 0)] ?? 0, zone)).toBe(
+      '2026-03-29T03:00:00+02:00',
+    );
+  });
+
+  it('2026-10-25: the night is 7 hours long and no wall-clock slot is offered twice', () => {
+    const plan = nightPlan('2026-10-25');
+    const windows = plan.counterWindows.get(1) ?? [];
+    expect((windows[0]?.end ?? 0) - (windows[0]?.start ?? 0)).toBe(7 * 3600_000);
+    const starts = candidateStarts('2026-10-25', zone, 15, windows, 15 * 60_000);
+    const walls = starts.map(wall);
+    expect(new Set(walls).size).toBe(walls.length);
+    expect(walls.filter((w) => w.startsWith('02:'))).toHaveLength(4);
+    expect(starts).toHaveLength(24);
+    // Starts strictly increase, so no two slots share an instant either.
+    for (let k = 1; k < starts.length; k++) expect(starts[k]).toBeGreaterThan(starts[k - 1] ?? 0);
+  });
+
+  it('converts wall times with the right offset on both sides of the change', () => {
+    expect(new Date(wallToInstant('2026-03-28', '11:00', zone)).toISOString()).toBe('2026-03-28T10:00:00.000Z');
+    expect(new Date(wallToInstant('2026-03-30', '11:00', zone)).toISOString()).toBe('2026-03-30T09:00:00.000Z');
+    expect(new Date(wallToInstant('2026-10-26', '11:00', zone)).toISOString()).toBe('2026-10-26T10:00:00.000Z');
+  });
+});
+
+describe('planDays', () => {
+  it('keeps counters inside appointment hours and closed days empty', () => {
+    const plans = planDays(
+      {
+        timeZone: zone,
+        scheduleRules: [
+          {
+            kind: 'opening',
+            rrule: 'FREQ=WEEKLY;BYDAY=MO,TU',
+            startsOn: '2026-01-01',
+            endsOn: null,
+            opensAt: '09:00',
+            closesAt: '16:00',
+          },
+          {
+            kind: 'appointments',
+            rrule: 'FREQ=WEEKLY;BYDAY=MO,TU',
+            startsOn: '2026-01-01',
+            endsOn: null,
+            opensAt: '11:00',
+            closesAt: '16:00',
+          },
+        ],
+        rosterRules: [
+          {
+            counterId: 7,
+            rrule: 'FREQ=WEEKLY;BYDAY=MO,TU',
+            startsOn: '2026-01-01',
+            endsOn: null,
+            startsAt: '09:00',
+            endsAt: '13:00',
+            mode: 'both',
+          },
+          {
+            counterId: 8,
+            rrule: 'FREQ=WEEKLY;BYDAY=MO',
+            startsOn: '2026-01-01',
+            endsOn: null,
+            startsAt: '09:00',
+            endsAt: '11:00',
+            mode: 'walk-in',
+          },
+        ],
+        closed: new Set(['2026-11-24']),
+      },
+      '2026-11-23',
+      '2026-11-25',
+      ['2026-11-23', '2026-11-24', '2026-11-25'],
+    );
+    const monday = plans.get('2026-11-23');
+    expect(monday?.counterWindows.get(7)?.map((w) => [wall(w.start), wall(w.end), w.mode])).toEqual([
+      ['11:00', '13:00', 'both'],
+    ]);
+    expect(monday?.counterWindows.has(8)).toBe(false);
+    expect(plans.get('2026-11-24')?.counterWindows.size).toBe(0);
+    expect(plans.get('2026-11-25')?.appointmentHours).toEqual([]);
+  });
+});

@@ -1,0 +1,203 @@
+import { DateTime } from 'luxon';
+import { expandDates, type RecurringDates } from './recurrence.ts';
+
+/** A half-open span of instants [start, end) in epoch milliseconds. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export type AppointmentMode = 'appointments' | 'both';
+
+/** Where a counter may take appointments; on `both` a share stays free for walk-ins. */
+export interface CounterWindow extends Interval {
+  mode: AppointmentMode;
+}
+
+export interface ScheduleRuleInput extends RecurringDates {
+  kind: 'opening' | 'appointments' | 'walk-in';
+  opensAt: string;
+  closesAt: string;
+}
+
+export interface RosterRuleInput extends RecurringDates {
+  counterId: number;
+  startsAt: string;
+  endsAt: string;
+  mode: 'appointments' | 'walk-in' | 'both';
+}
+
+export interface DayPlan {
+  date: string;
+  closed: boolean;
+  opening: Interval[];
+  appointmentHours: Interval[];
+  walkInHours: Interval[];
+  /** Per counter: where it is rostered for appointments, inside appointment hours. */
+  counterWindows: Map<number, CounterWindow[]>;
+}
+
+const WALL = /^([01]\d|2[0-4]):([0-5]\d)$/;
+
+/**
+ * The instant of a local wall-clock time. A time in the spring-forward gap moves forward (02:30 →
+ * 03:30); a time in the repeated autumn hour takes the offset luxon picks. `24:00` is next midnight.
+ */
+export function wallToInstant(date: string, hhmm: string, zone: string): number {
+  const m = WALL.exec(hhmm);
+  if (!m) throw new RangeError(`not a wall time: ${hhmm}`);
+  const base = DateTime.fromISO(date, { zone });
+  if (!base.isValid) throw new RangeError(`not a date: ${date}`);
+  if (m[1] === '24') return base.plus({ days: 1 }).toMillis();
+  return base.set({ hour: Number(m[1]), minute: Number(m[2]) }).toMillis();
+}
+
+/** Sorted union of intervals; touching intervals merge. */
+export function mergeIntervals(list: readonly Interval[]): Interval[] {
+  const sorted = [...list].filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else out.push({ start: i.start, end: i.end });
+  }
+  return out;
+}
+
+export function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      const start = Math.max(x.start, y.start);
+      const end = Math.min(x.end, y.end);
+      if (end > start) out.push({ start, end });
+    }
+  }
+  return mergeIntervals(out);
+}
+
+/** Builds the plan of every date in `dates` from the rules, with closed dates empty. */
+export function planDays(
+  input: {
+    timeZone: string;
+    scheduleRules: readonly ScheduleRuleInput[];
+    rosterRules: readonly RosterRuleInput[];
+    closed: ReadonlySet<string>;
+  },
+  from: string,
+  to: string,
+  dates: readonly string[],
+): Map<string, DayPlan> {
+  const zone = input.timeZone;
+  const plans = new Map<string, DayPlan>();
+  for (const date of dates) {
+    plans.set(date, {
+      date,
+      closed: input.closed.has(date),
+      opening: [],
+      appointmentHours: [],
+      walkInHours: [],
+      counterWindows: new Map(),
+    });
+  }
+  const raw = new Map<string, { opening: Interval[]; appointments: Interval[]; walkIn: Interval[] }>();
+  for (const rule of input.scheduleRules) {
+    for (const date of expandDates(rule, from, to)) {
+      const plan = plans.get(date);
+      if (!plan || plan.closed) continue;
+      let r = raw.get(date);
+      if (!r) {
+        r = { opening: [], appointments: [], walkIn: [] };
+        raw.set(date, r);
+      }
+      const span = { start: wallToInstant(date, rule.opensAt, zone), end: wallToInstant(date, rule.closesAt, zone) };
+      if (rule.kind === 'opening') r.opening.push(span);
+      else if (rule.kind === 'appointments') r.appointments.push(span);
+      else r.walkIn.push(span);
+    }
+  }
+  for (const [date, r] of raw) {
+    const plan = plans.get(date);
+    if (!plan) continue;
+    plan.opening = mergeIntervals(r.opening);
+    // Appointment and walk-in hours only count while the office is open.
+    plan.appointmentHours = intersectIntervals(mergeIntervals(r.appointments), plan.opening);
+    plan.walkInHours = intersectIntervals(mergeIntervals(r.walkIn), plan.opening);
+  }
+  for (const rule of input.rosterRules) {
+    if (rule.mode === 'walk-in') continue;
+    for (const date of expandDates(rule, from, to)) {
+      const plan = plans.get(date);
+      if (!plan || plan.closed || plan.appointmentHours.length === 0) continue;
+      const span = { start: wallToInstant(date, rule.startsAt, zone), end: wallToInstant(date, rule.endsAt, zone) };
+      const inside = intersectIntervals([span], plan.appointmentHours);
+      if (inside.length === 0) continue;
+      const list = plan.counterWindows.get(rule.counterId) ?? [];
+      for (const i of inside) list.push({ ...i, mode: rule.mode });
+      plan.counterWindows.set(rule.counterId, mergeWindows(list));
+    }
+  }
+  return plans;
+}
+
+/** Merges touching windows of the same mode; an `appointments` window wins where modes overlap. */
+function mergeWindows(list: CounterWindow[]): CounterWindow[] {
+  const full = mergeIntervals(list.filter((w) => w.mode === 'appointments'));
+  const both = mergeIntervals(list.filter((w) => w.mode === 'both')).flatMap((w) => subtract(w, full));
+  return [
+    ...full.map((i) => ({ ...i, mode: 'appointments' as const })),
+    ...both.map((i) => ({ ...i, mode: 'both' as const })),
+  ].sort((a, b) => a.start - b.start);
+}
+
+function subtract(a: Interval, cuts: readonly Interval[]): Interval[] {
+  let parts: Interval[] = [a];
+  for (const c of cuts) {
+    parts = parts.flatMap((p) => {
+      if (c.end <= p.start || c.start >= p.end) return [p];
+      const out: Interval[] = [];
+      if (c.start > p.start) out.push({ start: p.start, end: c.start });
+      if (c.end < p.end) out.push({ start: c.end, end: p.end });
+      return out;
+    });
+  }
+  return parts;
+}
+
+/**
+ * Start instants on the location's wall-clock grid where [start, start + duration) lies inside one
+ * of `spans`. Each wall time is offered once: a wall time that does not exist (spring forward) is
+ * skipped, and one that exists twice (autumn) is offered at a single offset, so no slot is doubled.
+ */
+export function candidateStarts(
+  date: string,
+  zone: string,
+  gridMinutes: number,
+  spans: readonly Interval[],
+  durationMs: number,
+): number[] {
+  if (spans.length === 0) return [];
+  const base = DateTime.fromISO(date, { zone });
+  const out: number[] = [];
+  for (let minute = 0; minute < 24 * 60; minute += gridMinutes) {
+    const hour = Math.floor(minute / 60);
+    const dt = base.set({ hour, minute: minute % 60 });
+    if (dt.hour !== hour || dt.minute !== minute % 60 || dt.toISODate() !== date) continue;
+    const start = dt.toMillis();
+    const end = start + durationMs;
+    if (spans.some((s) => s.start <= start && end <= s.end)) out.push(start);
+  }
+  return out;
+}
+
+/** ISO 8601 with the location's offset, as on the wire. */
+export function toZonedIso(instant: number | Date, zone: string): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+}
+
+/** The local date of an instant in the zone. */
+export function localDateOf(instant: number | Date, zone: string): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  return DateTime.fromMillis(ms, { zone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10);
+}
