@@ -1,15 +1,18 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { authRoutes } from './auth/auth.routes.ts';
+import { authenticate } from './auth/middleware.ts';
 import type { Deps } from './deps.ts';
 import { AppError, onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
 import { healthRoutes } from './http/health.routes.ts';
+import { mountStatic } from './http/static.ts';
 
 /** Each domain contributes a router mounted under /api/v1. */
 type RouterFactory = (deps: Deps) => OpenAPIHono;
 
-const apiRouters: RouterFactory[] = [healthRoutes];
+const apiRouters: RouterFactory[] = [healthRoutes, authRoutes];
 
 export function createApp(deps: Deps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -29,6 +32,8 @@ export function createApp(deps: Deps): OpenAPIHono {
     }),
   );
   app.use('/api/*', requireJsonFromAllowedOrigin(deps.config));
+  // Every API route sees `c.get('principal')` (staff session or device), or none for residents.
+  app.use('/api/*', authenticate(deps));
   app.use(
     '/api/*',
     bodyLimit({
@@ -52,6 +57,8 @@ export function createApp(deps: Deps): OpenAPIHono {
     servers: [{ url: '/api/v1' }],
   });
   app.route('/api/v1', api);
+  // The four front-ends, after the API so unknown /api paths stay problem+json 404s.
+  mountStatic(app);
 
   app.notFound((c) => problemResponse(toProblem('not-found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(onError(deps.log));

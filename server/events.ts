@@ -11,6 +11,8 @@ export interface DomainEventMap {
   'appointment:rescheduled': { locationId: string; appointmentId: number };
   /** Something in a location's queue changed; subscribers re-read what they need. */
   'queue:changed': { locationId: string; ticketId?: number; reason: string };
+  /** A staff session (id = session id) or a device (id = device id) lost its access: drop its sockets. */
+  'auth:revoked': { kind: 'staff' | 'device'; id: number };
 }
 
 export interface DomainEvents {

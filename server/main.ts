@@ -3,6 +3,7 @@ import { openDatabase } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
 import { createApp } from './app.ts';
+import { formatDemoAccess, seedDemoAccess } from './auth/seed-access.ts';
 import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
@@ -17,6 +18,11 @@ function main(): void {
   runMigrations(db);
   const deps: Deps = { db, clock: systemClock, config, events: createDomainEvents(), log };
   if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');
+  if (config.LOKET_SEED_DEMO) {
+    const access = seedDemoAccess(db, config, deps.clock.now());
+    // Printed once, on the first start: afterwards only the hashes exist.
+    if (access) process.stdout.write(formatDemoAccess(access, config.PUBLIC_URL ?? `http://localhost:${config.PORT}`));
+  }
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -2,6 +2,7 @@ import { openDatabase } from '../../db/client.ts';
 import { runMigrations } from '../../db/migrate.ts';
 import { seedDemo } from '../../db/seed.ts';
 import { createApp } from '../../server/app.ts';
+import { seedDemoAccess } from '../../server/auth/seed-access.ts';
 import { type ManualClock, manualClock } from '../../server/clock.ts';
 import { type Config, testConfig } from '../../server/config.ts';
 import type { Deps } from '../../server/deps.ts';
@@ -21,9 +22,12 @@ export function createTestContext(
   const db = openDatabase(config.LOKET_DB);
   runMigrations(db);
   if (options.seed !== false) seedDemo(db);
+  const now = options.now ?? '2026-11-23T08:00:00Z';
+  // Demo staff (password LOKET_DEMO_PASSWORD) and devices (LOKET_DEMO_DEVICE_TOKEN) of testConfig.
+  if (options.seed !== false) seedDemoAccess(db, config, new Date(now));
   const deps = {
     db,
-    clock: manualClock(options.now ?? '2026-11-23T08:00:00Z'),
+    clock: manualClock(now),
     config,
     events: createDomainEvents(),
     log: silentLogger,

@@ -1,0 +1,275 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { createRouter } from '../http/router.ts';
+import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.ts';
+import { createLoginThrottle } from './login-throttle.ts';
+import { authenticate, requireDevice, requireStaff, SESSION_COOKIE } from './middleware.ts';
+import type { StaffPrincipal } from './principal.ts';
+import { SESSION_HOURS, signIn, signOut } from './sessions.ts';
+
+const UserDto = z
+  .object({
+    id: z.number().int(),
+    displayName: z.string(),
+    role: z.enum(['agent', 'supervisor', 'admin']),
+    municipalityId: z.string(),
+    locationIds: z.array(z.string()),
+  })
+  .openapi('StaffUser');
+const DeviceDto = z
+  .object({
+    id: z.number().int(),
+    locationId: z.string(),
+    kind: z.enum(['kiosk', 'display']),
+    name: z.string(),
+    pairedAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('Device');
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const LocationParam = z.object({ id: z.string().min(1).max(100) });
+const bearer: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+
+function userDto(p: StaffPrincipal) {
+  return {
+    id: p.userId,
+    displayName: p.displayName,
+    role: p.role,
+    municipalityId: p.municipalityId,
+    locationIds: p.locationIds,
+  };
+}
+
+function staffOf(c: Context): StaffPrincipal {
+  const p = c.get('principal');
+  if (p?.kind !== 'staff') throw new AppError('unauthorized');
+  return p;
+}
+
+function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // app.request() in tests has no socket
+  }
+}
+
+export function authRoutes(deps: Deps) {
+  const throttle = createLoginThrottle();
+  const router = createRouter();
+  router.use('*', authenticate(deps));
+  router.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  router.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+  });
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions',
+      tags: ['auth'],
+      summary: 'Staff sign-in: returns a token (Bearer, also for the hub) and sets an HttpOnly SameSite=Strict cookie',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: {
+          description: 'Signed in',
+          content: {
+            'application/json': { schema: z.object({ token: z.string(), expiresAt: z.string(), user: UserDto }) },
+          },
+        },
+        401: { description: 'Wrong credentials', content: Problem },
+        429: { description: 'Too many failed attempts', content: Problem },
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const result = await signIn(deps, throttle, { ...body, client: clientAddress(c, deps.config.TRUST_PROXY) });
+      setCookie(c, SESSION_COOKIE, result.token, {
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/',
+        secure: deps.config.PUBLIC_URL?.startsWith('https:') ?? false,
+        maxAge: SESSION_HOURS * 3600,
+      });
+      return c.json(
+        { token: result.token, expiresAt: result.expiresAt.toISOString(), user: userDto(result.principal) },
+        201,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/current',
+      tags: ['auth'],
+      summary: 'The signed-in staff member',
+      security: bearer,
+      middleware: [requireStaff()] as const,
+      responses: {
+        200: { description: 'Current user', content: { 'application/json': { schema: z.object({ user: UserDto }) } } },
+        401: { description: 'Not signed in', content: Problem },
+      },
+    }),
+    (c) => c.json({ user: userDto(staffOf(c)) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/sessions',
+      tags: ['auth'],
+      summary: 'Sign out: revokes the session and its hub sockets',
+      security: bearer,
+      middleware: [requireStaff()] as const,
+      responses: { 204: { description: 'Signed out' }, 401: { description: 'Not signed in', content: Problem } },
+    }),
+    (c) => {
+      signOut(deps, staffOf(c));
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/locations/{id}/pairing-codes',
+      tags: ['devices'],
+      summary: 'Supervisor: a one-time code (15 minutes) to pair a kiosk or display with this location',
+      security: bearer,
+      middleware: [requireStaff('supervisor', 'admin')] as const,
+      request: {
+        params: LocationParam,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({ kind: z.enum(['kiosk', 'display']), name: z.string().trim().min(1).max(80) }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: {
+          description: 'Code created',
+          content: { 'application/json': { schema: z.object({ code: z.string(), expiresAt: z.string() }) } },
+        },
+        403: { description: 'Not a supervisor of this location', content: Problem },
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const result = createPairingCode(deps, staffOf(c), { locationId: id, ...c.req.valid('json') });
+      return c.json({ code: result.code, expiresAt: result.expiresAt.toISOString() }, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/locations/{id}/devices',
+      tags: ['devices'],
+      summary: 'Supervisor: paired devices of a location',
+      security: bearer,
+      middleware: [requireStaff('supervisor', 'admin')] as const,
+      request: { params: LocationParam },
+      responses: {
+        200: {
+          description: 'Devices',
+          content: { 'application/json': { schema: z.object({ devices: z.array(DeviceDto) }) } },
+        },
+        403: { description: 'Not a supervisor of this location', content: Problem },
+      },
+    }),
+    (c) => c.json({ devices: listDevices(deps, staffOf(c), c.req.valid('param').id) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/devices/{deviceId}',
+      tags: ['devices'],
+      summary: 'Supervisor: revoke a device token (effective at once, also on the hub)',
+      security: bearer,
+      middleware: [requireStaff('supervisor', 'admin')] as const,
+      request: { params: z.object({ deviceId: z.coerce.number().int().positive() }) },
+      responses: {
+        200: { description: 'Revoked', content: { 'application/json': { schema: DeviceDto } } },
+        404: { description: 'No such device', content: Problem },
+      },
+    }),
+    (c) => c.json(revokeDevice(deps, staffOf(c), c.req.valid('param').deviceId), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/devices/pair',
+      tags: ['devices'],
+      summary: 'Device: redeem a one-time pairing code for a device token',
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ code: z.string().trim().min(4).max(20) }) } },
+        },
+      },
+      responses: {
+        201: {
+          description: 'Paired',
+          content: { 'application/json': { schema: z.object({ token: z.string(), device: DeviceDto }) } },
+        },
+        404: { description: 'Unknown, used or expired code', content: Problem },
+      },
+    }),
+    (c) => c.json(pairDevice(deps, c.req.valid('json')), 201),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/devices/current',
+      tags: ['devices'],
+      summary: 'Device: which device and location this token belongs to',
+      security: bearer,
+      middleware: [requireDevice()] as const,
+      responses: {
+        200: {
+          description: 'This device',
+          content: {
+            'application/json': {
+              schema: z.object({ id: z.number().int(), locationId: z.string(), kind: z.enum(['kiosk', 'display']) }),
+            },
+          },
+        },
+        401: { description: 'Not a paired device', content: Problem },
+      },
+    }),
+    (c) => {
+      const p = c.get('principal');
+      if (p?.kind !== 'device') throw new AppError('unauthorized');
+      return c.json({ id: p.deviceId, locationId: p.locationId, kind: p.deviceKind }, 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,81 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  canAccessLocation,
+  type DevicePrincipal,
+  type Principal,
+  type StaffPrincipal,
+  type StaffRole,
+} from './principal.ts';
+import { resolveToken } from './resolve.ts';
+
+export type { DevicePrincipal, Principal, StaffPrincipal, StaffRole };
+export { canAccessLocation };
+
+export const SESSION_COOKIE = 'loket_session';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by `authenticate`: the staff member or device behind the request, if any. */
+    principal?: Principal;
+  }
+}
+
+/** The bearer token of a request, if any (also used by appointment manage links, so never an error). */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match?.[1];
+}
+
+/**
+ * Sets `c.get('principal')` from `Authorization: Bearer <staff or device token>` or the session
+ * cookie. An unknown token leaves no principal: appointment manage tokens use Bearer too.
+ * Idempotent, so routers may apply it again.
+ */
+export function authenticate(deps: Deps): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.get('principal') === undefined) {
+      const now = deps.clock.now();
+      const principal =
+        resolveToken(deps.db, bearerToken(c.req.header('authorization')), now) ??
+        resolveToken(deps.db, getCookie(c, SESSION_COOKIE), now);
+      if (principal) c.set('principal', principal);
+    }
+    await next();
+  };
+}
+
+/** Staff only, optionally limited to roles (401 without a principal, 403 with the wrong one). */
+export function requireStaff(...roles: StaffRole[]): MiddlewareHandler {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    if (!principal) throw new AppError('unauthorized', 'Sign in first');
+    if (principal.kind !== 'staff') throw new AppError('forbidden', 'Staff only');
+    if (roles.length > 0 && !roles.includes(principal.role))
+      throw new AppError('forbidden', 'Your role may not do this');
+    await next();
+  };
+}
+
+/** A paired device, optionally of one kind. */
+export function requireDevice(kind?: 'kiosk' | 'display'): MiddlewareHandler {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    if (!principal) throw new AppError('unauthorized', 'Pair this device first');
+    if (principal.kind !== 'device') throw new AppError('forbidden', 'Paired devices only');
+    if (kind && principal.deviceKind !== kind) throw new AppError('forbidden', `Only a ${kind} may do this`);
+    await next();
+  };
+}
+
+/** Throws 401/403 unless the principal may act at the location. For route handlers with a location param. */
+export function assertLocationAccess(
+  principal: Principal | undefined,
+  locationId: string,
+): asserts principal is Principal {
+  if (!principal) throw new AppError('unauthorized', 'Sign in first');
+  if (!canAccessLocation(principal, locationId)) throw new AppError('forbidden', 'Not your location');
+}

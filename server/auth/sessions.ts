@@ -1,0 +1,89 @@
+import { eq } from 'drizzle-orm';
+import { writeTransaction } from '../../db/client.ts';
+import { staffSessions, staffUsers } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { recordAudit } from './audit.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { dummyPasswordHash, verifyPassword } from './password.ts';
+import type { StaffPrincipal } from './principal.ts';
+import { resolveStaffToken } from './resolve.ts';
+import { generateToken, hashToken } from './tokens.ts';
+
+export const SESSION_HOURS = 12;
+
+export interface SignInResult {
+  token: string;
+  expiresAt: Date;
+  principal: StaffPrincipal;
+}
+
+/** Checks the password (timing-safe, same work for unknown users) and opens a session. */
+export async function signIn(
+  deps: Deps,
+  throttle: LoginThrottle,
+  input: { username: string; password: string; client: string },
+): Promise<SignInResult> {
+  const now = deps.clock.now();
+  const wait = throttle.retryAfter(input.username, input.client, now);
+  if (wait > 0) throw new AppError('rate-limited', 'Too many failed sign-ins; try again later', { retryAfter: wait });
+
+  const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get();
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok || !user.active) {
+    throttle.recordFailure(input.username, input.client, now);
+    if (user) {
+      writeTransaction(deps.db, (tx) =>
+        recordAudit(tx, null, user.municipalityId, now, {
+          action: 'session.sign-in-failed',
+          targetType: 'staff-user',
+          targetId: user.id,
+        }),
+      );
+    }
+    throw new AppError('unauthorized', 'Unknown username or wrong password');
+  }
+  throttle.recordSuccess(input.username);
+
+  const token = generateToken();
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
+  writeTransaction(deps.db, (tx) => {
+    const session = tx
+      .insert(staffSessions)
+      .values({ userId: user.id, tokenHash: hashToken(token), createdAt: now, expiresAt })
+      .returning({ id: staffSessions.id })
+      .get();
+    recordAudit(
+      tx,
+      {
+        kind: 'staff',
+        userId: user.id,
+        municipalityId: user.municipalityId,
+        role: user.role,
+        locationIds: [],
+        displayName: user.displayName,
+        sessionId: session.id,
+      },
+      user.municipalityId,
+      now,
+      { action: 'session.signed-in', targetType: 'session', targetId: session.id },
+    );
+  });
+  const principal = resolveStaffToken(deps.db, token, now);
+  if (!principal) throw new AppError('internal');
+  return { token, expiresAt, principal };
+}
+
+/** Revokes the caller's session; the hub disconnects its sockets (see hub `session:revoked`). */
+export function signOut(deps: Deps, principal: StaffPrincipal): void {
+  const now = deps.clock.now();
+  writeTransaction(deps.db, (tx) => {
+    tx.update(staffSessions).set({ revokedAt: now }).where(eq(staffSessions.id, principal.sessionId)).run();
+    recordAudit(tx, principal, principal.municipalityId, now, {
+      action: 'session.signed-out',
+      targetType: 'session',
+      targetId: principal.sessionId,
+    });
+  });
+  deps.events.publish('auth:revoked', { kind: 'staff', id: principal.sessionId });
+}
