@@ -1,0 +1,3 @@
+import { loketAppConfig } from '../shared-web/vite-app.ts';
+
+export default loketAppConfig('kiosk', '/kiosk/');

@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../server/contracts/hub.ts';
+
+/** The typed socket every front-end uses: events and acks come from server/contracts/hub.ts. */
+export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface HubOptions {
+  /** Device or staff token; sent as `auth.token` in the handshake. */
+  token?: string | null;
+  url?: string;
+  /** Tests pass a factory to avoid a real connection. */
+  connect?: (url: string | undefined, opts: Parameters<typeof io>[1]) => HubSocket;
+}
+
+export function createHubSocket(options: HubOptions = {}): HubSocket {
+  const opts: Parameters<typeof io>[1] = {
+    path: '/socket.io',
+    transports: ['websocket', 'polling'],
+    auth: options.token ? { token: options.token } : {},
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  };
+  if (options.connect) return options.connect(options.url, opts);
+  return (options.url ? io(options.url, opts) : io(opts)) as HubSocket;
+}
+
+type Command = keyof ClientToServerEvents;
+type PayloadOf<E extends Command> = Parameters<ClientToServerEvents[E]>[0];
+type AckOf<E extends Command> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/** Emits a command and resolves with its ack; a timeout or lost connection is an `ok: false` ack. */
+export function emitCommand<E extends Command>(
+  socket: HubSocket,
+  event: E,
+  payload: PayloadOf<E>,
+  timeoutMs = 5000,
+): Promise<AckOf<E>> {
+  return new Promise((resolve) => {
+    // socket.io's typed emit cannot follow a generic event name; the types above keep callers honest.
+    const untyped = socket as unknown as {
+      timeout(ms: number): { emit(e: string, p: unknown, cb: (err: Error | null, ack: Ack) => void): void };
+    };
+    untyped.timeout(timeoutMs).emit(event, payload, (err, ack) => {
+      if (err) resolve({ ok: false, error: { code: 'internal', message: 'timeout' } } as AckOf<E>);
+      else resolve(ack as AckOf<E>);
+    });
+  });
+}
+
+/**
+ * A socket for the lifetime of a component, with its connection state. `onConnect` runs on every
+ * (re)connect: the place to (re)subscribe and ask for a fresh snapshot.
+ */
+export function useHub(options: HubOptions & { enabled?: boolean; onConnect?: (socket: HubSocket) => void } = {}): {
+  socket: HubSocket | null;
+  connected: boolean;
+} {
+  const [socket, setSocket] = useState<HubSocket | null>(null);
+  const [connected, setConnected] = useState(false);
+  const onConnect = useRef(options.onConnect);
+  onConnect.current = options.onConnect;
+  const enabled = options.enabled ?? true;
+  const { token, url, connect } = options;
+
+  useEffect(() => {
+    if (!enabled) return;
+    const s = createHubSocket({ token, url, connect });
+    const up = () => {
+      setConnected(true);
+      onConnect.current?.(s);
+    };
+    const down = () => setConnected(false);
+    s.on('connect', up);
+    s.on('disconnect', down);
+    s.on('connect_error', down);
+    setSocket(s);
+    return () => {
+      s.off('connect', up);
+      s.off('disconnect', down);
+      s.off('connect_error', down);
+      s.disconnect();
+      setSocket(null);
+      setConnected(false);
+    };
+  }, [enabled, token, url, connect]);
+
+  return { socket, connected };
+}

@@ -1,0 +1,24 @@
+import type { TFunction } from 'i18next';
+import type { WaitBand } from '../server/contracts/queue.ts';
+
+export type WaitBandKey = WaitBand['band'];
+
+export const waitBandKeys: readonly WaitBandKey[] = ['none', 'lt5', '5-10', '10-20', '20-30', '30-60', 'gt60'];
+
+/** The band a number of minutes falls in; the same cut-offs the server uses for its bands. */
+export function bandForMinutes(minutes: number): WaitBandKey {
+  if (minutes <= 0) return 'none';
+  if (minutes < 5) return 'lt5';
+  if (minutes < 10) return '5-10';
+  if (minutes < 20) return '10-20';
+  if (minutes < 30) return '20-30';
+  if (minutes <= 60) return '30-60';
+  return 'gt60';
+}
+
+/** "minder dan 5 minuten", "5–10 minuten" …: bands read better than exact minutes (FACTS.md). */
+export function waitBandText(t: TFunction, band: WaitBand | WaitBandKey | null | undefined): string {
+  if (band === null || band === undefined) return t('wait.unknown');
+  const key = typeof band === 'string' ? band : band.band;
+  return t(`wait.band.${key}`);
+}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from '../../../server/app.ts';
+import type { Clock } from '../../../server/clock.ts';
+import type { Config } from '../../../server/config.ts';
+import type { Deps } from '../../../server/deps.ts';
+import { createTestContext } from '../../helpers/context.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+let built = false;
+/** Builds the front-ends once per test process (the build script skips apps that are up to date). */
+export function ensureWebBuilt(): void {
+  if (built) return;
+  execFileSync(process.execPath, [join(repoRoot, 'scripts/build-web.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  built = true;
+}
+
+/** A clock that starts at a fixed instant and then runs with real time, so waits and timers move. */
+export function runningClock(start: string | Date): Clock & { set(at: string | Date): void } {
+  let base = new Date(start).getTime();
+  let t0 = Date.now();
+  return {
+    now: () => new Date(base + (Date.now() - t0)),
+    set: (at) => {
+      base = new Date(at).getTime();
+      t0 = Date.now();
+    },
+  };
+}
+
+export interface E2eServer {
+  url: string;
+  deps: Deps;
+  clock: ReturnType<typeof runningClock>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Loket server for browser tests: a temporary SQLite file migrated and seeded (demo access
+ * included via createTestContext), the real app on loopback port 0, and the hub when it exists.
+ * Default time: Monday 23 November 2026 09:30 in Amsterdam, inside walk-in hours.
+ */
+export async function startE2eServer(
+  options: { now?: string; config?: Partial<Config>; build?: boolean } = {},
+): Promise<E2eServer> {
+  if (options.build !== false) ensureWebBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'loket-e2e-'));
+  const now = options.now ?? '2026-11-23T08:30:00Z';
+  const ctx = createTestContext({ now, dbPath: join(dir, 'loket.db'), config: options.config });
+  const clock = runningClock(now);
+  const deps: Deps = { db: ctx.db, clock, config: ctx.config, events: ctx.events, log: ctx.log };
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+  });
+  let closeHub: (() => unknown) | undefined;
+  const hubModule = join(repoRoot, 'server/hub/index.ts');
+  if (existsSync(hubModule)) {
+    const hub = (await import(hubModule)) as {
+      attachHub?: (server: Server, deps: Deps) => { close?: () => unknown } | undefined;
+    };
+    const attached = hub.attachHub?.(server, deps);
+    closeHub = attached?.close ? () => attached.close?.() : undefined;
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    clock,
+    close: async () => {
+      await closeHub?.();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      ctx.db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
