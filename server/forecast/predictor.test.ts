@@ -56,13 +56,14 @@ describe('predictWaits', () => {
   it('calls a due appointment before walk-ins that waited longer', () => {
     const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } })];
     const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(2) };
-    const tickets = [walkIn(1, 'passport', 20), appointment];
+    // Waited 12 min: not starving yet (3 × target) when the counter frees up at +10.
+    const tickets = [walkIn(1, 'passport', 12), appointment];
     const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
     expect(out.perTicket.get(7)?.minutes).toBe(10);
     expect(out.perTicket.get(1)?.minutes).toBe(20);
   });
 
-  it('does not call an appointment before it is due, leaving the counter to walk-ins', () => {
+  it('serves walk-ins before an appointment that is not due yet (call-next puts early check-ins last)', () => {
     const counters = [counter(1, ['passport'])];
     const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(30) };
     const out = predictWaits({
@@ -73,7 +74,8 @@ describe('predictWaits', () => {
       walkUpMinutes: 0,
     });
     expect(out.perTicket.get(1)?.minutes).toBe(0);
-    expect(out.perTicket.get(7)?.minutes).toBe(25);
+    // Checked in early: an idle counter may take it once nobody else waits.
+    expect(out.perTicket.get(7)?.minutes).toBe(10);
   });
 
   it('uses the residual service time of a counter that is about to finish', () => {
@@ -115,6 +117,18 @@ describe('predictWaits', () => {
       walkUpMinutes: 0,
     });
     expect(out.perTicket.get(1)?.minutes).toBe(15);
+  });
+
+  it("skips rostered breaks ahead and the end of a counter's shift", () => {
+    const counters = [
+      counter(1, ['passport'], { breaks: [{ from: minutesAhead(5), to: minutesAhead(20) }] }),
+      counter(2, ['passport'], { until: minutesAhead(8) }),
+    ];
+    const tickets = [1, 2, 3, 4].map((i) => walkIn(i, 'passport', 10 - i));
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    // t=0: #1 → c1, #2 → c2. c1 would be free at 10 but breaks until 20; c2 is free at 10, after its end.
+    expect(out.perTicket.get(3)?.minutes).toBe(20);
+    expect(out.perTicket.get(4)?.minutes).toBe(30);
   });
 
   it('applies learned per-counter speed', () => {

@@ -1,4 +1,5 @@
 import type { WaitBand } from '../contracts/queue.ts';
+import { type PolicyTicket, pickNextTicket } from '../queue/call-next-policy.ts';
 
 /**
  * Live wait prediction (pure: no I/O, no clock).
@@ -40,6 +41,10 @@ export interface PredictorCounter {
   } | null;
   /** A paused counter that is expected back (end of a break). Unknown: the counter does not count. */
   pausedUntil?: Date | null;
+  /** Rostered breaks still ahead today: the counter calls nobody inside them. */
+  breaks?: { from: Date; to: Date }[];
+  /** End of the counter's rostered time today: it calls nobody after it. Null: open-ended. */
+  until?: Date | null;
 }
 
 export interface PredictorInput {
@@ -52,9 +57,8 @@ export interface PredictorInput {
   counterSpeed?: Record<number, number>;
   /** Target wait per service (call-next weighs waits against it); default 10. */
   targetWaitMinutes?: Record<string, number>;
-  /** A due appointment is called from this many minutes before its start (default 5). */
+  /** Passed to the call-next policy (server/queue/call-next-policy.ts), which the replay runs. */
   dueEarlyMinutes?: number;
-  /** Late beyond this grace, an appointment is ranked like a walk-in (default 10). */
   lateGraceMinutes?: number;
   /** Services to give a "if you take a ticket now" estimate for; default: keys of meanMinutesPerPerson. */
   serviceCodes?: string[];
@@ -114,14 +118,12 @@ function round1(x: number): number {
 
 interface SimTicket {
   ticket: PredictorTicket;
+  /** The same ticket in the call-next policy's shape. */
+  policy: PolicyTicket;
   codes: string[];
   /** Minutes (relative to now, negative = in the past) it entered the line. */
   queued: number;
-  /** Minutes relative to now when it may be called; -Infinity for walk-ins. */
-  callableFrom: number;
-  due: number | null;
   minutes: number;
-  target: number;
 }
 
 interface SimCounter {
@@ -129,6 +131,15 @@ interface SimCounter {
   skills: Set<string>;
   freeAt: number;
   speed: number;
+  breaks: [number, number][];
+  until: number;
+}
+
+/** Moves a free time out of any break; Infinity when past the counter's end of day. */
+function nextWorkingTime(c: SimCounter, at: number): number {
+  let t = at;
+  for (const [from, to] of c.breaks) if (t >= from && t < to) t = to;
+  return t >= c.until ? Number.POSITIVE_INFINITY : t;
 }
 
 function minutesBetween(from: Date, to: Date): number {
@@ -145,22 +156,6 @@ function canServe(counter: SimCounter, t: SimTicket): boolean {
   if (t.ticket.targetCounterId !== null && t.ticket.targetCounterId !== counter.id) return false;
   for (const code of t.codes) if (!counter.skills.has(code)) return false;
   return true;
-}
-
-/**
- * Rank at virtual time `at` (higher first): manual priority, then due appointments by start, then
- * the longest wait relative to the service's target. Mirrors the call-next order of DESIGN.md.
- */
-function rankKey(t: SimTicket, at: number, lateGrace: number): [number, number, number] {
-  const dueClass = t.due !== null && at >= t.callableFrom && at <= t.due + lateGrace ? 1 : 0;
-  const relWait = (at - t.queued) / t.target;
-  return [t.ticket.priority, dueClass, dueClass ? -(t.due ?? 0) : relWait];
-}
-
-function better(a: [number, number, number], b: [number, number, number]): boolean {
-  if (a[0] !== b[0]) return a[0] > b[0];
-  if (a[1] !== b[1]) return a[1] > b[1];
-  return a[2] > b[2];
 }
 
 /** Counters that take part: open ones now, paused ones from their expected return. */
@@ -185,7 +180,14 @@ function buildCounters(input: PredictorInput): SimCounter[] {
           : Math.max(expected - minutesBetween(c.current.startedAt, input.now), OVERRUN_RESIDUAL_SHARE * expected);
       freeAt = Math.max(freeAt, residual);
     }
-    out.push({ id: c.id, skills: new Set(c.skills), freeAt, speed });
+    const breaks = (c.breaks ?? [])
+      .map((b): [number, number] => [minutesBetween(input.now, b.from), minutesBetween(input.now, b.to)])
+      .filter(([, to]) => to > 0)
+      .sort((a, b) => a[0] - b[0]);
+    const until = c.until ? minutesBetween(input.now, c.until) : Number.POSITIVE_INFINITY;
+    const counter: SimCounter = { id: c.id, skills: new Set(c.skills), freeAt, speed, breaks, until };
+    counter.freeAt = nextWorkingTime(counter, freeAt);
+    if (Number.isFinite(counter.freeAt)) out.push(counter);
   }
   return out;
 }
@@ -197,7 +199,13 @@ interface Replay {
 
 /** Mean-value replay of call-next over the counters; returns each ticket's expected call time. */
 function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): Replay {
-  const lateGrace = input.lateGraceMinutes ?? 10;
+  const options = {
+    targetWaitMinutes: input.targetWaitMinutes,
+    dueEarlyMinutes: input.dueEarlyMinutes,
+    lateGraceMinutes: input.lateGraceMinutes,
+  };
+  const nowMs = input.now.getTime();
+  const bySim = new Map(tickets.map((t) => [t.policy, t]));
   const callAt = new Map<number, number>();
   const ahead = new Map<number, number>();
   const remaining = new Set(tickets);
@@ -216,48 +224,35 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
     if (!counter) break;
     const at = counter.freeAt;
     if (at > HORIZON_MINUTES) break;
-    let best: SimTicket | null = null;
-    let bestKey: [number, number, number] | null = null;
-    let nextCallable = Number.POSITIVE_INFINITY;
-    for (const t of remaining) {
-      if (!canServe(counter, t)) continue;
-      if (t.callableFrom > at) {
-        nextCallable = Math.min(nextCallable, t.callableFrom);
-        continue;
-      }
-      const key = rankKey(t, at, lateGrace);
-      if (!bestKey || better(key, bestKey)) {
-        best = t;
-        bestKey = key;
-      }
-    }
+    const candidates = [...remaining].filter((t) => canServe(counter, t)).map((t) => t.policy);
+    const picked = pickNextTicket(
+      candidates,
+      { id: counter.id, skills: [...counter.skills] },
+      new Date(nowMs + at * 60_000),
+      options,
+    );
+    const best = picked ? bySim.get(picked) : undefined;
     if (!best) {
-      if (Number.isFinite(nextCallable)) counter.freeAt = nextCallable;
-      else active.splice(ci, 1);
+      active.splice(ci, 1);
       continue;
     }
     remaining.delete(best);
     callAt.set(best.ticket.id, at);
     ahead.set(best.ticket.id, calls);
     calls++;
-    counter.freeAt = at + (input.walkUpMinutes ?? 0.5) + best.minutes * counter.speed;
+    counter.freeAt = nextWorkingTime(counter, at + (input.walkUpMinutes ?? 0.5) + best.minutes * counter.speed);
+    if (!Number.isFinite(counter.freeAt)) active.splice(ci, 1);
   }
   return { callAt, ahead };
 }
 
 function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
-  const early = input.dueEarlyMinutes ?? 5;
-  const due = t.dueAt ? minutesBetween(input.now, t.dueAt) : null;
-  const codes = [...new Set(t.services.map((s) => s.code))];
-  const target = Math.min(...codes.map((c) => input.targetWaitMinutes?.[c] ?? DEFAULT_TARGET), DEFAULT_TARGET * 100);
   return {
     ticket: t,
-    codes,
+    policy: { ...t },
+    codes: [...new Set(t.services.map((s) => s.code))],
     queued: minutesBetween(input.now, t.queuedAt),
-    callableFrom: due === null ? Number.NEGATIVE_INFINITY : due - early,
-    due,
     minutes: ticketMinutes(t, input.meanMinutesPerPerson),
-    target: target > 0 ? target : DEFAULT_TARGET,
   };
 }
 
