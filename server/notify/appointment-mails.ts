@@ -1,0 +1,70 @@
+import type { Db } from '../../db/client.ts';
+import type { AppointmentRecord } from '../scheduling/appointment-record.ts';
+import { mailView } from '../scheduling/appointment-record.ts';
+import { buildCalendarFile } from './calendar-file.ts';
+import { type AppointmentMailView, renderAppointmentMail } from './messages.ts';
+import { enqueueMail } from './outbox.ts';
+
+/** The .ics of an appointment, as attached to mails and served at /calendar.ics. */
+export function appointmentCalendarFile(
+  record: AppointmentRecord,
+  now: Date,
+  url: string | null,
+  method: 'PUBLISH' | 'CANCEL' = 'PUBLISH',
+): string {
+  const { appointment: a, location, items } = record;
+  const en = a.language === 'en';
+  const names = items.map((i) => `${en ? i.service.nameEn : i.service.nameNl} × ${i.persons}`).join(', ');
+  return buildCalendarFile({
+    uid: `${a.reference}@loket`,
+    start: a.startsAt,
+    end: a.endsAt,
+    stamp: now,
+    // Seconds since 2020 only grow, so a later file (moved, cancelled) replaces an earlier one.
+    sequence: Math.max(0, Math.floor((now.getTime() - Date.UTC(2020, 0, 1)) / 1000)),
+    summary: `${en ? 'Appointment' : 'Afspraak'} ${location.name}`,
+    description: `${names}\n${en ? 'Reference' : 'Referentie'}: ${a.reference}${url ? `\n${url}` : ''}`,
+    location: `${location.name}, ${location.street}, ${location.postalCode} ${location.city}`,
+    url: url ?? undefined,
+    method,
+  });
+}
+
+/** Queues a mail about an appointment (with the calendar file, except for reminders). */
+export function queueAppointmentMail(
+  tx: Db,
+  record: AppointmentRecord,
+  kind: 'confirmation' | 'reminder' | 'cancellation' | 'reschedule',
+  now: Date,
+  url: string | null,
+  followUp: AppointmentMailView['followUp'] = null,
+): void {
+  const to = record.appointment.customerEmail;
+  if (!to) return;
+  const { subject, text } = renderAppointmentMail(kind, mailView(record, url, followUp));
+  const ics =
+    kind === 'reminder'
+      ? null
+      : appointmentCalendarFile(record, now, url, kind === 'cancellation' ? 'CANCEL' : 'PUBLISH');
+  enqueueMail(
+    tx,
+    {
+      municipalityId: record.appointment.municipalityId,
+      kind,
+      appointmentId: record.appointment.id,
+      to,
+      subject,
+      text,
+      attachments: ics
+        ? [
+            {
+              filename: `afspraak-${record.appointment.reference}.ics`,
+              contentType: 'text/calendar; charset=utf-8',
+              content: ics,
+            },
+          ]
+        : [],
+    },
+    now,
+  );
+}

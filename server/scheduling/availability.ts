@@ -1,0 +1,143 @@
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import type { EngineAppointment } from './allocation.ts';
+import type { DayPlan } from './calendar.ts';
+import { candidateStarts, toZonedIso } from './calendar.ts';
+import {
+  allocatorFor,
+  bookingWindow,
+  dayBounds,
+  loadActiveAppointments,
+  loadOffice,
+  type Office,
+  planOffice,
+  type RequestedItem,
+  resolveItems,
+  skilledSpans,
+} from './office.ts';
+
+export interface AvailabilityInput {
+  locationId: string;
+  services: RequestedItem[];
+  /** Staff may see what is not bookable online. */
+  online?: boolean;
+}
+
+function requireOffice(deps: Deps, locationId: string): Office {
+  const office = loadOffice(deps.db, locationId);
+  if (!office) throw new AppError('not-found', 'No such location');
+  return office;
+}
+
+/**
+ * Start instants that fit on one day for the items, honouring the booking window. Moves of
+ * not-yet-started appointments count: a time is offered when the engine can make it fit.
+ * `firstOnly` stops at the first, for the list of days.
+ */
+function startsOnDay(
+  office: Office,
+  plan: DayPlan,
+  serviceIds: number[],
+  durationMs: number,
+  earliest: number,
+  appointments: EngineAppointment[],
+  now: Date,
+  deps: Deps,
+  firstOnly: boolean,
+): number[] {
+  if (plan.closed) return [];
+  const { allocator, counters } = allocatorFor(deps.db, office, plan, now, { appointments });
+  const spans = skilledSpans(counters, serviceIds);
+  const out: number[] = [];
+  for (const start of candidateStarts(
+    plan.date,
+    office.location.timeZone,
+    office.location.slotGridMinutes,
+    spans,
+    durationMs,
+  )) {
+    if (start < earliest) continue;
+    if (allocator.probe({ start, end: start + durationMs, serviceIds })) {
+      out.push(start);
+      if (firstOnly) break;
+    }
+  }
+  return out;
+}
+
+function groupByDay(list: EngineAppointment[], plans: Map<string, DayPlan>, zone: string) {
+  const bounds = [...plans.keys()].map((date) => ({ date, ...dayBounds(date, zone) }));
+  const out = new Map<string, EngineAppointment[]>(bounds.map((b) => [b.date, []]));
+  for (const a of list) {
+    const b = bounds.find((x) => x.start <= a.start && a.start < x.end);
+    if (b) out.get(b.date)?.push(a);
+  }
+  return out;
+}
+
+export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?: string; to?: string }): string[] {
+  const office = requireOffice(deps, input.locationId);
+  const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
+  const now = deps.clock.now();
+  const window = bookingWindow(office.location, now);
+  const from = input.from && input.from > window.today ? input.from : window.today;
+  const to = input.to && input.to < window.lastDate ? input.to : window.lastDate;
+  if (from > to) return [];
+  const plans = planOffice(office, from, to);
+  const zone = office.location.timeZone;
+  const all = loadActiveAppointments(
+    deps.db,
+    office.location.id,
+    dayBounds(from, zone).start,
+    dayBounds(to, zone).end,
+    now,
+  );
+  const byDay = groupByDay(all, plans, zone);
+  const days: string[] = [];
+  for (const [date, plan] of plans) {
+    const found = startsOnDay(
+      office,
+      plan,
+      serviceIds,
+      durationMinutes * 60_000,
+      window.earliest,
+      byDay.get(date) ?? [],
+      now,
+      deps,
+      true,
+    );
+    if (found.length > 0) days.push(date);
+  }
+  return days;
+}
+
+export function findAvailableTimes(deps: Deps, input: AvailabilityInput & { date: string }): string[] {
+  return findAvailableStarts(deps, input).map((s) => s.iso);
+}
+
+export function findAvailableStarts(
+  deps: Deps,
+  input: AvailabilityInput & { date: string },
+): { start: number; iso: string }[] {
+  const office = requireOffice(deps, input.locationId);
+  const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
+  const now = deps.clock.now();
+  const window = bookingWindow(office.location, now);
+  if (input.date < window.today || input.date > window.lastDate) return [];
+  const plan = planOffice(office, input.date, input.date).get(input.date);
+  if (!plan) return [];
+  const zone = office.location.timeZone;
+  const bounds = dayBounds(input.date, zone);
+  const appointments = loadActiveAppointments(deps.db, office.location.id, bounds.start, bounds.end, now);
+  return startsOnDay(
+    office,
+    plan,
+    serviceIds,
+    durationMinutes * 60_000,
+    window.earliest,
+    appointments,
+    now,
+    deps,
+    false,
+  ).map((start) => ({ start, iso: toZonedIso(start, zone) }));
+}

@@ -1,0 +1,219 @@
+import { and, count, eq, gt } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { writeTransaction } from '../../db/client.ts';
+import { appointmentItems, appointments } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { queueAppointmentMail } from '../notify/appointment-mails.ts';
+import { type AppointmentDto, loadRecord, manageUrl, toDto } from './appointment-record.ts';
+import { localDateOf } from './calendar.ts';
+import { addWorkingDays } from './closures.ts';
+import { closedSet, loadOffice, type Office, type RequestedItem, resolveItems } from './office.ts';
+import { placeInTransaction } from './placement.ts';
+import { addDays } from './recurrence.ts';
+import { generateManageToken, generateReference, hashToken } from './tokens.ts';
+
+export interface BookInput {
+  locationId: string;
+  services: RequestedItem[];
+  /** ISO 8601 instant with offset. */
+  start: string;
+  customer: { name: string; email: string; phone?: string | null };
+  language?: 'nl' | 'en';
+  channel?: 'online' | 'phone' | 'counter';
+  /** Book the pickup too, where pickup is by appointment at this location. */
+  followUp?: { start: string } | null;
+  /** A staff member booking on behalf of a resident: their municipality must own the location. */
+  staff?: { municipalityId: string; locationIds: string[] } | null;
+}
+
+export interface FollowUpInfo {
+  serviceCode: string;
+  persons: number;
+  earliestDate: string;
+  byAppointment: boolean;
+  appointment: { reference: string; start: string; end: string } | null;
+}
+
+export interface BookResult extends AppointmentDto {
+  manageToken: string;
+  followUp: FollowUpInfo | null;
+}
+
+function parseInstant(iso: string): number {
+  const dt = DateTime.fromISO(iso, { setZone: true });
+  if (!dt.isValid) throw new AppError('validation-failed', 'start must be an ISO 8601 date-time');
+  return dt.toMillis();
+}
+
+/** Which pickup the items imply, and whether this office takes it by appointment. */
+export function followUpFor(office: Office, requested: readonly RequestedItem[], appointmentDate: string) {
+  let code: string | null = null;
+  let persons = 0;
+  let minDays = 0;
+  for (const r of requested) {
+    const s = office.services.get(r.code);
+    if (!s?.followUpServiceCode) continue;
+    code ??= s.followUpServiceCode;
+    if (s.followUpServiceCode !== code) continue;
+    persons += r.persons;
+    minDays = Math.max(minDays, s.followUpMinWorkingDays ?? 0);
+  }
+  if (!code) return null;
+  const pickup = office.services.get(code);
+  if (!pickup) return null;
+  const closed = closedSet(office, appointmentDate, addDays(appointmentDate, 60));
+  return {
+    serviceCode: code,
+    persons: Math.min(persons, pickup.maxPersons),
+    earliestDate: addWorkingDays(appointmentDate, minDays, (d) => closed.has(d)),
+    byAppointment: pickup.bookableOnline,
+  };
+}
+
+/**
+ * Books an appointment (and optionally its pickup) in one immediate transaction: the engine places
+ * it, moves what it must, the rows and the confirmation mail commit together or not at all.
+ */
+export function bookAppointment(deps: Deps, input: BookInput): BookResult {
+  const channel = input.channel ?? 'online';
+  const online = channel === 'online';
+  const email = input.customer.email.trim().toLowerCase();
+  const start = parseInstant(input.start);
+  const token = generateManageToken();
+  const tokenHash = hashToken(token);
+
+  const result = writeTransaction(deps.db, (tx) => {
+    const now = deps.clock.now();
+    const office = loadOffice(tx, input.locationId);
+    if (!office) throw new AppError('not-found', 'No such location');
+    if (input.staff && !input.staff.locationIds.includes(office.location.id))
+      throw new AppError('forbidden', 'Not your location');
+    const resolved = resolveItems(office, input.services, online);
+    if (online) {
+      const active =
+        tx
+          .select({ n: count() })
+          .from(appointments)
+          .where(
+            and(
+              eq(appointments.customerEmail, email),
+              eq(appointments.status, 'booked'),
+              gt(appointments.startsAt, now),
+            ),
+          )
+          .get()?.n ?? 0;
+      const adding = input.followUp ? 2 : 1;
+      if (active + adding > deps.config.MAX_ACTIVE_BOOKINGS_PER_EMAIL)
+        throw new AppError('booking-limit-reached', 'This e-mail address has too many active appointments');
+    }
+    const zone = office.location.timeZone;
+    const follow = followUpFor(office, input.services, localDateOf(start, zone));
+    if (input.followUp && !follow?.byAppointment)
+      throw new AppError('validation-failed', 'No pickup by appointment for these services at this location');
+
+    const insert = (
+      startMs: number,
+      durationMinutes: number,
+      serviceItems: { serviceId: number; persons: number }[],
+      counterId: number,
+      followUpOfId: number | null,
+    ) => {
+      let reference = generateReference();
+      while (tx.select({ id: appointments.id }).from(appointments).where(eq(appointments.reference, reference)).get())
+        reference = generateReference();
+      const row = tx
+        .insert(appointments)
+        .values({
+          municipalityId: office.location.municipalityId,
+          locationId: office.location.id,
+          reference,
+          manageTokenHash: tokenHash,
+          startsAt: new Date(startMs),
+          endsAt: new Date(startMs + durationMinutes * 60_000),
+          counterId,
+          channel,
+          status: 'booked',
+          customerName: input.customer.name.trim(),
+          customerEmail: email,
+          customerPhone: input.customer.phone?.trim() || null,
+          language: input.language ?? 'nl',
+          followUpOfId,
+          createdAt: now,
+        })
+        .returning()
+        .get();
+      tx.insert(appointmentItems)
+        .values(serviceItems.map((i) => ({ appointmentId: row.id, ...i })))
+        .run();
+      return row;
+    };
+
+    const placed = placeInTransaction(tx, office, {
+      start,
+      durationMs: resolved.durationMinutes * 60_000,
+      serviceIds: resolved.serviceIds,
+      now,
+      staff: !online,
+    });
+    const main = insert(
+      start,
+      resolved.durationMinutes,
+      resolved.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
+      placed.counterId,
+      null,
+    );
+
+    let pickupRow: typeof main | null = null;
+    if (input.followUp && follow) {
+      const pickupStart = parseInstant(input.followUp.start);
+      if (localDateOf(pickupStart, zone) < follow.earliestDate)
+        throw new AppError('slot-unavailable', `The pickup can be booked from ${follow.earliestDate}`);
+      const pickupItems = resolveItems(office, [{ code: follow.serviceCode, persons: follow.persons }], online);
+      const p = placeInTransaction(tx, office, {
+        start: pickupStart,
+        durationMs: pickupItems.durationMinutes * 60_000,
+        serviceIds: pickupItems.serviceIds,
+        now,
+        staff: !online,
+      });
+      pickupRow = insert(
+        pickupStart,
+        pickupItems.durationMinutes,
+        pickupItems.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
+        p.counterId,
+        main.id,
+      );
+    }
+
+    const record = loadRecord(tx, main);
+    const url = manageUrl(deps.config, main.reference, token);
+    const followMail = follow
+      ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickupRow !== null }
+      : null;
+    queueAppointmentMail(tx, record, 'confirmation', now, url, followMail);
+    let pickupDto: AppointmentDto | null = null;
+    if (pickupRow) {
+      const pickupRecord = loadRecord(tx, pickupRow);
+      queueAppointmentMail(tx, pickupRecord, 'confirmation', now, manageUrl(deps.config, pickupRow.reference, token));
+      pickupDto = toDto(tx, pickupRecord);
+    }
+    return {
+      dto: toDto(tx, record),
+      ids: [main.id, ...(pickupRow ? [pickupRow.id] : [])],
+      locationId: office.location.id,
+      followUp: follow
+        ? {
+            ...follow,
+            appointment: pickupDto
+              ? { reference: pickupDto.reference, start: pickupDto.start, end: pickupDto.end }
+              : null,
+          }
+        : null,
+    };
+  });
+
+  for (const id of result.ids)
+    deps.events.publish('appointment:booked', { locationId: result.locationId, appointmentId: id });
+  return { ...result.dto, manageToken: token, followUp: result.followUp };
+}

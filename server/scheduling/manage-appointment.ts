@@ -1,0 +1,100 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { writeTransaction } from '../../db/client.ts';
+import { appointments } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { appointmentCalendarFile, queueAppointmentMail } from '../notify/appointment-mails.ts';
+import {
+  type AppointmentDto,
+  type AppointmentRow,
+  childrenOf,
+  findByReference,
+  loadRecord,
+  manageUrl,
+  toDto,
+} from './appointment-record.ts';
+import { loadOffice } from './office.ts';
+import { placeInTransaction } from './placement.ts';
+
+export interface ManageInput {
+  reference: string;
+  token: string | undefined;
+}
+
+export function getAppointment(deps: Deps, input: ManageInput): AppointmentDto {
+  const row = findByReference(deps.db, input.reference, input.token);
+  return toDto(deps.db, loadRecord(deps.db, row));
+}
+
+export function appointmentCalendar(deps: Deps, input: ManageInput): { reference: string; ics: string } {
+  const row = findByReference(deps.db, input.reference, input.token);
+  const record = loadRecord(deps.db, row);
+  const url = input.token ? manageUrl(deps.config, row.reference, input.token) : null;
+  const method = row.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
+  return { reference: row.reference, ics: appointmentCalendarFile(record, deps.clock.now(), url, method) };
+}
+
+function assertChangeable(row: AppointmentRow, now: Date): void {
+  if (row.status !== 'booked') throw new AppError('invalid-state', `The appointment is ${row.status}`);
+  if (row.startsAt.getTime() <= now.getTime()) throw new AppError('invalid-state', 'The appointment has started');
+}
+
+/** Cancels the appointment and the pickup booked with it; cancelling twice is fine. */
+export function cancelAppointment(deps: Deps, input: ManageInput): void {
+  const cancelled = writeTransaction(deps.db, (tx) => {
+    const now = deps.clock.now();
+    const row = findByReference(tx, input.reference, input.token);
+    if (row.status === 'cancelled') return [];
+    assertChangeable(row, now);
+    const rows = [row, ...childrenOf(tx, [row.id]).filter((c) => c.status === 'booked' && c.startsAt > now)];
+    for (const r of rows) {
+      tx.update(appointments).set({ status: 'cancelled', cancelledAt: now }).where(eq(appointments.id, r.id)).run();
+      const record = loadRecord(tx, { ...r, status: 'cancelled' });
+      queueAppointmentMail(tx, record, 'cancellation', now, null);
+    }
+    return rows.map((r) => ({ locationId: r.locationId, appointmentId: r.id }));
+  });
+  for (const c of cancelled) deps.events.publish('appointment:cancelled', c);
+}
+
+/** Moves the appointment to another start at the same office; on 409 nothing changed. */
+export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: string }): AppointmentDto {
+  const target = DateTime.fromISO(input.start, { setZone: true });
+  if (!target.isValid) throw new AppError('validation-failed', 'start must be an ISO 8601 date-time');
+  const start = target.toMillis();
+  const result = writeTransaction(deps.db, (tx) => {
+    const now = deps.clock.now();
+    const row = findByReference(tx, input.reference, input.token);
+    assertChangeable(row, now);
+    const office = loadOffice(tx, row.locationId);
+    if (!office) throw new AppError('not-found', 'No such location');
+    const record = loadRecord(tx, row);
+    const durationMs = row.endsAt.getTime() - row.startsAt.getTime();
+    const placed = placeInTransaction(tx, office, {
+      start,
+      durationMs,
+      serviceIds: record.items.map((i) => i.service.id),
+      now,
+      exclude: row.id,
+      staff: row.channel !== 'online',
+    });
+    const moved = tx
+      .update(appointments)
+      .set({
+        startsAt: new Date(start),
+        endsAt: new Date(start + durationMs),
+        counterId: placed.counterId,
+        reminderSentAt: null,
+      })
+      .where(eq(appointments.id, row.id))
+      .returning()
+      .get();
+    const movedRecord = loadRecord(tx, moved);
+    const url = input.token ? manageUrl(deps.config, moved.reference, input.token) : null;
+    queueAppointmentMail(tx, movedRecord, 'reschedule', now, url);
+    return { dto: toDto(tx, movedRecord), locationId: moved.locationId, id: moved.id };
+  });
+  deps.events.publish('appointment:rescheduled', { locationId: result.locationId, appointmentId: result.id });
+  return result.dto;
+}

@@ -1,0 +1,403 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { DateTime } from 'luxon';
+import { bearerToken } from '../auth/middleware.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { createRateLimiter, rateLimit } from '../http/rate-limit.ts';
+import { createRouter } from '../http/router.ts';
+import { findAvailableDays, findAvailableTimes } from './availability.ts';
+import { bookAppointment } from './book-appointment.ts';
+import { listLocations, listServices } from './catalog.ts';
+import { appointmentCalendar, cancelAppointment, getAppointment, rescheduleAppointment } from './manage-appointment.ts';
+
+const Problem = z
+  .object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string().optional() })
+  .openapi('Problem');
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a calendar date')
+  .openapi({ example: '2026-12-01' });
+const Instant = z
+  .string()
+  .max(40)
+  .refine((s) => /T/.test(s) && DateTime.fromISO(s, { setZone: true }).isValid, 'ISO 8601 date-time with offset')
+  .refine((s) => /(Z|[+-]\d{2}:?\d{2})$/.test(s), 'the time needs an offset (Z or ±hh:mm)')
+  .openapi({ example: '2026-12-01T11:00:00+01:00' });
+const ServiceCode = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
+const ServicesParam = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}:\d{1,2}(,[a-z0-9][a-z0-9-]{0,39}:\d{1,2}){0,9}$/, 'code:persons,code:persons')
+  .openapi({ example: 'passport:2,driving-licence:1' });
+const LocationId = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9-]+$/);
+
+function parseServicesParam(value: string) {
+  return value.split(',').map((part) => {
+    const [code = '', persons = '0'] = part.split(':');
+    return { code, persons: Number(persons) };
+  });
+}
+
+const ServiceSchema = z
+  .object({
+    code: z.string(),
+    municipalityId: z.string(),
+    name: z.object({ nl: z.string(), en: z.string() }),
+    minutesPerPerson: z.number().int(),
+    maxPersons: z.number().int(),
+    bookableOnline: z.boolean(),
+    walkIn: z.boolean(),
+    ticketLetter: z.string(),
+    necessities: z.object({ nl: z.array(z.string()), en: z.array(z.string()) }),
+    followUp: z.object({ serviceCode: z.string(), minWorkingDays: z.number().int() }).nullable(),
+  })
+  .openapi('Service');
+
+const Address = z.object({ street: z.string(), postalCode: z.string(), city: z.string() });
+const LocationSchema = z
+  .object({
+    id: z.string(),
+    municipalityId: z.string(),
+    name: z.string(),
+    address: Address,
+    timeZone: z.string(),
+    serviceCodes: z.array(z.string()),
+    services: z.array(z.object({ code: z.string(), bookableOnline: z.boolean(), walkIn: z.boolean() })),
+    waiting: z.number().int(),
+    waitMinutes: z.number().int().nullable(),
+  })
+  .openapi('Location');
+
+const AppointmentSchema = z
+  .object({
+    reference: z.string(),
+    status: z.enum(['booked', 'checked-in', 'served', 'no-show', 'cancelled']),
+    start: z.string(),
+    end: z.string(),
+    channel: z.enum(['online', 'phone', 'counter']),
+    language: z.enum(['nl', 'en']),
+    location: z.object({
+      id: z.string(),
+      name: z.string(),
+      street: z.string(),
+      postalCode: z.string(),
+      city: z.string(),
+      address: Address,
+      timeZone: z.string(),
+    }),
+    services: z.array(
+      z.object({
+        code: z.string(),
+        nameNl: z.string(),
+        nameEn: z.string(),
+        persons: z.number().int(),
+        necessitiesNl: z.array(z.string()),
+        necessitiesEn: z.array(z.string()),
+      }),
+    ),
+    customer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }).nullable(),
+    followUpOf: z.string().nullable(),
+    followUps: z.array(z.object({ reference: z.string(), start: z.string(), end: z.string(), status: z.string() })),
+  })
+  .openapi('Appointment');
+
+const BookedSchema = AppointmentSchema.extend({
+  manageToken: z.string().openapi({ description: 'Send as `Authorization: Bearer <manageToken>`; shown once.' }),
+  followUp: z
+    .object({
+      serviceCode: z.string(),
+      persons: z.number().int(),
+      earliestDate: z.string(),
+      byAppointment: z.boolean(),
+      appointment: z.object({ reference: z.string(), start: z.string(), end: z.string() }).nullable(),
+    })
+    .nullable(),
+}).openapi('BookedAppointment');
+
+const ItemsBody = z
+  .array(z.object({ code: ServiceCode, persons: z.number().int().min(1).max(20) }).strict())
+  .min(1)
+  .max(10);
+
+const BookBody = z
+  .object({
+    locationId: LocationId,
+    services: ItemsBody,
+    start: Instant,
+    customer: z
+      .object({
+        name: z.string().trim().min(1).max(120),
+        email: z.email().max(254),
+        phone: z
+          .string()
+          .trim()
+          .max(32)
+          .regex(/^[+0-9 ()-]*$/)
+          .nullish(),
+      })
+      .strict(),
+    language: z.enum(['nl', 'en']).default('nl'),
+    /** Book the pickup in the same request, where pickup is by appointment at this location. */
+    followUp: z.object({ start: Instant }).strict().nullish(),
+    /** Staff only: how the resident reached us. */
+    channel: z.enum(['online', 'phone', 'counter']).optional(),
+  })
+  .strict()
+  .openapi('BookingRequest');
+
+const ReferenceParam = z.object({ reference: z.string().min(1).max(40) });
+const bearer = [{ manageToken: [] as string[] }];
+
+const routes = {
+  services: createRoute({
+    method: 'get',
+    path: '/services',
+    tags: ['catalog'],
+    summary: 'Services residents can come for',
+    request: { query: z.object({ municipality: z.string().max(80).optional() }) },
+    responses: {
+      200: {
+        description: 'Services',
+        content: { 'application/json': { schema: z.object({ services: z.array(ServiceSchema) }) } },
+      },
+      400: problem('Bad query'),
+    },
+  }),
+  locations: createRoute({
+    method: 'get',
+    path: '/locations',
+    tags: ['catalog'],
+    summary: 'Offices with their services and live waiting',
+    request: { query: z.object({ municipality: z.string().max(80).optional() }) },
+    responses: {
+      200: {
+        description: 'Locations',
+        content: { 'application/json': { schema: z.object({ locations: z.array(LocationSchema) }) } },
+      },
+      400: problem('Bad query'),
+    },
+  }),
+  days: createRoute({
+    method: 'get',
+    path: '/locations/{id}/available-days',
+    tags: ['availability'],
+    summary: 'Days with at least one free start time for the services',
+    request: {
+      params: z.object({ id: LocationId }),
+      query: z.object({ services: ServicesParam, from: LocalDate.optional(), to: LocalDate.optional() }),
+    },
+    responses: {
+      200: {
+        description: 'Days',
+        content: { 'application/json': { schema: z.object({ days: z.array(z.string()) }) } },
+      },
+      400: problem('Bad query'),
+      404: problem('No such location'),
+      429: problem('Rate limited'),
+    },
+  }),
+  times: createRoute({
+    method: 'get',
+    path: '/locations/{id}/available-times',
+    tags: ['availability'],
+    summary: 'Free start times on one day, ISO 8601 with the office offset',
+    request: { params: z.object({ id: LocationId }), query: z.object({ services: ServicesParam, date: LocalDate }) },
+    responses: {
+      200: {
+        description: 'Times',
+        content: { 'application/json': { schema: z.object({ times: z.array(z.string()) }) } },
+      },
+      400: problem('Bad query'),
+      404: problem('No such location'),
+      429: problem('Rate limited'),
+    },
+  }),
+  book: createRoute({
+    method: 'post',
+    path: '/appointments',
+    tags: ['appointments'],
+    summary: 'Book an appointment (staff: on behalf of a resident, with channel phone or counter)',
+    request: { body: { required: true, content: { 'application/json': { schema: BookBody } } } },
+    responses: {
+      201: { description: 'Booked', content: { 'application/json': { schema: BookedSchema } } },
+      400: problem('Invalid request'),
+      404: problem('No such location'),
+      409: problem('slot-unavailable or booking-limit-reached'),
+      429: problem('Rate limited'),
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/appointments/{reference}',
+    tags: ['appointments'],
+    summary: 'The appointment (manage token as Bearer)',
+    security: bearer,
+    request: { params: ReferenceParam },
+    responses: {
+      200: { description: 'The appointment', content: { 'application/json': { schema: AppointmentSchema } } },
+      404: problem('Wrong reference or token'),
+      429: problem('Rate limited'),
+    },
+  }),
+  cancel: createRoute({
+    method: 'delete',
+    path: '/appointments/{reference}',
+    tags: ['appointments'],
+    summary: 'Cancel (also the pickup booked with it)',
+    security: bearer,
+    request: { params: ReferenceParam },
+    responses: {
+      204: { description: 'Cancelled' },
+      404: problem('Wrong reference or token'),
+      409: problem('Started or already served'),
+      429: problem('Rate limited'),
+    },
+  }),
+  reschedule: createRoute({
+    method: 'post',
+    path: '/appointments/{reference}/reschedule',
+    tags: ['appointments'],
+    summary: 'Move to another start at the same office',
+    security: bearer,
+    request: {
+      params: ReferenceParam,
+      body: { required: true, content: { 'application/json': { schema: z.object({ start: Instant }).strict() } } },
+    },
+    responses: {
+      200: { description: 'The moved appointment', content: { 'application/json': { schema: AppointmentSchema } } },
+      400: problem('Invalid request'),
+      404: problem('Wrong reference or token'),
+      409: problem('slot-unavailable, or the appointment cannot change'),
+      429: problem('Rate limited'),
+    },
+  }),
+  calendar: createRoute({
+    method: 'get',
+    path: '/appointments/{reference}/calendar.ics',
+    tags: ['appointments'],
+    summary: 'RFC 5545 calendar file',
+    security: bearer,
+    request: { params: ReferenceParam },
+    responses: {
+      200: { description: 'Calendar file', content: { 'text/calendar': { schema: z.string() } } },
+      404: problem('Wrong reference or token'),
+      429: problem('Rate limited'),
+    },
+  }),
+};
+
+export function schedulingRoutes(deps: Deps) {
+  const { config, clock } = deps;
+  const bookingLimiter = createRateLimiter({ limit: config.RATE_LIMIT_BOOKINGS_PER_MINUTE, windowMs: 60_000, clock });
+  const lookupLimiter = createRateLimiter({ limit: config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000, clock });
+  const limitBooking = rateLimit(bookingLimiter, config.TRUST_PROXY, 'booking');
+  const limitLookup = rateLimit(lookupLimiter, config.TRUST_PROXY, 'lookup');
+
+  const router = createRouter();
+  router.openAPIRegistry.registerComponent('securitySchemes', 'manageToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The manageToken returned once by POST /appointments',
+  });
+  router.use('/appointments', async (c, next) => {
+    // Staff booking on behalf of a resident is not limited per address (one office, many callers).
+    const principal = c.get('principal');
+    if (c.req.method === 'POST' && principal?.kind !== 'staff') return limitBooking(c, next);
+    return next();
+  });
+  router.use('/appointments/:reference/reschedule', limitBooking);
+  router.use('/appointments/:reference', limitLookup);
+  router.use('/appointments/:reference/*', limitLookup);
+  router.use('/locations/:id/available-days', limitLookup);
+  router.use('/locations/:id/available-times', limitLookup);
+
+  const token = (header: string | undefined) => bearerToken(header);
+
+  return router
+    .openapi(routes.services, (c) =>
+      c.json({ services: listServices(deps.db, c.req.valid('query').municipality) }, 200),
+    )
+    .openapi(routes.locations, (c) =>
+      c.json({ locations: listLocations(deps.db, deps.clock, c.req.valid('query').municipality) }, 200),
+    )
+    .openapi(routes.days, (c) => {
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      if (q.from && q.to && q.from > q.to) throw new AppError('validation-failed', 'from must not be after to');
+      const days = findAvailableDays(deps, {
+        locationId: id,
+        services: parseServicesParam(q.services),
+        from: q.from,
+        to: q.to,
+        online: c.get('principal')?.kind !== 'staff',
+      });
+      return c.json({ days }, 200);
+    })
+    .openapi(routes.times, (c) => {
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const times = findAvailableTimes(deps, {
+        locationId: id,
+        services: parseServicesParam(q.services),
+        date: q.date,
+        online: c.get('principal')?.kind !== 'staff',
+      });
+      return c.json({ times }, 200);
+    })
+    .openapi(routes.book, (c) => {
+      const body = c.req.valid('json');
+      const principal = c.get('principal');
+      const staff = principal?.kind === 'staff' ? principal : null;
+      const channel = staff ? (body.channel ?? 'phone') : 'online';
+      if (!staff && body.channel && body.channel !== 'online')
+        throw new AppError('forbidden', 'Only staff can book by phone or at the counter');
+      const booked = bookAppointment(deps, {
+        locationId: body.locationId,
+        services: body.services,
+        start: body.start,
+        customer: body.customer,
+        language: body.language,
+        followUp: body.followUp ?? null,
+        channel,
+        staff: staff ? { municipalityId: staff.municipalityId, locationIds: staff.locationIds } : null,
+      });
+      return c.json(booked, 201);
+    })
+    .openapi(routes.get, (c) => {
+      const { reference } = c.req.valid('param');
+      return c.json(getAppointment(deps, { reference, token: token(c.req.header('authorization')) }), 200);
+    })
+    .openapi(routes.cancel, (c) => {
+      const { reference } = c.req.valid('param');
+      cancelAppointment(deps, { reference, token: token(c.req.header('authorization')) });
+      return c.body(null, 204);
+    })
+    .openapi(routes.reschedule, (c) => {
+      const { reference } = c.req.valid('param');
+      const { start } = c.req.valid('json');
+      return c.json(
+        rescheduleAppointment(deps, { reference, token: token(c.req.header('authorization')), start }),
+        200,
+      );
+    })
+    .openapi(routes.calendar, (c) => {
+      const { reference } = c.req.valid('param');
+      const { ics, reference: ref } = appointmentCalendar(deps, {
+        reference,
+        token: token(c.req.header('authorization')),
+      });
+      return c.body(ics, 200, {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': `attachment; filename="afspraak-${ref}.ics"`,
+      });
+    });
+}

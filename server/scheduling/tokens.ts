@@ -1,0 +1,40 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** No 0/O, 1/I/L: readable over the phone and from paper. 32 symbols = 5 bits each. */
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const SYMBOLS = `${ALPHABET}`;
+export const REFERENCE_LENGTH = 12;
+
+/** A booking reference: 12 symbols from 31 → about 59 bits of entropy, uniform (rejection sampling). */
+export function generateReference(): string {
+  let out = '';
+  while (out.length < REFERENCE_LENGTH) {
+    for (const byte of randomBytes(16)) {
+      // 248 = 8 × 31: bytes above it would bias the first symbols.
+      if (byte < 248 && out.length < REFERENCE_LENGTH) out += SYMBOLS[byte % SYMBOLS.length];
+    }
+  }
+  return out;
+}
+
+/** Uppercases and drops separators, so `abcd-efgh-jkmn` finds `ABCDEFGHJKMN`. */
+export function normaliseReference(input: string): string {
+  return input.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export const REFERENCE_PATTERN = new RegExp(`^[${ALPHABET}]{${REFERENCE_LENGTH}}$`);
+
+/** A manage token: 256 random bits, base64url. Only its SHA-256 is stored. */
+export function generateManageToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function tokenMatches(token: string, storedHash: string): boolean {
+  const a = Buffer.from(hashToken(token), 'hex');
+  const b = Buffer.from(storedHash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
