@@ -8,12 +8,13 @@ import { AppError, onError, problemResponse, toProblem, validationHook } from '.
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { mountStatic } from './http/static.ts';
+import { queueRoutes } from './queue/queue.routes.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 
 /** Each domain contributes a router mounted under /api/v1. */
 type RouterFactory = (deps: Deps) => OpenAPIHono;
 
-const apiRouters: RouterFactory[] = [healthRoutes, authRoutes, schedulingRoutes];
+const apiRouters: RouterFactory[] = [healthRoutes, authRoutes, schedulingRoutes, queueRoutes];
 
 export function createApp(deps: Deps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });

@@ -24,6 +24,8 @@ const ConfigSchema = z.object({
   RATE_LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy only). */
   TRUST_PROXY: flag.default(false),
+  /** A called ticket may be recalled this many times; one more recall marks it no-show. */
+  QUEUE_MAX_RECALLS: z.coerce.number().int().min(0).max(10).default(3),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

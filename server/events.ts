@@ -11,6 +11,11 @@ export interface DomainEventMap {
   'appointment:rescheduled': { locationId: string; appointmentId: number };
   /** Something in a location's queue changed; subscribers re-read what they need. */
   'queue:changed': { locationId: string; ticketId?: number; reason: string };
+  /** Queue facts, published by server/queue use-cases after commit; the hub turns them into socket events. */
+  'ticket:issued': { locationId: string; ticketId: number };
+  'ticket:called': { locationId: string; ticketId: number; counterId: number; recall: boolean };
+  'ticket:updated': { locationId: string; ticketId: number };
+  'counter:updated': { locationId: string; counterId: number };
   /** A staff session (id = session id) or a device (id = device id) lost its access: drop its sockets. */
   'auth:revoked': { kind: 'staff' | 'device'; id: number };
 }

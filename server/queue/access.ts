@@ -1,0 +1,61 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { counters, ticketEvents } from '../../db/schema/index.ts';
+import { canAccessLocation, type Principal, type StaffPrincipal } from '../auth/principal.ts';
+import { AppError } from '../http/errors.ts';
+import type { TicketRow } from './queue-state.ts';
+
+export type CounterRow = typeof counters.$inferSelect;
+
+/** A staff member who may work at the location (agents: assigned there; admins: whole municipality). */
+export function assertStaffAt(principal: Principal | null | undefined, locationId: string): StaffPrincipal {
+  if (!principal) throw new AppError('unauthorized', 'Sign in first');
+  if (principal.kind !== 'staff') throw new AppError('forbidden', 'Staff only');
+  if (!canAccessLocation(principal, locationId)) throw new AppError('forbidden', 'Not your location');
+  return principal;
+}
+
+export function loadCounter(tx: Db, counterId: number): CounterRow {
+  const counter = tx.select().from(counters).where(eq(counters.id, counterId)).get();
+  if (!counter) throw new AppError('not-found', 'No such counter');
+  return counter;
+}
+
+/**
+ * Who may work a counter: the agent signed in at it, or a supervisor/admin of its location (the
+ * supervisor view can step in). Anyone else gets 403 — also an agent of the same office at another desk.
+ */
+export function assertOperator(principal: Principal | null | undefined, counter: CounterRow): StaffPrincipal {
+  const staff = assertStaffAt(principal, counter.locationId);
+  if (staff.role === 'agent' && counter.agentId !== staff.userId) {
+    throw new AppError('forbidden', 'Sign in at this counter first');
+  }
+  return staff;
+}
+
+/** The counter a staff member is signed in at, if any. */
+export function counterOfAgent(tx: Db, userId: number): CounterRow | undefined {
+  return tx.select().from(counters).where(eq(counters.agentId, userId)).get();
+}
+
+/** Appends to the ticket-event log (append-only: nothing ever updates or deletes these rows). */
+export function appendTicketEvent(
+  tx: Db,
+  ticket: Pick<TicketRow, 'id' | 'locationId'>,
+  type: (typeof ticketEvents.$inferInsert)['type'],
+  at: Date,
+  actor: { counterId?: number | null; agentId?: number | null },
+  data?: Record<string, unknown>,
+): void {
+  tx.insert(ticketEvents)
+    .values({
+      ticketId: ticket.id,
+      locationId: ticket.locationId,
+      type,
+      at,
+      counterId: actor.counterId ?? null,
+      agentId: actor.agentId ?? null,
+      data: data ?? null,
+    })
+    .run();
+}

@@ -1,0 +1,112 @@
+import { and, eq } from 'drizzle-orm';
+import { writeTransaction } from '../../db/client.ts';
+import { tickets } from '../../db/schema/index.ts';
+import { recordAudit } from '../auth/audit.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
+import { pickNextTicket } from './call-next-policy.ts';
+import { loadCounters, loadLocation, loadQueueState, policyOptions, type TicketRow } from './queue-state.ts';
+
+export interface CallNextResult {
+  called: TicketRow | null;
+  /** The ticket the counter was serving, finished by pressing "next". */
+  finished: TicketRow | null;
+}
+
+/**
+ * "Next" at a counter: finishes the ticket being served (if any) and calls the best waiting ticket
+ * the counter may serve (call-next-policy.ts). Rule 3 holds because this runs in one BEGIN IMMEDIATE
+ * transaction — two counters (or two processes on one database file) are serialised by SQLite — and
+ * the update is guarded by `status = 'waiting'`, so a ticket changes hands at most once.
+ */
+export function callNext(
+  deps: Deps,
+  principal: Principal | null | undefined,
+  input: { counterId: number },
+): CallNextResult {
+  const now = deps.clock.now();
+  const result = writeTransaction(deps.db, (tx): CallNextResult => {
+    const counter = loadCounter(tx, input.counterId);
+    const staff = assertOperator(principal, counter);
+    if (!counter.active) throw new AppError('invalid-state', 'This counter is not in use');
+    if (counter.state !== 'open') throw new AppError('invalid-state', `The counter is ${counter.state}`);
+    const location = loadLocation(tx, counter.locationId);
+    if (!location) throw new AppError('not-found');
+    const state = loadQueueState(tx, location, now);
+    const actor = { counterId: counter.id, agentId: staff.userId };
+
+    let finished: TicketRow | null = null;
+    const current = state.tickets.find((t) => t.row.counterId === counter.id && t.row.status !== 'waiting');
+    if (current?.row.status === 'called') {
+      throw new AppError(
+        'invalid-state',
+        `Ticket ${current.row.number} is still called: start it, recall it or mark it no-show`,
+      );
+    }
+    if (current?.row.status === 'serving') {
+      finished =
+        tx
+          .update(tickets)
+          .set({ status: 'done', finishedAt: now })
+          .where(and(eq(tickets.id, current.row.id), eq(tickets.status, 'serving')))
+          .returning()
+          .get() ?? null;
+      if (finished) appendTicketEvent(tx, finished, 'finished', now, actor);
+    }
+
+    const skills = loadCounters(tx, counter.locationId).find((c) => c.id === counter.id)?.skills ?? [];
+    const waiting = state.tickets
+      .filter((t) => t.row.status === 'waiting')
+      .map((t) => ({
+        id: t.row.id,
+        services: t.services,
+        queuedAt: t.row.queuedAt,
+        dueAt: t.row.dueAt,
+        priority: t.row.priority,
+        targetCounterId: t.row.targetCounterId,
+      }));
+    const next = pickNextTicket(waiting, { id: counter.id, skills }, now, policyOptions(state));
+    let called: TicketRow | null = null;
+    if (next) {
+      called =
+        tx
+          .update(tickets)
+          .set({
+            status: 'called',
+            counterId: counter.id,
+            agentId: staff.userId,
+            callCount: 1,
+            calledAt: now,
+            startedAt: null,
+          })
+          .where(and(eq(tickets.id, next.id), eq(tickets.status, 'waiting')))
+          .returning()
+          .get() ?? null;
+      // Inside BEGIN IMMEDIATE nobody else can have taken it; the guard makes a lost race visible instead of silent.
+      if (!called) throw new AppError('conflict', 'The ticket was just taken by another counter; press next again');
+      appendTicketEvent(tx, called, 'called', now, actor);
+    }
+    recordAudit(tx, staff, location.municipalityId, now, {
+      action: 'queue.call-next',
+      targetType: 'ticket',
+      targetId: called?.id,
+      locationId: location.id,
+      details: { counterId: counter.id, finishedTicketId: finished?.id ?? null },
+    });
+    return { called, finished };
+  });
+  if (result.finished) {
+    deps.events.publish('ticket:updated', { locationId: result.finished.locationId, ticketId: result.finished.id });
+  }
+  if (result.called) {
+    deps.events.publish('ticket:called', {
+      locationId: result.called.locationId,
+      ticketId: result.called.id,
+      counterId: input.counterId,
+      recall: false,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,358 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/client.ts';
+import {
+  appointments,
+  counterSkills,
+  counters,
+  locationServices,
+  locations,
+  services,
+  staffUsers,
+  ticketEvents,
+  ticketItems,
+  tickets,
+} from '../../db/schema/index.ts';
+import type { CallDto, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto, WaitBand } from '../contracts/queue.ts';
+import { predictWaits } from '../forecast/predictor.ts';
+import { POLICY_DEFAULTS, type PolicyOptions } from './call-next-policy.ts';
+
+/**
+ * Reads one location's live queue (today's active tickets, counters, services) and turns it into the
+ * DTOs of server/contracts/queue.ts, with live wait estimates from the forecasting module's predictor.
+ * Read-only; use-cases call it inside their transaction, the hub after a commit.
+ */
+export type TicketRow = typeof tickets.$inferSelect;
+export type LocationRow = typeof locations.$inferSelect;
+
+export interface ServiceInfo {
+  id: number;
+  code: string;
+  letter: string;
+  minutesPerPerson: number;
+  targetWaitMinutes: number;
+  maxPersons: number;
+  walkIn: boolean;
+  offered: boolean;
+}
+
+export interface CounterState {
+  id: number;
+  name: string;
+  active: boolean;
+  state: 'closed' | 'open' | 'paused';
+  agentId: number | null;
+  agentName: string | null;
+  skills: string[];
+  currentTicketId: number | null;
+}
+
+export interface ActiveTicket {
+  row: TicketRow;
+  services: { code: string; persons: number }[];
+  appointmentReference: string | null;
+}
+
+export interface QueueState {
+  location: LocationRow;
+  now: Date;
+  serviceDate: string;
+  services: ServiceInfo[];
+  counters: CounterState[];
+  /** Today's waiting, called and serving tickets. */
+  tickets: ActiveTicket[];
+}
+
+export function serviceDateOf(now: Date, timeZone: string): string {
+  return DateTime.fromJSDate(now, { zone: timeZone }).toISODate() ?? now.toISOString().slice(0, 10);
+}
+
+export function loadServices(db: Db, location: LocationRow): ServiceInfo[] {
+  const offered = new Map(
+    db
+      .select()
+      .from(locationServices)
+      .where(eq(locationServices.locationId, location.id))
+      .all()
+      .map((l) => [l.serviceId, l]),
+  );
+  return db
+    .select()
+    .from(services)
+    .where(eq(services.municipalityId, location.municipalityId))
+    .orderBy(services.sortOrder)
+    .all()
+    .map((s) => ({
+      id: s.id,
+      code: s.code,
+      letter: s.ticketLetter,
+      minutesPerPerson: s.minutesPerPerson,
+      targetWaitMinutes: s.targetWaitMinutes,
+      maxPersons: s.maxPersons,
+      walkIn: offered.get(s.id)?.walkIn ?? false,
+      offered: offered.has(s.id),
+    }));
+}
+
+export function loadCounters(db: Db, locationId: string, active: ActiveTicket[] = []): CounterState[] {
+  const rows = db
+    .select({ counter: counters, agentName: staffUsers.displayName })
+    .from(counters)
+    .leftJoin(staffUsers, eq(staffUsers.id, counters.agentId))
+    .where(eq(counters.locationId, locationId))
+    .orderBy(counters.id)
+    .all();
+  const ids = rows.map((r) => r.counter.id);
+  const skills = new Map<number, string[]>();
+  if (ids.length > 0) {
+    for (const s of db
+      .select({ counterId: counterSkills.counterId, code: services.code })
+      .from(counterSkills)
+      .innerJoin(services, eq(services.id, counterSkills.serviceId))
+      .where(inArray(counterSkills.counterId, ids))
+      .all()) {
+      skills.set(s.counterId, [...(skills.get(s.counterId) ?? []), s.code]);
+    }
+  }
+  return rows.map(({ counter, agentName }) => ({
+    id: counter.id,
+    name: counter.name,
+    active: counter.active,
+    state: counter.state,
+    agentId: counter.agentId,
+    agentName: agentName ?? null,
+    skills: skills.get(counter.id) ?? [],
+    currentTicketId:
+      active.find((t) => t.row.counterId === counter.id && (t.row.status === 'called' || t.row.status === 'serving'))
+        ?.row.id ?? null,
+  }));
+}
+
+/** Items and appointment references for a set of ticket rows. */
+export function withDetails(db: Db, rows: TicketRow[]): ActiveTicket[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const items = new Map<number, { code: string; persons: number }[]>();
+  for (const i of db
+    .select({ ticketId: ticketItems.ticketId, code: services.code, persons: ticketItems.persons })
+    .from(ticketItems)
+    .innerJoin(services, eq(services.id, ticketItems.serviceId))
+    .where(inArray(ticketItems.ticketId, ids))
+    .orderBy(ticketItems.id)
+    .all()) {
+    items.set(i.ticketId, [...(items.get(i.ticketId) ?? []), { code: i.code, persons: i.persons }]);
+  }
+  const apptIds = rows.map((r) => r.appointmentId).filter((id): id is number => id !== null);
+  const refs = new Map<number, string>();
+  if (apptIds.length > 0) {
+    for (const a of db
+      .select({ id: appointments.id, reference: appointments.reference })
+      .from(appointments)
+      .where(inArray(appointments.id, apptIds))
+      .all())
+      refs.set(a.id, a.reference);
+  }
+  return rows.map((row) => ({
+    row,
+    services: items.get(row.id) ?? [],
+    appointmentReference: row.appointmentId !== null ? (refs.get(row.appointmentId) ?? null) : null,
+  }));
+}
+
+export function loadLocation(db: Db, locationId: string): LocationRow | undefined {
+  return db.select().from(locations).where(eq(locations.id, locationId)).get();
+}
+
+export function loadQueueState(db: Db, location: LocationRow, now: Date): QueueState {
+  const serviceDate = serviceDateOf(now, location.timeZone);
+  const rows = db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.locationId, location.id),
+        eq(tickets.serviceDate, serviceDate),
+        inArray(tickets.status, ['waiting', 'called', 'serving']),
+      ),
+    )
+    .orderBy(tickets.id)
+    .all();
+  const active = withDetails(db, rows);
+  return {
+    location,
+    now,
+    serviceDate,
+    services: loadServices(db, location),
+    counters: loadCounters(db, location.id, active),
+    tickets: active,
+  };
+}
+
+export function policyOptions(state: Pick<QueueState, 'location' | 'services'>): PolicyOptions {
+  return {
+    targetWaitMinutes: Object.fromEntries(state.services.map((s) => [s.code, s.targetWaitMinutes])),
+    lateGraceMinutes: state.location.checkInLateGraceMinutes,
+    dueEarlyMinutes: POLICY_DEFAULTS.dueEarlyMinutes,
+  };
+}
+
+export interface Estimates {
+  perTicket: Map<number, WaitBand>;
+  positions: Map<number, number>;
+  waits: ServiceWaitDto[];
+}
+
+/** Live estimates for every waiting ticket and per service ("if you take a ticket now"). */
+export function estimateWaits(state: QueueState): Estimates {
+  const mean = Object.fromEntries(state.services.map((s) => [s.code, s.minutesPerPerson]));
+  const waiting = state.tickets.filter((t) => t.row.status === 'waiting');
+  const byId = new Map(state.tickets.map((t) => [t.row.id, t]));
+  const options = policyOptions(state);
+  const out = predictWaits({
+    now: state.now,
+    tickets: waiting.map((t) => ({
+      id: t.row.id,
+      services: t.services,
+      queuedAt: t.row.queuedAt,
+      dueAt: t.row.dueAt,
+      priority: t.row.priority,
+      targetCounterId: t.row.targetCounterId,
+    })),
+    counters: state.counters
+      .filter((c) => c.active)
+      .map((c) => {
+        const current = c.currentTicketId !== null ? byId.get(c.currentTicketId) : undefined;
+        return {
+          id: c.id,
+          skills: c.skills,
+          state: c.state,
+          current: current
+            ? {
+                startedAt: current.row.startedAt,
+                expectedMinutes: current.services.reduce((sum, s) => sum + (mean[s.code] ?? 10) * s.persons, 0),
+              }
+            : null,
+        };
+      }),
+    meanMinutesPerPerson: mean,
+    targetWaitMinutes: options.targetWaitMinutes,
+    lateGraceMinutes: options.lateGraceMinutes,
+    dueEarlyMinutes: options.dueEarlyMinutes,
+    serviceCodes: state.services.filter((s) => s.walkIn).map((s) => s.code),
+  });
+  // Position: 1 + waiting tickets sharing a service that are expected to be called earlier.
+  const positions = new Map<number, number>();
+  for (const t of waiting) {
+    const mine = out.perTicket.get(t.row.id)?.minutes ?? 0;
+    const codes = new Set(t.services.map((s) => s.code));
+    let ahead = 0;
+    for (const o of waiting) {
+      if (o === t || !o.services.some((s) => codes.has(s.code))) continue;
+      const theirs = out.perTicket.get(o.row.id)?.minutes ?? 0;
+      if (theirs < mine || (theirs === mine && o.row.id < t.row.id)) ahead++;
+    }
+    positions.set(t.row.id, ahead + 1);
+  }
+  const waits: ServiceWaitDto[] = state.services
+    .filter((s) => s.walkIn)
+    .map((s) => {
+      const p = out.perService[s.code];
+      return {
+        code: s.code,
+        waiting: waiting.filter((t) => t.services.some((x) => x.code === s.code)).length,
+        estimatedWait: p
+          ? { minutes: p.minutes, low: p.low, high: p.high, band: p.band }
+          : { minutes: 0, low: 0, high: 0, band: 'none' as const },
+      };
+    });
+  return { perTicket: out.perTicket, positions, waits };
+}
+
+export function toTicketDto(
+  t: ActiveTicket,
+  counterNames: Map<number, string>,
+  estimates?: Pick<Estimates, 'perTicket' | 'positions'>,
+): TicketDto {
+  const r = t.row;
+  return {
+    id: r.id,
+    publicId: r.publicId,
+    locationId: r.locationId,
+    serviceDate: r.serviceDate,
+    number: r.number,
+    status: r.status,
+    source: r.source,
+    priority: r.priority,
+    services: t.services,
+    appointmentReference: t.appointmentReference,
+    dueAt: r.dueAt?.toISOString() ?? null,
+    counterId: r.counterId,
+    counterName: r.counterId !== null ? (counterNames.get(r.counterId) ?? null) : null,
+    callCount: r.callCount,
+    issuedAt: r.issuedAt.toISOString(),
+    calledAt: r.calledAt?.toISOString() ?? null,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    position: r.status === 'waiting' ? (estimates?.positions.get(r.id) ?? null) : null,
+    estimatedWait: r.status === 'waiting' ? (estimates?.perTicket.get(r.id) ?? null) : null,
+  };
+}
+
+export function toCounterDto(c: CounterState, locationId: string): CounterDto {
+  return {
+    id: c.id,
+    locationId,
+    name: c.name,
+    state: c.state,
+    agentName: c.agentName,
+    skills: c.skills,
+    currentTicketId: c.currentTicketId,
+  };
+}
+
+export function counterNamesOf(state: Pick<QueueState, 'counters'>): Map<number, string> {
+  return new Map(state.counters.map((c) => [c.id, c.name]));
+}
+
+/** The last calls of the day, newest first, for the waiting-room display. */
+export function recentCalls(db: Db, state: QueueState, limit = 8): CallDto[] {
+  const names = counterNamesOf(state);
+  const rows = db
+    .select({ event: ticketEvents, number: tickets.number })
+    .from(ticketEvents)
+    .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+    .where(
+      and(
+        eq(ticketEvents.locationId, state.location.id),
+        inArray(ticketEvents.type, ['called', 'recalled']),
+        eq(tickets.serviceDate, state.serviceDate),
+      ),
+    )
+    .orderBy(desc(ticketEvents.id))
+    .limit(limit)
+    .all();
+  return rows
+    .filter((r) => r.event.counterId !== null)
+    .map((r) => ({
+      ticketId: r.event.ticketId,
+      number: r.number,
+      counterId: r.event.counterId as number,
+      counterName: names.get(r.event.counterId as number) ?? '',
+      calledAt: r.event.at.toISOString(),
+      recall: r.event.type === 'recalled',
+    }));
+}
+
+export function buildSnapshot(db: Db, state: QueueState): QueueSnapshot {
+  const estimates = estimateWaits(state);
+  const names = counterNamesOf(state);
+  return {
+    locationId: state.location.id,
+    serviceDate: state.serviceDate,
+    at: state.now.toISOString(),
+    tickets: state.tickets.map((t) => toTicketDto(t, names, estimates)),
+    counters: state.counters.filter((c) => c.active).map((c) => toCounterDto(c, state.location.id)),
+    recentCalls: recentCalls(db, state),
+    waits: estimates.waits,
+    tickerText: state.location.tickerText,
+  };
+}

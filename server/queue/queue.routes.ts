@@ -1,0 +1,256 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { CounterDto, QueueSnapshot, ServiceRequest, TicketDto } from '../contracts/queue.ts';
+import type { Deps } from '../deps.ts';
+import { createRouter } from '../http/router.ts';
+import { callNext } from './call-next.ts';
+import { checkIn } from './check-in.ts';
+import { pauseCounter, signInCounter, signOutCounter } from './counter-actions.ts';
+import { issueTicket } from './issue-ticket.ts';
+import { getCounterView, getPublicTicket, getQueueSnapshot, getTicketById } from './queue-read.ts';
+import {
+  cancelTicket,
+  finishTicket,
+  markNoShow,
+  parkTicket,
+  recallTicket,
+  returnTicket,
+  startTicket,
+  transferTicket,
+} from './ticket-actions.ts';
+
+/**
+ * HTTP twins of the hub: kiosk actions (tickets, check-ins), the live snapshot, the resident's public
+ * ticket page, and counter actions for clients that cannot hold a socket. Thin: parse, call, answer.
+ * Every change is published as a domain event, so hub clients see HTTP actions too.
+ */
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const problems = {
+  400: { description: 'Invalid input', content: Problem },
+  401: { description: 'No valid token', content: Problem },
+  403: { description: 'Not allowed here', content: Problem },
+  404: { description: 'Not found', content: Problem },
+  409: { description: 'Not possible in this state', content: Problem },
+};
+const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+const LocationParam = z.object({ id: z.string().min(1).max(100) });
+const CounterParam = z.object({
+  counterId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31),
+});
+const TicketParam = z.object({
+  ticketId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31),
+});
+const Language = z.enum(['nl', 'en']);
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+const ok = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export function queueRoutes(deps: Deps) {
+  const router = createRouter();
+  const principal = (c: Context) => c.get('principal');
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/locations/{id}/tickets',
+      tags: ['queue'],
+      summary: 'Take a walk-in ticket (paired kiosk of this location, or its staff)',
+      security,
+      request: {
+        params: LocationParam,
+        body: jsonBody(
+          z.object({
+            services: z.array(ServiceRequest).min(1).max(5),
+            language: Language.optional(),
+            source: z.enum(['counter', 'remote']).optional(),
+            priority: z.number().int().min(0).max(5).optional(),
+          }),
+        ),
+      },
+      responses: { 201: ok(TicketDto, 'The ticket with number, position and expected wait'), ...problems },
+    }),
+    (c) => {
+      const body = c.req.valid('json');
+      const row = issueTicket(deps, principal(c), { locationId: c.req.valid('param').id, ...body });
+      return c.json(getTicketById(deps, row.id), 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/locations/{id}/check-ins',
+      tags: ['queue'],
+      summary: 'Check in for an appointment by reference or QR content (paired kiosk, or staff)',
+      security,
+      request: {
+        params: LocationParam,
+        body: jsonBody(z.object({ reference: z.string().trim().min(1).max(300), language: Language.optional() })),
+      },
+      responses: {
+        201: ok(TicketDto, 'Checked in: the ticket (due at the appointment time, or a walk-in when late)'),
+        200: ok(TicketDto, 'Already checked in: the same ticket'),
+        422: { description: 'Too early or too late', content: Problem },
+        ...problems,
+      },
+    }),
+    (c) => {
+      const result = checkIn(deps, principal(c), { locationId: c.req.valid('param').id, ...c.req.valid('json') });
+      return c.json(getTicketById(deps, result.ticket.id), result.created ? 201 : 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/locations/{id}/queue',
+      tags: ['queue'],
+      summary: 'Live queue snapshot (staff of the location or its devices)',
+      security,
+      request: { params: LocationParam },
+      responses: { 200: ok(QueueSnapshot, 'Snapshot'), ...problems },
+    }),
+    (c) => c.json(getQueueSnapshot(deps, principal(c), c.req.valid('param').id), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/tickets/{publicId}',
+      tags: ['queue'],
+      summary: "The resident's ticket page: status, position and expected wait (no login; the id is unguessable)",
+      request: { params: z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }) },
+      responses: { 200: ok(TicketDto, 'The ticket'), 404: problems[404], 400: problems[400] },
+    }),
+    (c) => c.json(getPublicTicket(deps, c.req.valid('param').publicId), 200),
+  );
+
+  const counterAction = (
+    path: string,
+    summary: string,
+    body: z.ZodObject | null,
+    run: (c: Context, counterId: number, body: Record<string, unknown>) => unknown,
+    response: z.ZodType,
+  ) =>
+    router.openapi(
+      createRoute({
+        method: 'post',
+        path: `/counters/{counterId}/${path}`,
+        tags: ['counter'],
+        summary,
+        security,
+        request: { params: CounterParam, ...(body ? { body: jsonBody(body) } : {}) },
+        responses: { 200: ok(response, 'Done'), ...problems },
+      }),
+      // biome-ignore lint/suspicious/noExplicitAny: one shell for several routes with different bodies
+      (c: any) => c.json(run(c, c.req.valid('param').counterId, body ? c.req.valid('json') : {}), 200),
+    );
+
+  counterAction(
+    'sign-in',
+    'Take this counter',
+    null,
+    (c, counterId) => {
+      signInCounter(deps, principal(c), { counterId });
+      return getCounterView(deps, counterId);
+    },
+    CounterDto,
+  );
+  counterAction(
+    'sign-out',
+    'Leave this counter',
+    null,
+    (c, counterId) => {
+      signOutCounter(deps, principal(c), { counterId });
+      return getCounterView(deps, counterId);
+    },
+    CounterDto,
+  );
+  counterAction(
+    'pause',
+    'Pause or resume the counter',
+    z.object({ paused: z.boolean() }),
+    (c, counterId, b) => {
+      pauseCounter(deps, principal(c), { counterId, paused: b.paused as boolean });
+      return getCounterView(deps, counterId);
+    },
+    CounterDto,
+  );
+  counterAction(
+    'call-next',
+    'Finish the current ticket and call the next one',
+    null,
+    (c, counterId) => {
+      const result = callNext(deps, principal(c), { counterId });
+      return { ticket: result.called ? getTicketById(deps, result.called.id) : null };
+    },
+    z.object({ ticket: TicketDto.nullable() }),
+  );
+
+  const ticketActions = {
+    recall: recallTicket,
+    start: startTicket,
+    finish: finishTicket,
+    'no-show': markNoShow,
+    return: returnTicket,
+    park: parkTicket,
+    cancel: cancelTicket,
+  } as const;
+  for (const [name, action] of Object.entries(ticketActions)) {
+    router.openapi(
+      createRoute({
+        method: 'post',
+        path: `/tickets/{ticketId}/${name}`,
+        tags: ['counter'],
+        summary: `Ticket: ${name}`,
+        security,
+        request: { params: TicketParam },
+        responses: { 200: ok(TicketDto, 'The ticket after the action'), ...problems },
+      }),
+      (c) => {
+        const row = action(deps, principal(c), { ticketId: c.req.valid('param').ticketId });
+        return c.json(getTicketById(deps, row.id), 200);
+      },
+    );
+  }
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/tickets/{ticketId}/transfer',
+      tags: ['counter'],
+      summary: 'Ticket: transfer to another service and/or one counter (keeps the time already waited)',
+      security,
+      request: {
+        params: TicketParam,
+        body: jsonBody(
+          z.object({
+            serviceCode: z.string().min(1).max(40).optional(),
+            counterId: z.number().int().positive().optional(),
+          }),
+        ),
+      },
+      responses: { 200: ok(TicketDto, 'The ticket, waiting again'), ...problems },
+    }),
+    (c) => {
+      const row = transferTicket(deps, principal(c), {
+        ticketId: c.req.valid('param').ticketId,
+        ...c.req.valid('json'),
+      });
+      return c.json(getTicketById(deps, row.id), 200);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,26 @@
+import type { TestContext } from './context.ts';
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** A JSON request through app.request(), with an optional bearer token. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely; the contract tests type them
+export async function call<T = any>(
+  ctx: Pick<TestContext, 'app'>,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await ctx.app.request(`/api/v1${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
