@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../../shared-web/api.ts';
+import { formatDateTime, formatTime } from '../../../shared-web/datetime.ts';
+import { errorMessage } from '../../../shared-web/errors.ts';
+import type { LocationInfo } from '../catalog.ts';
+
+interface Device {
+  id: number;
+  locationId: string;
+  kind: 'kiosk' | 'display';
+  name: string;
+  pairedAt: string;
+  revokedAt: string | null;
+}
+
+interface PairingCode {
+  code: string;
+  expiresAt?: string;
+  kind?: string;
+  name?: string;
+}
+
+/** One-time pairing codes for kiosks and displays, and the devices paired with this location. */
+export function DevicesView({ location, token }: { location: LocationInfo; token: string | null }) {
+  const { t, i18n } = useTranslation();
+  const [devices, setDevices] = useState<Device[]>([]);
+  const [kind, setKind] = useState<'kiosk' | 'display'>('display');
+  const [name, setName] = useState('');
+  const [code, setCode] = useState<PairingCode | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const base = `/locations/${encodeURIComponent(location.id)}`;
+
+  const reload = useCallback(() => {
+    api
+      .get<Device[] | { devices: Device[] }>(`${base}/devices`, { token })
+      .then((body) => setDevices(Array.isArray(body) ? body : body.devices))
+      .catch((err) => setFailure(errorMessage(t, err)));
+  }, [base, token, t]);
+  useEffect(reload, [reload]);
+
+  return (
+    <section className="card" aria-labelledby="devices-heading">
+      <h2 id="devices-heading">
+        {t('agent.devices.title')} — {location.name}
+      </h2>
+      <p>{t('agent.devices.intro')}</p>
+      <form
+        className="row"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setFailure(null);
+          try {
+            setCode(await api.post<PairingCode>(`${base}/pairing-codes`, { kind, name: name.trim() }, { token }));
+          } catch (err) {
+            setFailure(errorMessage(t, err));
+          }
+        }}
+      >
+        <label>
+          {t('agent.devices.kind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value as 'kiosk' | 'display')}>
+            <option value="display">{t('agent.devices.display')}</option>
+            <option value="kiosk">{t('agent.devices.kiosk')}</option>
+          </select>
+        </label>
+        <label>
+          {t('agent.devices.name')}
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required />
+        </label>
+        <button type="submit" className="primary">
+          {t('agent.devices.newCode')}
+        </button>
+      </form>
+      {code && (
+        <p className="pairing-code" data-testid="pairing-code">
+          {t('agent.devices.code')}: <strong>{code.code}</strong>
+          {code.expiresAt && (
+            <> · {t('agent.devices.validUntil', { time: formatTime(code.expiresAt, i18n.language) })}</>
+          )}
+        </p>
+      )}
+      {failure && (
+        <p className="banner banner-error" role="alert">
+          {failure}
+        </p>
+      )}
+      {devices.length === 0 ? (
+        <p className="muted">{t('agent.devices.none')}</p>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('agent.devices.name')}</th>
+              <th scope="col">{t('agent.devices.kind')}</th>
+              <th scope="col">{t('agent.devices.paired')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('agent.devices.revoke')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {devices.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">{d.name}</th>
+                <td>{t(`agent.devices.${d.kind}`)}</td>
+                <td>{formatDateTime(d.pairedAt, i18n.language)}</td>
+                <td>
+                  {d.revokedAt ? (
+                    t('agent.devices.revoked')
+                  ) : (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={async () => {
+                        try {
+                          await api.del(`/devices/${d.id}`, { token });
+                          reload();
+                        } catch (err) {
+                          setFailure(errorMessage(t, err));
+                        }
+                      }}
+                    >
+                      {t('agent.devices.revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { api } from '../../../shared-web/api.ts';
+import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datetime.ts';
+import { errorMessage } from '../../../shared-web/errors.ts';
+import type { LocationInfo, ServiceInfo } from '../catalog.ts';
+import { downloadText } from '../download.ts';
+import { toForecastHours } from './forecast-adapter.ts';
+import { dailyTotals, type ForecastHour, heatRows, peakWeeks, plannerCsv } from './planner-model.ts';
+
+/** Forecast against actual (last 4 weeks), needed vs rostered counters for the next 8 weeks, peak weeks, export. */
+export function PlannerView({
+  location,
+  token,
+}: {
+  location: LocationInfo;
+  services: ServiceInfo[];
+  token: string | null;
+}) {
+  const { t, i18n } = useTranslation();
+  const [hours, setHours] = useState<ForecastHour[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const today = localDateOf(new Date(), location.timeZone);
+  const from = addDays(today, -28);
+  const to = addDays(today, 7 * 8);
+
+  useEffect(() => {
+    setHours(null);
+    setFailure(null);
+    api
+      .get<unknown>(`/locations/${encodeURIComponent(location.id)}/forecast`, { token, query: { from, to } })
+      .then((body) => setHours(toForecastHours(body, location.timeZone)))
+      .catch((err) => setFailure(errorMessage(t, err)));
+  }, [location.id, location.timeZone, token, from, to, t]);
+
+  const future = useMemo(() => (hours ?? []).filter((h) => h.date >= today), [hours, today]);
+  const heat = useMemo(() => heatRows(future), [future]);
+  const peaks = useMemo(() => peakWeeks(heat.rows), [heat.rows]);
+  const totals = useMemo(() => dailyTotals(hours ?? []), [hours]);
+
+  return (
+    <div className="planner">
+      <section className="card" aria-labelledby="planner-heading">
+        <h2 id="planner-heading">
+          {t('agent.planner.title')} — {location.name}
+        </h2>
+        <p>{t('agent.planner.intro')}</p>
+        {failure && (
+          <p className="banner banner-error" role="alert">
+            {t('agent.planner.unavailable')} {failure}
+          </p>
+        )}
+        {hours && (
+          <button
+            type="button"
+            onClick={() => downloadText(`forecast-${location.id}-${today}.csv`, plannerCsv(hours), 'text/csv')}
+          >
+            {t('agent.planner.export')}
+          </button>
+        )}
+      </section>
+      {hours && (
+        <>
+          <section className="card" aria-labelledby="peaks-heading">
+            <h2 id="peaks-heading">{t('agent.planner.peakWeeks')}</h2>
+            {peaks.length === 0 ? (
+              <p className="banner banner-success">{t('agent.planner.noPeaks')}</p>
+            ) : (
+              <ul className="warnings" data-testid="peak-weeks">
+                {peaks.slice(0, 8).map((w) => (
+                  <li key={w.weekStart} className="banner banner-warning">
+                    {t('agent.planner.peakWeek', {
+                      date: formatLocalDate(w.weekStart, i18n.language),
+                      hours: w.shortHours,
+                      gap: w.maxGap,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="card" aria-labelledby="fva-heading">
+            <h2 id="fva-heading">{t('agent.planner.forecastVsActual')}</h2>
+            <div className="chart" data-testid="forecast-chart">
+              <ResponsiveContainer width="100%" height={280}>
+                <LineChart data={totals} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis
+                    dataKey="date"
+                    tickFormatter={(d: string) => formatLocalDate(d, i18n.language, 'short')}
+                    minTickGap={24}
+                  />
+                  <YAxis allowDecimals={false} />
+                  <Tooltip labelFormatter={(d) => formatLocalDate(String(d), i18n.language)} />
+                  <Legend />
+                  <Line
+                    type="monotone"
+                    dataKey="forecast"
+                    name={t('agent.planner.forecast')}
+                    stroke="#1f4e9c"
+                    dot={false}
+                    strokeWidth={2}
+                  />
+                  <Line
+                    type="monotone"
+                    dataKey="actual"
+                    name={t('agent.planner.actual')}
+                    stroke="#c30000"
+                    dot={false}
+                    strokeWidth={2}
+                    connectNulls={false}
+                  />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          </section>
+          <section className="card" aria-labelledby="heat-heading">
+            <h2 id="heat-heading">{t('agent.planner.heatmap')}</h2>
+            <p className="muted">{t('agent.planner.heatmapHelp')}</p>
+            <div className="heatmap-scroll">
+              <table className="heatmap" data-testid="heatmap">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('agent.desk.date')}</th>
+                    {heat.hourRange.map((h) => (
+                      <th scope="col" key={h}>
+                        {String(h).padStart(2, '0')}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {heat.rows.map((row) => (
+                    <tr key={row.date} className={row.date === row.weekStart ? 'week-start' : undefined}>
+                      <th scope="row">{formatLocalDate(row.date, i18n.language, 'short')}</th>
+                      {heat.hourRange.map((h) => {
+                        const cell = row.cells.get(h);
+                        if (!cell) return <td key={h} className="heat-none" />;
+                        const level =
+                          cell.gap > 1 ? 'short2' : cell.gap > 0 ? 'short1' : cell.gap === 0 ? 'even' : 'spare';
+                        return (
+                          <td
+                            key={h}
+                            className={`heat-${level}`}
+                            title={`${t('agent.planner.needed')} ${cell.required} · ${t('agent.planner.rostered')} ${cell.rostered}`}
+                          >
+                            {cell.gap > 0 ? `+${cell.gap}` : cell.gap < 0 ? `−${-cell.gap}` : '0'}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
