@@ -8,13 +8,14 @@ import { AppError, onError, problemResponse, toProblem, validationHook } from '.
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { mountStatic } from './http/static.ts';
+import { outboxRoutes } from './notify/outbox.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 
 /** Each domain contributes a router mounted under /api/v1. */
 type RouterFactory = (deps: Deps) => OpenAPIHono;
 
-const apiRouters: RouterFactory[] = [healthRoutes, authRoutes, schedulingRoutes, queueRoutes];
+const apiRouters: RouterFactory[] = [healthRoutes, authRoutes, schedulingRoutes, queueRoutes, outboxRoutes];
 
 export function createApp(deps: Deps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });

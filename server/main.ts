@@ -8,6 +8,7 @@ import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { createDomainEvents } from './events.ts';
+import { startBackgroundJobs } from './jobs/timers.ts';
 import { createLogger } from './logger.ts';
 
 /** The only composition root: config → db → app → http server → hub → timers. */
@@ -28,9 +29,12 @@ function main(): void {
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info('listening', { url: `http://localhost:${info.port}` });
   });
+  // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
+  const stopJobs = startBackgroundJobs(deps);
 
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });
+    stopJobs();
     server.close(() => {
       db.$client.close();
       process.exit(0);

@@ -1,0 +1,44 @@
+import type { Deps } from '../deps.ts';
+import { queueReminders } from '../notify/reminders.ts';
+import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
+import { erasePersonalData } from './retention.ts';
+
+/**
+ * Background work of one process: reminders, retention and (with SMTP_URL) the outbox sender.
+ * Intervals are unref'd so they never keep the process alive; a failing run is logged and retried
+ * at the next tick. Returns a function that stops them.
+ */
+export function startBackgroundJobs(deps: Deps, options: { transport?: MailTransport } = {}): () => void {
+  const transport = options.transport ?? (deps.config.SMTP_URL ? smtpTransport(deps.config.SMTP_URL) : null);
+  const timers: NodeJS.Timeout[] = [];
+  const every = (name: string, ms: number, job: () => unknown) => {
+    let running = false;
+    const run = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await job();
+      } catch (err) {
+        deps.log.error('background job failed', { job: name, error: err instanceof Error ? err.message : String(err) });
+      } finally {
+        running = false;
+      }
+    };
+    void run();
+    const t = setInterval(run, ms);
+    t.unref();
+    timers.push(t);
+  };
+  every('reminders', 15 * 60_000, () => {
+    const n = queueReminders(deps);
+    if (n > 0) deps.log.info('reminders queued', { count: n });
+  });
+  every('retention', 60 * 60_000, () => {
+    const n = erasePersonalData(deps);
+    if (n > 0) deps.log.info('personal data erased', { appointments: n });
+  });
+  if (transport) every('outbox', 15_000, () => drainOutbox(deps, transport));
+  return () => {
+    for (const t of timers) clearInterval(t);
+  };
+}
