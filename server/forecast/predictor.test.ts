@@ -29,7 +29,7 @@ describe('predictWaits', () => {
       counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } }),
     );
     const tickets = [1, 2, 3, 4, 5, 6].map((i) => walkIn(i, 'passport', 60 - i));
-    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0, replications: 0 });
     expect(out.perTicket.get(1)?.minutes).toBe(10);
     expect(out.perTicket.get(2)?.minutes).toBe(10);
     expect(out.perTicket.get(3)?.minutes).toBe(20);
@@ -44,7 +44,7 @@ describe('predictWaits', () => {
       ...Array.from({ length: 10 }, (_, i) => walkIn(i + 1, 'passport', 30 - i)),
       walkIn(99, 'pickup', 1),
     ];
-    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0, replications: 0 });
     expect(out.perTicket.get(99)?.minutes).toBe(0);
     expect(out.perTicket.get(99)?.band).toBe('none');
     expect(out.perTicket.get(10)?.minutes).toBe(90);
@@ -58,7 +58,7 @@ describe('predictWaits', () => {
     const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(2) };
     // Waited 12 min: not starving yet (3 × target) when the counter frees up at +10.
     const tickets = [walkIn(1, 'passport', 12), appointment];
-    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0, replications: 0 });
     expect(out.perTicket.get(7)?.minutes).toBe(10);
     expect(out.perTicket.get(1)?.minutes).toBe(20);
   });
@@ -72,6 +72,7 @@ describe('predictWaits', () => {
       counters,
       meanMinutesPerPerson: mean,
       walkUpMinutes: 0,
+      replications: 0,
     });
     expect(out.perTicket.get(1)?.minutes).toBe(0);
     // Checked in early: an idle counter may take it once nobody else waits.
@@ -80,27 +81,40 @@ describe('predictWaits', () => {
 
   it('uses the residual service time of a counter that is about to finish', () => {
     const counters = [
-      counter(1, ['passport'], { current: { startedAt: minutesAgo(4), expectedMinutes: 10 } }),
-      counter(2, ['passport'], { current: { startedAt: minutesAgo(1), expectedMinutes: 10 } }),
+      counter(1, ['passport'], { current: { startedAt: minutesAgo(4), expectedMinutes: 10, cv: 0 } }),
+      counter(2, ['passport'], { current: { startedAt: minutesAgo(1), expectedMinutes: 10, cv: 0 } }),
     ];
-    const out = predictWaits({
+    const input = {
       now,
       tickets: [walkIn(1, 'passport', 5)],
-      counters,
       meanMinutesPerPerson: mean,
       walkUpMinutes: 0,
-    });
-    expect(out.perTicket.get(1)?.minutes).toBe(6);
-    // Nearly done (9 of 10 minutes): service times vary, so we expect more than the 1 minute left.
-    counters[0] = counter(1, ['passport'], { current: { startedAt: minutesAgo(9), expectedMinutes: 10 } });
-    const late = predictWaits({
-      now,
-      tickets: [walkIn(1, 'passport', 5)],
-      counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-    });
-    expect(late.perTicket.get(1)?.minutes).toBe(3.5);
+      replications: 0,
+    };
+    expect(predictWaits({ ...input, counters }).perTicket.get(1)?.minutes).toBe(6);
+    // Variable service times: 9 of 10 minutes gone does not mean 1 minute left (lognormal mean residual life).
+    const late = [counter(1, ['passport'], { current: { startedAt: minutesAgo(9), expectedMinutes: 10, cv: 0.5 } })];
+    const residual = predictWaits({ ...input, counters: late }).perTicket.get(1)?.minutes ?? 0;
+    expect(residual).toBeGreaterThan(2);
+    expect(residual).toBeLessThan(10);
+  });
+
+  it('expects the first of several busy counters to free up sooner than each one (stochastic replay)', () => {
+    const counters = [1, 2, 3, 4].map((id) =>
+      counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10, cv: 1 } }),
+    );
+    const input = { now, tickets: [walkIn(1, 'passport', 5)], counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 };
+    const meanValue = predictWaits({ ...input, replications: 0 }).perTicket.get(1)?.minutes ?? 0;
+    const stochastic = predictWaits({ ...input, serviceCv: { passport: 1 }, replications: 200 }).perTicket.get(1);
+    expect(meanValue).toBe(10);
+    // E[min of 4 lognormal(10, cv 1)] is about 3.5 minutes.
+    expect(stochastic?.minutes).toBeGreaterThan(2);
+    expect(stochastic?.minutes).toBeLessThan(5);
+    expect(stochastic?.low).toBeLessThan(stochastic?.high ?? 0);
+    // Pure: the same input gives the same answer.
+    expect(predictWaits({ ...input, serviceCv: { passport: 1 }, replications: 200 }).perTicket.get(1)).toEqual(
+      stochastic,
+    );
   });
 
   it('counts a paused counter only from its expected return, and ignores closed counters', () => {
@@ -115,6 +129,7 @@ describe('predictWaits', () => {
       counters,
       meanMinutesPerPerson: mean,
       walkUpMinutes: 0,
+      replications: 0,
     });
     expect(out.perTicket.get(1)?.minutes).toBe(15);
   });
@@ -125,7 +140,7 @@ describe('predictWaits', () => {
       counter(2, ['passport'], { until: minutesAhead(8) }),
     ];
     const tickets = [1, 2, 3, 4].map((i) => walkIn(i, 'passport', 10 - i));
-    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    const out = predictWaits({ now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0, replications: 0 });
     // t=0: #1 → c1, #2 → c2. c1 would be free at 10 but breaks until 20; c2 is free at 10, after its end.
     expect(out.perTicket.get(3)?.minutes).toBe(20);
     expect(out.perTicket.get(4)?.minutes).toBe(30);
@@ -140,6 +155,7 @@ describe('predictWaits', () => {
       meanMinutesPerPerson: mean,
       counterSpeed: { 1: 1.5 },
       walkUpMinutes: 0,
+      replications: 0,
     });
     expect(out.perTicket.get(1)?.minutes).toBe(15);
     expect(out.perTicket.get(2)?.minutes).toBe(30);
@@ -152,6 +168,7 @@ describe('predictWaits', () => {
       counters: [counter(1, ['passport'])],
       meanMinutesPerPerson: { ...mean, birth: 15 },
       walkUpMinutes: 0,
+      replications: 0,
     });
     expect(out.perTicket.get(1)?.band).toBe('gt60');
   });
@@ -168,7 +185,14 @@ describe('predictWaits', () => {
       counter(1, ['passport']),
       counter(2, ['passport', 'driving-licence'], { current: { startedAt: now, expectedMinutes: 8 } }),
     ];
-    const out = predictWaits({ now, tickets: [multi], counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 });
+    const out = predictWaits({
+      now,
+      tickets: [multi],
+      counters,
+      meanMinutesPerPerson: mean,
+      walkUpMinutes: 0,
+      replications: 0,
+    });
     expect(out.perTicket.get(1)?.minutes).toBe(8);
   });
 });

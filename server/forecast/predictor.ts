@@ -1,5 +1,6 @@
 import type { WaitBand } from '../contracts/queue.ts';
 import { type PolicyTicket, pickNextTicket } from '../queue/call-next-policy.ts';
+import { createRandom, type Random } from './simulator/random.ts';
 
 /**
  * Live wait prediction (pure: no I/O, no clock).
@@ -38,6 +39,8 @@ export interface PredictorCounter {
     startedAt: Date | null;
     /** Expected total service minutes of the current ticket. */
     expectedMinutes: number;
+    /** Coefficient of variation of its service time (default 0.5). */
+    cv?: number;
   } | null;
   /** A paused counter that is expected back (end of a break). Unknown: the counter does not count. */
   pausedUntil?: Date | null;
@@ -64,6 +67,10 @@ export interface PredictorInput {
   serviceCodes?: string[];
   /** Minutes between calling a ticket and the resident starting at the counter (default 0.5). */
   walkUpMinutes?: number;
+  /** Coefficient of variation of service times per service (learned; default 0.5). */
+  serviceCv?: Record<string, number>;
+  /** Seeded stochastic replays averaged per estimate; 0 = a single mean-value replay (default 24). */
+  replications?: number;
 }
 
 export interface PredictorOutput {
@@ -76,8 +83,10 @@ const DEFAULT_TARGET = 10;
 const Z80 = 1.2816;
 /** Minutes of model error we add on top of the statistical floor (tuned on development seeds only). */
 const MODEL_ERROR_MINUTES = 1;
-/** Mean residual of a service already running past its expected end, as a share of the expectation. */
-const OVERRUN_RESIDUAL_SHARE = 0.35;
+/** Coefficient of variation of service times when none is learned. */
+const DEFAULT_CV = 0.5;
+/** Stochastic replays per estimate (0 = one mean-value replay). */
+const DEFAULT_REPLICATIONS = 24;
 /** Beyond this horizon the replay stops: we only say "more than an hour". */
 const HORIZON_MINUTES = 600;
 
@@ -112,6 +121,87 @@ function unservedBand(): WaitBand {
   return { minutes: 60, low: 60, high: 120, band: 'gt60' };
 }
 
+/** Lognormal (mean m, cv c) parameters. */
+function lognormalParams(mean: number, cv: number): { mu: number; sigma: number } {
+  const sigma2 = Math.log(1 + cv * cv);
+  return { mu: Math.log(mean) - sigma2 / 2, sigma: Math.sqrt(sigma2) };
+}
+
+/**
+ * Expected remaining service of a running service, E[S − e | S > e] for lognormal S: a service running
+ * past its mean is not "about to finish" — with variable service times it has a while to go.
+ */
+export function meanResidual(busy: { expected: number; elapsed: number | null; cv: number }, walkUp: number): number {
+  if (busy.elapsed === null) return walkUp + busy.expected;
+  const e = Math.max(0, busy.elapsed);
+  if (busy.cv <= 0) return Math.max(0, busy.expected - e);
+  if (e <= 0) return busy.expected;
+  const { mu, sigma } = lognormalParams(busy.expected, busy.cv);
+  const z = (Math.log(e) - mu) / sigma;
+  const survival = 1 - normalCdf(z);
+  if (survival < 1e-9) return 0.05 * busy.expected;
+  const partial = busy.expected * (1 - normalCdf(z - sigma));
+  return Math.max(0, partial / survival - e);
+}
+
+/** A draw of the remaining service given what has elapsed (inverse CDF on the conditional tail). */
+function drawResidual(
+  busy: { expected: number; elapsed: number | null; cv: number },
+  walkUp: number,
+  rng: Random,
+): number {
+  if (busy.elapsed === null) return walkUp + rng.lognormal(busy.expected, busy.cv);
+  const e = Math.max(0, busy.elapsed);
+  if (busy.cv <= 0) return Math.max(0, busy.expected - e);
+  const { mu, sigma } = lognormalParams(busy.expected, busy.cv);
+  const fe = e > 0 ? normalCdf((Math.log(e) - mu) / sigma) : 0;
+  if (fe > 1 - 1e-9) return 0.05 * busy.expected;
+  const u = fe + rng.next() * (1 - fe);
+  return Math.max(0, Math.exp(mu + sigma * normalQuantile(u)) - e);
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz–Stegun 7.1.26 via erf; |error| < 1.5e-7.
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** Acklam's rational approximation of the standard normal quantile. */
+function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
+  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
+  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
+  const [d0, d1, d2, d3] = d as [number, number, number, number];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  }
+  if (p > 1 - lo) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
+    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
+  );
+}
+
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
@@ -124,12 +214,17 @@ interface SimTicket {
   /** Minutes (relative to now, negative = in the past) it entered the line. */
   queued: number;
   minutes: number;
+  cv: number;
 }
 
 interface SimCounter {
   id: number;
   skills: Set<string>;
   freeAt: number;
+  /** Free from (0, or the end of a pause), before the current service is taken into account. */
+  availableFrom: number;
+  /** The service in progress: expected minutes, minutes elapsed (null: resident still walking up), cv. */
+  busy: { expected: number; elapsed: number | null; cv: number } | null;
   speed: number;
   breaks: [number, number][];
   until: number;
@@ -171,21 +266,29 @@ function buildCounters(input: PredictorInput): SimCounter[] {
     } else {
       freeAt = 0;
     }
+    const availableFrom = freeAt;
+    let busy: SimCounter['busy'] = null;
     if (c.current) {
       const expected = c.current.expectedMinutes * speed;
-      const walkUp = input.walkUpMinutes ?? 0.5;
-      const residual =
-        c.current.startedAt === null
-          ? walkUp + expected
-          : Math.max(expected - minutesBetween(c.current.startedAt, input.now), OVERRUN_RESIDUAL_SHARE * expected);
-      freeAt = Math.max(freeAt, residual);
+      const elapsed = c.current.startedAt === null ? null : minutesBetween(c.current.startedAt, input.now);
+      busy = { expected, elapsed, cv: c.current.cv ?? DEFAULT_CV };
+      freeAt = Math.max(freeAt, meanResidual(busy, input.walkUpMinutes ?? 0.5));
     }
     const breaks = (c.breaks ?? [])
       .map((b): [number, number] => [minutesBetween(input.now, b.from), minutesBetween(input.now, b.to)])
       .filter(([, to]) => to > 0)
       .sort((a, b) => a[0] - b[0]);
     const until = c.until ? minutesBetween(input.now, c.until) : Number.POSITIVE_INFINITY;
-    const counter: SimCounter = { id: c.id, skills: new Set(c.skills), freeAt, speed, breaks, until };
+    const counter: SimCounter = {
+      id: c.id,
+      skills: new Set(c.skills),
+      freeAt,
+      availableFrom,
+      busy,
+      speed,
+      breaks,
+      until,
+    };
     counter.freeAt = nextWorkingTime(counter, freeAt);
     if (Number.isFinite(counter.freeAt)) out.push(counter);
   }
@@ -197,8 +300,13 @@ interface Replay {
   ahead: Map<number, number>;
 }
 
-/** Mean-value replay of call-next over the counters; returns each ticket's expected call time. */
-function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): Replay {
+/**
+ * Replay of call-next over the counters; returns each ticket's call time. Without `rng` every service
+ * takes its expected time (mean-value replay); with `rng` residual and future service times are drawn
+ * from lognormals, so that averaging replays gives the expected call time — which matters when several
+ * counters are busy: the first of them frees up sooner than any one of them is expected to.
+ */
+function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[], rng?: Random): Replay {
   const options = {
     targetWaitMinutes: input.targetWaitMinutes,
     dueEarlyMinutes: input.dueEarlyMinutes,
@@ -209,7 +317,13 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
   const callAt = new Map<number, number>();
   const ahead = new Map<number, number>();
   const remaining = new Set(tickets);
-  const active = counters.map((c) => ({ ...c }));
+  const walkUp = input.walkUpMinutes ?? 0.5;
+  const active: SimCounter[] = [];
+  for (const c of counters) {
+    const copy = { ...c };
+    if (rng && c.busy) copy.freeAt = nextWorkingTime(c, Math.max(c.availableFrom, drawResidual(c.busy, walkUp, rng)));
+    if (Number.isFinite(copy.freeAt)) active.push(copy);
+  }
   let calls = 0;
 
   while (remaining.size > 0 && active.length > 0) {
@@ -240,7 +354,9 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
     callAt.set(best.ticket.id, at);
     ahead.set(best.ticket.id, calls);
     calls++;
-    counter.freeAt = nextWorkingTime(counter, at + (input.walkUpMinutes ?? 0.5) + best.minutes * counter.speed);
+    const expected = best.minutes * counter.speed;
+    const duration = rng ? rng.lognormal(expected, best.cv) : expected;
+    counter.freeAt = nextWorkingTime(counter, at + walkUp + duration);
     if (!Number.isFinite(counter.freeAt)) active.splice(ci, 1);
   }
   return { callAt, ahead };
@@ -253,6 +369,7 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
     codes: [...new Set(t.services.map((s) => s.code))],
     queued: minutesBetween(input.now, t.queuedAt),
     minutes: ticketMinutes(t, input.meanMinutesPerPerson),
+    cv: input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV,
   };
 }
 
@@ -263,18 +380,7 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
 export function predictWaits(input: PredictorInput): PredictorOutput {
   const counters = buildCounters(input);
   const simTickets = input.tickets.map((t) => toSimTicket(input, t));
-  const base = replay(input, simTickets, counters);
-
-  const perTicket = new Map<number, WaitBand>();
-  for (const t of simTickets) {
-    const at = base.callAt.get(t.ticket.id);
-    if (at === undefined) {
-      perTicket.set(t.ticket.id, unservedBand());
-      continue;
-    }
-    // Calls before this ticket made by counters it could use are the "people ahead" that matter.
-    perTicket.set(t.ticket.id, waitBand(at, aheadFor(t, base, simTickets, counters)));
-  }
+  const perTicket = estimate(input, simTickets, counters);
 
   const perService: Record<string, WaitBand & { waiting: number }> = {};
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
@@ -288,14 +394,52 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
       priority: 0,
       targetCounterId: null,
     };
-    const probeSim = toSimTicket(input, probe);
-    const all = [...simTickets, probeSim];
-    const r = replay(input, all, counters);
-    const at = r.callAt.get(probe.id);
-    const band = at === undefined ? unservedBand() : waitBand(at, aheadFor(probeSim, r, all, counters));
+    const all = [...simTickets, toSimTicket(input, probe)];
+    const band = estimate(input, all, counters).get(probe.id) ?? unservedBand();
     perService[code] = { ...band, waiting };
   }
   return { perTicket, perService };
+}
+
+/** Bands for every ticket: mean-value replay, or the average of seeded stochastic replays. */
+function estimate(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): Map<number, WaitBand> {
+  const out = new Map<number, WaitBand>();
+  const reps = input.replications ?? DEFAULT_REPLICATIONS;
+  if (reps <= 0) {
+    const base = replay(input, tickets, counters);
+    for (const t of tickets) {
+      const at = base.callAt.get(t.ticket.id);
+      // Calls before this ticket made by counters it could use are the "people ahead" that matter.
+      out.set(t.ticket.id, at === undefined ? unservedBand() : waitBand(at, aheadFor(t, base, tickets, counters)));
+    }
+    return out;
+  }
+  // Seeded from the input size only: the same state always gives the same answer (pure).
+  const rng = createRandom(0x5eed + tickets.length * 7919 + counters.length);
+  const samples = new Map<number, number[]>();
+  for (const t of tickets) samples.set(t.ticket.id, []);
+  for (let r = 0; r < reps; r++) {
+    const result = replay(input, tickets, counters, rng);
+    for (const t of tickets) samples.get(t.ticket.id)?.push(result.callAt.get(t.ticket.id) ?? Number.POSITIVE_INFINITY);
+  }
+  for (const t of tickets) {
+    const xs = (samples.get(t.ticket.id) ?? []).sort((a, b) => a - b);
+    if (xs.length === 0 || !Number.isFinite(xs[Math.floor(xs.length / 2)] ?? Number.POSITIVE_INFINITY)) {
+      out.set(t.ticket.id, unservedBand());
+      continue;
+    }
+    const finite = xs.map((x) => (Number.isFinite(x) ? x : HORIZON_MINUTES));
+    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+    const q = (p: number) => finite[Math.min(finite.length - 1, Math.floor(p * finite.length))] ?? mean;
+    const pad = mean > 0 ? MODEL_ERROR_MINUTES : 0;
+    out.set(t.ticket.id, {
+      minutes: round1(mean),
+      low: round1(Math.max(0, q(0.1) - pad)),
+      high: round1(q(0.9) + pad),
+      band: bandKeyFor(mean),
+    });
+  }
+  return out;
 }
 
 /** Tickets called before `t` that could have gone to one of t's counters. */

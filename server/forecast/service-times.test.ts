@@ -31,6 +31,18 @@ describe('learnServiceTimes', () => {
     expect(learned.meanMinutesPerPerson.passport).toBeLessThan(12.6);
   });
 
+  it('learns the spread of service times', () => {
+    const samples = Array.from({ length: 400 }, (_, i) => one('passport', i % 2 === 0 ? 5 : 15));
+    const learned = learnServiceTimes(samples, { passport: 10 });
+    expect(learned.serviceCv.passport).toBeGreaterThan(0.4);
+    expect(learned.serviceCv.passport).toBeLessThan(0.6);
+    const steady = learnServiceTimes(
+      Array.from({ length: 400 }, () => one('passport', 10)),
+      { passport: 10 },
+    );
+    expect(steady.serviceCv.passport).toBeLessThan(0.05);
+  });
+
   it('learns a slower clerk as a speed factor above 1', () => {
     const samples = [
       ...Array.from({ length: 100 }, () => one('passport', 8, 1)),

@@ -16,12 +16,15 @@ export interface LearnedServiceTimes {
   meanMinutesPerPerson: Record<string, number>;
   /** Multiplier per counter on the service's expected minutes (1 = average clerk). */
   counterSpeed: Record<number, number>;
+  /** Coefficient of variation of one person's service time, per service. */
+  serviceCv: Record<string, number>;
   samples: Record<string, number>;
 }
 
 /** Pseudo-observations of the configured mean. */
 const PRIOR_WEIGHT_SERVICE = 5;
 const PRIOR_WEIGHT_COUNTER = 10;
+const PRIOR_CV = 0.5;
 /** An observation longer than this many times the expectation is capped there. */
 const CAP_FACTOR = 4;
 
@@ -67,5 +70,31 @@ export function learnServiceTimes(samples: ServiceSample[], configured: Record<s
   for (const id of Object.keys(ratioSum).map(Number)) {
     counterSpeed[id] = ((ratioSum[id] ?? 0) + PRIOR_WEIGHT_COUNTER) / ((ratioN[id] ?? 0) + PRIOR_WEIGHT_COUNTER);
   }
-  return { meanMinutesPerPerson, counterSpeed, samples: count };
+  // Spread from single-person, single-service visits, corrected for the clerk's speed.
+  const sq: Record<string, { n: number; sum: number; sum2: number }> = {};
+  for (const sample of samples) {
+    const only = sample.services[0];
+    if (sample.services.length !== 1 || !only || only.persons !== 1 || !(sample.minutes > 0)) continue;
+    const mean = meanMinutesPerPerson[only.code] ?? 10;
+    const speed = sample.counterId === null ? 1 : (counterSpeed[sample.counterId] ?? 1);
+    const x = Math.min(sample.minutes / speed, CAP_FACTOR * mean);
+    const acc = sq[only.code] ?? { n: 0, sum: 0, sum2: 0 };
+    acc.n++;
+    acc.sum += x;
+    acc.sum2 += x * x;
+    sq[only.code] = acc;
+  }
+  const serviceCv: Record<string, number> = {};
+  for (const code of Object.keys(meanMinutesPerPerson)) {
+    const acc = sq[code];
+    if (!acc || acc.n < 2) {
+      serviceCv[code] = PRIOR_CV;
+      continue;
+    }
+    const m = acc.sum / acc.n;
+    const variance = Math.max(0, (acc.sum2 - acc.n * m * m) / (acc.n - 1));
+    const cv = Math.sqrt(variance) / m;
+    serviceCv[code] = (cv * acc.n + PRIOR_CV * PRIOR_WEIGHT_SERVICE) / (acc.n + PRIOR_WEIGHT_SERVICE);
+  }
+  return { meanMinutesPerPerson, counterSpeed, serviceCv, samples: count };
 }

@@ -420,7 +420,11 @@ class Day {
   }
 
   /** The state a kiosk and the live estimate see now, in the predictor's input shape. */
-  predictorInput(meanMinutes: Record<string, number>, counterSpeed: Record<number, number>): PredictorInput {
+  predictorInput(
+    meanMinutes: Record<string, number>,
+    counterSpeed: Record<number, number>,
+    serviceCv: Record<string, number>,
+  ): PredictorInput {
     const instant = this.hooks.instant;
     const counters: PredictorCounter[] = [];
     for (const c of this.counters) {
@@ -438,6 +442,7 @@ class Day {
           ? {
               startedAt: c.currentStarted <= this.t ? instant(c.currentStarted) : null,
               expectedMinutes: this.expectedFromTicket(c.current, meanMinutes),
+              cv: serviceCv[this.tickets.get(c.current)?.codes[0]?.code ?? ''] ?? 0.5,
             }
           : null;
       counters.push({ id: c.def.id, skills: c.def.skills, state, current, pausedUntil, breaks, until });
@@ -448,6 +453,9 @@ class Day {
       counters,
       meanMinutesPerPerson: meanMinutes,
       counterSpeed,
+      serviceCv,
+      // Only the tickets' own estimates are needed here, not "if you take a ticket now".
+      serviceCodes: [],
       targetWaitMinutes: Object.fromEntries(this.sc.services.map((s) => [s.code, s.targetWaitMinutes])),
       dueEarlyMinutes: this.sc.dueEarlyMinutes,
       lateGraceMinutes: this.sc.lateGraceMinutes,
@@ -466,13 +474,14 @@ class Day {
    * future walk-ins, the arrival of booked appointments, the remaining service of busy counters and
    * residents' patience. Used by the forward-simulation reference.
    */
-  replica(rng: Random): Day {
+  replica(rng: Random, stopAt: number): Day {
     const d = new Day(this.sc, rng, this.busyness, this.booked, {
       ...this.hooks,
       onIssue: undefined,
       onEvent: undefined,
     });
     d.t = this.t;
+    d.stopAt = stopAt;
     let nextId = 1_000_000_000;
     d.hooks.nextId = () => nextId++;
     for (const [id, t] of this.tickets) d.tickets.set(id, { ...t });
@@ -496,7 +505,8 @@ class Day {
     }
     if (this.sc.patienceMinutes > 0) {
       for (const w of d.waiting) {
-        if (w.source === 'kiosk')
+        // The tagged ticket is followed until it is called: its own patience does not count.
+        if (w.source === 'kiosk' && w.id !== stopAt)
           d.push({ t: this.t + rng.exponential(1 / this.sc.patienceMinutes), kind: 'abandon', ticket: w.id });
       }
     }
@@ -544,7 +554,11 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
   const appointments: SimAppointment[] = [];
   const history: IssueContext['history'] = [];
   const samples: ServiceSample[] = [];
-  let learned = { meanMinutesPerPerson: configured, counterSpeed: {} as Record<number, number> };
+  let learned = {
+    meanMinutesPerPerson: configured,
+    counterSpeed: {} as Record<number, number>,
+    serviceCv: {} as Record<string, number>,
+  };
   let nextId = 1;
   const booked = bookedAppointments(sc);
 
@@ -616,7 +630,7 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
           : (d, t) => {
               const rec = out.get(t.id);
               if (!rec) return;
-              const input = d.predictorInput(learned.meanMinutesPerPerson, learned.counterSpeed);
+              const input = d.predictorInput(learned.meanMinutesPerPerson, learned.counterSpeed, learned.serviceCv);
               const result = predictWaits(input);
               const band = result.perTicket.get(t.id) ?? null;
               rec.band = band;
@@ -632,8 +646,7 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
                 reference: (reps) => {
                   let sum = 0;
                   for (let r = 0; r < reps; r++) {
-                    const replica = d.replica(dayRng.fork(t.id * 131 + r));
-                    replica.stopAt = t.id;
+                    const replica = d.replica(dayRng.fork(t.id * 131 + r), t.id);
                     replica.run();
                     sum += (replica.stopCalledAt ?? replica.t) - d.t;
                   }

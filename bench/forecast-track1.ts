@@ -1,0 +1,145 @@
+/**
+ * Track 1: live wait prediction. Each walk-in is predicted at issue by our predictor and by the
+ * baselines of bench/protocol.json; the realised wait is the time to its first call.
+ */
+import { readFileSync } from 'node:fs';
+import { bandKeyFor } from '../server/forecast/predictor.ts';
+import { type IssueContext, type IssuePredictor, simulate } from '../server/forecast/simulator/engine.ts';
+import { parseScenario } from '../server/forecast/simulator/scenario.ts';
+
+export interface MethodScore {
+  n: number;
+  mae: number;
+  medianAe: number;
+  bias: number;
+  within5: number;
+  /** Share of realised waits inside the predicted band [low, high] (ours only). */
+  bandCoverage: number | null;
+  /** Share where the realised wait falls in the same display band as the prediction. */
+  sameBand: number;
+}
+
+export interface Track1Scenario {
+  scenario: string;
+  walkIns: number;
+  abandoned: number;
+  meanWait: number;
+  methods: Record<string, MethodScore>;
+  qlRelativeSquaredError?: number;
+}
+
+const openCounters = (ctx: IssueContext, code?: string) =>
+  ctx.input.counters.filter((c) => c.state === 'open' && (!code || c.skills.includes(code))).length;
+
+function lastWaits(ctx: IssueContext, code: string, n: number): number[] {
+  const out: number[] = [];
+  for (let i = ctx.history.length - 1; i >= 0 && out.length < n; i--) {
+    const h = ctx.history[i];
+    if (h && h.code === code) out.push(h.minutes);
+  }
+  return out;
+}
+
+export function baselines(reps: number): Record<string, IssuePredictor> {
+  return {
+    zero: () => 0,
+    'global-mean': (ctx) =>
+      ctx.history.length === 0 ? 0 : ctx.history.reduce((a, h) => a + h.minutes, 0) / ctx.history.length,
+    'position-x-mean': (ctx) => {
+      const code = ctx.ticket.services[0]?.code ?? '';
+      const position = ctx.input.tickets.length;
+      return (position * (ctx.configuredMinutes[code] ?? 10)) / Math.max(1, openCounters(ctx));
+    },
+    'last-10': (ctx) => {
+      const w = lastWaits(ctx, ctx.ticket.services[0]?.code ?? '', 10);
+      return w.length === 0 ? 0 : w.reduce((a, b) => a + b, 0) / w.length;
+    },
+    'last-to-enter-service': (ctx) => lastWaits(ctx, ctx.ticket.services[0]?.code ?? '', 1)[0] ?? 0,
+    'queue-length': (ctx) => {
+      const code = ctx.ticket.services[0]?.code ?? '';
+      const ahead = ctx.input.tickets.filter(
+        (t) => t.id !== ctx.ticket.id && t.services.some((s) => s.code === code),
+      ).length;
+      const serving = openCounters(ctx, code);
+      if (serving === 0) return 60;
+      const busy = ctx.input.counters.filter((c) => c.state === 'open' && c.skills.includes(code) && c.current).length;
+      // Nobody ahead and a free counter: called right away.
+      if (ahead === 0 && busy < serving) return 0;
+      return ((ahead + 1) * (ctx.configuredMinutes[code] ?? 10)) / serving;
+    },
+    reference: (ctx) => ctx.reference(reps),
+  };
+}
+
+function score(pairs: { p: number; a: number; low?: number; high?: number }[]): MethodScore {
+  const errors = pairs.map(({ p, a }) => p - a);
+  const abs = errors.map(Math.abs).sort((x, y) => x - y);
+  const n = pairs.length;
+  const withBand = pairs.filter((x) => x.low !== undefined);
+  return {
+    n,
+    mae: abs.reduce((s, x) => s + x, 0) / n,
+    medianAe: abs[Math.floor(n / 2)] ?? 0,
+    bias: errors.reduce((s, x) => s + x, 0) / n,
+    within5: abs.filter((x) => x <= 5).length / n,
+    bandCoverage:
+      withBand.length === 0
+        ? null
+        : withBand.filter((x) => x.a >= (x.low ?? 0) && x.a <= (x.high ?? 0)).length / withBand.length,
+    sameBand: pairs.filter(({ p, a }) => bandKeyFor(p) === bandKeyFor(a)).length / n,
+  };
+}
+
+export function runTrack1(names: string[], seeds: number[], days: number, reps: number): Track1Scenario[] {
+  const out: Track1Scenario[] = [];
+  for (const name of names) {
+    const raw = JSON.parse(readFileSync(`bench/scenarios/${name}.json`, 'utf8'));
+    const pairs: Record<string, { p: number; a: number; low?: number; high?: number }[]> = {};
+    let walkIns = 0;
+    let abandoned = 0;
+    let waitSum = 0;
+    let qlSq = 0;
+    let qlN = 0;
+    let qlWait = 0;
+    for (const seed of seeds) {
+      const sc = parseScenario({ ...raw, seed, days });
+      const result = simulate(sc, { predictors: baselines(reps) });
+      for (const t of result.tickets) {
+        if (t.source !== 'kiosk') continue;
+        walkIns++;
+        if (t.waitMinutes === null) {
+          abandoned++;
+          continue;
+        }
+        waitSum += t.waitMinutes;
+        for (const [method, p] of Object.entries(t.predicted)) {
+          const list = pairs[method] ?? [];
+          pairs[method] = list;
+          list.push(
+            method === 'ours' && t.band
+              ? { p, a: t.waitMinutes, low: t.band.low, high: t.band.high }
+              : { p, a: t.waitMinutes },
+          );
+        }
+        const ql = t.predicted['queue-length'];
+        if (ql !== undefined && ql > 0) {
+          qlSq += (t.waitMinutes - ql) ** 2;
+          qlWait += t.waitMinutes;
+          qlN++;
+        }
+      }
+    }
+    const methods: Record<string, MethodScore> = {};
+    for (const [m, list] of Object.entries(pairs)) methods[m] = score(list);
+    const entry: Track1Scenario = {
+      scenario: name,
+      walkIns,
+      abandoned,
+      meanWait: waitSum / Math.max(1, walkIns - abandoned),
+      methods,
+    };
+    if (name === 'mms-stationary' && qlN > 0) entry.qlRelativeSquaredError = qlSq / qlN / (qlWait / qlN) ** 2;
+    out.push(entry);
+  }
+  return out;
+}
