@@ -87,7 +87,8 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     const qs = params.toString();
     const url = `${baseUrl}${path}${qs ? `?${qs}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    // Also on a body-less DELETE: the server's CSRF guard cannot always tell an empty stream from a body.
+    if (req.body !== undefined || (req.method ?? 'GET') !== 'GET') headers['content-type'] = 'application/json';
     if (req.token) headers.authorization = `Bearer ${req.token}`;
     let response: Response;
     try {

@@ -14,12 +14,17 @@ import { createTestContext } from '../../helpers/context.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-let built = false;
-/** Builds the front-ends once per test process (the build script skips apps that are up to date). */
-export function ensureWebBuilt(): void {
-  if (built) return;
-  execFileSync(process.execPath, [join(repoRoot, 'scripts/build-web.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-  built = true;
+export type WebApp = 'booking' | 'kiosk' | 'display' | 'agent-ui';
+const built = new Set<WebApp>();
+/** Builds the named front-ends once per test process (the build script skips apps that are up to date). */
+export function ensureWebBuilt(apps: readonly WebApp[] = ['booking', 'kiosk', 'display', 'agent-ui']): void {
+  const todo = apps.filter((a) => !built.has(a));
+  if (todo.length === 0) return;
+  execFileSync(process.execPath, [join(repoRoot, 'scripts/build-web.mjs'), ...todo], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  for (const a of todo) built.add(a);
 }
 
 /** A clock that starts at a fixed instant and then runs with real time, so waits and timers move. */
@@ -48,9 +53,9 @@ export interface E2eServer {
  * Default time: Monday 23 November 2026 09:30 in Amsterdam, inside walk-in hours.
  */
 export async function startE2eServer(
-  options: { now?: string; config?: Partial<Config>; build?: boolean } = {},
+  options: { now?: string; config?: Partial<Config>; apps?: readonly WebApp[] } = {},
 ): Promise<E2eServer> {
-  if (options.build !== false) ensureWebBuilt();
+  ensureWebBuilt(options.apps);
   const dir = mkdtempSync(join(tmpdir(), 'loket-e2e-'));
   const now = options.now ?? '2026-11-23T08:30:00Z';
   const ctx = createTestContext({ now, dbPath: join(dir, 'loket.db'), config: options.config });

@@ -1,0 +1,46 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AccessibilityPage } from './accessibility-page.tsx';
+import { BookingPage } from './booking-page.tsx';
+import { Layout } from './layout.tsx';
+import { ManagePage } from './manage-page.tsx';
+import { type Route, useRoute } from './router.ts';
+import { TicketPage } from './ticket-page.tsx';
+
+function titleKey(route: Route): string {
+  switch (route.name) {
+    case 'booking':
+      return 'booking.title';
+    case 'manage':
+      return 'manage.title';
+    case 'ticket':
+      return 'ticket.title';
+    case 'accessibility':
+      return 'a11y.title';
+    default:
+      return 'notFound.title';
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const { t, i18n } = useTranslation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the title follows route and language.
+  useEffect(() => {
+    document.title = `${t(titleKey(route))} — ${t('common.municipality')}`;
+  }, [route, i18n.language]);
+  return (
+    <Layout>
+      {route.name === 'booking' ? <BookingPage /> : null}
+      {route.name === 'manage' ? <ManagePage reference={route.reference} /> : null}
+      {route.name === 'ticket' ? <TicketPage publicId={route.publicId} /> : null}
+      {route.name === 'accessibility' ? <AccessibilityPage /> : null}
+      {route.name === 'not-found' ? (
+        <>
+          <h1 className="utrecht-heading-1">{t('notFound.title')}</h1>
+          <p className="utrecht-paragraph">{t('notFound.text')}</p>
+        </>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,112 @@
+import { Button } from '@utrecht/button-react';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
+import { QrCode } from '../../shared-web/components/qr-code.tsx';
+import { formatDateTime } from '../../shared-web/datetime.ts';
+import type { Booked, Location, Service } from './api.ts';
+import { downloadCalendar, manageUrl } from './calendar.ts';
+
+export function DoneView({
+  booked,
+  services,
+  location,
+  onAnother,
+}: {
+  booked: Booked;
+  services: Service[];
+  location: Location | null;
+  onAnother: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language.startsWith('en') ? 'en' : 'nl';
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [calendarError, setCalendarError] = useState<unknown>(null);
+  const where = booked.location ?? location;
+  const zone = where?.timeZone ?? 'Europe/Amsterdam';
+  useEffect(() => heading.current?.focus(), []);
+  const link = manageUrl(booked.reference, booked.manageToken);
+  const items = booked.services.length ? booked.services : [];
+  return (
+    <div className="done">
+      <div className="utrecht-alert utrecht-alert--ok" role="status">
+        <h1 className="utrecht-heading-1" ref={heading} tabIndex={-1}>
+          {t('booking.done.title')}
+        </h1>
+      </div>
+      <div className="done__grid">
+        <div>
+          <p className="utrecht-paragraph">{t('booking.done.reference')}</p>
+          <p className="done__reference" data-testid="reference">
+            {booked.reference}
+          </p>
+          <dl className="summary">
+            <div className="summary__row">
+              <dt>{t('booking.confirm.when')}</dt>
+              <dd>{formatDateTime(booked.start, i18n.language, zone)}</dd>
+            </div>
+            {where ? (
+              <div className="summary__row">
+                <dt>{t('booking.confirm.where')}</dt>
+                <dd>
+                  {where.name}
+                  {where.address ? `, ${where.address}` : ''}
+                </dd>
+              </div>
+            ) : null}
+            {items.map((i) => {
+              const s = services.find((x) => x.code === i.code);
+              return (
+                <div className="summary__row" key={i.code}>
+                  <dt>{s?.name[lang] ?? i.code}</dt>
+                  <dd>
+                    {t('common.persons', { count: i.persons })}
+                    {s?.necessities[lang].length ? (
+                      <>
+                        {' — '}
+                        {t('booking.services.bring')}: {s.necessities[lang].join('; ')}
+                      </>
+                    ) : null}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        </div>
+        <figure className="done__qr">
+          <QrCode value={booked.reference} label={t('booking.done.qr', { reference: booked.reference })} size={180} />
+          <figcaption className="utrecht-paragraph">{t('booking.done.qrHint')}</figcaption>
+        </figure>
+      </div>
+      <div className="button-row">
+        <Button
+          appearance="secondary-action-button"
+          onClick={() => {
+            setCalendarError(null);
+            downloadCalendar(booked.reference, booked.manageToken).catch(setCalendarError);
+          }}
+        >
+          {t('booking.done.calendar')}
+        </Button>
+        <a
+          className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action"
+          href={link}
+        >
+          {t('booking.done.manage')}
+        </a>
+      </div>
+      <ErrorAlert error={calendarError} />
+      <p className="utrecht-paragraph">{t('booking.done.manageHint')}</p>
+      <p className="utrecht-paragraph">
+        <a className="utrecht-link manage-link" href={link}>
+          {link}
+        </a>
+      </p>
+      <p className="utrecht-paragraph">
+        <Button appearance="subtle-button" onClick={onAnother}>
+          {t('booking.done.another')}
+        </Button>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,216 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
+import { tabTo } from './helpers/keyboard.ts';
+import { type E2eServer, startE2eServer } from './helpers/server.ts';
+
+const now = '2026-11-23T08:30:00Z';
+
+describe.skipIf(!hasChromium)('booking in real Chromium', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const axeFindings: Record<string, unknown[]> = {};
+
+  async function checkAxe(name: string) {
+    const violations = await axeViolations(page);
+    if (violations.length) axeFindings[name] = violations;
+  }
+
+  beforeAll(async () => {
+    server = await startE2eServer({
+      now,
+      apps: ['booking'],
+      config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000 },
+    });
+    browser = await launchBrowser();
+    context = await newContext(browser);
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    // The browser's "today" is the server's, so the day list starts where the server's window does.
+    await page.clock.setFixedTime(new Date(now));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a resident books with the keyboard alone, and every step passes axe (WCAG 2.1 AA)', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { level: 1, name: 'Afspraak maken' }).waitFor();
+    await checkAxe('services');
+    await screenshot(page, 'booking-1-services');
+
+    // Next without a choice: the step says what is missing.
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.getByText('Kies minstens één product.').waitFor();
+    await checkAxe('services-error');
+
+    await tabTo(page, '#persons-passport', { back: true });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.getByText('Neem mee:').waitFor();
+    await checkAxe('services-chosen');
+    await screenshot(page, 'booking-2-services-chosen');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 2, name: 'Welk stadskantoor?' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    await tabTo(page, 'input[name=location]');
+    await page.keyboard.press('Space');
+    await checkAxe('location');
+    await screenshot(page, 'booking-3-location');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 2, name: 'Welke dag?' }).waitFor();
+    await page.locator('input[name=day]').first().waitFor();
+    await tabTo(page, 'input[name=day]');
+    await page.keyboard.press('Space');
+    await checkAxe('day');
+    await screenshot(page, 'booking-4-day');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 2, name: 'Hoe laat?' }).waitFor();
+    await page.locator('input[name=time]').first().waitFor();
+    await tabTo(page, 'input[name=time]');
+    await page.keyboard.press('ArrowRight');
+    await checkAxe('time');
+    await screenshot(page, 'booking-5-time');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 2, name: 'Uw gegevens' }).waitFor();
+    await tabTo(page, '#customer-name');
+    await page.keyboard.type('Jan Jansen');
+    await tabTo(page, '#customer-email');
+    await page.keyboard.type('jan@example');
+    await page.keyboard.press('Enter');
+    await page.getByText('Vul een geldig e-mailadres in').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-email');
+    await checkAxe('details-error');
+    await screenshot(page, 'booking-6-details-error');
+    await page.keyboard.type('.nl');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 2, name: 'Controleren en bevestigen' }).waitFor();
+    await checkAxe('confirm');
+    await screenshot(page, 'booking-7-confirm');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    const reference = page.getByTestId('reference');
+    await reference.waitFor();
+    const ref = (await reference.textContent())?.trim() ?? '';
+    expect(ref).toMatch(/^[A-Z0-9-]{4,}$/);
+    await page.locator('img[alt^="QR-code"]').waitFor();
+    await checkAxe('done');
+    await screenshot(page, 'booking-8-done');
+
+    // The booking is really there, with the reference shown.
+    const link = await page.locator('a.manage-link').getAttribute('href');
+    expect(link).toContain(`/manage/${ref}#token=`);
+
+    // Manage: move and cancel with the link from the confirmation.
+    await page.goto(link ?? '');
+    await page.getByRole('heading', { level: 1, name: 'Uw afspraak' }).waitFor();
+    await page.getByText('Gepland').waitFor();
+    await checkAxe('manage');
+    await screenshot(page, 'booking-9-manage');
+    await page.getByRole('button', { name: 'Afspraak verplaatsen' }).click();
+    await page.locator('input[name=day]').nth(1).check();
+    await page.locator('input[name=time]').first().check();
+    await checkAxe('manage-move');
+    await screenshot(page, 'booking-10-manage-move');
+    await page.getByRole('button', { name: 'Verplaats naar deze tijd' }).click();
+    await page.getByText('Uw afspraak is verplaatst.').waitFor();
+    await page.getByRole('button', { name: 'Afspraak annuleren' }).click();
+    await checkAxe('manage-cancel-confirm');
+    await page.getByRole('button', { name: 'Ja, annuleer de afspraak' }).click();
+    await page.locator('.manage .utrecht-alert--ok, .manage [data-error-code]').first().waitFor();
+    expect(await page.locator('.manage [data-error-code]').count(), await page.locator('main').textContent()).toBe(0);
+    await page.getByText('Uw afspraak is geannuleerd.').waitFor();
+    await checkAxe('manage-cancelled');
+    await screenshot(page, 'booking-11-cancelled');
+
+    expect(axeFindings).toEqual({});
+  }, 120_000);
+
+  it('offers the nearest free times when the chosen one was just taken', async () => {
+    const p = await context.newPage();
+    await p.clock.setFixedTime(new Date(now));
+    let taken = false;
+    // The first booking attempt meets a 409 as if someone else took the time a moment earlier.
+    await p.route('**/api/v1/appointments', async (route) => {
+      if (route.request().method() === 'POST' && !taken) {
+        taken = true;
+        await route.fulfill({
+          status: 409,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'x', title: 'taken', status: 409, code: 'slot-unavailable' }),
+        });
+      } else await route.fallback();
+    });
+    await p.goto(server.url);
+    await p.locator('#persons-id-card').selectOption('1');
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=location]').first().check();
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=day]').first().check();
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=time]').nth(3).check();
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('#customer-name').fill('Piet Pieters');
+    await p.locator('#customer-email').fill('piet@example.nl');
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Afspraak maken' }).click();
+    const alert = p.locator('[data-error-code="slot-unavailable"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Deze tijd is net door iemand anders gekozen');
+    const alternatives = alert.locator('button');
+    expect(await alternatives.count()).toBeGreaterThan(0);
+    expect(await alternatives.count()).toBeLessThanOrEqual(3);
+    page = p;
+    await checkAxe('slot-taken');
+    await screenshot(p, 'booking-12-slot-taken');
+    await alternatives.first().click();
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Afspraak maken' }).click();
+    await p.getByTestId('reference').waitFor();
+    expect(axeFindings).toEqual({});
+    await p.close();
+  }, 60_000);
+
+  it('English, the accessibility statement and unknown pages pass axe too', async () => {
+    const p = await context.newPage();
+    page = p;
+    await p.goto(server.url);
+    await p.getByRole('button', { name: 'Switch to English' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Make an appointment' }).waitFor();
+    expect(await p.evaluate(() => document.documentElement.lang)).toBe('en');
+    await checkAxe('services-en');
+    await screenshot(p, 'booking-13-english');
+    await p.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+    await p.goto(`${server.url}/toegankelijkheid`);
+    await p.getByRole('heading', { level: 1, name: 'Toegankelijkheidsverklaring' }).waitFor();
+    await checkAxe('accessibility');
+    await screenshot(p, 'booking-14-accessibility');
+    await p.goto(`${server.url}/manage/ABC123`);
+    await p.getByText('Deze link is niet compleet').waitFor();
+    await checkAxe('manage-no-token');
+    await p.goto(`${server.url}/manage/XYZ789#token=wrong-token`);
+    await p.locator('[data-error-code]').waitFor();
+    await checkAxe('manage-wrong-token');
+    await p.goto(`${server.url}/nergens`);
+    await p.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' }).waitFor();
+    await checkAxe('not-found');
+    expect(axeFindings).toEqual({});
+    await p.close();
+  }, 60_000);
+});
