@@ -82,7 +82,22 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
     () => (token && phase.kind === 'ready' ? createHubSocket({ token }) : null),
     [token, phase.kind],
   );
-  useEffect(() => () => void socket?.disconnect(), [socket]);
+  useEffect(() => {
+    if (!socket) return;
+    // A revoked token is refused at the handshake: back to the pairing screen instead of retrying forever.
+    const onError = (err: Error) => {
+      if (err.message !== 'unauthorized') return;
+      socket.disconnect();
+      forgetDeviceToken(DISPLAY_TOKEN_KEY);
+      setToken(null);
+      setPhase({ kind: 'unpaired', error: 'unauthorized' });
+    };
+    socket.on('connect_error', onError);
+    return () => {
+      socket.off('connect_error', onError);
+      socket.disconnect();
+    };
+  }, [socket]);
 
   if (phase.kind === 'unpaired' || !token) {
     return <PairingForm error={phase.kind === 'unpaired' ? phase.error : undefined} onPaired={setToken} />;

@@ -67,11 +67,13 @@ export function DisplayScreen(props: DisplayScreenProps) {
           {latest ? (
             <p className={flashing ? 'call call-active' : 'call'} data-testid="latest-call">
               <span className="call-number">{latest.number}</span>
-              <span className="call-arrow" aria-hidden="true">
-                →
+              <span className="call-target">
+                <span className="call-arrow" aria-hidden="true">
+                  →
+                </span>
+                <span className="visually-hidden">{t('display.toCounter')}</span>{' '}
+                <span className="call-counter">{latest.counterName}</span>
               </span>
-              <span className="visually-hidden">{t('display.toCounter')}</span>
-              <span className="call-counter">{latest.counterName}</span>
             </p>
           ) : (
             <p className="call call-empty">{t('display.noCalls')}</p>
@@ -90,7 +92,7 @@ export function DisplayScreen(props: DisplayScreenProps) {
         </section>
         <section className="waits" aria-labelledby="waits-heading">
           <h2 id="waits-heading">
-            {t('display.waiting')}:{' '}
+            {t('display.waiting')} ·{' '}
             <span data-testid="waiting-total">{t('display.waitingTotal', { count: waiting })}</span>
           </h2>
           <table>
@@ -113,13 +115,13 @@ export function DisplayScreen(props: DisplayScreenProps) {
           </table>
         </section>
       </main>
-      <section className="ticker" aria-label={t('display.ticker')}>
-        {state.ticker && (
+      {state.ticker && (
+        <section className="ticker" aria-label={t('display.ticker')}>
           <p className="ticker-text" data-testid="ticker">
             {state.ticker}
           </p>
-        )}
-      </section>
+        </section>
+      )}
     </div>
   );
 }

@@ -39,6 +39,8 @@ async function issueAndCall(server: RestartableServer, staffToken: string, count
     method: 'POST',
     token: staffToken,
   });
+  // Start serving it, so the counter's next call-next finishes it (a called ticket blocks the counter).
+  if (called.ticket) await call(server, `/tickets/${called.ticket.id}/start`, { method: 'POST', token: staffToken });
   return { ticket, called: called.ticket };
 }
 

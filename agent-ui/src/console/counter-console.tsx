@@ -52,7 +52,8 @@ export function CounterConsole(props: CounterConsoleProps) {
   }, [online]);
 
   const enabled: Record<CounterAction, boolean> = {
-    callNext: !!counter && counter.state === 'open' && !current,
+    // The hub finishes a ticket being served when the next one is called; a called one must be dealt with first.
+    callNext: !!counter && counter.state === 'open' && (!current || current.status === 'serving'),
     recall: current?.status === 'called',
     start: current?.status === 'called',
     finish: current?.status === 'serving',

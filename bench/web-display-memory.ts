@@ -1,0 +1,185 @@
+/**
+ * The waiting-room display's memory over an accelerated hour: 3,600 calls pushed through the real
+ * hub (a walk-in ticket issued at the kiosk endpoint and called by a counter, over HTTP twins of the
+ * hub commands), with the display open in headless Chromium. The JS heap (after a forced GC), DOM nodes
+ * and event listeners are measured after the first minute's worth of calls (60) and after the hour.
+ * No growth means the display can run for days. Called by bench/web.bench.ts; runnable on its own:
+ * `npx tsx bench/web-display-memory.ts [calls]`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CDPSession, Page } from 'playwright-core';
+import type { QueueSnapshot, TicketDto } from '../server/contracts/queue.ts';
+import { hasChromium, launchBrowser, newContext } from '../tests/e2e/helpers/browser.ts';
+import { type E2eServer, startE2eServer } from '../tests/e2e/helpers/server.ts';
+
+const location = 'haarlem-zijlsingel';
+const deviceToken = 'demo-device-token-0123456789';
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+export interface MemorySample {
+  calls: number;
+  jsHeapUsedBytes: number;
+  domNodes: number;
+  jsEventListeners: number;
+  recentCallsShown: number;
+}
+
+export interface DisplayMemoryResult {
+  calls: number;
+  counters: number;
+  elapsedSeconds: number;
+  afterOneMinute: MemorySample;
+  afterOneHour: MemorySample;
+  heapGrowthBytes: number;
+  heapGrowthPercent: number;
+  domNodeGrowth: number;
+  listenerGrowth: number;
+}
+
+async function api<T>(server: E2eServer, path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      accept: 'application/json',
+      origin: server.url,
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function sample(page: Page, cdp: CDPSession, calls: number): Promise<MemorySample> {
+  // Two GCs: the first may only schedule finalisers.
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+  const recentCallsShown = await page.getByTestId('recent-calls').locator('li').count();
+  return {
+    calls,
+    jsHeapUsedBytes: heap.usedSize,
+    domNodes: metric('Nodes'),
+    jsEventListeners: metric('JSEventListeners'),
+    recentCallsShown,
+  };
+}
+
+export async function measureDisplayMemory(
+  options: { calls?: number; warmupCalls?: number } = {},
+): Promise<DisplayMemoryResult | null> {
+  if (!hasChromium) {
+    console.warn('display memory: /usr/bin/chromium missing, skipped');
+    return null;
+  }
+  const total = options.calls ?? 3600;
+  const warmup = options.warmupCalls ?? 60;
+  const server = await startE2eServer({
+    apps: ['display'],
+    config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 1_000_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1_000_000 },
+  });
+  const browser = await launchBrowser();
+  try {
+    const context = await newContext(browser, { viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+
+    const session = await api<{ token: string }>(server, '/sessions', {
+      method: 'POST',
+      body: { username: 'demo-agent', password: 'demo-password-123' },
+    });
+    const snapshot = await api<QueueSnapshot>(server, `/locations/${location}/queue`, { token: session.token });
+    // Counters that serve pickup (walk-in), so every issued ticket can be called.
+    const counters = snapshot.counters.filter((c) => c.skills.includes('pickup')).map((c) => c.id);
+    for (const id of counters) await api(server, `/counters/${id}/sign-in`, { method: 'POST', token: session.token });
+
+    await page.goto(`${server.url}/display/#token=${deviceToken}`);
+    await page.getByText('Nog geen oproepen').waitFor();
+
+    let lastNumber = '';
+    const pushCalls = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        await api<TicketDto>(server, `/locations/${location}/tickets`, {
+          method: 'POST',
+          token: deviceToken,
+          body: { services: [{ code: 'pickup', persons: 1 }] },
+        });
+        const counter = counters[i % counters.length] as number;
+        const called = await api<{ ticket: TicketDto | null }>(server, `/counters/${counter}/call-next`, {
+          method: 'POST',
+          token: session.token,
+        });
+        if (!called.ticket) throw new Error('call-next called nobody');
+        lastNumber = called.ticket.number;
+        // Serving it lets the counter's next call-next finish it.
+        await api(server, `/tickets/${called.ticket.id}/start`, { method: 'POST', token: session.token });
+      }
+      // The display has caught up when it shows the last call large.
+      await page.getByTestId('latest-call').getByText(lastNumber, { exact: true }).waitFor({ timeout: 60_000 });
+    };
+
+    const t0 = Date.now();
+    await pushCalls(0, warmup);
+    const afterOneMinute = await sample(page, cdp, warmup);
+    await pushCalls(warmup, total);
+    const afterOneHour = await sample(page, cdp, total);
+    const elapsedSeconds = (Date.now() - t0) / 1000;
+
+    const heapGrowthBytes = afterOneHour.jsHeapUsedBytes - afterOneMinute.jsHeapUsedBytes;
+    return {
+      calls: total,
+      counters: counters.length,
+      elapsedSeconds: Math.round(elapsedSeconds * 10) / 10,
+      afterOneMinute,
+      afterOneHour,
+      heapGrowthBytes,
+      heapGrowthPercent: Math.round((heapGrowthBytes / afterOneMinute.jsHeapUsedBytes) * 1000) / 10,
+      domNodeGrowth: afterOneHour.domNodes - afterOneMinute.domNodes,
+      listenerGrowth: afterOneHour.jsEventListeners - afterOneMinute.jsEventListeners,
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+export function printDisplayMemory(result: DisplayMemoryResult): void {
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MB`;
+  console.log(`display memory — ${result.calls} calls over ${result.counters} counters in ${result.elapsedSeconds} s`);
+  console.log(
+    `  after ${result.afterOneMinute.calls} calls: heap ${mb(result.afterOneMinute.jsHeapUsedBytes)}, ` +
+      `${result.afterOneMinute.domNodes} DOM nodes, ${result.afterOneMinute.jsEventListeners} listeners`,
+  );
+  console.log(
+    `  after ${result.afterOneHour.calls} calls: heap ${mb(result.afterOneHour.jsHeapUsedBytes)}, ` +
+      `${result.afterOneHour.domNodes} DOM nodes, ${result.afterOneHour.jsEventListeners} listeners`,
+  );
+  console.log(
+    `  growth: heap ${result.heapGrowthBytes >= 0 ? '+' : ''}${(result.heapGrowthBytes / 1024).toFixed(1)} kB ` +
+      `(${result.heapGrowthPercent} %), DOM nodes ${result.domNodeGrowth >= 0 ? '+' : ''}${result.domNodeGrowth}, ` +
+      `listeners ${result.listenerGrowth >= 0 ? '+' : ''}${result.listenerGrowth}`,
+  );
+}
+
+export function writeDisplayMemory(result: DisplayMemoryResult): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, 'web-display-memory.json');
+  writeFileSync(path, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...result }, null, 2)}\n`);
+  return path;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const calls = Number(process.argv[2] ?? 3600);
+  const result = await measureDisplayMemory({ calls });
+  if (result) {
+    printDisplayMemory(result);
+    console.log(`written to ${writeDisplayMemory(result)}`);
+  }
+}
