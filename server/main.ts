@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
@@ -8,6 +9,7 @@ import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { createDomainEvents } from './events.ts';
+import { attachHub } from './hub/hub.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
 import { createLogger } from './logger.ts';
 
@@ -29,13 +31,16 @@ function main(): void {
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info('listening', { url: `http://localhost:${info.port}` });
   });
+  // socket.io on the same HTTP server as the API (DESIGN.md, "The hub").
+  const hub = attachHub(server as HttpServer, deps);
   // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
   const stopJobs = startBackgroundJobs(deps);
 
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });
     stopJobs();
-    server.close(() => {
+    // Closing the hub disconnects every socket and then closes the HTTP server.
+    void hub.close().then(() => {
       db.$client.close();
       process.exit(0);
     });

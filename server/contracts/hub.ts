@@ -18,11 +18,27 @@ export interface ServerToClientEvents {
   'display:ticker-changed': (payload: { locationId: string; text: string }) => void;
 }
 
+/**
+ * What a client may put in `io(origin, { auth })`. `token`: a staff token (POST /api/v1/sessions) or a
+ * device token; without one only `ticket:follow` works. Staff may name the location to watch (else:
+ * the location of the counter they are signed in at, or their only location). `follow`: a ticket's
+ * public id, followed on every (re)connect.
+ */
+export interface HubAuth {
+  token?: string;
+  locationId?: string;
+  follow?: string;
+}
+
+/**
+ * Counter commands act on the counter the staff member is signed in at; `counterId` lets a supervisor
+ * act on another counter of their location.
+ */
 export interface ClientToServerEvents {
   'counter:sign-in': (payload: { counterId: number }, ack: AckFn<CounterDto>) => void;
-  'counter:sign-out': (payload: Record<string, never>, ack: AckFn<CounterDto>) => void;
-  'counter:pause': (payload: { paused: boolean }, ack: AckFn<CounterDto>) => void;
-  'queue:call-next': (payload: Record<string, never>, ack: AckFn<TicketDto | null>) => void;
+  'counter:sign-out': (payload: { counterId?: number }, ack: AckFn<CounterDto>) => void;
+  'counter:pause': (payload: { paused: boolean; counterId?: number }, ack: AckFn<CounterDto>) => void;
+  'queue:call-next': (payload: { counterId?: number }, ack: AckFn<TicketDto | null>) => void;
   'ticket:recall': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   'ticket:start': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   'ticket:finish': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
@@ -33,6 +49,7 @@ export interface ClientToServerEvents {
     ack: AckFn<TicketDto>,
   ) => void;
   'ticket:park': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
+  'ticket:cancel': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   /** Residents' phone status page: follow one ticket by its public id. */
   'ticket:follow': (payload: { publicId: string }, ack: AckFn<TicketDto>) => void;
   'queue:subscribe': (payload: { locationId: string }, ack: AckFn<QueueSnapshot>) => void;

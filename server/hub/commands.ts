@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { StaffPrincipal } from '../auth/principal.ts';
+import type { ClientToServerEvents } from '../contracts/hub.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { callNext } from '../queue/call-next.ts';
+import { pauseCounter, requireOwnCounter, signInCounter, signOutCounter } from '../queue/counter-actions.ts';
+import { getCounterView, getPublicTicket, getQueueSnapshot, getTicketById } from '../queue/queue-read.ts';
+import {
+  cancelTicket,
+  finishTicket,
+  markNoShow,
+  parkTicket,
+  recallTicket,
+  returnTicket,
+  startTicket,
+  transferTicket,
+} from '../queue/ticket-actions.ts';
+import { ticketRoom } from './rooms.ts';
+import type { HubSocket } from './types.ts';
+
+/**
+ * Every client → server command: a zod schema for its payload and a handler that calls the same
+ * use-case as the HTTP twin. The hub shell (hub.ts) parses, checks the token is still valid, runs
+ * the handler and acks `{ ok, data | error }`.
+ */
+export type CommandName = keyof ClientToServerEvents;
+
+export interface CommandContext {
+  deps: Deps;
+  socket: HubSocket;
+  /** Joins the location's rooms and returns its snapshot (shared with queue:subscribe). */
+  watchLocation(locationId: string): unknown;
+  watchCounter(counterId: number, locationId: string): void;
+}
+
+interface Command<S extends z.ZodType> {
+  schema: S;
+  /** Residents' sockets (no token) may only use commands marked public. */
+  public?: boolean;
+  run(ctx: CommandContext, payload: z.infer<S>): unknown;
+}
+
+const id = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31);
+const TicketPayload = z.strictObject({ ticketId: id });
+const OwnCounter = z.strictObject({ counterId: id.optional() });
+
+function staffOf(ctx: CommandContext): StaffPrincipal {
+  const p = ctx.socket.data.principal;
+  if (!p) throw new AppError('unauthorized', 'Connect with a staff token');
+  if (p.kind !== 'staff') throw new AppError('forbidden', 'Staff only');
+  return p;
+}
+
+/** The counter a command is about: the given one, or the one the staff member is signed in at. */
+function counterIdFor(ctx: CommandContext, given: number | undefined): number {
+  const staff = staffOf(ctx);
+  return given ?? requireOwnCounter(ctx.deps, staff).id;
+}
+
+const ticketCommand = (action: (deps: Deps, p: StaffPrincipal, input: { ticketId: number }) => { id: number }) => ({
+  schema: TicketPayload,
+  run: (ctx: CommandContext, payload: { ticketId: number }) =>
+    getTicketById(ctx.deps, action(ctx.deps, staffOf(ctx), payload).id),
+});
+
+function command<S extends z.ZodType>(c: Command<S>): Command<z.ZodType> {
+  return c as unknown as Command<z.ZodType>;
+}
+
+export const commands: Record<CommandName, Command<z.ZodType>> = {
+  'counter:sign-in': command({
+    schema: z.strictObject({ counterId: id }),
+    run: (ctx, { counterId }) => {
+      const counter = signInCounter(ctx.deps, staffOf(ctx), { counterId });
+      ctx.watchCounter(counter.id, counter.locationId);
+      return getCounterView(ctx.deps, counter.id);
+    },
+  }),
+  'counter:sign-out': command({
+    schema: OwnCounter.optional(),
+    run: (ctx, payload) => {
+      const counterId = counterIdFor(ctx, payload?.counterId);
+      signOutCounter(ctx.deps, staffOf(ctx), { counterId });
+      return getCounterView(ctx.deps, counterId);
+    },
+  }),
+  'counter:pause': command({
+    schema: z.strictObject({ paused: z.boolean(), counterId: id.optional() }),
+    run: (ctx, payload) => {
+      const counterId = counterIdFor(ctx, payload.counterId);
+      pauseCounter(ctx.deps, staffOf(ctx), { counterId, paused: payload.paused });
+      return getCounterView(ctx.deps, counterId);
+    },
+  }),
+  'queue:call-next': command({
+    schema: OwnCounter.optional(),
+    run: (ctx, payload) => {
+      const counterId = counterIdFor(ctx, payload?.counterId);
+      const result = callNext(ctx.deps, staffOf(ctx), { counterId });
+      return result.called ? getTicketById(ctx.deps, result.called.id) : null;
+    },
+  }),
+  'ticket:recall': command(ticketCommand(recallTicket)),
+  'ticket:start': command(ticketCommand(startTicket)),
+  'ticket:finish': command(ticketCommand(finishTicket)),
+  'ticket:no-show': command(ticketCommand(markNoShow)),
+  'ticket:return': command(ticketCommand(returnTicket)),
+  'ticket:park': command(ticketCommand(parkTicket)),
+  'ticket:cancel': command(ticketCommand(cancelTicket)),
+  'ticket:transfer': command({
+    schema: z
+      .strictObject({ ticketId: id, serviceCode: z.string().min(1).max(40).optional(), counterId: id.optional() })
+      .refine((p) => p.serviceCode !== undefined || p.counterId !== undefined, 'Give a service, a counter or both'),
+    run: (ctx, payload) => getTicketById(ctx.deps, transferTicket(ctx.deps, staffOf(ctx), payload).id),
+  }),
+  'ticket:follow': command({
+    schema: z.strictObject({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }),
+    public: true,
+    run: (ctx, { publicId }) => {
+      const ticket = getPublicTicket(ctx.deps, publicId);
+      ctx.socket.join(ticketRoom(publicId));
+      return ticket;
+    },
+  }),
+  'queue:subscribe': command({
+    schema: z.strictObject({ locationId: z.string().min(1).max(100) }),
+    run: (ctx, { locationId }) => {
+      // Checks access before joining anything.
+      getQueueSnapshot(ctx.deps, ctx.socket.data.principal, locationId);
+      return ctx.watchLocation(locationId);
+    },
+  }),
+};

@@ -1,0 +1,161 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
+import { Server } from 'socket.io';
+import { ZodError } from 'zod';
+import { canAccessLocation } from '../auth/principal.ts';
+import { resolveToken } from '../auth/resolve.ts';
+import type { Ack, HubAuth } from '../contracts/hub.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { counterOfAgent } from '../queue/access.ts';
+import { getPublicTicket, getQueueSnapshot } from '../queue/queue-read.ts';
+import { type CommandContext, type CommandName, commands } from './commands.ts';
+import { startPublisher } from './publish.ts';
+import { counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
+import type { HubServer, HubSocket } from './types.ts';
+
+export interface Hub {
+  io: HubServer;
+  close(): Promise<void>;
+}
+
+/** How long a dropped client's missed events are kept for it (socket.io connection state recovery). */
+const RECOVERY_MS = 2 * 60_000;
+
+function toAckError(err: unknown, deps: Deps): Ack<never> {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+  if (err instanceof ZodError) {
+    const first = err.issues[0];
+    return {
+      ok: false,
+      error: {
+        code: 'validation-failed',
+        message: first ? `${first.path.join('.') || 'payload'}: ${first.message}` : 'Invalid payload',
+      },
+    };
+  }
+  deps.log.error('hub command failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side' } };
+}
+
+/**
+ * The socket.io hub on the API's HTTP server. Clients connect with `io(origin, { auth: { token } })`;
+ * a forged or revoked token is refused at the handshake, no token means a resident who may only
+ * follow a ticket. Every (re)connect gets a `queue:snapshot` of the location it watches.
+ */
+export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServer, deps: Deps): Hub {
+  const io: HubServer = new Server(httpServer as HttpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Same-origin front-ends; devices and consoles authenticate with a token, not cookies.
+    cors: { origin: false },
+    maxHttpBufferSize: 16 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
+  });
+
+  io.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as HubAuth;
+    const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
+    if (token === null) {
+      socket.data = { principal: null, token: null };
+      return next();
+    }
+    const principal = resolveToken(deps.db, token, deps.clock.now());
+    if (!principal) return next(new Error('unauthorized'));
+    socket.data = { principal, token };
+    next();
+  });
+
+  const watchLocation = (socket: HubSocket, locationId: string) => {
+    const p = socket.data.principal;
+    if (!p || !canAccessLocation(p, locationId)) throw new AppError('forbidden', 'Not your location');
+    socket.join([locationRoom(locationId), roleRoom(locationId, p.kind === 'staff' ? p.role : p.deviceKind)]);
+    const snapshot = getQueueSnapshot(deps, p, locationId);
+    socket.emit('queue:snapshot', snapshot);
+    return snapshot;
+  };
+
+  io.on('connection', (socket) => {
+    const p = socket.data.principal;
+    const auth = (socket.handshake.auth ?? {}) as HubAuth;
+    try {
+      if (p?.kind === 'device') {
+        socket.join(deviceRoom(p.deviceId));
+        watchLocation(socket, p.locationId);
+      } else if (p?.kind === 'staff') {
+        socket.join(sessionRoom(p.sessionId));
+        const counter = counterOfAgent(deps.db, p.userId);
+        if (counter) socket.join(counterRoom(counter.id));
+        const wanted =
+          typeof auth.locationId === 'string' && canAccessLocation(p, auth.locationId)
+            ? auth.locationId
+            : counter && canAccessLocation(p, counter.locationId)
+              ? counter.locationId
+              : p.locationIds.length === 1
+                ? p.locationIds[0]
+                : undefined;
+        if (wanted) watchLocation(socket, wanted);
+      }
+      if (typeof auth.follow === 'string' && /^[A-Za-z0-9_-]{16,40}$/.test(auth.follow)) {
+        const ticket = getPublicTicket(deps, auth.follow);
+        socket.join(ticketRoom(auth.follow));
+        socket.emit('ticket:updated', ticket);
+      }
+    } catch (err) {
+      if (!(err instanceof AppError)) deps.log.error('hub connect failed', { error: String(err) });
+    }
+
+    const context: CommandContext = {
+      deps,
+      socket,
+      watchLocation: (locationId) => watchLocation(socket, locationId),
+      watchCounter: (counterId, locationId) => {
+        for (const room of socket.rooms) if (room.startsWith('counter:')) socket.leave(room);
+        socket.join(counterRoom(counterId));
+        if (!socket.rooms.has(locationRoom(locationId))) watchLocation(socket, locationId);
+      },
+    };
+
+    for (const name of Object.keys(commands) as CommandName[]) {
+      const command = commands[name];
+      socket.on(name, (...args: unknown[]) => {
+        // A client may send (payload, ack), (ack) or junk: never trust the shape.
+        const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (a: Ack) => void) : null;
+        const payload = typeof args[0] === 'function' ? undefined : args[0];
+        let reply: Ack;
+        try {
+          if (!command.public) {
+            if (!socket.data.token) throw new AppError('unauthorized', 'Connect with a token');
+            // Revoked or expired since the handshake: cut the socket off.
+            const fresh = resolveToken(deps.db, socket.data.token, deps.clock.now());
+            if (!fresh) {
+              socket.disconnect(true);
+              throw new AppError('unauthorized', 'Your session has ended');
+            }
+            socket.data.principal = fresh;
+          }
+          const parsed = command.schema.parse(payload);
+          reply = { ok: true, data: command.run(context, parsed) };
+        } catch (err) {
+          reply = toAckError(err, deps);
+        }
+        if (ack) ack(reply);
+      });
+    }
+  });
+
+  const stopPublisher = startPublisher(io, deps);
+  const stopRevocations = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
+    io.in(kind === 'staff' ? sessionRoom(id) : deviceRoom(id)).disconnectSockets(true);
+  });
+
+  return {
+    io,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stopPublisher();
+        stopRevocations();
+        io.close(() => resolve());
+      }),
+  };
+}

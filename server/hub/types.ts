@@ -1,0 +1,14 @@
+import type { Server, Socket } from 'socket.io';
+import type { Principal } from '../auth/principal.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/hub.ts';
+
+export interface SocketData {
+  principal: Principal | null;
+  /** Kept to re-check on every command: a token revoked meanwhile gets nothing. */
+  token: string | null;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: socket.io's slot for server-to-server events, unused
+type InterServerEvents = {};
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

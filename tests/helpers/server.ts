@@ -1,0 +1,98 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, HubAuth, ServerToClientEvents } from '../../server/contracts/hub.ts';
+import { attachHub, type Hub } from '../../server/hub/hub.ts';
+import type { TestContext } from './context.ts';
+
+export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  hub: Hub;
+  close(): Promise<void>;
+}
+
+/** The app and the hub on a real HTTP server, loopback only, on `port` (0: any free port). */
+export async function startServer(ctx: TestContext, port = 0): Promise<RunningServer> {
+  const server = await new Promise<HttpServer>((resolve) => {
+    const s = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' }, () =>
+      resolve(s as HttpServer),
+    ) as HttpServer;
+  });
+  const hub = attachHub(server, ctx);
+  const actual = (server.address() as AddressInfo).port;
+  const clients = new Set<HubClient>();
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    hub,
+    close: async () => {
+      server.closeAllConnections?.();
+      await hub.close();
+      void clients;
+    },
+  };
+}
+
+/** A real socket.io client (websocket only, no auto-reconnect unless asked). */
+export function connectClient(
+  url: string,
+  auth: HubAuth = {},
+  options: { reconnection?: boolean; reconnectionDelay?: number } = {},
+): HubClient {
+  return connect(url, {
+    auth,
+    transports: ['websocket'],
+    reconnection: options.reconnection ?? false,
+    reconnectionDelay: options.reconnectionDelay ?? 50,
+    reconnectionDelayMax: Math.max(200, options.reconnectionDelay ?? 0),
+    randomizationFactor: 0,
+    forceNew: true,
+  });
+}
+
+/** Resolves with the next `event` the client receives. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  client: HubClient,
+  event: E,
+  timeoutMs = 3000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${String(event)} within ${timeoutMs} ms`)), timeoutMs);
+    // biome-ignore lint/suspicious/noExplicitAny: socket.io's typed once() is awkward with generic event names
+    (client as any).once(event, (payload: unknown) => {
+      clearTimeout(timer);
+      resolve(payload as Parameters<ServerToClientEvents[E]>[0]);
+    });
+  });
+}
+
+/** Emits a command and resolves with its ack. */
+export function command<E extends keyof ClientToServerEvents>(
+  client: HubClient,
+  event: E,
+  payload: unknown,
+  timeoutMs = 3000,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read ack data loosely
+): Promise<{ ok: boolean; data?: any; error?: { code: string; message: string } }> {
+  // biome-ignore lint/suspicious/noExplicitAny: payloads are deliberately untyped to send bad ones too
+  return (client as any).timeout(timeoutMs).emitWithAck(event, payload);
+}
+
+export function waitConnected(client: HubClient, timeoutMs = 3000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (client.connected) return resolve();
+    const timer = setTimeout(() => reject(new Error('not connected')), timeoutMs);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.once('connect_error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}

@@ -1,0 +1,278 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { QueueSnapshot } from '../../server/contracts/queue.ts';
+import { counterIds } from '../helpers/appointments.ts';
+import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { call } from '../helpers/http.ts';
+import {
+  command,
+  connectClient,
+  nextEvent,
+  type RunningServer,
+  startServer,
+  waitConnected,
+} from '../helpers/server.ts';
+
+const ZIJL = 'haarlem-zijlsingel';
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function boot(options: Parameters<typeof createTestContext>[0] = {}) {
+  const ctx = createTestContext(options);
+  const server = await startServer(ctx);
+  cleanup.push(() => server.close());
+  return { ctx, server };
+}
+
+function client(server: RunningServer, auth: Parameters<typeof connectClient>[1] = {}, reconnection = false) {
+  const c = connectClient(server.url, auth, { reconnection });
+  cleanup.push(() => {
+    c.disconnect();
+  });
+  return c;
+}
+
+async function connectedWithSnapshot(server: RunningServer, auth: Parameters<typeof connectClient>[1]) {
+  const c = client(server, auth);
+  const snapshot = nextEvent(c, 'queue:snapshot');
+  await waitConnected(c);
+  return { client: c, snapshot: await snapshot };
+}
+
+async function takeTicket(ctx: TestContext) {
+  const res = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
+    token: DEMO_DEVICE_TOKEN,
+    body: { services: [{ code: 'passport', persons: 1 }] },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe('hub', () => {
+  it('acks the actor and broadcasts the facts to the display', async () => {
+    const { ctx, server } = await boot();
+    const { client: display, snapshot } = await connectedWithSnapshot(server, { token: DEMO_DEVICE_TOKEN });
+    expect(snapshot.locationId).toBe(ZIJL);
+    expect(snapshot.tickets).toEqual([]);
+
+    const issued = nextEvent(display, 'ticket:issued');
+    const estimates = nextEvent(display, 'wait:estimates');
+    const ticket = await takeTicket(ctx);
+    expect((await issued).number).toBe(ticket.number);
+    expect((await estimates).waits.find((w) => w.code === 'passport')?.waiting).toBe(1);
+
+    const token = await signInAs(ctx, 'demo-agent');
+    const { client: agent } = await connectedWithSnapshot(server, { token });
+    const counterId = counterIds(ctx).get('Balie 3') as number;
+    const counterUpdate = nextEvent(display, 'counter:updated');
+    const signed = await command(agent, 'counter:sign-in', { counterId });
+    expect(signed).toMatchObject({
+      ok: true,
+      data: { id: counterId, state: 'open', agentName: 'Demo Baliemedewerker' },
+    });
+    expect((await counterUpdate).state).toBe('open');
+
+    const called = nextEvent(display, 'ticket:called');
+    const ack = await command(agent, 'queue:call-next', {});
+    expect(ack).toMatchObject({ ok: true, data: { id: ticket.id, status: 'called', counterName: 'Balie 3' } });
+    expect(await called).toMatchObject({
+      number: ticket.number,
+      counterName: 'Balie 3',
+      recall: false,
+      ticket: { id: ticket.id },
+    });
+
+    const recalled = nextEvent(display, 'ticket:called');
+    expect((await command(agent, 'ticket:recall', { ticketId: ticket.id })).ok).toBe(true);
+    expect((await recalled).recall).toBe(true);
+
+    const updated = nextEvent(display, 'ticket:updated');
+    expect((await command(agent, 'ticket:start', { ticketId: ticket.id })).data.status).toBe('serving');
+    expect((await updated).status).toBe('serving');
+  });
+
+  it('broadcasts HTTP counter actions like hub commands', async () => {
+    const { ctx, server } = await boot();
+    const { client: display } = await connectedWithSnapshot(server, { token: DEMO_DEVICE_TOKEN });
+    const ticket = await takeTicket(ctx);
+    const token = await signInAs(ctx, 'demo-agent');
+    const counterId = counterIds(ctx).get('Balie 1') as number;
+    await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token });
+    const called = nextEvent(display, 'ticket:called');
+    await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
+    expect((await called).ticketId).toBe(ticket.id);
+  });
+
+  it('refuses forged and revoked tokens and cuts revoked devices off', async () => {
+    const { ctx, server } = await boot();
+    const forged = client(server, { token: 'forged-token-forged-token-forged' });
+    await expect(waitConnected(forged)).rejects.toThrow('unauthorized');
+
+    const deviceToken = await pairTestDevice(ctx, ZIJL, 'display');
+    const { client: display } = await connectedWithSnapshot(server, { token: deviceToken });
+    const sup = await signInAs(ctx, 'demo-supervisor');
+    const list = await call(ctx, 'GET', `/locations/${ZIJL}/devices`, { token: sup });
+    const device = list.body.devices.find((d: { name: string }) => d.name === 'test display');
+    const gone = new Promise<string>((resolve) => display.once('disconnect', resolve));
+    await call(ctx, 'DELETE', `/devices/${device.id}`, { token: sup });
+    expect(await gone).toBe('io server disconnect');
+    const again = client(server, { token: deviceToken });
+    await expect(waitConnected(again)).rejects.toThrow('unauthorized');
+
+    // A staff session signed out elsewhere gets nothing more from its open socket.
+    const agentToken = await signInAs(ctx, 'demo-agent');
+    const { client: agent } = await connectedWithSnapshot(server, { token: agentToken });
+    const dropped = new Promise<string>((resolve) => agent.once('disconnect', resolve));
+    await call(ctx, 'DELETE', '/sessions', { token: agentToken });
+    expect(await dropped).toBe('io server disconnect');
+  });
+
+  it('answers bad payloads on every command with an error ack and keeps serving', async () => {
+    const { ctx, server } = await boot();
+    const token = await signInAs(ctx, 'demo-supervisor');
+    const { client: sup } = await connectedWithSnapshot(server, { token, locationId: ZIJL });
+    const names = [
+      'counter:sign-in',
+      'counter:sign-out',
+      'counter:pause',
+      'queue:call-next',
+      'ticket:recall',
+      'ticket:start',
+      'ticket:finish',
+      'ticket:no-show',
+      'ticket:return',
+      'ticket:transfer',
+      'ticket:park',
+      'ticket:cancel',
+      'ticket:follow',
+      'queue:subscribe',
+    ] as const;
+    const junk: unknown[] = [
+      'x',
+      42,
+      null,
+      [1, 2],
+      { ticketId: 'a', counterId: -1, paused: 'yes', publicId: '../../', locationId: 7 },
+      { ticketId: 1e12 },
+      { extra: true, counterId: 1.5 },
+    ];
+    for (const name of names) {
+      for (const payload of junk) {
+        const ack = await command(sup, name, payload);
+        expect(ack.ok, `${name} ${JSON.stringify(payload)}`).toBe(false);
+        expect(['validation-failed', 'not-found', 'invalid-state']).toContain(ack.error?.code);
+      }
+    }
+    // Without an ack function, or with no payload at all: no crash.
+    (sup as unknown as { emit: (...a: unknown[]) => void }).emit('queue:call-next', { counterId: 'x' });
+    (sup as unknown as { emit: (...a: unknown[]) => void }).emit('ticket:recall');
+    const alive = await command(sup, 'queue:subscribe', { locationId: ZIJL });
+    expect(alive.ok).toBe(true);
+    expect((alive.data as QueueSnapshot).locationId).toBe(ZIJL);
+  });
+
+  it('lets residents only follow a ticket, with live updates', async () => {
+    const { ctx, server } = await boot();
+    const first = await takeTicket(ctx);
+    const mine = await takeTicket(ctx);
+    const phone = client(server, {});
+    await waitConnected(phone);
+    expect((await command(phone, 'queue:call-next', {})).error?.code).toBe('unauthorized');
+    expect((await command(phone, 'queue:subscribe', { locationId: ZIJL })).error?.code).toBe('unauthorized');
+    const followed = await command(phone, 'ticket:follow', { publicId: mine.publicId });
+    expect(followed.data).toMatchObject({ number: mine.number, position: 2, appointmentReference: null });
+
+    const token = await signInAs(ctx, 'demo-agent');
+    const counterId = counterIds(ctx).get('Balie 1') as number;
+    await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token });
+    const update = nextEvent(phone, 'ticket:updated');
+    await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
+    expect(await update).toMatchObject({ id: mine.id, position: 1 });
+    expect(first.id).not.toBe(mine.id);
+  });
+
+  it('keeps a device to its own location', async () => {
+    const { ctx, server } = await boot();
+    const schalkwijk = await pairTestDevice(ctx, 'haarlem-schalkwijk', 'display');
+    const { client: display, snapshot } = await connectedWithSnapshot(server, { token: schalkwijk });
+    expect(snapshot.locationId).toBe('haarlem-schalkwijk');
+    expect((await command(display, 'queue:subscribe', { locationId: ZIJL })).error?.code).toBe('forbidden');
+    expect((await command(display, 'queue:call-next', {})).error?.code).toBe('forbidden');
+    // Zijlsingel events do not reach it.
+    let leaked = false;
+    display.on('ticket:issued', () => {
+      leaked = true;
+    });
+    const { client: zijl } = await connectedWithSnapshot(server, { token: DEMO_DEVICE_TOKEN });
+    const seen = nextEvent(zijl, 'ticket:issued');
+    await takeTicket(ctx);
+    await seen;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(leaked).toBe(false);
+  });
+
+  it('recovers missed events after a short drop, with a fresh snapshot', async () => {
+    const { ctx, server } = await boot();
+    const display = connectClient(
+      server.url,
+      { token: DEMO_DEVICE_TOKEN },
+      { reconnection: true, reconnectionDelay: 400 },
+    );
+    cleanup.push(() => {
+      display.disconnect();
+    });
+    const first = nextEvent(display, 'queue:snapshot');
+    await waitConnected(display);
+    await first;
+    // Let the recovery session id arrive (sent with the first packets), then drop the transport.
+    await new Promise((r) => setTimeout(r, 50));
+    const missed: string[] = [];
+    display.on('ticket:issued', (t) => missed.push(t.number));
+    const down = new Promise((r) => display.once('disconnect', r));
+    display.io.engine.close();
+    await down;
+    const snapshot = nextEvent(display, 'queue:snapshot');
+    await takeTicket(ctx);
+    await takeTicket(ctx);
+    expect(display.connected).toBe(false);
+    const fresh = await snapshot;
+    expect(display.recovered).toBe(true);
+    expect(fresh.tickets.map((t) => t.number)).toEqual(['P001', 'P002']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(missed).toEqual(['P001', 'P002']);
+  });
+
+  it('after a server restart, clients reconnect and see the true state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loket-hub-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dbPath = join(dir, 'loket.db');
+    const ctx1 = createTestContext({ dbPath });
+    const server1 = await startServer(ctx1);
+    const port = server1.port;
+    const display = client(server1, { token: DEMO_DEVICE_TOKEN }, true);
+    const first = nextEvent(display, 'queue:snapshot');
+    await waitConnected(display);
+    expect((await first).tickets).toHaveLength(0);
+    const down = new Promise((r) => display.once('disconnect', r));
+    await server1.close();
+    await down;
+    ctx1.db.$client.close();
+
+    // While the server is down another process changed the queue.
+    const ctx2 = createTestContext({ dbPath });
+    await takeTicket(ctx2);
+    await takeTicket(ctx2);
+    const server2 = await startServer(ctx2, port);
+    cleanup.push(() => server2.close());
+    const snapshot = await nextEvent(display, 'queue:snapshot', 5000);
+    expect(snapshot.tickets.map((t) => t.number)).toEqual(['P001', 'P002']);
+    cleanup.push(() => {
+      ctx2.db.$client.close();
+    });
+  });
+});
