@@ -346,7 +346,7 @@ class Day {
       });
       if (id === null) continue;
       const ticket = this.tickets.get(id);
-      if (!ticket || ticket.status !== 'waiting') continue;
+      if (ticket?.status !== 'waiting') continue;
       this.waiting = this.waiting.filter((w) => w.id !== id);
       ticket.called = this.t;
       ticket.status = 'serving';
@@ -405,7 +405,7 @@ class Day {
         }
         case 'abandon': {
           const ticket = this.tickets.get(e.ticket);
-          if (!ticket || ticket.status !== 'waiting') break;
+          if (ticket?.status !== 'waiting') break;
           ticket.status = 'cancelled';
           this.waiting = this.waiting.filter((w) => w.id !== ticket.id);
           this.hooks.onEvent?.(ticket, 'cancelled', this.t, null, { reason: 'abandoned' });

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench:forecast [-- --smoke] [-- --dev]`
+ * The forecasting benchmark of bench/protocol.json: live prediction (track 1), staffing (track 2) and
+ * demand forecasting (track 3). Reported figures use the protocol's test seeds; `--dev` uses the
+ * development seeds (for tuning). The full run writes bench/results/forecast.json; smoke mode runs
+ * every track on a small scale and writes bench/results/forecast-smoke.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { runTrack1 } from './forecast-track1.ts';
+import { runTrack2 } from './forecast-track2.ts';
+import { runTrack3 } from './forecast-track3.ts';
+
+const protocol = JSON.parse(readFileSync('bench/protocol.json', 'utf8'));
+const smoke = process.argv.includes('--smoke');
+const dev = process.argv.includes('--dev');
+const mode = smoke ? 'smoke' : 'full';
+const seeds: number[] = dev ? protocol.seeds.development : protocol.seeds.test;
+const only = process.argv.find((a) => a.startsWith('--track='))?.slice('--track='.length);
+const started = performance.now();
+const fmt = (x: number | null | undefined, d = 2) =>
+  x === null || x === undefined ? '   -  ' : x.toFixed(d).padStart(6);
+const results: Record<string, unknown> = {
+  mode,
+  seeds: dev ? 'development' : 'test',
+  generatedAt: new Date().toISOString(),
+};
+
+if (!only || only === '1') {
+  const t1 = runTrack1(
+    protocol.track1.scenarios,
+    smoke ? seeds.slice(0, 1) : seeds,
+    protocol.track1.days[mode],
+    protocol.track1.referenceReplications[mode],
+  );
+  results.track1 = t1;
+  console.log('\nTrack 1 — live wait prediction (minutes; walk-ins; error = predicted − realised)');
+  for (const s of t1) {
+    console.log(
+      `\n  ${s.scenario}: ${s.walkIns} walk-ins, ${s.abandoned} gave up, mean wait ${s.meanWait.toFixed(1)} min${
+        s.qlRelativeSquaredError !== undefined
+          ? `, QL relative squared error ${s.qlRelativeSquaredError.toFixed(3)}`
+          : ''
+      }`,
+    );
+    console.log('    method                    MAE  medAE   bias  ≤5min  band  sameBand');
+    const ranked = Object.entries(s.methods).sort((a, b) => a[1].mae - b[1].mae);
+    for (const [m, v] of ranked) {
+      console.log(
+        `    ${m.padEnd(22)} ${fmt(v.mae)} ${fmt(v.medianAe)} ${fmt(v.bias)} ${fmt(v.within5)} ${fmt(v.bandCoverage)} ${fmt(v.sameBand)}`,
+      );
+    }
+  }
+}
+
+if (!only || only === '2') {
+  const t2 = runTrack2(protocol.track2, seeds, mode);
+  results.track2 = t2;
+  console.log('\nTrack 2 — staffing (hour slots meeting the norm, staff-hours)');
+  for (const s of t2) {
+    console.log(`\n  ${s.scenario}: norm ${s.norm}`);
+    console.log('    method                 slots met   staff-h  vs search  plan (counters per hour)');
+    for (const [m, v] of Object.entries(s.methods)) {
+      console.log(
+        `    ${m.padEnd(22)} ${(`${v.slotsMet}/${v.slots}`).padStart(9)} ${fmt(v.staffHours, 0)}  ${fmt(v.vsSearch * 100, 1)} %  ${v.plan.join(' ')}`,
+      );
+    }
+  }
+}
+
+if (!only || only === '3') {
+  const t3 = runTrack3(protocol.track3, seeds, mode);
+  results.track3 = t3;
+  console.log('\nTrack 3 — demand forecast, MASE (lower is better) by horizon in weeks');
+  for (const s of t3) {
+    console.log(`\n  ${s.scenario}: ${s.origins} weekly origins`);
+    console.log(`    method                       ${s.horizons.map((h) => `h=${h}`.padStart(6)).join(' ')}    all`);
+    for (const [m, v] of Object.entries(s.methods)) {
+      console.log(`    ${m.padEnd(28)} ${v.byHorizon.map((x) => fmt(x, 3)).join(' ')} ${fmt(v.all, 3)}`);
+    }
+  }
+}
+
+const seconds = (performance.now() - started) / 1000;
+results.seconds = seconds;
+mkdirSync('bench/results', { recursive: true });
+const file = smoke
+  ? 'bench/results/forecast-smoke.json'
+  : dev
+    ? 'bench/results/forecast-dev.json'
+    : 'bench/results/forecast.json';
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${mode} run on ${dev ? 'development' : 'test'} seeds in ${seconds.toFixed(1)} s; wrote ${file}`);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { erlangCServiceLevel } from './erlang.ts';
+import { modifiedOfferedLoad, releasableSlots, requiredCounters, skillGroups } from './staffing.ts';
+
+const target = { share: 0.8, withinMinutes: 10 };
+
+describe('modifiedOfferedLoad', () => {
+  it('equals λτ in a long stationary stretch', () => {
+    const m = modifiedOfferedLoad([60, 60, 60, 60, 60, 60], 10);
+    expect(m[5]).toBeCloseTo(10, 2);
+    // The first hour starts empty: less than λτ.
+    expect(m[0]).toBeLessThan(10);
+  });
+  it('lags an arrival peak', () => {
+    const m = modifiedOfferedLoad([0, 120, 0, 0], 30);
+    expect(m[2]).toBeGreaterThan(0);
+    expect(m[2]).toBeGreaterThan((m[1] ?? 0) * 0.3);
+  });
+});
+
+describe('requiredCounters', () => {
+  it('meets the norm by Erlang C in a stationary hour (SIPP)', () => {
+    const [s] = requiredCounters({ arrivalsPerHour: [60], meanServiceMinutes: 10, target, method: 'sipp' });
+    expect(erlangCServiceLevel(10, s ?? 0, 10, 10)).toBeGreaterThanOrEqual(0.8);
+    expect(erlangCServiceLevel(10, (s ?? 0) - 1, 10, 10)).toBeLessThan(0.8);
+  });
+  it('staffs up for the crowd at the door and keeps staff after a peak', () => {
+    const plain = requiredCounters({
+      arrivalsPerHour: [30, 90, 20, 20],
+      meanServiceMinutes: 10,
+      target,
+      method: 'sipp',
+    });
+    const mol = requiredCounters({
+      arrivalsPerHour: [30, 90, 20, 20],
+      meanServiceMinutes: 10,
+      target,
+      crowdAtOpening: 25,
+    });
+    expect(mol[0]).toBeGreaterThan(plain[0] ?? 0);
+    expect(mol[2]).toBeGreaterThanOrEqual(plain[2] ?? 0);
+  });
+  it('adds booked appointments as known load', () => {
+    const without = requiredCounters({ arrivalsPerHour: [20], meanServiceMinutes: 10, target });
+    const withBooked = requiredCounters({
+      arrivalsPerHour: [20],
+      meanServiceMinutes: 10,
+      target,
+      appointmentMinutes: [120],
+    });
+    expect((withBooked[0] ?? 0) - (without[0] ?? 0)).toBeGreaterThanOrEqual(2);
+  });
+  it('needs nobody without demand', () => {
+    expect(requiredCounters({ arrivalsPerHour: [0, 0], meanServiceMinutes: 10, target })).toEqual([0, 0]);
+  });
+});
+
+describe('skill groups and releasable slots', () => {
+  it('pools services that share counters', () => {
+    const groups = skillGroups(
+      [
+        { id: 1, skills: ['passport', 'id-card'] },
+        { id: 2, skills: ['id-card', 'driving-licence'] },
+        { id: 3, skills: ['pickup'] },
+      ],
+      ['passport', 'id-card', 'driving-licence', 'pickup', 'birth'],
+    );
+    expect(groups.map((g) => g.sort())).toEqual([['driving-licence', 'id-card', 'passport'], ['pickup'], ['birth']]);
+  });
+  it('counts spare rostered counter time in slots', () => {
+    expect(releasableSlots([4, 4, 2], [3, 5, 2], 10)).toBe(6);
+  });
+});
