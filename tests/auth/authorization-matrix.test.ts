@@ -1,0 +1,218 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counters, staffUsers, tickets } from '../../db/schema/index.ts';
+import { counterIds } from '../helpers/appointments.ts';
+import { createStaffUser, DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { call } from '../helpers/http.ts';
+import {
+  command,
+  connectClient,
+  type HubClient,
+  type RunningServer,
+  startServer,
+  waitConnected,
+} from '../helpers/server.ts';
+
+/**
+ * Every role × every queue/auth route and hub command: allowed or denied as intended. "Denied" is
+ * 401/403 (or 404 for a ticket of a location the caller cannot see); "allowed" is anything else that
+ * is not a 5xx — a 409 for the current state still means the caller was let through.
+ */
+const ZIJL = 'haarlem-zijlsingel';
+type Who =
+  | 'anonymous'
+  | 'kiosk'
+  | 'display'
+  | 'kiosk-elsewhere'
+  | 'agent-at-counter'
+  | 'agent-same-office'
+  | 'agent-elsewhere'
+  | 'supervisor'
+  | 'admin'
+  | 'admin-other-municipality';
+const everyone: Who[] = [
+  'anonymous',
+  'kiosk',
+  'display',
+  'kiosk-elsewhere',
+  'agent-at-counter',
+  'agent-same-office',
+  'agent-elsewhere',
+  'supervisor',
+  'admin',
+  'admin-other-municipality',
+];
+const staffHere: Who[] = ['agent-at-counter', 'agent-same-office', 'supervisor', 'admin'];
+const operators: Who[] = ['agent-at-counter', 'supervisor', 'admin'];
+const supervisors: Who[] = ['supervisor', 'admin'];
+
+let ctx: TestContext;
+let server: RunningServer;
+const tokens = new Map<Who, string | undefined>();
+let counterId = 0;
+let ticketId = 0;
+let publicId = '';
+let agentId = 0;
+let deviceId = 0;
+
+/** Puts the world back: demo-agent at Balie 1 with a called ticket, before every cell. */
+function reset(): void {
+  ctx.db.update(counters).set({ state: 'closed', agentId: null }).run();
+  ctx.db.update(counters).set({ state: 'open', agentId }).where(eq(counters.id, counterId)).run();
+  ctx.db
+    .update(tickets)
+    .set({ status: 'called', counterId, callCount: 1, targetCounterId: null, calledAt: ctx.clock.now() })
+    .where(eq(tickets.id, ticketId))
+    .run();
+}
+
+beforeAll(async () => {
+  ctx = createTestContext();
+  server = await startServer(ctx);
+  counterId = counterIds(ctx).get('Balie 1') as number;
+  agentId = (ctx.db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-agent')).get()?.id ?? 0) as number;
+  await createStaffUser(ctx, { username: 'agent-b', role: 'agent', locationIds: [ZIJL] });
+  await createStaffUser(ctx, { username: 'agent-s', role: 'agent', locationIds: ['haarlem-schalkwijk'] });
+  ctx.db.$client.exec("insert into municipalities (id, name) values ('zandvoort', 'Gemeente Zandvoort')");
+  await createStaffUser(ctx, { username: 'admin-z', role: 'admin', locationIds: [], municipalityId: 'zandvoort' });
+  tokens.set('anonymous', undefined);
+  tokens.set('kiosk', DEMO_DEVICE_TOKEN);
+  tokens.set('display', await pairTestDevice(ctx, ZIJL, 'display'));
+  tokens.set('kiosk-elsewhere', await pairTestDevice(ctx, 'haarlem-schalkwijk', 'kiosk'));
+  tokens.set('agent-at-counter', await signInAs(ctx, 'demo-agent'));
+  tokens.set('agent-same-office', await signInAs(ctx, 'agent-b'));
+  tokens.set('agent-elsewhere', await signInAs(ctx, 'agent-s'));
+  tokens.set('supervisor', await signInAs(ctx, 'demo-supervisor'));
+  tokens.set('admin', await signInAs(ctx, 'demo-admin'));
+  tokens.set('admin-other-municipality', await signInAs(ctx, 'admin-z'));
+  const issued = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
+    token: DEMO_DEVICE_TOKEN,
+    body: { services: [{ code: 'passport', persons: 1 }] },
+  });
+  ticketId = issued.body.id;
+  publicId = issued.body.publicId;
+  // A device the DELETE row may revoke (again and again) without cutting off the matrix's own display.
+  await pairTestDevice(ctx, ZIJL, 'kiosk');
+  const devices = await call(ctx, 'GET', `/locations/${ZIJL}/devices`, { token: tokens.get('admin') });
+  deviceId = devices.body.devices.find((d: { kind: string; name: string }) => d.name === 'test kiosk').id;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+interface Route {
+  method: string;
+  path: () => string;
+  body?: () => unknown;
+  allowed: Who[];
+}
+
+const routes: Route[] = [
+  {
+    method: 'GET',
+    path: () => '/sessions/current',
+    allowed: [...staffHere, 'agent-elsewhere', 'admin-other-municipality'],
+  },
+  { method: 'GET', path: () => '/devices/current', allowed: ['kiosk', 'display', 'kiosk-elsewhere'] },
+  {
+    method: 'POST',
+    path: () => `/locations/${ZIJL}/pairing-codes`,
+    body: () => ({ kind: 'kiosk', name: 'x' }),
+    allowed: supervisors,
+  },
+  { method: 'GET', path: () => `/locations/${ZIJL}/devices`, allowed: supervisors },
+  { method: 'DELETE', path: () => `/devices/${deviceId}`, allowed: supervisors },
+  {
+    method: 'POST',
+    path: () => `/locations/${ZIJL}/tickets`,
+    body: () => ({ services: [{ code: 'passport', persons: 1 }] }),
+    allowed: ['kiosk', ...staffHere],
+  },
+  {
+    method: 'POST',
+    path: () => `/locations/${ZIJL}/check-ins`,
+    body: () => ({ reference: 'NOPE1234' }),
+    allowed: ['kiosk', ...staffHere],
+  },
+  { method: 'GET', path: () => `/locations/${ZIJL}/queue`, allowed: ['kiosk', 'display', ...staffHere] },
+  { method: 'GET', path: () => `/tickets/${publicId}`, allowed: everyone },
+  { method: 'POST', path: () => `/counters/${counterId}/sign-in`, allowed: staffHere },
+  { method: 'POST', path: () => `/counters/${counterId}/sign-out`, allowed: operators },
+  { method: 'POST', path: () => `/counters/${counterId}/pause`, body: () => ({ paused: true }), allowed: operators },
+  { method: 'POST', path: () => `/counters/${counterId}/call-next`, allowed: operators },
+  ...['recall', 'start', 'no-show', 'park', 'cancel'].map((a) => ({
+    method: 'POST',
+    path: () => `/tickets/${ticketId}/${a}`,
+    allowed: operators,
+  })),
+  {
+    method: 'POST',
+    path: () => `/tickets/${ticketId}/transfer`,
+    body: () => ({ serviceCode: 'id-card' }),
+    allowed: operators,
+  },
+];
+
+describe('authorization matrix: HTTP', () => {
+  for (const route of routes) {
+    it(`${route.method} ${route.path().replace(/\d+/g, ':id')}`, async () => {
+      for (const who of everyone) {
+        reset();
+        const res = await call(ctx, route.method, route.path(), { token: tokens.get(who), body: route.body?.() });
+        const denied = [401, 403].includes(res.status) || (res.status === 404 && !route.path().includes('NOPE'));
+        expect(res.status, `${who}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+        if (route.allowed.includes(who)) {
+          expect(
+            denied && res.body?.code !== 'not-found',
+            `${who} should be allowed: ${res.status} ${res.body?.code}`,
+          ).toBe(false);
+        } else {
+          expect([401, 403, 404], `${who} should be denied`).toContain(res.status);
+          if (res.status === 404) expect(route.path()).toMatch(/tickets|check-ins|devices/);
+        }
+      }
+    });
+  }
+});
+
+describe('authorization matrix: hub commands', () => {
+  const commands: { name: string; payload: () => unknown; allowed: Who[] }[] = [
+    { name: 'queue:subscribe', payload: () => ({ locationId: ZIJL }), allowed: ['kiosk', 'display', ...staffHere] },
+    { name: 'ticket:follow', payload: () => ({ publicId }), allowed: everyone },
+    { name: 'counter:sign-in', payload: () => ({ counterId }), allowed: staffHere },
+    { name: 'counter:pause', payload: () => ({ paused: true, counterId }), allowed: operators },
+    { name: 'counter:sign-out', payload: () => ({ counterId }), allowed: operators },
+    { name: 'queue:call-next', payload: () => ({ counterId }), allowed: operators },
+    ...['recall', 'start', 'finish', 'no-show', 'return', 'park', 'cancel'].map((a) => ({
+      name: `ticket:${a}`,
+      payload: () => ({ ticketId }),
+      allowed: operators,
+    })),
+    { name: 'ticket:transfer', payload: () => ({ ticketId, serviceCode: 'id-card' }), allowed: operators },
+  ];
+
+  it('allows and denies every command per role, and a device or agent cannot act on another location', async () => {
+    const sockets = new Map<Who, HubClient>();
+    for (const who of everyone) {
+      const token = tokens.get(who);
+      const socket = connectClient(server.url, token ? { token } : {});
+      await waitConnected(socket);
+      sockets.set(who, socket);
+    }
+    try {
+      for (const c of commands) {
+        for (const who of everyone) {
+          reset();
+          const ack = await command(sockets.get(who) as HubClient, c.name as 'queue:call-next', c.payload());
+          const code = ack.ok ? null : ack.error?.code;
+          expect(code, `${c.name} by ${who}`).not.toBe('internal');
+          const denied = code === 'unauthorized' || code === 'forbidden' || code === 'not-found';
+          expect(denied, `${c.name} by ${who}: ${code}`).toBe(!c.allowed.includes(who));
+        }
+      }
+    } finally {
+      for (const s of sockets.values()) s.disconnect();
+    }
+  });
+});
