@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import type { QueueSnapshot, TicketDto } from '../server/contracts/queue.ts';
 import { hasChromium, launchBrowser, newContext } from '../tests/e2e/helpers/browser.ts';
-import { type E2eServer, startE2eServer } from '../tests/e2e/helpers/server.ts';
+import { type RestartableServer, startRestartableServer } from '../tests/e2e/helpers/restartable-server.ts';
 
 const location = 'haarlem-zijlsingel';
 const deviceToken = 'demo-device-token-0123456789';
@@ -38,7 +38,11 @@ export interface DisplayMemoryResult {
   listenerGrowth: number;
 }
 
-async function api<T>(server: E2eServer, path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+async function api<T>(
+  server: RestartableServer,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+) {
   const response = await fetch(`${server.url}/api/v1${path}`, {
     method: init.method ?? 'GET',
     headers: {
@@ -80,7 +84,7 @@ export async function measureDisplayMemory(
   }
   const total = options.calls ?? 3600;
   const warmup = options.warmupCalls ?? 60;
-  const server = await startE2eServer({
+  const server = await startRestartableServer({
     apps: ['display'],
     config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 1_000_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1_000_000 },
   });
@@ -91,14 +95,21 @@ export async function measureDisplayMemory(
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
 
-    const session = await api<{ token: string }>(server, '/sessions', {
-      method: 'POST',
-      body: { username: 'demo-agent', password: 'demo-password-123' },
-    });
-    const snapshot = await api<QueueSnapshot>(server, `/locations/${location}/queue`, { token: session.token });
-    // Counters that serve pickup (walk-in), so every issued ticket can be called.
-    const counters = snapshot.counters.filter((c) => c.skills.includes('pickup')).map((c) => c.id);
-    for (const id of counters) await api(server, `/counters/${id}/sign-in`, { method: 'POST', token: session.token });
+    // One counter per staff member (a person sits at one desk): three pickup counters, three demo users.
+    const tokens: string[] = [];
+    for (const username of ['demo-agent', 'demo-supervisor', 'demo-admin']) {
+      const session = await api<{ token: string }>(server, '/sessions', {
+        method: 'POST',
+        body: { username, password: 'demo-password-123' },
+      });
+      tokens.push(session.token);
+    }
+    const snapshot = await api<QueueSnapshot>(server, `/locations/${location}/queue`, { token: tokens[0] });
+    const counters = snapshot.counters
+      .filter((c) => c.skills.includes('pickup'))
+      .slice(0, tokens.length)
+      .map((c, i) => ({ id: c.id, token: tokens[i] as string }));
+    for (const c of counters) await api(server, `/counters/${c.id}/sign-in`, { method: 'POST', token: c.token });
 
     await page.goto(`${server.url}/display/#token=${deviceToken}`);
     await page.getByText('Nog geen oproepen').waitFor();
@@ -111,15 +122,15 @@ export async function measureDisplayMemory(
           token: deviceToken,
           body: { services: [{ code: 'pickup', persons: 1 }] },
         });
-        const counter = counters[i % counters.length] as number;
-        const called = await api<{ ticket: TicketDto | null }>(server, `/counters/${counter}/call-next`, {
+        const counter = counters[i % counters.length] as { id: number; token: string };
+        const called = await api<{ ticket: TicketDto | null }>(server, `/counters/${counter.id}/call-next`, {
           method: 'POST',
-          token: session.token,
+          token: counter.token,
         });
         if (!called.ticket) throw new Error('call-next called nobody');
         lastNumber = called.ticket.number;
         // Serving it lets the counter's next call-next finish it.
-        await api(server, `/tickets/${called.ticket.id}/start`, { method: 'POST', token: session.token });
+        await api(server, `/tickets/${called.ticket.id}/start`, { method: 'POST', token: counter.token });
       }
       // The display has caught up when it shows the last call large.
       await page.getByTestId('latest-call').getByText(lastNumber, { exact: true }).waitFor({ timeout: 60_000 });

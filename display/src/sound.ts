@@ -62,8 +62,23 @@ export function speakDutch(text: string): Promise<void> {
     utterance.rate = 0.9;
     const voice = synth.getVoices().find((v) => v.lang.toLowerCase().startsWith('nl'));
     if (voice) utterance.voice = voice;
-    utterance.onend = () => resolve();
-    utterance.onerror = () => resolve();
+    // Some engines never report the end (no voice installed, a stuck audio device). Give up after a
+    // generous reading time and cancel, so utterances never pile up in the engine's own queue.
+    const timer = setTimeout(
+      () => {
+        synth.cancel();
+        done();
+      },
+      2000 + text.length * 150,
+    );
+    const done = () => {
+      clearTimeout(timer);
+      utterance.onend = null;
+      utterance.onerror = null;
+      resolve();
+    };
+    utterance.onend = done;
+    utterance.onerror = done;
     synth.speak(utterance);
   });
 }

@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
-import { type E2eServer, startE2eServer } from './helpers/server.ts';
+import { type RestartableServer, startRestartableServer } from './helpers/restartable-server.ts';
+
+type E2eServer = RestartableServer;
 
 const now = '2026-11-23T08:30:00Z'; // Monday 09:30 in Amsterdam
 const password = 'demo-password-123'; // testConfig's LOKET_DEMO_PASSWORD
@@ -41,7 +43,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
   let display: Page;
 
   beforeAll(async () => {
-    server = await startE2eServer({
+    server = await startRestartableServer({
       now,
       apps: ['display', 'agent-ui'],
       config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000 },
@@ -106,7 +108,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     // 5. Call next with the keyboard shortcut.
     await agent.keyboard.press('n');
     await agent.getByTestId('current-ticket').getByText(ticket.number).waitFor();
-    await agent.getByTestId('current-ticket').getByText('opgeroepen').waitFor();
+    await agent.getByTestId('current-ticket').getByText('opgeroepen', { exact: true }).waitFor();
     await screenshot(agent, 'agent-console-called');
 
     // 6. The display shows the call large: number â†’ counter.
@@ -124,7 +126,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
 
     // 7. Start and finish, by shortcut; the resident's ticket is done.
     await agent.keyboard.press('s');
-    await agent.getByTestId('current-ticket').getByText('in behandeling').waitFor();
+    await agent.getByTestId('current-ticket').getByText('in behandeling', { exact: true }).waitFor();
     await screenshot(agent, 'agent-console-serving');
     await agent.keyboard.press('f');
     await agent.getByText('Geen bezoeker. Roep de volgende op.').waitFor();
