@@ -86,7 +86,7 @@ const MODEL_ERROR_MINUTES = 1;
 /** Coefficient of variation of service times when none is learned. */
 const DEFAULT_CV = 0.5;
 /** Stochastic replays per estimate (0 = one mean-value replay). */
-const DEFAULT_REPLICATIONS = 24;
+const DEFAULT_REPLICATIONS = 12;
 /** Beyond this horizon the replay stops: we only say "more than an hour". */
 const HORIZON_MINUTES = 600;
 
@@ -317,6 +317,9 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
   const callAt = new Map<number, number>();
   const ahead = new Map<number, number>();
   const remaining = new Set(tickets);
+  // Which tickets each counter may serve does not change during a replay: compute it once.
+  const eligible = new Map<number, SimTicket[]>();
+  for (const c of counters) eligible.set(c.id, tickets.filter((t) => canServe(c, t)));
   const walkUp = input.walkUpMinutes ?? 0.5;
   const active: SimCounter[] = [];
   for (const c of counters) {
@@ -338,7 +341,8 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
     if (!counter) break;
     const at = counter.freeAt;
     if (at > HORIZON_MINUTES) break;
-    const candidates = [...remaining].filter((t) => canServe(counter, t)).map((t) => t.policy);
+    const candidates: PolicyTicket[] = [];
+    for (const t of eligible.get(counter.id) ?? []) if (remaining.has(t)) candidates.push(t.policy);
     const picked = pickNextTicket(
       candidates,
       { id: counter.id, skills: [...counter.skills] },
@@ -404,7 +408,8 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
 /** Bands for every ticket: mean-value replay, or the average of seeded stochastic replays. */
 function estimate(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): Map<number, WaitBand> {
   const out = new Map<number, WaitBand>();
-  const reps = input.replications ?? DEFAULT_REPLICATIONS;
+  // A very long line costs O(n²) per replay: fewer replays keep a live update within tens of ms.
+  const reps = input.replications ?? (tickets.length > 80 ? DEFAULT_REPLICATIONS / 2 : DEFAULT_REPLICATIONS);
   if (reps <= 0) {
     const base = replay(input, tickets, counters);
     for (const t of tickets) {
