@@ -66,8 +66,10 @@ export async function startE2eServer(
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
   });
   let closeHub: (() => unknown) | undefined;
-  const hubModule = join(repoRoot, 'server/hub/index.ts');
-  if (existsSync(hubModule)) {
+  const hubModule = ['server/hub/hub.ts', 'server/hub/index.ts']
+    .map((f) => join(repoRoot, f))
+    .find((f) => existsSync(f));
+  if (hubModule) {
     const hub = (await import(hubModule)) as {
       attachHub?: (server: Server, deps: Deps) => { close?: () => unknown } | undefined;
     };

@@ -1,0 +1,465 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { QueueSnapshot, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
+import { ApiError } from '../../shared-web/api.ts';
+import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
+import { captureDeviceToken } from '../../shared-web/device-token.ts';
+import { errorMessage } from '../../shared-web/errors.ts';
+import { useHub } from '../../shared-web/hub.ts';
+import { otherLanguage } from '../../shared-web/i18n.ts';
+import { useBrowserOnline } from '../../shared-web/use-online.ts';
+import { waitBandText } from '../../shared-web/wait-band.ts';
+import { checkIn, type KioskSetup, loadSetup, takeTicket } from './api.ts';
+import { useIdleReset } from './idle.ts';
+import { initialKioskState, type KioskState, kioskReducer, parseScannedReference } from './kiosk-machine.ts';
+import { PrintTicket } from './print-ticket.tsx';
+import { useWedgeScanner } from './scanner.ts';
+import { AppointmentScreen } from './screens/appointment-screen.tsx';
+import { speak, stopSpeaking } from './speech.ts';
+
+export const tokenKey = 'loket.kiosk.token';
+
+export interface KioskTimings {
+  idleMs: number;
+  ticketIdleMs: number;
+  warningMs: number;
+  offlineGraceMs: number;
+}
+
+export const defaultTimings: KioskTimings = {
+  idleMs: 45_000,
+  ticketIdleMs: 20_000,
+  warningMs: 10_000,
+  offlineGraceMs: 3000,
+};
+
+let requestCounter = 0;
+export function newRequestId(): string {
+  requestCounter += 1;
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${requestCounter}`;
+}
+
+export function KioskApp({
+  timings = defaultTimings,
+  print = () => window.print(),
+}: {
+  timings?: KioskTimings;
+  print?: () => void;
+}) {
+  const [token] = useState(() => captureDeviceToken(tokenKey));
+  const { t } = useTranslation();
+  if (!token)
+    return (
+      <main className="kiosk kiosk--center">
+        <h1 className="kiosk__title">{t('kiosk.title')}</h1>
+        <p className="kiosk__lead" role="alert">
+          {t('kiosk.noToken')}
+        </p>
+      </main>
+    );
+  return <Kiosk token={token} timings={timings} print={print} />;
+}
+
+function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings; print: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language.startsWith('en') ? 'en' : 'nl';
+  const [setup, setSetup] = useState<KioskSetup | null>(null);
+  const [setupError, setSetupError] = useState<unknown>(null);
+  const [waits, setWaits] = useState<ServiceWaitDto[]>([]);
+  const [state, dispatch] = useReducer(kioskReducer, initialKioskState);
+  const [largeText, setLargeText] = useState(false);
+  const [readAloud, setReadAloud] = useState(false);
+  const [graceOver, setGraceOver] = useState(false);
+  const inFlight = useRef(new Set<string>());
+  const printedIds = useRef(new Set<number>());
+  const browserOnline = useBrowserOnline();
+
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      loadSetup(token).then(
+        (s) => {
+          if (!live) return;
+          setSetup(s);
+          setSetupError(null);
+        },
+        (err: unknown) => {
+          if (!live) return;
+          setSetupError(err);
+          timer = setTimeout(load, 5000);
+        },
+      );
+    void load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [token]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setGraceOver(true), timings.offlineGraceMs);
+    return () => clearTimeout(timer);
+  }, [timings.offlineGraceMs]);
+
+  const { socket, connected } = useHub({ token });
+  useEffect(() => {
+    if (!socket || !setup) return;
+    const onSnapshot = (s: QueueSnapshot) => {
+      if (s.locationId === setup.locationId) setWaits(s.waits);
+    };
+    const onWaits = (p: { locationId: string; waits: ServiceWaitDto[] }) => {
+      if (p.locationId === setup.locationId) setWaits(p.waits);
+    };
+    socket.on('queue:snapshot', onSnapshot);
+    socket.on('wait:estimates', onWaits);
+    return () => {
+      socket.off('queue:snapshot', onSnapshot);
+      socket.off('wait:estimates', onWaits);
+    };
+  }, [socket, setup]);
+
+  const offline = !browserOnline || (graceOver && !connected);
+
+  // Send the pending request once; a retry re-sends the same request (same id).
+  useEffect(() => {
+    if (state.screen !== 'pending' || !setup) return;
+    const { request } = state;
+    if (inFlight.current.has(request.id)) return;
+    inFlight.current.add(request.id);
+    const call =
+      request.kind === 'ticket'
+        ? takeTicket(token, setup.locationId, request.serviceCode, lang, request.id)
+        : checkIn(token, setup.locationId, request.reference, lang, request.id);
+    call.then(
+      (ticket: TicketDto) => dispatch({ type: 'succeeded', requestId: request.id, ticket }),
+      (err: unknown) => {
+        inFlight.current.delete(request.id);
+        dispatch({ type: 'failed', requestId: request.id, code: err instanceof ApiError ? err.code : 'unknown' });
+      },
+    );
+  }, [state, setup, token, lang]);
+
+  // Print exactly once per ticket, whatever re-renders or effects run twice.
+  useEffect(() => {
+    if (state.screen !== 'ticket' || state.printed) return;
+    const id = state.ticket.id;
+    if (!printedIds.current.has(id)) {
+      printedIds.current.add(id);
+      // Let the print layout render with the new ticket first.
+      requestAnimationFrame(() => print());
+    }
+    dispatch({ type: 'printed', ticketId: id });
+  }, [state, print]);
+
+  const resetAll = useCallback(() => {
+    dispatch({ type: 'reset' });
+    stopSpeaking();
+    setLargeText(false);
+    setReadAloud(false);
+    if (!i18n.language.startsWith('nl')) void i18n.changeLanguage('nl');
+  }, [i18n]);
+
+  const idle = useIdleReset({
+    active: state.screen !== 'home' || largeText || readAloud || lang !== 'nl',
+    idleMs: state.screen === 'ticket' ? timings.ticketIdleMs : timings.idleMs,
+    warningMs: timings.warningMs,
+    onReset: resetAll,
+  });
+
+  const scan = useCallback((text: string) => {
+    const reference = parseScannedReference(text);
+    if (reference) dispatch({ type: 'check-in', reference, requestId: newRequestId() });
+  }, []);
+  useWedgeScanner(scan, state.screen === 'home' && !offline);
+
+  const serviceName = (code: string) => setup?.services.find((s) => s.code === code)?.name[lang] ?? code;
+
+  // Read the essential text of each screen aloud when the resident asked for it.
+  const spoken = spokenText(state, t, serviceName);
+  useEffect(() => {
+    if (readAloud && spoken) speak(spoken, lang);
+  }, [readAloud, spoken, lang]);
+
+  const ticketService = state.screen === 'ticket' ? (state.ticket.services[0]?.code ?? '') : '';
+
+  return (
+    <div className={`kiosk-root${largeText ? ' kiosk-root--large' : ''}`}>
+      <OfflineBanner offline={offline} />
+      <main className="kiosk" aria-busy={state.screen === 'pending'}>
+        <div className="kiosk__toolbar">
+          <button
+            type="button"
+            className="kiosk-toggle"
+            lang={otherLanguage(i18n.language)}
+            onClick={() => void i18n.changeLanguage(otherLanguage(i18n.language))}
+          >
+            {t('lang.switchTo')}
+          </button>
+          <button
+            type="button"
+            className="kiosk-toggle"
+            aria-pressed={largeText}
+            onClick={() => setLargeText((v) => !v)}
+          >
+            {t('kiosk.largeText')}
+          </button>
+          <button
+            type="button"
+            className="kiosk-toggle"
+            aria-pressed={readAloud}
+            onClick={() => {
+              setReadAloud((v) => !v);
+              if (readAloud) stopSpeaking();
+            }}
+          >
+            {t('kiosk.readAloud')}
+          </button>
+        </div>
+
+        {state.screen === 'home' ? (
+          <HomeScreen
+            setup={setup}
+            setupError={setupError}
+            waits={waits}
+            offline={offline}
+            lang={lang}
+            onTake={(code) => dispatch({ type: 'take-ticket', serviceCode: code, requestId: newRequestId() })}
+            onAppointment={() => dispatch({ type: 'open-appointment' })}
+          />
+        ) : null}
+
+        {state.screen === 'appointment' ? (
+          <AppointmentScreen
+            offline={offline}
+            onCheckIn={(text) => scan(text)}
+            onBack={() => dispatch({ type: 'reset' })}
+          />
+        ) : null}
+
+        {state.screen === 'pending' ? (
+          <div className="kiosk--center" role="status">
+            <p className="kiosk__lead">{t('kiosk.pending')}</p>
+          </div>
+        ) : null}
+
+        {state.screen === 'retry' ? (
+          <div className="kiosk--center" role="alert">
+            <h1 className="kiosk__title">{t('kiosk.retryTitle')}</h1>
+            <p className="kiosk__lead">{errorMessage(t, new ApiError(state.code, 0))}</p>
+            <p className="kiosk__lead">{t('kiosk.retryText')}</p>
+            <div className="kiosk__actions">
+              <button
+                type="button"
+                className="kiosk-button kiosk-button--primary"
+                onClick={() => dispatch({ type: 'retry' })}
+              >
+                {t('kiosk.retry')}
+              </button>
+              <button type="button" className="kiosk-button" onClick={() => dispatch({ type: 'reset' })}>
+                {t('kiosk.cancel')}
+              </button>
+            </div>
+          </div>
+        ) : null}
+
+        {state.screen === 'error' ? (
+          <div className="kiosk--center" role="alert" data-error-code={state.code}>
+            <h1 className="kiosk__title">{t('kiosk.errorTitle')}</h1>
+            <p className="kiosk__lead">{errorMessage(t, new ApiError(state.code, 0))}</p>
+            <div className="kiosk__actions">
+              <button
+                type="button"
+                className="kiosk-button kiosk-button--primary"
+                onClick={() => dispatch({ type: 'reset' })}
+              >
+                {t('kiosk.back')}
+              </button>
+            </div>
+          </div>
+        ) : null}
+
+        {state.screen === 'ticket' ? (
+          <TicketScreen
+            ticket={state.ticket}
+            serviceName={serviceName(ticketService)}
+            zone={setup?.timeZone ?? 'Europe/Amsterdam'}
+            onDone={() => dispatch({ type: 'reset' })}
+          />
+        ) : null}
+
+        {idle.warning ? (
+          <div
+            className="kiosk-idle"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="idle-title"
+            aria-describedby="idle-text"
+          >
+            <div className="kiosk-idle__box">
+              <h2 id="idle-title" className="kiosk__title">
+                {t('kiosk.idleTitle')}
+              </h2>
+              <p id="idle-text" className="kiosk__lead">
+                {t('kiosk.idleText', { seconds: idle.secondsLeft })}
+              </p>
+              <button type="button" className="kiosk-button kiosk-button--primary" onClick={idle.stillHere}>
+                {t('kiosk.stillHere')}
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </main>
+      {state.screen === 'ticket' ? (
+        <PrintTicket
+          ticket={state.ticket}
+          serviceName={serviceName(ticketService)}
+          locationName={setup?.locationName ?? ''}
+          zone={setup?.timeZone ?? 'Europe/Amsterdam'}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function spokenText(
+  state: KioskState,
+  t: ReturnType<typeof useTranslation>['t'],
+  serviceName: (c: string) => string,
+): string {
+  switch (state.screen) {
+    case 'home':
+      return `${t('kiosk.title')}. ${t('kiosk.choose')}`;
+    case 'appointment':
+      return t('kiosk.scanText');
+    case 'ticket': {
+      const tk = state.ticket;
+      const parts = [`${t('kiosk.ticketTitle')}: ${tk.number.split('').join(' ')}`];
+      if (tk.services[0]) parts.push(t('kiosk.ticketFor', { service: serviceName(tk.services[0].code) }));
+      if (tk.estimatedWait) parts.push(t('kiosk.expectedWait', { band: waitBandText(t, tk.estimatedWait) }));
+      parts.push(t('kiosk.takeTicket'));
+      return parts.join('. ');
+    }
+    case 'error':
+    case 'retry':
+      return errorMessage(t, new ApiError(state.code, 0));
+    default:
+      return '';
+  }
+}
+
+function HomeScreen({
+  setup,
+  setupError,
+  waits,
+  offline,
+  lang,
+  onTake,
+  onAppointment,
+}: {
+  setup: KioskSetup | null;
+  setupError: unknown;
+  waits: ServiceWaitDto[];
+  offline: boolean;
+  lang: 'nl' | 'en';
+  onTake: (code: string) => void;
+  onAppointment: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1 className="kiosk__title">{t('kiosk.title')}</h1>
+      <p className="kiosk__lead">{t('kiosk.choose')}</p>
+      {offline ? <p className="kiosk__notice">{t('kiosk.offlineButtons')}</p> : null}
+      {!setup && setupError ? (
+        <p className="kiosk__notice" role="alert">
+          {errorMessage(t, setupError)}
+        </p>
+      ) : null}
+      {setup && setup.services.length === 0 ? <p className="kiosk__lead">{t('kiosk.noServices')}</p> : null}
+      <div className="kiosk__services">
+        {(setup?.services ?? []).map((s) => {
+          const w = waits.find((x) => x.code === s.code);
+          return (
+            <button
+              key={s.code}
+              type="button"
+              className="kiosk-button kiosk-button--service"
+              disabled={offline}
+              onClick={() => onTake(s.code)}
+            >
+              <span className="kiosk-button__label">{s.name[lang]}</span>
+              {w ? (
+                <span className="kiosk-button__meta">
+                  {t('kiosk.wait', { band: waitBandText(t, w.estimatedWait) })} ·{' '}
+                  {t('kiosk.waiting', { count: w.waiting })}
+                </span>
+              ) : null}
+            </button>
+          );
+        })}
+      </div>
+      <button
+        type="button"
+        className="kiosk-button kiosk-button--appointment"
+        disabled={offline}
+        onClick={onAppointment}
+      >
+        <span className="kiosk-button__label">{t('kiosk.appointment')}</span>
+        <span className="kiosk-button__meta">{t('kiosk.appointmentHint')}</span>
+      </button>
+    </>
+  );
+}
+
+function TicketScreen({
+  ticket,
+  serviceName,
+  zone,
+  onDone,
+}: {
+  ticket: TicketDto;
+  serviceName: string;
+  zone: string;
+  onDone: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const position = ticket.position;
+  return (
+    <div className="kiosk--center kiosk-ticket" data-testid="kiosk-ticket">
+      <h1 className="kiosk__title" ref={heading} tabIndex={-1}>
+        {t('kiosk.ticketTitle')}
+      </h1>
+      <p className="kiosk-ticket__number" data-testid="kiosk-ticket-number">
+        {ticket.number}
+      </p>
+      <p className="kiosk__lead">{t('kiosk.ticketFor', { service: serviceName })}</p>
+      {ticket.dueAt ? (
+        <p className="kiosk__lead">
+          {t('kiosk.checkedIn', {
+            time: new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(
+              new Date(ticket.dueAt),
+            ),
+          })}
+        </p>
+      ) : null}
+      {position !== null && ticket.status === 'waiting' ? (
+        <p className="kiosk__lead">
+          {position <= 1 ? t('kiosk.positionNext') : t('kiosk.position', { count: position - 1 })}
+        </p>
+      ) : null}
+      {ticket.estimatedWait ? (
+        <p className="kiosk__lead kiosk-ticket__wait">
+          {t('kiosk.expectedWait', { band: waitBandText(t, ticket.estimatedWait) })}
+        </p>
+      ) : null}
+      <p className="kiosk__lead">{t('kiosk.takeTicket')}</p>
+      <p className="kiosk__small">{t('kiosk.followPhone')}</p>
+      <button type="button" className="kiosk-button kiosk-button--primary" onClick={onDone}>
+        {t('kiosk.done')}
+      </button>
+    </div>
+  );
+}

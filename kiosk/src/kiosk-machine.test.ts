@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { TicketDto } from '../../server/contracts/queue.ts';
+import { initialKioskState, type KioskState, kioskReducer, parseScannedReference } from './kiosk-machine.ts';
+
+const ticket = (id: number): TicketDto => ({
+  id,
+  publicId: `pub${id}`,
+  locationId: 'loc',
+  serviceDate: '2026-11-23',
+  number: `P00${id}`,
+  status: 'waiting',
+  source: 'kiosk',
+  priority: 0,
+  services: [{ code: 'passport', persons: 1 }],
+  appointmentReference: null,
+  dueAt: null,
+  counterId: null,
+  counterName: null,
+  callCount: 0,
+  issuedAt: '2026-11-23T08:30:00Z',
+  calledAt: null,
+  startedAt: null,
+  position: 1,
+  estimatedWait: null,
+});
+
+describe('kiosk state machine', () => {
+  it('ignores a second tap while a request is pending', () => {
+    const s1 = kioskReducer(initialKioskState, { type: 'take-ticket', serviceCode: 'passport', requestId: 'a' });
+    const s2 = kioskReducer(s1, { type: 'take-ticket', serviceCode: 'id-card', requestId: 'b' });
+    expect(s2).toBe(s1);
+    expect(s1).toMatchObject({ screen: 'pending', request: { id: 'a', serviceCode: 'passport' } });
+  });
+
+  it('retries a network failure as the same request, and accepts only its answer', () => {
+    let s: KioskState = kioskReducer(initialKioskState, { type: 'take-ticket', serviceCode: 'passport', requestId: 'a' });
+    s = kioskReducer(s, { type: 'failed', requestId: 'a', code: 'network' });
+    expect(s).toMatchObject({ screen: 'retry', request: { id: 'a' } });
+    s = kioskReducer(s, { type: 'retry' });
+    expect(s).toMatchObject({ screen: 'pending', request: { id: 'a' } });
+    expect(kioskReducer(s, { type: 'succeeded', requestId: 'other', ticket: ticket(9) })).toBe(s);
+    s = kioskReducer(s, { type: 'succeeded', requestId: 'a', ticket: ticket(1) });
+    expect(s).toMatchObject({ screen: 'ticket', printed: false });
+    // A late duplicate answer does not replace the ticket on screen (nor print again).
+    expect(kioskReducer(s, { type: 'succeeded', requestId: 'a', ticket: ticket(2) })).toBe(s);
+  });
+
+  it('marks a ticket printed exactly once', () => {
+    let s: KioskState = kioskReducer(initialKioskState, { type: 'take-ticket', serviceCode: 'passport', requestId: 'a' });
+    s = kioskReducer(s, { type: 'succeeded', requestId: 'a', ticket: ticket(1) });
+    const printed = kioskReducer(s, { type: 'printed', ticketId: 1 });
+    expect(printed).toMatchObject({ printed: true });
+    expect(kioskReducer(printed, { type: 'printed', ticketId: 1 })).toBe(printed);
+    expect(kioskReducer(s, { type: 'printed', ticketId: 2 })).toBe(s);
+  });
+
+  it('a decided failure is an error screen, not a retry; reset never abandons a pending request', () => {
+    let s: KioskState = kioskReducer(initialKioskState, { type: 'check-in', reference: ' abc123 ', requestId: 'c' });
+    expect(s).toMatchObject({ screen: 'pending', request: { kind: 'check-in', reference: 'abc123' } });
+    expect(kioskReducer(s, { type: 'reset' })).toBe(s);
+    s = kioskReducer(s, { type: 'failed', requestId: 'c', code: 'check-in-too-early' });
+    expect(s).toEqual({ screen: 'error', code: 'check-in-too-early', from: 'check-in' });
+    expect(kioskReducer(s, { type: 'reset' })).toEqual(initialKioskState);
+    expect(kioskReducer(initialKioskState, { type: 'check-in', reference: '   ', requestId: 'd' })).toBe(initialKioskState);
+  });
+
+  it('reads a reference from a bare code or a manage link', () => {
+    expect(parseScannedReference(' z6udt8qvd6xm\n')).toBe('Z6UDT8QVD6XM');
+    expect(parseScannedReference('https://loket.example/manage/AB12CD34#token=x')).toBe('AB12CD34');
+  });
+});

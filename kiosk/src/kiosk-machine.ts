@@ -1,0 +1,79 @@
+import type { TicketDto } from '../../server/contracts/queue.ts';
+import type { ClientErrorCode } from '../../shared-web/api.ts';
+
+/**
+ * The kiosk's screens as a pure state machine. The rules that matter at the door:
+ * one request at a time (a second tap while one is pending does nothing), a failed request is
+ * retried as the SAME request, and a ticket is printed once — `printed` flips exactly once.
+ */
+export type PendingRequest =
+  | { id: string; kind: 'ticket'; serviceCode: string }
+  | { id: string; kind: 'check-in'; reference: string };
+
+export type KioskState =
+  | { screen: 'home' }
+  | { screen: 'appointment' }
+  | { screen: 'pending'; request: PendingRequest }
+  | { screen: 'retry'; request: PendingRequest; code: ClientErrorCode }
+  | { screen: 'ticket'; ticket: TicketDto; printed: boolean }
+  | { screen: 'error'; code: ClientErrorCode; from: 'ticket' | 'check-in' };
+
+export type KioskAction =
+  | { type: 'take-ticket'; serviceCode: string; requestId: string }
+  | { type: 'open-appointment' }
+  | { type: 'check-in'; reference: string; requestId: string }
+  | { type: 'succeeded'; requestId: string; ticket: TicketDto }
+  | { type: 'failed'; requestId: string; code: ClientErrorCode }
+  | { type: 'retry' }
+  | { type: 'printed'; ticketId: number }
+  | { type: 'reset' };
+
+export const initialKioskState: KioskState = { screen: 'home' };
+
+/** Failures where the same request may simply be sent again (nothing was decided by the server). */
+export function isRetryable(code: ClientErrorCode): boolean {
+  return code === 'network' || code === 'internal' || code === 'rate-limited' || code === 'unknown';
+}
+
+export function kioskReducer(state: KioskState, action: KioskAction): KioskState {
+  switch (action.type) {
+    case 'take-ticket':
+      if (state.screen !== 'home') return state;
+      return { screen: 'pending', request: { id: action.requestId, kind: 'ticket', serviceCode: action.serviceCode } };
+    case 'open-appointment':
+      return state.screen === 'home' ? { screen: 'appointment' } : state;
+    case 'check-in': {
+      if (state.screen !== 'home' && state.screen !== 'appointment') return state;
+      const reference = action.reference.trim();
+      if (!reference) return state;
+      return { screen: 'pending', request: { id: action.requestId, kind: 'check-in', reference } };
+    }
+    case 'succeeded':
+      // Only the answer to the request we are waiting for counts; a late duplicate is ignored.
+      if ((state.screen !== 'pending' && state.screen !== 'retry') || state.request.id !== action.requestId)
+        return state;
+      return { screen: 'ticket', ticket: action.ticket, printed: false };
+    case 'failed':
+      if ((state.screen !== 'pending' && state.screen !== 'retry') || state.request.id !== action.requestId)
+        return state;
+      return isRetryable(action.code)
+        ? { screen: 'retry', request: state.request, code: action.code }
+        : { screen: 'error', code: action.code, from: state.request.kind };
+    case 'retry':
+      return state.screen === 'retry' ? { screen: 'pending', request: state.request } : state;
+    case 'printed':
+      if (state.screen !== 'ticket' || state.ticket.id !== action.ticketId || state.printed) return state;
+      return { ...state, printed: true };
+    case 'reset':
+      // Never abandon a request in flight: its answer still has to be printed (or reported).
+      return state.screen === 'pending' ? state : initialKioskState;
+  }
+}
+
+/** A QR code or a wedge scanner gives either the bare reference or a link containing it. */
+export function parseScannedReference(text: string): string {
+  const trimmed = text.trim();
+  const fromLink = /\/manage\/([A-Za-z0-9-]+)/.exec(trimmed);
+  const raw = fromLink?.[1] ?? trimmed;
+  return raw.replace(/[^A-Za-z0-9-]/g, '').toUpperCase();
+}

@@ -1,0 +1,40 @@
+import { useTranslation } from 'react-i18next';
+import type { TicketDto } from '../../server/contracts/queue.ts';
+import { QrCode } from '../../shared-web/components/qr-code.tsx';
+import { formatTime } from '../../shared-web/datetime.ts';
+import { waitBandText } from '../../shared-web/wait-band.ts';
+
+/** The 80 mm receipt: hidden on screen, the only thing on paper (see kiosk.css @media print). */
+export function PrintTicket({
+  ticket,
+  serviceName,
+  locationName,
+  zone,
+}: {
+  ticket: TicketDto;
+  serviceName: string;
+  locationName: string;
+  zone: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const statusUrl = `${window.location.origin}/t/${encodeURIComponent(ticket.publicId)}`;
+  return (
+    <section className="print-ticket" aria-hidden="true" data-testid="print-ticket">
+      <p className="print-ticket__header">
+        {t('common.municipality')}
+        <br />
+        {locationName || t('kiosk.printHeader')}
+      </p>
+      <p className="print-ticket__number">{ticket.number}</p>
+      <p className="print-ticket__service">{serviceName}</p>
+      {ticket.status === 'waiting' && ticket.estimatedWait ? (
+        <p className="print-ticket__wait">{t('kiosk.expectedWait', { band: waitBandText(t, ticket.estimatedWait) })}</p>
+      ) : null}
+      <p className="print-ticket__time">
+        {t('kiosk.printIssued', { time: formatTime(ticket.issuedAt, i18n.language, zone) })}
+      </p>
+      <QrCode value={statusUrl} label="" size={150} className="print-ticket__qr" />
+      <p className="print-ticket__hint">{t('kiosk.printQr')}</p>
+    </section>
+  );
+}
