@@ -6,3 +6,4 @@ export * from './queue.ts';
 export * from './schedules.ts';
 export * from './staff.ts';
 export * from './tenancy.ts';
+export * from './forecast.ts';
