@@ -69,7 +69,8 @@ export function getPublicTicket(deps: Deps, publicId: string): TicketDto {
 
 /**
  * Live figures for GET /locations (owned by the scheduling routes): residents waiting now and the
- * expected wait in minutes for someone taking a ticket now (the longest of the walk-in services).
+ * expected wait in minutes for someone taking a ticket now (the longest of the walk-in services);
+ * null while no counter is staffed.
  */
 export function liveLocationWaits(
   db: Db,
@@ -80,6 +81,8 @@ export function liveLocationWaits(
   if (!location) return { waiting: 0, waitMinutes: null };
   const state = loadQueueState(db, location, now);
   const waiting = state.tickets.filter((t) => t.row.status === 'waiting').length;
+  // No counter staffed (closed, or before opening): we do not know, rather than "more than an hour".
+  if (!state.counters.some((c) => c.active && c.state !== 'closed')) return { waiting, waitMinutes: null };
   const { waits } = estimateWaits(state);
   if (waits.length === 0) return { waiting, waitMinutes: null };
   const minutes = Math.max(...waits.map((w) => w.estimatedWait.minutes));

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { locationServices, locations, services, tickets } from '../../db/schema/index.ts';
+import { locationServices, locations, services } from '../../db/schema/index.ts';
 import type { Clock } from '../clock.ts';
-import { localDateOf } from './calendar.ts';
+import { liveLocationWaits } from '../queue/queue-read.ts';
 
 export interface ServiceDto {
   code: string;
@@ -59,28 +59,11 @@ export interface LocationDto {
 }
 
 /**
- * Live waiting for a location from the queue tables: the number of waiting tickets today, and the
- * wait a new ticket can expect, taken from the prediction stored on the last ticket issued
- * (the queue module stores it at issue) minus the time it has waited since. Null when unknown.
+ * Live waiting for a location: the queue module's figures (waiting tickets today, and the predicted
+ * wait for a ticket taken now from the live predictor; null while no counter is staffed).
  */
-export function liveWaiting(db: Db, clock: Clock, locationId: string, zone: string) {
-  const now = clock.now();
-  const waiting = db
-    .select({ queuedAt: tickets.queuedAt, predicted: tickets.predictedWaitSeconds })
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.locationId, locationId),
-        eq(tickets.serviceDate, localDateOf(now, zone)),
-        eq(tickets.status, 'waiting'),
-      ),
-    )
-    .all();
-  if (waiting.length === 0) return { waiting: 0, waitMinutes: 0 };
-  const last = waiting.reduce((a, b) => (b.queuedAt > a.queuedAt ? b : a));
-  if (last.predicted === null) return { waiting: waiting.length, waitMinutes: null };
-  const left = last.predicted * 1000 - (now.getTime() - last.queuedAt.getTime());
-  return { waiting: waiting.length, waitMinutes: Math.max(0, Math.round(left / 60_000)) };
+export function liveWaiting(db: Db, clock: Clock, locationId: string, _zone: string) {
+  return liveLocationWaits(db, locationId, clock.now());
 }
 
 export function listLocations(db: Db, clock: Clock, municipalityId?: string): LocationDto[] {

@@ -346,3 +346,23 @@ describe('at the counter', () => {
     expect((await call(ctx, 'GET', `/locations/${ZIJL}/queue`)).status).toBe(401);
   });
 });
+
+describe('live figures for GET /locations', () => {
+  it('shows waiting residents and the expected wait once a counter is staffed', async () => {
+    const ctx = createTestContext();
+    const before = await call(ctx, 'GET', '/locations');
+    const zijl = () => before.body.locations.find((l: { id: string }) => l.id === ZIJL);
+    expect(zijl()).toMatchObject({ waiting: 0, waitMinutes: null });
+    for (let i = 0; i < 4; i++) {
+      await take(ctx);
+      ctx.clock.advance(30_000);
+    }
+    await agentAt(ctx, 'Balie 1');
+    const after = await call(ctx, 'GET', '/locations');
+    const live = after.body.locations.find((l: { id: string }) => l.id === ZIJL);
+    expect(live.waiting).toBe(4);
+    // Four passports ahead at one counter of ~10 minutes each: a ticket taken now waits about 40 minutes.
+    expect(live.waitMinutes).toBeGreaterThanOrEqual(30);
+    expect(live.waitMinutes).toBeLessThanOrEqual(50);
+  });
+});
