@@ -1,11 +1,16 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AccessibilityPage } from './accessibility-page.tsx';
 import { BookingPage } from './booking-page.tsx';
 import { Layout } from './layout.tsx';
-import { ManagePage } from './manage-page.tsx';
 import { type Route, useRoute } from './router.ts';
-import { TicketPage } from './ticket-page.tsx';
+
+// Pages residents reach by link load on demand: the booking flow's first screen stays small
+// (the ticket page alone brings the socket.io client).
+const ManagePage = lazy(() => import('./manage-page.tsx').then((m) => ({ default: m.ManagePage })));
+const TicketPage = lazy(() => import('./ticket-page.tsx').then((m) => ({ default: m.TicketPage })));
+const AccessibilityPage = lazy(() =>
+  import('./accessibility-page.tsx').then((m) => ({ default: m.AccessibilityPage })),
+);
 
 function titleKey(route: Route): string {
   switch (route.name) {
@@ -31,16 +36,18 @@ export function App() {
   }, [route, i18n.language]);
   return (
     <Layout>
-      {route.name === 'booking' ? <BookingPage /> : null}
-      {route.name === 'manage' ? <ManagePage reference={route.reference} /> : null}
-      {route.name === 'ticket' ? <TicketPage publicId={route.publicId} /> : null}
-      {route.name === 'accessibility' ? <AccessibilityPage /> : null}
-      {route.name === 'not-found' ? (
-        <>
-          <h1 className="utrecht-heading-1">{t('notFound.title')}</h1>
-          <p className="utrecht-paragraph">{t('notFound.text')}</p>
-        </>
-      ) : null}
+      <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+        {route.name === 'booking' ? <BookingPage /> : null}
+        {route.name === 'manage' ? <ManagePage reference={route.reference} /> : null}
+        {route.name === 'ticket' ? <TicketPage publicId={route.publicId} /> : null}
+        {route.name === 'accessibility' ? <AccessibilityPage /> : null}
+        {route.name === 'not-found' ? (
+          <>
+            <h1 className="utrecht-heading-1">{t('notFound.title')}</h1>
+            <p className="utrecht-paragraph">{t('notFound.text')}</p>
+          </>
+        ) : null}
+      </Suspense>
     </Layout>
   );
 }

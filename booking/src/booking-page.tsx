@@ -2,7 +2,7 @@ import { Button } from '@utrecht/button-react';
 import { FormField } from '@utrecht/form-field-react';
 import { FormLabel } from '@utrecht/form-label-react';
 import { Textbox } from '@utrecht/textbox-react';
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared-web/api.ts';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
@@ -19,10 +19,13 @@ import {
   steps,
   validateCustomer,
 } from './booking-flow.ts';
-import { DoneView } from './done-view.tsx';
 import { ChoiceGroup } from './steps/choice-group.tsx';
 import { DayPicker, TimePicker } from './steps/day-time.tsx';
 import { useAsync } from './use-async.ts';
+
+// The confirmation (with the QR code library) loads while the resident fills in the form.
+const loadDoneView = () => import('./done-view.tsx');
+const DoneView = lazy(() => loadDoneView().then((m) => ({ default: m.DoneView })));
 
 type Lang = 'nl' | 'en';
 const langOf = (language: string): Lang => (language.startsWith('en') ? 'en' : 'nl');
@@ -78,15 +81,17 @@ export function BookingPage() {
 
   if (state.step === 'done' && booked) {
     return (
-      <DoneView
-        booked={booked}
-        services={services}
-        location={location}
-        onAnother={() => {
-          setBooked(null);
-          dispatch({ type: 'restart' });
-        }}
-      />
+      <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+        <DoneView
+          booked={booked}
+          services={services}
+          location={location}
+          onAnother={() => {
+            setBooked(null);
+            dispatch({ type: 'restart' });
+          }}
+        />
+      </Suspense>
     );
   }
 
@@ -143,6 +148,7 @@ export function BookingPage() {
     }
   };
 
+  if (state.step === 'details' || state.step === 'confirm') void loadDoneView();
   const stepTitle = t(`booking.steps.${state.step}`);
   return (
     <div className="booking">

@@ -133,7 +133,10 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await checkAxe('manage-cancel-confirm');
     await page.getByRole('button', { name: 'Ja, annuleer de afspraak' }).click();
     await page.locator('.manage .utrecht-alert--ok, .manage [data-error-code]').first().waitFor();
-    expect(await page.locator('.manage [data-error-code]').count(), await page.locator('main').textContent()).toBe(0);
+    expect(
+      await page.locator('.manage [data-error-code]').count(),
+      (await page.locator('main').textContent()) ?? '',
+    ).toBe(0);
     await page.getByText('Uw afspraak is geannuleerd.').waitFor();
     await checkAxe('manage-cancelled');
     await screenshot(page, 'booking-11-cancelled');
