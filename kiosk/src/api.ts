@@ -4,6 +4,8 @@ import { api } from '../../shared-web/api.ts';
 export interface KioskService {
   code: string;
   name: { nl: string; en: string };
+  /** Persons one ticket may cover (the API takes up to 10; a kiosk offers at most 4). */
+  maxPersons: number;
 }
 
 export interface KioskSetup {
@@ -30,7 +32,12 @@ export async function loadSetup(token: string): Promise<KioskSetup> {
     .filter((s) => walkIn.has(str(s.code)))
     .map((s) => {
       const name = (s.name ?? {}) as Json;
-      return { code: str(s.code), name: { nl: str(name.nl), en: str(name.en) || str(name.nl) } };
+      const max = typeof s.maxPersons === 'number' ? s.maxPersons : 1;
+      return {
+        code: str(s.code),
+        name: { nl: str(name.nl), en: str(name.en) || str(name.nl) },
+        maxPersons: Math.max(1, Math.min(4, max)),
+      };
     });
   return {
     locationId: device.locationId,
@@ -48,12 +55,13 @@ export function takeTicket(
   token: string,
   locationId: string,
   serviceCode: string,
+  persons: number,
   language: string,
   requestId: string,
 ) {
   return api.post<TicketDto>(
     `/locations/${encodeURIComponent(locationId)}/tickets`,
-    { services: [{ code: serviceCode, persons: 1 }], language },
+    { services: [{ code: serviceCode, persons }], language },
     { token, headers: { 'idempotency-key': requestId } },
   );
 }

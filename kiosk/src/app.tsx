@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { QueueSnapshot, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
 import { ApiError } from '../../shared-web/api.ts';
 import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
+import { formatTime } from '../../shared-web/datetime.ts';
 import { captureDeviceToken } from '../../shared-web/device-token.ts';
 import { errorMessage } from '../../shared-web/errors.ts';
 import { useHub } from '../../shared-web/hub.ts';
@@ -129,13 +130,19 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
     inFlight.current.add(request.id);
     const call =
       request.kind === 'ticket'
-        ? takeTicket(token, setup.locationId, request.serviceCode, lang, request.id)
+        ? takeTicket(token, setup.locationId, request.serviceCode, request.persons, lang, request.id)
         : checkIn(token, setup.locationId, request.reference, lang, request.id);
     call.then(
       (ticket: TicketDto) => dispatch({ type: 'succeeded', requestId: request.id, ticket }),
       (err: unknown) => {
         inFlight.current.delete(request.id);
-        dispatch({ type: 'failed', requestId: request.id, code: err instanceof ApiError ? err.code : 'unknown' });
+        const opensAt = err instanceof ApiError ? err.problem?.opensAt : undefined;
+        dispatch({
+          type: 'failed',
+          requestId: request.id,
+          code: err instanceof ApiError ? err.code : 'unknown',
+          ...(typeof opensAt === 'string' ? { opensAt } : {}),
+        });
       },
     );
   }, [state, setup, token, lang]);
@@ -224,7 +231,14 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
             waits={waits}
             offline={offline}
             lang={lang}
-            onTake={(code) => dispatch({ type: 'take-ticket', serviceCode: code, requestId: newRequestId() })}
+            onTake={(s) =>
+              dispatch({
+                type: 'choose-service',
+                serviceCode: s.code,
+                maxPersons: s.maxPersons,
+                requestId: newRequestId(),
+              })
+            }
             onAppointment={() => dispatch({ type: 'open-appointment' })}
           />
         ) : null}
@@ -235,6 +249,36 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
             onCheckIn={(text) => scan(text)}
             onBack={() => dispatch({ type: 'reset' })}
           />
+        ) : null}
+
+        {state.screen === 'persons' ? (
+          <div className="kiosk--center">
+            <h1 className="kiosk__title">{t('kiosk.personsTitle')}</h1>
+            <p className="kiosk__lead">{t('kiosk.personsText', { service: serviceName(state.serviceCode) })}</p>
+            <div className="kiosk__persons">
+              {Array.from({ length: state.maxPersons }, (_, i) => i + 1).map((n) => (
+                <button
+                  key={n}
+                  type="button"
+                  className="kiosk-button kiosk-button--service"
+                  disabled={offline}
+                  onClick={() =>
+                    dispatch({
+                      type: 'take-ticket',
+                      serviceCode: state.serviceCode,
+                      persons: n,
+                      requestId: newRequestId(),
+                    })
+                  }
+                >
+                  {t('kiosk.personsButton', { count: n })}
+                </button>
+              ))}
+            </div>
+            <button type="button" className="kiosk-button" onClick={() => dispatch({ type: 'reset' })}>
+              {t('kiosk.back')}
+            </button>
+          </div>
         ) : null}
 
         {state.screen === 'pending' ? (
@@ -362,7 +406,7 @@ function HomeScreen({
   waits: ServiceWaitDto[];
   offline: boolean;
   lang: 'nl' | 'en';
-  onTake: (code: string) => void;
+  onTake: (service: KioskSetup['services'][number]) => void;
   onAppointment: () => void;
 }) {
   const { t } = useTranslation();
@@ -386,7 +430,7 @@ function HomeScreen({
               type="button"
               className="kiosk-button kiosk-button--service"
               disabled={offline}
-              onClick={() => onTake(s.code)}
+              onClick={() => onTake(s)}
             >
               <span className="kiosk-button__label">{s.name[lang]}</span>
               {w ? (
@@ -439,9 +483,7 @@ function TicketScreen({
       {ticket.dueAt ? (
         <p className="kiosk__lead">
           {t('kiosk.checkedIn', {
-            time: new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(
-              new Date(ticket.dueAt),
-            ),
+            time: formatTime(ticket.dueAt, i18n.language, zone),
           })}
         </p>
       ) : null}

@@ -26,14 +26,64 @@ const ticket = (id: number): TicketDto => ({
 
 describe('kiosk state machine', () => {
   it('ignores a second tap while a request is pending', () => {
-    const s1 = kioskReducer(initialKioskState, { type: 'take-ticket', serviceCode: 'passport', requestId: 'a' });
-    const s2 = kioskReducer(s1, { type: 'take-ticket', serviceCode: 'id-card', requestId: 'b' });
+    const s1 = kioskReducer(initialKioskState, {
+      type: 'take-ticket',
+      serviceCode: 'passport',
+      persons: 1,
+      requestId: 'a',
+    });
+    const s2 = kioskReducer(s1, { type: 'take-ticket', serviceCode: 'id-card', persons: 1, requestId: 'b' });
     expect(s2).toBe(s1);
     expect(s1).toMatchObject({ screen: 'pending', request: { id: 'a', serviceCode: 'passport' } });
   });
 
+  it('asks how many people come for a service that allows more than one, within its maximum', () => {
+    const asked = kioskReducer(initialKioskState, {
+      type: 'choose-service',
+      serviceCode: 'passport',
+      maxPersons: 4,
+      requestId: 'x',
+    });
+    expect(asked).toEqual({ screen: 'persons', serviceCode: 'passport', maxPersons: 4 });
+    expect(
+      kioskReducer(asked, { type: 'take-ticket', serviceCode: 'passport', persons: 9, requestId: 'y' }),
+    ).toMatchObject({
+      screen: 'pending',
+      request: { id: 'y', persons: 4 },
+    });
+    expect(kioskReducer(asked, { type: 'take-ticket', serviceCode: 'pickup', persons: 1, requestId: 'y' })).toBe(asked);
+    const single = kioskReducer(initialKioskState, {
+      type: 'choose-service',
+      serviceCode: 'birth',
+      maxPersons: 1,
+      requestId: 'z',
+    });
+    expect(single).toMatchObject({ screen: 'pending', request: { id: 'z', serviceCode: 'birth', persons: 1 } });
+  });
+
+  it('keeps the time from which an early check-in opens', () => {
+    let s: KioskState = kioskReducer(initialKioskState, { type: 'check-in', reference: 'ABC123', requestId: 'c' });
+    s = kioskReducer(s, {
+      type: 'failed',
+      requestId: 'c',
+      code: 'check-in-too-early',
+      opensAt: '2026-11-23T10:30:00Z',
+    });
+    expect(s).toEqual({
+      screen: 'error',
+      code: 'check-in-too-early',
+      from: 'check-in',
+      opensAt: '2026-11-23T10:30:00Z',
+    });
+  });
+
   it('retries a network failure as the same request, and accepts only its answer', () => {
-    let s: KioskState = kioskReducer(initialKioskState, { type: 'take-ticket', serviceCode: 'passport', requestId: 'a' });
+    let s: KioskState = kioskReducer(initialKioskState, {
+      type: 'take-ticket',
+      serviceCode: 'passport',
+      persons: 1,
+      requestId: 'a',
+    });
     s = kioskReducer(s, { type: 'failed', requestId: 'a', code: 'network' });
     expect(s).toMatchObject({ screen: 'retry', request: { id: 'a' } });
     s = kioskReducer(s, { type: 'retry' });
@@ -46,7 +96,12 @@ describe('kiosk state machine', () => {
   });
 
   it('marks a ticket printed exactly once', () => {
-    let s: KioskState = kioskReducer(initialKioskState, { type: 'take-ticket', serviceCode: 'passport', requestId: 'a' });
+    let s: KioskState = kioskReducer(initialKioskState, {
+      type: 'take-ticket',
+      serviceCode: 'passport',
+      persons: 1,
+      requestId: 'a',
+    });
     s = kioskReducer(s, { type: 'succeeded', requestId: 'a', ticket: ticket(1) });
     const printed = kioskReducer(s, { type: 'printed', ticketId: 1 });
     expect(printed).toMatchObject({ printed: true });
@@ -61,7 +116,9 @@ describe('kiosk state machine', () => {
     s = kioskReducer(s, { type: 'failed', requestId: 'c', code: 'check-in-too-early' });
     expect(s).toEqual({ screen: 'error', code: 'check-in-too-early', from: 'check-in' });
     expect(kioskReducer(s, { type: 'reset' })).toEqual(initialKioskState);
-    expect(kioskReducer(initialKioskState, { type: 'check-in', reference: '   ', requestId: 'd' })).toBe(initialKioskState);
+    expect(kioskReducer(initialKioskState, { type: 'check-in', reference: '   ', requestId: 'd' })).toBe(
+      initialKioskState,
+    );
   });
 
   it('reads a reference from a bare code or a manage link', () => {

@@ -7,23 +7,25 @@ import type { ClientErrorCode } from '../../shared-web/api.ts';
  * retried as the SAME request, and a ticket is printed once — `printed` flips exactly once.
  */
 export type PendingRequest =
-  | { id: string; kind: 'ticket'; serviceCode: string }
+  | { id: string; kind: 'ticket'; serviceCode: string; persons: number }
   | { id: string; kind: 'check-in'; reference: string };
 
 export type KioskState =
   | { screen: 'home' }
   | { screen: 'appointment' }
+  | { screen: 'persons'; serviceCode: string; maxPersons: number }
   | { screen: 'pending'; request: PendingRequest }
   | { screen: 'retry'; request: PendingRequest; code: ClientErrorCode }
   | { screen: 'ticket'; ticket: TicketDto; printed: boolean }
-  | { screen: 'error'; code: ClientErrorCode; from: 'ticket' | 'check-in' };
+  | { screen: 'error'; code: ClientErrorCode; from: 'ticket' | 'check-in'; opensAt?: string };
 
 export type KioskAction =
-  | { type: 'take-ticket'; serviceCode: string; requestId: string }
+  | { type: 'choose-service'; serviceCode: string; maxPersons: number; requestId: string }
+  | { type: 'take-ticket'; serviceCode: string; persons: number; requestId: string }
   | { type: 'open-appointment' }
   | { type: 'check-in'; reference: string; requestId: string }
   | { type: 'succeeded'; requestId: string; ticket: TicketDto }
-  | { type: 'failed'; requestId: string; code: ClientErrorCode }
+  | { type: 'failed'; requestId: string; code: ClientErrorCode; opensAt?: string }
   | { type: 'retry' }
   | { type: 'printed'; ticketId: number }
   | { type: 'reset' };
@@ -37,9 +39,25 @@ export function isRetryable(code: ClientErrorCode): boolean {
 
 export function kioskReducer(state: KioskState, action: KioskAction): KioskState {
   switch (action.type) {
-    case 'take-ticket':
+    case 'choose-service':
       if (state.screen !== 'home') return state;
-      return { screen: 'pending', request: { id: action.requestId, kind: 'ticket', serviceCode: action.serviceCode } };
+      // Services one person at a time skip the question; others ask how many people come.
+      if (action.maxPersons > 1)
+        return { screen: 'persons', serviceCode: action.serviceCode, maxPersons: action.maxPersons };
+      return {
+        screen: 'pending',
+        request: { id: action.requestId, kind: 'ticket', serviceCode: action.serviceCode, persons: 1 },
+      };
+    case 'take-ticket': {
+      if (state.screen !== 'home' && state.screen !== 'persons') return state;
+      if (state.screen === 'persons' && state.serviceCode !== action.serviceCode) return state;
+      const max = state.screen === 'persons' ? state.maxPersons : 1;
+      const persons = Math.min(Math.max(1, Math.floor(action.persons)), max);
+      return {
+        screen: 'pending',
+        request: { id: action.requestId, kind: 'ticket', serviceCode: action.serviceCode, persons },
+      };
+    }
     case 'open-appointment':
       return state.screen === 'home' ? { screen: 'appointment' } : state;
     case 'check-in': {
@@ -58,7 +76,12 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
         return state;
       return isRetryable(action.code)
         ? { screen: 'retry', request: state.request, code: action.code }
-        : { screen: 'error', code: action.code, from: state.request.kind };
+        : {
+            screen: 'error',
+            code: action.code,
+            from: state.request.kind,
+            ...(action.opensAt ? { opensAt: action.opensAt } : {}),
+          };
     case 'retry':
       return state.screen === 'retry' ? { screen: 'pending', request: state.request } : state;
     case 'printed':

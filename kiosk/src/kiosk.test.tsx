@@ -150,6 +150,34 @@ describe('kiosk', () => {
     expect(screen.getByTestId('print-ticket').textContent).toContain('10–20 minuten');
   });
 
+  it('reads the ticket aloud when the resident turned read-out on', async () => {
+    mockApi(async () => json(ticketBody(3), 201));
+    const spoken: { text: string; lang: string }[] = [];
+    vi.stubGlobal(
+      'SpeechSynthesisUtterance',
+      class {
+        lang = '';
+        rate = 1;
+        voice: unknown = null;
+        constructor(public text: string) {}
+      },
+    );
+    vi.stubGlobal('speechSynthesis', {
+      cancel: () => undefined,
+      getVoices: () => [],
+      speak: (u: { text: string; lang: string }) => spoken.push({ text: u.text, lang: u.lang }),
+    });
+    renderKiosk(() => undefined);
+    await screen.findByRole('button', { name: /Paspoort aanvragen/ });
+    fireEvent.click(screen.getByRole('button', { name: 'Voorlezen' }));
+    await waitFor(() => expect(spoken.at(-1)?.text).toContain('Welkom bij het stadskantoor'));
+    fireEvent.click(screen.getByRole('button', { name: /Paspoort aanvragen/ }));
+    await screen.findByTestId('kiosk-ticket-number');
+    await waitFor(() => expect(spoken.at(-1)?.text).toContain('P 0 0 3'));
+    expect(spoken.at(-1)?.lang).toBe('nl-NL');
+    expect(spoken.at(-1)?.text).toContain('10–20 minuten');
+  });
+
   it('shows the offline banner and disables the buttons when the browser goes offline', async () => {
     mockApi(async () => json(ticketBody(1), 201));
     renderKiosk(() => undefined);

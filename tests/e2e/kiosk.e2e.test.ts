@@ -58,6 +58,10 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await screenshot(page, 'kiosk-1-home');
 
     await page.getByRole('button', { name: /Paspoort aanvragen/ }).click();
+    await page.getByRole('heading', { name: 'Voor hoeveel personen?' }).waitFor();
+    await checkAxe('persons');
+    await screenshot(page, 'kiosk-1b-persons');
+    await page.getByRole('button', { name: '2 personen' }).click();
     const number = page.getByTestId('kiosk-ticket-number');
     await number.waitFor();
     expect(await number.textContent()).toMatch(/^[A-Z]\d+$/);
@@ -160,6 +164,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
       } else await route.fallback();
     });
     await page.getByRole('button', { name: /ID-kaart aanvragen/ }).click();
+    await page.getByRole('button', { name: '1 persoon' }).click();
     await page.getByRole('button', { name: 'Probeer opnieuw' }).waitFor();
     expect(await prints(page)).toBe(before);
     await checkAxe('retry');
@@ -171,5 +176,25 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.waitForTimeout(500);
     expect(await prints(page)).toBe(before + 1);
     expect(axeFindings).toEqual({});
+  }, 60_000);
+
+  it('warns after a minute without touches and then starts over in Dutch', async () => {
+    const p = await context.newPage();
+    await p.clock.install({ time: new Date(now) });
+    await p.goto(`${server.url}/kiosk/`);
+    await p.getByRole('button', { name: 'English' }).click();
+    await p.getByRole('button', { name: /I have an appointment/ }).click();
+    await p.getByLabel('Appointment number').waitFor();
+    await p.clock.fastForward('00:46');
+    await p.getByRole('alertdialog').waitFor();
+    await p.getByText('Are you still there?').waitFor();
+    page = p;
+    await checkAxe('idle-warning');
+    await screenshot(p, 'kiosk-10-idle-warning');
+    await p.clock.fastForward('00:11');
+    await p.getByRole('heading', { name: 'Welkom bij het stadskantoor' }).waitFor();
+    expect(await p.getByRole('alertdialog').count()).toBe(0);
+    expect(axeFindings).toEqual({});
+    await p.close();
   }, 60_000);
 });
