@@ -32,6 +32,10 @@ export interface DisplayMemoryResult {
   elapsedSeconds: number;
   afterOneMinute: MemorySample;
   afterOneHour: MemorySample;
+  /** Every checkpoint (calls → sample), to tell a one-off warm-up from steady growth. */
+  samples: MemorySample[];
+  /** Growth over the last part of the hour (from the second checkpoint on): steady-state leak per 1,000 calls. */
+  steadyGrowthBytesPer1000Calls: number;
   heapGrowthBytes: number;
   heapGrowthPercent: number;
   domNodeGrowth: number;
@@ -137,11 +141,25 @@ export async function measureDisplayMemory(
     };
 
     const t0 = Date.now();
-    await pushCalls(0, warmup);
-    const afterOneMinute = await sample(page, cdp, warmup);
-    await pushCalls(warmup, total);
-    const afterOneHour = await sample(page, cdp, total);
+    const checkpoints = [...new Set([warmup, Math.round(total / 6), Math.round(total / 2), total])]
+      .filter((n) => n >= warmup && n <= total)
+      .sort((a, b) => a - b);
+    const samples: MemorySample[] = [];
+    let done = 0;
+    for (const checkpoint of checkpoints) {
+      await pushCalls(done, checkpoint);
+      done = checkpoint;
+      samples.push(await sample(page, cdp, checkpoint));
+    }
+    const afterOneMinute = samples[0] as MemorySample;
+    const afterOneHour = samples[samples.length - 1] as MemorySample;
     const elapsedSeconds = (Date.now() - t0) / 1000;
+    const steadyFrom = samples[1] ?? afterOneMinute;
+    const steadyCalls = afterOneHour.calls - steadyFrom.calls;
+    const steadyGrowthBytesPer1000Calls =
+      steadyCalls > 0
+        ? Math.round(((afterOneHour.jsHeapUsedBytes - steadyFrom.jsHeapUsedBytes) / steadyCalls) * 1000)
+        : 0;
 
     const heapGrowthBytes = afterOneHour.jsHeapUsedBytes - afterOneMinute.jsHeapUsedBytes;
     return {
@@ -150,6 +168,8 @@ export async function measureDisplayMemory(
       elapsedSeconds: Math.round(elapsedSeconds * 10) / 10,
       afterOneMinute,
       afterOneHour,
+      samples,
+      steadyGrowthBytesPer1000Calls,
       heapGrowthBytes,
       heapGrowthPercent: Math.round((heapGrowthBytes / afterOneMinute.jsHeapUsedBytes) * 1000) / 10,
       domNodeGrowth: afterOneHour.domNodes - afterOneMinute.domNodes,
@@ -164,18 +184,20 @@ export async function measureDisplayMemory(
 export function printDisplayMemory(result: DisplayMemoryResult): void {
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MB`;
   console.log(`display memory — ${result.calls} calls over ${result.counters} counters in ${result.elapsedSeconds} s`);
-  console.log(
-    `  after ${result.afterOneMinute.calls} calls: heap ${mb(result.afterOneMinute.jsHeapUsedBytes)}, ` +
-      `${result.afterOneMinute.domNodes} DOM nodes, ${result.afterOneMinute.jsEventListeners} listeners`,
-  );
-  console.log(
-    `  after ${result.afterOneHour.calls} calls: heap ${mb(result.afterOneHour.jsHeapUsedBytes)}, ` +
-      `${result.afterOneHour.domNodes} DOM nodes, ${result.afterOneHour.jsEventListeners} listeners`,
-  );
+  for (const s of result.samples) {
+    console.log(
+      `  after ${String(s.calls).padStart(5)} calls: heap ${mb(s.jsHeapUsedBytes)}, ` +
+        `${s.domNodes} DOM nodes, ${s.jsEventListeners} listeners, ${s.recentCallsShown} recent calls listed`,
+    );
+  }
   console.log(
     `  growth: heap ${result.heapGrowthBytes >= 0 ? '+' : ''}${(result.heapGrowthBytes / 1024).toFixed(1)} kB ` +
       `(${result.heapGrowthPercent} %), DOM nodes ${result.domNodeGrowth >= 0 ? '+' : ''}${result.domNodeGrowth}, ` +
       `listeners ${result.listenerGrowth >= 0 ? '+' : ''}${result.listenerGrowth}`,
+  );
+  console.log(
+    `  steady state (after call ${result.samples[1]?.calls ?? result.afterOneMinute.calls}): ` +
+      `${(result.steadyGrowthBytesPer1000Calls / 1024).toFixed(1)} kB per 1,000 calls`,
   );
 }
 

@@ -34,6 +34,12 @@ export function AgentApp() {
   const [checked, setChecked] = useState(false);
 
   useEffect(() => {
+    // The hub needs the bearer token; a cookie-only session (another tab) signs in again here.
+    if (!token) {
+      setUser(null);
+      setChecked(true);
+      return;
+    }
     void currentUser(token).then((u) => {
       setUser(u);
       setChecked(true);

@@ -101,7 +101,10 @@ export function createAnnouncer(options: AnnouncerOptions): Announcer {
   };
 }
 
-/** "P12" → "P 12": engines read a letter and a number apart better than a token like "P12". */
+/**
+ * "P012" → "P 12": engines read a letter and a number apart better than a token like "P012", and say
+ * "twaalf" rather than "nul een twee".
+ */
 export function spokenNumber(number: string): string {
-  return number.replace(/^([A-Za-z]+)-?(\d+)$/, '$1 $2');
+  return number.replace(/^([A-Za-z]+)-?(\d+)$/, (_m, letters: string, digits: string) => `${letters} ${Number(digits)}`);
 }
