@@ -111,7 +111,7 @@ function ManageAppointment({ reference, token }: { reference: string; token: str
           </div>
         ) : null}
         <div className="summary__row">
-          <dt>Status</dt>
+          <dt>{t('manage.statusLabel')}</dt>
           <dd>{t(`manage.status.${appointment.status}`, { defaultValue: appointment.status })}</dd>
         </div>
       </dl>

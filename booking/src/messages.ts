@@ -85,6 +85,7 @@ export const nl = {
     title: 'Uw afspraak',
     loading: 'Afspraak ophalen…',
     noToken: 'Deze link is niet compleet. Gebruik de link uit de bevestigingsmail.',
+    statusLabel: 'Status',
     status: {
       booked: 'Gepland',
       'checked-in': 'Aangemeld',
@@ -222,6 +223,7 @@ export const en: Widen<typeof nl> = {
     title: 'Your appointment',
     loading: 'Fetching the appointment…',
     noToken: 'This link is incomplete. Use the link in the confirmation e-mail.',
+    statusLabel: 'Status',
     status: {
       booked: 'Booked',
       'checked-in': 'Checked in',

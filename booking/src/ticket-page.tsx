@@ -9,7 +9,7 @@ import { bookingApi } from './api.ts';
 export const pollSeconds = 15;
 
 /** The resident's phone page for a ticket: live over the hub, polling the API when the hub is away. */
-export function TicketPage({ publicId }: { publicId: string }) {
+export function TicketPage({ publicId, pollMs = pollSeconds * 1000 }: { publicId: string; pollMs?: number }) {
   const { t } = useTranslation();
   const [ticket, setTicket] = useState<TicketDto | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -66,12 +66,12 @@ export function TicketPage({ publicId }: { publicId: string }) {
       return () => {
         live = false;
       };
-    const timer = setInterval(load, pollSeconds * 1000);
+    const timer = setInterval(load, pollMs);
     return () => {
       live = false;
       clearInterval(timer);
     };
-  }, [publicId, connected, accept]);
+  }, [publicId, connected, accept, pollMs]);
 
   return (
     <div className="ticket">

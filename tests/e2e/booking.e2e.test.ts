@@ -112,6 +112,15 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await checkAxe('done');
     await screenshot(page, 'booking-8-done');
 
+    // The calendar file, fetched with the manage token.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Zet in mijn agenda (.ics)' }).click(),
+    ]);
+    const ics = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
+    expect(ics).toContain('BEGIN:VCALENDAR');
+    expect(ics).toContain(ref);
+
     // The booking is really there, with the reference shown.
     const link = await page.locator('a.manage-link').getAttribute('href');
     expect(link).toContain(`/manage/${ref}#token=`);
