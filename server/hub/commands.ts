@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { callNext } from '../queue/call-next.ts';
 import { pauseCounter, requireOwnCounter, signInCounter, signOutCounter } from '../queue/counter-actions.ts';
-import { getCounterView, getPublicTicket, getQueueSnapshot, getTicketById } from '../queue/queue-read.ts';
+import { getCounterView, getPublicTicket, getTicketById } from '../queue/queue-read.ts';
 import {
   cancelTicket,
   finishTicket,
@@ -129,10 +129,7 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
   }),
   'queue:subscribe': command({
     schema: z.strictObject({ locationId: z.string().min(1).max(100) }),
-    run: (ctx, { locationId }) => {
-      // Checks access before joining anything.
-      getQueueSnapshot(ctx.deps, ctx.socket.data.principal, locationId);
-      return ctx.watchLocation(locationId);
-    },
+    // watchLocation checks access before joining anything.
+    run: (ctx, { locationId }) => ctx.watchLocation(locationId),
   }),
 };

@@ -8,7 +8,7 @@ import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { counterOfAgent } from '../queue/access.ts';
-import { getPublicTicket, getQueueSnapshot } from '../queue/queue-read.ts';
+import { getPublicTicket } from '../queue/queue-read.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { startPublisher } from './publish.ts';
 import { counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
@@ -53,6 +53,8 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
   });
 
+  const publisher = startPublisher(io, deps);
+
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
@@ -70,7 +72,8 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     const p = socket.data.principal;
     if (!p || !canAccessLocation(p, locationId)) throw new AppError('forbidden', 'Not your location');
     socket.join([locationRoom(locationId), roleRoom(locationId, p.kind === 'staff' ? p.role : p.deviceKind)]);
-    const snapshot = getQueueSnapshot(deps, p, locationId);
+    const snapshot = publisher.snapshot(locationId);
+    if (!snapshot) throw new AppError('not-found', 'No such location');
     socket.emit('queue:snapshot', snapshot);
     return snapshot;
   };
@@ -144,7 +147,6 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     }
   });
 
-  const stopPublisher = startPublisher(io, deps);
   const stopRevocations = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
     io.in(kind === 'staff' ? sessionRoom(id) : deviceRoom(id)).disconnectSockets(true);
   });
@@ -153,7 +155,7 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     io,
     close: () =>
       new Promise<void>((resolve) => {
-        stopPublisher();
+        publisher.stop();
         stopRevocations();
         io.close(() => resolve());
       }),

@@ -1,15 +1,17 @@
 import { inArray } from 'drizzle-orm';
 import { tickets } from '../../db/schema/index.ts';
-import type { CallDto } from '../contracts/queue.ts';
+import type { CallDto, QueueSnapshot } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import { ticketView } from '../queue/queue-read.ts';
 import {
   buildSnapshot,
   counterNamesOf,
   estimateWaits,
   loadLocation,
   loadQueueState,
+  type QueueState,
   toCounterDto,
+  toTicketDto,
+  withDetails,
 } from '../queue/queue-state.ts';
 import { locationRoom, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
@@ -22,17 +24,40 @@ interface Pending {
   snapshot: boolean;
 }
 
+/** Estimates for one location are recomputed at most this often… */
+const MIN_ESTIMATE_INTERVAL_MS = 250;
+/** …and never take more than about this share of the process (a long line makes the predictor slow). */
+const MAX_ESTIMATE_SHARE = 0.25;
+
 /**
- * Turns domain events (from hub commands and HTTP twins alike) into socket facts. Events of one
- * use-case arrive together; they are batched per location until the next tick, so the queue is read
- * and the estimates computed once per change, not once per event.
+ * Turns domain events (from hub commands and HTTP twins alike) into socket facts, in two stages:
+ * 1. facts (`ticket:issued`, `ticket:called`, `ticket:updated`, `counter:updated`) go out on the next
+ *    tick, batched per location so one use-case's events cost one read of the queue;
+ * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on
+ *    the residents' phones) follow for every change, coalesced per location to at most one run per
+ *    250 ms — and spaced further when the predictor itself is slow — so a burst of calls cannot make
+ *    the displays wait for the forecaster.
  */
-export function startPublisher(io: HubServer, deps: Deps): () => void {
+export interface Publisher {
+  /** A snapshot of the location, shared by every socket (re)connecting before the queue changes again. */
+  snapshot(locationId: string): QueueSnapshot | null;
+  stop(): void;
+}
+
+/** A reconnect storm asks for thousands of snapshots of a few offices: compute each once per change. */
+const SNAPSHOT_MAX_AGE_MS = 1000;
+
+export function startPublisher(io: HubServer, deps: Deps): Publisher {
   const pending = new Map<string, Pending>();
+  const snapshots = new Map<string, { at: number; snapshot: QueueSnapshot }>();
   let scheduled = false;
+  const estimateTimers = new Map<string, NodeJS.Timeout>();
+  const lastEstimate = new Map<string, { at: number; tookMs: number }>();
+  let stopped = false;
 
   const entry = (locationId: string): Pending => {
     let p = pending.get(locationId);
+    snapshots.delete(locationId);
     if (!p) {
       p = { issued: new Set(), called: [], updated: new Set(), counters: new Set(), snapshot: false };
       pending.set(locationId, p);
@@ -50,30 +75,25 @@ export function startPublisher(io: HubServer, deps: Deps): () => void {
     pending.clear();
     for (const [locationId, p] of batch) {
       try {
-        publishLocation(locationId, p);
+        publishFacts(locationId, p);
       } catch (err) {
         deps.log.error('hub publish failed', { locationId, error: err instanceof Error ? err.message : String(err) });
       }
+      scheduleEstimates(locationId);
     }
   }
 
-  function publishLocation(locationId: string, p: Pending): void {
+  function publishFacts(locationId: string, p: Pending): void {
     const location = loadLocation(deps.db, locationId);
     if (!location) return;
     const now = deps.clock.now();
     const state = loadQueueState(deps.db, location, now);
-    const estimates = estimateWaits(state);
     const names = counterNamesOf(state);
     const room = io.to(locationRoom(locationId));
-    const touched = new Set<number>([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)]);
-    const rows = touched.size
-      ? deps.db
-          .select()
-          .from(tickets)
-          .where(inArray(tickets.id, [...touched]))
-          .all()
-      : [];
-    const view = new Map(rows.map((r) => [r.id, ticketView(deps.db, r, now, state, estimates)]));
+    const touched = [...new Set([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)])];
+    const rows = touched.length ? deps.db.select().from(tickets).where(inArray(tickets.id, touched)).all() : [];
+    // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
+    const view = new Map(withDetails(deps.db, rows).map((t) => [t.row.id, toTicketDto(t, names)]));
 
     if (p.snapshot) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
     for (const id of p.issued) {
@@ -101,19 +121,52 @@ export function startPublisher(io: HubServer, deps: Deps): () => void {
       const counter = state.counters.find((c) => c.id === counterId);
       if (counter) room.emit('counter:updated', toCounterDto(counter, locationId));
     }
-    room.emit('wait:estimates', { locationId, at: now.toISOString(), waits: estimates.waits });
-
-    // Residents' phones: every followed ticket of this location gets its new position and estimate.
-    const rooms = io.sockets.adapter.rooms;
-    const followed = new Map(view);
-    for (const t of state.tickets) {
-      if (!followed.has(t.row.id) && rooms.has(ticketRoom(t.row.publicId))) {
-        followed.set(t.row.id, ticketView(deps.db, t.row, now, state, estimates));
+    // Residents following a ticket that left the line (called, done, …) hear it at once.
+    for (const dto of view.values()) {
+      if (dto.status !== 'waiting' && io.sockets.adapter.rooms.has(ticketRoom(dto.publicId))) {
+        io.to(ticketRoom(dto.publicId)).emit('ticket:updated', { ...dto, appointmentReference: null });
       }
     }
-    for (const dto of followed.values()) {
-      if (rooms.has(ticketRoom(dto.publicId))) {
-        io.to(ticketRoom(dto.publicId)).emit('ticket:updated', { ...dto, appointmentReference: null });
+  }
+
+  function scheduleEstimates(locationId: string): void {
+    if (stopped || estimateTimers.has(locationId)) return;
+    const last = lastEstimate.get(locationId);
+    const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / MAX_ESTIMATE_SHARE);
+    const wait = last ? Math.max(0, last.at + spacing - Date.now()) : 0;
+    const timer = setTimeout(() => {
+      estimateTimers.delete(locationId);
+      const started = Date.now();
+      try {
+        publishEstimates(locationId);
+      } catch (err) {
+        deps.log.error('hub estimates failed', { locationId, error: err instanceof Error ? err.message : String(err) });
+      }
+      lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
+    }, wait);
+    timer.unref?.();
+    estimateTimers.set(locationId, timer);
+  }
+
+  function publishEstimates(locationId: string): void {
+    const location = loadLocation(deps.db, locationId);
+    if (!location) return;
+    const now = deps.clock.now();
+    const state: QueueState = loadQueueState(deps.db, location, now);
+    const estimates = estimateWaits(state);
+    io.to(locationRoom(locationId)).emit('wait:estimates', {
+      locationId,
+      at: now.toISOString(),
+      waits: estimates.waits,
+    });
+    const rooms = io.sockets.adapter.rooms;
+    const names = counterNamesOf(state);
+    for (const t of state.tickets) {
+      if (t.row.status === 'waiting' && rooms.has(ticketRoom(t.row.publicId))) {
+        io.to(ticketRoom(t.row.publicId)).emit('ticket:updated', {
+          ...toTicketDto(t, names, estimates),
+          appointmentReference: null,
+        });
       }
     }
   }
@@ -128,7 +181,21 @@ export function startPublisher(io: HubServer, deps: Deps): () => void {
       entry(e.locationId).snapshot = true;
     }),
   ];
-  return () => {
-    for (const stop of stops) stop();
+  return {
+    snapshot: (locationId) => {
+      const cached = snapshots.get(locationId);
+      if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && !pending.has(locationId)) return cached.snapshot;
+      const location = loadLocation(deps.db, locationId);
+      if (!location) return null;
+      const snapshot = buildSnapshot(deps.db, loadQueueState(deps.db, location, deps.clock.now()));
+      snapshots.set(locationId, { at: Date.now(), snapshot });
+      return snapshot;
+    },
+    stop: () => {
+      stopped = true;
+      for (const stop of stops) stop();
+      for (const t of estimateTimers.values()) clearTimeout(t);
+      estimateTimers.clear();
+    },
   };
 }

@@ -1,0 +1,22 @@
+/** A ticket-sized payload for the bare socket.io baseline, so both servers send comparable bytes. */
+export const SAMPLE_TICKET = {
+  id: 0,
+  publicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+  locationId: '',
+  serviceDate: '2026-11-23',
+  number: 'P001',
+  status: 'called',
+  source: 'kiosk',
+  priority: 0,
+  services: [{ code: 'passport', persons: 1 }],
+  appointmentReference: null,
+  dueAt: null,
+  counterId: 1,
+  counterName: 'Balie 1',
+  callCount: 1,
+  issuedAt: '2026-11-23T08:00:00.000Z',
+  calledAt: '2026-11-23T08:00:00.000Z',
+  startedAt: null,
+  position: null,
+  estimatedWait: null,
+};
