@@ -4,18 +4,30 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import type { Deps } from './deps.ts';
+import { forecastRoutes } from './forecast/forecast.routes.ts';
 import { AppError, onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { mountStatic } from './http/static.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
+import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
+import { statsRoutes } from './stats/stats.routes.ts';
 
 /** Each domain contributes a router mounted under /api/v1. */
 type RouterFactory = (deps: Deps) => OpenAPIHono;
 
-const apiRouters: RouterFactory[] = [healthRoutes, authRoutes, schedulingRoutes, queueRoutes, outboxRoutes];
+const apiRouters: RouterFactory[] = [
+  healthRoutes,
+  authRoutes,
+  schedulingRoutes,
+  queueRoutes,
+  outboxRoutes,
+  forecastRoutes,
+  statsRoutes,
+  openDataRoutes,
+];
 
 export function createApp(deps: Deps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });

@@ -17,6 +17,8 @@ const ConfigSchema = z.object({
   LOKET_DEMO_PASSWORD: z.string().min(8).optional(),
   LOKET_DEMO_DEVICE_TOKEN: z.string().min(16).optional(),
   LOKET_SEED_DEMO: flag.default(true),
+  /** Days of simulated ticket history filled in the background for demo offices without history (0: none). */
+  LOKET_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(730).default(365),
   /** Days after an appointment that its personal data is erased. */
   RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   MAX_ACTIVE_BOOKINGS_PER_EMAIL: z.coerce.number().int().min(1).max(100).default(4),

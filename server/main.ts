@@ -9,6 +9,7 @@ import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { createDomainEvents } from './events.ts';
+import { fillDemoHistoryInBackground } from './forecast/demo-history.ts';
 import { attachHub } from './hub/hub.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
 import { createLogger } from './logger.ts';
@@ -35,6 +36,15 @@ function main(): void {
   const hub = attachHub(server as HttpServer, deps);
   // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
   const stopJobs = startBackgroundJobs(deps);
+  // A year of simulated history so statistics and forecasts show something; one office-month at a
+  // time after the server is up, skipped for offices that already have history.
+  if (config.LOKET_SEED_DEMO && config.LOKET_DEMO_HISTORY_DAYS > 0) {
+    fillDemoHistoryInBackground(deps, { days: config.LOKET_DEMO_HISTORY_DAYS })
+      .then((totals) => {
+        if (totals.tickets > 0) log.info('filled demo history', totals);
+      })
+      .catch((error: unknown) => log.error('demo history failed', { error: String(error) }));
+  }
 
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });

@@ -319,7 +319,11 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
   const remaining = new Set(tickets);
   // Which tickets each counter may serve does not change during a replay: compute it once.
   const eligible = new Map<number, SimTicket[]>();
-  for (const c of counters) eligible.set(c.id, tickets.filter((t) => canServe(c, t)));
+  for (const c of counters)
+    eligible.set(
+      c.id,
+      tickets.filter((t) => canServe(c, t)),
+    );
   const walkUp = input.walkUpMinutes ?? 0.5;
   const active: SimCounter[] = [];
   for (const c of counters) {

@@ -57,7 +57,10 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
   return loads.map((load, i) => {
     const appointmentCounters = (input.appointmentMinutes?.[i] ?? 0) / 60 / 0.9;
     let walkIn: number;
-    if (method === 'occupancy') {
+    if (load < 0.05) {
+      // The tail of an earlier peak (or nobody at all): no counter is needed for a twentieth of one.
+      walkIn = 0;
+    } else if (method === 'occupancy') {
       walkIn = Math.ceil(load / 0.85 - 1e-9);
     } else {
       // Erlang on the (modified) load, expressed as an equivalent arrival rate.

@@ -165,6 +165,8 @@ interface DayTicket {
   due: number | null;
   called: number | null;
   status: 'waiting' | 'serving' | 'done' | 'cancelled';
+  /** The same ticket in the policy's shape, built once. */
+  policy?: PolicyTicket;
 }
 
 /** One office day; cloneable so that the reference predictor can replay the rest of the day. */
@@ -198,6 +200,7 @@ class Day {
       nextId: () => number;
     },
   ) {
+    this.targets = Object.fromEntries(sc.services.map((s) => [s.code, s.targetWaitMinutes]));
     this.counters = sc.counters.map((def) => ({
       def,
       shifts: def.shifts.map(([a, b]) => [wallMinutes(a), wallMinutes(b)] as [number, number]),
@@ -323,24 +326,35 @@ class Day {
   }
 
   policyTickets(): PolicyTicket[] {
-    return this.waiting.map((w) => ({
-      id: w.id,
-      services: w.codes,
-      queuedAt: this.hooks.instant(w.issued),
-      dueAt: w.due === null ? null : this.hooks.instant(w.due),
-      priority: 0,
-      targetCounterId: null,
-    }));
+    return this.waiting.map((w) => {
+      if (!w.policy) {
+        w.policy = {
+          id: w.id,
+          services: w.codes,
+          queuedAt: this.hooks.instant(w.issued),
+          dueAt: w.due === null ? null : this.hooks.instant(w.due),
+          priority: 0,
+          targetCounterId: null,
+        };
+      }
+      return w.policy;
+    });
   }
 
+  targets: Record<string, number> = {};
+
   tryCall(): void {
+    let list: PolicyTicket[] | null = null;
+    let now: Date | null = null;
     for (const c of this.counters) {
-      if (c.current !== null || !this.available(c, this.t) || this.waiting.length === 0) continue;
+      if (c.current !== null || this.waiting.length === 0 || !this.available(c, this.t)) continue;
+      list ??= this.policyTickets();
+      now ??= this.hooks.instant(this.t);
       const id = this.hooks.policy({
-        now: this.hooks.instant(this.t),
+        now,
         counter: { id: c.def.id, skills: c.def.skills },
-        tickets: this.policyTickets(),
-        targetWaitMinutes: Object.fromEntries(this.sc.services.map((s) => [s.code, s.targetWaitMinutes])),
+        tickets: list,
+        targetWaitMinutes: this.targets,
         dueEarlyMinutes: this.sc.dueEarlyMinutes,
         lateGraceMinutes: this.sc.lateGraceMinutes,
       });
@@ -348,6 +362,7 @@ class Day {
       const ticket = this.tickets.get(id);
       if (ticket?.status !== 'waiting') continue;
       this.waiting = this.waiting.filter((w) => w.id !== id);
+      list = list.filter((p) => p.id !== id);
       ticket.called = this.t;
       ticket.status = 'serving';
       if (this.stopAt === id) {
@@ -526,7 +541,8 @@ function serviceDates(sc: Scenario): string[] {
   const out: string[] = [];
   let d = DateTime.fromISO(sc.startDate, { zone: sc.timeZone });
   while (out.length < sc.days) {
-    if (d.weekday <= 5) out.push(d.toISODate() ?? '');
+    const iso = d.toISODate() ?? '';
+    if (d.weekday <= 5 && !sc.closedDates.includes(iso)) out.push(iso);
     d = d.plus({ days: 1 });
   }
   return out;
@@ -564,7 +580,9 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
 
   for (const serviceDate of serviceDates(sc)) {
     const midnight = DateTime.fromISO(serviceDate, { zone: sc.timeZone }).startOf('day');
-    const instant = (m: number) => midnight.plus({ milliseconds: Math.round(m * 60_000) }).toJSDate();
+    // Weekdays never contain a DST change (those fall on Sundays), so local midnight + minutes is exact.
+    const base = midnight.toMillis();
+    const instant = (m: number) => new Date(base + Math.round(m * 60_000));
     const cv = sc.busynessCv;
     const busyness = cv > 0 ? rng.gamma(1 / (cv * cv), cv * cv) : 1;
     const dayRng = rng.fork(nextId);
@@ -681,9 +699,16 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
 /** Per service day and hour of issue: share of walk-ins called within the norm (giving up counts as missed). */
 export function hourlyServiceLevels(sc: Scenario, tickets: SimTicket[]): SimHour[] {
   const map = new Map<string, SimHour>();
+  const offsets = new Map<string, number>();
   for (const t of tickets) {
     if (t.source !== 'kiosk') continue;
-    const hour = DateTime.fromJSDate(t.issuedAt, { zone: sc.timeZone }).hour;
+    // One zone lookup per service day: the offset does not change within a weekday.
+    let offset = offsets.get(t.serviceDate);
+    if (offset === undefined) {
+      offset = DateTime.fromJSDate(t.issuedAt, { zone: sc.timeZone }).offset;
+      offsets.set(t.serviceDate, offset);
+    }
+    const hour = new Date(t.issuedAt.getTime() + offset * 60_000).getUTCHours();
     const key = `${t.serviceDate}|${hour}`;
     let h = map.get(key);
     if (!h) {

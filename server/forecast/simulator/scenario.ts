@@ -42,6 +42,8 @@ export const Scenario = z.object({
   /** First simulated day (local date); weekends are skipped. */
   startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   days: z.number().int().positive().max(400),
+  /** Local dates the office is closed (holidays); skipped like weekends. */
+  closedDates: z.array(z.string()).default([]),
   timeZone: z.string().default('Europe/Amsterdam'),
   opensAt: WallTime,
   closesAt: WallTime,

@@ -1,0 +1,146 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { createRouter } from '../http/router.ts';
+import { importHourlyHistory, importRegistry } from './import-data.ts';
+import { getLocationForecast } from './location-forecast.ts';
+
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const problems = {
+  400: { description: 'Invalid input', content: Problem },
+  401: { description: 'Not signed in', content: Problem },
+  403: { description: 'Not a supervisor of this location', content: Problem },
+  404: { description: 'No such location', content: Problem },
+};
+const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const days = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
+const ForecastQuery = z
+  .object({
+    from: LocalDate,
+    to: LocalDate,
+    slotMinutes: z.coerce.number().int().min(5).max(120).optional(),
+  })
+  .refine((q) => q.from <= q.to && days(q.from, q.to) <= 12 * 7, {
+    message: 'from must not be after to, and the range is at most 12 weeks',
+  });
+
+const ForecastHour = z.object({
+  date: z.string(),
+  hour: z.number().int(),
+  demand: z.record(z.string(), z.number()),
+  walkInArrivals: z.number(),
+  bookedMinutes: z.number(),
+  requiredCounters: z.number(),
+  rosteredCounters: z.number(),
+  gap: z.number(),
+});
+const ForecastDay = z.object({
+  date: z.string(),
+  closed: z.boolean(),
+  walkInArrivals: z.number(),
+  requiredCounterHours: z.number(),
+  rosteredCounterHours: z.number(),
+  shortHours: z.number().int(),
+  releasableSlots: z.number().int(),
+  warning: z.boolean(),
+});
+export const LocationForecastDto = z
+  .object({
+    locationId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    slotMinutes: z.number(),
+    services: z.array(z.string()),
+    historyDays: z.number().int(),
+    usesRegistry: z.boolean(),
+    hours: z.array(ForecastHour),
+    days: z.array(ForecastDay),
+  })
+  .openapi('LocationForecast');
+
+const ImportBody = z.object({ csv: z.string().min(1).max(60_000) });
+const ImportResult = z.object({ rows: z.number().int() });
+
+/** Forecast and staffing for planners (supervisors and admins of the location). */
+export function forecastRoutes(deps: Deps) {
+  const router = createRouter();
+  router.use('/locations/:id/forecast', requireStaff('supervisor', 'admin'));
+  router.use('/locations/:id/hourly-history', requireStaff('supervisor', 'admin'));
+  router.use('/registry-documents', requireStaff('admin'));
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/locations/{id}/forecast',
+      tags: ['forecast'],
+      summary:
+        'Hourly walk-in demand per service, counters required for the norm vs rostered, per day the gap and releasable appointment slots',
+      security,
+      request: { params: z.object({ id: z.string().min(1).max(100) }), query: ForecastQuery },
+      responses: {
+        200: { description: 'Forecast', content: { 'application/json': { schema: LocationForecastDto } } },
+        ...problems,
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      assertLocationAccess(c.get('principal'), id);
+      const q = c.req.valid('query');
+      return c.json(getLocationForecast(deps, id, q.from, q.to, q.slotMinutes), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/locations/{id}/hourly-history',
+      tags: ['forecast'],
+      summary:
+        'Import hourly arrival counts from another system (CSV text `date,hour,service,count`); replaces overlapping hours',
+      security,
+      request: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: { required: true, content: { 'application/json': { schema: ImportBody } } },
+      },
+      responses: {
+        200: { description: 'Imported', content: { 'application/json': { schema: ImportResult } } },
+        ...problems,
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      assertLocationAccess(c.get('principal'), id);
+      return c.json(importHourlyHistory(deps, id, c.req.valid('json').csv), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/registry-documents',
+      tags: ['forecast'],
+      summary:
+        "Import the municipality's issued documents per month (CSV text `month,document_type,age_band,count`; admin)",
+      security,
+      request: { body: { required: true, content: { 'application/json': { schema: ImportBody } } } },
+      responses: {
+        200: { description: 'Imported', content: { 'application/json': { schema: ImportResult } } },
+        ...problems,
+      },
+    }),
+    (c) => {
+      const principal = c.get('principal');
+      if (principal?.kind !== 'staff') throw new AppError('forbidden', 'Staff only');
+      return c.json(importRegistry(deps, principal.municipalityId, c.req.valid('json').csv), 200);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,296 @@
+import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { appointments, hourlyHistory, registryDocuments } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { closedSet, loadOffice, planOffice } from '../scheduling/office.ts';
+import { expandDates } from '../scheduling/recurrence.ts';
+import { loadWaitRows } from '../stats/load-waits.ts';
+import {
+  addDaysIso,
+  documentTypesFor,
+  forecastDemand,
+  type HourlyCount,
+  type RegistryRow,
+  renewalIndex,
+  renewalPerWorkingDay,
+} from './demand.ts';
+import { releasableSlots, requiredCounters, skillGroups } from './staffing.ts';
+
+/**
+ * The planner's view of the coming weeks for one location: forecast walk-in demand per service and
+ * hour, counters needed for the location's norm (modified offered load + exact Erlang C, booked
+ * appointments as known load, per skill group), counters rostered, the gap, and how many
+ * appointment slots can still be released per day. Reads only.
+ */
+
+export interface ForecastHour {
+  date: string;
+  hour: number;
+  demand: Record<string, number>;
+  walkInArrivals: number;
+  bookedMinutes: number;
+  requiredCounters: number;
+  rosteredCounters: number;
+  gap: number;
+}
+
+export interface ForecastDay {
+  date: string;
+  closed: boolean;
+  walkInArrivals: number;
+  requiredCounterHours: number;
+  rosteredCounterHours: number;
+  /** Hours where fewer counters are rostered than needed. */
+  shortHours: number;
+  releasableSlots: number;
+  warning: boolean;
+}
+
+export interface LocationForecast {
+  locationId: string;
+  from: string;
+  to: string;
+  norm: { share: number; minutes: number };
+  slotMinutes: number;
+  services: string[];
+  historyDays: number;
+  usesRegistry: boolean;
+  hours: ForecastHour[];
+  days: ForecastDay[];
+}
+
+const HISTORY_WEEKS = 104;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function hourOfWall(wall: string): number {
+  return Number(wall.slice(0, 2)) + Number(wall.slice(3, 5)) / 60;
+}
+
+export function getLocationForecast(
+  deps: Deps,
+  locationId: string,
+  from: string,
+  to: string,
+  slotMinutes = 10,
+): LocationForecast {
+  const office = loadOffice(deps.db, locationId);
+  if (!office) throw new AppError('not-found', 'No such location');
+  const { location } = office;
+  const zone = location.timeZone;
+  const walkInServices = [...office.services.values()].filter((s) => s.walkIn);
+  const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
+
+  // History: Loket's own tickets, and imported hourly counts for the days before them.
+  const historyFrom = addDaysIso(from, -7 * HISTORY_WEEKS);
+  const historyTo = addDaysIso(from, -1);
+  const own = loadWaitRows(deps.db, new Map([[locationId, zone]]), historyFrom, historyTo).filter(
+    (r) => r.source !== 'check-in',
+  );
+  const byService = new Map<string, Map<string, number>>();
+  const ownDates = new Set<string>();
+  for (const r of own) {
+    ownDates.add(r.date);
+    const m = byService.get(r.serviceCode) ?? new Map<string, number>();
+    const key = `${r.date}|${r.hour}`;
+    m.set(key, (m.get(key) ?? 0) + 1);
+    byService.set(r.serviceCode, m);
+  }
+  const firstOwn = [...ownDates].sort()[0] ?? '9999-12-31';
+  const imported = deps.db
+    .select()
+    .from(hourlyHistory)
+    .where(
+      and(eq(hourlyHistory.locationId, locationId), gte(hourlyHistory.date, historyFrom), lt(hourlyHistory.date, from)),
+    )
+    .all();
+  for (const r of imported) {
+    if (r.date >= firstOwn) continue;
+    const m = byService.get(r.serviceCode) ?? new Map<string, number>();
+    m.set(`${r.date}|${r.hour}`, (m.get(`${r.date}|${r.hour}`) ?? 0) + r.count);
+    byService.set(r.serviceCode, m);
+    ownDates.add(r.date);
+  }
+
+  const registry: RegistryRow[] = deps.db
+    .select()
+    .from(registryDocuments)
+    .where(eq(registryDocuments.municipalityId, location.municipalityId))
+    .all()
+    .map((r) => ({ month: r.month, documentType: r.documentType, ageBand: r.ageBand, count: r.count }));
+  const index = registry.length > 0 ? renewalIndex(registry) : null;
+
+  const closed = closedSet(office, historyFrom, to);
+  const isClosed = (d: string) => closed.has(d);
+  const demand = new Map<string, Map<string, number>>();
+  for (const s of walkInServices) {
+    const history: HourlyCount[] = [...(byService.get(s.code) ?? new Map<string, number>())].map(([key, count]) => {
+      const [date, hour] = key.split('|') as [string, string];
+      return { date, hour: Number(hour), count };
+    });
+    const f = forecastDemand(history, from, to, {
+      isClosed,
+      renewal: index ? renewalPerWorkingDay(index, documentTypesFor(s.code)) : undefined,
+    });
+    demand.set(s.code, new Map(f.map((x) => [`${x.date}|${x.hour}`, x.expected])));
+  }
+
+  // Booked appointment minutes per local hour (known load, served first).
+  const startInstant = DateTime.fromISO(from, { zone }).startOf('day').toJSDate();
+  const endInstant = DateTime.fromISO(to, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
+  const booked = deps.db
+    .select({ startsAt: appointments.startsAt, endsAt: appointments.endsAt })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.locationId, locationId),
+        inArray(appointments.status, ['booked', 'checked-in']),
+        gte(appointments.startsAt, startInstant),
+        lt(appointments.startsAt, endInstant),
+      ),
+    )
+    .all();
+  const bookedMinutes = new Map<string, number>();
+  for (const a of booked) {
+    for (let t = a.startsAt.getTime(); t < a.endsAt.getTime(); t += 60_000) {
+      const local = DateTime.fromMillis(t, { zone });
+      const key = `${local.toISODate()}|${local.hour}`;
+      bookedMinutes.set(key, (bookedMinutes.get(key) ?? 0) + 1);
+    }
+  }
+
+  // Rostered counters per local hour (share of the hour covered), from the roster rules.
+  const activeCounters = new Set(office.counters.map((c) => c.id));
+  const rostered = new Map<string, number>();
+  const rosteredForAppointments = new Map<string, number>();
+  for (const rule of office.rosterRules) {
+    if (!activeCounters.has(rule.counterId)) continue;
+    const a = hourOfWall(rule.startsAt);
+    const b = hourOfWall(rule.endsAt);
+    for (const date of expandDates(rule, from, to)) {
+      if (closed.has(date)) continue;
+      for (let h = Math.floor(a); h < Math.ceil(b); h++) {
+        const cover = Math.min(b, h + 1) - Math.max(a, h);
+        if (cover <= 0) continue;
+        const key = `${date}|${h}`;
+        rostered.set(key, (rostered.get(key) ?? 0) + cover);
+        if (rule.mode !== 'walk-in') rosteredForAppointments.set(key, (rosteredForAppointments.get(key) ?? 0) + cover);
+      }
+    }
+  }
+
+  // Skill groups: demand pools only where counters share services.
+  const groups = skillGroups(
+    office.counters.map((c) => ({ id: c.id, skills: [...c.skills].map((id) => codeById.get(id) ?? '') })),
+    walkInServices.map((s) => s.code),
+  );
+  const minutesOf = new Map(walkInServices.map((s) => [s.code, s.minutesPerPerson]));
+  const target = { share: location.serviceNormShare, withinMinutes: location.serviceNormMinutes };
+
+  const plans = planOffice(office, from, to);
+  const hours: ForecastHour[] = [];
+  const days: ForecastDay[] = [];
+  for (let date = from; date <= to; date = addDaysIso(date, 1)) {
+    const plan = plans.get(date);
+    const isClosedDay = !plan || plan.closed || plan.opening.length === 0;
+    if (isClosedDay) {
+      if (plan && DateTime.fromISO(date, { zone: 'UTC' }).weekday <= 5) {
+        days.push({
+          date,
+          closed: true,
+          walkInArrivals: 0,
+          requiredCounterHours: 0,
+          rosteredCounterHours: 0,
+          shortHours: 0,
+          releasableSlots: 0,
+          warning: false,
+        });
+      }
+      continue;
+    }
+    const first = DateTime.fromMillis(Math.min(...plan.opening.map((i) => i.start)), { zone });
+    const last = DateTime.fromMillis(Math.max(...plan.opening.map((i) => i.end)), { zone });
+    const dayHours: number[] = [];
+    for (let h = first.hour; h < last.hour + (last.minute > 0 ? 1 : 0); h++) dayHours.push(h);
+    const required = dayHours.map(() => 0);
+    for (const group of groups) {
+      const arrivals = dayHours.map((h) =>
+        group.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
+      );
+      const total = arrivals.reduce((a, b) => a + b, 0);
+      if (total <= 0) continue;
+      const meanMinutes =
+        dayHours.reduce(
+          (s, h) =>
+            s +
+            group.reduce(
+              (x, code) => x + (demand.get(code)?.get(`${date}|${h}`) ?? 0) * (minutesOf.get(code) ?? 10),
+              0,
+            ),
+          0,
+        ) / total;
+      requiredCounters({ arrivalsPerHour: arrivals, meanServiceMinutes: meanMinutes, target }).forEach((n, i) => {
+        required[i] = (required[i] ?? 0) + n;
+      });
+    }
+    const rosteredHours = dayHours.map((h) => rostered.get(`${date}|${h}`) ?? 0);
+    const appointmentHours = dayHours.map((h) => rosteredForAppointments.get(`${date}|${h}`) ?? 0);
+    const bookedHours = dayHours.map((h) => bookedMinutes.get(`${date}|${h}`) ?? 0);
+    // Appointments already booked are load on top of the walk-in need.
+    const need = required.map((r, i) => r + Math.ceil((bookedHours[i] ?? 0) / 60 / 0.9 - 1e-9));
+    let short = 0;
+    let arrivalsDay = 0;
+    dayHours.forEach((h, i) => {
+      const d: Record<string, number> = {};
+      let sum = 0;
+      for (const s of walkInServices) {
+        const v = demand.get(s.code)?.get(`${date}|${h}`) ?? 0;
+        d[s.code] = round2(v);
+        sum += v;
+      }
+      arrivalsDay += sum;
+      const gap = round2((rosteredHours[i] ?? 0) - (need[i] ?? 0));
+      if (gap < 0) short++;
+      hours.push({
+        date,
+        hour: h,
+        demand: d,
+        walkInArrivals: round2(sum),
+        bookedMinutes: bookedHours[i] ?? 0,
+        requiredCounters: need[i] ?? 0,
+        rosteredCounters: round2(rosteredHours[i] ?? 0),
+        gap,
+      });
+    });
+    // Appointment counters not needed for walk-ins or booked visits can take more bookings.
+    const spareForAppointments = appointmentHours.map((a, i) =>
+      Math.min(a, Math.max(0, (rosteredHours[i] ?? 0) - (need[i] ?? 0))),
+    );
+    days.push({
+      date,
+      closed: false,
+      walkInArrivals: round2(arrivalsDay),
+      requiredCounterHours: need.reduce((a, b) => a + b, 0),
+      rosteredCounterHours: round2(rosteredHours.reduce((a, b) => a + b, 0)),
+      shortHours: short,
+      releasableSlots: releasableSlots(
+        spareForAppointments,
+        spareForAppointments.map(() => 0),
+        slotMinutes,
+      ),
+      warning: short > 0,
+    });
+  }
+  return {
+    locationId,
+    from,
+    to,
+    norm: { share: location.serviceNormShare, minutes: location.serviceNormMinutes },
+    slotMinutes,
+    services: walkInServices.map((s) => s.code),
+    historyDays: ownDates.size,
+    usesRegistry: index !== null,
+    hours,
+    days,
+  };
+}

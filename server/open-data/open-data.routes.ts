@@ -1,0 +1,80 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../deps.ts';
+import { createRouter } from '../http/router.ts';
+import { liveOpenData, waitTimesCsv } from './open-data.ts';
+
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const span = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+const Band = z.enum(['none', 'lt5', '5-10', '10-20', '20-30', '30-60', 'gt60']);
+
+const LiveDto = z
+  .object({
+    generatedAt: z.string(),
+    locations: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        city: z.string(),
+        open: z.boolean(),
+        waiting: z.number().int(),
+        waitBand: Band.nullable(),
+        waitMinutes: z.number().nullable(),
+        waitText: z.object({ nl: z.string(), en: z.string() }).nullable(),
+        services: z.array(
+          z.object({ code: z.string(), waiting: z.number().int(), waitBand: Band, waitMinutes: z.number() }),
+        ),
+      }),
+    ),
+  })
+  .openapi('OpenDataLive');
+
+/** Open data for anyone: no personal data, only counts, bands and aggregates. */
+export function openDataRoutes(deps: Deps) {
+  const router = createRouter();
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/open-data/live',
+      tags: ['open data'],
+      summary:
+        "Per office now: number waiting and the expected wait for a walk-in as a band and a text (the shape of Amsterdam's public feed). No personal data.",
+      responses: { 200: { description: 'Live waits', content: { 'application/json': { schema: LiveDto } } } },
+    }),
+    (c) => c.json(liveOpenData(deps), 200, { 'cache-control': 'public, max-age=15' }),
+  );
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/open-data/wait-times.csv',
+      tags: ['open data'],
+      summary:
+        'Hourly walk-in aggregates per office and service for local dates [from, to] (at most a year): visitors, median and 90th-percentile wait (minutes), share called within the office norm. No personal data.',
+      request: {
+        query: z.object({ from: LocalDate, to: LocalDate }).refine((q) => q.from <= q.to && span(q.from, q.to) <= 366, {
+          message: 'from must not be after to, and the range is at most a year',
+        }),
+      },
+      responses: {
+        200: {
+          description:
+            'CSV with header date,hour,location,service,visitors,median_wait_minutes,p90_wait_minutes,share_within_norm,norm_minutes',
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        400: { description: 'Invalid input', content: Problem },
+      },
+    }),
+    (c) => {
+      const q = c.req.valid('query');
+      return c.body(waitTimesCsv(deps, q.from, q.to), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="wait-times-${q.from}-${q.to}.csv"`,
+      });
+    },
+  );
+  return router;
+}

@@ -1,0 +1,125 @@
+import { and, eq, gte, lt } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { appointments } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { loadLocation, loadServices } from '../queue/queue-state.ts';
+import { findAvailableDays } from '../scheduling/availability.ts';
+import { loadWaitRows, localDayStart } from './load-waits.ts';
+import { groupBy, summarizeWaits, toCsv, type WaitSummary } from './wait-stats.ts';
+
+export interface LocationStatistics {
+  locationId: string;
+  from: string;
+  to: string;
+  norm: { share: number; minutes: number };
+  walkIns: WaitSummary;
+  appointments: WaitSummary & {
+    booked: number;
+    served: number;
+    noShows: number;
+    cancelled: number;
+    noShowShare: number | null;
+  };
+  perService: (WaitSummary & { code: string })[];
+  perDay: (WaitSummary & { date: string })[];
+  /** Working days from today to the first bookable day for one person, per online service; null: none. */
+  daysToFirstFreeSlot: Record<string, number | null>;
+}
+
+/** Supervisor statistics for one location over local dates [from, to]. Reads only; no personal data. */
+export function getLocationStatistics(deps: Deps, locationId: string, from: string, to: string): LocationStatistics {
+  const location = loadLocation(deps.db, locationId);
+  if (!location) throw new AppError('not-found', 'No such location');
+  const zone = location.timeZone;
+  const norm = location.serviceNormMinutes;
+  const rows = loadWaitRows(deps.db, new Map([[locationId, zone]]), from, to);
+  const walkIns = rows.filter((r) => r.source !== 'check-in');
+  const checkIns = rows.filter((r) => r.source === 'check-in');
+
+  const start = localDayStart(from, zone);
+  const end = DateTime.fromISO(to, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
+  const booked = deps.db
+    .select({ status: appointments.status })
+    .from(appointments)
+    .where(
+      and(eq(appointments.locationId, locationId), gte(appointments.startsAt, start), lt(appointments.startsAt, end)),
+    )
+    .all();
+  const countStatus = (s: string) => booked.filter((b) => b.status === s).length;
+  const served = countStatus('served') + countStatus('checked-in');
+  const noShows = countStatus('no-show');
+
+  const daysToFirstFreeSlot: Record<string, number | null> = {};
+  const today = DateTime.fromJSDate(deps.clock.now(), { zone }).startOf('day');
+  for (const s of loadServices(deps.db, location)) {
+    if (!s.offered) continue;
+    try {
+      const days = findAvailableDays(deps, { locationId, services: [{ code: s.code, persons: 1 }] });
+      const first = days[0];
+      daysToFirstFreeSlot[s.code] = first
+        ? Math.round(DateTime.fromISO(first, { zone }).diff(today, 'days').days)
+        : null;
+    } catch {
+      // Not bookable online here (e.g. walk-in only pickup): no slot to wait for.
+    }
+  }
+
+  return {
+    locationId,
+    from,
+    to,
+    norm: { share: location.serviceNormShare, minutes: norm },
+    walkIns: summarizeWaits(walkIns, norm),
+    appointments: {
+      ...summarizeWaits(checkIns, norm),
+      booked: booked.length,
+      served,
+      noShows,
+      cancelled: countStatus('cancelled'),
+      noShowShare: served + noShows > 0 ? Math.round((noShows / (served + noShows)) * 1000) / 1000 : null,
+    },
+    perService: [...groupBy(walkIns, (r) => r.serviceCode)].map(([code, list]) => ({
+      code,
+      ...summarizeWaits(list, norm),
+    })),
+    perDay: [...groupBy(rows, (r) => r.date)]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([date, list]) => ({
+        date,
+        ...summarizeWaits(
+          list.filter((r) => r.source !== 'check-in'),
+          norm,
+        ),
+      })),
+    daysToFirstFreeSlot,
+  };
+}
+
+/** The per-day walk-in table as CSV. */
+export function statisticsCsv(stats: LocationStatistics): string {
+  return toCsv(
+    [
+      'date',
+      'visitors',
+      'called',
+      'not_called',
+      'share_within_5',
+      'share_within_10',
+      'share_within_norm',
+      'median_wait',
+      'p90_wait',
+    ],
+    stats.perDay.map((d) => [
+      d.date,
+      d.visitors,
+      d.called,
+      d.notCalled,
+      d.share5,
+      d.share10,
+      d.shareWithinNorm,
+      d.medianWaitMinutes,
+      d.p90WaitMinutes,
+    ]),
+  );
+}

@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
+import type { Deps } from '../deps.ts';
+import { createRouter } from '../http/router.ts';
+import { getLocationStatistics, statisticsCsv } from './statistics.ts';
+
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const span = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
+const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+const Summary = z.object({
+  visitors: z.number().int(),
+  called: z.number().int(),
+  notCalled: z.number().int(),
+  within5: z.number().int(),
+  within10: z.number().int(),
+  withinNorm: z.number().int(),
+  share5: z.number().nullable(),
+  share10: z.number().nullable(),
+  shareWithinNorm: z.number().nullable(),
+  medianWaitMinutes: z.number().nullable(),
+  p90WaitMinutes: z.number().nullable(),
+});
+const StatisticsDto = z
+  .object({
+    locationId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    walkIns: Summary,
+    appointments: Summary.extend({
+      booked: z.number().int(),
+      served: z.number().int(),
+      noShows: z.number().int(),
+      cancelled: z.number().int(),
+      noShowShare: z.number().nullable(),
+    }),
+    perService: z.array(Summary.extend({ code: z.string() })),
+    perDay: z.array(Summary.extend({ date: z.string() })),
+    daysToFirstFreeSlot: z.record(z.string(), z.number().nullable()),
+  })
+  .openapi('LocationStatistics');
+
+/** Statistics for the supervisor view: waits within 5/10 minutes and the norm, no-shows, first free slot. */
+export function statsRoutes(deps: Deps) {
+  const router = createRouter();
+  router.use('/locations/:id/statistics', requireStaff('supervisor', 'admin'));
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/locations/{id}/statistics',
+      tags: ['statistics'],
+      summary: 'Wait statistics for local dates [from, to] (at most a year); format=csv gives the per-day table',
+      security,
+      request: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        query: z
+          .object({ from: LocalDate, to: LocalDate, format: z.enum(['json', 'csv']).optional() })
+          .refine((q) => q.from <= q.to && span(q.from, q.to) <= 366, {
+            message: 'from must not be after to, and the range is at most a year',
+          }),
+      },
+      responses: {
+        200: {
+          description: 'Statistics (JSON) or the per-day table (CSV)',
+          content: { 'application/json': { schema: StatisticsDto }, 'text/csv': { schema: z.string() } },
+        },
+        400: { description: 'Invalid input', content: Problem },
+        401: { description: 'Not signed in', content: Problem },
+        403: { description: 'Not a supervisor of this location', content: Problem },
+        404: { description: 'No such location', content: Problem },
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      assertLocationAccess(c.get('principal'), id);
+      const q = c.req.valid('query');
+      const stats = getLocationStatistics(deps, id, q.from, q.to);
+      if (q.format === 'csv') {
+        return c.body(statisticsCsv(stats), 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="statistics-${id}-${q.from}-${q.to}.csv"`,
+        });
+      }
+      return c.json(stats, 200);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,199 @@
+import { count, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hourlyHistory, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { fillDemoHistory } from '../../server/forecast/demo-history.ts';
+import { signInAs } from '../helpers/auth.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { call } from '../helpers/http.ts';
+
+const ZIJLSINGEL = 'haarlem-zijlsingel';
+let ctx: TestContext;
+let supervisor: string;
+let agent: string;
+let admin: string;
+let filled: { tickets: number; events: number };
+
+beforeAll(async () => {
+  ctx = createTestContext({ now: '2026-11-23T08:00:00Z' });
+  filled = fillDemoHistory(ctx, { days: 56 });
+  supervisor = await signInAs(ctx, 'demo-supervisor');
+  agent = await signInAs(ctx, 'demo-agent');
+  admin = await signInAs(ctx, 'demo-admin');
+});
+
+describe('demo history', () => {
+  it('writes tickets and the production event log without personal data, once', () => {
+    expect(filled.tickets).toBeGreaterThan(1000);
+    expect(filled.events).toBeGreaterThan(3 * filled.tickets);
+    const sample = ctx.db.select().from(tickets).limit(50).all();
+    for (const t of sample) {
+      expect(t.appointmentId).toBeNull();
+      expect(t.serviceDate < '2026-11-23').toBe(true);
+      expect(['done', 'cancelled']).toContain(t.status);
+    }
+    const types = ctx.db
+      .selectDistinct({ type: ticketEvents.type })
+      .from(ticketEvents)
+      .all()
+      .map((r) => r.type);
+    expect(types.sort()).toEqual(['called', 'cancelled', 'finished', 'issued', 'started'].sort());
+    expect(fillDemoHistory(ctx, { days: 56 }).tickets).toBe(0);
+  });
+});
+
+describe('GET /locations/{id}/forecast', () => {
+  it('gives hourly demand, required and rostered counters, and a closed Christmas', async () => {
+    const res = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-12-21&to=2027-01-03`, {
+      token: supervisor,
+    });
+    expect(res.status).toBe(200);
+    const body = res.body;
+    expect(body.historyDays).toBeGreaterThan(30);
+    expect(body.usesRegistry).toBe(true);
+    expect(body.hours.length).toBeGreaterThan(20);
+    const monday = body.hours.filter((h: { date: string }) => h.date === '2026-12-21');
+    const nine = monday.find((h: { hour: number }) => h.hour === 9);
+    expect(nine.walkInArrivals).toBeGreaterThan(5);
+    expect(nine.requiredCounters).toBeGreaterThan(0);
+    expect(nine.rosteredCounters).toBeGreaterThan(0);
+    expect(nine.gap).toBeCloseTo(nine.rosteredCounters - nine.requiredCounters, 5);
+    const christmas = body.days.find((d: { date: string }) => d.date === '2026-12-25');
+    expect(christmas.closed).toBe(true);
+    expect(body.hours.some((h: { date: string }) => h.date === '2026-12-25')).toBe(false);
+    for (const d of body.days) expect(d.releasableSlots).toBeGreaterThanOrEqual(0);
+  });
+
+  it('is for supervisors of the location only, with a valid range', async () => {
+    const path = `/locations/${ZIJLSINGEL}/forecast?from=2026-12-01&to=2026-12-10`;
+    expect((await call(ctx, 'GET', path)).status).toBe(401);
+    expect((await call(ctx, 'GET', path, { token: agent })).status).toBe(403);
+    const reversed = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-12-10&to=2026-12-01`, {
+      token: supervisor,
+    });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.code).toBe('validation-failed');
+    const tooLong = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-12-01&to=2027-06-01`, {
+      token: supervisor,
+    });
+    expect(tooLong.status).toBe(400);
+    const notADate = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-13-01&to=2026-12-01`, {
+      token: supervisor,
+    });
+    expect(notADate.status).toBe(400);
+  });
+});
+
+describe('imports', () => {
+  it('imports hourly history and rejects a bad file without changing anything', async () => {
+    const csv = 'date,hour,service,count\n2025-03-03,9,passport,12\n2025-03-03,10,passport,9\n';
+    const ok = await call(ctx, 'POST', `/locations/${ZIJLSINGEL}/hourly-history`, { token: supervisor, body: { csv } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.rows).toBe(2);
+    const before = ctx.db
+      .select({ n: count() })
+      .from(hourlyHistory)
+      .where(eq(hourlyHistory.locationId, ZIJLSINGEL))
+      .get();
+    const bad = await call(ctx, 'POST', `/locations/${ZIJLSINGEL}/hourly-history`, {
+      token: supervisor,
+      body: { csv: 'date,hour,service,count\n2025-03-04,9,passport,3\n2025-03-04,99,passport,3\n' },
+    });
+    expect(bad.status).toBe(400);
+    const after = ctx.db
+      .select({ n: count() })
+      .from(hourlyHistory)
+      .where(eq(hourlyHistory.locationId, ZIJLSINGEL))
+      .get();
+    expect(after?.n).toBe(before?.n);
+  });
+
+  it('imports the registry for admins only', async () => {
+    const csv = 'month,document_type,age_band,count\n2017-01,passport,adult,800\n';
+    expect((await call(ctx, 'POST', '/registry-documents', { token: supervisor, body: { csv } })).status).toBe(403);
+    const ok = await call(ctx, 'POST', '/registry-documents', { token: admin, body: { csv } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.rows).toBe(1);
+  });
+});
+
+describe('GET /locations/{id}/statistics', () => {
+  it('reports shares within 5 and 10 minutes for walk-ins and appointments, as JSON and CSV', async () => {
+    const res = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/statistics?from=2026-11-02&to=2026-11-20`, {
+      token: supervisor,
+    });
+    expect(res.status).toBe(200);
+    const { walkIns, appointments, perDay, perService } = res.body;
+    expect(walkIns.visitors).toBeGreaterThan(100);
+    expect(walkIns.share5).toBeGreaterThanOrEqual(0);
+    expect(walkIns.share10).toBeGreaterThanOrEqual(walkIns.share5);
+    expect(walkIns.share10).toBeLessThanOrEqual(1);
+    expect(appointments.visitors).toBeGreaterThan(0);
+    expect(perDay.length).toBe(15);
+    expect(perService.map((s: { code: string }) => s.code)).toContain('passport');
+
+    const csv = await ctx.app.request(
+      `/api/v1/locations/${ZIJLSINGEL}/statistics?from=2026-11-02&to=2026-11-20&format=csv`,
+      { headers: { authorization: `Bearer ${supervisor}` } },
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'date,visitors,called,not_called,share_within_5,share_within_10,share_within_norm,median_wait,p90_wait',
+    );
+    expect(lines.length).toBe(16);
+  });
+
+  it('refuses agents and bad ranges', async () => {
+    const path = `/locations/${ZIJLSINGEL}/statistics?from=2026-11-02&to=2026-11-20`;
+    expect((await call(ctx, 'GET', path, { token: agent })).status).toBe(403);
+    expect(
+      (
+        await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/statistics?from=2024-01-01&to=2026-11-20`, {
+          token: supervisor,
+        })
+      ).status,
+    ).toBe(400);
+  });
+});
+
+describe('open data', () => {
+  it('GET /open-data/live lists each office with waiting and a band, no personal data', async () => {
+    const res = await call(ctx, 'GET', '/open-data/live');
+    expect(res.status).toBe(200);
+    expect(res.body.locations.length).toBe(2);
+    for (const l of res.body.locations) {
+      expect(Object.keys(l).sort()).toEqual(
+        ['city', 'id', 'name', 'open', 'services', 'waitBand', 'waitMinutes', 'waitText', 'waiting'].sort(),
+      );
+      expect(l.waiting).toBe(0);
+    }
+  });
+
+  it('GET /open-data/wait-times.csv gives hourly aggregates per office and service', async () => {
+    const res = await ctx.app.request('/api/v1/open-data/wait-times.csv?from=2026-11-16&to=2026-11-20');
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'date,hour,location,service,visitors,median_wait_minutes,p90_wait_minutes,share_within_norm,norm_minutes',
+    );
+    expect(lines.length).toBeGreaterThan(20);
+    const cells = (lines[1] ?? '').split(',');
+    expect(cells[0]).toBe('2026-11-16');
+    expect(Number(cells[4])).toBeGreaterThan(0);
+    const bad = await call(ctx, 'GET', '/open-data/wait-times.csv?from=2026-11-20&to=2026-11-16');
+    expect(bad.status).toBe(400);
+  });
+
+  it('is documented in the OpenAPI document', async () => {
+    const res = await call(ctx, 'GET', '/openapi.json');
+    for (const path of [
+      '/open-data/live',
+      '/open-data/wait-times.csv',
+      '/locations/{id}/forecast',
+      '/locations/{id}/statistics',
+    ]) {
+      expect(Object.keys(res.body.paths)).toContain(path);
+    }
+  });
+});
