@@ -144,7 +144,11 @@ async function main(): Promise<void> {
   const runs = arg('runs', 7) + 1;
   const present = apps.filter((a) => existsSync(join(repoRoot, a.app, 'index.html')));
   try {
-    ensureWebBuilt(present.map((a) => a.app));
+    // Forced: a bundle left by some other run may be stale; sizes must be today's production build.
+    ensureWebBuilt(
+      present.map((a) => a.app),
+      { force: true },
+    );
   } catch {
     console.warn('some front-end did not build; measuring those that did');
   }

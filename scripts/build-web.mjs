@@ -6,6 +6,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 
+// Always a production build: run from vitest, NODE_ENV=test would otherwise give React's dev build.
+process.env.NODE_ENV = 'production';
+
 const allApps = ['booking', 'kiosk', 'display', 'agent-ui'];
 const shared = ['server/contracts', 'shared-web'];
 
@@ -37,7 +40,7 @@ for (const app of apps) {
   if (!force && existsSync(marker) && statSync(marker).mtimeMs > sources) continue;
   console.log(`building ${app}…`);
   try {
-    await build({ configFile: join(app, 'vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: join(app, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
   } catch (err) {
     failed++;
     console.error(`building ${app} failed:`, err instanceof Error ? err.message : err);

@@ -362,10 +362,12 @@ function LocationInfo({ location }: { location: Location }) {
       <span className="choice__line busy">
         {location.waiting === null
           ? t('booking.location.busyUnknown')
-          : t('booking.location.busyNow', {
-              count: location.waiting,
-              band: waitBandText(t, bandForMinutes(location.waitMinutes ?? 0)),
-            })}
+          : location.waitMinutes === null
+            ? t('booking.location.busyNoCounter', { count: location.waiting })
+            : t('booking.location.busyNow', {
+                count: location.waiting,
+                band: waitBandText(t, bandForMinutes(location.waitMinutes)),
+              })}
       </span>
     </>
   );

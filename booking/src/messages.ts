@@ -24,6 +24,7 @@ export const nl = {
       legend: 'Kies een stadskantoor',
       busyNow: 'Nu {{count}} wachtend, wachttijd zonder afspraak: {{band}}',
       busyUnknown: 'Drukte nu onbekend',
+      busyNoCounter: 'Nu {{count}} wachtend; er is nu geen balie open voor bezoek zonder afspraak',
       noneOffers: 'Geen stadskantoor biedt al deze producten samen aan. Maak aparte afspraken.',
     },
     day: {
@@ -163,6 +164,7 @@ export const en: Widen<typeof nl> = {
       legend: 'Choose an office',
       busyNow: 'Now {{count}} waiting, walk-in wait: {{band}}',
       busyUnknown: 'Current waiting unknown',
+      busyNoCounter: 'Now {{count}} waiting; no counter is open for walk-ins right now',
       noneOffers: 'No office offers all these services together. Please make separate appointments.',
     },
     day: {

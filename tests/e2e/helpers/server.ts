@@ -17,12 +17,18 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export type WebApp = 'booking' | 'kiosk' | 'display' | 'agent-ui';
 const built = new Set<WebApp>();
 /** Builds the named front-ends once per test process (the build script skips apps that are up to date). */
-export function ensureWebBuilt(apps: readonly WebApp[] = ['booking', 'kiosk', 'display', 'agent-ui']): void {
-  const todo = apps.filter((a) => !built.has(a));
+export function ensureWebBuilt(
+  apps: readonly WebApp[] = ['booking', 'kiosk', 'display', 'agent-ui'],
+  options: { force?: boolean } = {},
+): void {
+  const todo = apps.filter((a) => options.force || !built.has(a));
   if (todo.length === 0) return;
-  execFileSync(process.execPath, [join(repoRoot, 'scripts/build-web.mjs'), ...todo], {
+  const args = [join(repoRoot, 'scripts/build-web.mjs'), ...(options.force ? ['--force'] : []), ...todo];
+  execFileSync(process.execPath, args, {
     cwd: repoRoot,
     stdio: 'inherit',
+    // vitest sets NODE_ENV=test; the browser tests must run the production bundles.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   for (const a of todo) built.add(a);
 }
