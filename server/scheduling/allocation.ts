@@ -49,8 +49,13 @@ export interface EngineOptions {
   allowMoves?: boolean;
   /** Longest chain of displaced appointments. */
   maxDepth?: number;
-  /** Search effort cap per request; the search gives up (answers "no") beyond it. */
+  /** Search effort cap per booking; the search gives up (answers "no") beyond it. */
   maxNodes?: number;
+  /**
+   * Effort cap per probe (availability lists many candidate times). Lower than `maxNodes`, so a
+   * listed time may be one that a booking could have squeezed in, never one it cannot.
+   */
+  probeMaxNodes?: number;
   /** Counter choice: `least-flexible` (default) or `first` (lowest id, the naive baseline). */
   choice?: 'least-flexible' | 'first';
 }
@@ -82,10 +87,23 @@ export class DayAllocator {
   private readonly journal: { item: Item; from: number | null; to: number | null }[] = [];
   private readonly options: Required<EngineOptions>;
   private nodes = 0;
+  private limit = 0;
+  /**
+   * Items that could not be re-placed in this search, with the depth they had: not tried again with
+   * as little or less depth left (as in Kuhn's augmenting paths; it makes failures cheap).
+   */
+  private failed = new Map<number, number>();
   private nextId = -2;
 
   constructor(counters: readonly EngineCounter[], appointments: readonly EngineAppointment[], options: EngineOptions) {
-    this.options = { allowMoves: true, maxDepth: 4, maxNodes: 4000, choice: 'least-flexible', ...options };
+    this.options = {
+      allowMoves: true,
+      maxDepth: 4,
+      maxNodes: 4000,
+      probeMaxNodes: 300,
+      choice: 'least-flexible',
+      ...options,
+    };
     const share = Math.min(1, Math.max(0, this.options.walkInShare));
     this.counters = counters.map((counter) => {
       const both = counter.windows.filter((w) => w.mode === 'both');
@@ -156,6 +174,8 @@ export class DayAllocator {
     const itemId = keep ? (id ?? this.nextId--) : NEW;
     const item: Item = { id: itemId, ...request, movable: true };
     this.nodes = 0;
+    this.limit = keep ? this.options.maxNodes : this.options.probeMaxNodes;
+    this.failed = new Map();
     const mark = this.journal.length;
     const before = new Map(this.where);
     const ok = this.place(item, this.options.allowMoves ? this.options.maxDepth : 0, new Set([itemId]));
@@ -233,7 +253,7 @@ export class DayAllocator {
   }
 
   private place(item: Item, depth: number, locked: Set<number>): boolean {
-    if (++this.nodes > this.options.maxNodes) return false;
+    if (++this.nodes > this.limit) return false;
     const candidates = this.counters.filter((s) => this.eligible(s, item));
     for (const s of candidates) {
       if (this.conflicts(s, item).length === 0 && this.budgetOk(s, item)) {
@@ -244,7 +264,7 @@ export class DayAllocator {
     if (depth === 0) return false;
     for (const s of candidates) {
       const displaced = this.conflicts(s, item);
-      if (displaced.some((o) => !o.movable || locked.has(o.id))) continue;
+      if (displaced.some((o) => !o.movable || locked.has(o.id) || (this.failed.get(o.id) ?? -1) >= depth - 1)) continue;
       if (!this.budgetOk(s, item, displaced)) continue;
       const mark = this.journal.length;
       for (const o of displaced) this.unassign(o, s);
@@ -254,13 +274,14 @@ export class DayAllocator {
       let ok = true;
       for (const o of displaced) {
         if (!this.place(o, depth - 1, nextLocked)) {
+          this.failed.set(o.id, Math.max(this.failed.get(o.id) ?? -1, depth - 1));
           ok = false;
           break;
         }
       }
       if (ok) return true;
       this.undo(mark);
-      if (this.nodes > this.options.maxNodes) return false;
+      if (this.nodes > this.limit) return false;
     }
     return false;
   }

@@ -72,27 +72,36 @@ export interface AppointmentDto {
   followUps: { reference: string; start: string; end: string; status: AppointmentRow['status'] }[];
 }
 
-export function toDto(db: Db, record: AppointmentRecord): AppointmentDto {
+/** Follow-up links when the caller already knows them (a booking just made): saves two reads. */
+export interface KnownLinks {
+  followUpOf: string | null;
+  followUps: { reference: string; startsAt: Date; endsAt: Date; status: AppointmentRow['status'] }[];
+}
+
+export function toDto(db: Db, record: AppointmentRecord, known?: KnownLinks): AppointmentDto {
   const { appointment: a, location, items } = record;
   const zone = location.timeZone;
-  const parent =
-    a.followUpOfId === null
+  const parent = known
+    ? known.followUpOf
+    : a.followUpOfId === null
       ? null
       : (db
           .select({ reference: appointments.reference })
           .from(appointments)
           .where(eq(appointments.id, a.followUpOfId))
           .get()?.reference ?? null);
-  const children = db
-    .select({
-      reference: appointments.reference,
-      startsAt: appointments.startsAt,
-      endsAt: appointments.endsAt,
-      status: appointments.status,
-    })
-    .from(appointments)
-    .where(eq(appointments.followUpOfId, a.id))
-    .all();
+  const children = known
+    ? known.followUps
+    : db
+        .select({
+          reference: appointments.reference,
+          startsAt: appointments.startsAt,
+          endsAt: appointments.endsAt,
+          status: appointments.status,
+        })
+        .from(appointments)
+        .where(eq(appointments.followUpOfId, a.id))
+        .all();
   return {
     reference: a.reference,
     status: a.status,

@@ -10,6 +10,7 @@ import {
   loadActiveAppointments,
   loadOffice,
   type Office,
+  planDay,
   planOffice,
   type RequestedItem,
   resolveItems,
@@ -124,7 +125,7 @@ export function findAvailableStarts(
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
   if (input.date < window.today || input.date > window.lastDate) return [];
-  const plan = planOffice(office, input.date, input.date).get(input.date);
+  const plan = planDay(deps.db, office, input.date);
   if (!plan) return [];
   const zone = office.location.timeZone;
   const bounds = dayBounds(input.date, zone);

@@ -5,10 +5,10 @@ import { appointmentItems, appointments } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { queueAppointmentMail } from '../notify/appointment-mails.ts';
-import { type AppointmentDto, loadRecord, manageUrl, toDto } from './appointment-record.ts';
+import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
 import { localDateOf } from './calendar.ts';
 import { addWorkingDays } from './closures.ts';
-import { closedSet, loadOffice, type Office, type RequestedItem, resolveItems } from './office.ts';
+import { closedSet, loadOffice, type OfferedService, type Office, type RequestedItem, resolveItems } from './office.ts';
 import { placeInTransaction } from './placement.ts';
 import { addDays } from './recurrence.ts';
 import { generateManageToken, generateReference, hashToken } from './tokens.ts';
@@ -146,7 +146,16 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       tx.insert(appointmentItems)
         .values(serviceItems.map((i) => ({ appointmentId: row.id, ...i })))
         .run();
-      return row;
+      // Built from what is in hand (the cached office) instead of reading the rows back.
+      const record: AppointmentRecord = {
+        appointment: row,
+        location: office.location,
+        items: serviceItems.map((i) => ({
+          service: [...office.services.values()].find((s) => s.id === i.serviceId) as OfferedService,
+          persons: i.persons,
+        })),
+      };
+      return { row, record };
     };
 
     const placed = placeInTransaction(tx, office, {
@@ -156,7 +165,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       now,
       staff: !online,
     });
-    const main = insert(
+    const { row: main, record } = insert(
       start,
       resolved.durationMinutes,
       resolved.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
@@ -164,7 +173,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       null,
     );
 
-    let pickupRow: typeof main | null = null;
+    let pickup: ReturnType<typeof insert> | null = null;
     if (input.followUp && follow) {
       const pickupStart = parseInstant(input.followUp.start);
       if (localDateOf(pickupStart, zone) < follow.earliestDate)
@@ -177,7 +186,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
         now,
         staff: !online,
       });
-      pickupRow = insert(
+      pickup = insert(
         pickupStart,
         pickupItems.durationMinutes,
         pickupItems.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
@@ -186,21 +195,20 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       );
     }
 
-    const record = loadRecord(tx, main);
     const url = manageUrl(deps.config, main.reference, token);
     const followMail = follow
-      ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickupRow !== null }
+      ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickup !== null }
       : null;
     queueAppointmentMail(tx, record, 'confirmation', now, url, followMail);
     let pickupDto: AppointmentDto | null = null;
-    if (pickupRow) {
-      const pickupRecord = loadRecord(tx, pickupRow);
-      queueAppointmentMail(tx, pickupRecord, 'confirmation', now, manageUrl(deps.config, pickupRow.reference, token));
-      pickupDto = toDto(tx, pickupRecord);
+    if (pickup) {
+      const p = pickup.row;
+      queueAppointmentMail(tx, pickup.record, 'confirmation', now, manageUrl(deps.config, p.reference, token));
+      pickupDto = toDto(tx, pickup.record, { followUpOf: main.reference, followUps: [] });
     }
     return {
-      dto: toDto(tx, record),
-      ids: [main.id, ...(pickupRow ? [pickupRow.id] : [])],
+      dto: toDto(tx, record, { followUpOf: null, followUps: pickup ? [pickup.row] : [] }),
+      ids: [main.id, ...(pickup ? [pickup.row.id] : [])],
       locationId: office.location.id,
       followUp: follow
         ? {

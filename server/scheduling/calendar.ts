@@ -44,13 +44,23 @@ const WALL = /^([01]\d|2[0-4]):([0-5]\d)$/;
  * 03:30); a time in the repeated autumn hour takes the offset luxon picks. `24:00` is next midnight.
  */
 export function wallToInstant(date: string, hhmm: string, zone: string): number {
+  const key = `${zone}|${date}|${hhmm}`;
+  const cached = instantCache.get(key);
+  if (cached !== undefined) return cached;
   const m = WALL.exec(hhmm);
   if (!m) throw new RangeError(`not a wall time: ${hhmm}`);
   const base = DateTime.fromISO(date, { zone });
   if (!base.isValid) throw new RangeError(`not a date: ${date}`);
-  if (m[1] === '24') return base.plus({ days: 1 }).toMillis();
-  return base.set({ hour: Number(m[1]), minute: Number(m[2]) }).toMillis();
+  const instant =
+    m[1] === '24'
+      ? base.plus({ days: 1 }).toMillis()
+      : base.set({ hour: Number(m[1]), minute: Number(m[2]) }).toMillis();
+  if (instantCache.size > 50_000) instantCache.clear();
+  instantCache.set(key, instant);
+  return instant;
 }
+
+const instantCache = new Map<string, number>();
 
 /** Sorted union of intervals; touching intervals merge. */
 export function mergeIntervals(list: readonly Interval[]): Interval[] {
@@ -178,14 +188,27 @@ export function candidateStarts(
 ): number[] {
   if (spans.length === 0) return [];
   const base = DateTime.fromISO(date, { zone });
+  const next = base.plus({ days: 1 });
   const out: number[] = [];
+  const fits = (start: number) => {
+    const end = start + durationMs;
+    return spans.some((s) => s.start <= start && end <= s.end);
+  };
+  if (base.offset === next.offset && next.toMillis() - base.toMillis() === 86_400_000) {
+    // No clock change today: wall minutes map linearly onto instants.
+    const midnight = base.toMillis();
+    for (let minute = 0; minute < 24 * 60; minute += gridMinutes) {
+      const start = midnight + minute * 60_000;
+      if (fits(start)) out.push(start);
+    }
+    return out;
+  }
   for (let minute = 0; minute < 24 * 60; minute += gridMinutes) {
     const hour = Math.floor(minute / 60);
     const dt = base.set({ hour, minute: minute % 60 });
     if (dt.hour !== hour || dt.minute !== minute % 60 || dt.toISODate() !== date) continue;
     const start = dt.toMillis();
-    const end = start + durationMs;
-    if (spans.some((s) => s.start <= start && end <= s.end)) out.push(start);
+    if (fits(start)) out.push(start);
   }
   return out;
 }

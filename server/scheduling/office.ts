@@ -1,9 +1,7 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.ts';
 import {
-  appointmentItems,
-  appointments,
   closures,
   counterSkills,
   counters,
@@ -42,7 +40,45 @@ export interface Office {
   closures: { date: string; locationId: string | null }[];
 }
 
+type Statement = { get(): unknown };
+const versionStatements = new WeakMap<Db['$client'], Statement>();
+const officeCache = new WeakMap<
+  Db['$client'],
+  Map<string, { version: number; office: Office; plans: Map<string, DayPlan> }>
+>();
+
+/** The scheduling configuration version (bumped by triggers on every table an Office is built from). */
+function configVersion(db: Db): number {
+  let statement = versionStatements.get(db.$client);
+  if (!statement) {
+    const prepared = db.$client.prepare('SELECT version FROM scheduling_config_version WHERE id = 1').pluck();
+    statement = { get: () => prepared.get() };
+    versionStatements.set(db.$client, statement);
+  }
+  return Number(statement.get() ?? 0);
+}
+
+/**
+ * The office as the engine sees it. Kept in memory per connection and location while the
+ * configuration version is unchanged: one tiny read instead of seven queries per booking, and a
+ * change by any process (admin endpoints, another node) is seen at the next read.
+ */
 export function loadOffice(db: Db, locationId: string): Office | null {
+  const version = configVersion(db);
+  let perDb = officeCache.get(db.$client);
+  if (!perDb) {
+    perDb = new Map();
+    officeCache.set(db.$client, perDb);
+  }
+  const hit = perDb.get(locationId);
+  if (hit && hit.version === version) return hit.office;
+  const office = readOffice(db, locationId);
+  if (office) perDb.set(locationId, { version, office, plans: new Map() });
+  else perDb.delete(locationId);
+  return office;
+}
+
+function readOffice(db: Db, locationId: string): Office | null {
   const location = db.select().from(locations).where(eq(locations.id, locationId)).get();
   if (!location) return null;
   const offered = db
@@ -91,6 +127,20 @@ export function loadOffice(db: Db, locationId: string): Office | null {
 
 export function closedSet(office: Office, from: string, to: string): Set<string> {
   return closedDates(office.location.id, office.location, office.closures, from, to);
+}
+
+/** The plan of one day, memoised with the cached office (plans only depend on the office and the date). */
+export function planDay(db: Db, office: Office, date: string): DayPlan | undefined {
+  const cached = officeCache.get(db.$client)?.get(office.location.id);
+  if (!cached || cached.office !== office) return planOffice(office, date, date).get(date);
+  let plan = cached.plans.get(date);
+  if (!plan) {
+    plan = planOffice(office, date, date).get(date);
+    if (!plan) return undefined;
+    if (cached.plans.size > 400) cached.plans.clear();
+    cached.plans.set(date, plan);
+  }
+  return plan;
 }
 
 export function planOffice(office: Office, from: string, to: string): Map<string, DayPlan> {
@@ -153,54 +203,41 @@ export function engineCounters(office: Office, plan: DayPlan): EngineCounter[] {
     .map((c) => ({ id: c.id, skills: c.skills, windows: plan.counterWindows.get(c.id) ?? [] }));
 }
 
-/** Active appointments (booked or checked in) starting in [from, to), with their services. */
+const activeStatements = new WeakMap<Db['$client'], { all(...params: unknown[]): unknown[] }>();
+
+/**
+ * Active appointments (booked or checked in) starting in [from, to), with their services. The hot
+ * read of every booking and availability answer: one prepared statement per connection.
+ */
 export function loadActiveAppointments(db: Db, locationId: string, from: number, to: number, now: Date) {
-  const rows = db
-    .select({
-      id: appointments.id,
-      counterId: appointments.counterId,
-      startsAt: appointments.startsAt,
-      endsAt: appointments.endsAt,
-      status: appointments.status,
-    })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.locationId, locationId),
-        gte(appointments.startsAt, new Date(from)),
-        lt(appointments.startsAt, new Date(to)),
-        inArray(appointments.status, ['booked', 'checked-in']),
-      ),
-    )
-    .all();
-  const items =
-    rows.length === 0
-      ? []
-      : db
-          .select({ appointmentId: appointmentItems.appointmentId, serviceId: appointmentItems.serviceId })
-          .from(appointmentItems)
-          .where(
-            inArray(
-              appointmentItems.appointmentId,
-              rows.map((r) => r.id),
-            ),
-          )
-          .all();
-  const byAppointment = new Map<number, number[]>();
-  for (const i of items) {
-    const list = byAppointment.get(i.appointmentId) ?? [];
-    list.push(i.serviceId);
-    byAppointment.set(i.appointmentId, list);
+  let statement = activeStatements.get(db.$client);
+  if (!statement) {
+    statement = db.$client.prepare(
+      `SELECT a.id AS id, a.counter_id AS counterId, a.starts_at AS startsAt, a.ends_at AS endsAt, a.status AS status,
+              group_concat(i.service_id) AS serviceIds
+         FROM appointments a LEFT JOIN appointment_items i ON i.appointment_id = a.id
+        WHERE a.location_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND a.status IN ('booked', 'checked-in')
+        GROUP BY a.id`,
+    );
+    activeStatements.set(db.$client, statement);
   }
+  const rows = statement.all(locationId, from, to) as {
+    id: number;
+    counterId: number;
+    startsAt: number;
+    endsAt: number;
+    status: string;
+    serviceIds: string | null;
+  }[];
   return rows.map(
     (r): EngineAppointment => ({
       id: r.id,
       counterId: r.counterId,
-      start: r.startsAt.getTime(),
-      end: r.endsAt.getTime(),
-      serviceIds: byAppointment.get(r.id) ?? [],
+      start: r.startsAt,
+      end: r.endsAt,
+      serviceIds: r.serviceIds ? r.serviceIds.split(',').map(Number) : [],
       // Only future appointments nobody has checked in for may move to another counter.
-      movable: r.status === 'booked' && r.startsAt.getTime() > now.getTime(),
+      movable: r.status === 'booked' && r.startsAt > now.getTime(),
     }),
   );
 }

@@ -4,7 +4,7 @@ import { appointments } from '../../db/schema/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { EngineAppointment, EngineCounter, Move } from './allocation.ts';
 import { candidateStarts, localDateOf, mergeIntervals } from './calendar.ts';
-import { allocatorFor, bookingWindow, type Office, planOffice, skilledSpans } from './office.ts';
+import { allocatorFor, bookingWindow, type Office, planDay, skilledSpans } from './office.ts';
 
 const NEW_ID = -1_000_000;
 
@@ -27,7 +27,7 @@ export function placeInTransaction(
   if (input.start < earliest || date > window.lastDate) {
     throw new AppError('slot-unavailable', 'That time is outside the booking window');
   }
-  const plan = planOffice(office, date, date).get(date);
+  const plan = planDay(tx, office, date);
   if (!plan || plan.closed) throw new AppError('slot-unavailable', 'The office is closed that day');
   const {
     allocator,

@@ -50,14 +50,41 @@ export function checkRuleBody(body: string): string | null {
   }
 }
 
+const yearCache = new Map<string, string[]>();
+
+/**
+ * All dates of one calendar year on which the rule occurs. rrule iterates from DTSTART on every
+ * call, so a year is expanded once and kept (rules change rarely; the key holds the whole rule).
+ */
+function datesInYear(rule: RecurringDates & { rrule: string }, year: number): string[] {
+  const key = `${rule.rrule}|${rule.startsOn}|${rule.endsOn ?? ''}|${year}`;
+  let dates = yearCache.get(key);
+  if (!dates) {
+    const lo = `${year}-01-01` > rule.startsOn ? `${year}-01-01` : rule.startsOn;
+    const hi = rule.endsOn && rule.endsOn < `${year}-12-31` ? rule.endsOn : `${year}-12-31`;
+    dates =
+      lo > hi
+        ? []
+        : new RRule({ ...parseBody(rule.rrule), dtstart: floating(rule.startsOn) })
+            .between(floating(lo), floating(hi), true)
+            .map(toLocalDate);
+    if (yearCache.size > 5000) yearCache.clear();
+    yearCache.set(key, dates);
+  }
+  return dates;
+}
+
 /** Local dates in [from, to] (inclusive) on which the rule occurs. */
 export function expandDates(rule: RecurringDates, from: string, to: string): string[] {
   const lo = rule.startsOn > from ? rule.startsOn : from;
   const hi = rule.endsOn && rule.endsOn < to ? rule.endsOn : to;
   if (lo > hi) return [];
   if (!rule.rrule) return rule.startsOn >= lo && rule.startsOn <= hi ? [rule.startsOn] : [];
-  const r = new RRule({ ...parseBody(rule.rrule), dtstart: floating(rule.startsOn) });
-  return r.between(floating(lo), floating(hi), true).map(toLocalDate);
+  const out: string[] = [];
+  for (let year = Number(lo.slice(0, 4)); year <= Number(hi.slice(0, 4)); year++) {
+    for (const d of datesInYear({ ...rule, rrule: rule.rrule }, year)) if (d >= lo && d <= hi) out.push(d);
+  }
+  return out;
 }
 
 /** Every local date from `from` to `to` inclusive. */
