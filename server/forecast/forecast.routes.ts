@@ -5,6 +5,7 @@ import { AppError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { importHourlyHistory, importRegistry } from './import-data.ts';
 import { getLocationForecast } from './location-forecast.ts';
+import { runWhatIf } from './what-if.ts';
 
 const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
 const problems = {
@@ -66,6 +67,30 @@ export const LocationForecastDto = z
   })
   .openapi('LocationForecast');
 
+const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const WhatIfResultDto = z
+  .object({
+    locationId: z.string(),
+    date: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    replications: z.number().int(),
+    counterHours: z.number(),
+    overall: z.object({
+      walkIns: z.number(),
+      shareWithinNorm: z.number().nullable(),
+      meanWaitMinutes: z.number().nullable(),
+    }),
+    hours: z.array(
+      z.object({
+        hour: z.number().int(),
+        walkInsPerDay: z.number(),
+        shareWithinNorm: z.number().nullable(),
+        meetsNorm: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('WhatIfResult');
+
 const ImportBody = z.object({ csv: z.string().min(1).max(60_000) });
 const ImportResult = z.object({ rows: z.number().int() });
 
@@ -75,6 +100,7 @@ export function forecastRoutes(deps: Deps) {
   router.use('/locations/:id/forecast', requireStaff('supervisor', 'admin'));
   router.use('/locations/:id/hourly-history', requireStaff('supervisor', 'admin'));
   router.use('/registry-documents', requireStaff('admin'));
+  router.use('/locations/:id/what-if', requireStaff('supervisor', 'admin'));
 
   router.openapi(
     createRoute({
@@ -140,6 +166,49 @@ export function forecastRoutes(deps: Deps) {
       const principal = c.get('principal');
       if (principal?.kind !== 'staff') throw new AppError('forbidden', 'Staff only');
       return c.json(importRegistry(deps, principal.municipalityId, c.req.valid('json').csv), 200);
+    },
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/locations/{id}/what-if',
+      tags: ['forecast'],
+      summary:
+        'Simulate one day with a proposed roster (forecast walk-ins, booked appointments, the real call-next policy): service level per hour',
+      security,
+      request: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                date: LocalDate,
+                counters: z
+                  .array(
+                    z.object({
+                      counterId: z.number().int().positive(),
+                      shifts: z.array(z.tuple([WallTime, WallTime])).max(6),
+                    }),
+                  )
+                  .max(50)
+                  .default([]),
+                replications: z.number().int().min(1).max(60).default(20),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Simulated service level', content: { 'application/json': { schema: WhatIfResultDto } } },
+        422: { description: 'Closed that day', content: Problem },
+        ...problems,
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      assertLocationAccess(c.get('principal'), id);
+      return c.json(runWhatIf(deps, id, c.req.valid('json')), 200);
     },
   );
   return router;

@@ -83,6 +83,50 @@ describe('GET /locations/{id}/forecast', () => {
   });
 });
 
+describe('POST /locations/{id}/what-if', () => {
+  it('simulates a proposed roster: fewer morning counters give a lower service level', async () => {
+    const path = `/locations/${ZIJLSINGEL}/what-if`;
+    const rostered = await call(ctx, 'POST', path, {
+      token: supervisor,
+      body: { date: '2026-12-07', replications: 8 },
+    });
+    expect(rostered.status).toBe(200);
+    expect(rostered.body.hours.length).toBeGreaterThan(0);
+    const counters = ctx.db.$client
+      .prepare('SELECT id FROM counters WHERE location_id = ? ORDER BY id')
+      .all(ZIJLSINGEL) as { id: number }[];
+    // Only two counters in the morning, the rest closed.
+    const thin = await call(ctx, 'POST', path, {
+      token: supervisor,
+      body: {
+        date: '2026-12-07',
+        replications: 8,
+        counters: counters.map((c, i) => ({ counterId: c.id, shifts: i < 2 ? [['09:00', '16:00']] : [] })),
+      },
+    });
+    expect(thin.status).toBe(200);
+    expect(thin.body.counterHours).toBeLessThan(rostered.body.counterHours);
+    expect(thin.body.overall.shareWithinNorm).toBeLessThan(rostered.body.overall.shareWithinNorm);
+  });
+
+  it('rejects unknown counters, reversed shifts and closed days', async () => {
+    const path = `/locations/${ZIJLSINGEL}/what-if`;
+    const unknown = await call(ctx, 'POST', path, {
+      token: supervisor,
+      body: { date: '2026-12-07', counters: [{ counterId: 9999, shifts: [['09:00', '11:00']] }] },
+    });
+    expect(unknown.status).toBe(400);
+    const reversed = await call(ctx, 'POST', path, {
+      token: supervisor,
+      body: { date: '2026-12-07', counters: [{ counterId: 1, shifts: [['11:00', '09:00']] }] },
+    });
+    expect(reversed.status).toBe(400);
+    const christmas = await call(ctx, 'POST', path, { token: supervisor, body: { date: '2026-12-25' } });
+    expect(christmas.status).toBe(422);
+    expect((await call(ctx, 'POST', path, { token: agent, body: { date: '2026-12-07' } })).status).toBe(403);
+  });
+});
+
 describe('imports', () => {
   it('imports hourly history and rejects a bad file without changing anything', async () => {
     const csv = 'date,hour,service,count\n2025-03-03,9,passport,12\n2025-03-03,10,passport,9\n';
