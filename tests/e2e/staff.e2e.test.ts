@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillDemoHistory } from '../../server/forecast/demo-history.ts';
 import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
 import { type RestartableServer, startRestartableServer } from './helpers/restartable-server.ts';
 
@@ -28,6 +29,9 @@ async function api<T>(server: E2eServer, path: string, init: { method?: string; 
 
 async function signInAgent(page: Page, server: E2eServer, username: string) {
   await page.goto(`${server.url}/agent/`);
+  await page.locator('#username').waitFor();
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'agent-sign-in');
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await page.getByRole('button', { name: 'Aanmelden' }).click();
@@ -110,6 +114,8 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByTestId('current-ticket').getByText(ticket.number).waitFor();
     await agent.getByTestId('current-ticket').getByText('opgeroepen', { exact: true }).waitFor();
     await screenshot(agent, 'agent-console-called');
+    const consoleViolations = await axeViolations(agent);
+    expect(consoleViolations, JSON.stringify(consoleViolations, null, 2)).toEqual([]);
 
     // 6. The display shows the call large: number â†’ counter.
     const latest = display.getByTestId('latest-call');
@@ -135,12 +141,15 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
   });
 
   it('a supervisor sees the live view, pairs a display, books by phone, and opens statistics, planning and e-mail', async () => {
+    // Eight weeks of simulated office days, as `npm start` fills a year: statistics and forecasts have data.
+    fillDemoHistory(server.deps(), { days: 56 });
     await agent.getByRole('button', { name: 'Afmelden' }).click();
     await signInAgent(agent, server, 'demo-supervisor');
 
     await agent.getByRole('link', { name: 'Live overzicht' }).click();
     await agent.getByTestId(`live-${location}`).getByText('Balie 1').waitFor();
     await screenshot(agent, 'agent-supervisor-live');
+    expect(await axeViolations(agent)).toEqual([]);
 
     // Pair a second display with a one-time code typed on the screen.
     await agent.getByRole('link', { name: 'Apparaten' }).click();
@@ -171,6 +180,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByRole('button', { name: 'Afspraak vastleggen' }).click();
     await agent.getByTestId('booked').waitFor();
     await screenshot(agent, 'agent-desk-booked');
+    expect(await axeViolations(agent)).toEqual([]);
 
     for (const [link, name] of [
       ['Statistiek', 'agent-supervisor-statistics'],
@@ -182,7 +192,14 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
       await agent.waitForLoadState('networkidle');
       await agent.waitForTimeout(300);
       await screenshot(agent, name);
+      const violations = await axeViolations(agent);
+      expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
     }
+    await agent.getByRole('link', { name: 'Statistiek' }).click();
+    await agent.getByTestId('stats-chart').locator('svg').first().waitFor();
+    await agent.getByRole('link', { name: 'Planning' }).click();
+    await agent.getByTestId('heatmap').waitFor();
+    await agent.getByTestId('forecast-chart').locator('svg').first().waitFor();
     await agent.getByRole('link', { name: 'E-mail' }).click();
     await agent.getByTestId('outbox-table').getByText('beller@example.org').first().waitFor();
   });

@@ -1,53 +1,45 @@
 import type { ForecastHour } from './planner-model.ts';
 
-type Row = Record<string, unknown>;
+/** The parts of GET /locations/{id}/forecast the planner reads (hours in the location's zone). */
+export interface ForecastResponse {
+  hours: {
+    date: string;
+    hour: number;
+    demand: Record<string, number>;
+    walkInArrivals: number;
+    requiredCounters: number;
+    rosteredCounters: number;
+  }[];
+  days: { date: string; closed: boolean; shortHours: number; releasableSlots: number; warning: boolean }[];
+}
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-function localParts(iso: string, zone: string): { date: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+/** Daily walk-in visitors that really came, from GET /locations/{id}/statistics (perDay is walk-ins). */
+export interface ActualDay {
+  date: string;
+  visitors: number;
 }
 
 /**
- * Reads the forecast endpoint's answer into hourly rows: one row per hour (services summed), with
- * expected visitors, actual visitors when known, and counters required and rostered.
+ * Hourly planner rows: expected walk-in arrivals, counters required for the norm and rostered. The actual
+ * visitors are known per day only; they are put on the day's first open hour so daily totals compare.
  */
-export function toForecastHours(body: unknown, zone: string): ForecastHour[] {
-  const obj = (body ?? {}) as Row;
-  const list = (Array.isArray(body) ? body : (obj.hours ?? obj.rows ?? obj.forecast ?? [])) as Row[];
-  const merged = new Map<string, ForecastHour>();
-  for (const r of list) {
-    const start = String(r.start ?? r.hourStart ?? r.at ?? '');
-    if (!start) continue;
-    const { date, hour } = localParts(start, zone);
-    const perService = Array.isArray(r.services) ? (r.services as Row[]) : null;
-    const expected =
-      num(r.expected) ??
-      num(r.expectedVisitors) ??
-      num(r.demand) ??
-      (perService ? perService.reduce((s, x) => s + (num(x.expected) ?? num(x.demand) ?? 0), 0) : 0);
-    const actual = num(r.actual) ?? num(r.actualVisitors);
-    const required = num(r.required) ?? num(r.requiredCounters) ?? num(r.countersNeeded) ?? 0;
-    const rostered = num(r.rostered) ?? num(r.rosteredCounters) ?? 0;
-    const prev = merged.get(start);
-    if (prev) {
-      prev.expected += expected;
-      prev.actual = actual === null ? prev.actual : (prev.actual ?? 0) + actual;
-      // Counters are per hour for the location, not per service row: keep the largest.
-      prev.required = Math.max(prev.required, required);
-      prev.rostered = Math.max(prev.rostered, rostered);
-    } else {
-      merged.set(start, { start, date, hour, expected, actual, required, rostered });
-    }
-  }
-  return [...merged.values()].sort((a, b) => a.start.localeCompare(b.start));
+export function toForecastHours(forecast: ForecastResponse, actual: ActualDay[]): ForecastHour[] {
+  const actualByDate = new Map(actual.map((d) => [d.date, d.visitors]));
+  const seen = new Set<string>();
+  return [...forecast.hours]
+    .sort((a, b) => a.date.localeCompare(b.date) || a.hour - b.hour)
+    .map((h) => {
+      const first = !seen.has(h.date);
+      seen.add(h.date);
+      const known = actualByDate.get(h.date);
+      return {
+        start: `${h.date}T${String(h.hour).padStart(2, '0')}`,
+        date: h.date,
+        hour: h.hour,
+        expected: h.walkInArrivals,
+        actual: first && known !== undefined ? known : null,
+        required: h.requiredCounters,
+        rostered: h.rosteredCounters,
+      };
+    });
 }

@@ -106,7 +106,7 @@ export function dailyTotals(hours: ForecastHour[]): DayTotal[] {
 
 /** CSV of the hourly plan, for a planner's spreadsheet. */
 export function plannerCsv(hours: ForecastHour[]): string {
-  const lines = ['date,hour,expected_visitors,actual_visitors,counters_required,counters_rostered,gap'];
+  const lines = ['date,hour,expected_walk_ins,actual_walk_ins_of_day,counters_required,counters_rostered,gap'];
   for (const h of [...hours].sort((a, b) => a.start.localeCompare(b.start))) {
     lines.push(
       [h.date, h.hour, h.expected.toFixed(2), h.actual ?? '', h.required, h.rostered, h.required - h.rostered].join(

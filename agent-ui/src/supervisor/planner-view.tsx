@@ -6,7 +6,8 @@ import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datet
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
-import { toForecastHours } from './forecast-adapter.ts';
+import { legendText } from './chart-legend.tsx';
+import { type ActualDay, type ForecastResponse, toForecastHours } from './forecast-adapter.ts';
 import { dailyTotals, type ForecastHour, heatRows, peakWeeks, plannerCsv } from './planner-model.ts';
 
 /** Forecast against actual (last 4 weeks), needed vs rostered counters for the next 8 weeks, peak weeks, export. */
@@ -28,11 +29,21 @@ export function PlannerView({
   useEffect(() => {
     setHours(null);
     setFailure(null);
-    api
-      .get<unknown>(`/locations/${encodeURIComponent(location.id)}/forecast`, { token, query: { from, to } })
-      .then((body) => setHours(toForecastHours(body, location.timeZone)))
+    const base = `/locations/${encodeURIComponent(location.id)}`;
+    // What really came (walk-ins per day) for the past weeks, against what the model expected for them.
+    const actual = api
+      .get<{ perDay: { date: string; visitors: number }[] }>(`${base}/statistics`, {
+        token,
+        query: { from, to: addDays(today, -1) },
+      })
+      .then(
+        (body): ActualDay[] => body.perDay,
+        (): ActualDay[] => [],
+      );
+    Promise.all([api.get<ForecastResponse>(`${base}/forecast`, { token, query: { from, to } }), actual])
+      .then(([forecast, days]) => setHours(toForecastHours(forecast, days)))
       .catch((err) => setFailure(errorMessage(t, err)));
-  }, [location.id, location.timeZone, token, from, to, t]);
+  }, [location.id, token, from, to, today, t]);
 
   const future = useMemo(() => (hours ?? []).filter((h) => h.date >= today), [hours, today]);
   const heat = useMemo(() => heatRows(future), [future]);
@@ -93,8 +104,9 @@ export function PlannerView({
                   />
                   <YAxis allowDecimals={false} />
                   <Tooltip labelFormatter={(d) => formatLocalDate(String(d), i18n.language)} />
-                  <Legend />
+                  <Legend formatter={legendText} />
                   <Line
+                    isAnimationActive={false}
                     type="monotone"
                     dataKey="forecast"
                     name={t('agent.planner.forecast')}
@@ -103,6 +115,7 @@ export function PlannerView({
                     strokeWidth={2}
                   />
                   <Line
+                    isAnimationActive={false}
                     type="monotone"
                     dataKey="actual"
                     name={t('agent.planner.actual')}

@@ -1,16 +1,21 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../../../shared-web/api.ts';
 import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
-import { type Statistics, toStatistics } from './statistics-adapter.ts';
+import { legendText } from './chart-legend.tsx';
+import { dailyChartRows, type StatisticsResponse, serviceRows } from './statistics-adapter.ts';
 
-const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)} %`);
+const pct = (share: number | null | undefined) =>
+  share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`;
 
-/** Service levels per day (walk-ins and appointments), no-shows, days to the first free slot; charts and CSV. */
+/**
+ * Share of visitors called within 5 and 10 minutes (walk-ins per day, walk-ins and appointments in total),
+ * no-shows, days to the first free slot per service; charts and the per-day CSV.
+ */
 export function StatisticsView({
   location,
   services,
@@ -23,21 +28,23 @@ export function StatisticsView({
   const { t, i18n } = useTranslation();
   const today = localDateOf(new Date(), location.timeZone);
   const [range, setRange] = useState({ from: addDays(today, -27), to: today });
-  const [stats, setStats] = useState<Statistics | null>(null);
+  const [stats, setStats] = useState<StatisticsResponse | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const path = `/locations/${encodeURIComponent(location.id)}/statistics`;
 
   const load = useCallback(() => {
     setFailure(null);
     api
-      .get<unknown>(path, { token, query: range })
-      .then((body) => setStats(toStatistics(body)))
+      .get<StatisticsResponse>(path, { token, query: range })
+      .then(setStats)
       .catch((err) => {
         setStats(null);
         setFailure(errorMessage(t, err));
       });
   }, [path, token, range, t]);
-  useEffect(load, [load]);
+  // Load once per location; the form reloads on demand.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the range is applied with the button
+  useEffect(load, [path, token]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -45,20 +52,18 @@ export function StatisticsView({
   };
   const exportCsv = async () => {
     try {
-      const csv = await api.get<string>(`${path}.csv`, { token, query: range, headers: { accept: 'text/csv' } });
+      const csv = await api.get<string>(path, {
+        token,
+        query: { ...range, format: 'csv' },
+        headers: { accept: 'text/csv' },
+      });
       downloadText(`statistics-${location.id}-${range.from}-${range.to}.csv`, csv, 'text/csv');
     } catch (err) {
       setFailure(errorMessage(t, err));
     }
   };
   const serviceName = (code: string) => services.find((s) => s.code === code)?.name ?? code;
-  const chartData = (stats?.days ?? []).map((d) => ({
-    date: d.date,
-    walkIn5: d.walkIn.within5 === null ? null : Math.round(d.walkIn.within5 * 100),
-    walkIn10: d.walkIn.within10 === null ? null : Math.round(d.walkIn.within10 * 100),
-    appt5: d.appointment.within5 === null ? null : Math.round(d.appointment.within5 * 100),
-    noShows: d.noShows,
-  }));
+  const chart = stats ? dailyChartRows(stats) : [];
 
   return (
     <div className="statistics">
@@ -102,86 +107,122 @@ export function StatisticsView({
         {stats && (
           <dl className="kpis" data-testid="stats-kpis">
             <div>
-              <dt>{t('agent.stats.visitors')}</dt>
-              <dd>{stats.totals.visitors}</dd>
+              <dt>
+                {t('agent.stats.visitors')} · {t('agent.stats.walkIn')}
+              </dt>
+              <dd>{stats.walkIns.visitors}</dd>
+            </div>
+            <div>
+              <dt>
+                {t('agent.stats.within5')} · {t('agent.stats.walkIn')}
+              </dt>
+              <dd>{pct(stats.walkIns.share5)}</dd>
             </div>
             <div>
               <dt>
                 {t('agent.stats.within10')} · {t('agent.stats.walkIn')}
               </dt>
-              <dd>{pct(stats.totals.walkIn.within10)}</dd>
+              <dd>{pct(stats.walkIns.share10)}</dd>
+            </div>
+            <div>
+              <dt>
+                {t('agent.stats.visitors')} · {t('agent.stats.appointment')}
+              </dt>
+              <dd>{stats.appointments.visitors}</dd>
             </div>
             <div>
               <dt>
                 {t('agent.stats.within5')} · {t('agent.stats.appointment')}
               </dt>
-              <dd>{pct(stats.totals.appointment.within5)}</dd>
+              <dd>{pct(stats.appointments.share5)}</dd>
+            </div>
+            <div>
+              <dt>
+                {t('agent.stats.within10')} · {t('agent.stats.appointment')}
+              </dt>
+              <dd>{pct(stats.appointments.share10)}</dd>
             </div>
             <div>
               <dt>{t('agent.stats.noShows')}</dt>
-              <dd>{stats.totals.noShows}</dd>
+              <dd>
+                {stats.appointments.noShows}
+                {stats.appointments.noShowShare !== null && (
+                  <span className="count"> ({pct(stats.appointments.noShowShare)})</span>
+                )}
+              </dd>
             </div>
           </dl>
         )}
       </section>
-      {stats && stats.days.length === 0 && <p className="muted">{t('agent.stats.empty')}</p>}
-      {stats && stats.days.length > 0 && (
+      {stats && chart.length === 0 && <p className="muted">{t('agent.stats.empty')}</p>}
+      {stats && chart.length > 0 && (
         <section className="card" aria-labelledby="stats-chart-heading">
-          <h2 id="stats-chart-heading">{t('agent.stats.perDay')}</h2>
+          <h2 id="stats-chart-heading">
+            {t('agent.stats.perDay')} · {t('agent.stats.walkIn')}
+          </h2>
           <div className="chart" data-testid="stats-chart">
             <ResponsiveContainer width="100%" height={300}>
-              <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+              <ComposedChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis
                   dataKey="date"
                   tickFormatter={(d: string) => formatLocalDate(d, i18n.language, 'short')}
                   minTickGap={16}
                 />
-                <YAxis domain={[0, 100]} unit="%" />
+                <YAxis yAxisId="share" domain={[0, 100]} unit="%" />
+                <YAxis yAxisId="visitors" orientation="right" allowDecimals={false} />
                 <Tooltip labelFormatter={(d) => formatLocalDate(String(d), i18n.language)} />
-                <Legend />
+                <Legend formatter={legendText} />
                 <Bar
-                  dataKey="walkIn5"
-                  name={`${t('agent.stats.within5')} · ${t('agent.stats.walkIn')}`}
+                  isAnimationActive={false}
+                  yAxisId="share"
+                  dataKey="within5"
+                  name={t('agent.stats.within5')}
                   fill="#7aa2e0"
                 />
                 <Bar
-                  dataKey="walkIn10"
-                  name={`${t('agent.stats.within10')} · ${t('agent.stats.walkIn')}`}
+                  isAnimationActive={false}
+                  yAxisId="share"
+                  dataKey="within10"
+                  name={t('agent.stats.within10')}
                   fill="#1f4e9c"
                 />
-                <Bar
-                  dataKey="appt5"
-                  name={`${t('agent.stats.within5')} · ${t('agent.stats.appointment')}`}
-                  fill="#2f7d32"
+                <Line
+                  isAnimationActive={false}
+                  yAxisId="visitors"
+                  dataKey="visitors"
+                  name={t('agent.stats.visitors')}
+                  stroke="#c30000"
+                  dot={false}
+                  strokeWidth={2}
                 />
-              </BarChart>
+              </ComposedChart>
             </ResponsiveContainer>
           </div>
         </section>
       )}
-      {stats && stats.services.length > 0 && (
+      {stats && (
         <section className="card" aria-labelledby="stats-services-heading">
           <h2 id="stats-services-heading">{t('agent.stats.perService')}</h2>
           <table className="data-table">
             <thead>
               <tr>
                 <th scope="col">{t('agent.stats.service')}</th>
-                <th scope="col">{t('agent.stats.visitors')}</th>
+                <th scope="col">
+                  {t('agent.stats.visitors')} · {t('agent.stats.walkIn')}
+                </th>
                 <th scope="col">{t('agent.stats.within5')}</th>
                 <th scope="col">{t('agent.stats.within10')}</th>
-                <th scope="col">{t('agent.stats.noShows')}</th>
                 <th scope="col">{t('agent.stats.firstFree')}</th>
               </tr>
             </thead>
             <tbody>
-              {stats.services.map((s) => (
+              {serviceRows(stats).map((s) => (
                 <tr key={s.code}>
                   <th scope="row">{serviceName(s.code)}</th>
                   <td>{s.visitors}</td>
-                  <td>{pct(s.within5)}</td>
-                  <td>{pct(s.within10)}</td>
-                  <td>{s.noShows}</td>
+                  <td>{pct(s.share5)}</td>
+                  <td>{pct(s.share10)}</td>
                   <td>{s.daysToFirstFree ?? '—'}</td>
                 </tr>
               ))}
