@@ -14,7 +14,9 @@ import {
   tickets,
 } from '../../db/schema/index.ts';
 import type { CallDto, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto, WaitBand } from '../contracts/queue.ts';
+import { learnedServiceTimes } from '../forecast/learned-times.ts';
 import { predictWaits } from '../forecast/predictor.ts';
+import type { LearnedServiceTimes } from '../forecast/service-times.ts';
 import { POLICY_DEFAULTS, type PolicyOptions } from './call-next-policy.ts';
 
 /**
@@ -61,6 +63,8 @@ export interface QueueState {
   counters: CounterState[];
   /** Today's waiting, called and serving tickets. */
   tickets: ActiveTicket[];
+  /** Service times learned from recent finished tickets (forecast module); absent: configured times. */
+  learned?: LearnedServiceTimes;
 }
 
 export function serviceDateOf(now: Date, timeZone: string): string {
@@ -178,13 +182,16 @@ export function loadQueueState(db: Db, location: LocationRow, now: Date): QueueS
     .orderBy(tickets.id)
     .all();
   const active = withDetails(db, rows);
+  const services = loadServices(db, location);
+  const configured = Object.fromEntries(services.map((s) => [s.code, s.minutesPerPerson]));
   return {
     location,
     now,
     serviceDate,
-    services: loadServices(db, location),
+    services,
     counters: loadCounters(db, location.id, active),
     tickets: active,
+    learned: learnedServiceTimes(db, location.id, now, configured),
   };
 }
 
@@ -204,7 +211,8 @@ export interface Estimates {
 
 /** Live estimates for every waiting ticket and per service ("if you take a ticket now"). */
 export function estimateWaits(state: QueueState): Estimates {
-  const mean = Object.fromEntries(state.services.map((s) => [s.code, s.minutesPerPerson]));
+  const mean =
+    state.learned?.meanMinutesPerPerson ?? Object.fromEntries(state.services.map((s) => [s.code, s.minutesPerPerson]));
   const waiting = state.tickets.filter((t) => t.row.status === 'waiting');
   const byId = new Map(state.tickets.map((t) => [t.row.id, t]));
   const options = policyOptions(state);
@@ -235,6 +243,8 @@ export function estimateWaits(state: QueueState): Estimates {
         };
       }),
     meanMinutesPerPerson: mean,
+    counterSpeed: state.learned?.counterSpeed,
+    serviceCv: state.learned?.serviceCv,
     targetWaitMinutes: options.targetWaitMinutes,
     lateGraceMinutes: options.lateGraceMinutes,
     dueEarlyMinutes: options.dueEarlyMinutes,
