@@ -12,6 +12,7 @@ import { mountStatic } from './http/static.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
+import { adminRoutes } from './scheduling/admin.routes.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 
@@ -22,6 +23,7 @@ const apiRouters: RouterFactory[] = [
   healthRoutes,
   authRoutes,
   schedulingRoutes,
+  adminRoutes,
   queueRoutes,
   outboxRoutes,
   forecastRoutes,

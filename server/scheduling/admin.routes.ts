@@ -1,0 +1,329 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { DateTime } from 'luxon';
+import { requireStaff, type StaffPrincipal } from '../auth/middleware.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { createRouter } from '../http/router.ts';
+import {
+  addClosure,
+  createCounter,
+  createService,
+  deleteClosure,
+  deleteRosterRule,
+  deleteScheduleRule,
+  offerService,
+  readSetup,
+  saveRosterRule,
+  saveScheduleRule,
+  updateCounter,
+  updateService,
+  updateSettings,
+} from './admin-setup.ts';
+
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a calendar date');
+const Wall = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');
+const Code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
+const Id = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31);
+const LocationParam = z.object({ id: z.string().min(1).max(80) });
+const RRule = z.string().min(6).max(300);
+const Json = z.record(z.string(), z.unknown()).openapi('SetupResult');
+
+const ScheduleRuleBody = z
+  .object({
+    kind: z.enum(['opening', 'appointments', 'walk-in']),
+    rrule: RRule,
+    startsOn: LocalDate,
+    endsOn: LocalDate.nullish(),
+    opensAt: Wall,
+    closesAt: Wall,
+  })
+  .strict();
+const RosterRuleBody = z
+  .object({
+    counterId: z.number().int().positive(),
+    rrule: RRule.nullish(),
+    startsOn: LocalDate,
+    endsOn: LocalDate.nullish(),
+    startsAt: Wall,
+    endsAt: Wall,
+    mode: z.enum(['appointments', 'walk-in', 'both']),
+  })
+  .strict();
+const ClosureBody = z
+  .object({ date: LocalDate, kind: z.enum(['bridge', 'local']), reason: z.string().trim().min(1).max(200) })
+  .strict();
+const SettingsBody = z
+  .object({
+    slotGridMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .refine((n) => 60 % n === 0, 'a divisor of 60'),
+    walkInShare: z.number().min(0).max(1),
+    minNoticeMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 14),
+    maxDaysAhead: z.number().int().min(1).max(366),
+    closedOnGoodFriday: z.boolean(),
+    closedOnLiberationDay: z.boolean(),
+  })
+  .partial()
+  .strict();
+const CounterBody = z.object({ name: z.string().trim().min(1).max(60), skills: z.array(Code).max(50) }).strict();
+const CounterPatch = CounterBody.partial().extend({ active: z.boolean().optional() }).strict();
+const ServiceBody = z
+  .object({
+    code: Code,
+    nameNl: z.string().trim().min(1).max(120),
+    nameEn: z.string().trim().min(1).max(120),
+    minutesPerPerson: z.number().int().min(1).max(480),
+    maxPersons: z.number().int().min(1).max(20),
+    ticketLetter: z.string().regex(/^[A-Z]$/),
+    necessitiesNl: z.array(z.string().max(200)).max(20).optional(),
+    necessitiesEn: z.array(z.string().max(200)).max(20).optional(),
+    targetWaitMinutes: z.number().int().min(1).max(240).optional(),
+    followUpServiceCode: Code.nullish(),
+    followUpMinWorkingDays: z.number().int().min(0).max(60).nullish(),
+  })
+  .strict();
+const OfferBody = z.object({ bookableOnline: z.boolean(), walkIn: z.boolean() }).strict();
+
+const supervisor = requireStaff('supervisor', 'admin');
+const errors = {
+  400: { description: 'Invalid request' },
+  401: { description: 'Sign in first' },
+  403: { description: 'Not your role or location' },
+  404: { description: 'Not found' },
+  409: { description: '`conflict`: booked appointments would no longer fit' },
+};
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: Json } } });
+const body = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+});
+
+function staffOf(c: Context): StaffPrincipal {
+  const p = c.get('principal');
+  if (p?.kind !== 'staff') throw new AppError('forbidden');
+  return p;
+}
+
+const r = {
+  setup: createRoute({
+    method: 'get',
+    path: '/locations/{id}/setup',
+    tags: ['admin'],
+    summary: 'Hours, rosters, closures (with computed holidays), counters and skills of a location',
+    middleware: [supervisor],
+    request: { params: LocationParam },
+    responses: { 200: ok('Set-up'), ...errors },
+  }),
+  settings: createRoute({
+    method: 'patch',
+    path: '/locations/{id}/settings',
+    tags: ['admin'],
+    summary: 'Booking grid, walk-in share, booking window, Good Friday / Liberation Day',
+    middleware: [supervisor],
+    request: { params: LocationParam, ...body(SettingsBody) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
+  addScheduleRule: createRoute({
+    method: 'post',
+    path: '/locations/{id}/schedule-rules',
+    tags: ['admin'],
+    summary: 'Add opening, appointment or walk-in hours (RRULE on local dates, wall-clock times)',
+    middleware: [supervisor],
+    request: { params: LocationParam, ...body(ScheduleRuleBody) },
+    responses: { 201: ok('Created'), ...errors },
+  }),
+  putScheduleRule: createRoute({
+    method: 'put',
+    path: '/locations/{id}/schedule-rules/{ruleId}',
+    tags: ['admin'],
+    summary: 'Replace hours',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ ruleId: Id }), ...body(ScheduleRuleBody) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
+  delScheduleRule: createRoute({
+    method: 'delete',
+    path: '/locations/{id}/schedule-rules/{ruleId}',
+    tags: ['admin'],
+    summary: 'Remove hours',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ ruleId: Id }) },
+    responses: { 200: ok('Removed'), ...errors },
+  }),
+  addRosterRule: createRoute({
+    method: 'post',
+    path: '/locations/{id}/roster-rules',
+    tags: ['admin'],
+    summary: 'Staff a counter for appointments, walk-ins or both',
+    middleware: [supervisor],
+    request: { params: LocationParam, ...body(RosterRuleBody) },
+    responses: { 201: ok('Created'), ...errors },
+  }),
+  putRosterRule: createRoute({
+    method: 'put',
+    path: '/locations/{id}/roster-rules/{ruleId}',
+    tags: ['admin'],
+    summary: 'Replace a roster rule',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ ruleId: Id }), ...body(RosterRuleBody) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
+  delRosterRule: createRoute({
+    method: 'delete',
+    path: '/locations/{id}/roster-rules/{ruleId}',
+    tags: ['admin'],
+    summary: 'Remove a roster rule',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ ruleId: Id }) },
+    responses: { 200: ok('Removed'), ...errors },
+  }),
+  addClosure: createRoute({
+    method: 'post',
+    path: '/locations/{id}/closures',
+    tags: ['admin'],
+    summary: 'Close a location on a date (refused while appointments are booked that day)',
+    middleware: [supervisor],
+    request: { params: LocationParam, ...body(ClosureBody) },
+    responses: { 201: ok('Created'), ...errors },
+  }),
+  addMunicipalClosure: createRoute({
+    method: 'post',
+    path: '/closures',
+    tags: ['admin'],
+    summary: 'Close every location of your municipality on a date (admin)',
+    middleware: [requireStaff('admin')],
+    request: body(ClosureBody),
+    responses: { 201: ok('Created'), ...errors },
+  }),
+  delClosure: createRoute({
+    method: 'delete',
+    path: '/closures/{closureId}',
+    tags: ['admin'],
+    summary: 'Remove a configured closure',
+    middleware: [supervisor],
+    request: { params: z.object({ closureId: Id }) },
+    responses: { 200: ok('Removed'), ...errors },
+  }),
+  addCounter: createRoute({
+    method: 'post',
+    path: '/locations/{id}/counters',
+    tags: ['admin'],
+    summary: 'Add a counter with its skills (service codes)',
+    middleware: [supervisor],
+    request: { params: LocationParam, ...body(CounterBody) },
+    responses: { 201: ok('Created'), ...errors },
+  }),
+  patchCounter: createRoute({
+    method: 'patch',
+    path: '/locations/{id}/counters/{counterId}',
+    tags: ['admin'],
+    summary: 'Rename, (de)activate or change the skills of a counter',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ counterId: Id }), ...body(CounterPatch) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
+  addService: createRoute({
+    method: 'post',
+    path: '/services',
+    tags: ['admin'],
+    summary: 'Add a service to your municipality (admin)',
+    middleware: [requireStaff('admin')],
+    request: body(ServiceBody),
+    responses: { 201: ok('Created'), ...errors },
+  }),
+  patchService: createRoute({
+    method: 'patch',
+    path: '/services/{code}',
+    tags: ['admin'],
+    summary: 'Change a service (admin)',
+    middleware: [requireStaff('admin')],
+    request: { params: z.object({ code: Code }), ...body(ServiceBody.omit({ code: true }).partial().strict()) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
+  offer: createRoute({
+    method: 'put',
+    path: '/locations/{id}/services/{code}',
+    tags: ['admin'],
+    summary: 'Offer a service at a location: online booking and/or walk-in',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ code: Code }), ...body(OfferBody) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
+  withdraw: createRoute({
+    method: 'delete',
+    path: '/locations/{id}/services/{code}',
+    tags: ['admin'],
+    summary: 'Stop offering a service at a location',
+    middleware: [supervisor],
+    request: { params: LocationParam.extend({ code: Code }) },
+    responses: { 200: ok('Removed'), ...errors },
+  }),
+};
+
+export function adminRoutes(deps: Deps) {
+  return createRouter()
+    .openapi(r.setup, (c) => c.json(readSetup(deps, staffOf(c), c.req.valid('param').id), 200))
+    .openapi(r.settings, (c) =>
+      c.json(updateSettings(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .openapi(r.addScheduleRule, (c) =>
+      c.json(saveScheduleRule(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .openapi(r.putScheduleRule, (c) => {
+      const { id, ruleId } = c.req.valid('param');
+      return c.json(saveScheduleRule(deps, staffOf(c), id, c.req.valid('json'), ruleId), 200);
+    })
+    .openapi(r.delScheduleRule, (c) => {
+      const { id, ruleId } = c.req.valid('param');
+      return c.json(deleteScheduleRule(deps, staffOf(c), id, ruleId), 200);
+    })
+    .openapi(r.addRosterRule, (c) =>
+      c.json(saveRosterRule(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .openapi(r.putRosterRule, (c) => {
+      const { id, ruleId } = c.req.valid('param');
+      return c.json(saveRosterRule(deps, staffOf(c), id, c.req.valid('json'), ruleId), 200);
+    })
+    .openapi(r.delRosterRule, (c) => {
+      const { id, ruleId } = c.req.valid('param');
+      return c.json(deleteRosterRule(deps, staffOf(c), id, ruleId), 200);
+    })
+    .openapi(r.addClosure, (c) =>
+      c.json(addClosure(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .openapi(r.addMunicipalClosure, (c) => c.json(addClosure(deps, staffOf(c), null, c.req.valid('json')), 201))
+    .openapi(r.delClosure, (c) => c.json(deleteClosure(deps, staffOf(c), c.req.valid('param').closureId), 200))
+    .openapi(r.addCounter, (c) =>
+      c.json(createCounter(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .openapi(r.patchCounter, (c) => {
+      const { id, counterId } = c.req.valid('param');
+      return c.json(updateCounter(deps, staffOf(c), id, counterId, c.req.valid('json')), 200);
+    })
+    .openapi(r.addService, (c) => c.json(createService(deps, staffOf(c), c.req.valid('json')), 201))
+    .openapi(r.patchService, (c) =>
+      c.json(updateService(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
+    )
+    .openapi(r.offer, (c) => {
+      const { id, code } = c.req.valid('param');
+      return c.json(offerService(deps, staffOf(c), id, code, c.req.valid('json')), 200);
+    })
+    .openapi(r.withdraw, (c) => {
+      const { id, code } = c.req.valid('param');
+      return c.json(offerService(deps, staffOf(c), id, code, null), 200);
+    });
+}

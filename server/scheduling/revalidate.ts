@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { appointments } from '../../db/schema/index.ts';
+import { AppError } from '../http/errors.ts';
+import { DayAllocator, type EngineAppointment, findViolations } from './allocation.ts';
+import { localDateOf } from './calendar.ts';
+import { engineCounters, loadActiveAppointments, loadOffice, planDay } from './office.ts';
+
+/**
+ * After a change to hours, rosters, counters, skills or closures (inside the same transaction):
+ * every future booked appointment must still sit on a skilled, rostered, free counter. Where the
+ * change broke that, the engine re-places the day's appointments (they may change counter, never
+ * time); when some no longer fit at all, the change is refused with 409 `conflict` and rolls back.
+ */
+export function revalidateFutureAppointments(tx: Db, locationId: string, now: Date): { moved: number } {
+  const office = loadOffice(tx, locationId);
+  if (!office) return { moved: 0 };
+  const zone = office.location.timeZone;
+  const all = loadActiveAppointments(tx, locationId, now.getTime(), Number.MAX_SAFE_INTEGER, now);
+  const byDate = new Map<string, EngineAppointment[]>();
+  for (const a of all) {
+    const date = localDateOf(a.start, zone);
+    byDate.set(date, [...(byDate.get(date) ?? []), a]);
+  }
+  let moved = 0;
+  const broken: string[] = [];
+  for (const [date, list] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
+    const plan = planDay(tx, office, date);
+    const counters = plan ? engineCounters(office, plan) : [];
+    if (plan && !plan.closed && findViolations(counters, list, office.location.walkInShare).length === 0) continue;
+    if (!plan || plan.closed) {
+      broken.push(`${date}: ${list.length}`);
+      continue;
+    }
+    const fixed = list.filter((a) => !a.movable);
+    const free = list.filter((a) => a.movable).sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const allocator = new DayAllocator(counters, fixed, { walkInShare: office.location.walkInShare });
+    const failed = free.filter((a) => !allocator.commit({ start: a.start, end: a.end, serviceIds: a.serviceIds }, a.id));
+    if (failed.length > 0) {
+      broken.push(`${date}: ${failed.length}`);
+      continue;
+    }
+    const where = allocator.assignment();
+    for (const a of free) {
+      const to = where.get(a.id);
+      if (to !== undefined && to !== a.counterId) {
+        tx.update(appointments).set({ counterId: to }).where(eq(appointments.id, a.id)).run();
+        moved++;
+      }
+    }
+  }
+  if (broken.length > 0) {
+    throw new AppError(
+      'conflict',
+      `Booked appointments would no longer fit (date: count): ${broken.join(', ')}. Move or cancel them first.`,
+      { affected: broken },
+    );
+  }
+  return { moved };
+}
