@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import type { Deps } from './deps.ts';
+import { tickerRoutes } from './display/ticker.routes.ts';
 import { forecastRoutes } from './forecast/forecast.routes.ts';
 import { AppError, onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
@@ -29,6 +30,7 @@ const apiRouters: RouterFactory[] = [
   forecastRoutes,
   statsRoutes,
   openDataRoutes,
+  tickerRoutes,
 ];
 
 export function createApp(deps: Deps): OpenAPIHono {

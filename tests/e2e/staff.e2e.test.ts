@@ -151,6 +151,16 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await screenshot(agent, 'agent-supervisor-live');
     expect(await axeViolations(agent)).toEqual([]);
 
+    // The ticker text typed here runs on the waiting-room display.
+    const live = agent.getByTestId(`live-${location}`);
+    await live.getByLabel('Tekst op het wachtkamerscherm').fill('Balie 5 is vandaag gesloten');
+    await live.getByRole('button', { name: 'Tekst opslaan' }).click();
+    await live.getByText('De tekst staat op de schermen.').waitFor();
+    await display.getByTestId('ticker').getByText('Balie 5 is vandaag gesloten').waitFor();
+    await display.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(display, 'display-landscape-ticker', { fullPage: false });
+    expect(await axeViolations(display)).toEqual([]);
+
     // Pair a second display with a one-time code typed on the screen.
     await agent.getByRole('link', { name: 'Apparaten' }).click();
     await agent.getByLabel('Soort').selectOption('display');

@@ -1,0 +1,46 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireStaff } from '../auth/middleware.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { createRouter } from '../http/router.ts';
+import { setTickerText } from './set-ticker.ts';
+
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+const Ticker = z.object({ locationId: z.string(), text: z.string() }).openapi('DisplayTicker');
+
+/** Supervisor: the scrolling text on the location's waiting-room displays. */
+export function tickerRoutes(deps: Deps) {
+  const router = createRouter();
+  router.use('/locations/:id/ticker', requireStaff('supervisor', 'admin'));
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/locations/{id}/ticker',
+      tags: ['display'],
+      summary: 'Set the ticker text on the waiting-room displays of a location (empty text: no ticker)',
+      security,
+      request: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ text: z.string().max(280) }).strict() } },
+        },
+      },
+      responses: {
+        200: { description: 'The ticker as stored', content: { 'application/json': { schema: Ticker } } },
+        400: { description: 'Invalid input', content: Problem },
+        401: { description: 'Not signed in', content: Problem },
+        403: { description: 'Not a supervisor of this location', content: Problem },
+        404: { description: 'No such location', content: Problem },
+      },
+    }),
+    (c) => {
+      const principal = c.get('principal');
+      if (principal?.kind !== 'staff') throw new AppError('unauthorized');
+      const { id } = c.req.valid('param');
+      return c.json(setTickerText(deps, principal, { locationId: id, text: c.req.valid('json').text }), 200);
+    },
+  );
+  return router;
+}
