@@ -203,6 +203,12 @@ async function main(): Promise<void> {
     }
   }
 
+  const previousMemory = join(resultsDir, 'web-display-memory.json');
+  if (displayMemory === null && existsSync(previousMemory)) {
+    // Skipped this time: carry the last measured figures, marked as such (with their own date).
+    displayMemory = { fromEarlierRun: true, ...JSON.parse(readFileSync(previousMemory, 'utf8')) };
+  }
+
   mkdirSync(resultsDir, { recursive: true });
   const out = join(resultsDir, 'web.json');
   writeFileSync(

@@ -30,7 +30,12 @@ export interface Appointment {
   end: string;
   status: string;
   location: Location | null;
-  services: { code: string; persons: number }[];
+  services: {
+    code: string;
+    persons: number;
+    name: { nl: string; en: string } | null;
+    necessities: { nl: string[]; en: string[] };
+  }[];
   customer: { name: string; email: string; phone?: string | null } | null;
 }
 
@@ -121,7 +126,15 @@ export function toAppointment(a: Json): Appointment {
     end: str(a.end ?? a.endsAt),
     status: str(a.status, 'booked'),
     location: loc && typeof loc === 'object' ? toLocation(loc as Json) : null,
-    services: services.map((s) => ({ code: str(s.code ?? s.serviceCode), persons: num(s.persons) ?? 1 })),
+    services: services.map((s) => {
+      const name = bilingual(s, 'name');
+      return {
+        code: str(s.code ?? s.serviceCode),
+        persons: num(s.persons) ?? 1,
+        name: name.nl ? name : null,
+        necessities: lists(s, 'necessities'),
+      };
+    }),
     customer: customer
       ? { name: str(customer.name), email: str(customer.email), phone: str(customer.phone) || null }
       : null,

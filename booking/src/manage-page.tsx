@@ -44,6 +44,7 @@ export function ManagePage({ reference }: { reference: string }) {
 
 function ManageAppointment({ reference, token }: { reference: string; token: string }) {
   const { t, i18n } = useTranslation();
+  const lang = i18n.language.startsWith('en') ? 'en' : 'nl';
   const [override, setOverride] = useState<Appointment | null>(null);
   const loaded = useAsync(() => bookingApi.appointment(reference, token), [reference, token]);
   const [mode, setMode] = useState<'view' | 'move' | 'cancel'>('view');
@@ -110,6 +111,17 @@ function ManageAppointment({ reference, token }: { reference: string; token: str
             </dd>
           </div>
         ) : null}
+        {appointment.services.map((item) => (
+          <div className="summary__row" key={item.code}>
+            <dt>{item.name?.[lang] ?? item.code}</dt>
+            <dd>
+              {t('common.persons', { count: item.persons })}
+              {item.necessities[lang].length
+                ? ` — ${t('booking.services.bring')}: ${item.necessities[lang].join('; ')}`
+                : ''}
+            </dd>
+          </div>
+        ))}
         <div className="summary__row">
           <dt>{t('manage.statusLabel')}</dt>
           <dd>{t(`manage.status.${appointment.status}`, { defaultValue: appointment.status })}</dd>

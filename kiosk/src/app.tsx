@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { QueueSnapshot, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
+import type { CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
 import { ApiError } from '../../shared-web/api.ts';
 import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
 import { formatTime } from '../../shared-web/datetime.ts';
@@ -67,6 +67,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   const [setup, setSetup] = useState<KioskSetup | null>(null);
   const [setupError, setSetupError] = useState<unknown>(null);
   const [waits, setWaits] = useState<ServiceWaitDto[]>([]);
+  const [counters, setCounters] = useState<CounterDto[] | null>(null);
   const [state, dispatch] = useReducer(kioskReducer, initialKioskState);
   const [largeText, setLargeText] = useState(false);
   const [readAloud, setReadAloud] = useState(false);
@@ -107,14 +108,22 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   useEffect(() => {
     if (!socket || !setup) return;
     const onSnapshot = (s: QueueSnapshot) => {
-      if (s.locationId === setup.locationId) setWaits(s.waits);
+      if (s.locationId !== setup.locationId) return;
+      setWaits(s.waits);
+      setCounters(s.counters);
+    };
+    const onCounter = (c: CounterDto) => {
+      if (c.locationId !== setup.locationId) return;
+      setCounters((list) => (list ? list.map((x) => (x.id === c.id ? c : x)) : list));
     };
     const onWaits = (p: { locationId: string; waits: ServiceWaitDto[] }) => {
       if (p.locationId === setup.locationId) setWaits(p.waits);
     };
     socket.on('queue:snapshot', onSnapshot);
     socket.on('wait:estimates', onWaits);
+    socket.on('counter:updated', onCounter);
     return () => {
+      socket.off('counter:updated', onCounter);
       socket.off('queue:snapshot', onSnapshot);
       socket.off('wait:estimates', onWaits);
     };
@@ -229,6 +238,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
             setup={setup}
             setupError={setupError}
             waits={waits}
+            counters={counters}
             offline={offline}
             lang={lang}
             onTake={(s) =>
@@ -396,6 +406,7 @@ function HomeScreen({
   setup,
   setupError,
   waits,
+  counters,
   offline,
   lang,
   onTake,
@@ -404,6 +415,7 @@ function HomeScreen({
   setup: KioskSetup | null;
   setupError: unknown;
   waits: ServiceWaitDto[];
+  counters: CounterDto[] | null;
   offline: boolean;
   lang: 'nl' | 'en';
   onTake: (service: KioskSetup['services'][number]) => void;
@@ -424,6 +436,8 @@ function HomeScreen({
       <div className="kiosk__services">
         {(setup?.services ?? []).map((s) => {
           const w = waits.find((x) => x.code === s.code);
+          // A wait estimate means little while no counter for the service is open: say that instead.
+          const noCounter = counters !== null && !counters.some((c) => c.state === 'open' && c.skills.includes(s.code));
           return (
             <button
               key={s.code}
@@ -433,7 +447,12 @@ function HomeScreen({
               onClick={() => onTake(s)}
             >
               <span className="kiosk-button__label">{s.name[lang]}</span>
-              {w ? (
+              {noCounter ? (
+                <span className="kiosk-button__meta">
+                  {t('kiosk.noCounter')}
+                  {w ? ` · ${t('kiosk.waiting', { count: w.waiting })}` : ''}
+                </span>
+              ) : w ? (
                 <span className="kiosk-button__meta">
                   {t('kiosk.wait', { band: waitBandText(t, w.estimatedWait) })} ·{' '}
                   {t('kiosk.waiting', { count: w.waiting })}
