@@ -159,7 +159,8 @@ function* historySteps(
     while (`${month}-01` <= today) {
       const start = month === first.slice(0, 7) ? first : `${month}-01`;
       const next = DateTime.fromISO(`${month}-01`).plus({ months: 1 }).toISODate() as string;
-      const end = next > today ? today : next;
+      // Dates are ISO strings: the earlier of the two sorts first.
+      const end = [next, today].sort()[0] as string;
       let weekdays = 0;
       const closedHere: string[] = [];
       for (let d = start; d < end; d = addDaysIso(d, 1)) {
