@@ -234,9 +234,7 @@ function Workspace({ user, token, onSignOut }: { user: StaffUser; token: string 
           )}
           {current === 'desk' && location && <AppointmentDesk location={location} services={services} token={token} />}
           {current === 'live' && <LiveView socket={socket} locations={myLocations} services={services} token={token} />}
-          {current === 'admin' && location && (
-            <AdminView location={location} services={services} socket={socket} token={token} />
-          )}
+          {current === 'admin' && location && <AdminView location={location} services={services} token={token} />}
           {current === 'devices' && location && <DevicesView location={location} token={token} />}
           {current === 'statistics' && location && (
             <StatisticsView location={location} services={services} token={token} />

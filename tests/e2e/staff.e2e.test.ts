@@ -212,5 +212,13 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByTestId('forecast-chart').locator('svg').first().waitFor();
     await agent.getByRole('link', { name: 'E-mail' }).click();
     await agent.getByTestId('outbox-table').getByText('beller@example.org').first().waitFor();
+
+    // Set-up: a local closure added through the admin endpoints is listed afterwards.
+    await agent.getByRole('link', { name: 'Inrichting' }).click();
+    const closureForm = agent.getByRole('form', { name: 'Sluitingsdag toevoegen' });
+    await closureForm.getByLabel('Datum').fill('2027-02-15');
+    await closureForm.getByLabel('Reden').fill('Verhuizing archief');
+    await closureForm.getByRole('button', { name: 'Toevoegen' }).click();
+    await agent.getByRole('cell', { name: 'Verhuizing archief' }).waitFor();
   });
 });

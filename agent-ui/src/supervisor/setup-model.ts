@@ -1,0 +1,60 @@
+/** GET /locations/{id}/setup, as the set-up view reads it. */
+export interface Setup {
+  location: {
+    id: string;
+    name: string;
+    timeZone: string;
+    slotGridMinutes: number;
+    walkInShare: number;
+    minNoticeMinutes: number;
+    maxDaysAhead: number;
+    closedOnGoodFriday: boolean;
+    closedOnLiberationDay: boolean;
+  };
+  services: { code: string; bookableOnline: boolean; walkIn: boolean }[];
+  counters: { id: number; name: string; active: boolean; skills: string[] }[];
+  scheduleRules: {
+    id: number;
+    kind: 'opening' | 'appointments' | 'walk-in';
+    rrule: string;
+    startsOn: string;
+    endsOn: string | null;
+    opensAt: string;
+    closesAt: string;
+  }[];
+  rosterRules: {
+    id: number;
+    counterId: number;
+    rrule: string | null;
+    startsOn: string;
+    endsOn: string | null;
+    startsAt: string;
+    endsAt: string;
+    mode: 'appointments' | 'walk-in' | 'both';
+  }[];
+  closures: { id: number; locationId: string | null; date: string; kind: 'bridge' | 'local'; reason: string }[];
+  holidays: { date: string; name: string }[];
+}
+
+export const weekdays = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+/** The weekdays of a weekly rule (`FREQ=WEEKLY;BYDAY=MO,TU`); null when the rule is something else. */
+export function weekdaysOf(rrule: string | null): Weekday[] | null {
+  if (!rrule) return null;
+  const parts = new Map(
+    rrule
+      .replace(/^RRULE:/, '')
+      .split(';')
+      .map((p) => p.split('=') as [string, string]),
+  );
+  if (parts.get('FREQ') !== 'WEEKLY' || parts.size !== 2 || !parts.has('BYDAY')) return null;
+  const days = (parts.get('BYDAY') ?? '').split(',');
+  return days.every((d) => (weekdays as readonly string[]).includes(d)) ? (days as Weekday[]) : null;
+}
+
+/** A weekly rule on the given days, in the order of the week. */
+export function weeklyRule(days: readonly Weekday[]): string {
+  const sorted = weekdays.filter((d) => days.includes(d));
+  return `FREQ=WEEKLY;BYDAY=${sorted.join(',')}`;
+}
