@@ -1,6 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
+import {
+  axeViolations,
+  hasChromium,
+  launchBrowser,
+  newContext,
+  screenshot,
+  watchPageProblems,
+} from './helpers/browser.ts';
 import { tabTo } from './helpers/keyboard.ts';
 import { type E2eServer, startE2eServer } from './helpers/server.ts';
 
@@ -38,6 +45,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
   });
 
   it('a resident books with the keyboard alone, and every step passes axe (WCAG 2.1 AA)', async () => {
+    const problems = watchPageProblems(page);
     await page.goto(server.url);
     await page.getByRole('heading', { level: 1, name: 'Afspraak maken' }).waitFor();
     await checkAxe('services');
@@ -151,6 +159,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await screenshot(page, 'booking-11-cancelled');
 
     expect(axeFindings).toEqual({});
+    expect(problems).toEqual([]);
   }, 120_000);
 
   it('offers the nearest free times when the chosen one was just taken', async () => {

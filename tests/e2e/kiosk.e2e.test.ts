@@ -1,6 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
+import {
+  axeViolations,
+  hasChromium,
+  launchBrowser,
+  newContext,
+  screenshot,
+  watchPageProblems,
+} from './helpers/browser.ts';
 import { type E2eServer, startE2eServer } from './helpers/server.ts';
 
 // Monday 23 November 2026, 09:30 in Haarlem: walk-in hours.
@@ -49,7 +56,9 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
   });
 
   it('takes a walk-in ticket, prints it once on an 80 mm layout, and passes axe', async () => {
-    await page.goto(`${server.url}/kiosk/#token=${deviceToken}`);
+    const problems = watchPageProblems(page);
+    // The address the server prints on first start: /kiosk#token=… (redirected to /kiosk/, fragment kept).
+    await page.goto(`${server.url}/kiosk#token=${deviceToken}`);
     // The token moves to localStorage and leaves the address bar.
     await page.getByRole('button', { name: /Paspoort aanvragen/ }).waitFor();
     expect(new URL(page.url()).hash).toBe('');
@@ -83,6 +92,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.getByRole('button', { name: /Paspoort aanvragen/ }).waitFor();
     expect(await prints(page)).toBe(1);
     expect(axeFindings).toEqual({});
+    expect(problems).toEqual([]);
   }, 60_000);
 
   it('checks in by reference typed like a wedge scanner, and explains an unknown reference', async () => {

@@ -67,3 +67,16 @@ export async function axeViolations(page: Page): Promise<AxeViolationSummary[]> 
     targets: v.nodes.map((n) => n.target.join(' ')),
   }));
 }
+
+/**
+ * Collects what should never happen on a page: uncaught exceptions and Content-Security-Policy
+ * refusals (the server's CSP is script-src 'self': an inline script would be blocked silently).
+ */
+export function watchPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
+  });
+  return problems;
+}
