@@ -234,4 +234,38 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     expect(axeFindings).toEqual({});
     await p.close();
   }, 60_000);
+
+  it('reflows at 320 CSS pixels (WCAG 1.4.10): no sideways scrolling on any step', async () => {
+    const small = await newContext(browser, { viewport: { width: 320, height: 640 }, isMobile: true });
+    small.setDefaultTimeout(10_000);
+    const p = await small.newPage();
+    await p.clock.setFixedTime(new Date(now));
+    page = p;
+    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - 320);
+    await p.goto(server.url);
+    await p.locator('#persons-passport').selectOption('1');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await checkAxe('mobile-services');
+    await screenshot(p, 'booking-17-mobile-services');
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=location]').first().check();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=day]').first().check();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=time]').first().check();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(p, 'booking-18-mobile-time');
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('#customer-name').fill('Mobiel Test');
+    await p.locator('#customer-email').fill('mobiel@example.nl');
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('heading', { level: 2, name: 'Controleren en bevestigen' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await checkAxe('mobile-confirm');
+    await screenshot(p, 'booking-19-mobile-confirm');
+    expect(axeFindings).toEqual({});
+    await small.close();
+  }, 60_000);
 });
