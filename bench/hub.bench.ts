@@ -29,6 +29,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_HUB_SECONDS ?? 10);
 const CLIENT_PROCESSES = 4;
 const ROOM = 40;
+/** Run one part only while developing: fanout | contention | storm. */
+const ONLY = process.env.BENCH_HUB_ONLY;
 
 function child(script: string, args: string[] = []): ChildProcess {
   return fork(join(here, 'hub', script), args, {
@@ -372,11 +374,11 @@ async function main(): Promise<void> {
   console.log(`bench:hub — ${cpus().length} CPUs, node ${process.version}, ${SECONDS} s per fan-out run, loopback`);
 
   const fanouts: FanoutResult[] = [];
-  for (const n of [1000, 5000]) {
+  for (const n of ONLY && ONLY !== 'fanout' ? [] : [1000, 5000]) {
     fanouts.push(await fanout('loket', n, fan.slice(n === 1000 ? 0 : 0), dbPath, adminToken));
     fanouts.push(await fanout('bare', n, fan, dbPath, adminToken));
   }
-  const ratios = [1000, 5000].map((n) => {
+  const ratios = (fanouts.length ? [1000, 5000] : []).map((n) => {
     const l = fanouts.find((f) => f.server === 'loket' && f.rooms * ROOM === n) as FanoutResult;
     const b = fanouts.find((f) => f.server === 'bare' && f.rooms * ROOM === n) as FanoutResult;
     return { sockets: n, p50Ratio: round(l.p50Ms / b.p50Ms, 2), p99Ratio: round(l.p99Ms / b.p99Ms, 2) };
@@ -384,8 +386,9 @@ async function main(): Promise<void> {
   for (const r of ratios)
     console.log(`ratio loket / bare socket.io at ${r.sockets} sockets: p50 ×${r.p50Ratio}, p99 ×${r.p99Ratio}`);
 
-  const contentionResult = await contention(dbPath, adminToken, cont as BenchLocation, 1000);
-  const stormResult = await storm(dbPath, stormLocs);
+  const contentionResult =
+    !ONLY || ONLY === 'contention' ? await contention(dbPath, adminToken, cont as BenchLocation, 1000) : null;
+  const stormResult = !ONLY || ONLY === 'storm' ? await storm(dbPath, stormLocs) : null;
 
   const results = {
     bench: 'hub',
@@ -399,6 +402,11 @@ async function main(): Promise<void> {
     runtimeSeconds: round((Date.now() - started) / 1000, 1),
   };
   mkdirSync(join(here, 'results'), { recursive: true });
+  if (ONLY) {
+    console.log('partial run (BENCH_HUB_ONLY): results not written');
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   writeFileSync(join(here, 'results', 'hub.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote bench/results/hub.json (${results.runtimeSeconds} s)`);
   rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,9 @@ interface Pending {
   snapshot: boolean;
 }
 
-/** Estimates for one location are recomputed at most this often… */
+/** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
+const ESTIMATE_DEBOUNCE_MS = 50;
+/** …for one location at most this often… */
 const MIN_ESTIMATE_INTERVAL_MS = 250;
 /** …and never take more than about this share of the process (a long line makes the predictor slow). */
 const MAX_ESTIMATE_SHARE = 0.25;
@@ -34,7 +36,7 @@ const MAX_ESTIMATE_SHARE = 0.25;
  * 1. facts (`ticket:issued`, `ticket:called`, `ticket:updated`, `counter:updated`) go out on the next
  *    tick, batched per location so one use-case's events cost one read of the queue;
  * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on
- *    the residents' phones) follow for every change, coalesced per location to at most one run per
+ *    the residents' phones) follow every change within 50 ms, coalesced per location to at most one run per
  *    250 ms — and spaced further when the predictor itself is slow — so a burst of calls cannot make
  *    the displays wait for the forecaster.
  */
@@ -133,7 +135,7 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     if (stopped || estimateTimers.has(locationId)) return;
     const last = lastEstimate.get(locationId);
     const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / MAX_ESTIMATE_SHARE);
-    const wait = last ? Math.max(0, last.at + spacing - Date.now()) : 0;
+    const wait = Math.max(ESTIMATE_DEBOUNCE_MS, last ? last.at + spacing - Date.now() : 0);
     const timer = setTimeout(() => {
       estimateTimers.delete(locationId);
       const started = Date.now();

@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
 import { tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -7,7 +6,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
 import { pickNextTicket } from './call-next-policy.ts';
-import { loadCounters, loadLocation, loadQueueState, policyOptions, type TicketRow } from './queue-state.ts';
+import { loadLocation, loadQueueState, policyOptions, type TicketRow } from './queue-state.ts';
+import { queueTransaction } from './queue-transaction.ts';
 
 export interface CallNextResult {
   called: TicketRow | null;
@@ -27,7 +27,7 @@ export function callNext(
   input: { counterId: number },
 ): CallNextResult {
   const now = deps.clock.now();
-  const result = writeTransaction(deps.db, (tx): CallNextResult => {
+  const result = queueTransaction(deps.db, (tx): CallNextResult => {
     const counter = loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, counter);
     if (!counter.active) throw new AppError('invalid-state', 'This counter is not in use');
@@ -56,7 +56,7 @@ export function callNext(
       if (finished) appendTicketEvent(tx, finished, 'finished', now, actor);
     }
 
-    const skills = loadCounters(tx, counter.locationId).find((c) => c.id === counter.id)?.skills ?? [];
+    const skills = state.counters.find((c) => c.id === counter.id)?.skills ?? [];
     const waiting = state.tickets
       .filter((t) => t.row.status === 'waiting')
       .map((t) => ({

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
 import { appointmentItems, appointments, tickets } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { insertTicket } from './issue-ticket.ts';
 import { loadLocation, loadServices, serviceDateOf, type TicketRow } from './queue-state.ts';
+import { queueTransaction } from './queue-transaction.ts';
 
 /**
  * What a resident typed or the kiosk scanned: the bare reference, or the QR code's content — a URL
@@ -50,7 +50,7 @@ export function checkIn(
   const reference = parseReference(input.reference);
   if (reference.length < 4 || reference.length > 40) throw new AppError('validation-failed', 'Not a reference');
   const now = deps.clock.now();
-  const result = writeTransaction(deps.db, (tx): CheckInResult => {
+  const result = queueTransaction(deps.db, (tx): CheckInResult => {
     const location = loadLocation(tx, input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
     const appointment = tx.select().from(appointments).where(eq(appointments.reference, reference)).get();

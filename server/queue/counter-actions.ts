@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
 import { counters, tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { assertOperator, assertStaffAt, type CounterRow, counterOfAgent, loadCounter } from './access.ts';
+import { queueTransaction } from './queue-transaction.ts';
 
 function municipalityOf(staff: StaffPrincipal): string {
   return staff.municipalityId;
@@ -31,7 +31,7 @@ export function signInCounter(
   input: { counterId: number },
 ): CounterRow {
   const now = deps.clock.now();
-  const { counter, left } = writeTransaction(deps.db, (tx) => {
+  const { counter, left } = queueTransaction(deps.db, (tx) => {
     const target = loadCounter(tx, input.counterId);
     const staff = assertStaffAt(principal, target.locationId);
     if (!target.active) throw new AppError('invalid-state', 'This counter is not in use');
@@ -81,7 +81,7 @@ export function signOutCounter(
   input: { counterId: number },
 ): CounterRow {
   const now = deps.clock.now();
-  const counter = writeTransaction(deps.db, (tx) => {
+  const counter = queueTransaction(deps.db, (tx) => {
     const target = loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, target);
     if (hasActiveTicket({ ...deps, db: tx }, target.id)) {
@@ -112,7 +112,7 @@ export function pauseCounter(
   input: { counterId: number; paused: boolean },
 ): CounterRow {
   const now = deps.clock.now();
-  const counter = writeTransaction(deps.db, (tx) => {
+  const counter = queueTransaction(deps.db, (tx) => {
     const target = loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, target);
     if (target.state === 'closed' || target.agentId === null)

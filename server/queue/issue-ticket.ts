@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, max } from 'drizzle-orm';
-import { type Db, writeTransaction } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { ticketItems, tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
@@ -18,6 +18,7 @@ import {
   serviceDateOf,
   type TicketRow,
 } from './queue-state.ts';
+import { queueTransaction } from './queue-transaction.ts';
 
 export interface NewTicket {
   location: LocationRow;
@@ -153,7 +154,7 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
     throw new AppError('forbidden', 'Only staff set source or priority');
   }
   const now = deps.clock.now();
-  const row = writeTransaction(deps.db, (tx) => {
+  const row = queueTransaction(deps.db, (tx) => {
     const location = loadLocation(tx, input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
     const resolved = resolveServices(loadServices(tx, location), input.services, !isStaff);

@@ -203,6 +203,9 @@ export function policyOptions(state: Pick<QueueState, 'location' | 'services'>):
   };
 }
 
+/** Beyond this many waiting tickets the live estimate uses the predictor's cheaper mean-value mode. */
+const LONG_LINE = 150;
+
 export interface Estimates {
   perTicket: Map<number, WaitBand>;
   positions: Map<number, number>;
@@ -249,6 +252,9 @@ export function estimateWaits(state: QueueState): Estimates {
     lateGraceMinutes: options.lateGraceMinutes,
     dueEarlyMinutes: options.dueEarlyMinutes,
     serviceCodes: state.services.filter((s) => s.walkIn).map((s) => s.code),
+    // Long lines: one mean-value replay instead of the stochastic ones, so an estimate never blocks the
+    // event loop (and every display of the process) for hundreds of milliseconds.
+    ...(waiting.length > LONG_LINE ? { replications: 0 } : {}),
   });
   // Position: 1 + waiting tickets sharing a service that are expected to be called earlier.
   const positions = new Map<number, number>();

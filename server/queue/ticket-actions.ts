@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
 import { appointments, ticketItems, tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
@@ -8,6 +7,7 @@ import { AppError } from '../http/errors.ts';
 import { appendTicketEvent, assertOperator, assertStaffAt, loadCounter } from './access.ts';
 import { canCounterServe, queuedAtAfterTransfer } from './call-next-policy.ts';
 import { loadCounters, loadLocation, loadServices, type TicketRow, withDetails } from './queue-state.ts';
+import { queueTransaction } from './queue-transaction.ts';
 import { eventOf, nextStatus, type TicketAction } from './ticket-state.ts';
 
 type Db = Deps['db'];
@@ -63,7 +63,7 @@ function runAction(
   ) => { set: Partial<TicketRow>; data?: Record<string, unknown>; effective?: TicketAction },
 ): ActionOutcome {
   const now = deps.clock.now();
-  const outcome = writeTransaction(deps.db, (tx): ActionOutcome => {
+  const outcome = queueTransaction(deps.db, (tx): ActionOutcome => {
     const ticket = loadTicket(tx, ticketId);
     const staff = assertMayAct(tx, principal, ticket);
     const { set, data, effective = action } = apply(tx, ticket, staff, now);

@@ -244,6 +244,8 @@ describe('at the counter', () => {
     const next = await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
     expect(next.body.ticket).toBeNull();
     expect(eventsOf(ctx, t.id)).toEqual(['issued', 'called', 'started', 'finished']);
+    // Queue writes commit with synchronous=NORMAL; the connection is back at FULL for bookings.
+    expect(ctx.db.$client.pragma('synchronous', { simple: true })).toBe(2);
   });
 
   it('calls a due appointment first and respects skills', async () => {
