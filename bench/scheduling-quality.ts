@@ -289,3 +289,148 @@ export async function onlineCeiling(instance: Instance): Promise<number> {
   }
   return accepted.length;
 }
+
+/**
+ * Flexible residents: each accepts any start within ±`toleranceMinutes` of the time asked for and
+ * takes the offered time closest to it. What the system offers is then a policy:
+ * - `first-fit`: every time where the first free skilled counter (no moves) fits;
+ * - `ours-all`: every time our engine can fit (with moves);
+ * - `ours-tight`: of those, only the times that leave the least idle gap on the counter the engine
+ *   would use (best fit), so the day packs without holes.
+ */
+export type OfferPolicy = 'first-fit' | 'ours-all' | 'ours-tight';
+
+function startsAround(instance: Instance, request: EngineRequest, toleranceMinutes: number): number[] {
+  const duration = request.end - request.start;
+  const open = Math.min(...instance.counters.flatMap((c) => c.windows.map((w) => w.start)));
+  const close = Math.max(...instance.counters.flatMap((c) => c.windows.map((w) => w.end)));
+  const out: number[] = [];
+  for (let t = request.start - toleranceMinutes * M; t <= request.start + toleranceMinutes * M; t += 5 * M) {
+    if (t >= open && t + duration <= close) out.push(t);
+  }
+  return out.sort((a, b) => Math.abs(a - request.start) - Math.abs(b - request.start) || a - b);
+}
+
+export function runFlexible(instance: Instance, toleranceMinutes: number, policy: OfferPolicy) {
+  const engine = new DayAllocator(
+    instance.counters,
+    [],
+    policy === 'first-fit'
+      ? { walkInShare: WALK_IN_SHARE, allowMoves: false, choice: 'first' }
+      : { walkInShare: WALK_IN_SHARE },
+  );
+  const placed: { id: number; request: EngineRequest }[] = [];
+  instance.requests.forEach((asked, k) => {
+    const duration = asked.end - asked.start;
+    const options: { start: number; gap: number }[] = [];
+    for (const start of startsAround(instance, asked, toleranceMinutes)) {
+      const request = { start, end: start + duration, serviceIds: asked.serviceIds };
+      const p = engine.probe(request);
+      if (!p) continue;
+      if (policy !== 'ours-tight') {
+        options.push({ start, gap: 0 });
+        break;
+      }
+      options.push({ start, gap: idleGap(engine, instance, p.counterId, request, placed) });
+    }
+    if (options.length === 0) return;
+    const best = Math.min(...options.map((o) => o.gap));
+    // The resident takes the offered time closest to the one asked for (options are in that order).
+    const chosen = options.find((o) => o.gap === best) as { start: number };
+    const request = { start: chosen.start, end: chosen.start + duration, serviceIds: asked.serviceIds };
+    if (engine.commit(request, k + 1)) placed.push({ id: k + 1, request });
+  });
+  const where = engine.assignment();
+  const violations = findViolations(
+    instance.counters,
+    placed.map(({ id, request }) => ({ id, ...request, counterId: where.get(id) ?? -1, movable: true })),
+    WALK_IN_SHARE,
+  );
+  if (violations.length > 0) throw new Error(`invalid assignment: ${violations[0]}`);
+  return { accepted: placed.length };
+}
+
+/** Idle minutes the request would leave before and after it on the counter (to a neighbour or the window edge). */
+function idleGap(
+  engine: DayAllocator,
+  instance: Instance,
+  counterId: number,
+  request: EngineRequest,
+  placed: { id: number; request: EngineRequest }[],
+): number {
+  const where = engine.assignment();
+  const counter = instance.counters.find((c) => c.id === counterId);
+  const window = counter?.windows.find((w) => w.start <= request.start && request.end <= w.end);
+  let before = window ? request.start - window.start : 0;
+  let after = window ? window.end - request.end : 0;
+  for (const p of placed) {
+    if (where.get(p.id) !== counterId) continue;
+    if (p.request.end <= request.start) before = Math.min(before, request.start - p.request.end);
+    if (p.request.start >= request.end) after = Math.min(after, p.request.start - request.end);
+  }
+  return Math.min(before, after) / M;
+}
+
+/** Offline optimum with flexible starts: x[r, c, t] for every start t within the tolerance. */
+function flexibleModel(instance: Instance, toleranceMinutes: number, integral: boolean): string {
+  const vars: { name: string; r: number; c: EngineCounter; start: number; end: number }[] = [];
+  instance.requests.forEach((asked, ri) => {
+    const duration = asked.end - asked.start;
+    for (const start of startsAround(instance, asked, toleranceMinutes)) {
+      const end = start + duration;
+      for (const c of instance.counters) {
+        if (!asked.serviceIds.every((s) => c.skills.has(s))) continue;
+        if (!c.windows.some((w) => w.start <= start && end <= w.end)) continue;
+        vars.push({ name: `x${ri}_${c.id}_${start / M}`, r: ri, c, start, end });
+      }
+    }
+  });
+  const sum = (names: string[]) => {
+    const lines: string[] = [];
+    for (let k = 0; k < names.length; k += 12) lines.push(names.slice(k, k + 12).join(' + '));
+    return lines.join('\n + ');
+  };
+  const rows: string[] = [];
+  const byRequest = new Map<number, string[]>();
+  for (const v of vars) byRequest.set(v.r, [...(byRequest.get(v.r) ?? []), v.name]);
+  for (const [r, names] of byRequest) rows.push(` r${r}: ${sum(names)} <= 1`);
+  for (const c of instance.counters) {
+    const mine = vars.filter((v) => v.c === c);
+    const points = [...new Set(mine.map((v) => v.start))];
+    for (const t of points) {
+      const covering = mine.filter((v) => v.start <= t && t < v.end);
+      if (covering.length >= 2) rows.push(` c${c.id}_${t / M}: ${sum(covering.map((v) => v.name))} <= 1`);
+    }
+    c.windows.forEach((w, k) => {
+      if (w.mode !== 'both') return;
+      const budget = Math.floor(((w.end - w.start) / M) * (1 - WALK_IN_SHARE));
+      const terms = mine.map((v) => `${(Math.min(v.end, w.end) - Math.max(v.start, w.start)) / M} ${v.name}`);
+      if (terms.length > 0) rows.push(` b${c.id}_${k}: ${sum(terms)} <= ${budget}`);
+    });
+  }
+  return [
+    'Maximize',
+    ` obj: ${sum(vars.map((v) => v.name))}`,
+    'Subject To',
+    ...rows,
+    'Bounds',
+    ...vars.map((v) => ` 0 <= ${v.name} <= 1`),
+    ...(integral ? ['General', ...vars.map((v) => ` ${v.name}`)] : []),
+    'End',
+  ].join('\n');
+}
+
+export async function flexibleUpperBound(instance: Instance, toleranceMinutes: number, timeLimit: number) {
+  highs ??= await highsLoader();
+  const lp = highs.solve(flexibleModel(instance, toleranceMinutes, false), {
+    time_limit: timeLimit,
+    output_flag: false,
+  } as never);
+  const lpBound = Math.floor(lp.ObjectiveValue + 1e-6);
+  const mip = highs.solve(flexibleModel(instance, toleranceMinutes, true), {
+    time_limit: timeLimit,
+    output_flag: false,
+  } as never);
+  if (mip.Status === 'Optimal') return { bound: Math.round(mip.ObjectiveValue), kind: 'exact' as const, lpBound };
+  return { bound: lpBound, kind: 'lp' as const, lpBound };
+}
