@@ -22,6 +22,7 @@ interface Pending {
   updated: Set<number>;
   counters: Set<number>;
   snapshot: boolean;
+  ticker: boolean;
 }
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
@@ -61,7 +62,7 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     let p = pending.get(locationId);
     snapshots.delete(locationId);
     if (!p) {
-      p = { issued: new Set(), called: [], updated: new Set(), counters: new Set(), snapshot: false };
+      p = { issued: new Set(), called: [], updated: new Set(), counters: new Set(), snapshot: false, ticker: false };
       pending.set(locationId, p);
     }
     if (!scheduled) {
@@ -97,6 +98,7 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
     const view = new Map(withDetails(deps.db, rows).map((t) => [t.row.id, toTicketDto(t, names)]));
 
+    if (p.ticker) room.emit('display:ticker-changed', { locationId, text: location.tickerText });
     if (p.snapshot) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
     for (const id of p.issued) {
       const dto = view.get(id);
@@ -180,7 +182,9 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     deps.events.subscribe('counter:updated', (e) => entry(e.locationId).counters.add(e.counterId)),
     // Anything else that changes a location's queue (e.g. a configuration change): send a fresh snapshot.
     deps.events.subscribe('queue:changed', (e) => {
-      entry(e.locationId).snapshot = true;
+      const p = entry(e.locationId);
+      p.snapshot = true;
+      if (e.reason === 'ticker') p.ticker = true;
     }),
   ];
   return {

@@ -276,3 +276,24 @@ describe('hub', () => {
     });
   });
 });
+
+describe('hub: other queue changes', () => {
+  it('sends the ticker text and a fresh snapshot when the office changes something else', async () => {
+    const ctx = createTestContext();
+    const server = await startServer(ctx);
+    cleanup.push(() => server.close());
+    const display = connectClient(server.url, { token: DEMO_DEVICE_TOKEN });
+    cleanup.push(() => {
+      display.disconnect();
+    });
+    const first = nextEvent(display, 'queue:snapshot');
+    await waitConnected(display);
+    await first;
+    const ticker = nextEvent(display, 'display:ticker-changed');
+    const snapshot = nextEvent(display, 'queue:snapshot');
+    ctx.db.$client.prepare("update locations set ticker_text = 'Vandaag tot 20:00 open' where id = ?").run(ZIJL);
+    ctx.events.publish('queue:changed', { locationId: ZIJL, reason: 'ticker' });
+    expect(await ticker).toEqual({ locationId: ZIJL, text: 'Vandaag tot 20:00 open' });
+    expect((await snapshot).tickerText).toBe('Vandaag tot 20:00 open');
+  });
+});
