@@ -32,11 +32,23 @@ export function loadRecord(db: Db, appointment: AppointmentRow): AppointmentReco
  * The appointment behind a reference, if the bearer holds its manage token. A wrong reference and
  * a wrong token give the same `not-found`, so neither can be probed.
  */
-export function findByReference(db: Db, rawReference: string, token: string | undefined): AppointmentRow {
+export function findByReference(
+  db: Db,
+  rawReference: string,
+  token: string | undefined,
+  staff?: { municipalityId: string; locationIds: string[] } | null,
+): AppointmentRow {
   const reference = normaliseReference(rawReference);
   const row = REFERENCE_PATTERN.test(reference)
     ? db.select().from(appointments).where(eq(appointments.reference, reference)).get()
     : undefined;
+  if (staff) {
+    // Staff helping a resident on the phone or at the desk find it by reference alone, at their own locations.
+    if (!row || row.municipalityId !== staff.municipalityId || !staff.locationIds.includes(row.locationId)) {
+      throw new AppError('not-found', 'No appointment with that reference at your locations');
+    }
+    return row;
+  }
   // Compare even when the row is missing, so both paths cost about the same.
   const matches = tokenMatches(token ?? '', row?.manageTokenHash ?? '0'.repeat(64));
   if (!row || !token || !matches) throw new AppError('not-found', 'No appointment with that reference and token');

@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { appointments } from '../../db/schema/index.ts';
+import { recordAudit } from '../auth/audit.ts';
+import type { StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { appointmentCalendarFile, queueAppointmentMail } from '../notify/appointment-mails.ts';
@@ -20,15 +22,17 @@ import { placeInTransaction } from './placement.ts';
 export interface ManageInput {
   reference: string;
   token: string | undefined;
+  /** Staff (phone, desk) act by reference alone at their own locations; their changes are audited. */
+  staff?: StaffPrincipal | null;
 }
 
 export function getAppointment(deps: Deps, input: ManageInput): AppointmentDto {
-  const row = findByReference(deps.db, input.reference, input.token);
+  const row = findByReference(deps.db, input.reference, input.token, input.staff);
   return toDto(deps.db, loadRecord(deps.db, row));
 }
 
 export function appointmentCalendar(deps: Deps, input: ManageInput): { reference: string; ics: string } {
-  const row = findByReference(deps.db, input.reference, input.token);
+  const row = findByReference(deps.db, input.reference, input.token, input.staff);
   const record = loadRecord(deps.db, row);
   const url = input.token ? manageUrl(deps.config, row.reference, input.token) : null;
   const method = row.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
@@ -44,7 +48,7 @@ function assertChangeable(row: AppointmentRow, now: Date): void {
 export function cancelAppointment(deps: Deps, input: ManageInput): void {
   const cancelled = writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token);
+    const row = findByReference(tx, input.reference, input.token, input.staff);
     if (row.status === 'cancelled') return [];
     assertChangeable(row, now);
     const rows = [row, ...childrenOf(tx, [row.id]).filter((c) => c.status === 'booked' && c.startsAt > now)];
@@ -52,6 +56,14 @@ export function cancelAppointment(deps: Deps, input: ManageInput): void {
       tx.update(appointments).set({ status: 'cancelled', cancelledAt: now }).where(eq(appointments.id, r.id)).run();
       const record = loadRecord(tx, { ...r, status: 'cancelled' });
       queueAppointmentMail(tx, record, 'cancellation', now, null);
+      if (input.staff) {
+        recordAudit(tx, input.staff, r.municipalityId, now, {
+          action: 'appointment.cancelled',
+          targetType: 'appointment',
+          targetId: r.id,
+          locationId: r.locationId,
+        });
+      }
     }
     return rows.map((r) => ({ locationId: r.locationId, appointmentId: r.id }));
   });
@@ -65,7 +77,7 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
   const start = target.toMillis();
   const result = writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token);
+    const row = findByReference(tx, input.reference, input.token, input.staff);
     assertChangeable(row, now);
     const office = loadOffice(tx, row.locationId);
     if (!office) throw new AppError('not-found', 'No such location');
@@ -77,7 +89,7 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
       serviceIds: record.items.map((i) => i.service.id),
       now,
       exclude: row.id,
-      staff: row.channel !== 'online',
+      staff: !!input.staff || row.channel !== 'online',
     });
     const moved = tx
       .update(appointments)
@@ -93,6 +105,15 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
     const movedRecord = loadRecord(tx, moved);
     const url = input.token ? manageUrl(deps.config, moved.reference, input.token) : null;
     queueAppointmentMail(tx, movedRecord, 'reschedule', now, url);
+    if (input.staff) {
+      recordAudit(tx, input.staff, moved.municipalityId, now, {
+        action: 'appointment.rescheduled',
+        targetType: 'appointment',
+        targetId: moved.id,
+        locationId: moved.locationId,
+        details: { from: row.startsAt.toISOString(), to: moved.startsAt.toISOString() },
+      });
+    }
     return { dto: toDto(tx, movedRecord), locationId: moved.locationId, id: moved.id };
   });
   deps.events.publish('appointment:rescheduled', { locationId: result.locationId, appointmentId: result.id });

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { DateTime } from 'luxon';
 import { bearerToken } from '../auth/middleware.ts';
 import type { Deps } from '../deps.ts';
@@ -321,6 +322,11 @@ export function schedulingRoutes(deps: Deps) {
   router.use('/locations/:id/available-times', limitLookup);
 
   const token = (header: string | undefined) => bearerToken(header);
+  // A signed-in staff member (phone, desk) manages by reference alone; residents need the manage token.
+  const staffOf = (c: Context) => {
+    const p = c.get('principal');
+    return p?.kind === 'staff' ? p : null;
+  };
 
   return router
     .openapi(routes.services, (c) =>
@@ -374,18 +380,26 @@ export function schedulingRoutes(deps: Deps) {
     })
     .openapi(routes.get, (c) => {
       const { reference } = c.req.valid('param');
-      return c.json(getAppointment(deps, { reference, token: token(c.req.header('authorization')) }), 200);
+      return c.json(
+        getAppointment(deps, { reference, token: token(c.req.header('authorization')), staff: staffOf(c) }),
+        200,
+      );
     })
     .openapi(routes.cancel, (c) => {
       const { reference } = c.req.valid('param');
-      cancelAppointment(deps, { reference, token: token(c.req.header('authorization')) });
+      cancelAppointment(deps, { reference, token: token(c.req.header('authorization')), staff: staffOf(c) });
       return c.body(null, 204);
     })
     .openapi(routes.reschedule, (c) => {
       const { reference } = c.req.valid('param');
       const { start } = c.req.valid('json');
       return c.json(
-        rescheduleAppointment(deps, { reference, token: token(c.req.header('authorization')), start }),
+        rescheduleAppointment(deps, {
+          reference,
+          token: token(c.req.header('authorization')),
+          start,
+          staff: staffOf(c),
+        }),
         200,
       );
     })
