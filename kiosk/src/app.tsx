@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
-import { ApiError } from '../../shared-web/api.ts';
+import { ApiError, type ClientErrorCode } from '../../shared-web/api.ts';
 import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
 import { formatTime } from '../../shared-web/datetime.ts';
 import { captureDeviceToken } from '../../shared-web/device-token.ts';
@@ -204,6 +204,10 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
       <OfflineBanner offline={offline} />
       <main className="kiosk" aria-busy={state.screen === 'pending'}>
         <div className="kiosk__toolbar">
+          <p className="kiosk__brand">
+            <span aria-hidden="true">✕✕✕ </span>
+            {t('common.municipality')}
+          </p>
           <button
             type="button"
             className="kiosk-toggle"
@@ -300,7 +304,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
         {state.screen === 'retry' ? (
           <div className="kiosk--center" role="alert">
             <h1 className="kiosk__title">{t('kiosk.retryTitle')}</h1>
-            <p className="kiosk__lead">{errorMessage(t, new ApiError(state.code, 0))}</p>
+            <p className="kiosk__lead">{kioskErrorMessage(t, state.code)}</p>
             <p className="kiosk__lead">{t('kiosk.retryText')}</p>
             <div className="kiosk__actions">
               <button
@@ -320,7 +324,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
         {state.screen === 'error' ? (
           <div className="kiosk--center" role="alert" data-error-code={state.code}>
             <h1 className="kiosk__title">{t('kiosk.errorTitle')}</h1>
-            <p className="kiosk__lead">{errorMessage(t, new ApiError(state.code, 0))}</p>
+            <p className="kiosk__lead">{kioskErrorMessage(t, state.code)}</p>
             <div className="kiosk__actions">
               <button
                 type="button"
@@ -376,6 +380,11 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   );
 }
 
+/** At the kiosk some codes deserve words of their own (no links to check, staff nearby). */
+function kioskErrorMessage(t: ReturnType<typeof useTranslation>['t'], code: ClientErrorCode): string {
+  return t(`kiosk.errors.${code}`, { defaultValue: errorMessage(t, new ApiError(code, 0)) });
+}
+
 function spokenText(
   state: KioskState,
   t: ReturnType<typeof useTranslation>['t'],
@@ -396,7 +405,7 @@ function spokenText(
     }
     case 'error':
     case 'retry':
-      return errorMessage(t, new ApiError(state.code, 0));
+      return kioskErrorMessage(t, state.code);
     default:
       return '';
   }

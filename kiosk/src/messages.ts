@@ -50,6 +50,14 @@ export const nl = {
     printHeader: 'Stadskantoor',
     printIssued: 'Getrokken om {{time}}',
     printQr: 'Scan om uw beurt te volgen',
+    errors: {
+      'not-found':
+        'We vinden geen afspraak met dit nummer in dit stadskantoor. Controleer het nummer of vraag het aan een medewerker.',
+      'invalid-state': 'Deze afspraak kan niet (meer) worden aangemeld. Vraag het aan een medewerker.',
+      'validation-failed': 'Dit is geen geldig afspraaknummer. Controleer het nummer.',
+      unauthorized: 'Deze zuil is niet (meer) gekoppeld. Vraag het aan een medewerker.',
+      forbidden: 'Deze zuil is niet (meer) gekoppeld. Vraag het aan een medewerker.',
+    },
   },
 };
 
@@ -106,5 +114,13 @@ export const en: typeof nl = {
     printHeader: 'City office',
     printIssued: 'Taken at {{time}}',
     printQr: 'Scan to follow your turn',
+    errors: {
+      'not-found':
+        'We cannot find an appointment with this number at this office. Check the number or ask a member of staff.',
+      'invalid-state': 'This appointment cannot be checked in (any more). Please ask a member of staff.',
+      'validation-failed': 'This is not a valid appointment number. Please check the number.',
+      unauthorized: 'This kiosk is not paired (any more). Please ask a member of staff.',
+      forbidden: 'This kiosk is not paired (any more). Please ask a member of staff.',
+    },
   },
 };
