@@ -120,6 +120,14 @@ export const agentEn: Widen<typeof agentNl> = {
       cancelConfirm: 'Really cancel appointment {{reference}}?',
       cancelled: 'Appointment {{reference}} is cancelled.',
       notFound: 'No appointment with this reference.',
+      channelLabel: { online: 'online', phone: 'phone', counter: 'at the counter' },
+      statusValue: {
+        booked: 'booked',
+        'checked-in': 'checked in',
+        served: 'served',
+        'no-show': 'no-show',
+        cancelled: 'cancelled',
+      },
     },
     live: {
       title: 'Live overview',

@@ -116,6 +116,14 @@ export const agentNl = {
       cancelConfirm: 'Afspraak {{reference}} echt annuleren?',
       cancelled: 'Afspraak {{reference}} is geannuleerd.',
       notFound: 'Geen afspraak met dit nummer.',
+      channelLabel: { online: 'online', phone: 'telefoon', counter: 'aan de balie' },
+      statusValue: {
+        booked: 'gepland',
+        'checked-in': 'aangemeld',
+        served: 'geholpen',
+        'no-show': 'niet verschenen',
+        cancelled: 'geannuleerd',
+      },
     },
     live: {
       title: 'Live overzicht',

@@ -191,6 +191,25 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByTestId('booked').waitFor();
     await screenshot(agent, 'agent-desk-booked');
     expect(await axeViolations(agent)).toEqual([]);
+    const reference =
+      /Afspraak (\S+) is gemaakt/.exec((await agent.getByTestId('booked').textContent()) ?? '')?.[1] ?? '';
+    expect(reference).not.toBe('');
+
+    // Find it again by reference, move it to another time, then cancel it.
+    await agent.getByLabel('Afspraaknummer').fill(reference);
+    await agent.getByRole('button', { name: 'Zoeken', exact: true }).click();
+    const found = agent.getByTestId('found-appointment');
+    await found.getByText('Bellende Inwoner').waitFor();
+    await found.getByRole('button', { name: 'Verplaatsen' }).click();
+    await found.locator('.slot-picker .chip').first().click();
+    await found.locator('input[name=move-time]').nth(1).check({ force: true });
+    await found.getByRole('button', { name: /^Nieuwe tijd/ }).click();
+    await agent.getByText('Afspraak verplaatst naar').waitFor();
+    agent.once('dialog', (dialog) => void dialog.accept());
+    await found.getByRole('button', { name: 'Annuleren' }).click();
+    await agent.getByText(`Afspraak ${reference} is geannuleerd.`).waitFor();
+    await screenshot(agent, 'agent-desk-moved-cancelled');
+    expect(await axeViolations(agent)).toEqual([]);
 
     for (const [link, name] of [
       ['Statistiek', 'agent-supervisor-statistics'],

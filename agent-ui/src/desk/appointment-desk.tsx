@@ -379,7 +379,10 @@ function FindForm({
             <dt>{t('agent.desk.when')}</dt>
             <dd>{formatDateTime(found.start, i18n.language, location.timeZone)}</dd>
             <dt>{t('agent.desk.status')}</dt>
-            <dd>{found.status ?? '—'}</dd>
+            <dd>
+              {found.status ? t(`agent.desk.statusValue.${found.status}`) : '—'}
+              {found.channel ? ` · ${t(`agent.desk.channelLabel.${found.channel}`)}` : ''}
+            </dd>
             <dt>{t('agent.desk.customer')}</dt>
             <dd>
               {found.customer?.name ?? '—'} {found.customer?.email ? `· ${found.customer.email}` : ''}
@@ -389,34 +392,36 @@ function FindForm({
               {items.map((s) => `${services.find((x) => x.code === s.code)?.name ?? s.code} × ${s.persons}`).join(', ')}
             </dd>
           </dl>
-          <div className="row">
-            <button
-              type="button"
-              onClick={() => {
-                setMoving(true);
-                picker.findDays(items).catch(onError);
-              }}
-            >
-              {t('agent.desk.move')}
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={async () => {
-                if (!window.confirm(t('agent.desk.cancelConfirm', { reference: found.reference }))) return;
-                try {
-                  await api.del(path(found.reference), { token });
-                  setNotice(t('agent.desk.cancelled', { reference: found.reference }));
-                  setFound({ ...found, status: 'cancelled' });
-                } catch (err) {
-                  onError(err);
-                }
-              }}
-            >
-              {t('agent.desk.cancel')}
-            </button>
-          </div>
-          {moving && (
+          {found.status === 'booked' && (
+            <div className="row">
+              <button
+                type="button"
+                onClick={() => {
+                  setMoving(true);
+                  picker.findDays(items).catch(onError);
+                }}
+              >
+                {t('agent.desk.move')}
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={async () => {
+                  if (!window.confirm(t('agent.desk.cancelConfirm', { reference: found.reference }))) return;
+                  try {
+                    await api.del(path(found.reference), { token });
+                    setNotice(t('agent.desk.cancelled', { reference: found.reference }));
+                    setFound({ ...found, status: 'cancelled' });
+                  } catch (err) {
+                    onError(err);
+                  }
+                }}
+              >
+                {t('agent.desk.cancel')}
+              </button>
+            </div>
+          )}
+          {moving && found.status === 'booked' && (
             <>
               <SlotPicker picker={picker} items={items} location={location} idPrefix="move" onError={onError} />
               {picker.start && (
