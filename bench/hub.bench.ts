@@ -14,7 +14,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
@@ -126,6 +126,15 @@ interface FanoutResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Server process CPU per call (call + start + broadcasts + estimates), and the machine's load meanwhile. */
+  serverCpuMsPerCall: number;
+  loadAverage1m: number;
+}
+
+async function serverCpuMs(server: ChildProcess): Promise<number> {
+  const reply = nextMessage<{ ms: number }>(server, 'cpu', 10_000);
+  server.send({ type: 'cpu' });
+  return (await reply).ms;
 }
 
 async function fanout(
@@ -151,10 +160,13 @@ async function fanout(
     seconds: SECONDS,
   });
   await readyDriver;
+  const cpuBefore = await serverCpuMs(server);
   const resultP = nextMessage<{ result: { sent: number[]; errors: number } }>(driver, 'result');
   driver.send({ type: 'go' });
   const { result } = await resultP;
   await new Promise((r) => setTimeout(r, 1500)); // stragglers
+  const cpuUsed = (await serverCpuMs(server)) - cpuBefore;
+  const load = loadavg()[0] ?? 0;
   const reports = await Promise.all(
     clients.procs.map((p) => {
       const r = nextMessage<{ receipts: number[] }>(p, 'report');
@@ -187,10 +199,13 @@ async function fanout(
     p50Ms: round(percentile(latencies, 50), 2),
     p99Ms: round(percentile(latencies, 99), 2),
     maxMs: round(latencies[latencies.length - 1] ?? Number.NaN, 2),
+    serverCpuMsPerCall: round(cpuUsed / Math.max(1, sentAt.size), 2),
+    loadAverage1m: round(load, 2),
   };
   console.log(
     `fan-out ${mode.padEnd(5)} ${String(out.sockets).padStart(5)} sockets / ${out.rooms} rooms: ${out.calls} calls, ` +
-      `p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms, max ${out.maxMs} ms, delivered ${(out.deliveredShare * 100).toFixed(2)} %` +
+      `p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms, max ${out.maxMs} ms, delivered ${(out.deliveredShare * 100).toFixed(2)} %, ` +
+      `server CPU ${out.serverCpuMsPerCall} ms/call, load ${out.loadAverage1m}` +
       (out.callErrors ? `, ${out.callErrors} command errors` : ''),
   );
   return out;
@@ -393,7 +408,7 @@ async function main(): Promise<void> {
   const results = {
     bench: 'hub',
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg() },
     secondsPerFanoutRun: SECONDS,
     fanout: fanouts,
     ratios,
