@@ -98,5 +98,30 @@ describe.skipIf(!hasChromium)('waiting-room display in real Chromium', () => {
     const third = await issueAndCall(server, staffToken, counterId);
     await page.getByTestId('latest-call').getByText(third.ticket.number).waitFor();
     await screenshot(page, 'display-after-reconnect', { fullPage: false });
-  });
+
+    // A busy morning: people waiting per service and a ticker text from the supervisor.
+    for (const code of ['passport', 'passport', 'id-card', 'driving-licence', 'pickup']) {
+      await call(server, `/locations/${location}/tickets`, {
+        method: 'POST',
+        token: deviceToken,
+        body: { services: [{ code, persons: 1 }] },
+      });
+    }
+    const supervisor = await call<{ token: string }>(server, '/sessions', {
+      method: 'POST',
+      body: { username: 'demo-supervisor', password: 'demo-password-123' },
+    });
+    await call(server, `/locations/${location}/ticker`, {
+      method: 'PUT',
+      token: supervisor.token,
+      body: { text: 'Donderdag open tot 20:00 · Paspoort ophalen kan zonder afspraak' },
+    });
+    await page.getByTestId('waiting-total').getByText('5 personen wachten').waitFor();
+    await page.getByTestId('ticker').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'display-landscape-busy', { fullPage: false });
+    await page.setViewportSize({ width: 1080, height: 1920 });
+    await screenshot(page, 'display-portrait-busy', { fullPage: false });
+    expect(await axeViolations(page)).toEqual([]);
+  }, 120_000);
 });

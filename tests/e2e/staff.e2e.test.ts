@@ -138,7 +138,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByText('Geen bezoeker. Roep de volgende op.').waitFor();
     const after = await api<{ status: string }>(server, `/tickets/${ticket.publicId}`);
     expect(after.status).toBe('done');
-  });
+  }, 120_000);
 
   it('a supervisor sees the live view, pairs a display, books by phone, and opens statistics, planning and e-mail', async () => {
     // Eight weeks of simulated office days, as `npm start` fills a year: statistics and forecasts have data.
@@ -239,5 +239,5 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await closureForm.getByLabel('Reden').fill('Verhuizing archief');
     await closureForm.getByRole('button', { name: 'Toevoegen' }).click();
     await agent.getByRole('cell', { name: 'Verhuizing archief' }).waitFor();
-  });
+  }, 120_000);
 });
