@@ -106,5 +106,8 @@ export function createAnnouncer(options: AnnouncerOptions): Announcer {
  * "twaalf" rather than "nul een twee".
  */
 export function spokenNumber(number: string): string {
-  return number.replace(/^([A-Za-z]+)-?(\d+)$/, (_m, letters: string, digits: string) => `${letters} ${Number(digits)}`);
+  return number.replace(
+    /^([A-Za-z]+)-?(\d+)$/,
+    (_m, letters: string, digits: string) => `${letters} ${Number(digits)}`,
+  );
 }
