@@ -73,6 +73,9 @@ export function AgentApp() {
       token={token}
       onSignOut={async () => {
         await signOut(token).catch(() => {});
+        // The next person at this PC chooses their own location and counter.
+        sessionStorage.removeItem(LOCATION_KEY);
+        sessionStorage.removeItem(COUNTER_KEY);
         setToken(null);
         setUser(null);
       }}

@@ -239,5 +239,15 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await closureForm.getByLabel('Reden').fill('Verhuizing archief');
     await closureForm.getByRole('button', { name: 'Toevoegen' }).click();
     await agent.getByRole('cell', { name: 'Verhuizing archief' }).waitFor();
+
+    // English is complete: the console in English.
+    await agent.getByRole('button', { name: 'Switch to English' }).click();
+    await agent.getByRole('link', { name: 'Counter' }).click();
+    await agent.getByRole('button', { name: /Call next/ }).waitFor();
+    await screenshot(agent, 'agent-console-en');
+    await agent.getByRole('link', { name: 'Planning' }).click();
+    await agent.getByRole('heading', { name: 'Peak weeks' }).waitFor();
+    await screenshot(agent, 'agent-supervisor-planner-en');
+    await agent.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,8 @@ function server(): FakeHub {
         });
       case 'ticket:finish':
         return ok({ ...p1, status: 'done', counterId: 1 });
+      case 'ticket:transfer':
+        return ok({ ...p1, status: 'waiting', counterId: null });
       default:
         return { ok: false, error: { code: 'invalid-state', message: 'no' } };
     }
@@ -149,7 +151,7 @@ describe('counter console keyboard shortcuts', () => {
     expect(hub.sent('ticket:finish')).toEqual([{ ticketId: 11 }]);
   });
 
-  it('shows the error when the hub refuses, and T opens the transfer dialog', async () => {
+  it('shows the error when the hub refuses, and T transfers the ticket to another counter', async () => {
     const user = userEvent.setup();
     const hub = server();
     renderConsole(hub);
@@ -159,10 +161,13 @@ describe('counter console keyboard shortcuts', () => {
     await user.keyboard('k'); // park → the fake hub refuses with invalid-state
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/al verder in behandeling/));
     await user.keyboard('t');
-    expect(await screen.findByRole('dialog')).toBeTruthy();
+    const dialog = await screen.findByRole('dialog');
     // Keys typed while the dialog is open belong to the dialog.
     await user.keyboard('x');
     expect(hub.sent('ticket:no-show')).toHaveLength(0);
+    await user.selectOptions(screen.getByLabelText('Naar'), 'Balie 7');
+    await user.click(within(dialog).getByRole('button', { name: /Doorsturen/ }));
+    expect(hub.sent('ticket:transfer')).toEqual([{ ticketId: 11, counterId: 2 }]);
     act(() => hub.serverEmit('ticket:updated', { ...(snapshot.tickets[0] as TicketDto), status: 'cancelled' }));
   });
 });

@@ -33,10 +33,19 @@ export function CounterConsole(props: CounterConsoleProps) {
   const waiting = queueForCounter(queue, counter);
   const serviceName = (code: string) => props.services.find((s) => s.code === code)?.name ?? code;
 
+  const onCounterChangeRef = useRef(props.onCounterChange);
+  onCounterChangeRef.current = props.onCounterChange;
   // Re-claim the counter after every reconnect: the hub binds a socket to a counter.
   const signedInOn = useRef<number | null>(null);
+  const knownCounters = queue.locationId === locationId ? queue.counters : null;
   useEffect(() => {
-    if (!socket || counterId === null || !online) return;
+    if (!socket || counterId === null || !online || !knownCounters) return;
+    // A remembered counter of another location (or one removed since) is forgotten, not claimed.
+    if (!knownCounters.has(counterId)) {
+      setCounterId(null);
+      onCounterChangeRef.current?.(null);
+      return;
+    }
     if (signedInOn.current === counterId && socket.connected) return;
     void emitCommand(socket, 'counter:sign-in', { counterId }).then((ack) => {
       if (ack.ok) {
@@ -46,7 +55,7 @@ export function CounterConsole(props: CounterConsoleProps) {
         setFailure({ code: ack.error.code });
       }
     });
-  }, [socket, counterId, online, applyCounter]);
+  }, [socket, counterId, online, applyCounter, knownCounters]);
   useEffect(() => {
     if (!online) signedInOn.current = null;
   }, [online]);
