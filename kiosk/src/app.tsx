@@ -6,7 +6,7 @@ import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
 import { formatTime } from '../../shared-web/datetime.ts';
 import { captureDeviceToken } from '../../shared-web/device-token.ts';
 import { errorMessage } from '../../shared-web/errors.ts';
-import { useHub } from '../../shared-web/hub.ts';
+import { emitCommand, useHub } from '../../shared-web/hub.ts';
 import { otherLanguage } from '../../shared-web/i18n.ts';
 import { useBrowserOnline } from '../../shared-web/use-online.ts';
 import { waitBandText } from '../../shared-web/wait-band.ts';
@@ -105,20 +105,17 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   }, [timings.offlineGraceMs]);
 
   const { socket, connected } = useHub({ token });
+  // A paired kiosk's socket only hears its own location. Listeners go on as soon as the socket
+  // exists: the snapshot sent on connect may arrive before GET /devices/current has answered.
   useEffect(() => {
-    if (!socket || !setup) return;
+    if (!socket) return;
     const onSnapshot = (s: QueueSnapshot) => {
-      if (s.locationId !== setup.locationId) return;
       setWaits(s.waits);
       setCounters(s.counters);
     };
-    const onCounter = (c: CounterDto) => {
-      if (c.locationId !== setup.locationId) return;
+    const onCounter = (c: CounterDto) =>
       setCounters((list) => (list ? list.map((x) => (x.id === c.id ? c : x)) : list));
-    };
-    const onWaits = (p: { locationId: string; waits: ServiceWaitDto[] }) => {
-      if (p.locationId === setup.locationId) setWaits(p.waits);
-    };
+    const onWaits = (p: { locationId: string; waits: ServiceWaitDto[] }) => setWaits(p.waits);
     socket.on('queue:snapshot', onSnapshot);
     socket.on('wait:estimates', onWaits);
     socket.on('counter:updated', onCounter);
@@ -127,7 +124,19 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
       socket.off('queue:snapshot', onSnapshot);
       socket.off('wait:estimates', onWaits);
     };
-  }, [socket, setup]);
+  }, [socket]);
+
+  // And ask for a snapshot once the location is known (again after every reconnect).
+  const locationId = setup?.locationId;
+  useEffect(() => {
+    if (!socket || !connected || !locationId) return;
+    void emitCommand(socket, 'queue:subscribe', { locationId }).then((ack) => {
+      if (ack.ok) {
+        setWaits(ack.data.waits);
+        setCounters(ack.data.counters);
+      }
+    });
+  }, [socket, connected, locationId]);
 
   const offline = !browserOnline || (graceOver && !connected);
 
@@ -192,7 +201,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   const serviceName = (code: string) => setup?.services.find((s) => s.code === code)?.name[lang] ?? code;
 
   // Read the essential text of each screen aloud when the resident asked for it.
-  const spoken = spokenText(state, t, serviceName);
+  const spoken = spokenText(state, (code) => noOpenCounter(counters, code), t, serviceName);
   useEffect(() => {
     if (readAloud && spoken) speak(spoken, lang);
   }, [readAloud, spoken, lang]);
@@ -340,6 +349,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
         {state.screen === 'ticket' ? (
           <TicketScreen
             ticket={state.ticket}
+            waitText={ticketWaitText(t, state.ticket, noOpenCounter(counters, ticketService))}
             serviceName={serviceName(ticketService)}
             zone={setup?.timeZone ?? 'Europe/Amsterdam'}
             onDone={() => dispatch({ type: 'reset' })}
@@ -371,6 +381,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
       {state.screen === 'ticket' ? (
         <PrintTicket
           ticket={state.ticket}
+          waitText={ticketWaitText(t, state.ticket, noOpenCounter(counters, ticketService))}
           serviceName={serviceName(ticketService)}
           locationName={setup?.locationName ?? ''}
           zone={setup?.timeZone ?? 'Europe/Amsterdam'}
@@ -380,6 +391,24 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   );
 }
 
+/** True when the hub told us the counters and none that is open can serve the service. */
+export function noOpenCounter(counters: CounterDto[] | null, code: string): boolean {
+  return counters !== null && !counters.some((c) => c.state === 'open' && c.skills.includes(code));
+}
+
+/** The wait line of a ticket: the band, or why there is none worth showing. */
+export function ticketWaitText(
+  t: ReturnType<typeof useTranslation>['t'],
+  ticket: TicketDto,
+  noCounter: boolean,
+): string {
+  if (ticket.status !== 'waiting') return '';
+  if (noCounter) return t('kiosk.noCounterWait');
+  if (!ticket.estimatedWait) return '';
+  if (ticket.estimatedWait.band === 'none') return t('kiosk.expectedWaitNone');
+  return t('kiosk.expectedWait', { band: waitBandText(t, ticket.estimatedWait) });
+}
+
 /** At the kiosk some codes deserve words of their own (no links to check, staff nearby). */
 function kioskErrorMessage(t: ReturnType<typeof useTranslation>['t'], code: ClientErrorCode): string {
   return t(`kiosk.errors.${code}`, { defaultValue: errorMessage(t, new ApiError(code, 0)) });
@@ -387,6 +416,7 @@ function kioskErrorMessage(t: ReturnType<typeof useTranslation>['t'], code: Clie
 
 function spokenText(
   state: KioskState,
+  noCounter: (code: string) => boolean,
   t: ReturnType<typeof useTranslation>['t'],
   serviceName: (c: string) => string,
 ): string {
@@ -399,7 +429,8 @@ function spokenText(
       const tk = state.ticket;
       const parts = [`${t('kiosk.ticketTitle')}: ${tk.number.split('').join(' ')}`];
       if (tk.services[0]) parts.push(t('kiosk.ticketFor', { service: serviceName(tk.services[0].code) }));
-      if (tk.estimatedWait) parts.push(t('kiosk.expectedWait', { band: waitBandText(t, tk.estimatedWait) }));
+      const wait = ticketWaitText(t, tk, noCounter(tk.services[0]?.code ?? ''));
+      if (wait) parts.push(wait);
       parts.push(t('kiosk.takeTicket'));
       return parts.join('. ');
     }
@@ -463,8 +494,10 @@ function HomeScreen({
                 </span>
               ) : w ? (
                 <span className="kiosk-button__meta">
-                  {t('kiosk.wait', { band: waitBandText(t, w.estimatedWait) })} ·{' '}
-                  {t('kiosk.waiting', { count: w.waiting })}
+                  {w.estimatedWait.band === 'none'
+                    ? t('kiosk.waitNone')
+                    : t('kiosk.wait', { band: waitBandText(t, w.estimatedWait) })}{' '}
+                  · {t('kiosk.waiting', { count: w.waiting })}
                 </span>
               ) : null}
             </button>
@@ -486,11 +519,13 @@ function HomeScreen({
 
 function TicketScreen({
   ticket,
+  waitText,
   serviceName,
   zone,
   onDone,
 }: {
   ticket: TicketDto;
+  waitText: string;
   serviceName: string;
   zone: string;
   onDone: () => void;
@@ -520,11 +555,7 @@ function TicketScreen({
           {position <= 1 ? t('kiosk.positionNext') : t('kiosk.position', { count: position - 1 })}
         </p>
       ) : null}
-      {ticket.estimatedWait ? (
-        <p className="kiosk__lead kiosk-ticket__wait">
-          {t('kiosk.expectedWait', { band: waitBandText(t, ticket.estimatedWait) })}
-        </p>
-      ) : null}
+      {waitText ? <p className="kiosk__lead kiosk-ticket__wait">{waitText}</p> : null}
       <p className="kiosk__lead">{t('kiosk.takeTicket')}</p>
       <p className="kiosk__small">{t('kiosk.followPhone')}</p>
       <button type="button" className="kiosk-button kiosk-button--primary" onClick={onDone}>

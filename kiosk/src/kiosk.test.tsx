@@ -9,6 +9,7 @@ import { en, nl } from './messages.ts';
 // The hub is replaced by a connected fake: these tests are about the kiosk's own logic.
 vi.mock('../../shared-web/hub.ts', () => ({
   useHub: () => ({ socket: { on: () => undefined, off: () => undefined }, connected: true }),
+  emitCommand: () => Promise.resolve({ ok: false, error: { code: 'internal', message: 'no hub in this test' } }),
 }));
 
 const timings: KioskTimings = { idleMs: 300, ticketIdleMs: 300, warningMs: 300, offlineGraceMs: 10 };

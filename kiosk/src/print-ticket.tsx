@@ -2,16 +2,18 @@ import { useTranslation } from 'react-i18next';
 import type { TicketDto } from '../../server/contracts/queue.ts';
 import { QrCode } from '../../shared-web/components/qr-code.tsx';
 import { formatTime } from '../../shared-web/datetime.ts';
-import { waitBandText } from '../../shared-web/wait-band.ts';
 
 /** The 80 mm receipt: hidden on screen, the only thing on paper (see kiosk.css @media print). */
 export function PrintTicket({
   ticket,
+  waitText,
   serviceName,
   locationName,
   zone,
 }: {
   ticket: TicketDto;
+  /** The same wait line as on screen (band, or why none). */
+  waitText: string;
   serviceName: string;
   locationName: string;
   zone: string;
@@ -27,9 +29,7 @@ export function PrintTicket({
       </p>
       <p className="print-ticket__number">{ticket.number}</p>
       <p className="print-ticket__service">{serviceName}</p>
-      {ticket.status === 'waiting' && ticket.estimatedWait ? (
-        <p className="print-ticket__wait">{t('kiosk.expectedWait', { band: waitBandText(t, ticket.estimatedWait) })}</p>
-      ) : null}
+      {waitText ? <p className="print-ticket__wait">{waitText}</p> : null}
       <p className="print-ticket__time">
         {t('kiosk.printIssued', { time: formatTime(ticket.issuedAt, i18n.language, zone) })}
       </p>

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueueSnapshot } from '../../server/contracts/queue.ts';
 import {
   axeViolations,
   hasChromium,
@@ -55,12 +56,38 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await server?.close();
   });
 
+  it('without an open counter the start screen says so instead of a wait', async () => {
+    await page.goto(`${server.url}/kiosk#token=${deviceToken}`);
+    await page.getByRole('button', { name: /Paspoort aanvragen.*Nu geen balie open/ }).waitFor();
+  });
+
   it('takes a walk-in ticket, prints it once on an 80 mm layout, and passes axe', async () => {
+    // An agent opens a passport counter, so there is a real wait estimate to show.
+    const json = async <T>(path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
+      const res = await fetch(`${server.url}/api/v1${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          'content-type': 'application/json',
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      expect(res.ok, `${path}: ${res.status}`).toBe(true);
+      return (await res.json()) as T;
+    };
+    const session = await json<{ token: string }>('/sessions', {
+      method: 'POST',
+      body: { username: 'demo-agent', password: server.deps.config.LOKET_DEMO_PASSWORD },
+    });
+    const queue = await json<QueueSnapshot>('/locations/haarlem-zijlsingel/queue', { token: session.token });
+    const counter = queue.counters.find((c) => c.skills.includes('passport'));
+    await json(`/counters/${counter?.id}/sign-in`, { method: 'POST', token: session.token });
+
     const problems = watchPageProblems(page);
     // The address the server prints on first start: /kiosk#token=… (redirected to /kiosk/, fragment kept).
     await page.goto(`${server.url}/kiosk#token=${deviceToken}`);
     // The token moves to localStorage and leaves the address bar.
-    await page.getByRole('button', { name: /Paspoort aanvragen/ }).waitFor();
+    await page.getByRole('button', { name: /Paspoort aanvragen.*wachttijd/i }).waitFor();
     expect(new URL(page.url()).hash).toBe('');
     expect(await page.evaluate(() => localStorage.getItem('loket.kiosk.token'))).toBe(deviceToken);
     await checkAxe('home');
