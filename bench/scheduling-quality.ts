@@ -420,13 +420,20 @@ function flexibleModel(instance: Instance, toleranceMinutes: number, integral: b
   ].join('\n');
 }
 
-export async function flexibleUpperBound(instance: Instance, toleranceMinutes: number, timeLimit: number) {
+/** LP relaxation always (a valid bound); the exact MIP only when `exact` (it is large: requests × starts × counters). */
+export async function flexibleUpperBound(
+  instance: Instance,
+  toleranceMinutes: number,
+  timeLimit: number,
+  exact: boolean,
+) {
   highs ??= await highsLoader();
   const lp = highs.solve(flexibleModel(instance, toleranceMinutes, false), {
     time_limit: timeLimit,
     output_flag: false,
   } as never);
   const lpBound = Math.floor(lp.ObjectiveValue + 1e-6);
+  if (!exact) return { bound: lpBound, kind: 'lp' as const, lpBound };
   const mip = highs.solve(flexibleModel(instance, toleranceMinutes, true), {
     time_limit: timeLimit,
     output_flag: false,

@@ -228,41 +228,59 @@ async function cannon(port: number, path: string, body: (i: number) => string, d
   };
 }
 
+/** Our POST /appointments on a fresh file database, bookings sent to `order(i)`. */
+async function oursThroughput(dir: string, name: string, duration: number, pattern: 'spread' | 'packed') {
+  const db = openDatabase(join(dir, `${name}.db`));
+  runMigrations(db);
+  seedDemo(db);
+  addBenchOffice(db);
+  const office = loadOffice(db, BENCH_LOCATION);
+  if (!office) throw new Error('no bench office');
+  const byDay: string[][] = [];
+  for (const plan of planOffice(office, '2026-11-23', '2027-01-18').values()) {
+    const spans = [...plan.counterWindows.values()].flat();
+    const day = candidateStarts(plan.date, 'Europe/Amsterdam', 5, spans, 5 * 60_000).map((t) =>
+      new Date(t).toISOString(),
+    );
+    if (day.length > 0) byDay.push(day);
+  }
+  // packed: fill one start time on every skilled counter, then the next, day after day (worst case: the
+  // engine reads ever fuller days). spread: consecutive bookings go to different days, as when a
+  // booking window opens to many residents at once.
+  const starts =
+    pattern === 'packed'
+      ? byDay.flat()
+      : Array.from({ length: Math.max(...byDay.map((d) => d.length)) }, (_, k) =>
+          byDay.map((d) => d[k]).filter((x): x is string => x !== undefined),
+        ).flat();
+  const pickup = office.services.get('pickup')?.id ?? -1;
+  const perStart = office.counters.filter((c) => c.skills.has(pickup)).length;
+  const app = createApp(deps(db));
+  const server = await listen(app.fetch);
+  const result = await cannon(
+    server.port,
+    '/api/v1/appointments',
+    (i) =>
+      JSON.stringify({
+        locationId: BENCH_LOCATION,
+        services: [{ code: 'pickup', persons: 1 }],
+        start: starts[Math.floor(i / perStart) % starts.length],
+        customer: { name: `Bench ${i}`, email: `b${i}@example.nl` },
+      }),
+    duration,
+  );
+  server.server.close();
+  db.$client.close();
+  return { ...result, starts };
+}
+
 export async function httpThroughput(duration: number) {
   const dir = mkdtempSync(join(tmpdir(), 'loket-bench-'));
   try {
     // Ours: the real app on a file database (WAL, synchronous=FULL), booking 5-minute pickups so that
-    // every request has a free counter: request i goes to the (i ÷ skilled counters)-th start time.
-    const db = openDatabase(join(dir, 'ours.db'));
-    runMigrations(db);
-    seedDemo(db);
-    addBenchOffice(db);
-    const office = loadOffice(db, BENCH_LOCATION);
-    if (!office) throw new Error('no bench office');
-    const starts: string[] = [];
-    for (const plan of planOffice(office, '2026-11-23', '2027-01-18').values()) {
-      const spans = [...plan.counterWindows.values()].flat();
-      for (const s of candidateStarts(plan.date, 'Europe/Amsterdam', 5, spans, 5 * 60_000))
-        starts.push(new Date(s).toISOString());
-    }
-    const pickup = office.services.get('pickup')?.id ?? -1;
-    const perStart = office.counters.filter((c) => c.skills.has(pickup)).length;
-    const app = createApp(deps(db));
-    const ours = await listen(app.fetch);
-    const oursResult = await cannon(
-      ours.port,
-      '/api/v1/appointments',
-      (i) =>
-        JSON.stringify({
-          locationId: BENCH_LOCATION,
-          services: [{ code: 'pickup', persons: 1 }],
-          start: starts[Math.floor(i / perStart) % starts.length],
-          customer: { name: `Bench ${i}`, email: `b${i}@example.nl` },
-        }),
-      duration,
-    );
-    ours.server.close();
-    db.$client.close();
+    // every request has a free counter (each start time gets as many requests as skilled counters).
+    const { starts, ...oursResult } = await oursThroughput(dir, 'ours-spread', duration, 'spread');
+    const { starts: _packedStarts, ...packedResult } = await oursThroughput(dir, 'ours-packed', duration, 'packed');
 
     // Bare: hono + better-sqlite3 inserting one row, same pragmas.
     const bare = new Database(join(dir, 'bare.db'));
@@ -297,7 +315,13 @@ export async function httpThroughput(duration: number) {
     );
     bareServer.server.close();
     bare.close();
-    return { ours: oursResult, bare: bareResult, ratio: oursResult.ok2xxPerSecond / bareResult.ok2xxPerSecond };
+    return {
+      ours: oursResult,
+      oursPacked: packedResult,
+      bare: bareResult,
+      ratio: oursResult.ok2xxPerSecond / bareResult.ok2xxPerSecond,
+      ratioPacked: packedResult.ok2xxPerSecond / bareResult.ok2xxPerSecond,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -187,22 +187,22 @@ export function candidateStarts(
   durationMs: number,
 ): number[] {
   if (spans.length === 0) return [];
-  const base = DateTime.fromISO(date, { zone });
-  const next = base.plus({ days: 1 });
+  const day = localDay(date, zone);
   const out: number[] = [];
   const fits = (start: number) => {
     const end = start + durationMs;
     return spans.some((s) => s.start <= start && end <= s.end);
   };
-  if (base.offset === next.offset && next.toMillis() - base.toMillis() === 86_400_000) {
+  if (day.linear) {
     // No clock change today: wall minutes map linearly onto instants.
-    const midnight = base.toMillis();
+    const midnight = day.start;
     for (let minute = 0; minute < 24 * 60; minute += gridMinutes) {
       const start = midnight + minute * 60_000;
       if (fits(start)) out.push(start);
     }
     return out;
   }
+  const base = DateTime.fromISO(date, { zone });
   for (let minute = 0; minute < 24 * 60; minute += gridMinutes) {
     const hour = Math.floor(minute / 60);
     const dt = base.set({ hour, minute: minute % 60 });
@@ -211,6 +211,30 @@ export function candidateStarts(
     if (fits(start)) out.push(start);
   }
   return out;
+}
+
+const dayCache = new Map<string, { start: number; end: number; linear: boolean }>();
+
+/**
+ * A local date's midnight and next midnight as instants, and whether wall time runs linearly all day
+ * (no DST change). Memoised: every booking and availability answer needs it.
+ */
+export function localDay(date: string, zone: string): { start: number; end: number; linear: boolean } {
+  const key = `${zone}|${date}`;
+  let day = dayCache.get(key);
+  if (!day) {
+    const base = DateTime.fromISO(date, { zone });
+    if (!base.isValid) throw new RangeError(`not a date: ${date}`);
+    const next = base.plus({ days: 1 });
+    day = {
+      start: base.toMillis(),
+      end: next.toMillis(),
+      linear: base.offset === next.offset && next.toMillis() - base.toMillis() === 86_400_000,
+    };
+    if (dayCache.size > 20_000) dayCache.clear();
+    dayCache.set(key, day);
+  }
+  return day;
 }
 
 /** ISO 8601 with the location's offset, as on the wire. */

@@ -1,5 +1,4 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.ts';
 import {
   closures,
@@ -13,9 +12,9 @@ import {
 } from '../../db/schema/index.ts';
 import { AppError } from '../http/errors.ts';
 import { DayAllocator, type EngineAppointment, type EngineCounter } from './allocation.ts';
-import { type DayPlan, type Interval, mergeIntervals, planDays } from './calendar.ts';
+import { type DayPlan, type Interval, localDateOf, localDay, mergeIntervals, planDays } from './calendar.ts';
 import { closedDates } from './closures.ts';
-import { datesBetween } from './recurrence.ts';
+import { addDays, datesBetween } from './recurrence.ts';
 
 /**
  * Reads what the engine needs about one office from the database. Kept apart from the pure modules
@@ -244,8 +243,8 @@ export function loadActiveAppointments(db: Db, locationId: string, from: number,
 
 /** The instants of a local date's midnight to the next. */
 export function dayBounds(date: string, zone: string): Interval {
-  const start = DateTime.fromISO(date, { zone });
-  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+  const { start, end } = localDay(date, zone);
+  return { start, end };
 }
 
 /** Builds the allocator of one day with its active appointments, optionally leaving one out. */
@@ -274,11 +273,10 @@ export function skilledSpans(counters: readonly EngineCounter[], serviceIds: rea
 
 /** Booking window: earliest instant (minimum notice) and last local date (maximum days ahead). */
 export function bookingWindow(location: LocationRow, now: Date): { earliest: number; lastDate: string; today: string } {
-  const zone = location.timeZone;
-  const today = DateTime.fromJSDate(now, { zone }).toISODate() as string;
+  const today = localDateOf(now, location.timeZone);
   return {
     earliest: now.getTime() + location.minNoticeMinutes * 60_000,
-    lastDate: DateTime.fromISO(today, { zone }).plus({ days: location.maxDaysAhead }).toISODate() as string,
+    lastDate: addDays(today, location.maxDaysAhead),
     today,
   };
 }

@@ -35,7 +35,9 @@ export function revalidateFutureAppointments(tx: Db, locationId: string, now: Da
     const fixed = list.filter((a) => !a.movable);
     const free = list.filter((a) => a.movable).sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const allocator = new DayAllocator(counters, fixed, { walkInShare: office.location.walkInShare });
-    const failed = free.filter((a) => !allocator.commit({ start: a.start, end: a.end, serviceIds: a.serviceIds }, a.id));
+    const failed = free.filter(
+      (a) => !allocator.commit({ start: a.start, end: a.end, serviceIds: a.serviceIds }, a.id),
+    );
     if (failed.length > 0) {
       broken.push(`${date}: ${failed.length}`);
       continue;
