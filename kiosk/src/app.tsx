@@ -207,6 +207,11 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   }, [readAloud, spoken, lang]);
 
   const ticketService = state.screen === 'ticket' ? (state.ticket.services[0]?.code ?? '') : '';
+  const ticketPersons = state.screen === 'ticket' ? (state.ticket.services[0]?.persons ?? 1) : 1;
+  const ticketLabel =
+    ticketPersons > 1
+      ? `${serviceName(ticketService)} (${t('common.persons', { count: ticketPersons })})`
+      : serviceName(ticketService);
 
   return (
     <div className={`kiosk-root${largeText ? ' kiosk-root--large' : ''}`}>
@@ -350,7 +355,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
           <TicketScreen
             ticket={state.ticket}
             waitText={ticketWaitText(t, state.ticket, noOpenCounter(counters, ticketService))}
-            serviceName={serviceName(ticketService)}
+            serviceName={ticketLabel}
             zone={setup?.timeZone ?? 'Europe/Amsterdam'}
             onDone={() => dispatch({ type: 'reset' })}
           />
@@ -382,7 +387,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
         <PrintTicket
           ticket={state.ticket}
           waitText={ticketWaitText(t, state.ticket, noOpenCounter(counters, ticketService))}
-          serviceName={serviceName(ticketService)}
+          serviceName={ticketLabel}
           locationName={setup?.locationName ?? ''}
           zone={setup?.timeZone ?? 'Europe/Amsterdam'}
         />

@@ -33,7 +33,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     });
     browser = await launchBrowser();
     context = await newContext(browser);
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     page = await context.newPage();
     // The browser's "today" is the server's, so the day list starts where the server's window does.
     await page.clock.setFixedTime(new Date(now));
@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
 
     expect(axeFindings).toEqual({});
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('offers the nearest free times when the chosen one was just taken', async () => {
     const p = await context.newPage();
@@ -206,7 +206,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.getByTestId('reference').waitFor();
     expect(axeFindings).toEqual({});
     await p.close();
-  }, 60_000);
+  }, 180_000);
 
   it('English, the accessibility statement and unknown pages pass axe too', async () => {
     const p = await context.newPage();
@@ -233,11 +233,11 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await checkAxe('not-found');
     expect(axeFindings).toEqual({});
     await p.close();
-  }, 60_000);
+  }, 180_000);
 
   it('reflows at 320 CSS pixels (WCAG 1.4.10): no sideways scrolling on any step', async () => {
     const small = await newContext(browser, { viewport: { width: 320, height: 640 }, isMobile: true });
-    small.setDefaultTimeout(10_000);
+    small.setDefaultTimeout(20_000);
     const p = await small.newPage();
     await p.clock.setFixedTime(new Date(now));
     page = p;
@@ -267,5 +267,5 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await screenshot(p, 'booking-19-mobile-confirm');
     expect(axeFindings).toEqual({});
     await small.close();
-  }, 60_000);
+  }, 180_000);
 });

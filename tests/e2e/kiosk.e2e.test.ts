@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     });
     browser = await launchBrowser();
     context = await newContext(browser, { viewport: { width: 1080, height: 1920 } });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     // Count print calls instead of opening a print dialog.
     await context.addInitScript(() => {
       const w = window as unknown as { __prints: number };
@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     expect(await prints(page)).toBe(1);
     expect(axeFindings).toEqual({});
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('checks in by reference typed like a wedge scanner, and explains an unknown reference', async () => {
     // An appointment today at 11:00 or later, and the clock 10 minutes before it.
@@ -169,7 +169,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.getByRole('button', { name: 'Klaar' }).click();
     server.clock.set(now);
     expect(axeFindings).toEqual({});
-  }, 60_000);
+  }, 120_000);
 
   it('English and large text pass axe', async () => {
     await page.getByRole('button', { name: 'English' }).click();
@@ -213,7 +213,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.waitForTimeout(500);
     expect(await prints(page)).toBe(before + 1);
     expect(axeFindings).toEqual({});
-  }, 60_000);
+  }, 120_000);
 
   it('warns after a minute without touches and then starts over in Dutch', async () => {
     const p = await context.newPage();
@@ -233,5 +233,5 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     expect(await p.getByRole('alertdialog').count()).toBe(0);
     expect(axeFindings).toEqual({});
     await p.close();
-  }, 60_000);
+  }, 120_000);
 });

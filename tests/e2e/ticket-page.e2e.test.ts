@@ -41,7 +41,7 @@ describe.skipIf(!hasChromium)("resident's ticket page /t/<publicId>", () => {
       body: { services: [{ code: 'passport', persons: 1 }] },
     });
     const context = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     await page.goto(`${server.url}/t/${ticket.publicId}`);
     await page.getByTestId('ticket-number').getByText(ticket.number).waitFor();
@@ -73,5 +73,5 @@ describe.skipIf(!hasChromium)("resident's ticket page /t/<publicId>", () => {
     await page.locator('[data-error-code="not-found"]').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 });
