@@ -474,7 +474,7 @@ function HomeScreen({
       {offline ? <p className="kiosk__notice">{t('kiosk.offlineButtons')}</p> : null}
       {!setup && setupError ? (
         <p className="kiosk__notice" role="alert">
-          {errorMessage(t, setupError)}
+          {kioskErrorMessage(t, setupError instanceof ApiError ? setupError.code : 'unknown')}
         </p>
       ) : null}
       {setup && setup.services.length === 0 ? <p className="kiosk__lead">{t('kiosk.noServices')}</p> : null}

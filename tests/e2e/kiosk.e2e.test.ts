@@ -234,4 +234,15 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     expect(axeFindings).toEqual({});
     await p.close();
   }, 120_000);
+
+  it('a kiosk with a revoked or wrong token says it is not paired', async () => {
+    const p = await context.newPage();
+    await p.goto(`${server.url}/kiosk#token=not-a-real-device-token-000000`);
+    await p.getByText('Deze zuil is niet (meer) gekoppeld. Vraag het aan een medewerker.').waitFor();
+    page = p;
+    await checkAxe('unpaired');
+    await screenshot(p, 'kiosk-11-unpaired');
+    expect(axeFindings).toEqual({});
+    await p.close();
+  });
 });
