@@ -178,6 +178,10 @@ export const agentEn: Widen<typeof agentNl> = {
       unavailable: 'Statistics are not available on this server (yet).',
     },
     planner: {
+      releasable: 'Coming days: shortage and appointment slots to release',
+      releasableHelp: 'Appointment slots that can be released without breaking the waiting-time norm.',
+      shortHours: 'Hours short',
+      releasableSlots: 'Slots to release',
       title: 'Planning',
       intro: 'Expected demand against what happened, and counters needed against rostered for the next 8 weeks.',
       forecastVsActual: 'Forecast against actual',

@@ -174,6 +174,10 @@ export const agentNl = {
       unavailable: 'Statistiek is (nog) niet beschikbaar op deze server.',
     },
     planner: {
+      releasable: 'Komende dagen: tekort en vrij te geven afspraakplekken',
+      releasableHelp: 'Afspraakplekken die vrijgegeven kunnen worden zonder de norm voor wachttijd te breken.',
+      shortHours: 'Uren met tekort',
+      releasableSlots: 'Vrij te geven plekken',
       title: 'Planning',
       intro: 'Verwachte drukte tegen wat er echt gebeurde, en balies nodig tegen ingeroosterd voor de komende 8 weken.',
       forecastVsActual: 'Voorspelling tegen werkelijkheid',

@@ -21,6 +21,7 @@ export function PlannerView({
 }) {
   const { t, i18n } = useTranslation();
   const [hours, setHours] = useState<ForecastHour[] | null>(null);
+  const [days, setDays] = useState<ForecastResponse['days']>([]);
   const [failure, setFailure] = useState<string | null>(null);
   const today = localDateOf(new Date(), location.timeZone);
   const from = addDays(today, -28);
@@ -41,7 +42,10 @@ export function PlannerView({
         (): ActualDay[] => [],
       );
     Promise.all([api.get<ForecastResponse>(`${base}/forecast`, { token, query: { from, to } }), actual])
-      .then(([forecast, days]) => setHours(toForecastHours(forecast, days)))
+      .then(([forecast, actualDays]) => {
+        setHours(toForecastHours(forecast, actualDays));
+        setDays(forecast.days);
+      })
       .catch((err) => setFailure(errorMessage(t, err)));
   }, [location.id, token, from, to, today, t]);
 
@@ -90,6 +94,31 @@ export function PlannerView({
                 ))}
               </ul>
             )}
+          </section>
+          <section className="card" aria-labelledby="release-heading">
+            <h2 id="release-heading">{t('agent.planner.releasable')}</h2>
+            <p className="muted">{t('agent.planner.releasableHelp')}</p>
+            <table className="data-table" data-testid="releasable">
+              <thead>
+                <tr>
+                  <th scope="col">{t('agent.desk.date')}</th>
+                  <th scope="col">{t('agent.planner.shortHours')}</th>
+                  <th scope="col">{t('agent.planner.releasableSlots')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {days
+                  .filter((d) => d.date >= today && !d.closed)
+                  .slice(0, 10)
+                  .map((d) => (
+                    <tr key={d.date} className={d.warning ? 'row-warning' : undefined}>
+                      <th scope="row">{formatLocalDate(d.date, i18n.language)}</th>
+                      <td>{d.shortHours}</td>
+                      <td>{d.releasableSlots}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
           </section>
           <section className="card" aria-labelledby="fva-heading">
             <h2 id="fva-heading">{t('agent.planner.forecastVsActual')}</h2>
