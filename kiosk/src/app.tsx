@@ -512,7 +512,7 @@ function HomeScreen({
       <button
         type="button"
         className="kiosk-button kiosk-button--appointment"
-        disabled={offline}
+        disabled={offline || !setup}
         onClick={onAppointment}
       >
         <span className="kiosk-button__label">{t('kiosk.appointment')}</span>

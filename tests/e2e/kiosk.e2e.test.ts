@@ -239,6 +239,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     const p = await context.newPage();
     await p.goto(`${server.url}/kiosk#token=not-a-real-device-token-000000`);
     await p.getByText('Deze zuil is niet (meer) gekoppeld. Vraag het aan een medewerker.').waitFor();
+    expect(await p.getByRole('button', { name: /Ik heb een afspraak/ }).isDisabled()).toBe(true);
     page = p;
     await checkAxe('unpaired');
     await screenshot(p, 'kiosk-11-unpaired');
