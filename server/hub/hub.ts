@@ -21,6 +21,12 @@ export interface Hub {
 
 /** How long a dropped client's missed events are kept for it (socket.io connection state recovery). */
 const RECOVERY_MS = 2 * 60_000;
+/**
+ * A socket's token is re-checked against the database before a command when the last check is older
+ * than this. Sign-out and revocation in this process disconnect at once (`auth:revoked`); this bounds
+ * how long another process's revocation or an expiry can go unnoticed.
+ */
+const RECHECK_MS = 5_000;
 
 function toAckError(err: unknown, deps: Deps): Ack<never> {
   if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
@@ -59,12 +65,12 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
     if (token === null) {
-      socket.data = { principal: null, token: null };
+      socket.data = { principal: null, token: null, checkedAt: Date.now() };
       return next();
     }
     const principal = resolveToken(deps.db, token, deps.clock.now());
     if (!principal) return next(new Error('unauthorized'));
-    socket.data = { principal, token };
+    socket.data = { principal, token, checkedAt: Date.now() };
     next();
   });
 
@@ -129,13 +135,16 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
         try {
           if (!command.public) {
             if (!socket.data.token) throw new AppError('unauthorized', 'Connect with a token');
-            // Revoked or expired since the handshake: cut the socket off.
-            const fresh = resolveToken(deps.db, socket.data.token, deps.clock.now());
-            if (!fresh) {
-              socket.disconnect(true);
-              throw new AppError('unauthorized', 'Your session has ended');
+            if (Date.now() - socket.data.checkedAt > RECHECK_MS) {
+              // Revoked or expired since the last check: cut the socket off.
+              const fresh = resolveToken(deps.db, socket.data.token, deps.clock.now());
+              if (!fresh) {
+                socket.disconnect(true);
+                throw new AppError('unauthorized', 'Your session has ended');
+              }
+              socket.data.principal = fresh;
+              socket.data.checkedAt = Date.now();
             }
-            socket.data.principal = fresh;
           }
           const parsed = command.schema.parse(payload);
           reply = { ok: true, data: command.run(context, parsed) };

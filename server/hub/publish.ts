@@ -6,6 +6,7 @@ import {
   buildSnapshot,
   counterNamesOf,
   estimateWaits,
+  loadCounters,
   loadLocation,
   loadQueueState,
   type QueueState,
@@ -13,7 +14,7 @@ import {
   toTicketDto,
   withDetails,
 } from '../queue/queue-state.ts';
-import { locationRoom, ticketRoom } from './rooms.ts';
+import { locationRoom, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
 
 interface Pending {
@@ -90,23 +91,26 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     const location = loadLocation(deps.db, locationId);
     if (!location) return;
     const now = deps.clock.now();
-    const state = loadQueueState(deps.db, location, now);
-    const names = counterNamesOf(state);
+    // The whole queue is read only when a counter's current ticket or a snapshot is needed.
+    const state = p.snapshot || p.counters.size > 0 ? loadQueueState(deps.db, location, now) : null;
+    const names = new Map((state?.counters ?? loadCounters(deps.db, locationId)).map((c) => [c.id, c.name]));
     const room = io.to(locationRoom(locationId));
+    // Displays and kiosks show calls, waits and counters; per-ticket churn goes to the staff only.
+    const staff = io.to(staffRooms(locationId));
     const touched = [...new Set([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)])];
     const rows = touched.length ? deps.db.select().from(tickets).where(inArray(tickets.id, touched)).all() : [];
     // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
     const view = new Map(withDetails(deps.db, rows).map((t) => [t.row.id, toTicketDto(t, names)]));
 
     if (p.ticker) room.emit('display:ticker-changed', { locationId, text: location.tickerText });
-    if (p.snapshot) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
+    if (p.snapshot && state) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
     for (const id of p.issued) {
       const dto = view.get(id);
-      if (dto) room.emit('ticket:issued', dto);
+      if (dto) staff.emit('ticket:issued', dto);
     }
     for (const id of p.updated) {
       const dto = view.get(id);
-      if (dto && !p.issued.has(id)) room.emit('ticket:updated', dto);
+      if (dto && !p.issued.has(id)) staff.emit('ticket:updated', dto);
     }
     for (const c of p.called) {
       const ticket = view.get(c.ticketId);
@@ -122,7 +126,7 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
       room.emit('ticket:called', { ...call, ticket });
     }
     for (const counterId of p.counters) {
-      const counter = state.counters.find((c) => c.id === counterId);
+      const counter = state?.counters.find((c) => c.id === counterId);
       if (counter) room.emit('counter:updated', toCounterDto(counter, locationId));
     }
     // Residents following a ticket that left the line (called, done, …) hear it at once.
@@ -157,7 +161,7 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     if (!location) return;
     const now = deps.clock.now();
     const state: QueueState = loadQueueState(deps.db, location, now);
-    const estimates = estimateWaits(state);
+    const estimates = estimateWaits(state, { live: true });
     io.to(locationRoom(locationId)).emit('wait:estimates', {
       locationId,
       at: now.toISOString(),

@@ -6,6 +6,8 @@ export interface SocketData {
   principal: Principal | null;
   /** Kept to re-check on every command: a token revoked meanwhile gets nothing. */
   token: string | null;
+  /** When the token was last checked against the database (ms). */
+  checkedAt: number;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: socket.io's slot for server-to-server events, unused

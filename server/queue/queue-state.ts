@@ -71,7 +71,47 @@ export function serviceDateOf(now: Date, timeZone: string): string {
   return DateTime.fromJSDate(now, { zone: timeZone }).toISODate() ?? now.toISOString().slice(0, 10);
 }
 
+/**
+ * Services, location rows and counter skills change rarely; the scheduling module's triggers bump
+ * `scheduling_config_version` on every change to them (by any process). Each queue read costs one tiny
+ * query for the version instead of five for the configuration — the hub does several reads per call.
+ * Counter state, agent and name are always read fresh.
+ */
+interface ConfigCache {
+  version: number;
+  locations: Map<string, LocationRow>;
+  services: Map<string, ServiceInfo[]>;
+  skills: Map<string, Map<number, string[]>>;
+}
+const configCaches = new WeakMap<Db['$client'], { stmt: { get(): unknown }; cache: ConfigCache }>();
+
+function configCache(db: Db): ConfigCache {
+  let entry = configCaches.get(db.$client);
+  if (!entry) {
+    const prepared = db.$client.prepare('SELECT version FROM scheduling_config_version WHERE id = 1').pluck();
+    entry = {
+      stmt: { get: () => prepared.get() },
+      cache: { version: -1, locations: new Map(), services: new Map(), skills: new Map() },
+    };
+    configCaches.set(db.$client, entry);
+  }
+  const version = Number(entry.stmt.get() ?? 0);
+  if (version !== entry.cache.version) {
+    entry.cache = { version, locations: new Map(), services: new Map(), skills: new Map() };
+  }
+  return entry.cache;
+}
+
 export function loadServices(db: Db, location: LocationRow): ServiceInfo[] {
+  const cache = configCache(db);
+  const hit = cache.services.get(location.id);
+  if (hit) return hit;
+  const value = readServices(db, location);
+  cache.services.set(location.id, value);
+  return value;
+}
+
+function readServices(db: Db, location: LocationRow): ServiceInfo[] {
   const offered = new Map(
     db
       .select()
@@ -106,18 +146,24 @@ export function loadCounters(db: Db, locationId: string, active: ActiveTicket[] 
     .where(eq(counters.locationId, locationId))
     .orderBy(counters.id)
     .all();
-  const ids = rows.map((r) => r.counter.id);
-  const skills = new Map<number, string[]>();
-  if (ids.length > 0) {
-    for (const s of db
-      .select({ counterId: counterSkills.counterId, code: services.code })
-      .from(counterSkills)
-      .innerJoin(services, eq(services.id, counterSkills.serviceId))
-      .where(inArray(counterSkills.counterId, ids))
-      .all()) {
-      skills.set(s.counterId, [...(skills.get(s.counterId) ?? []), s.code]);
+  const cache = configCache(db);
+  let skills = cache.skills.get(locationId);
+  if (!skills) {
+    skills = new Map<number, string[]>();
+    const ids = rows.map((r) => r.counter.id);
+    if (ids.length > 0) {
+      for (const s of db
+        .select({ counterId: counterSkills.counterId, code: services.code })
+        .from(counterSkills)
+        .innerJoin(services, eq(services.id, counterSkills.serviceId))
+        .where(inArray(counterSkills.counterId, ids))
+        .all()) {
+        skills.set(s.counterId, [...(skills.get(s.counterId) ?? []), s.code]);
+      }
     }
+    cache.skills.set(locationId, skills);
   }
+  const skillsOf = skills;
   return rows.map(({ counter, agentName }) => ({
     id: counter.id,
     name: counter.name,
@@ -125,7 +171,7 @@ export function loadCounters(db: Db, locationId: string, active: ActiveTicket[] 
     state: counter.state,
     agentId: counter.agentId,
     agentName: agentName ?? null,
-    skills: skills.get(counter.id) ?? [],
+    skills: skillsOf.get(counter.id) ?? [],
     currentTicketId:
       active.find((t) => t.row.counterId === counter.id && (t.row.status === 'called' || t.row.status === 'serving'))
         ?.row.id ?? null,
@@ -164,7 +210,12 @@ export function withDetails(db: Db, rows: TicketRow[]): ActiveTicket[] {
 }
 
 export function loadLocation(db: Db, locationId: string): LocationRow | undefined {
-  return db.select().from(locations).where(eq(locations.id, locationId)).get();
+  const cache = configCache(db);
+  const hit = cache.locations.get(locationId);
+  if (hit) return hit;
+  const row = db.select().from(locations).where(eq(locations.id, locationId)).get();
+  if (row) cache.locations.set(locationId, row);
+  return row;
 }
 
 export function loadQueueState(db: Db, location: LocationRow, now: Date): QueueState {
@@ -213,12 +264,12 @@ export interface Estimates {
 }
 
 /** Live estimates for every waiting ticket and per service ("if you take a ticket now"). */
-export function estimateWaits(state: QueueState): Estimates {
+export function estimateWaits(state: QueueState, options: { live?: boolean } = {}): Estimates {
   const mean =
     state.learned?.meanMinutesPerPerson ?? Object.fromEntries(state.services.map((s) => [s.code, s.minutesPerPerson]));
   const waiting = state.tickets.filter((t) => t.row.status === 'waiting');
   const byId = new Map(state.tickets.map((t) => [t.row.id, t]));
-  const options = policyOptions(state);
+  const policy = policyOptions(state);
   const out = predictWaits({
     now: state.now,
     tickets: waiting.map((t) => ({
@@ -248,13 +299,16 @@ export function estimateWaits(state: QueueState): Estimates {
     meanMinutesPerPerson: mean,
     counterSpeed: state.learned?.counterSpeed,
     serviceCv: state.learned?.serviceCv,
-    targetWaitMinutes: options.targetWaitMinutes,
-    lateGraceMinutes: options.lateGraceMinutes,
-    dueEarlyMinutes: options.dueEarlyMinutes,
+    targetWaitMinutes: policy.targetWaitMinutes,
+    lateGraceMinutes: policy.lateGraceMinutes,
+    dueEarlyMinutes: policy.dueEarlyMinutes,
     serviceCodes: state.services.filter((s) => s.walkIn).map((s) => s.code),
     // Long lines: one mean-value replay instead of the stochastic ones, so an estimate never blocks the
     // event loop (and every display of the process) for hundreds of milliseconds.
-    ...(waiting.length > LONG_LINE ? { replications: 0 } : {}),
+    // The broadcast after every change (`live`) uses the one mean-value replay too: about a tenth of the
+    // CPU, and the hub runs it for every office on every change. The wait stored at issue, which is what
+    // the predictor is scored on, keeps the full estimate.
+    ...(waiting.length > LONG_LINE || options.live ? { replications: 0 } : {}),
   });
   // Position: 1 + waiting tickets sharing a service that are expected to be called earlier.
   const positions = new Map<number, number>();
