@@ -6,7 +6,7 @@ import { createHubSocket } from '../../shared-web/hub.ts';
 import { DisplayScreen, dutchSentence } from './display-screen.tsx';
 import { createDisplayI18n } from './i18n.ts';
 import { type NamedThing, nameIn } from './names.ts';
-import { browserSound, unlockAudio } from './sound.ts';
+import { audioBlocked, browserSound, unlockAudio } from './sound.ts';
 
 export const DISPLAY_TOKEN_KEY = 'loket.display.token';
 
@@ -68,8 +68,11 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
     );
   }, [phase.kind]);
 
+  // Without an autoplay policy the browser keeps sound back until a first click or key press: say so.
+  const [soundBlocked, setSoundBlocked] = useState(false);
   useEffect(() => {
-    const unlock = () => unlockAudio();
+    void unlockAudio().then(() => setSoundBlocked(audioBlocked()));
+    const unlock = () => void unlockAudio().then(() => setSoundBlocked(audioBlocked()));
     window.addEventListener('pointerdown', unlock);
     window.addEventListener('keydown', unlock);
     return () => {
@@ -111,18 +114,25 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
   }
   const location = locations.find((l) => l.id === phase.locationId);
   return (
-    <DisplayScreen
-      socket={socket}
-      output={browserSound}
-      locationId={phase.locationId}
-      locationName={location ? nameIn(location, language) : undefined}
-      timeZone={typeof location?.timeZone === 'string' ? location.timeZone : undefined}
-      serviceName={(code) => {
-        const service = services.find((s) => s.code === code);
-        return service ? nameIn(service, language) : code;
-      }}
-      sentence={dutchSentence}
-    />
+    <>
+      {soundBlocked && (
+        <p className="sound-hint" role="status">
+          {t('display.enableSound')}
+        </p>
+      )}
+      <DisplayScreen
+        socket={socket}
+        output={browserSound}
+        locationId={phase.locationId}
+        locationName={location ? nameIn(location, language) : undefined}
+        timeZone={typeof location?.timeZone === 'string' ? location.timeZone : undefined}
+        serviceName={(code) => {
+          const service = services.find((s) => s.code === code);
+          return service ? nameIn(service, language) : code;
+        }}
+        sentence={dutchSentence}
+      />
+    </>
   );
 }
 

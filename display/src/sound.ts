@@ -18,9 +18,16 @@ function audioContext(): AudioContext | null {
   return context;
 }
 
-export function unlockAudio(): void {
+export function unlockAudio(): Promise<void> {
   const ctx = audioContext();
-  if (ctx && ctx.state === 'suspended') void ctx.resume();
+  if (ctx && ctx.state === 'suspended') return ctx.resume().catch(() => undefined);
+  return Promise.resolve();
+}
+
+/** True when the browser holds sound back until someone clicks or presses a key on the page. */
+export function audioBlocked(): boolean {
+  const ctx = audioContext();
+  return ctx !== null && ctx.state === 'suspended';
 }
 
 export function playChime(): Promise<void> {
