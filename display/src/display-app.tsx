@@ -5,7 +5,7 @@ import { captureDeviceToken, forgetDeviceToken } from '../../shared-web/device-t
 import { createHubSocket } from '../../shared-web/hub.ts';
 import { DisplayScreen, dutchSentence } from './display-screen.tsx';
 import { createDisplayI18n } from './i18n.ts';
-import { type NamedThing, nameIn } from './names.ts';
+import { type LocationName, type ServiceName, serviceNameIn } from './names.ts';
 import { audioBlocked, browserSound, unlockAudio } from './sound.ts';
 
 export const DISPLAY_TOKEN_KEY = 'loket.display.token';
@@ -26,8 +26,8 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
   const { t } = useTranslation();
   const [token, setToken] = useState(() => captureDeviceToken(DISPLAY_TOKEN_KEY));
   const [phase, setPhase] = useState<Phase>(token ? { kind: 'loading' } : { kind: 'unpaired' });
-  const [locations, setLocations] = useState<NamedThing[]>([]);
-  const [services, setServices] = useState<NamedThing[]>([]);
+  const [locations, setLocations] = useState<LocationName[]>([]);
+  const [services, setServices] = useState<ServiceName[]>([]);
 
   // Which location this display belongs to; retried while the server is unreachable (e.g. restarting).
   useEffect(() => {
@@ -58,12 +58,13 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
 
   useEffect(() => {
     if (phase.kind !== 'ready') return;
-    api.get<unknown>('/locations').then(
-      (body) => setLocations(listOf(body, 'locations')),
+    // Names only: without them the screen still works and shows service codes.
+    api.get<{ locations: LocationName[] }>('/locations').then(
+      (body) => setLocations(body.locations),
       () => {},
     );
-    api.get<unknown>('/services').then(
-      (body) => setServices(listOf(body, 'services')),
+    api.get<{ services: ServiceName[] }>('/services').then(
+      (body) => setServices(body.services),
       () => {},
     );
   }, [phase.kind]);
@@ -124,22 +125,16 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
         socket={socket}
         output={browserSound}
         locationId={phase.locationId}
-        locationName={location ? nameIn(location, language) : undefined}
-        timeZone={typeof location?.timeZone === 'string' ? location.timeZone : undefined}
+        locationName={location?.name}
+        timeZone={location?.timeZone}
         serviceName={(code) => {
           const service = services.find((s) => s.code === code);
-          return service ? nameIn(service, language) : code;
+          return service ? serviceNameIn(service, language) : code;
         }}
         sentence={dutchSentence}
       />
     </>
   );
-}
-
-function listOf(body: unknown, key: string): NamedThing[] {
-  if (Array.isArray(body)) return body as NamedThing[];
-  const inner = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : null;
-  return Array.isArray(inner) ? (inner as NamedThing[]) : [];
 }
 
 /** First start of a screen without a token in the URL: type the one-time code a supervisor made. */
