@@ -16,7 +16,9 @@ import {
   manageUrl,
   toDto,
 } from './appointment-record.ts';
-import { loadOffice } from './office.ts';
+import { followUpFor } from './book-appointment.ts';
+import { localDateOf } from './calendar.ts';
+import { loadOffice, type Office } from './office.ts';
 import { placeInTransaction } from './placement.ts';
 
 export interface ManageInput {
@@ -71,6 +73,41 @@ export function cancelAppointment(deps: Deps, input: ManageInput): void {
 }
 
 /** Moves the appointment to another start at the same office; on 409 nothing changed. */
+/**
+ * A pickup booked with an application stays at least N working days after it: moving the application
+ * past its pickup, or the pickup before that, is refused (move the other one first).
+ */
+function assertPickupStillLater(
+  tx: Deps['db'],
+  office: Office,
+  row: AppointmentRow,
+  record: ReturnType<typeof loadRecord>,
+  start: number,
+): void {
+  const zone = office.location.timeZone;
+  const requested = (r: ReturnType<typeof loadRecord>) =>
+    r.items.map((i) => ({ code: i.service.code, persons: i.persons }));
+  const pickups = childrenOf(tx, [row.id]).filter((c) => c.status === 'booked');
+  if (pickups.length > 0) {
+    const follow = followUpFor(office, requested(record), localDateOf(start, zone));
+    for (const p of pickups) {
+      if (follow && localDateOf(p.startsAt, zone) < follow.earliestDate)
+        throw new AppError(
+          'slot-unavailable',
+          `The pickup booked with it must be moved to ${follow.earliestDate} or later first`,
+        );
+    }
+  }
+  if (row.followUpOfId !== null) {
+    const parent = tx.select().from(appointments).where(eq(appointments.id, row.followUpOfId)).get();
+    if (parent && parent.status === 'booked') {
+      const follow = followUpFor(office, requested(loadRecord(tx, parent)), localDateOf(parent.startsAt, zone));
+      if (follow && localDateOf(start, zone) < follow.earliestDate)
+        throw new AppError('slot-unavailable', `The pickup can be from ${follow.earliestDate}`);
+    }
+  }
+}
+
 export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: string }): AppointmentDto {
   const target = DateTime.fromISO(input.start, { setZone: true });
   if (!target.isValid) throw new AppError('validation-failed', 'start must be an ISO 8601 date-time');
@@ -91,6 +128,7 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
       exclude: row.id,
       staff: !!input.staff || row.channel !== 'online',
     });
+    assertPickupStillLater(tx, office, row, record, start);
     const moved = tx
       .update(appointments)
       .set({

@@ -237,6 +237,19 @@ describe('booking', () => {
       followUpOf: body.reference,
       services: [{ code: 'pickup', persons: 3 }],
     });
+    // The pickup stays at least 5 working days after the application, whichever of the two moves.
+    const move = async (reference: string, start: string) =>
+      (
+        await app.request(`/api/v1/appointments/${reference}/reschedule`, {
+          method: 'POST',
+          headers: { ...json, authorization: `Bearer ${body.manageToken}` },
+          body: JSON.stringify({ start }),
+        })
+      ).status;
+    expect(await move(body.reference, '2026-11-25T11:00:00+01:00')).toBe(409);
+    expect(await move(pickupRef, '2026-11-30T11:00:00+01:00')).toBe(409);
+    expect(await move(pickupRef, '2026-12-02T11:00:00+01:00')).toBe(200);
+    expect(await move(body.reference, '2026-11-25T11:00:00+01:00')).toBe(200);
     // At the Zijlsingel pickup is walk-in: a follow-up booking is refused.
     const walkIn = await book(
       app,
