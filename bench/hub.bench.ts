@@ -12,7 +12,7 @@
  * Prints the figures and writes bench/results/hub.json.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -311,13 +311,17 @@ async function storm(dbPath: string, locs: BenchLocation[]) {
   server = await startServer('loket', port, dbPath);
   const upAt = Date.now();
   let firstCorrect: number[] = [];
+  let serverSide: number[] = [];
   let connectedNow = 0;
   const deadline = upAt + 90_000;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
     const reports = await Promise.all(
       clients.procs.map((p) => {
-        const r = nextMessage<{ snapshots: [number, number][][]; connectedNow: number }>(p, 'report');
+        const r = nextMessage<{ snapshots: [number, number][][]; connects: number[][]; connectedNow: number }>(
+          p,
+          'report',
+        );
         p.send({ type: 'report' });
         return r;
       }),
@@ -325,6 +329,14 @@ async function storm(dbPath: string, locs: BenchLocation[]) {
     connectedNow = reports.reduce((a, r) => a + r.connectedNow, 0);
     firstCorrect = reports.flatMap((r) =>
       r.snapshots.map((list) => list.find(([, count]) => count === expected)?.[0] ?? Number.NaN),
+    );
+    // From the socket's successful reconnect to its correct snapshot: the server's share of the wait.
+    serverSide = reports.flatMap((r) =>
+      r.snapshots.map((list, i) => {
+        const at = list.find(([, count]) => count === expected)?.[0];
+        const connected = r.connects[i]?.[r.connects[i].length - 1];
+        return at !== undefined && connected !== undefined ? at - connected : Number.NaN;
+      }),
     );
     if (firstCorrect.every((t) => !Number.isNaN(t))) break;
   }
@@ -335,9 +347,14 @@ async function storm(dbPath: string, locs: BenchLocation[]) {
     .map((t) => t - upAt)
     .sort((a, b) => a - b);
   const n = firstCorrect.length;
+  const serverShare = serverSide.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
   const out = {
     clients: clients.connected,
     downMs: upAt - killedAt,
+    /** From each socket's reconnect to its correct snapshot (excludes the clients' back-off). */
+    connectToSnapshotP50Ms: percentile(serverShare, 50),
+    connectToSnapshotP99Ms: percentile(serverShare, 99),
+    connectToSnapshotMaxMs: serverShare[serverShare.length - 1] ?? null,
     backWithCorrectSnapshot: times.length,
     reconnectedSockets: connectedNow,
     p99BackMsAfterRestart: times.length >= Math.ceil(n * 0.99) ? times[Math.ceil(n * 0.99) - 1] : null,
@@ -347,7 +364,8 @@ async function storm(dbPath: string, locs: BenchLocation[]) {
   console.log(
     `reconnect storm: ${out.clients} displays, server down ${out.downMs} ms; after restart 99 % back with the true ` +
       `snapshot in ${out.p99BackMsAfterRestart} ms, 100 % in ${out.allBackMsAfterRestart} ms ` +
-      `(${out.backWithCorrectSnapshot}/${n})`,
+      `(${out.backWithCorrectSnapshot}/${n}); reconnect → snapshot p50 ${out.connectToSnapshotP50Ms} ms, ` +
+      `p99 ${out.connectToSnapshotP99Ms} ms (the rest is the clients' back-off, up to 5 s × 1.5)`,
   );
   return out;
 }
@@ -418,7 +436,17 @@ async function main(): Promise<void> {
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   if (ONLY) {
-    console.log('partial run (BENCH_HUB_ONLY): results not written');
+    // A partial run replaces only its own part of the last full results.
+    const file = join(here, 'results', 'hub.json');
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const part =
+      ONLY === 'fanout'
+        ? { fanout: fanouts, ratios }
+        : ONLY === 'contention'
+          ? { contention: contentionResult }
+          : { reconnectStorm: stormResult };
+    writeFileSync(file, `${JSON.stringify({ ...previous, ...part, [`${ONLY}At`]: results.at }, null, 2)}\n`);
+    console.log(`updated the ${ONLY} part of bench/results/hub.json`);
     rmSync(dir, { recursive: true, force: true });
     return;
   }

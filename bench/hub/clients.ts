@@ -19,6 +19,8 @@ const sockets: Socket[] = [];
 const receipts: number[] = [];
 /** Per socket: [receivedAt, ticketCount] of each snapshot since the last mark. */
 let snapshots: [number, number][][] = [];
+/** Per socket: when it (re)connected since the last mark. */
+let connects: number[][] = [];
 
 function send(msg: unknown): void {
   process.send?.(msg);
@@ -26,6 +28,7 @@ function send(msg: unknown): void {
 
 async function start(msg: Start): Promise<void> {
   snapshots = msg.sockets.map(() => []);
+  connects = msg.sockets.map(() => []);
   let connected = 0;
   let failed = 0;
   const batch = 100;
@@ -52,6 +55,9 @@ async function start(msg: Start): Promise<void> {
             socket.on('queue:snapshot', (snap: { tickets: { status: string }[] }) => {
               snapshots[index]?.push([Date.now(), snap.tickets.filter((t) => t.status === 'waiting').length]);
             });
+            socket.on('connect', () => {
+              connects[index]?.push(Date.now());
+            });
             socket.once('connect', () => {
               connected++;
               resolve();
@@ -71,9 +77,10 @@ process.on('message', (msg: Msg) => {
   if (msg.type === 'start') void start(msg);
   else if (msg.type === 'mark') {
     snapshots = snapshots.map(() => []);
+    connects = connects.map(() => []);
     send({ type: 'marked' });
   } else if (msg.type === 'report') {
-    send({ type: 'report', receipts, snapshots, connectedNow: sockets.filter((s) => s.connected).length });
+    send({ type: 'report', receipts, snapshots, connects, connectedNow: sockets.filter((s) => s.connected).length });
   } else if (msg.type === 'exit') {
     for (const s of sockets) s.disconnect();
     setTimeout(() => process.exit(0), 100);
