@@ -1,11 +1,10 @@
-import { and, count, eq, gt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
-import { appointmentItems, appointments } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { queueAppointmentMail } from '../notify/appointment-mails.ts';
 import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
+import { countActiveBookings, insertBookedAppointment } from './appointment-store.ts';
 import { localDateOf } from './calendar.ts';
 import { addWorkingDays } from './closures.ts';
 import { closedSet, loadOffice, type OfferedService, type Office, type RequestedItem, resolveItems } from './office.ts';
@@ -91,18 +90,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       throw new AppError('forbidden', 'Not your location');
     const resolved = resolveItems(office, input.services, online);
     if (online) {
-      const active =
-        tx
-          .select({ n: count() })
-          .from(appointments)
-          .where(
-            and(
-              eq(appointments.customerEmail, email),
-              eq(appointments.status, 'booked'),
-              gt(appointments.startsAt, now),
-            ),
-          )
-          .get()?.n ?? 0;
+      const active = countActiveBookings(tx, email, now);
       const adding = input.followUp ? 2 : 1;
       if (active + adding > deps.config.MAX_ACTIVE_BOOKINGS_PER_EMAIL)
         throw new AppError('booking-limit-reached', 'This e-mail address has too many active appointments');
@@ -119,33 +107,26 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       counterId: number,
       followUpOfId: number | null,
     ) => {
-      let reference = generateReference();
-      while (tx.select({ id: appointments.id }).from(appointments).where(eq(appointments.reference, reference)).get())
-        reference = generateReference();
-      const row = tx
-        .insert(appointments)
-        .values({
+      const row = insertBookedAppointment(
+        tx,
+        {
           municipalityId: office.location.municipalityId,
           locationId: office.location.id,
-          reference,
           manageTokenHash: tokenHash,
           startsAt: new Date(startMs),
           endsAt: new Date(startMs + durationMinutes * 60_000),
           counterId,
           channel,
-          status: 'booked',
           customerName: input.customer.name.trim(),
           customerEmail: email,
           customerPhone: input.customer.phone?.trim() || null,
           language: input.language ?? 'nl',
           followUpOfId,
           createdAt: now,
-        })
-        .returning()
-        .get();
-      tx.insert(appointmentItems)
-        .values(serviceItems.map((i) => ({ appointmentId: row.id, ...i })))
-        .run();
+        },
+        serviceItems,
+        generateReference,
+      );
       // Built from what is in hand (the cached office) instead of reading the rows back.
       const record: AppointmentRecord = {
         appointment: row,

@@ -1,0 +1,94 @@
+import type { Db } from '../../db/client.ts';
+import type { AppointmentRow } from './appointment-record.ts';
+
+/**
+ * The writes of every booking as prepared statements kept per connection: the hot path of
+ * POST /appointments, where building the same drizzle queries for each request cost more than
+ * running them. Plain SQL on purpose and in one place (a PostgreSQL dialect replaces this file).
+ */
+interface Statements {
+  countActive: { get(...p: unknown[]): unknown };
+  insertAppointment: { run(...p: unknown[]): { lastInsertRowid: number | bigint } };
+  insertItem: { run(...p: unknown[]): unknown };
+}
+
+const cache = new WeakMap<Db['$client'], Statements>();
+
+function statements(db: Db): Statements {
+  let s = cache.get(db.$client);
+  if (!s) {
+    const c = db.$client;
+    s = {
+      countActive: c
+        .prepare("SELECT count(*) FROM appointments WHERE customer_email = ? AND status = 'booked' AND starts_at > ?")
+        .pluck(),
+      insertAppointment: c.prepare(
+        `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
+           counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertItem: c.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, ?)'),
+    };
+    cache.set(db.$client, s);
+  }
+  return s;
+}
+
+/** Future booked appointments of an e-mail address (the per-address cap). */
+export function countActiveBookings(db: Db, email: string, now: Date): number {
+  return Number(statements(db).countActive.get(email, now.getTime()) ?? 0);
+}
+
+export type NewAppointment = Omit<
+  AppointmentRow,
+  'id' | 'status' | 'cancelledAt' | 'checkedInAt' | 'reminderSentAt' | 'personalDataErasedAt'
+>;
+
+/**
+ * Inserts a booked appointment with its items and returns the row. A reference that collides
+ * (≈ 2⁻⁵⁹ per pair) fails on the unique index and is redrawn; the statement, not the transaction, rolls back.
+ */
+export function insertBookedAppointment(
+  db: Db,
+  values: Omit<NewAppointment, 'reference'>,
+  items: { serviceId: number; persons: number }[],
+  drawReference: () => string,
+): AppointmentRow {
+  const s = statements(db);
+  for (let attempt = 0; ; attempt++) {
+    const reference = drawReference();
+    try {
+      const { lastInsertRowid } = s.insertAppointment.run(
+        values.municipalityId,
+        values.locationId,
+        reference,
+        values.manageTokenHash,
+        values.startsAt.getTime(),
+        values.endsAt.getTime(),
+        values.counterId,
+        values.channel,
+        values.customerName,
+        values.customerEmail,
+        values.customerPhone,
+        values.language,
+        values.followUpOfId,
+        values.createdAt.getTime(),
+      );
+      const id = Number(lastInsertRowid);
+      for (const item of items) s.insertItem.run(id, item.serviceId, item.persons);
+      return {
+        ...values,
+        id,
+        reference,
+        status: 'booked',
+        cancelledAt: null,
+        checkedInAt: null,
+        reminderSentAt: null,
+        personalDataErasedAt: null,
+      };
+    } catch (err) {
+      const unique = err instanceof Error && /UNIQUE constraint failed: appointments\.reference/.test(err.message);
+      if (!unique || attempt >= 5) throw err;
+    }
+  }
+}
