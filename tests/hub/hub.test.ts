@@ -1,15 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ticketEvents } from '../../db/schema/index.ts';
 import type { QueueSnapshot } from '../../server/contracts/queue.ts';
 import { counterIds } from '../helpers/appointments.ts';
-import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
+import { createStaffUser, DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 import {
   command,
   connectClient,
+  type HubClient,
   nextEvent,
   type RunningServer,
   startServer,
@@ -308,5 +311,45 @@ describe('hub: other queue changes', () => {
     ctx.events.publish('queue:changed', { locationId: ZIJL, reason: 'ticker' });
     expect(await ticker).toEqual({ locationId: ZIJL, text: 'Vandaag tot 20:00 open' });
     expect((await snapshot).tickerText).toBe('Vandaag tot 20:00 open');
+  });
+});
+
+describe('hub: rules under concurrency', () => {
+  it('two agents pressing next together over sockets get different tickets, and junk changes nothing', async () => {
+    const { ctx, server } = await boot();
+    await createStaffUser(ctx, { username: 'agent-2', role: 'agent', locationIds: [ZIJL] });
+    const ids = counterIds(ctx);
+    const agents = [];
+    for (const [username, counter] of [
+      ['demo-agent', 'Balie 1'],
+      ['agent-2', 'Balie 2'],
+    ] as const) {
+      const token = await signInAs(ctx, username);
+      const { client: socket } = await connectedWithSnapshot(server, { token });
+      expect((await command(socket, 'counter:sign-in', { counterId: ids.get(counter) })).ok).toBe(true);
+      agents.push(socket);
+    }
+    const [a, b] = agents as [HubClient, HubClient];
+    for (let round = 0; round < 5; round++) {
+      await takeTicket(ctx);
+      await takeTicket(ctx);
+      // Both press next at once while junk arrives on the same sockets.
+      const [x, y, ...junk] = await Promise.all([
+        command(a, 'queue:call-next', {}),
+        command(b, 'queue:call-next', {}),
+        command(a, 'queue:call-next', { counterId: 'all' }),
+        command(b, 'ticket:start', { ticketId: -1 }),
+      ]);
+      expect(x.ok && y.ok).toBe(true);
+      expect(x.data.id).not.toBe(y.data.id);
+      expect(junk.every((j) => j.ok === false && j.error?.code === 'validation-failed')).toBe(true);
+      await Promise.all([
+        command(a, 'ticket:start', { ticketId: x.data.id }),
+        command(b, 'ticket:start', { ticketId: y.data.id }),
+      ]);
+    }
+    const called = ctx.db.select().from(ticketEvents).where(eq(ticketEvents.type, 'called')).all();
+    expect(called).toHaveLength(10);
+    expect(new Set(called.map((e) => e.ticketId)).size).toBe(10);
   });
 });
