@@ -96,6 +96,9 @@ export function DoneView({
         </a>
       </div>
       <ErrorAlert error={calendarError} />
+      {booked.customer?.email ? (
+        <p className="utrecht-paragraph">{t('booking.done.emailSent', { email: booked.customer.email })}</p>
+      ) : null}
       <p className="utrecht-paragraph">{t('booking.done.manageHint')}</p>
       <p className="utrecht-paragraph">
         <a className="utrecht-link manage-link" href={link}>

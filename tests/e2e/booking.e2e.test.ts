@@ -117,6 +117,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     const ref = (await reference.textContent())?.trim() ?? '';
     expect(ref).toMatch(/^[A-Z0-9-]{4,}$/);
     await page.locator('img[alt^="QR-code"]').waitFor();
+    await page.getByText('We hebben een bevestiging gestuurd naar jan@example.nl.').waitFor();
     await checkAxe('done');
     await screenshot(page, 'booking-8-done');
 
