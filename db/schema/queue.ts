@@ -50,6 +50,8 @@ export const tickets = sqliteTable(
     callCount: integer().notNull().default(0),
     /** The wait we predicted when the ticket was issued, for measuring the predictor. */
     predictedWaitSeconds: integer(),
+    /** The Idempotency-Key of the request that issued it: a retried kiosk request gets this ticket back. */
+    requestKey: text(),
     language: text({ enum: ['nl', 'en'] })
       .notNull()
       .default('nl'),
@@ -63,6 +65,7 @@ export const tickets = sqliteTable(
   (t) => [
     uniqueIndex('tickets_location_day_number').on(t.locationId, t.serviceDate, t.number),
     uniqueIndex('tickets_public_id').on(t.publicId),
+    uniqueIndex('tickets_location_request_key').on(t.locationId, t.requestKey),
     index('tickets_location_status').on(t.locationId, t.status),
   ],
 );

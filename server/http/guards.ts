@@ -28,11 +28,11 @@ export function requireJsonFromAllowedOrigin(config: Config): MiddlewareHandler 
     } else if (origin === 'null') {
       throw new AppError('invalid-origin', 'Opaque origins may not change data here');
     }
-    const length = c.req.header('content-length');
-    const hasBody = c.req.raw.body !== null && length !== '0';
-    if (hasBody) {
-      const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-      if (type !== 'application/json') throw new AppError('unsupported-media-type', 'Send application/json');
+    // Browsers send a content type with every form post (urlencoded, multipart, text/plain), so any
+    // declared type other than JSON is refused; a request without one carries no form to forge.
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type !== undefined && type !== '' && type !== 'application/json') {
+      throw new AppError('unsupported-media-type', 'Send application/json');
     }
     return next();
   };

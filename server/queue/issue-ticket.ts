@@ -28,6 +28,7 @@ export interface NewTicket {
   language: 'nl' | 'en';
   appointmentId?: number | null;
   dueAt?: Date | null;
+  requestKey?: string | null;
   actor: Principal | null;
   now: Date;
 }
@@ -69,6 +70,7 @@ export function insertTicket(tx: Db, input: NewTicket): TicketRow {
       priority: input.priority,
       appointmentId: input.appointmentId ?? null,
       dueAt: input.dueAt ?? null,
+      requestKey: input.requestKey ?? null,
       language: input.language,
       issuedAt: input.now,
       queuedAt: input.now,
@@ -137,6 +139,8 @@ export interface IssueTicketInput {
   source?: 'counter' | 'remote';
   /** Staff only: manual priority (0 normal). */
   priority?: number;
+  /** The client's Idempotency-Key: the same key at the same location returns the ticket it issued. */
+  requestKey?: string;
 }
 
 /**
@@ -154,9 +158,21 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
     throw new AppError('forbidden', 'Only staff set source or priority');
   }
   const now = deps.clock.now();
+  let repeated = false;
   const row = queueTransaction(deps.db, (tx) => {
     const location = loadLocation(tx, input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
+    if (input.requestKey) {
+      const earlier = tx
+        .select()
+        .from(tickets)
+        .where(and(eq(tickets.locationId, location.id), eq(tickets.requestKey, input.requestKey)))
+        .get();
+      if (earlier) {
+        repeated = true;
+        return earlier;
+      }
+    }
     const resolved = resolveServices(loadServices(tx, location), input.services, !isStaff);
     return insertTicket(tx, {
       location,
@@ -164,10 +180,11 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
       source: isStaff ? (input.source ?? 'counter') : 'kiosk',
       priority: input.priority ?? 0,
       language: input.language ?? 'nl',
+      requestKey: input.requestKey ?? null,
       actor: principal,
       now,
     });
   });
-  deps.events.publish('ticket:issued', { locationId: row.locationId, ticketId: row.id });
+  if (!repeated) deps.events.publish('ticket:issued', { locationId: row.locationId, ticketId: row.id });
   return row;
 }

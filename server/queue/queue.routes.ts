@@ -71,6 +71,13 @@ export function queueRoutes(deps: Deps) {
       security,
       request: {
         params: LocationParam,
+        headers: z.object({
+          'idempotency-key': z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{8,100}$/)
+            .optional()
+            .openapi({ description: 'A retried request with the same key returns the ticket it issued' }),
+        }),
         body: jsonBody(
           z.object({
             services: z.array(ServiceRequest).min(1).max(5),
@@ -84,7 +91,8 @@ export function queueRoutes(deps: Deps) {
     }),
     (c) => {
       const body = c.req.valid('json');
-      const row = issueTicket(deps, principal(c), { locationId: c.req.valid('param').id, ...body });
+      const requestKey = c.req.valid('header')['idempotency-key'];
+      const row = issueTicket(deps, principal(c), { locationId: c.req.valid('param').id, ...body, requestKey });
       return c.json(getTicketById(deps, row.id), 201);
     },
   );

@@ -42,3 +42,11 @@ describe('GET /api/v1/health', () => {
     expect(Object.keys(doc.paths)).toContain('/health');
   });
 });
+
+describe('state-changing requests without a body', () => {
+  it('pass the JSON guard when they declare no content type', async () => {
+    const { app } = createTestContext();
+    const res = await app.request('/api/v1/nope', { method: 'DELETE' });
+    expect(await res.json()).toMatchObject({ code: 'not-found' });
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { tickets } from '../../db/schema/index.ts';
+import { DEMO_DEVICE_TOKEN } from '../helpers/auth.ts';
+import { createTestContext } from '../helpers/context.ts';
+
+const ZIJL = 'haarlem-zijlsingel';
+
+function takeTicket(ctx: ReturnType<typeof createTestContext>, key?: string) {
+  return ctx.app.request(`/api/v1/locations/${ZIJL}/tickets`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${DEMO_DEVICE_TOKEN}`,
+      'content-type': 'application/json',
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    body: JSON.stringify({ services: [{ code: 'passport', persons: 1 }] }),
+  });
+}
+
+describe('a kiosk retrying a ticket request', () => {
+  it('gets the ticket its first attempt issued, not a second one', async () => {
+    const ctx = createTestContext({ now: '2026-11-23T08:30:00Z' });
+    const first = await takeTicket(ctx, 'kiosk-req-0001');
+    const retry = await takeTicket(ctx, 'kiosk-req-0001');
+    const other = await takeTicket(ctx, 'kiosk-req-0002');
+    expect([first.status, retry.status, other.status]).toEqual([201, 201, 201]);
+    const [a, b, c] = (await Promise.all([first.json(), retry.json(), other.json()])) as {
+      id: number;
+      number: string;
+    }[];
+    expect(b?.id).toBe(a?.id);
+    expect([a?.number, c?.number]).toEqual(['P001', 'P002']);
+    expect(ctx.db.select().from(tickets).all()).toHaveLength(2);
+  });
+
+  it('refuses a malformed key and issues nothing', async () => {
+    const ctx = createTestContext({ now: '2026-11-23T08:30:00Z' });
+    const res = await takeTicket(ctx, 'bad key!');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'validation-failed' });
+    expect(ctx.db.select().from(tickets).all()).toHaveLength(0);
+  });
+});
