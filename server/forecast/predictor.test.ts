@@ -53,6 +53,20 @@ describe('predictWaits', () => {
     expect(out.perService.passport?.band).toBe('gt60');
   });
 
+  it('puts "if you take a ticket now" behind tickets issued in the same instant', () => {
+    const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } })];
+    const justIssued = [1, 2].map((id) => ({ ...walkIn(id, 'passport', 0) }));
+    const out = predictWaits({
+      now,
+      tickets: justIssued,
+      counters,
+      meanMinutesPerPerson: mean,
+      walkUpMinutes: 0,
+      replications: 0,
+    });
+    expect(out.perService.passport?.minutes).toBe(30);
+  });
+
   it('calls a due appointment before walk-ins that waited longer', () => {
     const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } })];
     const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(2) };

@@ -394,8 +394,9 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
   for (const code of codes) {
     const waiting = input.tickets.filter((t) => t.services.some((s) => s.code === code)).length;
+    // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant.
     const probe: PredictorTicket = {
-      id: Number.MIN_SAFE_INTEGER,
+      id: Number.MAX_SAFE_INTEGER,
       services: [{ code, persons: 1 }],
       queuedAt: input.now,
       dueAt: null,
