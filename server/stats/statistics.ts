@@ -1,31 +1,15 @@
 import { and, eq, gte, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { appointments } from '../../db/schema/index.ts';
+import type { LocationStatistics } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { loadLocation, loadServices } from '../queue/queue-state.ts';
 import { findAvailableDays } from '../scheduling/availability.ts';
 import { loadWaitRows, localDayStart } from './load-waits.ts';
-import { groupBy, summarizeWaits, toCsv, type WaitSummary } from './wait-stats.ts';
+import { groupBy, summarizeWaits, toCsv } from './wait-stats.ts';
 
-export interface LocationStatistics {
-  locationId: string;
-  from: string;
-  to: string;
-  norm: { share: number; minutes: number };
-  walkIns: WaitSummary;
-  appointments: WaitSummary & {
-    booked: number;
-    served: number;
-    noShows: number;
-    cancelled: number;
-    noShowShare: number | null;
-  };
-  perService: (WaitSummary & { code: string })[];
-  perDay: (WaitSummary & { date: string })[];
-  /** Working days from today to the first bookable day for one person, per online service; null: none. */
-  daysToFirstFreeSlot: Record<string, number | null>;
-}
+export type { LocationStatistics };
 
 /** Supervisor statistics for one location over local dates [from, to]. Reads only; no personal data. */
 export function getLocationStatistics(deps: Deps, locationId: string, from: string, to: string): LocationStatistics {

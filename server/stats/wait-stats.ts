@@ -1,3 +1,4 @@
+import type { WaitSummary } from '../contracts/stats.ts';
 /**
  * Wait statistics from ticket rows (pure). Waits run from issue (walk-ins) or from the appointment's
  * start when the resident checked in early (appointments) to the first call. No personal data: the
@@ -17,20 +18,7 @@ export interface WaitRow {
   hour: number;
 }
 
-export interface WaitSummary {
-  visitors: number;
-  called: number;
-  /** Tickets that left without being called (cancelled while waiting, given up). */
-  notCalled: number;
-  within5: number;
-  within10: number;
-  withinNorm: number;
-  share5: number | null;
-  share10: number | null;
-  shareWithinNorm: number | null;
-  medianWaitMinutes: number | null;
-  p90WaitMinutes: number | null;
-}
+export type { WaitSummary } from '../contracts/stats.ts';
 
 /** Minutes from issue (or the appointment's start, if later) to the first call; null if never called. */
 export function waitMinutes(row: WaitRow): number | null {

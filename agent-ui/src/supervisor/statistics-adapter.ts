@@ -1,34 +1,7 @@
-/** GET /locations/{id}/statistics, as the supervisor view reads it (shares are 0–1 or null without data). */
-export interface WaitSummary {
-  visitors: number;
-  called: number;
-  within5: number;
-  within10: number;
-  share5: number | null;
-  share10: number | null;
-  shareWithinNorm: number | null;
-  medianWaitMinutes: number | null;
-  p90WaitMinutes: number | null;
-}
+import type { LocationStatistics } from '../../../server/contracts/stats.ts';
 
-export interface StatisticsResponse {
-  locationId: string;
-  from: string;
-  to: string;
-  norm: { share: number; minutes: number };
-  walkIns: WaitSummary;
-  appointments: WaitSummary & {
-    booked: number;
-    served: number;
-    noShows: number;
-    cancelled: number;
-    noShowShare: number | null;
-  };
-  perService: (WaitSummary & { code: string })[];
-  /** Walk-ins per day. */
-  perDay: (WaitSummary & { date: string })[];
-  daysToFirstFreeSlot: Record<string, number | null>;
-}
+/** GET /locations/{id}/statistics, as the supervisor view reads it. */
+export type StatisticsResponse = LocationStatistics;
 
 /** Rows for the per-day chart, in percent. */
 export function dailyChartRows(stats: StatisticsResponse) {
