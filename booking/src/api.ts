@@ -10,6 +10,8 @@ export interface Service {
   bookableOnline: boolean;
   walkIn: boolean;
   necessities: { nl: string[]; en: string[] };
+  /** The pickup this service leads to (passport: collect it some working days later). */
+  followUp: { serviceCode: string; minWorkingDays: number } | null;
 }
 
 export interface Location {
@@ -39,8 +41,17 @@ export interface Appointment {
   customer: { name: string; email: string; phone?: string | null } | null;
 }
 
+export interface FollowUp {
+  serviceCode: string;
+  persons: number;
+  earliestDate: string;
+  byAppointment: boolean;
+  appointment: { reference: string; start: string; end: string } | null;
+}
+
 export interface Booked extends Appointment {
   manageToken: string;
+  followUp: FollowUp | null;
 }
 
 type Json = Record<string, unknown>;
@@ -83,6 +94,27 @@ export function toService(s: Json): Service {
     bookableOnline: s.bookableOnline !== false,
     walkIn: s.walkIn === true,
     necessities: lists(s, 'necessities'),
+    followUp: toServiceFollowUp(s.followUp),
+  };
+}
+
+function toServiceFollowUp(v: unknown): Service['followUp'] {
+  if (!v || typeof v !== 'object') return null;
+  const f = v as Json;
+  const code = str(f.serviceCode);
+  return code ? { serviceCode: code, minWorkingDays: num(f.minWorkingDays) ?? 0 } : null;
+}
+
+export function toFollowUp(v: unknown): FollowUp | null {
+  if (!v || typeof v !== 'object') return null;
+  const f = v as Json;
+  const a = f.appointment && typeof f.appointment === 'object' ? (f.appointment as Json) : null;
+  return {
+    serviceCode: str(f.serviceCode),
+    persons: num(f.persons) ?? 1,
+    earliestDate: str(f.earliestDate),
+    byAppointment: f.byAppointment === true,
+    appointment: a ? { reference: str(a.reference), start: str(a.start), end: str(a.end) } : null,
   };
 }
 
@@ -168,9 +200,10 @@ export const bookingApi = {
     start: string;
     customer: { name: string; email: string; phone?: string };
     language: string;
+    followUp?: { start: string };
   }): Promise<Booked> {
     const r = await api.post<Json>('/appointments', input);
-    return { ...toAppointment(r), manageToken: str(r.manageToken) };
+    return { ...toAppointment(r), manageToken: str(r.manageToken), followUp: toFollowUp(r.followUp) };
   },
   async appointment(reference: string, token: string): Promise<Appointment> {
     return toAppointment(await api.get<Json>(`/appointments/${encodeURIComponent(reference)}`, { token }));

@@ -4,8 +4,11 @@ import {
   blockerOf,
   bookingReducer,
   chosenItems,
+  earliestPickupDate,
   initialState,
   nearestAlternatives,
+  pickupFor,
+  stepsOf,
   validateCustomer,
 } from './booking-flow.ts';
 
@@ -35,7 +38,7 @@ describe('booking steps', () => {
     expect(run(atLocation, { type: 'next' }).step).toBe('location');
   });
 
-  it('walks through all six steps to confirm', () => {
+  it('walks through all six steps to confirm when there is no pickup to book', () => {
     expect(complete.step).toBe('confirm');
     expect(chosenItems(complete)).toEqual([{ code: 'passport', persons: 2 }]);
   });
@@ -94,5 +97,100 @@ describe('booking steps', () => {
       phone: 'invalid',
     });
     expect(validateCustomer({ name: 'Jo', email: 'jo@example.nl', phone: '+31 6 1234 5678' })).toEqual({});
+  });
+});
+
+describe('pickup by appointment', () => {
+  const catalogue = [
+    { code: 'passport', followUp: { serviceCode: 'pickup', minWorkingDays: 5 } },
+    { code: 'id-card', followUp: { serviceCode: 'pickup', minWorkingDays: 3 } },
+    { code: 'driving-licence', followUp: { serviceCode: 'pickup', minWorkingDays: 5 } },
+    { code: 'moving', followUp: null },
+    { code: 'pickup', maxPersons: 3, followUp: null },
+  ];
+
+  it('works out the pickup as the server does, only where the office takes it by appointment', () => {
+    const items = [
+      { code: 'passport', persons: 2 },
+      { code: 'id-card', persons: 1 },
+      { code: 'moving', persons: 1 },
+    ];
+    expect(pickupFor(catalogue, items, ['passport', 'pickup'])).toEqual({
+      serviceCode: 'pickup',
+      persons: 3,
+      minWorkingDays: 5,
+    });
+    // Persons capped at what the pickup takes.
+    expect(pickupFor(catalogue, [{ code: 'passport', persons: 5 }], ['pickup'])?.persons).toBe(3);
+    // Walk-in pickup (Zijlsingel) or no document to collect: no step.
+    expect(pickupFor(catalogue, items, ['passport', 'id-card'])).toBeNull();
+    expect(pickupFor(catalogue, [{ code: 'moving', persons: 1 }], ['pickup'])).toBeNull();
+  });
+
+  it('counts working days, skipping the weekend', () => {
+    expect(earliestPickupDate('2026-11-24', 5)).toBe('2026-12-01'); // Tuesday → Tuesday
+    expect(earliestPickupDate('2026-11-27', 1)).toBe('2026-11-30'); // Friday → Monday
+    expect(earliestPickupDate('2026-11-27', 0)).toBe('2026-11-27');
+  });
+
+  const offered = bookingReducer(
+    run(
+      initialState,
+      { type: 'set-persons', code: 'passport', persons: 1 },
+      { type: 'next' },
+      { type: 'choose-location', locationId: 'haarlem-schalkwijk' },
+    ),
+    { type: 'pickup-offered', offered: true },
+  );
+  const atPickup = run(
+    offered,
+    { type: 'next' },
+    { type: 'choose-day', date: '2026-11-24' },
+    { type: 'next' },
+    { type: 'choose-time', start: '2026-11-24T11:00:00+01:00' },
+    { type: 'next' },
+  );
+
+  it('adds the optional pickup step after the time step only when offered', () => {
+    expect(stepsOf(initialState)).toEqual(['services', 'location', 'day', 'time', 'details', 'confirm']);
+    expect(stepsOf(offered)).toEqual(['services', 'location', 'day', 'time', 'pickup', 'details', 'confirm']);
+    expect(complete.step).toBe('confirm');
+    expect(bookingReducer(complete, { type: 'goto', step: 'pickup' })).toBe(complete);
+    expect(atPickup.step).toBe('pickup');
+    expect(bookingReducer(atPickup, { type: 'back' }).step).toBe('time');
+  });
+
+  it('may be skipped, but a day without a time is not enough', () => {
+    expect(blockerOf(atPickup)).toBeNull();
+    expect(bookingReducer(atPickup, { type: 'next' }).step).toBe('details');
+    const dayOnly = bookingReducer(atPickup, { type: 'choose-pickup-day', date: '2026-12-01' });
+    expect(blockerOf(dayOnly)).toBe('choose-pickup-time');
+    expect(bookingReducer(dayOnly, { type: 'next' }).step).toBe('pickup');
+    const skipped = bookingReducer(dayOnly, { type: 'skip-pickup' });
+    expect(skipped).toMatchObject({ step: 'details', pickupDate: null, pickupStart: null });
+    const chosen = run(dayOnly, { type: 'choose-pickup-time', start: '2026-12-01T10:00:00+01:00' }, { type: 'next' });
+    expect(chosen).toMatchObject({ step: 'details', pickupStart: '2026-12-01T10:00:00+01:00' });
+    expect(bookingReducer(chosen, { type: 'back' }).step).toBe('pickup');
+  });
+
+  it('forgets the pickup when the day, office or services change, and goes back to it when its time is taken', () => {
+    const chosen = run(
+      atPickup,
+      { type: 'choose-pickup-day', date: '2026-12-01' },
+      { type: 'choose-pickup-time', start: '2026-12-01T10:00:00+01:00' },
+      { type: 'next' },
+    );
+    // Another time on the same day keeps the pickup: its first day counts from the day.
+    expect(
+      bookingReducer(chosen, { type: 'choose-time', start: '2026-11-24T12:00:00+01:00' }).pickupStart,
+    ).not.toBeNull();
+    expect(bookingReducer(chosen, { type: 'choose-day', date: '2026-11-25' })).toMatchObject({ pickupDate: null });
+    expect(bookingReducer(chosen, { type: 'set-persons', code: 'id-card', persons: 1 })).toMatchObject({
+      pickupStart: null,
+    });
+    const walkIn = bookingReducer(chosen, { type: 'pickup-offered', offered: false });
+    expect(walkIn).toMatchObject({ pickupOffered: false, pickupStart: null, step: 'details' });
+    const taken = bookingReducer(chosen, { type: 'pickup-taken' });
+    expect(taken).toMatchObject({ step: 'pickup', pickupDate: '2026-12-01', pickupStart: null });
   });
 });

@@ -2,7 +2,7 @@
  * The booking wizard as a pure state machine: which step comes next, what each step needs, and
  * what to offer when the chosen time was just taken. No I/O here; the screens call the API.
  */
-export const steps = ['services', 'location', 'day', 'time', 'details', 'confirm'] as const;
+export const steps = ['services', 'location', 'day', 'time', 'pickup', 'details', 'confirm'] as const;
 export type Step = (typeof steps)[number] | 'done';
 
 export interface Customer {
@@ -21,6 +21,62 @@ export interface BookingState {
   customer: Customer;
   /** Times offered after a `slot-unavailable`, nearest to the one that was taken first. */
   alternatives: string[];
+  /** Whether the chosen services and office make a pickup by appointment possible (the page says so). */
+  pickupOffered: boolean;
+  /** The optional pickup appointment, booked with the application (`followUp`). */
+  pickupDate: string | null;
+  pickupStart: string | null;
+}
+
+/** The steps this booking walks through: the pickup step only where the office takes pickups by appointment. */
+export function stepsOf(state: Pick<BookingState, 'pickupOffered'>): Step[] {
+  return steps.filter((s) => s !== 'pickup' || state.pickupOffered);
+}
+
+export interface ServiceFollowUp {
+  code: string;
+  maxPersons?: number;
+  followUp?: { serviceCode: string; minWorkingDays: number } | null;
+}
+
+/**
+ * The pickup these services imply, as the server's `followUpFor` works it out (first pickup code,
+ * persons summed, the longest wait), or null when there is none or this office takes it walk-in only.
+ */
+export function pickupFor(
+  services: readonly ServiceFollowUp[],
+  items: readonly { code: string; persons: number }[],
+  bookableAtOffice: readonly string[],
+): { serviceCode: string; persons: number; minWorkingDays: number } | null {
+  let code: string | null = null;
+  let persons = 0;
+  let minWorkingDays = 0;
+  for (const item of items) {
+    const f = services.find((s) => s.code === item.code)?.followUp;
+    if (!f) continue;
+    code ??= f.serviceCode;
+    if (f.serviceCode !== code) continue;
+    persons += item.persons;
+    minWorkingDays = Math.max(minWorkingDays, f.minWorkingDays);
+  }
+  if (!code || !bookableAtOffice.includes(code)) return null;
+  const max = services.find((s) => s.code === code)?.maxPersons;
+  return { serviceCode: code, persons: max ? Math.min(persons, max) : persons, minWorkingDays };
+}
+
+/**
+ * First day the pickup may be booked: `workingDays` weekdays after `date`. The server also skips the
+ * office's closing days, so this is a lower bound; it rejects an earlier day and the page says so.
+ */
+export function earliestPickupDate(date: string, workingDays: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  let left = workingDays;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) left--;
+  }
+  return d.toISOString().slice(0, 10);
 }
 
 export const initialState: BookingState = {
@@ -31,7 +87,12 @@ export const initialState: BookingState = {
   start: null,
   customer: { name: '', email: '', phone: '' },
   alternatives: [],
+  pickupOffered: false,
+  pickupDate: null,
+  pickupStart: null,
 };
+
+const noPickup = { pickupDate: null, pickupStart: null } as const;
 
 export type BookingAction =
   | { type: 'set-persons'; code: string; persons: number }
@@ -42,6 +103,11 @@ export type BookingAction =
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'goto'; step: Step }
+  | { type: 'pickup-offered'; offered: boolean }
+  | { type: 'choose-pickup-day'; date: string }
+  | { type: 'choose-pickup-time'; start: string }
+  | { type: 'skip-pickup' }
+  | { type: 'pickup-taken' }
   | { type: 'slot-taken'; available: string[] }
   | { type: 'booked' }
   | { type: 'restart' };
@@ -83,6 +149,9 @@ export function blockerOf(state: BookingState): string | null {
       return state.date ? null : 'choose-day';
     case 'time':
       return state.start ? null : 'choose-time';
+    case 'pickup':
+      // Optional: nothing chosen means no pickup appointment now, but a day alone is not enough.
+      return state.pickupDate && !state.pickupStart ? 'choose-pickup-time' : null;
     case 'details':
       return Object.keys(validateCustomer(state.customer)).length ? 'fix-details' : null;
     default:
@@ -107,34 +176,58 @@ export function bookingReducer(state: BookingState, action: BookingAction): Book
     case 'set-persons': {
       const persons = { ...state.persons, [action.code]: Math.max(0, Math.floor(action.persons)) };
       // Another duration or skill set: earlier day and time choices may no longer fit.
-      return { ...state, persons, date: null, start: null, alternatives: [] };
+      return { ...state, persons, date: null, start: null, alternatives: [], ...noPickup };
     }
     case 'choose-location':
       return state.locationId === action.locationId
         ? state
-        : { ...state, locationId: action.locationId, date: null, start: null, alternatives: [] };
+        : { ...state, locationId: action.locationId, date: null, start: null, alternatives: [], ...noPickup };
     case 'choose-day':
-      return state.date === action.date ? state : { ...state, date: action.date, start: null, alternatives: [] };
+      // The pickup's first day counts from the application's day.
+      return state.date === action.date
+        ? state
+        : { ...state, date: action.date, start: null, alternatives: [], ...noPickup };
     case 'choose-time':
       return { ...state, start: action.start };
     case 'set-customer':
       return { ...state, customer: { ...state.customer, ...action.customer } };
+    case 'pickup-offered':
+      return state.pickupOffered === action.offered
+        ? state
+        : {
+            ...state,
+            pickupOffered: action.offered,
+            ...noPickup,
+            step: !action.offered && state.step === 'pickup' ? 'details' : state.step,
+          };
+    case 'choose-pickup-day':
+      return state.pickupDate === action.date ? state : { ...state, pickupDate: action.date, pickupStart: null };
+    case 'choose-pickup-time':
+      return { ...state, pickupStart: action.start };
+    case 'skip-pickup':
+      return state.step === 'pickup' ? { ...state, ...noPickup, step: 'details' } : { ...state, ...noPickup };
+    case 'pickup-taken':
+      return { ...state, step: 'pickup', pickupStart: null };
     case 'next': {
       if (state.step === 'done' || blockerOf(state)) return state;
-      const i = steps.indexOf(state.step);
-      return { ...state, step: steps[Math.min(i + 1, steps.length - 1)] ?? state.step };
+      const flow = stepsOf(state);
+      const i = flow.indexOf(state.step);
+      return { ...state, step: flow[Math.min(i + 1, flow.length - 1)] ?? state.step };
     }
     case 'back': {
       if (state.step === 'done') return state;
-      const i = steps.indexOf(state.step);
-      return { ...state, step: steps[Math.max(i - 1, 0)] ?? state.step };
+      const flow = stepsOf(state);
+      const i = flow.indexOf(state.step);
+      return { ...state, step: flow[Math.max(i - 1, 0)] ?? state.step };
     }
     case 'goto': {
       // Only to a step already reachable: every step before it is complete.
       if (action.step === 'done') return state;
-      const target = steps.indexOf(action.step);
+      const flow = stepsOf(state);
+      const target = flow.indexOf(action.step);
+      if (target === -1) return state;
       for (let i = 0; i < target; i++) {
-        const s = steps[i];
+        const s = flow[i];
         if (s && blockerOf({ ...state, step: s })) return state;
       }
       return { ...state, step: action.step };

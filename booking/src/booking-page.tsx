@@ -6,7 +6,7 @@ import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared-web/api.ts';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
-import { formatDateTime } from '../../shared-web/datetime.ts';
+import { formatDateTime, formatLocalDate } from '../../shared-web/datetime.ts';
 import { bandForMinutes, waitBandText } from '../../shared-web/wait-band.ts';
 import { type Booked, bookingApi, type Location, type Service } from './api.ts';
 import {
@@ -14,9 +14,11 @@ import {
   bookingReducer,
   type Customer,
   chosenItems,
+  earliestPickupDate,
   initialState,
+  pickupFor,
   type Step,
-  steps,
+  stepsOf,
   validateCustomer,
 } from './booking-flow.ts';
 import { ChoiceGroup } from './steps/choice-group.tsx';
@@ -40,6 +42,7 @@ export function BookingPage() {
   const [booked, setBooked] = useState<Booked | null>(null);
   const [timesKey, setTimesKey] = useState(0);
   const [slotTaken, setSlotTaken] = useState(false);
+  const [pickupTaken, setPickupTaken] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
 
@@ -57,6 +60,20 @@ export function BookingPage() {
     }
     heading.current?.focus();
   }, [state.step]);
+
+  // Whether this office takes the pickup these services lead to by appointment; decides the pickup step.
+  const pickup =
+    catalogue.status === 'ok'
+      ? pickupFor(
+          catalogue.data.services,
+          chosenItems(state),
+          catalogue.data.locations.find((l) => l.id === state.locationId)?.bookableCodes ?? [],
+        )
+      : null;
+  const pickupOffered = pickup !== null;
+  useEffect(() => {
+    dispatch({ type: 'pickup-offered', offered: pickupOffered });
+  }, [pickupOffered]);
 
   if (catalogue.status === 'loading') return <p role="status">{t('common.loading')}</p>;
   if (catalogue.status === 'error')
@@ -95,7 +112,10 @@ export function BookingPage() {
     );
   }
 
-  const stepIndex = steps.indexOf(state.step as (typeof steps)[number]);
+  const steps = stepsOf(state);
+  const stepIndex = steps.indexOf(state.step);
+  const pickupFrom = pickup && state.date ? earliestPickupDate(state.date, pickup.minWorkingDays) : null;
+  const pickupItems = pickup ? [{ code: pickup.serviceCode, persons: pickup.persons }] : [];
   const customerErrors = validateCustomer(state.customer);
   const showFieldErrors = blocker === 'fix-details';
 
@@ -112,6 +132,7 @@ export function BookingPage() {
       return;
     }
     setSlotTaken(false);
+    setPickupTaken(false);
     dispatch({ type: 'next' });
   };
 
@@ -130,13 +151,21 @@ export function BookingPage() {
           ...(state.customer.phone.trim() ? { phone: state.customer.phone.trim() } : {}),
         },
         language: lang,
+        ...(state.pickupOffered && state.pickupStart ? { followUp: { start: state.pickupStart } } : {}),
       });
       setBooked(result);
       dispatch({ type: 'booked' });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'slot-unavailable' && state.date) {
         // Offer the nearest times that are still free on the same day.
-        const available = await bookingApi.availableTimes(location.id, items, state.date).catch(() => []);
+        const available = await bookingApi.availableTimes(location.id, items, state.date).catch((): string[] => []);
+        if (state.pickupStart && available.includes(state.start)) {
+          // The application's time is still free, so it was the pickup's time that went.
+          setPickupTaken(true);
+          setTimesKey((k) => k + 1);
+          dispatch({ type: 'pickup-taken' });
+          return;
+        }
         setSlotTaken(true);
         setTimesKey((k) => k + 1);
         dispatch({ type: 'slot-taken', available });
@@ -263,6 +292,63 @@ export function BookingPage() {
           </>
         ) : null}
 
+        {state.step === 'pickup' && location && pickup && pickupFrom ? (
+          <>
+            <p className="utrecht-paragraph">
+              {t('booking.pickup.intro', { date: formatLocalDate(pickupFrom, i18n.language) })}
+            </p>
+            {pickupTaken ? (
+              <div className="utrecht-alert utrecht-alert--warning" role="alert" data-error-code="slot-unavailable">
+                <p className="utrecht-paragraph">{t('booking.pickup.taken')}</p>
+              </div>
+            ) : null}
+            <DayPicker
+              name="pickup-day"
+              legend={t('booking.pickup.dayLegend')}
+              locationId={location.id}
+              items={pickupItems}
+              zone={zone}
+              from={pickupFrom}
+              value={state.pickupDate}
+              onChange={(date) => {
+                setBlocker(null);
+                dispatch({ type: 'choose-pickup-day', date });
+              }}
+            />
+            {state.pickupDate ? (
+              <TimePicker
+                name="pickup-time"
+                legend={t('booking.pickup.timeLegend', { date: formatLocalDate(state.pickupDate, i18n.language) })}
+                locationId={location.id}
+                items={pickupItems}
+                zone={zone}
+                date={state.pickupDate}
+                value={state.pickupStart}
+                refreshKey={timesKey}
+                invalid={blocker === 'choose-pickup-time'}
+                describedBy={blocker ? 'step-error' : undefined}
+                onChange={(start) => {
+                  setBlocker(null);
+                  dispatch({ type: 'choose-pickup-time', start });
+                }}
+              />
+            ) : null}
+            <p className="utrecht-paragraph">
+              <Button
+                type="button"
+                appearance="subtle-button"
+                onClick={() => {
+                  setBlocker(null);
+                  setPickupTaken(false);
+                  dispatch({ type: 'skip-pickup' });
+                }}
+              >
+                {t('booking.pickup.skip')}
+              </Button>
+            </p>
+          </>
+        ) : null}
+
         {state.step === 'details' ? (
           <DetailsStep
             customer={state.customer}
@@ -294,6 +380,17 @@ export function BookingPage() {
                 onChange={() => dispatch({ type: 'goto', step: 'day' })}
                 value={formatDateTime(state.start, i18n.language, zone)}
               />
+              {state.pickupOffered ? (
+                <SummaryRow
+                  label={t('booking.confirm.pickup')}
+                  onChange={() => dispatch({ type: 'goto', step: 'pickup' })}
+                  value={
+                    state.pickupStart
+                      ? formatDateTime(state.pickupStart, i18n.language, zone)
+                      : t('booking.confirm.pickupNone')
+                  }
+                />
+              ) : null}
               <SummaryRow
                 label={t('booking.confirm.who')}
                 onChange={() => dispatch({ type: 'goto', step: 'details' })}

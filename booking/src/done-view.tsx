@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
 import { QrCode } from '../../shared-web/components/qr-code.tsx';
-import { formatDateTime } from '../../shared-web/datetime.ts';
+import { formatDateTime, formatLocalDate } from '../../shared-web/datetime.ts';
 import type { Booked, Location, Service } from './api.ts';
 import { downloadCalendar, manageUrl } from './calendar.ts';
 
@@ -54,6 +54,15 @@ export function DoneView({
                 </dd>
               </div>
             ) : null}
+            {booked.followUp?.appointment ? (
+              <div className="summary__row" data-testid="pickup">
+                <dt>{t('booking.done.pickup')}</dt>
+                <dd>
+                  {formatDateTime(booked.followUp.appointment.start, i18n.language, zone)} (
+                  {t('booking.done.pickupReference', { reference: booked.followUp.appointment.reference })})
+                </dd>
+              </div>
+            ) : null}
             {items.map((i) => {
               const s = services.find((x) => x.code === i.code);
               return (
@@ -96,6 +105,13 @@ export function DoneView({
         </a>
       </div>
       <ErrorAlert error={calendarError} />
+      {booked.followUp && !booked.followUp.appointment ? (
+        <p className="utrecht-paragraph" data-testid="pickup-note">
+          {t(booked.followUp.byAppointment ? 'booking.done.pickupLater' : 'booking.done.pickupWalkIn', {
+            date: formatLocalDate(booked.followUp.earliestDate, i18n.language),
+          })}
+        </p>
+      ) : null}
       {booked.customer?.email ? (
         <p className="utrecht-paragraph">{t('booking.done.emailSent', { email: booked.customer.email })}</p>
       ) : null}

@@ -10,6 +10,7 @@ export const nl = {
       location: 'Welk stadskantoor?',
       day: 'Welke dag?',
       time: 'Hoe laat?',
+      pickup: 'Afspraak voor het ophalen',
       details: 'Uw gegevens',
       confirm: 'Controleren en bevestigen',
     },
@@ -38,6 +39,14 @@ export const nl = {
       noAlternatives:
         'Deze tijd is net door iemand anders gekozen en op deze dag is niets meer vrij. Kies een andere dag.',
     },
+    pickup: {
+      intro:
+        'Uw document ligt op zijn vroegst {{date}} klaar. Dit stadskantoor geeft documenten alleen op afspraak mee. Maak die afspraak nu ook, of sla deze stap over en maak hem later.',
+      dayLegend: 'Kies een dag om op te halen',
+      timeLegend: 'Kies een tijd om op te halen op {{date}}',
+      skip: 'Overslaan, ik maak later een afspraak om op te halen',
+      taken: 'De gekozen tijd om op te halen is niet meer vrij. Kies een andere dag of tijd, of sla deze stap over.',
+    },
     details: {
       name: 'Naam',
       email: 'E-mailadres',
@@ -58,6 +67,7 @@ export const nl = {
       'choose-location': 'Kies een stadskantoor.',
       'choose-day': 'Kies een dag.',
       'choose-time': 'Kies een tijd.',
+      'choose-pickup-time': 'Kies een tijd om op te halen, of sla deze stap over.',
       'fix-details': 'Controleer uw gegevens.',
     },
     confirm: {
@@ -66,6 +76,8 @@ export const nl = {
       when: 'Datum en tijd',
       who: 'Naam',
       email: 'E-mailadres',
+      pickup: 'Ophalen',
+      pickupNone: 'Geen afspraak, ik maak die later',
       change: 'Wijzig',
       submit: 'Afspraak maken',
       submitting: 'Bezig met boeken…',
@@ -80,6 +92,10 @@ export const nl = {
       manageHint: 'Bewaar deze link: alleen hiermee kunt u de afspraak wijzigen of annuleren.',
       another: 'Nog een afspraak maken',
       emailSent: 'We hebben een bevestiging gestuurd naar {{email}}.',
+      pickup: 'Afspraak voor het ophalen',
+      pickupReference: 'afspraaknummer {{reference}}',
+      pickupLater: 'Maak nog een afspraak om uw document op te halen; dat kan vanaf {{date}}.',
+      pickupWalkIn: 'U kunt uw document zonder afspraak ophalen vanaf {{date}}.',
     },
   },
   manage: {
@@ -150,6 +166,7 @@ export const en: Widen<typeof nl> = {
       location: 'Which office?',
       day: 'Which day?',
       time: 'What time?',
+      pickup: 'Appointment to collect',
       details: 'Your details',
       confirm: 'Check and confirm',
     },
@@ -177,6 +194,14 @@ export const en: Widen<typeof nl> = {
       taken: 'Someone else just took this time. These are the nearest times still free:',
       noAlternatives: 'Someone else just took this time and nothing else is free on this day. Choose another day.',
     },
+    pickup: {
+      intro:
+        'Your document is ready on {{date}} at the earliest. This office hands out documents by appointment only. Book that appointment now too, or skip this step and book it later.',
+      dayLegend: 'Choose a day to collect',
+      timeLegend: 'Choose a time to collect on {{date}}',
+      skip: 'Skip, I will book the collection later',
+      taken: 'The time you chose to collect is no longer free. Choose another day or time, or skip this step.',
+    },
     details: {
       name: 'Name',
       email: 'E-mail address',
@@ -197,6 +222,7 @@ export const en: Widen<typeof nl> = {
       'choose-location': 'Choose an office.',
       'choose-day': 'Choose a day.',
       'choose-time': 'Choose a time.',
+      'choose-pickup-time': 'Choose a time to collect, or skip this step.',
       'fix-details': 'Check your details.',
     },
     confirm: {
@@ -205,6 +231,8 @@ export const en: Widen<typeof nl> = {
       when: 'Date and time',
       who: 'Name',
       email: 'E-mail address',
+      pickup: 'Collect',
+      pickupNone: 'No appointment, I will book it later',
       change: 'Change',
       submit: 'Book appointment',
       submitting: 'Booking…',
@@ -219,6 +247,10 @@ export const en: Widen<typeof nl> = {
       manageHint: 'Keep this link: it is the only way to change or cancel the appointment.',
       another: 'Make another appointment',
       emailSent: 'We sent a confirmation to {{email}}.',
+      pickup: 'Appointment to collect',
+      pickupReference: 'appointment number {{reference}}',
+      pickupLater: 'Book another appointment to collect your document; possible from {{date}}.',
+      pickupWalkIn: 'You can collect your document without an appointment from {{date}}.',
     },
   },
   manage: {

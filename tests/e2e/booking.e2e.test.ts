@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { earliestPickupDate } from '../../booking/src/booking-flow.ts';
 import {
   axeViolations,
   hasChromium,
@@ -90,6 +91,12 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await checkAxe('time');
     await screenshot(page, 'booking-5-time');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    // The first office takes passport pickups by appointment: that step is optional, Next skips it.
+    await page.getByRole('heading', { level: 2, name: 'Afspraak voor het ophalen' }).waitFor();
+    await page.locator('input[name=pickup-day]').first().waitFor();
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
 
@@ -187,6 +194,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.getByRole('button', { name: 'Volgende' }).click();
     await p.locator('input[name=time]').nth(3).check();
     await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Overslaan, ik maak later een afspraak om op te halen' }).click();
     await p.locator('#customer-name').fill('Piet Pieters');
     await p.locator('#customer-email').fill('piet@example.nl');
     await p.getByRole('button', { name: 'Volgende' }).click();
@@ -202,10 +210,106 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await screenshot(p, 'booking-12-slot-taken');
     await alternatives.first().click();
     await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('heading', { level: 2, name: 'Afspraak voor het ophalen' }).waitFor();
+    await p.getByRole('button', { name: 'Volgende' }).click();
     await p.getByRole('button', { name: 'Volgende' }).click();
     await p.getByRole('button', { name: 'Afspraak maken' }).click();
     await p.getByTestId('reference').waitFor();
     expect(axeFindings).toEqual({});
+    await p.close();
+  }, 180_000);
+
+  it('books the passport pickup with the application at Schalkwijk; Zijlsingel says it is walk-in', async () => {
+    const p = await context.newPage();
+    await p.clock.setFixedTime(new Date(now));
+    page = p;
+    const problems = watchPageProblems(p);
+    const next = () => p.getByRole('button', { name: 'Volgende' }).click();
+    const toTime = async (locationId: string) => {
+      await p.goto(server.url);
+      await p.locator('#persons-passport').selectOption('1');
+      await next();
+      await p.locator(`#location-${locationId}`).check();
+      await next();
+      const day = p.locator('input[name=day]').first();
+      await day.check();
+      const date = (await day.getAttribute('value')) ?? '';
+      await next();
+      await p.locator('input[name=time]').first().check();
+      await next();
+      return date;
+    };
+
+    const applicationDate = await toTime('haarlem-schalkwijk');
+    await p.getByRole('heading', { level: 2, name: 'Afspraak voor het ophalen' }).waitFor();
+    await p.getByText('Dit stadskantoor geeft documenten alleen op afspraak mee').waitFor();
+    // Five working days after the application's day at the earliest.
+    const pickupDay = p.locator('input[name=pickup-day]').first();
+    await pickupDay.waitFor();
+    const pickupDate = (await pickupDay.getAttribute('value')) ?? '';
+    expect(pickupDate >= earliestPickupDate(applicationDate, 5), `${applicationDate} → ${pickupDate}`).toBe(true);
+    // A day without a time is not enough; the error is announced and the time group marked invalid.
+    await pickupDay.check();
+    await p.locator('input[name=pickup-time]').first().waitFor();
+    await next();
+    await p.getByText('Kies een tijd om op te halen, of sla deze stap over.').waitFor();
+    await checkAxe('pickup-error');
+    await p.locator('input[name=pickup-time]').first().focus();
+    await p.keyboard.press('Space');
+    await checkAxe('pickup');
+    await screenshot(p, 'booking-15-pickup');
+    await next();
+    await p.locator('#customer-name').fill('Pia Paspoort');
+    await p.locator('#customer-email').fill('pia@example.nl');
+    await next();
+    await p.getByRole('heading', { level: 2, name: 'Controleren en bevestigen' }).waitFor();
+    await p.locator('.summary dt', { hasText: 'Ophalen' }).waitFor();
+    await p.getByRole('button', { name: 'Afspraak maken' }).click();
+
+    const ref = ((await p.getByTestId('reference').textContent()) ?? '').trim();
+    const pickupRow = p.getByTestId('pickup');
+    await pickupRow.waitFor();
+    const pickupText = (await pickupRow.textContent()) ?? '';
+    expect(pickupText).toContain('Afspraak voor het ophalen');
+    const pickupRef = /afspraaknummer ([A-Z0-9-]+)/.exec(pickupText)?.[1] ?? '';
+    expect(pickupRef).toMatch(/^[A-Z0-9-]{4,}$/);
+    expect(pickupRef).not.toBe(ref);
+    await checkAxe('pickup-done');
+    await screenshot(p, 'booking-16-pickup-done');
+
+    // Both are really booked, the pickup as the application's follow-up.
+    const link = (await p.locator('a.manage-link').getAttribute('href')) ?? '';
+    const token = decodeURIComponent(link.split('#token=')[1] ?? '');
+    const res = await fetch(`${server.url}/api/v1/appointments/${ref}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      status: string;
+      location: { id: string };
+      followUps: { reference: string; start: string; status: string }[];
+    };
+    expect(body.status).toBe('booked');
+    expect(body.location.id).toBe('haarlem-schalkwijk');
+    expect(body.followUps).toHaveLength(1);
+    expect(body.followUps[0]).toMatchObject({ reference: pickupRef, status: 'booked' });
+    expect(body.followUps[0]?.start.slice(0, 10)).toBe(pickupDate);
+
+    // Zijlsingel hands documents out without an appointment: no pickup step, and the confirmation says so.
+    await toTime('haarlem-zijlsingel');
+    await p.getByRole('heading', { level: 2, name: 'Uw gegevens' }).waitFor();
+    await p.locator('#customer-name').fill('Zeger Zijlsingel');
+    await p.locator('#customer-email').fill('zeger@example.nl');
+    await next();
+    await p.getByRole('button', { name: 'Afspraak maken' }).click();
+    const note = p.getByTestId('pickup-note');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/^U kunt uw document zonder afspraak ophalen vanaf .+2026\.$/);
+    expect(await p.getByTestId('pickup').count()).toBe(0);
+    await checkAxe('walk-in-done');
+
+    expect(axeFindings).toEqual({});
+    expect(problems).toEqual([]);
     await p.close();
   }, 180_000);
 
@@ -258,6 +362,10 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.locator('input[name=time]').first().check();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(p, 'booking-18-mobile-time');
+    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.locator('input[name=pickup-day]').first().check();
+    await p.locator('input[name=pickup-time]').first().check();
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await p.getByRole('button', { name: 'Volgende' }).click();
     await p.locator('#customer-name').fill('Mobiel Test');
     await p.locator('#customer-email').fill('mobiel@example.nl');

@@ -15,6 +15,9 @@ export function DayPicker({
   value,
   onChange,
   invalid,
+  name = 'day',
+  legend,
+  from: earliest,
 }: {
   locationId: string;
   items: Items;
@@ -22,13 +25,19 @@ export function DayPicker({
   value: string | null;
   onChange: (date: string) => void;
   invalid?: boolean;
+  /** Radio group name, so two pickers on one page do not share a group. */
+  name?: string;
+  legend?: string;
+  /** First day to offer (default: today). */
+  from?: string;
 }) {
   const { t, i18n } = useTranslation();
   const key = items.map((i) => `${i.code}:${i.persons}`).join(',');
   const days = useAsync(() => {
-    const from = localDateOf(new Date(), zone);
+    const today = localDateOf(new Date(), zone);
+    const from = earliest && earliest > today ? earliest : today;
     return bookingApi.availableDays(locationId, items, from, addDays(from, daysAhead));
-  }, [locationId, key, zone]);
+  }, [locationId, key, zone, earliest]);
   if (days.status === 'loading')
     return (
       <p className="utrecht-paragraph" role="status">
@@ -46,8 +55,8 @@ export function DayPicker({
   if (days.data.length === 0) return <p className="utrecht-paragraph">{t('booking.day.none')}</p>;
   return (
     <ChoiceGroup
-      name="day"
-      legend={t('booking.day.legend')}
+      name={name}
+      legend={legend ?? t('booking.day.legend')}
       columns
       invalid={invalid}
       value={value}
@@ -67,6 +76,9 @@ export function TimePicker({
   alternatives = [],
   invalid,
   refreshKey = 0,
+  name = 'time',
+  legend,
+  describedBy,
 }: {
   locationId: string;
   items: Items;
@@ -77,6 +89,9 @@ export function TimePicker({
   alternatives?: string[];
   invalid?: boolean;
   refreshKey?: number;
+  name?: string;
+  legend?: string;
+  describedBy?: string;
 }) {
   const { t, i18n } = useTranslation();
   const key = items.map((i) => `${i.code}:${i.persons}`).join(',');
@@ -118,10 +133,11 @@ export function TimePicker({
         <p className="utrecht-paragraph">{t('booking.time.none')}</p>
       ) : (
         <ChoiceGroup
-          name="time"
-          legend={t('booking.time.legend', { date: formatLocalDate(date, i18n.language) })}
+          name={name}
+          legend={legend ?? t('booking.time.legend', { date: formatLocalDate(date, i18n.language) })}
           columns
           invalid={invalid}
+          describedBy={describedBy}
           value={value}
           onChange={onChange}
           options={times.data.map((iso) => ({ value: iso, label: label(iso) }))}
