@@ -1,5 +1,3 @@
-import { inArray } from 'drizzle-orm';
-import { tickets } from '../../db/schema/index.ts';
 import type { CallDto, QueueSnapshot } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import {
@@ -9,6 +7,7 @@ import {
   loadCounters,
   loadLocation,
   loadQueueState,
+  loadTicketRows,
   type QueueState,
   toCounterDto,
   toTicketDto,
@@ -98,7 +97,7 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     // Displays and kiosks show calls, waits and counters; per-ticket churn goes to the staff only.
     const staff = io.to(staffRooms(locationId));
     const touched = [...new Set([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)])];
-    const rows = touched.length ? deps.db.select().from(tickets).where(inArray(tickets.id, touched)).all() : [];
+    const rows = loadTicketRows(deps.db, touched);
     // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
     const view = new Map(withDetails(deps.db, rows).map((t) => [t.row.id, toTicketDto(t, names)]));
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { counters, ticketEvents } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal, type StaffPrincipal } from '../auth/principal.ts';
 import { AppError } from '../http/errors.ts';
-import type { TicketRow } from './queue-state.ts';
+import { loadCounterRow, type TicketRow } from './queue-state.ts';
 
 export type CounterRow = typeof counters.$inferSelect;
 
@@ -16,7 +16,7 @@ export function assertStaffAt(principal: Principal | null | undefined, locationI
 }
 
 export function loadCounter(tx: Db, counterId: number): CounterRow {
-  const counter = tx.select().from(counters).where(eq(counters.id, counterId)).get();
+  const counter = loadCounterRow(tx, counterId);
   if (!counter) throw new AppError('not-found', 'No such counter');
   return counter;
 }

@@ -13,6 +13,7 @@ import {
   loadCounters,
   loadLocation,
   loadQueueState,
+  loadTicketRow,
   type QueueState,
   type TicketRow,
   toCounterDto,
@@ -52,7 +53,7 @@ export function ticketView(db: Db, row: TicketRow, now: Date, state?: QueueState
 }
 
 export function getTicketById(deps: Deps, ticketId: number): TicketDto {
-  const row = deps.db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const row = loadTicketRow(deps.db, ticketId);
   if (!row) throw new AppError('not-found', 'No such ticket');
   return ticketView(deps.db, row, deps.clock.now());
 }

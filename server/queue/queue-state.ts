@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.ts';
 import {
@@ -72,6 +72,83 @@ export function serviceDateOf(now: Date, timeZone: string): string {
 }
 
 /**
+ * The hub reads the same few queries several times per call (call, start, broadcast, estimates).
+ * Building each with drizzle and preparing it in SQLite cost more CPU than running it (profile of
+ * bench:hub), so the hot ones are built and prepared once per database and reused with placeholders.
+ * Variable id lists go in as one JSON array (`json_each`), so one statement serves every length.
+ */
+function buildStatements(db: Db) {
+  return {
+    ticketById: db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.id, sql.placeholder('id')))
+      .prepare(),
+    counterById: db
+      .select()
+      .from(counters)
+      .where(eq(counters.id, sql.placeholder('id')))
+      .prepare(),
+    ticketsByIds: db
+      .select()
+      .from(tickets)
+      .where(inArray(tickets.id, sql`(select value from json_each(${sql.placeholder('ids')}))`))
+      .prepare(),
+    activeTickets: db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.locationId, sql.placeholder('locationId')),
+          eq(tickets.serviceDate, sql.placeholder('serviceDate')),
+          inArray(tickets.status, ['waiting', 'called', 'serving']),
+        ),
+      )
+      .orderBy(tickets.id)
+      .prepare(),
+    counters: db
+      .select({ counter: counters, agentName: staffUsers.displayName })
+      .from(counters)
+      .leftJoin(staffUsers, eq(staffUsers.id, counters.agentId))
+      .where(eq(counters.locationId, sql.placeholder('locationId')))
+      .orderBy(counters.id)
+      .prepare(),
+    items: db
+      .select({ ticketId: ticketItems.ticketId, code: services.code, persons: ticketItems.persons })
+      .from(ticketItems)
+      .innerJoin(services, eq(services.id, ticketItems.serviceId))
+      .where(inArray(ticketItems.ticketId, sql`(select value from json_each(${sql.placeholder('ids')}))`))
+      .orderBy(ticketItems.id)
+      .prepare(),
+  };
+}
+const statementCache = new WeakMap<Db, ReturnType<typeof buildStatements>>();
+
+function statements(db: Db): ReturnType<typeof buildStatements> {
+  let s = statementCache.get(db);
+  if (!s) {
+    s = buildStatements(db);
+    statementCache.set(db, s);
+  }
+  return s;
+}
+
+/** One counter row by id (prepared once per database; see buildStatements). */
+export function loadCounterRow(db: Db, counterId: number): typeof counters.$inferSelect | undefined {
+  return statements(db).counterById.get({ id: counterId });
+}
+
+/** Ticket rows by id, in no particular order (prepared once per database; see buildStatements). */
+export function loadTicketRows(db: Db, ticketIds: readonly number[]): TicketRow[] {
+  return ticketIds.length === 0 ? [] : statements(db).ticketsByIds.all({ ids: JSON.stringify(ticketIds) });
+}
+
+/** One ticket row by id (prepared once per database; see buildStatements). */
+export function loadTicketRow(db: Db, ticketId: number): TicketRow | undefined {
+  return statements(db).ticketById.get({ id: ticketId });
+}
+
+/**
  * Services, location rows and counter skills change rarely; the scheduling module's triggers bump
  * `scheduling_config_version` on every change to them (by any process). Each queue read costs one tiny
  * query for the version instead of five for the configuration — the hub does several reads per call.
@@ -139,13 +216,7 @@ function readServices(db: Db, location: LocationRow): ServiceInfo[] {
 }
 
 export function loadCounters(db: Db, locationId: string, active: ActiveTicket[] = []): CounterState[] {
-  const rows = db
-    .select({ counter: counters, agentName: staffUsers.displayName })
-    .from(counters)
-    .leftJoin(staffUsers, eq(staffUsers.id, counters.agentId))
-    .where(eq(counters.locationId, locationId))
-    .orderBy(counters.id)
-    .all();
+  const rows = statements(db).counters.all({ locationId });
   const cache = configCache(db);
   let skills = cache.skills.get(locationId);
   if (!skills) {
@@ -183,13 +254,7 @@ export function withDetails(db: Db, rows: TicketRow[]): ActiveTicket[] {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const items = new Map<number, { code: string; persons: number }[]>();
-  for (const i of db
-    .select({ ticketId: ticketItems.ticketId, code: services.code, persons: ticketItems.persons })
-    .from(ticketItems)
-    .innerJoin(services, eq(services.id, ticketItems.serviceId))
-    .where(inArray(ticketItems.ticketId, ids))
-    .orderBy(ticketItems.id)
-    .all()) {
+  for (const i of statements(db).items.all({ ids: JSON.stringify(ids) })) {
     items.set(i.ticketId, [...(items.get(i.ticketId) ?? []), { code: i.code, persons: i.persons }]);
   }
   const apptIds = rows.map((r) => r.appointmentId).filter((id): id is number => id !== null);
@@ -220,18 +285,7 @@ export function loadLocation(db: Db, locationId: string): LocationRow | undefine
 
 export function loadQueueState(db: Db, location: LocationRow, now: Date): QueueState {
   const serviceDate = serviceDateOf(now, location.timeZone);
-  const rows = db
-    .select()
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.locationId, location.id),
-        eq(tickets.serviceDate, serviceDate),
-        inArray(tickets.status, ['waiting', 'called', 'serving']),
-      ),
-    )
-    .orderBy(tickets.id)
-    .all();
+  const rows = statements(db).activeTickets.all({ locationId: location.id, serviceDate });
   const active = withDetails(db, rows);
   const services = loadServices(db, location);
   const configured = Object.fromEntries(services.map((s) => [s.code, s.minutesPerPerson]));

@@ -6,14 +6,14 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { appendTicketEvent, assertOperator, assertStaffAt, loadCounter } from './access.ts';
 import { canCounterServe, queuedAtAfterTransfer } from './call-next-policy.ts';
-import { loadCounters, loadLocation, loadServices, type TicketRow, withDetails } from './queue-state.ts';
+import { loadCounters, loadLocation, loadServices, loadTicketRow, type TicketRow, withDetails } from './queue-state.ts';
 import { queueTransaction } from './queue-transaction.ts';
 import { eventOf, nextStatus, type TicketAction } from './ticket-state.ts';
 
 type Db = Deps['db'];
 
 function loadTicket(tx: Db, ticketId: number): TicketRow {
-  const ticket = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = loadTicketRow(tx, ticketId);
   if (!ticket) throw new AppError('not-found', 'No such ticket');
   return ticket;
 }
