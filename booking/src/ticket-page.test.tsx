@@ -3,6 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../../shared-web/i18n.ts';
+import { makeTicketDto } from '../../shared-web/ticket-fixture.ts';
 import { en, nl } from './messages.ts';
 import { TicketPage } from './ticket-page.tsx';
 
@@ -12,27 +13,17 @@ vi.mock('../../shared-web/hub.ts', () => ({
   emitCommand: vi.fn(),
 }));
 
-const ticket = (status: string, position: number | null) => ({
-  id: 1,
-  publicId: 'abcdefghijklmnopqrst',
-  locationId: 'haarlem-zijlsingel',
-  serviceDate: '2026-11-23',
-  number: 'P012',
-  status,
-  source: 'kiosk',
-  priority: 0,
-  services: [{ code: 'passport', persons: 1 }],
-  appointmentReference: null,
-  dueAt: null,
-  counterId: status === 'called' ? 4 : null,
-  counterName: status === 'called' ? 'Balie 4' : null,
-  callCount: status === 'called' ? 1 : 0,
-  issuedAt: '2026-11-23T08:30:00Z',
-  calledAt: null,
-  startedAt: null,
-  position,
-  estimatedWait: status === 'waiting' ? { minutes: 7, low: 5, high: 10, band: '5-10' } : null,
-});
+const ticket = (status: 'waiting' | 'called', position: number | null) =>
+  makeTicketDto({
+    publicId: 'abcdefghijklmnopqrst',
+    number: 'P012',
+    status,
+    counterId: status === 'called' ? 4 : null,
+    counterName: status === 'called' ? 'Balie 4' : null,
+    callCount: status === 'called' ? 1 : 0,
+    position,
+    estimatedWait: status === 'waiting' ? { minutes: 7, low: 5, high: 10, band: '5-10' } : null,
+  });
 
 afterEach(() => {
   cleanup();

@@ -1,4 +1,5 @@
-import type { CallDto, QueueSnapshot, TicketDto } from '../../server/contracts/queue.ts';
+import type { CallDto, QueueSnapshot } from '../../server/contracts/queue.ts';
+import { makeTicketDto } from '../../shared-web/ticket-fixture.ts';
 import type { HubSocket } from './use-display-feed.ts';
 
 type Handler = (...args: unknown[]) => void;
@@ -48,27 +49,19 @@ export class FakeSocket {
 
 export function makeCall(ticketId: number, number: string, counterName: string, calledAt: string, recall = false) {
   const call: CallDto = { ticketId, number, counterId: ticketId % 8, counterName, calledAt, recall };
-  const ticket: TicketDto = {
+  const ticket = makeTicketDto({
     id: ticketId,
     publicId: `pub-${ticketId}`,
-    locationId: 'haarlem-zijlsingel',
     serviceDate: calledAt.slice(0, 10),
     number,
     status: 'called',
-    source: 'kiosk',
-    priority: 0,
-    services: [{ code: 'passport', persons: 1 }],
-    appointmentReference: null,
-    dueAt: null,
     counterId: call.counterId,
     counterName,
     callCount: recall ? 2 : 1,
     issuedAt: calledAt,
     calledAt,
-    startedAt: null,
     position: null,
-    estimatedWait: null,
-  };
+  });
   return { ...call, ticket };
 }
 

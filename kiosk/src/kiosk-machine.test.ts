@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketDto } from '../../server/contracts/queue.ts';
+import { makeTicketDto } from '../../shared-web/ticket-fixture.ts';
 import { initialKioskState, type KioskState, kioskReducer, parseScannedReference } from './kiosk-machine.ts';
 
-const ticket = (id: number): TicketDto => ({
-  id,
-  publicId: `pub${id}`,
-  locationId: 'loc',
-  serviceDate: '2026-11-23',
-  number: `P00${id}`,
-  status: 'waiting',
-  source: 'kiosk',
-  priority: 0,
-  services: [{ code: 'passport', persons: 1 }],
-  appointmentReference: null,
-  dueAt: null,
-  counterId: null,
-  counterName: null,
-  callCount: 0,
-  issuedAt: '2026-11-23T08:30:00Z',
-  calledAt: null,
-  startedAt: null,
-  position: 1,
-  estimatedWait: null,
-});
+const ticket = (id: number) => makeTicketDto({ id, locationId: 'loc' });
 
 describe('kiosk state machine', () => {
   it('ignores a second tap while a request is pending', () => {

@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../../shared-web/i18n.ts';
+import { makeTicketDto } from '../../shared-web/ticket-fixture.ts';
 import { KioskApp, type KioskTimings } from './app.tsx';
 import { en, nl } from './messages.ts';
 
@@ -14,27 +15,8 @@ vi.mock('../../shared-web/hub.ts', () => ({
 
 const timings: KioskTimings = { idleMs: 300, ticketIdleMs: 300, warningMs: 300, offlineGraceMs: 10 };
 
-const ticketBody = (n: number) => ({
-  id: n,
-  publicId: `pub${n}`,
-  locationId: 'haarlem-zijlsingel',
-  serviceDate: '2026-11-23',
-  number: `P00${n}`,
-  status: 'waiting',
-  source: 'kiosk',
-  priority: 0,
-  services: [{ code: 'passport', persons: 1 }],
-  appointmentReference: null,
-  dueAt: null,
-  counterId: null,
-  counterName: null,
-  callCount: 0,
-  issuedAt: '2026-11-23T08:30:00Z',
-  calledAt: null,
-  startedAt: null,
-  position: 3,
-  estimatedWait: { minutes: 12, low: 8, high: 16, band: '10-20' },
-});
+const ticketBody = (n: number) =>
+  makeTicketDto({ id: n, position: 3, estimatedWait: { minutes: 12, low: 8, high: 16, band: '10-20' } });
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

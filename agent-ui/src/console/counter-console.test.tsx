@@ -5,6 +5,7 @@ import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from '../../../server/contracts/hub.ts';
 import type { CounterDto, QueueSnapshot, TicketDto } from '../../../server/contracts/queue.ts';
+import { makeTicketDto } from '../../../shared-web/ticket-fixture.ts';
 import { createAgentI18n } from '../i18n.ts';
 import { CounterConsole } from './counter-console.tsx';
 import { FakeHub } from './fake-hub.ts';
@@ -20,28 +21,15 @@ const counter: CounterDto = {
 };
 
 function ticket(id: number, number: string, code: string, overrides: Partial<TicketDto> = {}): TicketDto {
-  return {
+  return makeTicketDto({
     id,
     publicId: `p${id}`,
-    locationId: 'haarlem-zijlsingel',
-    serviceDate: '2026-11-23',
     number,
-    status: 'waiting',
-    source: 'kiosk',
-    priority: 0,
     services: [{ code, persons: 1 }],
-    appointmentReference: null,
-    dueAt: null,
-    counterId: null,
-    counterName: null,
-    callCount: 0,
     issuedAt: '2026-11-23T08:00:00.000Z',
-    calledAt: null,
-    startedAt: null,
     position: id,
-    estimatedWait: null,
     ...overrides,
-  };
+  });
 }
 
 const snapshot: QueueSnapshot = {
