@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import type { QueueSnapshot, TicketDto } from '../server/contracts/queue.ts';
+import { apiCall as api } from '../tests/e2e/helpers/api.ts';
 import { hasChromium, launchBrowser, newContext } from '../tests/e2e/helpers/browser.ts';
-import { type RestartableServer, startRestartableServer } from '../tests/e2e/helpers/restartable-server.ts';
+import { startRestartableServer } from '../tests/e2e/helpers/restartable-server.ts';
 
 const location = 'haarlem-zijlsingel';
 const deviceToken = 'demo-device-token-0123456789';
@@ -40,26 +41,6 @@ export interface DisplayMemoryResult {
   heapGrowthPercent: number;
   domNodeGrowth: number;
   listenerGrowth: number;
-}
-
-async function api<T>(
-  server: RestartableServer,
-  path: string,
-  init: { method?: string; body?: unknown; token?: string } = {},
-) {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      accept: 'application/json',
-      origin: server.url,
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 async function sample(page: Page, cdp: CDPSession, calls: number): Promise<MemorySample> {

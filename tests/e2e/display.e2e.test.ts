@@ -1,32 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueSnapshot, TicketDto } from '../../server/contracts/queue.ts';
+import { apiCall as call } from './helpers/api.ts';
 import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
 import { type RestartableServer, startRestartableServer } from './helpers/restartable-server.ts';
 
 const now = '2026-11-23T08:30:00Z'; // Monday 09:30 in Amsterdam: walk-in hours
 const deviceToken = 'demo-device-token-0123456789';
 const location = 'haarlem-zijlsingel';
-
-async function call<T>(
-  server: RestartableServer,
-  path: string,
-  init: { method?: string; body?: unknown; token?: string } = {},
-) {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      accept: 'application/json',
-      origin: server.url,
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 /** A walk-in takes a ticket at the kiosk and Balie 2 calls it, over the HTTP twins of the hub commands. */
 async function issueAndCall(server: RestartableServer, staffToken: string, counterId: number, code = 'pickup') {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueSnapshot } from '../../server/contracts/queue.ts';
+import { type ApiInit, apiCall } from './helpers/api.ts';
 import {
   axeViolations,
   hasChromium,
@@ -69,18 +70,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
 
   it('takes a walk-in ticket, prints it once on an 80 mm layout, and passes axe', async () => {
     // An agent opens a passport counter, so there is a real wait estimate to show.
-    const json = async <T>(path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
-      const res = await fetch(`${server.url}/api/v1${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          'content-type': 'application/json',
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      });
-      expect(res.ok, `${path}: ${res.status}`).toBe(true);
-      return (await res.json()) as T;
-    };
+    const json = <T>(path: string, init?: ApiInit) => apiCall<T>(server, path, init);
     const session = await json<{ token: string }>('/sessions', {
       method: 'POST',
       body: { username: 'demo-agent', password: server.deps.config.LOKET_DEMO_PASSWORD },

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillDemoHistory } from '../../server/forecast/demo-history.ts';
+import { apiCall as api } from './helpers/api.ts';
 import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
 import { type RestartableServer, startRestartableServer } from './helpers/restartable-server.ts';
 
@@ -10,22 +11,6 @@ const now = '2026-11-23T08:30:00Z'; // Monday 09:30 in Amsterdam
 const password = 'demo-password-123'; // testConfig's LOKET_DEMO_PASSWORD
 const deviceToken = 'demo-device-token-0123456789'; // testConfig's LOKET_DEMO_DEVICE_TOKEN (Zijlsingel)
 const location = 'haarlem-zijlsingel';
-
-async function api<T>(server: E2eServer, path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      accept: 'application/json',
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      origin: server.url,
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 async function signInAgent(page: Page, server: E2eServer, username: string) {
   await page.goto(`${server.url}/agent/`);

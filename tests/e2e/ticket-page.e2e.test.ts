@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CounterDto, QueueSnapshot, TicketDto } from '../../server/contracts/queue.ts';
+import { type ApiInit, apiCall } from './helpers/api.ts';
 import { axeViolations, hasChromium, launchBrowser, newContext, screenshot } from './helpers/browser.ts';
 import { type E2eServer, startE2eServer } from './helpers/server.ts';
 
@@ -11,18 +12,7 @@ describe.skipIf(!hasChromium)("resident's ticket page /t/<publicId>", () => {
   let server: E2eServer;
   let browser: Browser;
 
-  const api = async <T>(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        'content-type': 'application/json',
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string, init?: ApiInit) => apiCall<T>(server, path, init);
 
   beforeAll(async () => {
     server = await startE2eServer({ now, apps: ['booking'] });
