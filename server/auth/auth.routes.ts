@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.ts';
 import { createLoginThrottle } from './login-throttle.ts';

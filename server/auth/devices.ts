@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { writeTransaction } from '../../db/client.ts';
 import { devices, locations, pairingCodes } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import { canAccessLocation, type StaffPrincipal } from './principal.ts';
 import { generatePairingCode, generateToken, hashToken, normalizePairingCode } from './tokens.ts';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { writeTransaction } from '../../db/client.ts';
 import { staffSessions, staffUsers } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { recordAudit } from './audit.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';

@@ -4,7 +4,7 @@ import { locations } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 
 /**
  * The supervisor's ticker text on a location's waiting-room screens. Stored on the location (it survives

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireStaff } from '../auth/middleware.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 import { setTickerText } from './set-ticker.ts';
 

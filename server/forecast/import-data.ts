@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { writeTransaction } from '../../db/client.ts';
 import { hourlyHistory, locations, registryDocuments } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { parseHourlyCsv, parseRegistryCsv } from './demand.ts';
 
 /** Imports hourly counts for one location; a bad line rejects the whole file and changes nothing. */

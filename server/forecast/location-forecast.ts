@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { appointments, hourlyHistory, registryDocuments } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { closedSet, loadOffice, planOffice } from '../scheduling/office.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { loadWaitRows } from '../stats/load-waits.ts';

@@ -2,24 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { type ErrorCode, errorStatus, type Problem } from '../contracts/errors.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-
-/** The one error type domain code throws for expected failures. */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly extra: Record<string, unknown>;
-
-  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
-    super(detail ?? code);
-    this.name = 'AppError';
-    this.code = code;
-    this.extra = extra;
-  }
-
-  get status(): number {
-    return errorStatus[this.code];
-  }
-}
 
 const titles: Record<ErrorCode, string> = {
   'validation-failed': 'The request is not valid',

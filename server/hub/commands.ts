@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/principal.ts';
 import type { ClientToServerEvents } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { callNext } from '../queue/call-next.ts';
 import { pauseCounter, requireOwnCounter, signInCounter, signOutCounter } from '../queue/counter-actions.ts';
 import { getCounterView, getPublicTicket, getTicketById } from '../queue/queue-read.ts';

@@ -6,7 +6,7 @@ import { canAccessLocation } from '../auth/principal.ts';
 import { resolveToken } from '../auth/resolve.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { counterOfAgent } from '../queue/access.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';

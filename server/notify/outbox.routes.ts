@@ -3,7 +3,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import { requireStaff } from '../auth/middleware.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 
 const Mail = z

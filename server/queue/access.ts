@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { counters, ticketEvents } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal, type StaffPrincipal } from '../auth/principal.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { loadCounterRow, type TicketRow } from './queue-state.ts';
 
 export type CounterRow = typeof counters.$inferSelect;

@@ -3,7 +3,7 @@ import { tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
 import { pickNextTicket } from './call-next-policy.ts';
 import { loadLocation, loadQueueState, policyOptions, type TicketRow } from './queue-state.ts';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { appointmentItems, appointments, tickets } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { insertTicket } from './issue-ticket.ts';
 import { loadLocation, loadServices, serviceDateOf, type TicketRow } from './queue-state.ts';
 import { queueTransaction } from './queue-transaction.ts';

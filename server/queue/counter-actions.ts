@@ -3,7 +3,7 @@ import { counters, tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { assertOperator, assertStaffAt, type CounterRow, counterOfAgent, loadCounter } from './access.ts';
 import { queueTransaction } from './queue-transaction.ts';
 

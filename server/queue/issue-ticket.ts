@@ -6,7 +6,7 @@ import { recordAudit } from '../auth/audit.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { ServiceRequest } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { appendTicketEvent } from './access.ts';
 import {
   estimateWaits,

@@ -4,7 +4,7 @@ import { counters, tickets } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { QueueSnapshot, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import {
   buildSnapshot,
   counterNamesOf,

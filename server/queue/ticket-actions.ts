@@ -3,7 +3,7 @@ import { appointments, ticketItems, tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, assertStaffAt, loadCounter } from './access.ts';
 import { canCounterServe, queuedAtAfterTransfer } from './call-next-policy.ts';
 import { loadCounters, loadLocation, loadServices, loadTicketRow, type TicketRow, withDetails } from './queue-state.ts';

@@ -13,7 +13,7 @@ import {
 import { recordAudit } from '../auth/audit.ts';
 import { canAccessLocation, type StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { localDateOf } from './calendar.ts';
 import { publicHolidays } from './closures.ts';
 import { checkRuleBody } from './recurrence.ts';

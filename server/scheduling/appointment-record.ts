@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { appointmentItems, appointments, locations, services } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { AppointmentMailView } from '../notify/messages.ts';
 import { toZonedIso } from './calendar.ts';
 import { normaliseReference, REFERENCE_PATTERN, tokenMatches } from './tokens.ts';

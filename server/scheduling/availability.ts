@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { EngineAppointment } from './allocation.ts';
 import type { DayPlan } from './calendar.ts';
 import { candidateStarts, toZonedIso } from './calendar.ts';

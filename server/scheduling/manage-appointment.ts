@@ -5,7 +5,7 @@ import { appointments } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { appointmentCalendarFile, queueAppointmentMail } from '../notify/appointment-mails.ts';
 import {
   type AppointmentDto,

@@ -10,7 +10,7 @@ import {
   scheduleRules,
   services,
 } from '../../db/schema/index.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { DayAllocator, type EngineAppointment, type EngineCounter } from './allocation.ts';
 import { type DayPlan, type Interval, localDateOf, localDay, mergeIntervals, planDays } from './calendar.ts';
 import { closedDates } from './closures.ts';

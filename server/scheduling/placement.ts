@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { appointments } from '../../db/schema/index.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { EngineAppointment, EngineCounter, Move } from './allocation.ts';
 import { candidateStarts, localDateOf, mergeIntervals } from './calendar.ts';
 import { allocatorFor, bookingWindow, type Office, planDay, skilledSpans } from './office.ts';

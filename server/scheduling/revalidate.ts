@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { appointments } from '../../db/schema/index.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { DayAllocator, type EngineAppointment, findViolations } from './allocation.ts';
 import { localDateOf } from './calendar.ts';
 import { engineCounters, loadActiveAppointments, loadOffice, planDay } from './office.ts';

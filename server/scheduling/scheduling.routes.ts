@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { DateTime } from 'luxon';
 import { bearerToken } from '../auth/middleware.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { createRateLimiter, rateLimit } from '../http/rate-limit.ts';
 import { createRouter } from '../http/router.ts';
 import { findAvailableDays, findAvailableTimes } from './availability.ts';

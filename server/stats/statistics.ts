@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { appointments } from '../../db/schema/index.ts';
 import type { LocationStatistics } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { loadLocation, loadServices } from '../queue/queue-state.ts';
 import { findAvailableDays } from '../scheduling/availability.ts';
 import { loadWaitRows, localDayStart } from './load-waits.ts';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../db/client.ts';
 import { appointmentItems, appointments } from '../../db/schema/index.ts';
-import { AppError } from '../../server/http/errors.ts';
+import { AppError } from '../../server/errors.ts';
 import { findViolations } from '../../server/scheduling/allocation.ts';
 import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
 import { localDateOf } from '../../server/scheduling/calendar.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { closures } from '../../db/schema/index.ts';
-import { AppError } from '../../server/http/errors.ts';
+import { AppError } from '../../server/errors.ts';
 import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
 import { createTestContext } from '../helpers/context.ts';
 
