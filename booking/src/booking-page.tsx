@@ -1,18 +1,12 @@
 import { Button } from '@utrecht/button-react';
-import { FormField } from '@utrecht/form-field-react';
-import { FormLabel } from '@utrecht/form-label-react';
-import { Textbox } from '@utrecht/textbox-react';
 import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared-web/api.ts';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
-import { formatDateTime, formatLocalDate } from '../../shared-web/datetime.ts';
-import { bandForMinutes, waitBandText } from '../../shared-web/wait-band.ts';
-import { type Booked, bookingApi, type Location, type Service } from './api.ts';
+import { type Booked, bookingApi } from './api.ts';
 import {
   blockerOf,
   bookingReducer,
-  type Customer,
   chosenItems,
   earliestPickupDate,
   initialState,
@@ -22,7 +16,13 @@ import {
   validateCustomer,
 } from './booking-flow.ts';
 import { ChoiceGroup } from './steps/choice-group.tsx';
+import { ConfirmStep } from './steps/confirm-step.tsx';
 import { DayPicker, TimePicker } from './steps/day-time.tsx';
+import { DetailsStep } from './steps/details-step.tsx';
+import { LocationInfo } from './steps/location-info.tsx';
+import { PickupStep } from './steps/pickup-step.tsx';
+import { ProgressSteps } from './steps/progress-steps.tsx';
+import { ServicesStep } from './steps/services-step.tsx';
 import { useAsync } from './use-async.ts';
 
 // The confirmation (with the QR code library) loads while the resident fills in the form.
@@ -185,20 +185,7 @@ export function BookingPage() {
       {state.step === 'services' ? (
         <p className="utrecht-paragraph utrecht-paragraph--lead">{t('booking.intro')}</p>
       ) : null}
-      <ol className="progress" aria-label={t('booking.stepOf', { current: stepIndex + 1, total: steps.length })}>
-        {steps.map((s, i) => (
-          <li
-            key={s}
-            className={`progress__step${i === stepIndex ? ' progress__step--current' : ''}${i < stepIndex ? ' progress__step--done' : ''}`}
-            aria-current={i === stepIndex ? 'step' : undefined}
-          >
-            <span className="progress__number" aria-hidden="true">
-              {i + 1}
-            </span>
-            <span className="progress__label">{t(`booking.steps.${s}`)}</span>
-          </li>
-        ))}
-      </ol>
+      <ProgressSteps steps={steps} current={stepIndex} />
       <form
         className="step"
         noValidate
@@ -293,60 +280,31 @@ export function BookingPage() {
         ) : null}
 
         {state.step === 'pickup' && location && pickup && pickupFrom ? (
-          <>
-            <p className="utrecht-paragraph">
-              {t('booking.pickup.intro', { date: formatLocalDate(pickupFrom, i18n.language) })}
-            </p>
-            {pickupTaken ? (
-              <div className="utrecht-alert utrecht-alert--warning" role="alert" data-error-code="slot-unavailable">
-                <p className="utrecht-paragraph">{t('booking.pickup.taken')}</p>
-              </div>
-            ) : null}
-            <DayPicker
-              name="pickup-day"
-              legend={t('booking.pickup.dayLegend')}
-              locationId={location.id}
-              items={pickupItems}
-              zone={zone}
-              from={pickupFrom}
-              value={state.pickupDate}
-              onChange={(date) => {
-                setBlocker(null);
-                dispatch({ type: 'choose-pickup-day', date });
-              }}
-            />
-            {state.pickupDate ? (
-              <TimePicker
-                name="pickup-time"
-                legend={t('booking.pickup.timeLegend', { date: formatLocalDate(state.pickupDate, i18n.language) })}
-                locationId={location.id}
-                items={pickupItems}
-                zone={zone}
-                date={state.pickupDate}
-                value={state.pickupStart}
-                refreshKey={timesKey}
-                invalid={blocker === 'choose-pickup-time'}
-                describedBy={blocker ? 'step-error' : undefined}
-                onChange={(start) => {
-                  setBlocker(null);
-                  dispatch({ type: 'choose-pickup-time', start });
-                }}
-              />
-            ) : null}
-            <p className="utrecht-paragraph">
-              <Button
-                type="button"
-                appearance="subtle-button"
-                onClick={() => {
-                  setBlocker(null);
-                  setPickupTaken(false);
-                  dispatch({ type: 'skip-pickup' });
-                }}
-              >
-                {t('booking.pickup.skip')}
-              </Button>
-            </p>
-          </>
+          <PickupStep
+            locationId={location.id}
+            items={pickupItems}
+            zone={zone}
+            from={pickupFrom}
+            date={state.pickupDate}
+            start={state.pickupStart}
+            taken={pickupTaken}
+            refreshKey={timesKey}
+            invalid={blocker === 'choose-pickup-time'}
+            describedBy={blocker ? 'step-error' : undefined}
+            onDate={(date) => {
+              setBlocker(null);
+              dispatch({ type: 'choose-pickup-day', date });
+            }}
+            onStart={(start) => {
+              setBlocker(null);
+              dispatch({ type: 'choose-pickup-time', start });
+            }}
+            onSkip={() => {
+              setBlocker(null);
+              setPickupTaken(false);
+              dispatch({ type: 'skip-pickup' });
+            }}
+          />
         ) : null}
 
         {state.step === 'details' ? (
@@ -358,52 +316,17 @@ export function BookingPage() {
         ) : null}
 
         {state.step === 'confirm' && location && state.start ? (
-          <>
-            <dl className="summary">
-              <SummaryRow
-                label={t('booking.confirm.what')}
-                onChange={() => dispatch({ type: 'goto', step: 'services' })}
-                value={items
-                  .map((i) => {
-                    const s = services.find((x) => x.code === i.code);
-                    return `${s?.name[lang] ?? i.code} (${t('common.persons', { count: i.persons })})`;
-                  })
-                  .join(', ')}
-              />
-              <SummaryRow
-                label={t('booking.confirm.where')}
-                onChange={() => dispatch({ type: 'goto', step: 'location' })}
-                value={`${location.name}${location.address ? `, ${location.address}` : ''}`}
-              />
-              <SummaryRow
-                label={t('booking.confirm.when')}
-                onChange={() => dispatch({ type: 'goto', step: 'day' })}
-                value={formatDateTime(state.start, i18n.language, zone)}
-              />
-              {state.pickupOffered ? (
-                <SummaryRow
-                  label={t('booking.confirm.pickup')}
-                  onChange={() => dispatch({ type: 'goto', step: 'pickup' })}
-                  value={
-                    state.pickupStart
-                      ? formatDateTime(state.pickupStart, i18n.language, zone)
-                      : t('booking.confirm.pickupNone')
-                  }
-                />
-              ) : null}
-              <SummaryRow
-                label={t('booking.confirm.who')}
-                onChange={() => dispatch({ type: 'goto', step: 'details' })}
-                value={state.customer.name}
-              />
-              <SummaryRow
-                label={t('booking.confirm.email')}
-                onChange={() => dispatch({ type: 'goto', step: 'details' })}
-                value={state.customer.email}
-              />
-            </dl>
-            <ErrorAlert error={submitError} />
-          </>
+          <ConfirmStep
+            state={state}
+            start={state.start}
+            items={items}
+            services={services}
+            location={location}
+            zone={zone}
+            lang={lang}
+            error={submitError}
+            onGoto={(step) => dispatch({ type: 'goto', step })}
+          />
         ) : null}
 
         <div className="step__actions">
@@ -431,163 +354,6 @@ export function BookingPage() {
           )}
         </div>
       </form>
-    </div>
-  );
-}
-
-function SummaryRow({ label, value, onChange }: { label: string; value: string; onChange: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <div className="summary__row">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-      <dd>
-        <button type="button" className="utrecht-link utrecht-button--subtle link-button" onClick={onChange}>
-          {t('booking.confirm.change')}
-          <span className="loket-visually-hidden">: {label}</span>
-        </button>
-      </dd>
-    </div>
-  );
-}
-
-function LocationInfo({ location }: { location: Location }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {location.address ? <span className="choice__line">{location.address}</span> : null}
-      <span className="choice__line busy">
-        {location.waiting === null
-          ? t('booking.location.busyUnknown')
-          : location.waitMinutes === null
-            ? t('booking.location.busyNoCounter', { count: location.waiting })
-            : t('booking.location.busyNow', {
-                count: location.waiting,
-                band: waitBandText(t, bandForMinutes(location.waitMinutes)),
-              })}
-      </span>
-    </>
-  );
-}
-
-function ServicesStep({
-  services,
-  persons,
-  lang,
-  invalid,
-  onChange,
-}: {
-  services: Service[];
-  persons: Record<string, number>;
-  lang: Lang;
-  invalid: boolean;
-  onChange: (code: string, persons: number) => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <fieldset
-      className="utrecht-form-fieldset services"
-      aria-invalid={invalid || undefined}
-      aria-describedby={invalid ? 'step-error' : undefined}
-    >
-      <legend className="utrecht-form-fieldset__legend">{t('booking.services.legend')}</legend>
-      {services.map((s) => {
-        const n = persons[s.code] ?? 0;
-        const id = `persons-${s.code}`;
-        return (
-          <div key={s.code} className={`service${n > 0 ? ' service--chosen' : ''}`}>
-            <div className="service__head">
-              <FormLabel htmlFor={id} className="service__name">
-                {s.name[lang]}
-                <span className="loket-visually-hidden">
-                  : {t('booking.services.persons', { service: s.name[lang] })}
-                </span>
-              </FormLabel>
-              <select
-                id={id}
-                className="utrecht-select utrecht-select--html-select service__persons"
-                value={n}
-                onChange={(e) => onChange(s.code, Number(e.target.value))}
-              >
-                <option value={0}>{t('booking.services.none')}</option>
-                {Array.from({ length: s.maxPersons }, (_, i) => i + 1).map((p) => (
-                  <option key={p} value={p}>
-                    {t('common.persons', { count: p })}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <p className="service__meta">{t('booking.services.duration', { minutes: s.minutesPerPerson })}</p>
-            {n > 0 && s.necessities[lang].length > 0 ? (
-              <div className="service__bring">
-                <p className="service__bring-title">{t('booking.services.bring')}:</p>
-                <ul className="utrecht-unordered-list">
-                  {s.necessities[lang].map((x) => (
-                    <li key={x} className="utrecht-unordered-list__item">
-                      {x}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
-          </div>
-        );
-      })}
-    </fieldset>
-  );
-}
-
-function DetailsStep({
-  customer,
-  errors,
-  onChange,
-}: {
-  customer: Customer;
-  errors: ReturnType<typeof validateCustomer>;
-  onChange: (c: Partial<Customer>) => void;
-}) {
-  const { t } = useTranslation();
-  const field = (key: keyof Customer, type: string, autoComplete: string, required: boolean, hint?: string) => {
-    const id = `customer-${key}`;
-    const error = errors[key];
-    const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
-    return (
-      <FormField invalid={!!error} type="text">
-        <div className="utrecht-form-field__label">
-          <FormLabel htmlFor={id}>{t(`booking.details.${key}`)}</FormLabel>
-        </div>
-        {hint ? (
-          <div className="utrecht-form-field-description" id={`${id}-hint`}>
-            {hint}
-          </div>
-        ) : null}
-        {error ? (
-          <div className="utrecht-form-field-error-message" id={`${id}-error`}>
-            {t(`booking.details.errors.${key}.${error}`)}
-          </div>
-        ) : null}
-        <div className="utrecht-form-field__input">
-          <Textbox
-            id={id}
-            type={type}
-            autoComplete={autoComplete}
-            required={required}
-            invalid={!!error}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={describedBy || undefined}
-            value={customer[key]}
-            onChange={(e) => onChange({ [key]: e.target.value })}
-          />
-        </div>
-      </FormField>
-    );
-  };
-  return (
-    <div className="details">
-      {field('name', 'text', 'name', true)}
-      {field('email', 'email', 'email', true, t('booking.details.emailHint'))}
-      {field('phone', 'tel', 'tel', false)}
-      <p className="utrecht-paragraph details__privacy">{t('booking.details.privacy')}</p>
     </div>
   );
 }

@@ -4,8 +4,9 @@ import { I18nextProvider } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../../shared-web/i18n.ts';
 import { makeTicketDto } from '../../shared-web/ticket-fixture.ts';
-import { KioskApp, type KioskTimings } from './app.tsx';
+import { KioskApp } from './app.tsx';
 import { en, nl } from './messages.ts';
+import type { KioskTimings } from './timings.ts';
 
 // The hub is replaced by a connected fake: these tests are about the kiosk's own logic.
 vi.mock('../../shared-web/hub.ts', () => ({

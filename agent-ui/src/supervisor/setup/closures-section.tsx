@@ -1,0 +1,74 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatLocalDate, localDateOf } from '../../../../shared-web/datetime.ts';
+import type { Setup } from '../setup-model.ts';
+import type { Send } from './send.ts';
+
+/** Coming closures (local and bridge days) beside the public holidays the server knows. */
+export function ClosuresSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
+  const { t, i18n } = useTranslation();
+  const [date, setDate] = useState('');
+  const [kind, setKind] = useState<'bridge' | 'local'>('local');
+  const [reason, setReason] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await send('POST', `${base}/closures`, { date, kind, reason })) setReason('');
+  };
+  // Past closures no longer matter to a planner; the list shows what is coming.
+  const today = localDateOf(new Date(), setup.location.timeZone);
+  const rows = [
+    ...setup.closures
+      .filter((c) => c.date >= today)
+      .map((c) => ({ key: `c${c.id}`, date: c.date, reason: c.reason, id: c.id as number | null })),
+    ...setup.holidays.map((h) => ({ key: `h${h.date}`, date: h.date, reason: h.name, id: null })),
+  ].sort((a, b) => a.date.localeCompare(b.date));
+  return (
+    <section className="card" aria-labelledby="admin-closures">
+      <h2 id="admin-closures">{t('agent.admin.closures')}</h2>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('agent.admin.date')}</th>
+            <th scope="col">{t('agent.admin.reason')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('agent.admin.delete')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, 30).map((r) => (
+            <tr key={r.key}>
+              <td>{formatLocalDate(r.date, i18n.language)}</td>
+              <td>{r.id === null ? `${r.reason} (${t('agent.admin.holiday')})` : r.reason}</td>
+              <td>
+                {r.id !== null && (
+                  <button type="button" className="danger" onClick={() => void send('DELETE', `/closures/${r.id}`)}>
+                    {t('agent.admin.delete')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="row" onSubmit={submit} aria-label={t('agent.admin.addClosure')}>
+        <label>
+          {t('agent.admin.date')}
+          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
+        </label>
+        <label>
+          {t('agent.admin.kind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value as 'bridge' | 'local')}>
+            <option value="local">{t('agent.admin.closureKind.local')}</option>
+            <option value="bridge">{t('agent.admin.closureKind.bridge')}</option>
+          </select>
+        </label>
+        <label>
+          {t('agent.admin.reason')}
+          <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} required />
+        </label>
+        <button type="submit">{t('agent.admin.add')}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Setup, type Weekday, weeklyRule } from '../setup-model.ts';
+import { DayPicker } from './day-picker.tsx';
+import { ruleText } from './rule-text.ts';
+import type { Send } from './send.ts';
+
+/** Opening, appointment and walk-in hours as weekly rules. */
+export function HoursSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<'opening' | 'appointments' | 'walk-in'>('opening');
+  const [days, setDays] = useState<Weekday[]>(['MO', 'TU', 'WE', 'TH', 'FR']);
+  const [opensAt, setOpensAt] = useState('09:00');
+  const [closesAt, setClosesAt] = useState('16:00');
+  const [startsOn, setStartsOn] = useState(new Date().toISOString().slice(0, 10));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (days.length === 0) return;
+    void send('POST', `${base}/schedule-rules`, { kind, rrule: weeklyRule(days), startsOn, opensAt, closesAt });
+  };
+  return (
+    <section className="card" aria-labelledby="admin-hours">
+      <h2 id="admin-hours">{t('agent.admin.schedules')}</h2>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('agent.admin.kind')}</th>
+            <th scope="col">{t('agent.admin.days')}</th>
+            <th scope="col">{t('agent.admin.time')}</th>
+            <th scope="col">{t('agent.admin.period')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('agent.admin.delete')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {setup.scheduleRules.map((r) => (
+            <tr key={r.id}>
+              <td>{t(`agent.admin.hoursKind.${r.kind}`)}</td>
+              <td>{ruleText(t, r.rrule)}</td>
+              <td>
+                {r.opensAt}–{r.closesAt}
+              </td>
+              <td>
+                {r.startsOn}
+                {r.endsOn ? ` – ${r.endsOn}` : ''}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => void send('DELETE', `${base}/schedule-rules/${r.id}`)}
+                >
+                  {t('agent.admin.delete')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="row" onSubmit={submit} aria-label={t('agent.admin.addHours')}>
+        <label>
+          {t('agent.admin.kind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+            <option value="opening">{t('agent.admin.hoursKind.opening')}</option>
+            <option value="appointments">{t('agent.admin.hoursKind.appointments')}</option>
+            <option value="walk-in">{t('agent.admin.hoursKind.walk-in')}</option>
+          </select>
+        </label>
+        <DayPicker value={days} onChange={setDays} name="hours-days" />
+        <label>
+          {t('agent.admin.from')}
+          <input type="time" value={opensAt} onChange={(e) => setOpensAt(e.target.value)} required />
+        </label>
+        <label>
+          {t('agent.admin.until')}
+          <input type="time" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} required />
+        </label>
+        <label>
+          {t('agent.admin.startsOn')}
+          <input type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} required />
+        </label>
+        <button type="submit">{t('agent.admin.add')}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Setup, type Weekday, weeklyRule } from '../setup-model.ts';
+import { DayPicker } from './day-picker.tsx';
+import { ruleText } from './rule-text.ts';
+import type { Send } from './send.ts';
+
+/** When each counter is staffed, and for appointments, walk-ins or both. */
+export function RosterSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
+  const { t } = useTranslation();
+  const [counterId, setCounterId] = useState<number>(setup.counters[0]?.id ?? 0);
+  const [days, setDays] = useState<Weekday[]>(['MO', 'TU', 'WE', 'TH', 'FR']);
+  const [startsAt, setStartsAt] = useState('09:00');
+  const [endsAt, setEndsAt] = useState('16:00');
+  const [mode, setMode] = useState<'appointments' | 'walk-in' | 'both'>('both');
+  const [startsOn, setStartsOn] = useState(new Date().toISOString().slice(0, 10));
+  const counterName = (id: number) => setup.counters.find((c) => c.id === id)?.name ?? String(id);
+  const rules = [...setup.rosterRules].sort(
+    (a, b) =>
+      counterName(a.counterId).localeCompare(counterName(b.counterId), 'nl', { numeric: true }) ||
+      a.startsAt.localeCompare(b.startsAt),
+  );
+  return (
+    <section className="card" aria-labelledby="admin-roster">
+      <h2 id="admin-roster">{t('agent.admin.rosters')}</h2>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('agent.admin.counter')}</th>
+            <th scope="col">{t('agent.admin.days')}</th>
+            <th scope="col">{t('agent.admin.time')}</th>
+            <th scope="col">{t('agent.admin.mode')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('agent.admin.delete')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">{counterName(r.counterId)}</th>
+              <td>{r.rrule ? ruleText(t, r.rrule) : r.startsOn}</td>
+              <td>
+                {r.startsAt}–{r.endsAt}
+              </td>
+              <td>{t(`agent.admin.rosterMode.${r.mode}`)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => void send('DELETE', `${base}/roster-rules/${r.id}`)}
+                >
+                  {t('agent.admin.delete')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="row"
+        aria-label={t('agent.admin.addRoster')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (days.length === 0) return;
+          void send('POST', `${base}/roster-rules`, {
+            counterId,
+            rrule: weeklyRule(days),
+            startsOn,
+            startsAt,
+            endsAt,
+            mode,
+          });
+        }}
+      >
+        <label>
+          {t('agent.admin.counter')}
+          <select value={counterId} onChange={(e) => setCounterId(Number(e.target.value))}>
+            {setup.counters.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <DayPicker value={days} onChange={setDays} name="roster-days" />
+        <label>
+          {t('agent.admin.from')}
+          <input type="time" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} required />
+        </label>
+        <label>
+          {t('agent.admin.until')}
+          <input type="time" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} required />
+        </label>
+        <label>
+          {t('agent.admin.mode')}
+          <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+            <option value="both">{t('agent.admin.rosterMode.both')}</option>
+            <option value="appointments">{t('agent.admin.rosterMode.appointments')}</option>
+            <option value="walk-in">{t('agent.admin.rosterMode.walk-in')}</option>
+          </select>
+        </label>
+        <label>
+          {t('agent.admin.startsOn')}
+          <input type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} required />
+        </label>
+        <button type="submit">{t('agent.admin.add')}</button>
+      </form>
+    </section>
+  );
+}
