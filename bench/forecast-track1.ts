@@ -3,9 +3,9 @@
  * baselines of bench/protocol.json; the realised wait is the time to its first call.
  */
 import { readFileSync } from 'node:fs';
-import { bandKeyFor } from '../server/forecast/predictor.ts';
 import { type IssueContext, type IssuePredictor, simulate } from '../server/forecast/simulator/engine.ts';
 import { parseScenario } from '../server/forecast/simulator/scenario.ts';
+import { bandKeyFor } from '../server/queue/predictor.ts';
 
 export interface MethodScore {
   n: number;

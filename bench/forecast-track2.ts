@@ -7,9 +7,9 @@
  */
 import { addDaysIso, forecastDemand, type HourlyCount, weekdayOfDate } from '../server/forecast/demand.ts';
 import { simulate } from '../server/forecast/simulator/engine.ts';
-import { createRandom } from '../server/forecast/simulator/random.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from '../server/forecast/simulator/scenario.ts';
 import { requiredCounters } from '../server/forecast/staffing.ts';
+import { createRandom } from '../server/random.ts';
 
 interface Track2Protocol {
   scenarios: string[];

@@ -14,7 +14,7 @@ import {
   renewalPerWorkingDay,
   weekdayOfDate,
 } from '../server/forecast/demand.ts';
-import { createRandom } from '../server/forecast/simulator/random.ts';
+import { createRandom } from '../server/random.ts';
 import { publicHolidays } from '../server/scheduling/closures.ts';
 
 interface Track3Protocol {

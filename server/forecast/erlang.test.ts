@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../random.ts';
 import {
   erlangA,
   erlangB,
@@ -8,7 +9,6 @@ import {
   halfinWhittPWait,
   requiredServers,
 } from './erlang.ts';
-import { createRandom } from './simulator/random.ts';
 
 describe('Erlang B and C', () => {
   it('matches the FACTS.md test vectors', () => {

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
-import { queueReminders } from '../notify/reminders.ts';
 import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
+import { queueReminders } from '../scheduling/reminders.ts';
 import { erasePersonalData } from './retention.ts';
 
 /**

@@ -14,10 +14,10 @@ import {
   tickets,
 } from '../../db/schema/index.ts';
 import type { CallDto, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto, WaitBand } from '../contracts/queue.ts';
-import { learnedServiceTimes } from '../forecast/learned-times.ts';
-import { predictWaits } from '../forecast/predictor.ts';
-import type { LearnedServiceTimes } from '../forecast/service-times.ts';
 import { POLICY_DEFAULTS, type PolicyOptions } from './call-next-policy.ts';
+import { learnedServiceTimes } from './learned-times.ts';
+import { predictWaits } from './predictor.ts';
+import type { LearnedServiceTimes } from './service-times.ts';
 
 /**
  * Reads one location's live queue (today's active tickets, counters, services) and turns it into the

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { queueAppointmentMail } from '../notify/appointment-mails.ts';
+import { queueAppointmentMail } from './appointment-mails.ts';
 import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
 import { countActiveBookings, insertBookedAppointment } from './appointment-store.ts';
 import { localDateOf } from './calendar.ts';

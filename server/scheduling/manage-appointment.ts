@@ -6,7 +6,7 @@ import { recordAudit } from '../auth/audit.ts';
 import type { StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { appointmentCalendarFile, queueAppointmentMail } from '../notify/appointment-mails.ts';
+import { appointmentCalendarFile, queueAppointmentMail } from './appointment-mails.ts';
 import {
   type AppointmentDto,
   type AppointmentRow,

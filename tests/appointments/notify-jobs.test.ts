@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { appointments, outbox } from '../../db/schema/index.ts';
 import { erasePersonalData } from '../../server/jobs/retention.ts';
-import { queueReminders } from '../../server/notify/reminders.ts';
 import { drainOutbox, type MailTransport } from '../../server/notify/sender.ts';
+import { queueReminders } from '../../server/scheduling/reminders.ts';
 import { signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 

@@ -1,9 +1,14 @@
 import { DateTime } from 'luxon';
 import type { WaitBand } from '../../contracts/queue.ts';
-import { type PredictorCounter, type PredictorInput, type PredictorTicket, predictWaits } from '../predictor.ts';
-import { learnServiceTimes, type ServiceSample } from '../service-times.ts';
+import {
+  type PredictorCounter,
+  type PredictorInput,
+  type PredictorTicket,
+  predictWaits,
+} from '../../queue/predictor.ts';
+import { learnServiceTimes, type ServiceSample } from '../../queue/service-times.ts';
+import { createRandom, type Random } from '../../random.ts';
 import { type CallNextPolicy, type PolicyTicket, productionPolicy } from './policy.ts';
-import { createRandom, type Random } from './random.ts';
 import { type Scenario, type ScenarioCounter, wallMinutes } from './scenario.ts';
 
 /**

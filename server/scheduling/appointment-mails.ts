@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.ts';
-import type { AppointmentRecord } from '../scheduling/appointment-record.ts';
-import { mailView } from '../scheduling/appointment-record.ts';
-import { buildCalendarFile } from './calendar-file.ts';
-import { type AppointmentMailView, renderAppointmentMail } from './messages.ts';
-import { enqueueMail } from './outbox.ts';
+import { buildCalendarFile } from '../notify/calendar-file.ts';
+import { type AppointmentMailView, renderAppointmentMail } from '../notify/messages.ts';
+import { enqueueMail } from '../notify/outbox.ts';
+import type { AppointmentRecord } from './appointment-record.ts';
+import { mailView } from './appointment-record.ts';
 
 /** The .ics of an appointment, as attached to mails and served at /calendar.ics. */
 export function appointmentCalendarFile(

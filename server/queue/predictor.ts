@@ -1,6 +1,6 @@
 import type { WaitBand } from '../contracts/queue.ts';
-import { type PolicyTicket, pickNextTicket } from '../queue/call-next-policy.ts';
-import { createRandom, type Random } from './simulator/random.ts';
+import { createRandom, type Random } from '../random.ts';
+import { type PolicyTicket, pickNextTicket } from './call-next-policy.ts';
 
 /**
  * Live wait prediction (pure: no I/O, no clock).

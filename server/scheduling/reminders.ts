@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { appointments, locations } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { loadRecord } from '../scheduling/appointment-record.ts';
 import { queueAppointmentMail } from './appointment-mails.ts';
+import { loadRecord } from './appointment-record.ts';
 
 /**
  * Queues a reminder for every booked appointment tomorrow (in its office's zone) that has none yet.
