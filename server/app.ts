@@ -14,7 +14,9 @@ import { mountStatic } from './http/static.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
+import { provideWalkInHours } from './queue/queue-state.ts';
 import { adminRoutes } from './scheduling/admin.routes.ts';
+import { walkInHoursOf } from './scheduling/office.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 
@@ -35,6 +37,8 @@ const apiRouters: RouterFactory[] = [
 ];
 
 export function createApp(deps: Deps): OpenAPIHono {
+  // The queue tells screens when walk-in hours start; opening hours live in scheduling, above the queue.
+  provideWalkInHours(walkInHoursOf);
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use(
     '*',

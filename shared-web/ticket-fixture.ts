@@ -23,6 +23,7 @@ export function makeTicketDto(overrides: Partial<TicketDto> = {}): TicketDto {
     startedAt: null,
     position: 1,
     estimatedWait: null,
+    waitStatus: 'wait',
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
-import type { WaitBand } from '../server/contracts/queue.ts';
+import type { ServiceWaitDto, WaitBand } from '../server/contracts/queue.ts';
+import { formatTime } from './datetime.ts';
 
 export type WaitBandKey = WaitBand['band'];
 
@@ -21,4 +22,18 @@ export function waitBandText(t: TFunction, band: WaitBand | WaitBandKey | null |
   if (band === null || band === undefined) return t('wait.unknown');
   const key = typeof band === 'string' ? band : band.band;
   return t(`wait.band.${key}`);
+}
+
+/**
+ * The wait text for one service as the server judged it: "no counter open (opens at 09:00)" while nobody
+ * serves it — never a band then —, "no waiting" when nobody is ahead and a counter is free, else the band.
+ */
+export function serviceWaitText(t: TFunction, wait: ServiceWaitDto, language: string): string {
+  if (wait.status === 'no-counter-open') {
+    return wait.opensAt
+      ? t('wait.noCounterOpenUntil', { time: formatTime(wait.opensAt, language) })
+      : t('wait.noCounterOpen');
+  }
+  if (wait.status === 'no-wait') return t('wait.band.none');
+  return waitBandText(t, wait.estimatedWait);
 }

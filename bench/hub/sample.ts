@@ -19,4 +19,5 @@ export const SAMPLE_TICKET = {
   startedAt: null,
   position: null,
   estimatedWait: null,
+  waitStatus: null,
 };

@@ -143,7 +143,15 @@ describe('display announcement queue', () => {
           recall: false,
         },
       ],
-      waits: [{ code: 'passport', waiting: 1, estimatedWait: { minutes: 1, low: 0, high: 5, band: 'lt5' } }],
+      waits: [
+        {
+          code: 'passport',
+          waiting: 1,
+          status: 'wait',
+          estimatedWait: { minutes: 1, low: 0, high: 5, band: 'lt5' },
+          opensAt: null,
+        },
+      ],
       tickerText: 'Balie 5 is gesloten',
     });
     act(() => {

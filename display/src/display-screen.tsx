@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallDto } from '../../server/contracts/queue.ts';
-import { waitBandText } from '../../shared-web/wait-band.ts';
+import { serviceWaitText } from '../../shared-web/wait-band.ts';
 import { type Announcer, type AnnouncerOutput, callKey, createAnnouncer, spokenNumber } from './announcer.ts';
 import { Clock } from './clock.tsx';
 import { totalWaiting } from './display-state.ts';
@@ -20,7 +20,7 @@ export interface DisplayScreenProps {
 }
 
 export function DisplayScreen(props: DisplayScreenProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [speaking, setSpeaking] = useState<CallDto | null>(null);
   const announcerRef = useRef<Announcer | null>(null);
   const sentenceRef = useRef(props.sentence);
@@ -108,7 +108,7 @@ export function DisplayScreen(props: DisplayScreenProps) {
                 <tr key={w.code} data-testid={`wait-${w.code}`}>
                   <th scope="row">{props.serviceName(w.code)}</th>
                   <td>{w.waiting}</td>
-                  <td>{waitBandText(t, w.estimatedWait)}</td>
+                  <td>{serviceWaitText(t, w, i18n.language)}</td>
                 </tr>
               ))}
             </tbody>

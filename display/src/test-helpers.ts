@@ -74,8 +74,20 @@ export function makeSnapshot(overrides: Partial<QueueSnapshot> = {}): QueueSnaps
     counters: [],
     recentCalls: [],
     waits: [
-      { code: 'passport', waiting: 3, estimatedWait: { minutes: 8, low: 5, high: 10, band: '5-10' } },
-      { code: 'pickup', waiting: 1, estimatedWait: { minutes: 2, low: 0, high: 5, band: 'lt5' } },
+      {
+        code: 'passport',
+        waiting: 3,
+        status: 'wait',
+        estimatedWait: { minutes: 8, low: 5, high: 10, band: '5-10' },
+        opensAt: null,
+      },
+      {
+        code: 'pickup',
+        waiting: 1,
+        status: 'wait',
+        estimatedWait: { minutes: 2, low: 0, high: 5, band: 'lt5' },
+        opensAt: null,
+      },
     ],
     tickerText: 'Welkom',
     ...overrides,

@@ -20,6 +20,16 @@ export const WaitBand = z.object({
 });
 export type WaitBand = z.infer<typeof WaitBand>;
 
+/**
+ * What a screen may say about a wait, before any band:
+ *  - 'wait': `estimatedWait` holds the band to show;
+ *  - 'no-wait': nobody is ahead and an open counter for the service is free now ("no wait");
+ *  - 'no-counter-open': no open counter serves the service now. Show "no counter open" (and `opensAt`
+ *    when known), never a band: there is no honest wait estimate while nobody is serving.
+ */
+export const WaitStatus = z.enum(['wait', 'no-wait', 'no-counter-open']);
+export type WaitStatus = z.infer<typeof WaitStatus>;
+
 export const TicketDto = z.object({
   id: z.number().int(),
   publicId: z.string(),
@@ -40,7 +50,10 @@ export const TicketDto = z.object({
   startedAt: z.string().nullable(),
   /** Position among waiting tickets this ticket's counters could serve (1 = next). */
   position: z.number().int().nullable(),
+  /** Null while not waiting, and while no open counter can serve the ticket (see `waitStatus`). */
   estimatedWait: WaitBand.nullable(),
+  /** Waiting tickets: see WaitStatus; null when not waiting. */
+  waitStatus: WaitStatus.nullable(),
 });
 export type TicketDto = z.infer<typeof TicketDto>;
 
@@ -69,7 +82,14 @@ export type CallDto = z.infer<typeof CallDto>;
 export const ServiceWaitDto = z.object({
   code: z.string(),
   waiting: z.number().int(),
-  estimatedWait: WaitBand,
+  status: WaitStatus,
+  /** Null exactly when `status` is 'no-counter-open'; band 'none' (0 minutes) when 'no-wait'. */
+  estimatedWait: WaitBand.nullable(),
+  /**
+   * 'no-counter-open' only: when walk-in hours start next today (ISO instant with offset), or null when
+   * the office does not open for walk-ins again today or is inside walk-in hours with nobody serving.
+   */
+  opensAt: z.string().nullable(),
 });
 export type ServiceWaitDto = z.infer<typeof ServiceWaitDto>;
 

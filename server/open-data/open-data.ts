@@ -45,12 +45,19 @@ export function liveOpenData(deps: Deps): { generatedAt: string; locations: Live
       const open = state.counters.some((c) => c.active && c.state === 'open');
       const waiting = state.tickets.filter((t) => t.row.status === 'waiting').length;
       const estimates = estimateWaits(state);
-      const services = estimates.waits.map((w) => ({
-        code: w.code,
-        waiting: w.waiting,
-        waitBand: w.estimatedWait.band,
-        waitMinutes: Math.round(w.estimatedWait.minutes),
-      }));
+      // Services nobody serves now have no wait to publish (never "more than an hour" by default).
+      const services = estimates.waits.flatMap((w) =>
+        w.estimatedWait
+          ? [
+              {
+                code: w.code,
+                waiting: w.waiting,
+                waitBand: w.estimatedWait.band,
+                waitMinutes: Math.round(w.estimatedWait.minutes),
+              },
+            ]
+          : [],
+      );
       // The office's wait is the longest wait a walk-in would face now (the feed shows one text).
       let worst: (typeof services)[number] | null = null;
       for (const s of services) if (!worst || order.indexOf(s.waitBand) > order.indexOf(worst.waitBand)) worst = s;

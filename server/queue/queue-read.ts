@@ -86,7 +86,7 @@ export function liveLocationWaits(
   if (!state.counters.some((c) => c.active && c.state !== 'closed')) return { waiting, waitMinutes: null };
   const { waits } = estimateWaits(state);
   if (waits.length === 0) return { waiting, waitMinutes: null };
-  const minutes = Math.max(...waits.map((w) => w.estimatedWait.minutes));
+  const minutes = Math.max(0, ...waits.map((w) => w.estimatedWait?.minutes ?? 0));
   return { waiting, waitMinutes: Math.round(minutes) };
 }
 

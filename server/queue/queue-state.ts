@@ -18,6 +18,7 @@ import { POLICY_DEFAULTS, type PolicyOptions } from './call-next-policy.ts';
 import { learnedServiceTimes } from './learned-times.ts';
 import { predictWaits } from './predictor.ts';
 import type { LearnedServiceTimes } from './service-times.ts';
+import { type StatusCounter, serviceWaitStatus, servingCounters } from './wait-status.ts';
 
 /**
  * Reads one location's live queue (today's active tickets, counters, services) and turns it into the
@@ -65,6 +66,20 @@ export interface QueueState {
   tickets: ActiveTicket[];
   /** Service times learned from recent finished tickets (forecast module); absent: configured times. */
   learned?: LearnedServiceTimes;
+  /** Today's walk-in hours (epoch ms), for "no counter open — opens at …"; absent: unknown. */
+  walkInHours?: { start: number; end: number }[];
+}
+
+/**
+ * Today's walk-in hours of a location. Opening hours belong to the scheduling module, which sits above
+ * the queue (the dependency rule), so the composition root provides them (`provideWalkInHours`); without
+ * a provider the screens say "no counter open" without a time.
+ */
+export type WalkInHoursProvider = (db: Db, locationId: string, serviceDate: string) => { start: number; end: number }[];
+let walkInHoursProvider: WalkInHoursProvider | null = null;
+
+export function provideWalkInHours(provider: WalkInHoursProvider): void {
+  walkInHoursProvider = provider;
 }
 
 export function serviceDateOf(now: Date, timeZone: string): string {
@@ -297,6 +312,7 @@ export function loadQueueState(db: Db, location: LocationRow, now: Date): QueueS
     counters: loadCounters(db, location.id, active),
     tickets: active,
     learned: learnedServiceTimes(db, location.id, now, configured),
+    walkInHours: walkInHoursProvider?.(db, location.id, serviceDate),
   };
 }
 
@@ -312,6 +328,7 @@ export function policyOptions(state: Pick<QueueState, 'location' | 'services'>):
 const LONG_LINE = 150;
 
 export interface Estimates {
+  /** Bands of waiting tickets that an open counter can serve (the others have no honest estimate). */
   perTicket: Map<number, WaitBand>;
   positions: Map<number, number>;
   waits: ServiceWaitDto[];
@@ -364,6 +381,14 @@ export function estimateWaits(state: QueueState, options: { live?: boolean } = {
     // the predictor is scored on, keeps the full estimate.
     ...(waiting.length > LONG_LINE || options.live ? { replications: 0 } : {}),
   });
+  const statusCounters: StatusCounter[] = state.counters
+    .filter((c) => c.active)
+    .map((c) => ({ id: c.id, state: c.state, skills: c.skills, busy: c.currentTicketId !== null }));
+  // No open counter can call it: the predictor's "more than an hour" is a guess, not an estimate.
+  for (const t of waiting) {
+    const codes = t.services.map((s) => s.code);
+    if (servingCounters(statusCounters, codes, t.row.targetCounterId).length === 0) out.perTicket.delete(t.row.id);
+  }
   // Position: 1 + waiting tickets sharing a service that are expected to be called earlier.
   const positions = new Map<number, number>();
   for (const t of waiting) {
@@ -377,16 +402,33 @@ export function estimateWaits(state: QueueState, options: { live?: boolean } = {
     }
     positions.set(t.row.id, ahead + 1);
   }
+  const waitingStatus = waiting.map((t) => ({
+    id: t.row.id,
+    codes: t.services.map((s) => s.code),
+    targetCounterId: t.row.targetCounterId,
+  }));
   const waits: ServiceWaitDto[] = state.services
     .filter((s) => s.walkIn)
     .map((s) => {
       const p = out.perService[s.code];
+      const status = serviceWaitStatus({
+        code: s.code,
+        now: state.now,
+        counters: statusCounters,
+        waiting: waitingStatus,
+        band: p ? { minutes: p.minutes, low: p.low, high: p.high, band: p.band } : undefined,
+        walkInHours: state.walkInHours ?? [],
+      });
       return {
         code: s.code,
         waiting: waiting.filter((t) => t.services.some((x) => x.code === s.code)).length,
-        estimatedWait: p
-          ? { minutes: p.minutes, low: p.low, high: p.high, band: p.band }
-          : { minutes: 0, low: 0, high: 0, band: 'none' as const },
+        status: status.status,
+        estimatedWait: status.estimatedWait,
+        opensAt: status.opensAt
+          ? (DateTime.fromJSDate(status.opensAt, { zone: state.location.timeZone }).toISO({
+              suppressMilliseconds: true,
+            }) ?? null)
+          : null,
       };
     });
   return { perTicket: out.perTicket, positions, waits };
@@ -418,6 +460,8 @@ export function toTicketDto(
     startedAt: r.startedAt?.toISOString() ?? null,
     position: r.status === 'waiting' ? (estimates?.positions.get(r.id) ?? null) : null,
     estimatedWait: r.status === 'waiting' ? (estimates?.perTicket.get(r.id) ?? null) : null,
+    waitStatus:
+      r.status !== 'waiting' || !estimates ? null : estimates.perTicket.has(r.id) ? 'wait' : 'no-counter-open',
   };
 }
 

@@ -142,6 +142,12 @@ export function planDay(db: Db, office: Office, date: string): DayPlan | undefin
   return plan;
 }
 
+/** Walk-in hours of one location and local date (epoch ms); [] when closed or unknown. Cached with the plan. */
+export function walkInHoursOf(db: Db, locationId: string, date: string): Interval[] {
+  const office = loadOffice(db, locationId);
+  return office ? (planDay(db, office, date)?.walkInHours ?? []) : [];
+}
+
 export function planOffice(office: Office, from: string, to: string): Map<string, DayPlan> {
   const activeCounters = new Set(office.counters.map((c) => c.id));
   return planDays(

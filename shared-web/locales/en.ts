@@ -35,6 +35,8 @@ export const en: SharedMessages = {
       '30-60': '30–60 minutes',
       gt60: 'more than an hour',
     },
+    noCounterOpen: 'no counter open',
+    noCounterOpenUntil: 'no counter open; opens at {{time}}',
   },
   errors: {
     'validation-failed': 'Some details are not filled in correctly. Check the fields and try again.',

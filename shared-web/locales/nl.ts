@@ -58,7 +58,12 @@ export const nl = {
     text: 'De verbinding met de server is verbroken. We proberen het steeds opnieuw.',
     back: 'De verbinding is hersteld.',
   },
-  wait: { unknown: 'onbekend', band },
+  wait: {
+    unknown: 'onbekend',
+    band,
+    noCounterOpen: 'geen balie open',
+    noCounterOpenUntil: 'geen balie open; opent om {{time}}',
+  },
   errors,
 };
 

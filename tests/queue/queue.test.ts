@@ -36,6 +36,7 @@ function eventsOf(ctx: TestContext, ticketId: number) {
 describe('tickets at the kiosk', () => {
   it('numbers tickets per service letter and day, with position, estimate and stored prediction', async () => {
     const ctx = createTestContext();
+    await agentAt(ctx);
     const a = await take(ctx);
     const b = await take(ctx, [
       { code: 'passport', persons: 2 },
@@ -54,10 +55,39 @@ describe('tickets at the kiosk', () => {
     expect(b.estimatedWait).toMatchObject({ band: expect.any(String) });
     const row = ctx.db.select().from(tickets).where(eq(tickets.id, b.id)).get();
     expect(row?.predictedWaitSeconds).not.toBeNull();
+    expect(b.waitStatus).toBe('wait');
     expect(eventsOf(ctx, a.id)).toEqual(['issued']);
     // Next day the sequence starts again.
     ctx.clock.advance(24 * 3_600_000);
     expect((await take(ctx)).number).toBe('P001');
+  });
+
+  it('says "no counter open" instead of a wait while nobody serves, and stores no prediction', async () => {
+    const ctx = createTestContext();
+    const a = await take(ctx);
+    expect(a.estimatedWait).toBeNull();
+    expect(a.waitStatus).toBe('no-counter-open');
+    expect(ctx.db.select().from(tickets).where(eq(tickets.id, a.id)).get()?.predictedWaitSeconds).toBeNull();
+    const queue = await call(ctx, 'GET', `/locations/${ZIJL}/queue`, { token: await signInAs(ctx, 'demo-agent') });
+    const passport = queue.body.waits.find((w: { code: string }) => w.code === 'passport');
+    expect(passport).toMatchObject({ status: 'no-counter-open', estimatedWait: null });
+  });
+
+  it('says "no wait" when nobody is ahead and a counter is free, and a band once someone waits', async () => {
+    const ctx = createTestContext();
+    const { token } = await agentAt(ctx);
+    const before = await call(ctx, 'GET', `/locations/${ZIJL}/queue`, { token });
+    expect(before.body.waits.find((w: { code: string }) => w.code === 'passport')).toMatchObject({
+      status: 'no-wait',
+      estimatedWait: { band: 'none', minutes: 0 },
+      opensAt: null,
+    });
+    await take(ctx);
+    const after = await call(ctx, 'GET', `/locations/${ZIJL}/queue`, { token });
+    expect(after.body.waits.find((w: { code: string }) => w.code === 'passport')).toMatchObject({
+      status: 'wait',
+      estimatedWait: { band: expect.any(String) },
+    });
   });
 
   it('refuses what the kiosk may not do, changing nothing', async () => {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../../shared-web/api.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { HubSocket } from '../../../shared-web/hub.ts';
-import { waitBandText } from '../../../shared-web/wait-band.ts';
+import { serviceWaitText } from '../../../shared-web/wait-band.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { currentTicket } from '../console/console-state.ts';
 import { useLocationQueue } from '../console/use-location-queue.ts';
@@ -36,7 +36,7 @@ function LocationLive({
   services: ServiceInfo[];
   token: string | null;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { queue, online } = useLocationQueue(socket, location.id);
   const counters = [...queue.counters.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl', { numeric: true }));
   const waiting = [...queue.tickets.values()].filter((x) => x.status === 'waiting');
@@ -111,7 +111,7 @@ function LocationLive({
               <tr key={w.code}>
                 <th scope="row">{serviceName(w.code)}</th>
                 <td>{w.waiting}</td>
-                <td>{waitBandText(t, w.estimatedWait)}</td>
+                <td>{serviceWaitText(t, w, i18n.language)}</td>
               </tr>
             ))}
           </tbody>

@@ -58,7 +58,7 @@ export function HomeScreen({
                 </span>
               ) : w ? (
                 <span className="kiosk-button__meta">
-                  {w.estimatedWait.band === 'none'
+                  {w.status === 'no-wait' || !w.estimatedWait || w.estimatedWait.band === 'none'
                     ? t('kiosk.waitNone')
                     : t('kiosk.wait', { band: waitBandText(t, w.estimatedWait) })}{' '}
                   · {t('kiosk.waiting', { count: w.waiting })}
