@@ -13,7 +13,7 @@ const DOMAIN_LAYERS = ['open-data', 'forecast', 'stats', 'scheduling', 'queue', 
 
 /** Domain-neutral modules every domain may use; they import no domain. */
 const BASE =
-  '^server/(contracts/|random\\.ts$|errors\\.ts$|clock\\.ts$|config\\.ts$|logger\\.ts$|events\\.ts$|deps\\.ts$)';
+  '^server/(contracts/|random\\.ts$|rate-limiter\\.ts$|idempotency\\.ts$|errors\\.ts$|clock\\.ts$|config\\.ts$|logger\\.ts$|events\\.ts$|deps\\.ts$)';
 const DOMAINS = `^server/(${DOMAIN_LAYERS.join('|')})/`;
 /** HTTP adapters: one `*.routes.ts` per domain may use the HTTP layer (hono, router, guards). */
 const ROUTES = '\\.routes\\.ts$';

@@ -23,3 +23,25 @@ export function manualClock(start: Date | string): ManualClock {
     },
   };
 }
+
+/**
+ * Milliseconds from an arbitrary origin that never go backwards: for rate windows, delays and
+ * timeouts, which must not move when the wall clock is stepped. Production: `performance.now()`.
+ */
+export interface MonotonicClock {
+  nowMs(): number;
+}
+
+export const monotonicClock: MonotonicClock = { nowMs: () => performance.now() };
+
+/** A monotonic clock that moves only when told: for tests. */
+export function manualMonotonicClock(startMs = 0): MonotonicClock & { advance(ms: number): void } {
+  let now = startMs;
+  return {
+    nowMs: () => now,
+    advance: (ms) => {
+      if (ms < 0) throw new Error('a monotonic clock does not go back');
+      now += ms;
+    },
+  };
+}

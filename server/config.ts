@@ -4,14 +4,40 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** `scheme://host[:port]` with nothing after it, normalised the way browsers send Origin; else null. */
+function parseOrigin(text: string): string | null {
+  if (!URL.canParse(text)) return null;
+  const url = new URL(text);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    return null;
+  }
+  return url.origin;
+}
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOKET_DB: z.string().default('./data/loket.db'),
-  /** Public base URL used in e-mails, QR codes and calendar files. */
-  PUBLIC_URL: z.url().optional(),
-  /** Extra origins allowed to send state-changing requests (comma-separated). */
-  ALLOWED_ORIGINS: z.string().default(''),
+  /** Public base URL used in e-mails, QR codes and calendar files; its origin may change data. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Extra origins allowed to send state-changing requests (comma-separated), parsed to origins. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins: string[] = [];
+      for (const item of value.split(',').map((o) => o.trim())) {
+        if (item === '') continue;
+        const origin = parseOrigin(item);
+        if (origin === null) {
+          ctx.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${item}` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    }),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Loket <noreply@loket.example>'),
   LOKET_DEMO_PASSWORD: z.string().min(8).optional(),
@@ -41,6 +67,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * The origins whose browsers may change data (and, with CORS, read personal data): PUBLIC_URL's and
+ * ALLOWED_ORIGINS. The Host header is never trusted for this: anyone can send any Host. Without
+ * PUBLIC_URL (a local install) the loopback origins on PORT stand in for it.
+ */
+export function trustedOrigins(config: Pick<Config, 'PUBLIC_URL' | 'ALLOWED_ORIGINS' | 'PORT'>): ReadonlySet<string> {
+  const origins = new Set(config.ALLOWED_ORIGINS);
+  if (config.PUBLIC_URL) origins.add(new URL(config.PUBLIC_URL).origin);
+  else for (const host of ['localhost', '127.0.0.1', '[::1]']) origins.add(`http://${host}:${config.PORT}`);
+  return origins;
 }
 
 /** Defaults for tests: in-memory database, no SMTP, demo credentials fixed. */

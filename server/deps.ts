@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import type { Clock } from './clock.ts';
+import type { Clock, MonotonicClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { DomainEvents } from './events.ts';
 import type { Logger } from './logger.ts';
@@ -11,4 +11,6 @@ export interface Deps {
   config: Config;
   events: DomainEvents;
   log: Logger;
+  /** For rate windows and delays (default `performance.now()`); tests derive it from their clock. */
+  monotonic?: MonotonicClock;
 }

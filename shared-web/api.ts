@@ -50,6 +50,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
     409: 'conflict',
     413: 'payload-too-large',
     429: 'rate-limited',
+    503: 'unavailable',
   };
   const code = byStatus[response.status] ?? (response.status >= 500 ? 'internal' : 'unknown');
   return new ApiError(code, response.status, problem);

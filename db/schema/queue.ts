@@ -52,6 +52,8 @@ export const tickets = sqliteTable(
     predictedWaitSeconds: integer(),
     /** The Idempotency-Key of the request that issued it: a retried kiosk request gets this ticket back. */
     requestKey: text(),
+    /** SHA-256 of that request's body: the same key with another body is refused (422). */
+    requestFingerprint: text(),
     language: text({ enum: ['nl', 'en'] })
       .notNull()
       .default('nl'),

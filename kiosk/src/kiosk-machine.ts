@@ -34,7 +34,9 @@ export const initialKioskState: KioskState = { screen: 'home' };
 
 /** Failures where the same request may simply be sent again (nothing was decided by the server). */
 export function isRetryable(code: ClientErrorCode): boolean {
-  return code === 'network' || code === 'internal' || code === 'rate-limited' || code === 'unknown';
+  return (
+    code === 'network' || code === 'internal' || code === 'rate-limited' || code === 'unavailable' || code === 'unknown'
+  );
 }
 
 export function kioskReducer(state: KioskState, action: KioskAction): KioskState {

@@ -1,9 +1,9 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { clientAddress } from '../http/rate-limit.ts';
 import { createRouter } from '../http/router.ts';
 import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.ts';
 import { createLoginThrottle } from './login-throttle.ts';
@@ -50,20 +50,8 @@ function staffOf(c: Context): StaffPrincipal {
   return p;
 }
 
-function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // app.request() in tests has no socket
-  }
-}
-
 export function authRoutes(deps: Deps) {
-  const throttle = createLoginThrottle();
+  const throttle = createLoginThrottle({ clock: deps.monotonic });
   const router = createRouter();
   router.use('*', authenticate(deps));
   router.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

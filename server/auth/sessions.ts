@@ -25,13 +25,13 @@ export async function signIn(
   input: { username: string; password: string; client: string },
 ): Promise<SignInResult> {
   const now = deps.clock.now();
-  const wait = throttle.retryAfter(input.username, input.client, now);
+  const wait = await throttle.retryAfter(input.username, input.client);
   if (wait > 0) throw new AppError('rate-limited', 'Too many failed sign-ins; try again later', { retryAfter: wait });
 
   const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get();
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok || !user.active) {
-    throttle.recordFailure(input.username, input.client, now);
+    await throttle.recordFailure(input.username, input.client);
     if (user) {
       writeTransaction(deps.db, (tx) =>
         recordAudit(tx, null, user.municipalityId, now, {
@@ -43,7 +43,7 @@ export async function signIn(
     }
     throw new AppError('unauthorized', 'Unknown username or wrong password');
   }
-  throttle.recordSuccess(input.username);
+  await throttle.recordSuccess(input.username, input.client);
 
   const token = generateToken();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);

@@ -18,8 +18,11 @@ export const errorStatus = {
   'check-in-too-early': 422,
   'check-in-too-late': 422,
   'outside-opening-hours': 422,
+  'idempotency-key-reused': 422,
   'rate-limited': 429,
   internal: 500,
+  /** Storage cannot take writes (file gone or replaced, read-only, disk full): nothing was stored. */
+  unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -21,8 +21,10 @@ const titles: Record<ErrorCode, string> = {
   'check-in-too-early': 'Too early to check in',
   'check-in-too-late': 'Too late to check in',
   'outside-opening-hours': 'The office is closed now',
+  'idempotency-key-reused': 'Idempotency-Key already used for another request',
   'rate-limited': 'Too many requests',
   internal: 'Something went wrong on our side',
+  unavailable: 'Service temporarily unavailable',
 };
 
 export function toProblem(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}): Problem {

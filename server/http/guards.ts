@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Config } from '../config.ts';
+import { type Config, trustedOrigins } from '../config.ts';
 import { AppError } from '../errors.ts';
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -7,22 +7,16 @@ const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * CSRF protection for a JSON API: state-changing requests must carry JSON (a form post cannot
  * set that content type without a preflight) and, when the browser sends an Origin, it must be
- * this server's own or one configured in ALLOWED_ORIGINS.
+ * PUBLIC_URL's or one configured in ALLOWED_ORIGINS (`trustedOrigins`). The Host header is not
+ * consulted: an attacker's page can reach us under any Host (DNS rebinding, a shared proxy).
  */
 export function requireJsonFromAllowedOrigin(config: Config): MiddlewareHandler {
-  const allowed = new Set(
-    config.ALLOWED_ORIGINS.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  );
-  if (config.PUBLIC_URL) allowed.add(new URL(config.PUBLIC_URL).origin);
+  const allowed = trustedOrigins(config);
   return async (c, next) => {
     if (!unsafe.has(c.req.method)) return next();
     const origin = c.req.header('origin');
     if (origin && origin !== 'null') {
-      const own = new URL(c.req.url);
-      const host = c.req.header('host') ?? own.host;
-      if (origin !== `${own.protocol}//${host}` && !allowed.has(origin)) {
+      if (!allowed.has(origin)) {
         throw new AppError('invalid-origin', `Origin ${origin} may not change data here`);
       }
     } else if (origin === 'null') {

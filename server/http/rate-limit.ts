@@ -1,44 +1,17 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import { consumeByAddress, type RateLimiter } from '../rate-limiter.ts';
 
-/**
- * In-memory fixed-window limiter per key (client address). One process is the unit we run; behind
- * several processes each keeps its own window, which only makes the limit looser, never wrong.
- */
-export interface RateLimiter {
-  /** Counts a hit; null when allowed, otherwise the seconds until the window resets. */
-  hit(key: string): number | null;
-}
-
-export function createRateLimiter(options: {
-  limit: number;
-  windowMs: number;
-  clock: Clock;
-  maxKeys?: number;
-}): RateLimiter {
-  const windows = new Map<string, { startedAt: number; hits: number }>();
-  const maxKeys = options.maxKeys ?? 50_000;
-  return {
-    hit(key) {
-      const now = options.clock.now().getTime();
-      let w = windows.get(key);
-      if (!w || now - w.startedAt >= options.windowMs) {
-        // Bound memory: drop expired windows when the map grows large.
-        if (windows.size >= maxKeys) {
-          for (const [k, v] of windows) if (now - v.startedAt >= options.windowMs) windows.delete(k);
-          if (windows.size >= maxKeys) windows.clear();
-        }
-        w = { startedAt: now, hits: 0 };
-        windows.set(key, w);
-      }
-      w.hits++;
-      if (w.hits <= options.limit) return null;
-      return Math.max(1, Math.ceil((w.startedAt + options.windowMs - now) / 1000));
-    },
-  };
-}
+/** HTTP side of the limiters in server/rate-limiter.ts: the client's address and a 429 middleware. */
+export {
+  addressGroups,
+  createMemoryRateLimitStore,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitStore,
+  type RateRule,
+} from '../rate-limiter.ts';
 
 /** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
 export function clientAddress(c: Context, trustProxy: boolean): string {
@@ -54,11 +27,22 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
-/** 429 `rate-limited` with Retry-After once a client exceeds the limiter. */
-export function rateLimit(limiter: RateLimiter, trustProxy: boolean, scope: string): MiddlewareHandler {
+/**
+ * 429 `rate-limited` with Retry-After once a client's host (IPv4 address, IPv6 /64) exceeds `host`, or
+ * its network (IPv4 /24, IPv6 /48) exceeds the looser `network`.
+ */
+export function rateLimit(options: {
+  host: RateLimiter;
+  network?: RateLimiter;
+  trustProxy: boolean;
+}): MiddlewareHandler {
   return async (c, next) => {
-    const retryAfter = limiter.hit(`${scope}:${clientAddress(c, trustProxy)}`);
-    if (retryAfter !== null) throw new AppError('rate-limited', 'Too many requests; try again later', { retryAfter });
+    const decision = await consumeByAddress(clientAddress(c, options.trustProxy), options);
+    if (!decision.allowed) {
+      throw new AppError('rate-limited', 'Too many requests; try again later', {
+        retryAfter: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+      });
+    }
     await next();
   };
 }

@@ -7,6 +7,7 @@ import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { ServiceRequest } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { assertSameRequest, requestFingerprint } from '../idempotency.ts';
 import { appendTicketEvent } from './access.ts';
 import {
   estimateWaits,
@@ -29,6 +30,7 @@ export interface NewTicket {
   appointmentId?: number | null;
   dueAt?: Date | null;
   requestKey?: string | null;
+  requestFingerprint?: string | null;
   actor: Principal | null;
   now: Date;
 }
@@ -71,6 +73,7 @@ export function insertTicket(tx: Db, input: NewTicket): TicketRow {
       appointmentId: input.appointmentId ?? null,
       dueAt: input.dueAt ?? null,
       requestKey: input.requestKey ?? null,
+      requestFingerprint: input.requestFingerprint ?? null,
       language: input.language,
       issuedAt: input.now,
       queuedAt: input.now,
@@ -139,7 +142,10 @@ export interface IssueTicketInput {
   source?: 'counter' | 'remote';
   /** Staff only: manual priority (0 normal). */
   priority?: number;
-  /** The client's Idempotency-Key: the same key at the same location returns the ticket it issued. */
+  /**
+   * The client's Idempotency-Key: the same key at the same location with the same request returns the
+   * ticket it issued; with another request it is refused (422 `idempotency-key-reused`).
+   */
   requestKey?: string;
 }
 
@@ -158,6 +164,8 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
     throw new AppError('forbidden', 'Only staff set source or priority');
   }
   const now = deps.clock.now();
+  const { requestKey, ...request } = input;
+  const fingerprint = requestKey ? requestFingerprint(request) : null;
   let repeated = false;
   const row = queueTransaction(deps.db, (tx) => {
     const location = loadLocation(tx, input.locationId);
@@ -169,6 +177,7 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
         .where(and(eq(tickets.locationId, location.id), eq(tickets.requestKey, input.requestKey)))
         .get();
       if (earlier) {
+        assertSameRequest(earlier.requestFingerprint, fingerprint ?? '');
         repeated = true;
         return earlier;
       }
@@ -181,6 +190,7 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
       priority: input.priority ?? 0,
       language: input.language ?? 'nl',
       requestKey: input.requestKey ?? null,
+      requestFingerprint: fingerprint,
       actor: principal,
       now,
     });

@@ -297,11 +297,21 @@ const routes = {
 };
 
 export function schedulingRoutes(deps: Deps) {
-  const { config, clock } = deps;
-  const bookingLimiter = createRateLimiter({ limit: config.RATE_LIMIT_BOOKINGS_PER_MINUTE, windowMs: 60_000, clock });
-  const lookupLimiter = createRateLimiter({ limit: config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000, clock });
-  const limitBooking = rateLimit(bookingLimiter, config.TRUST_PROXY, 'booking');
-  const limitLookup = rateLimit(lookupLimiter, config.TRUST_PROXY, 'lookup');
+  const { config } = deps;
+  const bookingLimiter = createRateLimiter(
+    {
+      name: 'booking',
+      limit: config.RATE_LIMIT_BOOKINGS_PER_MINUTE,
+      windowMs: 60_000,
+    },
+    { clock: deps.monotonic },
+  );
+  const lookupLimiter = createRateLimiter(
+    { name: 'lookup', limit: config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000 },
+    { clock: deps.monotonic },
+  );
+  const limitBooking = rateLimit({ host: bookingLimiter, trustProxy: config.TRUST_PROXY });
+  const limitLookup = rateLimit({ host: lookupLimiter, trustProxy: config.TRUST_PROXY });
 
   const router = createRouter();
   router.openAPIRegistry.registerComponent('securitySchemes', 'manageToken', {

@@ -19,7 +19,9 @@ const errors: Record<ClientErrorCode, string> = {
   'check-in-too-late': 'U bent te laat voor uw afspraak. Trek een volgnummer of vraag het aan een medewerker.',
   'outside-opening-hours': 'Het stadskantoor is nu gesloten voor deze dienst.',
   'rate-limited': 'Te veel verzoeken achter elkaar. Wacht even en probeer het opnieuw.',
+  'idempotency-key-reused': 'Dit verzoek is al eens met andere gegevens verstuurd. Begin opnieuw.',
   internal: 'Er ging bij ons iets mis. Probeer het later opnieuw.',
+  unavailable: 'Het systeem kan op dit moment niets opslaan. Probeer het over enkele minuten opnieuw.',
   network: 'Geen verbinding met de server. Controleer uw internetverbinding en probeer het opnieuw.',
   unknown: 'Er ging iets mis. Probeer het opnieuw.',
 };

@@ -25,9 +25,12 @@ export function createTestContext(
   const now = options.now ?? '2026-11-23T08:00:00Z';
   // Demo staff (password LOKET_DEMO_PASSWORD) and devices (LOKET_DEMO_DEVICE_TOKEN) of testConfig.
   if (options.seed !== false) seedDemoAccess(db, config, new Date(now));
+  const clock = manualClock(now);
   const deps = {
     db,
-    clock: manualClock(now),
+    clock,
+    // Rate windows and delays follow the test's clock (production: performance.now()).
+    monotonic: { nowMs: () => clock.now().getTime() },
     config,
     events: createDomainEvents(),
     log: silentLogger,

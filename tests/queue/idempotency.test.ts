@@ -5,7 +5,11 @@ import { createTestContext } from '../helpers/context.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
 
-function takeTicket(ctx: ReturnType<typeof createTestContext>, key?: string) {
+function takeTicket(
+  ctx: ReturnType<typeof createTestContext>,
+  key?: string,
+  body: unknown = { services: [{ code: 'passport', persons: 1 }] },
+) {
   return ctx.app.request(`/api/v1/locations/${ZIJL}/tickets`, {
     method: 'POST',
     headers: {
@@ -13,7 +17,7 @@ function takeTicket(ctx: ReturnType<typeof createTestContext>, key?: string) {
       'content-type': 'application/json',
       ...(key ? { 'idempotency-key': key } : {}),
     },
-    body: JSON.stringify({ services: [{ code: 'passport', persons: 1 }] }),
+    body: JSON.stringify(body),
   });
 }
 
@@ -39,5 +43,18 @@ describe('a kiosk retrying a ticket request', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'validation-failed' });
     expect(ctx.db.select().from(tickets).all()).toHaveLength(0);
+  });
+
+  it('refuses the same key with another body (422) and issues nothing more', async () => {
+    const ctx = createTestContext({ now: '2026-11-23T08:30:00Z' });
+    const first = await takeTicket(ctx, 'kiosk-req-0003');
+    expect(first.status).toBe(201);
+    const other = await takeTicket(ctx, 'kiosk-req-0003', { services: [{ code: 'passport', persons: 2 }] });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ code: 'idempotency-key-reused', status: 422 });
+    // The same body in another key order is the same request.
+    const reordered = await takeTicket(ctx, 'kiosk-req-0003', { services: [{ persons: 1, code: 'passport' }] });
+    expect(reordered.status).toBe(201);
+    expect(ctx.db.select().from(tickets).all()).toHaveLength(1);
   });
 });

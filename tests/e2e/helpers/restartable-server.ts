@@ -51,11 +51,24 @@ export async function startRestartableServer(
   async function start(): Promise<void> {
     const db = openDatabase(dbPath);
     runMigrations(db);
-    const deps: Deps = { db, clock, config, events: createDomainEvents(), log: silentLogger };
-    const app = createApp(deps);
+    // Listen first: the origin the browser sends (PUBLIC_URL) is known only once port 0 is bound.
+    let fetchApp: (request: Request, env?: object) => Response | Promise<Response> = () =>
+      new Response(null, { status: 503 });
     const server = await new Promise<Server>((resolve) => {
-      const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
+      const s = serve({ fetch: (req, env) => fetchApp(req, env), port, hostname: '127.0.0.1' }, () =>
+        resolve(s as Server),
+      );
     });
+    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const deps: Deps = {
+      db,
+      clock,
+      config: { ...config, PUBLIC_URL: options.config?.PUBLIC_URL ?? publicUrl },
+      events: createDomainEvents(),
+      log: silentLogger,
+    };
+    const app = createApp(deps);
+    fetchApp = app.fetch;
     let closeHub: (() => unknown) | undefined;
     const hubModule = ['server/hub/index.ts', 'server/hub/hub.ts'].map((p) => join(repoRoot, p)).find(existsSync);
     if (hubModule) {

@@ -64,13 +64,24 @@ export async function startE2eServer(
   ensureWebBuilt(options.apps);
   const dir = mkdtempSync(join(tmpdir(), 'loket-e2e-'));
   const now = options.now ?? '2026-11-23T08:30:00Z';
-  const ctx = createTestContext({ now, dbPath: join(dir, 'loket.db'), config: options.config });
+  // Listen first: the origin the browser will send (PUBLIC_URL) is known only once port 0 is bound.
+  let fetchApp: (request: Request, env?: object) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: (req, env) => fetchApp(req, env), port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    );
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ctx = createTestContext({
+    now,
+    dbPath: join(dir, 'loket.db'),
+    config: { PUBLIC_URL: url, ...options.config },
+  });
   const clock = runningClock(now);
   const deps: Deps = { db: ctx.db, clock, config: ctx.config, events: ctx.events, log: ctx.log };
   const app = createApp(deps);
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
+  fetchApp = app.fetch;
   let closeHub: (() => unknown) | undefined;
   const hubModule = ['server/hub/hub.ts', 'server/hub/index.ts']
     .map((f) => join(repoRoot, f))
@@ -82,9 +93,8 @@ export async function startE2eServer(
     const attached = hub.attachHub?.(server, deps);
     closeHub = attached?.close ? () => attached.close?.() : undefined;
   }
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     deps,
     clock,
     close: async () => {

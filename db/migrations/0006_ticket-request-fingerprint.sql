@@ -1,0 +1,1 @@
+ALTER TABLE `tickets` ADD `request_fingerprint` text;
