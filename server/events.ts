@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { TicketDto } from './contracts/queue.ts';
 
 /**
  * In-process domain events. Use-cases publish facts here after their transaction commits; the hub
@@ -6,15 +7,19 @@ import { EventEmitter } from 'node:events';
  * Each domain adds its facts to this map.
  */
 export interface DomainEventMap {
-  'appointment:booked': { locationId: string; appointmentId: number };
-  'appointment:cancelled': { locationId: string; appointmentId: number };
-  'appointment:rescheduled': { locationId: string; appointmentId: number };
-  /** Something in a location's queue changed; subscribers re-read what they need. */
-  'queue:changed': { locationId: string; ticketId?: number; reason: string };
-  /** Queue facts, published by server/queue use-cases after commit; the hub turns them into socket events. */
-  'ticket:issued': { locationId: string; ticketId: number };
-  'ticket:called': { locationId: string; ticketId: number; counterId: number; recall: boolean };
-  'ticket:updated': { locationId: string; ticketId: number };
+  /**
+   * A location's set-up changed (counters, services, rules, settings, closures) or its ticker text:
+   * subscribers re-read the location. The hub sends every display and console a fresh snapshot.
+   */
+  'location:changed': { locationId: string; reason: 'setup' | 'ticker' };
+  /**
+   * Queue facts, published by server/queue use-cases after commit; the hub turns them into socket events.
+   * `ticket` is the ticket as clients see it, when the transaction had everything to build it (call-next):
+   * subscribers then need no read at all; without it they read the ticket.
+   */
+  'ticket:issued': { locationId: string; ticketId: number; ticket?: TicketDto };
+  'ticket:called': { locationId: string; ticketId: number; counterId: number; recall: boolean; ticket?: TicketDto };
+  'ticket:updated': { locationId: string; ticketId: number; ticket?: TicketDto };
   'counter:updated': { locationId: string; counterId: number };
   /** A staff session (id = session id) or a device (id = device id) lost its access: drop its sockets. */
   'auth:revoked': { kind: 'staff' | 'device'; id: number };

@@ -30,6 +30,6 @@ export function setTickerText(
       details: { length: text.length },
     });
   });
-  deps.events.publish('queue:changed', { locationId: input.locationId, reason: 'ticker' });
+  deps.events.publish('location:changed', { locationId: input.locationId, reason: 'ticker' });
   return { locationId: input.locationId, text };
 }

@@ -102,7 +102,7 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     run: (ctx, payload) => {
       const counterId = counterIdFor(ctx, payload?.counterId);
       const result = callNext(ctx.deps, staffOf(ctx), { counterId });
-      return result.called ? getTicketById(ctx.deps, result.called.id) : null;
+      return result.calledTicket;
     },
   }),
   'ticket:recall': command(ticketCommand(recallTicket)),

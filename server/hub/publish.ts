@@ -1,4 +1,4 @@
-import type { CallDto, QueueSnapshot } from '../contracts/queue.ts';
+import type { CallDto, QueueSnapshot, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import {
   buildSnapshot,
@@ -21,6 +21,8 @@ interface Pending {
   called: { ticketId: number; counterId: number; recall: boolean }[];
   updated: Set<number>;
   counters: Set<number>;
+  /** Tickets as the facts carried them (newest wins), so they need no read. */
+  carried: Map<number, TicketDto>;
   snapshot: boolean;
   ticker: boolean;
 }
@@ -62,13 +64,28 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     let p = pending.get(locationId);
     snapshots.delete(locationId);
     if (!p) {
-      p = { issued: new Set(), called: [], updated: new Set(), counters: new Set(), snapshot: false, ticker: false };
+      p = {
+        issued: new Set(),
+        called: [],
+        updated: new Set(),
+        counters: new Set(),
+        carried: new Map(),
+        snapshot: false,
+        ticker: false,
+      };
       pending.set(locationId, p);
     }
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
+    return p;
+  };
+
+  /** A later fact about the same ticket without a DTO means the carried one may be stale: read it. */
+  const carry = (p: Pending, e: { ticketId: number; ticket?: TicketDto }): Pending => {
+    if (e.ticket) p.carried.set(e.ticketId, e.ticket);
+    else p.carried.delete(e.ticketId);
     return p;
   };
 
@@ -87,22 +104,32 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
   }
 
   function publishFacts(locationId: string, p: Pending): void {
-    const location = loadLocation(deps.db, locationId);
-    if (!location) return;
     const now = deps.clock.now();
-    // The whole queue is read only when a counter's current ticket or a snapshot is needed.
-    const state = p.snapshot || p.counters.size > 0 ? loadQueueState(deps.db, location, now) : null;
-    const names = new Map((state?.counters ?? loadCounters(deps.db, locationId)).map((c) => [c.id, c.name]));
     const room = io.to(locationRoom(locationId));
     // Displays and kiosks show calls, waits and counters; per-ticket churn goes to the staff only.
     const staff = io.to(staffRooms(locationId));
-    const touched = [...new Set([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)])];
-    const rows = loadTicketRows(deps.db, touched);
-    // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
-    const view = new Map(withDetails(deps.db, rows).map((t) => [t.row.id, toTicketDto(t, names)]));
-
-    if (p.ticker) room.emit('display:ticker-changed', { locationId, text: location.tickerText });
-    if (p.snapshot && state) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
+    if (p.snapshot || p.ticker || p.counters.size > 0) {
+      const location = loadLocation(deps.db, locationId);
+      if (!location) return;
+      if (p.ticker) room.emit('display:ticker-changed', { locationId, text: location.tickerText });
+      // The whole queue is read only when a counter's current ticket or a snapshot is needed.
+      const state = p.snapshot || p.counters.size > 0 ? loadQueueState(deps.db, location, now) : null;
+      if (p.snapshot && state) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
+      for (const counterId of p.counters) {
+        const counter = state?.counters.find((c) => c.id === counterId);
+        if (counter) room.emit('counter:updated', toCounterDto(counter, locationId));
+      }
+    }
+    // Facts that carry their ticket (call-next) cost no read; the others read just their tickets.
+    const view = new Map(p.carried);
+    const missing = [...new Set([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)])].filter(
+      (id) => !view.has(id),
+    );
+    if (missing.length > 0) {
+      const names = new Map(loadCounters(deps.db, locationId).map((c) => [c.id, c.name]));
+      // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
+      for (const t of withDetails(deps.db, loadTicketRows(deps.db, missing))) view.set(t.row.id, toTicketDto(t, names));
+    }
     for (const id of p.issued) {
       const dto = view.get(id);
       if (dto) staff.emit('ticket:issued', dto);
@@ -118,15 +145,11 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
         ticketId: c.ticketId,
         number: ticket.number,
         counterId: c.counterId,
-        counterName: names.get(c.counterId) ?? '',
+        counterName: ticket.counterId === c.counterId ? (ticket.counterName ?? '') : '',
         calledAt: ticket.calledAt ?? now.toISOString(),
         recall: c.recall,
       };
       room.emit('ticket:called', { ...call, ticket });
-    }
-    for (const counterId of p.counters) {
-      const counter = state?.counters.find((c) => c.id === counterId);
-      if (counter) room.emit('counter:updated', toCounterDto(counter, locationId));
     }
     // Residents following a ticket that left the line (called, done, …) hear it at once.
     for (const dto of view.values()) {
@@ -179,12 +202,13 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
   }
 
   const stops = [
-    deps.events.subscribe('ticket:issued', (e) => entry(e.locationId).issued.add(e.ticketId)),
-    deps.events.subscribe('ticket:updated', (e) => entry(e.locationId).updated.add(e.ticketId)),
-    deps.events.subscribe('ticket:called', (e) => entry(e.locationId).called.push(e)),
+    deps.events.subscribe('ticket:issued', (e) => carry(entry(e.locationId), e).issued.add(e.ticketId)),
+    deps.events.subscribe('ticket:updated', (e) => carry(entry(e.locationId), e).updated.add(e.ticketId)),
+    deps.events.subscribe('ticket:called', (e) => carry(entry(e.locationId), e).called.push(e)),
     deps.events.subscribe('counter:updated', (e) => entry(e.locationId).counters.add(e.counterId)),
-    // Anything else that changes a location's queue (e.g. a configuration change): send a fresh snapshot.
-    deps.events.subscribe('queue:changed', (e) => {
+    // A set-up change (renamed or removed counter, services, rules) or a new ticker text: every display,
+    // kiosk and console of the location gets a fresh snapshot on the next tick.
+    deps.events.subscribe('location:changed', (e) => {
       const p = entry(e.locationId);
       p.snapshot = true;
       if (e.reason === 'ticker') p.ticker = true;

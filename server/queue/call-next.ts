@@ -2,17 +2,28 @@ import { and, eq } from 'drizzle-orm';
 import { tickets } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
 import { pickNextTicket } from './call-next-policy.ts';
-import { loadLocation, loadQueueState, policyOptions, type TicketRow } from './queue-state.ts';
+import {
+  counterNamesOf,
+  loadLocation,
+  loadQueueState,
+  policyOptions,
+  type TicketRow,
+  toTicketDto,
+} from './queue-state.ts';
 import { queueTransaction } from './queue-transaction.ts';
 
 export interface CallNextResult {
   called: TicketRow | null;
   /** The ticket the counter was serving, finished by pressing "next". */
   finished: TicketRow | null;
+  /** Both as the API and the hub show them, built from the rows the transaction already read. */
+  calledTicket: TicketDto | null;
+  finishedTicket: TicketDto | null;
 }
 
 /**
@@ -95,10 +106,21 @@ export function callNext(
       locationId: location.id,
       details: { counterId: counter.id, finishedTicketId: finished?.id ?? null },
     });
-    return { called, finished };
+    const names = counterNamesOf(state);
+    const picked = called ? state.tickets.find((t) => t.row.id === called?.id) : undefined;
+    return {
+      called,
+      finished,
+      calledTicket: called && picked ? toTicketDto({ ...picked, row: called }, names) : null,
+      finishedTicket: finished && current ? toTicketDto({ ...current, row: finished }, names) : null,
+    };
   });
   if (result.finished) {
-    deps.events.publish('ticket:updated', { locationId: result.finished.locationId, ticketId: result.finished.id });
+    deps.events.publish('ticket:updated', {
+      locationId: result.finished.locationId,
+      ticketId: result.finished.id,
+      ticket: result.finishedTicket ?? undefined,
+    });
   }
   if (result.called) {
     deps.events.publish('ticket:called', {
@@ -106,6 +128,7 @@ export function callNext(
       ticketId: result.called.id,
       counterId: input.counterId,
       recall: false,
+      ticket: result.calledTicket ?? undefined,
     });
   }
   return result;

@@ -42,14 +42,19 @@ function change<T>(
   action: string,
   work: (tx: Deps['db'], now: Date) => { result: T; targetId?: string | number; details?: Record<string, unknown> },
 ): T & { movedAppointments: number } {
-  return writeTransaction(deps.db, (tx) => {
+  const outcome = writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
     const { result, targetId, details } = work(tx, now);
+    const touched = location
+      ? [location.id]
+      : tx
+          .select({ id: locations.id })
+          .from(locations)
+          .where(eq(locations.municipalityId, staff.municipalityId))
+          .all()
+          .map((l) => l.id);
     let moved = 0;
-    if (location) moved = revalidateFutureAppointments(tx, location.id, now).moved;
-    else
-      for (const l of tx.select().from(locations).where(eq(locations.municipalityId, staff.municipalityId)).all())
-        moved += revalidateFutureAppointments(tx, l.id, now).moved;
+    for (const id of touched) moved += revalidateFutureAppointments(tx, id, now).moved;
     recordAudit(tx, staff, staff.municipalityId, now, {
       action,
       targetType: action.split('.')[0],
@@ -57,8 +62,11 @@ function change<T>(
       locationId: location?.id ?? null,
       details: { ...details, movedAppointments: moved },
     });
-    return { ...result, movedAppointments: moved };
+    return { result: { ...result, movedAppointments: moved }, touched };
   });
+  // Displays, kiosks and consoles show counter names, services and hours: tell them after the commit.
+  for (const locationId of outcome.touched) deps.events.publish('location:changed', { locationId, reason: 'setup' });
+  return outcome.result;
 }
 
 export function readSetup(deps: Deps, staff: StaffPrincipal, locationId: string) {

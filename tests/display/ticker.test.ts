@@ -25,7 +25,7 @@ describe('PUT /locations/{id}/ticker', () => {
     const ctx = createTestContext();
     const token = await signInAs(ctx, 'demo-supervisor');
     const changes: string[] = [];
-    ctx.events.subscribe('queue:changed', (e) => changes.push(`${e.locationId}:${e.reason}`));
+    ctx.events.subscribe('location:changed', (e) => changes.push(`${e.locationId}:${e.reason}`));
     const res = await put(ctx, token, { text: '  Balie 5 is   vandaag gesloten ' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ locationId: location, text: 'Balie 5 is vandaag gesloten' });

@@ -308,7 +308,7 @@ describe('hub: other queue changes', () => {
     const ticker = nextEvent(display, 'display:ticker-changed');
     const snapshot = nextEvent(display, 'queue:snapshot');
     ctx.db.$client.prepare("update locations set ticker_text = 'Vandaag tot 20:00 open' where id = ?").run(ZIJL);
-    ctx.events.publish('queue:changed', { locationId: ZIJL, reason: 'ticker' });
+    ctx.events.publish('location:changed', { locationId: ZIJL, reason: 'ticker' });
     expect(await ticker).toEqual({ locationId: ZIJL, text: 'Vandaag tot 20:00 open' });
     expect((await snapshot).tickerText).toBe('Vandaag tot 20:00 open');
   });
