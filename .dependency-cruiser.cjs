@@ -9,7 +9,17 @@
  */
 
 /** Top to bottom. Each domain may depend only on domains further down the list. */
-const DOMAIN_LAYERS = ['open-data', 'forecast', 'stats', 'scheduling', 'queue', 'notify', 'display', 'auth'];
+const DOMAIN_LAYERS = [
+  'integrations',
+  'open-data',
+  'forecast',
+  'stats',
+  'scheduling',
+  'queue',
+  'notify',
+  'display',
+  'auth',
+];
 
 /** Domain-neutral modules every domain may use; they import no domain. */
 const BASE =

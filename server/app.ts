@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.ts';
-import { authenticate } from './auth/middleware.ts';
+import { apiKeyAccess, authenticate, type KeyLimiter } from './auth/middleware.ts';
 import type { Deps } from './deps.ts';
 import { tickerRoutes } from './display/ticker.routes.ts';
 import { AppError } from './errors.ts';
@@ -10,7 +10,9 @@ import { forecastRoutes } from './forecast/forecast.routes.ts';
 import { onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
 import { healthRoutes } from './http/health.routes.ts';
+import { createMemoryRateLimitStore, createRateLimiter } from './http/rate-limit.ts';
 import { mountStatic } from './http/static.ts';
+import { apiClientRoutes } from './integrations/api-clients.routes.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
@@ -34,6 +36,7 @@ const apiRouters: RouterFactory[] = [
   statsRoutes,
   openDataRoutes,
   tickerRoutes,
+  apiClientRoutes,
 ];
 
 export function createApp(deps: Deps): OpenAPIHono {
@@ -58,6 +61,24 @@ export function createApp(deps: Deps): OpenAPIHono {
   app.use('/api/*', requireJsonFromAllowedOrigin(deps.config));
   // Every API route sees `c.get('principal')` (staff session or device), or none for residents.
   app.use('/api/*', authenticate(deps));
+  // API keys: refused when unknown or revoked, scope-checked, limited per key and audited.
+  // Per API key: one token bucket of the client's limit per minute (server/rate-limiter.ts), in one store.
+  const keyLimitStore = createMemoryRateLimitStore({ clock: deps.monotonic });
+  const keyLimiters = new Map<number, KeyLimiter>();
+  app.use(
+    '/api/*',
+    apiKeyAccess(deps, (perMinute) => {
+      let limiter = keyLimiters.get(perMinute);
+      if (!limiter) {
+        limiter = createRateLimiter(
+          { name: `api-key-${perMinute}`, limit: perMinute, windowMs: 60_000 },
+          { store: keyLimitStore },
+        );
+        keyLimiters.set(perMinute, limiter);
+      }
+      return limiter;
+    }),
+  );
   app.use(
     '/api/*',
     bodyLimit({

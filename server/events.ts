@@ -21,8 +21,8 @@ export interface DomainEventMap {
   'ticket:called': { locationId: string; ticketId: number; counterId: number; recall: boolean; ticket?: TicketDto };
   'ticket:updated': { locationId: string; ticketId: number; ticket?: TicketDto };
   'counter:updated': { locationId: string; counterId: number };
-  /** A staff session (id = session id) or a device (id = device id) lost its access: drop its sockets. */
-  'auth:revoked': { kind: 'staff' | 'device'; id: number };
+  /** A staff session (id = session id), a device (id = device id) or an API key (id = key id) lost its access: drop its sockets. */
+  'auth:revoked': { kind: 'staff' | 'device' | 'api-key'; id: number };
 }
 
 export interface DomainEvents {

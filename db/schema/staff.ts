@@ -97,7 +97,7 @@ export const auditEntries = sqliteTable(
   {
     id: integer().primaryKey({ autoIncrement: true }),
     municipalityId: text().notNull(),
-    actorType: text({ enum: ['staff', 'device', 'system'] }).notNull(),
+    actorType: text({ enum: ['staff', 'device', 'api-client', 'system'] }).notNull(),
     actorId: integer(),
     action: text().notNull(),
     targetType: text(),

@@ -11,6 +11,13 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
+function actorIdOf(actor: Principal | null): number | null {
+  if (!actor) return null;
+  if (actor.kind === 'staff') return actor.userId;
+  if (actor.kind === 'device') return actor.deviceId;
+  return actor.clientId;
+}
+
 /** Appends an audit entry inside the caller's transaction, so the entry and the change commit together. */
 export function recordAudit(
   tx: Db,
@@ -23,7 +30,7 @@ export function recordAudit(
     .values({
       municipalityId,
       actorType: actor ? actor.kind : 'system',
-      actorId: actor ? (actor.kind === 'staff' ? actor.userId : actor.deviceId) : null,
+      actorId: actorIdOf(actor),
       action: input.action,
       targetType: input.targetType ?? null,
       targetId: input.targetId === undefined ? null : String(input.targetId),

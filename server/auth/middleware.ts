@@ -2,6 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { API_KEY_HEADER, authorizeKeyRoute, matchKeyRoute } from './api-key-routes.ts';
+import { isApiKey, recordApiKeyUse, resolveApiKey } from './api-keys.ts';
 import {
   canAccessLocation,
   type DevicePrincipal,
@@ -78,4 +80,52 @@ export function assertLocationAccess(
 ): asserts principal is Principal {
   if (!principal) throw new AppError('unauthorized', 'Sign in first');
   if (!canAccessLocation(principal, locationId)) throw new AppError('forbidden', 'Not your location');
+}
+
+/** A per-key limiter (server/rate-limiter.ts's `RateLimiter`, passed in by the shell). */
+export interface KeyLimiter {
+  consume(key: string): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
+/** The key a request carries, if any: `X-Api-Key`, or a bearer token with the key prefix. */
+export function apiKeyOf(header: (name: string) => string | undefined): string | undefined {
+  const explicit = header(API_KEY_HEADER)?.trim();
+  if (explicit) return explicit;
+  const bearer = bearerToken(header('authorization'));
+  return isApiKey(bearer) ? bearer : undefined;
+}
+
+/**
+ * For every /api/v1 request with an API key: refuses an unknown, revoked or expired key (401), a route
+ * outside the allow-list or without the scope (403), and more than the client's requests per minute per
+ * key (429, from the limiter the shell passes in: server/http/rate-limit.ts); audits every use. Requests
+ * without a key pass untouched.
+ */
+export function apiKeyAccess(deps: Deps, limiterFor: (perMinute: number) => KeyLimiter): MiddlewareHandler {
+  return async (c, next) => {
+    const key = apiKeyOf((name) => c.req.header(name));
+    if (key === undefined) return next();
+    const principal = resolveApiKey(deps.db, key, deps.clock.now());
+    if (!principal) throw new AppError('unauthorized', 'Unknown, revoked or expired API key');
+    c.set('principal', principal);
+    const path = c.req.path.replace(/^\/api\/v1/, '') || '/';
+    const route = matchKeyRoute(c.req.method, path);
+    const audited = route ? `${route.method} ${route.path}` : `${c.req.method} (not for API keys)`;
+    let status = 500;
+    try {
+      authorizeKeyRoute(principal, route);
+      const decision = await limiterFor(principal.rateLimitPerMinute).consume(`${principal.keyId}`);
+      if (!decision.allowed)
+        throw new AppError('rate-limited', 'This API key made too many requests; try again later', {
+          retryAfter: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+        });
+      await next();
+      status = c.res.status;
+    } catch (err) {
+      if (err instanceof AppError) status = err.status;
+      throw err;
+    } finally {
+      recordApiKeyUse(deps, principal, { method: c.req.method, route: audited, status });
+    }
+  };
 }

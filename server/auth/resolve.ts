@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { devices, locations, staffLocations, staffSessions, staffUsers } from '../../db/schema/index.ts';
+import { isApiKey, resolveApiKey } from './api-keys.ts';
 import type { DevicePrincipal, Principal, StaffPrincipal } from './principal.ts';
 import { hashToken } from './tokens.ts';
 
@@ -77,8 +78,9 @@ export function resolveDeviceToken(db: Db, token: string): DevicePrincipal | nul
   };
 }
 
-/** Staff session first, then device. Unknown tokens give null, never an error. */
+/** An API key (by its `lkt_` prefix), else a staff session, else a device. Unknown tokens give null, never an error. */
 export function resolveToken(db: Db, token: string | undefined | null, now: Date): Principal | null {
   if (!token || token.length < 16 || token.length > 200) return null;
+  if (isApiKey(token)) return resolveApiKey(db, token, now);
   return resolveStaffToken(db, token, now) ?? resolveDeviceToken(db, token);
 }

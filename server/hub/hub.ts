@@ -2,7 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import { Server } from 'socket.io';
 import { ZodError } from 'zod';
-import { canAccessLocation } from '../auth/principal.ts';
+import { municipalityOfLocation } from '../../db/integrations.ts';
+import { canAccessLocation, canReadQueue, type Principal } from '../auth/principal.ts';
 import { resolveToken } from '../auth/resolve.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
@@ -11,7 +12,7 @@ import { counterOfAgent } from '../queue/access.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { startPublisher } from './publish.ts';
-import { counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
+import { apiKeyRoom, counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
 import type { HubServer, HubSocket } from './types.ts';
 
 export interface Hub {
@@ -27,6 +28,13 @@ const RECOVERY_MS = 2 * 60_000;
  * how long another process's revocation or an expiry can go unnoticed.
  */
 const RECHECK_MS = 5_000;
+
+/** The role room a socket joins at a location; API clients get the display's (public) view. */
+function roleOf(p: Principal): string {
+  if (p.kind === 'staff') return p.role;
+  if (p.kind === 'device') return p.deviceKind;
+  return 'display';
+}
 
 function toAckError(err: unknown, deps: Deps): Ack<never> {
   if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
@@ -76,8 +84,9 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
 
   const watchLocation = (socket: HubSocket, locationId: string) => {
     const p = socket.data.principal;
-    if (!p || !canAccessLocation(p, locationId)) throw new AppError('forbidden', 'Not your location');
-    socket.join([locationRoom(locationId), roleRoom(locationId, p.kind === 'staff' ? p.role : p.deviceKind)]);
+    if (!p || !canReadQueue(p, locationId, municipalityOfLocation(deps.db, locationId)))
+      throw new AppError('forbidden', 'Not your location');
+    socket.join([locationRoom(locationId), roleRoom(locationId, roleOf(p))]);
     const snapshot = publisher.snapshot(locationId);
     if (!snapshot) throw new AppError('not-found', 'No such location');
     socket.emit('queue:snapshot', snapshot);
@@ -88,7 +97,11 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     const p = socket.data.principal;
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     try {
-      if (p?.kind === 'device') {
+      if (p?.kind === 'api-client') {
+        // An integrator with queue:read watches what a waiting-room display shows (no personal data).
+        socket.join(apiKeyRoom(p.keyId));
+        if (typeof auth.locationId === 'string') watchLocation(socket, auth.locationId);
+      } else if (p?.kind === 'device') {
         socket.join(deviceRoom(p.deviceId));
         watchLocation(socket, p.locationId);
       } else if (p?.kind === 'staff') {
@@ -157,7 +170,8 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
   });
 
   const stopRevocations = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
-    io.in(kind === 'staff' ? sessionRoom(id) : deviceRoom(id)).disconnectSockets(true);
+    const room = kind === 'staff' ? sessionRoom(id) : kind === 'device' ? deviceRoom(id) : apiKeyRoom(id);
+    io.in(room).disconnectSockets(true);
   });
 
   return {

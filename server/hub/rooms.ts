@@ -4,7 +4,8 @@
  * - `location:<id>:role:<role>`: one role there (agent, supervisor, admin, kiosk, display);
  * - `counter:<id>`: the console(s) of one counter;
  * - `ticket:<publicId>`: residents following one ticket on their phone;
- * - `session:<id>` / `device:<id>`: every socket of one staff session or device, to cut them off on revocation.
+ * - `session:<id>` / `device:<id>` / `api-key:<id>`: every socket of one staff session, device or API key, to
+ *   cut them off on revocation.
  */
 export const locationRoom = (locationId: string) => `location:${locationId}`;
 export const roleRoom = (locationId: string, role: string) => `location:${locationId}:role:${role}`;
@@ -14,3 +15,4 @@ export const counterRoom = (counterId: number) => `counter:${counterId}`;
 export const ticketRoom = (publicId: string) => `ticket:${publicId}`;
 export const sessionRoom = (sessionId: number) => `session:${sessionId}`;
 export const deviceRoom = (deviceId: number) => `device:${deviceId}`;
+export const apiKeyRoom = (keyId: number) => `api-key:${keyId}`;

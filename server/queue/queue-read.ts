@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { counters, tickets } from '../../db/schema/index.ts';
-import { canAccessLocation, type Principal } from '../auth/principal.ts';
+import { canReadQueue, type Principal } from '../auth/principal.ts';
 import type { QueueSnapshot, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -28,8 +28,9 @@ export function getQueueSnapshot(
   locationId: string,
 ): QueueSnapshot {
   if (!principal) throw new AppError('unauthorized', 'Sign in or pair this device');
-  if (!canAccessLocation(principal, locationId)) throw new AppError('forbidden', 'Not your location');
   const location = loadLocation(deps.db, locationId);
+  if (!canReadQueue(principal, locationId, location?.municipalityId))
+    throw new AppError('forbidden', 'Not your location');
   if (!location) throw new AppError('not-found', 'No such location');
   return buildSnapshot(deps.db, loadQueueState(deps.db, location, deps.clock.now()));
 }

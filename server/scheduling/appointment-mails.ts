@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { integratorSendsMail } from '../../db/integrations.ts';
 import { buildCalendarFile } from '../notify/calendar-file.ts';
 import { type AppointmentMailView, renderAppointmentMail } from '../notify/messages.ts';
 import { enqueueMail } from '../notify/outbox.ts';
@@ -41,6 +42,7 @@ export function queueAppointmentMail(
 ): void {
   const to = record.appointment.customerEmail;
   if (!to) return;
+  if (integratorSendsMail(tx, record.appointment.id)) return;
   const { subject, text } = renderAppointmentMail(kind, mailView(record, url, followUp));
   const ics =
     kind === 'reminder'

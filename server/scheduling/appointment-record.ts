@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { bookedByClient } from '../../db/integrations.ts';
 import { appointmentItems, appointments, locations, services } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -37,11 +38,18 @@ export function findByReference(
   rawReference: string,
   token: string | undefined,
   staff?: { municipalityId: string; locationIds: string[] } | null,
+  apiClient?: { clientId: number } | null,
 ): AppointmentRow {
   const reference = normaliseReference(rawReference);
   const row = REFERENCE_PATTERN.test(reference)
     ? db.select().from(appointments).where(eq(appointments.reference, reference)).get()
     : undefined;
+  if (apiClient) {
+    // An integrator reaches the appointments it booked itself, by reference alone.
+    if (!row || !bookedByClient(db, row.id, apiClient.clientId))
+      throw new AppError('not-found', 'No appointment with that reference booked by this API client');
+    return row;
+  }
   if (staff) {
     // Staff helping a resident on the phone or at the desk find it by reference alone, at their own locations.
     if (!row || row.municipalityId !== staff.municipalityId || !staff.locationIds.includes(row.locationId)) {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
+import { linkAppointmentToClient } from '../../db/integrations.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { queueAppointmentMail } from './appointment-mails.ts';
@@ -24,6 +25,8 @@ export interface BookInput {
   followUp?: { start: string } | null;
   /** A staff member booking on behalf of a resident: their municipality must own the location. */
   staff?: { municipalityId: string; locationIds: string[] } | null;
+  /** An API client booking on a resident's behalf: it must belong to the location's municipality. */
+  apiClient?: { clientId: number; municipalityId: string } | null;
 }
 
 export interface FollowUpInfo {
@@ -88,6 +91,8 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
     if (!office) throw new AppError('not-found', 'No such location');
     if (input.staff && !input.staff.locationIds.includes(office.location.id))
       throw new AppError('forbidden', 'Not your location');
+    if (input.apiClient && input.apiClient.municipalityId !== office.location.municipalityId)
+      throw new AppError('not-found', 'No such location');
     const resolved = resolveItems(office, input.services, online);
     if (online) {
       const active = countActiveBookings(tx, email, now);
@@ -127,6 +132,8 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
         serviceItems,
         generateReference,
       );
+      // Before the confirmation is queued: a client that sends its own mails gets none from Loket.
+      if (input.apiClient) linkAppointmentToClient(tx, row.id, input.apiClient.clientId);
       // Built from what is in hand (the cached office) instead of reading the rows back.
       const record: AppointmentRecord = {
         appointment: row,

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { appointments } from '../../db/schema/index.ts';
 import { recordAudit } from '../auth/audit.ts';
-import type { StaffPrincipal } from '../auth/principal.ts';
+import type { ApiClientPrincipal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { appointmentCalendarFile, queueAppointmentMail } from './appointment-mails.ts';
@@ -26,15 +26,17 @@ export interface ManageInput {
   token: string | undefined;
   /** Staff (phone, desk) act by reference alone at their own locations; their changes are audited. */
   staff?: StaffPrincipal | null;
+  /** An API client acts by reference alone on the appointments it booked; its changes are audited. */
+  apiClient?: ApiClientPrincipal | null;
 }
 
 export function getAppointment(deps: Deps, input: ManageInput): AppointmentDto {
-  const row = findByReference(deps.db, input.reference, input.token, input.staff);
+  const row = findByReference(deps.db, input.reference, input.token, input.staff, input.apiClient);
   return toDto(deps.db, loadRecord(deps.db, row));
 }
 
 export function appointmentCalendar(deps: Deps, input: ManageInput): { reference: string; ics: string } {
-  const row = findByReference(deps.db, input.reference, input.token, input.staff);
+  const row = findByReference(deps.db, input.reference, input.token, input.staff, input.apiClient);
   const record = loadRecord(deps.db, row);
   const url = input.token ? manageUrl(deps.config, row.reference, input.token) : null;
   const method = row.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
@@ -50,7 +52,7 @@ function assertChangeable(row: AppointmentRow, now: Date): void {
 export function cancelAppointment(deps: Deps, input: ManageInput): void {
   writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token, input.staff);
+    const row = findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
     if (row.status === 'cancelled') return [];
     assertChangeable(row, now);
     const rows = [row, ...childrenOf(tx, [row.id]).filter((c) => c.status === 'booked' && c.startsAt > now)];
@@ -58,8 +60,9 @@ export function cancelAppointment(deps: Deps, input: ManageInput): void {
       tx.update(appointments).set({ status: 'cancelled', cancelledAt: now }).where(eq(appointments.id, r.id)).run();
       const record = loadRecord(tx, { ...r, status: 'cancelled' });
       queueAppointmentMail(tx, record, 'cancellation', now, null);
-      if (input.staff) {
-        recordAudit(tx, input.staff, r.municipalityId, now, {
+      const actor = input.staff ?? input.apiClient;
+      if (actor) {
+        recordAudit(tx, actor, r.municipalityId, now, {
           action: 'appointment.cancelled',
           targetType: 'appointment',
           targetId: r.id,
@@ -112,7 +115,7 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
   const start = target.toMillis();
   const result = writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token, input.staff);
+    const row = findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
     assertChangeable(row, now);
     const office = loadOffice(tx, row.locationId);
     if (!office) throw new AppError('not-found', 'No such location');
@@ -141,8 +144,9 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
     const movedRecord = loadRecord(tx, moved);
     const url = input.token ? manageUrl(deps.config, moved.reference, input.token) : null;
     queueAppointmentMail(tx, movedRecord, 'reschedule', now, url);
-    if (input.staff) {
-      recordAudit(tx, input.staff, moved.municipalityId, now, {
+    const actor = input.staff ?? input.apiClient;
+    if (actor) {
+      recordAudit(tx, actor, moved.municipalityId, now, {
         action: 'appointment.rescheduled',
         targetType: 'appointment',
         targetId: moved.id,

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { DateTime } from 'luxon';
 import { bearerToken } from '../auth/middleware.ts';
 import type { Deps } from '../deps.ts';
@@ -319,23 +319,33 @@ export function schedulingRoutes(deps: Deps) {
     scheme: 'bearer',
     description: 'The manageToken returned once by POST /appointments',
   });
+  // API clients have their own per-key limit (apiKeyAccess in server/auth/middleware.ts) instead of the per-address ones.
+  const perAddress =
+    (limit: MiddlewareHandler): MiddlewareHandler =>
+    (c, next) =>
+      c.get('principal')?.kind === 'api-client' ? next() : limit(c, next);
   router.use('/appointments', async (c, next) => {
     // Staff booking on behalf of a resident is not limited per address (one office, many callers).
     const principal = c.get('principal');
-    if (c.req.method === 'POST' && principal?.kind !== 'staff') return limitBooking(c, next);
+    if (c.req.method === 'POST' && principal?.kind !== 'staff') return perAddress(limitBooking)(c, next);
     return next();
   });
-  router.use('/appointments/:reference/reschedule', limitBooking);
-  router.use('/appointments/:reference', limitLookup);
-  router.use('/appointments/:reference/*', limitLookup);
-  router.use('/locations/:id/available-days', limitLookup);
-  router.use('/locations/:id/available-times', limitLookup);
+  router.use('/appointments/:reference/reschedule', perAddress(limitBooking));
+  router.use('/appointments/:reference', perAddress(limitLookup));
+  router.use('/appointments/:reference/*', perAddress(limitLookup));
+  router.use('/locations/:id/available-days', perAddress(limitLookup));
+  router.use('/locations/:id/available-times', perAddress(limitLookup));
 
   const token = (header: string | undefined) => bearerToken(header);
   // A signed-in staff member (phone, desk) manages by reference alone; residents need the manage token.
   const staffOf = (c: Context) => {
     const p = c.get('principal');
     return p?.kind === 'staff' ? p : null;
+  };
+  // An API client acts by reference alone on the appointments it booked.
+  const clientOf = (c: Context) => {
+    const p = c.get('principal');
+    return p?.kind === 'api-client' ? p : null;
   };
 
   return router
@@ -385,19 +395,30 @@ export function schedulingRoutes(deps: Deps) {
         followUp: body.followUp ?? null,
         channel,
         staff: staff ? { municipalityId: staff.municipalityId, locationIds: staff.locationIds } : null,
+        apiClient: principal?.kind === 'api-client' ? principal : null,
       });
       return c.json(booked, 201);
     })
     .openapi(routes.get, (c) => {
       const { reference } = c.req.valid('param');
       return c.json(
-        getAppointment(deps, { reference, token: token(c.req.header('authorization')), staff: staffOf(c) }),
+        getAppointment(deps, {
+          reference,
+          token: token(c.req.header('authorization')),
+          staff: staffOf(c),
+          apiClient: clientOf(c),
+        }),
         200,
       );
     })
     .openapi(routes.cancel, (c) => {
       const { reference } = c.req.valid('param');
-      cancelAppointment(deps, { reference, token: token(c.req.header('authorization')), staff: staffOf(c) });
+      cancelAppointment(deps, {
+        reference,
+        token: token(c.req.header('authorization')),
+        staff: staffOf(c),
+        apiClient: clientOf(c),
+      });
       return c.body(null, 204);
     })
     .openapi(routes.reschedule, (c) => {
@@ -409,6 +430,7 @@ export function schedulingRoutes(deps: Deps) {
           token: token(c.req.header('authorization')),
           start,
           staff: staffOf(c),
+          apiClient: clientOf(c),
         }),
         200,
       );
@@ -418,6 +440,7 @@ export function schedulingRoutes(deps: Deps) {
       const { ics, reference: ref } = appointmentCalendar(deps, {
         reference,
         token: token(c.req.header('authorization')),
+        apiClient: clientOf(c),
       });
       return c.body(ics, 200, {
         'content-type': 'text/calendar; charset=utf-8',

@@ -30,7 +30,9 @@ type Who =
   | 'agent-elsewhere'
   | 'supervisor'
   | 'admin'
-  | 'admin-other-municipality';
+  | 'admin-other-municipality'
+  | 'api-client'
+  | 'api-client-read-only';
 const everyone: Who[] = [
   'anonymous',
   'kiosk',
@@ -42,6 +44,8 @@ const everyone: Who[] = [
   'supervisor',
   'admin',
   'admin-other-municipality',
+  'api-client',
+  'api-client-read-only',
 ];
 const staffHere: Who[] = ['agent-at-counter', 'agent-same-office', 'supervisor', 'admin'];
 const operators: Who[] = ['agent-at-counter', 'supervisor', 'admin'];
@@ -55,6 +59,8 @@ let ticketId = 0;
 let publicId = '';
 let agentId = 0;
 let deviceId = 0;
+/** An API client the matrix may rotate and revoke again and again (not the matrix's own clients). */
+let spareClientId = 0;
 
 /** Puts the world back: demo-agent at Balie 1 with a called ticket, before every cell. */
 function reset(): void {
@@ -86,6 +92,15 @@ beforeAll(async () => {
   tokens.set('supervisor', await signInAs(ctx, 'demo-supervisor'));
   tokens.set('admin', await signInAs(ctx, 'demo-admin'));
   tokens.set('admin-other-municipality', await signInAs(ctx, 'admin-z'));
+  const allScopes = ['availability:read', 'appointments:read', 'appointments:write', 'queue:read', 'webhooks:manage'];
+  const makeClient = async (name: string, scopes: string[]) => {
+    const res = await call(ctx, 'POST', '/api-clients', { token: tokens.get('admin'), body: { name, scopes } });
+    if (res.status !== 201) throw new Error(`create client: ${res.status}`);
+    return res.body as { client: { id: number }; apiKey: string };
+  };
+  tokens.set('api-client', (await makeClient('integrator', allScopes)).apiKey);
+  tokens.set('api-client-read-only', (await makeClient('reader', ['availability:read'])).apiKey);
+  spareClientId = (await makeClient('spare', ['queue:read'])).client.id;
   const issued = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
     token: DEMO_DEVICE_TOKEN,
     body: { services: [{ code: 'passport', persons: 1 }] },
@@ -115,6 +130,28 @@ const routes: Route[] = [
     allowed: [...staffHere, 'agent-elsewhere', 'admin-other-municipality'],
   },
   { method: 'GET', path: () => '/devices/current', allowed: ['kiosk', 'display', 'kiosk-elsewhere'] },
+  { method: 'GET', path: () => '/api-clients/current', allowed: ['api-client', 'api-client-read-only'] },
+  {
+    method: 'POST',
+    path: () => '/api-clients',
+    body: () => ({ name: 'matrix', scopes: ['queue:read'] }),
+    allowed: ['admin', 'admin-other-municipality'],
+  },
+  { method: 'GET', path: () => '/api-clients', allowed: ['admin', 'admin-other-municipality'] },
+  { method: 'GET', path: () => `/api-clients/${spareClientId}`, allowed: ['admin'] },
+  {
+    method: 'PATCH',
+    path: () => `/api-clients/${spareClientId}`,
+    body: () => ({ rateLimitPerMinute: 100 }),
+    allowed: ['admin'],
+  },
+  {
+    method: 'POST',
+    path: () => `/api-clients/${spareClientId}/keys`,
+    body: () => ({ graceMinutes: 0 }),
+    allowed: ['admin'],
+  },
+  { method: 'DELETE', path: () => `/api-clients/${spareClientId}`, allowed: ['admin'] },
   {
     method: 'POST',
     path: () => `/locations/${ZIJL}/pairing-codes`,
@@ -135,7 +172,7 @@ const routes: Route[] = [
     body: () => ({ reference: 'NOPE1234' }),
     allowed: ['kiosk', ...staffHere],
   },
-  { method: 'GET', path: () => `/locations/${ZIJL}/queue`, allowed: ['kiosk', 'display', ...staffHere] },
+  { method: 'GET', path: () => `/locations/${ZIJL}/queue`, allowed: ['kiosk', 'display', ...staffHere, 'api-client'] },
   { method: 'GET', path: () => `/tickets/${publicId}`, allowed: everyone },
   { method: 'POST', path: () => `/counters/${counterId}/sign-in`, allowed: staffHere },
   { method: 'POST', path: () => `/counters/${counterId}/sign-out`, allowed: operators },
@@ -169,7 +206,7 @@ describe('authorization matrix: HTTP', () => {
           ).toBe(false);
         } else {
           expect([401, 403, 404], `${who} should be denied`).toContain(res.status);
-          if (res.status === 404) expect(route.path()).toMatch(/tickets|check-ins|devices/);
+          if (res.status === 404) expect(route.path()).toMatch(/tickets|check-ins|devices|api-clients/);
         }
       }
     });
@@ -178,7 +215,11 @@ describe('authorization matrix: HTTP', () => {
 
 describe('authorization matrix: hub commands', () => {
   const commands: { name: string; payload: () => unknown; allowed: Who[] }[] = [
-    { name: 'queue:subscribe', payload: () => ({ locationId: ZIJL }), allowed: ['kiosk', 'display', ...staffHere] },
+    {
+      name: 'queue:subscribe',
+      payload: () => ({ locationId: ZIJL }),
+      allowed: ['kiosk', 'display', ...staffHere, 'api-client'],
+    },
     { name: 'ticket:follow', payload: () => ({ publicId }), allowed: everyone },
     { name: 'counter:sign-in', payload: () => ({ counterId }), allowed: staffHere },
     { name: 'counter:pause', payload: () => ({ paused: true, counterId }), allowed: operators },
