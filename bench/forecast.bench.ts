@@ -1,14 +1,16 @@
 /**
  * `npm run bench:forecast [-- --smoke] [-- --dev]`
- * The forecasting benchmark of bench/protocol.json: live prediction (track 1), staffing (track 2) and
- * demand forecasting (track 3). Reported figures use the protocol's test seeds; `--dev` uses the
+ * The forecasting benchmark of bench/protocol.json: live prediction (track 1), staffing (track 2),
+ * walk-in demand forecasting (track 3) and appointment demand forecasting (track 4). Reported figures use the protocol's test seeds; `--dev` uses the
  * development seeds (for tuning). The full run writes bench/results/forecast.json; smoke mode runs
  * every track on a small scale and writes bench/results/forecast-smoke.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { runTrack1 } from './forecast-track1.ts';
 import { runTrack2 } from './forecast-track2.ts';
 import { runTrack3 } from './forecast-track3.ts';
+import { runTrack4 } from './forecast-track4.ts';
 
 const protocol = JSON.parse(readFileSync('bench/protocol.json', 'utf8'));
 const smoke = process.argv.includes('--smoke');
@@ -23,6 +25,8 @@ const results: Record<string, unknown> = {
   mode,
   seeds: dev ? 'development' : 'test',
   generatedAt: new Date().toISOString(),
+  // The CPU is shared: figures here are errors, not timings, but record the load anyway.
+  loadAverageAtStart: loadavg(),
 };
 
 if (!only || only === '1') {
@@ -80,8 +84,24 @@ if (!only || only === '3') {
   }
 }
 
+if (!only || only === '4') {
+  const t4 = runTrack4(protocol.track4, seeds, mode);
+  results.track4 = t4;
+  console.log('\nTrack 4 — appointment demand, MASE of daily final bookings (lower is better) by horizon in weeks');
+  for (const s of t4) {
+    console.log(
+      `\n  ${s.scenario}: ${s.origins} weekly origins, ${s.meanDailyBookings.toFixed(1)} bookings per open day`,
+    );
+    console.log(`    method                       ${s.horizons.map((h) => `h=${h}`.padStart(6)).join(' ')}    all`);
+    for (const [m, v] of Object.entries(s.methods)) {
+      console.log(`    ${m.padEnd(28)} ${v.byHorizon.map((x) => fmt(x, 3)).join(' ')} ${fmt(v.all, 3)}`);
+    }
+  }
+}
+
 const seconds = (performance.now() - started) / 1000;
 results.seconds = seconds;
+results.loadAverageAtEnd = loadavg();
 mkdirSync('bench/results', { recursive: true });
 const file = smoke
   ? 'bench/results/forecast-smoke.json'
@@ -89,4 +109,8 @@ const file = smoke
     ? 'bench/results/forecast-dev.json'
     : 'bench/results/forecast.json';
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\n${mode} run on ${dev ? 'development' : 'test'} seeds in ${seconds.toFixed(1)} s; wrote ${file}`);
+console.log(
+  `\n${mode} run on ${dev ? 'development' : 'test'} seeds in ${seconds.toFixed(1)} s (load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}); wrote ${file}`,
+);

@@ -212,13 +212,63 @@ export function fitDemandModel(
     shares.set(wd, new Map(hours.map((h) => [h, total > 0 ? (m.get(h) ?? 0) / total : 1 / hours.length])));
   }
 
-  // Seasonal index per week of year: ratio of a week's daily mean to the centred 13-week mean, in
-  // completed earlier years only (not the weeks just before the origin, which the level follows).
-  const weekMean = new Map<string, { sum: number; n: number }>();
+  // The renewal coefficient b of y(d) = a + b·R(d), first without a season, so that the season below
+  // can be measured on weeks with the renewal wave taken out (a registry's month-to-month swings would
+  // otherwise be learned as "season" and repeated a year later).
+  const wdOf = (date: string) => weekday[weekdayOfDate(date)] ?? 1;
+  const renewalOf = (date: string) => options.renewal?.(date) ?? 0;
+  const fitLevel = (seasonOf: (date: string) => number) => {
+    const y: { age: number; v: number; r: number }[] = [];
+    for (const date of dates) {
+      y.push({
+        age: daysBetween(date, origin) / 7,
+        v: (daily.get(date) ?? 0) / (wdOf(date) * seasonOf(date)),
+        r: renewalOf(date),
+      });
+    }
+    let b = 0;
+    if (options.renewal) {
+      const hl = options.renewalHalfLifeWeeks ?? 52;
+      let sw = 0;
+      let sx = 0;
+      let sy = 0;
+      let sxx = 0;
+      let sxy = 0;
+      for (const p of y) {
+        const w = 0.5 ** (p.age / hl);
+        sw += w;
+        sx += w * p.r;
+        sy += w * p.v;
+        sxx += w * p.r * p.r;
+        sxy += w * p.r * p.v;
+      }
+      const varX = sxx / sw - (sx / sw) ** 2;
+      if (varX > 1e-9) b = Math.max(0, (sxy / sw - (sx / sw) * (sy / sw)) / varX);
+    }
+    const hl = options.levelHalfLifeWeeks ?? 6;
+    let sw = 0;
+    let sa = 0;
+    for (const p of y) {
+      const w = 0.5 ** (p.age / hl);
+      sw += w;
+      sa += w * (p.v - b * p.r);
+    }
+    return { a: sw > 0 ? sa / sw : 0, b };
+  };
+  const first = fitLevel(() => 1);
+
+  // Seasonal index per week of year: a week's daily mean against what its centred 13-week mean and its
+  // own renewals predict, in completed earlier years only (not the weeks just before the origin, which
+  // the level follows).
+  const weekMean = new Map<string, { sum: number; base: number; renewal: number; n: number }>();
   for (const date of dates) {
     const monday = mondayOf(date);
-    const acc = weekMean.get(monday) ?? { sum: 0, n: 0 };
-    acc.sum += (daily.get(date) ?? 0) / (weekday[weekdayOfDate(date)] ?? 1);
+    const acc = weekMean.get(monday) ?? { sum: 0, base: 0, renewal: 0, n: 0 };
+    const v = (daily.get(date) ?? 0) / wdOf(date);
+    const r = first.b * renewalOf(date);
+    acc.sum += v;
+    acc.base += v - r;
+    acc.renewal += r;
     acc.n++;
     weekMean.set(monday, acc);
   }
@@ -233,13 +283,15 @@ export function fitDemandModel(
     for (let k = i - 6; k <= i + 6; k++) {
       const w = weekMean.get(mondays[k] as string);
       if (w && w.n > 0) {
-        s += w.sum / w.n;
+        s += w.base / w.n;
         n++;
       }
     }
     const w = weekMean.get(monday);
-    if (!w || w.n < 3 || n === 0 || s <= 0) continue;
-    const ratio = w.sum / w.n / (s / n);
+    if (!w || w.n < 3 || n === 0) continue;
+    const expected = s / n + w.renewal / w.n;
+    if (expected <= 0) continue;
+    const ratio = w.sum / w.n / expected;
     const woy = weekOfYear(monday);
     const acc = seasonAcc.get(woy) ?? { sum: 0, n: 0 };
     acc.sum += ratio;
@@ -252,40 +304,8 @@ export function fitDemandModel(
     season.set(woy, (acc.sum + 1) / (acc.n + 1));
   }
 
-  // Level: deseasonalised daily values y(d) = a + b·R(d), exponentially weighted.
-  const y: { age: number; v: number; r: number }[] = [];
-  for (const date of dates) {
-    const f = (weekday[weekdayOfDate(date)] ?? 1) * (season.get(weekOfYear(date)) ?? 1);
-    y.push({ age: daysBetween(date, origin) / 7, v: (daily.get(date) ?? 0) / f, r: options.renewal?.(date) ?? 0 });
-  }
-  let b = 0;
-  if (options.renewal) {
-    const hl = options.renewalHalfLifeWeeks ?? 52;
-    let sw = 0;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let sxy = 0;
-    for (const p of y) {
-      const w = 0.5 ** (p.age / hl);
-      sw += w;
-      sx += w * p.r;
-      sy += w * p.v;
-      sxx += w * p.r * p.r;
-      sxy += w * p.r * p.v;
-    }
-    const varX = sxx / sw - (sx / sw) ** 2;
-    if (varX > 1e-9) b = Math.max(0, (sxy / sw - (sx / sw) * (sy / sw)) / varX);
-  }
-  const hl = options.levelHalfLifeWeeks ?? 6;
-  let sw = 0;
-  let sa = 0;
-  for (const p of y) {
-    const w = 0.5 ** (p.age / hl);
-    sw += w;
-    sa += w * (p.v - b * p.r);
-  }
-  const a = sw > 0 ? sa / sw : 0;
+  // Level and renewal coefficient again, on deseasonalised days, exponentially weighted.
+  const { a, b } = fitLevel((date) => season.get(weekOfYear(date)) ?? 1);
   return { a, b, weekday, shares, season, hours };
 }
 

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BookingRecord,
+  bookingCurve,
+  dailyFinalBookings,
+  forecastAppointmentDemand,
+  noShowShare,
+} from './appointment-demand.ts';
+import { addDaysIso, isWeekend } from './demand.ts';
+
+const never = () => false;
+
+/** Every open day gets `perDay` bookings: half booked 2 days ahead, half 20 days ahead. */
+function history(from: string, to: string, perDay: number, noShowEvery = 0): BookingRecord[] {
+  const out: BookingRecord[] = [];
+  let n = 0;
+  for (let d = from; d <= to; d = addDaysIso(d, 1)) {
+    if (isWeekend(d)) continue;
+    for (let i = 0; i < perDay; i++) {
+      n++;
+      out.push({
+        serviceDate: d,
+        bookedOn: addDaysIso(d, i % 2 === 0 ? -2 : -20),
+        status: noShowEvery > 0 && n % noShowEvery === 0 ? 'no-show' : 'served',
+      });
+    }
+  }
+  return out;
+}
+
+describe('bookingCurve', () => {
+  it('is the share of final bookings made more than h days ahead', () => {
+    const curve = bookingCurve(history('2026-01-05', '2026-03-27', 10), '2026-03-30', { isClosed: never, maxLead: 30 });
+    expect(curve[0]).toBeCloseTo(1);
+    expect(curve[1]).toBeCloseTo(1);
+    expect(curve[2]).toBeCloseTo(0.5); // the 2-day bookings are not yet there at an origin 2 days ahead
+    expect(curve[19]).toBeCloseTo(0.5);
+    expect(curve[20]).toBeCloseTo(0);
+  });
+
+  it('ignores cancelled bookings and days after the origin', () => {
+    const recs: BookingRecord[] = [
+      { serviceDate: '2026-03-02', bookedOn: '2026-02-20', status: 'served' },
+      { serviceDate: '2026-03-02', bookedOn: '2026-03-01', status: 'cancelled' },
+      { serviceDate: '2026-04-02', bookedOn: '2026-03-01', status: 'booked' },
+    ];
+    const curve = bookingCurve(recs, '2026-03-10', { isClosed: never, maxLead: 20 });
+    expect(curve[5]).toBeCloseTo(1);
+  });
+});
+
+describe('noShowShare', () => {
+  it('shrinks the observed share toward the prior', () => {
+    const recs = history('2026-01-05', '2026-03-27', 10, 5); // every fifth a no-show: 20 %
+    const share = noShowShare(recs, '2026-03-30', { prior: { share: 0.1, weight: 50 } });
+    expect(share).toBeGreaterThan(0.19);
+    expect(share).toBeLessThan(0.2);
+    expect(noShowShare([], '2026-03-30')).toBeCloseTo(0.1);
+  });
+});
+
+describe('dailyFinalBookings', () => {
+  it('counts open days without bookings as zeros and skips closed days', () => {
+    const recs: BookingRecord[] = [{ serviceDate: '2026-03-02', bookedOn: '2026-02-20', status: 'served' }];
+    const closed = (d: string) => d === '2026-03-04';
+    expect(dailyFinalBookings(recs, '2026-03-06', closed)).toEqual([
+      { date: '2026-03-02', hour: 0, count: 1 },
+      { date: '2026-03-03', hour: 0, count: 0 },
+      { date: '2026-03-05', hour: 0, count: 0 },
+    ]);
+  });
+});
+
+describe('forecastAppointmentDemand', () => {
+  const origin = '2026-06-01';
+  const full = history('2025-06-02', addDaysIso(origin, 90), 20);
+  // What exists at the origin: bookings made before it.
+  const known = full
+    .filter((r) => r.bookedOn < origin)
+    .map((r): BookingRecord => (r.serviceDate >= origin ? { ...r, status: 'booked' } : r));
+
+  it('forecasts the final bookings, not the book: far days are not empty', () => {
+    const f = forecastAppointmentDemand(known, origin, addDaysIso(origin, 60), { isClosed: never });
+    const far = f.days.find((d) => d.date === '2026-07-30');
+    expect(far?.booked).toBe(0);
+    expect(far?.expectedBookings).toBeGreaterThan(17);
+    expect(far?.expectedBookings).toBeLessThan(23);
+  });
+
+  it('adds the expected late bookings to the book close to the day', () => {
+    const f = forecastAppointmentDemand(known, origin, addDaysIso(origin, 30), { isClosed: never });
+    const soon = f.days.find((d) => d.date === '2026-06-05'); // 4 days ahead: the 20-day half is booked
+    expect(soon?.booked).toBe(10);
+    expect(soon?.curveShare).toBeCloseTo(0.5);
+    expect(soon?.expectedBookings).toBeGreaterThan(18);
+    expect(soon?.expectedBookings).toBeLessThan(22);
+  });
+
+  it('follows an unusually full book on a near day', () => {
+    const extra: BookingRecord[] = Array.from({ length: 20 }, () => ({
+      serviceDate: '2026-06-05',
+      bookedOn: '2026-05-10',
+      status: 'booked' as const,
+    }));
+    const f = forecastAppointmentDemand([...known, ...extra], origin, addDaysIso(origin, 30), { isClosed: never });
+    expect(f.days.find((d) => d.date === '2026-06-05')?.expectedBookings).toBeGreaterThan(38);
+  });
+
+  it('has no demand on closed days beyond what is booked, and turns bookings into visits', () => {
+    const closed = (d: string) => d === '2026-06-10';
+    const f = forecastAppointmentDemand(known, origin, addDaysIso(origin, 20), { isClosed: closed });
+    const day = f.days.find((d) => d.date === '2026-06-10');
+    expect(day?.closed).toBe(true);
+    expect(day?.expectedBookings).toBe(day?.booked);
+    const open = f.days.find((d) => d.date === '2026-06-11');
+    expect(open?.expectedVisits).toBeCloseTo((open?.expectedBookings ?? 0) * (1 - f.noShowRate));
+  });
+
+  it('brings a coming renewal wave into the forecast', () => {
+    // Bookings have followed the renewals (10 per renewal unit); from July three units are due.
+    const renewal = (d: string) => (d >= '2026-07-01' ? 3 : Number(d.slice(5, 7)) % 2 === 0 ? 2 : 1);
+    const recs: BookingRecord[] = [];
+    for (let d = '2025-06-02'; d < origin; d = addDaysIso(d, 1)) {
+      if (isWeekend(d)) continue;
+      for (let i = 0; i < 10 * renewal(d); i++)
+        recs.push({ serviceDate: d, bookedOn: addDaysIso(d, -5), status: 'served' });
+    }
+    const f = forecastAppointmentDemand(recs, origin, addDaysIso(origin, 70), { isClosed: never, renewal });
+    const july = f.days.filter((d) => d.date >= '2026-07-06' && d.date <= '2026-07-31');
+    const mean = july.reduce((a, d) => a + d.expectedBookings, 0) / july.length;
+    expect(mean).toBeGreaterThan(25);
+    expect(mean).toBeLessThan(35);
+  });
+});
