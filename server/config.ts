@@ -50,6 +50,9 @@ const ConfigSchema = z.object({
   MAX_ACTIVE_BOOKINGS_PER_EMAIL: z.coerce.number().int().min(1).max(100).default(4),
   RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Hub connections open at once per client (IPv4 address, IPv6 /64), and of those without a token. */
+  HUB_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
+  HUB_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy only). */
   TRUST_PROXY: flag.default(false),
   /** A called ticket may be recalled this many times; one more recall marks it no-show. */

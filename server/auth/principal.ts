@@ -13,6 +13,8 @@ export type StaffPrincipal = {
   displayName: string;
   /** The session row, for sign-out. */
   sessionId: number;
+  /** When the session expires (the hub disconnects its sockets then). */
+  expiresAt?: Date;
 };
 
 export type DevicePrincipal = {

@@ -29,6 +29,7 @@ export function resolveStaffToken(db: Db, token: string, now: Date): StaffPrinci
   const row = db
     .select({
       sessionId: staffSessions.id,
+      expiresAt: staffSessions.expiresAt,
       userId: staffUsers.id,
       municipalityId: staffUsers.municipalityId,
       role: staffUsers.role,
@@ -54,6 +55,7 @@ export function resolveStaffToken(db: Db, token: string, now: Date): StaffPrinci
     displayName: row.displayName,
     locationIds: staffLocationIds(db, row.userId, row.municipalityId, row.role),
     sessionId: row.sessionId,
+    expiresAt: row.expiresAt,
   };
 }
 

@@ -32,6 +32,8 @@ export interface CommandContext {
   /** Joins the location's rooms and returns its snapshot (shared with queue:subscribe). */
   watchLocation(locationId: string): unknown;
   watchCounter(counterId: number, locationId: string): void;
+  /** Ticket rooms one socket may follow. */
+  maxFollows: number;
 }
 
 interface Command<S extends z.ZodType> {
@@ -122,8 +124,14 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     schema: z.strictObject({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }),
     public: true,
     run: (ctx, { publicId }) => {
+      const { guard } = ctx.socket.data;
+      const room = ticketRoom(publicId);
+      if (!ctx.socket.rooms.has(room) && guard.follows >= ctx.maxFollows) {
+        throw new AppError('rate-limited', `A connection follows at most ${ctx.maxFollows} tickets`);
+      }
       const ticket = getPublicTicket(ctx.deps, publicId);
-      ctx.socket.join(ticketRoom(publicId));
+      if (!ctx.socket.rooms.has(room)) guard.follows++;
+      ctx.socket.join(room);
       return ticket;
     },
   }),

@@ -5,11 +5,13 @@ import { ZodError } from 'zod';
 import { municipalityOfLocation } from '../../db/integrations.ts';
 import { canAccessLocation, canReadQueue, type Principal } from '../auth/principal.ts';
 import { resolveToken } from '../auth/resolve.ts';
+import { monotonicClock } from '../clock.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { counterOfAgent } from '../queue/access.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
+import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { startPublisher } from './publish.ts';
 import { apiKeyRoom, counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
@@ -23,11 +25,31 @@ export interface Hub {
 /** How long a dropped client's missed events are kept for it (socket.io connection state recovery). */
 const RECOVERY_MS = 2 * 60_000;
 /**
- * A socket's token is re-checked against the database before a command when the last check is older
- * than this. Sign-out and revocation in this process disconnect at once (`auth:revoked`); this bounds
- * how long another process's revocation or an expiry can go unnoticed.
+ * A socket's token is re-checked against the database by a sweep (and before a command) once the last
+ * check is older than this. Sign-out and revocation in this process disconnect at once
+ * (`auth:revoked`); this bounds how long another process's revocation goes unnoticed. A staff
+ * session's expiry is checked on every sweep without the database.
  */
 const RECHECK_MS = 5_000;
+const SWEEP_MS = 1_000;
+/** Sockets re-checked against the database per sweep at most, so a sweep stays short. */
+const RECHECKS_PER_SWEEP = 2_000;
+
+export interface HubOptions {
+  limits?: Partial<HubLimits>;
+  recheckMs?: number;
+  sweepMs?: number;
+}
+
+/** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
+function handshakeAddress(socket: HubSocket, trustProxy: boolean): string {
+  if (trustProxy) {
+    const header = socket.handshake.headers['x-forwarded-for'];
+    const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return socket.handshake.address || 'unknown';
+}
 
 /** The role room a socket joins at a location; API clients get the display's (public) view. */
 function roleOf(p: Principal): string {
@@ -57,7 +79,20 @@ function toAckError(err: unknown, deps: Deps): Ack<never> {
  * a forged or revoked token is refused at the handshake, no token means a resident who may only
  * follow a ticket. Every (re)connect gets a `queue:snapshot` of the location it watches.
  */
-export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServer, deps: Deps): Hub {
+export function attachHub(
+  httpServer: HttpServer | Http2Server | Http2SecureServer,
+  deps: Deps,
+  options: HubOptions = {},
+): Hub {
+  const recheckMs = options.recheckMs ?? RECHECK_MS;
+  const clock = deps.monotonic ?? monotonicClock;
+  const limits: HubLimits = {
+    ...defaultHubLimits,
+    maxConnectionsPerAddress: deps.config.HUB_MAX_CONNECTIONS_PER_ADDRESS,
+    maxAnonymousConnectionsPerAddress: deps.config.HUB_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS,
+    ...options.limits,
+  };
+  const guard = createHubGuard(limits, { clock });
   const io: HubServer = new Server(httpServer as HttpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -72,15 +107,45 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
-    if (token === null) {
-      socket.data = { principal: null, token: null, checkedAt: Date.now() };
-      return next();
-    }
-    const principal = resolveToken(deps.db, token, deps.clock.now());
-    if (!principal) return next(new Error('unauthorized'));
-    socket.data = { principal, token, checkedAt: Date.now() };
+    const principal = token === null ? null : resolveToken(deps.db, token, deps.clock.now());
+    if (token !== null && !principal) return next(new Error('unauthorized'));
+    // Counted last, so a refused handshake holds no slot; released on disconnect.
+    const socketGuard = guard.open(handshakeAddress(socket, deps.config.TRUST_PROXY), token === null);
+    if (!socketGuard) return next(new Error('rate-limited'));
+    socket.data = { principal, token, checkedAt: clock.nowMs(), guard: socketGuard };
+    socket.once('disconnect', () => socketGuard.release());
     next();
   });
+
+  /** Re-resolves the socket's token; a revoked, expired or deactivated one is disconnected. */
+  const recheck = (socket: HubSocket): boolean => {
+    if (!socket.data.token) return true;
+    const fresh = resolveToken(deps.db, socket.data.token, deps.clock.now());
+    if (!fresh) {
+      socket.disconnect(true);
+      return false;
+    }
+    socket.data.principal = fresh;
+    socket.data.checkedAt = clock.nowMs();
+    return true;
+  };
+
+  // Displays never send a command, so tokens are re-checked on a timer too, on every process.
+  const sweep = setInterval(() => {
+    const now = deps.clock.now().getTime();
+    const stale = clock.nowMs() - recheckMs;
+    let budget = RECHECKS_PER_SWEEP;
+    for (const socket of io.of('/').sockets.values()) {
+      const p = socket.data.principal;
+      if (p?.kind === 'staff' && p.expiresAt !== undefined && p.expiresAt.getTime() <= now) {
+        socket.disconnect(true);
+      } else if (socket.data.token && socket.data.checkedAt <= stale && budget > 0) {
+        budget--;
+        recheck(socket);
+      }
+    }
+  }, options.sweepMs ?? SWEEP_MS);
+  sweep.unref();
 
   const watchLocation = (socket: HubSocket, locationId: string) => {
     const p = socket.data.principal;
@@ -94,6 +159,20 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
   };
 
   io.on('connection', (socket) => {
+    // Every packet is counted before its payload is parsed or a handler runs.
+    socket.use((packet, next) => {
+      void socket.data.guard.admit().then((verdict) => {
+        if (verdict === 'allow') return next();
+        const ack = packet[packet.length - 1];
+        if (typeof ack === 'function') {
+          (ack as (a: Ack) => void)({
+            ok: false,
+            error: { code: 'rate-limited', message: 'Too many messages; slow down' },
+          });
+        }
+        if (verdict === 'disconnect') socket.disconnect(true);
+      });
+    });
     const p = socket.data.principal;
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     try {
@@ -121,6 +200,7 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
       if (typeof auth.follow === 'string' && /^[A-Za-z0-9_-]{16,40}$/.test(auth.follow)) {
         const ticket = getPublicTicket(deps, auth.follow);
         socket.join(ticketRoom(auth.follow));
+        socket.data.guard.follows++;
         socket.emit('ticket:updated', ticket);
       }
     } catch (err) {
@@ -130,6 +210,7 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
     const context: CommandContext = {
       deps,
       socket,
+      maxFollows: limits.maxFollowsPerSocket,
       watchLocation: (locationId) => watchLocation(socket, locationId),
       watchCounter: (counterId, locationId) => {
         for (const room of socket.rooms) if (room.startsWith('counter:')) socket.leave(room);
@@ -148,15 +229,9 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
         try {
           if (!command.public) {
             if (!socket.data.token) throw new AppError('unauthorized', 'Connect with a token');
-            if (Date.now() - socket.data.checkedAt > RECHECK_MS) {
-              // Revoked or expired since the last check: cut the socket off.
-              const fresh = resolveToken(deps.db, socket.data.token, deps.clock.now());
-              if (!fresh) {
-                socket.disconnect(true);
-                throw new AppError('unauthorized', 'Your session has ended');
-              }
-              socket.data.principal = fresh;
-              socket.data.checkedAt = Date.now();
+            // Revoked or expired since the last check: cut the socket off.
+            if (clock.nowMs() - socket.data.checkedAt > recheckMs && !recheck(socket)) {
+              throw new AppError('unauthorized', 'Your session has ended');
             }
           }
           const parsed = command.schema.parse(payload);
@@ -180,6 +255,7 @@ export function attachHub(httpServer: HttpServer | Http2Server | Http2SecureServ
       new Promise<void>((resolve) => {
         publisher.stop();
         stopRevocations();
+        clearInterval(sweep);
         io.close(() => resolve());
       }),
   };

@@ -1,13 +1,16 @@
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/hub.ts';
+import type { SocketGuard } from './abuse.ts';
 
 export interface SocketData {
   principal: Principal | null;
   /** Kept to re-check on every command: a token revoked meanwhile gets nothing. */
   token: string | null;
-  /** When the token was last checked against the database (ms). */
+  /** When the token was last checked against the database (monotonic ms). */
   checkedAt: number;
+  /** Rate limits and follow count of this socket (abuse.ts). */
+  guard: SocketGuard;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: socket.io's slot for server-to-server events, unused

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, HubAuth, ServerToClientEvents } from '../../server/contracts/hub.ts';
-import { attachHub, type Hub } from '../../server/hub/hub.ts';
+import { attachHub, type Hub, type HubOptions } from '../../server/hub/hub.ts';
 import type { TestContext } from './context.ts';
 
 export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -16,13 +16,13 @@ export interface RunningServer {
 }
 
 /** The app and the hub on a real HTTP server, loopback only, on `port` (0: any free port). */
-export async function startServer(ctx: TestContext, port = 0): Promise<RunningServer> {
+export async function startServer(ctx: TestContext, port = 0, hubOptions: HubOptions = {}): Promise<RunningServer> {
   const server = await new Promise<HttpServer>((resolve) => {
     const s = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' }, () =>
       resolve(s as HttpServer),
     ) as HttpServer;
   });
-  const hub = attachHub(server, ctx);
+  const hub = attachHub(server, ctx, hubOptions);
   const actual = (server.address() as AddressInfo).port;
   const clients = new Set<HubClient>();
   return {

@@ -1,0 +1,104 @@
+import { type MonotonicClock, monotonicClock } from '../clock.ts';
+import { addressGroups, createRateLimiter, type RateLimiter, type RateRule, TokenBucket } from '../rate-limiter.ts';
+
+/**
+ * Limits that keep one hub client from stalling the others. Every packet a socket sends is counted
+ * BEFORE its payload is parsed or any handler runs: against the socket's own bucket (public commands
+ * tighter than a token holder's) and against its address's bucket (IPv4 address, IPv6 /64; a shared
+ * store can hold those across processes). A socket whose packets keep being refused is disconnected.
+ * Connections are counted per address, with a lower cap for sockets without a token.
+ */
+export interface HubLimits {
+  /** Packets per socket without a token (residents following a ticket). */
+  publicPerSocket: RateRule;
+  /** Packets per socket with a staff or device token. */
+  staffPerSocket: RateRule;
+  /** Packets per address from sockets without a token, over all their sockets. */
+  publicPerAddress: RateRule;
+  /** Packets per address from all sockets. */
+  allPerAddress: RateRule;
+  /** Refused packets a socket may send within the window before it is disconnected. */
+  strikes: RateRule;
+  /** Ticket rooms one socket may follow. */
+  maxFollowsPerSocket: number;
+  maxConnectionsPerAddress: number;
+  maxAnonymousConnectionsPerAddress: number;
+}
+
+export const defaultHubLimits: HubLimits = {
+  publicPerSocket: { limit: 5, windowMs: 10_000 },
+  staffPerSocket: { limit: 60, windowMs: 10_000 },
+  publicPerAddress: { limit: 100, windowMs: 10_000 },
+  allPerAddress: { limit: 1_000, windowMs: 10_000 },
+  strikes: { limit: 20, windowMs: 10_000 },
+  maxFollowsPerSocket: 10,
+  maxConnectionsPerAddress: 200,
+  maxAnonymousConnectionsPerAddress: 50,
+};
+
+export type PacketVerdict = 'allow' | 'refuse' | 'disconnect';
+
+/** The per-socket part of the guard, kept on the socket. */
+export interface SocketGuard {
+  readonly host: string;
+  readonly anonymous: boolean;
+  /** Counts a packet; `refuse` drops it with a `rate-limited` ack, `disconnect` ends the socket. */
+  admit(): Promise<PacketVerdict>;
+  follows: number;
+  release(): void;
+}
+
+export interface HubGuard {
+  /** Null when the address has too many connections open (the handshake is refused). */
+  open(address: string, anonymous: boolean): SocketGuard | null;
+  /** Open connections per host (for tests and the benchmark). */
+  connections(address: string): number;
+}
+
+export function createHubGuard(
+  limits: HubLimits = defaultHubLimits,
+  options: { clock?: MonotonicClock; addressLimiters?: { public: RateLimiter; all: RateLimiter } } = {},
+): HubGuard {
+  const clock = options.clock ?? monotonicClock;
+  const perAddress = options.addressLimiters ?? {
+    public: createRateLimiter({ name: 'hub-public', ...limits.publicPerAddress }, { clock }),
+    all: createRateLimiter({ name: 'hub-all', ...limits.allPerAddress }, { clock }),
+  };
+  const open = new Map<string, { all: number; anonymous: number }>();
+
+  return {
+    connections: (address) => open.get(addressGroups(address).host)?.all ?? 0,
+    open: (address, anonymous) => {
+      const host = addressGroups(address).host;
+      const counts = open.get(host) ?? { all: 0, anonymous: 0 };
+      if (counts.all >= limits.maxConnectionsPerAddress) return null;
+      if (anonymous && counts.anonymous >= limits.maxAnonymousConnectionsPerAddress) return null;
+      counts.all++;
+      if (anonymous) counts.anonymous++;
+      open.set(host, counts);
+
+      const own = new TokenBucket(anonymous ? limits.publicPerSocket : limits.staffPerSocket, clock);
+      const strikes = new TokenBucket(limits.strikes, clock);
+      let released = false;
+      const refuse = (): PacketVerdict => (strikes.take() ? 'refuse' : 'disconnect');
+      return {
+        host,
+        anonymous,
+        follows: 0,
+        admit: async () => {
+          if (!own.take()) return refuse();
+          if (anonymous && !(await perAddress.public.consume(host)).allowed) return refuse();
+          if (!(await perAddress.all.consume(host)).allowed) return refuse();
+          return 'allow';
+        },
+        release: () => {
+          if (released) return;
+          released = true;
+          counts.all--;
+          if (anonymous) counts.anonymous--;
+          if (counts.all <= 0) open.delete(host);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { devices, staffSessions } from '../../db/schema/index.ts';
+import type { ClientToServerEvents } from '../../server/contracts/hub.ts';
+import type { HubOptions } from '../../server/hub/hub.ts';
+import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { call } from '../helpers/http.ts';
+import {
+  command,
+  connectClient,
+  type HubClient,
+  nextEvent,
+  type RunningServer,
+  startServer,
+  waitConnected,
+} from '../helpers/server.ts';
+
+const ZIJL = 'haarlem-zijlsingel';
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function boot(hubOptions: HubOptions = {}) {
+  // The test context's monotonic clock follows ctx.clock, which stands still: buckets refill only when
+  // the test moves it, so counts are exact whatever the machine's speed.
+  const ctx = createTestContext({ now: '2026-11-23T08:30:00Z' });
+  const server = await startServer(ctx, 0, hubOptions);
+  cleanup.push(() => server.close());
+  return { ctx, server };
+}
+
+function client(server: RunningServer, auth: Parameters<typeof connectClient>[1] = {}) {
+  const c = connectClient(server.url, auth);
+  cleanup.push(() => {
+    c.disconnect();
+  });
+  return c;
+}
+
+const disconnected = (c: HubClient) => new Promise<string>((resolve) => c.once('disconnect', resolve));
+
+async function takeTicket(ctx: TestContext): Promise<{ publicId: string }> {
+  const res = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
+    token: DEMO_DEVICE_TOKEN,
+    body: { services: [{ code: 'passport', persons: 1 }] },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe('finding 1: one socket flooding the hub', () => {
+  it('20,000 ticket:follow from one anonymous socket: a handful answered, the socket cut off, others served', async () => {
+    const { ctx, server } = await boot();
+    const ticket = await takeTicket(ctx);
+    const flooder = client(server);
+    await waitConnected(flooder);
+    const gone = disconnected(flooder);
+    let answered = 0;
+    let refused = 0;
+    for (let i = 0; i < 20_000; i++) {
+      flooder.emit('ticket:follow', { publicId: ticket.publicId }, (ack) => {
+        if (ack.ok) answered++;
+        else refused++;
+      });
+    }
+    expect(await gone).toBe('io server disconnect');
+    // The socket's bucket holds 5; up to 20 refusals (strikes) are answered before the cut.
+    expect(answered).toBeLessThanOrEqual(5);
+    expect(refused).toBeLessThanOrEqual(21);
+
+    const health = await ctx.app.request('/api/v1/health');
+    expect(health.status).toBe(200);
+    const resident = client(server);
+    await waitConnected(resident);
+    expect((await command(resident, 'ticket:follow', { publicId: ticket.publicId })).ok).toBe(true);
+  });
+
+  it('every command at flood rate: the flooding staff socket is cut off and the hub keeps serving', async () => {
+    const { ctx, server } = await boot();
+    const token = await signInAs(ctx, 'demo-supervisor');
+    const names: (keyof ClientToServerEvents)[] = [
+      'counter:sign-in',
+      'counter:sign-out',
+      'counter:pause',
+      'queue:call-next',
+      'ticket:recall',
+      'ticket:start',
+      'ticket:finish',
+      'ticket:no-show',
+      'ticket:return',
+      'ticket:transfer',
+      'ticket:park',
+      'ticket:cancel',
+      'ticket:follow',
+      'queue:subscribe',
+    ];
+    for (const name of [...names, 'no:such-event']) {
+      const flooder = client(server, { token, locationId: ZIJL });
+      await waitConnected(flooder);
+      const gone = disconnected(flooder);
+      const emit = (flooder as unknown as { emit: (...a: unknown[]) => void }).emit.bind(flooder);
+      for (let i = 0; i < 2_000; i++) emit(name, { ticketId: i + 1, counterId: 1, locationId: ZIJL, paused: true });
+      expect(await gone, name).toBe('io server disconnect');
+    }
+    const fresh = client(server, { token, locationId: ZIJL });
+    await waitConnected(fresh);
+    expect((await command(fresh, 'queue:subscribe', { locationId: ZIJL })).ok).toBe(true);
+  });
+
+  it('a socket’s bucket refuses the sixth follow at once and refills with time', async () => {
+    const { ctx, server } = await boot();
+    const ticket = await takeTicket(ctx);
+    const resident = client(server);
+    await waitConnected(resident);
+    const codes: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const ack = await command(resident, 'ticket:follow', { publicId: ticket.publicId });
+      codes.push(ack.ok ? 'ok' : (ack.error?.code ?? '?'));
+    }
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'rate-limited', 'rate-limited']);
+    ctx.clock.advance(2_000);
+    expect((await command(resident, 'ticket:follow', { publicId: ticket.publicId })).ok).toBe(true);
+  });
+
+  it('caps the tickets one socket follows', async () => {
+    const { ctx, server } = await boot({ limits: { maxFollowsPerSocket: 3 } });
+    const tickets = [await takeTicket(ctx), await takeTicket(ctx), await takeTicket(ctx), await takeTicket(ctx)];
+    const resident = client(server);
+    await waitConnected(resident);
+    const codes: string[] = [];
+    for (const t of [...tickets, tickets[0]]) {
+      ctx.clock.advance(2_000);
+      const ack = await command(resident, 'ticket:follow', { publicId: t?.publicId });
+      codes.push(ack.ok ? 'ok' : (ack.error?.code ?? '?'));
+    }
+    // The fourth is one too many; following one it already follows again is fine.
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'rate-limited', 'ok']);
+  });
+
+  it('limits connections per address, anonymous ones more', async () => {
+    const { ctx, server } = await boot({
+      limits: { maxAnonymousConnectionsPerAddress: 2, maxConnectionsPerAddress: 3 },
+    });
+    const a = client(server);
+    const b = client(server);
+    await Promise.all([waitConnected(a), waitConnected(b)]);
+    await expect(waitConnected(client(server))).rejects.toThrow('rate-limited');
+    const staff = client(server, { token: await signInAs(ctx, 'demo-agent') });
+    await waitConnected(staff);
+    await expect(waitConnected(client(server, { token: DEMO_DEVICE_TOKEN }))).rejects.toThrow('rate-limited');
+    const closed = disconnected(a);
+    a.disconnect();
+    await closed;
+    // The server sees the close a moment later; retry until the slot is free.
+    let again: HubClient | null = null;
+    for (let i = 0; i < 50 && !again; i++) {
+      const c = client(server);
+      try {
+        await waitConnected(c);
+        again = c;
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    expect(again?.connected).toBe(true);
+  });
+});
+
+describe('finding 5: sockets outliving their session or device', () => {
+  it('disconnects a display revoked by another process, without any command from it', async () => {
+    const { ctx, server } = await boot({ recheckMs: 1_000, sweepMs: 10 });
+    const deviceToken = await pairTestDevice(ctx, ZIJL, 'display');
+    const display = client(server, { token: deviceToken });
+    const snapshot = nextEvent(display, 'queue:snapshot');
+    await waitConnected(display);
+    await snapshot;
+    const gone = disconnected(display);
+    // Revoked straight in the database: no auth:revoked event reaches this process.
+    ctx.db.update(devices).set({ revokedAt: ctx.clock.now() }).where(eq(devices.name, 'test display')).run();
+    ctx.clock.advance(1_001);
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('disconnects a staff socket when its session expires', async () => {
+    const { ctx, server } = await boot({ sweepMs: 10 });
+    const token = await signInAs(ctx, 'demo-agent');
+    const session = ctx.db.select().from(staffSessions).all().at(-1);
+    const agent = client(server, { token });
+    await waitConnected(agent);
+    const gone = disconnected(agent);
+    ctx.clock.set(new Date((session?.expiresAt.getTime() ?? 0) + 1));
+    expect(await gone).toBe('io server disconnect');
+  });
+});
