@@ -92,8 +92,8 @@ function mondayOf(date: string): string {
 }
 
 /**
- * Renewals expected per month from a registry of issued documents. Adult documents are valid 10 years,
- * minors' 5 (driving licences 10); residents renew in the months before expiry — `window` gives the
+ * Renewals expected per month from a registry of issued documents. Adult documents are valid 10 years
+ * (5 when issued before March 2014), minors' 5 (driving licences 10); residents renew in the months before expiry — `window` gives the
  * share renewing k months before the expiry month (k = 0 is the month itself).
  */
 export function renewalIndex(
@@ -103,7 +103,11 @@ export function renewalIndex(
   const window = options.window ?? [0.15, 0.25, 0.22, 0.16, 0.1, 0.07, 0.05];
   const validity =
     options.validityYears ??
-    ((r: RegistryRow) => (r.ageBand === 'minor' && r.documentType !== 'driving-licence' ? 5 : 10));
+    ((r: RegistryRow) => {
+      if (r.documentType === 'driving-licence') return 10;
+      // Adults' passports and ID cards: 5 years until 9 March 2014, 10 years since (FACTS.md).
+      return r.ageBand === 'minor' || r.month < '2014-03' ? 5 : 10;
+    });
   // documentType → month → expected renewals
   const out = new Map<string, Map<string, number>>();
   for (const row of rows) {

@@ -4,21 +4,31 @@ import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { locations, registryDocuments, tickets } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { closedSet, loadOffice, type Office } from '../scheduling/office.ts';
+import { createRandom, type Random } from '../random.ts';
+import { allocatorFor, closedSet, loadOffice, type Office, planDay } from '../scheduling/office.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
-import { addDaysIso } from './demand.ts';
+import { generateManageToken, generateReference, hashToken } from '../scheduling/tokens.ts';
+import { addDaysIso, type RegistryRow, renewalIndex, weekdayOfDate } from './demand.ts';
+import { demoRegistry, HAARLEM_POPULATION } from './demo-registry.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario, type ScenarioInput } from './simulator/scenario.ts';
 
 /**
- * A year of simulated ticket history for the demo offices, so that statistics, open data and the
- * forecast show something at first start. It is the office simulator run on each office's own
- * counters, skills, roster and hours, with a season (busier before the summer) and a rising renewal
- * wave; a matching registry of issued documents is stored too. No personal data is written: tickets
- * carry times, services and counters only. Runs once: offices that already have past tickets are skipped.
+ * A year of simulated history for the demo offices, so that statistics, open data and the forecast show
+ * something at first start. It is the office simulator run day by day on each office's own counters,
+ * skills, roster and hours. Demand follows a realistic registry of issued documents for Haarlem
+ * (`demo-registry.ts`, stored too): the renewals it predicts for each month set that month's level, so the
+ * renewal wave in the history is the one the forecast reads from the registry. Appointments are real rows
+ * with the date they were booked (a lead time that grows when it is busy), served or no-show, linked to
+ * their check-in tickets; the coming weeks get the book as it would stand today (only bookings already
+ * made, placed by the real allocator, so capacity is never exceeded). No personal data is written: the
+ * appointments look as they do after the retention period. Runs once: offices with past tickets are skipped.
  */
 
-const MONTH_FACTOR = [0.95, 0.95, 1.0, 1.0, 1.15, 1.25, 0.9, 0.85, 1.0, 1.0, 0.95, 0.8];
+/** Summer and Christmas are quiet; the spring peak comes from the registry's renewals. */
+const MONTH_FACTOR = [1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 0.88, 0.85, 1.0, 1.0, 0.97, 0.82];
+/** Appointment demand by weekday (Monday = 1); Thursday's evening opening draws more. */
+const WEEKDAY_APPOINTMENTS = [0, 1.05, 1.0, 0.95, 1.15, 0.85];
 const SHARE: Record<string, number> = {
   passport: 0.3,
   'id-card': 0.25,
@@ -31,21 +41,8 @@ function wallHour(wall: string): number {
   return Number(wall.slice(0, 2)) + Number(wall.slice(3, 5)) / 60;
 }
 
-/** Scenario for one month of an office: counters and shifts from the roster of the month's first Monday. */
-function scenarioFor(
-  office: Office,
-  month: string,
-  days: number,
-  closed: string[],
-  factor: number,
-  seed: number,
-): ScenarioInput | null {
-  const zone = office.location.timeZone;
-  const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
-  const monday = DateTime.fromISO(`${month}-01`, { zone }).plus({
-    days: (8 - DateTime.fromISO(`${month}-01`).weekday) % 7,
-  });
-  const day = monday.toISODate() as string;
+/** Counters rostered on a date, per hour, for walk-ins and for appointments. */
+function rosterOf(office: Office, day: string) {
   const shifts = new Map<number, [string, string][]>();
   const walkInCounters = new Map<number, number>();
   const apptCounters = new Map<number, number>();
@@ -58,6 +55,61 @@ function scenarioFor(
       if (rule.mode === 'both') apptCounters.set(h, (apptCounters.get(h) ?? 0) + 0.5);
     }
   }
+  return { shifts, walkInCounters, apptCounters };
+}
+
+/**
+ * Expected appointments per service and hour on a date: about 75 % of the rostered appointment capacity
+ * at a normal level, × the day's demand factor and weekday; never more than the counters can take.
+ */
+function appointmentRates(office: Office, day: string, factor: number): Map<string, Map<number, number>> {
+  const { apptCounters } = rosterOf(office, day);
+  const bookable = [...office.services.values()].filter((s) => s.bookableOnline);
+  const total = bookable.reduce((a, x) => a + (SHARE[x.code] ?? 0.05), 0);
+  const wd = WEEKDAY_APPOINTMENTS[weekdayOfDate(day)] ?? 1;
+  const out = new Map<string, Map<number, number>>();
+  for (const s of bookable) {
+    const m = new Map<number, number>();
+    for (const [h, n] of apptCounters) m.set(h, n * 4.5 * ((SHARE[s.code] ?? 0.05) / total) * factor * wd);
+    out.set(s.code, m);
+  }
+  return out;
+}
+
+/** Draws one day's appointments per service and hour, capped at what the counters can serve. */
+function drawAppointments(
+  office: Office,
+  day: string,
+  rates: Map<string, Map<number, number>>,
+  rng: Random,
+): Map<string, Map<number, number>> {
+  const { apptCounters } = rosterOf(office, day);
+  const out = new Map<string, Map<number, number>>();
+  const perHour = new Map<number, number>();
+  for (const [code, byHour] of rates) {
+    const m = new Map<number, number>();
+    for (const [h, rate] of byHour) {
+      const cap = Math.floor((apptCounters.get(h) ?? 0) * 5.5);
+      const n = Math.min(rng.poisson(rate), Math.max(0, cap - (perHour.get(h) ?? 0)));
+      perHour.set(h, (perHour.get(h) ?? 0) + n);
+      if (n > 0) m.set(h, n);
+    }
+    out.set(code, m);
+  }
+  return out;
+}
+
+/** Scenario for one day of an office: its counters, shifts and hours that day, its drawn appointments. */
+function scenarioFor(
+  office: Office,
+  day: string,
+  factor: number,
+  appointmentsByHour: Map<string, Map<number, number>>,
+  seed: number,
+): ScenarioInput | null {
+  const zone = office.location.timeZone;
+  const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
+  const { shifts, walkInCounters } = rosterOf(office, day);
   const counters = office.counters
     .filter((c) => shifts.has(c.id))
     .map((c) => ({
@@ -68,7 +120,6 @@ function scenarioFor(
     }));
   if (counters.length === 0) return null;
   const walkIn = [...office.services.values()].filter((s) => s.walkIn);
-  const bookable = [...office.services.values()].filter((s) => s.bookableOnline);
   const opening = office.scheduleRules.filter((r) => r.kind === 'opening' && expandDates(r, day, day).length > 0);
   const walkInRule = office.scheduleRules.find((r) => r.kind === 'walk-in' && expandDates(r, day, day).length > 0);
   if (opening.length === 0 || !walkInRule) return null;
@@ -83,14 +134,11 @@ function scenarioFor(
       const walkInPerHour: Record<string, number> = {};
       const appointmentsPerHour: Record<string, number> = {};
       const walkShare = (SHARE[s.code] ?? 0.05) / walkIn.reduce((a, x) => a + (SHARE[x.code] ?? 0.05), 0);
-      const bookShare = (SHARE[s.code] ?? 0.05) / bookable.reduce((a, x) => a + (SHARE[x.code] ?? 0.05), 0);
       for (let h = Math.floor(wallHour(walkInRule.opensAt)); h < wallHour(walkInRule.closesAt); h++) {
         // About 70 % of the walk-in counters' capacity at an average 8 minutes a visit.
         if (s.walkIn) walkInPerHour[String(h)] = (walkInCounters.get(h) ?? 0) * 5 * factor * walkShare;
       }
-      for (const [h, n] of apptCounters) {
-        if (s.bookableOnline) appointmentsPerHour[String(h)] = Math.round(n * 4.5 * bookShare * factor);
-      }
+      for (const [h, n] of appointmentsByHour.get(s.code) ?? []) appointmentsPerHour[String(h)] = n;
       return {
         code: s.code,
         meanMinutes: s.minutesPerPerson * 1.05,
@@ -103,10 +151,10 @@ function scenarioFor(
       };
     });
   return {
-    name: `${office.location.id}-${month}`,
-    startDate: `${month}-01`,
-    days,
-    closedDates: closed,
+    name: `${office.location.id}-${day}`,
+    startDate: day,
+    days: 1,
+    closedDates: [],
     timeZone: zone,
     opensAt,
     closesAt,
@@ -125,14 +173,43 @@ function scenarioFor(
   };
 }
 
+/** Days between booking and appointment: a fifth within two days, the rest further ahead when busy. */
+function drawLeadDays(rng: Random, factor: number, maxDaysAhead: number): number {
+  if (rng.next() < 0.2) return Math.floor(rng.next() * 3);
+  const mean = 8 * Math.max(0.6, factor) ** 2;
+  return Math.min(maxDaysAhead, 3 + Math.floor(rng.exponential(1 / mean)));
+}
+
 /**
- * Generates the history one office-month at a time, each in its own transaction, yielding in between
+ * Demand level per month from the registry: renewals due that month relative to their mean over the
+ * history, half of demand following them (the rest is first documents, lost ones, driving licences …).
+ */
+function demandLevel(registry: readonly RegistryRow[], first: string, today: string): (date: string) => number {
+  const index = renewalIndex(registry);
+  const perMonth = (month: string) => {
+    let sum = 0;
+    for (const byMonth of index.values()) sum += byMonth.get(month) ?? 0;
+    return sum;
+  };
+  let sum = 0;
+  let n = 0;
+  for (let d = `${first.slice(0, 7)}-01`; d < today; d = addDaysIso(d, 31).slice(0, 7).concat('-01')) {
+    sum += perMonth(d.slice(0, 7));
+    n++;
+  }
+  const mean = n > 0 && sum > 0 ? sum / n : 1;
+  return (date: string) =>
+    (MONTH_FACTOR[Number(date.slice(5, 7)) - 1] ?? 1) * (0.5 + (0.5 * perMonth(date.slice(0, 7))) / mean);
+}
+
+/**
+ * Generates the history one office-day at a time, each in its own transaction, yielding in between
  * so that a caller can give the event loop room (see `fillDemoHistoryInBackground`).
  */
 function* historySteps(
   deps: Deps,
   options: { days?: number },
-  totals: { tickets: number; events: number },
+  totals: { tickets: number; events: number; appointments: number },
 ): Generator<void> {
   const now = deps.clock.now();
   const all = deps.db.select().from(locations).all();
@@ -148,171 +225,293 @@ function* historySteps(
     if (existing) continue;
     const office = loadOffice(deps.db, location.id);
     if (!office) continue;
+    const registry = storeRegistry(deps, location.municipalityId, today);
     const first = addDaysIso(today, -(options.days ?? 365));
-    const closed = closedSet(office, first, today);
+    const level = demandLevel(registry, first, today);
+    const closed = closedSet(office, first, addDaysIso(today, location.maxDaysAhead + 1));
     const letterOf = new Map([...office.services.values()].map((s) => [s.code, s.ticketLetter]));
     const idOf = new Map([...office.services.values()].map((s) => [s.code, s.id]));
-    let month = first.slice(0, 7);
+    const rng = createRandom(location.id.length * 7919 + 17);
     let seed = location.id.length * 1000;
-    // The renewal wave: demand grows through the year (adult passports issued ten years ago).
-    let trend = 0.85;
-    while (`${month}-01` <= today) {
-      const start = month === first.slice(0, 7) ? first : `${month}-01`;
-      const next = DateTime.fromISO(`${month}-01`).plus({ months: 1 }).toISODate() as string;
-      // Dates are ISO strings: the earlier of the two sorts first.
-      const end = [next, today].sort()[0] as string;
-      let weekdays = 0;
-      const closedHere: string[] = [];
-      for (let d = start; d < end; d = addDaysIso(d, 1)) {
-        if (DateTime.fromISO(d, { zone: 'UTC' }).weekday > 5) continue;
-        if (closed.has(d)) closedHere.push(d);
-        else weekdays++;
-      }
-      const factor = (MONTH_FACTOR[Number(month.slice(5, 7)) - 1] ?? 1) * trend;
-      const input = weekdays > 0 ? scenarioFor(office, month, weekdays, closedHere, factor, seed++) : null;
-      if (input) {
-        const result = simulate(parseScenario({ ...input, startDate: start }), { predict: false, learn: false });
-        insertMonth(deps, location, result, today, letterOf, idOf, totals);
-        yield;
-      }
-      trend += 0.015;
-      month = next.slice(0, 7);
+    for (let day = first; day < today; day = addDaysIso(day, 1)) {
+      if (weekdayOfDate(day) > 5 || closed.has(day)) continue;
+      const factor = level(day);
+      const booked = drawAppointments(office, day, appointmentRates(office, day, factor), rng);
+      const input = scenarioFor(office, day, factor, booked, seed++);
+      if (!input) continue;
+      const result = simulate(parseScenario(input), { predict: false, learn: false });
+      insertDay(deps, office, result, today, letterOf, idOf, totals, (code) => {
+        const lead = drawLeadDays(rng, factor, location.maxDaysAhead);
+        return { lead, hours: rng.next() * 10, channel: channelOf(rng), serviceId: idOf.get(code) ?? null };
+      });
+      yield;
     }
-    storeRegistry(deps, location.municipalityId, today);
+    insertFutureBook(deps, office, today, level, closed, rng, totals);
+    yield;
   }
 }
 
-function insertMonth(
+function channelOf(rng: Random): 'online' | 'phone' | 'counter' {
+  const u = rng.next();
+  return u < 0.85 ? 'online' : u < 0.95 ? 'phone' : 'counter';
+}
+
+interface BookingDraw {
+  lead: number;
+  hours: number;
+  channel: 'online' | 'phone' | 'counter';
+  serviceId: number | null;
+}
+
+function appointmentStatements(deps: Deps) {
+  const client = deps.db.$client;
+  return {
+    appointment: client.prepare(
+      `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
+          counter_id, channel, status, language, created_at, personal_data_erased_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'nl', ?, ?)`,
+    ),
+    item: client.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, 1)'),
+  };
+}
+
+function insertDay(
   deps: Deps,
-  location: typeof locations.$inferSelect,
+  office: Office,
   result: ReturnType<typeof simulate>,
   today: string,
   letterOf: Map<string, string>,
   idOf: Map<string, number>,
-  totals: { tickets: number; events: number },
+  totals: { tickets: number; events: number; appointments: number },
+  draw: (code: string) => BookingDraw,
 ): void {
+  const location = office.location;
   const client = deps.db.$client;
   const insertTicket = client.prepare(
     `INSERT INTO tickets (municipality_id, location_id, service_date, number, letter, sequence, public_id, source, status,
-        priority, due_at, counter_id, call_count, language, issued_at, queued_at, called_at, started_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'nl', ?, ?, ?, ?, ?)`,
+        priority, due_at, counter_id, call_count, language, issued_at, queued_at, called_at, started_at, finished_at,
+        appointment_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'nl', ?, ?, ?, ?, ?, ?)`,
   );
   const insertItem = client.prepare('INSERT INTO ticket_items (ticket_id, service_id, persons) VALUES (?, ?, ?)');
   const insertEvent = client.prepare(
     'INSERT INTO ticket_events (ticket_id, location_id, type, at, counter_id, data) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const { appointment: insertAppointment, item: insertAppointmentItem } = appointmentStatements(deps);
   const ms = (d: Date | null) => (d ? d.getTime() : null);
+  const erasedAt = deps.clock.now().getTime();
+  const grid = location.slotGridMinutes;
+  const skilled = (code: string) => office.counters.find((c) => c.skills.has(idOf.get(code) ?? -1))?.id ?? null;
+  const ticketById = new Map(result.tickets.map((t) => [t.id, t]));
   writeTransaction(deps.db, () => {
-    {
-      const idMap = new Map<number, number>();
-      const sequence = new Map<string, number>();
-      for (const t of result.tickets) {
-        if (t.serviceDate >= today) continue;
-        const code = t.services[0]?.code ?? '';
-        const letter = letterOf.get(code) ?? 'X';
-        const key = `${t.serviceDate}|${letter}`;
-        const seq = (sequence.get(key) ?? 0) + 1;
-        sequence.set(key, seq);
-        const info = insertTicket.run(
-          location.municipalityId,
-          location.id,
-          t.serviceDate,
-          `${letter}${String(seq).padStart(3, '0')}`,
-          letter,
-          seq,
-          randomBytes(12).toString('base64url'),
-          t.source,
-          t.status === 'cancelled' ? 'cancelled' : 'done',
-          ms(t.dueAt),
-          t.counterId,
-          t.calledAt ? 1 : 0,
-          ms(t.issuedAt),
-          ms(t.issuedAt),
-          ms(t.calledAt),
-          ms(t.startedAt),
-          ms(t.finishedAt),
-        );
-        const id = Number(info.lastInsertRowid);
-        idMap.set(t.id, id);
-        for (const s of t.services) insertItem.run(id, idOf.get(s.code) ?? null, s.persons);
-        totals.tickets++;
-      }
-      for (const e of result.events) {
-        const id = idMap.get(e.ticketId);
-        if (id === undefined) continue;
-        insertEvent.run(id, location.id, e.type, e.at.getTime(), e.counterId, e.data ? JSON.stringify(e.data) : null);
-        totals.events++;
-      }
+    // Appointments first, so that their check-in tickets can point at them.
+    const appointmentOfTicket = new Map<number, number>();
+    for (const a of result.appointments) {
+      if (a.serviceDate >= today) continue;
+      const d = draw(a.code);
+      const ticket = a.ticketId !== null ? ticketById.get(a.ticketId) : undefined;
+      const counterId = ticket?.counterId ?? skilled(a.code);
+      if (counterId === null || d.serviceId === null) continue;
+      const minutes = Math.ceil((office.services.get(a.code)?.minutesPerPerson ?? 10) / grid) * grid;
+      const start = a.startsAt.getTime();
+      const created = Math.min(start - 3_600_000, start - d.lead * 86_400_000 - d.hours * 3_600_000);
+      const info = insertAppointment.run(
+        location.municipalityId,
+        location.id,
+        generateReference(),
+        hashToken(generateManageToken()),
+        start,
+        start + minutes * 60_000,
+        counterId,
+        d.channel,
+        a.status === 'served' ? 'served' : 'no-show',
+        created,
+        erasedAt,
+      );
+      const id = Number(info.lastInsertRowid);
+      insertAppointmentItem.run(id, d.serviceId);
+      if (a.ticketId !== null) appointmentOfTicket.set(a.ticketId, id);
+      totals.appointments++;
+    }
+    const idMap = new Map<number, number>();
+    const sequence = new Map<string, number>();
+    for (const t of result.tickets) {
+      if (t.serviceDate >= today) continue;
+      const code = t.services[0]?.code ?? '';
+      const letter = letterOf.get(code) ?? 'X';
+      const key = `${t.serviceDate}|${letter}`;
+      const seq = (sequence.get(key) ?? 0) + 1;
+      sequence.set(key, seq);
+      const info = insertTicket.run(
+        location.municipalityId,
+        location.id,
+        t.serviceDate,
+        `${letter}${String(seq).padStart(3, '0')}`,
+        letter,
+        seq,
+        randomBytes(12).toString('base64url'),
+        t.source,
+        t.status === 'cancelled' ? 'cancelled' : 'done',
+        ms(t.dueAt),
+        t.counterId,
+        t.calledAt ? 1 : 0,
+        ms(t.issuedAt),
+        ms(t.issuedAt),
+        ms(t.calledAt),
+        ms(t.startedAt),
+        ms(t.finishedAt),
+        appointmentOfTicket.get(t.id) ?? null,
+      );
+      const id = Number(info.lastInsertRowid);
+      idMap.set(t.id, id);
+      for (const s of t.services) insertItem.run(id, idOf.get(s.code) ?? null, s.persons);
+      totals.tickets++;
+    }
+    for (const e of result.events) {
+      const id = idMap.get(e.ticketId);
+      if (id === undefined) continue;
+      insertEvent.run(id, location.id, e.type, e.at.getTime(), e.counterId, e.data ? JSON.stringify(e.data) : null);
+      totals.events++;
     }
   });
 }
 
-/** A registry whose renewals rise through the coming year, matching the demand trend of the history. */
-function storeRegistry(deps: Deps, municipalityId: string, today: string): void {
+/**
+ * The book as it would stand today for the coming weeks: each future day's appointments are drawn like
+ * the history's, and those whose booking date lies before today are placed by the real allocator (so no
+ * counter is double-booked and the walk-in share is kept); a day that is full turns the rest away.
+ */
+function insertFutureBook(
+  deps: Deps,
+  office: Office,
+  today: string,
+  level: (date: string) => number,
+  closed: Set<string>,
+  rng: Random,
+  totals: { appointments: number },
+): void {
+  const location = office.location;
+  const now = deps.clock.now();
+  const grid = location.slotGridMinutes;
+  const idOf = new Map([...office.services.values()].map((s) => [s.code, s.id]));
+  const { appointment: insertAppointment, item: insertAppointmentItem } = appointmentStatements(deps);
+  const erasedAt = now.getTime();
+  for (let day = addDaysIso(today, 1); day <= addDaysIso(today, location.maxDaysAhead); day = addDaysIso(day, 1)) {
+    if (weekdayOfDate(day) > 5 || closed.has(day)) continue;
+    const plan = planDay(deps.db, office, day);
+    if (!plan || plan.closed) continue;
+    const factor = level(day);
+    const drawn = drawAppointments(office, day, appointmentRates(office, day, factor), rng);
+    const ahead = Math.round((Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`)) / 86_400_000);
+    const requests: { code: string; start: number; end: number; created: number; channel: BookingDraw['channel'] }[] =
+      [];
+    for (const [code, byHour] of drawn) {
+      const minutes = Math.ceil((office.services.get(code)?.minutesPerPerson ?? 10) / grid) * grid;
+      for (const [hour, n] of byHour) {
+        for (let i = 0; i < n; i++) {
+          const lead = drawLeadDays(rng, factor, location.maxDaysAhead);
+          if (lead <= ahead) continue; // not booked yet
+          const startLocal = DateTime.fromISO(day, { zone: location.timeZone }).set({
+            hour,
+            minute: Math.floor((rng.next() * 60) / grid) * grid,
+          });
+          const start = startLocal.toMillis();
+          const created = Math.min(now.getTime() - 3_600_000, start - lead * 86_400_000 - rng.next() * 36_000_000);
+          requests.push({ code, start, end: start + minutes * 60_000, created, channel: channelOf(rng) });
+        }
+      }
+    }
+    if (requests.length === 0) continue;
+    const { allocator } = allocatorFor(deps.db, office, plan, now);
+    const placed: { request: (typeof requests)[number]; id: number }[] = [];
+    let nextId = 1_000_000_000;
+    for (const request of requests) {
+      const serviceId = idOf.get(request.code);
+      if (serviceId === undefined) continue;
+      // The wanted time, else the nearest free grid times that day.
+      for (const shift of [0, 1, -1, 2, -2, 3, -3, 4, -4, 6, -6, 8, -8]) {
+        const start = request.start + shift * grid * 60_000;
+        const end = request.end + shift * grid * 60_000;
+        const id = nextId++;
+        if (allocator.commit({ start, end, serviceIds: [serviceId] }, id)) {
+          placed.push({ request: { ...request, start, end }, id });
+          break;
+        }
+      }
+    }
+    const assignment = allocator.assignment();
+    writeTransaction(deps.db, () => {
+      for (const { request, id } of placed) {
+        const counterId = assignment.get(id);
+        const serviceId = idOf.get(request.code);
+        if (counterId === undefined || serviceId === undefined) continue;
+        const info = insertAppointment.run(
+          location.municipalityId,
+          location.id,
+          generateReference(),
+          hashToken(generateManageToken()),
+          request.start,
+          request.end,
+          counterId,
+          request.channel,
+          'booked',
+          request.created,
+          erasedAt,
+        );
+        insertAppointmentItem.run(Number(info.lastInsertRowid), serviceId);
+        totals.appointments++;
+      }
+    });
+  }
+}
+
+/** Stores the demo registry (once per municipality) and returns the municipality's registry. */
+function storeRegistry(deps: Deps, municipalityId: string, today: string): RegistryRow[] {
   writeTransaction(deps.db, () => {
-    const existingRegistry = deps.db
+    const existing = deps.db
       .select({ m: registryDocuments.month })
       .from(registryDocuments)
       .where(eq(registryDocuments.municipalityId, municipalityId))
       .limit(1)
       .get();
-    if (!existingRegistry) {
-      const startYear = Number(today.slice(0, 4)) - 12;
-      for (let y = startYear; y <= startYear + 12; y++) {
-        for (let m = 1; m <= 12; m++) {
-          const monthKey = `${y}-${String(m).padStart(2, '0')}`;
-          const wave = y >= startYear + 3 && y <= startYear + 5 ? 1 + 0.1 * (y - startYear - 2) * m : 1;
-          for (const [documentType, base] of [
-            ['passport', 900],
-            ['id-card', 700],
-            ['driving-licence', 500],
-          ] as const) {
-            deps.db
-              .insert(registryDocuments)
-              .values({
-                municipalityId: municipalityId,
-                month: monthKey,
-                documentType,
-                ageBand: 'adult',
-                count: Math.round(base * wave),
-              })
-              .run();
-            deps.db
-              .insert(registryDocuments)
-              .values({
-                municipalityId: municipalityId,
-                month: monthKey,
-                documentType,
-                ageBand: 'minor',
-                count: Math.round(base * 0.25),
-              })
-              .onConflictDoNothing()
-              .run();
-          }
-        }
-      }
+    if (existing) return;
+    for (const row of demoRegistry(HAARLEM_POPULATION, '2009-01', today.slice(0, 7))) {
+      deps.db
+        .insert(registryDocuments)
+        .values({ municipalityId, ...row })
+        .onConflictDoNothing()
+        .run();
     }
   });
+  return deps.db
+    .select()
+    .from(registryDocuments)
+    .where(eq(registryDocuments.municipalityId, municipalityId))
+    .all()
+    .map((r) => ({ month: r.month, documentType: r.documentType, ageBand: r.ageBand, count: r.count }));
 }
 
 /** Fills the history synchronously (tests, CLI). */
-export function fillDemoHistory(deps: Deps, options: { days?: number } = {}): { tickets: number; events: number } {
-  const totals = { tickets: 0, events: 0 };
+export function fillDemoHistory(
+  deps: Deps,
+  options: { days?: number } = {},
+): { tickets: number; events: number; appointments: number } {
+  const totals = { tickets: 0, events: 0, appointments: 0 };
   for (const _ of historySteps(deps, options, totals)) {
-    // one office-month per step
+    // one office-day per step
   }
   return totals;
 }
 
 /**
- * Fills the history after the server is up, one office-month (a fraction of a second) at a time, so
+ * Fills the history after the server is up, one office-day (a few milliseconds) at a time, so
  * that requests are served in between. Resolves with the totals.
  */
 export async function fillDemoHistoryInBackground(
   deps: Deps,
   options: { days?: number } = {},
-): Promise<{ tickets: number; events: number }> {
-  const totals = { tickets: 0, events: 0 };
+): Promise<{ tickets: number; events: number; appointments: number }> {
+  const totals = { tickets: 0, events: 0, appointments: 0 };
   for (const _ of historySteps(deps, options, totals)) {
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hourlyHistory, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { appointments, hourlyHistory, ticketEvents, tickets } from '../../db/schema/index.ts';
 import { fillDemoHistory } from '../../server/forecast/demo-history.ts';
 import { signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -11,7 +11,7 @@ let ctx: TestContext;
 let supervisor: string;
 let agent: string;
 let admin: string;
-let filled: { tickets: number; events: number };
+let filled: { tickets: number; events: number; appointments: number };
 
 beforeAll(async () => {
   ctx = createTestContext({ now: '2026-11-23T08:00:00Z' });
@@ -27,7 +27,6 @@ describe('demo history', () => {
     expect(filled.events).toBeGreaterThan(3 * filled.tickets);
     const sample = ctx.db.select().from(tickets).limit(50).all();
     for (const t of sample) {
-      expect(t.appointmentId).toBeNull();
       expect(t.serviceDate < '2026-11-23').toBe(true);
       expect(['done', 'cancelled']).toContain(t.status);
     }
@@ -38,6 +37,43 @@ describe('demo history', () => {
       .map((r) => r.type);
     expect(types.sort()).toEqual(['called', 'cancelled', 'finished', 'issued', 'started'].sort());
     expect(fillDemoHistory(ctx, { days: 56 }).tickets).toBe(0);
+  });
+
+  it('writes appointments with the date they were booked, no personal data, linked to their check-ins', () => {
+    expect(filled.appointments).toBeGreaterThan(300);
+    const rows = ctx.db.select().from(appointments).all();
+    const now = Date.parse('2026-11-23T08:00:00Z');
+    for (const a of rows) {
+      expect(a.customerName).toBeNull();
+      expect(a.customerEmail).toBeNull();
+      expect(a.createdAt.getTime()).toBeLessThan(Math.min(now, a.startsAt.getTime()));
+      if (a.startsAt.getTime() < now) expect(['served', 'no-show']).toContain(a.status);
+      else expect(a.status).toBe('booked');
+    }
+    const leads = rows.map((a) => (a.startsAt.getTime() - a.createdAt.getTime()) / 86_400_000);
+    expect(Math.max(...leads)).toBeGreaterThan(14);
+    expect(leads.filter((l) => l < 3).length).toBeGreaterThan(0);
+    const noShows = rows.filter((a) => a.status === 'no-show').length;
+    const served = rows.filter((a) => a.status === 'served').length;
+    expect(noShows / (noShows + served)).toBeGreaterThan(0.03);
+    expect(noShows / (noShows + served)).toBeLessThan(0.15);
+    const linked = ctx.db
+      .select()
+      .from(tickets)
+      .all()
+      .filter((t) => t.appointmentId !== null);
+    expect(linked.length).toBeGreaterThan(100);
+    expect(linked.every((t) => t.source === 'check-in')).toBe(true);
+    // The future book: booked before now, and never two appointments on one counter at once (rule 1).
+    const future = rows
+      .filter((a) => a.status === 'booked')
+      .sort((x, y) => x.startsAt.getTime() - y.startsAt.getTime());
+    expect(future.length).toBeGreaterThan(20);
+    const lastEnd = new Map<number, number>();
+    for (const a of future) {
+      expect(a.startsAt.getTime()).toBeGreaterThanOrEqual(lastEnd.get(a.counterId) ?? 0);
+      lastEnd.set(a.counterId, a.endsAt.getTime());
+    }
   });
 });
 
