@@ -23,7 +23,7 @@ const DOMAIN_LAYERS = [
 
 /** Domain-neutral modules every domain may use; they import no domain. */
 const BASE =
-  '^server/(contracts/|random\\.ts$|rate-limiter\\.ts$|idempotency\\.ts$|errors\\.ts$|clock\\.ts$|config\\.ts$|logger\\.ts$|events\\.ts$|deps\\.ts$)';
+  '^server/(contracts/|random\\.ts$|rate-limiter\\.ts$|idempotency\\.ts$|errors\\.ts$|clock\\.ts$|config\\.ts$|logger\\.ts$|events\\.ts$|deps\\.ts$|storage\\.ts$)';
 const DOMAINS = `^server/(${DOMAIN_LAYERS.join('|')})/`;
 /** HTTP adapters: one `*.routes.ts` per domain may use the HTTP layer (hono, router, guards). */
 const ROUTES = '\\.routes\\.ts$';
@@ -78,8 +78,16 @@ module.exports = {
       name: 'base-imports-no-domain',
       comment: 'The domain-neutral modules sit below every domain.',
       severity: 'error',
-      from: { path: BASE },
+      from: { path: BASE, pathNot: '^server/storage\\.ts$' },
       to: { path: `${DOMAINS}|^server/(hub|jobs|http)/` },
+    },
+    {
+      name: 'storage-names-repositories',
+      comment:
+        'server/storage.ts only gathers the repository interfaces the domains declare in their *-store.ts files.',
+      severity: 'error',
+      from: { path: '^server/storage\\.ts$' },
+      to: { path: '^server/', pathNot: `${BASE}|^server/[^/]+/[^/]+-store\\.ts$` },
     },
     {
       name: 'contracts-isomorphic',

@@ -26,6 +26,7 @@ import {
   services,
 } from '../db/schema/index.ts';
 import { DEMO_MUNICIPALITY, seedDemo } from '../db/seed.ts';
+import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from '../server/app.ts';
 import { manualClock } from '../server/clock.ts';
 import { testConfig } from '../server/config.ts';
@@ -105,6 +106,7 @@ export function addBenchOffice(db: Db): void {
 function deps(db: Db, overrides: Partial<ReturnType<typeof testConfig>> = {}): Deps {
   return {
     db,
+    storage: sqliteStorage(db),
     clock: manualClock(NOW),
     config: testConfig({
       RATE_LIMIT_BOOKINGS_PER_MINUTE: 1e9,

@@ -3,9 +3,12 @@ import type { Clock, MonotonicClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { DomainEvents } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { Storage } from './storage.ts';
 
 /** What every use-case and router receives; built once in main.ts (or a test helper). */
 export interface Deps {
+  /** The repositories (server/storage.ts). Domains not yet behind them still use `db`. */
+  storage: Storage;
   db: Db;
   clock: Clock;
   config: Config;

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
+import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from './app.ts';
 import { formatDemoAccess, seedDemoAccess } from './auth/seed-access.ts';
 import { systemClock } from './clock.ts';
@@ -20,7 +21,7 @@ function main(): void {
   const log = createLogger(config.LOG_LEVEL);
   const db = openDatabase(config.LOKET_DB);
   runMigrations(db);
-  const deps: Deps = { db, clock: systemClock, config, events: createDomainEvents(), log };
+  const deps: Deps = { db, storage: sqliteStorage(db), clock: systemClock, config, events: createDomainEvents(), log };
   if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');
   if (config.LOKET_SEED_DEMO) {
     const access = seedDemoAccess(db, config, deps.clock.now());

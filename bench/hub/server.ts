@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Server } from 'socket.io';
 import { openDatabase } from '../../db/client.ts';
+import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import { createApp } from '../../server/app.ts';
 import { systemClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -38,7 +39,14 @@ if (mode === 'loket') {
     HUB_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: '1000000',
   });
   const db = openDatabase(config.LOKET_DB);
-  const deps = { db, clock: systemClock, config, events: createDomainEvents(), log: silentLogger };
+  const deps = {
+    db,
+    storage: sqliteStorage(db),
+    clock: systemClock,
+    config,
+    events: createDomainEvents(),
+    log: silentLogger,
+  };
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => process.stdout.write('listening\n'));
   const unlimited = { limit: 1e9, windowMs: 1_000 };

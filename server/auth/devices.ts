@@ -1,9 +1,6 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
-import { devices, locations, pairingCodes } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { recordAudit } from './audit.ts';
+import type { DeviceRecord } from './auth-store.ts';
 import { canAccessLocation, type StaffPrincipal } from './principal.ts';
 import { generatePairingCode, generateToken, hashToken, normalizePairingCode } from './tokens.ts';
 
@@ -18,8 +15,7 @@ export interface DeviceDto {
   revokedAt: string | null;
 }
 
-type DeviceRow = typeof devices.$inferSelect;
-export function toDeviceDto(row: DeviceRow): DeviceDto {
+export function toDeviceDto(row: DeviceRecord): DeviceDto {
   return {
     id: row.id,
     locationId: row.locationId,
@@ -45,23 +41,19 @@ export function createPairingCode(
   const now = deps.clock.now();
   const code = generatePairingCode();
   const expiresAt = new Date(now.getTime() + PAIRING_CODE_MINUTES * 60_000);
-  writeTransaction(deps.db, (tx) => {
-    const row = tx
-      .insert(pairingCodes)
-      .values({
-        codeHash: hashToken(code),
-        locationId: input.locationId,
-        kind: input.kind,
-        name: input.name,
-        createdBy: principal.userId,
-        expiresAt,
-      })
-      .returning({ id: pairingCodes.id })
-      .get();
-    recordAudit(tx, principal, principal.municipalityId, now, {
+  deps.storage.write((tx) => {
+    const codeId = tx.auth.insertPairingCode({
+      codeHash: hashToken(code),
+      locationId: input.locationId,
+      kind: input.kind,
+      name: input.name,
+      createdBy: principal.userId,
+      expiresAt,
+    });
+    tx.audit.record(principal, principal.municipalityId, now, {
       action: 'device.pairing-code-created',
       targetType: 'pairing-code',
-      targetId: row.id,
+      targetId: codeId,
       locationId: input.locationId,
       details: { kind: input.kind },
     });
@@ -73,30 +65,22 @@ export function createPairingCode(
 export function pairDevice(deps: Deps, input: { code: string }): { token: string; device: DeviceDto } {
   const now = deps.clock.now();
   const codeHash = hashToken(normalizePairingCode(input.code));
-  return writeTransaction(deps.db, (tx) => {
-    const code = tx
-      .select()
-      .from(pairingCodes)
-      .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))
-      .get();
+  return deps.storage.write((tx) => {
+    const code = tx.auth.redeemablePairingCode(codeHash, now);
     if (!code) throw new AppError('not-found', 'Unknown, used or expired pairing code');
-    const location = tx.select().from(locations).where(eq(locations.id, code.locationId)).get();
-    if (!location) throw new AppError('not-found');
-    tx.update(pairingCodes).set({ usedAt: now }).where(eq(pairingCodes.id, code.id)).run();
+    const municipalityId = code.municipalityId;
+    if (!municipalityId) throw new AppError('not-found');
+    tx.auth.markPairingCodeUsed(code.id, now);
     const token = generateToken();
-    const device = tx
-      .insert(devices)
-      .values({
-        municipalityId: location.municipalityId,
-        locationId: code.locationId,
-        kind: code.kind,
-        name: code.name,
-        tokenHash: hashToken(token),
-        pairedAt: now,
-      })
-      .returning()
-      .get();
-    recordAudit(tx, null, location.municipalityId, now, {
+    const device = tx.auth.insertDevice({
+      municipalityId,
+      locationId: code.locationId,
+      kind: code.kind,
+      name: code.name,
+      tokenHash: hashToken(token),
+      pairedAt: now,
+    });
+    tx.audit.record(null, municipalityId, now, {
       action: 'device.paired',
       targetType: 'device',
       targetId: device.id,
@@ -109,23 +93,18 @@ export function pairDevice(deps: Deps, input: { code: string }): { token: string
 
 export function listDevices(deps: Deps, principal: StaffPrincipal, locationId: string): DeviceDto[] {
   assertSupervisorAt(principal, locationId);
-  return deps.db.select().from(devices).where(eq(devices.locationId, locationId)).all().map(toDeviceDto);
+  return deps.storage.read.auth.devicesAt(locationId).map(toDeviceDto);
 }
 
 /** Revoking takes effect at once: HTTP requests and hub sockets with the token get nothing more. */
 export function revokeDevice(deps: Deps, principal: StaffPrincipal, deviceId: number): DeviceDto {
   const now = deps.clock.now();
-  const result = writeTransaction(deps.db, (tx) => {
-    const device = tx.select().from(devices).where(eq(devices.id, deviceId)).get();
+  const result = deps.storage.write((tx) => {
+    const device = tx.auth.device(deviceId);
     if (!device || device.municipalityId !== principal.municipalityId) throw new AppError('not-found');
     assertSupervisorAt(principal, device.locationId);
-    const updated = tx
-      .update(devices)
-      .set({ revokedAt: device.revokedAt ?? now })
-      .where(eq(devices.id, deviceId))
-      .returning()
-      .get();
-    recordAudit(tx, principal, principal.municipalityId, now, {
+    const updated = tx.auth.revokeDevice(deviceId, now);
+    tx.audit.record(principal, principal.municipalityId, now, {
       action: 'device.revoked',
       targetType: 'device',
       targetId: deviceId,

@@ -42,8 +42,8 @@ export function authenticate(deps: Deps): MiddlewareHandler {
     if (c.get('principal') === undefined) {
       const now = deps.clock.now();
       const principal =
-        resolveToken(deps.db, bearerToken(c.req.header('authorization')), now) ??
-        resolveToken(deps.db, getCookie(c, SESSION_COOKIE), now);
+        resolveToken(deps, bearerToken(c.req.header('authorization')), now) ??
+        resolveToken(deps, getCookie(c, SESSION_COOKIE), now);
       if (principal) c.set('principal', principal);
     }
     await next();

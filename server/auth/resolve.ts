@@ -1,51 +1,14 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { devices, locations, staffLocations, staffSessions, staffUsers } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
 import { isApiKey, resolveApiKey } from './api-keys.ts';
+import type { AuthStore } from './auth-store.ts';
 import type { DevicePrincipal, Principal, StaffPrincipal } from './principal.ts';
 import { hashToken } from './tokens.ts';
 
-/** Locations a staff member may act at: admins every location of their municipality. */
-export function staffLocationIds(db: Db, userId: number, municipalityId: string, role: string): string[] {
-  if (role === 'admin') {
-    return db
-      .select({ id: locations.id })
-      .from(locations)
-      .where(eq(locations.municipalityId, municipalityId))
-      .all()
-      .map((l) => l.id);
-  }
-  return db
-    .select({ id: staffLocations.locationId })
-    .from(staffLocations)
-    .innerJoin(locations, eq(locations.id, staffLocations.locationId))
-    .where(and(eq(staffLocations.userId, userId), eq(locations.municipalityId, municipalityId)))
-    .all()
-    .map((l) => l.id);
-}
+type Resolver = Pick<AuthStore, 'liveSession' | 'staffLocationIds' | 'devicesByTokenHash'>;
 
 /** A live (unexpired, unrevoked) session of an active user, or null. */
-export function resolveStaffToken(db: Db, token: string, now: Date): StaffPrincipal | null {
-  const row = db
-    .select({
-      sessionId: staffSessions.id,
-      expiresAt: staffSessions.expiresAt,
-      userId: staffUsers.id,
-      municipalityId: staffUsers.municipalityId,
-      role: staffUsers.role,
-      displayName: staffUsers.displayName,
-      active: staffUsers.active,
-    })
-    .from(staffSessions)
-    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
-    .where(
-      and(
-        eq(staffSessions.tokenHash, hashToken(token)),
-        isNull(staffSessions.revokedAt),
-        gt(staffSessions.expiresAt, now),
-      ),
-    )
-    .get();
+export function resolveStaffToken(store: Resolver, token: string, now: Date): StaffPrincipal | null {
+  const row = store.liveSession(hashToken(token), now);
   if (!row?.active) return null;
   return {
     kind: 'staff',
@@ -53,7 +16,7 @@ export function resolveStaffToken(db: Db, token: string, now: Date): StaffPrinci
     municipalityId: row.municipalityId,
     role: row.role,
     displayName: row.displayName,
-    locationIds: staffLocationIds(db, row.userId, row.municipalityId, row.role),
+    locationIds: store.staffLocationIds(row.userId, row.municipalityId, row.role),
     sessionId: row.sessionId,
     expiresAt: row.expiresAt,
   };
@@ -63,12 +26,8 @@ export function resolveStaffToken(db: Db, token: string, now: Date): StaffPrinci
  * A paired, unrevoked device. Only the demo seed shares one token between a location's kiosk and
  * display; then the kiosk wins, since a kiosk may do everything a display may (read its location).
  */
-export function resolveDeviceToken(db: Db, token: string): DevicePrincipal | null {
-  const rows = db
-    .select()
-    .from(devices)
-    .where(and(eq(devices.tokenHash, hashToken(token)), isNull(devices.revokedAt)))
-    .all();
+export function resolveDeviceToken(store: Resolver, token: string): DevicePrincipal | null {
+  const rows = store.devicesByTokenHash(hashToken(token));
   const row = rows.find((d) => d.kind === 'kiosk') ?? rows[0];
   if (!row) return null;
   return {
@@ -81,8 +40,14 @@ export function resolveDeviceToken(db: Db, token: string): DevicePrincipal | nul
 }
 
 /** An API key (by its `lkt_` prefix), else a staff session, else a device. Unknown tokens give null, never an error. */
-export function resolveToken(db: Db, token: string | undefined | null, now: Date): Principal | null {
+export function resolveToken(
+  deps: Pick<Deps, 'storage' | 'db'>,
+  token: string | undefined | null,
+  now: Date,
+): Principal | null {
   if (!token || token.length < 16 || token.length > 200) return null;
-  if (isApiKey(token)) return resolveApiKey(db, token, now);
-  return resolveStaffToken(db, token, now) ?? resolveDeviceToken(db, token);
+  // API keys are not on the storage seam yet (server/auth/api-keys.ts reads deps.db).
+  if (isApiKey(token)) return resolveApiKey(deps.db, token, now);
+  const store = deps.storage.read.auth;
+  return resolveStaffToken(store, token, now) ?? resolveDeviceToken(store, token);
 }

@@ -1,9 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
-import { staffSessions, staffUsers } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { recordAudit } from './audit.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
 import type { StaffPrincipal } from './principal.ts';
@@ -28,13 +24,13 @@ export async function signIn(
   const wait = await throttle.retryAfter(input.username, input.client);
   if (wait > 0) throw new AppError('rate-limited', 'Too many failed sign-ins; try again later', { retryAfter: wait });
 
-  const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get();
+  const user = deps.storage.read.auth.userByUsername(input.username);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok || !user.active) {
     await throttle.recordFailure(input.username, input.client);
     if (user) {
-      writeTransaction(deps.db, (tx) =>
-        recordAudit(tx, null, user.municipalityId, now, {
+      deps.storage.write((tx) =>
+        tx.audit.record(null, user.municipalityId, now, {
           action: 'session.sign-in-failed',
           targetType: 'staff-user',
           targetId: user.id,
@@ -47,14 +43,14 @@ export async function signIn(
 
   const token = generateToken();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-  writeTransaction(deps.db, (tx) => {
-    const session = tx
-      .insert(staffSessions)
-      .values({ userId: user.id, tokenHash: hashToken(token), createdAt: now, expiresAt })
-      .returning({ id: staffSessions.id })
-      .get();
-    recordAudit(
-      tx,
+  deps.storage.write((tx) => {
+    const sessionId = tx.auth.insertSession({
+      userId: user.id,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      expiresAt,
+    });
+    tx.audit.record(
       {
         kind: 'staff',
         userId: user.id,
@@ -62,14 +58,14 @@ export async function signIn(
         role: user.role,
         locationIds: [],
         displayName: user.displayName,
-        sessionId: session.id,
+        sessionId,
       },
       user.municipalityId,
       now,
-      { action: 'session.signed-in', targetType: 'session', targetId: session.id },
+      { action: 'session.signed-in', targetType: 'session', targetId: sessionId },
     );
   });
-  const principal = resolveStaffToken(deps.db, token, now);
+  const principal = resolveStaffToken(deps.storage.read.auth, token, now);
   if (!principal) throw new AppError('internal');
   return { token, expiresAt, principal };
 }
@@ -77,9 +73,9 @@ export async function signIn(
 /** Revokes the caller's session; the hub disconnects its sockets (see hub `session:revoked`). */
 export function signOut(deps: Deps, principal: StaffPrincipal): void {
   const now = deps.clock.now();
-  writeTransaction(deps.db, (tx) => {
-    tx.update(staffSessions).set({ revokedAt: now }).where(eq(staffSessions.id, principal.sessionId)).run();
-    recordAudit(tx, principal, principal.municipalityId, now, {
+  deps.storage.write((tx) => {
+    tx.auth.revokeSession(principal.sessionId, now);
+    tx.audit.record(principal, principal.municipalityId, now, {
       action: 'session.signed-out',
       targetType: 'session',
       targetId: principal.sessionId,

@@ -107,7 +107,7 @@ export function attachHub(
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
-    const principal = token === null ? null : resolveToken(deps.db, token, deps.clock.now());
+    const principal = token === null ? null : resolveToken(deps, token, deps.clock.now());
     if (token !== null && !principal) return next(new Error('unauthorized'));
     // Counted last, so a refused handshake holds no slot; released on disconnect.
     const socketGuard = guard.open(handshakeAddress(socket, deps.config.TRUST_PROXY), token === null);
@@ -120,7 +120,7 @@ export function attachHub(
   /** Re-resolves the socket's token; a revoked, expired or deactivated one is disconnected. */
   const recheck = (socket: HubSocket): boolean => {
     if (!socket.data.token) return true;
-    const fresh = resolveToken(deps.db, socket.data.token, deps.clock.now());
+    const fresh = resolveToken(deps, socket.data.token, deps.clock.now());
     if (!fresh) {
       socket.disconnect(true);
       return false;

@@ -1,6 +1,7 @@
 import { openDatabase } from '../../db/client.ts';
 import { runMigrations } from '../../db/migrate.ts';
 import { seedDemo } from '../../db/seed.ts';
+import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import { createApp } from '../../server/app.ts';
 import { seedDemoAccess } from '../../server/auth/seed-access.ts';
 import { type ManualClock, manualClock } from '../../server/clock.ts';
@@ -28,6 +29,7 @@ export function createTestContext(
   const clock = manualClock(now);
   const deps = {
     db,
+    storage: sqliteStorage(db),
     clock,
     // Rate windows and delays follow the test's clock (production: performance.now()).
     monotonic: { nowMs: () => clock.now().getTime() },

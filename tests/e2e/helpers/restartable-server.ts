@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../../db/client.ts';
 import { runMigrations } from '../../../db/migrate.ts';
+import { sqliteStorage } from '../../../db/sqlite/storage.ts';
 import { createApp } from '../../../server/app.ts';
 import type { Config } from '../../../server/config.ts';
 import type { Deps } from '../../../server/deps.ts';
@@ -62,6 +63,7 @@ export async function startRestartableServer(
     const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const deps: Deps = {
       db,
+      storage: sqliteStorage(db),
       clock,
       config: { ...config, PUBLIC_URL: options.config?.PUBLIC_URL ?? publicUrl },
       events: createDomainEvents(),

@@ -79,7 +79,7 @@ export async function startE2eServer(
     config: { PUBLIC_URL: url, ...options.config },
   });
   const clock = runningClock(now);
-  const deps: Deps = { db: ctx.db, clock, config: ctx.config, events: ctx.events, log: ctx.log };
+  const deps: Deps = { db: ctx.db, storage: ctx.storage, clock, config: ctx.config, events: ctx.events, log: ctx.log };
   const app = createApp(deps);
   fetchApp = app.fetch;
   let closeHub: (() => unknown) | undefined;

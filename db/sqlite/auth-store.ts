@@ -1,0 +1,113 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { AuthStore, DeviceRecord } from '../../server/auth/auth-store.ts';
+import type { Db } from '../client.ts';
+import { devices, locations, pairingCodes, staffLocations, staffSessions, staffUsers } from '../schema/index.ts';
+
+type DeviceRow = typeof devices.$inferSelect;
+const toDevice = (row: DeviceRow): DeviceRecord => ({
+  id: row.id,
+  municipalityId: row.municipalityId,
+  locationId: row.locationId,
+  kind: row.kind,
+  name: row.name,
+  pairedAt: row.pairedAt,
+  revokedAt: row.revokedAt,
+});
+
+/**
+ * The auth repository on SQLite. Token resolution runs on every HTTP request and socket connect, so its
+ * two reads are prepared once per connection.
+ */
+export function sqliteAuthStore(db: Db): AuthStore {
+  const liveSession = db
+    .select({
+      sessionId: staffSessions.id,
+      expiresAt: staffSessions.expiresAt,
+      userId: staffUsers.id,
+      municipalityId: staffUsers.municipalityId,
+      role: staffUsers.role,
+      displayName: staffUsers.displayName,
+      active: staffUsers.active,
+    })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .where(
+      and(
+        eq(staffSessions.tokenHash, sql.placeholder('tokenHash')),
+        isNull(staffSessions.revokedAt),
+        gt(staffSessions.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .prepare();
+  const devicesByToken = db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.tokenHash, sql.placeholder('tokenHash')), isNull(devices.revokedAt)))
+    .prepare();
+
+  return {
+    userByUsername: (username) => db.select().from(staffUsers).where(eq(staffUsers.username, username)).get() ?? null,
+    staffLocationIds: (userId, municipalityId, role) => {
+      if (role === 'admin') {
+        return db
+          .select({ id: locations.id })
+          .from(locations)
+          .where(eq(locations.municipalityId, municipalityId))
+          .all()
+          .map((l) => l.id);
+      }
+      return db
+        .select({ id: staffLocations.locationId })
+        .from(staffLocations)
+        .innerJoin(locations, eq(locations.id, staffLocations.locationId))
+        .where(and(eq(staffLocations.userId, userId), eq(locations.municipalityId, municipalityId)))
+        .all()
+        .map((l) => l.id);
+    },
+    // Placeholders reach the driver as given: timestamp_ms columns compare with epoch milliseconds.
+    liveSession: (tokenHash, now) => liveSession.get({ tokenHash, now: now.getTime() }) ?? null,
+    insertSession: (input) => db.insert(staffSessions).values(input).returning({ id: staffSessions.id }).get().id,
+    revokeSession: (sessionId, at) => {
+      db.update(staffSessions).set({ revokedAt: at }).where(eq(staffSessions.id, sessionId)).run();
+    },
+
+    devicesByTokenHash: (tokenHash) => devicesByToken.all({ tokenHash }).map(toDevice),
+    device: (deviceId) => {
+      const row = db.select().from(devices).where(eq(devices.id, deviceId)).get();
+      return row ? toDevice(row) : null;
+    },
+    devicesAt: (locationId) => db.select().from(devices).where(eq(devices.locationId, locationId)).all().map(toDevice),
+    insertDevice: (input) => toDevice(db.insert(devices).values(input).returning().get()),
+    revokeDevice: (deviceId, at) => {
+      const row = db
+        .update(devices)
+        .set({ revokedAt: sql`coalesce(${devices.revokedAt}, ${at.getTime()})` })
+        .where(eq(devices.id, deviceId))
+        .returning()
+        .get();
+      if (!row) throw new Error(`revokeDevice: no device ${deviceId}`);
+      return toDevice(row);
+    },
+
+    insertPairingCode: (input) => db.insert(pairingCodes).values(input).returning({ id: pairingCodes.id }).get().id,
+    redeemablePairingCode: (codeHash, now) => {
+      const row = db
+        .select({
+          id: pairingCodes.id,
+          locationId: pairingCodes.locationId,
+          municipalityId: locations.municipalityId,
+          kind: pairingCodes.kind,
+          name: pairingCodes.name,
+          createdBy: pairingCodes.createdBy,
+        })
+        .from(pairingCodes)
+        .leftJoin(locations, eq(locations.id, pairingCodes.locationId))
+        .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))
+        .get();
+      return row ?? null;
+    },
+    markPairingCodeUsed: (codeId, at) => {
+      db.update(pairingCodes).set({ usedAt: at }).where(eq(pairingCodes.id, codeId)).run();
+    },
+  };
+}
