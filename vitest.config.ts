@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests run in UTC so that any dependency on the host's zone fails loudly (STYLE.md, "Time").
+// Tests run in UTC so that any dependency on the host's zone fails loudly (CONTRIBUTING.md#time).
 process.env.TZ = 'UTC';
 
 export default defineConfig({

@@ -16,7 +16,7 @@ import {
 import type { CounterWindow } from '../server/scheduling/calendar.ts';
 
 const M = 60_000;
-// Services: 1 passport 10', 2 id-card 10', 3 driving-licence 5', 4 pickup 5', 5 birth 15' (FACTS.md).
+// Services: 1 passport 10', 2 id-card 10', 3 driving-licence 5', 4 pickup 5', 5 birth 15' (docs/facts.md).
 const MINUTES: Record<number, number> = { 1: 10, 2: 10, 3: 5, 4: 5, 5: 15 };
 const PROFILES: Record<string, number[]> = {
   all: [1, 2, 3, 4, 5],

@@ -241,7 +241,7 @@ export function seedDemo(db: Db): boolean {
         roster(THURSDAY, '16:00', '20:00', plan.evening);
       }
     }
-    // Bridge days by decree (FACTS.md); public holidays themselves are computed.
+    // Bridge days by decree (docs/facts.md); public holidays themselves are computed.
     tx.insert(closures)
       .values(
         ['2026-01-02', '2026-05-15', '2027-05-07', '2028-04-28', '2028-05-26'].map((date) => ({

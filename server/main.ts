@@ -33,7 +33,7 @@ function main(): void {
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info('listening', { url: `http://localhost:${info.port}` });
   });
-  // socket.io on the same HTTP server as the API (DESIGN.md, "The hub").
+  // socket.io on the same HTTP server as the API (ARCHITECTURE.md, "Queue, auth and hub").
   const hub = attachHub(server as HttpServer, deps);
   // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
   const stopJobs = startBackgroundJobs(deps);

@@ -105,7 +105,7 @@ export function renewalIndex(
     options.validityYears ??
     ((r: RegistryRow) => {
       if (r.documentType === 'driving-licence') return 10;
-      // Adults' passports and ID cards: 5 years until 9 March 2014, 10 years since (FACTS.md).
+      // Adults' passports and ID cards: 5 years until 9 March 2014, 10 years since (docs/facts.md).
       return r.ageBand === 'minor' || r.month < '2014-03' ? 5 : 10;
     });
   // documentType → month → expected renewals

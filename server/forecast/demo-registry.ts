@@ -3,8 +3,8 @@ import type { RegistryRow } from './demand.ts';
 /**
  * A realistic registry of issued documents for a demo municipality (pure): national issue volumes per
  * month since 2009 scaled by the municipality's share of the population (Haarlem 163,000 of 17.9 M,
- * FACTS.md). National totals of passports + ID cards, in millions per year: 2023 1.6 and 2024 2.9 are
- * from FACTS.md (NVVB/RvIG); the other years are estimates that follow the facts' shape — about 3.3 M a
+ * docs/facts.md). National totals of passports + ID cards, in millions per year: 2023 1.6 and 2024 2.9 are
+ * from docs/facts.md (NVVB/RvIG); the other years are estimates that follow the facts' shape — about 3.3 M a
  * year while adults renewed every 5 years, the wait for the 10-year document in early 2014 and the rush
  * from 10 March 2014 (37,000 on one day against 14,000 normally), a fall of most adult renewals in
  * 2019–2023 (the 2014–2018 documents last 10 years) and their return from 2024. Minors (about 0.5 M a year)

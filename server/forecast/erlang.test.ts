@@ -11,7 +11,7 @@ import {
 } from './erlang.ts';
 
 describe('Erlang B and C', () => {
-  it('matches the FACTS.md test vectors', () => {
+  it('matches the docs/facts.md test vectors', () => {
     expect(erlangC(10, 14)).toBeCloseTo(0.1741, 4);
     expect(erlangC(5, 8)).toBeCloseTo(0.167, 3);
     // …and the square-root approximation is visibly off for a small office.

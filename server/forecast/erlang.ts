@@ -1,6 +1,6 @@
 /**
  * Exact Erlang formulas for staffing (pure). Offices are small (2–15 counters), where the square-root
- * staffing approximation is visibly wrong (FACTS.md: load 5 on 8 servers gives 0.117 approximate, 0.167
+ * staffing approximation is visibly wrong (docs/facts.md: load 5 on 8 servers gives 0.117 approximate, 0.167
  * exact), so we compute the exact values through the numerically stable Erlang-B recursion.
  *
  * Units: offered load A = λ × mean service time (Erlang); times in the same unit as the mean service time.

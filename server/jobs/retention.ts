@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 const DAY = 86_400_000;
 
 /**
- * Rule 7: personal data of appointments is erased RETENTION_DAYS after the appointment ended,
+ * Invariant 7 (ARCHITECTURE.md#invariants): personal data of appointments is erased RETENTION_DAYS after the appointment ended,
  * together with the mails about them. The appointment row stays (statistics need no person).
  * Returns the number of appointments erased.
  */

@@ -28,7 +28,7 @@ export interface CallNextResult {
 
 /**
  * "Next" at a counter: finishes the ticket being served (if any) and calls the best waiting ticket
- * the counter may serve (call-next-policy.ts). Rule 3 holds because this runs in one BEGIN IMMEDIATE
+ * the counter may serve (call-next-policy.ts). Invariant 3 (ARCHITECTURE.md#invariants) holds because this runs in one BEGIN IMMEDIATE
  * transaction — two counters (or two processes on one database file) are serialised by SQLite — and
  * the update is guarded by `status = 'waiting'`, so a ticket changes hands at most once.
  */

@@ -43,7 +43,7 @@ export function formatTicketNumber(letter: string, sequence: number): string {
 /**
  * Inserts a ticket, its items and the `issued` event, and stores the wait we predict for it, inside
  * the caller's write transaction. The unique index on (location, day, number) is the last line of
- * defence for rule 4; BEGIN IMMEDIATE makes the max+1 read and the insert one step.
+ * defence for invariant 4 (ARCHITECTURE.md#invariants); BEGIN IMMEDIATE makes the max+1 read and the insert one step.
  */
 export function insertTicket(tx: Db, input: NewTicket): TicketRow {
   const first = input.services[0];

@@ -103,7 +103,7 @@ export function bandKeyFor(minutes: number): WaitBandKey {
 
 /**
  * A band around a point estimate. Even a perfect predictor cannot beat the spread of the sum of the
- * n+1 service completions ahead: about 1/√(n+1) of the mean (FACTS.md).
+ * n+1 service completions ahead: about 1/√(n+1) of the mean (docs/facts.md).
  */
 export function waitBand(minutes: number, ahead: number): WaitBand {
   const m = Math.max(0, minutes);

@@ -1,5 +1,5 @@
 /**
- * The ticket state machine (pure). DESIGN.md: waiting → called → serving → done | no-show | cancelled;
+ * The ticket state machine (pure). ARCHITECTURE.md (queue): waiting → called → serving → done | no-show | cancelled;
  * transfer and park move a ticket back to waiting elsewhere; a no-show can be returned to the queue.
  */
 export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'cancelled';

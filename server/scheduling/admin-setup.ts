@@ -22,7 +22,7 @@ import { revalidateFutureAppointments } from './revalidate.ts';
 /**
  * Set-up use-cases for supervisors (their locations) and admins (their municipality): hours,
  * rosters, closures, counters and skills, services. Each runs in one transaction with an audit
- * entry and re-checks the booked future (revalidate.ts), so no change can break rule 1.
+ * entry and re-checks the booked future (revalidate.ts), so no change can break invariant 1 (ARCHITECTURE.md#invariants).
  */
 
 type Location = typeof locations.$inferSelect;

@@ -84,7 +84,7 @@ describe('DayAllocator', () => {
   });
 });
 
-describe('property: no sequence of bookings, moves and cancellations breaks rule 1', () => {
+describe('property: no sequence of bookings, moves and cancellations breaks invariant 1 (no double booking)', () => {
   const skillSets = [[1], [2], [1, 2], [1, 2, 3], [3], [2, 3]];
   const op = fc.oneof(
     fc.record({

@@ -1,7 +1,7 @@
 import { type CounterWindow, type Interval, mergeIntervals } from './calendar.ts';
 
 /**
- * The allocation engine (DESIGN.md, "The scheduling engine"). Pure: no I/O, no clock.
+ * The allocation engine (ARCHITECTURE.md, "The engine"). Pure: no I/O, no clock.
  * A request needs ONE counter that has every skill, is rostered for appointments for the whole
  * duration, is free, and (on a `both` window) leaves the walk-in share of that window untouched.
  * When no counter is free, not-yet-started appointments may move to other counters: a bounded
@@ -292,7 +292,7 @@ function overlap(a: Interval, b: Interval): number {
 }
 
 /**
- * Every way an assignment breaks rule 1: overlap on a counter, missing skill, outside the counter's
+ * Every way an assignment breaks invariant 1 (ARCHITECTURE.md#invariants): overlap on a counter, missing skill, outside the counter's
  * rostered appointment windows, walk-in share used up. Empty when the assignment is valid.
  */
 export function findViolations(

@@ -1,7 +1,7 @@
 import Holidays from 'date-holidays';
 import { addDays, weekdayOf } from './recurrence.ts';
 
-/** Per-location choices the Algemene termijnenwet leaves open (FACTS.md, "Closures"). */
+/** Per-location choices the Algemene termijnenwet leaves open (docs/facts.md, "Closures"). */
 export interface ClosurePolicy {
   closedOnGoodFriday: boolean;
   closedOnLiberationDay: boolean;

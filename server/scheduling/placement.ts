@@ -11,7 +11,7 @@ const NEW_ID = -1_000_000;
 /**
  * Inside a write transaction: finds a counter for [start, start + duration) and applies the moves
  * the engine chose. Throws `slot-unavailable` when the time is not offered or does not fit.
- * Before returning it re-checks every changed appointment against rule 1 (defence in depth).
+ * Before returning it re-checks every changed appointment against invariant 1, ARCHITECTURE.md#invariants (defence in depth).
  */
 export function placeInTransaction(
   tx: Db,

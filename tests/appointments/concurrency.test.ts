@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'loket-h1-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Rule 1 checked on what is in the database file, for the Zijlsingel on one day. */
+/** Invariant 1 (ARCHITECTURE.md#invariants) checked on what is in the database file, for the Zijlsingel on one day. */
 function violationsOn(dbPath: string, date: string): { violations: string[]; active: number } {
   const db = openDatabase(dbPath);
   try {
@@ -48,7 +48,7 @@ function violationsOn(dbPath: string, date: string): { violations: string[]; act
   }
 }
 
-describe('rule 1 under concurrency', () => {
+describe('invariant 1 under concurrency', () => {
   it('100 concurrent HTTP bookings of one start time: exactly capacity × 201, the rest 409', async () => {
     const dbPath = join(dir, 'http.db');
     const ctx = createTestContext({ dbPath, config: { RATE_LIMIT_BOOKINGS_PER_MINUTE: 10_000 } });
@@ -85,7 +85,7 @@ describe('rule 1 under concurrency', () => {
   it('several processes booking against one database file never over-book (even without the triggers)', async () => {
     const dbPath = join(dir, 'multi.db');
     const ctx = createTestContext({ dbPath });
-    // Take the database's defence away: the engine and BEGIN IMMEDIATE alone must hold rule 1.
+    // Take the database's defence away: the engine and BEGIN IMMEDIATE alone must hold invariant 1.
     ctx.db.$client.exec('DROP TRIGGER appointments_no_overlap_insert; DROP TRIGGER appointments_no_overlap_update;');
     ctx.db.$client.close();
     const worker = join(import.meta.dirname, 'fixtures', 'booking-worker.ts');
@@ -109,7 +109,7 @@ describe('rule 1 under concurrency', () => {
   }, 120_000);
 });
 
-describe('rule 2: a 201 survives SIGKILL', () => {
+describe('invariant 2: a 201 survives SIGKILL', () => {
   const main = join(import.meta.dirname, '..', '..', 'server', 'main.ts');
 
   function startServer(dbPath: string): Promise<{ child: ChildProcess; port: number }> {

@@ -52,7 +52,7 @@ function checkRuleOne(ctx: TestContext, locationId: string): void {
   }
 }
 
-describe('property: bookings, moves, reschedules and cancellations through the database keep rule 1', () => {
+describe('property: bookings, moves, reschedules and cancellations through the database keep invariant 1', () => {
   it('holds for random request streams at both offices', () => {
     const op = fc.oneof(
       {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../helpers/context.ts';
 
-/** Rule 6: nothing a client sends produces a 5xx. */
+/** Invariant 6 (ARCHITECTURE.md#invariants): nothing a client sends produces a 5xx. */
 const ctx = createTestContext({
   config: { RATE_LIMIT_BOOKINGS_PER_MINUTE: 1_000_000, RATE_LIMIT_LOOKUPS_PER_MINUTE: 1_000_000 },
 });

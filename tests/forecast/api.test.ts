@@ -64,7 +64,7 @@ describe('demo history', () => {
       .filter((t) => t.appointmentId !== null);
     expect(linked.length).toBeGreaterThan(100);
     expect(linked.every((t) => t.source === 'check-in')).toBe(true);
-    // The future book: booked before now, and never two appointments on one counter at once (rule 1).
+    // The future book: booked before now, and never two appointments on one counter at once (invariant 1, ARCHITECTURE.md#invariants).
     const future = rows
       .filter((a) => a.status === 'booked')
       .sort((x, y) => x.startsAt.getTime() - y.startsAt.getTime());

@@ -56,7 +56,7 @@ async function runWorkers(argsList: string[][]): Promise<unknown[]> {
 }
 
 describe('queue under real concurrency (separate processes on one database file)', () => {
-  it('never gives one ticket to two counters (rule 3)', async () => {
+  it('never gives one ticket to two counters (invariant 3)', async () => {
     const dbPath = tempDb();
     const ctx = createTestContext({ dbPath, now: NOW });
     for (let i = 0; i < TICKETS; i++) {
@@ -94,7 +94,7 @@ describe('queue under real concurrency (separate processes on one database file)
     check.db.$client.close();
   });
 
-  it('gives unique ticket numbers when kiosks in several processes issue at once (rule 4)', async () => {
+  it('gives unique ticket numbers when kiosks in several processes issue at once (invariant 4)', async () => {
     const dbPath = tempDb();
     const ctx = createTestContext({ dbPath, now: NOW });
     ctx.db.$client.close();
