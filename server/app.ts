@@ -13,6 +13,7 @@ import { healthRoutes } from './http/health.routes.ts';
 import { createMemoryRateLimitStore, createRateLimiter } from './http/rate-limit.ts';
 import { mountStatic } from './http/static.ts';
 import { apiClientRoutes } from './integrations/api-clients.routes.ts';
+import { webhookRoutes } from './integrations/webhooks.routes.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
@@ -37,6 +38,7 @@ const apiRouters: RouterFactory[] = [
   openDataRoutes,
   tickerRoutes,
   apiClientRoutes,
+  webhookRoutes,
 ];
 
 export function createApp(deps: Deps): OpenAPIHono {

@@ -12,6 +12,10 @@ export interface DomainEventMap {
    * subscribers re-read the location. The hub sends every display and console a fresh snapshot.
    */
   'location:changed': { locationId: string; reason: 'setup' | 'ticker' };
+  /** Appointment facts after commit (also the pickup booked with an application); webhooks subscribe. */
+  'appointment:booked': { locationId: string; appointmentId: number };
+  'appointment:cancelled': { locationId: string; appointmentId: number };
+  'appointment:rescheduled': { locationId: string; appointmentId: number };
   /**
    * Queue facts, published by server/queue use-cases after commit; the hub turns them into socket events.
    * `ticket` is the ticket as clients see it, when the transaction had everything to build it (call-next):

@@ -12,6 +12,7 @@ import type { Deps } from './deps.ts';
 import { createDomainEvents } from './events.ts';
 import { fillDemoHistoryInBackground } from './forecast/demo-history.ts';
 import { attachHub } from './hub/hub.ts';
+import { startWebhookRecorder } from './integrations/webhooks/record.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
 import { createLogger } from './logger.ts';
 
@@ -37,6 +38,8 @@ function main(): void {
   const hub = attachHub(server as HttpServer, deps);
   // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
   const stopJobs = startBackgroundJobs(deps);
+  // Domain facts → the webhook outbox (delivered by the 'webhooks' job).
+  const stopWebhooks = startWebhookRecorder(deps);
   // A year of simulated history so statistics and forecasts show something; one office-month at a
   // time after the server is up, skipped for offices that already have history.
   if (config.LOKET_SEED_DEMO && config.LOKET_DEMO_HISTORY_DAYS > 0) {
@@ -50,6 +53,7 @@ function main(): void {
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });
     stopJobs();
+    stopWebhooks();
     // Closing the hub disconnects every socket and then closes the HTTP server.
     void hub.close().then(() => {
       db.$client.close();

@@ -44,7 +44,6 @@ export const apiKeyRoutes: readonly KeyRoute[] = [
   { method: 'DELETE', path: '/webhooks/{id}', scope: 'webhooks:manage' },
   { method: 'GET', path: '/webhooks/{id}/deliveries', scope: 'webhooks:manage' },
   { method: 'POST', path: '/webhooks/{id}/deliveries/{deliveryId}/replay', scope: 'webhooks:manage' },
-  { method: 'POST', path: '/webhooks/{id}/test', scope: 'webhooks:manage' },
 ];
 
 const compiled = apiKeyRoutes.map((r) => ({

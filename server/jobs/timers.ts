@@ -1,4 +1,7 @@
+import { writeTransaction } from '../../db/client.ts';
+import { pruneDeliveries } from '../../db/webhooks.ts';
 import type { Deps } from '../deps.ts';
+import { deliverDueWebhooks } from '../integrations/webhooks/deliver.ts';
 import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
 import { queueReminders } from '../scheduling/reminders.ts';
 import { erasePersonalData } from './retention.ts';
@@ -38,6 +41,12 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
     if (n > 0) deps.log.info('personal data erased', { appointments: n });
   });
   if (transport) every('outbox', 15_000, () => drainOutbox(deps, transport));
+  // Webhooks: post due deliveries (signed, with back-off); drop finished ones after the retention period.
+  every('webhooks', 5_000, () => deliverDueWebhooks(deps));
+  every('webhook-retention', 60 * 60_000, () => {
+    const before = new Date(deps.clock.now().getTime() - deps.config.RETENTION_DAYS * 86_400_000);
+    writeTransaction(deps.db, (tx) => pruneDeliveries(tx, before));
+  });
   return () => {
     for (const t of timers) clearInterval(t);
   };

@@ -196,6 +196,8 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
     }
     return {
       dto: toDto(tx, record, { followUpOf: null, followUps: pickup ? [pickup.row] : [] }),
+      ids: [main.id, ...(pickup ? [pickup.row.id] : [])],
+      locationId: office.location.id,
       followUp: follow
         ? {
             ...follow,
@@ -207,5 +209,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
     };
   });
 
+  for (const id of result.ids)
+    deps.events.publish('appointment:booked', { locationId: result.locationId, appointmentId: id });
   return { ...result.dto, manageToken: token, followUp: result.followUp };
 }

@@ -50,7 +50,7 @@ function assertChangeable(row: AppointmentRow, now: Date): void {
 
 /** Cancels the appointment and the pickup booked with it; cancelling twice is fine. */
 export function cancelAppointment(deps: Deps, input: ManageInput): void {
-  writeTransaction(deps.db, (tx) => {
+  const cancelled = writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
     const row = findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
     if (row.status === 'cancelled') return [];
@@ -70,7 +70,9 @@ export function cancelAppointment(deps: Deps, input: ManageInput): void {
         });
       }
     }
+    return rows.map((r) => ({ locationId: r.locationId, appointmentId: r.id }));
   });
+  for (const c of cancelled) deps.events.publish('appointment:cancelled', c);
 }
 
 /** Moves the appointment to another start at the same office; on 409 nothing changed. */
@@ -154,7 +156,8 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
         details: { from: row.startsAt.toISOString(), to: moved.startsAt.toISOString() },
       });
     }
-    return { dto: toDto(tx, movedRecord) };
+    return { dto: toDto(tx, movedRecord), locationId: moved.locationId, id: moved.id };
   });
+  deps.events.publish('appointment:rescheduled', { locationId: result.locationId, appointmentId: result.id });
   return result.dto;
 }

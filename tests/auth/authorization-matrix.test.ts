@@ -61,6 +61,7 @@ let agentId = 0;
 let deviceId = 0;
 /** An API client the matrix may rotate and revoke again and again (not the matrix's own clients). */
 let spareClientId = 0;
+let webhookId = 0;
 
 /** Puts the world back: demo-agent at Balie 1 with a called ticket, before every cell. */
 function reset(): void {
@@ -101,6 +102,11 @@ beforeAll(async () => {
   tokens.set('api-client', (await makeClient('integrator', allScopes)).apiKey);
   tokens.set('api-client-read-only', (await makeClient('reader', ['availability:read'])).apiKey);
   spareClientId = (await makeClient('spare', ['queue:read'])).client.id;
+  const hook = await call(ctx, 'POST', '/webhooks', {
+    token: tokens.get('api-client'),
+    body: { url: 'http://127.0.0.1:9/hook', events: ['appointment.booked'] },
+  });
+  webhookId = hook.body.subscription.id;
   const issued = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
     token: DEMO_DEVICE_TOKEN,
     body: { services: [{ code: 'passport', persons: 1 }] },
@@ -152,6 +158,23 @@ const routes: Route[] = [
     allowed: ['admin'],
   },
   { method: 'DELETE', path: () => `/api-clients/${spareClientId}`, allowed: ['admin'] },
+  { method: 'GET', path: () => '/webhooks', allowed: ['admin', 'admin-other-municipality', 'api-client'] },
+  {
+    method: 'POST',
+    path: () => '/webhooks',
+    body: () => ({ url: 'http://127.0.0.1:9/matrix', events: ['ticket.called'] }),
+    allowed: ['admin', 'admin-other-municipality', 'api-client'],
+  },
+  { method: 'GET', path: () => `/webhooks/${webhookId}`, allowed: ['admin', 'api-client'] },
+  {
+    method: 'PATCH',
+    path: () => `/webhooks/${webhookId}`,
+    body: () => ({ enabled: true }),
+    allowed: ['admin', 'api-client'],
+  },
+  { method: 'GET', path: () => `/webhooks/${webhookId}/deliveries`, allowed: ['admin', 'api-client'] },
+  { method: 'POST', path: () => `/webhooks/${webhookId}/deliveries/1/replay`, allowed: ['admin', 'api-client'] },
+  { method: 'DELETE', path: () => `/webhooks/${webhookId}`, allowed: ['admin', 'api-client'] },
   {
     method: 'POST',
     path: () => `/locations/${ZIJL}/pairing-codes`,
@@ -206,7 +229,7 @@ describe('authorization matrix: HTTP', () => {
           ).toBe(false);
         } else {
           expect([401, 403, 404], `${who} should be denied`).toContain(res.status);
-          if (res.status === 404) expect(route.path()).toMatch(/tickets|check-ins|devices|api-clients/);
+          if (res.status === 404) expect(route.path()).toMatch(/tickets|check-ins|devices|api-clients|webhooks/);
         }
       }
     });

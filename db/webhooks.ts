@@ -1,0 +1,276 @@
+import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import {
+  apiClientAppointments,
+  apiClients,
+  appointmentItems,
+  appointments,
+  counters,
+  services,
+  ticketItems,
+  tickets,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookSubscriptions,
+} from './schema/index.ts';
+
+/** Storage of webhook subscriptions, the delivery outbox and its attempt log. */
+export type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type AttemptRow = typeof webhookAttempts.$inferSelect;
+type EventType = DeliveryRow['eventType'];
+
+export function insertSubscription(tx: Db, values: typeof webhookSubscriptions.$inferInsert): SubscriptionRow {
+  return tx.insert(webhookSubscriptions).values(values).returning().get();
+}
+
+export function updateSubscription(
+  tx: Db,
+  id: number,
+  values: Partial<typeof webhookSubscriptions.$inferInsert>,
+): SubscriptionRow {
+  return tx.update(webhookSubscriptions).set(values).where(eq(webhookSubscriptions.id, id)).returning().get();
+}
+
+export function findSubscription(db: Db, id: number): SubscriptionRow | undefined {
+  return db
+    .select()
+    .from(webhookSubscriptions)
+    .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
+    .get();
+}
+
+/** Subscriptions of a municipality (or of one client), not deleted. */
+export function listSubscriptions(db: Db, filter: { municipalityId: string; clientId?: number }): SubscriptionRow[] {
+  return db
+    .select()
+    .from(webhookSubscriptions)
+    .where(
+      and(
+        eq(webhookSubscriptions.municipalityId, filter.municipalityId),
+        isNull(webhookSubscriptions.deletedAt),
+        filter.clientId === undefined ? undefined : eq(webhookSubscriptions.clientId, filter.clientId),
+      ),
+    )
+    .orderBy(asc(webhookSubscriptions.id))
+    .all();
+}
+
+/** Enabled subscriptions of live clients of a municipality that want this event, with the client's scopes. */
+export function activeSubscriptionsFor(
+  db: Db,
+  municipalityId: string,
+  eventType: EventType,
+): { subscription: SubscriptionRow; scopes: string[] }[] {
+  return db
+    .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
+    .from(webhookSubscriptions)
+    .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
+    .where(
+      and(
+        eq(webhookSubscriptions.municipalityId, municipalityId),
+        isNull(webhookSubscriptions.deletedAt),
+        isNull(webhookSubscriptions.disabledAt),
+        isNull(apiClients.revokedAt),
+      ),
+    )
+    .all()
+    .filter((r) => r.subscription.events.includes(eventType));
+}
+
+export function insertDelivery(tx: Db, values: typeof webhookDeliveries.$inferInsert): DeliveryRow {
+  return tx.insert(webhookDeliveries).values(values).returning().get();
+}
+
+/**
+ * Claims up to `limit` due deliveries of enabled subscriptions: they are locked until `lockUntil`, so another
+ * sender (process) does not post the same attempt. Call inside a write transaction.
+ */
+export function claimDueDeliveries(
+  tx: Db,
+  now: Date,
+  lockUntil: Date,
+  limit: number,
+): { delivery: DeliveryRow; subscription: SubscriptionRow }[] {
+  const due = tx
+    .select({ delivery: webhookDeliveries, subscription: webhookSubscriptions })
+    .from(webhookDeliveries)
+    .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, now),
+        or(isNull(webhookDeliveries.lockedUntil), lte(webhookDeliveries.lockedUntil, now)),
+        isNull(webhookSubscriptions.disabledAt),
+        isNull(webhookSubscriptions.deletedAt),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+  if (due.length > 0) {
+    tx.update(webhookDeliveries)
+      .set({ lockedUntil: lockUntil })
+      .where(
+        inArray(
+          webhookDeliveries.id,
+          due.map((d) => d.delivery.id),
+        ),
+      )
+      .run();
+  }
+  return due;
+}
+
+export function updateDelivery(
+  tx: Db,
+  id: number,
+  values: Partial<typeof webhookDeliveries.$inferInsert>,
+): DeliveryRow {
+  return tx.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, id)).returning().get();
+}
+
+export function insertAttempt(tx: Db, values: typeof webhookAttempts.$inferInsert): void {
+  tx.insert(webhookAttempts).values(values).run();
+}
+
+export function findDelivery(db: Db, subscriptionId: number, deliveryId: number): DeliveryRow | undefined {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.subscriptionId, subscriptionId)))
+    .get();
+}
+
+export function listDeliveries(
+  db: Db,
+  subscriptionId: number,
+  options: { status?: DeliveryRow['status']; limit: number },
+): { delivery: DeliveryRow; attempts: AttemptRow[] }[] {
+  const rows = db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.subscriptionId, subscriptionId),
+        options.status ? eq(webhookDeliveries.status, options.status) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(options.limit)
+    .all();
+  if (rows.length === 0) return [];
+  const attempts = db
+    .select()
+    .from(webhookAttempts)
+    .where(
+      inArray(
+        webhookAttempts.deliveryId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(webhookAttempts.id))
+    .all();
+  return rows.map((delivery) => ({ delivery, attempts: attempts.filter((a) => a.deliveryId === delivery.id) }));
+}
+
+/** What an appointment event may carry at most (personal data is dropped per subscriber by the caller). */
+export interface AppointmentFacts {
+  municipalityId: string;
+  locationId: string;
+  reference: string;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  channel: string;
+  services: { code: string; persons: number }[];
+  customer: { name: string | null; email: string | null; phone: string | null };
+  bookedByClientId: number | null;
+}
+
+export function appointmentFacts(db: Db, appointmentId: number): AppointmentFacts | null {
+  const a = db.select().from(appointments).where(eq(appointments.id, appointmentId)).get();
+  if (!a) return null;
+  const items = db
+    .select({ code: services.code, persons: appointmentItems.persons })
+    .from(appointmentItems)
+    .innerJoin(services, eq(services.id, appointmentItems.serviceId))
+    .where(eq(appointmentItems.appointmentId, appointmentId))
+    .all();
+  const owner = db
+    .select({ clientId: apiClientAppointments.clientId })
+    .from(apiClientAppointments)
+    .where(eq(apiClientAppointments.appointmentId, appointmentId))
+    .get();
+  return {
+    municipalityId: a.municipalityId,
+    locationId: a.locationId,
+    reference: a.reference,
+    status: a.status,
+    startsAt: a.startsAt,
+    endsAt: a.endsAt,
+    channel: a.channel,
+    services: items,
+    customer: { name: a.customerName, email: a.customerEmail, phone: a.customerPhone },
+    bookedByClientId: owner?.clientId ?? null,
+  };
+}
+
+/** A ticket as webhooks describe it: no personal data exists on tickets. */
+export interface TicketFacts {
+  municipalityId: string;
+  locationId: string;
+  number: string;
+  status: string;
+  source: string;
+  services: { code: string; persons: number }[];
+  counterName: string | null;
+  appointmentId: number | null;
+  issuedAt: Date;
+  calledAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export function ticketFacts(db: Db, ticketId: number): TicketFacts | null {
+  const t = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!t) return null;
+  const items = db
+    .select({ code: services.code, persons: ticketItems.persons })
+    .from(ticketItems)
+    .innerJoin(services, eq(services.id, ticketItems.serviceId))
+    .where(eq(ticketItems.ticketId, ticketId))
+    .all();
+  const counter =
+    t.counterId === null
+      ? undefined
+      : db.select({ name: counters.name }).from(counters).where(eq(counters.id, t.counterId)).get();
+  return {
+    municipalityId: t.municipalityId,
+    locationId: t.locationId,
+    number: t.number,
+    status: t.status,
+    source: t.source,
+    services: items,
+    counterName: counter?.name ?? null,
+    appointmentId: t.appointmentId,
+    issuedAt: t.issuedAt,
+    calledAt: t.calledAt,
+    finishedAt: t.finishedAt,
+  };
+}
+
+/**
+ * Deletes finished deliveries (and their attempt log) created before `before`: their payloads may carry a
+ * resident's contact data (for the client that booked), which must not outlive the retention period.
+ */
+export function pruneDeliveries(tx: Db, before: Date): number {
+  return tx
+    .delete(webhookDeliveries)
+    .where(
+      and(
+        lte(webhookDeliveries.createdAt, before),
+        or(eq(webhookDeliveries.status, 'delivered'), eq(webhookDeliveries.status, 'failed')),
+      ),
+    )
+    .run().changes;
+}
