@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { printableText } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { clientAddress } from '../http/rate-limit.ts';
@@ -152,7 +153,7 @@ export function authRoutes(deps: Deps) {
           required: true,
           content: {
             'application/json': {
-              schema: z.object({ kind: z.enum(['kiosk', 'display']), name: z.string().trim().min(1).max(80) }),
+              schema: z.object({ kind: z.enum(['kiosk', 'display']), name: printableText({ max: 80 }) }),
             },
           },
         },

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireStaff } from '../auth/middleware.ts';
+import { printableText } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
@@ -24,7 +25,7 @@ export function tickerRoutes(deps: Deps) {
         params: z.object({ id: z.string().min(1).max(100) }),
         body: {
           required: true,
-          content: { 'application/json': { schema: z.object({ text: z.string().max(280) }).strict() } },
+          content: { 'application/json': { schema: z.object({ text: printableText({ min: 0, max: 280 }) }).strict() } },
         },
       },
       responses: {

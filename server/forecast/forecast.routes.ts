@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
+import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
@@ -15,10 +16,8 @@ const problems = {
   404: { description: 'No such location', content: Problem },
 };
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-const LocalDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+/** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
+const LocalDate = IsoDate.openapi({ example: '2026-12-01', format: 'date' });
 const days = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { DateTime } from 'luxon';
 import { requireStaff, type StaffPrincipal } from '../auth/middleware.ts';
+import { IsoDate, nonEmptyPatch, printableText } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
@@ -21,10 +21,7 @@ import {
   updateSettings,
 } from './admin-setup.ts';
 
-const LocalDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => DateTime.fromISO(d).isValid, 'not a calendar date');
+const LocalDate = IsoDate;
 const Wall = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');
 const Code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
 const Id = z.coerce
@@ -58,7 +55,7 @@ const RosterRuleBody = z
   })
   .strict();
 const ClosureBody = z
-  .object({ date: LocalDate, kind: z.enum(['bridge', 'local']), reason: z.string().trim().min(1).max(200) })
+  .object({ date: LocalDate, kind: z.enum(['bridge', 'local']), reason: printableText({ max: 200 }) })
   .strict();
 const SettingsBody = z
   .object({
@@ -80,18 +77,26 @@ const SettingsBody = z
   })
   .partial()
   .strict();
-const CounterBody = z.object({ name: z.string().trim().min(1).max(60), skills: z.array(Code).max(50) }).strict();
-const CounterPatch = CounterBody.partial().extend({ active: z.boolean().optional() }).strict();
+/** `{}` used to reach an UPDATE with nothing to set and answer 500. */
+const SettingsPatch = nonEmptyPatch(SettingsBody);
+const CounterBody = z.object({ name: printableText({ max: 60 }), skills: z.array(Code).max(50) }).strict();
+const CounterPatch = nonEmptyPatch(CounterBody.partial().extend({ active: z.boolean().optional() }).strict());
 const ServiceBody = z
   .object({
     code: Code,
-    nameNl: z.string().trim().min(1).max(120),
-    nameEn: z.string().trim().min(1).max(120),
+    nameNl: printableText({ max: 120 }),
+    nameEn: printableText({ max: 120 }),
     minutesPerPerson: z.number().int().min(1).max(480),
     maxPersons: z.number().int().min(1).max(20),
     ticketLetter: z.string().regex(/^[A-Z]$/),
-    necessitiesNl: z.array(z.string().max(200)).max(20).optional(),
-    necessitiesEn: z.array(z.string().max(200)).max(20).optional(),
+    necessitiesNl: z
+      .array(printableText({ max: 200 }))
+      .max(20)
+      .optional(),
+    necessitiesEn: z
+      .array(printableText({ max: 200 }))
+      .max(20)
+      .optional(),
     targetWaitMinutes: z.number().int().min(1).max(240).optional(),
     followUpServiceCode: Code.nullish(),
     followUpMinWorkingDays: z.number().int().min(0).max(60).nullish(),
@@ -134,7 +139,7 @@ const r = {
     tags: ['admin'],
     summary: 'Booking grid, walk-in share, booking window, Good Friday / Liberation Day',
     middleware: [supervisor],
-    request: { params: LocationParam, ...body(SettingsBody) },
+    request: { params: LocationParam, ...body(SettingsPatch) },
     responses: { 200: ok('Saved'), ...errors },
   }),
   addScheduleRule: createRoute({
@@ -251,7 +256,10 @@ const r = {
     tags: ['admin'],
     summary: 'Change a service (admin)',
     middleware: [requireStaff('admin')],
-    request: { params: z.object({ code: Code }), ...body(ServiceBody.omit({ code: true }).partial().strict()) },
+    request: {
+      params: z.object({ code: Code }),
+      ...body(nonEmptyPatch(ServiceBody.omit({ code: true }).partial().strict())),
+    },
     responses: { 200: ok('Saved'), ...errors },
   }),
   offer: createRoute({

@@ -1,14 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
+import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
 import { getLocationStatistics, statisticsCsv } from './statistics.ts';
 
 const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
-const LocalDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+/** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
+const LocalDate = IsoDate.openapi({ example: '2026-12-01', format: 'date' });
 const span = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
