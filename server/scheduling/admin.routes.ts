@@ -5,21 +5,19 @@ import { IsoDate, nonEmptyPatch, printableText } from '../contracts/validators.t
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
-import {
-  addClosure,
-  createCounter,
-  createService,
-  deleteClosure,
-  deleteRosterRule,
-  deleteScheduleRule,
-  offerService,
-  readSetup,
-  saveRosterRule,
-  saveScheduleRule,
-  updateCounter,
-  updateService,
-  updateSettings,
-} from './admin-setup.ts';
+import { addClosure } from './setup/add-closure.ts';
+import { createCounter } from './setup/create-counter.ts';
+import { createService } from './setup/create-service.ts';
+import { deleteClosure } from './setup/delete-closure.ts';
+import { deleteRosterRule } from './setup/delete-roster-rule.ts';
+import { deleteScheduleRule } from './setup/delete-schedule-rule.ts';
+import { offerService } from './setup/offer-service.ts';
+import { readSetup } from './setup/read-setup.ts';
+import { saveRosterRule } from './setup/save-roster-rule.ts';
+import { saveScheduleRule } from './setup/save-schedule-rule.ts';
+import { updateCounter } from './setup/update-counter.ts';
+import { updateService } from './setup/update-service.ts';
+import { updateSettings } from './setup/update-settings.ts';
 
 const LocalDate = IsoDate;
 const Wall = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');

@@ -1,0 +1,22 @@
+import { eq } from 'drizzle-orm';
+import { locations } from '../../../db/schema/index.ts';
+import type { StaffPrincipal } from '../../auth/principal.ts';
+import type { Deps } from '../../deps.ts';
+import { change, locationFor } from './setup-change.ts';
+
+export interface SettingsInput {
+  slotGridMinutes?: number;
+  walkInShare?: number;
+  minNoticeMinutes?: number;
+  maxDaysAhead?: number;
+  closedOnGoodFriday?: boolean;
+  closedOnLiberationDay?: boolean;
+}
+
+export function updateSettings(deps: Deps, staff: StaffPrincipal, locationId: string, input: SettingsInput) {
+  const location = locationFor(deps, staff, locationId);
+  return change(deps, staff, location, 'location.settings', (tx) => {
+    tx.update(locations).set(input).where(eq(locations.id, locationId)).run();
+    return { result: {}, targetId: locationId, details: { ...input } };
+  });
+}
