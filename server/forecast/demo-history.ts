@@ -396,7 +396,7 @@ function insertFutureBook(
   const idOf = new Map([...office.services.values()].map((s) => [s.code, s.id]));
   const { appointment: insertAppointment, item: insertAppointmentItem } = appointmentStatements(deps);
   const erasedAt = now.getTime();
-  for (let day = addDaysIso(today, 1); day <= addDaysIso(today, location.maxDaysAhead); day = addDaysIso(day, 1)) {
+  for (let day = today; day <= addDaysIso(today, location.maxDaysAhead); day = addDaysIso(day, 1)) {
     if (weekdayOfDate(day) > 5 || closed.has(day)) continue;
     const plan = planDay(deps.db, office, day);
     if (!plan || plan.closed) continue;
@@ -416,6 +416,7 @@ function insertFutureBook(
             minute: Math.floor((rng.next() * 60) / grid) * grid,
           });
           const start = startLocal.toMillis();
+          if (start <= now.getTime() + location.minNoticeMinutes * 60_000) continue; // today, already past
           const created = Math.min(now.getTime() - 3_600_000, start - lead * 86_400_000 - rng.next() * 36_000_000);
           requests.push({ code, start, end: start + minutes * 60_000, created, channel: channelOf(rng) });
         }

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 import { importHourlyHistory, importRegistry } from './import-data.ts';
 import { getLocationForecast } from './location-forecast.ts';
+import { getWeeklyOutlook } from './weekly-outlook.ts';
 import { runWhatIf } from './what-if.ts';
 
 const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
@@ -27,8 +28,8 @@ const ForecastQuery = z
     to: LocalDate,
     slotMinutes: z.coerce.number().int().min(5).max(120).optional(),
   })
-  .refine((q) => q.from <= q.to && days(q.from, q.to) <= 12 * 7, {
-    message: 'from must not be after to, and the range is at most 12 weeks',
+  .refine((q) => q.from <= q.to && days(q.from, q.to) <= 26 * 7, {
+    message: 'from must not be after to, and the range is at most 26 weeks',
   });
 
 const ForecastHour = z.object({
@@ -37,6 +38,7 @@ const ForecastHour = z.object({
   demand: z.record(z.string(), z.number()),
   walkInArrivals: z.number(),
   bookedMinutes: z.number(),
+  appointmentMinutes: z.number(),
   requiredCounters: z.number(),
   rosteredCounters: z.number(),
   gap: z.number(),
@@ -49,6 +51,13 @@ const ForecastDay = z.object({
   rosteredCounterHours: z.number(),
   shortHours: z.number().int(),
   releasableSlots: z.number().int(),
+  appointmentsBooked: z.number(),
+  appointmentsExpected: z.number(),
+  appointmentVisitsExpected: z.number(),
+  appointmentsByService: z.record(z.string(), z.number()),
+  appointmentSlots: z.number().int(),
+  slotsForNorm: z.number().int(),
+  slotsShort: z.number().int(),
   warning: z.boolean(),
 });
 export const LocationForecastDto = z
@@ -61,6 +70,8 @@ export const LocationForecastDto = z
     services: z.array(z.string()),
     historyDays: z.number().int(),
     usesRegistry: z.boolean(),
+    appointmentNorm: z.object({ workingDays: z.number().int() }),
+    noShowRates: z.record(z.string(), z.number()),
     hours: z.array(ForecastHour),
     days: z.array(ForecastDay),
   })
@@ -79,6 +90,11 @@ const WhatIfResultDto = z
       shareWithinNorm: z.number().nullable(),
       meanWaitMinutes: z.number().nullable(),
     }),
+    appointments: z.object({
+      visits: z.number(),
+      shareWithinNorm: z.number().nullable(),
+      meanWaitMinutes: z.number().nullable(),
+    }),
     hours: z.array(
       z.object({
         hour: z.number().int(),
@@ -90,6 +106,57 @@ const WhatIfResultDto = z
   })
   .openapi('WhatIfResult');
 
+const Effect = z.object({
+  walkInShareWithinNorm: z.number().nullable(),
+  appointmentShareWithinNorm: z.number().nullable(),
+});
+const WeeklyOutlookDto = z
+  .object({
+    locationId: z.string(),
+    from: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    usesRegistry: z.boolean(),
+    replications: z.number().int(),
+    weeks: z.array(
+      z.object({
+        weekStart: z.string(),
+        openDays: z.number().int(),
+        walkIns: z.number(),
+        appointmentsExpected: z.number(),
+        appointmentsBooked: z.number(),
+        requiredCounterHours: z.number(),
+        rosteredCounterHours: z.number(),
+        gapCounterHours: z.number(),
+        shortHours: z.number().int(),
+        slotsShort: z.number().int(),
+      }),
+    ),
+    peakWeeks: z.array(
+      z.object({
+        weekStart: z.string(),
+        gapCounterHours: z.number(),
+        worstDay: z.string(),
+        baseline: Effect,
+        options: z.array(
+          z.object({
+            kind: z.enum(['extra-counters', 'evening', 'saturday', 'release-earlier']),
+            counterHours: z.number(),
+            detail: z.object({
+              counters: z.number().int().optional(),
+              from: z.string().optional(),
+              to: z.string().optional(),
+              day: z.string().optional(),
+              slots: z.number().int().optional(),
+              weeksBefore: z.number().int().optional(),
+            }),
+            effect: Effect,
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('WeeklyOutlook');
+
 const ImportBody = z.object({ csv: z.string().min(1).max(60_000) });
 const ImportResult = z.object({ rows: z.number().int() });
 
@@ -100,6 +167,36 @@ export function forecastRoutes(deps: Deps) {
   router.use('/locations/:id/hourly-history', requireStaff('supervisor', 'admin'));
   router.use('/registry-documents', requireStaff('admin'));
   router.use('/locations/:id/what-if', requireStaff('supervisor', 'admin'));
+  router.use('/locations/:id/weekly-outlook', requireStaff('supervisor', 'admin'));
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/locations/{id}/weekly-outlook',
+      tags: ['forecast'],
+      summary:
+        'Months ahead: per week expected walk-ins and appointments against rostered counter-hours, the gap, and the peak weeks with options (extra counters, an evening, a Saturday, slots released earlier), each simulated',
+      security,
+      request: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        query: z.object({
+          from: LocalDate.optional(),
+          weeks: z.coerce.number().int().min(1).max(52).default(52),
+          peaks: z.coerce.number().int().min(0).max(8).default(3),
+        }),
+      },
+      responses: {
+        200: { description: 'Weekly outlook', content: { 'application/json': { schema: WeeklyOutlookDto } } },
+        ...problems,
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      assertLocationAccess(c.get('principal'), id);
+      const q = c.req.valid('query');
+      return c.json(getWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks }), 200);
+    },
+  );
 
   router.openapi(
     createRoute({
@@ -107,7 +204,7 @@ export function forecastRoutes(deps: Deps) {
       path: '/locations/{id}/forecast',
       tags: ['forecast'],
       summary:
-        'Hourly walk-in demand per service, counters required for the norm vs rostered, per day the gap and releasable appointment slots',
+        'One plan for both channels: hourly walk-in demand per service and expected appointment visits (what residents will have booked, not the book), counters required vs rostered; per day the gap, slots releasable beyond expected demand and slots needed for the appointment norm',
       security,
       request: { params: z.object({ id: z.string().min(1).max(100) }), query: ForecastQuery },
       responses: {
@@ -173,7 +270,7 @@ export function forecastRoutes(deps: Deps) {
       path: '/locations/{id}/what-if',
       tags: ['forecast'],
       summary:
-        'Simulate one day with a proposed roster (forecast walk-ins, booked appointments, the real call-next policy): service level per hour',
+        'Simulate one day with a proposed roster (forecast walk-ins and expected appointments, the real call-next policy): service level per hour',
       security,
       request: {
         params: z.object({ id: z.string().min(1).max(100) }),

@@ -1,11 +1,12 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, hourlyHistory, registryDocuments } from '../../db/schema/index.ts';
+import { appointmentItems, appointments, hourlyHistory, registryDocuments, services } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { closedSet, loadOffice, planOffice } from '../scheduling/office.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { loadWaitRows } from '../stats/load-waits.ts';
+import { type BookingRecord, forecastAppointmentDemand } from './appointment-demand.ts';
 import {
   addDaysIso,
   documentTypesFor,
@@ -18,18 +19,30 @@ import {
 import { releasableSlots, requiredCounters, skillGroups } from './staffing.ts';
 
 /**
- * The planner's view of the coming weeks for one location: forecast walk-in demand per service and
- * hour, counters needed for the location's norm (modified offered load + exact Erlang C, booked
- * appointments as known load, per skill group), counters rostered, the gap, and how many
- * appointment slots can still be released per day. Reads only.
+ * The planner's view of the coming weeks for one location, one plan for both channels: forecast walk-in
+ * demand per service and hour, and forecast appointment demand per service and day (what residents will
+ * have booked by then, `appointment-demand.ts` — never the nearly empty future book); per hour the
+ * counters needed for walk-ins (modified offered load + exact Erlang C with the crowd at the door, per
+ * skill group) plus the counters the expected appointment visits keep busy, held against the roster; per
+ * day the slots that can still be released beyond the expected demand, and how many appointment slots
+ * the norm "an appointment within N working days" needs. Reads only.
  */
+
+/** The appointment norm: a resident who wants one gets one within this many working days (FACTS.md). */
+export const APPOINTMENT_NORM_WORKING_DAYS = 5;
+/** Appointment counters are planned at this occupancy (no waiting is planned for booked visits). */
+const APPOINTMENT_OCCUPANCY = 0.9;
 
 export interface ForecastHour {
   date: string;
   hour: number;
   demand: Record<string, number>;
   walkInArrivals: number;
+  /** Minutes of appointments in the book as it stands. */
   bookedMinutes: number;
+  /** Minutes of appointment visits expected (forecast bookings less no-shows). */
+  appointmentMinutes: number;
+  /** Counters for walk-ins (Erlang) plus counters for the expected appointment visits. */
   requiredCounters: number;
   rosteredCounters: number;
   gap: number;
@@ -43,7 +56,22 @@ export interface ForecastDay {
   rosteredCounterHours: number;
   /** Hours where fewer counters are rostered than needed. */
   shortHours: number;
+  /** Slots (of slotMinutes) that can be opened beyond the expected walk-in and appointment demand. */
   releasableSlots: number;
+  /** Appointments (service-persons) booked as the book stands. */
+  appointmentsBooked: number;
+  /** Appointments residents are expected to have booked by the day. */
+  appointmentsExpected: number;
+  /** Expected appointment visits (less no-shows). */
+  appointmentVisitsExpected: number;
+  /** Expected bookings per bookable service. */
+  appointmentsByService: Record<string, number>;
+  /** Slots the roster offers for appointments after the walk-in need. */
+  appointmentSlots: number;
+  /** Slots a day needs so that residents get an appointment within the norm's working days. */
+  slotsForNorm: number;
+  /** Slots missing for the norm (0 when the roster offers enough). */
+  slotsShort: number;
   warning: boolean;
 }
 
@@ -56,6 +84,9 @@ export interface LocationForecast {
   services: string[];
   historyDays: number;
   usesRegistry: boolean;
+  appointmentNorm: { workingDays: number };
+  /** No-show share per bookable service, from recent history. */
+  noShowRates: Record<string, number>;
   hours: ForecastHour[];
   days: ForecastDay[];
 }
@@ -120,8 +151,38 @@ export function getLocationForecast(
     .map((r) => ({ month: r.month, documentType: r.documentType, ageBand: r.ageBand, count: r.count }));
   const index = registry.length > 0 ? renewalIndex(registry) : null;
 
-  const closed = closedSet(office, historyFrom, to);
+  const closed = closedSet(office, historyFrom, addDaysIso(to, 14));
   const isClosed = (d: string) => closed.has(d);
+
+  // Appointment demand per bookable service and day, from the booking history (origin: today).
+  const today = DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() as string;
+  const bookable = [...office.services.values()].filter((s) => s.bookableOnline);
+  const bookings = loadBookingRecords(deps, locationId, zone, historyFrom, addDaysIso(to, 14));
+  const apptDemand = new Map<string, Map<string, { booked: number; expected: number; visits: number }>>();
+  const noShowRates: Record<string, number> = {};
+  for (const s of bookable) {
+    const records = bookings.get(s.code) ?? [];
+    const byDate = new Map<string, { booked: number; expected: number; visits: number }>();
+    const origin = today > from ? today : from;
+    const known = records.filter((r) => r.bookedOn < today);
+    const f = forecastAppointmentDemand(known, origin, addDaysIso(to, 14), {
+      isClosed,
+      renewal: index ? renewalPerWorkingDay(index, documentTypesFor(s.code)) : undefined,
+    });
+    noShowRates[s.code] = Math.round(f.noShowRate * 1000) / 1000;
+    for (const d of f.days)
+      byDate.set(d.date, { booked: d.booked, expected: d.expectedBookings, visits: d.expectedVisits });
+    // Days already past: what was booked is what there was.
+    for (const r of records) {
+      if (r.serviceDate >= origin || r.serviceDate < from || r.status === 'cancelled') continue;
+      const v = byDate.get(r.serviceDate) ?? { booked: 0, expected: 0, visits: 0 };
+      v.booked++;
+      v.expected++;
+      if (r.status !== 'no-show') v.visits++;
+      byDate.set(r.serviceDate, v);
+    }
+    apptDemand.set(s.code, byDate);
+  }
   const demand = new Map<string, Map<string, number>>();
   for (const s of walkInServices) {
     const history: HourlyCount[] = [...(byService.get(s.code) ?? new Map<string, number>())].map(([key, count]) => {
@@ -203,6 +264,13 @@ export function getLocationForecast(
           rosteredCounterHours: 0,
           shortHours: 0,
           releasableSlots: 0,
+          appointmentsBooked: 0,
+          appointmentsExpected: 0,
+          appointmentVisitsExpected: 0,
+          appointmentsByService: {},
+          appointmentSlots: 0,
+          slotsForNorm: 0,
+          slotsShort: 0,
           warning: false,
         });
       }
@@ -236,8 +304,28 @@ export function getLocationForecast(
     const rosteredHours = dayHours.map((h) => rostered.get(`${date}|${h}`) ?? 0);
     const appointmentHours = dayHours.map((h) => rosteredForAppointments.get(`${date}|${h}`) ?? 0);
     const bookedHours = dayHours.map((h) => bookedMinutes.get(`${date}|${h}`) ?? 0);
-    // Appointments already booked are load on top of the walk-in need.
-    const need = required.map((r, i) => r + Math.ceil((bookedHours[i] ?? 0) / 60 / 0.9 - 1e-9));
+    // Expected appointment visits, spread over the hours rostered for appointments (or as booked, when
+    // the book already holds more in an hour than that spread gives).
+    let expectedMinutes = 0;
+    let booked = 0;
+    let expected = 0;
+    let visits = 0;
+    const byService: Record<string, number> = {};
+    for (const s of bookable) {
+      const v = apptDemand.get(s.code)?.get(date);
+      if (!v) continue;
+      byService[s.code] = round2(v.expected);
+      booked += v.booked;
+      expected += v.expected;
+      visits += v.visits;
+      expectedMinutes += v.visits * s.minutesPerPerson;
+    }
+    const apptTotal = appointmentHours.reduce((a, b) => a + b, 0);
+    const apptMinutes = dayHours.map((_, i) =>
+      Math.max(bookedHours[i] ?? 0, apptTotal > 0 ? (expectedMinutes * (appointmentHours[i] ?? 0)) / apptTotal : 0),
+    );
+    // One plan for both channels: the walk-in need plus the counters the appointment visits keep busy.
+    const need = required.map((r, i) => r + Math.ceil((apptMinutes[i] ?? 0) / 60 / APPOINTMENT_OCCUPANCY - 1e-9));
     let short = 0;
     let arrivalsDay = 0;
     dayHours.forEach((h, i) => {
@@ -257,14 +345,24 @@ export function getLocationForecast(
         demand: d,
         walkInArrivals: round2(sum),
         bookedMinutes: bookedHours[i] ?? 0,
+        appointmentMinutes: Math.round(apptMinutes[i] ?? 0),
         requiredCounters: need[i] ?? 0,
         rosteredCounters: round2(rosteredHours[i] ?? 0),
         gap,
       });
     });
-    // Appointment counters not needed for walk-ins or booked visits can take more bookings.
+    // Appointment counters not needed for walk-ins or the expected appointment visits can take more.
     const spareForAppointments = appointmentHours.map((a, i) =>
       Math.min(a, Math.max(0, (rosteredHours[i] ?? 0) - (need[i] ?? 0))),
+    );
+    // Appointment capacity after the walk-in need, in slots.
+    const capacityForAppointments = appointmentHours.map((a, i) =>
+      Math.min(a, Math.max(0, (rosteredHours[i] ?? 0) - (required[i] ?? 0))),
+    );
+    const appointmentSlots = releasableSlots(
+      capacityForAppointments,
+      capacityForAppointments.map(() => 0),
+      slotMinutes,
     );
     days.push({
       date,
@@ -278,14 +376,36 @@ export function getLocationForecast(
         spareForAppointments.map(() => 0),
         slotMinutes,
       ),
+      appointmentsBooked: booked,
+      appointmentsExpected: round2(expected),
+      appointmentVisitsExpected: round2(visits),
+      appointmentsByService: byService,
+      appointmentSlots,
+      slotsForNorm: 0,
+      slotsShort: 0,
       warning: short > 0,
     });
   }
+  // The appointment norm: the requests of any N working days must fit in the slots of those N days, so a
+  // day needs at least the mean expected bookings of the N open days from it (in slots of slotMinutes).
+  const meanMinutes =
+    bookable.length > 0 ? bookable.reduce((a, s) => a + s.minutesPerPerson, 0) / bookable.length : slotMinutes;
+  const slotsPerBooking = Math.max(1, Math.ceil(meanMinutes / slotMinutes - 1e-9));
+  const open = days.filter((d) => !d.closed);
+  open.forEach((d, i) => {
+    const window = open.slice(i, i + APPOINTMENT_NORM_WORKING_DAYS);
+    const mean = window.reduce((a, x) => a + x.appointmentsExpected, 0) / Math.max(1, window.length);
+    d.slotsForNorm = Math.ceil(mean * slotsPerBooking - 1e-9);
+    d.slotsShort = Math.max(0, d.slotsForNorm - d.appointmentSlots);
+    if (d.slotsShort > 0) d.warning = true;
+  });
   return {
     locationId,
     from,
     to,
     norm: { share: location.serviceNormShare, minutes: location.serviceNormMinutes },
+    appointmentNorm: { workingDays: APPOINTMENT_NORM_WORKING_DAYS },
+    noShowRates,
     slotMinutes,
     services: walkInServices.map((s) => s.code),
     historyDays: ownDates.size,
@@ -293,4 +413,42 @@ export function getLocationForecast(
     hours,
     days,
   };
+}
+
+/** Booked service-persons per bookable service (all statuses), with local service and booking dates. */
+function loadBookingRecords(
+  deps: Deps,
+  locationId: string,
+  zone: string,
+  from: string,
+  to: string,
+): Map<string, BookingRecord[]> {
+  const rows = deps.db
+    .select({
+      startsAt: appointments.startsAt,
+      createdAt: appointments.createdAt,
+      status: appointments.status,
+      code: services.code,
+      persons: appointmentItems.persons,
+    })
+    .from(appointments)
+    .innerJoin(appointmentItems, eq(appointmentItems.appointmentId, appointments.id))
+    .innerJoin(services, eq(services.id, appointmentItems.serviceId))
+    .where(
+      and(
+        eq(appointments.locationId, locationId),
+        gte(appointments.startsAt, DateTime.fromISO(from, { zone }).toJSDate()),
+        lt(appointments.startsAt, DateTime.fromISO(to, { zone }).plus({ days: 1 }).toJSDate()),
+      ),
+    )
+    .all();
+  const out = new Map<string, BookingRecord[]>();
+  for (const r of rows) {
+    const serviceDate = DateTime.fromJSDate(r.startsAt, { zone }).toISODate() as string;
+    const bookedOn = DateTime.fromJSDate(r.createdAt, { zone }).toISODate() as string;
+    const list = out.get(r.code) ?? [];
+    for (let i = 0; i < r.persons; i++) list.push({ serviceDate, bookedOn, status: r.status });
+    out.set(r.code, list);
+  }
+  return out;
 }

@@ -1,18 +1,16 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
-import { DateTime } from 'luxon';
-import { appointmentItems, appointments } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { loadOffice } from '../scheduling/office.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
-import { getLocationForecast } from './location-forecast.ts';
+import { getLocationForecast, type LocationForecast } from './location-forecast.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario } from './simulator/scenario.ts';
 
 /**
- * What-if: simulate one day of an office with a proposed roster, using the demand forecast for that
- * day (walk-ins per service and hour) and the appointments already booked, with the production
- * call-next policy. Replications of the same day give the expected service level per hour.
+ * What-if: simulate one day of an office with a proposed roster, using the forecast for that day for both
+ * channels — walk-ins per service and hour, and the appointment visits residents are expected to have
+ * booked by then (never only the nearly empty future book) — with the production call-next policy.
+ * Replications of the same day give the expected service level per hour.
  */
 
 export interface WhatIfInput {
@@ -22,14 +20,34 @@ export interface WhatIfInput {
   replications: number;
 }
 
-export interface WhatIfResult {
-  locationId: string;
-  date: string;
-  norm: { share: number; minutes: number };
+export interface DaySimulation {
   replications: number;
   counterHours: number;
   overall: { walkIns: number; shareWithinNorm: number | null; meanWaitMinutes: number | null };
+  appointments: { visits: number; shareWithinNorm: number | null; meanWaitMinutes: number | null };
   hours: { hour: number; walkInsPerDay: number; shareWithinNorm: number | null; meetsNorm: boolean }[];
+}
+
+export interface WhatIfResult extends DaySimulation {
+  locationId: string;
+  date: string;
+  norm: { share: number; minutes: number };
+}
+
+export interface DayDemand {
+  /** Expected walk-ins per service and local hour. */
+  walkIns: Map<string, Map<number, number>>;
+  /** Expected appointment bookings per service and local hour (no-shows are drawn by the simulator). */
+  appointments: Map<string, Map<number, number>>;
+  noShowRate: number;
+  opensAtHour: number;
+  closesAtHour: number;
+}
+
+export interface SimCounterShifts {
+  id: number;
+  skills: string[];
+  shifts: [string, string][];
 }
 
 function toWall(minutes: number): string {
@@ -39,94 +57,108 @@ function wall(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-export function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): WhatIfResult {
+/** The forecast demand of one open day for both channels, per service and hour. */
+export function forecastDayDemand(deps: Deps, locationId: string, date: string): DayDemand | null {
+  return dayDemandFrom(getLocationForecast(deps, locationId, date, date), date);
+}
+
+/** One day's demand for both channels out of a location forecast that covers it (pure). */
+export function dayDemandFrom(forecast: LocationForecast, date: string): DayDemand | null {
+  const day = forecast.days.find((d) => d.date === date);
+  if (!day || day.closed) return null;
+  const hours = forecast.hours.filter((h) => h.date === date);
+  if (hours.length === 0) return null;
+  const walkIns = new Map<string, Map<number, number>>();
+  for (const h of hours) {
+    for (const [code, n] of Object.entries(h.demand)) {
+      const m = walkIns.get(code) ?? new Map<number, number>();
+      m.set(h.hour, n);
+      walkIns.set(code, m);
+    }
+  }
+  // Appointment bookings: the day's expected bookings per service, spread like the expected minutes.
+  const totalMinutes = hours.reduce((a, h) => a + h.appointmentMinutes, 0);
+  const appointments = new Map<string, Map<number, number>>();
+  for (const [code, expected] of Object.entries(day.appointmentsByService)) {
+    const m = new Map<number, number>();
+    for (const h of hours) if (totalMinutes > 0) m.set(h.hour, (expected * h.appointmentMinutes) / totalMinutes);
+    appointments.set(code, m);
+  }
+  const rates = Object.values(forecast.noShowRates);
+  return {
+    walkIns,
+    appointments,
+    noShowRate: rates.length > 0 ? rates.reduce((a, b) => a + b, 0) / rates.length : 0.1,
+    opensAtHour: Math.min(...hours.map((h) => h.hour)),
+    closesAtHour: Math.max(...hours.map((h) => h.hour)) + 1,
+  };
+}
+
+/** The counters and shifts rostered on a date. */
+export function rosteredCounters(deps: Deps, locationId: string, date: string): SimCounterShifts[] {
+  const office = loadOffice(deps.db, locationId);
+  if (!office) throw new AppError('not-found', 'No such location');
+  const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
+  const rostered = new Map<number, [string, string][]>();
+  for (const rule of office.rosterRules) {
+    if (expandDates(rule, date, date).length === 0) continue;
+    rostered.set(rule.counterId, [...(rostered.get(rule.counterId) ?? []), [rule.startsAt, rule.endsAt]]);
+  }
+  return office.counters
+    .map((c) => ({
+      id: c.id,
+      skills: [...c.skills].map((id) => codeById.get(id) ?? '').filter((x) => x !== ''),
+      shifts: rostered.get(c.id) ?? [],
+    }))
+    .filter((c) => c.skills.length > 0);
+}
+
+/** Simulates one day `replications` times with the given demand (both channels) and counters. */
+export function simulateDay(
+  deps: Deps,
+  locationId: string,
+  date: string,
+  demand: DayDemand,
+  counters: readonly SimCounterShifts[],
+  replications: number,
+  seed = 1,
+): DaySimulation {
   const office = loadOffice(deps.db, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const { location } = office;
-  const zone = location.timeZone;
-  const known = new Set(office.counters.map((c) => c.id));
-  for (const c of input.counters) {
-    if (!known.has(c.counterId))
-      throw new AppError('validation-failed', `Counter ${c.counterId} is not at this location`);
-    for (const [a, b] of c.shifts)
-      if (wall(a) >= wall(b)) throw new AppError('validation-failed', `Shift ${a}–${b} ends before it starts`);
-  }
-  const forecast = getLocationForecast(deps, locationId, input.date, input.date);
-  const day = forecast.days.find((d) => d.date === input.date);
-  if (!day || day.closed) throw new AppError('outside-opening-hours', 'The office is closed that day');
-  const hours = forecast.hours.filter((h) => h.date === input.date);
-  const opens = Math.min(...hours.map((h) => h.hour)) * 60;
-  const closes = (Math.max(...hours.map((h) => h.hour)) + 1) * 60;
-
-  // Booked appointments that day, per service and hour.
-  const start = DateTime.fromISO(input.date, { zone }).startOf('day');
-  const booked = deps.db
-    .select({ startsAt: appointments.startsAt, serviceId: appointmentItems.serviceId })
-    .from(appointments)
-    .innerJoin(appointmentItems, eq(appointmentItems.appointmentId, appointments.id))
-    .where(
-      and(
-        eq(appointments.locationId, locationId),
-        inArray(appointments.status, ['booked', 'checked-in']),
-        gte(appointments.startsAt, start.toJSDate()),
-        lt(appointments.startsAt, start.plus({ days: 1 }).toJSDate()),
-      ),
-    )
-    .all();
-  const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
-  const apptPerHour = new Map<string, Record<string, number>>();
-  for (const b of booked) {
-    const code = codeById.get(b.serviceId) ?? '';
-    const hour = String(DateTime.fromJSDate(b.startsAt, { zone }).hour);
-    const m = apptPerHour.get(code) ?? {};
-    m[hour] = (m[hour] ?? 0) + 1;
-    apptPerHour.set(code, m);
-  }
-
-  // Shifts: the proposal where given, else the roster of that day.
-  const proposed = new Map(input.counters.map((c) => [c.counterId, c.shifts]));
-  const rostered = new Map<number, [string, string][]>();
-  for (const rule of office.rosterRules) {
-    if (expandDates(rule, input.date, input.date).length === 0) continue;
-    rostered.set(rule.counterId, [...(rostered.get(rule.counterId) ?? []), [rule.startsAt, rule.endsAt]]);
-  }
-  const counters = office.counters
-    .map((c) => ({
-      id: c.id,
-      skills: [...c.skills].map((id) => codeById.get(id) ?? '').filter((s) => s !== ''),
-      shifts: (proposed.get(c.id) ?? rostered.get(c.id) ?? []).map(([a, b]) => [a, b] as [string, string]),
-    }))
-    .filter((c) => c.shifts.length > 0 && c.skills.length > 0);
-  if (counters.length === 0) throw new AppError('validation-failed', 'No counter is staffed in this proposal');
-  const counterHours = counters.reduce(
-    (s, c) => s + c.shifts.reduce((x, [a, b]) => x + (wall(b) - wall(a)) / 60, 0),
-    0,
-  );
-
+  const staffed = counters.filter((c) => c.shifts.length > 0 && c.skills.length > 0);
+  if (staffed.length === 0) throw new AppError('validation-failed', 'No counter is staffed in this proposal');
+  const counterHours = staffed.reduce((s, c) => s + c.shifts.reduce((x, [a, b]) => x + (wall(b) - wall(a)) / 60, 0), 0);
+  const codes = new Set([...demand.walkIns.keys(), ...demand.appointments.keys()]);
   const services = [...office.services.values()]
-    .filter((s) => s.walkIn || apptPerHour.has(s.code))
+    .filter((s) => codes.has(s.code))
     .map((s) => ({
       code: s.code,
       meanMinutes: s.minutesPerPerson,
-      walkInPerHour: Object.fromEntries(hours.map((h) => [String(h.hour), h.demand[s.code] ?? 0])),
-      appointmentsPerHour: apptPerHour.get(s.code) ?? {},
+      walkInPerHour: Object.fromEntries([...(demand.walkIns.get(s.code) ?? [])].map(([h, n]) => [String(h), n])),
+      appointmentsPerHour: Object.fromEntries(
+        [...(demand.appointments.get(s.code) ?? [])].map(([h, n]) => [String(h), n]),
+      ),
       targetWaitMinutes: s.targetWaitMinutes,
     }));
+  const latestShift = Math.max(...staffed.flatMap((c) => c.shifts.map(([, b]) => wall(b))));
+  const earliestShift = Math.min(...staffed.flatMap((c) => c.shifts.map(([a]) => wall(a))));
   const scenario = parseScenario({
-    name: `what-if-${locationId}-${input.date}`,
-    startDate: input.date,
-    days: input.replications,
-    timeZone: zone,
-    opensAt: toWall(opens),
-    closesAt: toWall(closes),
-    walkInFrom: toWall(opens),
-    walkInTo: toWall(closes),
+    name: `what-if-${locationId}-${date}`,
+    startDate: date,
+    days: replications,
+    timeZone: location.timeZone,
+    opensAt: toWall(Math.min(demand.opensAtHour * 60, earliestShift)),
+    closesAt: toWall(Math.max(demand.closesAtHour * 60, latestShift)),
+    walkInFrom: toWall(demand.opensAtHour * 60),
+    walkInTo: toWall(demand.closesAtHour * 60),
     busynessCv: 0.1,
     normMinutes: location.serviceNormMinutes,
     normShare: location.serviceNormShare,
+    appointments: { noShowRate: demand.noShowRate, arrivalMeanMinutes: -6, arrivalSdMinutes: 6 },
     services,
-    counters,
-    seed: 1,
+    counters: staffed.map((c) => ({ id: c.id, skills: c.skills, shifts: c.shifts })),
+    seed,
   });
   const result = simulate(scenario, { predict: false, learn: false });
   const byHour = new Map<number, { walkIns: number; within: number }>();
@@ -136,20 +168,29 @@ export function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): W
     acc.within += h.withinNorm;
     byHour.set(h.hour, acc);
   }
-  const walkIns = result.tickets.filter((t) => t.source === 'kiosk');
-  const waits = walkIns.map((t) => t.waitMinutes).filter((w): w is number => w !== null);
-  const within = walkIns.filter((t) => t.waitMinutes !== null && t.waitMinutes <= location.serviceNormMinutes).length;
+  const summary = (list: typeof result.tickets) => {
+    const waits = list.map((t) => t.waitMinutes).filter((w): w is number => w !== null);
+    const within = list.filter((t) => t.waitMinutes !== null && t.waitMinutes <= location.serviceNormMinutes).length;
+    return {
+      n: list.length,
+      share: list.length > 0 ? Math.round((within / list.length) * 1000) / 1000 : null,
+      mean: waits.length > 0 ? Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10 : null,
+    };
+  };
+  const walk = summary(result.tickets.filter((t) => t.source === 'kiosk'));
+  const appt = summary(result.tickets.filter((t) => t.source === 'check-in'));
   return {
-    locationId,
-    date: input.date,
-    norm: { share: location.serviceNormShare, minutes: location.serviceNormMinutes },
-    replications: input.replications,
+    replications,
     counterHours: Math.round(counterHours * 100) / 100,
     overall: {
-      walkIns: Math.round((walkIns.length / input.replications) * 10) / 10,
-      shareWithinNorm: walkIns.length > 0 ? Math.round((within / walkIns.length) * 1000) / 1000 : null,
-      meanWaitMinutes:
-        waits.length > 0 ? Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10 : null,
+      walkIns: Math.round((walk.n / replications) * 10) / 10,
+      shareWithinNorm: walk.share,
+      meanWaitMinutes: walk.mean,
+    },
+    appointments: {
+      visits: Math.round((appt.n / replications) * 10) / 10,
+      shareWithinNorm: appt.share,
+      meanWaitMinutes: appt.mean,
     },
     hours: [...byHour]
       .sort(([a], [b]) => a - b)
@@ -157,10 +198,36 @@ export function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): W
         const share = acc.walkIns > 0 ? Math.round((acc.within / acc.walkIns) * 1000) / 1000 : null;
         return {
           hour,
-          walkInsPerDay: Math.round((acc.walkIns / input.replications) * 10) / 10,
+          walkInsPerDay: Math.round((acc.walkIns / replications) * 10) / 10,
           shareWithinNorm: share,
           meetsNorm: share === null || share >= location.serviceNormShare,
         };
       }),
+  };
+}
+
+export function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): WhatIfResult {
+  const office = loadOffice(deps.db, locationId);
+  if (!office) throw new AppError('not-found', 'No such location');
+  const known = new Set(office.counters.map((c) => c.id));
+  for (const c of input.counters) {
+    if (!known.has(c.counterId))
+      throw new AppError('validation-failed', `Counter ${c.counterId} is not at this location`);
+    for (const [a, b] of c.shifts)
+      if (wall(a) >= wall(b)) throw new AppError('validation-failed', `Shift ${a}–${b} ends before it starts`);
+  }
+  const demand = forecastDayDemand(deps, locationId, input.date);
+  if (!demand) throw new AppError('outside-opening-hours', 'The office is closed that day');
+  const proposed = new Map(input.counters.map((c) => [c.counterId, c.shifts]));
+  const counters = rosteredCounters(deps, locationId, input.date).map((c) => ({
+    ...c,
+    shifts: (proposed.get(c.id) ?? c.shifts).map(([a, b]) => [a, b] as [string, string]),
+  }));
+  const sim = simulateDay(deps, locationId, input.date, demand, counters, input.replications);
+  return {
+    locationId,
+    date: input.date,
+    norm: { share: office.location.serviceNormShare, minutes: office.location.serviceNormMinutes },
+    ...sim,
   };
 }

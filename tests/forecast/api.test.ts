@@ -77,7 +77,65 @@ describe('demo history', () => {
   });
 });
 
+describe('GET /locations/{id}/weekly-outlook', () => {
+  it('gives weeks ahead for both channels and peak weeks with simulated options', async () => {
+    const res = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/weekly-outlook?weeks=26&peaks=1`, {
+      token: supervisor,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.weeks).toHaveLength(26);
+    expect(res.body.from).toBe('2026-11-23');
+    for (const w of res.body.weeks) {
+      expect(w.rosteredCounterHours).toBeGreaterThanOrEqual(0);
+      expect(w.gapCounterHours).toBeGreaterThanOrEqual(0);
+    }
+    const busy = res.body.weeks.filter((w: { openDays: number }) => w.openDays === 5);
+    expect(busy.every((w: { appointmentsExpected: number }) => w.appointmentsExpected > 50)).toBe(true);
+    for (const p of res.body.peakWeeks) {
+      expect(p.gapCounterHours).toBeGreaterThan(0);
+      expect(p.options.map((o: { kind: string }) => o.kind)).toEqual([
+        'extra-counters',
+        'evening',
+        'saturday',
+        'release-earlier',
+      ]);
+      const extra = p.options[0];
+      // More counters never make the simulated walk-in service level worse.
+      expect(extra.effect.walkInShareWithinNorm).toBeGreaterThanOrEqual(p.baseline.walkInShareWithinNorm - 0.02);
+    }
+    const denied = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/weekly-outlook`, { token: agent });
+    expect(denied.status).toBe(403);
+    const bad = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/weekly-outlook?weeks=99`, { token: supervisor });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('GET /locations/{id}/forecast', () => {
+  it('plans both channels: appointments residents will still book, not the empty future book', async () => {
+    const res = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-11-30&to=2027-02-26`, {
+      token: supervisor,
+    });
+    expect(res.status).toBe(200);
+    const open = res.body.days.filter((d: { closed: boolean }) => !d.closed);
+    const far = open.filter((d: { date: string }) => d.date >= '2027-02-01');
+    expect(far.length).toBeGreaterThan(10);
+    for (const d of far) {
+      // Ten weeks ahead hardly anything is booked yet, but residents will book.
+      expect(d.appointmentsExpected).toBeGreaterThan(d.appointmentsBooked + 5);
+      // Slots are releasable only beyond the expected demand.
+      expect(d.releasableSlots).toBeLessThan(d.appointmentSlots);
+      expect(d.slotsForNorm).toBeGreaterThan(0);
+    }
+    const near = open.find((d: { date: string }) => d.date === '2026-11-30');
+    expect(near.appointmentsBooked).toBeGreaterThan(0);
+    expect(near.appointmentsExpected).toBeGreaterThanOrEqual(near.appointmentsBooked);
+    // Counters required include the appointment visits: an appointment hour needs counters.
+    const eleven = res.body.hours.find((h: { date: string; hour: number }) => h.date === '2027-02-02' && h.hour === 13);
+    expect(eleven.appointmentMinutes).toBeGreaterThan(0);
+    expect(eleven.requiredCounters).toBeGreaterThan(0);
+    expect(Object.keys(res.body.noShowRates).length).toBeGreaterThan(0);
+  });
+
   it('gives hourly demand, required and rostered counters, and a closed Christmas', async () => {
     const res = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-12-21&to=2027-01-03`, {
       token: supervisor,
@@ -108,7 +166,7 @@ describe('GET /locations/{id}/forecast', () => {
     });
     expect(reversed.status).toBe(400);
     expect(reversed.body.code).toBe('validation-failed');
-    const tooLong = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-12-01&to=2027-06-01`, {
+    const tooLong = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=2026-12-01&to=2027-08-01`, {
       token: supervisor,
     });
     expect(tooLong.status).toBe(400);

@@ -1,0 +1,324 @@
+import { DateTime } from 'luxon';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { loadOffice } from '../scheduling/office.ts';
+import { addDaysIso, weekdayOfDate } from './demand.ts';
+import {
+  type ForecastDay,
+  type ForecastHour,
+  getLocationForecast,
+  type LocationForecast,
+} from './location-forecast.ts';
+import {
+  type DayDemand,
+  type DaySimulation,
+  dayDemandFrom,
+  rosteredCounters,
+  type SimCounterShifts,
+  simulateDay,
+} from './what-if.ts';
+
+/**
+ * Months ahead for a planner: per week to 52 weeks, expected demand of both channels against the rostered
+ * capacity (counter-hours), the gap, and the peak weeks with concrete options — extra counters in the
+ * short hours, a late evening, a Saturday morning, more appointment slots released earlier — each with its
+ * effect simulated on the week's worst day (the office simulator, both channels, the production call-next
+ * policy). Reads only. Long horizons rest on the registry's renewal wave and the season; the nearer weeks
+ * on the booking curve as well (`appointment-demand.ts`).
+ */
+
+export interface OutlookWeek {
+  weekStart: string;
+  openDays: number;
+  walkIns: number;
+  appointmentsExpected: number;
+  appointmentsBooked: number;
+  requiredCounterHours: number;
+  rosteredCounterHours: number;
+  /** Counter-hours missing, summed over the hours short of counters. */
+  gapCounterHours: number;
+  shortHours: number;
+  /** Appointment slots missing for the appointment norm, summed over the week. */
+  slotsShort: number;
+}
+
+export type OptionKind = 'extra-counters' | 'evening' | 'saturday' | 'release-earlier';
+
+export interface PeakOption {
+  kind: OptionKind;
+  /** Counter-hours the option adds to the week (release-earlier: 0; it moves demand). */
+  counterHours: number;
+  /** What it means in words the planner can act on, as parameters for the screen's texts. */
+  detail: { counters?: number; from?: string; to?: string; day?: string; slots?: number; weeksBefore?: number };
+  /** Simulated on the week's worst day: share of walk-ins within the norm and appointment visits within it. */
+  effect: { walkInShareWithinNorm: number | null; appointmentShareWithinNorm: number | null };
+}
+
+export interface PeakWeekAdvice {
+  weekStart: string;
+  gapCounterHours: number;
+  worstDay: string;
+  /** The worst day as rostered today, simulated. */
+  baseline: { walkInShareWithinNorm: number | null; appointmentShareWithinNorm: number | null };
+  options: PeakOption[];
+}
+
+export interface WeeklyOutlook {
+  locationId: string;
+  from: string;
+  weeks: OutlookWeek[];
+  peakWeeks: PeakWeekAdvice[];
+  norm: { share: number; minutes: number };
+  usesRegistry: boolean;
+  replications: number;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function mondayOf(date: string): string {
+  return addDaysIso(date, 1 - weekdayOfDate(date));
+}
+
+function wall(h: number): string {
+  return `${String(Math.floor(h)).padStart(2, '0')}:00`;
+}
+
+/** Aggregates days and hours into weeks (pure). */
+export function weeklyTotals(days: readonly ForecastDay[], hours: readonly ForecastHour[]): OutlookWeek[] {
+  const weeks = new Map<string, OutlookWeek>();
+  const week = (date: string) => {
+    const key = mondayOf(date);
+    let w = weeks.get(key);
+    if (!w) {
+      w = {
+        weekStart: key,
+        openDays: 0,
+        walkIns: 0,
+        appointmentsExpected: 0,
+        appointmentsBooked: 0,
+        requiredCounterHours: 0,
+        rosteredCounterHours: 0,
+        gapCounterHours: 0,
+        shortHours: 0,
+        slotsShort: 0,
+      };
+      weeks.set(key, w);
+    }
+    return w;
+  };
+  for (const d of days) {
+    const w = week(d.date);
+    if (!d.closed) w.openDays++;
+    w.walkIns += d.walkInArrivals;
+    w.appointmentsExpected += d.appointmentsExpected;
+    w.appointmentsBooked += d.appointmentsBooked;
+    w.requiredCounterHours += d.requiredCounterHours;
+    w.rosteredCounterHours += d.rosteredCounterHours;
+    w.shortHours += d.shortHours;
+    w.slotsShort += d.slotsShort;
+  }
+  for (const h of hours) if (h.gap < 0) week(h.date).gapCounterHours += -h.gap;
+  return [...weeks.values()]
+    .sort((a, b) => a.weekStart.localeCompare(b.weekStart))
+    .map((w) => ({
+      ...w,
+      walkIns: round1(w.walkIns),
+      appointmentsExpected: round1(w.appointmentsExpected),
+      requiredCounterHours: round1(w.requiredCounterHours),
+      rosteredCounterHours: round1(w.rosteredCounterHours),
+      gapCounterHours: round1(w.gapCounterHours),
+    }));
+}
+
+function scaled(demand: DayDemand, walkInFactor: number, appointmentFactor: number): DayDemand {
+  const scale = (m: Map<string, Map<number, number>>, f: number) =>
+    new Map([...m].map(([code, byHour]) => [code, new Map([...byHour].map(([h, n]) => [h, n * f]))]));
+  return {
+    ...demand,
+    walkIns: scale(demand.walkIns, walkInFactor),
+    appointments: scale(demand.appointments, appointmentFactor),
+  };
+}
+
+function effectOf(sim: DaySimulation): PeakOption['effect'] {
+  return {
+    walkInShareWithinNorm: sim.overall.shareWithinNorm,
+    appointmentShareWithinNorm: sim.appointments.shareWithinNorm,
+  };
+}
+
+/** Options for one peak week, each simulated on its worst day. */
+function adviseWeek(
+  deps: Deps,
+  locationId: string,
+  forecast: LocationForecast,
+  week: OutlookWeek,
+  weekHours: readonly ForecastHour[],
+  earlierSpareSlots: number,
+  slotMinutes: number,
+  replications: number,
+): PeakWeekAdvice | null {
+  // The worst day: the most counter-hours short.
+  const gapByDay = new Map<string, number>();
+  for (const h of weekHours) if (h.gap < 0) gapByDay.set(h.date, (gapByDay.get(h.date) ?? 0) - h.gap);
+  const worstDay = [...gapByDay].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!worstDay) return null;
+  const demand = dayDemandFrom(forecast, worstDay);
+  if (!demand) return null;
+  const counters = rosteredCounters(deps, locationId, worstDay);
+  if (counters.every((c) => c.shifts.length === 0)) return null;
+  const base = simulateDay(deps, locationId, worstDay, demand, counters, replications);
+
+  // 1. Extra counters in the short hours of the worst day (the most flexible counter's skills).
+  const short = weekHours.filter((h) => h.date === worstDay && h.gap < 0);
+  const extra = Math.max(1, Math.ceil(Math.max(...short.map((h) => -h.gap)) - 1e-9));
+  const from = Math.min(...short.map((h) => h.hour));
+  const to = Math.max(...short.map((h) => h.hour)) + 1;
+  const flexible = [...counters].sort((a, b) => b.skills.length - a.skills.length)[0] as SimCounterShifts;
+  // Erlang's count first; if the simulation (the crowd at the door, the lag of congestion) still misses
+  // the norm, one more counter and one more hour at a time, a few steps at most.
+  const norm = forecast.norm.share;
+  let tried = { k: extra, until: to };
+  let withExtra = simulateDay(
+    deps,
+    locationId,
+    worstDay,
+    demand,
+    [...counters, ...extras(tried.k, from, tried.until)],
+    replications,
+  );
+  for (let step = 0; step < 4 && (withExtra.overall.shareWithinNorm ?? 1) < norm; step++) {
+    tried =
+      step % 2 === 0 ? { k: tried.k + 1, until: tried.until } : { k: tried.k, until: Math.min(24, tried.until + 1) };
+    withExtra = simulateDay(
+      deps,
+      locationId,
+      worstDay,
+      demand,
+      [...counters, ...extras(tried.k, from, tried.until)],
+      replications,
+    );
+  }
+  function extras(k: number, a: number, b: number): SimCounterShifts[] {
+    return Array.from({ length: k }, (_, i) => ({
+      id: 1_000_000 + i,
+      skills: flexible.skills,
+      shifts: [[wall(a), wall(b)]],
+    }));
+  }
+
+  // Demand a week's extra opening takes off its days, spread evenly (residents choose it).
+  const weekMinutes = Math.max(1, week.requiredCounterHours * 60);
+  const relief = (counterHours: number) => Math.min(0.5, (counterHours * 60) / weekMinutes);
+
+  // 2. A late evening (Thursday 17:00–20:00) with two counters for appointments.
+  const eveningHours = 2 * 3;
+  const evening = simulateDay(
+    deps,
+    locationId,
+    worstDay,
+    scaled(demand, 1, 1 - relief(eveningHours) * 2),
+    counters,
+    replications,
+  );
+  // 3. A Saturday morning (09:00–13:00) with three counters for both channels.
+  const saturdayHours = 3 * 4;
+  const saturday = simulateDay(
+    deps,
+    locationId,
+    worstDay,
+    scaled(demand, 1 - relief(saturdayHours), 1 - relief(saturdayHours)),
+    counters,
+    replications,
+  );
+  // 4. Slots released earlier: appointments of this week moved into spare slots of the 4 weeks before.
+  const slotsPerBooking = 1;
+  const movable = Math.min(week.appointmentsExpected * 0.3, earlierSpareSlots / slotsPerBooking);
+  const moveShare = week.appointmentsExpected > 0 ? movable / week.appointmentsExpected : 0;
+  const earlier = simulateDay(deps, locationId, worstDay, scaled(demand, 1, 1 - moveShare), counters, replications);
+  const thursday = addDaysIso(week.weekStart, 3);
+  const saturdayDate = addDaysIso(week.weekStart, 5);
+  return {
+    weekStart: week.weekStart,
+    gapCounterHours: week.gapCounterHours,
+    worstDay,
+    baseline: effectOf(base),
+    options: [
+      {
+        kind: 'extra-counters',
+        counterHours: tried.k * (tried.until - from),
+        detail: { counters: tried.k, from: wall(from), to: wall(tried.until), day: worstDay },
+        effect: effectOf(withExtra),
+      },
+      {
+        kind: 'evening',
+        counterHours: eveningHours,
+        detail: { counters: 2, from: '17:00', to: '20:00', day: thursday },
+        effect: effectOf(evening),
+      },
+      {
+        kind: 'saturday',
+        counterHours: saturdayHours,
+        detail: { counters: 3, from: '09:00', to: '13:00', day: saturdayDate },
+        effect: effectOf(saturday),
+      },
+      {
+        kind: 'release-earlier',
+        counterHours: 0,
+        detail: { slots: Math.floor(movable * Math.max(1, Math.round(10 / slotMinutes))), weeksBefore: 4 },
+        effect: effectOf(earlier),
+      },
+    ],
+  };
+}
+
+/** The weekly outlook from the week of `from` for `weeks` weeks, with up to `peaks` peak weeks advised. */
+export function getWeeklyOutlook(
+  deps: Deps,
+  locationId: string,
+  options: { from?: string; weeks: number; peaks?: number; replications?: number },
+): WeeklyOutlook {
+  const office = loadOffice(deps.db, locationId);
+  if (!office) throw new AppError('not-found', 'No such location');
+  const today = DateTime.fromJSDate(deps.clock.now(), { zone: office.location.timeZone }).toISODate() as string;
+  const from = mondayOf(options.from ?? today);
+  const to = addDaysIso(from, 7 * options.weeks - 1);
+  const forecast = getLocationForecast(deps, locationId, from, to);
+  const weeks = weeklyTotals(forecast.days, forecast.hours);
+  const replications = options.replications ?? 6;
+  const spareByWeek = new Map<string, number>();
+  for (const d of forecast.days) {
+    const w = mondayOf(d.date);
+    spareByWeek.set(w, (spareByWeek.get(w) ?? 0) + d.releasableSlots);
+  }
+  const peaks = weeks
+    .filter((w) => w.gapCounterHours > 0 && w.weekStart >= mondayOf(today))
+    .sort((a, b) => b.gapCounterHours - a.gapCounterHours)
+    .slice(0, options.peaks ?? 5)
+    .sort((a, b) => a.weekStart.localeCompare(b.weekStart));
+  const peakWeeks: PeakWeekAdvice[] = [];
+  for (const w of peaks) {
+    let spare = 0;
+    for (let k = 1; k <= 4; k++) spare += spareByWeek.get(addDaysIso(w.weekStart, -7 * k)) ?? 0;
+    const advice = adviseWeek(
+      deps,
+      locationId,
+      forecast,
+      w,
+      forecast.hours.filter((h) => mondayOf(h.date) === w.weekStart),
+      spare,
+      forecast.slotMinutes,
+      replications,
+    );
+    if (advice) peakWeeks.push(advice);
+  }
+  return {
+    locationId,
+    from,
+    weeks,
+    peakWeeks,
+    norm: forecast.norm,
+    usesRegistry: forecast.usesRegistry,
+    replications,
+  };
+}
