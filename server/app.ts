@@ -19,6 +19,7 @@ import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { provideWalkInHours } from './queue/queue-state.ts';
 import { adminRoutes } from './scheduling/admin.routes.ts';
+import { fairnessRoutes } from './scheduling/fairness/fairness.routes.ts';
 import { walkInHoursOf } from './scheduling/office.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
@@ -30,6 +31,7 @@ const apiRouters: RouterFactory[] = [
   healthRoutes,
   authRoutes,
   schedulingRoutes,
+  fairnessRoutes,
   adminRoutes,
   queueRoutes,
   outboxRoutes,

@@ -48,7 +48,15 @@ const ConfigSchema = z.object({
   /** Days after an appointment that its personal data is erased. */
   RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   MAX_ACTIVE_BOOKINGS_PER_EMAIL: z.coerce.number().int().min(1).max(100).default(4),
+  /** HMAC secret of the booking proof-of-work (ALTCHA); unset: random per process (set it for several nodes). */
+  CHALLENGE_HMAC_KEY: z.string().min(16).optional(),
+  /** Work per challenge: the solver tries about 50–100 % of this many SHA-256 hashes. */
+  CHALLENGE_MAX_NUMBER: z.coerce.number().int().min(1_000).max(10_000_000).default(100_000),
+  /** Minutes a challenge stays valid after it was issued. */
+  CHALLENGE_TTL_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
   RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Bookings per client network (IPv4 /24, IPv6 /48) per minute: the looser second limit. */
+  RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Hub connections open at once per client (IPv4 address, IPv6 /64), and of those without a token. */
   HUB_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),

@@ -3,7 +3,19 @@ import { services } from './catalog.ts';
 import { counters } from './counters.ts';
 import { locations, municipalities } from './tenancy.ts';
 
-export const appointmentStatuses = ['booked', 'checked-in', 'served', 'no-show', 'cancelled'] as const;
+/**
+ * `held`: taken while the resident confirms by the link in the mail (double opt-in), until `holdExpiresAt`;
+ * confirmed it becomes `booked`, unconfirmed it becomes `expired` and never was an appointment.
+ */
+export const appointmentStatuses = [
+  'held',
+  'booked',
+  'checked-in',
+  'served',
+  'no-show',
+  'cancelled',
+  'expired',
+] as const;
 
 /** A booked visit. Personal data (name, e-mail, phone) is erased after the retention period. */
 export const appointments = sqliteTable(
@@ -28,6 +40,10 @@ export const appointments = sqliteTable(
     customerName: text(),
     customerEmail: text(),
     customerPhone: text(),
+    /** The mailbox the booking cap counts (lower case, without +tag, dots removed where the provider ignores them). */
+    mailboxKey: text(),
+    /** The phone number as digits in national form, for the optional per-phone cap. */
+    phoneKey: text(),
     language: text({ enum: ['nl', 'en'] })
       .notNull()
       .default('nl'),
@@ -38,12 +54,21 @@ export const appointments = sqliteTable(
     checkedInAt: integer({ mode: 'timestamp_ms' }),
     reminderSentAt: integer({ mode: 'timestamp_ms' }),
     personalDataErasedAt: integer({ mode: 'timestamp_ms' }),
+    /** While `held`: when the hold lapses unless confirmed. */
+    holdExpiresAt: integer({ mode: 'timestamp_ms' }),
+    /** SHA-256 of the one-time confirmation code sent by mail (double opt-in). */
+    confirmCodeHash: text(),
+    confirmedAt: integer({ mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('appointments_reference').on(t.reference),
     index('appointments_counter_start').on(t.counterId, t.startsAt),
     index('appointments_location_start').on(t.locationId, t.startsAt),
     index('appointments_email').on(t.customerEmail),
+    index('appointments_mailbox').on(t.mailboxKey),
+    index('appointments_phone').on(t.phoneKey),
+    index('appointments_location_created').on(t.locationId, t.createdAt),
+    index('appointments_held').on(t.status, t.holdExpiresAt),
   ],
 );
 

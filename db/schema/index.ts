@@ -1,6 +1,7 @@
 export * from './appointments.ts';
 export * from './catalog.ts';
 export * from './counters.ts';
+export * from './fairness.ts';
 export * from './forecast.ts';
 export * from './integrations.ts';
 export * from './notify.ts';

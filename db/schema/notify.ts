@@ -12,7 +12,7 @@ export const outbox = sqliteTable(
     municipalityId: text()
       .notNull()
       .references(() => municipalities.id),
-    kind: text({ enum: ['confirmation', 'reminder', 'cancellation', 'reschedule', 'ticket-due'] }).notNull(),
+    kind: text({ enum: ['hold', 'confirmation', 'reminder', 'cancellation', 'reschedule', 'ticket-due'] }).notNull(),
     appointmentId: integer(),
     toAddress: text().notNull(),
     subject: text().notNull(),

@@ -34,4 +34,37 @@ export const locations = sqliteTable('locations', {
   closedOnGoodFriday: integer({ mode: 'boolean' }).notNull().default(true),
   closedOnLiberationDay: integer({ mode: 'boolean' }).notNull().default(false),
   tickerText: text().notNull().default(''),
+  // Fair booking when slots are scarce (rule 8); defaults keep booking as it was.
+  /** Double opt-in: an online booking is held until the resident confirms by the link in the mail. */
+  confirmationRequired: integer({ mode: 'boolean' }).notNull().default(false),
+  /** Minutes a hold counts as taken before it lapses (5–30). */
+  holdMinutes: integer().notNull().default(15),
+  /** Proof-of-work (ALTCHA) for anonymous bookings: never, always, or while the office is under pressure. */
+  challengeMode: text({ enum: ['off', 'always', 'under-pressure'] })
+    .notNull()
+    .default('off'),
+  /** Under pressure: at least this many online bookings made here in the last 5 minutes. */
+  challengePressureBookings: integer().notNull().default(30),
+  /** Active bookings per mailbox (null: MAX_ACTIVE_BOOKINGS_PER_EMAIL). */
+  mailboxCap: integer(),
+  /** Count the real mailbox (no +tag, no dots where the provider ignores them) instead of the address as typed. */
+  mailboxNormalise: integer({ mode: 'boolean' }).notNull().default(true),
+  /** Count the phone number under the same cap, when one is given. */
+  phoneCap: integer({ mode: 'boolean' }).notNull().default(false),
+  /** Online bookings onto one day of this office per 10 minutes (null: no limit). */
+  dayVelocityLimit: integer(),
+  /** Rolling release: capacity opens day by day (`daily`) or a week at a time (`weekly`) instead of all at once. */
+  releaseMode: text({ enum: ['off', 'daily', 'weekly'] })
+    .notNull()
+    .default('off'),
+  /** Local time of the release. */
+  releaseTime: text().notNull().default('08:00'),
+  /** ISO weekdays (1 = Monday) on which a release happens, comma-separated; weekly uses the first. */
+  releaseWeekdays: text().notNull().default('1,2,3,4,5'),
+  /** A release opens the day this many days ahead (weekly: that day's whole week). */
+  releaseDaysAhead: integer().notNull().default(28),
+  /** Share of each day's appointment capacity kept for phone and desk bookings (0..1). */
+  phoneShare: real().notNull().default(0),
+  /** Hours before the day starts at which the phone/desk share is released to online booking. */
+  phoneShareReleaseHours: integer().notNull().default(48),
 });

@@ -3,6 +3,7 @@ import { pruneDeliveries } from '../../db/webhooks.ts';
 import type { Deps } from '../deps.ts';
 import { deliverDueWebhooks } from '../integrations/webhooks/deliver.ts';
 import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
+import { releaseLapsedHolds } from '../scheduling/fairness/holds.ts';
 import { queueReminders } from '../scheduling/reminders.ts';
 import { erasePersonalData } from './retention.ts';
 
@@ -35,6 +36,11 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
   every('reminders', 15 * 60_000, () => {
     const n = queueReminders(deps);
     if (n > 0) deps.log.info('reminders queued', { count: n });
+  });
+  // Lapsed holds free their time (bookings also expire them in their own transaction).
+  every('holds', 60_000, () => {
+    const n = releaseLapsedHolds(deps);
+    if (n > 0) deps.log.info('holds released', { count: n });
   });
   every('retention', 60 * 60_000, () => {
     const n = erasePersonalData(deps);

@@ -15,6 +15,8 @@ export interface AppointmentMailView {
   manageUrl: string | null;
   customerName: string;
   followUp?: { byAppointment: boolean; earliestDate: string; booked: boolean } | null;
+  /** A hold (double opt-in): the link that confirms it, and until when it is held. */
+  hold?: { confirmUrl: string; until: Date } | null;
 }
 
 function when(view: AppointmentMailView): string {
@@ -50,12 +52,14 @@ function followUpLine(view: AppointmentMailView): string[] {
 
 const subjects: Record<'nl' | 'en', Record<Exclude<MailKind, 'ticket-due'>, string>> = {
   nl: {
+    hold: 'Bevestig uw afspraak',
     confirmation: 'Bevestiging van uw afspraak',
     reminder: 'Herinnering: uw afspraak is morgen',
     cancellation: 'Uw afspraak is geannuleerd',
     reschedule: 'Uw afspraak is verplaatst',
   },
   en: {
+    hold: 'Please confirm your appointment',
     confirmation: 'Your appointment is confirmed',
     reminder: 'Reminder: your appointment is tomorrow',
     cancellation: 'Your appointment is cancelled',
@@ -74,6 +78,19 @@ export function renderAppointmentMail(
     lines.push(en ? 'Your appointment has been cancelled:' : 'Uw afspraak is geannuleerd:');
   } else if (kind === 'reminder') {
     lines.push(en ? 'A reminder of your appointment tomorrow:' : 'Een herinnering aan uw afspraak van morgen:');
+  } else if (kind === 'hold') {
+    const until = view.hold ? DateTime.fromJSDate(view.hold.until, { zone: view.timeZone }).toFormat('HH:mm') : '';
+    lines.push(
+      en
+        ? `We are holding this time for you until ${until}. It is only booked once you confirm it with this link:`
+        : `We houden deze tijd voor u vast tot ${until}. De afspraak is pas gemaakt als u hem bevestigt met deze link:`,
+      '',
+      view.hold?.confirmUrl ?? '',
+      '',
+      en
+        ? 'Without confirmation the time becomes free again for someone else.'
+        : 'Zonder bevestiging komt de tijd weer vrij voor iemand anders.',
+    );
   } else if (kind === 'reschedule') {
     lines.push(en ? 'Your appointment now is:' : 'Uw afspraak is nu:');
   } else {
@@ -87,7 +104,7 @@ export function renderAppointmentMail(
     '',
     ...serviceLines(view),
   );
-  if (kind !== 'cancellation') {
+  if (kind !== 'cancellation' && kind !== 'hold') {
     lines.push('', en ? 'Please bring:' : 'Neem mee:', ...bring(view));
     lines.push(...followUpLine(view));
     if (view.manageUrl) {

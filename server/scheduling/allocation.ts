@@ -23,6 +23,8 @@ export interface EngineAppointment {
   serviceIds: readonly number[];
   /** False for appointments that started, are checked in, or must not move for another reason. */
   movable: boolean;
+  /** Booked online (counts against the online part when a share is kept for phone and desk bookings). */
+  online?: boolean;
 }
 
 export interface EngineRequest {

@@ -35,17 +35,19 @@ export function appointmentCalendarFile(
 export function queueAppointmentMail(
   tx: Db,
   record: AppointmentRecord,
-  kind: 'confirmation' | 'reminder' | 'cancellation' | 'reschedule',
+  kind: 'hold' | 'confirmation' | 'reminder' | 'cancellation' | 'reschedule',
   now: Date,
   url: string | null,
   followUp: AppointmentMailView['followUp'] = null,
+  hold: AppointmentMailView['hold'] = null,
 ): void {
   const to = record.appointment.customerEmail;
   if (!to) return;
   if (integratorSendsMail(tx, record.appointment.id)) return;
-  const { subject, text } = renderAppointmentMail(kind, mailView(record, url, followUp));
+  const { subject, text } = renderAppointmentMail(kind, { ...mailView(record, url, followUp), hold });
+  // No calendar file for a hold: it is not an appointment until confirmed.
   const ics =
-    kind === 'reminder'
+    kind === 'reminder' || kind === 'hold'
       ? null
       : appointmentCalendarFile(record, now, url, kind === 'cancellation' ? 'CANCEL' : 'PUBLISH');
   enqueueMail(

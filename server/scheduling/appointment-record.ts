@@ -90,6 +90,8 @@ export interface AppointmentDto {
   customer: { name: string; email: string; phone: string | null } | null;
   followUpOf: string | null;
   followUps: { reference: string; start: string; end: string; status: AppointmentRow['status'] }[];
+  /** While `held`: until when the hold lasts unless confirmed by the link in the mail. */
+  holdExpiresAt: string | null;
 }
 
 /** Follow-up links when the caller already knows them (a booking just made): saves two reads. */
@@ -157,6 +159,7 @@ export function toDto(db: Db, record: AppointmentRecord, known?: KnownLinks): Ap
       end: toZonedIso(c.endsAt, zone),
       status: c.status,
     })),
+    holdExpiresAt: a.status === 'held' && a.holdExpiresAt ? toZonedIso(a.holdExpiresAt, zone) : null,
   };
 }
 

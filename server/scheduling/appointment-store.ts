@@ -8,6 +8,8 @@ import type { AppointmentRow } from './appointment-record.ts';
  */
 interface Statements {
   countActive: { get(...p: unknown[]): unknown };
+  countActiveMailbox: { get(...p: unknown[]): unknown };
+  countActivePhone: { get(...p: unknown[]): unknown };
   insertAppointment: { run(...p: unknown[]): { lastInsertRowid: number | bigint } };
   insertItem: { run(...p: unknown[]): unknown };
 }
@@ -19,13 +21,30 @@ function statements(db: Db): Statements {
   if (!s) {
     const c = db.$client;
     s = {
+      // A hold that has not lapsed counts under the cap too: holding is how a script would hoard.
       countActive: c
-        .prepare("SELECT count(*) FROM appointments WHERE customer_email = ? AND status = 'booked' AND starts_at > ?")
+        .prepare(
+          `SELECT count(*) FROM appointments WHERE customer_email = ? AND starts_at > ?
+             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
+        )
+        .pluck(),
+      countActiveMailbox: c
+        .prepare(
+          `SELECT count(*) FROM appointments WHERE mailbox_key = ? AND municipality_id = ? AND starts_at > ?
+             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
+        )
+        .pluck(),
+      countActivePhone: c
+        .prepare(
+          `SELECT count(*) FROM appointments WHERE phone_key = ? AND municipality_id = ? AND starts_at > ?
+             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
+        )
         .pluck(),
       insertAppointment: c.prepare(
         `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
-           counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?)`,
+           counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id,
+           created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertItem: c.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, ?)'),
     };
@@ -34,14 +53,24 @@ function statements(db: Db): Statements {
   return s;
 }
 
-/** Future booked appointments of an e-mail address (the per-address cap). */
+/** Future booked (or held) appointments of an e-mail address as typed (the cap without normalisation). */
 export function countActiveBookings(db: Db, email: string, now: Date): number {
-  return Number(statements(db).countActive.get(email, now.getTime()) ?? 0);
+  return Number(statements(db).countActive.get(email, now.getTime(), now.getTime()) ?? 0);
+}
+
+/** Future booked (or held) appointments of one real mailbox in a municipality (the per-mailbox cap). */
+export function countActiveByMailbox(db: Db, mailboxKey: string, municipalityId: string, now: Date): number {
+  return Number(statements(db).countActiveMailbox.get(mailboxKey, municipalityId, now.getTime(), now.getTime()) ?? 0);
+}
+
+/** Future booked (or held) appointments of one phone number in a municipality (the optional per-phone cap). */
+export function countActiveByPhone(db: Db, phoneKey: string, municipalityId: string, now: Date): number {
+  return Number(statements(db).countActivePhone.get(phoneKey, municipalityId, now.getTime(), now.getTime()) ?? 0);
 }
 
 export type NewAppointment = Omit<
   AppointmentRow,
-  'id' | 'status' | 'cancelledAt' | 'checkedInAt' | 'reminderSentAt' | 'personalDataErasedAt'
+  'id' | 'cancelledAt' | 'checkedInAt' | 'reminderSentAt' | 'personalDataErasedAt' | 'confirmedAt'
 >;
 
 /**
@@ -67,12 +96,17 @@ export function insertBookedAppointment(
         values.endsAt.getTime(),
         values.counterId,
         values.channel,
+        values.status,
         values.customerName,
         values.customerEmail,
         values.customerPhone,
         values.language,
         values.followUpOfId,
         values.createdAt.getTime(),
+        values.mailboxKey,
+        values.phoneKey,
+        values.holdExpiresAt?.getTime() ?? null,
+        values.confirmCodeHash,
       );
       const id = Number(lastInsertRowid);
       for (const item of items) s.insertItem.run(id, item.serviceId, item.persons);
@@ -80,8 +114,8 @@ export function insertBookedAppointment(
         ...values,
         id,
         reference,
-        status: 'booked',
         cancelledAt: null,
+        confirmedAt: null,
         checkedInAt: null,
         reminderSentAt: null,
         personalDataErasedAt: null,

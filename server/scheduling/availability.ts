@@ -3,6 +3,8 @@ import { AppError } from '../errors.ts';
 import type { EngineAppointment } from './allocation.ts';
 import type { DayPlan } from './calendar.ts';
 import { candidateStarts, toZonedIso } from './calendar.ts';
+import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
+import { releasedThrough } from './fairness/release.ts';
 import {
   allocatorFor,
   bookingWindow,
@@ -45,9 +47,18 @@ function startsOnDay(
   now: Date,
   deps: Deps,
   firstOnly: boolean,
+  online: boolean,
 ): number[] {
   if (plan.closed) return [];
   const { allocator, counters } = allocatorFor(deps.db, office, plan, now, { appointments });
+  const { location } = office;
+  // The share kept for phone and desk bookings is not offered online before its release.
+  if (
+    online &&
+    phoneShareKept(location, dayBounds(plan.date, location.timeZone).start, now) &&
+    !fitsOnlinePart(location, counters, appointments, durationMs)
+  )
+    return [];
   const spans = skilledSpans(counters, serviceIds);
   const out: number[] = [];
   for (const start of candidateStarts(
@@ -76,13 +87,22 @@ function groupByDay(list: EngineAppointment[], plans: Map<string, DayPlan>, zone
   return out;
 }
 
+/** The last date open to this caller: online, the rolling release may not have reached the window's end. */
+export function onlineLastDate(office: Office, windowLastDate: string, now: Date, online: boolean): string {
+  if (!online) return windowLastDate;
+  const released = releasedThrough(office.location, now);
+  return released !== null && released < windowLastDate ? released : windowLastDate;
+}
+
 export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?: string; to?: string }): string[] {
   const office = requireOffice(deps, input.locationId);
   const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
+  const online = input.online ?? true;
+  const lastDate = onlineLastDate(office, window.lastDate, now, online);
   const from = input.from && input.from > window.today ? input.from : window.today;
-  const to = input.to && input.to < window.lastDate ? input.to : window.lastDate;
+  const to = input.to && input.to < lastDate ? input.to : lastDate;
   if (from > to) return [];
   const plans = planOffice(office, from, to);
   const zone = office.location.timeZone;
@@ -106,6 +126,7 @@ export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?
       now,
       deps,
       true,
+      online,
     );
     if (found.length > 0) days.push(date);
   }
@@ -124,7 +145,8 @@ export function findAvailableStarts(
   const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
-  if (input.date < window.today || input.date > window.lastDate) return [];
+  const online = input.online ?? true;
+  if (input.date < window.today || input.date > onlineLastDate(office, window.lastDate, now, online)) return [];
   const plan = planDay(deps.db, office, input.date);
   if (!plan) return [];
   const zone = office.location.timeZone;
@@ -140,5 +162,6 @@ export function findAvailableStarts(
     now,
     deps,
     false,
+    online,
   ).map((start) => ({ start, iso: toZonedIso(start, zone) }));
 }

@@ -5,10 +5,27 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { queueAppointmentMail } from './appointment-mails.ts';
 import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
-import { countActiveBookings, insertBookedAppointment } from './appointment-store.ts';
+import {
+  countActiveBookings,
+  countActiveByMailbox,
+  countActiveByPhone,
+  insertBookedAppointment,
+} from './appointment-store.ts';
 import { localDateOf } from './calendar.ts';
 import { addWorkingDays } from './closures.ts';
-import { closedSet, loadOffice, type OfferedService, type Office, type RequestedItem, resolveItems } from './office.ts';
+import { type IdempotentRequest, previousAnswer, rememberAnswer } from './fairness/booking-idempotency.ts';
+import { spendChallenge, type VerifiedChallenge } from './fairness/challenge.ts';
+import { confirmUrl, expireLapsedHolds } from './fairness/holds.ts';
+import { normaliseMailbox, normalisePhone } from './fairness/mailbox.ts';
+import {
+  closedSet,
+  dayBounds,
+  loadOffice,
+  type OfferedService,
+  type Office,
+  type RequestedItem,
+  resolveItems,
+} from './office.ts';
 import { placeInTransaction } from './placement.ts';
 import { addDays } from './recurrence.ts';
 import { generateManageToken, generateReference, hashToken } from './tokens.ts';
@@ -27,6 +44,10 @@ export interface BookInput {
   staff?: { municipalityId: string; locationIds: string[] } | null;
   /** An API client booking on a resident's behalf: it must belong to the location's municipality. */
   apiClient?: { clientId: number; municipalityId: string } | null;
+  /** A verified proof-of-work solution, spent with this booking (anonymous bookings where required). */
+  challenge?: VerifiedChallenge | null;
+  /** The client's Idempotency-Key: a retry returns the answer of the first request. */
+  idempotency?: IdempotentRequest | null;
 }
 
 export interface FollowUpInfo {
@@ -77,16 +98,63 @@ export function followUpFor(office: Office, requested: readonly RequestedItem[],
  * Books an appointment (and optionally its pickup) in one immediate transaction: the engine places
  * it, moves what it must, the rows and the confirmation mail commit together or not at all.
  */
+/**
+ * The per-mailbox (and optionally per-phone) cap and the per-location-and-day velocity limit of an
+ * online booking (rule 8). Inside the booking transaction, so concurrent requests count each other.
+ */
+function assertWithinLimits(
+  tx: Deps['db'],
+  deps: Deps,
+  office: Office,
+  input: { email: string; mailboxKey: string; phoneKey: string | null; start: number; adding: number; now: Date },
+): void {
+  const { location } = office;
+  const cap = location.mailboxCap ?? deps.config.MAX_ACTIVE_BOOKINGS_PER_EMAIL;
+  const byMailbox = location.mailboxNormalise
+    ? countActiveByMailbox(tx, input.mailboxKey, location.municipalityId, input.now)
+    : countActiveBookings(tx, input.email, input.now);
+  if (byMailbox + input.adding > cap)
+    throw new AppError('booking-limit-reached', 'This mailbox has too many active appointments');
+  if (location.phoneCap && input.phoneKey) {
+    const byPhone = countActiveByPhone(tx, input.phoneKey, location.municipalityId, input.now);
+    if (byPhone + input.adding > cap)
+      throw new AppError('booking-limit-reached', 'This phone number has too many active appointments');
+  }
+  if (location.dayVelocityLimit !== null) {
+    const day = dayBounds(localDateOf(input.start, location.timeZone), location.timeZone);
+    const since = input.now.getTime() - 10 * 60_000;
+    const { n, oldest } = tx.$client
+      .prepare(
+        `SELECT count(*) AS n, min(created_at) AS oldest FROM appointments
+          WHERE location_id = ? AND starts_at >= ? AND starts_at < ? AND created_at > ? AND channel = 'online'`,
+      )
+      .get(location.id, day.start, day.end, since) as { n: number; oldest: number | null };
+    if (n + 1 > location.dayVelocityLimit) {
+      const retryAfter = Math.max(1, Math.ceil(((oldest ?? since) - since) / 1000));
+      throw new AppError('rate-limited', 'Too many bookings for this day right now; try again shortly', {
+        retryAfter,
+      });
+    }
+  }
+}
+
 export function bookAppointment(deps: Deps, input: BookInput): BookResult {
   const channel = input.channel ?? 'online';
   const online = channel === 'online';
   const email = input.customer.email.trim().toLowerCase();
+  const mailboxKey = normaliseMailbox(email);
+  const phoneKey = normalisePhone(input.customer.phone);
   const start = parseInstant(input.start);
   const token = generateManageToken();
   const tokenHash = hashToken(token);
+  const confirmCode = generateManageToken();
 
   const result = writeTransaction(deps.db, (tx) => {
     const now = deps.clock.now();
+    if (input.idempotency) {
+      const earlier = previousAnswer<BookResult>(tx, input.idempotency);
+      if (earlier) return { kind: 'replay' as const, booked: earlier };
+    }
     const office = loadOffice(tx, input.locationId);
     if (!office) throw new AppError('not-found', 'No such location');
     if (input.staff && !input.staff.locationIds.includes(office.location.id))
@@ -94,12 +162,21 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
     if (input.apiClient && input.apiClient.municipalityId !== office.location.municipalityId)
       throw new AppError('not-found', 'No such location');
     const resolved = resolveItems(office, input.services, online);
-    if (online) {
-      const active = countActiveBookings(tx, email, now);
-      const adding = input.followUp ? 2 : 1;
-      if (active + adding > deps.config.MAX_ACTIVE_BOOKINGS_PER_EMAIL)
-        throw new AppError('booking-limit-reached', 'This e-mail address has too many active appointments');
-    }
+    // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
+    expireLapsedHolds(tx, now, office.location.id);
+    if (input.challenge) spendChallenge(tx, input.challenge);
+    if (online)
+      assertWithinLimits(tx, deps, office, {
+        email,
+        mailboxKey,
+        phoneKey,
+        start,
+        adding: input.followUp ? 2 : 1,
+        now,
+      });
+    // An API client (an integrator sends its own mail) and staff book in one step; residents online may be held.
+    const hold = online && !input.apiClient && office.location.confirmationRequired;
+    const holdExpiresAt = hold ? new Date(now.getTime() + office.location.holdMinutes * 60_000) : null;
     const zone = office.location.timeZone;
     const follow = followUpFor(office, input.services, localDateOf(start, zone));
     if (input.followUp && !follow?.byAppointment)
@@ -128,6 +205,11 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
           language: input.language ?? 'nl',
           followUpOfId,
           createdAt: now,
+          status: hold ? 'held' : 'booked',
+          mailboxKey,
+          phoneKey,
+          holdExpiresAt,
+          confirmCodeHash: hold && followUpOfId === null ? hashToken(confirmCode) : null,
         },
         serviceItems,
         generateReference,
@@ -187,14 +269,20 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
     const followMail = follow
       ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickup !== null }
       : null;
-    queueAppointmentMail(tx, record, 'confirmation', now, url, followMail);
     let pickupDto: AppointmentDto | null = null;
-    if (pickup) {
-      const p = pickup.row;
-      queueAppointmentMail(tx, pickup.record, 'confirmation', now, manageUrl(deps.config, p.reference, token));
-      pickupDto = toDto(tx, pickup.record, { followUpOf: main.reference, followUps: [] });
+    if (holdExpiresAt) {
+      // Double opt-in: one mail with the confirmation link; the confirmation mails follow the click.
+      const confirm = confirmUrl(deps.config, main.reference, confirmCode, token);
+      queueAppointmentMail(tx, record, 'hold', now, url, followMail, { confirmUrl: confirm, until: holdExpiresAt });
+    } else {
+      queueAppointmentMail(tx, record, 'confirmation', now, url, followMail);
+      if (pickup) {
+        const p = pickup.row;
+        queueAppointmentMail(tx, pickup.record, 'confirmation', now, manageUrl(deps.config, p.reference, token));
+      }
     }
-    return {
+    if (pickup) pickupDto = toDto(tx, pickup.record, { followUpOf: main.reference, followUps: [] });
+    const answer = {
       dto: toDto(tx, record, { followUpOf: null, followUps: pickup ? [pickup.row] : [] }),
       ids: [main.id, ...(pickup ? [pickup.row.id] : [])],
       locationId: office.location.id,
@@ -207,9 +295,14 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
           }
         : null,
     };
+    const booked: BookResult = { ...answer.dto, manageToken: token, followUp: answer.followUp };
+    if (input.idempotency) rememberAnswer(tx, input.idempotency, main.id, booked, now);
+    // A hold is not an appointment yet: its `appointment:booked` fact follows the confirmation.
+    return { kind: 'new' as const, booked, ids: answer.ids, locationId: answer.locationId, held: hold };
   });
 
-  for (const id of result.ids)
-    deps.events.publish('appointment:booked', { locationId: result.locationId, appointmentId: id });
-  return { ...result.dto, manageToken: token, followUp: result.followUp };
+  if (result.kind === 'new' && !result.held)
+    for (const id of result.ids)
+      deps.events.publish('appointment:booked', { locationId: result.locationId, appointmentId: id });
+  return result.booked;
 }

@@ -44,7 +44,9 @@ export function appointmentCalendar(deps: Deps, input: ManageInput): { reference
 }
 
 function assertChangeable(row: AppointmentRow, now: Date): void {
-  if (row.status !== 'booked') throw new AppError('invalid-state', `The appointment is ${row.status}`);
+  // A hold (not yet confirmed) may be cancelled or moved like a booking; it stays a hold.
+  if (row.status !== 'booked' && row.status !== 'held')
+    throw new AppError('invalid-state', `The appointment is ${row.status}`);
   if (row.startsAt.getTime() <= now.getTime()) throw new AppError('invalid-state', 'The appointment has started');
 }
 
@@ -55,7 +57,10 @@ export function cancelAppointment(deps: Deps, input: ManageInput): void {
     const row = findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
     if (row.status === 'cancelled') return [];
     assertChangeable(row, now);
-    const rows = [row, ...childrenOf(tx, [row.id]).filter((c) => c.status === 'booked' && c.startsAt > now)];
+    const rows = [
+      row,
+      ...childrenOf(tx, [row.id]).filter((c) => (c.status === 'booked' || c.status === 'held') && c.startsAt > now),
+    ];
     for (const r of rows) {
       tx.update(appointments).set({ status: 'cancelled', cancelledAt: now }).where(eq(appointments.id, r.id)).run();
       const record = loadRecord(tx, { ...r, status: 'cancelled' });

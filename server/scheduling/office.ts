@@ -211,7 +211,7 @@ export function engineCounters(office: Office, plan: DayPlan): EngineCounter[] {
 const activeStatements = new WeakMap<Db['$client'], { all(...params: unknown[]): unknown[] }>();
 
 /**
- * Active appointments (booked or checked in) starting in [from, to), with their services. The hot
+ * Active appointments (held and not lapsed, booked, checked in) starting in [from, to), with their services. The hot
  * read of every booking and availability answer: one prepared statement per connection.
  */
 export function loadActiveAppointments(db: Db, locationId: string, from: number, to: number, now: Date) {
@@ -219,19 +219,22 @@ export function loadActiveAppointments(db: Db, locationId: string, from: number,
   if (!statement) {
     statement = db.$client.prepare(
       `SELECT a.id AS id, a.counter_id AS counterId, a.starts_at AS startsAt, a.ends_at AS endsAt, a.status AS status,
-              group_concat(i.service_id) AS serviceIds
+              a.channel AS channel, group_concat(i.service_id) AS serviceIds
          FROM appointments a LEFT JOIN appointment_items i ON i.appointment_id = a.id
-        WHERE a.location_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND a.status IN ('booked', 'checked-in')
+        WHERE a.location_id = ? AND a.starts_at >= ? AND a.starts_at < ?
+          AND (a.status IN ('booked', 'checked-in') OR (a.status = 'held' AND a.hold_expires_at > ?))
         GROUP BY a.id`,
     );
     activeStatements.set(db.$client, statement);
   }
-  const rows = statement.all(locationId, from, to) as {
+  // A hold that has not lapsed counts as taken (rule 8).
+  const rows = statement.all(locationId, from, to, now.getTime()) as {
     id: number;
     counterId: number;
     startsAt: number;
     endsAt: number;
     status: string;
+    channel: string;
     serviceIds: string | null;
   }[];
   return rows.map(
@@ -242,7 +245,8 @@ export function loadActiveAppointments(db: Db, locationId: string, from: number,
       end: r.endsAt,
       serviceIds: r.serviceIds ? r.serviceIds.split(',').map(Number) : [],
       // Only future appointments nobody has checked in for may move to another counter.
-      movable: r.status === 'booked' && r.startsAt > now.getTime(),
+      movable: (r.status === 'booked' || r.status === 'held') && r.startsAt > now.getTime(),
+      online: r.channel === 'online',
     }),
   );
 }

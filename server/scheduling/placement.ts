@@ -4,7 +4,9 @@ import { appointments } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import type { EngineAppointment, EngineCounter, Move } from './allocation.ts';
 import { candidateStarts, localDateOf, mergeIntervals } from './calendar.ts';
-import { allocatorFor, bookingWindow, type Office, planDay, skilledSpans } from './office.ts';
+import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
+import { releasedThrough } from './fairness/release.ts';
+import { allocatorFor, bookingWindow, dayBounds, type Office, planDay, skilledSpans } from './office.ts';
 
 const NEW_ID = -1_000_000;
 
@@ -27,6 +29,9 @@ export function placeInTransaction(
   if (input.start < earliest || date > window.lastDate) {
     throw new AppError('slot-unavailable', 'That time is outside the booking window');
   }
+  // Rolling release (rule 8): online, a day opens at its release time; staff book the whole window.
+  const released = input.staff ? null : releasedThrough(location, input.now);
+  if (released !== null && date > released) throw new AppError('slot-unavailable', 'That day is not released yet');
   const plan = planDay(tx, office, date);
   if (!plan || plan.closed) throw new AppError('slot-unavailable', 'The office is closed that day');
   const {
@@ -36,6 +41,12 @@ export function placeInTransaction(
   } = allocatorFor(tx, office, plan, input.now, {
     exclude: input.exclude,
   });
+  if (
+    !input.staff &&
+    phoneShareKept(location, dayBounds(date, zone).start, input.now) &&
+    !fitsOnlinePart(location, counters, existing, input.durationMs)
+  )
+    throw new AppError('slot-unavailable', 'The rest of this day is kept for phone and desk bookings');
   const spans = skilledSpans(counters, input.serviceIds);
   const starts = candidateStarts(plan.date, zone, location.slotGridMinutes, spans, input.durationMs);
   if (!starts.includes(input.start)) throw new AppError('slot-unavailable', 'That time is not offered');

@@ -9,7 +9,10 @@ import { createRouter } from '../http/router.ts';
 import { findAvailableDays, findAvailableTimes } from './availability.ts';
 import { bookAppointment } from './book-appointment.ts';
 import { listLocations, listServices } from './catalog.ts';
+import { idempotentRequest } from './fairness/booking-idempotency.ts';
+import { checkBookingChallenge } from './fairness/challenge.ts';
 import { appointmentCalendar, cancelAppointment, getAppointment, rescheduleAppointment } from './manage-appointment.ts';
+import { loadOffice } from './office.ts';
 
 const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string().optional() })
@@ -73,7 +76,9 @@ const LocationSchema = z
 const AppointmentSchema = z
   .object({
     reference: z.string(),
-    status: z.enum(['booked', 'checked-in', 'served', 'no-show', 'cancelled']),
+    status: z.enum(['held', 'booked', 'checked-in', 'served', 'no-show', 'cancelled', 'expired']).openapi({
+      description: '`held`: taken until `holdExpiresAt`, booked once confirmed by the link in the mail',
+    }),
     start: z.string(),
     end: z.string(),
     channel: z.enum(['online', 'phone', 'counter']),
@@ -100,6 +105,7 @@ const AppointmentSchema = z
     customer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }).nullable(),
     followUpOf: z.string().nullable(),
     followUps: z.array(z.object({ reference: z.string(), start: z.string(), end: z.string(), status: z.string() })),
+    holdExpiresAt: z.string().nullable(),
   })
   .openapi('Appointment');
 
@@ -219,13 +225,25 @@ const routes = {
     path: '/appointments',
     tags: ['appointments'],
     summary: 'Book an appointment (staff: on behalf of a resident, with channel phone or counter)',
-    request: { body: { required: true, content: { 'application/json': { schema: BookBody } } } },
+    description:
+      'Where the location requires confirmation the answer is `held` until `holdExpiresAt`; the mail confirms it. ' +
+      'A retry with the same `Idempotency-Key` returns the same answer. Where the location requires a proof-of-work, ' +
+      'anonymous callers send the solved challenge of GET /challenge as the `Altcha` header.',
+    request: {
+      headers: z.object({
+        'idempotency-key': z.string().optional().openapi({ description: '8–200 visible ASCII characters' }),
+        altcha: z.string().optional().openapi({ description: 'Base64 ALTCHA payload (solved challenge)' }),
+      }),
+      body: { required: true, content: { 'application/json': { schema: BookBody } } },
+    },
     responses: {
-      201: { description: 'Booked', content: { 'application/json': { schema: BookedSchema } } },
+      201: { description: 'Booked (or held)', content: { 'application/json': { schema: BookedSchema } } },
       400: problem('Invalid request'),
+      403: problem('challenge-required or challenge-invalid'),
       404: problem('No such location'),
       409: problem('slot-unavailable or booking-limit-reached'),
-      429: problem('Rate limited'),
+      422: problem('idempotency-key-reused: same key, different request'),
+      429: problem('Rate limited (per address, or too many bookings onto one day)'),
     },
   }),
   get: createRoute({
@@ -302,7 +320,17 @@ export function schedulingRoutes(deps: Deps) {
     { name: 'lookup', limit: config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000 },
     { clock: deps.monotonic },
   );
-  const limitBooking = rateLimit({ host: bookingLimiter, trustProxy: config.TRUST_PROXY });
+  // A second, looser limit per network (IPv4 /24, IPv6 /48): a script with many addresses in one network
+  // meets it, while residents behind one shared address (carrier NAT, a library) share only the host limit.
+  const bookingNetworkLimiter = createRateLimiter(
+    { name: 'booking-network', limit: config.RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE, windowMs: 60_000 },
+    { clock: deps.monotonic },
+  );
+  const limitBooking = rateLimit({
+    host: bookingLimiter,
+    network: bookingNetworkLimiter,
+    trustProxy: config.TRUST_PROXY,
+  });
   const limitLookup = rateLimit({ host: lookupLimiter, trustProxy: config.TRUST_PROXY });
 
   const router = createRouter();
@@ -371,14 +399,24 @@ export function schedulingRoutes(deps: Deps) {
       });
       return c.json({ times }, 200);
     })
-    .openapi(routes.book, (c) => {
+    .openapi(routes.book, async (c) => {
       const body = c.req.valid('json');
       const principal = c.get('principal');
       const staff = principal?.kind === 'staff' ? principal : null;
       const channel = staff ? (body.channel ?? 'phone') : 'online';
       if (!staff && body.channel && body.channel !== 'online')
         throw new AppError('forbidden', 'Only staff can book by phone or at the counter');
+      const idempotency = idempotentRequest(
+        c.req.header('idempotency-key'),
+        staff ? `staff:${staff.userId}` : 'public',
+        body,
+      );
+      const location = loadOffice(deps.db, body.locationId)?.location;
+      if (!location) throw new AppError('not-found', 'No such location');
+      const challenge = await checkBookingChallenge(deps, { location, principal, header: c.req.header('altcha') });
       const booked = bookAppointment(deps, {
+        challenge,
+        idempotency,
         locationId: body.locationId,
         services: body.services,
         start: body.start,

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { type Challenge, createChallenge, randomInt, type Solution, verifySolution } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import type { Db } from '../../../db/client.ts';
+import type { Principal } from '../../auth/principal.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import type { LocationRow } from '../office.ts';
+
+/**
+ * ALTCHA proof-of-work for anonymous bookings (rule 8), self-hosted: the challenge comes from
+ * `GET /api/v1/challenge`, the widget in booking/ solves it in the browser (no third party, no cookie,
+ * no tracking), and `POST /appointments` carries the solution in the `Altcha` header. A solution is
+ * good for one booking and for `CHALLENGE_TTL_MINUTES`; it is spent in the booking's transaction, so a
+ * booking that fails (slot taken) leaves it usable for the next try.
+ *
+ * Deterministic mode: the server picks the counter and signs the key prefix it implies, so every
+ * challenge costs the solver about the same work (counter × cost hashes) and verifying costs one.
+ */
+
+/** Signed into the challenge: when it was issued (our clock), so expiry follows the injected clock. */
+interface ChallengeData {
+  issuedAt: number;
+  [key: string]: string | number | boolean | null;
+}
+
+const processSecrets = new WeakMap<object, string>();
+
+/** The HMAC secret: `CHALLENGE_HMAC_KEY`, or one random secret per process (set it when running several nodes). */
+function secret(deps: Deps): string {
+  if (deps.config.CHALLENGE_HMAC_KEY) return deps.config.CHALLENGE_HMAC_KEY;
+  let s = processSecrets.get(deps.config);
+  if (!s) {
+    s = randomBytes(32).toString('hex');
+    processSecrets.set(deps.config, s);
+  }
+  return s;
+}
+
+export async function issueChallenge(deps: Deps): Promise<Challenge> {
+  const max = deps.config.CHALLENGE_MAX_NUMBER;
+  const data: ChallengeData = { issuedAt: deps.clock.now().getTime() };
+  return createChallenge({
+    algorithm: 'SHA-256',
+    cost: 1,
+    counter: randomInt(Math.floor(max / 2), max),
+    deriveKey,
+    data,
+    hmacSignatureSecret: secret(deps),
+  });
+}
+
+export interface VerifiedChallenge {
+  /** The challenge's nonce: recorded as spent with the booking. */
+  id: string;
+  expiresAt: Date;
+}
+
+function parsePayload(raw: string): { challenge: Challenge; solution: Solution } | null {
+  try {
+    const json = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as unknown;
+    if (!json || typeof json !== 'object') return null;
+    const p = json as { challenge?: Challenge; solution?: Solution };
+    if (!p.challenge?.parameters || typeof p.challenge.parameters !== 'object' || !p.solution) return null;
+    return { challenge: p.challenge, solution: p.solution };
+  } catch {
+    return null;
+  }
+}
+
+/** Online bookings made at the location in the last five minutes: the pressure measure. */
+export function recentOnlineBookings(db: Db, locationId: string, now: Date): number {
+  const row = db.$client
+    .prepare("SELECT count(*) AS n FROM appointments WHERE location_id = ? AND created_at > ? AND channel = 'online'")
+    .get(locationId, now.getTime() - 5 * 60_000) as { n: number };
+  return row.n;
+}
+
+/** Whether an anonymous booking at this location must carry a solved challenge right now. */
+export function challengeRequired(db: Db, location: LocationRow, now: Date): boolean {
+  if (location.challengeMode === 'always') return true;
+  if (location.challengeMode === 'off') return false;
+  return recentOnlineBookings(db, location.id, now) >= location.challengePressureBookings;
+}
+
+/**
+ * Checks the `Altcha` header of a booking. Staff and devices (API clients with credentials) are exempt.
+ * Null when no challenge is needed; otherwise the verified challenge to spend in the booking's
+ * transaction. Missing → `challenge-required`; malformed, forged, expired or wrong → `challenge-invalid`.
+ */
+export async function checkBookingChallenge(
+  deps: Deps,
+  input: { location: LocationRow; principal: Principal | null | undefined; header: string | undefined },
+): Promise<VerifiedChallenge | null> {
+  if (input.principal) return null;
+  const now = deps.clock.now();
+  if (!challengeRequired(deps.db, input.location, now)) return null;
+  if (!input.header)
+    throw new AppError('challenge-required', 'Solve the challenge from GET /api/v1/challenge and send it as Altcha');
+  const payload = input.header.length <= 8_192 ? parsePayload(input.header) : null;
+  if (!payload) throw new AppError('challenge-invalid', 'The Altcha header is not a challenge solution');
+  let verified = false;
+  try {
+    verified = (
+      await verifySolution({
+        challenge: payload.challenge,
+        solution: payload.solution,
+        deriveKey,
+        hmacSignatureSecret: secret(deps),
+      })
+    ).verified;
+  } catch {
+    verified = false;
+  }
+  if (!verified) throw new AppError('challenge-invalid', 'The challenge solution is not valid');
+  const issuedAt = Number(payload.challenge.parameters.data?.issuedAt);
+  const expiresAt = issuedAt + deps.config.CHALLENGE_TTL_MINUTES * 60_000;
+  if (!Number.isFinite(issuedAt) || expiresAt <= now.getTime())
+    throw new AppError('challenge-invalid', 'The challenge has expired; fetch a new one');
+  return { id: String(payload.challenge.parameters.nonce), expiresAt: new Date(expiresAt) };
+}
+
+/** Inside the booking transaction: marks the solution used; a second use is `challenge-invalid`. */
+export function spendChallenge(tx: Db, challenge: VerifiedChallenge): void {
+  const { changes } = tx.$client
+    .prepare('INSERT OR IGNORE INTO spent_challenges (id, expires_at) VALUES (?, ?)')
+    .run(challenge.id, challenge.expiresAt.getTime());
+  if (changes === 0) throw new AppError('challenge-invalid', 'This challenge solution was used already');
+}
+
+/** Forgets spent challenges that expired (they can no longer be replayed anyway). */
+export function sweepSpentChallenges(db: Db, now: Date): number {
+  return db.$client.prepare('DELETE FROM spent_challenges WHERE expires_at <= ?').run(now.getTime()).changes;
+}

@@ -1,0 +1,176 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearerToken, requireStaff } from '../../auth/middleware.ts';
+import { BookingProtectionSchema } from '../../contracts/fairness.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import { createRateLimiter, rateLimit } from '../../http/rate-limit.ts';
+import { createRouter } from '../../http/router.ts';
+import { issueChallenge } from './challenge.ts';
+import { confirmHold } from './holds.ts';
+import { bookingRules, readProtection, updateProtection } from './protection.ts';
+
+const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const problem = (description: string) => ({ description, content: Problem });
+const staffSecurity: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+const LocationParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[a-z0-9-]+$/),
+});
+const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const BookingRulesSchema = z
+  .object({
+    locationId: z.string(),
+    hold: z.object({ confirmationRequired: z.boolean(), holdMinutes: z.number().int() }),
+    challenge: z.object({
+      mode: z.enum(['off', 'always', 'under-pressure']),
+      requiredNow: z.boolean(),
+      url: z.string(),
+    }),
+    release: z.object({
+      mode: z.enum(['off', 'daily', 'weekly']),
+      time: z.string(),
+      weekdays: z.array(z.number().int()),
+      daysAhead: z.number().int(),
+      releasedThrough: z.string().nullable(),
+      next: z.object({ at: z.string(), opensThrough: z.string() }).nullable(),
+    }),
+    phoneShare: z.object({ share: z.number(), releaseHours: z.number().int() }),
+  })
+  .openapi('BookingRules');
+
+const ChallengeSchema = z
+  .object({
+    parameters: z.record(z.string(), z.unknown()),
+    signature: z.string().optional(),
+  })
+  .openapi('AltchaChallenge');
+
+/**
+ * Fair booking (rule 8): the proof-of-work challenge, the booking rules a resident sees, the
+ * supervisor's settings per location, and confirming a hold by the link in the mail.
+ */
+export function fairnessRoutes(deps: Deps) {
+  const router = createRouter();
+  const confirmLimiter = createRateLimiter(
+    { name: 'confirm', limit: deps.config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000 },
+    { clock: deps.monotonic },
+  );
+  router.use(
+    '/appointments/:reference/confirm',
+    rateLimit({ host: confirmLimiter, trustProxy: deps.config.TRUST_PROXY }),
+  );
+  router.use('/locations/:id/booking-protection', requireStaff('supervisor', 'admin'));
+
+  return router
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/challenge',
+        tags: ['appointments'],
+        summary: 'A fresh ALTCHA proof-of-work challenge (self-hosted; solve it and send it as the Altcha header)',
+        responses: { 200: json(ChallengeSchema, 'Challenge') },
+      }),
+      async (c) => {
+        c.header('cache-control', 'no-store');
+        return c.json((await issueChallenge(deps)) as unknown as z.infer<typeof ChallengeSchema>, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/locations/{id}/booking-rules',
+        tags: ['appointments'],
+        summary: 'What applies when booking here now: hold and confirmation, challenge, release schedule, phone share',
+        request: { params: LocationParam },
+        responses: { 200: json(BookingRulesSchema, 'Rules'), 404: problem('No such location') },
+      }),
+      (c) => c.json(bookingRules(deps, c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/locations/{id}/booking-protection',
+        tags: ['admin'],
+        summary: 'Fair-booking settings of a location (supervisor)',
+        security: staffSecurity,
+        request: { params: LocationParam },
+        responses: {
+          200: json(BookingProtectionSchema, 'Settings'),
+          401: problem('Not signed in'),
+          403: problem('Not a supervisor of this location'),
+          404: problem('No such location'),
+        },
+      }),
+      (c) => {
+        const staff = c.get('principal');
+        if (staff?.kind !== 'staff') throw new AppError('unauthorized');
+        return c.json(readProtection(deps, staff, c.req.valid('param').id), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/locations/{id}/booking-protection',
+        tags: ['admin'],
+        summary: 'Save the fair-booking settings of a location (supervisor; audited)',
+        security: staffSecurity,
+        request: {
+          params: LocationParam,
+          body: { required: true, content: { 'application/json': { schema: BookingProtectionSchema } } },
+        },
+        responses: {
+          200: json(BookingProtectionSchema, 'Saved'),
+          400: problem('Invalid settings'),
+          401: problem('Not signed in'),
+          403: problem('Not a supervisor of this location'),
+          404: problem('No such location'),
+        },
+      }),
+      (c) => {
+        const staff = c.get('principal');
+        if (staff?.kind !== 'staff') throw new AppError('unauthorized');
+        return c.json(updateProtection(deps, staff, c.req.valid('param').id, c.req.valid('json')), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/appointments/{reference}/confirm',
+        tags: ['appointments'],
+        summary: 'Confirm a held appointment with the code from the mail (manage token as Bearer)',
+        security: [{ manageToken: [] }],
+        request: {
+          params: z.object({ reference: z.string().min(1).max(40) }),
+          body: {
+            required: true,
+            content: {
+              'application/json': { schema: z.object({ code: z.string().min(1).max(100) }).strict() },
+            },
+          },
+        },
+        responses: {
+          200: json(z.object({ reference: z.string(), status: z.string() }).passthrough(), 'The confirmed appointment'),
+          400: problem('Invalid request'),
+          404: problem('Wrong reference, token or code'),
+          409: problem('hold-expired: the hold lapsed; or the appointment cannot be confirmed'),
+          429: problem('Rate limited'),
+        },
+      }),
+      (c) => {
+        const { reference } = c.req.valid('param');
+        const dto = confirmHold(deps, {
+          reference,
+          token: bearerToken(c.req.header('authorization')),
+          code: c.req.valid('json').code,
+        });
+        return c.json(dto, 200);
+      },
+    );
+}

@@ -1,0 +1,109 @@
+import { type Db, writeTransaction } from '../../../db/client.ts';
+import type { Config } from '../../config.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import { queueAppointmentMail } from '../appointment-mails.ts';
+import {
+  type AppointmentDto,
+  childrenOf,
+  findByReference,
+  loadRecord,
+  manageUrl,
+  toDto,
+} from '../appointment-record.ts';
+import { tokenMatches } from '../tokens.ts';
+import { sweepBookingRequests } from './booking-idempotency.ts';
+import { sweepSpentChallenges } from './challenge.ts';
+
+/**
+ * Hold, then confirm (double opt-in, rule 8). Where a location turns confirmation on, an online booking
+ * is inserted `held` with `holdExpiresAt`: it counts as taken (availability, the engine, the overlap
+ * triggers, the mailbox cap) and the resident gets a mail with a one-time confirmation link. Confirmed
+ * in time it becomes `booked` (and gets the normal confirmation mail with its calendar file); not
+ * confirmed it becomes `expired` and the time is free again — it never was an appointment.
+ *
+ * Lapsed holds are released twice over: every booking transaction expires those of its location before
+ * it places (so correctness never waits for a job), and the holds job expires all of them every minute.
+ */
+
+/** The link in the hold mail: the code proves the mailbox; the manage token lets the page show it. */
+export function confirmUrl(config: Config, reference: string, code: string, manageToken: string): string {
+  const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+  return `${base}/confirm/${reference}#code=${code}&token=${manageToken}`;
+}
+
+/** Sets lapsed holds (of one location, or all) to `expired`; returns which. */
+export function expireLapsedHolds(
+  tx: Db,
+  now: Date,
+  locationId?: string,
+): { appointmentId: number; locationId: string }[] {
+  const rows = (
+    locationId
+      ? tx.$client
+          .prepare(
+            "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? AND location_id = ? RETURNING id, location_id AS locationId",
+          )
+          .all(now.getTime(), locationId)
+      : tx.$client
+          .prepare(
+            "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? RETURNING id, location_id AS locationId",
+          )
+          .all(now.getTime())
+  ) as { id: number; locationId: string }[];
+  return rows.map((r) => ({ appointmentId: r.id, locationId: r.locationId }));
+}
+
+/** The background job: release lapsed holds, forget spent challenges and old idempotency answers. */
+export function releaseLapsedHolds(deps: Deps): number {
+  const now = deps.clock.now();
+  return writeTransaction(deps.db, (tx) => {
+    const rows = expireLapsedHolds(tx, now);
+    sweepSpentChallenges(tx, now);
+    sweepBookingRequests(tx, now);
+    return rows.length;
+  });
+}
+
+export interface ConfirmInput {
+  reference: string;
+  /** The manage token (the link carries it with the code). */
+  token: string | undefined;
+  code: string;
+}
+
+/**
+ * Confirms a hold (and the pickup held with it) with the code from the mail. Confirming twice returns
+ * the appointment; a lapsed hold is `hold-expired` and stays free; a wrong code is `not-found`.
+ */
+export function confirmHold(deps: Deps, input: ConfirmInput): AppointmentDto {
+  const result = writeTransaction(deps.db, (tx) => {
+    const now = deps.clock.now();
+    const row = findByReference(tx, input.reference, input.token);
+    if (row.status !== 'held') {
+      if (row.confirmedAt !== null) return { dto: toDto(tx, loadRecord(tx, row)), confirmed: [] as number[] };
+      if (row.status === 'expired') throw new AppError('hold-expired', 'The hold lapsed before it was confirmed');
+      throw new AppError('invalid-state', `The appointment is ${row.status}`);
+    }
+    if (!row.confirmCodeHash || !tokenMatches(input.code, row.confirmCodeHash))
+      throw new AppError('not-found', 'No hold with that reference and code');
+    if (!row.holdExpiresAt || row.holdExpiresAt.getTime() <= now.getTime())
+      throw new AppError('hold-expired', 'The hold lapsed before it was confirmed');
+    const held = [row, ...childrenOf(tx, [row.id]).filter((c) => c.status === 'held')];
+    const confirm = tx.$client.prepare(
+      "UPDATE appointments SET status = 'booked', confirmed_at = ?, hold_expires_at = NULL, confirm_code_hash = NULL WHERE id = ? AND status = 'held'",
+    );
+    for (const h of held) confirm.run(now.getTime(), h.id);
+    const token = input.token ?? '';
+    for (const h of held) {
+      const record = loadRecord(tx, { ...h, status: 'booked', confirmedAt: now, holdExpiresAt: null });
+      queueAppointmentMail(tx, record, 'confirmation', now, manageUrl(deps.config, h.reference, token));
+    }
+    const dto = toDto(tx, loadRecord(tx, findByReference(tx, input.reference, input.token)));
+    return { dto, confirmed: held.map((h) => h.id) };
+  });
+  // Only now is it an appointment (webhooks and other subscribers learn of it here, not at the hold).
+  for (const id of result.confirmed)
+    deps.events.publish('appointment:booked', { locationId: result.dto.location.id, appointmentId: id });
+  return result.dto;
+}
