@@ -408,7 +408,11 @@ export function schedulingRoutes(deps: Deps) {
         throw new AppError('forbidden', 'Only staff can book by phone or at the counter');
       const idempotency = idempotentRequest(
         c.req.header('idempotency-key'),
-        staff ? `staff:${staff.userId}` : 'public',
+        staff
+          ? `staff:${staff.userId}`
+          : principal?.kind === 'api-client'
+            ? `api-client:${principal.clientId}`
+            : 'public',
         body,
       );
       const location = loadOffice(deps.db, body.locationId)?.location;
