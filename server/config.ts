@@ -55,8 +55,8 @@ const ConfigSchema = z.object({
   /** Minutes a challenge stays valid after it was issued. */
   CHALLENGE_TTL_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
   RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  /** Bookings per client network (IPv4 /24, IPv6 /48) per minute: the looser second limit. */
-  RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Bookings per client network (IPv4 /24, IPv6 /48) per minute, the looser second limit; unset: 3 × the host limit. */
+  RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Hub connections open at once per client (IPv4 address, IPv6 /64), and of those without a token. */
   HUB_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),

@@ -323,7 +323,11 @@ export function schedulingRoutes(deps: Deps) {
   // A second, looser limit per network (IPv4 /24, IPv6 /48): a script with many addresses in one network
   // meets it, while residents behind one shared address (carrier NAT, a library) share only the host limit.
   const bookingNetworkLimiter = createRateLimiter(
-    { name: 'booking-network', limit: config.RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE, windowMs: 60_000 },
+    {
+      name: 'booking-network',
+      limit: config.RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE ?? 3 * config.RATE_LIMIT_BOOKINGS_PER_MINUTE,
+      windowMs: 60_000,
+    },
     { clock: deps.monotonic },
   );
   const limitBooking = rateLimit({
