@@ -23,6 +23,7 @@ export const apiKeyRoutes: readonly KeyRoute[] = [
   { method: 'GET', path: '/openapi.json', scope: null },
   { method: 'GET', path: '/api-clients/current', scope: null },
   { method: 'GET', path: '/municipality', scope: null },
+  { method: 'GET', path: '/open-data', scope: null },
   { method: 'GET', path: '/open-data/live', scope: null },
   { method: 'GET', path: '/open-data/amsterdam-live', scope: null },
   { method: 'GET', path: '/open-data/wait-times.csv', scope: null },

@@ -2,7 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
-import { liveOpenData, waitTimesCsv } from './open-data.ts';
+import {
+  amsterdamLiveFeed,
+  liveOpenData,
+  OPEN_DATA_LICENCE,
+  openDataCatalogue,
+  openDataHeaders,
+  waitTimesCsv,
+} from './open-data.ts';
 
 const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
 /** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
@@ -11,9 +18,17 @@ const span = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 const Band = z.enum(['none', 'lt5', '5-10', '10-20', '20-30', '30-60', 'gt60']);
 
+const Licence = z.object({ id: z.literal(OPEN_DATA_LICENCE.id), name: z.string(), url: z.string() });
+const licenceHeaders = {
+  Link: {
+    description: 'The licence (rel="license", CC0 1.0) and the catalogue (rel="describedby")',
+    schema: { type: 'string' as const },
+  },
+};
 const LiveDto = z
   .object({
     generatedAt: z.string(),
+    licence: Licence,
     locations: z.array(
       z.object({
         id: z.string(),
@@ -35,6 +50,83 @@ const LiveDto = z
 /** Open data for anyone: no personal data, only counts, bands and aggregates. */
 export function openDataRoutes(deps: Deps) {
   const router = createRouter();
+  // Every open-data answer names its licence and its description.
+  router.use('/open-data', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(openDataHeaders)) c.header(k, v);
+  });
+  router.use('/open-data/*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(openDataHeaders)) c.header(k, v);
+  });
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/open-data',
+      operationId: 'getOpenDataCatalogue',
+      tags: ['open data'],
+      summary: 'The open-data catalogue: datasets, licence (CC0 1.0), publishers and the integer office ids',
+      description: 'Metadata for every open-data dataset. No personal data is published.',
+      responses: {
+        200: {
+          description: 'Catalogue',
+          headers: licenceHeaders,
+          content: {
+            'application/json': {
+              schema: z.object({
+                licence: Licence,
+                publishers: z.array(z.object({ id: z.string(), name: z.string() })),
+                personalData: z.string(),
+                offices: z.array(
+                  z.object({
+                    id: z.number().int().nullable(),
+                    locationId: z.string(),
+                    name: z.string(),
+                    city: z.string(),
+                    municipalityId: z.string(),
+                  }),
+                ),
+                datasets: z.array(
+                  z.object({
+                    path: z.string(),
+                    title: z.string(),
+                    format: z.string(),
+                    updateFrequency: z.string(),
+                    fields: z.array(z.string()),
+                  }),
+                ),
+              }),
+            },
+          },
+        },
+      },
+    }),
+    (c) => c.json(openDataCatalogue(deps), 200, { 'cache-control': 'public, max-age=300' }),
+  );
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/open-data/amsterdam-live',
+      operationId: 'getAmsterdamLiveFeed',
+      tags: ['open data'],
+      summary:
+        "Live waiting per office in the shape of Amsterdam's public feed: a bare array of { id, waiting, waittime }",
+      description:
+        '`id` is the office\'s integer id (see GET /open-data), `waiting` the people waiting, `waittime` "geen", "N minuten" or "meer dan een uur". Licence CC0 1.0 (Link header). No personal data.',
+      responses: {
+        200: {
+          description: 'Offices',
+          headers: licenceHeaders,
+          content: {
+            'application/json': {
+              schema: z.array(z.object({ id: z.number().int(), waiting: z.number().int(), waittime: z.string() })),
+            },
+          },
+        },
+      },
+    }),
+    (c) => c.json(amsterdamLiveFeed(deps), 200, { 'cache-control': 'public, max-age=15' }),
+  );
   router.openapi(
     createRoute({
       method: 'get',
@@ -42,7 +134,13 @@ export function openDataRoutes(deps: Deps) {
       tags: ['open data'],
       summary:
         "Per office now: number waiting and the expected wait for a walk-in as a band and a text (the shape of Amsterdam's public feed). No personal data.",
-      responses: { 200: { description: 'Live waits', content: { 'application/json': { schema: LiveDto } } } },
+      responses: {
+        200: {
+          description: 'Live waits',
+          headers: licenceHeaders,
+          content: { 'application/json': { schema: LiveDto } },
+        },
+      },
     }),
     (c) => c.json(liveOpenData(deps), 200, { 'cache-control': 'public, max-age=15' }),
   );

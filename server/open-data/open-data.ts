@@ -1,4 +1,11 @@
 import { DateTime } from 'luxon';
+import { writeTransaction } from '../../db/client.ts';
+import {
+  ensureLocationNumbers,
+  listMunicipalities,
+  locationNumbersMissing,
+  readLocationNumbers,
+} from '../../db/profile.ts';
 import { locations } from '../../db/schema/index.ts';
 import type { WaitBand } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
@@ -35,11 +42,16 @@ export interface LiveOffice {
   services: { code: string; waiting: number; waitBand: WaitBand['band']; waitMinutes: number }[];
 }
 
-export function liveOpenData(deps: Deps): { generatedAt: string; locations: LiveOffice[] } {
+export function liveOpenData(deps: Deps): {
+  generatedAt: string;
+  licence: typeof OPEN_DATA_LICENCE;
+  locations: LiveOffice[];
+} {
   const now = deps.clock.now();
   const rows = deps.db.select().from(locations).all();
   return {
     generatedAt: now.toISOString(),
+    licence: OPEN_DATA_LICENCE,
     locations: rows.map((location) => {
       const state = loadQueueState(deps.db, location, now);
       const open = state.counters.some((c) => c.active && c.state === 'open');
@@ -115,6 +127,108 @@ export function waitTimesCsv(deps: Deps, from: string, to: string): string {
       ];
     }),
   );
+}
+
+/** The licence of every open-data response: public domain dedication. */
+export const OPEN_DATA_LICENCE = {
+  id: 'CC0-1.0',
+  name: 'Creative Commons Zero v1.0 Universal',
+  url: 'https://creativecommons.org/publicdomain/zero/1.0/',
+} as const;
+
+/** Response headers every open-data answer carries: the licence and where its description is. */
+export const openDataHeaders = {
+  link: `<${OPEN_DATA_LICENCE.url}>; rel="license", </api/v1/open-data>; rel="describedby"`,
+  'x-licence': OPEN_DATA_LICENCE.id,
+} as const;
+
+/**
+ * Amsterdam's live feed as its consumers parse it: "geen", "N minuten" (one number first: parsers read
+ * the first word) or "meer dan een uur". People waiting with no counter open have no estimate; they are
+ * reported as "meer dan een uur" rather than as no wait.
+ */
+export function amsterdamWaittime(waiting: number, minutes: number | null): string {
+  if (waiting === 0) return 'geen';
+  if (minutes === null || minutes >= 60) return 'meer dan een uur';
+  const m = Math.round(minutes);
+  if (m <= 0) return 'geen';
+  return m === 1 ? '1 minuut' : `${m} minuten`;
+}
+
+export interface AmsterdamOffice {
+  id: number;
+  waiting: number;
+  waittime: string;
+}
+
+/** The live feed in the shape of Amsterdam's public one: a bare array, an integer id per office. */
+export function amsterdamLiveFeed(deps: Deps): AmsterdamOffice[] {
+  if (locationNumbersMissing(deps.db)) writeTransaction(deps.db, (tx) => ensureLocationNumbers(tx));
+  const numbers = readLocationNumbers(deps.db);
+  return liveOpenData(deps)
+    .locations.flatMap((l) => {
+      const id = numbers.get(l.id);
+      return id === undefined
+        ? []
+        : [{ id, waiting: l.waiting, waittime: amsterdamWaittime(l.waiting, l.waitMinutes) }];
+    })
+    .sort((a, b) => a.id - b.id);
+}
+
+/** The open-data catalogue: every dataset with its licence, publisher, fields and how often it changes. */
+export function openDataCatalogue(deps: Deps) {
+  if (locationNumbersMissing(deps.db)) writeTransaction(deps.db, (tx) => ensureLocationNumbers(tx));
+  const numbers = readLocationNumbers(deps.db);
+  const offices = deps.db
+    .select()
+    .from(locations)
+    .all()
+    .map((l) => ({
+      id: numbers.get(l.id) ?? null,
+      locationId: l.id,
+      name: l.name,
+      city: l.city,
+      municipalityId: l.municipalityId,
+    }));
+  return {
+    licence: OPEN_DATA_LICENCE,
+    publishers: listMunicipalities(deps.db),
+    personalData: 'none: counts, bands and aggregates only',
+    offices,
+    datasets: [
+      {
+        path: '/api/v1/open-data/live',
+        title: 'Live waiting per office',
+        format: 'application/json',
+        updateFrequency: 'continuous (cached 15 s)',
+        fields: ['id', 'name', 'city', 'open', 'waiting', 'waitBand', 'waitMinutes', 'waitText', 'services'],
+      },
+      {
+        path: '/api/v1/open-data/amsterdam-live',
+        title: "Live waiting per office in the shape of Amsterdam's public feed",
+        format: 'application/json',
+        updateFrequency: 'continuous (cached 15 s)',
+        fields: ['id (integer, see offices)', 'waiting', 'waittime ("geen", "N minuten", "meer dan een uur")'],
+      },
+      {
+        path: '/api/v1/open-data/wait-times.csv?from=YYYY-MM-DD&to=YYYY-MM-DD',
+        title: 'Hourly walk-in waits per office and service',
+        format: 'text/csv',
+        updateFrequency: 'hourly',
+        fields: [
+          'date',
+          'hour',
+          'location',
+          'service',
+          'visitors',
+          'median_wait_minutes',
+          'p90_wait_minutes',
+          'share_within_norm',
+          'norm_minutes',
+        ],
+      },
+    ],
+  };
 }
 
 export function todayIn(deps: Deps, zone = 'Europe/Amsterdam'): string {
