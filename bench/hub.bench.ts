@@ -22,7 +22,7 @@ import { openDatabase } from '../db/client.ts';
 import { services, staffSessions, staffUsers, ticketEvents, ticketItems, tickets } from '../db/schema/index.ts';
 import { generateToken, hashToken } from '../server/auth/tokens.ts';
 import { loadConfig } from '../server/config.ts';
-import { serviceDateOf } from '../server/queue/queue-state.ts';
+import { serviceDateOf } from '../server/queue/queue-model.ts';
 import { addLocations, type BenchLocation, seedBase } from './hub/seed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -16,7 +16,7 @@ import { DEMO_LOCATIONS, DEMO_MUNICIPALITY, seedDemo } from '../../db/seed.ts';
 import { seedDemoAccess } from '../../server/auth/seed-access.ts';
 import { hashToken } from '../../server/auth/tokens.ts';
 import type { Config } from '../../server/config.ts';
-import { serviceDateOf } from '../../server/queue/queue-state.ts';
+import { serviceDateOf } from '../../server/queue/queue-model.ts';
 
 /**
  * Bench fixtures written straight into the database: many offices (each a copy of the Zijlsingel's

@@ -1,18 +1,11 @@
 import type { CallDto, QueueSnapshot, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import {
-  buildSnapshot,
-  counterNamesOf,
-  estimateWaits,
-  loadCounters,
-  loadLocation,
-  loadQueueState,
-  loadTicketRows,
-  type QueueState,
-  toCounterDto,
-  toTicketDto,
-  withDetails,
-} from '../queue/queue-state.ts';
+import { estimateWaits } from '../queue/estimate-waits.ts';
+import { loadCounters, loadLocation } from '../queue/queue-config.ts';
+import { buildSnapshot, counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
+import type { QueueState } from '../queue/queue-model.ts';
+import { loadQueueState, withDetails } from '../queue/queue-state.ts';
+import { loadTicketRows } from '../queue/queue-statements.ts';
 import { locationRoom, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
 

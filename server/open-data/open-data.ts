@@ -9,7 +9,8 @@ import {
 import { locations } from '../../db/schema/index.ts';
 import type { WaitBand } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import { estimateWaits, loadQueueState } from '../queue/queue-state.ts';
+import { estimateWaits } from '../queue/estimate-waits.ts';
+import { loadQueueState } from '../queue/queue-state.ts';
 import { loadWaitRows } from '../stats/load-waits.ts';
 import { groupBy, summarizeWaits, toCsv } from '../stats/wait-stats.ts';
 

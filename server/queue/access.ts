@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.ts';
 import { counters, ticketEvents } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal, type StaffPrincipal } from '../auth/principal.ts';
 import { AppError } from '../errors.ts';
-import { loadCounterRow, type TicketRow } from './queue-state.ts';
+import type { TicketRow } from './queue-model.ts';
+import { loadCounterRow } from './queue-statements.ts';
 
 export type CounterRow = typeof counters.$inferSelect;
 

@@ -7,14 +7,11 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
 import { pickNextTicket } from './call-next-policy.ts';
-import {
-  counterNamesOf,
-  loadLocation,
-  loadQueueState,
-  policyOptions,
-  type TicketRow,
-  toTicketDto,
-} from './queue-state.ts';
+import { loadLocation } from './queue-config.ts';
+import { counterNamesOf, toTicketDto } from './queue-dto.ts';
+import type { TicketRow } from './queue-model.ts';
+import { policyOptions } from './queue-model.ts';
+import { loadQueueState } from './queue-state.ts';
 import { queueTransaction } from './queue-transaction.ts';
 
 export interface CallNextResult {

@@ -4,7 +4,8 @@ import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { insertTicket } from './issue-ticket.ts';
-import { loadLocation, loadServices, serviceDateOf, type TicketRow } from './queue-state.ts';
+import { loadLocation, loadServices } from './queue-config.ts';
+import { serviceDateOf, type TicketRow } from './queue-model.ts';
 import { queueTransaction } from './queue-transaction.ts';
 
 /**

@@ -9,16 +9,10 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { assertSameRequest, requestFingerprint } from '../idempotency.ts';
 import { appendTicketEvent } from './access.ts';
-import {
-  estimateWaits,
-  type LocationRow,
-  loadLocation,
-  loadQueueState,
-  loadServices,
-  type ServiceInfo,
-  serviceDateOf,
-  type TicketRow,
-} from './queue-state.ts';
+import { estimateWaits } from './estimate-waits.ts';
+import { loadLocation, loadServices } from './queue-config.ts';
+import { type LocationRow, type ServiceInfo, serviceDateOf, type TicketRow } from './queue-model.ts';
+import { loadQueueState } from './queue-state.ts';
 import { queueTransaction } from './queue-transaction.ts';
 
 export interface NewTicket {

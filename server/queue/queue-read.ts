@@ -5,21 +5,12 @@ import { canReadQueue, type Principal } from '../auth/principal.ts';
 import type { QueueSnapshot, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import {
-  buildSnapshot,
-  counterNamesOf,
-  type Estimates,
-  estimateWaits,
-  loadCounters,
-  loadLocation,
-  loadQueueState,
-  loadTicketRow,
-  type QueueState,
-  type TicketRow,
-  toCounterDto,
-  toTicketDto,
-  withDetails,
-} from './queue-state.ts';
+import { type Estimates, estimateWaits } from './estimate-waits.ts';
+import { loadCounters, loadLocation } from './queue-config.ts';
+import { buildSnapshot, counterNamesOf, toCounterDto, toTicketDto } from './queue-dto.ts';
+import type { QueueState, TicketRow } from './queue-model.ts';
+import { loadQueueState, withDetails } from './queue-state.ts';
+import { loadTicketRow } from './queue-statements.ts';
 
 /** The live snapshot for staff of the location or a device bound to it. */
 export function getQueueSnapshot(

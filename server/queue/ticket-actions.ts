@@ -6,7 +6,10 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, assertStaffAt, loadCounter } from './access.ts';
 import { canCounterServe, queuedAtAfterTransfer } from './call-next-policy.ts';
-import { loadCounters, loadLocation, loadServices, loadTicketRow, type TicketRow, withDetails } from './queue-state.ts';
+import { loadCounters, loadLocation, loadServices } from './queue-config.ts';
+import type { TicketRow } from './queue-model.ts';
+import { withDetails } from './queue-state.ts';
+import { loadTicketRow } from './queue-statements.ts';
 import { queueTransaction } from './queue-transaction.ts';
 import { eventOf, nextStatus, type TicketAction } from './ticket-state.ts';
 

@@ -4,7 +4,7 @@ import { appointments } from '../../db/schema/index.ts';
 import type { LocationStatistics } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { loadLocation, loadServices } from '../queue/queue-state.ts';
+import { loadLocation, loadServices } from '../queue/queue-config.ts';
 import { findAvailableDays } from '../scheduling/availability.ts';
 import { loadWaitRows, localDayStart } from './load-waits.ts';
 import { groupBy, summarizeWaits, toCsv } from './wait-stats.ts';

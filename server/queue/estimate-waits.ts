@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon';
+import type { ServiceWaitDto, WaitBand } from '../contracts/queue.ts';
+import { predictWaits } from './predictor.ts';
+import type { QueueState } from './queue-model.ts';
+import { policyOptions } from './queue-model.ts';
+import { type StatusCounter, serviceWaitStatus, servingCounters } from './wait-status.ts';
+
+/** Beyond this many waiting tickets the live estimate uses the predictor's cheaper mean-value mode. */
+const LONG_LINE = 150;
+
+export interface Estimates {
+  /** Bands of waiting tickets that an open counter can serve (the others have no honest estimate). */
+  perTicket: Map<number, WaitBand>;
+  positions: Map<number, number>;
+  waits: ServiceWaitDto[];
+}
+
+/** Live estimates for every waiting ticket and per service ("if you take a ticket now"). */
+export function estimateWaits(state: QueueState, options: { live?: boolean } = {}): Estimates {
+  const mean =
+    state.learned?.meanMinutesPerPerson ?? Object.fromEntries(state.services.map((s) => [s.code, s.minutesPerPerson]));
+  const waiting = state.tickets.filter((t) => t.row.status === 'waiting');
+  const byId = new Map(state.tickets.map((t) => [t.row.id, t]));
+  const policy = policyOptions(state);
+  const out = predictWaits({
+    now: state.now,
+    tickets: waiting.map((t) => ({
+      id: t.row.id,
+      services: t.services,
+      queuedAt: t.row.queuedAt,
+      dueAt: t.row.dueAt,
+      priority: t.row.priority,
+      targetCounterId: t.row.targetCounterId,
+    })),
+    counters: state.counters
+      .filter((c) => c.active)
+      .map((c) => {
+        const current = c.currentTicketId !== null ? byId.get(c.currentTicketId) : undefined;
+        return {
+          id: c.id,
+          skills: c.skills,
+          state: c.state,
+          current: current
+            ? {
+                startedAt: current.row.startedAt,
+                expectedMinutes: current.services.reduce((sum, s) => sum + (mean[s.code] ?? 10) * s.persons, 0),
+              }
+            : null,
+        };
+      }),
+    meanMinutesPerPerson: mean,
+    counterSpeed: state.learned?.counterSpeed,
+    serviceCv: state.learned?.serviceCv,
+    targetWaitMinutes: policy.targetWaitMinutes,
+    lateGraceMinutes: policy.lateGraceMinutes,
+    dueEarlyMinutes: policy.dueEarlyMinutes,
+    serviceCodes: state.services.filter((s) => s.walkIn).map((s) => s.code),
+    // Long lines: one mean-value replay instead of the stochastic ones, so an estimate never blocks the
+    // event loop (and every display of the process) for hundreds of milliseconds.
+    // The broadcast after every change (`live`) uses the one mean-value replay too: about a tenth of the
+    // CPU, and the hub runs it for every office on every change. The wait stored at issue, which is what
+    // the predictor is scored on, keeps the full estimate.
+    ...(waiting.length > LONG_LINE || options.live ? { replications: 0 } : {}),
+  });
+  const statusCounters: StatusCounter[] = state.counters
+    .filter((c) => c.active)
+    .map((c) => ({ id: c.id, state: c.state, skills: c.skills, busy: c.currentTicketId !== null }));
+  // No open counter can call it: the predictor's "more than an hour" is a guess, not an estimate.
+  for (const t of waiting) {
+    const codes = t.services.map((s) => s.code);
+    if (servingCounters(statusCounters, codes, t.row.targetCounterId).length === 0) out.perTicket.delete(t.row.id);
+  }
+  // Position: 1 + waiting tickets sharing a service that are expected to be called earlier.
+  const positions = new Map<number, number>();
+  for (const t of waiting) {
+    const mine = out.perTicket.get(t.row.id)?.minutes ?? 0;
+    const codes = new Set(t.services.map((s) => s.code));
+    let ahead = 0;
+    for (const o of waiting) {
+      if (o === t || !o.services.some((s) => codes.has(s.code))) continue;
+      const theirs = out.perTicket.get(o.row.id)?.minutes ?? 0;
+      if (theirs < mine || (theirs === mine && o.row.id < t.row.id)) ahead++;
+    }
+    positions.set(t.row.id, ahead + 1);
+  }
+  const waitingStatus = waiting.map((t) => ({
+    id: t.row.id,
+    codes: t.services.map((s) => s.code),
+    targetCounterId: t.row.targetCounterId,
+  }));
+  const waits: ServiceWaitDto[] = state.services
+    .filter((s) => s.walkIn)
+    .map((s) => {
+      const p = out.perService[s.code];
+      const status = serviceWaitStatus({
+        code: s.code,
+        now: state.now,
+        counters: statusCounters,
+        waiting: waitingStatus,
+        band: p ? { minutes: p.minutes, low: p.low, high: p.high, band: p.band } : undefined,
+        walkInHours: state.walkInHours ?? [],
+      });
+      return {
+        code: s.code,
+        waiting: waiting.filter((t) => t.services.some((x) => x.code === s.code)).length,
+        status: status.status,
+        estimatedWait: status.estimatedWait,
+        opensAt: status.opensAt
+          ? (DateTime.fromJSDate(status.opensAt, { zone: state.location.timeZone }).toISO({
+              suppressMilliseconds: true,
+            }) ?? null)
+          : null,
+      };
+    });
+  return { perTicket: out.perTicket, positions, waits };
+}
