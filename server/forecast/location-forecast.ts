@@ -446,8 +446,11 @@ function loadBookingRecords(
   for (const r of rows) {
     const serviceDate = DateTime.fromJSDate(r.startsAt, { zone }).toISODate() as string;
     const bookedOn = DateTime.fromJSDate(r.createdAt, { zone }).toISODate() as string;
+    // An expired hold never became an appointment; a live hold counts as booked (it takes the slot).
+    if (r.status === 'expired') continue;
+    const status = r.status === 'held' ? 'booked' : r.status;
     const list = out.get(r.code) ?? [];
-    for (let i = 0; i < r.persons; i++) list.push({ serviceDate, bookedOn, status: r.status });
+    for (let i = 0; i < r.persons; i++) list.push({ serviceDate, bookedOn, status });
     out.set(r.code, list);
   }
   return out;
