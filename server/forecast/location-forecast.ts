@@ -444,9 +444,6 @@ function loadBookingRecords(
     .all();
   const out = new Map<string, BookingRecord[]>();
   for (const r of rows) {
-    // A lapsed hold (double opt-in, never confirmed) never was a booking; a live hold counts as booked.
-    if (r.status === 'expired') continue;
-    const status = r.status === 'held' ? 'booked' : r.status;
     const serviceDate = DateTime.fromJSDate(r.startsAt, { zone }).toISODate() as string;
     const bookedOn = DateTime.fromJSDate(r.createdAt, { zone }).toISODate() as string;
     // An expired hold never became an appointment; a live hold counts as booked (it takes the slot).
