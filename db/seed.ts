@@ -7,6 +7,7 @@ import {
   locationServices,
   locations,
   municipalities,
+  municipalityProfiles,
   rosterRules,
   scheduleRules,
   services,
@@ -135,6 +136,16 @@ export function seedDemo(db: Db): boolean {
   if (db.select().from(municipalities).where(eq(municipalities.id, DEMO_MUNICIPALITY)).get()) return false;
   writeTransaction(db, (tx) => {
     tx.insert(municipalities).values({ id: DEMO_MUNICIPALITY, name: 'Gemeente Haarlem' }).run();
+    // House style and contact (GET /municipality; the calendar file's ORGANIZER). Example addresses only.
+    tx.insert(municipalityProfiles)
+      .values({
+        municipalityId: DEMO_MUNICIPALITY,
+        website: 'https://www.haarlem.nl',
+        contactEmail: 'stadskantoor@haarlem.example',
+        contactUrl: 'https://www.haarlem.nl/contact',
+        houseStyle: {},
+      })
+      .run();
     tx.insert(locations)
       .values([
         {

@@ -13,6 +13,7 @@ import { healthRoutes } from './http/health.routes.ts';
 import { createMemoryRateLimitStore, createRateLimiter } from './http/rate-limit.ts';
 import { mountStatic } from './http/static.ts';
 import { apiClientRoutes } from './integrations/api-clients.routes.ts';
+import { municipalityRoutes } from './integrations/municipality.routes.ts';
 import { webhookRoutes } from './integrations/webhooks.routes.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
@@ -41,6 +42,7 @@ const apiRouters: RouterFactory[] = [
   tickerRoutes,
   apiClientRoutes,
   webhookRoutes,
+  municipalityRoutes,
 ];
 
 export function createApp(deps: Deps): OpenAPIHono {

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMunicipality } from '../../shared-web/municipality.ts';
 import { BookingPage } from './booking-page.tsx';
 import { Layout } from './layout.tsx';
 import { type Route, useRoute } from './router.ts';
@@ -30,10 +31,11 @@ function titleKey(route: Route): string {
 export function App() {
   const route = useRoute();
   const { t, i18n } = useTranslation();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the title follows route and language.
+  const municipality = useMunicipality();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the title follows route, language and municipality.
   useEffect(() => {
-    document.title = `${t(titleKey(route))} — ${t('common.municipality')}`;
-  }, [route, i18n.language]);
+    document.title = municipality ? `${t(titleKey(route))} — ${municipality.name}` : t(titleKey(route));
+  }, [route, i18n.language, municipality]);
   return (
     <Layout>
       <Suspense fallback={<p role="status">{t('common.loading')}</p>}>

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../../shared-web/components/language-switch.tsx';
+import { useMunicipality } from '../../shared-web/municipality.ts';
 import { onLinkClick } from './router.ts';
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
+  const municipality = useMunicipality();
   return (
     <div className="booking-page">
       <a className="loket-skip-link utrecht-link" href="#main">
@@ -12,10 +14,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <header className="booking-header">
         <div className="booking-header__inner">
           <a className="booking-header__brand" href="/" onClick={onLinkClick}>
-            <span className="booking-header__logo" aria-hidden="true">
-              ✕✕✕
-            </span>
-            <span>{t('common.municipality')}</span>
+            {municipality?.logoUrl ? (
+              <img className="booking-header__logo" src={municipality.logoUrl} alt="" height={32} />
+            ) : (
+              <span className="booking-header__logo" aria-hidden="true">
+                ✕✕✕
+              </span>
+            )}
+            <span>{municipality?.name ?? ''}</span>
           </a>
           <LanguageSwitch />
         </div>

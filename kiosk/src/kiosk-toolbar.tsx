@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { otherLanguage } from '../../shared-web/i18n.ts';
+import { useMunicipality } from '../../shared-web/municipality.ts';
 
 /** Language, large text and read-aloud: the resident's own settings, reset when the kiosk goes idle. */
 export function KioskToolbar({
@@ -14,11 +15,12 @@ export function KioskToolbar({
   onReadAloud: () => void;
 }) {
   const { t, i18n } = useTranslation();
+  const municipality = useMunicipality();
   return (
     <div className="kiosk__toolbar">
       <p className="kiosk__brand">
         <span aria-hidden="true">✕✕✕ </span>
-        {t('common.municipality')}
+        {municipality?.name ?? ''}
       </p>
       <button
         type="button"

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { TicketDto } from '../../server/contracts/queue.ts';
 import { QrCode } from '../../shared-web/components/qr-code.tsx';
 import { formatTime } from '../../shared-web/datetime.ts';
+import { useMunicipality } from '../../shared-web/municipality.ts';
 
 /** The 80 mm receipt: hidden on screen, the only thing on paper (see kiosk.css @media print). */
 export function PrintTicket({
@@ -19,11 +20,12 @@ export function PrintTicket({
   zone: string;
 }) {
   const { t, i18n } = useTranslation();
+  const municipality = useMunicipality();
   const statusUrl = `${window.location.origin}/t/${encodeURIComponent(ticket.publicId)}`;
   return (
     <section className="print-ticket" aria-hidden="true" data-testid="print-ticket">
       <p className="print-ticket__header">
-        {t('common.municipality')}
+        {municipality?.name ?? ''}
         <br />
         {locationName || t('kiosk.printHeader')}
       </p>

@@ -169,3 +169,26 @@ export interface WebhookPayload {
   timestamp: string;
   data: Record<string, unknown>;
 }
+
+/** House-style tokens: CSS custom properties (NL Design System names) and plain values. */
+export const HouseStyle = z
+  .record(
+    z.string().regex(/^--[a-z][a-z0-9-]{0,80}$/, 'a CSS custom property such as --utrecht-color-primary'),
+    z
+      .string()
+      .max(200)
+      .regex(/^[^;{}<>\\]*$/, 'a plain CSS value'),
+  )
+  .refine((r) => Object.keys(r).length <= 200, 'at most 200 tokens');
+
+/** GET /municipality: how the front-ends present the municipality (no name in translation files). */
+export const MunicipalityDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  logoUrl: z.string().nullable(),
+  website: z.string().nullable(),
+  contactEmail: z.string().nullable(),
+  contactUrl: z.string().nullable(),
+  houseStyle: HouseStyle,
+});
+export type MunicipalityDto = z.infer<typeof MunicipalityDto>;

@@ -22,4 +22,24 @@ describe('buildCalendarFile', () => {
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-10-25T01:30:00.000Z');
     expect(event.uid).toBe('ABCDEFGHJKMN@loket');
   });
+
+  it('names the office as ORGANIZER, quoted, with the municipality’s address', () => {
+    const text = buildCalendarFile({
+      uid: 'X@loket',
+      start: new Date('2026-12-01T10:00:00Z'),
+      end: new Date('2026-12-01T10:10:00Z'),
+      stamp: new Date('2026-11-01T00:00:00Z'),
+      summary: 'Afspraak',
+      description: 'Paspoort',
+      location: 'Zijlsingel 1',
+      organizer: { name: 'Stadskantoor Zijlsingel, "Haarlem"', email: 'stadskantoor@haarlem.example' },
+    });
+    expect(text.replace(/\r\n /g, '')).toContain(
+      'ORGANIZER;CN="Stadskantoor Zijlsingel, Haarlem":mailto:stadskantoor@haarlem.example',
+    );
+    const event = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent');
+    const organizer = event?.getFirstProperty('organizer');
+    expect(organizer?.getFirstValue()).toBe('mailto:stadskantoor@haarlem.example');
+    expect(organizer?.getParameter('cn')).toBe('Stadskantoor Zijlsingel, Haarlem');
+  });
 });

@@ -14,6 +14,8 @@ export interface CalendarEvent {
   /** CANCEL tells calendar apps to remove the event. */
   method?: 'PUBLISH' | 'CANCEL';
   sequence?: number;
+  /** Who holds the appointment: the office (CN) and the municipality's address. */
+  organizer?: { name: string; email: string } | null;
 }
 
 function utc(d: Date): string {
@@ -65,6 +67,10 @@ export function buildCalendarFile(event: CalendarEvent): string {
     `SUMMARY:${escapeText(event.summary)}`,
     `DESCRIPTION:${escapeText(event.description)}`,
     `LOCATION:${escapeText(event.location)}`,
+    // A parameter value with , ; or : must be quoted, and may not contain a quote itself.
+    ...(event.organizer
+      ? [`ORGANIZER;CN="${event.organizer.name.replace(/["\r\n]/g, '')}":mailto:${event.organizer.email}`]
+      : []),
     ...(event.url ? [`URL:${event.url}`] : []),
     ...(method === 'CANCEL'
       ? []

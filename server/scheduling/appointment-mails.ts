@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import { integratorSendsMail } from '../../db/integrations.ts';
+import { findProfile } from '../../db/profile.ts';
 import { buildCalendarFile } from '../notify/calendar-file.ts';
 import { type AppointmentMailView, renderAppointmentMail } from '../notify/messages.ts';
 import { enqueueMail } from '../notify/outbox.ts';
@@ -12,6 +13,7 @@ export function appointmentCalendarFile(
   now: Date,
   url: string | null,
   method: 'PUBLISH' | 'CANCEL' = 'PUBLISH',
+  organizer: { name: string; email: string } | null = null,
 ): string {
   const { appointment: a, location, items } = record;
   const en = a.language === 'en';
@@ -28,7 +30,17 @@ export function appointmentCalendarFile(
     location: `${location.name}, ${location.street}, ${location.postalCode} ${location.city}`,
     url: url ?? undefined,
     method,
+    organizer,
   });
+}
+
+/**
+ * The calendar file's ORGANIZER: the office by name, reachable at the municipality's contact address
+ * (GET /municipality). Without a contact address there is none (a made-up address would mislead).
+ */
+export function organizerOf(db: Db, record: AppointmentRecord): { name: string; email: string } | null {
+  const email = findProfile(db, record.appointment.municipalityId)?.contactEmail;
+  return email ? { name: record.location.name, email } : null;
 }
 
 /** Queues a mail about an appointment (with the calendar file, except for reminders). */
@@ -49,7 +61,13 @@ export function queueAppointmentMail(
   const ics =
     kind === 'reminder' || kind === 'hold'
       ? null
-      : appointmentCalendarFile(record, now, url, kind === 'cancellation' ? 'CANCEL' : 'PUBLISH');
+      : appointmentCalendarFile(
+          record,
+          now,
+          url,
+          kind === 'cancellation' ? 'CANCEL' : 'PUBLISH',
+          organizerOf(tx, record),
+        );
   enqueueMail(
     tx,
     {

@@ -6,7 +6,7 @@ import { recordAudit } from '../auth/audit.ts';
 import type { ApiClientPrincipal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { appointmentCalendarFile, queueAppointmentMail } from './appointment-mails.ts';
+import { appointmentCalendarFile, organizerOf, queueAppointmentMail } from './appointment-mails.ts';
 import {
   type AppointmentDto,
   type AppointmentRow,
@@ -40,7 +40,10 @@ export function appointmentCalendar(deps: Deps, input: ManageInput): { reference
   const record = loadRecord(deps.db, row);
   const url = input.token ? manageUrl(deps.config, row.reference, input.token) : null;
   const method = row.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
-  return { reference: row.reference, ics: appointmentCalendarFile(record, deps.clock.now(), url, method) };
+  return {
+    reference: row.reference,
+    ics: appointmentCalendarFile(record, deps.clock.now(), url, method, organizerOf(deps.db, record)),
+  };
 }
 
 function assertChangeable(row: AppointmentRow, now: Date): void {

@@ -10,7 +10,6 @@ export const en: SharedMessages = {
     close: 'Close',
     cancel: 'Cancel',
     skipToContent: 'Skip to content',
-    municipality: 'Municipality of Haarlem',
     persons_one: '{{count}} person',
     persons_other: '{{count}} persons',
   },

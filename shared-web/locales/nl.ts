@@ -49,7 +49,6 @@ export const nl = {
     close: 'Sluiten',
     cancel: 'Annuleren',
     skipToContent: 'Naar de inhoud',
-    municipality: 'Gemeente Haarlem',
     persons_one: '{{count}} persoon',
     persons_other: '{{count}} personen',
   },
