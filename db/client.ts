@@ -2,23 +2,64 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { AppError } from '../server/errors.ts';
+import { createStorageHealth, type StorageHealth, type StorageHealthOptions } from './health.ts';
 import * as schema from './schema/index.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const healthOf = new WeakMap<Database.Database, StorageHealth>();
+
+/** Whether the database can take writes that will survive (always for `:memory:`). */
+export function storageHealth(db: Db): StorageHealth | undefined {
+  return healthOf.get(db.$client);
+}
 
 /**
  * Opens the database with the pragmas booking data needs: WAL so readers never block the writer,
  * synchronous=FULL so a 201 survives a crash, foreign keys on, and a busy timeout so several
  * processes on one file wait for each other instead of failing.
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, options: StorageHealthOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted and overwritten content is zeroed, so erased personal data does not linger in free space.
+  sqlite.pragma('secure_delete = ON');
+  if (path !== ':memory:') healthOf.set(sqlite, createStorageHealth(path, options));
   return drizzle({ client: sqlite, schema, casing: 'snake_case' }) as Db;
+}
+
+/** SQLite result codes that mean "the storage cannot take this write", not "the request was wrong". */
+const STORAGE_FAILURES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB)/;
+
+/**
+ * Refuses a write that would not survive: the file was deleted or replaced under us, is not writable,
+ * or the disk is (nearly) full → AppError `unavailable` (503), so nothing is acknowledged that a
+ * restart would lose. A storage failure during the write maps to the same.
+ */
+function assertWritable(db: Db): void {
+  const problem = healthOf.get(db.$client)?.writeProblem();
+  if (problem) throw new AppError('unavailable', `Storage cannot take writes: ${problem}`);
+}
+
+function asStorageFailure(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && STORAGE_FAILURES.test(code)) {
+    return new AppError('unavailable', `Storage cannot take writes: ${code}`);
+  }
+  return err;
+}
+
+/**
+ * After erasing personal data: copy the WAL into the database and truncate it, so the old page images
+ * holding the erased values are gone from the -wal file too (secure_delete zeroes them in the db file).
+ */
+export function checkpointAfterErasure(db: Db): void {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /**
@@ -30,12 +71,17 @@ export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
   if (work.constructor.name === 'AsyncFunction') {
     throw new TypeError('writeTransaction: the callback must be synchronous');
   }
+  assertWritable(db);
   const run = db.$client.transaction(() => {
     const result = work(db);
     if (result instanceof Promise) throw new TypeError('writeTransaction: the callback returned a promise');
     return result;
   });
-  return run.immediate();
+  try {
+    return run.immediate();
+  } catch (err) {
+    throw asStorageFailure(err);
+  }
 }
 
 export { schema };

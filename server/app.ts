@@ -3,9 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.ts';
 import { apiKeyAccess, authenticate, type KeyLimiter } from './auth/middleware.ts';
+import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { tickerRoutes } from './display/ticker.routes.ts';
-import { AppError } from './errors.ts';
 import { forecastRoutes } from './forecast/forecast.routes.ts';
 import { onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
@@ -45,6 +45,17 @@ const apiRouters: RouterFactory[] = [
   municipalityRoutes,
 ];
 
+/**
+ * CSP connect-src: our own origin and its WebSocket twin only (the hub), never any host: PUBLIC_URL's,
+ * or the loopback origins on PORT for a local install ('self' alone does not cover ws: in every browser).
+ */
+export function connectSources(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string[] {
+  const origins = config.PUBLIC_URL
+    ? [new URL(config.PUBLIC_URL).origin]
+    : ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${config.PORT}`);
+  return ["'self'", ...origins.map((o) => o.replace(/^http/, 'ws'))];
+}
+
 export function createApp(deps: Deps): OpenAPIHono {
   // The queue tells screens when walk-in hours start; opening hours live in scheduling, above the queue.
   provideWalkInHours(walkInHoursOf);
@@ -58,7 +69,7 @@ export function createApp(deps: Deps): OpenAPIHono {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
+        connectSrc: connectSources(deps.config),
         frameAncestors: ["'none'"],
       },
       crossOriginEmbedderPolicy: false,
@@ -89,9 +100,9 @@ export function createApp(deps: Deps): OpenAPIHono {
     '/api/*',
     bodyLimit({
       maxSize: 64 * 1024,
-      onError: () => {
-        throw new AppError('payload-too-large');
-      },
+      // The rest of the body is still on its way: close the connection after this answer, or the
+      // unread bytes would be taken for the next request on the same keep-alive connection.
+      onError: () => problemResponse(toProblem('payload-too-large'), { connection: 'close' }),
     }),
   );
 

@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOKET_DB: z.string().default('./data/loket.db'),
+  /** Below this much free disk space (MiB) next to the database, writes are refused with 503. */
+  LOKET_DB_MIN_FREE_MB: z.coerce.number().min(0).default(64),
   /** Public base URL used in e-mails, QR codes and calendar files; its origin may change data. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Extra origins allowed to send state-changing requests (comma-separated), parsed to origins. */

@@ -20,7 +20,7 @@ import { createLogger } from './logger.ts';
 function main(): void {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const db = openDatabase(config.LOKET_DB);
+  const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
   runMigrations(db);
   const deps: Deps = { db, storage: sqliteStorage(db), clock: systemClock, config, events: createDomainEvents(), log };
   if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');

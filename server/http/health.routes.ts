@@ -1,24 +1,38 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { storageHealth } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from './router.ts';
+
+const Health = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  /** Why the service cannot take writes (file gone or replaced, not writable, disk full). */
+  reason: z.string().optional(),
+});
 
 const healthRoute = createRoute({
   method: 'get',
   path: '/health',
   tags: ['system'],
-  summary: 'Liveness: ok once migrations ran',
+  summary:
+    'Readiness: ok when the database answers and can take writes that survive (its file is the one opened, writable, with free space)',
   responses: {
-    200: {
-      description: 'Ready',
-      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
-    },
+    200: { description: 'Ready', content: { 'application/json': { schema: Health } } },
+    503: { description: 'Not ready: writes are refused', content: { 'application/json': { schema: Health } } },
   },
 });
 
 export function healthRoutes({ db }: Deps) {
   return createRouter().openapi(healthRoute, (c) => {
-    db.get(sql`select count(*) from __drizzle_migrations`);
-    return c.json({ status: 'ok' as const }, 200);
+    const noStore = { 'cache-control': 'no-store' };
+    let reason: string | null = null;
+    try {
+      db.get(sql`select count(*) from __drizzle_migrations`);
+      reason = storageHealth(db)?.writeProblem() ?? null;
+    } catch {
+      reason = 'the database does not answer';
+    }
+    if (reason !== null) return c.json({ status: 'unavailable' as const, reason }, 503, noStore);
+    return c.json({ status: 'ok' as const }, 200, noStore);
   });
 }

@@ -1,5 +1,5 @@
 import { and, inArray, isNull, lt } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
+import { checkpointAfterErasure, writeTransaction } from '../../db/client.ts';
 import { appointments, outbox } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 
@@ -8,12 +8,14 @@ const DAY = 86_400_000;
 /**
  * Invariant 7 (ARCHITECTURE.md#invariants): personal data of appointments is erased RETENTION_DAYS after the appointment ended,
  * together with the mails about them. The appointment row stays (statistics need no person).
- * Returns the number of appointments erased.
+ * Erased means erased on disk: the connection runs with `secure_delete` (db/client.ts), so the old
+ * values are zeroed in the database file, and the WAL, which still holds the old pages, is checkpointed
+ * and truncated afterwards. Returns the number of appointments erased.
  */
 export function erasePersonalData(deps: Deps): number {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.config.RETENTION_DAYS * DAY);
-  return writeTransaction(deps.db, (tx) => {
+  const erased = writeTransaction(deps.db, (tx) => {
     const due = tx
       .select({ id: appointments.id })
       .from(appointments)
@@ -34,4 +36,6 @@ export function erasePersonalData(deps: Deps): number {
       .run();
     return due.length;
   });
+  checkpointAfterErasure(deps.db);
+  return erased;
 }

@@ -20,7 +20,7 @@ export function createTestContext(
   options: { now?: string; config?: Partial<Config>; seed?: boolean; dbPath?: string } = {},
 ): TestContext {
   const config = testConfig({ ...options.config, ...(options.dbPath ? { LOKET_DB: options.dbPath } : {}) });
-  const db = openDatabase(config.LOKET_DB);
+  const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
   runMigrations(db);
   if (options.seed !== false) seedDemo(db);
   const now = options.now ?? '2026-11-23T08:00:00Z';

@@ -1,0 +1,71 @@
+import { Agent, request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestContext } from '../helpers/context.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
+
+const servers: RunningServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+function send(
+  agent: Agent,
+  url: string,
+  init: { method: string; path: string; body?: Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}${init.path}`,
+      {
+        agent,
+        method: init.method,
+        headers: init.body ? { 'content-type': 'application/json', 'content-length': init.body.length } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (init.body) req.end(init.body);
+    else req.end();
+  });
+}
+
+describe('finding 7: an early 413 on a keep-alive connection', () => {
+  it('answers Connection: close, and the next request (on a fresh connection) succeeds', async () => {
+    const ctx = createTestContext();
+    const server = await startServer(ctx);
+    servers.push(server);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const big = await send(agent, server.url, {
+          method: 'POST',
+          path: '/api/v1/appointments',
+          body: Buffer.from(JSON.stringify({ pad: 'x'.repeat(512 * 1024) })),
+        });
+        expect(big.status).toBe(413);
+        expect(big.headers.connection).toBe('close');
+        expect(JSON.parse(big.text)).toMatchObject({ code: 'payload-too-large' });
+        const next = await send(agent, server.url, { method: 'GET', path: '/api/v1/health' });
+        expect(next.status).toBe(200);
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
+describe('finding 7: CSP connect-src', () => {
+  it('allows WebSockets to our own origin only', async () => {
+    const ctx = createTestContext({ config: { PUBLIC_URL: 'https://afspraak.haarlem.example' } });
+    const csp = (await ctx.app.request('/api/v1/health')).headers.get('content-security-policy') ?? '';
+    const connect = /connect-src ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? [];
+    expect(connect).toEqual(["'self'", 'wss://afspraak.haarlem.example']);
+    expect(csp).not.toMatch(/connect-src[^;]*\bwss?:(\s|;|$)/);
+  });
+});
