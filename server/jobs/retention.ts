@@ -25,7 +25,15 @@ export function erasePersonalData(deps: Deps): number {
     for (let k = 0; k < due.length; k += 500) {
       const ids = due.slice(k, k + 500);
       tx.update(appointments)
-        .set({ customerName: null, customerEmail: null, customerPhone: null, personalDataErasedAt: now })
+        .set({
+          customerName: null,
+          customerEmail: null,
+          customerPhone: null,
+          // The booking caps' keys are the same person's mailbox and number, normalised.
+          mailboxKey: null,
+          phoneKey: null,
+          personalDataErasedAt: now,
+        })
         .where(inArray(appointments.id, ids))
         .run();
       tx.delete(outbox).where(inArray(outbox.appointmentId, ids)).run();

@@ -33,13 +33,13 @@ function onDisk(config: Partial<Config> = {}) {
   return { ctx, dir, dbPath };
 }
 
-const book = (ctx: TestContext, start: string, name: string, email: string) =>
+const book = (ctx: TestContext, start: string, name: string, email: string, phone?: string) =>
   call(ctx, 'POST', '/appointments', {
     body: {
       locationId: 'haarlem-zijlsingel',
       services: [{ code: 'passport', persons: 1 }],
       start,
-      customer: { name, email },
+      customer: { name, email, ...(phone ? { phone } : {}) },
     },
   });
 
@@ -62,7 +62,7 @@ describe('finding 4: erased personal data is gone from the database file and its
       ['Zoë Ñandú', 'zoe.nandu@example.nl', '2026-11-25T11:00:00+01:00'],
     ] as const;
     for (const [name, email, start] of people) {
-      const res = await book(ctx, start, name, email);
+      const res = await book(ctx, start, name, email, '+31 6 4817 2935');
       expect(res.status).toBe(201);
       // Reschedule once so older versions of the row exist in more pages.
       const moved = await ctx.app.request(`/api/v1/appointments/${res.body.reference}/reschedule`, {
@@ -83,6 +83,10 @@ describe('finding 4: erased personal data is gone from the database file and its
         expect(occurrences(file, name), `${name} in ${file}`).toBe(0);
         expect(occurrences(file, email), `${email} in ${file}`).toBe(0);
       }
+    }
+    for (const file of files) {
+      expect(occurrences(file, '+31 6 4817 2935'), `phone in ${file}`).toBe(0);
+      expect(occurrences(file, '64817293'), `phone digits in ${file}`).toBe(0);
     }
     // The appointments stay, without a person.
     expect(
