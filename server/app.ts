@@ -7,11 +7,13 @@ import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { tickerRoutes } from './display/ticker.routes.ts';
 import { forecastRoutes } from './forecast/forecast.routes.ts';
+import { cors } from './http/cors.ts';
 import { onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { createMemoryRateLimitStore, createRateLimiter } from './http/rate-limit.ts';
 import { mountStatic } from './http/static.ts';
+import { mountWidget, widgetCrossOrigin } from './http/widget.ts';
 import { apiClientRoutes } from './integrations/api-clients.routes.ts';
 import { municipalityRoutes } from './integrations/municipality.routes.ts';
 import { webhookRoutes } from './integrations/webhooks.routes.ts';
@@ -60,6 +62,7 @@ export function createApp(deps: Deps): OpenAPIHono {
   // The queue tells screens when walk-in hours start; opening hours live in scheduling, above the queue.
   provideWalkInHours(walkInHoursOf);
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use('/widget/*', widgetCrossOrigin());
   app.use(
     '*',
     secureHeaders({
@@ -75,6 +78,8 @@ export function createApp(deps: Deps): OpenAPIHono {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // CORS first, so a preflight is answered before anything else looks at the request.
+  app.use('/api/*', cors(deps.config));
   app.use('/api/*', requireJsonFromAllowedOrigin(deps.config));
   // Every API route sees `c.get('principal')` (staff session or device), or none for residents.
   app.use('/api/*', authenticate(deps));
@@ -120,6 +125,7 @@ export function createApp(deps: Deps): OpenAPIHono {
   });
   app.route('/api/v1', api);
   // The four front-ends, after the API so unknown /api paths stay problem+json 404s.
+  mountWidget(app);
   mountStatic(app);
 
   app.notFound((c) => problemResponse(toProblem('not-found', `No route for ${c.req.method} ${c.req.path}`)));
