@@ -25,6 +25,9 @@ import { parseScenario, type ScenarioInput } from './simulator/scenario.ts';
  * appointments look as they do after the retention period. Runs once: offices with past tickets are skipped.
  */
 
+/** Days before today whose walk-ins get the live predictor's estimate stored (it costs CPU). */
+const PREDICTED_DAYS = 28;
+
 /** Summer and Christmas are quiet; the spring peak comes from the registry's renewals. */
 const MONTH_FACTOR = [1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 0.88, 0.85, 1.0, 1.0, 0.97, 0.82];
 /** Appointment demand by weekday (Monday = 1); Thursday's evening opening draws more. */
@@ -208,7 +211,7 @@ function demandLevel(registry: readonly RegistryRow[], first: string, today: str
  */
 function* historySteps(
   deps: Deps,
-  options: { days?: number },
+  options: { days?: number; predictedDays?: number },
   totals: { tickets: number; events: number; appointments: number },
 ): Generator<void> {
   const now = deps.clock.now();
@@ -239,7 +242,10 @@ function* historySteps(
       const booked = drawAppointments(office, day, appointmentRates(office, day, factor), rng);
       const input = scenarioFor(office, day, factor, booked, seed++);
       if (!input) continue;
-      const result = simulate(parseScenario(input), { predict: false, learn: false });
+      // The last four weeks carry the live predictor's estimate at issue, as production stores it, so the
+      // published accuracy (stats/prediction-accuracy.ts) has something to show.
+      const predict = day >= addDaysIso(today, -(options.predictedDays ?? PREDICTED_DAYS));
+      const result = simulate(parseScenario(input), { predict, learn: false });
       insertDay(deps, office, result, today, letterOf, idOf, totals, (code) => {
         const lead = drawLeadDays(rng, factor, location.maxDaysAhead);
         return { lead, hours: rng.next() * 10, channel: channelOf(rng), serviceId: idOf.get(code) ?? null };
@@ -290,8 +296,8 @@ function insertDay(
   const insertTicket = client.prepare(
     `INSERT INTO tickets (municipality_id, location_id, service_date, number, letter, sequence, public_id, source, status,
         priority, due_at, counter_id, call_count, language, issued_at, queued_at, called_at, started_at, finished_at,
-        appointment_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'nl', ?, ?, ?, ?, ?, ?)`,
+        appointment_id, predicted_wait_seconds)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'nl', ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertItem = client.prepare('INSERT INTO ticket_items (ticket_id, service_id, persons) VALUES (?, ?, ?)');
   const insertEvent = client.prepare(
@@ -361,6 +367,7 @@ function insertDay(
         ms(t.startedAt),
         ms(t.finishedAt),
         appointmentOfTicket.get(t.id) ?? null,
+        t.source === 'kiosk' && t.band ? Math.round(t.band.minutes * 60) : null,
       );
       const id = Number(info.lastInsertRowid);
       idMap.set(t.id, id);
@@ -495,7 +502,7 @@ function storeRegistry(deps: Deps, municipalityId: string, today: string): Regis
 /** Fills the history synchronously (tests, CLI). */
 export function fillDemoHistory(
   deps: Deps,
-  options: { days?: number } = {},
+  options: { days?: number; predictedDays?: number } = {},
 ): { tickets: number; events: number; appointments: number } {
   const totals = { tickets: 0, events: 0, appointments: 0 };
   for (const _ of historySteps(deps, options, totals)) {
@@ -510,7 +517,7 @@ export function fillDemoHistory(
  */
 export async function fillDemoHistoryInBackground(
   deps: Deps,
-  options: { days?: number } = {},
+  options: { days?: number; predictedDays?: number } = {},
 ): Promise<{ tickets: number; events: number; appointments: number }> {
   const totals = { tickets: 0, events: 0, appointments: 0 };
   for (const _ of historySteps(deps, options, totals)) {

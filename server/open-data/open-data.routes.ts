@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
+import { predictionAccuracy } from '../stats/prediction-accuracy.ts';
 import {
   amsterdamLiveFeed,
   liveOpenData,
@@ -170,6 +171,51 @@ export function openDataRoutes(deps: Deps) {
       return c.body(waitTimesCsv(deps, q.from, q.to), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="wait-times-${q.from}-${q.to}.csv"`,
+      });
+    },
+  );
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/open-data/prediction-accuracy',
+      tags: ['open data'],
+      summary:
+        "How good Loket's live wait predictions were, per office and ISO week, for walk-ins issued on local dates [from, to] (at most a year): mean absolute error in minutes against the real wait to the first call, and the share of residents whose real wait fell inside the band they were shown. No personal data.",
+      request: {
+        query: z.object({ from: LocalDate, to: LocalDate }).refine((q) => q.from <= q.to && span(q.from, q.to) <= 366, {
+          message: 'from must not be after to, and the range is at most a year',
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Accuracy per office and week',
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  from: z.string(),
+                  to: z.string(),
+                  weeks: z.array(
+                    z.object({
+                      locationId: z.string(),
+                      weekStart: z.string(),
+                      walkIns: z.number().int(),
+                      maeMinutes: z.number(),
+                      shareInsideBand: z.number(),
+                    }),
+                  ),
+                })
+                .openapi('PredictionAccuracy'),
+            },
+          },
+        },
+        400: { description: 'Invalid input', content: Problem },
+      },
+    }),
+    (c) => {
+      const q = c.req.valid('query');
+      return c.json({ from: q.from, to: q.to, weeks: predictionAccuracy(deps.db, q.from, q.to) }, 200, {
+        'cache-control': 'public, max-age=300',
       });
     },
   );

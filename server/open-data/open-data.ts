@@ -212,6 +212,13 @@ export function openDataCatalogue(deps: Deps) {
         fields: ['id (integer, see offices)', 'waiting', 'waittime ("geen", "N minuten", "meer dan een uur")'],
       },
       {
+        path: '/api/v1/open-data/prediction-accuracy?from=YYYY-MM-DD&to=YYYY-MM-DD',
+        title: "Accuracy of Loket's live wait predictions per office and week",
+        format: 'application/json',
+        updateFrequency: 'daily',
+        fields: ['locationId', 'weekStart', 'walkIns', 'maeMinutes', 'shareInsideBand'],
+      },
+      {
         path: '/api/v1/open-data/wait-times.csv?from=YYYY-MM-DD&to=YYYY-MM-DD',
         title: 'Hourly walk-in waits per office and service',
         format: 'text/csv',

@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
 
   it('a supervisor sees the live view, pairs a display, books by phone, and opens statistics, planning and e-mail', async () => {
     // Eight weeks of simulated office days, as `npm start` fills a year: statistics and forecasts have data.
-    fillDemoHistory(server.deps(), { days: 56 });
+    fillDemoHistory(server.deps(), { days: 56, predictedDays: 5 });
     await agent.getByRole('button', { name: 'Afmelden' }).click();
     await signInAgent(agent, server, 'demo-supervisor');
 
@@ -214,6 +214,10 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByRole('link', { name: 'Planning' }).click();
     await agent.getByTestId('heatmap').waitFor();
     await agent.getByTestId('forecast-chart').locator('svg').first().waitFor();
+    // The months-ahead outlook (52 weeks, both channels) and its peak-week advice, axe-clean once loaded.
+    await agent.getByTestId('outlook-chart').locator('svg').first().waitFor({ timeout: 90_000 });
+    await screenshot(agent, 'agent-supervisor-planner-outlook');
+    expect(await axeViolations(agent)).toEqual([]);
     await agent.getByRole('link', { name: 'E-mail' }).click();
     await agent.getByTestId('outbox-table').getByText('beller@example.org').first().waitFor();
 
@@ -234,5 +238,5 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByRole('heading', { name: 'Peak weeks' }).waitFor();
     await screenshot(agent, 'agent-supervisor-planner-en');
     await agent.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
-  }, 120_000);
+  }, 300_000);
 });

@@ -15,7 +15,7 @@ let filled: { tickets: number; events: number; appointments: number };
 
 beforeAll(async () => {
   ctx = createTestContext({ now: '2026-11-23T08:00:00Z' });
-  filled = fillDemoHistory(ctx, { days: 56 });
+  filled = fillDemoHistory(ctx, { days: 56, predictedDays: 14 });
   supervisor = await signInAs(ctx, 'demo-supervisor');
   agent = await signInAs(ctx, 'demo-agent');
   admin = await signInAs(ctx, 'demo-admin');
@@ -74,6 +74,27 @@ describe('demo history', () => {
       expect(a.startsAt.getTime()).toBeGreaterThanOrEqual(lastEnd.get(a.counterId) ?? 0);
       lastEnd.set(a.counterId, a.endsAt.getTime());
     }
+  });
+});
+
+describe('GET /open-data/prediction-accuracy', () => {
+  it('publishes MAE and the share inside the band shown, per office and week, for anyone', async () => {
+    const res = await ctx.app.request('/api/v1/open-data/prediction-accuracy?from=2026-11-09&to=2026-11-22');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      weeks: { locationId: string; weekStart: string; walkIns: number; maeMinutes: number; shareInsideBand: number }[];
+    };
+    const zijl = body.weeks.filter((w) => w.locationId === ZIJLSINGEL);
+    expect(zijl.length).toBeGreaterThanOrEqual(2);
+    for (const w of zijl) {
+      expect(w.walkIns).toBeGreaterThan(20);
+      expect(w.maeMinutes).toBeGreaterThan(0);
+      expect(w.shareInsideBand).toBeGreaterThan(0);
+      expect(w.shareInsideBand).toBeLessThanOrEqual(1);
+    }
+    expect(JSON.stringify(body)).not.toMatch(/@|name/i);
+    const bad = await ctx.app.request('/api/v1/open-data/prediction-accuracy?from=2026-11-22&to=2026-10-26');
+    expect(bad.status).toBe(400);
   });
 });
 

@@ -10,7 +10,18 @@ export interface ForecastResponse {
     requiredCounters: number;
     rosteredCounters: number;
   }[];
-  days: { date: string; closed: boolean; shortHours: number; releasableSlots: number; warning: boolean }[];
+  days: {
+    date: string;
+    closed: boolean;
+    shortHours: number;
+    releasableSlots: number;
+    appointmentsBooked: number;
+    appointmentsExpected: number;
+    appointmentSlots: number;
+    slotsForNorm: number;
+    slotsShort: number;
+    warning: boolean;
+  }[];
 }
 
 /** Daily walk-in visitors that really came, from GET /locations/{id}/statistics (perDay is walk-ins). */

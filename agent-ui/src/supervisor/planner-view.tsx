@@ -8,6 +8,7 @@ import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
 import { legendText } from './chart-legend.tsx';
 import { type ActualDay, type ForecastResponse, toForecastHours } from './forecast-adapter.ts';
+import { OutlookSection } from './outlook-section.tsx';
 import { dailyTotals, type ForecastHour, heatRows, peakWeeks, plannerCsv } from './planner-model.ts';
 
 /** Forecast against actual (last 4 weeks), needed vs rostered counters for the next 8 weeks, peak weeks, export. */
@@ -75,6 +76,7 @@ export function PlannerView({
           </button>
         )}
       </section>
+      <OutlookSection location={location} token={token} today={today} />
       {hours && (
         <>
           <section className="card" aria-labelledby="peaks-heading">
@@ -103,6 +105,10 @@ export function PlannerView({
                 <tr>
                   <th scope="col">{t('agent.desk.date')}</th>
                   <th scope="col">{t('agent.planner.shortHours')}</th>
+                  <th scope="col">{t('agent.planner.booked')}</th>
+                  <th scope="col">{t('agent.planner.expected')}</th>
+                  <th scope="col">{t('agent.planner.slots')}</th>
+                  <th scope="col">{t('agent.planner.slotsForNorm')}</th>
                   <th scope="col">{t('agent.planner.releasableSlots')}</th>
                 </tr>
               </thead>
@@ -114,6 +120,10 @@ export function PlannerView({
                     <tr key={d.date} className={d.warning ? 'row-warning' : undefined}>
                       <th scope="row">{formatLocalDate(d.date, i18n.language)}</th>
                       <td>{d.shortHours}</td>
+                      <td>{d.appointmentsBooked}</td>
+                      <td>{Math.round(d.appointmentsExpected)}</td>
+                      <td>{d.appointmentSlots}</td>
+                      <td>{d.slotsForNorm}</td>
                       <td>{d.releasableSlots}</td>
                     </tr>
                   ))}

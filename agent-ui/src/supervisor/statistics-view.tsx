@@ -6,6 +6,7 @@ import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datet
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
+import { AccuracySection } from './accuracy-section.tsx';
 import { legendText } from './chart-legend.tsx';
 import { dailyChartRows, type StatisticsResponse, serviceRows } from './statistics-adapter.ts';
 
@@ -230,6 +231,7 @@ export function StatisticsView({
           </table>
         </section>
       )}
+      {stats && <AccuracySection locationId={location.id} from={range.from} to={range.to} />}
     </div>
   );
 }
