@@ -1,7 +1,5 @@
-import { and, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.ts';
-import { locations, tickets } from '../../db/schema/index.ts';
 import { bandKeyFor, type WaitBandKey } from '../queue/predictor.ts';
 
 /**
@@ -70,44 +68,37 @@ export function accuracyByWeek(rows: readonly AccuracyRow[]): AccuracyWeek[] {
 /** Walk-ins with a stored prediction and a first call, issued on local dates [from, to]. */
 export function loadAccuracyRows(db: Db, from: string, to: string, locationId?: string): AccuracyRow[] {
   const zones = new Map(
-    db
-      .select({ id: locations.id, zone: locations.timeZone })
-      .from(locations)
-      .all()
-      .map((l) => [l.id, l.zone]),
+    (db.$client.prepare('SELECT id, time_zone AS zone FROM locations').all() as { id: string; zone: string }[]).map(
+      (l) => [l.id, l.zone],
+    ),
   );
-  const start = DateTime.fromISO(from, { zone: 'UTC' }).minus({ days: 1 }).toJSDate();
-  const end = DateTime.fromISO(to, { zone: 'UTC' }).plus({ days: 2 }).toJSDate();
-  const rows = db
-    .select({
-      locationId: tickets.locationId,
-      issuedAt: tickets.issuedAt,
-      calledAt: tickets.calledAt,
-      predicted: tickets.predictedWaitSeconds,
-    })
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.source, 'kiosk'),
-        isNotNull(tickets.predictedWaitSeconds),
-        isNotNull(tickets.calledAt),
-        gte(tickets.issuedAt, start),
-        lt(tickets.issuedAt, end),
-        ...(locationId ? [eq(tickets.locationId, locationId)] : []),
-      ),
+  // A day either side: local dates are cut per location's zone below.
+  const start = DateTime.fromISO(from, { zone: 'UTC' }).minus({ days: 1 }).toMillis();
+  const end = DateTime.fromISO(to, { zone: 'UTC' }).plus({ days: 2 }).toMillis();
+  const rows = db.$client
+    .prepare(
+      `SELECT location_id AS locationId, issued_at AS issuedAt, called_at AS calledAt,
+              predicted_wait_seconds AS predicted
+         FROM tickets
+        WHERE source = 'kiosk' AND predicted_wait_seconds IS NOT NULL AND called_at IS NOT NULL
+          AND issued_at >= ? AND issued_at < ? AND (? IS NULL OR location_id = ?)`,
     )
-    .all();
+    .all(start, end, locationId ?? null, locationId ?? null) as {
+    locationId: string;
+    issuedAt: number;
+    calledAt: number;
+    predicted: number;
+  }[];
   const out: AccuracyRow[] = [];
   for (const r of rows) {
-    if (r.calledAt === null || r.predicted === null) continue;
-    const local = DateTime.fromJSDate(r.issuedAt, { zone: zones.get(r.locationId) ?? 'Europe/Amsterdam' });
+    const local = DateTime.fromMillis(r.issuedAt, { zone: zones.get(r.locationId) ?? 'Europe/Amsterdam' });
     const date = local.toISODate() ?? '';
     if (date < from || date > to) continue;
     out.push({
       locationId: r.locationId,
       weekStart: local.startOf('week').toISODate() ?? date,
       predictedMinutes: r.predicted / 60,
-      realisedMinutes: (r.calledAt.getTime() - r.issuedAt.getTime()) / 60_000,
+      realisedMinutes: (r.calledAt - r.issuedAt) / 60_000,
     });
   }
   return out;
