@@ -18,8 +18,8 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
  * The auth repository on SQLite. Token resolution runs on every HTTP request and socket connect, so its
  * two reads are prepared once per connection.
  */
-export function sqliteAuthStore(db: Db): AuthStore {
-  const liveSession = db
+function liveSessionQuery(db: Db) {
+  return db
     .select({
       sessionId: staffSessions.id,
       expiresAt: staffSessions.expiresAt,
@@ -39,11 +39,26 @@ export function sqliteAuthStore(db: Db): AuthStore {
       ),
     )
     .prepare();
-  const devicesByToken = db
+}
+
+function devicesByTokenQuery(db: Db) {
+  return db
     .select()
     .from(devices)
     .where(and(eq(devices.tokenHash, sql.placeholder('tokenHash')), isNull(devices.revokedAt)))
     .prepare();
+}
+
+export function sqliteAuthStore(db: Db): AuthStore {
+  // Prepared on first use, not here: a process may build its storage before the migrations have run.
+  let prepared: {
+    liveSession: ReturnType<typeof liveSessionQuery>;
+    devicesByToken: ReturnType<typeof devicesByTokenQuery>;
+  };
+  const statements = () => {
+    prepared ??= { liveSession: liveSessionQuery(db), devicesByToken: devicesByTokenQuery(db) };
+    return prepared;
+  };
 
   return {
     userByUsername: (username) => db.select().from(staffUsers).where(eq(staffUsers.username, username)).get() ?? null,
@@ -65,13 +80,13 @@ export function sqliteAuthStore(db: Db): AuthStore {
         .map((l) => l.id);
     },
     // Placeholders reach the driver as given: timestamp_ms columns compare with epoch milliseconds.
-    liveSession: (tokenHash, now) => liveSession.get({ tokenHash, now: now.getTime() }) ?? null,
+    liveSession: (tokenHash, now) => statements().liveSession.get({ tokenHash, now: now.getTime() }) ?? null,
     insertSession: (input) => db.insert(staffSessions).values(input).returning({ id: staffSessions.id }).get().id,
     revokeSession: (sessionId, at) => {
       db.update(staffSessions).set({ revokedAt: at }).where(eq(staffSessions.id, sessionId)).run();
     },
 
-    devicesByTokenHash: (tokenHash) => devicesByToken.all({ tokenHash }).map(toDevice),
+    devicesByTokenHash: (tokenHash) => statements().devicesByToken.all({ tokenHash }).map(toDevice),
     device: (deviceId) => {
       const row = db.select().from(devices).where(eq(devices.id, deviceId)).get();
       return row ? toDevice(row) : null;

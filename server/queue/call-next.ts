@@ -10,7 +10,7 @@ import { pickNextTicket } from './call-next-policy.ts';
 import { loadLocation } from './queue-config.ts';
 import { counterNamesOf, toTicketDto } from './queue-dto.ts';
 import type { TicketRow } from './queue-model.ts';
-import { policyOptions } from './queue-model.ts';
+import { policyOptions, toPolicyTicket } from './queue-model.ts';
 import { loadQueueState } from './queue-state.ts';
 import { queueTransaction } from './queue-transaction.ts';
 
@@ -65,16 +65,7 @@ export function callNext(
     }
 
     const skills = state.counters.find((c) => c.id === counter.id)?.skills ?? [];
-    const waiting = state.tickets
-      .filter((t) => t.row.status === 'waiting')
-      .map((t) => ({
-        id: t.row.id,
-        services: t.services,
-        queuedAt: t.row.queuedAt,
-        dueAt: t.row.dueAt,
-        priority: t.row.priority,
-        targetCounterId: t.row.targetCounterId,
-      }));
+    const waiting = state.tickets.filter((t) => t.row.status === 'waiting').map(toPolicyTicket);
     const next = pickNextTicket(waiting, { id: counter.id, skills }, now, policyOptions(state));
     let called: TicketRow | null = null;
     if (next) {

@@ -74,6 +74,26 @@ export function signInCounter(
   return counter;
 }
 
+/** Updates the counter's state and audits it in the caller's transaction. */
+function setCounterState(
+  tx: Deps['db'],
+  staff: StaffPrincipal,
+  target: CounterRow,
+  now: Date,
+  action: string,
+  set: Partial<CounterRow>,
+): CounterRow {
+  const updated = tx.update(counters).set(set).where(eq(counters.id, target.id)).returning().get();
+  if (!updated) throw new AppError('not-found', 'No such counter');
+  recordAudit(tx, staff, municipalityOf(staff), now, {
+    action,
+    targetType: 'counter',
+    targetId: target.id,
+    locationId: target.locationId,
+  });
+  return updated;
+}
+
 /** Closes the counter. Refused while a ticket is called or served there (finish, park or transfer it). */
 export function signOutCounter(
   deps: Deps,
@@ -87,19 +107,11 @@ export function signOutCounter(
     if (hasActiveTicket({ ...deps, db: tx }, target.id)) {
       throw new AppError('invalid-state', 'Finish, park or transfer the current ticket first');
     }
-    const updated = tx
-      .update(counters)
-      .set({ state: 'closed', agentId: null, stateSince: now })
-      .where(eq(counters.id, target.id))
-      .returning()
-      .get();
-    recordAudit(tx, staff, municipalityOf(staff), now, {
-      action: 'counter.signed-out',
-      targetType: 'counter',
-      targetId: target.id,
-      locationId: target.locationId,
+    return setCounterState(tx, staff, target, now, 'counter.signed-out', {
+      state: 'closed',
+      agentId: null,
+      stateSince: now,
     });
-    return updated;
   });
   deps.events.publish('counter:updated', { locationId: counter.locationId, counterId: counter.id });
   return counter;
@@ -118,19 +130,10 @@ export function pauseCounter(
     if (target.state === 'closed' || target.agentId === null)
       throw new AppError('invalid-state', 'Sign in at the counter first');
     const state = input.paused ? 'paused' : 'open';
-    const updated = tx
-      .update(counters)
-      .set({ state, stateSince: target.state === state ? target.stateSince : now })
-      .where(eq(counters.id, target.id))
-      .returning()
-      .get();
-    recordAudit(tx, staff, municipalityOf(staff), now, {
-      action: input.paused ? 'counter.paused' : 'counter.resumed',
-      targetType: 'counter',
-      targetId: target.id,
-      locationId: target.locationId,
+    return setCounterState(tx, staff, target, now, input.paused ? 'counter.paused' : 'counter.resumed', {
+      state,
+      stateSince: target.state === state ? target.stateSince : now,
     });
-    return updated;
   });
   deps.events.publish('counter:updated', { locationId: counter.locationId, counterId: counter.id });
   return counter;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { ServiceWaitDto, WaitBand } from '../contracts/queue.ts';
 import { predictWaits } from './predictor.ts';
 import type { QueueState } from './queue-model.ts';
-import { policyOptions } from './queue-model.ts';
+import { policyOptions, toPolicyTicket } from './queue-model.ts';
 import { type StatusCounter, serviceWaitStatus, servingCounters } from './wait-status.ts';
 
 /** Beyond this many waiting tickets the live estimate uses the predictor's cheaper mean-value mode. */
@@ -24,14 +24,7 @@ export function estimateWaits(state: QueueState, options: { live?: boolean } = {
   const policy = policyOptions(state);
   const out = predictWaits({
     now: state.now,
-    tickets: waiting.map((t) => ({
-      id: t.row.id,
-      services: t.services,
-      queuedAt: t.row.queuedAt,
-      dueAt: t.row.dueAt,
-      priority: t.row.priority,
-      targetCounterId: t.row.targetCounterId,
-    })),
+    tickets: waiting.map(toPolicyTicket),
     counters: state.counters
       .filter((c) => c.active)
       .map((c) => {

@@ -63,3 +63,15 @@ export function policyOptions(state: Pick<QueueState, 'location' | 'services'>):
     dueEarlyMinutes: POLICY_DEFAULTS.dueEarlyMinutes,
   };
 }
+
+/** A waiting ticket as the call-next policy and the predictor see it. */
+export function toPolicyTicket(t: ActiveTicket) {
+  return {
+    id: t.row.id,
+    services: t.services,
+    queuedAt: t.row.queuedAt,
+    dueAt: t.row.dueAt,
+    priority: t.row.priority,
+    targetCounterId: t.row.targetCounterId,
+  };
+}
