@@ -74,7 +74,12 @@ describe('dependency rule', () => {
       .filter((v) => v.rule.severity !== 'ignore')
       .map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
     expect(violations).toEqual([]);
-    expect(result.summary.ignore).toBe(knownViolations.length);
+    // A file that stopped importing drizzle leaves a stale entry, which would hide its comeback: shrink the list
+    // with `npx depcruise server db --config .dependency-cruiser.cjs --output-type baseline --output-to
+    // .dependency-cruiser-known-violations.json`.
+    expect(result.summary.ignore, 'stale entries in .dependency-cruiser-known-violations.json').toBe(
+      knownViolations.length,
+    );
     expect(domainCycle(result)).toBeNull();
   }, 60_000);
 
