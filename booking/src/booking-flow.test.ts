@@ -4,7 +4,6 @@ import {
   blockerOf,
   bookingReducer,
   chosenItems,
-  earliestPickupDate,
   initialState,
   nearestAlternatives,
   pickupFor,
@@ -125,12 +124,6 @@ describe('pickup by appointment', () => {
     // Walk-in pickup (Zijlsingel) or no document to collect: no step.
     expect(pickupFor(catalogue, items, ['passport', 'id-card'])).toBeNull();
     expect(pickupFor(catalogue, [{ code: 'moving', persons: 1 }], ['pickup'])).toBeNull();
-  });
-
-  it('counts working days, skipping the weekend', () => {
-    expect(earliestPickupDate('2026-11-24', 5)).toBe('2026-12-01'); // Tuesday → Tuesday
-    expect(earliestPickupDate('2026-11-27', 1)).toBe('2026-11-30'); // Friday → Monday
-    expect(earliestPickupDate('2026-11-27', 0)).toBe('2026-11-27');
   });
 
   const offered = bookingReducer(

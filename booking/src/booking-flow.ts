@@ -64,21 +64,6 @@ export function pickupFor(
   return { serviceCode: code, persons: max ? Math.min(persons, max) : persons, minWorkingDays };
 }
 
-/**
- * First day the pickup may be booked: `workingDays` weekdays after `date`. The server also skips the
- * office's closing days, so this is a lower bound; it rejects an earlier day and the page says so.
- */
-export function earliestPickupDate(date: string, workingDays: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  let left = workingDays;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left--;
-  }
-  return d.toISOString().slice(0, 10);
-}
-
 export const initialState: BookingState = {
   step: 'services',
   persons: {},

@@ -3,12 +3,11 @@ import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared-web/api.ts';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
-import { type Booked, bookingApi } from './api.ts';
+import { type Booked, bookableCodes, bookingApi } from './api.ts';
 import {
   blockerOf,
   bookingReducer,
   chosenItems,
-  earliestPickupDate,
   initialState,
   pickupFor,
   type Step,
@@ -67,13 +66,26 @@ export function BookingPage() {
       ? pickupFor(
           catalogue.data.services,
           chosenItems(state),
-          catalogue.data.locations.find((l) => l.id === state.locationId)?.bookableCodes ?? [],
+          bookableCodes(catalogue.data.locations.find((l) => l.id === state.locationId)),
         )
       : null;
   const pickupOffered = pickup !== null;
   useEffect(() => {
     dispatch({ type: 'pickup-offered', offered: pickupOffered });
   }, [pickupOffered]);
+
+  // The pickup's earliest day is the server's to say: it skips holidays and the office's closures too.
+  const chosenKey = chosenItems(state)
+    .map((i) => `${i.code}:${i.persons}`)
+    .join(',');
+  const pickupAnswer = useAsync(
+    async () =>
+      pickupOffered && state.locationId && state.date
+        ? bookingApi.pickup(state.locationId, chosenItems(state), state.date)
+        : null,
+    [pickupOffered, state.locationId, state.date, chosenKey],
+  );
+  const serverPickup = pickupAnswer.status === 'ok' ? pickupAnswer.data : null;
 
   if (catalogue.status === 'loading') return <p role="status">{t('common.loading')}</p>;
   if (catalogue.status === 'error')
@@ -90,7 +102,8 @@ export function BookingPage() {
   const items = chosenItems(state, order);
   const codes = items.map((i) => i.code);
   const offering = locations.filter((l) => {
-    const offered = l.bookableCodes.length ? l.bookableCodes : l.serviceCodes;
+    const online = bookableCodes(l);
+    const offered = online.length ? online : l.serviceCodes;
     return offered.length === 0 || codes.every((c) => offered.includes(c));
   });
   const location = locations.find((l) => l.id === state.locationId) ?? null;
@@ -114,8 +127,8 @@ export function BookingPage() {
 
   const steps = stepsOf(state);
   const stepIndex = steps.indexOf(state.step);
-  const pickupFrom = pickup && state.date ? earliestPickupDate(state.date, pickup.minWorkingDays) : null;
-  const pickupItems = pickup ? [{ code: pickup.serviceCode, persons: pickup.persons }] : [];
+  const pickupFrom = serverPickup?.earliestDate ?? null;
+  const pickupItems = serverPickup ? [{ code: serverPickup.serviceCode, persons: serverPickup.persons }] : [];
   const customerErrors = validateCustomer(state.customer);
   const showFieldErrors = blocker === 'fix-details';
 
@@ -279,6 +292,16 @@ export function BookingPage() {
           </>
         ) : null}
 
+        {state.step === 'pickup' && pickupAnswer.status === 'loading' ? (
+          <p role="status">{t('common.loading')}</p>
+        ) : null}
+        {state.step === 'pickup' && pickupAnswer.status === 'error' ? (
+          <ErrorAlert error={pickupAnswer.error}>
+            <Button appearance="secondary-action-button" onClick={pickupAnswer.reload}>
+              {t('common.retry')}
+            </Button>
+          </ErrorAlert>
+        ) : null}
         {state.step === 'pickup' && location && pickup && pickupFrom ? (
           <PickupStep
             locationId={location.id}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
 import { QrCode } from '../../shared-web/components/qr-code.tsx';
 import { formatDateTime, formatLocalDate } from '../../shared-web/datetime.ts';
-import type { Booked, Location, Service } from './api.ts';
+import { addressLine, type Booked, type Location, type Service } from './api.ts';
 import { downloadCalendar, manageUrl } from './calendar.ts';
 
 export function DoneView({
@@ -50,7 +50,7 @@ export function DoneView({
                 <dt>{t('booking.confirm.where')}</dt>
                 <dd>
                   {where.name}
-                  {where.address ? `, ${where.address}` : ''}
+                  {addressLine(where.address) ? `, ${addressLine(where.address)}` : ''}
                 </dd>
               </div>
             ) : null}

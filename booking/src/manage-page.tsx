@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
 import { formatDateTime } from '../../shared-web/datetime.ts';
-import { type Appointment, bookingApi } from './api.ts';
+import { type Appointment, addressLine, bookingApi } from './api.ts';
 import { downloadCalendar } from './calendar.ts';
 import { DayPicker, TimePicker } from './steps/day-time.tsx';
 import { useAsync } from './use-async.ts';
@@ -107,13 +107,13 @@ function ManageAppointment({ reference, token }: { reference: string; token: str
             <dt>{t('booking.confirm.where')}</dt>
             <dd>
               {appointment.location.name}
-              {appointment.location.address ? `, ${appointment.location.address}` : ''}
+              {addressLine(appointment.location.address) ? `, ${addressLine(appointment.location.address)}` : ''}
             </dd>
           </div>
         ) : null}
         {appointment.services.map((item) => (
           <div className="summary__row" key={item.code}>
-            <dt>{item.name?.[lang] ?? item.code}</dt>
+            <dt>{item.name[lang] || item.code}</dt>
             <dd>
               {t('common.persons', { count: item.persons })}
               {item.necessities[lang].length

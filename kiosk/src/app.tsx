@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
+import type { CounterDto, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
 import { ApiError } from '../../shared-web/api.ts';
 import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
 import { captureDeviceToken } from '../../shared-web/device-token.ts';
-import { emitCommand, useHub } from '../../shared-web/hub.ts';
+import { useHub } from '../../shared-web/hub.ts';
+import { useLocationFeed } from '../../shared-web/use-location-feed.ts';
 import { useBrowserOnline } from '../../shared-web/use-online.ts';
 import { checkIn, type KioskSetup, loadSetup, takeTicket } from './api.ts';
 import { useIdleReset } from './idle.ts';
@@ -91,38 +92,19 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   }, [timings.offlineGraceMs]);
 
   const { socket, connected } = useHub({ token });
-  // A paired kiosk's socket only hears its own location. Listeners go on as soon as the socket
-  // exists: the snapshot sent on connect may arrive before GET /devices/current has answered.
-  useEffect(() => {
-    if (!socket) return;
-    const onSnapshot = (s: QueueSnapshot) => {
+  // A paired kiosk hears only its own location: the snapshot sent on connect may arrive before
+  // GET /devices/current has answered; once the location is known it subscribes (again after every reconnect).
+  useLocationFeed(socket, {
+    locationId: setup?.locationId,
+    onSnapshot: (s) => {
       setWaits(s.waits);
       setCounters(s.counters);
-    };
-    const onCounter = (c: CounterDto) =>
-      setCounters((list) => (list ? list.map((x) => (x.id === c.id ? c : x)) : list));
-    const onWaits = (p: { locationId: string; waits: ServiceWaitDto[] }) => setWaits(p.waits);
-    socket.on('queue:snapshot', onSnapshot);
-    socket.on('wait:estimates', onWaits);
-    socket.on('counter:updated', onCounter);
-    return () => {
-      socket.off('counter:updated', onCounter);
-      socket.off('queue:snapshot', onSnapshot);
-      socket.off('wait:estimates', onWaits);
-    };
-  }, [socket]);
-
-  // And ask for a snapshot once the location is known (again after every reconnect).
-  const locationId = setup?.locationId;
-  useEffect(() => {
-    if (!socket || !connected || !locationId) return;
-    void emitCommand(socket, 'queue:subscribe', { locationId }).then((ack) => {
-      if (ack.ok) {
-        setWaits(ack.data.waits);
-        setCounters(ack.data.counters);
-      }
-    });
-  }, [socket, connected, locationId]);
+    },
+    facts: {
+      'wait:estimates': (p) => setWaits(p.waits),
+      'counter:updated': (c) => setCounters((list) => (list ? list.map((x) => (x.id === c.id ? c : x)) : list)),
+    },
+  });
 
   const offline = !browserOnline || (graceOver && !connected);
 

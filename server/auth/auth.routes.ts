@@ -1,7 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { printableText } from '../contracts/validators.ts';
+import {
+  CurrentDevice,
+  CurrentSessionResponse,
+  Device,
+  DevicesResponse,
+  PairingCode,
+  PairingCodeRequest,
+  PairRequest,
+  PairResponse,
+  SessionResponse,
+  SignInRequest,
+} from '../contracts/auth.ts';
+import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { clientAddress } from '../http/rate-limit.ts';
@@ -12,26 +24,7 @@ import { authenticate, requireDevice, requireStaff, SESSION_COOKIE } from './mid
 import type { StaffPrincipal } from './principal.ts';
 import { SESSION_HOURS, signIn, signOut } from './sessions.ts';
 
-const UserDto = z
-  .object({
-    id: z.number().int(),
-    displayName: z.string(),
-    role: z.enum(['agent', 'supervisor', 'admin']),
-    municipalityId: z.string(),
-    locationIds: z.array(z.string()),
-  })
-  .openapi('StaffUser');
-const DeviceDto = z
-  .object({
-    id: z.number().int(),
-    locationId: z.string(),
-    kind: z.enum(['kiosk', 'display']),
-    name: z.string(),
-    pairedAt: z.string(),
-    revokedAt: z.string().nullable(),
-  })
-  .openapi('Device');
-const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 const LocationParam = z.object({ id: z.string().min(1).max(100) });
 const bearer: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
 
@@ -73,7 +66,7 @@ export function authRoutes(deps: Deps) {
           required: true,
           content: {
             'application/json': {
-              schema: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+              schema: SignInRequest,
             },
           },
         },
@@ -82,7 +75,7 @@ export function authRoutes(deps: Deps) {
         201: {
           description: 'Signed in',
           content: {
-            'application/json': { schema: z.object({ token: z.string(), expiresAt: z.string(), user: UserDto }) },
+            'application/json': { schema: SessionResponse },
           },
         },
         401: { description: 'Wrong credentials', content: Problem },
@@ -115,7 +108,7 @@ export function authRoutes(deps: Deps) {
       security: bearer,
       middleware: [requireStaff()] as const,
       responses: {
-        200: { description: 'Current user', content: { 'application/json': { schema: z.object({ user: UserDto }) } } },
+        200: { description: 'Current user', content: { 'application/json': { schema: CurrentSessionResponse } } },
         401: { description: 'Not signed in', content: Problem },
       },
     }),
@@ -153,7 +146,7 @@ export function authRoutes(deps: Deps) {
           required: true,
           content: {
             'application/json': {
-              schema: z.object({ kind: z.enum(['kiosk', 'display']), name: printableText({ max: 80 }) }),
+              schema: PairingCodeRequest,
             },
           },
         },
@@ -161,7 +154,7 @@ export function authRoutes(deps: Deps) {
       responses: {
         201: {
           description: 'Code created',
-          content: { 'application/json': { schema: z.object({ code: z.string(), expiresAt: z.string() }) } },
+          content: { 'application/json': { schema: PairingCode } },
         },
         403: { description: 'Not a supervisor of this location', content: Problem },
       },
@@ -185,7 +178,7 @@ export function authRoutes(deps: Deps) {
       responses: {
         200: {
           description: 'Devices',
-          content: { 'application/json': { schema: z.object({ devices: z.array(DeviceDto) }) } },
+          content: { 'application/json': { schema: DevicesResponse } },
         },
         403: { description: 'Not a supervisor of this location', content: Problem },
       },
@@ -203,7 +196,7 @@ export function authRoutes(deps: Deps) {
       middleware: [requireStaff('supervisor', 'admin')] as const,
       request: { params: z.object({ deviceId: z.coerce.number().int().positive() }) },
       responses: {
-        200: { description: 'Revoked', content: { 'application/json': { schema: DeviceDto } } },
+        200: { description: 'Revoked', content: { 'application/json': { schema: Device } } },
         404: { description: 'No such device', content: Problem },
       },
     }),
@@ -219,13 +212,13 @@ export function authRoutes(deps: Deps) {
       request: {
         body: {
           required: true,
-          content: { 'application/json': { schema: z.object({ code: z.string().trim().min(4).max(20) }) } },
+          content: { 'application/json': { schema: PairRequest } },
         },
       },
       responses: {
         201: {
           description: 'Paired',
-          content: { 'application/json': { schema: z.object({ token: z.string(), device: DeviceDto }) } },
+          content: { 'application/json': { schema: PairResponse } },
         },
         404: { description: 'Unknown, used or expired code', content: Problem },
       },
@@ -246,7 +239,7 @@ export function authRoutes(deps: Deps) {
           description: 'This device',
           content: {
             'application/json': {
-              schema: z.object({ id: z.number().int(), locationId: z.string(), kind: z.enum(['kiosk', 'display']) }),
+              schema: CurrentDevice,
             },
           },
         },

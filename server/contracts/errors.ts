@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Every error code the API and the hub can answer, with its HTTP status. Adding a code without a
  * status does not compile. Front-ends show a message per code (nl and en).
@@ -32,12 +34,22 @@ export type ErrorCode = keyof typeof errorStatus;
 
 export const errorCodes = Object.keys(errorStatus) as ErrorCode[];
 
-/** RFC 9457 problem details with our `code` member. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: ErrorCode;
-  detail?: string;
-  [extra: string]: unknown;
+/**
+ * RFC 9457 problem details with our `code` member: the one error body of every route (and, as
+ * `error.code`, of every hub ack). Extra members carry details such as `errors` or `opensAt`.
+ */
+export const Problem = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]),
+    detail: z.string().optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof Problem>;
+
+/** An OpenAPI response entry answering the problem schema. */
+export function problemDoc(description: string) {
+  return { description, content: { 'application/problem+json': { schema: Problem } } };
 }

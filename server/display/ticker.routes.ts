@@ -1,12 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireStaff } from '../auth/middleware.ts';
+import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import { printableText } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 import { setTickerText } from './set-ticker.ts';
 
-const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
 const Ticker = z.object({ locationId: z.string(), text: z.string() }).openapi('DisplayTicker');
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
+import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -9,7 +10,7 @@ import { getLocationForecast } from './location-forecast.ts';
 import { getWeeklyOutlook } from './weekly-outlook.ts';
 import { runWhatIf } from './what-if.ts';
 
-const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 const problems = {
   400: { description: 'Invalid input', content: Problem },
   401: { description: 'Not signed in', content: Problem },

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import { CounterDto, QueueSnapshot, ServiceRequest, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
@@ -24,7 +25,7 @@ import {
  * ticket page, and counter actions for clients that cannot hold a socket. Thin: parse, call, answer.
  * Every change is published as a domain event, so hub clients see HTTP actions too.
  */
-const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 const problems = {
   400: { description: 'Invalid input', content: Problem },
   401: { description: 'No valid token', content: Problem },

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { bookedByClient } from '../../db/integrations.ts';
 import { appointmentItems, appointments, locations, services } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
+import type { Appointment } from '../contracts/scheduling.ts';
 import { AppError } from '../errors.ts';
 import type { AppointmentMailView } from '../notify/messages.ts';
 import { toZonedIso } from './calendar.ts';
@@ -63,36 +64,8 @@ export function findByReference(
   return row;
 }
 
-export interface AppointmentDto {
-  reference: string;
-  status: AppointmentRow['status'];
-  start: string;
-  end: string;
-  channel: AppointmentRow['channel'];
-  language: AppointmentRow['language'];
-  location: {
-    id: string;
-    name: string;
-    street: string;
-    postalCode: string;
-    city: string;
-    address: { street: string; postalCode: string; city: string };
-    timeZone: string;
-  };
-  services: {
-    code: string;
-    nameNl: string;
-    nameEn: string;
-    persons: number;
-    necessitiesNl: string[];
-    necessitiesEn: string[];
-  }[];
-  customer: { name: string; email: string; phone: string | null } | null;
-  followUpOf: string | null;
-  followUps: { reference: string; start: string; end: string; status: AppointmentRow['status'] }[];
-  /** While `held`: until when the hold lasts unless confirmed by the link in the mail. */
-  holdExpiresAt: string | null;
-}
+/** The one appointment shape of the API (`server/contracts/scheduling.ts`). */
+export type AppointmentDto = Appointment;
 
 /** Follow-up links when the caller already knows them (a booking just made): saves two reads. */
 export interface KnownLinks {
@@ -142,9 +115,12 @@ export function toDto(db: Db, record: AppointmentRecord, known?: KnownLinks): Ap
     },
     services: items.map((i) => ({
       code: i.service.code,
+      persons: i.persons,
+      name: { nl: i.service.nameNl, en: i.service.nameEn },
+      necessities: { nl: i.service.necessitiesNl, en: i.service.necessitiesEn },
+      // The flat names are kept for one API version (marked deprecated in the OpenAPI document).
       nameNl: i.service.nameNl,
       nameEn: i.service.nameEn,
-      persons: i.persons,
       necessitiesNl: i.service.necessitiesNl,
       necessitiesEn: i.service.necessitiesEn,
     })),

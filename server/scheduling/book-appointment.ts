@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { linkAppointmentToClient } from '../../db/integrations.ts';
+import type { BookedAppointment, BookedFollowUp } from '../contracts/scheduling.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { queueAppointmentMail } from './appointment-mails.ts';
@@ -50,18 +51,8 @@ export interface BookInput {
   idempotency?: IdempotentRequest | null;
 }
 
-export interface FollowUpInfo {
-  serviceCode: string;
-  persons: number;
-  earliestDate: string;
-  byAppointment: boolean;
-  appointment: { reference: string; start: string; end: string } | null;
-}
-
-export interface BookResult extends AppointmentDto {
-  manageToken: string;
-  followUp: FollowUpInfo | null;
-}
+export type FollowUpInfo = BookedFollowUp;
+export type BookResult = BookedAppointment;
 
 function parseInstant(iso: string): number {
   const dt = DateTime.fromISO(iso, { setZone: true });

@@ -2,20 +2,10 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { locationServices, locations, services } from '../../db/schema/index.ts';
 import type { Clock } from '../clock.ts';
+import type { Location, Service } from '../contracts/scheduling.ts';
 import { liveLocationWaits } from '../queue/queue-read.ts';
 
-export interface ServiceDto {
-  code: string;
-  municipalityId: string;
-  name: { nl: string; en: string };
-  minutesPerPerson: number;
-  maxPersons: number;
-  bookableOnline: boolean;
-  walkIn: boolean;
-  ticketLetter: string;
-  necessities: { nl: string[]; en: string[] };
-  followUp: { serviceCode: string; minWorkingDays: number } | null;
-}
+export type ServiceDto = Service;
 
 /** Services of every municipality (or one), with online/walk-in true where any location offers it so. */
 export function listServices(db: Db, municipalityId?: string): ServiceDto[] {
@@ -46,17 +36,7 @@ export function listServices(db: Db, municipalityId?: string): ServiceDto[] {
   });
 }
 
-export interface LocationDto {
-  id: string;
-  municipalityId: string;
-  name: string;
-  address: { street: string; postalCode: string; city: string };
-  timeZone: string;
-  serviceCodes: string[];
-  services: { code: string; bookableOnline: boolean; walkIn: boolean }[];
-  waiting: number;
-  waitMinutes: number | null;
-}
+export type LocationDto = Location;
 
 /**
  * Live waiting for a location: the queue module's figures (waiting tickets today, and the predicted

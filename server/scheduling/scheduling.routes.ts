@@ -1,7 +1,24 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/middleware.ts';
-import { IsoDate, IsoInstant, printableText } from '../contracts/validators.ts';
+import { problemDoc as problem } from '../contracts/errors.ts';
+import {
+  Appointment,
+  AvailableDaysQuery,
+  AvailableDaysResponse,
+  AvailableTimesQuery,
+  AvailableTimesResponse,
+  BookedAppointment,
+  BookingRequest,
+  LocationId,
+  LocationsResponse,
+  MunicipalityQuery,
+  PickupQuery,
+  PickupResponse,
+  ReferenceParam,
+  RescheduleRequest,
+  ServicesResponse,
+} from '../contracts/scheduling.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRateLimiter, rateLimit } from '../http/rate-limit.ts';
@@ -11,30 +28,9 @@ import { bookAppointment } from './book-appointment.ts';
 import { listLocations, listServices } from './catalog.ts';
 import { idempotentRequest } from './fairness/booking-idempotency.ts';
 import { checkBookingChallenge } from './fairness/challenge.ts';
+import { findPickup } from './find-pickup.ts';
 import { appointmentCalendar, cancelAppointment, getAppointment, rescheduleAppointment } from './manage-appointment.ts';
 import { loadOffice } from './office.ts';
-
-const Problem = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string().optional() })
-  .openapi('Problem');
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
-
-const LocalDate = IsoDate.openapi({ example: '2026-12-01', format: 'date' });
-/** Years 2000–2199 only: year 10000 and later used to reach luxon and answer 500. */
-const Instant = IsoInstant.openapi({ example: '2026-12-01T11:00:00+01:00', format: 'date-time' });
-const ServiceCode = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
-const ServicesParam = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}:\d{1,2}(,[a-z0-9][a-z0-9-]{0,39}:\d{1,2}){0,9}$/, 'code:persons,code:persons')
-  .openapi({ example: 'passport:2,driving-licence:1' });
-const LocationId = z
-  .string()
-  .min(1)
-  .max(80)
-  .regex(/^[a-z0-9-]+$/);
 
 function parseServicesParam(value: string) {
   return value.split(',').map((part) => {
@@ -43,117 +39,6 @@ function parseServicesParam(value: string) {
   });
 }
 
-const ServiceSchema = z
-  .object({
-    code: z.string(),
-    municipalityId: z.string(),
-    name: z.object({ nl: z.string(), en: z.string() }),
-    minutesPerPerson: z.number().int(),
-    maxPersons: z.number().int(),
-    bookableOnline: z.boolean(),
-    walkIn: z.boolean(),
-    ticketLetter: z.string(),
-    necessities: z.object({ nl: z.array(z.string()), en: z.array(z.string()) }),
-    followUp: z.object({ serviceCode: z.string(), minWorkingDays: z.number().int() }).nullable(),
-  })
-  .openapi('Service');
-
-const Address = z.object({ street: z.string(), postalCode: z.string(), city: z.string() });
-const LocationSchema = z
-  .object({
-    id: z.string(),
-    municipalityId: z.string(),
-    name: z.string(),
-    address: Address,
-    timeZone: z.string(),
-    serviceCodes: z.array(z.string()),
-    services: z.array(z.object({ code: z.string(), bookableOnline: z.boolean(), walkIn: z.boolean() })),
-    waiting: z.number().int(),
-    waitMinutes: z.number().int().nullable(),
-  })
-  .openapi('Location');
-
-const AppointmentSchema = z
-  .object({
-    reference: z.string(),
-    status: z.enum(['held', 'booked', 'checked-in', 'served', 'no-show', 'cancelled', 'expired']).openapi({
-      description: '`held`: taken until `holdExpiresAt`, booked once confirmed by the link in the mail',
-    }),
-    start: z.string(),
-    end: z.string(),
-    channel: z.enum(['online', 'phone', 'counter']),
-    language: z.enum(['nl', 'en']),
-    location: z.object({
-      id: z.string(),
-      name: z.string(),
-      street: z.string(),
-      postalCode: z.string(),
-      city: z.string(),
-      address: Address,
-      timeZone: z.string(),
-    }),
-    services: z.array(
-      z.object({
-        code: z.string(),
-        nameNl: z.string(),
-        nameEn: z.string(),
-        persons: z.number().int(),
-        necessitiesNl: z.array(z.string()),
-        necessitiesEn: z.array(z.string()),
-      }),
-    ),
-    customer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }).nullable(),
-    followUpOf: z.string().nullable(),
-    followUps: z.array(z.object({ reference: z.string(), start: z.string(), end: z.string(), status: z.string() })),
-    holdExpiresAt: z.string().nullable(),
-  })
-  .openapi('Appointment');
-
-const BookedSchema = AppointmentSchema.extend({
-  manageToken: z.string().openapi({ description: 'Send as `Authorization: Bearer <manageToken>`; shown once.' }),
-  followUp: z
-    .object({
-      serviceCode: z.string(),
-      persons: z.number().int(),
-      earliestDate: z.string(),
-      byAppointment: z.boolean(),
-      appointment: z.object({ reference: z.string(), start: z.string(), end: z.string() }).nullable(),
-    })
-    .nullable(),
-}).openapi('BookedAppointment');
-
-const ItemsBody = z
-  .array(z.object({ code: ServiceCode, persons: z.number().int().min(1).max(20) }).strict())
-  .min(1)
-  .max(10);
-
-const BookBody = z
-  .object({
-    locationId: LocationId,
-    services: ItemsBody,
-    start: Instant,
-    customer: z
-      .object({
-        name: printableText({ max: 120 }),
-        email: z.email().max(254),
-        phone: z
-          .string()
-          .trim()
-          .max(32)
-          .regex(/^[+0-9 ()-]*$/)
-          .nullish(),
-      })
-      .strict(),
-    language: z.enum(['nl', 'en']).default('nl'),
-    /** Book the pickup in the same request, where pickup is by appointment at this location. */
-    followUp: z.object({ start: Instant }).strict().nullish(),
-    /** Staff only: how the resident reached us. */
-    channel: z.enum(['online', 'phone', 'counter']).optional(),
-  })
-  .strict()
-  .openapi('BookingRequest');
-
-const ReferenceParam = z.object({ reference: z.string().min(1).max(40) });
 const bearer = [{ manageToken: [] as string[] }];
 
 const routes = {
@@ -162,12 +47,9 @@ const routes = {
     path: '/services',
     tags: ['catalog'],
     summary: 'Services residents can come for',
-    request: { query: z.object({ municipality: z.string().max(80).optional() }) },
+    request: { query: MunicipalityQuery },
     responses: {
-      200: {
-        description: 'Services',
-        content: { 'application/json': { schema: z.object({ services: z.array(ServiceSchema) }) } },
-      },
+      200: { description: 'Services', content: { 'application/json': { schema: ServicesResponse } } },
       400: problem('Bad query'),
     },
   }),
@@ -176,12 +58,9 @@ const routes = {
     path: '/locations',
     tags: ['catalog'],
     summary: 'Offices with their services and live waiting',
-    request: { query: z.object({ municipality: z.string().max(80).optional() }) },
+    request: { query: MunicipalityQuery },
     responses: {
-      200: {
-        description: 'Locations',
-        content: { 'application/json': { schema: z.object({ locations: z.array(LocationSchema) }) } },
-      },
+      200: { description: 'Locations', content: { 'application/json': { schema: LocationsResponse } } },
       400: problem('Bad query'),
     },
   }),
@@ -192,13 +71,10 @@ const routes = {
     summary: 'Days with at least one free start time for the services',
     request: {
       params: z.object({ id: LocationId }),
-      query: z.object({ services: ServicesParam, from: LocalDate.optional(), to: LocalDate.optional() }),
+      query: AvailableDaysQuery,
     },
     responses: {
-      200: {
-        description: 'Days',
-        content: { 'application/json': { schema: z.object({ days: z.array(z.string()) }) } },
-      },
+      200: { description: 'Days', content: { 'application/json': { schema: AvailableDaysResponse } } },
       400: problem('Bad query'),
       404: problem('No such location'),
       429: problem('Rate limited'),
@@ -209,11 +85,24 @@ const routes = {
     path: '/locations/{id}/available-times',
     tags: ['availability'],
     summary: 'Free start times on one day, ISO 8601 with the office offset',
-    request: { params: z.object({ id: LocationId }), query: z.object({ services: ServicesParam, date: LocalDate }) },
+    request: { params: z.object({ id: LocationId }), query: AvailableTimesQuery },
+    responses: {
+      200: { description: 'Times', content: { 'application/json': { schema: AvailableTimesResponse } } },
+      400: problem('Bad query'),
+      404: problem('No such location'),
+      429: problem('Rate limited'),
+    },
+  }),
+  pickup: createRoute({
+    method: 'get',
+    path: '/locations/{id}/pickup',
+    tags: ['availability'],
+    summary: 'The pickup an application on `date` implies here, and its earliest day (holidays and closures skipped)',
+    request: { params: z.object({ id: LocationId }), query: PickupQuery },
     responses: {
       200: {
-        description: 'Times',
-        content: { 'application/json': { schema: z.object({ times: z.array(z.string()) }) } },
+        description: 'The pickup, or null when the services lead to none',
+        content: { 'application/json': { schema: PickupResponse } },
       },
       400: problem('Bad query'),
       404: problem('No such location'),
@@ -234,10 +123,10 @@ const routes = {
         'idempotency-key': z.string().optional().openapi({ description: '8–200 visible ASCII characters' }),
         altcha: z.string().optional().openapi({ description: 'Base64 ALTCHA payload (solved challenge)' }),
       }),
-      body: { required: true, content: { 'application/json': { schema: BookBody } } },
+      body: { required: true, content: { 'application/json': { schema: BookingRequest } } },
     },
     responses: {
-      201: { description: 'Booked (or held)', content: { 'application/json': { schema: BookedSchema } } },
+      201: { description: 'Booked (or held)', content: { 'application/json': { schema: BookedAppointment } } },
       400: problem('Invalid request'),
       403: problem('challenge-required or challenge-invalid'),
       404: problem('No such location'),
@@ -254,7 +143,7 @@ const routes = {
     security: bearer,
     request: { params: ReferenceParam },
     responses: {
-      200: { description: 'The appointment', content: { 'application/json': { schema: AppointmentSchema } } },
+      200: { description: 'The appointment', content: { 'application/json': { schema: Appointment } } },
       404: problem('Wrong reference or token'),
       429: problem('Rate limited'),
     },
@@ -281,10 +170,10 @@ const routes = {
     security: bearer,
     request: {
       params: ReferenceParam,
-      body: { required: true, content: { 'application/json': { schema: z.object({ start: Instant }).strict() } } },
+      body: { required: true, content: { 'application/json': { schema: RescheduleRequest } } },
     },
     responses: {
-      200: { description: 'The moved appointment', content: { 'application/json': { schema: AppointmentSchema } } },
+      200: { description: 'The moved appointment', content: { 'application/json': { schema: Appointment } } },
       400: problem('Invalid request'),
       404: problem('Wrong reference or token'),
       409: problem('slot-unavailable, or the appointment cannot change'),
@@ -359,6 +248,7 @@ export function schedulingRoutes(deps: Deps) {
   router.use('/appointments/:reference/*', perAddress(limitLookup));
   router.use('/locations/:id/available-days', perAddress(limitLookup));
   router.use('/locations/:id/available-times', perAddress(limitLookup));
+  router.use('/locations/:id/pickup', perAddress(limitLookup));
 
   const token = (header: string | undefined) => bearerToken(header);
   // A signed-in staff member (phone, desk) manages by reference alone; residents need the manage token.
@@ -402,6 +292,17 @@ export function schedulingRoutes(deps: Deps) {
         online: c.get('principal')?.kind !== 'staff',
       });
       return c.json({ times }, 200);
+    })
+    .openapi(routes.pickup, (c) => {
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const pickup = findPickup(deps, {
+        locationId: id,
+        services: parseServicesParam(q.services),
+        date: q.date,
+        online: c.get('principal')?.kind !== 'staff',
+      });
+      return c.json({ pickup }, 200);
     })
     .openapi(routes.book, async (c) => {
       const body = c.req.valid('json');

@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
+import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
 import { getLocationStatistics, statisticsCsv } from './statistics.ts';
 
-const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
+const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 /** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
 const LocalDate = IsoDate.openapi({ example: '2026-12-01', format: 'date' });
 const span = (from: string, to: string) =>

@@ -5,10 +5,10 @@ import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from '../../../server/contracts/hub.ts';
 import type { CounterDto, QueueSnapshot, TicketDto } from '../../../server/contracts/queue.ts';
+import { FakeHub } from '../../../shared-web/fake-hub.ts';
 import { makeTicketDto } from '../../../shared-web/ticket-fixture.ts';
 import { createAgentI18n } from '../i18n.ts';
 import { CounterConsole } from './counter-console.tsx';
-import { FakeHub } from './fake-hub.ts';
 
 const counter: CounterDto = {
   id: 1,

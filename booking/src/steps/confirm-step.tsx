@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../shared-web/components/error-alert.tsx';
 import { formatDateTime } from '../../../shared-web/datetime.ts';
-import type { Items, Location, Service } from '../api.ts';
+import { addressLine, type Items, type Location, type Service } from '../api.ts';
 import type { BookingState, Step } from '../booking-flow.ts';
 import { SummaryRow } from './summary-row.tsx';
 
@@ -44,7 +44,7 @@ export function ConfirmStep({
         <SummaryRow
           label={t('booking.confirm.where')}
           onChange={() => onGoto('location')}
-          value={`${location.name}${location.address ? `, ${location.address}` : ''}`}
+          value={`${location.name}${addressLine(location.address) ? `, ${addressLine(location.address)}` : ''}`}
         />
         <SummaryRow
           label={t('booking.confirm.when')}

@@ -1,5 +1,5 @@
-import type { Ack } from '../../../server/contracts/hub.ts';
-import type { HubSocket } from '../../../shared-web/hub.ts';
+import type { Ack } from '../server/contracts/hub.ts';
+import type { HubSocket } from './hub.ts';
 
 type Handler = (...args: unknown[]) => void;
 

@@ -1,0 +1,91 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ServerToClientEvents } from '../server/contracts/hub.ts';
+import type { QueueSnapshot } from '../server/contracts/queue.ts';
+import type { HubSocket } from './hub.ts';
+
+/** The live facts about one location a screen may listen to (every one carries its location). */
+export type LocationFacts = Partial<Omit<ServerToClientEvents, 'queue:snapshot'>>;
+type FactName = keyof LocationFacts;
+
+const factNames: FactName[] = [
+  'ticket:issued',
+  'ticket:updated',
+  'ticket:called',
+  'counter:updated',
+  'wait:estimates',
+  'display:ticker-changed',
+];
+
+/** The location a fact is about. */
+function locationOf(name: FactName, payload: unknown): string {
+  if (name === 'ticket:called')
+    return (payload as Parameters<ServerToClientEvents['ticket:called']>[0]).ticket.locationId;
+  return (payload as { locationId: string }).locationId;
+}
+
+/**
+ * One location's live feed, the way every screen needs it: subscribe on every (re)connect (the ack
+ * carries a fresh snapshot, so anything missed while offline is right again), apply each snapshot,
+ * then apply the hub's facts in between. Facts and snapshots of other locations are ignored.
+ *
+ * `locationId` may be unknown at first: a paired kiosk or display gets its location's snapshot from
+ * the hub unasked, and the feed then keeps to that location. Handlers may change on every render;
+ * the feed resubscribes only when the socket or the location changes.
+ */
+export function useLocationFeed(
+  socket: HubSocket | null,
+  options: {
+    locationId?: string | null;
+    onSnapshot: (snapshot: QueueSnapshot) => void;
+    facts?: LocationFacts;
+  },
+): { online: boolean } {
+  const [online, setOnline] = useState(socket?.connected ?? false);
+  const handlers = useRef(options);
+  handlers.current = options;
+  const wanted = options.locationId ?? null;
+
+  useEffect(() => {
+    if (!socket) return;
+    let location = wanted;
+    const applySnapshot = (snapshot: QueueSnapshot) => {
+      if (location && snapshot.locationId !== location) return;
+      location = snapshot.locationId;
+      handlers.current.onSnapshot(snapshot);
+    };
+    const subscribe = () => {
+      setOnline(true);
+      if (!location) return;
+      socket.emit('queue:subscribe', { locationId: location }, (ack) => {
+        if (ack.ok) applySnapshot(ack.data);
+      });
+    };
+    const down = () => setOnline(false);
+    const listeners = factNames.map((name) => {
+      const listener = (payload: unknown) => {
+        if (location && locationOf(name, payload) !== location) return;
+        const handler = handlers.current.facts?.[name] as ((p: unknown) => void) | undefined;
+        handler?.(payload);
+      };
+      return [name, listener] as const;
+    });
+    // socket.io's typed on/off cannot follow a name from a list; the handlers' types come from the contract.
+    const untyped = socket as unknown as {
+      on(event: string, fn: (...args: never[]) => void): void;
+      off(event: string, fn: (...args: never[]) => void): void;
+    };
+    untyped.on('connect', subscribe);
+    untyped.on('disconnect', down);
+    untyped.on('queue:snapshot', applySnapshot);
+    for (const [name, listener] of listeners) untyped.on(name, listener);
+    if (socket.connected) subscribe();
+    return () => {
+      untyped.off('connect', subscribe);
+      untyped.off('disconnect', down);
+      untyped.off('queue:snapshot', applySnapshot);
+      for (const [name, listener] of listeners) untyped.off(name, listener);
+    };
+  }, [socket, wanted]);
+
+  return { online };
+}
