@@ -1,3 +1,4 @@
+import type { Location, LocationsResponse, Service, ServicesResponse } from '../../server/contracts/scheduling.ts';
 import { api } from '../../shared-web/api.ts';
 
 /** A service as a console needs it: its name in the current language and what the resident brings. */
@@ -9,16 +10,7 @@ export interface ServiceInfo {
   necessities: string[];
 }
 
-/** GET /services (public), per-language fields as the API gives them. */
-interface ServiceResponse {
-  code: string;
-  name: { nl: string; en: string };
-  minutesPerPerson: number;
-  maxPersons: number;
-  necessities: { nl: string[]; en: string[] };
-}
-
-export function toServiceInfo(raw: ServiceResponse, language: string): ServiceInfo {
+export function toServiceInfo(raw: Service, language: string): ServiceInfo {
   const en = language.startsWith('en');
   return {
     code: raw.code,
@@ -30,17 +22,14 @@ export function toServiceInfo(raw: ServiceResponse, language: string): ServiceIn
 }
 
 export async function loadServices(language: string): Promise<ServiceInfo[]> {
-  const body = await api.get<{ services: ServiceResponse[] }>('/services');
+  const body = await api.get<ServicesResponse>('/services');
   return body.services.map((raw) => toServiceInfo(raw, language));
 }
 
-export interface LocationInfo {
-  id: string;
-  name: string;
-  timeZone: string;
-}
+/** What the consoles need of a location. */
+export type LocationInfo = Pick<Location, 'id' | 'name' | 'timeZone'>;
 
 export async function loadLocations(): Promise<LocationInfo[]> {
-  const body = await api.get<{ locations: LocationInfo[] }>('/locations');
+  const body = await api.get<LocationsResponse>('/locations');
   return body.locations.map(({ id, name, timeZone }) => ({ id, name, timeZone }));
 }

@@ -1,12 +1,7 @@
+import type { CurrentSessionResponse, SessionResponse, SignInRequest, StaffUser } from '../../server/contracts/auth.ts';
 import { api } from '../../shared-web/api.ts';
 
-export interface StaffUser {
-  id: number;
-  displayName: string;
-  role: 'agent' | 'supervisor' | 'admin';
-  municipalityId: string;
-  locationIds: string[];
-}
+export type { StaffUser };
 
 // The hub needs the bearer token; the API also accepts the HttpOnly cookie. Kept per tab only.
 const TOKEN_KEY = 'loket.agent.token';
@@ -19,8 +14,9 @@ export function storedToken(): string | null {
   }
 }
 
-export async function signIn(username: string, password: string): Promise<{ token: string; user: StaffUser }> {
-  const result = await api.post<{ token: string; user: StaffUser }>('/sessions', { username, password });
+export async function signIn(username: string, password: string): Promise<SessionResponse> {
+  const body: SignInRequest = { username, password };
+  const result = await api.post<SessionResponse>('/sessions', body);
   try {
     sessionStorage.setItem(TOKEN_KEY, result.token);
   } catch {
@@ -31,7 +27,7 @@ export async function signIn(username: string, password: string): Promise<{ toke
 
 export async function currentUser(token: string | null): Promise<StaffUser | null> {
   try {
-    const body = await api.get<{ user: StaffUser }>('/sessions/current', { token });
+    const body = await api.get<CurrentSessionResponse>('/sessions/current', { token });
     return body.user;
   } catch {
     return null;

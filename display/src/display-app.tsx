@@ -1,5 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { CurrentDevice, PairResponse } from '../../server/contracts/auth.ts';
+import type { LocationsResponse, ServicesResponse } from '../../server/contracts/scheduling.ts';
 import { ApiError, api } from '../../shared-web/api.ts';
 import { captureDeviceToken, forgetDeviceToken } from '../../shared-web/device-token.ts';
 import { createHubSocket } from '../../shared-web/hub.ts';
@@ -36,7 +38,7 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const device = await api.get<{ locationId: string }>('/devices/current', { token });
+        const device = await api.get<CurrentDevice>('/devices/current', { token });
         if (!stopped) setPhase({ kind: 'ready', locationId: device.locationId });
       } catch (err) {
         if (stopped) return;
@@ -59,11 +61,11 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
   useEffect(() => {
     if (phase.kind !== 'ready') return;
     // Names only: without them the screen still works and shows service codes.
-    api.get<{ locations: LocationName[] }>('/locations').then(
+    api.get<LocationsResponse>('/locations').then(
       (body) => setLocations(body.locations),
       () => {},
     );
-    api.get<{ services: ServiceName[] }>('/services').then(
+    api.get<ServicesResponse>('/services').then(
       (body) => setServices(body.services),
       () => {},
     );
@@ -145,7 +147,7 @@ function PairingForm({ error, onPaired }: { error?: string; onPaired: (token: st
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const result = await api.post<{ token: string }>('/devices/pair', { code: code.trim() });
+      const result = await api.post<PairResponse>('/devices/pair', { code: code.trim() });
       localStorage.setItem(DISPLAY_TOKEN_KEY, result.token);
       onPaired(result.token);
     } catch (err) {

@@ -1,14 +1,8 @@
-/** Names from the public API: a location's name is one string, a service's name is per language. */
-export interface LocationName {
-  id: string;
-  name: string;
-  timeZone: string;
-}
+import type { Location, Service } from '../../server/contracts/scheduling.ts';
 
-export interface ServiceName {
-  code: string;
-  name: { nl: string; en: string };
-}
+/** Names from the public API (server/contracts): a location's name is one string, a service's per language. */
+export type LocationName = Pick<Location, 'id' | 'name' | 'timeZone'>;
+export type ServiceName = Pick<Service, 'code' | 'name'>;
 
 export function serviceNameIn(service: ServiceName, language: 'nl' | 'en'): string {
   return service.name[language] ?? service.name.nl;

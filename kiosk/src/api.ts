@@ -1,12 +1,10 @@
+import type { CurrentDevice } from '../../server/contracts/auth.ts';
 import type { ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
+import type { LocationsResponse, Service, ServicesResponse } from '../../server/contracts/scheduling.ts';
 import { api } from '../../shared-web/api.ts';
 
-export interface KioskService {
-  code: string;
-  name: { nl: string; en: string };
-  /** Persons one ticket may cover (the API takes up to 10; a kiosk offers at most 4). */
-  maxPersons: number;
-}
+/** A walk-in service as the kiosk offers it (capped at four persons per ticket). */
+export type KioskService = Pick<Service, 'code' | 'name' | 'maxPersons'>;
 
 export interface KioskSetup {
   locationId: string;
@@ -15,34 +13,26 @@ export interface KioskSetup {
   services: KioskService[];
 }
 
-type Json = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
 /** Which office this kiosk stands in (from its device token) and which services take walk-ins there. */
 export async function loadSetup(token: string): Promise<KioskSetup> {
-  const device = await api.get<{ locationId: string }>('/devices/current', { token });
+  const device = await api.get<CurrentDevice>('/devices/current', { token });
   const [servicesBody, locationsBody] = await Promise.all([
-    api.get<{ services: Json[] }>('/services'),
-    api.get<{ locations: Json[] }>('/locations'),
+    api.get<ServicesResponse>('/services'),
+    api.get<LocationsResponse>('/locations'),
   ]);
-  const location = (locationsBody.locations ?? []).find((l) => l.id === device.locationId) ?? {};
-  const offered = Array.isArray(location.services) ? (location.services as Json[]) : [];
-  const walkIn = new Set(offered.filter((s) => s.walkIn === true).map((s) => str(s.code)));
-  const services = (servicesBody.services ?? [])
-    .filter((s) => walkIn.has(str(s.code)))
-    .map((s) => {
-      const name = (s.name ?? {}) as Json;
-      const max = typeof s.maxPersons === 'number' ? s.maxPersons : 1;
-      return {
-        code: str(s.code),
-        name: { nl: str(name.nl), en: str(name.en) || str(name.nl) },
-        maxPersons: Math.max(1, Math.min(4, max)),
-      };
-    });
+  const location = locationsBody.locations.find((l) => l.id === device.locationId);
+  const walkIn = new Set((location?.services ?? []).filter((s) => s.walkIn).map((s) => s.code));
+  const services = servicesBody.services
+    .filter((s) => walkIn.has(s.code))
+    .map((s) => ({
+      code: s.code,
+      name: { nl: s.name.nl, en: s.name.en || s.name.nl },
+      maxPersons: Math.max(1, Math.min(4, s.maxPersons)),
+    }));
   return {
     locationId: device.locationId,
-    locationName: str(location.name),
-    timeZone: str(location.timeZone) || 'Europe/Amsterdam',
+    locationName: location?.name ?? '',
+    timeZone: location?.timeZone ?? 'Europe/Amsterdam',
     services,
   };
 }

@@ -1,35 +1,44 @@
-/** GET /locations/{id}/statistics: wait summaries (shares 0–1, null without data). No personal data. */
-export interface WaitSummary {
-  visitors: number;
-  called: number;
-  /** Tickets that left without being called (cancelled while waiting, given up). */
-  notCalled: number;
-  within5: number;
-  within10: number;
-  withinNorm: number;
-  share5: number | null;
-  share10: number | null;
-  shareWithinNorm: number | null;
-  medianWaitMinutes: number | null;
-  p90WaitMinutes: number | null;
-}
+import { z } from 'zod';
+import { IsoDate } from './validators.ts';
 
-export interface LocationStatistics {
-  locationId: string;
-  from: string;
-  to: string;
-  norm: { share: number; minutes: number };
-  walkIns: WaitSummary;
-  appointments: WaitSummary & {
-    booked: number;
-    served: number;
-    noShows: number;
-    cancelled: number;
-    noShowShare: number | null;
-  };
-  perService: (WaitSummary & { code: string })[];
-  /** Walk-ins per day. */
-  perDay: (WaitSummary & { date: string })[];
-  /** Working days from today to the first bookable day for one person, per online service; null: none. */
-  daysToFirstFreeSlot: Record<string, number | null>;
-}
+/** GET /locations/{id}/statistics: wait summaries (shares 0–1, null without data). No personal data. */
+
+export const LocalDate = IsoDate.meta({ example: '2026-12-01', format: 'date' });
+export const span = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
+export const Summary = z.object({
+  visitors: z.number().int(),
+  called: z.number().int(),
+  notCalled: z.number().int(),
+  within5: z.number().int(),
+  within10: z.number().int(),
+  withinNorm: z.number().int(),
+  share5: z.number().nullable(),
+  share10: z.number().nullable(),
+  shareWithinNorm: z.number().nullable(),
+  medianWaitMinutes: z.number().nullable(),
+  p90WaitMinutes: z.number().nullable(),
+});
+export const StatisticsDto = z
+  .object({
+    locationId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    walkIns: Summary,
+    appointments: Summary.extend({
+      booked: z.number().int(),
+      served: z.number().int(),
+      noShows: z.number().int(),
+      cancelled: z.number().int(),
+      noShowShare: z.number().nullable(),
+    }),
+    perService: z.array(Summary.extend({ code: z.string() })),
+    perDay: z.array(Summary.extend({ date: z.string() })),
+    daysToFirstFreeSlot: z.record(z.string(), z.number().nullable()),
+  })
+  .meta({ id: 'LocationStatistics' });
+
+export type LocationStatistics = z.infer<typeof StatisticsDto>;
+export type WaitSummary = z.infer<typeof Summary>;

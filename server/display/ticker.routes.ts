@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireStaff } from '../auth/middleware.ts';
+import { Ticker } from '../contracts/display.ts';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import { printableText } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
@@ -9,8 +10,6 @@ import { setTickerText } from './set-ticker.ts';
 
 const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-const Ticker = z.object({ locationId: z.string(), text: z.string() }).openapi('DisplayTicker');
-
 /** Supervisor: the scrolling text on the location's waiting-room displays. */
 export function tickerRoutes(deps: Deps) {
   const router = createRouter();

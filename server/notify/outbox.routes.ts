@@ -1,25 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import { requireStaff } from '../auth/middleware.ts';
+import { OutboxQuery, OutboxResponse } from '../contracts/notify.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
-
-const Mail = z
-  .object({
-    id: z.number().int(),
-    kind: z.string(),
-    to: z.string(),
-    subject: z.string(),
-    text: z.string(),
-    attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
-    createdAt: z.string(),
-    sentAt: z.string().nullable(),
-    attempts: z.number().int(),
-    lastError: z.string().nullable(),
-  })
-  .openapi('OutboxMail');
 
 const listRoute = createRoute({
   method: 'get',
@@ -27,13 +13,10 @@ const listRoute = createRoute({
   tags: ['notify'],
   summary: 'Mails of your municipality, newest first (supervisor, admin); without SMTP this is the delivery',
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      unsent: z.enum(['true', 'false']).optional(),
-    }),
+    query: OutboxQuery,
   },
   responses: {
-    200: { description: 'Mails', content: { 'application/json': { schema: z.object({ mails: z.array(Mail) }) } } },
+    200: { description: 'Mails', content: { 'application/json': { schema: OutboxResponse } } },
     401: { description: 'Sign in first' },
     403: { description: 'Supervisors and admins only' },
   },

@@ -1,7 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireStaff, type StaffPrincipal } from '../auth/middleware.ts';
-import { IsoDate, nonEmptyPatch, printableText } from '../contracts/validators.ts';
+import {
+  ClosureBody,
+  Code,
+  CounterBody,
+  CounterPatch,
+  Id,
+  Json,
+  LocationParam,
+  OfferBody,
+  RosterRuleBody,
+  ScheduleRuleBody,
+  ServiceBody,
+  SettingsPatch,
+  Setup,
+} from '../contracts/admin.ts';
+import { nonEmptyPatch } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
@@ -18,89 +33,6 @@ import { saveScheduleRule } from './setup/save-schedule-rule.ts';
 import { updateCounter } from './setup/update-counter.ts';
 import { updateService } from './setup/update-service.ts';
 import { updateSettings } from './setup/update-settings.ts';
-
-const LocalDate = IsoDate;
-const Wall = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');
-const Code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
-const Id = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31);
-const LocationParam = z.object({ id: z.string().min(1).max(80) });
-const RRule = z.string().min(6).max(300);
-const Json = z.record(z.string(), z.unknown()).openapi('SetupResult');
-
-const ScheduleRuleBody = z
-  .object({
-    kind: z.enum(['opening', 'appointments', 'walk-in']),
-    rrule: RRule,
-    startsOn: LocalDate,
-    endsOn: LocalDate.nullish(),
-    opensAt: Wall,
-    closesAt: Wall,
-  })
-  .strict();
-const RosterRuleBody = z
-  .object({
-    counterId: z.number().int().positive(),
-    rrule: RRule.nullish(),
-    startsOn: LocalDate,
-    endsOn: LocalDate.nullish(),
-    startsAt: Wall,
-    endsAt: Wall,
-    mode: z.enum(['appointments', 'walk-in', 'both']),
-  })
-  .strict();
-const ClosureBody = z
-  .object({ date: LocalDate, kind: z.enum(['bridge', 'local']), reason: printableText({ max: 200 }) })
-  .strict();
-const SettingsBody = z
-  .object({
-    slotGridMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(60)
-      .refine((n) => 60 % n === 0, 'a divisor of 60'),
-    walkInShare: z.number().min(0).max(1),
-    minNoticeMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(60 * 24 * 14),
-    maxDaysAhead: z.number().int().min(1).max(366),
-    closedOnGoodFriday: z.boolean(),
-    closedOnLiberationDay: z.boolean(),
-  })
-  .partial()
-  .strict();
-/** `{}` used to reach an UPDATE with nothing to set and answer 500. */
-const SettingsPatch = nonEmptyPatch(SettingsBody);
-const CounterBody = z.object({ name: printableText({ max: 60 }), skills: z.array(Code).max(50) }).strict();
-const CounterPatch = nonEmptyPatch(CounterBody.partial().extend({ active: z.boolean().optional() }).strict());
-const ServiceBody = z
-  .object({
-    code: Code,
-    nameNl: printableText({ max: 120 }),
-    nameEn: printableText({ max: 120 }),
-    minutesPerPerson: z.number().int().min(1).max(480),
-    maxPersons: z.number().int().min(1).max(20),
-    ticketLetter: z.string().regex(/^[A-Z]$/),
-    necessitiesNl: z
-      .array(printableText({ max: 200 }))
-      .max(20)
-      .optional(),
-    necessitiesEn: z
-      .array(printableText({ max: 200 }))
-      .max(20)
-      .optional(),
-    targetWaitMinutes: z.number().int().min(1).max(240).optional(),
-    followUpServiceCode: Code.nullish(),
-    followUpMinWorkingDays: z.number().int().min(0).max(60).nullish(),
-  })
-  .strict();
-const OfferBody = z.object({ bookableOnline: z.boolean(), walkIn: z.boolean() }).strict();
 
 const supervisor = requireStaff('supervisor', 'admin');
 const errors = {
@@ -129,7 +61,7 @@ const r = {
     summary: 'Hours, rosters, closures (with computed holidays), counters and skills of a location',
     middleware: [supervisor],
     request: { params: LocationParam },
-    responses: { 200: ok('Set-up'), ...errors },
+    responses: { 200: { description: 'Set-up', content: { 'application/json': { schema: Setup } } }, ...errors },
   }),
   settings: createRoute({
     method: 'patch',

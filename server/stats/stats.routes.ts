@@ -1,51 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
-import { IsoDate } from '../contracts/validators.ts';
+import { LocalDate, StatisticsDto, span } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
 import { getLocationStatistics, statisticsCsv } from './statistics.ts';
 
 const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 /** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
-const LocalDate = IsoDate.openapi({ example: '2026-12-01', format: 'date' });
-const span = (from: string, to: string) =>
-  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
-
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-const Summary = z.object({
-  visitors: z.number().int(),
-  called: z.number().int(),
-  notCalled: z.number().int(),
-  within5: z.number().int(),
-  within10: z.number().int(),
-  withinNorm: z.number().int(),
-  share5: z.number().nullable(),
-  share10: z.number().nullable(),
-  shareWithinNorm: z.number().nullable(),
-  medianWaitMinutes: z.number().nullable(),
-  p90WaitMinutes: z.number().nullable(),
-});
-const StatisticsDto = z
-  .object({
-    locationId: z.string(),
-    from: z.string(),
-    to: z.string(),
-    norm: z.object({ share: z.number(), minutes: z.number() }),
-    walkIns: Summary,
-    appointments: Summary.extend({
-      booked: z.number().int(),
-      served: z.number().int(),
-      noShows: z.number().int(),
-      cancelled: z.number().int(),
-      noShowShare: z.number().nullable(),
-    }),
-    perService: z.array(Summary.extend({ code: z.string() })),
-    perDay: z.array(Summary.extend({ date: z.string() })),
-    daysToFirstFreeSlot: z.record(z.string(), z.number().nullable()),
-  })
-  .openapi('LocationStatistics');
-
 /** Statistics for the supervisor view: waits within 5/10 minutes and the norm, no-shows, first free slot. */
 export function statsRoutes(deps: Deps) {
   const router = createRouter();

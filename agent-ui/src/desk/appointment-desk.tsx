@@ -1,27 +1,19 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type {
+  Appointment,
+  AvailableDaysResponse,
+  AvailableTimesResponse,
+  BookedAppointment,
+  BookingRequest,
+  RescheduleRequest,
+} from '../../../server/contracts/scheduling.ts';
 import { api, servicesParam } from '../../../shared-web/api.ts';
 import { addDays, formatDateTime, formatLocalDate, formatTime, localDateOf } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 
-interface Item {
-  code: string;
-  persons: number;
-}
-
-/** What the API answers for an appointment (fields beyond these are ignored). */
-interface AppointmentView {
-  reference: string;
-  start: string;
-  end?: string;
-  status?: string;
-  channel?: string;
-  location?: { id?: string; name?: string } | string;
-  locationId?: string;
-  services?: { code: string; persons: number }[];
-  customer?: { name?: string; email?: string; phone?: string | null };
-}
+type Item = BookingRequest['services'][number];
 
 /**
  * Booking, finding, moving and cancelling an appointment for a resident on the phone or at the desk.
@@ -63,10 +55,13 @@ function useSlotPicker(location: LocationInfo, token: string | null) {
       setStart(null);
     },
     async findDays(items: Item[]) {
-      const body = await api.get<{ days: string[] }>(`/locations/${encodeURIComponent(location.id)}/available-days`, {
-        token,
-        query: { services: servicesParam(items), from: today, to: addDays(today, 60) },
-      });
+      const body = await api.get<AvailableDaysResponse>(
+        `/locations/${encodeURIComponent(location.id)}/available-days`,
+        {
+          token,
+          query: { services: servicesParam(items), from: today, to: addDays(today, 60) },
+        },
+      );
       setDays(body.days.slice(0, 10));
       setDay(null);
       setTimes(null);
@@ -75,10 +70,13 @@ function useSlotPicker(location: LocationInfo, token: string | null) {
     async pickDay(items: Item[], date: string) {
       setDay(date);
       setStart(null);
-      const body = await api.get<{ times: string[] }>(`/locations/${encodeURIComponent(location.id)}/available-times`, {
-        token,
-        query: { services: servicesParam(items), date },
-      });
+      const body = await api.get<AvailableTimesResponse>(
+        `/locations/${encodeURIComponent(location.id)}/available-times`,
+        {
+          token,
+          query: { services: servicesParam(items), date },
+        },
+      );
       setTimes(body.times);
     },
   };
@@ -175,22 +173,19 @@ function BookForm({
     if (!picker.start) return;
     setFailure(null);
     try {
-      const result = await api.post<AppointmentView>(
-        '/appointments',
-        {
-          locationId: location.id,
-          services: chosen,
-          start: picker.start,
-          customer: {
-            name: customer.name,
-            email: customer.email,
-            ...(customer.phone ? { phone: customer.phone } : {}),
-          },
-          language,
-          channel,
+      const body: BookingRequest = {
+        locationId: location.id,
+        services: chosen,
+        start: picker.start,
+        customer: {
+          name: customer.name,
+          email: customer.email,
+          ...(customer.phone ? { phone: customer.phone } : {}),
         },
-        { token },
-      );
+        language,
+        channel,
+      };
+      const result = await api.post<BookedAppointment>('/appointments', body, { token });
       setDone(
         t('agent.desk.booked', {
           reference: result.reference,
@@ -337,7 +332,7 @@ function FindForm({
 }) {
   const { t, i18n } = useTranslation();
   const [reference, setReference] = useState('');
-  const [found, setFound] = useState<AppointmentView | null>(null);
+  const [found, setFound] = useState<Appointment | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [moving, setMoving] = useState(false);
@@ -353,7 +348,7 @@ function FindForm({
     setMoving(false);
     picker.reset();
     try {
-      setFound(await api.get<AppointmentView>(path(reference), { token }));
+      setFound(await api.get<Appointment>(path(reference), { token }));
     } catch (err) {
       setFound(null);
       onError(err);
@@ -429,12 +424,12 @@ function FindForm({
                   type="button"
                   className="primary"
                   onClick={async () => {
+                    if (!picker.start) return;
                     try {
-                      const moved = await api.post<AppointmentView>(
-                        `${path(found.reference)}/reschedule`,
-                        { start: picker.start },
-                        { token },
-                      );
+                      const body: RescheduleRequest = { start: picker.start };
+                      const moved = await api.post<Appointment>(`${path(found.reference)}/reschedule`, body, {
+                        token,
+                      });
                       setFound({ ...found, ...moved });
                       setNotice(
                         t('agent.desk.moved', { when: formatDateTime(moved.start, i18n.language, location.timeZone) }),

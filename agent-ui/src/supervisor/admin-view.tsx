@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Setup } from '../../../server/contracts/admin.ts';
 import { api } from '../../../shared-web/api.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
@@ -10,7 +11,6 @@ import { RosterSection } from './setup/roster-section.tsx';
 import type { Send } from './setup/send.ts';
 import { ServicesSection } from './setup/services-section.tsx';
 import { SettingsSection } from './setup/settings-section.tsx';
-import type { Setup } from './setup-model.ts';
 
 /**
  * Set-up of a location through the admin endpoints: settings, opening hours, closures, counters and

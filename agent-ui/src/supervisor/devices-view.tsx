@@ -1,25 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Device, DevicesResponse, PairingCode, PairingCodeRequest } from '../../../server/contracts/auth.ts';
 import { api } from '../../../shared-web/api.ts';
 import { formatDateTime, formatTime } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo } from '../catalog.ts';
-
-interface Device {
-  id: number;
-  locationId: string;
-  kind: 'kiosk' | 'display';
-  name: string;
-  pairedAt: string;
-  revokedAt: string | null;
-}
-
-interface PairingCode {
-  code: string;
-  expiresAt?: string;
-  kind?: string;
-  name?: string;
-}
 
 /** One-time pairing codes for kiosks and displays, and the devices paired with this location. */
 export function DevicesView({ location, token }: { location: LocationInfo; token: string | null }) {
@@ -33,8 +18,8 @@ export function DevicesView({ location, token }: { location: LocationInfo; token
 
   const reload = useCallback(() => {
     api
-      .get<Device[] | { devices: Device[] }>(`${base}/devices`, { token })
-      .then((body) => setDevices(Array.isArray(body) ? body : body.devices))
+      .get<DevicesResponse>(`${base}/devices`, { token })
+      .then((body) => setDevices(body.devices))
       .catch((err) => setFailure(errorMessage(t, err)));
   }, [base, token, t]);
   useEffect(reload, [reload]);
@@ -51,7 +36,8 @@ export function DevicesView({ location, token }: { location: LocationInfo; token
           e.preventDefault();
           setFailure(null);
           try {
-            setCode(await api.post<PairingCode>(`${base}/pairing-codes`, { kind, name: name.trim() }, { token }));
+            const body: PairingCodeRequest = { kind, name: name.trim() };
+            setCode(await api.post<PairingCode>(`${base}/pairing-codes`, body, { token }));
           } catch (err) {
             setFailure(errorMessage(t, err));
           }

@@ -1,34 +1,30 @@
+import type { LocationForecastDto } from '../../../server/contracts/forecast.ts';
+import type { LocationStatistics } from '../../../server/contracts/stats.ts';
 import type { ForecastHour } from './planner-model.ts';
+
+type Hour = LocationForecastDto['hours'][number];
+type Day = LocationForecastDto['days'][number];
 
 /** The parts of GET /locations/{id}/forecast the planner reads (hours in the location's zone). */
 export interface ForecastResponse {
-  hours: {
-    date: string;
-    hour: number;
-    demand: Record<string, number>;
-    walkInArrivals: number;
-    requiredCounters: number;
-    rosteredCounters: number;
-  }[];
-  days: {
-    date: string;
-    closed: boolean;
-    shortHours: number;
-    releasableSlots: number;
-    appointmentsBooked: number;
-    appointmentsExpected: number;
-    appointmentSlots: number;
-    slotsForNorm: number;
-    slotsShort: number;
-    warning: boolean;
-  }[];
+  hours: Pick<Hour, 'date' | 'hour' | 'demand' | 'walkInArrivals' | 'requiredCounters' | 'rosteredCounters'>[];
+  days: Pick<
+    Day,
+    | 'date'
+    | 'closed'
+    | 'shortHours'
+    | 'releasableSlots'
+    | 'appointmentsBooked'
+    | 'appointmentsExpected'
+    | 'appointmentSlots'
+    | 'slotsForNorm'
+    | 'slotsShort'
+    | 'warning'
+  >[];
 }
 
 /** Daily walk-in visitors that really came, from GET /locations/{id}/statistics (perDay is walk-ins). */
-export interface ActualDay {
-  date: string;
-  visitors: number;
-}
+export type ActualDay = Pick<LocationStatistics['perDay'][number], 'date' | 'visitors'>;
 
 /**
  * Hourly planner rows: expected walk-in arrivals, counters required for the norm and rostered. The actual

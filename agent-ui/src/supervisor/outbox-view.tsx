@@ -1,31 +1,20 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { OutboxMail, OutboxResponse } from '../../../server/contracts/notify.ts';
 import { api } from '../../../shared-web/api.ts';
 import { formatDateTime } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 
-interface Mail {
-  id: number;
-  kind?: string;
-  toAddress?: string;
-  to?: string;
-  subject: string;
-  text?: string;
-  createdAt: string;
-  sentAt?: string | null;
-  lastError?: string | null;
-}
-
 /** The e-mail outbox: what was (or will be) sent, readable by staff when no SMTP server is configured. */
 export function OutboxView({ token }: { token: string | null }) {
   const { t, i18n } = useTranslation();
-  const [mails, setMails] = useState<Mail[] | null>(null);
+  const [mails, setMails] = useState<OutboxMail[] | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   useEffect(() => {
     api
-      .get<Mail[] | { mails?: Mail[]; items?: Mail[]; outbox?: Mail[] }>('/outbox', { token })
-      .then((body) => setMails(Array.isArray(body) ? body : (body.mails ?? body.items ?? body.outbox ?? [])))
+      .get<OutboxResponse>('/outbox', { token })
+      .then((body) => setMails(body.mails))
       .catch((err) => setFailure(errorMessage(t, err)));
   }, [token, t]);
 
@@ -52,7 +41,7 @@ export function OutboxView({ token }: { token: string | null }) {
             {mails.map((m) => (
               <tr key={m.id}>
                 <td>{formatDateTime(m.createdAt, i18n.language)}</td>
-                <td>{m.toAddress ?? m.to}</td>
+                <td>{m.to}</td>
                 <td>
                   <button
                     type="button"

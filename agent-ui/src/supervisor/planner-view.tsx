@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { LocationForecastDto } from '../../../server/contracts/forecast.ts';
+import type { LocationStatistics } from '../../../server/contracts/stats.ts';
 import { api } from '../../../shared-web/api.ts';
 import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
@@ -34,7 +36,7 @@ export function PlannerView({
     const base = `/locations/${encodeURIComponent(location.id)}`;
     // What really came (walk-ins per day) for the past weeks, against what the model expected for them.
     const actual = api
-      .get<{ perDay: { date: string; visitors: number }[] }>(`${base}/statistics`, {
+      .get<LocationStatistics>(`${base}/statistics`, {
         token,
         query: { from, to: addDays(today, -1) },
       })
@@ -42,7 +44,7 @@ export function PlannerView({
         (body): ActualDay[] => body.perDay,
         (): ActualDay[] => [],
       );
-    Promise.all([api.get<ForecastResponse>(`${base}/forecast`, { token, query: { from, to } }), actual])
+    Promise.all([api.get<LocationForecastDto>(`${base}/forecast`, { token, query: { from, to } }), actual])
       .then(([forecast, actualDays]) => {
         setHours(toForecastHours(forecast, actualDays));
         setDays(forecast.days);

@@ -1,40 +1,5 @@
-/** GET /locations/{id}/setup, as the set-up view reads it. */
-export interface Setup {
-  location: {
-    id: string;
-    name: string;
-    timeZone: string;
-    slotGridMinutes: number;
-    walkInShare: number;
-    minNoticeMinutes: number;
-    maxDaysAhead: number;
-    closedOnGoodFriday: boolean;
-    closedOnLiberationDay: boolean;
-  };
-  services: { code: string; bookableOnline: boolean; walkIn: boolean }[];
-  counters: { id: number; name: string; active: boolean; skills: string[] }[];
-  scheduleRules: {
-    id: number;
-    kind: 'opening' | 'appointments' | 'walk-in';
-    rrule: string;
-    startsOn: string;
-    endsOn: string | null;
-    opensAt: string;
-    closesAt: string;
-  }[];
-  rosterRules: {
-    id: number;
-    counterId: number;
-    rrule: string | null;
-    startsOn: string;
-    endsOn: string | null;
-    startsAt: string;
-    endsAt: string;
-    mode: 'appointments' | 'walk-in' | 'both';
-  }[];
-  closures: { id: number; locationId: string | null; date: string; kind: 'bridge' | 'local'; reason: string }[];
-  holidays: { date: string; name: string }[];
-}
+/** GET /locations/{id}/setup (server/contracts/admin.ts). */
+export type { Setup } from '../../../server/contracts/admin.ts';
 
 export const weekdays = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type Weekday = (typeof weekdays)[number];

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { LocationStatistics } from '../../../server/contracts/stats.ts';
 import { api } from '../../../shared-web/api.ts';
 import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
@@ -36,7 +37,7 @@ export function StatisticsView({
   const load = useCallback(() => {
     setFailure(null);
     api
-      .get<StatisticsResponse>(path, { token, query: range })
+      .get<LocationStatistics>(path, { token, query: range })
       .then(setStats)
       .catch((err) => {
         setStats(null);

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { IsoDate } from './validators.ts';
+
+/** The HTTP contract of forecasting, the weekly outlook and what-if runs (supervisors and planners). */
+
+export const LocalDate = IsoDate.meta({ example: '2026-12-01', format: 'date' });
+export const days = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
+export const ForecastQuery = z
+  .object({
+    from: LocalDate,
+    to: LocalDate,
+    slotMinutes: z.coerce.number().int().min(5).max(120).optional(),
+  })
+  .refine((q) => q.from <= q.to && days(q.from, q.to) <= 26 * 7, {
+    message: 'from must not be after to, and the range is at most 26 weeks',
+  });
+
+export const ForecastHour = z.object({
+  date: z.string(),
+  hour: z.number().int(),
+  demand: z.record(z.string(), z.number()),
+  walkInArrivals: z.number(),
+  bookedMinutes: z.number(),
+  appointmentMinutes: z.number(),
+  requiredCounters: z.number(),
+  rosteredCounters: z.number(),
+  gap: z.number(),
+});
+export const ForecastDay = z.object({
+  date: z.string(),
+  closed: z.boolean(),
+  walkInArrivals: z.number(),
+  requiredCounterHours: z.number(),
+  rosteredCounterHours: z.number(),
+  shortHours: z.number().int(),
+  releasableSlots: z.number().int(),
+  appointmentsBooked: z.number(),
+  appointmentsExpected: z.number(),
+  appointmentVisitsExpected: z.number(),
+  appointmentsByService: z.record(z.string(), z.number()),
+  appointmentSlots: z.number().int(),
+  slotsForNorm: z.number().int(),
+  slotsShort: z.number().int(),
+  warning: z.boolean(),
+});
+export const LocationForecastDto = z
+  .object({
+    locationId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    slotMinutes: z.number(),
+    services: z.array(z.string()),
+    historyDays: z.number().int(),
+    usesRegistry: z.boolean(),
+    appointmentNorm: z.object({ workingDays: z.number().int() }),
+    noShowRates: z.record(z.string(), z.number()),
+    hours: z.array(ForecastHour),
+    days: z.array(ForecastDay),
+  })
+  .meta({ id: 'LocationForecast' });
+
+export const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+export const WhatIfResultDto = z
+  .object({
+    locationId: z.string(),
+    date: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    replications: z.number().int(),
+    counterHours: z.number(),
+    overall: z.object({
+      walkIns: z.number(),
+      shareWithinNorm: z.number().nullable(),
+      meanWaitMinutes: z.number().nullable(),
+    }),
+    appointments: z.object({
+      visits: z.number(),
+      shareWithinNorm: z.number().nullable(),
+      meanWaitMinutes: z.number().nullable(),
+    }),
+    hours: z.array(
+      z.object({
+        hour: z.number().int(),
+        walkInsPerDay: z.number(),
+        shareWithinNorm: z.number().nullable(),
+        meetsNorm: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'WhatIfResult' });
+
+export const Effect = z.object({
+  walkInShareWithinNorm: z.number().nullable(),
+  appointmentShareWithinNorm: z.number().nullable(),
+});
+export const WeeklyOutlookDto = z
+  .object({
+    locationId: z.string(),
+    from: z.string(),
+    norm: z.object({ share: z.number(), minutes: z.number() }),
+    usesRegistry: z.boolean(),
+    replications: z.number().int(),
+    weeks: z.array(
+      z.object({
+        weekStart: z.string(),
+        openDays: z.number().int(),
+        walkIns: z.number(),
+        appointmentsExpected: z.number(),
+        appointmentsBooked: z.number(),
+        requiredCounterHours: z.number(),
+        rosteredCounterHours: z.number(),
+        gapCounterHours: z.number(),
+        shortHours: z.number().int(),
+        slotsShort: z.number().int(),
+      }),
+    ),
+    peakWeeks: z.array(
+      z.object({
+        weekStart: z.string(),
+        gapCounterHours: z.number(),
+        worstDay: z.string(),
+        baseline: Effect,
+        options: z.array(
+          z.object({
+            kind: z.enum(['extra-counters', 'evening', 'saturday', 'release-earlier']),
+            counterHours: z.number(),
+            detail: z.object({
+              counters: z.number().int().optional(),
+              from: z.string().optional(),
+              to: z.string().optional(),
+              day: z.string().optional(),
+              slots: z.number().int().optional(),
+              weeksBefore: z.number().int().optional(),
+            }),
+            effect: Effect,
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'WeeklyOutlook' });
+
+export const ImportBody = z.object({ csv: z.string().min(1).max(60_000) });
+export const ImportResult = z.object({ rows: z.number().int() });
+
+export type LocationForecastDto = z.infer<typeof LocationForecastDto>;
+export type WhatIfResultDto = z.infer<typeof WhatIfResultDto>;
