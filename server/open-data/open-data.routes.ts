@@ -15,7 +15,7 @@ import {
 
 const Problem = { 'application/problem+json': { schema: ProblemSchema } };
 /** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
-const LocalDate = IsoDate.openapi({ example: '2026-12-01', format: 'date' });
+const LocalDate = IsoDate.meta({ example: '2026-12-01', format: 'date' });
 const span = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 const Band = z.enum(['none', 'lt5', '5-10', '10-20', '20-30', '30-60', 'gt60']);
