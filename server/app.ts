@@ -7,6 +7,13 @@ import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { tickerRoutes } from './display/ticker.routes.ts';
 import { forecastRoutes } from './forecast/forecast.routes.ts';
+import {
+  API_VERSION,
+  apiResponseHeaders,
+  applyDesignRules,
+  methodsByPath,
+  notFoundOrMethodNotAllowed,
+} from './http/api-design.ts';
 import { cors } from './http/cors.ts';
 import { onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
@@ -78,6 +85,8 @@ export function createApp(deps: Deps): OpenAPIHono {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // API-Version and Cache-Control: no-store (unless a route set a policy) on every API response.
+  app.use('/api/*', apiResponseHeaders());
   // CORS first, so a preflight is answered before anything else looks at the request.
   app.use('/api/*', cors(deps.config));
   app.use('/api/*', requireJsonFromAllowedOrigin(deps.config));
@@ -113,22 +122,38 @@ export function createApp(deps: Deps): OpenAPIHono {
 
   const api = new OpenAPIHono({ defaultHook: validationHook });
   for (const factory of apiRouters) api.route('/', factory(deps));
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Loket API',
-      version: '1.0.0',
-      description:
-        'Appointments and queues for Dutch city offices. Errors are application/problem+json (RFC 9457) with a `code` member.',
-    },
-    servers: [{ url: '/api/v1' }],
-  });
+  // The served document: generated from the routes once, then the NL API Design Rules applied (api-design.ts).
+  let document: ReturnType<typeof api.getOpenAPI31Document> | null = null;
+  const openApiDocument = () =>
+    (document ??= applyDesignRules(
+      api.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'Loket API',
+          version: API_VERSION,
+          description:
+            'Appointments and queues for Dutch city offices. Errors are application/problem+json (RFC 9457) with `type`, `title`, `status`, `detail`, `instance` and a `code` member. Every response carries `API-Version`.',
+        },
+        servers: [{ url: '/api/v1' }],
+        tags: [
+          { name: 'catalog', description: 'Services and offices' },
+          { name: 'availability', description: 'Free days and times' },
+          { name: 'appointments', description: 'Booking and managing appointments' },
+          { name: 'open data', description: 'CC0 open data without personal data' },
+          { name: 'api-clients', description: 'API keys for other systems of the municipality' },
+          { name: 'webhooks', description: 'Signed event notifications (Standard Webhooks)' },
+          { name: 'municipality', description: 'Name, logo and house style' },
+        ],
+      }),
+    ));
+  api.get('/openapi.json', (c) => c.json(openApiDocument(), 200, { 'cache-control': 'public, max-age=300' }));
   app.route('/api/v1', api);
   // The four front-ends, after the API so unknown /api paths stay problem+json 404s.
   mountWidget(app);
   mountStatic(app);
 
-  app.notFound((c) => problemResponse(toProblem('not-found', `No route for ${c.req.method} ${c.req.path}`)));
+  let routes: ReturnType<typeof methodsByPath> | null = null;
+  app.notFound(notFoundOrMethodNotAllowed(() => (routes ??= methodsByPath(openApiDocument()))));
   app.onError(onError(deps.log));
   return app;
 }

@@ -77,12 +77,11 @@ export function errorToProblem(err: unknown, log?: Logger): Problem {
 
 export function onError(log: Logger) {
   return (err: Error, c: Context): Response => {
-    const problem = errorToProblem(err, log);
+    const problem: Problem = { ...errorToProblem(err, log), instance: c.req.path };
     const headers: Record<string, string> = {};
     if (problem.code === 'rate-limited' && typeof problem.retryAfter === 'number') {
       headers['retry-after'] = String(problem.retryAfter);
     }
-    void c;
     return problemResponse(problem, headers);
   };
 }

@@ -194,8 +194,8 @@ export function openDataRoutes(deps: Deps) {
             'application/json': {
               schema: z
                 .object({
-                  from: z.string(),
-                  to: z.string(),
+                  from: z.string().openapi({ format: 'date' }),
+                  to: z.string().openapi({ format: 'date' }),
                   weeks: z.array(
                     z.object({
                       locationId: z.string(),

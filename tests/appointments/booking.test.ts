@@ -148,9 +148,14 @@ describe('booking', () => {
     });
     const none = await app.request(`/api/v1/appointments/${body.reference}`);
     expect(wrongToken.status).toBe(404);
-    const a = await wrongToken.json();
-    expect(await wrongRef.json()).toEqual(a);
-    expect(await none.json()).toEqual(a);
+    // `instance` is the path the client itself asked for; everything else must be the same.
+    const strip = async (res: Response) => {
+      const { instance, ...rest } = (await res.json()) as { instance?: string };
+      return rest;
+    };
+    const a = await strip(wrongToken);
+    expect(await strip(wrongRef)).toEqual(a);
+    expect(await strip(none)).toEqual(a);
   });
 
   it('fills one start time up to the number of skilled rostered counters, then answers 409', async () => {

@@ -58,11 +58,9 @@ describe('open data', () => {
     const catalogue = await call(ctx, 'GET', '/open-data');
     expect(catalogue.body.licence.url).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
     expect(catalogue.body.publishers.map((p: { name: string }) => p.name)).toContain('Gemeente Haarlem');
-    expect(catalogue.body.datasets.map((d: { path: string }) => d.path.split('?')[0])).toEqual([
-      '/api/v1/open-data/live',
-      '/api/v1/open-data/amsterdam-live',
-      '/api/v1/open-data/wait-times.csv',
-    ]);
+    const paths = catalogue.body.datasets.map((d: { path: string }) => d.path.split('?')[0]);
+    for (const p of ['/api/v1/open-data/live', '/api/v1/open-data/amsterdam-live', '/api/v1/open-data/wait-times.csv'])
+      expect(paths).toContain(p);
   });
 
   it('answers impossible dates in wait-times.csv with 400', async () => {
