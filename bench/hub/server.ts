@@ -51,7 +51,12 @@ if (mode === 'loket') {
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => process.stdout.write('listening\n'));
   const unlimited = { limit: 1e9, windowMs: 1_000 };
   const hub = attachHub(server as HttpServer, deps, {
-    limits: { staffPerSocket: unlimited, allPerAddress: unlimited, publicPerAddress: unlimited },
+    limits: {
+      staffPerSocket: unlimited,
+      allPerAddress: unlimited,
+      publicPerAddress: unlimited,
+      connectsPerAddress: unlimited,
+    },
   });
   process.on('SIGTERM', () => {
     void hub.close().then(() => {

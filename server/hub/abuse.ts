@@ -1,12 +1,20 @@
 import { type MonotonicClock, monotonicClock } from '../clock.ts';
-import { addressGroups, createRateLimiter, type RateLimiter, type RateRule, TokenBucket } from '../rate-limiter.ts';
+import {
+  addressGroups,
+  createMemoryRateLimitStore,
+  createRateLimiter,
+  type RateLimiter,
+  type RateRule,
+  TokenBucket,
+} from '../rate-limiter.ts';
 
 /**
  * Limits that keep one hub client from stalling the others. Every packet a socket sends is counted
  * BEFORE its payload is parsed or any handler runs: against the socket's own bucket (public commands
  * tighter than a token holder's) and against its address's bucket (IPv4 address, IPv6 /64; a shared
  * store can hold those across processes). A socket whose packets keep being refused is disconnected.
- * Connections are counted per address, with a lower cap for sockets without a token.
+ * Connections are counted per address, with a lower cap for sockets without a token, and new
+ * connections per address go through a bucket too, so a flooder that is cut off cannot just reconnect.
  */
 export interface HubLimits {
   /** Packets per socket without a token (residents following a ticket). */
@@ -23,6 +31,8 @@ export interface HubLimits {
   maxFollowsPerSocket: number;
   maxConnectionsPerAddress: number;
   maxAnonymousConnectionsPerAddress: number;
+  /** New connections per address: a flooder that is cut off and reconnects meets this. */
+  connectsPerAddress: RateRule;
 }
 
 export const defaultHubLimits: HubLimits = {
@@ -34,6 +44,7 @@ export const defaultHubLimits: HubLimits = {
   maxFollowsPerSocket: 10,
   maxConnectionsPerAddress: 200,
   maxAnonymousConnectionsPerAddress: 50,
+  connectsPerAddress: { limit: 120, windowMs: 60_000 },
 };
 
 export type PacketVerdict = 'allow' | 'refuse' | 'disconnect';
@@ -65,6 +76,7 @@ export function createHubGuard(
     all: createRateLimiter({ name: 'hub-all', ...limits.allPerAddress }, { clock }),
   };
   const open = new Map<string, { all: number; anonymous: number }>();
+  const connects = createMemoryRateLimitStore({ clock });
 
   return {
     connections: (address) => open.get(addressGroups(address).host)?.all ?? 0,
@@ -73,6 +85,7 @@ export function createHubGuard(
       const counts = open.get(host) ?? { all: 0, anonymous: 0 };
       if (counts.all >= limits.maxConnectionsPerAddress) return null;
       if (anonymous && counts.anonymous >= limits.maxAnonymousConnectionsPerAddress) return null;
+      if (!connects.takeSync(host, limits.connectsPerAddress, 1).allowed) return null;
       counts.all++;
       if (anonymous) counts.anonymous++;
       open.set(host, counts);

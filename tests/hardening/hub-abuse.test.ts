@@ -166,6 +166,22 @@ describe('finding 1: one socket flooding the hub', () => {
     }
     expect(again?.connected).toBe(true);
   });
+
+  it('a flooder cut off and reconnecting meets the per-address connection bucket', async () => {
+    const { server } = await boot({ limits: { connectsPerAddress: { limit: 3, windowMs: 60_000 } } });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = client(server);
+      try {
+        await waitConnected(c);
+        outcomes.push('connected');
+        c.disconnect();
+      } catch (err) {
+        outcomes.push((err as Error).message);
+      }
+    }
+    expect(outcomes).toEqual(['connected', 'connected', 'connected', 'rate-limited', 'rate-limited']);
+  });
 });
 
 describe('finding 5: sockets outliving their session or device', () => {
