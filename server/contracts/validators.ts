@@ -62,19 +62,24 @@ export function parseIsoInstant(text: string): number | null {
   return utcYear >= MIN_YEAR && utcYear <= MAX_YEAR ? ms : null;
 }
 
-/** An ISO 8601 instant with offset in years 2000–2199. */
-export const IsoInstant = z
-  .string()
-  .max(40)
-  .refine((s) => parseIsoInstant(s) !== null, {
-    message: `an ISO 8601 date-time with offset (Z or ±hh:mm) in years ${MIN_YEAR}–${MAX_YEAR}`,
-  });
+/**
+ * An ISO 8601 instant with offset in years 2000–2199. A factory, so a route module that loaded
+ * @hono/zod-openapi first gets an instance with `.openapi()` whatever was imported before.
+ */
+export const isoInstant = () =>
+  z
+    .string()
+    .max(40)
+    .refine((s) => parseIsoInstant(s) !== null, {
+      message: `an ISO 8601 date-time with offset (Z or ±hh:mm) in years ${MIN_YEAR}–${MAX_YEAR}`,
+    });
 
-/** A calendar date `YYYY-MM-DD` that exists, in years 2000–2199. */
-export const IsoDate = z
-  .string()
-  .max(10)
-  .refine(isIsoDate, { message: `a calendar date YYYY-MM-DD in years ${MIN_YEAR}–${MAX_YEAR}` });
+/** A calendar date `YYYY-MM-DD` that exists, in years 2000–2199 (a factory, as `isoInstant`). */
+export const isoDate = () =>
+  z
+    .string()
+    .max(10)
+    .refine(isIsoDate, { message: `a calendar date YYYY-MM-DD in years ${MIN_YEAR}–${MAX_YEAR}` });
 
 /**
  * Code points that are not printable text: controls (tab and newline allowed in multi-line text),
@@ -132,3 +137,6 @@ export function nonEmptyPatch<T extends z.ZodType<Record<string, unknown>>>(sche
     message: 'send at least one field to change',
   });
 }
+
+export const IsoInstant = isoInstant();
+export const IsoDate = isoDate();
