@@ -62,10 +62,7 @@ export function parseIsoInstant(text: string): number | null {
   return utcYear >= MIN_YEAR && utcYear <= MAX_YEAR ? ms : null;
 }
 
-/**
- * An ISO 8601 instant with offset in years 2000–2199. A factory, so a route module that loaded
- * @hono/zod-openapi first gets an instance with `.openapi()` whatever was imported before.
- */
+/** An ISO 8601 instant with offset in years 2000–2199 (a factory: a fresh schema per call). */
 export const isoInstant = () =>
   z
     .string()
