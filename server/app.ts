@@ -80,6 +80,8 @@ export function createApp(deps: Deps): OpenAPIHono {
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: connectSources(deps.config),
+        // The booking page's proof-of-work widget (ALTCHA) solves in web workers made from blob: URLs of its own bundle.
+        workerSrc: ["'self'", 'blob:'],
         frameAncestors: ["'none'"],
       },
       crossOriginEmbedderPolicy: false,

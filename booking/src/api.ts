@@ -1,3 +1,4 @@
+import type { BookingRules } from '../../server/contracts/fairness.ts';
 import type { TicketDto } from '../../server/contracts/queue.ts';
 import type {
   Address,
@@ -63,8 +64,24 @@ export const bookingApi = {
     });
     return r.pickup;
   },
-  async book(input: BookingRequest): Promise<Booked> {
-    return api.post<BookedAppointment>('/appointments', input);
+  async book(
+    input: BookingRequest,
+    options: { idempotencyKey?: string; altcha?: string | null } = {},
+  ): Promise<Booked> {
+    const headers: Record<string, string> = {};
+    // A retry of the same booking (lost answer) gets the same appointment, never a second one.
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    // The solved proof-of-work, where the office asks for one.
+    if (options.altcha) headers.altcha = options.altcha;
+    return api.post<BookedAppointment>('/appointments', input, { headers });
+  },
+  /** What applies when booking at this office now: hold, challenge, release schedule, phone share. */
+  async rules(locationId: string): Promise<BookingRules> {
+    return api.get<BookingRules>(at(locationId, 'booking-rules'));
+  },
+  /** Confirms a hold with the code from the mail (double opt-in). */
+  async confirm(reference: string, token: string, code: string): Promise<Appointment> {
+    return api.post<Appointment>(`${appointmentPath(reference)}/confirm`, { code }, { token });
   },
   async appointment(reference: string, token: string): Promise<Appointment> {
     return api.get<Appointment>(appointmentPath(reference), { token });

@@ -8,6 +8,7 @@ import { type Route, useRoute } from './router.ts';
 // Pages residents reach by link load on demand: the booking flow's first screen stays small
 // (the ticket page alone brings the socket.io client).
 const ManagePage = lazy(() => import('./manage-page.tsx').then((m) => ({ default: m.ManagePage })));
+const ConfirmPage = lazy(() => import('./confirm-page.tsx').then((m) => ({ default: m.ConfirmPage })));
 const TicketPage = lazy(() => import('./ticket-page.tsx').then((m) => ({ default: m.TicketPage })));
 const AccessibilityPage = lazy(() =>
   import('./accessibility-page.tsx').then((m) => ({ default: m.AccessibilityPage })),
@@ -19,6 +20,8 @@ function titleKey(route: Route): string {
       return 'booking.title';
     case 'manage':
       return 'manage.title';
+    case 'confirm':
+      return 'confirm.title';
     case 'ticket':
       return 'ticket.title';
     case 'accessibility':
@@ -41,6 +44,7 @@ export function App() {
       <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
         {route.name === 'booking' ? <BookingPage /> : null}
         {route.name === 'manage' ? <ManagePage reference={route.reference} /> : null}
+        {route.name === 'confirm' ? <ConfirmPage reference={route.reference} /> : null}
         {route.name === 'ticket' ? <TicketPage publicId={route.publicId} /> : null}
         {route.name === 'accessibility' ? <AccessibilityPage /> : null}
         {route.name === 'not-found' ? (

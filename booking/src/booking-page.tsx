@@ -14,6 +14,8 @@ import {
   stepsOf,
   validateCustomer,
 } from './booking-flow.ts';
+import { ReleaseNote } from './steps/booking-rules.tsx';
+import { ChallengeWidget } from './steps/challenge-widget.tsx';
 import { ChoiceGroup } from './steps/choice-group.tsx';
 import { ConfirmStep } from './steps/confirm-step.tsx';
 import { DayPicker, TimePicker } from './steps/day-time.tsx';
@@ -44,6 +46,19 @@ export function BookingPage() {
   const [pickupTaken, setPickupTaken] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
+  // Fair booking (rule 8): the office's rules, the solved proof-of-work, and one Idempotency-Key per
+  // booking attempt so a retry after a lost answer cannot book twice.
+  const [altcha, setAltcha] = useState<string | null>(null);
+  const [challengeKey, setChallengeKey] = useState(0);
+  const [challengeAsked, setChallengeAsked] = useState(false);
+  const idempotencyKey = useRef<string | null>(null);
+  const rules = useAsync(
+    async () => (state.locationId ? bookingApi.rules(state.locationId).catch(() => null) : null),
+    [state.locationId],
+  );
+  const bookingRules = rules.status === 'ok' ? rules.data : null;
+  const showChallenge =
+    challengeAsked || bookingRules?.challenge.mode === 'always' || (bookingRules?.challenge.requiredNow ?? false);
 
   const catalogue = useAsync(async () => {
     const [services, locations] = await Promise.all([bookingApi.services(), bookingApi.locations()]);
@@ -151,24 +166,42 @@ export function BookingPage() {
 
   const submit = async () => {
     if (submitting || !location || !state.start) return;
+    if (showChallenge && !altcha) {
+      setBlocker('challenge');
+      return;
+    }
+    setBlocker(null);
     setSubmitting(true);
     setSubmitError(null);
+    idempotencyKey.current ??= crypto.randomUUID();
     try {
-      const result = await bookingApi.book({
-        locationId: location.id,
-        services: items,
-        start: state.start,
-        customer: {
-          name: state.customer.name.trim(),
-          email: state.customer.email.trim(),
-          ...(state.customer.phone.trim() ? { phone: state.customer.phone.trim() } : {}),
+      const result = await bookingApi.book(
+        {
+          locationId: location.id,
+          services: items,
+          start: state.start,
+          customer: {
+            name: state.customer.name.trim(),
+            email: state.customer.email.trim(),
+            ...(state.customer.phone.trim() ? { phone: state.customer.phone.trim() } : {}),
+          },
+          language: lang,
+          ...(state.pickupOffered && state.pickupStart ? { followUp: { start: state.pickupStart } } : {}),
         },
-        language: lang,
-        ...(state.pickupOffered && state.pickupStart ? { followUp: { start: state.pickupStart } } : {}),
-      });
+        { idempotencyKey: idempotencyKey.current, altcha: showChallenge ? altcha : null },
+      );
+      idempotencyKey.current = null;
       setBooked(result);
       dispatch({ type: 'booked' });
     } catch (err) {
+      // Only a lost answer is retried as the same request; anything the server answered starts afresh.
+      if (!(err instanceof ApiError && err.code === 'network')) idempotencyKey.current = null;
+      if (err instanceof ApiError && (err.code === 'challenge-required' || err.code === 'challenge-invalid')) {
+        // The office came under pressure, or the solution expired: solve a fresh challenge.
+        setChallengeAsked(true);
+        setAltcha(null);
+        setChallengeKey((k) => k + 1);
+      }
       if (err instanceof ApiError && err.code === 'slot-unavailable' && state.date) {
         // Offer the nearest times that are still free on the same day.
         const available = await bookingApi.availableTimes(location.id, items, state.date).catch((): string[] => []);
@@ -254,6 +287,7 @@ export function BookingPage() {
           )
         ) : null}
 
+        {state.step === 'day' && location ? <ReleaseNote rules={bookingRules} zone={zone} /> : null}
         {state.step === 'day' && location ? (
           <DayPicker
             locationId={location.id}
@@ -350,6 +384,9 @@ export function BookingPage() {
             error={submitError}
             onGoto={(step) => dispatch({ type: 'goto', step })}
           />
+        ) : null}
+        {state.step === 'confirm' && showChallenge ? (
+          <ChallengeWidget key={challengeKey} lang={lang} onPayload={setAltcha} />
         ) : null}
 
         <div className="step__actions">

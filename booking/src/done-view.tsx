@@ -6,6 +6,7 @@ import { QrCode } from '../../shared-web/components/qr-code.tsx';
 import { formatDateTime, formatLocalDate } from '../../shared-web/datetime.ts';
 import { addressLine, type Booked, type Location, type Service } from './api.ts';
 import { downloadCalendar, manageUrl } from './calendar.ts';
+import { HoldNotice } from './steps/booking-rules.tsx';
 
 export function DoneView({
   booked,
@@ -31,9 +32,12 @@ export function DoneView({
     <div className="done">
       <div className="utrecht-alert utrecht-alert--ok" role="status">
         <h1 className="utrecht-heading-1" ref={heading} tabIndex={-1}>
-          {t('booking.done.title')}
+          {booked.holdExpiresAt ? t('booking.done.heldTitle') : t('booking.done.title')}
         </h1>
       </div>
+      {booked.holdExpiresAt ? (
+        <HoldNotice until={booked.holdExpiresAt} email={booked.customer?.email ?? ''} zone={zone} />
+      ) : null}
       <div className="done__grid">
         <div>
           <p className="utrecht-paragraph">{t('booking.done.reference')}</p>
@@ -112,7 +116,7 @@ export function DoneView({
           })}
         </p>
       ) : null}
-      {booked.customer?.email ? (
+      {booked.customer?.email && !booked.holdExpiresAt ? (
         <p className="utrecht-paragraph">{t('booking.done.emailSent', { email: booked.customer.email })}</p>
       ) : null}
       <p className="utrecht-paragraph">{t('booking.done.manageHint')}</p>

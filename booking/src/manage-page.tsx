@@ -2,7 +2,7 @@ import { Button } from '@utrecht/button-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
-import { formatDateTime } from '../../shared-web/datetime.ts';
+import { formatDateTime, formatTime } from '../../shared-web/datetime.ts';
 import { type Appointment, addressLine, bookingApi } from './api.ts';
 import { downloadCalendar } from './calendar.ts';
 import { DayPicker, TimePicker } from './steps/day-time.tsx';
@@ -70,7 +70,8 @@ function ManageAppointment({ reference, token }: { reference: string; token: str
     );
   const appointment = override ?? loaded.data;
   const zone = appointment.location?.timeZone ?? 'Europe/Amsterdam';
-  const active = appointment.status === 'booked';
+  // A hold (not yet confirmed) can be moved or cancelled like a booking.
+  const active = appointment.status === 'booked' || appointment.status === 'held';
 
   const act = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -127,6 +128,13 @@ function ManageAppointment({ reference, token }: { reference: string; token: str
           <dd>{t(`manage.status.${appointment.status}`, { defaultValue: appointment.status })}</dd>
         </div>
       </dl>
+      {appointment.status === 'held' && appointment.holdExpiresAt ? (
+        <div className="utrecht-alert utrecht-alert--warning" data-testid="held">
+          <p className="utrecht-paragraph">
+            {t('manage.heldUntil', { time: formatTime(appointment.holdExpiresAt, i18n.language, zone) })}
+          </p>
+        </div>
+      ) : null}
       <ErrorAlert error={error} />
       {active && mode === 'view' ? (
         <div className="button-row">

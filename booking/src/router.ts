@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { name: 'booking' }
   | { name: 'manage'; reference: string }
+  | { name: 'confirm'; reference: string }
   | { name: 'ticket'; publicId: string }
   | { name: 'accessibility' }
   | { name: 'not-found' };
@@ -14,6 +15,8 @@ export function parseRoute(pathname: string): Route {
   if (path === '/toegankelijkheid' || path === '/accessibility') return { name: 'accessibility' };
   const manage = /^\/manage\/([A-Za-z0-9-]{3,40})$/.exec(path);
   if (manage?.[1]) return { name: 'manage', reference: manage[1] };
+  const confirm = /^\/confirm\/([A-Za-z0-9-]{3,40})$/.exec(path);
+  if (confirm?.[1]) return { name: 'confirm', reference: confirm[1] };
   const ticket = /^\/t\/([A-Za-z0-9_-]{4,64})$/.exec(path);
   if (ticket?.[1]) return { name: 'ticket', publicId: ticket[1] };
   return { name: 'not-found' };

@@ -6,6 +6,7 @@ import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { ClosuresSection } from './setup/closures-section.tsx';
 import { CountersSection } from './setup/counters-section.tsx';
+import { FairBookingSection } from './setup/fair-booking-section.tsx';
 import { HoursSection } from './setup/hours-section.tsx';
 import { RosterSection } from './setup/roster-section.tsx';
 import type { Send } from './setup/send.ts';
@@ -72,6 +73,7 @@ export function AdminView({
           <CountersSection setup={setup} services={services} base={base} send={send} serviceName={serviceName} />
           <RosterSection setup={setup} base={base} send={send} />
           <SettingsSection setup={setup} base={base} send={send} />
+          <FairBookingSection base={base} token={token} send={send} />
         </>
       )}
     </div>
