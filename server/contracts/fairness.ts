@@ -46,20 +46,30 @@ export const BookingProtectionSchema = z
 
 export type BookingProtection = z.infer<typeof BookingProtectionSchema>;
 
-/** What the booking page needs to know to explain the rules to a resident. */
-export interface BookingRules {
-  locationId: string;
-  hold: { confirmationRequired: boolean; holdMinutes: number };
-  challenge: { mode: BookingProtection['challengeMode']; requiredNow: boolean; url: string };
-  release: {
-    mode: BookingProtection['releaseMode'];
-    time: string;
-    weekdays: number[];
-    daysAhead: number;
+/** What the booking page needs to know to explain the rules to a resident (`GET /locations/{id}/booking-rules`). */
+export const BookingRulesSchema = z.object({
+  locationId: z.string(),
+  hold: z.object({ confirmationRequired: z.boolean(), holdMinutes: z.number().int() }),
+  challenge: z.object({ mode: z.enum(['off', 'always', 'under-pressure']), requiredNow: z.boolean(), url: z.string() }),
+  release: z.object({
+    mode: z.enum(['off', 'daily', 'weekly']),
+    time: z.string(),
+    weekdays: z.array(z.number().int()),
+    daysAhead: z.number().int(),
     /** Last date open for online booking now (null: the booking window alone). */
-    releasedThrough: string | null;
+    releasedThrough: z.string().nullable(),
     /** Next release: ISO instant with offset, and the date it opens through. */
-    next: { at: string; opensThrough: string } | null;
-  };
-  phoneShare: { share: number; releaseHours: number };
-}
+    next: z.object({ at: z.string(), opensThrough: z.string() }).nullable(),
+  }),
+  phoneShare: z.object({ share: z.number(), releaseHours: z.number().int() }),
+});
+export type BookingRules = z.infer<typeof BookingRulesSchema>;
+
+/** `GET /challenge`: an ALTCHA v2 challenge (parameters signed by the server). */
+export const AltchaChallengeSchema = z.object({
+  parameters: z.record(z.string(), z.unknown()),
+  signature: z.string().optional(),
+});
+
+/** `POST /appointments/{reference}/confirm`. */
+export const ConfirmHoldRequest = z.object({ code: z.string().min(1).max(100) }).strict();

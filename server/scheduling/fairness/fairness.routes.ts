@@ -1,6 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearerToken, requireStaff } from '../../auth/middleware.ts';
-import { BookingProtectionSchema } from '../../contracts/fairness.ts';
+import { Problem } from '../../contracts/errors.ts';
+import {
+  AltchaChallengeSchema,
+  BookingProtectionSchema,
+  BookingRulesSchema,
+  ConfirmHoldRequest,
+} from '../../contracts/fairness.ts';
+import { Appointment, LocationId, ReferenceParam } from '../../contracts/scheduling.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { createRateLimiter, rateLimit } from '../../http/rate-limit.ts';
@@ -9,48 +16,14 @@ import { issueChallenge } from './challenge.ts';
 import { confirmHold } from './holds.ts';
 import { bookingRules, readProtection, updateProtection } from './protection.ts';
 
-const Problem = { 'application/problem+json': { schema: z.object({ code: z.string(), title: z.string() }) } };
-const problem = (description: string) => ({ description, content: Problem });
+const ProblemContent = { 'application/problem+json': { schema: Problem } };
+const problem = (description: string) => ({ description, content: ProblemContent });
 const staffSecurity: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-const LocationParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(80)
-    .regex(/^[a-z0-9-]+$/),
-});
+const LocationParam = z.object({ id: LocationId });
 const json = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-const BookingRulesSchema = z
-  .object({
-    locationId: z.string(),
-    hold: z.object({ confirmationRequired: z.boolean(), holdMinutes: z.number().int() }),
-    challenge: z.object({
-      mode: z.enum(['off', 'always', 'under-pressure']),
-      requiredNow: z.boolean(),
-      url: z.string(),
-    }),
-    release: z.object({
-      mode: z.enum(['off', 'daily', 'weekly']),
-      time: z.string(),
-      weekdays: z.array(z.number().int()),
-      daysAhead: z.number().int(),
-      releasedThrough: z.string().nullable(),
-      next: z.object({ at: z.string(), opensThrough: z.string() }).nullable(),
-    }),
-    phoneShare: z.object({ share: z.number(), releaseHours: z.number().int() }),
-  })
-  .openapi('BookingRules');
-
-const ChallengeSchema = z
-  .object({
-    parameters: z.record(z.string(), z.unknown()),
-    signature: z.string().optional(),
-  })
-  .openapi('AltchaChallenge');
 
 /**
  * Fair booking (rule 8): the proof-of-work challenge, the booking rules a resident sees, the
@@ -75,11 +48,11 @@ export function fairnessRoutes(deps: Deps) {
         path: '/challenge',
         tags: ['appointments'],
         summary: 'A fresh ALTCHA proof-of-work challenge (self-hosted; solve it and send it as the Altcha header)',
-        responses: { 200: json(ChallengeSchema, 'Challenge') },
+        responses: { 200: json(AltchaChallengeSchema.openapi('AltchaChallenge'), 'Challenge') },
       }),
       async (c) => {
         c.header('cache-control', 'no-store');
-        return c.json((await issueChallenge(deps)) as unknown as z.infer<typeof ChallengeSchema>, 200);
+        return c.json((await issueChallenge(deps)) as unknown as z.infer<typeof AltchaChallengeSchema>, 200);
       },
     )
     .openapi(
@@ -89,7 +62,7 @@ export function fairnessRoutes(deps: Deps) {
         tags: ['appointments'],
         summary: 'What applies when booking here now: hold and confirmation, challenge, release schedule, phone share',
         request: { params: LocationParam },
-        responses: { 200: json(BookingRulesSchema, 'Rules'), 404: problem('No such location') },
+        responses: { 200: json(BookingRulesSchema.openapi('BookingRules'), 'Rules'), 404: problem('No such location') },
       }),
       (c) => c.json(bookingRules(deps, c.req.valid('param').id), 200),
     )
@@ -147,16 +120,14 @@ export function fairnessRoutes(deps: Deps) {
         summary: 'Confirm a held appointment with the code from the mail (manage token as Bearer)',
         security: [{ manageToken: [] }],
         request: {
-          params: z.object({ reference: z.string().min(1).max(40) }),
+          params: ReferenceParam,
           body: {
             required: true,
-            content: {
-              'application/json': { schema: z.object({ code: z.string().min(1).max(100) }).strict() },
-            },
+            content: { 'application/json': { schema: ConfirmHoldRequest } },
           },
         },
         responses: {
-          200: json(z.object({ reference: z.string(), status: z.string() }).passthrough(), 'The confirmed appointment'),
+          200: json(Appointment, 'The confirmed appointment'),
           400: problem('Invalid request'),
           404: problem('Wrong reference, token or code'),
           409: problem('hold-expired: the hold lapsed; or the appointment cannot be confirmed'),
