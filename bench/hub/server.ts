@@ -56,6 +56,7 @@ if (mode === 'loket') {
       allPerAddress: unlimited,
       publicPerAddress: unlimited,
       connectsPerAddress: unlimited,
+      cutOffsPerAddress: unlimited,
     },
   });
   process.on('SIGTERM', () => {

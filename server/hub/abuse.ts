@@ -1,6 +1,7 @@
 import { type MonotonicClock, monotonicClock } from '../clock.ts';
 import {
   addressGroups,
+  BoundedKeyMap,
   createMemoryRateLimitStore,
   createRateLimiter,
   type RateLimiter,
@@ -33,6 +34,13 @@ export interface HubLimits {
   maxAnonymousConnectionsPerAddress: number;
   /** New connections per address: a flooder that is cut off and reconnects meets this. */
   connectsPerAddress: RateRule;
+  /**
+   * Flooding cut-offs of sockets without a token per address: one more within the window and the
+   * address's anonymous handshakes are refused for `banMs`, so a flooder stops costing us a handshake
+   * and a burst of packets every few milliseconds. Staff and devices are cut off but never banned.
+   */
+  cutOffsPerAddress: RateRule;
+  banMs: number;
 }
 
 export const defaultHubLimits: HubLimits = {
@@ -45,6 +53,8 @@ export const defaultHubLimits: HubLimits = {
   maxConnectionsPerAddress: 200,
   maxAnonymousConnectionsPerAddress: 50,
   connectsPerAddress: { limit: 120, windowMs: 60_000 },
+  cutOffsPerAddress: { limit: 3, windowMs: 60_000 },
+  banMs: 60_000,
 };
 
 export type PacketVerdict = 'allow' | 'refuse' | 'disconnect';
@@ -60,7 +70,7 @@ export interface SocketGuard {
 }
 
 export interface HubGuard {
-  /** Null when the address has too many connections open (the handshake is refused). */
+  /** Null when the address has too many connections open, connects too often or is banned (refused). */
   open(address: string, anonymous: boolean): SocketGuard | null;
   /** Open connections per host (for tests and the benchmark). */
   connections(address: string): number;
@@ -77,11 +87,19 @@ export function createHubGuard(
   };
   const open = new Map<string, { all: number; anonymous: number }>();
   const connects = createMemoryRateLimitStore({ clock });
+  const cutOffs = createMemoryRateLimitStore({ clock });
+  // Ban ends per host (monotonic ms); bounded and unflushable like every limiter map.
+  const bans = new BoundedKeyMap<number>(
+    100_000,
+    (until) => until <= clock.nowMs(),
+    (until) => until,
+  );
 
   return {
     connections: (address) => open.get(addressGroups(address).host)?.all ?? 0,
     open: (address, anonymous) => {
       const host = addressGroups(address).host;
+      if (anonymous && (bans.get(host) ?? 0) > clock.nowMs()) return null;
       const counts = open.get(host) ?? { all: 0, anonymous: 0 };
       if (counts.all >= limits.maxConnectionsPerAddress) return null;
       if (anonymous && counts.anonymous >= limits.maxAnonymousConnectionsPerAddress) return null;
@@ -93,7 +111,18 @@ export function createHubGuard(
       const own = new TokenBucket(anonymous ? limits.publicPerSocket : limits.staffPerSocket, clock);
       const strikes = new TokenBucket(limits.strikes, clock);
       let released = false;
-      const refuse = (): PacketVerdict => (strikes.take() ? 'refuse' : 'disconnect');
+      let cut = false;
+      const refuse = (): PacketVerdict => {
+        if (cut) return 'disconnect';
+        if (strikes.take()) return 'refuse';
+        // Packets already on their way after the cut are refused too, but count as one cut-off.
+        cut = true;
+        // Only sockets without a token: an office's consoles share one address and must not be banned together.
+        if (anonymous && !cutOffs.takeSync(host, limits.cutOffsPerAddress, 1).allowed) {
+          bans.set(host, clock.nowMs() + limits.banMs);
+        }
+        return 'disconnect';
+      };
       return {
         host,
         anonymous,

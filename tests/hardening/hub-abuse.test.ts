@@ -167,6 +167,32 @@ describe('finding 1: one socket flooding the hub', () => {
     expect(again?.connected).toBe(true);
   });
 
+  it('an address cut off for flooding four times in a minute is refused for a minute', async () => {
+    const { ctx, server } = await boot();
+    const outcomes: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const flooder = client(server);
+      try {
+        await waitConnected(flooder);
+      } catch (err) {
+        outcomes.push((err as Error).message);
+        continue;
+      }
+      const gone = disconnected(flooder);
+      for (let i = 0; i < 200; i++) flooder.emit('ticket:follow', { publicId: 'no-such-ticket-0000000' }, () => {});
+      outcomes.push(await gone);
+    }
+    expect(outcomes).toEqual([
+      'io server disconnect',
+      'io server disconnect',
+      'io server disconnect',
+      'io server disconnect',
+      'rate-limited',
+    ]);
+    ctx.clock.advance(60_001);
+    await waitConnected(client(server));
+  });
+
   it('a flooder cut off and reconnecting meets the per-address connection bucket', async () => {
     const { server } = await boot({ limits: { connectsPerAddress: { limit: 3, windowMs: 60_000 } } });
     const outcomes: string[] = [];
