@@ -147,3 +147,4 @@ export const ImportResult = z.object({ rows: z.number().int() });
 
 export type LocationForecastDto = z.infer<typeof LocationForecastDto>;
 export type WhatIfResultDto = z.infer<typeof WhatIfResultDto>;
+export type WeeklyOutlookDto = z.infer<typeof WeeklyOutlookDto>;

@@ -42,3 +42,21 @@ export const StatisticsDto = z
 
 export type LocationStatistics = z.infer<typeof StatisticsDto>;
 export type WaitSummary = z.infer<typeof Summary>;
+
+/** GET /open-data/prediction-accuracy: how good the live wait predictions were, per office and ISO week. */
+export const PredictionAccuracyDto = z
+  .object({
+    from: z.string().meta({ format: 'date' }),
+    to: z.string().meta({ format: 'date' }),
+    weeks: z.array(
+      z.object({
+        locationId: z.string(),
+        weekStart: z.string().meta({ format: 'date' }),
+        walkIns: z.number().int(),
+        maeMinutes: z.number(),
+        shareInsideBand: z.number(),
+      }),
+    ),
+  })
+  .meta({ id: 'PredictionAccuracy' });
+export type PredictionAccuracyDto = z.infer<typeof PredictionAccuracyDto>;

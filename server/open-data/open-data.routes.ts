@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
+import { PredictionAccuracyDto } from '../contracts/stats.ts';
 import { IsoDate } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
@@ -192,21 +193,7 @@ export function openDataRoutes(deps: Deps) {
           description: 'Accuracy per office and week',
           content: {
             'application/json': {
-              schema: z
-                .object({
-                  from: z.string().openapi({ format: 'date' }),
-                  to: z.string().openapi({ format: 'date' }),
-                  weeks: z.array(
-                    z.object({
-                      locationId: z.string(),
-                      weekStart: z.string(),
-                      walkIns: z.number().int(),
-                      maeMinutes: z.number(),
-                      shareInsideBand: z.number(),
-                    }),
-                  ),
-                })
-                .openapi('PredictionAccuracy'),
+              schema: PredictionAccuracyDto,
             },
           },
         },

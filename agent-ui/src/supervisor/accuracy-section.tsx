@@ -1,15 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PredictionAccuracyDto } from '../../../server/contracts/stats.ts';
 import { api } from '../../../shared-web/api.ts';
 import { formatLocalDate } from '../../../shared-web/datetime.ts';
 
-interface AccuracyWeek {
-  locationId: string;
-  weekStart: string;
-  walkIns: number;
-  maeMinutes: number;
-  shareInsideBand: number;
-}
+type AccuracyWeek = PredictionAccuracyDto['weeks'][number];
 
 /**
  * How good our own wait predictions were at this office, per week (the open-data feed's figures): the
@@ -20,7 +15,7 @@ export function AccuracySection({ locationId, from, to }: { locationId: string; 
   const [weeks, setWeeks] = useState<AccuracyWeek[] | null>(null);
   useEffect(() => {
     api
-      .get<{ weeks: AccuracyWeek[] }>('/open-data/prediction-accuracy', { query: { from, to } })
+      .get<PredictionAccuracyDto>('/open-data/prediction-accuracy', { query: { from, to } })
       .then((body) => setWeeks(body.weeks.filter((w) => w.locationId === locationId)))
       .catch(() => setWeeks([]));
   }, [locationId, from, to]);

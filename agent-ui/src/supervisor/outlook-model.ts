@@ -1,46 +1,11 @@
-/**
- * The parts of GET /locations/{id}/weekly-outlook the planner reads, and what it makes of them (pure).
- */
-export interface OutlookWeek {
-  weekStart: string;
-  openDays: number;
-  walkIns: number;
-  appointmentsExpected: number;
-  appointmentsBooked: number;
-  requiredCounterHours: number;
-  rosteredCounterHours: number;
-  gapCounterHours: number;
-  shortHours: number;
-  slotsShort: number;
-}
+import type { WeeklyOutlookDto } from '../../../server/contracts/forecast.ts';
 
-export interface OutlookEffect {
-  walkInShareWithinNorm: number | null;
-  appointmentShareWithinNorm: number | null;
-}
-
-export interface OutlookOption {
-  kind: 'extra-counters' | 'evening' | 'saturday' | 'release-earlier';
-  counterHours: number;
-  detail: { counters?: number; from?: string; to?: string; day?: string; slots?: number; weeksBefore?: number };
-  effect: OutlookEffect;
-}
-
-export interface OutlookPeak {
-  weekStart: string;
-  gapCounterHours: number;
-  worstDay: string;
-  baseline: OutlookEffect;
-  options: OutlookOption[];
-}
-
-export interface OutlookResponse {
-  from: string;
-  norm: { share: number; minutes: number };
-  usesRegistry: boolean;
-  weeks: OutlookWeek[];
-  peakWeeks: OutlookPeak[];
-}
+/** GET /locations/{id}/weekly-outlook as the contract defines it, and what the planner makes of it (pure). */
+export type OutlookResponse = WeeklyOutlookDto;
+export type OutlookWeek = WeeklyOutlookDto['weeks'][number];
+export type OutlookPeak = WeeklyOutlookDto['peakWeeks'][number];
+export type OutlookOption = OutlookPeak['options'][number];
+export type OutlookEffect = OutlookPeak['baseline'];
 
 /** A share 0..1 as a whole percentage, or a dash. */
 export function percent(share: number | null): string {

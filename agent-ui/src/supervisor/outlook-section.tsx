@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { WeeklyOutlookDto } from '../../../server/contracts/forecast.ts';
 import { api } from '../../../shared-web/api.ts';
 import { formatLocalDate } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
@@ -30,7 +31,7 @@ export function OutlookSection({
     setOutlook(null);
     setFailure(null);
     api
-      .get<OutlookResponse>(`/locations/${encodeURIComponent(location.id)}/weekly-outlook`, {
+      .get<WeeklyOutlookDto>(`/locations/${encodeURIComponent(location.id)}/weekly-outlook`, {
         token,
         query: { weeks: '52', peaks: '3' },
       })
