@@ -10,6 +10,7 @@ import {
   municipalityProfiles,
   rosterRules,
   scheduleRules,
+  serviceFees,
   services,
 } from './schema/index.ts';
 
@@ -32,8 +33,8 @@ const serviceRows = [
     targetWaitMinutes: 10,
     followUpServiceCode: 'pickup',
     followUpMinWorkingDays: 5,
-    necessitiesNl: ['Uw huidige paspoort of ID-kaart', 'Eén recente pasfoto', 'Pinpas om te betalen'],
-    necessitiesEn: ['Your current passport or ID card', 'One recent passport photo', 'A debit card to pay'],
+    necessitiesNl: ['Het huidige paspoort of de ID-kaart', 'Een recente pasfoto', 'Pinpas om te betalen'],
+    necessitiesEn: ['The current passport or ID card', 'A recent passport photo', 'A debit card to pay'],
   },
   {
     code: 'id-card',
@@ -45,8 +46,8 @@ const serviceRows = [
     targetWaitMinutes: 10,
     followUpServiceCode: 'pickup',
     followUpMinWorkingDays: 5,
-    necessitiesNl: ['Uw huidige ID-kaart of paspoort', 'Eén recente pasfoto', 'Pinpas om te betalen'],
-    necessitiesEn: ['Your current ID card or passport', 'One recent passport photo', 'A debit card to pay'],
+    necessitiesNl: ['De huidige ID-kaart of het paspoort', 'Een recente pasfoto', 'Pinpas om te betalen'],
+    necessitiesEn: ['The current ID card or passport', 'A recent passport photo', 'A debit card to pay'],
   },
   {
     code: 'driving-licence',
@@ -58,8 +59,8 @@ const serviceRows = [
     targetWaitMinutes: 10,
     followUpServiceCode: 'pickup',
     followUpMinWorkingDays: 5,
-    necessitiesNl: ['Uw huidige rijbewijs', 'Eén recente pasfoto', 'Gezondheidsverklaring indien nodig'],
-    necessitiesEn: ['Your current driving licence', 'One recent passport photo', 'Health declaration if required'],
+    necessitiesNl: ['Het huidige rijbewijs', 'Een recente pasfoto', 'Gezondheidsverklaring indien nodig'],
+    necessitiesEn: ['The current driving licence', 'A recent passport photo', 'Health declaration if required'],
   },
   {
     code: 'pickup',
@@ -186,6 +187,19 @@ export function seedDemo(db: Db): boolean {
       if (id === undefined) throw new Error(`seed: unknown service ${code}`);
       return id;
     };
+
+    // Fees at the national maximum (FACTS.md: 2025 passport, 2024 ID card and driving licence), per person.
+    const fees: [string, 'adult' | 'minor', number][] = [
+      ['passport', 'adult', 8387],
+      ['passport', 'minor', 6342],
+      ['id-card', 'adult', 7580],
+      ['id-card', 'minor', 4090],
+      ['driving-licence', 'adult', 5110],
+    ];
+    for (const [code, ageGroup, amountCents] of fees)
+      tx.insert(serviceFees)
+        .values({ serviceId: idOf(code), ageGroup, amountCents })
+        .run();
 
     for (const [locationId, plans] of Object.entries(officePlans)) {
       // Pickup: walk-in at the Zijlsingel (as Haarlem does), by appointment in Schalkwijk, to show both.

@@ -26,11 +26,13 @@ import { municipalityRoutes } from './integrations/municipality.routes.ts';
 import { webhookRoutes } from './integrations/webhooks.routes.ts';
 import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
+import { provideWalkInGate } from './queue/issue-ticket.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { provideWalkInHours } from './queue/queue-state.ts';
 import { adminRoutes } from './scheduling/admin.routes.ts';
 import { fairnessRoutes } from './scheduling/fairness/fairness.routes.ts';
 import { walkInHoursOf } from './scheduling/office.ts';
+import { walkInGateOf } from './scheduling/office-hours.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 
@@ -68,6 +70,8 @@ export function connectSources(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): str
 export function createApp(deps: Deps): OpenAPIHono {
   // The queue tells screens when walk-in hours start; opening hours live in scheduling, above the queue.
   provideWalkInHours(walkInHoursOf);
+  // Kiosk tickets only while walk-in is open for their services (the same layering reason).
+  provideWalkInGate(walkInGateOf);
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use('/widget/*', widgetCrossOrigin());
   app.use(

@@ -63,6 +63,8 @@ const ConfigSchema = z.object({
   /** Hub connections open at once per client (IPv4 address, IPv6 /64), and of those without a token. */
   HUB_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
   HUB_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** Wrong check-in codes or references a kiosk may enter per 10 minutes before it must wait. */
+  CHECK_IN_MISSES_PER_10_MINUTES: z.coerce.number().int().min(1).default(10),
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy only). */
   TRUST_PROXY: flag.default(false),
   /** A called ticket may be recalled this many times; one more recall marks it no-show. */

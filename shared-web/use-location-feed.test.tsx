@@ -18,6 +18,7 @@ const snapshotOf = (locationId: string, tickerText = ''): QueueSnapshot => ({
   recentCalls: [],
   waits: [],
   tickerText,
+  callAndStart: false,
 });
 
 function feed(hub: FakeHub, locationId: string | null) {

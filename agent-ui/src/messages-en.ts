@@ -40,6 +40,8 @@ export const agentEn: Widen<typeof agentNl> = {
       emptyQueue: 'Nobody is waiting for this counter.',
       nobodyWaiting: 'Nobody is waiting for this counter.',
       shortcutsHint: 'Shortcut keys work outside input fields.',
+      callAndStartHint:
+        'Calling is starting: Next (N) finishes the previous visitor. If someone did not come, choose No-show (X).',
     },
     counterState: { open: 'Open', paused: 'Paused', closed: 'Closed' },
     action: {

@@ -36,6 +36,8 @@ export const agentNl = {
       emptyQueue: 'Niemand wacht op deze balie.',
       nobodyWaiting: 'Er wacht niemand voor deze balie.',
       shortcutsHint: 'Sneltoetsen werken buiten invoervelden.',
+      callAndStartHint:
+        'Oproepen is beginnen: Volgende (N) rondt de vorige bezoeker af. Kwam iemand niet, kies dan Niet verschenen (X).',
     },
     counterState: { open: 'Open', paused: 'Pauze', closed: 'Gesloten' },
     action: {

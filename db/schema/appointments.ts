@@ -29,6 +29,10 @@ export const appointments = sqliteTable(
       .notNull()
       .references(() => locations.id),
     reference: text().notNull(),
+    /** The start's local date at the location: the day the check-in code is valid. */
+    serviceDate: text(),
+    /** Short code typed on the kiosk keypad, unique per location and service date (null once used up). */
+    checkInCode: text(),
     manageTokenHash: text().notNull(),
     startsAt: integer({ mode: 'timestamp_ms' }).notNull(),
     endsAt: integer({ mode: 'timestamp_ms' }).notNull(),
@@ -62,6 +66,7 @@ export const appointments = sqliteTable(
   },
   (t) => [
     uniqueIndex('appointments_reference').on(t.reference),
+    uniqueIndex('appointments_check_in_code').on(t.locationId, t.serviceDate, t.checkInCode),
     index('appointments_counter_start').on(t.counterId, t.startsAt),
     index('appointments_location_start').on(t.locationId, t.startsAt),
     index('appointments_email').on(t.customerEmail),

@@ -44,3 +44,19 @@ export const locationServices = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.locationId, t.serviceId] })],
 );
+
+export const feeAgeGroups = ['adult', 'minor'] as const;
+
+/** Fees (leges) per service and age group, set by the municipality (at or below the national maximum). */
+export const serviceFees = sqliteTable(
+  'service_fees',
+  {
+    serviceId: integer()
+      .notNull()
+      .references(() => services.id, { onDelete: 'cascade' }),
+    ageGroup: text({ enum: feeAgeGroups }).notNull(),
+    /** Euro cents per person. */
+    amountCents: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.serviceId, t.ageGroup] })],
+);

@@ -67,4 +67,6 @@ export const locations = sqliteTable('locations', {
   phoneShare: real().notNull().default(0),
   /** Hours before the day starts at which the phone/desk share is released to online booking. */
   phoneShareReleaseHours: integer().notNull().default(48),
+  /** Counter console: one key calls the next visitor and starts serving them (no separate "start"). */
+  callAndStart: integer({ mode: 'boolean' }).notNull().default(false),
 });

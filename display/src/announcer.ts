@@ -101,13 +101,16 @@ export function createAnnouncer(options: AnnouncerOptions): Announcer {
   };
 }
 
+const DUTCH_DIGITS = ['nul', 'één', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'];
+
 /**
- * "P012" → "P 12": engines read a letter and a number apart better than a token like "P012", and say
- * "twaalf" rather than "nul een twee".
+ * "P012" → "P, nul, één, twee": read sign by sign, exactly as the screen and the printed ticket show it, so
+ * a resident comparing the paper in hand with what is heard never has to translate "twaalf" into "012".
+ * Commas make engines pause between the signs. Anything that is not a ticket number is read as it is.
  */
 export function spokenNumber(number: string): string {
-  return number.replace(
-    /^([A-Za-z]+)-?(\d+)$/,
-    (_m, letters: string, digits: string) => `${letters} ${Number(digits)}`,
-  );
+  const m = /^([A-Za-z]+)-?(\d+)$/.exec(number);
+  if (!m) return number;
+  const [, letters = '', digits = ''] = m;
+  return [...letters.toUpperCase(), ...[...digits].map((d) => DUTCH_DIGITS[Number(d)] ?? d)].join(', ');
 }

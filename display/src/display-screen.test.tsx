@@ -62,16 +62,16 @@ describe('display announcement queue', () => {
     expect(rec.log).toEqual([
       'start chime',
       'end chime',
-      'start Nummer P 1, naar Balie 1.',
-      'end Nummer P 1, naar Balie 1.',
+      'start Nummer P, één, naar Balie 1.',
+      'end Nummer P, één, naar Balie 1.',
       'start chime',
       'end chime',
-      'start Nummer A 1, naar Balie 7.',
-      'end Nummer A 1, naar Balie 7.',
+      'start Nummer A, één, naar Balie 7.',
+      'end Nummer A, één, naar Balie 7.',
       'start chime',
       'end chime',
-      'start Nummer R 1, naar Balie 3.',
-      'end Nummer R 1, naar Balie 3.',
+      'start Nummer R, één, naar Balie 3.',
+      'end Nummer R, één, naar Balie 3.',
     ]);
     expect(screen.getByTestId('latest-call').textContent).toContain('R1');
     expect(screen.getByTestId('recent-calls').textContent).toContain('A1');
@@ -91,7 +91,7 @@ describe('display announcement queue', () => {
     await waitFor(() => expect(rec.log.filter((l) => l.startsWith('end')).length).toBe(4), { timeout: 3000 });
     await new Promise((r) => setTimeout(r, 50));
     const spoken = rec.log.filter((l) => l.startsWith('start N'));
-    expect(spoken).toEqual(['start Nummer P 7, naar Balie 2.', 'start Nogmaals: nummer P 7, naar Balie 2.']);
+    expect(spoken).toEqual(['start Nummer P, zeven, naar Balie 2.', 'start Nogmaals: nummer P, zeven, naar Balie 2.']);
     expect(rec.maxConcurrent()).toBe(1);
     // The recall moves the ticket to the top; it is listed once.
     expect(screen.getByTestId('latest-call').textContent).toContain('P7');
@@ -163,7 +163,7 @@ describe('display announcement queue', () => {
     expect(screen.getByTestId('waiting-total').textContent).toBe('1 persoon wacht');
     expect(screen.getByTestId('ticker').textContent).toBe('Balie 5 is gesloten');
     expect(screen.getByTestId('wait-passport').textContent).toContain('minder dan 5 minuten');
-    await waitFor(() => expect(rec.log).toContain('start Nummer I 9, naar Balie 4.'));
+    await waitFor(() => expect(rec.log).toContain('start Nummer I, negen, naar Balie 4.'));
     expect(socket.emitted.filter((e) => e.event === 'queue:subscribe')).toHaveLength(2);
   });
 });

@@ -62,10 +62,14 @@ export function DisplayScreen(props: DisplayScreenProps) {
         <Clock label={t('display.clock')} timeZone={props.timeZone} />
       </header>
       <main className="display-main">
-        <section className="now-serving" aria-labelledby="now-heading" aria-live="polite">
+        <section
+          className={flashing ? 'now-serving now-serving-active' : 'now-serving'}
+          aria-labelledby="now-heading"
+          aria-live="polite"
+        >
           <h2 id="now-heading">{t('display.nowCalling')}</h2>
           {latest ? (
-            <p className={flashing ? 'call call-active' : 'call'} data-testid="latest-call">
+            <p className="call" data-testid="latest-call" data-active={flashing}>
               <span className="call-number">{latest.number}</span>
               <span className="call-target">
                 <span className="call-arrow" aria-hidden="true">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAnnouncer } from './announcer.ts';
+import { createAnnouncer, spokenNumber } from './announcer.ts';
 import { initialDisplayState, MAX_RECENT, missedCalls, reduceDisplay } from './display-state.ts';
 import { makeCall, makeSnapshot } from './test-helpers.ts';
 
@@ -57,5 +57,22 @@ describe('announcer memory', () => {
     expect(announcer.pending()).toBe(5);
     expect(announcer.active()?.ticketId).toBe(1);
     announcer.dispose();
+  });
+});
+
+describe('spoken ticket numbers', () => {
+  it('read every sign the screen shows, in order', () => {
+    expect(spokenNumber('P001')).toBe('P, nul, nul, één');
+    expect(spokenNumber('A120')).toBe('A, één, twee, nul');
+    expect(spokenNumber('Balie')).toBe('Balie');
+    // The spoken signs map back onto the shown number, sign for sign.
+    const digits = ['nul', 'één', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'];
+    for (const shown of ['P001', 'R042', 'G999', 'I100']) {
+      const back = spokenNumber(shown)
+        .split(', ')
+        .map((w) => (digits.includes(w) ? String(digits.indexOf(w)) : w))
+        .join('');
+      expect(back).toBe(shown);
+    }
   });
 });

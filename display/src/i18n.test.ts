@@ -24,7 +24,8 @@ describe('display texts', () => {
       calledAt: '2026-11-23T09:00:00Z',
       recall: false,
     };
-    expect(dutchSentence(call)).toBe('Nummer P 12, naar Balie 4.');
-    expect(dutchSentence({ ...call, recall: true })).toBe('Nogmaals: nummer P 12, naar Balie 4.');
+    // Read sign by sign, as the screen and the ticket show "P012".
+    expect(dutchSentence(call)).toBe('Nummer P, nul, één, twee, naar Balie 4.');
+    expect(dutchSentence({ ...call, recall: true })).toBe('Nogmaals: nummer P, nul, één, twee, naar Balie 4.');
   });
 });

@@ -90,6 +90,7 @@ export function makeSnapshot(overrides: Partial<QueueSnapshot> = {}): QueueSnaps
       },
     ],
     tickerText: 'Welkom',
+    callAndStart: false,
     ...overrides,
   };
 }

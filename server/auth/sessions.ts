@@ -37,7 +37,7 @@ export async function signIn(
         }),
       );
     }
-    throw new AppError('unauthorized', 'Unknown username or wrong password');
+    throw new AppError('invalid-credentials', 'Unknown username or wrong password');
   }
   await throttle.recordSuccess(input.username, input.client);
 

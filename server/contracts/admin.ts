@@ -59,6 +59,8 @@ export const SettingsBody = z
     maxDaysAhead: z.number().int().min(1).max(366),
     closedOnGoodFriday: z.boolean(),
     closedOnLiberationDay: z.boolean(),
+    /** One key at the counter calls the next visitor and serves them from the call. */
+    callAndStart: z.boolean(),
   })
   .partial()
   .strict();
@@ -87,6 +89,9 @@ export const ServiceBody = z
     followUpMinWorkingDays: z.number().int().min(0).max(60).nullish(),
   })
   .strict();
+const Cents = z.number().int().min(0).max(100_000_00).nullable();
+/** Fees (leges) of a service per age group, euro cents per person; null: none for that group. */
+export const FeesBody = z.object({ adult: Cents, minor: Cents }).strict();
 export const OfferBody = z.object({ bookableOnline: z.boolean(), walkIn: z.boolean() }).strict();
 
 export const ScheduleRuleKind = z.enum(['opening', 'appointments', 'walk-in']);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const errorStatus = {
   'validation-failed': 400,
   unauthorized: 401,
+  'invalid-credentials': 401,
   forbidden: 403,
   'challenge-required': 403,
   'challenge-invalid': 403,
@@ -18,6 +19,7 @@ export const errorStatus = {
   'invalid-state': 409,
   conflict: 409,
   'hold-expired': 409,
+  'outside-walk-in-hours': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'check-in-too-early': 422,

@@ -103,5 +103,7 @@ export const QueueSnapshot = z.object({
   recentCalls: z.array(CallDto),
   waits: z.array(ServiceWaitDto),
   tickerText: z.string(),
+  /** The office's "call and start" setting: "next" also serves the visitor called last (one key per visitor). */
+  callAndStart: z.boolean(),
 });
 export type QueueSnapshot = z.infer<typeof QueueSnapshot>;

@@ -59,6 +59,8 @@ export const Service = z
     necessities: BilingualList,
     /** The pickup this service leads to (passport: collect it some working days later). */
     followUp: z.object({ serviceCode: z.string(), minWorkingDays: z.number().int() }).nullable(),
+    /** Fees (leges) per person in euro cents by age group; null: none. */
+    fees: z.object({ adult: z.number().int().nullable(), minor: z.number().int().nullable() }),
   })
   .meta({ id: 'Service' });
 export type Service = z.infer<typeof Service>;
@@ -158,6 +160,8 @@ export const Customer = z.object({ name: z.string(), email: z.string(), phone: z
 export const Appointment = z
   .object({
     reference: z.string(),
+    /** 6 digits to type at the kiosk, valid on the day of the appointment at its office (booked ones only). */
+    checkInCode: z.string().nullable(),
     status: AppointmentStatus,
     start: z.string(),
     end: z.string(),
@@ -223,3 +227,35 @@ export type BookingRequest = z.input<typeof BookingRequest>;
 export const ReferenceParam = z.object({ reference: z.string().min(1).max(40) });
 export const RescheduleRequest = z.object({ start: Instant }).strict();
 export type RescheduleRequest = z.infer<typeof RescheduleRequest>;
+
+/** GET /locations/{id}/hours: the week's hours as local wall-clock times, and walk-in now. */
+export const HoursQuery = z.object({
+  from: LocalDate.optional(),
+  days: z.coerce.number().int().min(1).max(31).default(7),
+});
+const Span = z.object({ opens: z.string(), closes: z.string() });
+export const DayHours = z.object({
+  date: z.string(),
+  closed: z.boolean(),
+  opening: z.array(Span),
+  appointments: z.array(Span),
+  walkIn: z.array(Span),
+});
+export type DayHours = z.infer<typeof DayHours>;
+export const OfficeHours = z
+  .object({
+    timeZone: z.string(),
+    days: z.array(DayHours),
+    walkInNow: z.object({
+      open: z.boolean(),
+      /** Next walk-in opening (ISO 8601) when closed now. */
+      opensAt: z.string().nullable(),
+      closesAt: z.string().nullable(),
+    }),
+  })
+  .meta({ id: 'OfficeHours' });
+export type OfficeHours = z.infer<typeof OfficeHours>;
+
+/** GET /locations/{id}/appointments: the desk's search (staff of the office). */
+export const AppointmentSearchQuery = z.object({ q: z.string().max(200).optional(), date: LocalDate.optional() });
+export const AppointmentSearchResponse = z.object({ appointments: z.array(Appointment), truncated: z.boolean() });

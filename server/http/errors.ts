@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 const titles: Record<ErrorCode, string> = {
   'validation-failed': 'The request is not valid',
   unauthorized: 'Authentication required',
+  'invalid-credentials': 'Unknown username or wrong password',
   forbidden: 'Not allowed',
   'challenge-required': 'Solve the proof-of-work challenge first',
   'challenge-invalid': 'The proof-of-work solution is not valid',
@@ -19,6 +20,7 @@ const titles: Record<ErrorCode, string> = {
   'invalid-state': 'Not possible in the current state',
   conflict: 'Conflict',
   'hold-expired': 'The hold has lapsed; the time is free again',
+  'outside-walk-in-hours': 'No tickets outside walk-in hours',
   'payload-too-large': 'Request body too large',
   'unsupported-media-type': 'Send JSON',
   'check-in-too-early': 'Too early to check in',

@@ -1,9 +1,12 @@
 import { DateTime } from 'luxon';
+import { formatCheckInCode } from '../contracts/check-in.ts';
 import type { MailKind } from './outbox.ts';
 
 /** What a mail about an appointment says; pure, so every text is tested without a database. */
 export interface AppointmentMailView {
   reference: string;
+  /** The 6-digit code for the kiosk's keypad, valid on the day of the appointment (null: not issued). */
+  checkInCode?: string | null;
   language: 'nl' | 'en';
   startsAt: Date;
   endsAt: Date;
@@ -27,6 +30,18 @@ function when(view: AppointmentMailView): string {
 
 function serviceLines(view: AppointmentMailView): string[] {
   return view.services.map((s) => `- ${view.language === 'en' ? s.nameEn : s.nameNl} × ${s.persons}`);
+}
+
+function checkInLines(view: AppointmentMailView): string[] {
+  if (!view.checkInCode) return [];
+  const code = formatCheckInCode(view.checkInCode);
+  return view.language === 'en'
+    ? [`Check-in code for the kiosk at the entrance: ${code} (valid on the day of your appointment)`]
+    : [`Inchecken bij de zuil bij de ingang met code: ${code} (geldig op de dag van uw afspraak)`];
+}
+
+function totalPersons(view: AppointmentMailView): number {
+  return Math.max(1, ...view.services.map((s) => s.persons));
 }
 
 function bring(view: AppointmentMailView): string[] {
@@ -101,11 +116,21 @@ export function renderAppointmentMail(
     `${en ? 'When' : 'Wanneer'}: ${when(view)}`,
     `${en ? 'Where' : 'Waar'}: ${view.locationName}, ${view.address}`,
     `${en ? 'Reference' : 'Referentie'}: ${view.reference}`,
+    ...(kind === 'cancellation' ? [] : checkInLines(view)),
     '',
     ...serviceLines(view),
   );
   if (kind !== 'cancellation' && kind !== 'hold') {
-    lines.push('', en ? 'Please bring:' : 'Neem mee:', ...bring(view));
+    const persons = totalPersons(view);
+    const heading =
+      persons > 1
+        ? en
+          ? `Please bring, for each of the ${persons} persons:`
+          : `Neem mee, voor elk van de ${persons} personen:`
+        : en
+          ? 'Please bring:'
+          : 'Neem mee:';
+    lines.push('', heading, ...bring(view));
     lines.push(...followUpLine(view));
     if (view.manageUrl) {
       lines.push('', en ? 'See, move or cancel your appointment:' : 'Bekijk, verplaats of annuleer uw afspraak:');

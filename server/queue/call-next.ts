@@ -24,7 +24,8 @@ export interface CallNextResult {
 }
 
 /**
- * "Next" at a counter: finishes the ticket being served (if any) and calls the best waiting ticket
+ * "Next" at a counter: finishes the ticket being served (if any; with the office's "call and start"
+ * setting also the ticket called last, served from its call) and calls the best waiting ticket
  * the counter may serve (call-next-policy.ts). Invariant 3 (ARCHITECTURE.md#invariants) holds because this runs in one BEGIN IMMEDIATE
  * transaction — two counters (or two processes on one database file) are serialised by SQLite — and
  * the update is guarded by `status = 'waiting'`, so a ticket changes hands at most once.
@@ -48,10 +49,26 @@ export function callNext(
     let finished: TicketRow | null = null;
     const current = state.tickets.find((t) => t.row.counterId === counter.id && t.row.status !== 'waiting');
     if (current?.row.status === 'called') {
-      throw new AppError(
-        'invalid-state',
-        `Ticket ${current.row.number} is still called: start it, recall it or mark it no-show`,
-      );
+      if (!location.callAndStart) {
+        throw new AppError(
+          'invalid-state',
+          `Ticket ${current.row.number} is still called: start it, recall it or mark it no-show`,
+        );
+      }
+      // "Call and start" (a per-office setting, as peers do): service counts from the call, so the
+      // next press finishes the visitor who came — no separate "start". A no-show is still marked as one.
+      const calledAt = current.row.calledAt ?? now;
+      finished =
+        tx
+          .update(tickets)
+          .set({ status: 'done', startedAt: calledAt, finishedAt: now })
+          .where(and(eq(tickets.id, current.row.id), eq(tickets.status, 'called')))
+          .returning()
+          .get() ?? null;
+      if (finished) {
+        appendTicketEvent(tx, finished, 'started', calledAt, actor, { callAndStart: true });
+        appendTicketEvent(tx, finished, 'finished', now, actor);
+      }
     }
     if (current?.row.status === 'serving') {
       finished =

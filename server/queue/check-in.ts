@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { appointmentItems, appointments, tickets } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
+import { parseCheckInCode } from '../contracts/check-in.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { insertTicket } from './issue-ticket.ts';
@@ -48,16 +49,34 @@ export function checkIn(
   if (principal.kind === 'device' && principal.deviceKind !== 'kiosk') {
     throw new AppError('forbidden', 'Only a kiosk checks in');
   }
-  const reference = parseReference(input.reference);
+  const code = parseCheckInCode(input.reference);
+  const reference = code ?? parseReference(input.reference);
   if (reference.length < 4 || reference.length > 40) throw new AppError('validation-failed', 'Not a reference');
   const now = deps.clock.now();
   const result = queueTransaction(deps.db, (tx): CheckInResult => {
     const location = loadLocation(tx, input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
-    const appointment = tx.select().from(appointments).where(eq(appointments.reference, reference)).get();
+    // A code is valid only at its office on the appointment's day; a reference anywhere (it says more).
+    const appointment = code
+      ? tx
+          .select()
+          .from(appointments)
+          .where(
+            and(
+              eq(appointments.locationId, location.id),
+              eq(appointments.serviceDate, serviceDateOf(now, location.timeZone)),
+              eq(appointments.checkInCode, code),
+            ),
+          )
+          .get()
+      : tx.select().from(appointments).where(eq(appointments.reference, reference)).get();
     // Another office's reference is "not found" here: a kiosk learns nothing about other locations.
     if (!appointment || appointment.locationId !== location.id) {
-      throw new AppError('not-found', 'No appointment with this reference here');
+      throw new AppError(
+        'not-found',
+        code ? 'No appointment with this code here today' : 'No appointment with this reference here',
+        { kind: code ? 'check-in-code' : 'reference' },
+      );
     }
     const existing = tx.select().from(tickets).where(eq(tickets.appointmentId, appointment.id)).get();
     if (existing) return { ticket: existing, created: false, late: existing.dueAt === null };

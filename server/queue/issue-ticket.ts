@@ -144,6 +144,40 @@ export interface IssueTicketInput {
 }
 
 /**
+ * A kiosk issues walk-in tickets only while walk-ins are served for these services: the office's
+ * walk-in hours, or a counter rostered for walk-ins that has the skills (within opening hours). Outside
+ * them it answers 409 `outside-walk-in-hours` with `opensAt`, the next opening. Staff may always.
+ */
+function assertWalkInOpen(tx: Db, locationId: string, resolved: { info: ServiceInfo }[], now: Date): void {
+  if (!walkInGate) return;
+  const status = walkInGate(
+    tx,
+    locationId,
+    resolved.map((r) => r.info.id),
+    now,
+  );
+  if (status.open) return;
+  throw new AppError('outside-walk-in-hours', 'Walk-in is closed now', { opensAt: status.opensAt });
+}
+
+/**
+ * Whether walk-in is open now for these services, and else from when (ISO 8601). Opening hours and rosters
+ * belong to the scheduling module, above the queue (the dependency rule), so the composition root provides
+ * it (`provideWalkInGate`); without a provider kiosks are not limited.
+ */
+export type WalkInGate = (
+  db: Db,
+  locationId: string,
+  serviceIds: number[],
+  now: Date,
+) => { open: boolean; opensAt: string | null };
+let walkInGate: WalkInGate | null = null;
+
+export function provideWalkInGate(gate: WalkInGate): void {
+  walkInGate = gate;
+}
+
+/**
  * A walk-in ticket: from the location's kiosk (source `kiosk`), or made by staff of the location.
  * Returns the new ticket row; the caller reads the DTO with its position and estimate after commit.
  */
@@ -177,6 +211,7 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
       }
     }
     const resolved = resolveServices(loadServices(tx, location), input.services, !isStaff);
+    if (!isStaff) assertWalkInOpen(tx, location.id, resolved, now);
     return insertTicket(tx, {
       location,
       services: resolved,

@@ -94,5 +94,6 @@ export function buildSnapshot(db: Db, state: QueueState): QueueSnapshot {
     recentCalls: recentCalls(db, state),
     waits: estimates.waits,
     tickerText: state.location.tickerText,
+    callAndStart: state.location.callAndStart,
   };
 }

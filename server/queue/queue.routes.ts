@@ -3,9 +3,11 @@ import type { Context } from 'hono';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import { CounterDto, QueueSnapshot, ServiceRequest, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
 import { callNext } from './call-next.ts';
 import { checkIn } from './check-in.ts';
+import { createCheckInAttempts } from './check-in-attempts.ts';
 import { pauseCounter, signInCounter, signOutCounter } from './counter-actions.ts';
 import { issueTicket } from './issue-ticket.ts';
 import { getCounterView, getPublicTicket, getQueueSnapshot, getTicketById } from './queue-read.ts';
@@ -62,6 +64,11 @@ const ok = <T extends z.ZodType>(schema: T, description: string) => ({
 export function queueRoutes(deps: Deps) {
   const router = createRouter();
   const principal = (c: Context) => c.get('principal');
+  const checkInAttempts = createCheckInAttempts({
+    limit: deps.config.CHECK_IN_MISSES_PER_10_MINUTES,
+    windowMs: 10 * 60_000,
+    clock: deps.clock,
+  });
 
   router.openapi(
     createRoute({
@@ -103,22 +110,49 @@ export function queueRoutes(deps: Deps) {
       method: 'post',
       path: '/locations/{id}/check-ins',
       tags: ['queue'],
-      summary: 'Check in for an appointment by reference or QR content (paired kiosk, or staff)',
+      summary: 'Check in for an appointment by check-in code, reference or QR content (paired kiosk, or staff)',
       security,
       request: {
         params: LocationParam,
-        body: jsonBody(z.object({ reference: z.string().trim().min(1).max(300), language: Language.optional() })),
+        body: jsonBody(
+          z.object({
+            reference: z.string().trim().min(1).max(300).openapi({
+              description:
+                "The 6-digit check-in code (valid today at this office), the reference, or the QR code's URL",
+            }),
+            language: Language.optional(),
+          }),
+        ),
       },
       responses: {
         201: ok(TicketDto, 'Checked in: the ticket (due at the appointment time, or a walk-in when late)'),
         200: ok(TicketDto, 'Already checked in: the same ticket'),
-        422: { description: 'Too early or too late', content: Problem },
+        422: { description: 'Too early (with `opensAt`) or too late', content: Problem },
+        429: { description: 'Too many wrong codes from this kiosk (with `retryAfter`)', content: Problem },
         ...problems,
       },
     }),
     (c) => {
-      const result = checkIn(deps, principal(c), { locationId: c.req.valid('param').id, ...c.req.valid('json') });
-      return c.json(getTicketById(deps, result.ticket.id), result.created ? 201 : 200);
+      const who = principal(c);
+      // Misses are counted per kiosk (per staff member at a desk), so codes cannot be guessed at the door.
+      const key = !who
+        ? null
+        : who.kind === 'device'
+          ? `device:${who.deviceId}`
+          : who.kind === 'staff'
+            ? `staff:${who.userId}`
+            : `api-client:${who.clientId}`;
+      const wait = key ? checkInAttempts.blockedFor(key) : null;
+      if (wait !== null)
+        throw new AppError('rate-limited', 'Too many wrong codes; ask a member of staff', { retryAfter: wait });
+      try {
+        const result = checkIn(deps, who, { locationId: c.req.valid('param').id, ...c.req.valid('json') });
+        return c.json(getTicketById(deps, result.ticket.id), result.created ? 201 : 200);
+      } catch (err) {
+        if (key && err instanceof AppError && (err.code === 'not-found' || err.code === 'validation-failed'))
+          checkInAttempts.miss(key);
+        throw err;
+      }
     },
   );
 

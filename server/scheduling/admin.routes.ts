@@ -6,6 +6,7 @@ import {
   Code,
   CounterBody,
   CounterPatch,
+  FeesBody,
   Id,
   Json,
   LocationParam,
@@ -30,6 +31,7 @@ import { offerService } from './setup/offer-service.ts';
 import { readSetup } from './setup/read-setup.ts';
 import { saveRosterRule } from './setup/save-roster-rule.ts';
 import { saveScheduleRule } from './setup/save-schedule-rule.ts';
+import { setServiceFees } from './setup/set-service-fees.ts';
 import { updateCounter } from './setup/update-counter.ts';
 import { updateService } from './setup/update-service.ts';
 import { updateSettings } from './setup/update-settings.ts';
@@ -192,6 +194,15 @@ const r = {
     },
     responses: { 200: ok('Saved'), ...errors },
   }),
+  fees: createRoute({
+    method: 'put',
+    path: '/services/{code}/fees',
+    tags: ['admin'],
+    summary: 'Set the fees (leges) of a service per age group, in euro cents per person; null: no fee shown (admin)',
+    middleware: [requireStaff('admin')],
+    request: { params: z.object({ code: Code }), ...body(FeesBody) },
+    responses: { 200: ok('Saved'), ...errors },
+  }),
   offer: createRoute({
     method: 'put',
     path: '/locations/{id}/services/{code}',
@@ -255,6 +266,9 @@ export function adminRoutes(deps: Deps) {
     .openapi(r.addService, (c) => c.json(createService(deps, staffOf(c), c.req.valid('json')), 201))
     .openapi(r.patchService, (c) =>
       c.json(updateService(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
+    )
+    .openapi(r.fees, (c) =>
+      c.json(setServiceFees(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
     )
     .openapi(r.offer, (c) => {
       const { id, code } = c.req.valid('param');

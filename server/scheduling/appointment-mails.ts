@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { integratorSendsMail } from '../../db/integrations.ts';
 import { findProfile } from '../../db/profile.ts';
+import { formatCheckInCode } from '../contracts/check-in.ts';
 import { buildCalendarFile } from '../notify/calendar-file.ts';
 import { type AppointmentMailView, renderAppointmentMail } from '../notify/messages.ts';
 import { enqueueMail } from '../notify/outbox.ts';
@@ -26,7 +27,14 @@ export function appointmentCalendarFile(
     // Seconds since 2020 only grow, so a later file (moved, cancelled) replaces an earlier one.
     sequence: Math.max(0, Math.floor((now.getTime() - Date.UTC(2020, 0, 1)) / 1000)),
     summary: `${en ? 'Appointment' : 'Afspraak'} ${location.name}`,
-    description: `${names}\n${en ? 'Reference' : 'Referentie'}: ${a.reference}${url ? `\n${url}` : ''}`,
+    description: [
+      names,
+      `${en ? 'Reference' : 'Referentie'}: ${a.reference}`,
+      ...(a.checkInCode && method === 'PUBLISH'
+        ? [`${en ? 'Check-in code (kiosk)' : 'Incheckcode (zuil)'}: ${formatCheckInCode(a.checkInCode)}`]
+        : []),
+      ...(url ? [url] : []),
+    ].join('\n'),
     location: `${location.name}, ${location.street}, ${location.postalCode} ${location.city}`,
     url: url ?? undefined,
     method,

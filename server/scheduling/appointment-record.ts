@@ -99,6 +99,7 @@ export function toDto(db: Db, record: AppointmentRecord, known?: KnownLinks): Ap
         .all();
   return {
     reference: a.reference,
+    checkInCode: a.status === 'booked' ? a.checkInCode : null,
     status: a.status,
     start: toZonedIso(a.startsAt, zone),
     end: toZonedIso(a.endsAt, zone),
@@ -153,6 +154,7 @@ export function mailView(
   const { appointment: a, location, items } = record;
   return {
     reference: a.reference,
+    checkInCode: a.checkInCode,
     language: a.language,
     startsAt: a.startsAt,
     endsAt: a.endsAt,

@@ -43,8 +43,8 @@ function statements(db: Db): Statements {
       insertAppointment: c.prepare(
         `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
            counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id,
-           created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash, service_date, check_in_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertItem: c.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, ?)'),
     };
@@ -73,19 +73,25 @@ export type NewAppointment = Omit<
   'id' | 'cancelledAt' | 'checkedInAt' | 'reminderSentAt' | 'personalDataErasedAt' | 'confirmedAt'
 >;
 
+/** How often a colliding check-in code is redrawn: one office-day fills at most a few thousand of 10⁶. */
+const CODE_ATTEMPTS = 50;
+
 /**
  * Inserts a booked appointment with its items and returns the row. A reference that collides
- * (≈ 2⁻⁵⁹ per pair) fails on the unique index and is redrawn; the statement, not the transaction, rolls back.
+ * (≈ 2⁻⁵⁹ per pair) or a check-in code already given out at this office that day fails on its unique
+ * index and is redrawn; the statement, not the transaction, rolls back.
  */
 export function insertBookedAppointment(
   db: Db,
-  values: Omit<NewAppointment, 'reference'>,
+  values: Omit<NewAppointment, 'reference' | 'checkInCode'>,
   items: { serviceId: number; persons: number }[],
   drawReference: () => string,
+  drawCheckInCode: () => string,
 ): AppointmentRow {
   const s = statements(db);
   for (let attempt = 0; ; attempt++) {
     const reference = drawReference();
+    const checkInCode = drawCheckInCode();
     try {
       const { lastInsertRowid } = s.insertAppointment.run(
         values.municipalityId,
@@ -107,6 +113,8 @@ export function insertBookedAppointment(
         values.phoneKey,
         values.holdExpiresAt?.getTime() ?? null,
         values.confirmCodeHash,
+        values.serviceDate,
+        checkInCode,
       );
       const id = Number(lastInsertRowid);
       for (const item of items) s.insertItem.run(id, item.serviceId, item.persons);
@@ -114,6 +122,7 @@ export function insertBookedAppointment(
         ...values,
         id,
         reference,
+        checkInCode,
         cancelledAt: null,
         confirmedAt: null,
         checkedInAt: null,
@@ -121,8 +130,32 @@ export function insertBookedAppointment(
         personalDataErasedAt: null,
       };
     } catch (err) {
-      const unique = err instanceof Error && /UNIQUE constraint failed: appointments\.reference/.test(err.message);
-      if (!unique || attempt >= 5) throw err;
+      const unique =
+        err instanceof Error && /UNIQUE constraint failed: appointments\.(reference|location_id)/.test(err.message);
+      if (!unique || attempt >= CODE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/**
+ * Moves an appointment's check-in code to a new service date (a reschedule): the old code is kept when
+ * it is still free at the office that day, else a new one is drawn. Returns the code.
+ */
+export function moveCheckInCode(
+  db: Db,
+  appointment: { id: number; checkInCode: string | null },
+  serviceDate: string,
+  drawCheckInCode: () => string,
+): string {
+  const update = db.$client.prepare('UPDATE appointments SET service_date = ?, check_in_code = ? WHERE id = ?');
+  for (let attempt = 0; ; attempt++) {
+    const code = attempt === 0 && appointment.checkInCode ? appointment.checkInCode : drawCheckInCode();
+    try {
+      update.run(serviceDate, code, appointment.id);
+      return code;
+    } catch (err) {
+      const unique = err instanceof Error && /UNIQUE constraint failed: appointments\.location_id/.test(err.message);
+      if (!unique || attempt >= CODE_ATTEMPTS) throw err;
     }
   }
 }

@@ -29,7 +29,7 @@ import {
 } from './office.ts';
 import { placeInTransaction } from './placement.ts';
 import { addDays } from './recurrence.ts';
-import { generateManageToken, generateReference, hashToken } from './tokens.ts';
+import { generateCheckInCode, generateManageToken, generateReference, hashToken } from './tokens.ts';
 
 export interface BookInput {
   locationId: string;
@@ -185,6 +185,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
         {
           municipalityId: office.location.municipalityId,
           locationId: office.location.id,
+          serviceDate: localDateOf(startMs, zone),
           manageTokenHash: tokenHash,
           startsAt: new Date(startMs),
           endsAt: new Date(startMs + durationMinutes * 60_000),
@@ -204,6 +205,7 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
         },
         serviceItems,
         generateReference,
+        generateCheckInCode,
       );
       // Before the confirmation is queued: a client that sends its own mails gets none from Loket.
       if (input.apiClient) linkAppointmentToClient(tx, row.id, input.apiClient.clientId);

@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { locationServices, locations, services } from '../../db/schema/index.ts';
+import { locationServices, locations, serviceFees, services } from '../../db/schema/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Location, Service } from '../contracts/scheduling.ts';
 import { liveLocationWaits } from '../queue/queue-read.ts';
@@ -16,6 +16,9 @@ export function listServices(db: Db, municipalityId?: string): ServiceDto[] {
     .orderBy(asc(services.municipalityId), asc(services.sortOrder), asc(services.id))
     .all();
   const offered = db.select().from(locationServices).all();
+  const fees = db.select().from(serviceFees).all();
+  const feeOf = (serviceId: number, ageGroup: 'adult' | 'minor') =>
+    fees.find((f) => f.serviceId === serviceId && f.ageGroup === ageGroup)?.amountCents ?? null;
   return rows.map((s) => {
     const at = offered.filter((o) => o.serviceId === s.id);
     return {
@@ -32,6 +35,7 @@ export function listServices(db: Db, municipalityId?: string): ServiceDto[] {
         s.followUpServiceCode && s.followUpMinWorkingDays !== null
           ? { serviceCode: s.followUpServiceCode, minWorkingDays: s.followUpMinWorkingDays }
           : null,
+      fees: { adult: feeOf(s.id, 'adult'), minor: feeOf(s.id, 'minor') },
     };
   });
 }

@@ -16,10 +16,12 @@ import {
   manageUrl,
   toDto,
 } from './appointment-record.ts';
+import { moveCheckInCode } from './appointment-store.ts';
 import { followUpFor } from './book-appointment.ts';
 import { localDateOf } from './calendar.ts';
 import { loadOffice, type Office } from './office.ts';
 import { placeInTransaction } from './placement.ts';
+import { generateCheckInCode } from './tokens.ts';
 
 export interface ManageInput {
   reference: string;
@@ -140,7 +142,7 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
       staff: !!input.staff || row.channel !== 'online',
     });
     assertPickupStillLater(tx, office, row, record, start);
-    const moved = tx
+    const updated = tx
       .update(appointments)
       .set({
         startsAt: new Date(start),
@@ -151,6 +153,11 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
       .where(eq(appointments.id, row.id))
       .returning()
       .get();
+    const serviceDate = localDateOf(start, office.location.timeZone);
+    const moved =
+      serviceDate === updated.serviceDate
+        ? updated
+        : { ...updated, serviceDate, checkInCode: moveCheckInCode(tx, updated, serviceDate, generateCheckInCode) };
     const movedRecord = loadRecord(tx, moved);
     const url = input.token ? manageUrl(deps.config, moved.reference, input.token) : null;
     queueAppointmentMail(tx, movedRecord, 'reschedule', now, url);

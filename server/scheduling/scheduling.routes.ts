@@ -1,18 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bearerToken } from '../auth/middleware.ts';
+import { bearerToken, requireStaff } from '../auth/middleware.ts';
 import { problemDoc as problem } from '../contracts/errors.ts';
 import {
   Appointment,
+  AppointmentSearchQuery,
+  AppointmentSearchResponse,
   AvailableDaysQuery,
   AvailableDaysResponse,
   AvailableTimesQuery,
   AvailableTimesResponse,
   BookedAppointment,
   BookingRequest,
+  HoursQuery,
   LocationId,
   LocationsResponse,
   MunicipalityQuery,
+  OfficeHours,
   PickupQuery,
   PickupResponse,
   ReferenceParam,
@@ -31,6 +35,8 @@ import { checkBookingChallenge } from './fairness/challenge.ts';
 import { findPickup } from './find-pickup.ts';
 import { appointmentCalendar, cancelAppointment, getAppointment, rescheduleAppointment } from './manage-appointment.ts';
 import { loadOffice } from './office.ts';
+import { readOfficeHours } from './office-hours.ts';
+import { searchAppointments } from './search-appointments.ts';
 
 function parseServicesParam(value: string) {
   return value.split(',').map((part) => {
@@ -62,6 +68,45 @@ const routes = {
     responses: {
       200: { description: 'Locations', content: { 'application/json': { schema: LocationsResponse } } },
       400: problem('Bad query'),
+    },
+  }),
+  hours: createRoute({
+    method: 'get',
+    path: '/locations/{id}/hours',
+    tags: ['catalog'],
+    summary: 'Opening, appointment and walk-in hours per day (closures applied), and whether walk-in is open now',
+    request: {
+      params: z.object({ id: LocationId }),
+      query: HoursQuery,
+    },
+    responses: {
+      200: {
+        description: 'Hours as local wall-clock times (HH:mm)',
+        content: { 'application/json': { schema: OfficeHours } },
+      },
+      400: problem('Bad query'),
+      404: problem('No such location'),
+    },
+  }),
+  search: createRoute({
+    method: 'get',
+    path: '/locations/{id}/appointments',
+    tags: ['appointments'],
+    summary: 'Find appointments at the office by name, e-mail, reference and/or date (its staff; audited)',
+    middleware: [requireStaff()],
+    request: {
+      params: z.object({ id: LocationId }),
+      query: AppointmentSearchQuery,
+    },
+    responses: {
+      200: {
+        description: 'At most 50 appointments by start; `truncated` when there were more',
+        content: { 'application/json': { schema: AppointmentSearchResponse } },
+      },
+      400: problem('Give a name, e-mail, reference or date'),
+      401: problem('Sign in first'),
+      403: problem('Not your location'),
+      404: problem('No such location'),
     },
   }),
   days: createRoute({
@@ -269,6 +314,17 @@ export function schedulingRoutes(deps: Deps) {
     .openapi(routes.locations, (c) =>
       c.json({ locations: listLocations(deps.db, deps.clock, c.req.valid('query').municipality) }, 200),
     )
+    .openapi(routes.search, (c) => {
+      const staff = staffOf(c);
+      if (!staff) throw new AppError('unauthorized', 'Sign in first');
+      const q = c.req.valid('query');
+      return c.json(searchAppointments(deps, staff, { locationId: c.req.valid('param').id, ...q }), 200);
+    })
+    .openapi(routes.hours, (c) => {
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      return c.json(readOfficeHours(deps, id, q.from, q.days), 200);
+    })
     .openapi(routes.days, (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { CHECK_IN_CODE_LENGTH } from '../contracts/check-in.ts';
 
 /** No 0/O, 1/I/L: readable over the phone and from paper. 32 symbols = 5 bits each. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -37,4 +38,12 @@ export function tokenMatches(token: string, storedHash: string): boolean {
   const a = Buffer.from(hashToken(token), 'hex');
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * A check-in code (server/contracts/check-in.ts): uniform over the 10⁶ codes. One office-day of a few hundred
+ * appointments uses a tiny part of them; the kiosk limits wrong attempts.
+ */
+export function generateCheckInCode(): string {
+  return String(randomInt(0, 10 ** CHECK_IN_CODE_LENGTH)).padStart(CHECK_IN_CODE_LENGTH, '0');
 }

@@ -40,6 +40,7 @@ export const en: SharedMessages = {
   errors: {
     'validation-failed': 'Some details are not filled in correctly. Check the fields and try again.',
     unauthorized: 'You are not signed in (any more), or the link is not valid.',
+    'invalid-credentials': 'The username or password is not right. Check them and try again.',
     forbidden: 'You are not allowed to do this.',
     'challenge-required': 'Wait until the check against robots has finished, then try again.',
     'challenge-invalid': 'The check against robots expired or failed. Please try again.',
@@ -51,6 +52,7 @@ export const en: SharedMessages = {
     'invalid-state': 'This is no longer possible: the appointment or ticket is already further along.',
     conflict: 'Something just changed. Please try again.',
     'hold-expired': 'The time to confirm has passed. The time is free again; please book anew.',
+    'outside-walk-in-hours': 'You cannot take a ticket without an appointment now: walk-in is closed.',
     'payload-too-large': 'Too much data was sent.',
     'unsupported-media-type': 'The request has the wrong format.',
     'check-in-too-early': 'You are too early to check in. Check in shortly before your appointment.',

@@ -5,6 +5,7 @@ import type { WaitBandKey } from '../wait-band.ts';
 const errors: Record<ClientErrorCode, string> = {
   'validation-failed': 'Niet alle gegevens zijn goed ingevuld. Controleer de velden en probeer het opnieuw.',
   unauthorized: 'U bent niet (meer) aangemeld, of de link is niet geldig.',
+  'invalid-credentials': 'Gebruikersnaam of wachtwoord klopt niet. Controleer ze en probeer het opnieuw.',
   forbidden: 'Dit mag u niet doen.',
   'challenge-required': 'Wacht even tot de controle tegen robots klaar is en probeer het dan opnieuw.',
   'challenge-invalid': 'De controle tegen robots is verlopen of mislukt. Probeer het opnieuw.',
@@ -16,6 +17,7 @@ const errors: Record<ClientErrorCode, string> = {
   'invalid-state': 'Dit kan niet meer: de afspraak of het volgnummer is al verder in behandeling.',
   conflict: 'Er is net iets veranderd. Probeer het opnieuw.',
   'hold-expired': 'De tijd om te bevestigen is voorbij. De tijd is weer vrij; maak een nieuwe afspraak.',
+  'outside-walk-in-hours': 'Zonder afspraak kunt u nu geen volgnummer trekken: de inloop is gesloten.',
   'payload-too-large': 'Er zijn te veel gegevens verstuurd.',
   'unsupported-media-type': 'Het verzoek heeft een verkeerd formaat.',
   'check-in-too-early': 'U bent te vroeg om u te melden. Meld u kort voor uw afspraak.',

@@ -142,6 +142,7 @@ describe('database defence in depth', () => {
             ...row,
             id: undefined,
             reference: 'XXXXXXXXXXXX',
+            checkInCode: null,
             startsAt: new Date(row.startsAt.getTime() + 5 * 60_000),
           })
           .run(),
@@ -151,7 +152,7 @@ describe('database defence in depth', () => {
     writeTransaction(ctx.db, (tx) =>
       tx
         .insert(appointments)
-        .values({ ...row, id: undefined, reference: 'YYYYYYYYYYYY', status: 'cancelled' })
+        .values({ ...row, id: undefined, reference: 'YYYYYYYYYYYY', checkInCode: null, status: 'cancelled' })
         .run(),
     );
   });

@@ -80,7 +80,7 @@ describe('sessions', () => {
     expect(wrong.status).toBe(401);
     const unknown = await ctx.app.request('/api/v1/sessions', json({ username: 'nobody', password: 'nope' }));
     expect(unknown.status).toBe(401);
-    expect(((await unknown.json()) as { code: string }).code).toBe('unauthorized');
+    expect(((await unknown.json()) as { code: string }).code).toBe('invalid-credentials');
     for (let i = 0; i < 4; i++) {
       await ctx.app.request('/api/v1/sessions', json({ username: 'demo-agent', password: 'nope' }));
     }

@@ -279,11 +279,11 @@ describe('at the counter', () => {
   });
 
   it('calls a due appointment first and respects skills', async () => {
-    const ctx = createTestContext({ now: '2026-11-23T10:40:00Z' });
+    const ctx = createTestContext({ now: '2026-11-23T09:50:00Z' });
     const walkIn = await take(ctx);
     const pickup = await take(ctx, [{ code: 'pickup', persons: 1 }]);
     ctx.clock.advance(10 * 60_000);
-    const appt = insertAppointment(ctx, { startsAt: '2026-11-23T10:55:00Z' });
+    const appt = insertAppointment(ctx, { startsAt: '2026-11-23T10:05:00Z' });
     const checked = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: appt.reference },

@@ -7,6 +7,8 @@ export interface QueueState {
   counters: Map<number, CounterDto>;
   tickerText: string;
   waits: ServiceWaitDto[];
+  /** The office serves from the call: "next" also finishes the visitor called last. */
+  callAndStart: boolean;
 }
 
 export const emptyQueue: QueueState = {
@@ -15,6 +17,7 @@ export const emptyQueue: QueueState = {
   counters: new Map(),
   tickerText: '',
   waits: [],
+  callAndStart: false,
 };
 
 export type QueueEvent =
@@ -36,6 +39,7 @@ export function reduceQueue(state: QueueState, event: QueueEvent): QueueState {
         counters: new Map(s.counters.map((c) => [c.id, c])),
         tickerText: s.tickerText,
         waits: s.waits,
+        callAndStart: s.callAndStart,
       };
     }
     case 'ticket': {

@@ -41,16 +41,17 @@ const snapshot: QueueSnapshot = {
   recentCalls: [],
   waits: [],
   tickerText: '',
+  callAndStart: false,
 };
 
 /** Plays the hub: counter sign-in opens the counter, call-next calls P1, start/finish move it on. */
-function server(): FakeHub {
+function server(options: { callAndStart?: boolean } = {}): FakeHub {
   const ok = (data: unknown): Ack => ({ ok: true, data });
   const p1 = snapshot.tickets[0] as TicketDto;
   return new FakeHub((event) => {
     switch (event) {
       case 'queue:subscribe':
-        return ok(snapshot);
+        return ok({ ...snapshot, callAndStart: options.callAndStart ?? false });
       case 'counter:sign-in':
         return ok({ ...counter, state: 'open', agentName: 'Demo' });
       case 'queue:call-next':
@@ -157,5 +158,21 @@ describe('counter console keyboard shortcuts', () => {
     await user.click(within(dialog).getByRole('button', { name: /Doorsturen/ }));
     expect(hub.sent('ticket:transfer')).toEqual([{ ticketId: 11, counterId: 2 }]);
     act(() => hub.serverEmit('ticket:updated', { ...(snapshot.tickets[0] as TicketDto), status: 'cancelled' }));
+  });
+
+  it('with "call and start" one key per visitor: N again while the visitor is called, no Start button', async () => {
+    const user = userEvent.setup();
+    const hub = server({ callAndStart: true });
+    renderConsole(hub);
+    await waitFor(() => expect(screen.getByTestId('counter-state').textContent).toBe('Open'));
+    expect(screen.queryByRole('button', { name: /^Start/ })).toBeNull();
+    await user.keyboard('n');
+    await waitFor(() => expect(screen.getByTestId('current-ticket').textContent).toContain('P1'));
+    // S means nothing here; N calls the next one (the hub finishes P1, served from its call).
+    await user.keyboard('s');
+    expect(hub.sent('ticket:start')).toHaveLength(0);
+    await user.keyboard('n');
+    await waitFor(() => expect(hub.sent('queue:call-next')).toHaveLength(2));
+    expect(screen.getByText(/Oproepen is beginnen/)).toBeTruthy();
   });
 });

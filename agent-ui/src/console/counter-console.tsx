@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CounterDto, TicketDto } from '../../../server/contracts/queue.ts';
+import { api } from '../../../shared-web/api.ts';
 import { emitCommand, type HubSocket } from '../../../shared-web/hub.ts';
 import type { ServiceInfo } from '../catalog.ts';
 import { Elapsed } from '../elapsed.tsx';
@@ -33,6 +34,8 @@ export function CounterConsole(props: CounterConsoleProps) {
   const waiting = queueForCounter(queue, counter);
   const serviceName = (code: string) => props.services.find((s) => s.code === code)?.name ?? code;
 
+  const resident = useResident(current?.appointmentReference ?? null);
+
   const onCounterChangeRef = useRef(props.onCounterChange);
   onCounterChangeRef.current = props.onCounterChange;
   // Re-claim the counter after every reconnect: the hub binds a socket to a counter.
@@ -60,12 +63,15 @@ export function CounterConsole(props: CounterConsoleProps) {
     if (!online) signedInOn.current = null;
   }, [online]);
 
+  const oneKey = queue.callAndStart;
   const enabled: Record<CounterAction, boolean> = {
-    // The hub finishes a ticket being served when the next one is called; a called one must be dealt with first.
-    callNext: !!counter && counter.state === 'open' && (!current || current.status === 'serving'),
+    // The hub finishes a ticket being served when the next one is called; a called one must be dealt with
+    // first — unless the office serves from the call ("call and start"): then "next" finishes it too.
+    callNext:
+      !!counter && counter.state === 'open' && (!current || current.status === 'serving' || (oneKey && !!current)),
     recall: current?.status === 'called',
-    start: current?.status === 'called',
-    finish: current?.status === 'serving',
+    start: current?.status === 'called' && !oneKey,
+    finish: current?.status === 'serving' || (oneKey && current?.status === 'called'),
     noShow: current?.status === 'called',
     transfer: !!current,
     park: !!current,
@@ -97,6 +103,15 @@ export function CounterConsole(props: CounterConsoleProps) {
           return;
         }
         if (!current) return;
+        if (action === 'finish' && current.status === 'called') {
+          // Call and start: the visitor came; served from the call, finished now.
+          const started = await emitCommand(socket, 'ticket:start', { ticketId: current.id });
+          if (!started.ok) return setFailure({ code: started.error.code });
+          const done = await emitCommand(socket, 'ticket:finish', { ticketId: current.id });
+          if (!done.ok) return setFailure({ code: done.error.code });
+          applyTicket(done.data);
+          return;
+        }
         const event = (
           {
             recall: 'ticket:recall',
@@ -181,27 +196,30 @@ export function CounterConsole(props: CounterConsoleProps) {
         <section className="current" aria-labelledby="current-heading">
           <h3 id="current-heading">{t('agent.console.current')}</h3>
           {current ? (
-            <TicketDetails ticket={current} services={props.services} />
+            <TicketDetails ticket={current} services={props.services} resident={resident} />
           ) : (
             <p className="muted">{counter ? t('agent.console.noCurrent') : t('agent.console.chooseCounterFirst')}</p>
           )}
           <div className="actions" role="toolbar" aria-label={t('agent.console.actions')}>
-            {(Object.keys(shortcutKeys) as CounterAction[]).map((action) => (
-              <button
-                key={action}
-                type="button"
-                className={`action action-${action}`}
-                disabled={!enabled[action] || busy}
-                aria-keyshortcuts={shortcutKeys[action].toUpperCase()}
-                onClick={() => void run(action)}
-              >
-                {action === 'pause' && counter?.state === 'paused'
-                  ? t('agent.action.resume')
-                  : t(`agent.action.${action}`)}{' '}
-                <kbd>{shortcutKeys[action].toUpperCase()}</kbd>
-              </button>
-            ))}
+            {(Object.keys(shortcutKeys) as CounterAction[])
+              .filter((action) => !(oneKey && action === 'start'))
+              .map((action) => (
+                <button
+                  key={action}
+                  type="button"
+                  className={`action action-${action}`}
+                  disabled={!enabled[action] || busy}
+                  aria-keyshortcuts={shortcutKeys[action].toUpperCase()}
+                  onClick={() => void run(action)}
+                >
+                  {action === 'pause' && counter?.state === 'paused'
+                    ? t('agent.action.resume')
+                    : t(`agent.action.${action}`)}{' '}
+                  <kbd>{shortcutKeys[action].toUpperCase()}</kbd>
+                </button>
+              ))}
           </div>
+          {oneKey && <p className="muted">{t('agent.console.callAndStartHint')}</p>}
           <div aria-live="polite" className="console-messages">
             {notice && <p className="banner banner-info">{notice}</p>}
             {failure && (
@@ -277,13 +295,60 @@ function formatClock(iso: string | null): string {
   );
 }
 
-export function TicketDetails({ ticket, services }: { ticket: TicketDto; services: ServiceInfo[] }) {
+/** Who the appointment is for (name, e-mail, phone): read with the staff session, only for the ticket in hand. */
+export interface Resident {
+  reference: string;
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+function useResident(reference: string | null): Resident | null {
+  const [resident, setResident] = useState<Resident | null>(null);
+  useEffect(() => {
+    setResident(null);
+    if (!reference) return;
+    const abort = new AbortController();
+    api
+      .get<{ reference: string; customer: Omit<Resident, 'reference'> | null }>(
+        `/appointments/${encodeURIComponent(reference)}`,
+        { signal: abort.signal },
+      )
+      .then((a) => {
+        if (a.customer) setResident({ reference: a.reference, ...a.customer });
+      })
+      // No name is shown when the read fails (personal data erased, or offline); the console still works.
+      .catch(() => undefined);
+    return () => abort.abort();
+  }, [reference]);
+  return resident;
+}
+
+export function TicketDetails({
+  ticket,
+  services,
+  resident = null,
+}: {
+  ticket: TicketDto;
+  services: ServiceInfo[];
+  resident?: Resident | null;
+}) {
   const { t } = useTranslation();
   return (
     <div className="ticket-details" data-testid="current-ticket">
       <p className="ticket-number">
         {ticket.number} <span className={`status status-${ticket.status}`}>{t(`agent.status.${ticket.status}`)}</span>
       </p>
+      {resident && resident.reference === ticket.appointmentReference && (
+        <p className="resident-name" data-testid="resident-name">
+          {resident.name}
+          <span className="muted">
+            {' '}
+            · {resident.email}
+            {resident.phone ? ` · ${resident.phone}` : ''}
+          </span>
+        </p>
+      )}
       <dl className="facts">
         <dt>{t('agent.ticket.kind')}</dt>
         <dd>

@@ -11,6 +11,8 @@ export interface SettingsInput {
   maxDaysAhead?: number;
   closedOnGoodFriday?: boolean;
   closedOnLiberationDay?: boolean;
+  /** One key at the counter calls the next visitor and serves them from the call. */
+  callAndStart?: boolean;
 }
 
 export function updateSettings(deps: Deps, staff: StaffPrincipal, locationId: string, input: SettingsInput) {

@@ -1,0 +1,48 @@
+import type { Clock } from '../clock.ts';
+
+/**
+ * Wrong check-in codes per kiosk: after `limit` misses within `windowMs` the kiosk is refused for the
+ * rest of the window (429), so a 6-digit code cannot be guessed at the door. A successful check-in
+ * does not reset the count: guessing between real check-ins must not help. Memory is bounded.
+ */
+export interface CheckInAttempts {
+  /** Seconds until this kiosk may try again, or null when it may now. */
+  blockedFor(key: string): number | null;
+  /** Records a miss. */
+  miss(key: string): void;
+}
+
+export function createCheckInAttempts(options: {
+  limit: number;
+  windowMs: number;
+  clock: Clock;
+  maxKeys?: number;
+}): CheckInAttempts {
+  const windows = new Map<string, { startedAt: number; misses: number }>();
+  const maxKeys = options.maxKeys ?? 10_000;
+  const current = (key: string, now: number) => {
+    const w = windows.get(key);
+    return w && now - w.startedAt < options.windowMs ? w : null;
+  };
+  return {
+    blockedFor(key) {
+      const now = options.clock.now().getTime();
+      const w = current(key, now);
+      if (!w || w.misses < options.limit) return null;
+      return Math.max(1, Math.ceil((w.startedAt + options.windowMs - now) / 1000));
+    },
+    miss(key) {
+      const now = options.clock.now().getTime();
+      const w = current(key, now);
+      if (w) {
+        w.misses++;
+        return;
+      }
+      if (windows.size >= maxKeys) {
+        for (const [k, v] of windows) if (now - v.startedAt >= options.windowMs) windows.delete(k);
+        if (windows.size >= maxKeys) windows.clear();
+      }
+      windows.set(key, { startedAt: now, misses: 1 });
+    },
+  };
+}
