@@ -7,11 +7,12 @@ import { captureDeviceToken } from '../../shared-web/device-token.ts';
 import { useHub } from '../../shared-web/hub.ts';
 import { useLocationFeed } from '../../shared-web/use-location-feed.ts';
 import { useBrowserOnline } from '../../shared-web/use-online.ts';
+import { serviceWaitText } from '../../shared-web/wait-band.ts';
 import { checkIn, type KioskSetup, loadSetup, takeTicket } from './api.ts';
 import { useIdleReset } from './idle.ts';
 import { IdleDialog } from './idle-dialog.tsx';
 import { initialKioskState, kioskReducer, parseScannedReference } from './kiosk-machine.ts';
-import { noOpenCounter, spokenText, ticketWaitText } from './kiosk-text.ts';
+import { noOpenCounter, refusalText, spokenText, ticketWaitText } from './kiosk-text.ts';
 import { KioskToolbar } from './kiosk-toolbar.tsx';
 import { PrintTicket } from './print-ticket.tsx';
 import { useWedgeScanner } from './scanner.ts';
@@ -162,14 +163,22 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
 
   const scan = useCallback((text: string) => {
     const reference = parseScannedReference(text);
-    if (reference) dispatch({ type: 'check-in', reference, requestId: newRequestId() });
+    if (reference) dispatch({ type: 'check-in', reference, requestId: newRequestId(), entered: text.trim() });
   }, []);
   useWedgeScanner(scan, state.screen === 'home' && !offline);
 
   const serviceName = (code: string) => setup?.services.find((s) => s.code === code)?.name[lang] ?? code;
 
   // Read the essential text of each screen aloud when the resident asked for it.
-  const spoken = spokenText(state, (code) => noOpenCounter(counters, code), t, serviceName);
+  const zone = setup?.timeZone ?? 'Europe/Amsterdam';
+  const homeItems =
+    state.screen === 'home'
+      ? (setup?.services ?? []).map((s) => {
+          const w = waits.find((x) => x.code === s.code);
+          return [s.name[lang], w ? serviceWaitText(t, w, lang) : ''].filter(Boolean).join(': ');
+        })
+      : [];
+  const spoken = spokenText(state, (code) => noOpenCounter(counters, code), t, serviceName, lang, zone, homeItems);
   useEffect(() => {
     if (readAloud && spoken) speak(spoken, lang);
   }, [readAloud, spoken, lang]);
@@ -217,7 +226,12 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
 
         {state.screen === 'appointment' ? (
           <AppointmentScreen
+            entered={state.entered}
+            code={state.code}
+            opensAt={state.opensAt}
+            zone={zone}
             offline={offline}
+            onEnter={(entered) => dispatch({ type: 'enter', entered })}
             onCheckIn={(text) => scan(text)}
             onBack={() => dispatch({ type: 'reset' })}
           />
@@ -245,7 +259,13 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
           />
         ) : null}
 
-        {state.screen === 'error' ? <ErrorScreen code={state.code} onBack={() => dispatch({ type: 'reset' })} /> : null}
+        {state.screen === 'error' ? (
+          <ErrorScreen
+            code={state.code}
+            message={refusalText(t, state.code, state.opensAt, lang, zone)}
+            onBack={() => dispatch({ type: 'reset' })}
+          />
+        ) : null}
 
         {state.screen === 'ticket' ? (
           <TicketScreen

@@ -41,8 +41,10 @@ describe('kiosk state machine', () => {
     expect(single).toMatchObject({ screen: 'pending', request: { id: 'z', serviceCode: 'birth', persons: 1 } });
   });
 
-  it('keeps the time from which an early check-in opens', () => {
-    let s: KioskState = kioskReducer(initialKioskState, { type: 'check-in', reference: 'ABC123', requestId: 'c' });
+  it('keeps what was typed and the time from which an early check-in opens', () => {
+    let s: KioskState = kioskReducer(initialKioskState, { type: 'open-appointment' });
+    s = kioskReducer(s, { type: 'enter', entered: '123 456' });
+    s = kioskReducer(s, { type: 'check-in', reference: '123456', requestId: 'c' });
     s = kioskReducer(s, {
       type: 'failed',
       requestId: 'c',
@@ -50,10 +52,36 @@ describe('kiosk state machine', () => {
       opensAt: '2026-11-23T10:30:00Z',
     });
     expect(s).toEqual({
-      screen: 'error',
+      screen: 'appointment',
+      entered: '123 456',
       code: 'check-in-too-early',
-      from: 'check-in',
       opensAt: '2026-11-23T10:30:00Z',
+    });
+    // A wrong code comes back to the keypad too; typing clears the message.
+    s = kioskReducer(s, { type: 'check-in', reference: '123456', requestId: 'd' });
+    s = kioskReducer(s, { type: 'failed', requestId: 'd', code: 'not-found' });
+    expect(s).toEqual({ screen: 'appointment', entered: '123 456', code: 'not-found' });
+    expect(kioskReducer(s, { type: 'enter', entered: '12345' })).toEqual({ screen: 'appointment', entered: '12345' });
+  });
+
+  it('says when walk-in opens when a ticket is refused outside walk-in hours', () => {
+    let s: KioskState = kioskReducer(initialKioskState, {
+      type: 'take-ticket',
+      serviceCode: 'passport',
+      persons: 1,
+      requestId: 'w',
+    });
+    s = kioskReducer(s, {
+      type: 'failed',
+      requestId: 'w',
+      code: 'outside-walk-in-hours',
+      opensAt: '2026-11-24T09:00:00+01:00',
+    });
+    expect(s).toEqual({
+      screen: 'error',
+      code: 'outside-walk-in-hours',
+      from: 'ticket',
+      opensAt: '2026-11-24T09:00:00+01:00',
     });
   });
 
@@ -93,8 +121,8 @@ describe('kiosk state machine', () => {
     let s: KioskState = kioskReducer(initialKioskState, { type: 'check-in', reference: ' abc123 ', requestId: 'c' });
     expect(s).toMatchObject({ screen: 'pending', request: { kind: 'check-in', reference: 'abc123' } });
     expect(kioskReducer(s, { type: 'reset' })).toBe(s);
-    s = kioskReducer(s, { type: 'failed', requestId: 'c', code: 'check-in-too-early' });
-    expect(s).toEqual({ screen: 'error', code: 'check-in-too-early', from: 'check-in' });
+    s = kioskReducer(s, { type: 'failed', requestId: 'c', code: 'unauthorized' });
+    expect(s).toEqual({ screen: 'error', code: 'unauthorized', from: 'check-in' });
     expect(kioskReducer(s, { type: 'reset' })).toEqual(initialKioskState);
     expect(kioskReducer(initialKioskState, { type: 'check-in', reference: '   ', requestId: 'd' })).toBe(
       initialKioskState,

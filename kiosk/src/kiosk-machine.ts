@@ -8,11 +8,12 @@ import type { ClientErrorCode } from '../../shared-web/api.ts';
  */
 export type PendingRequest =
   | { id: string; kind: 'ticket'; serviceCode: string; persons: number }
-  | { id: string; kind: 'check-in'; reference: string };
+  | { id: string; kind: 'check-in'; reference: string; entered?: string };
 
 export type KioskState =
   | { screen: 'home' }
-  | { screen: 'appointment' }
+  /** Check-in: what was entered stays after a refusal, with the reason (and `opensAt` when too early). */
+  | { screen: 'appointment'; entered: string; code?: ClientErrorCode; opensAt?: string }
   | { screen: 'persons'; serviceCode: string; maxPersons: number }
   | { screen: 'pending'; request: PendingRequest }
   | { screen: 'retry'; request: PendingRequest; code: ClientErrorCode }
@@ -23,7 +24,8 @@ export type KioskAction =
   | { type: 'choose-service'; serviceCode: string; maxPersons: number; requestId: string }
   | { type: 'take-ticket'; serviceCode: string; persons: number; requestId: string }
   | { type: 'open-appointment' }
-  | { type: 'check-in'; reference: string; requestId: string }
+  | { type: 'enter'; entered: string }
+  | { type: 'check-in'; reference: string; requestId: string; entered?: string }
   | { type: 'succeeded'; requestId: string; ticket: TicketDto }
   | { type: 'failed'; requestId: string; code: ClientErrorCode; opensAt?: string }
   | { type: 'retry' }
@@ -38,6 +40,17 @@ export function isRetryable(code: ClientErrorCode): boolean {
     code === 'network' || code === 'internal' || code === 'rate-limited' || code === 'unavailable' || code === 'unknown'
   );
 }
+
+/** Check-in refusals the resident can act on at the keypad (a wrong digit, too early, too late). */
+const keepsInput = new Set<ClientErrorCode>([
+  'not-found',
+  'validation-failed',
+  'check-in-too-early',
+  'check-in-too-late',
+  'invalid-state',
+  // Too many wrong codes from this kiosk: retrying the same code would not help.
+  'rate-limited',
+]);
 
 export function kioskReducer(state: KioskState, action: KioskAction): KioskState {
   switch (action.type) {
@@ -61,12 +74,19 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
       };
     }
     case 'open-appointment':
-      return state.screen === 'home' ? { screen: 'appointment' } : state;
+      return state.screen === 'home' ? { screen: 'appointment', entered: '' } : state;
+    case 'enter':
+      // Typing again clears the reason of the last refusal.
+      return state.screen === 'appointment' ? { screen: 'appointment', entered: action.entered } : state;
     case 'check-in': {
       if (state.screen !== 'home' && state.screen !== 'appointment') return state;
       const reference = action.reference.trim();
       if (!reference) return state;
-      return { screen: 'pending', request: { id: action.requestId, kind: 'check-in', reference } };
+      const entered = action.entered ?? (state.screen === 'appointment' ? state.entered : undefined);
+      return {
+        screen: 'pending',
+        request: { id: action.requestId, kind: 'check-in', reference, ...(entered ? { entered } : {}) },
+      };
     }
     case 'succeeded':
       // Only the answer to the request we are waiting for counts; a late duplicate is ignored.
@@ -76,6 +96,14 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
     case 'failed':
       if ((state.screen !== 'pending' && state.screen !== 'retry') || state.request.id !== action.requestId)
         return state;
+      // A refused check-in goes back to the keypad with what was typed, so one wrong digit is one fix.
+      if (state.request.kind === 'check-in' && keepsInput.has(action.code))
+        return {
+          screen: 'appointment',
+          entered: state.request.entered ?? state.request.reference,
+          code: action.code,
+          ...(action.opensAt ? { opensAt: action.opensAt } : {}),
+        };
       return isRetryable(action.code)
         ? { screen: 'retry', request: state.request, code: action.code }
         : {

@@ -31,6 +31,11 @@ export function PrintTicket({
       </p>
       <p className="print-ticket__number">{ticket.number}</p>
       <p className="print-ticket__service">{serviceName}</p>
+      {ticket.position !== null && ticket.status === 'waiting' ? (
+        <p className="print-ticket__position">
+          {ticket.position <= 1 ? t('kiosk.positionNext') : t('kiosk.position', { count: ticket.position - 1 })}
+        </p>
+      ) : null}
       {waitText ? <p className="print-ticket__wait">{waitText}</p> : null}
       <p className="print-ticket__time">
         {t('kiosk.printIssued', { time: formatTime(ticket.issuedAt, i18n.language, zone) })}

@@ -10,6 +10,7 @@ import {
   screenshot,
   watchPageProblems,
 } from './helpers/browser.ts';
+import { bookForKiosk, checkInByKeypad } from './helpers/flows.ts';
 import { type E2eServer, startE2eServer } from './helpers/server.ts';
 
 // Monday 23 November 2026, 09:30 in Haarlem: walk-in hours.
@@ -144,13 +145,15 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await openKiosk();
     const before = await prints(page);
     await page.getByRole('button', { name: /Ik heb een afspraak/ }).click();
-    await page.getByLabel('Afspraaknummer').waitFor();
+    await page.getByLabel('Incheckcode').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('reference');
     await checkAxe('appointment');
     await screenshot(page, 'kiosk-4-appointment');
     await page.keyboard.type('NOPE1234', { delay: 5 });
     await page.keyboard.press('Enter');
     await page.locator('[data-error-code="not-found"]').waitFor();
+    // The entry stays, with what to check.
+    expect(await page.getByLabel('Incheckcode').inputValue()).toBe('NOPE1234');
     await checkAxe('error-not-found');
     await screenshot(page, 'kiosk-5-not-found');
     await page.getByRole('button', { name: 'Terug' }).click();
@@ -168,6 +171,64 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.waitForFunction((n) => (window as unknown as { __prints: number }).__prints === n, before + 1);
     await screenshot(page, 'kiosk-6-checked-in');
     await page.getByRole('button', { name: 'Klaar' }).click();
+    server.clock.set(now);
+    expect(axeFindings).toEqual({});
+  }, 120_000);
+
+  it('checks in with the 6-digit code on the keypad, without typing: a wrong digit keeps the entry', async () => {
+    const { start, checkInCode } = await bookForKiosk(server, '2026-11-24');
+    // Too early: 40 minutes before, the kiosk says from what time.
+    server.clock.set(new Date(new Date(start).getTime() - 40 * 60_000));
+    await openKiosk();
+    const before = await prints(page);
+    const key = (k: string) =>
+      page.getByRole('group', { name: 'Cijfers' }).getByRole('button', { name: k, exact: true });
+    await page.getByRole('button', { name: /Ik heb een afspraak/ }).click();
+    for (const d of checkInCode) await key(d).click();
+    await key('Aanmelden').click();
+    await page
+      .locator('[data-error-code="check-in-too-early"]')
+      .getByText(/vanaf .*\d\d:\d\d/)
+      .waitFor();
+    await checkAxe('check-in-too-early');
+    await screenshot(page, 'kiosk-5b-too-early');
+
+    // On time, one wrong digit: the entry stays; erase it and press the right one.
+    server.clock.set(new Date(new Date(start).getTime() - 10 * 60_000));
+    await openKiosk();
+    const counted = await checkInByKeypad(page, checkInCode);
+    await page.getByText('U bent aangemeld voor uw afspraak').waitFor();
+    await page.waitForFunction((n) => (window as unknown as { __prints: number }).__prints === n, before + 1);
+    await checkAxe('checked-in-keypad');
+    await screenshot(page, 'kiosk-6b-checked-in-keypad');
+    // Before: the 12-character reference typed on a keyboard the kiosk does not have. Now: 8 taps, nothing typed.
+    expect(counted).toMatchObject({ taps: 8, typed: 0 });
+
+    await page.getByRole('button', { name: 'Klaar' }).click();
+    await page.getByRole('button', { name: /Ik heb een afspraak/ }).click();
+    const wrong = checkInCode.startsWith('9') ? `1${checkInCode.slice(1)}` : `9${checkInCode.slice(1)}`;
+    for (const d of wrong) await key(d).click();
+    await key('Aanmelden').click();
+    await page.locator('[data-error-code="not-found"]').waitFor();
+    expect(await page.getByLabel('Incheckcode').inputValue()).toBe(wrong);
+    await checkAxe('keypad-wrong-code');
+    await screenshot(page, 'kiosk-5c-wrong-code');
+    server.clock.set(now);
+    expect(axeFindings).toEqual({});
+  }, 120_000);
+
+  it('refuses tickets outside walk-in hours and says when walk-in opens', async () => {
+    // Monday 22:00.
+    server.clock.set('2026-11-23T21:00:00Z');
+    await openKiosk();
+    await page.getByRole('button', { name: /ID-kaart aanvragen/ }).click();
+    await page.getByRole('button', { name: '1 persoon' }).click();
+    await page
+      .locator('[data-error-code="outside-walk-in-hours"]')
+      .getByText(/weer terecht vanaf .*09:00/)
+      .waitFor();
+    await checkAxe('outside-walk-in-hours');
+    await screenshot(page, 'kiosk-5d-walk-in-closed');
     server.clock.set(now);
     expect(axeFindings).toEqual({});
   }, 120_000);
@@ -228,7 +289,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await p.goto(`${server.url}/kiosk/`);
     await p.getByRole('button', { name: 'English' }).click();
     await p.getByRole('button', { name: /I have an appointment/ }).click();
-    await p.getByLabel('Appointment number').waitFor();
+    await p.getByLabel('Check-in code').waitFor();
     await p.clock.fastForward('00:46');
     await p.getByRole('alertdialog').waitFor();
     await p.getByText('Are you still there?').waitFor();

@@ -1,0 +1,56 @@
+import type { Page } from 'playwright-core';
+import type { E2eServer } from './server.ts';
+
+/**
+ * The flows the issue measures, driven as a user would and counted: taps (clicks on the screen), key
+ * presses, characters typed, and wall-clock seconds. Used by the e2e tests (which assert the counts) and by
+ * `npm run bench:web` (which prints them beside the counts before this work).
+ */
+export interface FlowCount {
+  taps: number;
+  keys: number;
+  typed: number;
+  seconds: number;
+}
+
+/** Books a two-person passport appointment at the Zijlsingel on `date` through the API (the first free time). */
+export async function bookForKiosk(
+  server: E2eServer,
+  date: string,
+): Promise<{ start: string; checkInCode: string; reference: string }> {
+  const times = (await (
+    await fetch(`${server.url}/api/v1/locations/haarlem-zijlsingel/available-times?services=passport:2&date=${date}`)
+  ).json()) as { times: string[] };
+  const start = times.times[0] ?? '';
+  const res = await fetch(`${server.url}/api/v1/appointments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      locationId: 'haarlem-zijlsingel',
+      services: [{ code: 'passport', persons: 2 }],
+      start,
+      customer: { name: 'Keypad Test', email: `keypad-${date}@example.nl` },
+    }),
+  });
+  if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { checkInCode: string; reference: string };
+  return { start, checkInCode: body.checkInCode, reference: body.reference };
+}
+
+/** At the kiosk's start screen: "I have an appointment", the code on the keypad, "Check in" — until the ticket shows. */
+export async function checkInByKeypad(page: Page, code: string): Promise<FlowCount> {
+  const count: FlowCount = { taps: 0, keys: 0, typed: 0, seconds: 0 };
+  const keypad = page.getByRole('group', { name: /^(Cijfers|Digits)$/ });
+  const started = Date.now();
+  count.taps += 1;
+  await page.getByRole('button', { name: /Ik heb een afspraak|I have an appointment/ }).click();
+  for (const digit of code) {
+    count.taps += 1;
+    await keypad.getByRole('button', { name: digit, exact: true }).click();
+  }
+  count.taps += 1;
+  await keypad.getByRole('button', { name: /^(Aanmelden|Check in)$/ }).click();
+  await page.getByTestId('kiosk-ticket-number').waitFor();
+  count.seconds = (Date.now() - started) / 1000;
+  return count;
+}
