@@ -54,3 +54,45 @@ export async function checkInByKeypad(page: Page, code: string): Promise<FlowCou
   count.seconds = (Date.now() - started) / 1000;
   return count;
 }
+
+/** The number of the ticket the console has in hand, or null. */
+async function currentNumber(page: Page): Promise<string | null> {
+  const details = page.getByTestId('current-ticket');
+  if ((await details.count()) === 0) return null;
+  return ((await details.locator('.ticket-number').textContent()) ?? '').trim().split(/\s+/)[0] ?? null;
+}
+
+/**
+ * Serves `visitors` waiting visitors at a signed-in counter console with the keyboard only, and counts
+ * the key presses: without "call and start" N (call) and S (start) per visitor — N also finishes the one
+ * served — and F after the last; with it N per visitor and F after the last.
+ */
+export async function serveVisitors(page: Page, visitors: number, oneKey: boolean): Promise<FlowCount> {
+  const count: FlowCount = { taps: 0, keys: 0, typed: 0, seconds: 0 };
+  const press = async (key: string) => {
+    count.keys += 1;
+    await page.keyboard.press(key);
+  };
+  const status = () => page.getByTestId('current-ticket').locator('.status');
+  const started = Date.now();
+  for (let i = 0; i < visitors; i++) {
+    const before = await currentNumber(page);
+    await press('n');
+    await page.waitForFunction(
+      (previous) => {
+        const el = document.querySelector('[data-testid="current-ticket"] .ticket-number');
+        const shown = el?.textContent?.trim().split(/\s+/)[0] ?? null;
+        return shown !== null && shown !== previous;
+      },
+      before,
+    );
+    if (!oneKey) {
+      await press('s');
+      await status().getByText(/in behandeling|serving/).waitFor();
+    }
+  }
+  await press('f');
+  await page.getByTestId('current-ticket').waitFor({ state: 'detached' });
+  count.seconds = (Date.now() - started) / 1000;
+  return count;
+}
