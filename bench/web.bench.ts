@@ -36,7 +36,13 @@ interface AppBench {
 }
 
 const apps: AppBench[] = [
-  { app: 'booking', path: '/', firstScreen: 'h1', interactive: '#persons-passport:enabled', fixedTime: true },
+  {
+    app: 'booking',
+    path: '/',
+    firstScreen: 'h1',
+    interactive: 'button[aria-label="Eén persoon meer voor Paspoort aanvragen"]:enabled',
+    fixedTime: true,
+  },
   {
     app: 'kiosk',
     path: `/kiosk/#token=${deviceToken}`,

@@ -7,8 +7,10 @@ import type {
   AvailableTimesResponse,
   BookedAppointment,
   BookingRequest,
+  DayHours,
   Location,
   LocationsResponse,
+  OfficeHours,
   Pickup,
   PickupResponse,
   RescheduleRequest,
@@ -21,7 +23,7 @@ import { api, servicesParam, toApiError } from '../../shared-web/api.ts';
  * The booking site's view of the public API. Every shape comes from `server/contracts/scheduling.ts`,
  * so a field the server renames fails to compile here instead of being guessed at run time.
  */
-export type { Appointment, Location, Pickup, Service };
+export type { Appointment, DayHours, Location, Pickup, Service };
 export type Booked = BookedAppointment;
 export type Items = Readonly<BookingRequest['services']>;
 
@@ -44,6 +46,9 @@ export const bookingApi = {
   },
   async locations(): Promise<Location[]> {
     return (await api.get<LocationsResponse>('/locations')).locations;
+  },
+  async hours(locationId: string): Promise<DayHours[]> {
+    return (await api.get<OfficeHours>(at(locationId, 'hours'), { query: { days: 7 } })).days;
   },
   async availableDays(locationId: string, items: Items, from: string, to: string): Promise<string[]> {
     const r = await api.get<AvailableDaysResponse>(at(locationId, 'available-days'), {

@@ -84,6 +84,8 @@ export type BookingAction =
   | { type: 'choose-location'; locationId: string }
   | { type: 'choose-day'; date: string }
   | { type: 'choose-time'; start: string }
+  /** The "first free time" shortcut: day and time at once, on to the step after the time. */
+  | { type: 'choose-first-free'; date: string; start: string }
   | { type: 'set-customer'; customer: Partial<Customer> }
   | { type: 'next' }
   | { type: 'back' }
@@ -174,6 +176,12 @@ export function bookingReducer(state: BookingState, action: BookingAction): Book
         : { ...state, date: action.date, start: null, alternatives: [], ...noPickup };
     case 'choose-time':
       return { ...state, start: action.start };
+    case 'choose-first-free': {
+      if (state.step !== 'day') return state;
+      const chosen = { ...state, date: action.date, start: action.start, alternatives: [], ...noPickup };
+      const flow = stepsOf(chosen);
+      return { ...chosen, step: flow[flow.indexOf('time') + 1] ?? 'details' };
+    }
     case 'set-customer':
       return { ...state, customer: { ...state.customer, ...action.customer } };
     case 'pickup-offered':

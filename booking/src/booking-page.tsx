@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared-web/api.ts';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
-import { type Booked, bookableCodes, bookingApi } from './api.ts';
+import { addressLine, type Booked, bookableCodes, bookingApi } from './api.ts';
 import {
   blockerOf,
   bookingReducer,
@@ -20,10 +20,13 @@ import { ChoiceGroup } from './steps/choice-group.tsx';
 import { ConfirmStep } from './steps/confirm-step.tsx';
 import { DayPicker, TimePicker } from './steps/day-time.tsx';
 import { DetailsStep } from './steps/details-step.tsx';
+import { ErrorSummary } from './steps/error-summary.tsx';
+import { FeeSummary } from './steps/fee-summary.tsx';
 import { LocationInfo } from './steps/location-info.tsx';
 import { PickupStep } from './steps/pickup-step.tsx';
 import { ProgressSteps } from './steps/progress-steps.tsx';
 import { ServicesStep } from './steps/services-step.tsx';
+import { WeekHours } from './steps/week-hours.tsx';
 import { useAsync } from './use-async.ts';
 
 // The confirmation (with the QR code library) loads while the resident fills in the form.
@@ -151,12 +154,9 @@ export function BookingPage() {
     const why = blockerOf(state);
     setBlocker(why);
     if (why) {
-      requestAnimationFrame(() => {
-        const target =
-          document.querySelector<HTMLElement>('.step [aria-invalid="true"]') ??
-          document.querySelector<HTMLElement>('.step input, .step select');
-        target?.focus();
-      });
+      // The error summary at the top of the step takes the focus (NL Design System form pattern): it is
+      // read first and is in view on a small phone, with links to the fields that need attention.
+      requestAnimationFrame(() => document.getElementById('step-error')?.focus());
       return;
     }
     setSlotTaken(false);
@@ -245,10 +245,20 @@ export function BookingPage() {
         <h2 className="utrecht-heading-2" ref={heading} tabIndex={-1}>
           {stepTitle}
         </h2>
-        {blocker && state.step !== 'details' ? (
-          <div className="utrecht-alert utrecht-alert--error" role="alert" id="step-error">
-            <p className="utrecht-paragraph">{t(`booking.blockers.${blocker}`)}</p>
-          </div>
+        {blocker ? (
+          <ErrorSummary
+            id="step-error"
+            title={t('booking.errorSummary')}
+            message={t(`booking.blockers.${blocker}`)}
+            fields={
+              blocker === 'fix-details'
+                ? (Object.keys(customerErrors) as (keyof typeof customerErrors)[]).map((field) => ({
+                    id: `customer-${field}`,
+                    text: `${t(`booking.details.${field}`)}: ${t(`booking.details.errors.${field}.${customerErrors[field]}`)}`,
+                  }))
+                : []
+            }
+          />
         ) : null}
 
         {state.step === 'services' ? (
@@ -263,27 +273,35 @@ export function BookingPage() {
             }}
           />
         ) : null}
+        {state.step === 'services' ? <FeeSummary items={items} services={services} /> : null}
 
         {state.step === 'location' ? (
           offering.length === 0 ? (
             <p className="utrecht-paragraph">{t('booking.location.noneOffers')}</p>
           ) : (
-            <ChoiceGroup
-              name="location"
-              legend={t('booking.location.legend')}
-              invalid={blocker === 'choose-location'}
-              describedBy={blocker ? 'step-error' : undefined}
-              value={state.locationId}
-              onChange={(id) => {
-                setBlocker(null);
-                dispatch({ type: 'choose-location', locationId: id });
-              }}
-              options={offering.map((l) => ({
-                value: l.id,
-                label: l.name,
-                description: <LocationInfo location={l} />,
-              }))}
-            />
+            <>
+              <ChoiceGroup
+                name="location"
+                legend={t('booking.location.legend')}
+                invalid={blocker === 'choose-location'}
+                describedBy={blocker ? 'step-error' : undefined}
+                value={state.locationId}
+                onChange={(id) => {
+                  setBlocker(null);
+                  dispatch({ type: 'choose-location', locationId: id });
+                }}
+                options={offering.map((l) => ({
+                  value: l.id,
+                  label: l.name,
+                  description: <LocationInfo location={l} />,
+                }))}
+              />
+              <div className="offices-hours">
+                {offering.map((l) => (
+                  <WeekHours key={l.id} locationId={l.id} address={addressLine(l.address)} name={l.name} />
+                ))}
+              </div>
+            </>
           )
         ) : null}
 
@@ -298,6 +316,10 @@ export function BookingPage() {
             onChange={(date) => {
               setBlocker(null);
               dispatch({ type: 'choose-day', date });
+            }}
+            onFirstFree={(date, start) => {
+              setBlocker(null);
+              dispatch({ type: 'choose-first-free', date, start });
             }}
           />
         ) : null}

@@ -3,12 +3,14 @@ import { dayPartOf, feeTotal, formatEuro, monthGrid, shiftMonth } from './calend
 
 describe('calendar grid', () => {
   it('lays a month out in weeks from Monday', () => {
-    const weeks = monthGrid('2026-11');
+    const weeks = monthGrid('2026-11').map((w) => w.map((c) => c.date));
     // 1 November 2026 is a Sunday: six empty cells first.
     expect(weeks[0]).toEqual([null, null, null, null, null, null, '2026-11-01']);
     expect(weeks.at(-1)?.[0]).toBe('2026-11-30');
     expect(weeks.every((w) => w.length === 7)).toBe(true);
-    expect(monthGrid('2027-02').flat().filter(Boolean)).toHaveLength(28);
+    const feb = monthGrid('2027-02').flat();
+    expect(feb.filter((c) => c.date)).toHaveLength(28);
+    expect(new Set(feb.map((c) => c.key)).size).toBe(feb.length);
   });
 
   it('moves across years', () => {

@@ -12,16 +12,22 @@ export function shiftMonth(month: string, by: number): string {
   return d.toISOString().slice(0, 7);
 }
 
-/** The weeks of a month from Monday to Sunday; days outside the month are null. */
-export function monthGrid(month: string): (string | null)[][] {
+/** The weeks of a month from Monday to Sunday, each cell with a stable key; days outside the month are null. */
+export function monthGrid(month: string): { key: string; date: string | null }[][] {
   const [y = 1970, m = 1] = month.split('-').map(Number);
   const first = new Date(Date.UTC(y, m - 1, 1));
   const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
   const offset = (first.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  const cells: (string | null)[] = Array.from({ length: offset }, () => null);
-  for (let d = 1; d <= daysInMonth; d++) cells.push(`${month}-${String(d).padStart(2, '0')}`);
-  while (cells.length % 7 !== 0) cells.push(null);
-  const weeks: (string | null)[][] = [];
+  const cells: { key: string; date: string | null }[] = Array.from({ length: offset }, (_, i) => ({
+    key: `before-${i}`,
+    date: null,
+  }));
+  for (let d = 1; d <= daysInMonth; d++) {
+    const date = `${month}-${String(d).padStart(2, '0')}`;
+    cells.push({ key: date, date });
+  }
+  while (cells.length % 7 !== 0) cells.push({ key: `after-${cells.length}`, date: null });
+  const weeks: { key: string; date: string | null }[][] = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
   return weeks;
 }

@@ -1,6 +1,7 @@
 import { Button } from '@utrecht/button-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatCheckInCode } from '../../server/contracts/check-in.ts';
 import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
 import { QrCode } from '../../shared-web/components/qr-code.tsx';
 import { formatDateTime, formatLocalDate } from '../../shared-web/datetime.ts';
@@ -44,6 +45,15 @@ export function DoneView({
           <p className="done__reference" data-testid="reference">
             {booked.reference}
           </p>
+          {booked.checkInCode ? (
+            <div className="done__check-in">
+              <p className="utrecht-paragraph">{t('booking.done.checkInCode')}</p>
+              <p className="done__code" data-testid="check-in-code">
+                {formatCheckInCode(booked.checkInCode)}
+              </p>
+              <p className="utrecht-paragraph">{t('booking.done.checkInHint')}</p>
+            </div>
+          ) : null}
           <dl className="summary">
             <div className="summary__row">
               <dt>{t('booking.confirm.when')}</dt>

@@ -5,6 +5,8 @@ import { ErrorAlert } from '../../shared-web/components/error-alert.tsx';
 import { emitCommand, type HubSocket, useHub } from '../../shared-web/hub.ts';
 import { waitBandText } from '../../shared-web/wait-band.ts';
 import { bookingApi } from './api.ts';
+import { turnLevel } from './turn-alert.ts';
+import { useTurnAlert } from './use-turn-alert.ts';
 
 export const pollSeconds = 15;
 
@@ -34,6 +36,11 @@ export function TicketPage({ publicId, pollMs = pollSeconds * 1000 }: { publicId
   );
 
   const { socket, connected } = useHub({ onConnect: follow });
+  const alert = useTurnAlert(ticket, {
+    title: t('ticket.alertTitle'),
+    soon: t('ticket.soon'),
+    called: t('ticket.called', { counter: ticket?.counterName ?? '' }),
+  });
 
   useEffect(() => {
     if (!socket) return;
@@ -78,7 +85,34 @@ export function TicketPage({ publicId, pollMs = pollSeconds * 1000 }: { publicId
       <h1 className="utrecht-heading-1">{t('ticket.title')}</h1>
       {!ticket && error ? <ErrorAlert error={error} /> : null}
       {!ticket && !error ? <p role="status">{t('common.loading')}</p> : null}
+      {ticket && turnLevel(ticket) === 'soon' ? (
+        <div className="utrecht-alert utrecht-alert--warning ticket__soon" data-testid="almost-your-turn">
+          <p className="utrecht-paragraph">
+            <strong>{t('ticket.soon')}</strong>
+          </p>
+        </div>
+      ) : null}
       {ticket ? <TicketStatus ticket={ticket} /> : null}
+      {ticket && (ticket.status === 'waiting' || ticket.status === 'called') ? (
+        <div className="ticket__alerts">
+          {alert.enabled ? (
+            <p className="utrecht-paragraph" data-testid="alerts-on">
+              {alert.permission === 'granted' ? t('ticket.alertsOnNotify') : t('ticket.alertsOn')}
+            </p>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="utrecht-button utrecht-button--primary-action"
+                onClick={() => void alert.enable()}
+              >
+                {t('ticket.enableAlerts')}
+              </button>
+              <p className="utrecht-paragraph ticket__alerts-hint">{t('ticket.enableAlertsHint')}</p>
+            </>
+          )}
+        </div>
+      ) : null}
       <p className="utrecht-paragraph ticket__live" role="status">
         {connected ? t('ticket.live') : t('ticket.polling', { seconds: pollSeconds })}
       </p>

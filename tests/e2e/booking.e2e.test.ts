@@ -8,6 +8,7 @@ import {
   screenshot,
   watchPageProblems,
 } from './helpers/browser.ts';
+import { bookTwoPersonPassport } from './helpers/flows.ts';
 import { tabTo } from './helpers/keyboard.ts';
 import { type E2eServer, startE2eServer } from './helpers/server.ts';
 
@@ -57,10 +58,13 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await page.getByText('Kies minstens één product.').waitFor();
     await checkAxe('services-error');
 
-    await tabTo(page, '#persons-passport', { back: true });
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    await page.getByText('Neem mee:').waitFor();
+    // The error summary at the top has the focus.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-error');
+    await tabTo(page, 'button[aria-label="Eén persoon meer voor Paspoort aanvragen"]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.getByText('Neem voor elk van de 2 personen mee:').waitFor();
+    await page.getByTestId('fee-total').getByText('€ 167,74').waitFor();
     await checkAxe('services-chosen');
     await screenshot(page, 'booking-2-services-chosen');
     await tabTo(page, 'button[type=submit]');
@@ -70,15 +74,20 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
     await tabTo(page, 'input[name=location]');
     await page.keyboard.press('Space');
+    // This week's hours and the route, per office.
+    await page.getByText('Openingstijden en route: Stadsdeelkantoor Schalkwijk').click();
+    await page.getByRole('table', { name: /Openingstijden deze week van Stadsdeelkantoor Schalkwijk/ }).waitFor();
     await checkAxe('location');
     await screenshot(page, 'booking-3-location');
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { level: 2, name: 'Welke dag?' }).waitFor();
-    await page.locator('input[name=day]').first().waitFor();
-    await tabTo(page, 'input[name=day]');
-    await page.keyboard.press('Space');
+    await page.getByText(/^Eerste vrije tijd: /).waitFor();
+    await page.locator('.calendar__button').first().waitFor();
+    await tabTo(page, '.calendar__button');
+    await page.keyboard.press('Enter');
+    await page.getByText(/^Gekozen: /).waitFor();
     await checkAxe('day');
     await screenshot(page, 'booking-4-day');
     await tabTo(page, 'button[type=submit]');
@@ -95,7 +104,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
 
     // The first office takes passport pickups by appointment: that step is optional, Next skips it.
     await page.getByRole('heading', { level: 2, name: 'Afspraak voor het ophalen' }).waitFor();
-    await page.locator('input[name=pickup-day]').first().waitFor();
+    await page.locator('.calendar__button').first().waitFor();
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
 
@@ -105,14 +114,19 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await tabTo(page, '#customer-email');
     await page.keyboard.type('jan@example');
     await page.keyboard.press('Enter');
-    await page.getByText('Vul een geldig e-mailadres in').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-email');
+    await page.getByText('Vul een geldig e-mailadres in').first().waitFor();
+    // The summary takes the focus and links to the field.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-error');
     await checkAxe('details-error');
     await screenshot(page, 'booking-6-details-error');
+    await tabTo(page, '#step-error a');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-email');
     await page.keyboard.type('.nl');
     await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { level: 2, name: 'Controleren en bevestigen' }).waitFor();
+    await page.getByTestId('fee-total').getByText('€ 167,74').waitFor();
     await checkAxe('confirm');
     await screenshot(page, 'booking-7-confirm');
     await tabTo(page, 'button[type=submit]');
@@ -147,7 +161,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await checkAxe('manage');
     await screenshot(page, 'booking-9-manage');
     await page.getByRole('button', { name: 'Afspraak verplaatsen' }).click();
-    await page.locator('input[name=day]').nth(1).check();
+    await page.locator('.calendar__button').nth(1).click();
     await page.locator('input[name=time]').first().check();
     await checkAxe('manage-move');
     await screenshot(page, 'booking-10-manage-move');
@@ -185,18 +199,18 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
       } else await route.fallback();
     });
     await p.goto(server.url);
-    await p.locator('#persons-id-card').selectOption('1');
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Eén persoon meer voor ID-kaart aanvragen' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.locator('input[name=location]').first().check();
-    await p.getByRole('button', { name: 'Volgende' }).click();
-    await p.locator('input[name=day]').first().check();
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
+    await p.locator('.calendar__button').first().click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.locator('input[name=time]').nth(3).check();
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.getByRole('button', { name: 'Overslaan, ik maak later een afspraak om op te halen' }).click();
     await p.locator('#customer-name').fill('Piet Pieters');
     await p.locator('#customer-email').fill('piet@example.nl');
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.getByRole('button', { name: 'Afspraak maken' }).click();
     const alert = p.locator('[data-error-code="slot-unavailable"]');
     await alert.waitFor();
@@ -208,10 +222,10 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await checkAxe('slot-taken');
     await screenshot(p, 'booking-12-slot-taken');
     await alternatives.first().click();
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.getByRole('heading', { level: 2, name: 'Afspraak voor het ophalen' }).waitFor();
-    await p.getByRole('button', { name: 'Volgende' }).click();
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.getByRole('button', { name: 'Afspraak maken' }).click();
     await p.getByTestId('reference').waitFor();
     expect(axeFindings).toEqual({});
@@ -223,16 +237,16 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.clock.setFixedTime(new Date(now));
     page = p;
     const problems = watchPageProblems(p);
-    const next = () => p.getByRole('button', { name: 'Volgende' }).click();
+    const next = () => p.getByRole('button', { name: 'Volgende', exact: true }).click();
     const toTime = async (locationId: string) => {
       await p.goto(server.url);
-      await p.locator('#persons-passport').selectOption('1');
+      await p.getByRole('button', { name: 'Eén persoon meer voor Paspoort aanvragen' }).click();
       await next();
       await p.locator(`#location-${locationId}`).check();
       await next();
-      const day = p.locator('input[name=day]').first();
-      await day.check();
-      const date = (await day.getAttribute('value')) ?? '';
+      const day = p.locator('.calendar__button').first();
+      await day.click();
+      const date = (await day.getAttribute('data-date')) ?? '';
       await next();
       await p.locator('input[name=time]').first().check();
       await next();
@@ -243,12 +257,12 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.getByRole('heading', { level: 2, name: 'Afspraak voor het ophalen' }).waitFor();
     await p.getByText('Dit stadskantoor geeft documenten alleen op afspraak mee').waitFor();
     // Five working days after the application's day at the earliest.
-    const pickupDay = p.locator('input[name=pickup-day]').first();
+    const pickupDay = p.locator('.calendar__button').first();
     await pickupDay.waitFor();
-    const pickupDate = (await pickupDay.getAttribute('value')) ?? '';
+    const pickupDate = (await pickupDay.getAttribute('data-date')) ?? '';
     expect(pickupDate >= weekdaysAfter(applicationDate, 5), `${applicationDate} → ${pickupDate}`).toBe(true);
     // A day without a time is not enough; the error is announced and the time group marked invalid.
-    await pickupDay.check();
+    await pickupDay.click();
     await p.locator('input[name=pickup-time]').first().waitFor();
     await next();
     await p.getByText('Kies een tijd om op te halen, of sla deze stap over.').waitFor();
@@ -347,34 +361,56 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     page = p;
     const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - 320);
     await p.goto(server.url);
-    await p.locator('#persons-passport').selectOption('1');
+    await p.getByRole('button', { name: 'Eén persoon meer voor Paspoort aanvragen' }).click();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await checkAxe('mobile-services');
     await screenshot(p, 'booking-17-mobile-services');
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.locator('input[name=location]').first().check();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await p.getByRole('button', { name: 'Volgende' }).click();
-    await p.locator('input[name=day]').first().check();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
+    await p.locator('.calendar__button').first().click();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await checkAxe('mobile-calendar');
+    await screenshot(p, 'booking-17b-mobile-calendar');
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.locator('input[name=time]').first().check();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await screenshot(p, 'booking-18-mobile-time');
-    await p.getByRole('button', { name: 'Volgende' }).click();
-    await p.locator('input[name=pickup-day]').first().check();
+    await checkAxe('mobile-time');
+    await screenshot(p, 'booking-18-mobile-time', { fullPage: true });
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
+    await p.locator('.calendar__button').first().click();
     await p.locator('input[name=pickup-time]').first().check();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.locator('#customer-name').fill('Mobiel Test');
     await p.locator('#customer-email').fill('mobiel@example.nl');
-    await p.getByRole('button', { name: 'Volgende' }).click();
+    await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.getByRole('heading', { level: 2, name: 'Controleren en bevestigen' }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await checkAxe('mobile-confirm');
     await screenshot(p, 'booking-19-mobile-confirm');
     expect(axeFindings).toEqual({});
     await small.close();
+  }, 180_000);
+
+  it('books a two-person passport appointment on a phone in 10 taps with the first free time', async () => {
+    const phone = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    phone.setDefaultTimeout(20_000);
+    const p = await phone.newPage();
+    await p.clock.setFixedTime(new Date(now));
+    page = p;
+    const problems = watchPageProblems(p);
+    const counted = await bookTwoPersonPassport(p, server.url, 'Zijlsingel');
+    // Before: about 14 taps (selects, 28 day rows, 57 time rows). Now: stepper, office, first free time.
+    expect(counted.taps).toBe(10);
+    expect(counted.typed).toBe('Anna de Vries'.length + 'anna@example.nl'.length);
+    await p.getByTestId('check-in-code').waitFor();
+    await checkAxe('phone-done');
+    await screenshot(p, 'booking-20-phone-done', { fullPage: true });
+    expect(axeFindings).toEqual({});
+    expect(problems).toEqual([]);
+    await phone.close();
   }, 180_000);
 });
 

@@ -82,15 +82,18 @@ describe.skipIf(!hasChromium)('counter console in real Chromium: one key per vis
   }, 180_000);
 
   it("shows the resident's name and services for an appointment", async () => {
-    const { start, checkInCode } = await bookForKiosk(server, '2026-11-24');
+    // Today (the staff session lasts 12 hours): the first free time, from 11:00.
+    const { start, checkInCode } = await bookForKiosk(server, '2026-11-23');
     server.clock.set(new Date(new Date(start).getTime() - 5 * 60_000));
     await apiCall(server, `/locations/${location}/check-ins`, {
       method: 'POST',
       token: deviceToken,
       body: { reference: checkInCode },
     });
-    await page.reload();
-    await page.getByTestId('counter-state').getByText('Open').waitFor();
+    await page
+      .getByTestId('queue-table')
+      .getByText(/Afspraak/)
+      .waitFor();
     await page.keyboard.press('n');
     await page.getByTestId('resident-name').getByText('Keypad Test').waitFor();
     expect(await page.getByTestId('current-ticket').textContent()).toContain('2 personen');

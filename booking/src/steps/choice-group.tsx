@@ -10,6 +10,7 @@ export function ChoiceGroup<T extends string>({
   value,
   onChange,
   columns,
+  compact,
   invalid,
   describedBy,
 }: {
@@ -19,13 +20,15 @@ export function ChoiceGroup<T extends string>({
   value: T | null;
   onChange: (value: T) => void;
   columns?: boolean;
+  /** Short labels (times): more per row. */
+  compact?: boolean;
   invalid?: boolean;
   describedBy?: string;
 }) {
   return (
     <Fieldset invalid={invalid} aria-describedby={describedBy}>
       <FieldsetLegend>{legend}</FieldsetLegend>
-      <div className={columns ? 'choice-grid' : 'choice-list'}>
+      <div className={columns ? `choice-grid${compact ? ' choice-grid--compact' : ''}` : 'choice-list'}>
         {options.map((o) => {
           const id = `${name}-${o.value}`.replace(/[^A-Za-z0-9_-]/g, '_');
           return (

@@ -3,6 +3,7 @@ import { ErrorAlert } from '../../../shared-web/components/error-alert.tsx';
 import { formatDateTime } from '../../../shared-web/datetime.ts';
 import { addressLine, type Items, type Location, type Service } from '../api.ts';
 import type { BookingState, Step } from '../booking-flow.ts';
+import { FeeSummary } from './fee-summary.tsx';
 import { SummaryRow } from './summary-row.tsx';
 
 /** The last step: everything chosen, each line with a way back to change it. */
@@ -69,6 +70,7 @@ export function ConfirmStep({
           value={state.customer.email}
         />
       </dl>
+      <FeeSummary items={items} services={services} />
       <ErrorAlert error={error} />
     </>
   );

@@ -2,8 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../shared-web/components/error-alert.tsx';
 import { addDays, formatLocalDate, formatTime, localDateOf } from '../../../shared-web/datetime.ts';
 import { bookingApi, type Items } from '../api.ts';
+import { type DayPart, dayPartOf } from '../calendar-grid.ts';
 import { useAsync } from '../use-async.ts';
 import { ChoiceGroup } from './choice-group.tsx';
+import { MonthCalendar } from './month-calendar.tsx';
+
+const parts: DayPart[] = ['morning', 'afternoon', 'evening'];
 
 /** How far ahead residents can look; the server's booking window has the last word. */
 export const daysAhead = 42;
@@ -18,6 +22,7 @@ export function DayPicker({
   name = 'day',
   legend,
   from: earliest,
+  onFirstFree,
 }: {
   locationId: string;
   items: Items;
@@ -30,6 +35,8 @@ export function DayPicker({
   legend?: string;
   /** First day to offer (default: today). */
   from?: string;
+  /** Offer the first free time as a shortcut (day and time in one tap). */
+  onFirstFree?: (date: string, start: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const key = items.map((i) => `${i.code}:${i.persons}`).join(',');
@@ -53,16 +60,61 @@ export function DayPicker({
       </ErrorAlert>
     );
   if (days.data.length === 0) return <p className="utrecht-paragraph">{t('booking.day.none')}</p>;
+  const firstDay = days.data[0];
   return (
-    <ChoiceGroup
-      name={name}
-      legend={legend ?? t('booking.day.legend')}
-      columns
-      invalid={invalid}
-      value={value}
-      onChange={onChange}
-      options={days.data.map((d) => ({ value: d, label: formatLocalDate(d, i18n.language) }))}
-    />
+    <>
+      {onFirstFree && firstDay ? (
+        <FirstFreeTime locationId={locationId} items={items} zone={zone} date={firstDay} onChoose={onFirstFree} />
+      ) : null}
+      <MonthCalendar
+        key={name}
+        days={days.data}
+        value={value}
+        onChange={onChange}
+        legend={legend ?? t('booking.day.legend')}
+        invalid={invalid}
+        describedBy={invalid ? 'step-error' : undefined}
+      />
+      {value ? (
+        <p className="utrecht-paragraph calendar__chosen" aria-live="polite">
+          {t('booking.day.chosen', { date: formatLocalDate(value, i18n.language) })}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** "First free time: Tuesday 24 November at 11:00 — choose it": day and time in one tap. */
+function FirstFreeTime({
+  locationId,
+  items,
+  zone,
+  date,
+  onChoose,
+}: {
+  locationId: string;
+  items: Items;
+  zone: string;
+  date: string;
+  onChoose: (date: string, start: string) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const key = items.map((i) => `${i.code}:${i.persons}`).join(',');
+  const times = useAsync(() => bookingApi.availableTimes(locationId, items, date), [locationId, key, date]);
+  const first = times.status === 'ok' ? times.data[0] : undefined;
+  if (!first) return null;
+  const when = `${formatLocalDate(date, i18n.language)}, ${formatTime(first, i18n.language, zone)}`;
+  return (
+    <div className="first-free">
+      <p className="utrecht-paragraph first-free__text">{t('booking.day.firstFree', { when })}</p>
+      <button
+        type="button"
+        className="utrecht-button utrecht-button--primary-action"
+        onClick={() => onChoose(date, first)}
+      >
+        {t('booking.day.takeFirstFree')}
+      </button>
+    </div>
   );
 }
 
@@ -97,6 +149,8 @@ export function TimePicker({
   const key = items.map((i) => `${i.code}:${i.persons}`).join(',');
   const times = useAsync(() => bookingApi.availableTimes(locationId, items, date), [locationId, key, date, refreshKey]);
   const label = (iso: string) => formatTime(iso, i18n.language, zone);
+  // The hour at the office, whatever the device's zone and language.
+  const partOf = (iso: string): DayPart => dayPartOf(Number(formatTime(iso, 'nl', zone).slice(0, 2)));
   return (
     <>
       {alternatives.length > 0 ? (
@@ -132,16 +186,28 @@ export function TimePicker({
       ) : times.data.length === 0 ? (
         <p className="utrecht-paragraph">{t('booking.time.none')}</p>
       ) : (
-        <ChoiceGroup
-          name={name}
-          legend={legend ?? t('booking.time.legend', { date: formatLocalDate(date, i18n.language) })}
-          columns
-          invalid={invalid}
-          describedBy={describedBy}
-          value={value}
-          onChange={onChange}
-          options={times.data.map((iso) => ({ value: iso, label: label(iso) }))}
-        />
+        <fieldset className="utrecht-form-fieldset times" aria-describedby={describedBy}>
+          <legend className="utrecht-form-fieldset__legend">
+            {legend ?? t('booking.time.legend', { date: formatLocalDate(date, i18n.language) })}
+          </legend>
+          {parts.map((part) => {
+            const inPart = times.data.filter((iso) => partOf(iso) === part);
+            if (inPart.length === 0) return null;
+            return (
+              <ChoiceGroup
+                key={part}
+                name={name}
+                legend={t(`booking.time.part.${part}`)}
+                columns
+                compact
+                invalid={invalid}
+                value={value}
+                onChange={onChange}
+                options={inPart.map((iso) => ({ value: iso, label: label(iso) }))}
+              />
+            );
+          })}
+        </fieldset>
       )}
     </>
   );

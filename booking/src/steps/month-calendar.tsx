@@ -78,9 +78,9 @@ export function MonthCalendar({
         </thead>
         <tbody>
           {weeks.map((week) => (
-            <tr key={week.find(Boolean) ?? month}>
-              {week.map((date, i) => {
-                if (!date) return <td key={`${month}-${i}`} />;
+            <tr key={week[0]?.key ?? month}>
+              {week.map(({ key, date }) => {
+                if (!date) return <td key={key} />;
                 const dayNumber = Number(date.slice(8));
                 if (!free.has(date))
                   return (

@@ -20,7 +20,7 @@ export function PersonsStepper({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="stepper" role="group" aria-labelledby={`${id}-label`}>
+    <fieldset className="stepper" aria-labelledby={`${id}-label`}>
       <button
         type="button"
         className="stepper__button"
@@ -42,6 +42,6 @@ export function PersonsStepper({
       >
         +
       </button>
-    </div>
+    </fieldset>
   );
 }

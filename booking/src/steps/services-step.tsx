@@ -1,6 +1,7 @@
-import { FormLabel } from '@utrecht/form-label-react';
 import { useTranslation } from 'react-i18next';
 import type { Service } from '../api.ts';
+import { formatEuro } from '../calendar-grid.ts';
+import { PersonsStepper } from './persons-stepper.tsx';
 
 type Lang = 'nl' | 'en';
 
@@ -18,7 +19,8 @@ export function ServicesStep({
   invalid: boolean;
   onChange: (code: string, persons: number) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const euro = (cents: number) => formatEuro(cents, i18n.language);
   return (
     <fieldset
       className="utrecht-form-fieldset services"
@@ -32,30 +34,32 @@ export function ServicesStep({
         return (
           <div key={s.code} className={`service${n > 0 ? ' service--chosen' : ''}`}>
             <div className="service__head">
-              <FormLabel htmlFor={id} className="service__name">
+              <p className="service__name" id={`${id}-label`}>
                 {s.name[lang]}
-                <span className="loket-visually-hidden">
-                  : {t('booking.services.persons', { service: s.name[lang] })}
-                </span>
-              </FormLabel>
-              <select
+              </p>
+              <PersonsStepper
                 id={id}
-                className="utrecht-select utrecht-select--html-select service__persons"
+                service={s.name[lang]}
                 value={n}
-                onChange={(e) => onChange(s.code, Number(e.target.value))}
-              >
-                <option value={0}>{t('booking.services.none')}</option>
-                {Array.from({ length: s.maxPersons }, (_, i) => i + 1).map((p) => (
-                  <option key={p} value={p}>
-                    {t('common.persons', { count: p })}
-                  </option>
-                ))}
-              </select>
+                max={s.maxPersons}
+                onChange={(persons) => onChange(s.code, persons)}
+              />
             </div>
-            <p className="service__meta">{t('booking.services.duration', { minutes: s.minutesPerPerson })}</p>
+            <p className="service__meta">
+              {t('booking.services.duration', { minutes: s.minutesPerPerson })}
+              {s.fees.adult !== null
+                ? ` · ${
+                    s.fees.minor !== null && s.fees.minor !== s.fees.adult
+                      ? t('booking.services.feeAgeGroups', { adult: euro(s.fees.adult), minor: euro(s.fees.minor) })
+                      : t('booking.services.fee', { amount: euro(s.fees.adult) })
+                  }`
+                : ''}
+            </p>
             {n > 0 && s.necessities[lang].length > 0 ? (
               <div className="service__bring">
-                <p className="service__bring-title">{t('booking.services.bring')}:</p>
+                <p className="service__bring-title">
+                  {n > 1 ? t('booking.services.bringEach', { count: n }) : `${t('booking.services.bring')}:`}
+                </p>
                 <ul className="utrecht-unordered-list">
                   {s.necessities[lang].map((x) => (
                     <li key={x} className="utrecht-unordered-list__item">
