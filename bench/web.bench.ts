@@ -10,7 +10,10 @@
  *    select filled from GET /services; kiosk: an enabled service button after device setup and hub
  *    connect; display: the waiting count from the hub snapshot; agent: the sign-in button).
  *
- * Flags: --runs N (default 7), --display-calls N (default 3600), --skip-display-memory.
+ * Then the flows of issue 13 (bench/web-flows.ts): taps, keys and seconds to book on a phone, check in at
+ * the kiosk and serve ten visitors at the counter, printed beside the counts before.
+ *
+ * Flags: --runs N (default 7), --display-calls N (default 3600), --skip-display-memory, --skip-flows.
  * Hook for more measurements: add an entry to `apps`, or a module like web-display-memory.ts and
  * call it from `main` next to measureDisplayMemory; its result goes into bench/results/web.json.
  */
@@ -194,6 +197,16 @@ async function main(): Promise<void> {
     await server?.close();
   }
 
+  let flows: unknown = null;
+  if (!process.argv.includes('--skip-flows')) {
+    const { measureFlows, printFlows, before } = await import('./web-flows.ts');
+    const measured = await measureFlows();
+    if (measured) {
+      printFlows(measured);
+      flows = { before, ...measured };
+    }
+  }
+
   let displayMemory: unknown = null;
   const memoryModule = join(repoRoot, 'bench', 'web-display-memory.ts');
   if (!process.argv.includes('--skip-display-memory') && existsSync(memoryModule)) {
@@ -229,6 +242,7 @@ async function main(): Promise<void> {
           interactive: Object.fromEntries(apps.map((a) => [a.app, a.interactive])),
         },
         apps: results,
+        flows,
         displayMemory,
       },
       null,
