@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CounterDto, TicketDto } from '../../../server/contracts/queue.ts';
+import type { Appointment } from '../../../server/contracts/scheduling.ts';
 import { api } from '../../../shared-web/api.ts';
 import { emitCommand, type HubSocket } from '../../../shared-web/hub.ts';
 import type { ServiceInfo } from '../catalog.ts';
@@ -310,10 +311,7 @@ function useResident(reference: string | null): Resident | null {
     if (!reference) return;
     const abort = new AbortController();
     api
-      .get<{ reference: string; customer: Omit<Resident, 'reference'> | null }>(
-        `/appointments/${encodeURIComponent(reference)}`,
-        { signal: abort.signal },
-      )
+      .get<Appointment>(`/appointments/${encodeURIComponent(reference)}`, { signal: abort.signal })
       .then((a) => {
         if (a.customer) setResident({ reference: a.reference, ...a.customer });
       })
