@@ -59,11 +59,12 @@ const apiRouters: RouterFactory[] = [
 /**
  * CSP connect-src: our own origin and its WebSocket twin only (the hub), never any host: PUBLIC_URL's,
  * or the loopback origins on PORT for a local install ('self' alone does not cover ws: in every browser).
+ * No IPv6 literal: CSP's host-source grammar has none, and Chromium logs `ws://[::1]:…` as an invalid source.
  */
 export function connectSources(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string[] {
   const origins = config.PUBLIC_URL
     ? [new URL(config.PUBLIC_URL).origin]
-    : ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${config.PORT}`);
+    : ['localhost', '127.0.0.1'].map((host) => `http://${host}:${config.PORT}`);
   return ["'self'", ...origins.map((o) => o.replace(/^http/, 'ws'))];
 }
 

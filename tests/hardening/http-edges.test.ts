@@ -68,4 +68,13 @@ describe('finding 7: CSP connect-src', () => {
     expect(connect).toEqual(["'self'", 'wss://afspraak.haarlem.example']);
     expect(csp).not.toMatch(/connect-src[^;]*\bwss?:(\s|;|$)/);
   });
+
+  it('lists only valid CSP sources for a local install (no IPv6 literal, which browsers reject)', async () => {
+    const ctx = createTestContext();
+    const csp = (await ctx.app.request('/api/v1/health')).headers.get('content-security-policy') ?? '';
+    const connect = /connect-src ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? [];
+    expect(connect[0]).toBe("'self'");
+    expect(connect.slice(1).length).toBeGreaterThan(0);
+    for (const source of connect.slice(1)) expect(source).toMatch(/^ws:\/\/(localhost|127\.0\.0\.1):\d+$/);
+  });
 });
