@@ -17,6 +17,7 @@ import {
   SettingsPatch,
   Setup,
 } from '../contracts/admin.ts';
+import { MunicipalitySetupDocument, SetupImportQuery, SetupImportResult } from '../contracts/municipality-setup.ts';
 import { nonEmptyPatch } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -27,6 +28,7 @@ import { createService } from './setup/create-service.ts';
 import { deleteClosure } from './setup/delete-closure.ts';
 import { deleteRosterRule } from './setup/delete-roster-rule.ts';
 import { deleteScheduleRule } from './setup/delete-schedule-rule.ts';
+import { exportSetup, importSetup } from './setup/municipality-setup.ts';
 import { offerService } from './setup/offer-service.ts';
 import { readSetup } from './setup/read-setup.ts';
 import { saveRosterRule } from './setup/save-roster-rule.ts';
@@ -194,6 +196,34 @@ const r = {
     },
     responses: { 200: ok('Saved'), ...errors },
   }),
+  exportSetup: createRoute({
+    method: 'get',
+    path: '/municipality/setup',
+    tags: ['admin'],
+    summary:
+      "The municipality's whole set-up as one document: services and fees, closures, and per location settings, offered services, counters and skills, hours, rosters (admin)",
+    middleware: [requireStaff('admin')],
+    responses: {
+      200: { description: 'Set-up document', content: { 'application/json': { schema: MunicipalitySetupDocument } } },
+      ...errors,
+    },
+  }),
+  importSetup: createRoute({
+    method: 'put',
+    path: '/municipality/setup',
+    tags: ['admin'],
+    summary:
+      'Replace the set-up with a document: checked whole, then applied in one transaction; dryRun (the default) only says what would change (admin)',
+    middleware: [requireStaff('admin')],
+    request: { query: SetupImportQuery, ...body(MunicipalitySetupDocument) },
+    responses: {
+      200: {
+        description: 'What changed (or would change)',
+        content: { 'application/json': { schema: SetupImportResult } },
+      },
+      ...errors,
+    },
+  }),
   fees: createRoute({
     method: 'put',
     path: '/services/{code}/fees',
@@ -266,6 +296,10 @@ export function adminRoutes(deps: Deps) {
     .openapi(r.addService, (c) => c.json(createService(deps, staffOf(c), c.req.valid('json')), 201))
     .openapi(r.patchService, (c) =>
       c.json(updateService(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
+    )
+    .openapi(r.exportSetup, (c) => c.json(exportSetup(deps, staffOf(c)), 200))
+    .openapi(r.importSetup, (c) =>
+      c.json(importSetup(deps, staffOf(c), c.req.valid('json'), c.req.valid('query').dryRun === 'true'), 200),
     )
     .openapi(r.fees, (c) =>
       c.json(setServiceFees(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),

@@ -158,6 +158,21 @@ const routes: Route[] = [
     allowed: ['admin'],
   },
   { method: 'DELETE', path: () => `/api-clients/${spareClientId}`, allowed: ['admin'] },
+  // Every admin reaches their own municipality's set-up (another municipality's document is a 400, not a leak).
+  { method: 'GET', path: () => '/municipality/setup', allowed: ['admin', 'admin-other-municipality'] },
+  {
+    method: 'PUT',
+    path: () => '/municipality/setup?dryRun=true',
+    body: () => ({
+      format: 'loket-setup',
+      version: 1,
+      municipality: { id: 'haarlem' },
+      services: [],
+      closures: [],
+      locations: [],
+    }),
+    allowed: ['admin', 'admin-other-municipality'],
+  },
   { method: 'GET', path: () => '/webhooks', allowed: ['admin', 'admin-other-municipality', 'api-client'] },
   {
     method: 'POST',
