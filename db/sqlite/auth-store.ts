@@ -62,22 +62,27 @@ export function sqliteAuthStore(db: Db): AuthStore {
 
   return {
     userByUsername: (username) => db.select().from(staffUsers).where(eq(staffUsers.username, username)).get() ?? null,
+    // The user's own offices first, in the order they were assigned (the first is their home office, where
+    // the agent app starts); admins then reach the rest of their municipality, alphabetically.
     staffLocationIds: (userId, municipalityId, role) => {
-      if (role === 'admin') {
-        return db
-          .select({ id: locations.id })
-          .from(locations)
-          .where(eq(locations.municipalityId, municipalityId))
-          .all()
-          .map((l) => l.id);
-      }
-      return db
+      const assigned = db
         .select({ id: staffLocations.locationId })
         .from(staffLocations)
         .innerJoin(locations, eq(locations.id, staffLocations.locationId))
         .where(and(eq(staffLocations.userId, userId), eq(locations.municipalityId, municipalityId)))
+        .orderBy(sql`${staffLocations}.rowid`)
         .all()
         .map((l) => l.id);
+      if (role !== 'admin') return assigned;
+      const rest = db
+        .select({ id: locations.id })
+        .from(locations)
+        .where(eq(locations.municipalityId, municipalityId))
+        .orderBy(locations.id)
+        .all()
+        .map((l) => l.id)
+        .filter((id) => !assigned.includes(id));
+      return [...assigned, ...rest];
     },
     // Placeholders reach the driver as given: timestamp_ms columns compare with epoch milliseconds.
     liveSession: (tokenHash, now) => statements().liveSession.get({ tokenHash, now: now.getTime() }) ?? null,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEntries, staffUsers } from '../../db/schema/index.ts';
 import { hashPassword, verifyPassword } from '../../server/auth/password.ts';
-import { DEMO_DEVICE_TOKEN, DEMO_PASSWORD, signInAs } from '../helpers/auth.ts';
+import { createStaffUser, DEMO_DEVICE_TOKEN, DEMO_PASSWORD, signInAs } from '../helpers/auth.ts';
 import { createTestContext } from '../helpers/context.ts';
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -72,6 +72,24 @@ describe('sessions', () => {
       .all()
       .map((a) => a.action);
     expect(actions).toEqual(['session.signed-in', 'session.signed-out']);
+  });
+
+  it('lists the own offices first, in assignment order, so the agent app starts at the home office', async () => {
+    const ctx = createTestContext();
+    const locationsOf = async (username: string) => {
+      const token = await signInAs(ctx, username);
+      const res = await ctx.app.request('/api/v1/sessions/current', { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as { user: { locationIds: string[] } }).user.locationIds;
+    };
+    // demo-supervisor works at Zijlsingel (assigned first) and Schalkwijk, which sorts first alphabetically.
+    expect(await locationsOf('demo-supervisor')).toEqual(['haarlem-zijlsingel', 'haarlem-schalkwijk']);
+    // An admin without an assignment reaches every office, alphabetically; with one, it comes first.
+    const all = await locationsOf('demo-admin');
+    expect(all).toEqual([...all].sort());
+    await createStaffUser(ctx, { username: 'admin-home', role: 'admin', locationIds: ['haarlem-zijlsingel'] });
+    const home = await locationsOf('admin-home');
+    expect(home[0]).toBe('haarlem-zijlsingel');
+    expect([...home].sort()).toEqual(all);
   });
 
   it('refuses wrong passwords and unknown users alike, and throttles guessing', async () => {

@@ -130,6 +130,8 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     fillDemoHistory(server.deps(), { days: 56, predictedDays: 5 });
     await agent.getByRole('button', { name: 'Afmelden' }).click();
     await signInAgent(agent, server, 'demo-supervisor');
+    // The supervisor starts at their own office (assigned first), not Schalkwijk, which sorts first.
+    expect(await agent.getByRole('combobox', { name: 'Locatie' }).inputValue()).toBe(location);
 
     await agent.getByRole('link', { name: 'Live overzicht' }).click();
     await agent.getByTestId(`live-${location}`).getByText('Balie 1').waitFor();
