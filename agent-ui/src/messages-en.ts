@@ -284,6 +284,9 @@ export const agentEn: Widen<typeof agentNl> = {
       maxDaysAhead: 'Maximum days ahead',
       goodFriday: 'Closed on Good Friday',
       liberationDay: 'Closed on Liberation Day',
+      callAndStart: 'Call and start with one key',
+      callAndStartHint:
+        'Next (N) calls the next visitor and starts serving at once; the previous visitor is finished. No-show stays possible.',
       fair: {
         title: 'Fair booking',
         intro:

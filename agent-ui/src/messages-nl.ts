@@ -280,6 +280,9 @@ export const agentNl = {
       maxDaysAhead: 'Maximaal dagen vooruit',
       goodFriday: 'Dicht op Goede Vrijdag',
       liberationDay: 'Dicht op Bevrijdingsdag',
+      callAndStart: 'Oproepen en beginnen met één toets',
+      callAndStartHint:
+        'Volgende (N) roept de volgende bezoeker op en begint meteen; de vorige bezoeker wordt afgerond. Niet verschenen blijft mogelijk.',
       fair: {
         title: 'Eerlijk boeken',
         intro:

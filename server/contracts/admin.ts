@@ -108,6 +108,8 @@ export const SetupLocation = z.object({
   maxDaysAhead: z.number().int(),
   closedOnGoodFriday: z.boolean(),
   closedOnLiberationDay: z.boolean(),
+  /** One key at the counter calls the next visitor and serves them from the call. */
+  callAndStart: z.boolean(),
 });
 export const ScheduleRule = z.object({
   id: z.number().int(),

@@ -205,6 +205,11 @@ describe('at the counter', () => {
       body: { callAndStart: true },
     });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
+    // The set-up screen reads it back to show the switch.
+    const setup = await call(ctx, 'GET', `/locations/${ZIJL}/setup`, { token: supervisor });
+    expect(setup.body.location.callAndStart).toBe(true);
+    const audited = ctx.db.select().from(auditEntries).where(eq(auditEntries.action, 'location.settings')).all();
+    expect(audited.at(-1)?.details).toMatchObject({ callAndStart: true });
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {

@@ -50,6 +50,7 @@ export function readSetup(deps: Deps, staff: StaffPrincipal, locationId: string)
       maxDaysAhead: location.maxDaysAhead,
       closedOnGoodFriday: location.closedOnGoodFriday,
       closedOnLiberationDay: location.closedOnLiberationDay,
+      callAndStart: location.callAndStart,
     },
     services: offered,
     counters: counterRows.map((c) => ({

@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { Setup } from '../setup-model.ts';
 import type { Send } from './send.ts';
 
-/** The location's booking settings: slot grid, walk-in share, notice, horizon, optional holidays. */
+/**
+ * The location's settings: slot grid, walk-in share, notice, horizon, optional holidays, and whether one key
+ * at the counter calls and starts serving the next visitor.
+ */
 export function SettingsSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
   const { t } = useTranslation();
   const [s, setS] = useState(setup.location);
@@ -22,6 +25,7 @@ export function SettingsSection({ setup, base, send }: { setup: Setup; base: str
             maxDaysAhead: s.maxDaysAhead,
             closedOnGoodFriday: s.closedOnGoodFriday,
             closedOnLiberationDay: s.closedOnLiberationDay,
+            callAndStart: s.callAndStart,
           });
         }}
       >
@@ -80,6 +84,18 @@ export function SettingsSection({ setup, base, send }: { setup: Setup; base: str
           />
           {t('agent.admin.liberationDay')}
         </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={s.callAndStart}
+            aria-describedby="admin-call-and-start-hint"
+            onChange={(e) => setS({ ...s, callAndStart: e.target.checked })}
+          />
+          {t('agent.admin.callAndStart')}
+        </label>
+        <p id="admin-call-and-start-hint" className="muted">
+          {t('agent.admin.callAndStartHint')}
+        </p>
         <button type="submit" className="primary">
           {t('agent.admin.save')}
         </button>
