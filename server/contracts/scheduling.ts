@@ -259,3 +259,4 @@ export type OfficeHours = z.infer<typeof OfficeHours>;
 /** GET /locations/{id}/appointments: the desk's search (staff of the office). */
 export const AppointmentSearchQuery = z.object({ q: z.string().max(200).optional(), date: LocalDate.optional() });
 export const AppointmentSearchResponse = z.object({ appointments: z.array(Appointment), truncated: z.boolean() });
+export type AppointmentSearchResponse = z.infer<typeof AppointmentSearchResponse>;

@@ -172,8 +172,8 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByRole('button', { name: 'Vrije tijden zoeken' }).click();
     await agent.locator('.slot-picker .chip').first().click();
     await agent.locator('input[name=book-time]').first().check({ force: true });
-    await agent.getByLabel('Naam').fill('Bellende Inwoner');
-    await agent.getByLabel('E-mailadres').fill('beller@example.org');
+    await agent.getByLabel('Naam', { exact: true }).fill('Bellende Inwoner');
+    await agent.getByLabel('E-mailadres', { exact: true }).fill('beller@example.org');
     await agent.getByRole('button', { name: 'Afspraak vastleggen' }).click();
     await agent.getByTestId('booked').waitFor();
     await screenshot(agent, 'agent-desk-booked');
@@ -182,8 +182,18 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
       /Afspraak (\S+) is gemaakt/.exec((await agent.getByTestId('booked').textContent()) ?? '')?.[1] ?? '';
     expect(reference).not.toBe('');
 
+    // Search it by the resident's name; opening the result shows it in the find-by-reference view.
+    await agent.getByLabel('Naam, e-mailadres of afspraaknummer').fill('bellende');
+    await agent.getByRole('button', { name: 'Afspraken zoeken' }).click();
+    const results = agent.getByTestId('desk-search-results');
+    await results.getByText('1 afspraak gevonden.').waitFor();
+    await results.getByRole('button', { name: new RegExp(`${reference} Â· Bellende Inwoner`) }).click();
+    await agent.getByTestId('found-appointment').getByText(`Afspraak ${reference}`).waitFor();
+    await screenshot(agent, 'agent-desk-search');
+    expect(await axeViolations(agent)).toEqual([]);
+
     // Find it again by reference, move it to another time, then cancel it.
-    await agent.getByLabel('Afspraaknummer').fill(reference);
+    await agent.getByLabel('Afspraaknummer', { exact: true }).fill(reference);
     await agent.getByRole('button', { name: 'Zoeken', exact: true }).click();
     const found = agent.getByTestId('found-appointment');
     await found.getByText('Bellende Inwoner').waitFor();

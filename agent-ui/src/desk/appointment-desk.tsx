@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   Appointment,
+  AppointmentSearchResponse,
   AvailableDaysResponse,
   AvailableTimesResponse,
   BookedAppointment,
@@ -341,16 +342,42 @@ function FindForm({
   const items = found?.services ?? [];
   const path = (ref: string) => `/appointments/${encodeURIComponent(ref.trim())}`;
 
-  const search = async (event: FormEvent) => {
-    event.preventDefault();
+  const [query, setQuery] = useState('');
+  const [date, setDate] = useState('');
+  const [results, setResults] = useState<AppointmentSearchResponse | null>(null);
+
+  const open = async (ref: string) => {
     setFailure(null);
     setNotice(null);
     setMoving(false);
     picker.reset();
     try {
-      setFound(await api.get<Appointment>(path(reference), { token }));
+      setFound(await api.get<Appointment>(path(ref), { token }));
     } catch (err) {
       setFound(null);
+      onError(err);
+    }
+  };
+  const search = async (event: FormEvent) => {
+    event.preventDefault();
+    await open(reference);
+  };
+  // Name, e-mail, reference and/or day at this office (GET /locations/{id}/appointments?q=&date=).
+  const searchList = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const params = new URLSearchParams();
+    if (query.trim()) params.set('q', query.trim());
+    if (date) params.set('date', date);
+    try {
+      setResults(
+        await api.get<AppointmentSearchResponse>(
+          `/locations/${encodeURIComponent(location.id)}/appointments?${params.toString()}`,
+          { token },
+        ),
+      );
+    } catch (err) {
+      setResults(null);
       onError(err);
     }
   };
@@ -367,6 +394,52 @@ function FindForm({
           {t('agent.desk.search')}
         </button>
       </form>
+      <form className="row" onSubmit={searchList} aria-labelledby="desk-search-heading">
+        <h3 id="desk-search-heading" className="visually-hidden">
+          {t('agent.desk.searchList')}
+        </h3>
+        <label>
+          {t('agent.desk.searchQuery')}
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} maxLength={200} />
+        </label>
+        <label>
+          {t('agent.desk.date')}
+          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!query.trim() && !date}>
+          {t('agent.desk.searchList')}
+        </button>
+      </form>
+      {results && (
+        <div data-testid="desk-search-results">
+          <p role="status">
+            {results.appointments.length === 0
+              ? t('agent.desk.noResults')
+              : t('agent.desk.results', { count: results.appointments.length })}
+            {results.truncated ? ` ${t('agent.desk.truncated')}` : ''}
+          </p>
+          {results.appointments.length > 0 && (
+            <ul className="search-results">
+              {results.appointments.map((a) => (
+                <li key={a.reference}>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-current={found?.reference === a.reference ? 'true' : undefined}
+                    onClick={() => {
+                      setReference(a.reference);
+                      void open(a.reference);
+                    }}
+                  >
+                    {formatDateTime(a.start, i18n.language, location.timeZone)} · {a.reference} ·{' '}
+                    {a.customer?.name ?? '—'} · {t(`agent.desk.statusValue.${a.status}`)}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {found && (
         <div className="appointment" data-testid="found-appointment">
           <h3>{t('agent.desk.details', { reference: found.reference })}</h3>
