@@ -82,8 +82,9 @@ describe('queue under real concurrency (separate processes on one database file)
     const all = results.flatMap((r) => r.called);
     expect(all).toHaveLength(TICKETS);
     expect(new Set(all).size).toBe(TICKETS);
-    // Every process got work: the calls really interleaved.
-    for (const r of results) expect(r.called.length).toBeGreaterThan(0);
+    // The calls really interleaved: more than one process got work. (Not "every": on a loaded 2-core CI machine
+    // one process can be descheduled right after "go" while the other two empty the queue — correct, yet no collision.)
+    expect(results.filter((r) => r.called.length > 0).length).toBeGreaterThanOrEqual(2);
 
     const check = createTestContext({ dbPath, now: NOW });
     const calledEvents = check.db.select().from(ticketEvents).where(eq(ticketEvents.type, 'called')).all();
