@@ -58,7 +58,8 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await page.getByText('Kies minstens één product.').waitFor();
     await checkAxe('services-error');
 
-    // The error summary at the top has the focus.
+    // The error summary at the top has the focus (given on the next animation frame).
+    await page.waitForFunction(() => document.activeElement?.id === 'step-error');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-error');
     await tabTo(page, 'button[aria-label="Eén persoon meer voor Paspoort aanvragen"]');
     await page.keyboard.press('Enter');
@@ -115,7 +116,8 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await page.keyboard.type('jan@example');
     await page.keyboard.press('Enter');
     await page.getByText('Vul een geldig e-mailadres in').first().waitFor();
-    // The summary takes the focus and links to the field.
+    // The summary takes the focus (on the next animation frame after it renders) and links to the field.
+    await page.waitForFunction(() => document.activeElement?.id === 'step-error');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-error');
     await checkAxe('details-error');
     await screenshot(page, 'booking-6-details-error');
