@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatLocalDate, localDateOf } from '../../../../shared-web/datetime.ts';
 import type { Setup } from '../setup-model.ts';
 import type { Send } from './send.ts';
+import { SetupTable } from './setup-table.tsx';
 
 /** Coming closures (local and bridge days) beside the public holidays the server knows. */
 export function ClosuresSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
@@ -25,32 +26,19 @@ export function ClosuresSection({ setup, base, send }: { setup: Setup; base: str
   return (
     <section className="card" aria-labelledby="admin-closures">
       <h2 id="admin-closures">{t('agent.admin.closures')}</h2>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('agent.admin.date')}</th>
-            <th scope="col">{t('agent.admin.reason')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('agent.admin.delete')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, 30).map((r) => (
-            <tr key={r.key}>
-              <td>{formatLocalDate(r.date, i18n.language)}</td>
-              <td>{r.id === null ? `${r.reason} (${t('agent.admin.holiday')})` : r.reason}</td>
-              <td>
-                {r.id !== null && (
-                  <button type="button" className="danger" onClick={() => void send('DELETE', `/closures/${r.id}`)}>
-                    {t('agent.admin.delete')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SetupTable
+        headers={[t('agent.admin.date'), t('agent.admin.reason')]}
+        rows={rows.slice(0, 30)}
+        rowKey={(r) => r.key}
+        cells={(r) => (
+          <>
+            <td>{formatLocalDate(r.date, i18n.language)}</td>
+            <td>{r.id === null ? `${r.reason} (${t('agent.admin.holiday')})` : r.reason}</td>
+          </>
+        )}
+        deletePath={(r) => (r.id === null ? null : `/closures/${r.id}`)}
+        send={send}
+      />
       <form className="row" onSubmit={submit} aria-label={t('agent.admin.addClosure')}>
         <label>
           {t('agent.admin.date')}

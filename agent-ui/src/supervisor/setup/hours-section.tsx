@@ -4,6 +4,7 @@ import { type Setup, type Weekday, weeklyRule } from '../setup-model.ts';
 import { DayPicker } from './day-picker.tsx';
 import { ruleText } from './rule-text.ts';
 import type { Send } from './send.ts';
+import { SetupTable } from './setup-table.tsx';
 
 /** Opening, appointment and walk-in hours as weekly rules. */
 export function HoursSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
@@ -21,43 +22,26 @@ export function HoursSection({ setup, base, send }: { setup: Setup; base: string
   return (
     <section className="card" aria-labelledby="admin-hours">
       <h2 id="admin-hours">{t('agent.admin.schedules')}</h2>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('agent.admin.kind')}</th>
-            <th scope="col">{t('agent.admin.days')}</th>
-            <th scope="col">{t('agent.admin.time')}</th>
-            <th scope="col">{t('agent.admin.period')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('agent.admin.delete')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {setup.scheduleRules.map((r) => (
-            <tr key={r.id}>
-              <td>{t(`agent.admin.hoursKind.${r.kind}`)}</td>
-              <td>{ruleText(t, r.rrule)}</td>
-              <td>
-                {r.opensAt}–{r.closesAt}
-              </td>
-              <td>
-                {r.startsOn}
-                {r.endsOn ? ` – ${r.endsOn}` : ''}
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => void send('DELETE', `${base}/schedule-rules/${r.id}`)}
-                >
-                  {t('agent.admin.delete')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SetupTable
+        headers={[t('agent.admin.kind'), t('agent.admin.days'), t('agent.admin.time'), t('agent.admin.period')]}
+        rows={setup.scheduleRules}
+        rowKey={(r) => r.id}
+        cells={(r) => (
+          <>
+            <td>{t(`agent.admin.hoursKind.${r.kind}`)}</td>
+            <td>{ruleText(t, r.rrule)}</td>
+            <td>
+              {r.opensAt}–{r.closesAt}
+            </td>
+            <td>
+              {r.startsOn}
+              {r.endsOn ? ` – ${r.endsOn}` : ''}
+            </td>
+          </>
+        )}
+        deletePath={(r) => `${base}/schedule-rules/${r.id}`}
+        send={send}
+      />
       <form className="row" onSubmit={submit} aria-label={t('agent.admin.addHours')}>
         <label>
           {t('agent.admin.kind')}

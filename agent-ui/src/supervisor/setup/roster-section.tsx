@@ -4,6 +4,7 @@ import { type Setup, type Weekday, weeklyRule } from '../setup-model.ts';
 import { DayPicker } from './day-picker.tsx';
 import { ruleText } from './rule-text.ts';
 import type { Send } from './send.ts';
+import { SetupTable } from './setup-table.tsx';
 
 /** When each counter is staffed, and for appointments, walk-ins or both. */
 export function RosterSection({ setup, base, send }: { setup: Setup; base: string; send: Send }) {
@@ -23,40 +24,23 @@ export function RosterSection({ setup, base, send }: { setup: Setup; base: strin
   return (
     <section className="card" aria-labelledby="admin-roster">
       <h2 id="admin-roster">{t('agent.admin.rosters')}</h2>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('agent.admin.counter')}</th>
-            <th scope="col">{t('agent.admin.days')}</th>
-            <th scope="col">{t('agent.admin.time')}</th>
-            <th scope="col">{t('agent.admin.mode')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('agent.admin.delete')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rules.map((r) => (
-            <tr key={r.id}>
-              <th scope="row">{counterName(r.counterId)}</th>
-              <td>{r.rrule ? ruleText(t, r.rrule) : r.startsOn}</td>
-              <td>
-                {r.startsAt}–{r.endsAt}
-              </td>
-              <td>{t(`agent.admin.rosterMode.${r.mode}`)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => void send('DELETE', `${base}/roster-rules/${r.id}`)}
-                >
-                  {t('agent.admin.delete')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SetupTable
+        headers={[t('agent.admin.counter'), t('agent.admin.days'), t('agent.admin.time'), t('agent.admin.mode')]}
+        rows={rules}
+        rowKey={(r) => r.id}
+        cells={(r) => (
+          <>
+            <th scope="row">{counterName(r.counterId)}</th>
+            <td>{r.rrule ? ruleText(t, r.rrule) : r.startsOn}</td>
+            <td>
+              {r.startsAt}–{r.endsAt}
+            </td>
+            <td>{t(`agent.admin.rosterMode.${r.mode}`)}</td>
+          </>
+        )}
+        deletePath={(r) => `${base}/roster-rules/${r.id}`}
+        send={send}
+      />
       <form
         className="row"
         aria-label={t('agent.admin.addRoster')}
