@@ -19,6 +19,15 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOKET_DB: z.string().default('./data/loket.db'),
+  /** `postgres://…`: PostgreSQL instead of the SQLite file (wins over LOKET_DB); for several nodes. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** `redis://…`: connects the nodes (hub adapter, shared rate limits); unset: one node, in-process. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key this installation writes (several installations or test runs on one Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('loket:'),
   /** Below this much free disk space (MiB) next to the database, writes are refused with 503. */
   LOKET_DB_MIN_FREE_MB: z.coerce.number().min(0).default(64),
   /** Public base URL used in e-mails, QR codes and calendar files; its origin may change data. */
