@@ -71,6 +71,11 @@ export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
   if (work.constructor.name === 'AsyncFunction') {
     throw new TypeError('writeTransaction: the callback must be synchronous');
   }
+  // An asynchronous transaction (`writeTransactionAsync`) is open on this connection: running here would
+  // nest as its savepoint and share its fate. Refuse (503, retry) rather than risk a lost acknowledged write.
+  if (asyncWriters.get(db.$client)?.open) {
+    throw new AppError('unavailable', 'Another write is in progress; try again');
+  }
   assertWritable(db);
   const run = db.$client.transaction(() => {
     const result = work(db);
@@ -82,6 +87,61 @@ export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
   } catch (err) {
     throw asStorageFailure(err);
   }
+}
+
+/** How much a commit waits for the disk: `full` (fsync, the default) or `relaxed` (WAL + synchronous=NORMAL). */
+export type Durability = 'full' | 'relaxed';
+
+interface AsyncWriter {
+  /** The tail of the queue of write transactions on this connection. */
+  tail: Promise<unknown>;
+  open: boolean;
+}
+const asyncWriters = new WeakMap<Database.Database, AsyncWriter>();
+
+/**
+ * The asynchronous write transaction of the storage seam (ARCHITECTURE.md#storage-seam): `BEGIN IMMEDIATE`,
+ * `await work()`, `COMMIT` (or `ROLLBACK` when it throws). Transactions on one connection are queued, so
+ * one runs at a time per process, as the synchronous kind did; other processes on the file wait for the
+ * write lock (busy timeout). Only statements of `work` run inside: nothing else in the process may use
+ * this connection for writes meanwhile (the synchronous kind is refused while one is open).
+ */
+export function writeTransactionAsync<T>(
+  db: Db,
+  work: (tx: Db) => Promise<T>,
+  options: { durability?: Durability } = {},
+): Promise<T> {
+  const client = db.$client;
+  let writer = asyncWriters.get(client);
+  if (!writer) {
+    writer = { tail: Promise.resolve(), open: false };
+    asyncWriters.set(client, writer);
+  }
+  const slot = writer;
+  const run = slot.tail.then(async () => {
+    assertWritable(db);
+    const relaxed = options.durability === 'relaxed';
+    if (relaxed) client.pragma('synchronous = NORMAL');
+    slot.open = true;
+    try {
+      client.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(db);
+        client.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (client.inTransaction) client.exec('ROLLBACK');
+        throw err;
+      }
+    } catch (err) {
+      throw asStorageFailure(err);
+    } finally {
+      slot.open = false;
+      if (relaxed) client.pragma('synchronous = FULL');
+    }
+  });
+  slot.tail = run.catch(() => undefined);
+  return run;
 }
 
 export { schema };

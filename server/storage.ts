@@ -3,20 +3,38 @@ import type { AuthStore } from './auth/auth-store.ts';
 
 /**
  * The storage seam (ARCHITECTURE.md#storage-seam): use-cases reach their data through these repository
- * interfaces, declared by each domain, and never import drizzle or a driver. `db/sqlite/storage.ts`
- * implements them today. Domains still on `deps.db` are listed in .dependency-cruiser-known-violations.json.
+ * interfaces, declared by each domain, and never import drizzle or a driver. Every method returns a
+ * promise, so SQLite (`db/sqlite/`) and PostgreSQL (`db/pg/`) implement the same interfaces.
+ * Domains still on `deps.db` are listed in .dependency-cruiser-known-violations.json.
  */
 export interface Repositories {
   audit: AuditStore;
   auth: AuthStore;
 }
 
+export interface WriteOptions {
+  /**
+   * `full` (default): the commit is on disk before the promise resolves. `relaxed`: it survives a crash of the
+   * process but may be lost on a power cut — for the queue's many small writes, which a clerk simply repeats.
+   */
+  durability?: 'full' | 'relaxed';
+}
+
 export interface Storage {
-  /** Reads outside a write transaction; each sees committed data. */
+  /** Reads outside a write transaction; each sees committed data only. */
   readonly read: Repositories;
   /**
-   * One write transaction: all of `work` commits or none of it. `work` is synchronous: on SQLite this is
-   * BEGIN IMMEDIATE, so two writers never both read "free"; an async callback is refused.
+   * One write transaction: all of `work` commits or none of it (it rolls back when `work` throws). Write
+   * transactions are serialised per process on SQLite (and by the database's locks on PostgreSQL), so a
+   * use-case that reads "free" and then writes cannot interleave with another that does the same.
+   * `work` must use only `tx`, never `read`, for what it decides on.
    */
-  write<T>(work: (tx: Repositories) => T): T;
+  write<T>(work: (tx: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /** Closes what the storage opened itself (the SQLite read connection; the PostgreSQL pool). */
+  close(): Promise<void>;
 }
+
+/** A repository whose methods are synchronous: what an implementation on a synchronous driver writes. */
+export type Synchronous<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K];
+};

@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AuthStore, DeviceRecord } from '../../server/auth/auth-store.ts';
+import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import { devices, locations, pairingCodes, staffLocations, staffSessions, staffUsers } from '../schema/index.ts';
 
@@ -49,7 +50,7 @@ function devicesByTokenQuery(db: Db) {
     .prepare();
 }
 
-export function sqliteAuthStore(db: Db): AuthStore {
+export function sqliteAuthStore(db: Db): Synchronous<AuthStore> {
   // Prepared on first use, not here: a process may build its storage before the migrations have run.
   let prepared: {
     liveSession: ReturnType<typeof liveSessionQuery>;

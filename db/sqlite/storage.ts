@@ -1,28 +1,90 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { recordAudit } from '../../server/auth/audit.ts';
-import type { Repositories, Storage } from '../../server/storage.ts';
-import { type Db, writeTransaction } from '../client.ts';
+import type { AuditStore } from '../../server/auth/audit-store.ts';
+import type { AuthStore } from '../../server/auth/auth-store.ts';
+import { AppError } from '../../server/errors.ts';
+import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
+import { type Db, schema, writeTransactionAsync } from '../client.ts';
 import { sqliteAuthStore } from './auth-store.ts';
 
 const cache = new WeakMap<Db, Storage>();
 
 /**
- * The SQLite implementation of the storage seam: one set of repositories per connection (their
- * prepared statements built once). SQLite transactions belong to the connection, so the same
- * repositories serve reads and, inside `write`, the BEGIN IMMEDIATE transaction.
+ * Wraps a repository written against the synchronous driver so each method returns a promise (a throw
+ * becomes a rejection), which is what the seam's interfaces promise.
+ */
+export function asAsync<T extends object>(store: Synchronous<T>): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(store)) {
+    wrapped[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            try {
+              return Promise.resolve((value as (...a: unknown[]) => unknown)(...args));
+            } catch (err) {
+              return Promise.reject(err);
+            }
+          }
+        : value;
+  }
+  return wrapped as T;
+}
+
+function repositoriesOn(db: Db): Repositories {
+  return {
+    audit: asAsync<AuditStore>({
+      record: (actor, municipalityId, at, input) => recordAudit(db, actor, municipalityId, at, input),
+    }),
+    auth: asAsync<AuthStore>(sqliteAuthStore(db)),
+  };
+}
+
+/**
+ * A second, read-only connection to the same file, so `read` never sees the rows of a write transaction
+ * that is still open (and may roll back) on the writer's connection. An in-memory database has no second
+ * connection: there reads share the writer's.
+ */
+function openReader(db: Db): Db | null {
+  if (db.$client.memory) return null;
+  let reader: Database.Database;
+  try {
+    reader = new Database(db.$client.name, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    // The file is gone or unreadable (the writer's health check says which): not the client's fault.
+    throw new AppError('unavailable', `Storage cannot be read: ${(err as Error).message}`);
+  }
+  reader.pragma('busy_timeout = 5000');
+  return drizzle({ client: reader, schema, casing: 'snake_case' }) as Db;
+}
+
+/**
+ * The SQLite implementation of the storage seam: one set of repositories per connection (their prepared
+ * statements built once). `write` runs `BEGIN IMMEDIATE … COMMIT` on the writer's connection, one
+ * transaction at a time per process (`writeTransactionAsync`).
  */
 export function sqliteStorage(db: Db): Storage {
   let storage = cache.get(db);
   if (!storage) {
-    const repos: Repositories = {
-      audit: { record: (actor, municipalityId, at, input) => recordAudit(db, actor, municipalityId, at, input) },
-      auth: sqliteAuthStore(db),
+    const writer = repositoriesOn(db);
+    let reader: Db | null | undefined;
+    let readRepos: Repositories | undefined;
+    const read = (): Repositories => {
+      if (!readRepos) {
+        reader = openReader(db);
+        readRepos = reader ? repositoriesOn(reader) : writer;
+      }
+      return readRepos;
     };
     storage = {
-      read: repos,
-      write: (work) => {
-        if (work.constructor.name === 'AsyncFunction')
-          throw new TypeError('storage.write: the callback must be synchronous');
-        return writeTransaction(db, () => work(repos));
+      get read() {
+        return read();
+      },
+      write: (work, options) => writeTransactionAsync(db, () => work(writer), options),
+      close: async () => {
+        reader?.$client.close();
+        reader = undefined;
+        readRepos = undefined;
       },
     };
     cache.set(db, storage);

@@ -45,21 +45,21 @@ export interface PairingCodeRecord {
 }
 
 export interface AuthStore {
-  userByUsername(username: string): StaffUserRecord | null;
+  userByUsername(username: string): Promise<StaffUserRecord | null>;
   /** Locations a staff member may act at: admins every location of their municipality. */
-  staffLocationIds(userId: number, municipalityId: string, role: StaffRole): string[];
+  staffLocationIds(userId: number, municipalityId: string, role: StaffRole): Promise<string[]>;
   /** An unexpired, unrevoked session by token hash (the user may be inactive: the caller decides). */
-  liveSession(tokenHash: string, now: Date): LiveSessionRecord | null;
-  insertSession(input: { userId: number; tokenHash: string; createdAt: Date; expiresAt: Date }): number;
-  revokeSession(sessionId: number, at: Date): void;
+  liveSession(tokenHash: string, now: Date): Promise<LiveSessionRecord | null>;
+  insertSession(input: { userId: number; tokenHash: string; createdAt: Date; expiresAt: Date }): Promise<number>;
+  revokeSession(sessionId: number, at: Date): Promise<void>;
 
   /** Unrevoked devices with this token hash (the demo seed shares one token between kiosk and display). */
-  devicesByTokenHash(tokenHash: string): DeviceRecord[];
-  device(deviceId: number): DeviceRecord | null;
-  devicesAt(locationId: string): DeviceRecord[];
-  insertDevice(input: Omit<DeviceRecord, 'id' | 'revokedAt'> & { tokenHash: string }): DeviceRecord;
+  devicesByTokenHash(tokenHash: string): Promise<DeviceRecord[]>;
+  device(deviceId: number): Promise<DeviceRecord | null>;
+  devicesAt(locationId: string): Promise<DeviceRecord[]>;
+  insertDevice(input: Omit<DeviceRecord, 'id' | 'revokedAt'> & { tokenHash: string }): Promise<DeviceRecord>;
   /** Sets `revokedAt` unless already set; returns the device as stored. */
-  revokeDevice(deviceId: number, at: Date): DeviceRecord;
+  revokeDevice(deviceId: number, at: Date): Promise<DeviceRecord>;
 
   insertPairingCode(input: {
     codeHash: string;
@@ -68,8 +68,8 @@ export interface AuthStore {
     name: string;
     createdBy: number;
     expiresAt: Date;
-  }): number;
+  }): Promise<number>;
   /** An unused, unexpired code by hash. */
-  redeemablePairingCode(codeHash: string, now: Date): PairingCodeRecord | null;
-  markPairingCodeUsed(codeId: number, at: Date): void;
+  redeemablePairingCode(codeHash: string, now: Date): Promise<PairingCodeRecord | null>;
+  markPairingCodeUsed(codeId: number, at: Date): Promise<void>;
 }

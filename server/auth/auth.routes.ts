@@ -159,9 +159,9 @@ export function authRoutes(deps: Deps) {
         403: { description: 'Not a supervisor of this location', content: Problem },
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
-      const result = createPairingCode(deps, staffOf(c), { locationId: id, ...c.req.valid('json') });
+      const result = await createPairingCode(deps, staffOf(c), { locationId: id, ...c.req.valid('json') });
       return c.json({ code: result.code, expiresAt: result.expiresAt.toISOString() }, 201);
     },
   );
@@ -183,7 +183,7 @@ export function authRoutes(deps: Deps) {
         403: { description: 'Not a supervisor of this location', content: Problem },
       },
     }),
-    (c) => c.json({ devices: listDevices(deps, staffOf(c), c.req.valid('param').id) }, 200),
+    async (c) => c.json({ devices: await listDevices(deps, staffOf(c), c.req.valid('param').id) }, 200),
   );
 
   router.openapi(
@@ -200,7 +200,7 @@ export function authRoutes(deps: Deps) {
         404: { description: 'No such device', content: Problem },
       },
     }),
-    (c) => c.json(revokeDevice(deps, staffOf(c), c.req.valid('param').deviceId), 200),
+    async (c) => c.json(await revokeDevice(deps, staffOf(c), c.req.valid('param').deviceId), 200),
   );
 
   router.openapi(
@@ -223,7 +223,7 @@ export function authRoutes(deps: Deps) {
         404: { description: 'Unknown, used or expired code', content: Problem },
       },
     }),
-    (c) => c.json(pairDevice(deps, c.req.valid('json')), 201),
+    async (c) => c.json(await pairDevice(deps, c.req.valid('json')), 201),
   );
 
   router.openapi(

@@ -32,17 +32,17 @@ function assertSupervisorAt(principal: StaffPrincipal, locationId: string): void
 }
 
 /** A supervisor creates a one-time code (valid 15 minutes) that a kiosk or display types in once. */
-export function createPairingCode(
+export async function createPairingCode(
   deps: Deps,
   principal: StaffPrincipal,
   input: { locationId: string; kind: 'kiosk' | 'display'; name: string },
-): { code: string; expiresAt: Date } {
+): Promise<{ code: string; expiresAt: Date }> {
   assertSupervisorAt(principal, input.locationId);
   const now = deps.clock.now();
   const code = generatePairingCode();
   const expiresAt = new Date(now.getTime() + PAIRING_CODE_MINUTES * 60_000);
-  deps.storage.write((tx) => {
-    const codeId = tx.auth.insertPairingCode({
+  await deps.storage.write(async (tx) => {
+    const codeId = await tx.auth.insertPairingCode({
       codeHash: hashToken(code),
       locationId: input.locationId,
       kind: input.kind,
@@ -50,7 +50,7 @@ export function createPairingCode(
       createdBy: principal.userId,
       expiresAt,
     });
-    tx.audit.record(principal, principal.municipalityId, now, {
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'device.pairing-code-created',
       targetType: 'pairing-code',
       targetId: codeId,
@@ -62,17 +62,17 @@ export function createPairingCode(
 }
 
 /** Redeems a code once: the device gets its own token, bound to the code's location. */
-export function pairDevice(deps: Deps, input: { code: string }): { token: string; device: DeviceDto } {
+export async function pairDevice(deps: Deps, input: { code: string }): Promise<{ token: string; device: DeviceDto }> {
   const now = deps.clock.now();
   const codeHash = hashToken(normalizePairingCode(input.code));
-  return deps.storage.write((tx) => {
-    const code = tx.auth.redeemablePairingCode(codeHash, now);
+  return deps.storage.write(async (tx) => {
+    const code = await tx.auth.redeemablePairingCode(codeHash, now);
     if (!code) throw new AppError('not-found', 'Unknown, used or expired pairing code');
     const municipalityId = code.municipalityId;
     if (!municipalityId) throw new AppError('not-found');
-    tx.auth.markPairingCodeUsed(code.id, now);
+    await tx.auth.markPairingCodeUsed(code.id, now);
     const token = generateToken();
-    const device = tx.auth.insertDevice({
+    const device = await tx.auth.insertDevice({
       municipalityId,
       locationId: code.locationId,
       kind: code.kind,
@@ -80,7 +80,7 @@ export function pairDevice(deps: Deps, input: { code: string }): { token: string
       tokenHash: hashToken(token),
       pairedAt: now,
     });
-    tx.audit.record(null, municipalityId, now, {
+    await tx.audit.record(null, municipalityId, now, {
       action: 'device.paired',
       targetType: 'device',
       targetId: device.id,
@@ -91,20 +91,20 @@ export function pairDevice(deps: Deps, input: { code: string }): { token: string
   });
 }
 
-export function listDevices(deps: Deps, principal: StaffPrincipal, locationId: string): DeviceDto[] {
+export async function listDevices(deps: Deps, principal: StaffPrincipal, locationId: string): Promise<DeviceDto[]> {
   assertSupervisorAt(principal, locationId);
-  return deps.storage.read.auth.devicesAt(locationId).map(toDeviceDto);
+  return (await deps.storage.read.auth.devicesAt(locationId)).map(toDeviceDto);
 }
 
 /** Revoking takes effect at once: HTTP requests and hub sockets with the token get nothing more. */
-export function revokeDevice(deps: Deps, principal: StaffPrincipal, deviceId: number): DeviceDto {
+export async function revokeDevice(deps: Deps, principal: StaffPrincipal, deviceId: number): Promise<DeviceDto> {
   const now = deps.clock.now();
-  const result = deps.storage.write((tx) => {
-    const device = tx.auth.device(deviceId);
+  const result = await deps.storage.write(async (tx) => {
+    const device = await tx.auth.device(deviceId);
     if (!device || device.municipalityId !== principal.municipalityId) throw new AppError('not-found');
     assertSupervisorAt(principal, device.locationId);
-    const updated = tx.auth.revokeDevice(deviceId, now);
-    tx.audit.record(principal, principal.municipalityId, now, {
+    const updated = await tx.auth.revokeDevice(deviceId, now);
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'device.revoked',
       targetType: 'device',
       targetId: deviceId,

@@ -42,8 +42,8 @@ export function authenticate(deps: Deps): MiddlewareHandler {
     if (c.get('principal') === undefined) {
       const now = deps.clock.now();
       const principal =
-        resolveToken(deps, bearerToken(c.req.header('authorization')), now) ??
-        resolveToken(deps, getCookie(c, SESSION_COOKIE), now);
+        (await resolveToken(deps, bearerToken(c.req.header('authorization')), now)) ??
+        (await resolveToken(deps, getCookie(c, SESSION_COOKIE), now));
       if (principal) c.set('principal', principal);
     }
     await next();

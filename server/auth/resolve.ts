@@ -7,8 +7,8 @@ import { hashToken } from './tokens.ts';
 type Resolver = Pick<AuthStore, 'liveSession' | 'staffLocationIds' | 'devicesByTokenHash'>;
 
 /** A live (unexpired, unrevoked) session of an active user, or null. */
-export function resolveStaffToken(store: Resolver, token: string, now: Date): StaffPrincipal | null {
-  const row = store.liveSession(hashToken(token), now);
+export async function resolveStaffToken(store: Resolver, token: string, now: Date): Promise<StaffPrincipal | null> {
+  const row = await store.liveSession(hashToken(token), now);
   if (!row?.active) return null;
   return {
     kind: 'staff',
@@ -16,7 +16,7 @@ export function resolveStaffToken(store: Resolver, token: string, now: Date): St
     municipalityId: row.municipalityId,
     role: row.role,
     displayName: row.displayName,
-    locationIds: store.staffLocationIds(row.userId, row.municipalityId, row.role),
+    locationIds: await store.staffLocationIds(row.userId, row.municipalityId, row.role),
     sessionId: row.sessionId,
     expiresAt: row.expiresAt,
   };
@@ -26,8 +26,8 @@ export function resolveStaffToken(store: Resolver, token: string, now: Date): St
  * A paired, unrevoked device. Only the demo seed shares one token between a location's kiosk and
  * display; then the kiosk wins, since a kiosk may do everything a display may (read its location).
  */
-export function resolveDeviceToken(store: Resolver, token: string): DevicePrincipal | null {
-  const rows = store.devicesByTokenHash(hashToken(token));
+export async function resolveDeviceToken(store: Resolver, token: string): Promise<DevicePrincipal | null> {
+  const rows = await store.devicesByTokenHash(hashToken(token));
   const row = rows.find((d) => d.kind === 'kiosk') ?? rows[0];
   if (!row) return null;
   return {
@@ -40,14 +40,14 @@ export function resolveDeviceToken(store: Resolver, token: string): DevicePrinci
 }
 
 /** An API key (by its `lkt_` prefix), else a staff session, else a device. Unknown tokens give null, never an error. */
-export function resolveToken(
+export async function resolveToken(
   deps: Pick<Deps, 'storage' | 'db'>,
   token: string | undefined | null,
   now: Date,
-): Principal | null {
+): Promise<Principal | null> {
   if (!token || token.length < 16 || token.length > 200) return null;
   // API keys are not on the storage seam yet (server/auth/api-keys.ts reads deps.db).
   if (isApiKey(token)) return resolveApiKey(deps.db, token, now);
   const store = deps.storage.read.auth;
-  return resolveStaffToken(store, token, now) ?? resolveDeviceToken(store, token);
+  return (await resolveStaffToken(store, token, now)) ?? (await resolveDeviceToken(store, token));
 }

@@ -24,12 +24,12 @@ export async function signIn(
   const wait = await throttle.retryAfter(input.username, input.client);
   if (wait > 0) throw new AppError('rate-limited', 'Too many failed sign-ins; try again later', { retryAfter: wait });
 
-  const user = deps.storage.read.auth.userByUsername(input.username);
+  const user = await deps.storage.read.auth.userByUsername(input.username);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok || !user.active) {
     await throttle.recordFailure(input.username, input.client);
     if (user) {
-      deps.storage.write((tx) =>
+      await deps.storage.write((tx) =>
         tx.audit.record(null, user.municipalityId, now, {
           action: 'session.sign-in-failed',
           targetType: 'staff-user',
@@ -43,14 +43,14 @@ export async function signIn(
 
   const token = generateToken();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-  deps.storage.write((tx) => {
-    const sessionId = tx.auth.insertSession({
+  await deps.storage.write(async (tx) => {
+    const sessionId = await tx.auth.insertSession({
       userId: user.id,
       tokenHash: hashToken(token),
       createdAt: now,
       expiresAt,
     });
-    tx.audit.record(
+    await tx.audit.record(
       {
         kind: 'staff',
         userId: user.id,
@@ -65,17 +65,17 @@ export async function signIn(
       { action: 'session.signed-in', targetType: 'session', targetId: sessionId },
     );
   });
-  const principal = resolveStaffToken(deps.storage.read.auth, token, now);
+  const principal = await resolveStaffToken(deps.storage.read.auth, token, now);
   if (!principal) throw new AppError('internal');
   return { token, expiresAt, principal };
 }
 
 /** Revokes the caller's session; the hub disconnects its sockets (see hub `session:revoked`). */
-export function signOut(deps: Deps, principal: StaffPrincipal): void {
+export async function signOut(deps: Deps, principal: StaffPrincipal): Promise<void> {
   const now = deps.clock.now();
-  deps.storage.write((tx) => {
-    tx.auth.revokeSession(principal.sessionId, now);
-    tx.audit.record(principal, principal.municipalityId, now, {
+  await deps.storage.write(async (tx) => {
+    await tx.auth.revokeSession(principal.sessionId, now);
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'session.signed-out',
       targetType: 'session',
       targetId: principal.sessionId,

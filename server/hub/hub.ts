@@ -104,10 +104,15 @@ export function attachHub(
 
   const publisher = startPublisher(io, deps);
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
-    const principal = token === null ? null : resolveToken(deps, token, deps.clock.now());
+    let principal: Principal | null;
+    try {
+      principal = token === null ? null : await resolveToken(deps, token, deps.clock.now());
+    } catch {
+      return next(new Error('unavailable'));
+    }
     if (token !== null && !principal) return next(new Error('unauthorized'));
     // Counted last, so a refused handshake holds no slot; released on disconnect.
     const socketGuard = guard.open(handshakeAddress(socket, deps.config.TRUST_PROXY), token === null);
@@ -118,9 +123,9 @@ export function attachHub(
   });
 
   /** Re-resolves the socket's token; a revoked, expired or deactivated one is disconnected. */
-  const recheck = (socket: HubSocket): boolean => {
+  const recheck = async (socket: HubSocket): Promise<boolean> => {
     if (!socket.data.token) return true;
-    const fresh = resolveToken(deps, socket.data.token, deps.clock.now());
+    const fresh = await resolveToken(deps, socket.data.token, deps.clock.now());
     if (!fresh) {
       socket.disconnect(true);
       return false;
@@ -141,7 +146,7 @@ export function attachHub(
         socket.disconnect(true);
       } else if (socket.data.token && socket.data.checkedAt <= stale && budget > 0) {
         budget--;
-        recheck(socket);
+        recheck(socket).catch(() => undefined); // storage unavailable: checked again next sweep
       }
     }
   }, options.sweepMs ?? SWEEP_MS);
@@ -221,7 +226,7 @@ export function attachHub(
 
     for (const name of Object.keys(commands) as CommandName[]) {
       const command = commands[name];
-      socket.on(name, (...args: unknown[]) => {
+      socket.on(name, async (...args: unknown[]) => {
         // A client may send (payload, ack), (ack) or junk: never trust the shape.
         const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (a: Ack) => void) : null;
         const payload = typeof args[0] === 'function' ? undefined : args[0];
@@ -230,12 +235,12 @@ export function attachHub(
           if (!command.public) {
             if (!socket.data.token) throw new AppError('unauthorized', 'Connect with a token');
             // Revoked or expired since the last check: cut the socket off.
-            if (clock.nowMs() - socket.data.checkedAt > recheckMs && !recheck(socket)) {
+            if (clock.nowMs() - socket.data.checkedAt > recheckMs && !(await recheck(socket))) {
               throw new AppError('unauthorized', 'Your session has ended');
             }
           }
           const parsed = command.schema.parse(payload);
-          reply = { ok: true, data: command.run(context, parsed) };
+          reply = { ok: true, data: await command.run(context, parsed) };
         } catch (err) {
           reply = toAckError(err, deps);
         }

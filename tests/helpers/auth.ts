@@ -51,7 +51,7 @@ export async function createStaffUser(
 /** Pairs a fresh device through the real use-cases (code by demo-admin); returns its token. */
 export async function pairTestDevice(ctx: TestContext, locationId: string, kind: 'kiosk' | 'display'): Promise<string> {
   const token = await signInAs(ctx, 'demo-admin');
-  const admin = resolveStaffToken(ctx.storage.read.auth, token, ctx.clock.now()) as StaffPrincipal;
-  const { code } = createPairingCode(ctx, admin, { locationId, kind, name: `test ${kind}` });
-  return pairDevice(ctx, { code }).token;
+  const admin = (await resolveStaffToken(ctx.storage.read.auth, token, ctx.clock.now())) as StaffPrincipal;
+  const { code } = await createPairingCode(ctx, admin, { locationId, kind, name: `test ${kind}` });
+  return (await pairDevice(ctx, { code })).token;
 }
