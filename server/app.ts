@@ -100,8 +100,9 @@ export function createApp(deps: Deps): OpenAPIHono {
   // Every API route sees `c.get('principal')` (staff session or device), or none for residents.
   app.use('/api/*', authenticate(deps));
   // API keys: refused when unknown or revoked, scope-checked, limited per key and audited.
-  // Per API key: one token bucket of the client's limit per minute (server/rate-limiter.ts), in one store.
-  const keyLimitStore = createMemoryRateLimitStore({ clock: deps.monotonic });
+  // Per API key: one token bucket of the client's limit per minute (server/rate-limiter.ts), in one store
+  // (shared by the nodes with REDIS_URL).
+  const keyLimitStore = deps.sharedLimits ?? createMemoryRateLimitStore({ clock: deps.monotonic });
   const keyLimiters = new Map<number, KeyLimiter>();
   app.use(
     '/api/*',

@@ -3,6 +3,7 @@ import type { Clock, MonotonicClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { DomainEvents } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { LimitStore } from './rate-limiter.ts';
 import type { Storage } from './storage.ts';
 
 /** What every use-case and router receives; built once in main.ts (or a test helper). */
@@ -16,4 +17,6 @@ export interface Deps {
   log: Logger;
   /** For rate windows and delays (default `performance.now()`); tests derive it from their clock. */
   monotonic?: MonotonicClock;
+  /** Rate limits every node shares (Redis, `server/redis-limits.ts`); unset: each limiter in memory. */
+  sharedLimits?: LimitStore;
 }

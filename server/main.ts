@@ -15,6 +15,8 @@ import { attachHub } from './hub/hub.ts';
 import { startWebhookRecorder } from './integrations/webhooks/record.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
 import { createLogger } from './logger.ts';
+import { openRedis } from './redis.ts';
+import { createRedisLimitStore } from './redis-limits.ts';
 
 /** The only composition root: config → db → app → http server → hub → timers. */
 function main(): void {
@@ -22,7 +24,21 @@ function main(): void {
   const log = createLogger(config.LOG_LEVEL);
   const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
   runMigrations(db);
-  const deps: Deps = { db, storage: sqliteStorage(db), clock: systemClock, config, events: createDomainEvents(), log };
+  // With REDIS_URL the rate limits hold across nodes (each node falls back to its own while Redis is away).
+  const limitsRedis = openRedis(config, 'limits');
+  limitsRedis?.on('error', () => {}); // reported once per outage by the store
+  const sharedLimits = limitsRedis
+    ? createRedisLimitStore(limitsRedis, { prefix: config.REDIS_KEY_PREFIX, log })
+    : undefined;
+  const deps: Deps = {
+    db,
+    storage: sqliteStorage(db),
+    clock: systemClock,
+    config,
+    events: createDomainEvents(),
+    log,
+    sharedLimits,
+  };
   if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');
   if (config.LOKET_SEED_DEMO) {
     const access = seedDemoAccess(db, config, deps.clock.now());
@@ -55,7 +71,9 @@ function main(): void {
     stopJobs();
     stopWebhooks();
     // Closing the hub disconnects every socket and then closes the HTTP server.
-    void hub.close().then(() => {
+    void hub.close().then(async () => {
+      await sharedLimits?.close();
+      limitsRedis?.disconnect();
       db.$client.close();
       process.exit(0);
     });

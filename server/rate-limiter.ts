@@ -4,8 +4,8 @@ import { type MonotonicClock, monotonicClock } from './clock.ts';
 /**
  * Rate limits as token buckets (GCRA: one number per key, the bucket's "theoretical arrival time"), on a
  * monotonic clock so a wall-clock step neither frees nor locks a client. The store is an interface so
- * several processes can share one (Redis: the same GCRA as one Lua script over `PTTL`/`SET PX`); the
- * in-memory store is bounded and cannot be flushed by spraying keys (see `BoundedKeyMap`).
+ * several processes can share one (`server/redis-limits.ts`: the same GCRA as one Lua script on Redis's
+ * clock); the in-memory store is bounded and cannot be flushed by spraying keys (see `BoundedKeyMap`).
  */
 
 /** `limit` requests at once, refilled evenly over `windowMs` (a bucket of `limit` tokens). */
@@ -89,7 +89,13 @@ export class BoundedKeyMap<V> {
 /** GCRA over a bounded map: the store for one process. */
 export function createMemoryRateLimitStore(
   options: { clock?: MonotonicClock; maxKeys?: number } = {},
-): RateLimitStore & { takeSync(key: string, rule: RateRule, cost: number): RateDecision; readonly size: number } {
+): RateLimitStore & {
+  takeSync(key: string, rule: RateRule, cost: number): RateDecision;
+  waitSync(key: string, rule: RateRule, cost: number): number;
+  addSync(key: string, rule: RateRule, cost: number): void;
+  delete(key: string): void;
+  readonly size: number;
+} {
   const clock = options.clock ?? monotonicClock;
   // Value: the theoretical arrival time; the bucket is full again once it is in the past.
   const tats = new BoundedKeyMap<number>(
@@ -107,11 +113,116 @@ export function createMemoryRateLimitStore(
     tats.set(key, next);
     return { allowed: true, retryAfterMs: 0 };
   };
+  const waitSync = (key: string, rule: RateRule, cost: number): number => {
+    const now = clock.nowMs();
+    const tat = Math.max(tats.get(key) ?? now, now);
+    return Math.max(0, Math.ceil(tat + (rule.windowMs / rule.limit) * cost - now - rule.windowMs));
+  };
+  const addSync = (key: string, rule: RateRule, cost: number): void => {
+    const now = clock.nowMs();
+    const tat = Math.max(tats.get(key) ?? now, now);
+    tats.set(key, Math.min(tat + (rule.windowMs / rule.limit) * cost, now + 2 * rule.windowMs));
+  };
   return {
     takeSync,
+    waitSync,
+    addSync,
+    delete: (key) => tats.delete(key),
     take: takeSync,
     get size() {
       return tats.size;
+    },
+  };
+}
+
+/** A counter that expires: `ttlMs` left (0 when there is none). */
+export interface CountState {
+  count: number;
+  ttlMs: number;
+}
+
+/**
+ * Every limit state a node keeps: GCRA buckets, expiring counters, holds (bans and delays) and, for the
+ * hub, open connections per address. In memory for one process (`createMemoryLimitStore`); over Redis
+ * for several (`server/redis-limits.ts`), which falls back to its own memory store whenever Redis does
+ * not answer, so none of these methods ever rejects.
+ */
+export interface LimitStore extends RateLimitStore {
+  /** Milliseconds until `cost` could be taken from the bucket (0: now), taking nothing. */
+  wait(key: string, rule: RateRule, cost: number): Promise<number>;
+  /** Adds `cost` to the bucket even past its limit (a penalty); the wait it causes is capped near one window. */
+  add(key: string, rule: RateRule, cost: number): Promise<void>;
+  /**
+   * Counts one event under `key`. `extend`: the count is forgotten `ttlMs` after the LAST event (else
+   * after the first: a fixed window). Answers the count and its time left.
+   */
+  count(key: string, ttlMs: number, extend: boolean): Promise<CountState>;
+  peekCount(key: string): Promise<CountState>;
+  /** Holds `key` for `ms` (a delay or a ban); a shorter hold never shortens a longer one. */
+  hold(key: string, ms: number): Promise<void>;
+  /** Milliseconds left of the key's hold, 0 when none. */
+  heldFor(key: string): Promise<number>;
+  forget(...keys: string[]): Promise<void>;
+  /**
+   * Counts a connection of `host` against caps held across every node (true: admitted). One process
+   * has no other nodes: the memory store admits and the caller checks its own counts.
+   */
+  claimConnection(host: string, anonymous: boolean, caps: { all: number; anonymous: number }): Promise<boolean>;
+  releaseConnection(host: string, anonymous: boolean): void;
+}
+
+/** The limit state of one process, bounded and unflushable like every map here (`BoundedKeyMap`). */
+export function createMemoryLimitStore(
+  options: { clock?: MonotonicClock; maxKeys?: number } = {},
+): LimitStore & { readonly size: number } {
+  const clock = options.clock ?? monotonicClock;
+  const maxKeys = options.maxKeys ?? 100_000;
+  const buckets = createMemoryRateLimitStore({ clock, maxKeys });
+  const counts = new BoundedKeyMap<{ count: number; expiresAt: number }>(
+    maxKeys,
+    (c) => c.expiresAt <= clock.nowMs(),
+    (c) => c.count,
+  );
+  const holds = new BoundedKeyMap<number>(
+    maxKeys,
+    (until) => until <= clock.nowMs(),
+    (until) => until,
+  );
+  const live = (key: string) => {
+    const c = counts.get(key);
+    return c && c.expiresAt > clock.nowMs() ? c : undefined;
+  };
+  return {
+    take: async (key, rule, cost) => buckets.takeSync(key, rule, cost),
+    wait: async (key, rule, cost) => buckets.waitSync(key, rule, cost),
+    add: async (key, rule, cost) => buckets.addSync(key, rule, cost),
+    count: async (key, ttlMs, extend) => {
+      const now = clock.nowMs();
+      const c = live(key);
+      const next = { count: (c?.count ?? 0) + 1, expiresAt: c && !extend ? c.expiresAt : now + ttlMs };
+      counts.set(key, next);
+      return { count: next.count, ttlMs: next.expiresAt - now };
+    },
+    peekCount: async (key) => {
+      const c = live(key);
+      return c ? { count: c.count, ttlMs: c.expiresAt - clock.nowMs() } : { count: 0, ttlMs: 0 };
+    },
+    hold: async (key, ms) => {
+      const until = clock.nowMs() + ms;
+      if ((holds.get(key) ?? 0) < until) holds.set(key, until);
+    },
+    heldFor: async (key) => Math.max(0, (holds.get(key) ?? 0) - clock.nowMs()),
+    forget: async (...keys) => {
+      for (const key of keys) {
+        buckets.delete(key);
+        counts.delete(key);
+        holds.delete(key);
+      }
+    },
+    claimConnection: async () => true,
+    releaseConnection: () => {},
+    get size() {
+      return buckets.size + counts.size + holds.size;
     },
   };
 }

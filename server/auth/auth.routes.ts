@@ -45,7 +45,7 @@ function staffOf(c: Context): StaffPrincipal {
 }
 
 export function authRoutes(deps: Deps) {
-  const throttle = createLoginThrottle({ clock: deps.monotonic });
+  const throttle = createLoginThrottle({ clock: deps.monotonic, store: deps.sharedLimits });
   const router = createRouter();
   router.use('*', authenticate(deps));
   router.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { type MonotonicClock, monotonicClock } from '../clock.ts';
-import { addressGroups, BoundedKeyMap, type RateRule } from '../rate-limiter.ts';
+import { addressGroups, createMemoryLimitStore, type LimitStore, type RateRule } from '../rate-limiter.ts';
 
 /**
  * Slows password guessing down without locking the account out. Failures count per username AND
@@ -8,9 +9,10 @@ import { addressGroups, BoundedKeyMap, type RateRule } from '../rate-limiter.ts'
  * failures per source, and its network (IPv4 /24, IPv6 /48) a looser one. The right password from a
  * source that has not failed therefore always signs in, however hard someone else guesses.
  *
- * Memory is bounded (`maxKeys` per table) by `BoundedKeyMap`, which never lets a spray of fresh keys
- * push out a delay: only entries with less at stake go first. Windows run on a monotonic clock.
- * The interface is asynchronous so a shared store (Redis) can stand in for several processes.
+ * The state lives in a `LimitStore`: by default this process's memory, bounded (`maxKeys` per table)
+ * so that a spray of fresh keys never pushes out a delay, on a monotonic clock; with REDIS_URL the
+ * store every node shares (`server/redis-limits.ts`), so a guesser meets the same delay on every node.
+ * A pair is stored under a hash of username and source, never the username itself.
  */
 export interface LoginThrottle {
   /** Seconds to wait before `username` may be tried from `client`; 0 when an attempt is allowed. */
@@ -33,74 +35,56 @@ export interface LoginThrottleOptions {
   /** Failures per network. */
   perNetwork?: RateRule;
   maxKeys?: number;
-}
-
-interface PairState {
-  failures: number;
-  lastFailureAt: number;
-  blockedUntil: number;
+  /** Shared state (several nodes); default: this process's memory. */
+  store?: LimitStore;
 }
 
 export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginThrottle {
-  const clock = options.clock ?? monotonicClock;
   const freeFailures = options.freeFailures ?? 3;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 15 * 60_000;
   const forgetAfterMs = options.forgetAfterMs ?? 24 * 3_600_000;
   const perSource = options.perSource ?? { limit: 30, windowMs: 15 * 60_000 };
   const perNetwork = options.perNetwork ?? { limit: 120, windowMs: 15 * 60_000 };
-  const maxKeys = options.maxKeys ?? 100_000;
+  const store =
+    options.store ??
+    createMemoryLimitStore({ clock: options.clock ?? monotonicClock, maxKeys: options.maxKeys ?? 100_000 });
 
-  const pairs = new BoundedKeyMap<PairState>(
-    maxKeys,
-    (s) => clock.nowMs() - s.lastFailureAt > forgetAfterMs,
-    (s) => s.failures,
-  );
-  // GCRA buckets of failures (theoretical arrival times), as in rate-limit.ts.
-  const buckets = new BoundedKeyMap<number>(
-    maxKeys,
-    (tat) => tat <= clock.nowMs(),
-    (tat) => tat,
-  );
-
-  const pairKey = (username: string, client: string) =>
-    `${username.normalize('NFC').toLowerCase()}\u0000${addressGroups(client).host}`;
-  const bucketWait = (key: string, rule: RateRule, now: number): number => {
-    const tat = buckets.get(key);
-    if (tat === undefined) return 0;
-    // The next failure would push past the window: refuse attempts until there is room for one.
-    return Math.max(0, tat + rule.windowMs / rule.limit - now - rule.windowMs);
+  const pairOf = (username: string, client: string) => {
+    const id = createHash('sha256')
+      .update(`${username.normalize('NFC').toLowerCase()}\u0000${addressGroups(client).host}`)
+      .digest('base64url')
+      .slice(0, 22);
+    return { failures: `login-failures:${id}`, delay: `login-delay:${id}` };
   };
-  const addToBucket = (key: string, rule: RateRule, now: number) => {
-    buckets.set(key, Math.max(buckets.get(key) ?? now, now) + rule.windowMs / rule.limit);
+  const sourceOf = (client: string) => {
+    const groups = addressGroups(client);
+    return { host: `login-source:${groups.host}`, network: `login-network:${groups.network}` };
   };
 
   return {
     retryAfter: async (username, client) => {
-      const now = clock.nowMs();
-      const groups = addressGroups(client);
-      const pair = pairs.get(pairKey(username, client));
-      const waitMs = Math.max(
-        pair ? pair.blockedUntil - now : 0,
-        bucketWait(`s:${groups.host}`, perSource, now),
-        bucketWait(`n:${groups.network}`, perNetwork, now),
-      );
+      const source = sourceOf(client);
+      // The next failure would push a bucket past its window: refuse attempts until there is room for one.
+      const waits = await Promise.all([
+        store.heldFor(pairOf(username, client).delay),
+        store.wait(source.host, perSource, 1),
+        store.wait(source.network, perNetwork, 1),
+      ]);
+      const waitMs = Math.max(...waits);
       return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
     },
     recordFailure: async (username, client) => {
-      const now = clock.nowMs();
-      const key = pairKey(username, client);
-      const previous = pairs.get(key);
-      const failures = previous && now - previous.lastFailureAt <= forgetAfterMs ? previous.failures + 1 : 1;
-      const over = failures - freeFailures;
-      const delay = over > 0 ? Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(over - 1, 30)) : 0;
-      pairs.set(key, { failures, lastFailureAt: now, blockedUntil: now + delay });
-      const groups = addressGroups(client);
-      addToBucket(`s:${groups.host}`, perSource, now);
-      addToBucket(`n:${groups.network}`, perNetwork, now);
+      const pair = pairOf(username, client);
+      const { count } = await store.count(pair.failures, forgetAfterMs, true);
+      const over = count - freeFailures;
+      if (over > 0) await store.hold(pair.delay, Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(over - 1, 30)));
+      const source = sourceOf(client);
+      await Promise.all([store.add(source.host, perSource, 1), store.add(source.network, perNetwork, 1)]);
     },
     recordSuccess: async (username, client) => {
-      pairs.delete(pairKey(username, client));
+      const pair = pairOf(username, client);
+      await store.forget(pair.failures, pair.delay);
     },
   };
 }

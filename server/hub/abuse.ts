@@ -1,9 +1,9 @@
 import { type MonotonicClock, monotonicClock } from '../clock.ts';
 import {
   addressGroups,
-  BoundedKeyMap,
-  createMemoryRateLimitStore,
+  createMemoryLimitStore,
   createRateLimiter,
+  type LimitStore,
   type RateLimiter,
   type RateRule,
   TokenBucket,
@@ -16,6 +16,10 @@ import {
  * store can hold those across processes). A socket whose packets keep being refused is disconnected.
  * Connections are counted per address, with a lower cap for sockets without a token, and new
  * connections per address go through a bucket too, so a flooder that is cut off cannot just reconnect.
+ * Everything per address lives in a `LimitStore`: this process's memory, or with REDIS_URL the store
+ * every node shares, so an address meets one limit however many nodes it spreads over (per-socket
+ * buckets stay on the socket). The open connections are counted on this node as well: they are the cap
+ * when the shared store cannot be reached.
  */
 export interface HubLimits {
   /** Packets per socket without a token (residents following a ticket). */
@@ -71,55 +75,67 @@ export interface SocketGuard {
 
 export interface HubGuard {
   /** Null when the address has too many connections open, connects too often or is banned (refused). */
-  open(address: string, anonymous: boolean): SocketGuard | null;
+  open(address: string, anonymous: boolean): Promise<SocketGuard | null>;
   /** Open connections per host (for tests and the benchmark). */
   connections(address: string): number;
 }
 
 export function createHubGuard(
   limits: HubLimits = defaultHubLimits,
-  options: { clock?: MonotonicClock; addressLimiters?: { public: RateLimiter; all: RateLimiter } } = {},
+  options: {
+    clock?: MonotonicClock;
+    /** Per-address state shared by the nodes (default: this process's memory). */
+    store?: LimitStore;
+    addressLimiters?: { public: RateLimiter; all: RateLimiter };
+  } = {},
 ): HubGuard {
   const clock = options.clock ?? monotonicClock;
+  const store = options.store ?? createMemoryLimitStore({ clock });
   const perAddress = options.addressLimiters ?? {
-    public: createRateLimiter({ name: 'hub-public', ...limits.publicPerAddress }, { clock }),
-    all: createRateLimiter({ name: 'hub-all', ...limits.allPerAddress }, { clock }),
+    public: createRateLimiter({ name: 'hub-public', ...limits.publicPerAddress }, { store }),
+    all: createRateLimiter({ name: 'hub-all', ...limits.allPerAddress }, { store }),
   };
+  // This node's open connections per host; the shared store counts them across nodes.
   const open = new Map<string, { all: number; anonymous: number }>();
-  const connects = createMemoryRateLimitStore({ clock });
-  const cutOffs = createMemoryRateLimitStore({ clock });
-  // Ban ends per host (monotonic ms); bounded and unflushable like every limiter map.
-  const bans = new BoundedKeyMap<number>(
-    100_000,
-    (until) => until <= clock.nowMs(),
-    (until) => until,
-  );
+  const caps = { all: limits.maxConnectionsPerAddress, anonymous: limits.maxAnonymousConnectionsPerAddress };
 
   return {
     connections: (address) => open.get(addressGroups(address).host)?.all ?? 0,
-    open: (address, anonymous) => {
+    open: async (address, anonymous) => {
       const host = addressGroups(address).host;
-      if (anonymous && (bans.get(host) ?? 0) > clock.nowMs()) return null;
+      // Reserved before any await, so handshakes arriving together cannot all slip under the cap.
       const counts = open.get(host) ?? { all: 0, anonymous: 0 };
-      if (counts.all >= limits.maxConnectionsPerAddress) return null;
-      if (anonymous && counts.anonymous >= limits.maxAnonymousConnectionsPerAddress) return null;
-      if (!connects.takeSync(host, limits.connectsPerAddress, 1).allowed) return null;
+      if (counts.all >= caps.all) return null;
+      if (anonymous && counts.anonymous >= caps.anonymous) return null;
       counts.all++;
       if (anonymous) counts.anonymous++;
       open.set(host, counts);
+      const unreserve = () => {
+        counts.all--;
+        if (anonymous) counts.anonymous--;
+        if (counts.all <= 0) open.delete(host);
+      };
+      const admitted =
+        !(anonymous && (await store.heldFor(`hub-ban:${host}`)) > 0) &&
+        (await store.take(`hub-connects:${host}`, limits.connectsPerAddress, 1)).allowed &&
+        (await store.claimConnection(host, anonymous, caps));
+      if (!admitted) {
+        unreserve();
+        return null;
+      }
 
       const own = new TokenBucket(anonymous ? limits.publicPerSocket : limits.staffPerSocket, clock);
       const strikes = new TokenBucket(limits.strikes, clock);
       let released = false;
       let cut = false;
-      const refuse = (): PacketVerdict => {
+      const refuse = async (): Promise<PacketVerdict> => {
         if (cut) return 'disconnect';
         if (strikes.take()) return 'refuse';
         // Packets already on their way after the cut are refused too, but count as one cut-off.
         cut = true;
         // Only sockets without a token: an office's consoles share one address and must not be banned together.
-        if (anonymous && !cutOffs.takeSync(host, limits.cutOffsPerAddress, 1).allowed) {
-          bans.set(host, clock.nowMs() + limits.banMs);
+        if (anonymous && !(await store.take(`hub-cut-offs:${host}`, limits.cutOffsPerAddress, 1)).allowed) {
+          await store.hold(`hub-ban:${host}`, limits.banMs);
         }
         return 'disconnect';
       };
@@ -136,9 +152,8 @@ export function createHubGuard(
         release: () => {
           if (released) return;
           released = true;
-          counts.all--;
-          if (anonymous) counts.anonymous--;
-          if (counts.all <= 0) open.delete(host);
+          unreserve();
+          store.releaseConnection(host, anonymous);
         },
       };
     },

@@ -92,7 +92,7 @@ export function attachHub(
     maxAnonymousConnectionsPerAddress: deps.config.HUB_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS,
     ...options.limits,
   };
-  const guard = createHubGuard(limits, { clock });
+  const guard = createHubGuard(limits, { clock, store: deps.sharedLimits });
   const io: HubServer = new Server(httpServer as HttpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -115,8 +115,13 @@ export function attachHub(
     }
     if (token !== null && !principal) return next(new Error('unauthorized'));
     // Counted last, so a refused handshake holds no slot; released on disconnect.
-    const socketGuard = guard.open(handshakeAddress(socket, deps.config.TRUST_PROXY), token === null);
+    const socketGuard = await guard.open(handshakeAddress(socket, deps.config.TRUST_PROXY), token === null);
     if (!socketGuard) return next(new Error('rate-limited'));
+    // Gone while the (shared) limits answered: socket.io drops it without a disconnect event.
+    if (socket.conn.readyState !== 'open') {
+      socketGuard.release();
+      return next(new Error('gone'));
+    }
     socket.data = { principal, token, checkedAt: clock.nowMs(), guard: socketGuard };
     socket.once('disconnect', () => socketGuard.release());
     next();

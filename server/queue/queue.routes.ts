@@ -68,6 +68,7 @@ export function queueRoutes(deps: Deps) {
     limit: deps.config.CHECK_IN_MISSES_PER_10_MINUTES,
     windowMs: 10 * 60_000,
     clock: deps.clock,
+    store: deps.sharedLimits,
   });
 
   router.openapi(
@@ -132,7 +133,7 @@ export function queueRoutes(deps: Deps) {
         ...problems,
       },
     }),
-    (c) => {
+    async (c) => {
       const who = principal(c);
       // Misses are counted per kiosk (per staff member at a desk), so codes cannot be guessed at the door.
       const key = !who
@@ -142,7 +143,7 @@ export function queueRoutes(deps: Deps) {
           : who.kind === 'staff'
             ? `staff:${who.userId}`
             : `api-client:${who.clientId}`;
-      const wait = key ? checkInAttempts.blockedFor(key) : null;
+      const wait = key ? await checkInAttempts.blockedFor(key) : null;
       if (wait !== null)
         throw new AppError('rate-limited', 'Too many wrong codes; ask a member of staff', { retryAfter: wait });
       try {
@@ -150,7 +151,7 @@ export function queueRoutes(deps: Deps) {
         return c.json(getTicketById(deps, result.ticket.id), result.created ? 201 : 200);
       } catch (err) {
         if (key && err instanceof AppError && (err.code === 'not-found' || err.code === 'validation-failed'))
-          checkInAttempts.miss(key);
+          await checkInAttempts.miss(key);
         throw err;
       }
     },

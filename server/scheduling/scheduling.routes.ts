@@ -248,11 +248,11 @@ export function schedulingRoutes(deps: Deps) {
       limit: config.RATE_LIMIT_BOOKINGS_PER_MINUTE,
       windowMs: 60_000,
     },
-    { clock: deps.monotonic },
+    { clock: deps.monotonic, store: deps.sharedLimits },
   );
   const lookupLimiter = createRateLimiter(
     { name: 'lookup', limit: config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000 },
-    { clock: deps.monotonic },
+    { clock: deps.monotonic, store: deps.sharedLimits },
   );
   // A second, looser limit per network (IPv4 /24, IPv6 /48): a script with many addresses in one network
   // meets it, while residents behind one shared address (carrier NAT, a library) share only the host limit.
@@ -262,7 +262,7 @@ export function schedulingRoutes(deps: Deps) {
       limit: config.RATE_LIMIT_BOOKINGS_PER_NETWORK_PER_MINUTE ?? 3 * config.RATE_LIMIT_BOOKINGS_PER_MINUTE,
       windowMs: 60_000,
     },
-    { clock: deps.monotonic },
+    { clock: deps.monotonic, store: deps.sharedLimits },
   );
   const limitBooking = rateLimit({
     host: bookingLimiter,

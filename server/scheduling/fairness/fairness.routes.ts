@@ -33,7 +33,7 @@ export function fairnessRoutes(deps: Deps) {
   const router = createRouter();
   const confirmLimiter = createRateLimiter(
     { name: 'confirm', limit: deps.config.RATE_LIMIT_LOOKUPS_PER_MINUTE, windowMs: 60_000 },
-    { clock: deps.monotonic },
+    { clock: deps.monotonic, store: deps.sharedLimits },
   );
   router.use(
     '/appointments/:reference/confirm',
