@@ -22,7 +22,8 @@ import {
 export const DEMO_MUNICIPALITY = 'haarlem';
 export const DEMO_LOCATIONS = { stadhuis: 'haarlem-zijlsingel', schalkwijk: 'haarlem-schalkwijk' } as const;
 
-const serviceRows = [
+/** The demo data, shared with the PostgreSQL seed (db/pg/seed.ts). */
+export const serviceRows = [
   {
     code: 'passport',
     nameNl: 'Paspoort aanvragen',
@@ -90,8 +91,8 @@ const serviceRows = [
   },
 ] as const;
 
-type Mode = 'appointments' | 'walk-in' | 'both';
-interface CounterPlan {
+export type Mode = 'appointments' | 'walk-in' | 'both';
+export interface CounterPlan {
   name: string;
   skills: readonly string[];
   /** Roster: walk-in hours, appointment hours, Thursday evening. */
@@ -102,7 +103,7 @@ interface CounterPlan {
 
 const travel = ['passport', 'id-card', 'driving-licence', 'pickup'] as const;
 
-const officePlans: Record<string, CounterPlan[]> = {
+export const officePlans: Record<string, CounterPlan[]> = {
   [DEMO_LOCATIONS.stadhuis]: [
     { name: 'Balie 1', skills: [...travel, 'birth'], morning: 'walk-in', day: 'appointments', evening: 'appointments' },
     { name: 'Balie 2', skills: travel, morning: 'walk-in', day: 'appointments', evening: 'appointments' },
@@ -127,10 +128,21 @@ const officePlans: Record<string, CounterPlan[]> = {
   ],
 };
 
-const WEEKDAYS = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR';
-const NOT_THURSDAY = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,FR';
-const THURSDAY = 'FREQ=WEEKLY;BYDAY=TH';
-const SEED_FROM = '2025-01-01';
+export const WEEKDAYS = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR';
+export const NOT_THURSDAY = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,FR';
+export const THURSDAY = 'FREQ=WEEKLY;BYDAY=TH';
+export const SEED_FROM = '2025-01-01';
+
+/** Fees at the national maximum (FACTS.md: 2025 passport, 2024 ID card and driving licence), per person. */
+export const DEMO_FEES: readonly [string, 'adult' | 'minor', number][] = [
+  ['passport', 'adult', 8387],
+  ['passport', 'minor', 6342],
+  ['id-card', 'adult', 7580],
+  ['id-card', 'minor', 4090],
+  ['driving-licence', 'adult', 5110],
+];
+/** Bridge days by decree (docs/facts.md); public holidays themselves are computed. */
+export const DEMO_BRIDGE_DAYS = ['2026-01-02', '2026-05-15', '2027-05-07', '2028-04-28', '2028-05-26'];
 
 /** Seeds the demo municipality once; returns false when it was already there. */
 export function seedDemo(db: Db): boolean {
@@ -188,15 +200,7 @@ export function seedDemo(db: Db): boolean {
       return id;
     };
 
-    // Fees at the national maximum (FACTS.md: 2025 passport, 2024 ID card and driving licence), per person.
-    const fees: [string, 'adult' | 'minor', number][] = [
-      ['passport', 'adult', 8387],
-      ['passport', 'minor', 6342],
-      ['id-card', 'adult', 7580],
-      ['id-card', 'minor', 4090],
-      ['driving-licence', 'adult', 5110],
-    ];
-    for (const [code, ageGroup, amountCents] of fees)
+    for (const [code, ageGroup, amountCents] of DEMO_FEES)
       tx.insert(serviceFees)
         .values({ serviceId: idOf(code), ageGroup, amountCents })
         .run();
@@ -269,7 +273,7 @@ export function seedDemo(db: Db): boolean {
     // Bridge days by decree (docs/facts.md); public holidays themselves are computed.
     tx.insert(closures)
       .values(
-        ['2026-01-02', '2026-05-15', '2027-05-07', '2028-04-28', '2028-05-26'].map((date) => ({
+        DEMO_BRIDGE_DAYS.map((date) => ({
           municipalityId: DEMO_MUNICIPALITY,
           date,
           kind: 'bridge' as const,

@@ -1,0 +1,41 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema/index.ts';
+
+/** drizzle over node-postgres with the PostgreSQL schema (snake_case columns, as on SQLite). */
+export type PgDb = NodePgDatabase<typeof schema>;
+
+/** What a query can run on: the pool (autocommit, any connection) or one checked-out client (a transaction). */
+export type PgQueryable = pg.Pool | pg.PoolClient | pg.Client;
+
+export interface PgPoolOptions {
+  /** Connections per node (default 10): each open write transaction holds one. */
+  max?: number;
+  /** Name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/**
+ * A connection pool for DATABASE_URL. Errors of idle clients (the server restarted, the network dropped)
+ * are logged by the pool's owner, not thrown: the pool replaces the client on the next checkout.
+ */
+export function openPool(url: string, options: PgPoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'loket',
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => {
+    // An idle client died; pg removes it from the pool. Queries in flight reject on their own.
+  });
+  return pool;
+}
+
+/** drizzle on a pool or one client (inside a transaction every query must use the transaction's client). */
+export function pgDb(client: PgQueryable): PgDb {
+  return drizzle({ client: client as pg.Pool, schema, casing: 'snake_case' });
+}
+
+export { schema };

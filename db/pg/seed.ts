@@ -1,0 +1,149 @@
+import { eq } from 'drizzle-orm';
+import {
+  DEMO_BRIDGE_DAYS,
+  DEMO_FEES,
+  DEMO_LOCATIONS,
+  DEMO_MUNICIPALITY,
+  type Mode,
+  NOT_THURSDAY,
+  officePlans,
+  SEED_FROM,
+  serviceRows,
+  THURSDAY,
+  WEEKDAYS,
+} from '../seed.ts';
+import type { PgDb } from './client.ts';
+import {
+  closures,
+  counterSkills,
+  counters,
+  locationServices,
+  locations,
+  municipalities,
+  municipalityProfiles,
+  rosterRules,
+  scheduleRules,
+  serviceFees,
+  services,
+} from './schema/index.ts';
+
+/**
+ * The demo municipality on PostgreSQL: the same rows as `db/seed.ts` (its data is shared), inserted in
+ * the same order so ids match. `tx` must be a transaction (db/pg/migrate.ts runs it in one, under the
+ * migration lock): the seed is all there or not at all. Returns false when the municipality was there.
+ */
+export async function seedDemoPg(tx: PgDb): Promise<boolean> {
+  const present = await tx
+    .select({ id: municipalities.id })
+    .from(municipalities)
+    .where(eq(municipalities.id, DEMO_MUNICIPALITY));
+  if (present.length > 0) return false;
+
+  await tx.insert(municipalities).values({ id: DEMO_MUNICIPALITY, name: 'Gemeente Haarlem' });
+  await tx.insert(municipalityProfiles).values({
+    municipalityId: DEMO_MUNICIPALITY,
+    website: 'https://www.haarlem.nl',
+    contactEmail: 'stadskantoor@haarlem.example',
+    contactUrl: 'https://www.haarlem.nl/contact',
+    houseStyle: {},
+  });
+  await tx.insert(locations).values([
+    {
+      id: DEMO_LOCATIONS.stadhuis,
+      municipalityId: DEMO_MUNICIPALITY,
+      name: 'Stadskantoor Zijlsingel',
+      street: 'Zijlsingel 1',
+      postalCode: '2013 DN',
+      city: 'Haarlem',
+    },
+    {
+      id: DEMO_LOCATIONS.schalkwijk,
+      municipalityId: DEMO_MUNICIPALITY,
+      name: 'Stadsdeelkantoor Schalkwijk',
+      street: 'Fie Carelsenplein 2',
+      postalCode: '2034 NA',
+      city: 'Haarlem',
+    },
+  ]);
+  const serviceIds = new Map<string, number>();
+  for (const [sortOrder, row] of serviceRows.entries()) {
+    const [inserted] = await tx
+      .insert(services)
+      .values({
+        ...row,
+        necessitiesNl: [...row.necessitiesNl],
+        necessitiesEn: [...row.necessitiesEn],
+        municipalityId: DEMO_MUNICIPALITY,
+        sortOrder,
+      })
+      .returning({ id: services.id });
+    if (inserted) serviceIds.set(row.code, inserted.id);
+  }
+  const idOf = (code: string) => {
+    const id = serviceIds.get(code);
+    if (id === undefined) throw new Error(`seed: unknown service ${code}`);
+    return id;
+  };
+  await tx
+    .insert(serviceFees)
+    .values(DEMO_FEES.map(([code, ageGroup, amountCents]) => ({ serviceId: idOf(code), ageGroup, amountCents })));
+
+  for (const [locationId, plans] of Object.entries(officePlans)) {
+    const pickupByAppointment = locationId === DEMO_LOCATIONS.schalkwijk;
+    await tx.insert(locationServices).values(
+      serviceRows
+        .filter((row) => !(row.code === 'birth' && locationId === DEMO_LOCATIONS.schalkwijk))
+        .map((row) => {
+          const isPickup = row.code === 'pickup';
+          return {
+            locationId,
+            serviceId: idOf(row.code),
+            bookableOnline: isPickup ? pickupByAppointment : true,
+            walkIn: isPickup ? !pickupByAppointment : row.code !== 'birth',
+          };
+        }),
+    );
+    await tx.insert(scheduleRules).values([
+      { locationId, kind: 'opening', rrule: NOT_THURSDAY, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '16:00' },
+      { locationId, kind: 'opening', rrule: THURSDAY, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '20:00' },
+      { locationId, kind: 'walk-in', rrule: WEEKDAYS, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '11:00' },
+      {
+        locationId,
+        kind: 'appointments',
+        rrule: NOT_THURSDAY,
+        startsOn: SEED_FROM,
+        opensAt: '11:00',
+        closesAt: '16:00',
+      },
+      { locationId, kind: 'appointments', rrule: THURSDAY, startsOn: SEED_FROM, opensAt: '11:00', closesAt: '20:00' },
+    ]);
+    for (const plan of plans) {
+      const [counter] = await tx
+        .insert(counters)
+        .values({ locationId, name: plan.name })
+        .returning({ id: counters.id });
+      if (!counter) throw new Error('seed: counter not inserted');
+      await tx
+        .insert(counterSkills)
+        .values(plan.skills.map((code) => ({ counterId: counter.id, serviceId: idOf(code) })));
+      const rosters: [string, string, string, Mode | null][] = [
+        [WEEKDAYS, '09:00', '11:00', plan.morning],
+        [WEEKDAYS, '11:00', '16:00', plan.day],
+        [THURSDAY, '16:00', '20:00', plan.evening],
+      ];
+      const rows = rosters.flatMap(([rrule, startsAt, endsAt, mode]) =>
+        mode ? [{ locationId, counterId: counter.id, rrule, startsOn: SEED_FROM, startsAt, endsAt, mode }] : [],
+      );
+      if (rows.length > 0) await tx.insert(rosterRules).values(rows);
+    }
+  }
+  await tx.insert(closures).values(
+    DEMO_BRIDGE_DAYS.map((date) => ({
+      municipalityId: DEMO_MUNICIPALITY,
+      date,
+      kind: 'bridge' as const,
+      reason: 'Brugdag',
+    })),
+  );
+  return true;
+}
