@@ -58,8 +58,14 @@ function asStorageFailure(err: unknown): unknown {
  * After erasing personal data: copy the WAL into the database and truncate it, so the old page images
  * holding the erased values are gone from the -wal file too (secure_delete zeroes them in the db file).
  */
-export function checkpointAfterErasure(db: Db): void {
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+export function checkpointAfterErasure(db: Db): Promise<void> {
+  // A checkpoint cannot run inside a transaction: it waits its turn behind the queued write transactions.
+  const slot = asyncWriters.get(db.$client);
+  const run = (slot?.tail ?? Promise.resolve()).then(() => {
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  });
+  if (slot) slot.tail = run.catch(() => undefined);
+  return run;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
+import type { OutboxStore } from './notify/outbox-store.ts';
+import type { PersonalDataStore } from './scheduling/personal-data-store.ts';
 
 /**
  * The storage seam (ARCHITECTURE.md#storage-seam): use-cases reach their data through these repository
@@ -10,6 +12,8 @@ import type { AuthStore } from './auth/auth-store.ts';
 export interface Repositories {
   audit: AuditStore;
   auth: AuthStore;
+  outbox: OutboxStore;
+  personalData: PersonalDataStore;
 }
 
 export interface WriteOptions {

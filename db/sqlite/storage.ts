@@ -4,9 +4,13 @@ import { recordAudit } from '../../server/auth/audit.ts';
 import type { AuditStore } from '../../server/auth/audit-store.ts';
 import type { AuthStore } from '../../server/auth/auth-store.ts';
 import { AppError } from '../../server/errors.ts';
+import type { OutboxStore } from '../../server/notify/outbox-store.ts';
+import type { PersonalDataStore } from '../../server/scheduling/personal-data-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
 import { type Db, schema, writeTransactionAsync } from '../client.ts';
 import { sqliteAuthStore } from './auth-store.ts';
+import { sqliteOutboxStore } from './outbox-store.ts';
+import { sqlitePersonalDataStore } from './personal-data-store.ts';
 
 const cache = new WeakMap<Db, Storage>();
 
@@ -37,6 +41,8 @@ function repositoriesOn(db: Db): Repositories {
       record: (actor, municipalityId, at, input) => recordAudit(db, actor, municipalityId, at, input),
     }),
     auth: asAsync<AuthStore>(sqliteAuthStore(db)),
+    outbox: asAsync<OutboxStore>(sqliteOutboxStore(db)),
+    personalData: asAsync<PersonalDataStore>(sqlitePersonalDataStore(db)),
   };
 }
 

@@ -42,8 +42,8 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
     const n = releaseLapsedHolds(deps);
     if (n > 0) deps.log.info('holds released', { count: n });
   });
-  every('retention', 60 * 60_000, () => {
-    const n = erasePersonalData(deps);
+  every('retention', 60 * 60_000, async () => {
+    const n = await erasePersonalData(deps);
     if (n > 0) deps.log.info('personal data erased', { appointments: n });
   });
   if (transport) every('outbox', 15_000, () => drainOutbox(deps, transport));

@@ -1,6 +1,4 @@
 import { createRoute } from '@hono/zod-openapi';
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { outbox } from '../../db/schema/index.ts';
 import { requireStaff } from '../auth/middleware.ts';
 import { OutboxQuery, OutboxResponse } from '../contracts/notify.ts';
 import type { Deps } from '../deps.ts';
@@ -25,28 +23,23 @@ const listRoute = createRoute({
 export function outboxRoutes(deps: Deps) {
   const router = createRouter();
   router.use('/outbox', requireStaff('supervisor', 'admin'));
-  return router.openapi(listRoute, (c) => {
+  return router.openapi(listRoute, async (c) => {
     const principal = c.get('principal');
     if (principal?.kind !== 'staff') throw new AppError('forbidden');
     const { limit, unsent } = c.req.valid('query');
-    const rows = deps.db
-      .select()
-      .from(outbox)
-      .where(
-        and(eq(outbox.municipalityId, principal.municipalityId), unsent === 'true' ? isNull(outbox.sentAt) : undefined),
-      )
-      .orderBy(desc(outbox.id))
-      .limit(limit)
-      .all();
+    const rows = await deps.storage.read.outbox.listMails(principal.municipalityId, {
+      unsentOnly: unsent === 'true',
+      limit,
+    });
     return c.json(
       {
         mails: rows.map((r) => ({
           id: r.id,
           kind: r.kind,
-          to: r.toAddress,
+          to: r.to,
           subject: r.subject,
           text: r.text,
-          attachments: r.attachments ?? [],
+          attachments: r.attachments,
           createdAt: r.createdAt.toISOString(),
           sentAt: r.sentAt?.toISOString() ?? null,
           attempts: r.attempts,

@@ -1,10 +1,11 @@
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import { writeTransaction } from '../../db/client.ts';
-import { outbox } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
+import { MAX_MAIL_ATTEMPTS, type MailAttachment } from './outbox-store.ts';
 
-export const MAX_ATTEMPTS = 5;
+export const MAX_ATTEMPTS = MAX_MAIL_ATTEMPTS;
+
+/** How long a claimed mail is held for its sender: far longer than one SMTP call takes. */
+const LEASE_MS = 10 * 60_000;
 
 export interface MailTransport {
   sendMail(mail: {
@@ -12,7 +13,7 @@ export interface MailTransport {
     to: string;
     subject: string;
     text: string;
-    attachments?: { filename: string; contentType: string; content: string }[];
+    attachments?: MailAttachment[];
   }): Promise<unknown>;
 }
 
@@ -21,46 +22,29 @@ export function smtpTransport(url: string): MailTransport {
 }
 
 /**
- * Sends what the outbox holds. Each row is claimed (attempts + 1, in its own short transaction)
- * before the network call, so two processes never send one mail twice and no transaction waits on SMTP.
+ * Sends what the outbox holds. The due rows are claimed (one more attempt and a lease) in one short write
+ * transaction before any network call, so two senders, in this process or another, never send one mail
+ * twice, and no transaction waits on SMTP.
  */
 export async function drainOutbox(deps: Deps, transport: MailTransport, batch = 20): Promise<number> {
-  const rows = deps.db
-    .select()
-    .from(outbox)
-    .where(and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_ATTEMPTS)))
-    .orderBy(asc(outbox.createdAt), asc(outbox.id))
-    .limit(batch)
-    .all();
+  const claimed = await deps.storage.write((tx) => tx.outbox.claimDueMails(deps.clock.now(), batch, LEASE_MS));
   let sent = 0;
-  for (const row of rows) {
-    const claimed = writeTransaction(deps.db, (tx) =>
-      tx
-        .update(outbox)
-        .set({ attempts: row.attempts + 1 })
-        .where(and(eq(outbox.id, row.id), isNull(outbox.sentAt), eq(outbox.attempts, row.attempts)))
-        .run(),
-    );
-    if (claimed.changes !== 1) continue;
+  for (const mail of claimed) {
     try {
       await transport.sendMail({
         from: deps.config.MAIL_FROM,
-        to: row.toAddress,
-        subject: row.subject,
-        text: row.text,
-        attachments: row.attachments ?? undefined,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        attachments: mail.attachments.length > 0 ? mail.attachments : undefined,
       });
-      writeTransaction(deps.db, (tx) =>
-        tx.update(outbox).set({ sentAt: deps.clock.now(), lastError: null }).where(eq(outbox.id, row.id)).run(),
-      );
+      await deps.storage.write((tx) => tx.outbox.markSent(mail.id, deps.clock.now()));
       sent++;
     } catch (err) {
       // The error text of an SMTP server may echo the address: keep it in the row, log only the id.
       const message = err instanceof Error ? err.message.slice(0, 500) : 'send failed';
-      writeTransaction(deps.db, (tx) =>
-        tx.update(outbox).set({ lastError: message }).where(eq(outbox.id, row.id)).run(),
-      );
-      deps.log.warn('mail not sent', { outboxId: row.id, attempt: row.attempts + 1 });
+      await deps.storage.write((tx) => tx.outbox.markFailed(mail.id, mail.attempts, message));
+      deps.log.warn('mail not sent', { outboxId: mail.id, attempt: mail.attempts });
     }
   }
   return sent;

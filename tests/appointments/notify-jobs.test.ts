@@ -93,10 +93,10 @@ describe('retention', () => {
     const ctx = createTestContext({ config: { RETENTION_DAYS: 7 } });
     const { reference, manageToken } = await book(ctx, '2026-11-24T11:00:00+01:00');
     ctx.clock.set('2026-12-01T10:09:00Z');
-    expect(erasePersonalData(ctx)).toBe(0);
+    expect(await erasePersonalData(ctx)).toBe(0);
     ctx.clock.set('2026-12-01T10:11:00Z');
-    expect(erasePersonalData(ctx)).toBe(1);
-    expect(erasePersonalData(ctx)).toBe(0);
+    expect(await erasePersonalData(ctx)).toBe(1);
+    expect(await erasePersonalData(ctx)).toBe(0);
     const row = ctx.db.select().from(appointments).where(eq(appointments.reference, reference)).get();
     expect(row).toMatchObject({ customerName: null, customerEmail: null, customerPhone: null });
     expect(row?.personalDataErasedAt).toBeInstanceOf(Date);

@@ -77,7 +77,7 @@ describe('finding 4: erased personal data is gone from the database file and its
     expect(before.every((perFile) => perFile.reduce((a, b) => a + b, 0) > 0)).toBe(true);
 
     ctx.clock.set('2026-12-10T00:00:00Z');
-    expect(erasePersonalData(ctx)).toBe(3);
+    expect(await erasePersonalData(ctx)).toBe(3);
     for (const [name, email] of people) {
       for (const file of files) {
         expect(occurrences(file, name), `${name} in ${file}`).toBe(0);
