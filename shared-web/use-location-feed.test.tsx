@@ -90,6 +90,47 @@ describe('useLocationFeed', () => {
     expect(facts).toEqual(['issued a A2']);
   });
 
+  it('ignores stale facts and asks for a snapshot when a fact before one went missing', async () => {
+    let seq = 10;
+    const hub = new FakeHub((event) =>
+      event === 'queue:subscribe'
+        ? { ok: true, data: { ...snapshotOf('a', `seq ${seq}`), seq } }
+        : { ok: false, error: { code: 'not-found', message: '' } },
+    );
+    const { snapshots, facts } = feed(hub, 'a');
+    await act(async () => {});
+    expect(snapshots).toEqual(['a:seq 10']);
+    const issued = (number: string, order: { seq: number; prev: number }) =>
+      hub.serverEmit('ticket:issued', { ...makeTicketDto({ locationId: 'a', number }), ...order });
+    act(() => {
+      issued('A9', { seq: 9, prev: 8 }); // already in the snapshot
+      issued('A10', { seq: 10, prev: 9 }); // the snapshot's own
+      issued('A11', { seq: 11, prev: 10 }); // next: applied
+      issued('A11', { seq: 11, prev: 10 }); // the same again (another node): ignored
+      hub.serverEmit('display:ticker-changed', { locationId: 'a', text: 'public', seq: 13, prev: 11 }); // a display's order
+    });
+    expect(facts).toEqual(['issued a A11', 'ticker a public']);
+    expect(hub.sent('queue:subscribe')).toHaveLength(1);
+
+    seq = 20;
+    await act(async () => {
+      issued('A15', { seq: 15, prev: 14 }); // 14 never came: applied, and a snapshot is asked for
+      issued('A16', { seq: 16, prev: 15 });
+    });
+    expect(facts).toEqual(['issued a A11', 'ticker a public', 'issued a A15', 'issued a A16']);
+    expect(hub.sent('queue:subscribe')).toHaveLength(2);
+    expect(snapshots).toEqual(['a:seq 10', 'a:seq 20']);
+    act(() => {
+      issued('A17', { seq: 17, prev: 16 }); // older than the snapshot
+      hub.serverEmit('queue:snapshot', { ...snapshotOf('a', 'older'), seq: 18 });
+      issued('A21', { seq: 21, prev: 20 });
+    });
+    expect(facts.at(-1)).toBe('issued a A21');
+    expect(facts).not.toContain('issued a A17');
+    expect(snapshots).toEqual(['a:seq 10', 'a:seq 20']);
+    expect(hub.sent('queue:subscribe')).toHaveLength(2);
+  });
+
   it('listens no more once unmounted', async () => {
     const hub = new FakeHub(answer('a'));
     const { facts, hook } = feed(hub, 'a');

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ServerToClientEvents } from '../server/contracts/hub.ts';
+import type { FactOrder, HubSnapshot, ServerToClientEvents } from '../server/contracts/hub.ts';
 import type { QueueSnapshot } from '../server/contracts/queue.ts';
 import type { HubSocket } from './hub.ts';
 
@@ -28,6 +28,12 @@ function locationOf(name: FactName, payload: unknown): string {
  * carries a fresh snapshot, so anything missed while offline is right again), apply each snapshot,
  * then apply the hub's facts in between. Facts and snapshots of other locations are ignored.
  *
+ * Order (ARCHITECTURE.md#scale-out): snapshots and queue facts carry the location's `seq`, facts also `prev`
+ * (the seq of the fact sent before). A fact or snapshot at or below the last seq seen is stale (it reached
+ * this client through another node, or before a newer snapshot) and is ignored; a fact whose `prev` is above
+ * the last seq means one went missing (a node died, the client moved to another): it is applied and a fresh
+ * snapshot is asked for with `queue:subscribe`, one request at a time.
+ *
  * `locationId` may be unknown at first: a paired kiosk or display gets its location's snapshot from
  * the hub unasked, and the feed then keeps to that location. Handlers may change on every render;
  * the feed resubscribes only when the socket or the location changes.
@@ -48,22 +54,45 @@ export function useLocationFeed(
   useEffect(() => {
     if (!socket) return;
     let location = wanted;
-    const applySnapshot = (snapshot: QueueSnapshot) => {
+    /** The newest seq applied (null: no sequenced snapshot yet). */
+    let lastSeq: number | null = null;
+    let resyncing = false;
+    const applySnapshot = (snapshot: HubSnapshot) => {
       if (location && snapshot.locationId !== location) return;
+      if (typeof snapshot.seq === 'number') {
+        if (lastSeq !== null && snapshot.seq < lastSeq) return;
+        lastSeq = snapshot.seq;
+      }
       location = snapshot.locationId;
       handlers.current.onSnapshot(snapshot);
     };
     const subscribe = () => {
       setOnline(true);
       if (!location) return;
+      resyncing = true;
       socket.emit('queue:subscribe', { locationId: location }, (ack) => {
+        resyncing = false;
         if (ack.ok) applySnapshot(ack.data);
       });
+    };
+    const resync = () => {
+      if (resyncing || !socket.connected) return;
+      subscribe();
+    };
+    /** Whether to apply a fact: false when stale; asks for a snapshot when one before it is missing. */
+    const inOrder = (order: FactOrder): boolean => {
+      if (typeof order.seq !== 'number' || lastSeq === null) return true;
+      if (order.seq <= lastSeq) return false;
+      const gap = typeof order.prev === 'number' ? order.prev > lastSeq : order.seq > lastSeq + 1;
+      lastSeq = order.seq;
+      if (gap) resync();
+      return true;
     };
     const down = () => setOnline(false);
     const listeners = factNames.map((name) => {
       const listener = (payload: unknown) => {
         if (location && locationOf(name, payload) !== location) return;
+        if (!inOrder(payload as FactOrder)) return;
         const handler = handlers.current.facts?.[name] as ((p: unknown) => void) | undefined;
         handler?.(payload);
       };

@@ -8,14 +8,29 @@ import type { CallDto, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } fr
 export type Ack<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 export type AckFn<T = unknown> = (ack: Ack<T>) => void;
 
+/**
+ * Where a queue fact stands in its location's sequence (ARCHITECTURE.md#scale-out): `seq` numbers the location's
+ * facts 1, 2, 3, … across every node; `prev` is the seq of the previous fact this socket was sent (`seq - 1` for
+ * staff, who get every fact; the previous public fact for kiosks and displays). A client whose last seq is below
+ * `prev` missed a fact and asks for a snapshot; a fact at or below its last seq is stale and ignored.
+ * Optional in the types because a resident's followed ticket (`ticket:updated` to a ticket room) has none.
+ */
+export interface FactOrder {
+  seq?: number;
+  prev?: number;
+}
+
+/** A snapshot with the seq of the last fact it contains: facts up to it are in it. */
+export type HubSnapshot = QueueSnapshot & { seq?: number };
+
 export interface ServerToClientEvents {
-  'queue:snapshot': (snapshot: QueueSnapshot) => void;
-  'ticket:issued': (ticket: TicketDto) => void;
-  'ticket:called': (call: CallDto & { ticket: TicketDto }) => void;
-  'ticket:updated': (ticket: TicketDto) => void;
-  'counter:updated': (counter: CounterDto) => void;
+  'queue:snapshot': (snapshot: HubSnapshot) => void;
+  'ticket:issued': (ticket: TicketDto & FactOrder) => void;
+  'ticket:called': (call: CallDto & { ticket: TicketDto } & FactOrder) => void;
+  'ticket:updated': (ticket: TicketDto & FactOrder) => void;
+  'counter:updated': (counter: CounterDto & FactOrder) => void;
   'wait:estimates': (payload: { locationId: string; at: string; waits: ServiceWaitDto[] }) => void;
-  'display:ticker-changed': (payload: { locationId: string; text: string }) => void;
+  'display:ticker-changed': (payload: { locationId: string; text: string } & FactOrder) => void;
 }
 
 /**
@@ -52,5 +67,5 @@ export interface ClientToServerEvents {
   'ticket:cancel': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   /** Residents' phone status page: follow one ticket by its public id. */
   'ticket:follow': (payload: { publicId: string }, ack: AckFn<TicketDto>) => void;
-  'queue:subscribe': (payload: { locationId: string }, ack: AckFn<QueueSnapshot>) => void;
+  'queue:subscribe': (payload: { locationId: string }, ack: AckFn<HubSnapshot>) => void;
 }

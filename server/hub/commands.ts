@@ -30,8 +30,8 @@ export interface CommandContext {
   deps: Deps;
   socket: HubSocket;
   /** Joins the location's rooms and returns its snapshot (shared with queue:subscribe). */
-  watchLocation(locationId: string): unknown;
-  watchCounter(counterId: number, locationId: string): void;
+  watchLocation(locationId: string): Promise<unknown>;
+  watchCounter(counterId: number, locationId: string): Promise<void>;
   /** Ticket rooms one socket may follow. */
   maxFollows: number;
 }
@@ -40,6 +40,7 @@ interface Command<S extends z.ZodType> {
   schema: S;
   /** Residents' sockets (no token) may only use commands marked public. */
   public?: boolean;
+  /** May answer with a promise: the hub awaits it before the ack. */
   run(ctx: CommandContext, payload: z.infer<S>): unknown;
 }
 
@@ -77,9 +78,9 @@ function command<S extends z.ZodType>(c: Command<S>): Command<z.ZodType> {
 export const commands: Record<CommandName, Command<z.ZodType>> = {
   'counter:sign-in': command({
     schema: z.strictObject({ counterId: id }),
-    run: (ctx, { counterId }) => {
-      const counter = signInCounter(ctx.deps, staffOf(ctx), { counterId });
-      ctx.watchCounter(counter.id, counter.locationId);
+    run: async (ctx, { counterId }) => {
+      const counter = await signInCounter(ctx.deps, staffOf(ctx), { counterId });
+      await ctx.watchCounter(counter.id, counter.locationId);
       return getCounterView(ctx.deps, counter.id);
     },
   }),

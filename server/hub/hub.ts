@@ -1,24 +1,30 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { ZodError } from 'zod';
 import { municipalityOfLocation } from '../../db/integrations.ts';
+import { sqliteClusterLog } from '../../db/sqlite/cluster-log.ts';
 import { canAccessLocation, canReadQueue, type Principal } from '../auth/principal.ts';
 import { resolveToken } from '../auth/resolve.ts';
 import { monotonicClock } from '../clock.ts';
+import { localEstimateGate, redisEstimateGate } from '../cluster/estimate-gate.ts';
+import type { ClusterLog } from '../cluster/log.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { counterOfAgent } from '../queue/access.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
+import { openRedis } from '../redis.ts';
 import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
-import { startPublisher } from './publish.ts';
+import { type Publisher, startPublisher } from './publish.ts';
 import { apiKeyRoom, counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
 import type { HubServer, HubSocket } from './types.ts';
 
 export interface Hub {
   io: HubServer;
+  publisher: Publisher;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,10 @@ export interface HubOptions {
   limits?: Partial<HubLimits>;
   recheckMs?: number;
   sweepMs?: number;
+  /** The cluster event log (default: the SQLite one on `deps.db`). */
+  clusterLog?: ClusterLog;
+  /** How often the log is read when this process made no change (default 75 ms). */
+  pollMs?: number;
 }
 
 /** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
@@ -93,6 +103,13 @@ export function attachHub(
     ...options.limits,
   };
   const guard = createHubGuard(limits, { clock, store: deps.sharedLimits });
+  // Several nodes (REDIS_URL): socket.io's Redis Streams adapter carries what spans nodes — revocation
+  // (`io.in(room).disconnectSockets()`), the cluster's estimates, `fetchSockets`, and connection state recovery on
+  // any node. The queue facts reach every node through the cluster log instead (publish.ts).
+  const redis = openRedis(deps.config, 'hub');
+  const adapterRedis = redis?.duplicate({ enableOfflineQueue: true, connectionName: 'loket:hub-adapter' }) ?? null;
+  for (const client of [redis, adapterRedis]) client?.on('error', redisTrouble(deps));
+  const prefix = deps.config.REDIS_KEY_PREFIX;
   const io: HubServer = new Server(httpServer as HttpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -100,9 +117,25 @@ export function attachHub(
     cors: { origin: false },
     maxHttpBufferSize: 16 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
+    ...(adapterRedis
+      ? {
+          adapter: createAdapter(adapterRedis, {
+            streamName: `${prefix}hub`,
+            channelPrefix: `${prefix}hub`,
+            sessionKeyPrefix: `${prefix}hub:session:`,
+            onlyPlaintext: true,
+          }),
+        }
+      : {}),
   });
 
-  const publisher = startPublisher(io, deps);
+  const clusterLog = options.clusterLog ?? sqliteClusterLog(deps.db);
+  const publisher = startPublisher(io, deps, {
+    log: clusterLog,
+    estimates: redis ? redisEstimateGate(redis, prefix) : localEstimateGate,
+    pollMs: options.pollMs,
+  });
+  io.on('hub:followers', (tickets) => publisher.applyFollowerUpdates(tickets));
 
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
@@ -157,12 +190,12 @@ export function attachHub(
   }, options.sweepMs ?? SWEEP_MS);
   sweep.unref();
 
-  const watchLocation = (socket: HubSocket, locationId: string) => {
+  const watchLocation = async (socket: HubSocket, locationId: string) => {
     const p = socket.data.principal;
-    if (!p || !canReadQueue(p, locationId, municipalityOfLocation(deps.db, locationId)))
+    if (!p || !canReadQueue(p, locationId, await municipalityOfLocation(deps.db, locationId)))
       throw new AppError('forbidden', 'Not your location');
     socket.join([locationRoom(locationId), roleRoom(locationId, roleOf(p))]);
-    const snapshot = publisher.snapshot(locationId);
+    const snapshot = await publisher.snapshot(locationId);
     if (!snapshot) throw new AppError('not-found', 'No such location');
     socket.emit('queue:snapshot', snapshot);
     return snapshot;
@@ -185,17 +218,18 @@ export function attachHub(
     });
     const p = socket.data.principal;
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
-    try {
+    // The rooms that revocation needs are joined at once; the location's snapshot follows.
+    if (p?.kind === 'api-client') socket.join(apiKeyRoom(p.keyId));
+    else if (p?.kind === 'device') socket.join(deviceRoom(p.deviceId));
+    else if (p?.kind === 'staff') socket.join(sessionRoom(p.sessionId));
+    const connected = async () => {
       if (p?.kind === 'api-client') {
         // An integrator with queue:read watches what a waiting-room display shows (no personal data).
-        socket.join(apiKeyRoom(p.keyId));
-        if (typeof auth.locationId === 'string') watchLocation(socket, auth.locationId);
+        if (typeof auth.locationId === 'string') await watchLocation(socket, auth.locationId);
       } else if (p?.kind === 'device') {
-        socket.join(deviceRoom(p.deviceId));
-        watchLocation(socket, p.locationId);
+        await watchLocation(socket, p.locationId);
       } else if (p?.kind === 'staff') {
-        socket.join(sessionRoom(p.sessionId));
-        const counter = counterOfAgent(deps.db, p.userId);
+        const counter = await counterOfAgent(deps.db, p.userId);
         if (counter) socket.join(counterRoom(counter.id));
         const wanted =
           typeof auth.locationId === 'string' && canAccessLocation(p, auth.locationId)
@@ -205,27 +239,28 @@ export function attachHub(
               : p.locationIds.length === 1
                 ? p.locationIds[0]
                 : undefined;
-        if (wanted) watchLocation(socket, wanted);
+        if (wanted) await watchLocation(socket, wanted);
       }
       if (typeof auth.follow === 'string' && /^[A-Za-z0-9_-]{16,40}$/.test(auth.follow)) {
-        const ticket = getPublicTicket(deps, auth.follow);
+        const ticket = await getPublicTicket(deps, auth.follow);
         socket.join(ticketRoom(auth.follow));
         socket.data.guard.follows++;
         socket.emit('ticket:updated', ticket);
       }
-    } catch (err) {
+    };
+    connected().catch((err: unknown) => {
       if (!(err instanceof AppError)) deps.log.error('hub connect failed', { error: String(err) });
-    }
+    });
 
     const context: CommandContext = {
       deps,
       socket,
       maxFollows: limits.maxFollowsPerSocket,
       watchLocation: (locationId) => watchLocation(socket, locationId),
-      watchCounter: (counterId, locationId) => {
+      watchCounter: async (counterId, locationId) => {
         for (const room of socket.rooms) if (room.startsWith('counter:')) socket.leave(room);
         socket.join(counterRoom(counterId));
-        if (!socket.rooms.has(locationRoom(locationId))) watchLocation(socket, locationId);
+        if (!socket.rooms.has(locationRoom(locationId))) await watchLocation(socket, locationId);
       },
     };
 
@@ -256,17 +291,33 @@ export function attachHub(
 
   const stopRevocations = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
     const room = kind === 'staff' ? sessionRoom(id) : kind === 'device' ? deviceRoom(id) : apiKeyRoom(id);
+    // Through the adapter: the sockets on every node (the cluster log's `auth:revoked` does it again).
     io.in(room).disconnectSockets(true);
   });
 
   return {
     io,
+    publisher,
     close: () =>
       new Promise<void>((resolve) => {
         publisher.stop();
         stopRevocations();
         clearInterval(sweep);
-        io.close(() => resolve());
+        io.close(() => {
+          if (!options.clusterLog) clusterLog.close();
+          for (const client of [redis, adapterRedis]) client?.disconnect();
+          resolve();
+        });
       }),
+  };
+}
+
+/** Redis going away is logged once per outage, not on every reconnect attempt; the hub keeps serving its sockets. */
+function redisTrouble(deps: Deps): (err: Error) => void {
+  let lastLogged = 0;
+  return (err) => {
+    if (Date.now() - lastLogged < 60_000) return;
+    lastLogged = Date.now();
+    deps.log.warn('hub redis unavailable', { error: err.message });
   };
 }

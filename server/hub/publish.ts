@@ -1,24 +1,16 @@
-import type { CallDto, QueueSnapshot, TicketDto } from '../contracts/queue.ts';
+import type { EstimateGate } from '../cluster/estimate-gate.ts';
+import type { ClusterFact, ClusterLog } from '../cluster/log.ts';
+import { publicFactKinds } from '../cluster/log.ts';
+import type { HubSnapshot } from '../contracts/hub.ts';
+import type { CallDto, CounterDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
 import { loadCounters, loadLocation } from '../queue/queue-config.ts';
 import { buildSnapshot, counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
-import type { QueueState } from '../queue/queue-model.ts';
 import { loadQueueState, withDetails } from '../queue/queue-state.ts';
 import { loadTicketRows } from '../queue/queue-statements.ts';
-import { locationRoom, staffRooms, ticketRoom } from './rooms.ts';
+import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
-
-interface Pending {
-  issued: Set<number>;
-  called: { ticketId: number; counterId: number; recall: boolean }[];
-  updated: Set<number>;
-  counters: Set<number>;
-  /** Tickets as the facts carried them (newest wins), so they need no read. */
-  carried: Map<number, TicketDto>;
-  snapshot: boolean;
-  ticker: boolean;
-}
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
 const ESTIMATE_DEBOUNCE_MS = 50;
@@ -26,129 +18,235 @@ const ESTIMATE_DEBOUNCE_MS = 50;
 const MIN_ESTIMATE_INTERVAL_MS = 250;
 /** …and never take more than about this share of the process (a long line makes the predictor slow). */
 const MAX_ESTIMATE_SHARE = 0.25;
+/** A reconnect storm asks for thousands of snapshots of a few offices: compute each once per change. */
+const SNAPSHOT_MAX_AGE_MS = 1000;
+/** How often a node reads the cluster log when nothing happened in this process. */
+const POLL_MS = 75;
+/** Facts read per round at most; a full round is followed by the next at once. */
+const BATCH = 500;
+/** Facts are kept this long (a ticket lives one service day; its later facts need its first one). */
+const KEEP_MS = 26 * 60 * 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export interface PublisherOptions {
+  log: ClusterLog;
+  estimates: EstimateGate;
+  pollMs?: number;
+}
 
 /**
- * Turns domain events (from hub commands and HTTP twins alike) into socket facts, in two stages:
- * 1. facts (`ticket:issued`, `ticket:called`, `ticket:updated`, `counter:updated`) go out on the next
- *    tick, batched per location so one use-case's events cost one read of the queue;
- * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on
- *    the residents' phones) follow every change within 50 ms, coalesced per location to at most one run per
- *    250 ms — and spaced further when the predictor itself is slow — so a burst of calls cannot make
- *    the displays wait for the forecaster.
+ * Turns the cluster log into socket facts (ARCHITECTURE.md#scale-out). Every node tails the log by id — every
+ * `pollMs`, and at once when a use-case of this process publishes a fact (the fast path) — and emits each fact to
+ * its own sockets (`io.local`) with the location's `seq`, so every socket gets every fact exactly once,
+ * whichever node made the change:
+ * 1. facts (`ticket:issued`, `ticket:updated` to the staff; `ticket:called`, `counter:updated`,
+ *    `display:ticker-changed` to everyone; a `queue:snapshot` after a set-up change), in log order, the tickets
+ *    of a round read once;
+ * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on the
+ *    residents' phones) follow every change within 50 ms, coalesced per location to at most one run per 250 ms
+ *    — and spaced further when the predictor itself is slow. With Redis one node per change computes them
+ *    (estimate-gate.ts) and broadcasts through the adapter.
+ *
+ * Order: staff see every fact of their location, so `prev` is `seq - 1`; kiosks and displays see only the
+ * public ones, so theirs carry the previous public fact's seq. A client whose last seq is below `prev`
+ * missed something and asks for a snapshot (shared-web/use-location-feed.ts).
  */
 export interface Publisher {
-  /** A snapshot of the location, shared by every socket (re)connecting before the queue changes again. */
-  snapshot(locationId: string): QueueSnapshot | null;
+  /** A snapshot of the location with its seq, shared by every socket (re)connecting before the queue changes again. */
+  snapshot(locationId: string): Promise<HubSnapshot | null>;
+  /** Reads the log now (tests; the hub's own facts do it by themselves). */
+  drain(): Promise<void>;
+  /** A node's followed tickets get the estimates another node computed. */
+  applyFollowerUpdates(tickets: TicketDto[]): void;
   stop(): void;
 }
 
-/** A reconnect storm asks for thousands of snapshots of a few offices: compute each once per change. */
-const SNAPSHOT_MAX_AGE_MS = 1000;
-
-export function startPublisher(io: HubServer, deps: Deps): Publisher {
-  const pending = new Map<string, Pending>();
-  const snapshots = new Map<string, { at: number; snapshot: QueueSnapshot }>();
-  let scheduled = false;
+export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
+  const { log, estimates: gate } = options;
+  const snapshots = new Map<string, { at: number; snapshot: HubSnapshot }>();
   const estimateTimers = new Map<string, NodeJS.Timeout>();
   const lastEstimate = new Map<string, { at: number; tookMs: number }>();
+  /** Per location: the newest seq this node processed, and the newest public one. */
+  const latestSeq = new Map<string, number>();
+  const lastPublic = new Map<string, number>();
+  let cursor: number | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let wakeScheduled = false;
   let stopped = false;
+  let lastPrune = Date.now();
 
-  const entry = (locationId: string): Pending => {
-    let p = pending.get(locationId);
-    snapshots.delete(locationId);
-    if (!p) {
-      p = {
-        issued: new Set(),
-        called: [],
-        updated: new Set(),
-        counters: new Set(),
-        carried: new Map(),
-        snapshot: false,
-        ticker: false,
-      };
-      pending.set(locationId, p);
+  const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+  /** Reads the log until it is drained; a wake-up during a round makes another round. */
+  function tail(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
     }
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-    return p;
-  };
-
-  /** A later fact about the same ticket without a DTO means the carried one may be stale: read it. */
-  const carry = (p: Pending, e: { ticketId: number; ticket?: TicketDto }): Pending => {
-    if (e.ticket) p.carried.set(e.ticketId, e.ticket);
-    else p.carried.delete(e.ticketId);
-    return p;
-  };
-
-  function flush(): void {
-    scheduled = false;
-    const batch = [...pending.entries()];
-    pending.clear();
-    for (const [locationId, p] of batch) {
+    running = (async () => {
       try {
-        publishFacts(locationId, p);
+        if (cursor === null) cursor = await log.lastId();
+        do {
+          again = false;
+          const facts = await log.after(cursor, BATCH);
+          if (facts.length === 0) break;
+          cursor = facts[facts.length - 1]?.id ?? cursor;
+          await apply(facts);
+          if (facts.length === BATCH) again = true;
+        } while (again && !stopped);
+        if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+          lastPrune = Date.now();
+          await log.prune(new Date(deps.clock.now().getTime() - KEEP_MS));
+        }
       } catch (err) {
-        deps.log.error('hub publish failed', { locationId, error: err instanceof Error ? err.message : String(err) });
+        deps.log.error('hub tail failed', { error: errorText(err) });
+      } finally {
+        running = null;
       }
+    })();
+    return running;
+  }
+
+  const wake = () => {
+    if (wakeScheduled || stopped) return;
+    wakeScheduled = true;
+    setImmediate(() => {
+      wakeScheduled = false;
+      void tail();
+    });
+  };
+
+  async function apply(facts: ClusterFact[]): Promise<void> {
+    const byLocation = new Map<string, ClusterFact[]>();
+    for (const f of facts) {
+      if (f.kind === 'auth:revoked') {
+        revoke(f);
+        continue;
+      }
+      if (f.locationId === null || f.seq === null) continue;
+      const list = byLocation.get(f.locationId) ?? [];
+      list.push(f);
+      byLocation.set(f.locationId, list);
+    }
+    for (const [locationId, list] of byLocation) {
+      snapshots.delete(locationId);
+      try {
+        await publishFacts(locationId, list);
+      } catch (err) {
+        deps.log.error('hub publish failed', { locationId, error: errorText(err) });
+      }
+      latestSeq.set(locationId, Math.max(latestSeq.get(locationId) ?? 0, list[list.length - 1]?.seq ?? 0));
       scheduleEstimates(locationId);
     }
   }
 
-  function publishFacts(locationId: string, p: Pending): void {
+  function revoke(f: ClusterFact): void {
+    if (f.subjectId === null) return;
+    const room =
+      f.detail === 'device' ? `device:${f.subjectId}` : f.detail === 'staff' ? `session:${f.subjectId}` : null;
+    if (room) io.local.in(room).disconnectSockets(true);
+  }
+
+  /** The seq of the public fact before `seq` (0: none kept), from memory or, once per location, from the log. */
+  async function publicPrev(locationId: string, seq: number): Promise<number> {
+    const known = lastPublic.get(locationId);
+    if (known !== undefined) return known;
+    return log.lastSeqBefore(locationId, seq, publicFactKinds);
+  }
+
+  async function publishFacts(locationId: string, facts: ClusterFact[]): Promise<void> {
     const now = deps.clock.now();
-    const room = io.to(locationRoom(locationId));
-    // Displays and kiosks show calls, waits and counters; per-ticket churn goes to the staff only.
-    const staff = io.to(staffRooms(locationId));
-    if (p.snapshot || p.ticker || p.counters.size > 0) {
-      const location = loadLocation(deps.db, locationId);
-      if (!location) return;
-      if (p.ticker) room.emit('display:ticker-changed', { locationId, text: location.tickerText });
-      // The whole queue is read only when a counter's current ticket or a snapshot is needed.
-      const state = p.snapshot || p.counters.size > 0 ? loadQueueState(deps.db, location, now) : null;
-      if (p.snapshot && state) room.emit('queue:snapshot', buildSnapshot(deps.db, state));
-      for (const counterId of p.counters) {
-        const counter = state?.counters.find((c) => c.id === counterId);
-        if (counter) room.emit('counter:updated', toCounterDto(counter, locationId));
-      }
-    }
-    // Facts that carry their ticket (call-next) cost no read; the others read just their tickets.
-    const view = new Map(p.carried);
-    const missing = [...new Set([...p.issued, ...p.updated, ...p.called.map((c) => c.ticketId)])].filter(
-      (id) => !view.has(id),
-    );
-    if (missing.length > 0) {
-      const names = new Map(loadCounters(deps.db, locationId).map((c) => [c.id, c.name]));
+    const staff = () => io.local.to(staffRooms(locationId));
+
+    // Tickets of the round, read once, as they are now (a later fact in the log brings any later change).
+    const ticketIds = [...new Set(facts.map((f) => f.ticketId).filter((id): id is number => id !== null))];
+    const view = new Map<number, TicketDto>();
+    if (ticketIds.length > 0) {
+      const names = new Map((await loadCounters(deps.db, locationId)).map((c) => [c.id, c.name]));
       // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
-      for (const t of withDetails(deps.db, loadTicketRows(deps.db, missing))) view.set(t.row.id, toTicketDto(t, names));
+      for (const t of await withDetails(deps.db, await loadTicketRows(deps.db, ticketIds)))
+        view.set(t.row.id, toTicketDto(t, names));
     }
-    for (const id of p.issued) {
-      const dto = view.get(id);
-      if (dto) staff.emit('ticket:issued', dto);
-    }
-    for (const id of p.updated) {
-      const dto = view.get(id);
-      if (dto && !p.issued.has(id)) staff.emit('ticket:updated', dto);
-    }
-    for (const c of p.called) {
-      const ticket = view.get(c.ticketId);
-      if (!ticket) continue;
-      const call: CallDto = {
-        ticketId: c.ticketId,
-        number: ticket.number,
-        counterId: c.counterId,
-        counterName: ticket.counterId === c.counterId ? (ticket.counterName ?? '') : '',
-        calledAt: ticket.calledAt ?? now.toISOString(),
-        recall: c.recall,
+    // Counters need the whole queue (a counter's current ticket); read only when a counter changed.
+    let counterView: Map<number, CounterDto> | null = null;
+    const counterDto = async (counterId: number): Promise<CounterDto | undefined> => {
+      if (!counterView) {
+        counterView = new Map();
+        const location = await loadLocation(deps.db, locationId);
+        if (location) {
+          const state = await loadQueueState(deps.db, location, now);
+          for (const c of state.counters) counterView.set(c.id, toCounterDto(c, locationId));
+        }
+      }
+      return counterView.get(counterId);
+    };
+
+    let snapshot = false;
+    for (const f of facts) {
+      const seq = f.seq as number;
+      const isPublic = publicFactKinds.includes(f.kind);
+      const prev = isPublic ? await publicPrev(locationId, seq) : 0;
+      if (isPublic) lastPublic.set(locationId, seq);
+      /** Staff see every fact of the location; kiosks and displays the public ones. */
+      const toAll = <T extends object>(emit: (target: ReturnType<typeof staff>, payload: T) => void, payload: T) => {
+        emit(staff(), { ...payload, seq, prev: seq - 1 });
+        emit(io.local.to(publicRooms(locationId)), { ...payload, seq, prev });
       };
-      room.emit('ticket:called', { ...call, ticket });
+      if (f.kind === 'ticket:issued' || f.kind === 'ticket:updated') {
+        const dto = f.ticketId !== null ? view.get(f.ticketId) : undefined;
+        if (dto) staff().emit(f.kind, { ...dto, seq, prev: seq - 1 });
+      } else if (f.kind === 'ticket:called') {
+        const ticket = f.ticketId !== null ? view.get(f.ticketId) : undefined;
+        if (!ticket) continue;
+        const counterId = f.counterId ?? ticket.counterId ?? 0;
+        const call: CallDto = {
+          ticketId: ticket.id,
+          number: ticket.number,
+          counterId,
+          counterName: ticket.counterId === counterId ? (ticket.counterName ?? '') : '',
+          calledAt: ticket.calledAt ?? now.toISOString(),
+          recall: f.detail === 'recall',
+        };
+        toAll((target, p) => target.emit('ticket:called', p), { ...call, ticket });
+      } else if (f.kind === 'counter:updated') {
+        const dto = f.counterId !== null ? await counterDto(f.counterId) : undefined;
+        if (dto) toAll((target, p) => target.emit('counter:updated', p), dto);
+      } else if (f.kind === 'location:changed') {
+        // A set-up change (renamed or removed counter, services, rules) or a new ticker text: every display,
+        // kiosk and console of the location gets a fresh snapshot after the round's facts.
+        snapshot = true;
+        if (f.detail === 'ticker') {
+          const location = await loadLocation(deps.db, locationId);
+          if (location)
+            toAll((target, p) => target.emit('display:ticker-changed', p), { locationId, text: location.tickerText });
+        }
+      }
     }
     // Residents following a ticket that left the line (called, done, …) hear it at once.
     for (const dto of view.values()) {
       if (dto.status !== 'waiting' && io.sockets.adapter.rooms.has(ticketRoom(dto.publicId))) {
-        io.to(ticketRoom(dto.publicId)).emit('ticket:updated', { ...dto, appointmentReference: null });
+        io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', { ...dto, appointmentReference: null });
       }
+    }
+    if (snapshot) {
+      const fresh = await readSnapshot(locationId);
+      if (fresh) io.local.to(locationRoom(locationId)).emit('queue:snapshot', fresh);
+    }
+  }
+
+  /**
+   * The location's queue with the seq it reflects: the seq read before and after the queue; if a change came
+   * in between, again (the seq read before is safe: a client then gets a fact it already has, never misses one).
+   */
+  async function readSnapshot(locationId: string): Promise<HubSnapshot | null> {
+    for (let attempt = 0; ; attempt++) {
+      const before = await log.seqOf(locationId);
+      const location = await loadLocation(deps.db, locationId);
+      if (!location) return null;
+      const snapshot = await buildSnapshot(deps.db, await loadQueueState(deps.db, location, deps.clock.now()));
+      const after = await log.seqOf(locationId);
+      if (after === before || attempt >= 2) return { ...snapshot, seq: before };
     }
   }
 
@@ -158,67 +256,78 @@ export function startPublisher(io: HubServer, deps: Deps): Publisher {
     const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / MAX_ESTIMATE_SHARE);
     const wait = Math.max(ESTIMATE_DEBOUNCE_MS, last ? last.at + spacing - Date.now() : 0);
     const timer = setTimeout(() => {
-      estimateTimers.delete(locationId);
-      const started = Date.now();
-      try {
-        publishEstimates(locationId);
-      } catch (err) {
-        deps.log.error('hub estimates failed', { locationId, error: err instanceof Error ? err.message : String(err) });
-      }
-      lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
+      void (async () => {
+        const claim = await gate.claim(locationId, latestSeq.get(locationId) ?? 0);
+        estimateTimers.delete(locationId);
+        if (claim === 'skip' || stopped) return;
+        const started = Date.now();
+        try {
+          await publishEstimates(locationId, claim === 'cluster');
+        } catch (err) {
+          deps.log.error('hub estimates failed', { locationId, error: errorText(err) });
+        }
+        lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
+      })();
     }, wait);
     timer.unref?.();
     estimateTimers.set(locationId, timer);
   }
 
-  function publishEstimates(locationId: string): void {
-    const location = loadLocation(deps.db, locationId);
+  /** `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. */
+  async function publishEstimates(locationId: string, cluster: boolean): Promise<void> {
+    const location = await loadLocation(deps.db, locationId);
     if (!location) return;
     const now = deps.clock.now();
-    const state: QueueState = loadQueueState(deps.db, location, now);
+    const state = await loadQueueState(deps.db, location, now);
     const estimates = estimateWaits(state, { live: true });
-    io.to(locationRoom(locationId)).emit('wait:estimates', {
-      locationId,
-      at: now.toISOString(),
-      waits: estimates.waits,
-    });
-    const rooms = io.sockets.adapter.rooms;
+    const payload = { locationId, at: now.toISOString(), waits: estimates.waits };
+    if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);
+    else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
     const names = counterNamesOf(state);
+    const followed: TicketDto[] = [];
     for (const t of state.tickets) {
-      if (t.row.status === 'waiting' && rooms.has(ticketRoom(t.row.publicId))) {
-        io.to(ticketRoom(t.row.publicId)).emit('ticket:updated', {
-          ...toTicketDto(t, names, estimates),
-          appointmentReference: null,
-        });
+      if (t.row.status === 'waiting') {
+        const dto = { ...toTicketDto(t, names, estimates), appointmentReference: null };
+        if (cluster) followed.push(dto);
+        else if (io.sockets.adapter.rooms.has(ticketRoom(t.row.publicId)))
+          io.local.to(ticketRoom(t.row.publicId)).emit('ticket:updated', dto);
       }
+    }
+    if (cluster && followed.length > 0) {
+      applyFollowerUpdates(followed);
+      // One message for the other nodes, which tell their own followers (a room per ticket would be one each).
+      io.serverSideEmit('hub:followers', followed);
     }
   }
 
-  const stops = [
-    deps.events.subscribe('ticket:issued', (e) => carry(entry(e.locationId), e).issued.add(e.ticketId)),
-    deps.events.subscribe('ticket:updated', (e) => carry(entry(e.locationId), e).updated.add(e.ticketId)),
-    deps.events.subscribe('ticket:called', (e) => carry(entry(e.locationId), e).called.push(e)),
-    deps.events.subscribe('counter:updated', (e) => entry(e.locationId).counters.add(e.counterId)),
-    // A set-up change (renamed or removed counter, services, rules) or a new ticker text: every display,
-    // kiosk and console of the location gets a fresh snapshot on the next tick.
-    deps.events.subscribe('location:changed', (e) => {
-      const p = entry(e.locationId);
-      p.snapshot = true;
-      if (e.reason === 'ticker') p.ticker = true;
-    }),
-  ];
+  function applyFollowerUpdates(tickets: TicketDto[]): void {
+    const rooms = io.sockets.adapter.rooms;
+    for (const dto of tickets) {
+      if (rooms.has(ticketRoom(dto.publicId))) io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', dto);
+    }
+  }
+
+  // The facts of this process's use-cases: read the log at once instead of at the next poll.
+  const stops = (
+    ['ticket:issued', 'ticket:updated', 'ticket:called', 'counter:updated', 'location:changed'] as const
+  ).map((type) => deps.events.subscribe(type, wake));
+  const poll = setInterval(() => void tail(), options.pollMs ?? POLL_MS);
+  poll.unref();
+  void tail();
+
   return {
-    snapshot: (locationId) => {
+    snapshot: async (locationId) => {
       const cached = snapshots.get(locationId);
-      if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && !pending.has(locationId)) return cached.snapshot;
-      const location = loadLocation(deps.db, locationId);
-      if (!location) return null;
-      const snapshot = buildSnapshot(deps.db, loadQueueState(deps.db, location, deps.clock.now()));
-      snapshots.set(locationId, { at: Date.now(), snapshot });
+      if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS) return cached.snapshot;
+      const snapshot = await readSnapshot(locationId);
+      if (snapshot) snapshots.set(locationId, { at: Date.now(), snapshot });
       return snapshot;
     },
+    drain: () => tail(),
+    applyFollowerUpdates,
     stop: () => {
       stopped = true;
+      clearInterval(poll);
       for (const stop of stops) stop();
       for (const t of estimateTimers.values()) clearTimeout(t);
       estimateTimers.clear();

@@ -11,6 +11,8 @@ export const locationRoom = (locationId: string) => `location:${locationId}`;
 export const roleRoom = (locationId: string, role: string) => `location:${locationId}:role:${role}`;
 /** The staff of an office (consoles, supervisor view): they alone need every ticket's changes. */
 export const staffRooms = (locationId: string) => ['agent', 'supervisor', 'admin'].map((r) => roleRoom(locationId, r));
+/** Kiosks, displays and API clients of an office: calls, counters and waits, no per-ticket churn. */
+export const publicRooms = (locationId: string) => ['kiosk', 'display'].map((r) => roleRoom(locationId, r));
 export const counterRoom = (counterId: number) => `counter:${counterId}`;
 export const ticketRoom = (publicId: string) => `ticket:${publicId}`;
 export const sessionRoom = (sessionId: number) => `session:${sessionId}`;

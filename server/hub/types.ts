@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/hub.ts';
+import type { TicketDto } from '../contracts/queue.ts';
 import type { SocketGuard } from './abuse.ts';
 
 export interface SocketData {
@@ -13,7 +14,9 @@ export interface SocketData {
   guard: SocketGuard;
 }
 
-// biome-ignore lint/complexity/noBannedTypes: socket.io's slot for server-to-server events, unused
-type InterServerEvents = {};
+/** Between nodes (through the Redis adapter): the estimates one node computed, for the others' followers. */
+export interface InterServerEvents {
+  'hub:followers': (tickets: TicketDto[]) => void;
+}
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

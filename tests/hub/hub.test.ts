@@ -309,9 +309,14 @@ describe('hub: other queue changes', () => {
     await first;
     const ticker = nextEvent(display, 'display:ticker-changed');
     const snapshot = nextEvent(display, 'queue:snapshot');
-    ctx.db.$client.prepare("update locations set ticker_text = 'Vandaag tot 20:00 open' where id = ?").run(ZIJL);
-    ctx.events.publish('location:changed', { locationId: ZIJL, reason: 'ticker' });
-    expect(await ticker).toEqual({ locationId: ZIJL, text: 'Vandaag tot 20:00 open' });
+    const supervisor = await signInAs(ctx, 'demo-supervisor');
+    const res = await call(ctx, 'PUT', `/locations/${ZIJL}/ticker`, {
+      token: supervisor,
+      body: { text: 'Vandaag tot 20:00 open' },
+    });
+    expect(res.status).toBe(200);
+    // The ticker is a public fact: its order follows the location's sequence.
+    expect(await ticker).toMatchObject({ locationId: ZIJL, text: 'Vandaag tot 20:00 open', seq: expect.any(Number) });
     expect((await snapshot).tickerText).toBe('Vandaag tot 20:00 open');
   });
 });
