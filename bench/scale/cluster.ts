@@ -1,0 +1,265 @@
+/**
+ * Processes of the scale bench: Loket nodes (the real `server/main.ts`, as `npm start` runs it, through
+ * tsx), HAProxy in front of them, and the bookkeeping that removes every process, temporary file, Redis
+ * key prefix and PostgreSQL database again — also on Ctrl-C and on failure.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, '..', '..');
+const MAIN = join(ROOT, 'server', 'main.ts');
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every child this run started, killed on exit; cleanup steps run once, last registered first. */
+const children = new Set<ChildProcess>();
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+let cleaning: Promise<void> | null = null;
+
+export function onCleanup(fn: () => Promise<unknown> | unknown): void {
+  cleanups.push(fn);
+}
+
+export function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        console.error(`cleanup: ${(error as Error).message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the bench and cleaning up`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+export function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `loket-bench-scale-${label}-`));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (any process, no IPC). */
+export function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after the name; clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+export interface NodeProc {
+  name: string;
+  port: number;
+  url: string;
+  child: ChildProcess;
+  env: Record<string, string>;
+  /** The last lines the node wrote (for error messages). */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** Environment every bench node shares (the same across nodes, as an operator would set it). */
+export function nodeEnv(dbPath: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, {
+    TZ: 'UTC',
+    LOKET_DB: dbPath,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    LOKET_DEMO_PASSWORD: 'bench-password-123',
+    LOKET_DEMO_HISTORY_DAYS: '0',
+    // Behind HAProxy (and the bench's simulated residents): the client address is X-Forwarded-For's first entry.
+    TRUST_PROXY: 'true',
+    // One challenge secret for all nodes, so a challenge fetched from one node is accepted by another.
+    CHALLENGE_HMAC_KEY: 'bench-scale-shared-challenge-key-0123456789',
+    // The cheapest proof-of-work the configuration allows (the bench measures the server, not the solver).
+    CHALLENGE_MAX_NUMBER: '1000',
+  });
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Starts `server/main.ts` on `port`; resolves when /api/v1/health answers, rejects when the node exits first. */
+export async function startNode(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<NodeProc> {
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  let out = '';
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const node: NodeProc = { name, port, url: `http://127.0.0.1:${port}`, child, env, output: () => out, exited };
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  while (Date.now() < deadline) {
+    if (gone) throw new NodeRefused(name, out);
+    try {
+      const res = await fetch(`${node.url}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return node;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`node ${name} did not answer /api/v1/health within ${timeoutMs} ms:\n${out}`);
+}
+
+export class NodeRefused extends Error {
+  constructor(
+    readonly node: string,
+    readonly output: string,
+  ) {
+    super(`node ${node} exited during start-up: ${lastMeaningfulLine(output)}`);
+  }
+}
+
+/** The node's own message: the last non-empty line that is not a stack frame. */
+export function lastMeaningfulLine(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('at ') && !l.startsWith('^') && !/^node:internal/.test(l));
+  const error = lines.find((l) => /Error|error|refuse|not yet|unsupported/i.test(l));
+  return (error ?? lines.at(-1) ?? '(no output)').slice(0, 300);
+}
+
+export async function killNode(node: NodeProc, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
+  if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill(signal);
+  await Promise.race([node.exited, sleep(10_000)]);
+  if (node.child.exitCode === null && node.child.signalCode === null) {
+    node.child.kill('SIGKILL');
+    await node.exited;
+  }
+}
+
+export interface Haproxy {
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * HAProxy (Debian's package) in front of the nodes: round robin, HTTP health checks every second
+ * (down after 3 misses of 5 s each; a dead node refuses connections at once), connection failures re-dispatched to another node; WebSocket upgrades pass
+ * through. A display may ask for a node with `?node=<name>` (honoured while that node is up) so the
+ * bench knows where each socket lives. Modelled on the settings of `deploy/haproxy.cfg`, with the
+ * bench's ports and shorter checks.
+ */
+export async function startHaproxy(dir: string, nodes: { name: string; port: number }[]): Promise<Haproxy> {
+  const port = await freePort();
+  const cfg = [
+    'global',
+    '  maxconn 9000',
+    'defaults',
+    '  mode http',
+    '  timeout connect 2s',
+    // A loaded node may take seconds to answer its health check; only a dead one should be taken out.
+    '  timeout check 5s',
+    '  timeout client 120s',
+    '  timeout server 120s',
+    '  timeout tunnel 1h',
+    '  timeout http-keep-alive 120s',
+    '  option redispatch',
+    '  retries 3',
+    '  option forwardfor',
+    'frontend www',
+    `  bind 127.0.0.1:${port}`,
+    '  maxconn 9000',
+    '  default_backend loket',
+    'backend loket',
+    '  balance roundrobin',
+    '  option httpchk GET /api/v1/health',
+    '  http-check expect status 200',
+    '  default-server inter 1s fall 3 rise 2 maxconn 9000',
+    ...nodes.map((n) => `  use-server ${n.name} if { urlp(node) -m str ${n.name} }`),
+    ...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port} check`),
+    '',
+  ].join('\n');
+  const file = join(dir, `haproxy-${port}.cfg`);
+  writeFileSync(file, cfg);
+  const child = track(spawn('/usr/sbin/haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-2_000);
+  });
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited: ${out}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) break;
+    } catch {
+      // not yet
+    }
+    await sleep(200);
+  }
+  // Let the health checks see every node up before traffic (rise 2 × 1 s).
+  await sleep(2_200);
+  return {
+    port,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([done, sleep(5_000)]);
+      }
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * npm run bench:scale — Loket on several nodes (issue 9), loopback only, every loop bounded in count and
+ * time, every process and temporary file removed afterwards (also on Ctrl-C or failure).
+ *
+ * 1. Bookings/s and p50/p99 over HTTP: one SQLite process direct; 1, 2 and 4 nodes (`server/main.ts`)
+ *    behind HAProxy on one SQLite file (WAL) + Redis; PostgreSQL nodes once DATABASE_URL storage works.
+ *    Workloads: many office-days (spread) and one hot office-day (release storm). Statuses, and the
+ *    database checked afterwards (invariant 1 via findViolations; every 201 present).
+ * 2. Displays over 4 nodes, calls on node A: fan-out latency per node; SIGKILL of one node: time until its
+ *    displays are back on another node with a fresh snapshot; calls lost.
+ * 3. A node killed every 10 s during a booking burst: acknowledged bookings lost, duplicates with
+ *    Idempotency-Key retries (appointments and kiosk tickets).
+ * 4. Per-request costs (item 7) against bare baselines, and a growth table.
+ *
+ *   npm run bench:scale                 # full run (~15 min) → bench/results/scale.json + scale.md
+ *   npm run bench:scale -- --quick      # smoke run, small and short (< 2 min) → bench/results/scale-smoke.json
+ *   npm run bench:scale -- --part=1,3   # some parts only
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Mode, type ModeResult, probePostgres, redisProbe, runMode } from './bookings.ts';
+import { cleanup, tempDir } from './cluster.ts';
+import { buildTemplate, type Template } from './fixtures.ts';
+import { killDuringBurst } from './kills.ts';
+import { note, renderMarkdown, table } from './report.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const QUICK = process.argv.includes('--quick');
+const PARTS = new Set(
+  (process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length) ?? '1,2,3,4').split(',').map(Number),
+);
+
+export interface Results {
+  bench: 'scale';
+  at: string;
+  quick: boolean;
+  machine: { cpus: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  setup: string[];
+  runtimeSeconds?: number;
+  bookings?: { modes: ModeResult[]; postgres: string; redis: string };
+  displays?: unknown;
+  kills?: unknown;
+  costs?: unknown;
+}
+
+const began = Date.now();
+const results: Results = {
+  bench: 'scale',
+  at: new Date().toISOString(),
+  quick: QUICK,
+  machine: {
+    cpus: cpus().length,
+    node: process.version,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  },
+  setup: [
+    'Nodes: server/main.ts through tsx (what `npm start` runs), LOKET_DEMO_HISTORY_DAYS=0, on one SQLite file (WAL, synchronous=FULL).',
+    'Multi-node modes: REDIS_URL with a key prefix of their own (removed afterwards), HAProxy 2.6 round robin, health checks every second (down after 3 misses), connection failures re-dispatched.',
+    'Residents: each request from its own address in its own /24 (X-Forwarded-For, TRUST_PROXY=true): the production rate limits stay on and apply per resident.',
+    'Proof-of-work: the bench office has challenge_mode=always; CHALLENGE_MAX_NUMBER=1000 (the minimum) and one CHALLENGE_HMAC_KEY shared by all nodes; every booking fetches and solves a challenge.',
+  ],
+};
+
+function write(): void {
+  mkdirSync(join(here, '..', 'results'), { recursive: true });
+  // A smoke run's figures are not results: its JSON is git-ignored (*-smoke.json), it writes no Markdown.
+  if (QUICK) writeFileSync(join(here, '..', 'results', 'scale-smoke.json'), `${JSON.stringify(results, null, 2)}\n`);
+  else {
+    writeFileSync(join(here, '..', 'results', 'scale.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(here, '..', 'results', 'scale.md'), renderMarkdown(results));
+  }
+}
+
+async function partBookings(dir: string, template: Template): Promise<void> {
+  const S = '1. Bookings over HTTP';
+  console.log(`\n== ${S} (POST /appointments with a solved challenge) ==`);
+  const redis = await redisProbe();
+  const multi: Mode[] = [1, 2, 4]
+    .filter((n) => !QUICK || n === 2)
+    .map((n) => ({
+      name: `${n} node${n > 1 ? 's' : ''}, HAProxy, SQLite+Redis`,
+      nodes: n,
+      haproxy: true,
+      redis: true,
+    }));
+  const modes: Mode[] = [
+    { name: '1 SQLite process, direct', nodes: 1, haproxy: false, redis: false },
+    ...(redis ? [] : multi),
+  ];
+  const opts = QUICK
+    ? { seconds: 3, hotSeconds: 3, connections: 16 }
+    : { seconds: 15, hotSeconds: 20, connections: 32 };
+  const out: ModeResult[] = [];
+  for (const mode of modes) {
+    out.push(await runMode(dir, template, mode, opts));
+    results.bookings = {
+      modes: out,
+      postgres: 'not probed yet',
+      redis: redis ? `not reachable: ${redis}` : 'reachable',
+    };
+  }
+  const pgProbe = await probePostgres(dir, template);
+  const postgres = pgProbe.available
+    ? `available, not measured: ${pgProbe.message}`
+    : `not yet available — ${pgProbe.message}`;
+  results.bookings = { modes: out, postgres, redis: redis ? `not reachable: ${redis}` : 'reachable' };
+  note(
+    S,
+    `${opts.connections} concurrent residents; spread: ≤ ${opts.seconds} s over ${new Set(template.spreadStarts.map((s) => s.slice(0, 10))).size} office-days; hot day ${template.hotDay}: ≤ ${opts.hotSeconds} s or until full (capacity ${template.hotCapacity} pickups). Latency: POST /appointments; "tries/s" counts every POST.`,
+  );
+  table(
+    S,
+    ['mode', 'workload', 'booked/s', 'tries/s', 'p50 ms', 'p99 ms', '201', '409', '429', '5xx', 'no answer'],
+    out.flatMap((m) =>
+      [m.spread, m.hot].map((w) => [
+        m.mode,
+        w.workload,
+        w.bookingsPerSecond,
+        w.attemptsPerSecond,
+        w.p50Ms,
+        w.p99Ms,
+        w.statuses['201'] ?? 0,
+        w.statuses['409'] ?? 0,
+        w.statuses['429'] ?? 0,
+        w.status5xx,
+        w.noAnswer,
+      ]),
+    ),
+  );
+  table(
+    S,
+    ['mode', 'node CPU ms/booking', 'HAProxy CPU ms/booking', 'active', 'violations', 'lost 201s'],
+    out.map((m) => [
+      m.mode,
+      m.nodeCpuMsPerBooking,
+      m.haproxyCpuMsPerBooking,
+      m.invariants.activeAppointments,
+      m.invariants.violations.length,
+      m.invariants.lostAcknowledged,
+    ]),
+  );
+  note(S, `PostgreSQL: ${postgres}`);
+  write();
+}
+
+async function partKills(dir: string, template: Template): Promise<void> {
+  const S = '3. A node killed during a booking burst';
+  console.log(`\n== ${S} ==`);
+  const opts = QUICK
+    ? { nodes: 2, seconds: 10, killEvery: 4, connections: 8 }
+    : { nodes: 3, seconds: 60, killEvery: 10, connections: 16 };
+  const r = await killDuringBurst(dir, template, opts);
+  results.kills = r;
+  note(
+    S,
+    `${r.nodes} nodes behind HAProxy (SQLite + Redis), ${opts.connections} residents booking with Idempotency-Key for ${r.seconds} s plus 2 clerks issuing tickets (Idempotency-Key) as staff; every ${r.killEverySeconds} s one node SIGKILLed and restarted at once (${r.kills} kills, restart to healthy ${r.restartMs.join('/')} ms). A lost answer (none, or HAProxy 502/503/504) is retried with the same key and body, up to 8 times.`,
+  );
+  const a = r.appointments;
+  const t = r.tickets;
+  table(
+    S,
+    ['', 'requests', 'acknowledged (201)', '409', 'gave up', 'retries', 'lost acknowledged', 'duplicates'],
+    [
+      ['appointments', a.requests, a.acknowledged, a.refused409, a.gaveUp, a.retries, a.lostAcknowledged, a.duplicates],
+      ['tickets', t.requests, t.acknowledged, null, t.gaveUp, t.retries, t.lostAcknowledged, t.duplicates],
+    ],
+  );
+  note(
+    S,
+    `Answers seen by residents: ${a.answers5xx} × 5xx (HAProxy's 502/503/504 while a node died included), ${a.answersNoAnswer} × no answer; ${a.retriesRefusedChallenge} retries refused as challenge-invalid (the lost first attempt had spent the challenge; the client solved a new one). Invariant 1 afterwards: ${a.invariants.violations.length} violations in ${a.invariants.activeAppointments} appointments.`,
+  );
+  write();
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench:scale${QUICK ? ' --quick' : ''} — ${cpus().length} CPUs, node ${process.version}, load average at start ${results.machine.loadAverageAtStart.join(' ')}`,
+  );
+  for (const line of results.setup) console.log(`  ${line}`);
+  const dir = tempDir('run');
+  try {
+    const template = buildTemplate(join(dir, 'template.db'), new Date());
+    if (PARTS.has(1)) await partBookings(dir, template);
+    if (PARTS.has(3)) await partKills(dir, template);
+  } finally {
+    results.machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+    results.runtimeSeconds = Math.round((Date.now() - began) / 1000);
+    write();
+    console.log(
+      `\nload average at end ${results.machine.loadAverageAtEnd.join(' ')}; wrote bench/results/${QUICK ? 'scale-smoke.json' : 'scale.{json,md}'} (${results.runtimeSeconds} s)`,
+    );
+    await cleanup();
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await cleanup();
+  process.exit(1);
+});
