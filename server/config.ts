@@ -28,6 +28,10 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/)
     .default('loket:'),
+  /** After SIGTERM, milliseconds the node still serves while health answers 503 `draining` (a balancer's notice). */
+  SHUTDOWN_NOTICE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** After SIGTERM (and the notice), milliseconds requests in flight may take before they are cut. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Below this much free disk space (MiB) next to the database, writes are refused with 503. */
   LOKET_DB_MIN_FREE_MB: z.coerce.number().min(0).default(64),
   /** Public base URL used in e-mails, QR codes and calendar files; its origin may change data. */

@@ -19,4 +19,6 @@ export interface Deps {
   monotonic?: MonotonicClock;
   /** Rate limits every node shares (Redis, `server/redis-limits.ts`); unset: each limiter in memory. */
   sharedLimits?: LimitStore;
+  /** Readiness beyond the database (draining after SIGTERM, Redis reachable): `server/node-health.ts`. */
+  nodeHealth?: { readonly draining: boolean; problem(): string | null };
 }

@@ -15,11 +15,14 @@ import { attachHub } from './hub/hub.ts';
 import { startWebhookRecorder } from './integrations/webhooks/record.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
 import { createLogger } from './logger.ts';
+import { createNodeHealth } from './node-health.ts';
 import { openRedis } from './redis.ts';
 import { createRedisLimitStore } from './redis-limits.ts';
+import { closeConnectionsWhileDraining, shutDown } from './shutdown.ts';
 
 /** The only composition root: config → db → app → http server → hub → timers. */
 function main(): void {
+  const history = new AbortController();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
@@ -30,6 +33,8 @@ function main(): void {
   const sharedLimits = limitsRedis
     ? createRedisLimitStore(limitsRedis, { prefix: config.REDIS_KEY_PREFIX, log })
     : undefined;
+  // Health: 503 while draining (SIGTERM) or while Redis does not answer (PING at most once a second).
+  const nodeHealth = createNodeHealth({ redis: limitsRedis });
   const deps: Deps = {
     db,
     storage: sqliteStorage(db),
@@ -38,6 +43,7 @@ function main(): void {
     events: createDomainEvents(),
     log,
     sharedLimits,
+    nodeHealth,
   };
   if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');
   if (config.LOKET_SEED_DEMO) {
@@ -49,9 +55,10 @@ function main(): void {
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info('listening', { url: `http://localhost:${info.port}` });
-  });
+  }) as HttpServer;
+  closeConnectionsWhileDraining(server, () => nodeHealth.draining);
   // socket.io on the same HTTP server as the API (ARCHITECTURE.md, "Queue, auth and hub").
-  const hub = attachHub(server as HttpServer, deps);
+  const hub = attachHub(server, deps);
   // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
   const stopJobs = startBackgroundJobs(deps);
   // Domain facts → the webhook outbox (delivered by the 'webhooks' job).
@@ -59,25 +66,36 @@ function main(): void {
   // A year of simulated history so statistics and forecasts show something; one office-month at a
   // time after the server is up, skipped for offices that already have history.
   if (config.LOKET_SEED_DEMO && config.LOKET_DEMO_HISTORY_DAYS > 0) {
-    fillDemoHistoryInBackground(deps, { days: config.LOKET_DEMO_HISTORY_DAYS })
+    fillDemoHistoryInBackground(deps, { days: config.LOKET_DEMO_HISTORY_DAYS, signal: history.signal })
       .then((totals) => {
         if (totals.tickets > 0) log.info('filled demo history', totals);
       })
       .catch((error: unknown) => log.error('demo history failed', { error: String(error) }));
   }
 
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info('shutting down', { signal });
-    stopJobs();
-    stopWebhooks();
-    // Closing the hub disconnects every socket and then closes the HTTP server.
-    void hub.close().then(async () => {
-      await sharedLimits?.close();
-      limitsRedis?.disconnect();
-      db.$client.close();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 5000).unref();
+    void shutDown({
+      server,
+      drain: () => nodeHealth.drain(),
+      stop: [stopJobs, stopWebhooks, () => history.abort()],
+      closeHub: () => hub.close(),
+      close: [
+        async () => sharedLimits?.close(),
+        async () => {
+          await limitsRedis?.quit().catch(() => limitsRedis.disconnect());
+        },
+        () => {
+          db.$client.close();
+        },
+      ],
+      log,
+      noticeMs: config.SHUTDOWN_NOTICE_MS,
+      graceMs: config.SHUTDOWN_GRACE_MS,
+    }).finally(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

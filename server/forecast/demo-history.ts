@@ -517,11 +517,13 @@ export function fillDemoHistory(
  */
 export async function fillDemoHistoryInBackground(
   deps: Deps,
-  options: { days?: number; predictedDays?: number } = {},
+  options: { days?: number; predictedDays?: number; signal?: AbortSignal } = {},
 ): Promise<{ tickets: number; events: number; appointments: number }> {
   const totals = { tickets: 0, events: 0, appointments: 0 };
   for (const _ of historySteps(deps, options, totals)) {
     await new Promise((resolve) => setImmediate(resolve));
+    // Shutdown: stop between office-days.
+    if (options.signal?.aborted) break;
   }
   return totals;
 }

@@ -6,7 +6,7 @@ import { createRouter } from './router.ts';
 
 const Health = z.object({
   status: z.enum(['ok', 'unavailable']),
-  /** Why the service cannot take writes (file gone or replaced, not writable, disk full). */
+  /** Why this node should get no traffic: `draining` (shutting down), the database, Redis. */
   reason: z.string().optional(),
 });
 
@@ -15,16 +15,21 @@ const healthRoute = createRoute({
   path: '/health',
   tags: ['system'],
   summary:
-    'Readiness: ok when the database answers and can take writes that survive (its file is the one opened, writable, with free space)',
+    'Readiness: ok when the database answers and can take writes that survive (its file is the one opened, writable, with free space), Redis answers (when configured) and the node is not draining',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: Health } } },
-    503: { description: 'Not ready: writes are refused', content: { 'application/json': { schema: Health } } },
+    503: {
+      description: 'Not ready: draining, or writes would fail (send traffic to another node)',
+      content: { 'application/json': { schema: Health } },
+    },
   },
 });
 
-export function healthRoutes({ db }: Deps) {
+export function healthRoutes({ db, nodeHealth }: Deps) {
   return createRouter().openapi(healthRoute, (c) => {
     const noStore = { 'cache-control': 'no-store' };
+    // Draining (SIGTERM) first, so a load balancer stops sending at once; then the database; then Redis.
+    if (nodeHealth?.draining) return c.json({ status: 'unavailable' as const, reason: 'draining' }, 503, noStore);
     let reason: string | null = null;
     try {
       db.get(sql`select count(*) from __drizzle_migrations`);
@@ -32,6 +37,7 @@ export function healthRoutes({ db }: Deps) {
     } catch {
       reason = 'the database does not answer';
     }
+    reason ??= nodeHealth?.problem() ?? null;
     if (reason !== null) return c.json({ status: 'unavailable' as const, reason }, 503, noStore);
     return c.json({ status: 'ok' as const }, 200, noStore);
   });

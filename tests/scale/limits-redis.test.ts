@@ -4,6 +4,7 @@ import { afterAll, afterEach, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/logger.ts';
+import { createNodeHealth } from '../../server/node-health.ts';
 import { createRedisLimitStore, type RedisLimitStore } from '../../server/redis-limits.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -269,5 +270,35 @@ describeWithRedis('shared limits in Redis', () => {
     const after = [await lookup(ctx, '192.0.2.55'), await lookup(ctx, '192.0.2.55')];
     expect(limits.shared).toBe(true);
     expect(after.every((s) => s === 'ok' || s === 'limited')).toBe(true);
+  });
+
+  it('health answers 503 while Redis does not answer (a cached PING), and 200 once it does', async () => {
+    const proxy = await freezableProxy();
+    cleanup.push(() => proxy.close());
+    const redis = appRedis(proxy.url);
+    await ready(redis);
+    const base = createTestContext();
+    const nodeHealth = createNodeHealth({ redis, probeEveryMs: 50, timeoutMs: 100 });
+    const deps = { ...base, nodeHealth };
+    const app = createApp(deps);
+    const health = async () => {
+      const res = await app.request('/api/v1/health');
+      return { status: res.status, body: await res.json() };
+    };
+    const until = async (status: number) => {
+      for (let i = 0; i < 100; i++) {
+        const h = await health();
+        if (h.status === status) return h;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return health();
+    };
+    expect(await until(200)).toEqual({ status: 200, body: { status: 'ok' } });
+    proxy.freeze();
+    expect(await until(503)).toEqual({ status: 503, body: { status: 'unavailable', reason: 'Redis does not answer' } });
+    proxy.thaw();
+    expect((await until(200)).status).toBe(200);
+    nodeHealth.drain();
+    expect(await health()).toEqual({ status: 503, body: { status: 'unavailable', reason: 'draining' } });
   });
 });
