@@ -1,7 +1,10 @@
 import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
+import type { ForecastHistoryStore } from './forecast/forecast-history-store.ts';
 import type { OutboxStore } from './notify/outbox-store.ts';
+import type { OpenDataStore } from './open-data/open-data-store.ts';
 import type { PersonalDataStore } from './scheduling/personal-data-store.ts';
+import type { WaitHistoryStore } from './stats/wait-history-store.ts';
 
 /**
  * The storage seam (ARCHITECTURE.md#storage-seam): use-cases reach their data through these repository
@@ -14,6 +17,9 @@ export interface Repositories {
   auth: AuthStore;
   outbox: OutboxStore;
   personalData: PersonalDataStore;
+  openData: OpenDataStore;
+  waitHistory: WaitHistoryStore;
+  forecastHistory: ForecastHistoryStore;
 }
 
 export interface WriteOptions {

@@ -4,13 +4,19 @@ import { recordAudit } from '../../server/auth/audit.ts';
 import type { AuditStore } from '../../server/auth/audit-store.ts';
 import type { AuthStore } from '../../server/auth/auth-store.ts';
 import { AppError } from '../../server/errors.ts';
+import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
 import type { OutboxStore } from '../../server/notify/outbox-store.ts';
+import type { OpenDataStore } from '../../server/open-data/open-data-store.ts';
 import type { PersonalDataStore } from '../../server/scheduling/personal-data-store.ts';
+import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
 import { type Db, schema, writeTransactionAsync } from '../client.ts';
 import { sqliteAuthStore } from './auth-store.ts';
+import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
+import { sqliteOpenDataStore } from './open-data-store.ts';
 import { sqliteOutboxStore } from './outbox-store.ts';
 import { sqlitePersonalDataStore } from './personal-data-store.ts';
+import { sqliteWaitHistoryStore } from './wait-history-store.ts';
 
 const cache = new WeakMap<Db, Storage>();
 
@@ -43,6 +49,9 @@ function repositoriesOn(db: Db): Repositories {
     auth: asAsync<AuthStore>(sqliteAuthStore(db)),
     outbox: asAsync<OutboxStore>(sqliteOutboxStore(db)),
     personalData: asAsync<PersonalDataStore>(sqlitePersonalDataStore(db)),
+    openData: asAsync<OpenDataStore>(sqliteOpenDataStore(db)),
+    waitHistory: asAsync<WaitHistoryStore>(sqliteWaitHistoryStore(db)),
+    forecastHistory: asAsync<ForecastHistoryStore>(sqliteForecastHistoryStore(db)),
   };
 }
 

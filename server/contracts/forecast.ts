@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { IsoDate } from './validators.ts';
+import { span as days, LocalDate } from './stats.ts';
 
 /** The HTTP contract of forecasting, the weekly outlook and what-if runs (supervisors and planners). */
 
-export const LocalDate = IsoDate.meta({ example: '2026-12-01', format: 'date' });
-export const days = (from: string, to: string) =>
-  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+export { LocalDate };
 
 export const ForecastQuery = z
   .object({
@@ -63,6 +61,30 @@ export const LocationForecastDto = z
   .meta({ id: 'LocationForecast' });
 
 export const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+
+export const LocationIdParam = z.object({ id: z.string().min(1).max(100) });
+
+export const WeeklyOutlookQuery = z.object({
+  from: LocalDate.optional(),
+  weeks: z.coerce.number().int().min(1).max(52).default(52),
+  peaks: z.coerce.number().int().min(0).max(8).default(3),
+});
+
+/** POST /locations/{id}/what-if: proposed shifts per counter; counters left out keep their rostered shifts. */
+export const WhatIfBody = z.object({
+  date: LocalDate,
+  counters: z
+    .array(
+      z.object({
+        counterId: z.number().int().positive(),
+        shifts: z.array(z.tuple([WallTime, WallTime])).max(6),
+      }),
+    )
+    .max(50)
+    .default([]),
+  replications: z.number().int().min(1).max(60).default(20),
+});
+export type WhatIfBody = z.infer<typeof WhatIfBody>;
 export const WhatIfResultDto = z
   .object({
     locationId: z.string(),

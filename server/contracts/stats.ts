@@ -7,6 +7,16 @@ export const LocalDate = IsoDate.meta({ example: '2026-12-01', format: 'date' })
 export const span = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
+/** Local dates [from, to], at most a year: the range of the statistics and of every open-data history. */
+const withinAYear = [
+  (q: { from: string; to: string }) => q.from <= q.to && span(q.from, q.to) <= 366,
+  { message: 'from must not be after to, and the range is at most a year' },
+] as const;
+export const DateRangeQuery = z.object({ from: LocalDate, to: LocalDate }).refine(...withinAYear);
+export const StatisticsQuery = z
+  .object({ from: LocalDate, to: LocalDate, format: z.enum(['json', 'csv']).optional() })
+  .refine(...withinAYear);
+
 export const Summary = z.object({
   visitors: z.number().int(),
   called: z.number().int(),

@@ -1,14 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
 import {
   ForecastQuery,
   ImportBody,
   ImportResult,
-  LocalDate,
   LocationForecastDto,
-  WallTime,
+  LocationIdParam,
   WeeklyOutlookDto,
+  WeeklyOutlookQuery,
+  WhatIfBody,
   WhatIfResultDto,
 } from '../contracts/forecast.ts';
 import type { Deps } from '../deps.ts';
@@ -27,7 +28,6 @@ const problems = {
   404: { description: 'No such location', content: Problem },
 };
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-/** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
 /** Forecast and staffing for planners (supervisors and admins of the location). */
 export function forecastRoutes(deps: Deps) {
   const router = createRouter();
@@ -46,23 +46,19 @@ export function forecastRoutes(deps: Deps) {
         'Months ahead: per week expected walk-ins and appointments against rostered counter-hours, the gap, and the peak weeks with options (extra counters, an evening, a Saturday, slots released earlier), each simulated',
       security,
       request: {
-        params: z.object({ id: z.string().min(1).max(100) }),
-        query: z.object({
-          from: LocalDate.optional(),
-          weeks: z.coerce.number().int().min(1).max(52).default(52),
-          peaks: z.coerce.number().int().min(0).max(8).default(3),
-        }),
+        params: LocationIdParam,
+        query: WeeklyOutlookQuery,
       },
       responses: {
         200: { description: 'Weekly outlook', content: { 'application/json': { schema: WeeklyOutlookDto } } },
         ...problems,
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
       const q = c.req.valid('query');
-      return c.json(getWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks }), 200);
+      return c.json(await getWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks }), 200);
     },
   );
 
@@ -74,17 +70,17 @@ export function forecastRoutes(deps: Deps) {
       summary:
         'One plan for both channels: hourly walk-in demand per service and expected appointment visits (what residents will have booked, not the book), counters required vs rostered; per day the gap, slots releasable beyond expected demand and slots needed for the appointment norm',
       security,
-      request: { params: z.object({ id: z.string().min(1).max(100) }), query: ForecastQuery },
+      request: { params: LocationIdParam, query: ForecastQuery },
       responses: {
         200: { description: 'Forecast', content: { 'application/json': { schema: LocationForecastDto } } },
         ...problems,
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
       const q = c.req.valid('query');
-      return c.json(getLocationForecast(deps, id, q.from, q.to, q.slotMinutes), 200);
+      return c.json(await getLocationForecast(deps, id, q.from, q.to, q.slotMinutes), 200);
     },
   );
 
@@ -97,7 +93,7 @@ export function forecastRoutes(deps: Deps) {
         'Import hourly arrival counts from another system (CSV text `date,hour,service,count`); replaces overlapping hours',
       security,
       request: {
-        params: z.object({ id: z.string().min(1).max(100) }),
+        params: LocationIdParam,
         body: { required: true, content: { 'application/json': { schema: ImportBody } } },
       },
       responses: {
@@ -105,10 +101,10 @@ export function forecastRoutes(deps: Deps) {
         ...problems,
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
-      return c.json(importHourlyHistory(deps, id, c.req.valid('json').csv), 200);
+      return c.json(await importHourlyHistory(deps, id, c.req.valid('json').csv), 200);
     },
   );
 
@@ -126,10 +122,10 @@ export function forecastRoutes(deps: Deps) {
         ...problems,
       },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('principal');
       if (principal?.kind !== 'staff') throw new AppError('forbidden', 'Staff only');
-      return c.json(importRegistry(deps, principal.municipalityId, c.req.valid('json').csv), 200);
+      return c.json(await importRegistry(deps, principal.municipalityId, c.req.valid('json').csv), 200);
     },
   );
   router.openapi(
@@ -141,24 +137,12 @@ export function forecastRoutes(deps: Deps) {
         'Simulate one day with a proposed roster (forecast walk-ins and expected appointments, the real call-next policy): service level per hour',
       security,
       request: {
-        params: z.object({ id: z.string().min(1).max(100) }),
+        params: LocationIdParam,
         body: {
           required: true,
           content: {
             'application/json': {
-              schema: z.object({
-                date: LocalDate,
-                counters: z
-                  .array(
-                    z.object({
-                      counterId: z.number().int().positive(),
-                      shifts: z.array(z.tuple([WallTime, WallTime])).max(6),
-                    }),
-                  )
-                  .max(50)
-                  .default([]),
-                replications: z.number().int().min(1).max(60).default(20),
-              }),
+              schema: WhatIfBody,
             },
           },
         },
@@ -169,10 +153,10 @@ export function forecastRoutes(deps: Deps) {
         ...problems,
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
-      return c.json(runWhatIf(deps, id, c.req.valid('json')), 200);
+      return c.json(await runWhatIf(deps, id, c.req.valid('json')), 200);
     },
   );
   return router;

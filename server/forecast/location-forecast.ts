@@ -1,11 +1,9 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointmentItems, appointments, hourlyHistory, registryDocuments, services } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { closedSet, loadOffice, planOffice } from '../scheduling/office.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
-import { loadWaitRows } from '../stats/load-waits.ts';
+import { loadWaitRows, localDayEnd, localDayStart } from '../stats/load-waits.ts';
 import { type BookingRecord, forecastAppointmentDemand } from './appointment-demand.ts';
 import {
   addDaysIso,
@@ -16,6 +14,7 @@ import {
   renewalIndex,
   renewalPerWorkingDay,
 } from './demand.ts';
+import type { AppointmentHistoryRecord } from './forecast-history-store.ts';
 import { releasableSlots, requiredCounters, skillGroups } from './staffing.ts';
 
 /**
@@ -98,13 +97,13 @@ function hourOfWall(wall: string): number {
   return Number(wall.slice(0, 2)) + Number(wall.slice(3, 5)) / 60;
 }
 
-export function getLocationForecast(
+export async function getLocationForecast(
   deps: Deps,
   locationId: string,
   from: string,
   to: string,
   slotMinutes = 10,
-): LocationForecast {
+): Promise<LocationForecast> {
   const office = loadOffice(deps.db, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const { location } = office;
@@ -115,9 +114,10 @@ export function getLocationForecast(
   // History: Loket's own tickets, and imported hourly counts for the days before them.
   const historyFrom = addDaysIso(from, -7 * HISTORY_WEEKS);
   const historyTo = addDaysIso(from, -1);
-  const own = loadWaitRows(deps.db, new Map([[locationId, zone]]), historyFrom, historyTo).filter(
-    (r) => r.source !== 'check-in',
-  );
+  const store = deps.storage.read.forecastHistory;
+  const own = (
+    await loadWaitRows(deps.storage.read.waitHistory, new Map([[locationId, zone]]), historyFrom, historyTo)
+  ).filter((r) => r.source !== 'check-in');
   const byService = new Map<string, Map<string, number>>();
   const ownDates = new Set<string>();
   for (const r of own) {
@@ -128,13 +128,7 @@ export function getLocationForecast(
     byService.set(r.serviceCode, m);
   }
   const firstOwn = [...ownDates].sort()[0] ?? '9999-12-31';
-  const imported = deps.db
-    .select()
-    .from(hourlyHistory)
-    .where(
-      and(eq(hourlyHistory.locationId, locationId), gte(hourlyHistory.date, historyFrom), lt(hourlyHistory.date, from)),
-    )
-    .all();
+  const imported = await store.importedHourlyCounts(locationId, historyFrom, from);
   for (const r of imported) {
     if (r.date >= firstOwn) continue;
     const m = byService.get(r.serviceCode) ?? new Map<string, number>();
@@ -143,12 +137,7 @@ export function getLocationForecast(
     ownDates.add(r.date);
   }
 
-  const registry: RegistryRow[] = deps.db
-    .select()
-    .from(registryDocuments)
-    .where(eq(registryDocuments.municipalityId, location.municipalityId))
-    .all()
-    .map((r) => ({ month: r.month, documentType: r.documentType, ageBand: r.ageBand, count: r.count }));
+  const registry: RegistryRow[] = await store.registry(location.municipalityId);
   const index = registry.length > 0 ? renewalIndex(registry) : null;
 
   const closed = closedSet(office, historyFrom, addDaysIso(to, 14));
@@ -157,7 +146,14 @@ export function getLocationForecast(
   // Appointment demand per bookable service and day, from the booking history (origin: today).
   const today = DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() as string;
   const bookable = [...office.services.values()].filter((s) => s.bookableOnline);
-  const bookings = loadBookingRecords(deps, locationId, zone, historyFrom, addDaysIso(to, 14));
+  // One read of the book from the history's start to two weeks after the plan: the booking records of the
+  // demand model, and the booked minutes of the planned days.
+  const history = await store.appointmentHistory(
+    locationId,
+    localDayStart(historyFrom, zone),
+    localDayEnd(addDaysIso(to, 14), zone),
+  );
+  const bookings = bookingRecords(history, zone);
   const apptDemand = new Map<string, Map<string, { booked: number; expected: number; visits: number }>>();
   const noShowRates: Record<string, number> = {};
   for (const s of bookable) {
@@ -197,20 +193,14 @@ export function getLocationForecast(
   }
 
   // Booked appointment minutes per local hour (known load, served first).
-  const startInstant = DateTime.fromISO(from, { zone }).startOf('day').toJSDate();
-  const endInstant = DateTime.fromISO(to, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
-  const booked = deps.db
-    .select({ startsAt: appointments.startsAt, endsAt: appointments.endsAt })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.locationId, locationId),
-        inArray(appointments.status, ['booked', 'checked-in']),
-        gte(appointments.startsAt, startInstant),
-        lt(appointments.startsAt, endInstant),
-      ),
-    )
-    .all();
+  const startInstant = localDayStart(from, zone).getTime();
+  const endInstant = localDayEnd(to, zone).getTime();
+  const booked = history.filter(
+    (a) =>
+      (a.status === 'booked' || a.status === 'checked-in') &&
+      a.startsAt.getTime() >= startInstant &&
+      a.startsAt.getTime() < endInstant,
+  );
   const bookedMinutes = new Map<string, number>();
   for (const a of booked) {
     for (let t = a.startsAt.getTime(); t < a.endsAt.getTime(); t += 60_000) {
@@ -416,42 +406,19 @@ export function getLocationForecast(
 }
 
 /** Booked service-persons per bookable service (all statuses), with local service and booking dates. */
-function loadBookingRecords(
-  deps: Deps,
-  locationId: string,
-  zone: string,
-  from: string,
-  to: string,
-): Map<string, BookingRecord[]> {
-  const rows = deps.db
-    .select({
-      startsAt: appointments.startsAt,
-      createdAt: appointments.createdAt,
-      status: appointments.status,
-      code: services.code,
-      persons: appointmentItems.persons,
-    })
-    .from(appointments)
-    .innerJoin(appointmentItems, eq(appointmentItems.appointmentId, appointments.id))
-    .innerJoin(services, eq(services.id, appointmentItems.serviceId))
-    .where(
-      and(
-        eq(appointments.locationId, locationId),
-        gte(appointments.startsAt, DateTime.fromISO(from, { zone }).toJSDate()),
-        lt(appointments.startsAt, DateTime.fromISO(to, { zone }).plus({ days: 1 }).toJSDate()),
-      ),
-    )
-    .all();
+function bookingRecords(history: readonly AppointmentHistoryRecord[], zone: string): Map<string, BookingRecord[]> {
   const out = new Map<string, BookingRecord[]>();
-  for (const r of rows) {
-    const serviceDate = DateTime.fromJSDate(r.startsAt, { zone }).toISODate() as string;
-    const bookedOn = DateTime.fromJSDate(r.createdAt, { zone }).toISODate() as string;
+  for (const a of history) {
     // An expired hold never became an appointment; a live hold counts as booked (it takes the slot).
-    if (r.status === 'expired') continue;
-    const status = r.status === 'held' ? 'booked' : r.status;
-    const list = out.get(r.code) ?? [];
-    for (let i = 0; i < r.persons; i++) list.push({ serviceDate, bookedOn, status });
-    out.set(r.code, list);
+    if (a.status === 'expired') continue;
+    const serviceDate = DateTime.fromJSDate(a.startsAt, { zone }).toISODate() as string;
+    const bookedOn = DateTime.fromJSDate(a.createdAt, { zone }).toISODate() as string;
+    const status = a.status === 'held' ? 'booked' : a.status;
+    for (const item of a.items) {
+      const list = out.get(item.serviceCode) ?? [];
+      for (let i = 0; i < item.persons; i++) list.push({ serviceDate, bookedOn, status });
+      out.set(item.serviceCode, list);
+    }
   }
   return out;
 }

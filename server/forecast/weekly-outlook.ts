@@ -273,17 +273,17 @@ function adviseWeek(
 }
 
 /** The weekly outlook from the week of `from` for `weeks` weeks, with up to `peaks` peak weeks advised. */
-export function getWeeklyOutlook(
+export async function getWeeklyOutlook(
   deps: Deps,
   locationId: string,
   options: { from?: string; weeks: number; peaks?: number; replications?: number },
-): WeeklyOutlook {
+): Promise<WeeklyOutlook> {
   const office = loadOffice(deps.db, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const today = DateTime.fromJSDate(deps.clock.now(), { zone: office.location.timeZone }).toISODate() as string;
   const from = mondayOf(options.from ?? today);
   const to = addDaysIso(from, 7 * options.weeks - 1);
-  const forecast = getLocationForecast(deps, locationId, from, to);
+  const forecast = await getLocationForecast(deps, locationId, from, to);
   const weeks = weeklyTotals(forecast.days, forecast.hours);
   const replications = options.replications ?? 6;
   const spareByWeek = new Map<string, number>();

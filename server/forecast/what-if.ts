@@ -58,8 +58,8 @@ function wall(hhmm: string): number {
 }
 
 /** The forecast demand of one open day for both channels, per service and hour. */
-export function forecastDayDemand(deps: Deps, locationId: string, date: string): DayDemand | null {
-  return dayDemandFrom(getLocationForecast(deps, locationId, date, date), date);
+export async function forecastDayDemand(deps: Deps, locationId: string, date: string): Promise<DayDemand | null> {
+  return dayDemandFrom(await getLocationForecast(deps, locationId, date, date), date);
 }
 
 /** One day's demand for both channels out of a location forecast that covers it (pure). */
@@ -206,7 +206,7 @@ export function simulateDay(
   };
 }
 
-export function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): WhatIfResult {
+export async function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): Promise<WhatIfResult> {
   const office = loadOffice(deps.db, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const known = new Set(office.counters.map((c) => c.id));
@@ -216,7 +216,7 @@ export function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): W
     for (const [a, b] of c.shifts)
       if (wall(a) >= wall(b)) throw new AppError('validation-failed', `Shift ${a}–${b} ends before it starts`);
   }
-  const demand = forecastDayDemand(deps, locationId, input.date);
+  const demand = await forecastDayDemand(deps, locationId, input.date);
   if (!demand) throw new AppError('outside-opening-hours', 'The office is closed that day');
   const proposed = new Map(input.counters.map((c) => [c.counterId, c.shifts]));
   const counters = rosteredCounters(deps, locationId, input.date).map((c) => ({

@@ -1,18 +1,13 @@
 import { DateTime } from 'luxon';
-import { writeTransaction } from '../../db/client.ts';
-import {
-  ensureLocationNumbers,
-  listMunicipalities,
-  locationNumbersMissing,
-  readLocationNumbers,
-} from '../../db/profile.ts';
-import { locations } from '../../db/schema/index.ts';
+import type { OpenDataLiveOffice } from '../contracts/open-data.ts';
 import type { WaitBand } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
+import { loadLocation } from '../queue/queue-config.ts';
 import { loadQueueState } from '../queue/queue-state.ts';
 import { loadWaitRows } from '../stats/load-waits.ts';
 import { groupBy, summarizeWaits, toCsv } from '../stats/wait-stats.ts';
+import type { OpenDataOffice } from './open-data-store.ts';
 
 /**
  * Public open data: what is happening now per office and historical hourly waits. Aggregates only —
@@ -30,30 +25,21 @@ const texts: Record<WaitBand['band'], { nl: string; en: string }> = {
 };
 const order: WaitBand['band'][] = ['none', 'lt5', '5-10', '10-20', '20-30', '30-60', 'gt60'];
 
-export interface LiveOffice {
-  id: string;
-  name: string;
-  city: string;
-  /** False when no counter is open: then there is no wait estimate. */
-  open: boolean;
-  waiting: number;
-  waitBand: WaitBand['band'] | null;
-  waitMinutes: number | null;
-  waitText: { nl: string; en: string } | null;
-  services: { code: string; waiting: number; waitBand: WaitBand['band']; waitMinutes: number }[];
-}
+export type LiveOffice = OpenDataLiveOffice;
 
-export function liveOpenData(deps: Deps): {
+export async function liveOpenData(deps: Deps): Promise<{
   generatedAt: string;
   licence: typeof OPEN_DATA_LICENCE;
   locations: LiveOffice[];
-} {
+}> {
   const now = deps.clock.now();
-  const rows = deps.db.select().from(locations).all();
+  const offices = await deps.storage.read.openData.offices();
   return {
     generatedAt: now.toISOString(),
     licence: OPEN_DATA_LICENCE,
-    locations: rows.map((location) => {
+    locations: offices.flatMap((office) => {
+      const location = loadLocation(deps.db, office.id);
+      if (!location) return [];
       const state = loadQueueState(deps.db, location, now);
       const open = state.counters.some((c) => c.active && c.state === 'open');
       const waiting = state.tickets.filter((t) => t.row.status === 'waiting').length;
@@ -75,9 +61,9 @@ export function liveOpenData(deps: Deps): {
       let worst: (typeof services)[number] | null = null;
       for (const s of services) if (!worst || order.indexOf(s.waitBand) > order.indexOf(worst.waitBand)) worst = s;
       return {
-        id: location.id,
-        name: location.name,
-        city: location.city,
+        id: office.id,
+        name: office.name,
+        city: office.city,
         open,
         waiting,
         waitBand: open && worst ? worst.waitBand : null,
@@ -90,11 +76,13 @@ export function liveOpenData(deps: Deps): {
 }
 
 /** Hourly per location and service: visitors, median and 90th-percentile wait, share within the norm. */
-export function waitTimesCsv(deps: Deps, from: string, to: string): string {
-  const rows = deps.db.select().from(locations).all();
+export async function waitTimesCsv(deps: Deps, from: string, to: string): Promise<string> {
+  const rows = await deps.storage.read.openData.offices();
   const zones = new Map(rows.map((l) => [l.id, l.timeZone]));
   const norms = new Map(rows.map((l) => [l.id, l.serviceNormMinutes]));
-  const waits = loadWaitRows(deps.db, zones, from, to).filter((r) => r.source !== 'check-in');
+  const waits = (await loadWaitRows(deps.storage.read.waitHistory, zones, from, to)).filter(
+    (r) => r.source !== 'check-in',
+  );
   const groups = [
     ...groupBy(waits, (r) => `${r.date}|${String(r.hour).padStart(2, '0')}|${r.locationId}|${r.serviceCode}`),
   ];
@@ -163,37 +151,38 @@ export interface AmsterdamOffice {
 }
 
 /** The live feed in the shape of Amsterdam's public one: a bare array, an integer id per office. */
-export function amsterdamLiveFeed(deps: Deps): AmsterdamOffice[] {
-  if (locationNumbersMissing(deps.db)) writeTransaction(deps.db, (tx) => ensureLocationNumbers(tx));
-  const numbers = readLocationNumbers(deps.db);
-  return liveOpenData(deps)
-    .locations.flatMap((l) => {
+export async function amsterdamLiveFeed(deps: Deps): Promise<AmsterdamOffice[]> {
+  const numbers = new Map((await numberedOffices(deps)).map((o) => [o.id, o.number]));
+  return (await liveOpenData(deps)).locations
+    .flatMap((l) => {
       const id = numbers.get(l.id);
-      return id === undefined
+      return id === undefined || id === null
         ? []
         : [{ id, waiting: l.waiting, waittime: amsterdamWaittime(l.waiting, l.waitMinutes) }];
     })
     .sort((a, b) => a.id - b.id);
 }
 
+/** Every office with its integer id, assigning ids first to offices that have none (a new office). */
+async function numberedOffices(deps: Deps): Promise<OpenDataOffice[]> {
+  const offices = await deps.storage.read.openData.offices();
+  if (offices.every((o) => o.number !== null)) return offices;
+  await deps.storage.write((tx) => tx.openData.assignOfficeNumbers());
+  return deps.storage.read.openData.offices();
+}
+
 /** The open-data catalogue: every dataset with its licence, publisher, fields and how often it changes. */
-export function openDataCatalogue(deps: Deps) {
-  if (locationNumbersMissing(deps.db)) writeTransaction(deps.db, (tx) => ensureLocationNumbers(tx));
-  const numbers = readLocationNumbers(deps.db);
-  const offices = deps.db
-    .select()
-    .from(locations)
-    .all()
-    .map((l) => ({
-      id: numbers.get(l.id) ?? null,
-      locationId: l.id,
-      name: l.name,
-      city: l.city,
-      municipalityId: l.municipalityId,
-    }));
+export async function openDataCatalogue(deps: Deps) {
+  const offices = (await numberedOffices(deps)).map((l) => ({
+    id: l.number,
+    locationId: l.id,
+    name: l.name,
+    city: l.city,
+    municipalityId: l.municipalityId,
+  }));
   return {
     licence: OPEN_DATA_LICENCE,
-    publishers: listMunicipalities(deps.db),
+    publishers: await deps.storage.read.openData.publishers(),
     personalData: 'none: counts, bands and aggregates only',
     offices,
     datasets: [

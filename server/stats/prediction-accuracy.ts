@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Db } from '../../db/client.ts';
 import { bandKeyFor, type WaitBandKey } from '../queue/predictor.ts';
+import type { WaitHistoryStore } from './wait-history-store.ts';
 
 /**
  * How good Loket's own live predictions were: for every walk-in, the wait predicted when the ticket was
@@ -66,44 +66,36 @@ export function accuracyByWeek(rows: readonly AccuracyRow[]): AccuracyWeek[] {
 }
 
 /** Walk-ins with a stored prediction and a first call, issued on local dates [from, to]. */
-export function loadAccuracyRows(db: Db, from: string, to: string, locationId?: string): AccuracyRow[] {
-  const zones = new Map(
-    (db.$client.prepare('SELECT id, time_zone AS zone FROM locations').all() as { id: string; zone: string }[]).map(
-      (l) => [l.id, l.zone],
-    ),
-  );
+export async function loadAccuracyRows(
+  store: WaitHistoryStore,
+  from: string,
+  to: string,
+  locationId?: string,
+): Promise<AccuracyRow[]> {
+  const zones = await store.locationZones();
   // A day either side: local dates are cut per location's zone below.
-  const start = DateTime.fromISO(from, { zone: 'UTC' }).minus({ days: 1 }).toMillis();
-  const end = DateTime.fromISO(to, { zone: 'UTC' }).plus({ days: 2 }).toMillis();
-  const rows = db.$client
-    .prepare(
-      `SELECT location_id AS locationId, issued_at AS issuedAt, called_at AS calledAt,
-              predicted_wait_seconds AS predicted
-         FROM tickets
-        WHERE source = 'kiosk' AND predicted_wait_seconds IS NOT NULL AND called_at IS NOT NULL
-          AND issued_at >= ? AND issued_at < ? AND (? IS NULL OR location_id = ?)`,
-    )
-    .all(start, end, locationId ?? null, locationId ?? null) as {
-    locationId: string;
-    issuedAt: number;
-    calledAt: number;
-    predicted: number;
-  }[];
+  const start = DateTime.fromISO(from, { zone: 'UTC' }).minus({ days: 1 }).toJSDate();
+  const end = DateTime.fromISO(to, { zone: 'UTC' }).plus({ days: 2 }).toJSDate();
   const out: AccuracyRow[] = [];
-  for (const r of rows) {
-    const local = DateTime.fromMillis(r.issuedAt, { zone: zones.get(r.locationId) ?? 'Europe/Amsterdam' });
+  for (const r of await store.predictionSamples(start, end, locationId)) {
+    const local = DateTime.fromJSDate(r.issuedAt, { zone: zones.get(r.locationId) ?? 'Europe/Amsterdam' });
     const date = local.toISODate() ?? '';
     if (date < from || date > to) continue;
     out.push({
       locationId: r.locationId,
       weekStart: local.startOf('week').toISODate() ?? date,
-      predictedMinutes: r.predicted / 60,
-      realisedMinutes: (r.calledAt - r.issuedAt) / 60_000,
+      predictedMinutes: r.predictedWaitSeconds / 60,
+      realisedMinutes: (r.calledAt.getTime() - r.issuedAt.getTime()) / 60_000,
     });
   }
   return out;
 }
 
-export function predictionAccuracy(db: Db, from: string, to: string, locationId?: string): AccuracyWeek[] {
-  return accuracyByWeek(loadAccuracyRows(db, from, to, locationId));
+export async function predictionAccuracy(
+  store: WaitHistoryStore,
+  from: string,
+  to: string,
+  locationId?: string,
+): Promise<AccuracyWeek[]> {
+  return accuracyByWeek(await loadAccuracyRows(store, from, to, locationId));
 }

@@ -1,36 +1,32 @@
-import { and, eq, gte, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments } from '../../db/schema/index.ts';
 import type { LocationStatistics } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { loadLocation, loadServices } from '../queue/queue-config.ts';
 import { findAvailableDays } from '../scheduling/availability.ts';
-import { loadWaitRows, localDayStart } from './load-waits.ts';
+import { loadWaitRows, localDayEnd, localDayStart } from './load-waits.ts';
 import { groupBy, summarizeWaits, toCsv } from './wait-stats.ts';
 
 export type { LocationStatistics };
 
 /** Supervisor statistics for one location over local dates [from, to]. Reads only; no personal data. */
-export function getLocationStatistics(deps: Deps, locationId: string, from: string, to: string): LocationStatistics {
+export async function getLocationStatistics(
+  deps: Deps,
+  locationId: string,
+  from: string,
+  to: string,
+): Promise<LocationStatistics> {
   const location = loadLocation(deps.db, locationId);
   if (!location) throw new AppError('not-found', 'No such location');
   const zone = location.timeZone;
   const norm = location.serviceNormMinutes;
-  const rows = loadWaitRows(deps.db, new Map([[locationId, zone]]), from, to);
+  const history = deps.storage.read.waitHistory;
+  const rows = await loadWaitRows(history, new Map([[locationId, zone]]), from, to);
   const walkIns = rows.filter((r) => r.source !== 'check-in');
   const checkIns = rows.filter((r) => r.source === 'check-in');
 
-  const start = localDayStart(from, zone);
-  const end = DateTime.fromISO(to, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
-  const booked = deps.db
-    .select({ status: appointments.status })
-    .from(appointments)
-    .where(
-      and(eq(appointments.locationId, locationId), gte(appointments.startsAt, start), lt(appointments.startsAt, end)),
-    )
-    .all();
-  const countStatus = (s: string) => booked.filter((b) => b.status === s).length;
+  const booked = await history.appointmentStatusCounts(locationId, localDayStart(from, zone), localDayEnd(to, zone));
+  const countStatus = (s: string) => booked[s] ?? 0;
   const served = countStatus('served') + countStatus('checked-in');
   const noShows = countStatus('no-show');
 
@@ -57,7 +53,7 @@ export function getLocationStatistics(deps: Deps, locationId: string, from: stri
     walkIns: summarizeWaits(walkIns, norm),
     appointments: {
       ...summarizeWaits(checkIns, norm),
-      booked: booked.length,
+      booked: Object.values(booked).reduce((a, b) => a + b, 0),
       served,
       noShows,
       cancelled: countStatus('cancelled'),

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
-import { LocalDate, StatisticsDto, span } from '../contracts/stats.ts';
+import { LocationIdParam } from '../contracts/forecast.ts';
+import { StatisticsDto, StatisticsQuery } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
 import { getLocationStatistics, statisticsCsv } from './statistics.ts';
 
 const Problem = { 'application/problem+json': { schema: ProblemSchema } };
-/** A calendar date that exists (Date.parse took 2026-02-30 as 2 March). */
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
 /** Statistics for the supervisor view: waits within 5/10 minutes and the norm, no-shows, first free slot. */
 export function statsRoutes(deps: Deps) {
@@ -21,12 +21,8 @@ export function statsRoutes(deps: Deps) {
       summary: 'Wait statistics for local dates [from, to] (at most a year); format=csv gives the per-day table',
       security,
       request: {
-        params: z.object({ id: z.string().min(1).max(100) }),
-        query: z
-          .object({ from: LocalDate, to: LocalDate, format: z.enum(['json', 'csv']).optional() })
-          .refine((q) => q.from <= q.to && span(q.from, q.to) <= 366, {
-            message: 'from must not be after to, and the range is at most a year',
-          }),
+        params: LocationIdParam,
+        query: StatisticsQuery,
       },
       responses: {
         200: {
@@ -39,11 +35,11 @@ export function statsRoutes(deps: Deps) {
         404: { description: 'No such location', content: Problem },
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
       const q = c.req.valid('query');
-      const stats = getLocationStatistics(deps, id, q.from, q.to);
+      const stats = await getLocationStatistics(deps, id, q.from, q.to);
       if (q.format === 'csv') {
         return c.body(statisticsCsv(stats), 200, {
           'content-type': 'text/csv; charset=utf-8',

@@ -1,0 +1,87 @@
+import { and, asc, count, eq, gte, inArray, lt } from 'drizzle-orm';
+import type { TicketWaitRecord, WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
+import type { Synchronous } from '../../server/storage.ts';
+import type { Db } from '../client.ts';
+import { appointments, locations, services, ticketItems, tickets } from '../schema/index.ts';
+
+export function sqliteWaitHistoryStore(db: Db): Synchronous<WaitHistoryStore> {
+  return {
+    ticketWaits: (locationIds, from, to) => {
+      if (locationIds.length === 0) return [];
+      const rows = db
+        .select({
+          id: tickets.id,
+          locationId: tickets.locationId,
+          source: tickets.source,
+          status: tickets.status,
+          issuedAt: tickets.issuedAt,
+          dueAt: tickets.dueAt,
+          calledAt: tickets.calledAt,
+          serviceCode: services.code,
+        })
+        .from(tickets)
+        .innerJoin(ticketItems, eq(ticketItems.ticketId, tickets.id))
+        .innerJoin(services, eq(services.id, ticketItems.serviceId))
+        .where(
+          and(inArray(tickets.locationId, [...locationIds]), gte(tickets.issuedAt, from), lt(tickets.issuedAt, to)),
+        )
+        .orderBy(asc(tickets.id), asc(ticketItems.id))
+        .all();
+      // One row per ticket: its first item.
+      const out: TicketWaitRecord[] = [];
+      let last = -1;
+      for (const { id, ...r } of rows) {
+        if (id === last) continue;
+        last = id;
+        out.push(r);
+      }
+      return out;
+    },
+    predictionSamples: (from, to, locationId) =>
+      (
+        db.$client
+          .prepare(
+            `SELECT location_id AS locationId, issued_at AS issuedAt, called_at AS calledAt,
+                    predicted_wait_seconds AS predicted
+               FROM tickets
+              WHERE source = 'kiosk' AND predicted_wait_seconds IS NOT NULL AND called_at IS NOT NULL
+                AND issued_at >= ? AND issued_at < ? AND (? IS NULL OR location_id = ?)`,
+          )
+          .all(from.getTime(), to.getTime(), locationId ?? null, locationId ?? null) as {
+          locationId: string;
+          issuedAt: number;
+          calledAt: number;
+          predicted: number;
+        }[]
+      ).map((r) => ({
+        locationId: r.locationId,
+        issuedAt: new Date(r.issuedAt),
+        calledAt: new Date(r.calledAt),
+        predictedWaitSeconds: r.predicted,
+      })),
+    locationZones: () =>
+      new Map(
+        db
+          .select({ id: locations.id, zone: locations.timeZone })
+          .from(locations)
+          .all()
+          .map((l) => [l.id, l.zone]),
+      ),
+    appointmentStatusCounts: (locationId, from, to) =>
+      Object.fromEntries(
+        db
+          .select({ status: appointments.status, n: count() })
+          .from(appointments)
+          .where(
+            and(
+              eq(appointments.locationId, locationId),
+              gte(appointments.startsAt, from),
+              lt(appointments.startsAt, to),
+            ),
+          )
+          .groupBy(appointments.status)
+          .all()
+          .map((r) => [r.status, r.n]),
+      ),
+  };
+}
