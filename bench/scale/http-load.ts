@@ -203,6 +203,7 @@ export async function spreadWorkload(
   perStart: number,
   connections: number,
   seconds: number,
+  challenge = true,
 ): Promise<{ stats: LoadStats; references: string[] }> {
   const c = new HttpClient(base, connections);
   const rec = new Recorder();
@@ -214,7 +215,7 @@ export async function spreadWorkload(
       const start = starts[Math.floor(k / perStart)];
       if (start === undefined) return;
       const t0 = performance.now();
-      const r = await book(c, { start, email: nextEmail('spread') });
+      const r = await book(c, { start, email: nextEmail('spread'), challenge });
       rec.record(r, t0);
     }
   };

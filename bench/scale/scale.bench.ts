@@ -13,7 +13,7 @@
  * 4. Per-request costs (item 7) against bare baselines, and a growth table.
  *
  *   npm run bench:scale                 # full run (~15 min) → bench/results/scale.json + scale.md
- *   npm run bench:scale -- --quick      # smoke run, small and short (< 2 min) → bench/results/scale-smoke.json
+ *   npm run bench:scale -- --quick      # smoke run, small and short (about 2 min on a quiet machine) → scale-smoke.json
  *   npm run bench:scale -- --part=1,3   # some parts only
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Mode, type ModeResult, probePostgres, redisProbe, runMode } from './bookings.ts';
 import { cleanup, tempDir } from './cluster.ts';
+import { availabilityGrowth, bookingCost, callNextCost, schedulingSpeedAvailability } from './costs.ts';
+import { displaysAcrossNodes } from './fanout.ts';
 import { buildTemplate, type Template } from './fixtures.ts';
+import { round } from './http-load.ts';
 import { killDuringBurst } from './kills.ts';
 import { note, renderMarkdown, table } from './report.ts';
 
@@ -145,11 +148,59 @@ async function partBookings(dir: string, template: Template): Promise<void> {
   write();
 }
 
+async function partDisplays(dir: string, template: Template): Promise<void> {
+  const S = '2. Displays across nodes';
+  console.log(`\n== ${S} ==`);
+  const opts = QUICK
+    ? { offices: 10, perOffice: 20, fanSeconds: 3, killSeconds: 5, clientProcesses: 1 }
+    : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4 };
+  const r = await displaysAcrossNodes(dir, template, opts);
+  results.displays = r;
+  note(
+    S,
+    `${r.connected} of ${r.displays} display sockets connected (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${r.offices} clerks on node A (one socket and address each) press next + start once a second: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; refused: ${JSON.stringify(r.callErrors)}` : ''}. Latency: from the clerk sending call-next to the display receiving ticket:called.`,
+  );
+  table(
+    S,
+    ['node', 'displays', 'receipts', 'delivered', 'p50 ms', 'p99 ms', 'node CPU ms/call'],
+    r.perNode.map((n) => [
+      n.node,
+      n.displays,
+      n.receipts,
+      `${round(n.deliveredShare * 100, 2)} %`,
+      n.p50Ms,
+      n.p99Ms,
+      n.cpuMsPerCall,
+    ]),
+  );
+  const k = r.kill;
+  table(
+    S,
+    [
+      'after SIGKILL of',
+      'displaced',
+      'back with snapshot',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'lost (display, call)',
+      'calls with a loss',
+      'covered by snapshot',
+    ],
+    [[k.node, k.displaced, k.recovered, k.p50Ms, k.p99Ms, k.maxMs, k.lostPairs, k.callsWithLoss, k.coveredBySnapshot]],
+  );
+  note(
+    S,
+    `Time: from the SIGKILL to the display's first snapshot after its reconnect (client back-off 0.5–5 s × 1.5, as the front-ends). "Covered by snapshot": a display missed the ticket:called (down at the time) but a snapshot with a seq at or after the call's reached it. Snapshots asked for after a seq gap: ${k.gapSnapshotsAsked}.`,
+  );
+  write();
+}
+
 async function partKills(dir: string, template: Template): Promise<void> {
   const S = '3. A node killed during a booking burst';
   console.log(`\n== ${S} ==`);
   const opts = QUICK
-    ? { nodes: 2, seconds: 10, killEvery: 4, connections: 8 }
+    ? { nodes: 2, seconds: 8, killEvery: 4, connections: 8 }
     : { nodes: 3, seconds: 60, killEvery: 10, connections: 16 };
   const r = await killDuringBurst(dir, template, opts);
   results.kills = r;
@@ -174,6 +225,120 @@ async function partKills(dir: string, template: Template): Promise<void> {
   write();
 }
 
+async function partCosts(dir: string, template: Template): Promise<void> {
+  const S = '4. Per-request costs (item 7) against bare baselines';
+  console.log(`\n== ${S} ==`);
+  const booking = await bookingCost(
+    dir,
+    template,
+    QUICK
+      ? { requests: 100, connections: 8, schedulingSpeedSeconds: 0 }
+      : { requests: 600, connections: 8, schedulingSpeedSeconds: 3 },
+  );
+  const calls = await callNextCost(
+    dir,
+    template,
+    QUICK
+      ? { calls: 10, waiting: 200, displays: 10, spacingMs: 400 }
+      : { calls: 40, waiting: 200, displays: 40, spacingMs: 400 },
+  );
+  const growth = await availabilityGrowth(
+    QUICK ? [4] : [4, 25, 100],
+    QUICK ? [0.1, 0.9] : [0.1, 0.5, 0.9],
+    QUICK ? 1 : 3,
+  );
+  const speed20 = QUICK ? null : schedulingSpeedAvailability(0.9, 3);
+  results.costs = { booking, calls, growth, schedulingSpeed20Counters90Percent: speed20 };
+  note(
+    S,
+    `Booking: ${booking.requests} POST /appointments (challenge off, as the bare endpoint has none) with ${booking.connections} connections to one node (server/main.ts) vs the bare hono + SQLite insert endpoint (bench/scale/bare-server.ts, same pragmas); CPU of the serving process from /proc, the node's idle CPU (timers, cluster-log tail) subtracted.`,
+  );
+  table(
+    S,
+    ['booking', 'CPU ms/request', 'requests/s', 'p50 ms', 'p99 ms'],
+    [
+      [
+        'Loket node',
+        `${booking.ours.idleCorrectedCpuMsPerBooking} (raw ${booking.ours.cpuMsPerBooking})`,
+        booking.ours.perSecond,
+        booking.ours.p50Ms,
+        booking.ours.p99Ms,
+      ],
+      [
+        'bare hono + insert',
+        booking.bare.cpuMsPerRequest,
+        booking.bare.perSecond,
+        booking.bare.p50Ms,
+        booking.bare.p99Ms,
+      ],
+      ['ratio (aim CPU ≤ 3×, throughput ≥ 0.5×)', `${booking.cpuRatio}×`, `${booking.throughputRatio}×`, null, null],
+    ],
+  );
+  if (booking.schedulingSpeed)
+    note(
+      S,
+      `bench/scheduling-speed.ts httpThroughput (in-process, autocannon, 10 connections): ours ${booking.schedulingSpeed.oursPerSecond}/s vs bare ${booking.schedulingSpeed.barePerSecond}/s = ${booking.schedulingSpeed.ratio}× (packed days ${booking.schedulingSpeed.ratioPacked}×).`,
+    );
+  table(
+    S,
+    [
+      'call-next + start + broadcast + estimates',
+      'waiting',
+      'displays',
+      'CPU ms/call',
+      'bare socket.io ms/call',
+      'ratio',
+    ],
+    [
+      [
+        'Loket node (aim ≤ 2 ms)',
+        calls.waiting,
+        calls.displays,
+        `${calls.ours.idleCorrectedCpuMsPerCall} (raw ${calls.ours.cpuMsPerCall})`,
+        calls.bare.cpuMsPerCall,
+        `${calls.ratio}×`,
+      ],
+    ],
+  );
+  note(
+    S,
+    "Availability growth (in-process CPU, median; an office with N counters all rostered 09:00–17:00 on weekdays for passports, every 10-minute slot filled with the given probability; available-days over 8 weeks, available-times for one mid-window day). Aims: available-days ≤ 50 ms at 100 counters, growing at most linearly; available-times no worse than linear in the day's appointments.",
+  );
+  table(
+    S,
+    [
+      'counters',
+      'fill',
+      'appointments',
+      'available-days ms',
+      'days found',
+      'day appointments',
+      'available-times ms',
+      'µs per appointment',
+    ],
+    growth.map((g) => [
+      g.counters,
+      `${Math.round(g.fillShare * 100)} %`,
+      g.appointments,
+      g.availableDaysCpuMs,
+      g.availableDays,
+      g.dayAppointments,
+      g.availableTimesCpuMs,
+      g.availableTimesPerAppointmentUs,
+    ]),
+  );
+  if (speed20)
+    note(
+      S,
+      `bench/scheduling-speed.ts availabilitySpeed (20 counters, 90 % prefilled, passport × 2): available-days ${round(speed20.availableDaysMs, 1)} ms, available-times for all ${speed20.availableDays} days ${round(speed20.availableTimesAllDaysMs, 1)} ms.`,
+    );
+  note(
+    S,
+    'Not measured: offices 1→100 in one database and a year of history (the growth table covers counters and fill only).',
+  );
+  write();
+}
+
 async function main(): Promise<void> {
   console.log(
     `bench:scale${QUICK ? ' --quick' : ''} — ${cpus().length} CPUs, node ${process.version}, load average at start ${results.machine.loadAverageAtStart.join(' ')}`,
@@ -183,7 +348,9 @@ async function main(): Promise<void> {
   try {
     const template = buildTemplate(join(dir, 'template.db'), new Date());
     if (PARTS.has(1)) await partBookings(dir, template);
+    if (PARTS.has(2)) await partDisplays(dir, template);
     if (PARTS.has(3)) await partKills(dir, template);
+    if (PARTS.has(4)) await partCosts(dir, template);
   } finally {
     results.machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
     results.runtimeSeconds = Math.round((Date.now() - began) / 1000);

@@ -1,0 +1,73 @@
+/**
+ * Clerk child for part 2: one staff socket per counter (each clerk at their own address), all on one node
+ * (node A, directly). Every second each clerk presses "next" and starts the called ticket, spread over the
+ * second — with 125 offices that is 125 calls/s. Records [ticketId, sentAt, office index] of every acknowledged call.
+ * Bounded by `seconds`; reports over IPC.
+ */
+import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+
+type Ack = { ok: boolean; data?: { id: number } | null; error?: { code: string } };
+interface Start {
+  type: 'start';
+  url: string;
+  token: string;
+  targets: { locationId: string; counterId: number; address: string }[];
+  seconds: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+function connect(url: string, token: string, address: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, {
+      auth: { token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { 'x-forwarded-for': address },
+    });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
+  return socket
+    .timeout(10_000)
+    .emitWithAck(event, payload)
+    .catch(() => ({ ok: false, error: { code: 'timeout' } }));
+}
+
+process.on('message', async (msg: Start | { type: 'go' }) => {
+  if (msg.type !== 'start') return;
+  const sockets = await Promise.all(msg.targets.map((t) => connect(msg.url, msg.token, t.address)));
+  process.send?.({ type: 'ready' });
+  process.once('message', async () => {
+    const sent: number[] = []; // [ticketId, sentAt, office index]
+    const errors: Record<string, number> = {};
+    const t0 = now() + 200;
+    await Promise.all(
+      msg.targets.map(async (target, i) => {
+        const socket = sockets[i] as Socket;
+        for (let k = 0; k < msg.seconds; k++) {
+          const wait = t0 + k * 1000 + (i / msg.targets.length) * 1000 - now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          const sentAt = now();
+          const ack = await emit(socket, 'queue:call-next', { counterId: target.counterId });
+          if (ack.ok && ack.data) {
+            sent.push(ack.data.id, sentAt, i);
+            await emit(socket, 'ticket:start', { ticketId: ack.data.id });
+          } else {
+            const code = ack.error?.code ?? 'empty queue';
+            errors[code] = (errors[code] ?? 0) + 1;
+          }
+        }
+      }),
+    );
+    process.send?.({ type: 'result', sent, errors });
+    for (const s of sockets) s.disconnect();
+    setTimeout(() => process.exit(0), 100);
+  });
+});
+process.on('disconnect', () => process.exit(0));

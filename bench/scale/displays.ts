@@ -1,0 +1,118 @@
+/**
+ * Display client child for part 2: many display sockets (each office's displays share the office's
+ * address, X-Forwarded-For), each asking HAProxy for a node (`?node=`), reconnecting with the front-ends'
+ * settings. Like the real display (shared-web/use-location-feed.ts) a socket that sees a gap in the
+ * location's seq asks for a snapshot. Records every ticket:called (ticket, time, seq), every snapshot
+ * (time, seq), connects and disconnects; reports them to the parent over IPC.
+ */
+import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+
+export interface DisplaySpec {
+  locationId: string;
+  token: string;
+  node: string;
+  address: string;
+}
+interface Start {
+  type: 'start';
+  url: string;
+  sockets: DisplaySpec[];
+}
+type Msg = Start | { type: 'report' } | { type: 'exit' };
+
+export interface DisplayReport {
+  node: string;
+  locationId: string;
+  /** [ticketId, receivedAt, seq] per ticket:called. */
+  calls: number[];
+  /** [receivedAt, seq] per snapshot (on connect, or asked for after a gap). */
+  snapshots: number[];
+  connects: number[];
+  disconnects: number[];
+  gapsAsked: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const sockets: Socket[] = [];
+let reports: DisplayReport[] = [];
+
+async function start(msg: Start): Promise<void> {
+  reports = msg.sockets.map((s) => ({
+    node: s.node,
+    locationId: s.locationId,
+    calls: [],
+    snapshots: [],
+    connects: [],
+    disconnects: [],
+    gapsAsked: 0,
+  }));
+  let connected = 0;
+  let failed = 0;
+  const batch = 100;
+  for (let i = 0; i < msg.sockets.length; i += batch) {
+    await Promise.all(
+      msg.sockets.slice(i, i + batch).map(
+        (s, k) =>
+          new Promise<void>((resolve) => {
+            const rep = reports[i + k] as DisplayReport;
+            let lastSeq = 0;
+            const socket = io(`${msg.url}/?node=${s.node}`, {
+              auth: { token: s.token, locationId: s.locationId },
+              transports: ['websocket'],
+              forceNew: true,
+              extraHeaders: { 'x-forwarded-for': s.address },
+              // The front-ends' settings (shared-web/hub.ts).
+              reconnection: true,
+              reconnectionDelay: 500,
+              reconnectionDelayMax: 5000,
+              timeout: 20_000,
+            });
+            sockets.push(socket);
+            const snapshot = (snap: { seq?: number }) => {
+              rep.snapshots.push(now(), snap.seq ?? -1);
+              if (snap.seq !== undefined) lastSeq = Math.max(lastSeq, snap.seq);
+            };
+            socket.on('queue:snapshot', snapshot);
+            socket.on('ticket:called', (call: { ticketId: number; seq?: number; prev?: number }) => {
+              rep.calls.push(call.ticketId, now(), call.seq ?? -1);
+              if (call.prev !== undefined && call.prev > lastSeq) {
+                // A gap: a fact went missing; ask for the queue as it is now.
+                rep.gapsAsked++;
+                socket
+                  .timeout(10_000)
+                  .emitWithAck('queue:subscribe', { locationId: s.locationId })
+                  .then((ack: { ok: boolean; data?: { seq?: number } }) => {
+                    if (ack.ok && ack.data) snapshot(ack.data);
+                  })
+                  .catch(() => {});
+              }
+              if (call.seq !== undefined) lastSeq = Math.max(lastSeq, call.seq);
+            });
+            socket.on('connect', () => rep.connects.push(now()));
+            socket.on('disconnect', () => rep.disconnects.push(now()));
+            socket.once('connect', () => {
+              connected++;
+              resolve();
+            });
+            socket.once('connect_error', () => {
+              failed++;
+              resolve();
+            });
+          }),
+      ),
+    );
+  }
+  process.send?.({ type: 'ready', connected, failed });
+}
+
+process.on('message', (msg: Msg) => {
+  if (msg.type === 'start') void start(msg);
+  else if (msg.type === 'report')
+    process.send?.({ type: 'report', reports, connectedNow: sockets.filter((s) => s.connected).length });
+  else if (msg.type === 'exit') {
+    for (const s of sockets) s.disconnect();
+    setTimeout(() => process.exit(0), 100);
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,286 @@
+/**
+ * Part 2: displays spread over 4 nodes behind HAProxy (every office has displays on every node), clerks on
+ * node A calling at one call per office per second; fan-out latency per node. Then node D is SIGKILLed:
+ * time until its displays are on another node with a fresh snapshot, and calls lost (every acknowledged
+ * call compared with what each display saw: the ticket:called itself, or a later snapshot covering it).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../../db/client.ts';
+import { addLocations } from '../hub/seed.ts';
+import { startCluster } from './bookings.ts';
+import { cpuMsOf, killNode, type NodeProc, sleep, track } from './cluster.ts';
+import type { DisplayReport, DisplaySpec } from './displays.ts';
+import { copyTemplate, type Template } from './fixtures.ts';
+import { percentile, round } from './http-load.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const now = () => performance.timeOrigin + performance.now();
+
+function child(script: string): ChildProcess {
+  return track(
+    fork(join(here, script), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+}
+
+function nextMessage<T>(proc: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.off('message', onMessage);
+      reject(new Error(`no ${type} from child within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (msg: { type: string }) => {
+      if (msg.type !== type) return;
+      clearTimeout(timer);
+      proc.off('message', onMessage);
+      resolve(msg as T);
+    };
+    proc.on('message', onMessage);
+  });
+}
+
+export interface FanoutResult {
+  displays: number;
+  connected: number;
+  offices: number;
+  nodes: number;
+  callsPerSecond: number;
+  clientProcesses: number;
+  calls: number;
+  callErrors: Record<string, number>;
+  /** Per node, calls sent before the kill: receipts, delivered share, latency from the clerk's send. */
+  perNode: {
+    node: string;
+    displays: number;
+    receipts: number;
+    deliveredShare: number;
+    p50Ms: number;
+    p99Ms: number;
+    cpuMsPerCall: number;
+  }[];
+  kill: {
+    node: string;
+    displaced: number;
+    /** Displaced displays back on another node with a snapshot received after their reconnect. */
+    recovered: number;
+    /** From the SIGKILL to that snapshot. */
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    /** Pairs (display, acknowledged call) the display never saw nor got a later snapshot covering. */
+    lostPairs: number;
+    callsWithLoss: number;
+    /** Calls a display missed as an event but whose state reached it in a snapshot (seq at or above the call's). */
+    coveredBySnapshot: number;
+    gapSnapshotsAsked: number;
+  };
+}
+
+export async function displaysAcrossNodes(
+  dir: string,
+  template: Template,
+  opts: { offices: number; perOffice: number; fanSeconds: number; killSeconds: number; clientProcesses: number },
+): Promise<FanoutResult> {
+  const dbPath = copyTemplate(template, `${dir}/fanout.db`);
+  const db = openDatabase(dbPath);
+  const seconds = opts.fanSeconds + opts.killSeconds;
+  const locs = addLocations(db, {
+    prefix: 'fan',
+    count: opts.offices,
+    countersPerLocation: 1,
+    ticketsPerLocation: seconds + 5,
+    now: new Date(),
+  });
+  db.$client.close();
+  const cluster = await startCluster(dir, dbPath, { nodes: 4, haproxy: true, redis: true });
+  const procs: ChildProcess[] = [];
+  try {
+    const names = cluster.nodes.map((n) => n.name);
+    // Each office's displays at the office's address, spread evenly over the 4 nodes.
+    const specs: DisplaySpec[] = locs.flatMap((l, i) =>
+      Array.from({ length: opts.perOffice }, (_, j) => ({
+        locationId: l.id,
+        token: l.displayToken,
+        node: names[j % names.length] as string,
+        address: `172.16.${(i >> 8) & 255}.${i & 255}`,
+      })),
+    );
+    for (let p = 0; p < opts.clientProcesses; p++) procs.push(child('displays.ts'));
+    const ready = procs.map((p) => nextMessage<{ connected: number; failed: number }>(p, 'ready', 240_000));
+    procs.forEach((p, k) => {
+      p.send({ type: 'start', url: cluster.url, sockets: specs.filter((_, i) => i % procs.length === k) });
+    });
+    const connected = (await Promise.all(ready)).reduce((s, r) => s + r.connected, 0);
+    await sleep(1_000);
+
+    const clerks = child('clerks.ts');
+    procs.push(clerks);
+    const nodeA = cluster.nodes[0] as NodeProc;
+    const clerksReady = nextMessage(clerks, 'ready', 60_000);
+    clerks.send({
+      type: 'start',
+      url: nodeA.url,
+      token: template.adminToken,
+      targets: locs.map((l, i) => ({
+        locationId: l.id,
+        counterId: l.counterIds[0],
+        address: `172.20.${(i >> 8) & 255}.${i & 255}`,
+      })),
+      seconds,
+    });
+    await clerksReady;
+    const result = nextMessage<{ sent: number[]; errors: Record<string, number> }>(
+      clerks,
+      'result',
+      (seconds + 60) * 1000,
+    );
+    const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    clerks.send({ type: 'go' });
+    await sleep(opts.fanSeconds * 1000 + 200);
+    const cpu1 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const victim = cluster.nodes[3] as NodeProc;
+    const killAt = now();
+    await killNode(victim, 'SIGKILL');
+    const { sent, errors } = await result;
+    // Stragglers, then wait (bounded) until every displaced display holds a fresh snapshot.
+    await sleep(2_000);
+    let reports: DisplayReport[] = [];
+    const pollUntil = Date.now() + 30_000;
+    for (;;) {
+      const all = await Promise.all(
+        procs
+          .filter((p) => p !== clerks)
+          .map((p) => {
+            const r = nextMessage<{ reports: DisplayReport[] }>(p, 'report', 60_000);
+            p.send({ type: 'report' });
+            return r;
+          }),
+      );
+      reports = all.flatMap((r) => r.reports);
+      const displaced = reports.filter((r) => r.disconnects.some((t) => t >= killAt));
+      const back = displaced.filter((r) => recoveredAt(r, killAt) !== null);
+      if (back.length === displaced.length || Date.now() > pollUntil) break;
+      await sleep(1_000);
+    }
+
+    // Calls: ticket → [sentAt, office].
+    const calls = new Map<number, { sentAt: number; office: string }>();
+    for (let i = 0; i < sent.length; i += 3)
+      calls.set(sent[i] as number, { sentAt: sent[i + 1] as number, office: locs[sent[i + 2] as number]?.id ?? '' });
+    // The seq of each call's fact, as any display saw it.
+    const seqOf = new Map<number, number>();
+    for (const r of reports)
+      for (let i = 0; i < r.calls.length; i += 3) seqOf.set(r.calls[i] as number, r.calls[i + 2] as number);
+
+    const callsBeforeKill = [...calls.values()].filter((c) => c.sentAt < killAt).length;
+    const perNode = names.map((node, k) => {
+      const mine = reports.filter((r) => r.node === node && r.connects.length > 0);
+      const lat: number[] = [];
+      for (const r of mine)
+        for (let i = 0; i < r.calls.length; i += 3) {
+          const c = calls.get(r.calls[i] as number);
+          if (c && c.sentAt < killAt) lat.push((r.calls[i + 1] as number) - c.sentAt);
+        }
+      lat.sort((a, b) => a - b);
+      const perOfficeOnNode = mine.length / Math.max(1, opts.offices);
+      const expected = callsBeforeKill * perOfficeOnNode;
+      return {
+        node: node === victim.name ? `${node} (killed later)` : k === 0 ? `${node} (node A, clerks)` : node,
+        displays: mine.length,
+        receipts: lat.length,
+        deliveredShare: round(lat.length / Math.max(1, expected), 4),
+        p50Ms: round(percentile(lat, 50)),
+        p99Ms: round(percentile(lat, 99)),
+        cpuMsPerCall: round(((cpu1[k] as number) - (cpu0[k] as number)) / Math.max(1, callsBeforeKill), 2),
+      };
+    });
+
+    const displaced = reports.filter((r) => r.disconnects.some((t) => t >= killAt));
+    const back = displaced
+      .map((r) => recoveredAt(r, killAt))
+      .filter((t): t is number => t !== null)
+      .map((t) => t - killAt)
+      .sort((a, b) => a - b);
+
+    let lostPairs = 0;
+    let covered = 0;
+    const withLoss = new Set<number>();
+    for (const r of reports) {
+      const firstConnect = r.connects[0];
+      if (firstConnect === undefined) continue;
+      const seen = new Set<number>();
+      for (let i = 0; i < r.calls.length; i += 3) seen.add(r.calls[i] as number);
+      let maxSnapshotSeq = -1;
+      for (let i = 0; i < r.snapshots.length; i += 2)
+        maxSnapshotSeq = Math.max(maxSnapshotSeq, r.snapshots[i + 1] as number);
+      for (const [ticketId, c] of calls) {
+        if (c.office !== r.locationId || c.sentAt < firstConnect || seen.has(ticketId)) continue;
+        const seq = seqOf.get(ticketId);
+        if (seq !== undefined && seq >= 0 && maxSnapshotSeq >= seq) covered++;
+        else {
+          lostPairs++;
+          withLoss.add(ticketId);
+        }
+      }
+    }
+    return {
+      displays: specs.length,
+      connected,
+      offices: opts.offices,
+      nodes: names.length,
+      callsPerSecond: opts.offices,
+      clientProcesses: opts.clientProcesses,
+      calls: calls.size,
+      callErrors: errors,
+      perNode,
+      kill: {
+        node: victim.name,
+        displaced: displaced.length,
+        recovered: back.length,
+        p50Ms: round(percentile(back, 50)),
+        p99Ms: round(percentile(back, 99)),
+        maxMs: round(back[back.length - 1] ?? Number.NaN),
+        lostPairs,
+        callsWithLoss: withLoss.size,
+        coveredBySnapshot: covered,
+        gapSnapshotsAsked: reports.reduce((s, r) => s + r.gapsAsked, 0),
+      },
+    };
+  } finally {
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null || p.signalCode !== null) return resolve();
+            const t = setTimeout(() => {
+              p.kill('SIGKILL');
+              resolve();
+            }, 5_000);
+            p.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            try {
+              p.send({ type: 'exit' });
+            } catch {
+              p.kill('SIGKILL');
+            }
+          }),
+      ),
+    );
+    await cluster.stop();
+  }
+}
+
+/** When a display that lost its node had a snapshot again: the first snapshot after its first reconnect. */
+function recoveredAt(r: DisplayReport, killAt: number): number | null {
+  const reconnect = r.connects.find((t) => t > killAt);
+  if (reconnect === undefined) return null;
+  for (let i = 0; i < r.snapshots.length; i += 2) {
+    const at = r.snapshots[i] as number;
+    if (at >= reconnect) return at;
+  }
+  return null;
+}
