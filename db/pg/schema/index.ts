@@ -9,6 +9,7 @@
  */
 export * from './appointments.ts';
 export * from './catalog.ts';
+export * from './cluster.ts';
 export * from './counters.ts';
 export * from './fairness.ts';
 export * from './forecast.ts';

@@ -1,0 +1,35 @@
+import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The cluster event log, mirroring `db/schema/cluster.ts` (ARCHITECTURE.md#scale-out): the facts the hub turns into
+ * socket events, one row per fact, with a per-location `seq` handed out by `cluster_seq`. On SQLite triggers
+ * (migration 0010) write it in the transaction of the change; PostgreSQL needs the same triggers, and a tailer
+ * that does not skip a lower id committed late (tail per location by seq: the `cluster_seq` row lock orders a
+ * location's facts by commit).
+ */
+export const clusterEvents = pgTable(
+  'cluster_events',
+  {
+    id: integer().primaryKey().generatedByDefaultAsIdentity(),
+    locationId: text(),
+    seq: integer(),
+    kind: text({
+      enum: ['ticket:issued', 'ticket:called', 'ticket:updated', 'counter:updated', 'location:changed', 'auth:revoked'],
+    }).notNull(),
+    ticketId: integer(),
+    counterId: integer(),
+    subjectId: integer(),
+    detail: text(),
+    at: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [
+    index('cluster_events_location_seq').on(t.locationId, t.seq),
+    index('cluster_events_ticket').on(t.ticketId),
+    index('cluster_events_at').on(t.at),
+  ],
+);
+
+export const clusterSeq = pgTable('cluster_seq', {
+  locationId: text().primaryKey(),
+  seq: integer().notNull(),
+});
