@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { TicketDto } from './contracts/queue.ts';
 
 /**
- * In-process domain events. Use-cases publish facts here after their transaction commits; the hub
- * (and mail, statistics, …) subscribe. Use-cases never import socket.io.
- * Each domain adds its facts to this map.
+ * In-process domain events. Use-cases publish facts here after their transaction commits; mail, webhooks, … subscribe.
+ * The hub does not send these to sockets: it sends the durable cluster log (`cluster_events`, written by triggers in
+ * the same transaction, ARCHITECTURE.md#scale-out), and a fact published here only makes it read that log at once.
+ * Use-cases never import socket.io. Each domain adds its facts to this map.
  */
 export interface DomainEventMap {
   /**
