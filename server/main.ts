@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
+import { pendingOnPostgres } from '../db/pg/storage.ts';
 import { seedDemo } from '../db/seed.ts';
 import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from './app.ts';
@@ -25,6 +26,14 @@ function main(): void {
   const history = new AbortController();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
+  // DATABASE_URL selects PostgreSQL (it wins over LOKET_DB), but only once every domain is on the storage
+  // seam: until then it refuses to start, naming what is missing, rather than half-work.
+  if (config.DATABASE_URL) {
+    const refusal = pendingOnPostgres() ?? 'PostgreSQL: deps.db is still SQLite; wire pgStorage here';
+    process.stderr.write(`${refusal}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
   runMigrations(db);
   // With REDIS_URL the rate limits hold across nodes (each node falls back to its own while Redis is away).

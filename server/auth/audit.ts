@@ -11,7 +11,8 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-function actorIdOf(actor: Principal | null): number | null {
+/** The id an audit entry names its actor by (staff user, device or API client; none for the system). */
+export function actorIdOf(actor: Principal | null): number | null {
   if (!actor) return null;
   if (actor.kind === 'staff') return actor.userId;
   if (actor.kind === 'device') return actor.deviceId;

@@ -1,0 +1,190 @@
+import type pg from 'pg';
+import { AppError } from '../../server/errors.ts';
+import type { Repositories, Storage, WriteOptions } from '../../server/storage.ts';
+import { pgAuditStore } from './audit-store.ts';
+import { pgAuthStore } from './auth-store.ts';
+import { type PgDb, pgDb } from './client.ts';
+
+/**
+ * The repositories implemented on PostgreSQL, one line each. Partial on purpose: a domain that lands its
+ * interface on the seam does not break this file; until its PostgreSQL twin is here, its calls answer 503
+ * and `pendingOnPostgres()` names it, so server/main.ts refuses to start on PostgreSQL.
+ */
+const implemented: { [K in keyof Repositories]?: (db: PgDb) => Repositories[K] } = {
+  audit: pgAuditStore,
+  auth: pgAuthStore,
+};
+
+/** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */
+export const pgRepositoryNames: readonly string[] = Object.keys(implemented);
+
+/**
+ * Server folders whose code still reaches SQLite directly (`deps.db`, the db/*.ts helpers) instead of the
+ * repositories: while any remain, PostgreSQL would half-work, so server/main.ts refuses DATABASE_URL and
+ * names them. Shrinks as domains move onto the seam (ARCHITECTURE.md#storage-seam); tests/pg/pending.test.ts
+ * fails if a folder that still imports db/ is missing here.
+ */
+export const PG_PENDING_DOMAINS: readonly string[] = [
+  'auth',
+  'display',
+  'forecast',
+  'http',
+  'hub',
+  'integrations',
+  'jobs',
+  'notify',
+  'open-data',
+  'queue',
+  'scheduling',
+  'stats',
+];
+
+/** Why PostgreSQL cannot serve yet, or null when it can. */
+export function pendingOnPostgres(): string | null {
+  if (PG_PENDING_DOMAINS.length === 0) return null;
+  return `PostgreSQL: the ${PG_PENDING_DOMAINS.join(', ')} domains are not on the storage seam yet (ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite`;
+}
+
+/** Names a caller may probe on any object (await, inspection, matchers): never "a missing repository". */
+const PROBES = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', 'inspect']);
+
+/** A missing repository answers 503 naming itself, instead of `undefined` failing somewhere later. */
+function guarded(repositories: Record<string, unknown>): Repositories {
+  return new Proxy(repositories, {
+    get(target, name) {
+      if (typeof name === 'string' && !(name in target) && !PROBES.has(name) && !name.startsWith('$')) {
+        throw new AppError('unavailable', `PostgreSQL: the ${name} repository is not implemented yet`);
+      }
+      return Reflect.get(target, name);
+    },
+  }) as unknown as Repositories;
+}
+
+/** The repositories on one drizzle handle: the pool (reads) or a transaction's client (writes). */
+function repositoriesOn(db: PgDb): Record<string, unknown> {
+  const repositories: Record<string, unknown> = {};
+  for (const [name, make] of Object.entries(implemented)) repositories[name] = (make as (db: PgDb) => unknown)(db);
+  return repositories;
+}
+
+/** A transaction that lost a race the database resolved by aborting it: running it again is correct. */
+const RETRYABLE = new Set(['40001', '40P01']);
+/** The connection or the server is gone (class 08, admin shutdown, crash recovery, too many connections). */
+const UNAVAILABLE = /^(08|57P0[1-3]|53300)/;
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** The SQLSTATE of a pg error, also when drizzle wrapped it (DrizzleQueryError keeps it as `cause`). */
+export function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/**
+ * What a failed transaction means for the client, as SQLite's side maps its trigger and constraint errors:
+ * the exclusion constraint (23P01, a counter double-booked: only a race between nodes gets that far) is
+ * `slot-unavailable` (409); a unique violation (23505) is `conflict` (409); a database that cannot be
+ * reached is `unavailable` (503). Anything else is a bug and stays a 500.
+ */
+export function asAppError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const code = sqlState(err);
+  if (code === '23P01') return new AppError('slot-unavailable', 'That time was just taken; choose another.');
+  if (code === '23505') return new AppError('conflict', 'This was changed at the same moment; try again.');
+  if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) {
+    return new AppError('unavailable', `Storage cannot be reached: ${code}`);
+  }
+  if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)) {
+    return new AppError('unavailable', `Storage cannot be reached: ${err.message}`);
+  }
+  return err;
+}
+
+/** Reads answer 503 `unavailable`, not 500, when the database cannot be reached. */
+function mappingErrors(repositories: Record<string, unknown>): Repositories {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, repository] of Object.entries(repositories)) {
+    const methods: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(repository as Record<string, unknown>)) {
+      methods[method] =
+        typeof fn === 'function'
+          ? (...args: unknown[]) =>
+              (fn as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
+                throw asAppError(err);
+              })
+          : fn;
+    }
+    wrapped[name] = methods;
+  }
+  return guarded(wrapped);
+}
+
+export interface PgStorageOptions {
+  /** Attempts of a transaction aborted by a deadlock or serialization failure (default 5). */
+  attempts?: number;
+}
+
+/**
+ * The PostgreSQL implementation of the storage seam (ARCHITECTURE.md#storage-seam).
+ * `write`: one pooled connection, `BEGIN` … `COMMIT` (READ COMMITTED); the database's locks order
+ * concurrent writers on every node, and deferred constraints are checked at `COMMIT`. A transaction that
+ * PostgreSQL aborts because of a deadlock (40P01) or a serialization failure (40001) is run again from the
+ * start, a bounded number of times with a short random pause, so `work` must do nothing but its repository
+ * calls (it may run more than once). `durability: 'relaxed'` is `synchronous_commit = off` for that
+ * transaction. `read`: statements on the pool, each seeing committed data only.
+ */
+export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storage {
+  const attempts = Math.max(1, options.attempts ?? 5);
+  const read = mappingErrors(repositoriesOn(pgDb(pool)));
+
+  async function once<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw asAppError(err);
+    }
+    let broken = false;
+    try {
+      await client.query(writeOptions.durability === 'relaxed' ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
+      try {
+        const result = await work(guarded(repositoriesOn(pgDb(client))));
+        const commit = await client.query('COMMIT');
+        // COMMIT of a transaction that already failed (work caught a statement's error) answers ROLLBACK.
+        if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      }
+    } catch (err) {
+      const code = sqlState(err);
+      if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) broken = true;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    read,
+    async write(work, writeOptions = {}) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(work, writeOptions);
+        } catch (err) {
+          if (attempt < attempts && RETRYABLE.has(sqlState(err) ?? '')) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+            continue;
+          }
+          throw asAppError(err);
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}
