@@ -6,9 +6,12 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { type Db, openDatabase } from '../../db/client.ts';
 import { runMigrations } from '../../db/migrate.ts';
 import { openPool } from '../../db/pg/client.ts';
+import { pgClusterLog } from '../../db/pg/cluster-log.ts';
 import { preparePgDatabase } from '../../db/pg/migrate.ts';
 import { pgStorage } from '../../db/pg/storage.ts';
+import { sqliteClusterLog } from '../../db/sqlite/cluster-log.ts';
 import { sqliteStorage } from '../../db/sqlite/storage.ts';
+import type { ClusterLog } from '../../server/cluster/log.ts';
 import type { Storage } from '../../server/storage.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
 
@@ -23,6 +26,10 @@ export interface StorageHarness {
   readonly storage: Storage;
   exec(sql: string, params?: unknown[]): Promise<void>;
   rows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** An instant as a fixture parameter: epoch ms on SQLite, a Date on PostgreSQL. */
+  instant(at: Date): unknown;
+  /** The engine's cluster log (server/cluster/log.ts) on the same database. */
+  clusterLog(): ClusterLog;
   /** PostgreSQL only: the pool (for tests of what only PostgreSQL guarantees). */
   readonly pool?: pg.Pool;
 }
@@ -31,6 +38,7 @@ function sqliteHarness(): { get(): StorageHarness; open(): Promise<void>; close(
   let dir = '';
   let db: Db | undefined;
   let harness: StorageHarness | undefined;
+  let log: ClusterLog | undefined;
   return {
     get: () => {
       if (!harness) throw new Error('harness not open');
@@ -48,9 +56,15 @@ function sqliteHarness(): { get(): StorageHarness; open(): Promise<void>; close(
           opened.$client.prepare(sql).run(...params);
         },
         rows: async <T>(sql: string, params: unknown[] = []) => opened.$client.prepare(sql).all(...params) as T[],
+        instant: (at) => at.getTime(),
+        clusterLog: () => {
+          log ??= sqliteClusterLog(opened);
+          return log;
+        },
       };
     },
     close: async () => {
+      log?.close();
       await harness?.storage.close();
       db?.$client.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -84,6 +98,8 @@ function pgHarness(): { get(): StorageHarness; open(): Promise<void>; close(): P
           await pool.query(numbered(sql), params);
         },
         rows: async <T>(sql: string, params: unknown[] = []) => (await pool.query(numbered(sql), params)).rows as T[],
+        instant: (at) => at,
+        clusterLog: () => pgClusterLog(pool),
       };
     },
     close: async () => {
