@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { apiClientAppointments, apiClients, apiKeys, locations } from './schema/index.ts';
 
@@ -31,14 +31,6 @@ export function findLiveKey(db: Db, tokenHash: string, now: Date): { key: ApiKey
 
 export function findClient(db: Db, clientId: number): ApiClientRow | undefined {
   return db.select().from(apiClients).where(eq(apiClients.id, clientId)).get();
-}
-
-export function listClients(db: Db, municipalityId: string): ApiClientRow[] {
-  return db.select().from(apiClients).where(eq(apiClients.municipalityId, municipalityId)).orderBy(apiClients.id).all();
-}
-
-export function keysOfClient(db: Db, clientId: number): ApiKeyRow[] {
-  return db.select().from(apiKeys).where(eq(apiKeys.clientId, clientId)).orderBy(desc(apiKeys.id)).all();
 }
 
 export function insertClient(tx: Db, values: NewApiClient): ApiClientRow {

@@ -1,3 +1,4 @@
+import type { ApiClientStore } from './auth/api-client-store.ts';
 import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import type { ForecastHistoryStore } from './forecast/forecast-history-store.ts';
@@ -15,6 +16,7 @@ import type { WaitHistoryStore } from './stats/wait-history-store.ts';
 export interface Repositories {
   audit: AuditStore;
   auth: AuthStore;
+  apiClients: ApiClientStore;
   outbox: OutboxStore;
   personalData: PersonalDataStore;
   openData: OpenDataStore;

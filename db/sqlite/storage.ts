@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { ApiClientStore } from '../../server/auth/api-client-store.ts';
 import { recordAudit } from '../../server/auth/audit.ts';
 import type { AuditStore } from '../../server/auth/audit-store.ts';
 import type { AuthStore } from '../../server/auth/auth-store.ts';
@@ -11,6 +12,7 @@ import type { PersonalDataStore } from '../../server/scheduling/personal-data-st
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
 import { type Db, schema, writeTransactionAsync } from '../client.ts';
+import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
 import { sqliteOpenDataStore } from './open-data-store.ts';
@@ -47,6 +49,7 @@ function repositoriesOn(db: Db): Repositories {
       record: (actor, municipalityId, at, input) => recordAudit(db, actor, municipalityId, at, input),
     }),
     auth: asAsync<AuthStore>(sqliteAuthStore(db)),
+    apiClients: asAsync<ApiClientStore>(sqliteApiClientStore(db)),
     outbox: asAsync<OutboxStore>(sqliteOutboxStore(db)),
     personalData: asAsync<PersonalDataStore>(sqlitePersonalDataStore(db)),
     openData: asAsync<OpenDataStore>(sqliteOpenDataStore(db)),

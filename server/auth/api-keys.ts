@@ -1,18 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type Db, writeTransaction } from '../../db/client.ts';
-import {
-  type ApiClientRow,
-  type ApiKeyRow,
-  findClient,
-  findLiveKey,
-  insertClient,
-  insertKey as insertKeyRow,
-  keysOfClient,
-  listClients,
-  liveKeysOfClient,
-  updateClient,
-  updateKey,
-} from '../../db/integrations.ts';
 import {
   API_KEY_PREFIX,
   type ApiClientDto,
@@ -22,7 +8,8 @@ import {
 } from '../contracts/integrations.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { recordAudit } from './audit.ts';
+import type { Repositories } from '../storage.ts';
+import type { ApiClientRecord, ApiClientWithKeys, ApiKeyRecord } from './api-client-store.ts';
 import type { ApiClientPrincipal, StaffPrincipal } from './principal.ts';
 import { hashToken } from './tokens.ts';
 
@@ -41,9 +28,13 @@ export function keyPrefix(key: string): string {
 }
 
 /** A live key of a live client, or null. Unexpired means `expiresAt` strictly after now. */
-export function resolveApiKey(db: Db, key: string, now: Date): ApiClientPrincipal | null {
+export async function resolveApiKey(
+  deps: Pick<Deps, 'storage'>,
+  key: string,
+  now: Date,
+): Promise<ApiClientPrincipal | null> {
   if (!isApiKey(key)) return null;
-  const row = findLiveKey(db, hashToken(key), now);
+  const row = await deps.storage.read.apiClients.liveKey(hashToken(key), now);
   if (!row) return null;
   return {
     kind: 'api-client',
@@ -57,10 +48,7 @@ export function resolveApiKey(db: Db, key: string, now: Date): ApiClientPrincipa
   };
 }
 
-type KeyRow = ApiKeyRow;
-type ClientRow = ApiClientRow;
-
-function keyDto(k: KeyRow): ApiKeyDto {
+function keyDto(k: ApiKeyRecord): ApiKeyDto {
   return {
     id: k.id,
     prefix: k.prefix,
@@ -71,8 +59,7 @@ function keyDto(k: KeyRow): ApiKeyDto {
   };
 }
 
-function clientDto(db: Db, c: ClientRow): ApiClientDto {
-  const keys = keysOfClient(db, c.id);
+function clientDto(c: ApiClientWithKeys): ApiClientDto {
   return {
     id: c.id,
     municipalityId: c.municipalityId,
@@ -82,7 +69,7 @@ function clientDto(db: Db, c: ClientRow): ApiClientDto {
     sendsOwnMail: c.sendsOwnMail,
     createdAt: c.createdAt.toISOString(),
     revokedAt: c.revokedAt?.toISOString() ?? null,
-    keys: keys.map(keyDto),
+    keys: c.keys.map(keyDto),
   };
 }
 
@@ -90,29 +77,41 @@ function assertAdmin(principal: StaffPrincipal): void {
   if (principal.role !== 'admin') throw new AppError('forbidden', 'Admins manage API clients');
 }
 
-function loadOwnClient(tx: Db, principal: StaffPrincipal, clientId: number): ClientRow {
-  const row = findClient(tx, clientId);
+async function loadOwnClient(repos: Repositories, principal: StaffPrincipal, clientId: number) {
+  const row = await repos.apiClients.client(clientId);
   // Another municipality's client does not exist for this admin.
   if (!row || row.municipalityId !== principal.municipalityId) throw new AppError('not-found', 'No such API client');
   return row;
 }
 
-function insertKey(tx: Db, clientId: number, now: Date): { key: string; row: KeyRow } {
+/** The client as stored now, with its keys, for the answer of a change (read in the same transaction). */
+async function reloaded(tx: Repositories, clientId: number): Promise<ApiClientDto> {
+  const client = await tx.apiClients.client(clientId);
+  if (!client) throw new Error(`API client ${clientId} vanished inside its transaction`);
+  return clientDto(client);
+}
+
+async function insertKey(tx: Repositories, clientId: number, now: Date): Promise<{ key: string; row: ApiKeyRecord }> {
   const key = generateApiKey();
-  const row = insertKeyRow(tx, { clientId, prefix: keyPrefix(key), tokenHash: hashToken(key), createdAt: now });
+  const row = await tx.apiClients.insertKey({
+    clientId,
+    prefix: keyPrefix(key),
+    tokenHash: hashToken(key),
+    createdAt: now,
+  });
   return { key, row };
 }
 
 /** An admin registers a client; its first key is in the answer and nowhere else. */
-export function createApiClient(
+export async function createApiClient(
   deps: Deps,
   principal: StaffPrincipal,
   input: CreateApiClientBody,
-): { client: ApiClientDto; apiKey: string } {
+): Promise<{ client: ApiClientDto; apiKey: string }> {
   assertAdmin(principal);
   const now = deps.clock.now();
-  return writeTransaction(deps.db, (tx) => {
-    const client = insertClient(tx, {
+  return deps.storage.write(async (tx) => {
+    const client: ApiClientRecord = await tx.apiClients.insertClient({
       municipalityId: principal.municipalityId,
       name: input.name,
       scopes: input.scopes,
@@ -121,47 +120,47 @@ export function createApiClient(
       createdAt: now,
       createdBy: principal.userId,
     });
-    const { key, row } = insertKey(tx, client.id, now);
-    recordAudit(tx, principal, principal.municipalityId, now, {
+    const { key, row } = await insertKey(tx, client.id, now);
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'api-client.created',
       targetType: 'api-client',
       targetId: client.id,
       details: { scopes: input.scopes, keyId: row.id, sendsOwnMail: input.sendsOwnMail },
     });
-    return { client: clientDto(tx, client), apiKey: key };
+    return { client: clientDto({ ...client, keys: [row] }), apiKey: key };
   });
 }
 
-export function listApiClients(deps: Deps, principal: StaffPrincipal): ApiClientDto[] {
+export async function listApiClients(deps: Deps, principal: StaffPrincipal): Promise<ApiClientDto[]> {
   assertAdmin(principal);
-  return listClients(deps.db, principal.municipalityId).map((c) => clientDto(deps.db, c));
+  return (await deps.storage.read.apiClients.clientsOf(principal.municipalityId)).map(clientDto);
 }
 
-export function getApiClient(deps: Deps, principal: StaffPrincipal, clientId: number): ApiClientDto {
+export async function getApiClient(deps: Deps, principal: StaffPrincipal, clientId: number): Promise<ApiClientDto> {
   assertAdmin(principal);
-  return clientDto(deps.db, loadOwnClient(deps.db, principal, clientId));
+  return clientDto(await loadOwnClient(deps.storage.read, principal, clientId));
 }
 
 /** Scope, limit and mail changes apply to the next request (keys are resolved on every request). */
-export function updateApiClient(
+export async function updateApiClient(
   deps: Deps,
   principal: StaffPrincipal,
   clientId: number,
   input: UpdateApiClientBody,
-): ApiClientDto {
+): Promise<ApiClientDto> {
   assertAdmin(principal);
   const now = deps.clock.now();
-  return writeTransaction(deps.db, (tx) => {
-    const client = loadOwnClient(tx, principal, clientId);
+  return deps.storage.write(async (tx) => {
+    const client = await loadOwnClient(tx, principal, clientId);
     if (client.revokedAt) throw new AppError('invalid-state', 'The API client is revoked');
-    const updated = updateClient(tx, clientId, input);
-    recordAudit(tx, principal, principal.municipalityId, now, {
+    await tx.apiClients.updateClient(clientId, input);
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'api-client.updated',
       targetType: 'api-client',
       targetId: clientId,
       details: { ...input },
     });
-    return clientDto(tx, updated);
+    return reloaded(tx, clientId);
   });
 }
 
@@ -169,51 +168,58 @@ export function updateApiClient(
  * A new key for the client; the keys it had stop working after `graceMinutes` (0: at once), so an
  * integrator can deploy the new key without a gap.
  */
-export function rotateApiKey(
+export async function rotateApiKey(
   deps: Deps,
   principal: StaffPrincipal,
   clientId: number,
   input: { graceMinutes: number },
-): { client: ApiClientDto; apiKey: string } {
+): Promise<{ client: ApiClientDto; apiKey: string }> {
   assertAdmin(principal);
   const now = deps.clock.now();
   const until = new Date(now.getTime() + input.graceMinutes * 60_000);
-  const result = writeTransaction(deps.db, (tx) => {
-    const client = loadOwnClient(tx, principal, clientId);
+  const result = await deps.storage.write(async (tx) => {
+    const client = await loadOwnClient(tx, principal, clientId);
     if (client.revokedAt) throw new AppError('invalid-state', 'The API client is revoked');
-    const old = liveKeysOfClient(tx, clientId).filter((k) => !k.expiresAt || k.expiresAt > until);
+    const old = (await tx.apiClients.liveKeysOf(clientId)).filter((k) => !k.expiresAt || k.expiresAt > until);
     for (const k of old) {
-      updateKey(tx, k.id, input.graceMinutes === 0 ? { revokedAt: now, expiresAt: now } : { expiresAt: until });
+      await tx.apiClients.updateKey(
+        k.id,
+        input.graceMinutes === 0 ? { revokedAt: now, expiresAt: now } : { expiresAt: until },
+      );
     }
-    const { key, row } = insertKey(tx, clientId, now);
-    recordAudit(tx, principal, principal.municipalityId, now, {
+    const { key, row } = await insertKey(tx, clientId, now);
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'api-client.key-rotated',
       targetType: 'api-client',
       targetId: clientId,
       details: { newKeyId: row.id, oldKeyIds: old.map((k) => k.id), graceMinutes: input.graceMinutes },
     });
-    return { client: clientDto(tx, client), apiKey: key, cut: input.graceMinutes === 0 ? old.map((k) => k.id) : [] };
+    return {
+      client: await reloaded(tx, clientId),
+      apiKey: key,
+      cut: input.graceMinutes === 0 ? old.map((k) => k.id) : [],
+    };
   });
   for (const id of result.cut) deps.events.publish('auth:revoked', { kind: 'api-key', id });
   return { client: result.client, apiKey: result.apiKey };
 }
 
 /** Revokes the client and every key at once: HTTP and hub refuse them from the next request. */
-export function revokeApiClient(deps: Deps, principal: StaffPrincipal, clientId: number): ApiClientDto {
+export async function revokeApiClient(deps: Deps, principal: StaffPrincipal, clientId: number): Promise<ApiClientDto> {
   assertAdmin(principal);
   const now = deps.clock.now();
-  const result = writeTransaction(deps.db, (tx) => {
-    const client = loadOwnClient(tx, principal, clientId);
-    const live = liveKeysOfClient(tx, clientId);
-    for (const k of live) updateKey(tx, k.id, { revokedAt: now });
-    const updated = updateClient(tx, clientId, { revokedAt: client.revokedAt ?? now });
-    recordAudit(tx, principal, principal.municipalityId, now, {
+  const result = await deps.storage.write(async (tx) => {
+    const client = await loadOwnClient(tx, principal, clientId);
+    const live = await tx.apiClients.liveKeysOf(clientId);
+    for (const k of live) await tx.apiClients.updateKey(k.id, { revokedAt: now });
+    await tx.apiClients.updateClient(clientId, { revokedAt: client.revokedAt ?? now });
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'api-client.revoked',
       targetType: 'api-client',
       targetId: clientId,
       details: { keyIds: live.map((k) => k.id) },
     });
-    return { dto: clientDto(tx, updated), keyIds: live.map((k) => k.id) };
+    return { dto: await reloaded(tx, clientId), keyIds: live.map((k) => k.id) };
   });
   for (const id of result.keyIds) deps.events.publish('auth:revoked', { kind: 'api-key', id });
   return result.dto;
@@ -223,15 +229,15 @@ export function revokeApiClient(deps: Deps, principal: StaffPrincipal, clientId:
  * Every use of a key is audited (method, route pattern, status; never bodies or query values, which may
  * carry personal data) and stamps the key's `lastUsedAt`. One small transaction after the response.
  */
-export function recordApiKeyUse(
+export async function recordApiKeyUse(
   deps: Deps,
   principal: ApiClientPrincipal,
   use: { method: string; route: string; status: number },
-): void {
+): Promise<void> {
   const now = deps.clock.now();
-  writeTransaction(deps.db, (tx) => {
-    updateKey(tx, principal.keyId, { lastUsedAt: now });
-    recordAudit(tx, principal, principal.municipalityId, now, {
+  await deps.storage.write(async (tx) => {
+    await tx.apiClients.updateKey(principal.keyId, { lastUsedAt: now });
+    await tx.audit.record(principal, principal.municipalityId, now, {
       action: 'api-client.request',
       targetType: 'api-key',
       targetId: principal.keyId,

@@ -105,7 +105,7 @@ export function apiKeyAccess(deps: Deps, limiterFor: (perMinute: number) => KeyL
   return async (c, next) => {
     const key = apiKeyOf((name) => c.req.header(name));
     if (key === undefined) return next();
-    const principal = resolveApiKey(deps.db, key, deps.clock.now());
+    const principal = await resolveApiKey(deps, key, deps.clock.now());
     if (!principal) throw new AppError('unauthorized', 'Unknown, revoked or expired API key');
     c.set('principal', principal);
     const path = c.req.path.replace(/^\/api\/v1/, '') || '/';
@@ -125,7 +125,7 @@ export function apiKeyAccess(deps: Deps, limiterFor: (perMinute: number) => KeyL
       if (err instanceof AppError) status = err.status;
       throw err;
     } finally {
-      recordApiKeyUse(deps, principal, { method: c.req.method, route: audited, status });
+      await recordApiKeyUse(deps, principal, { method: c.req.method, route: audited, status });
     }
   };
 }

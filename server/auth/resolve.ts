@@ -41,13 +41,12 @@ export async function resolveDeviceToken(store: Resolver, token: string): Promis
 
 /** An API key (by its `lkt_` prefix), else a staff session, else a device. Unknown tokens give null, never an error. */
 export async function resolveToken(
-  deps: Pick<Deps, 'storage' | 'db'>,
+  deps: Pick<Deps, 'storage'>,
   token: string | undefined | null,
   now: Date,
 ): Promise<Principal | null> {
   if (!token || token.length < 16 || token.length > 200) return null;
-  // API keys are not on the storage seam yet (server/auth/api-keys.ts reads deps.db).
-  if (isApiKey(token)) return resolveApiKey(deps.db, token, now);
+  if (isApiKey(token)) return resolveApiKey(deps, token, now);
   const store = deps.storage.read.auth;
   return (await resolveStaffToken(store, token, now)) ?? (await resolveDeviceToken(store, token));
 }

@@ -1,8 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { type Db, writeTransaction } from '../../db/client.ts';
-import { devices, municipalities, staffLocations, staffUsers } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
 import { DEMO_LOCATIONS, DEMO_MUNICIPALITY } from '../../db/seed.ts';
+import { type DemoAccessRows, demoAccessMissing, insertDemoAccess } from '../../db/sqlite/demo-access.ts';
 import type { Config } from '../config.ts';
 import { generateDemoPassword, generateToken, hashToken } from './tokens.ts';
 
@@ -51,54 +50,53 @@ export const DEMO_USERS = [
   { username: 'demo-admin', displayName: 'Demo Beheerder', role: 'admin', locations: [] },
 ] as const;
 
-export function seedDemoAccess(db: Db, config: Config, now: Date): DemoAccess | null {
-  if (!db.select().from(municipalities).where(eq(municipalities.id, DEMO_MUNICIPALITY)).get()) return null;
-  if (db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-admin')).get()) return null;
+/** The demo access to create: the rows to store and the secrets to show once. Pure but for random secrets. */
+export function planDemoAccess(config: Config, now: Date): { rows: DemoAccessRows; access: DemoAccess } {
   const password = config.LOKET_DEMO_PASSWORD ?? generateDemoPassword();
   const zijlsingelToken = config.LOKET_DEMO_DEVICE_TOKEN ?? generateToken();
   const schalkwijkToken = generateToken();
-  writeTransaction(db, (tx) => {
-    for (const user of DEMO_USERS) {
-      const row = tx
-        .insert(staffUsers)
-        .values({
-          municipalityId: DEMO_MUNICIPALITY,
-          username: user.username,
-          displayName: user.displayName,
-          role: user.role,
-          passwordHash: cachedHash(user.username, password),
-        })
-        .returning({ id: staffUsers.id })
-        .get();
-      for (const locationId of user.locations) tx.insert(staffLocations).values({ userId: row.id, locationId }).run();
-    }
-    const pairs: [string, string, string][] = [
-      [DEMO_LOCATIONS.stadhuis, zijlsingelToken, 'Zijlsingel'],
-      [DEMO_LOCATIONS.schalkwijk, schalkwijkToken, 'Schalkwijk'],
-    ];
-    for (const [locationId, token, name] of pairs) {
-      for (const kind of ['kiosk', 'display'] as const) {
-        tx.insert(devices)
-          .values({
-            municipalityId: DEMO_MUNICIPALITY,
-            locationId,
-            kind,
-            name: `Demo ${kind} ${name}`,
-            tokenHash: hashToken(token),
-            pairedAt: now,
-          })
-          .run();
-      }
-    }
-  });
+  const pairs: [string, string, string][] = [
+    [DEMO_LOCATIONS.stadhuis, zijlsingelToken, 'Zijlsingel'],
+    [DEMO_LOCATIONS.schalkwijk, schalkwijkToken, 'Schalkwijk'],
+  ];
   return {
-    password,
-    passwordGenerated: !config.LOKET_DEMO_PASSWORD,
-    deviceTokens: {
-      [DEMO_LOCATIONS.stadhuis]: { token: zijlsingelToken, generated: !config.LOKET_DEMO_DEVICE_TOKEN },
-      [DEMO_LOCATIONS.schalkwijk]: { token: schalkwijkToken, generated: true },
+    rows: {
+      users: DEMO_USERS.map((user) => ({
+        municipalityId: DEMO_MUNICIPALITY,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        passwordHash: cachedHash(user.username, password),
+        locations: [...user.locations],
+      })),
+      devices: pairs.flatMap(([locationId, token, name]) =>
+        (['kiosk', 'display'] as const).map((kind) => ({
+          municipalityId: DEMO_MUNICIPALITY,
+          locationId,
+          kind,
+          name: `Demo ${kind} ${name}`,
+          tokenHash: hashToken(token),
+          pairedAt: now,
+        })),
+      ),
+    },
+    access: {
+      password,
+      passwordGenerated: !config.LOKET_DEMO_PASSWORD,
+      deviceTokens: {
+        [DEMO_LOCATIONS.stadhuis]: { token: zijlsingelToken, generated: !config.LOKET_DEMO_DEVICE_TOKEN },
+        [DEMO_LOCATIONS.schalkwijk]: { token: schalkwijkToken, generated: true },
+      },
     },
   };
+}
+
+/** Seeds the demo access on an SQLite database once (synchronous: test contexts and benches call it in set-up). */
+export function seedDemoAccess(db: Db, config: Config, now: Date): DemoAccess | null {
+  if (!demoAccessMissing(db, DEMO_MUNICIPALITY, 'demo-admin')) return null;
+  const { rows, access } = planDemoAccess(config, now);
+  insertDemoAccess(db, rows);
+  return access;
 }
 
 /** The once-only message for the operator; printed by main.ts, never logged as a JSON line. */

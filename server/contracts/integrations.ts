@@ -192,3 +192,42 @@ export const MunicipalityDto = z.object({
   houseStyle: HouseStyle,
 });
 export type MunicipalityDto = z.infer<typeof MunicipalityDto>;
+
+/** A numeric id in a path (API clients, webhook subscriptions, deliveries). */
+export const NumericId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31);
+export const ApiClientParam = z.object({ clientId: NumericId });
+export const WebhookParam = z.object({ id: NumericId });
+export const WebhookDeliveryParam = z.object({ id: NumericId, deliveryId: NumericId });
+
+/** GET /api-clients/current: the client a key belongs to. */
+export const CurrentApiClientDto = ApiClientDto.pick({
+  id: true,
+  municipalityId: true,
+  name: true,
+  scopes: true,
+  rateLimitPerMinute: true,
+  sendsOwnMail: true,
+});
+export const ApiClientList = z.object({ clients: z.array(ApiClientDto) });
+
+export const CreatedWebhook = z.object({ subscription: WebhookSubscriptionDto, secret: z.string() });
+export const WebhookSubscriptionList = z.object({ subscriptions: z.array(WebhookSubscriptionDto) });
+export const WebhookDeliveriesQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const WebhookDeliveryList = z.object({ deliveries: z.array(WebhookDeliveryDto) });
+
+/** GET /municipality?municipality=: which one, on an installation with several. */
+export const MunicipalityQuery = z.object({
+  municipality: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+});

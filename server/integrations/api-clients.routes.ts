@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { API_KEY_HEADER } from '../auth/api-key-routes.ts';
 import {
@@ -13,9 +13,11 @@ import { requireStaff } from '../auth/middleware.ts';
 import type { ApiClientPrincipal, StaffPrincipal } from '../auth/principal.ts';
 import {
   ApiClientDto,
+  ApiClientList,
+  ApiClientParam,
   ApiClientWithKey,
-  ApiScope,
   CreateApiClientBody,
+  CurrentApiClientDto,
   RotateApiKeyBody,
   UpdateApiClientBody,
 } from '../contracts/integrations.ts';
@@ -25,13 +27,6 @@ import { createRouter } from '../http/router.ts';
 import { problemContent } from './openapi.ts';
 
 const staffSecurity: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-const ClientParam = z.object({
-  clientId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31),
-});
 
 function adminOf(c: Context): StaffPrincipal {
   const p = c.get('principal');
@@ -70,14 +65,7 @@ export function apiClientRoutes(deps: Deps) {
           description: 'The client',
           content: {
             'application/json': {
-              schema: z.object({
-                id: z.number().int(),
-                municipalityId: z.string(),
-                name: z.string(),
-                scopes: z.array(ApiScope),
-                rateLimitPerMinute: z.number().int(),
-                sendsOwnMail: z.boolean(),
-              }),
+              schema: CurrentApiClientDto,
             },
           },
         },
@@ -109,7 +97,7 @@ export function apiClientRoutes(deps: Deps) {
         ...problems,
       },
     }),
-    (c) => c.json(createApiClient(deps, adminOf(c), c.req.valid('json')), 201),
+    async (c) => c.json(await createApiClient(deps, adminOf(c), c.req.valid('json')), 201),
   );
 
   router.openapi(
@@ -125,13 +113,13 @@ export function apiClientRoutes(deps: Deps) {
       responses: {
         200: {
           description: 'Clients',
-          content: { 'application/json': { schema: z.object({ clients: z.array(ApiClientDto) }) } },
+          content: { 'application/json': { schema: ApiClientList } },
         },
         401: problems[401],
         403: problems[403],
       },
     }),
-    (c) => c.json({ clients: listApiClients(deps, adminOf(c)) }, 200),
+    async (c) => c.json({ clients: await listApiClients(deps, adminOf(c)) }, 200),
   );
 
   router.openapi(
@@ -144,14 +132,14 @@ export function apiClientRoutes(deps: Deps) {
       description: 'An API client of the admin’s municipality with its keys (prefixes only).',
       security: staffSecurity,
       middleware: [requireStaff('admin')] as const,
-      request: { params: ClientParam },
+      request: { params: ApiClientParam },
       responses: {
         200: { description: 'The client', content: { 'application/json': { schema: ApiClientDto } } },
         ...problems,
         404: { description: 'No such client', content: problemContent },
       },
     }),
-    (c) => c.json(getApiClient(deps, adminOf(c), c.req.valid('param').clientId), 200),
+    async (c) => c.json(await getApiClient(deps, adminOf(c), c.req.valid('param').clientId), 200),
   );
 
   router.openapi(
@@ -165,7 +153,7 @@ export function apiClientRoutes(deps: Deps) {
       security: staffSecurity,
       middleware: [requireStaff('admin')] as const,
       request: {
-        params: ClientParam,
+        params: ApiClientParam,
         body: { required: true, content: { 'application/json': { schema: UpdateApiClientBody } } },
       },
       responses: {
@@ -175,7 +163,8 @@ export function apiClientRoutes(deps: Deps) {
         409: { description: 'The client is revoked', content: problemContent },
       },
     }),
-    (c) => c.json(updateApiClient(deps, adminOf(c), c.req.valid('param').clientId, c.req.valid('json')), 200),
+    async (c) =>
+      c.json(await updateApiClient(deps, adminOf(c), c.req.valid('param').clientId, c.req.valid('json')), 200),
   );
 
   router.openapi(
@@ -189,7 +178,7 @@ export function apiClientRoutes(deps: Deps) {
       security: staffSecurity,
       middleware: [requireStaff('admin')] as const,
       request: {
-        params: ClientParam,
+        params: ApiClientParam,
         body: { required: true, content: { 'application/json': { schema: RotateApiKeyBody } } },
       },
       responses: {
@@ -199,7 +188,7 @@ export function apiClientRoutes(deps: Deps) {
         409: { description: 'The client is revoked', content: problemContent },
       },
     }),
-    (c) => c.json(rotateApiKey(deps, adminOf(c), c.req.valid('param').clientId, c.req.valid('json')), 201),
+    async (c) => c.json(await rotateApiKey(deps, adminOf(c), c.req.valid('param').clientId, c.req.valid('json')), 201),
   );
 
   router.openapi(
@@ -212,14 +201,14 @@ export function apiClientRoutes(deps: Deps) {
       description: 'The client stays listed (with `revokedAt`) for the audit trail.',
       security: staffSecurity,
       middleware: [requireStaff('admin')] as const,
-      request: { params: ClientParam },
+      request: { params: ApiClientParam },
       responses: {
         200: { description: 'Revoked', content: { 'application/json': { schema: ApiClientDto } } },
         ...problems,
         404: { description: 'No such client', content: problemContent },
       },
     }),
-    (c) => c.json(revokeApiClient(deps, adminOf(c), c.req.valid('param').clientId), 200),
+    async (c) => c.json(await revokeApiClient(deps, adminOf(c), c.req.valid('param').clientId), 200),
   );
 
   return router;

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { MunicipalityDto } from '../contracts/integrations.ts';
+import { createRoute } from '@hono/zod-openapi';
+import { MunicipalityDto, MunicipalityQuery } from '../contracts/integrations.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http/router.ts';
 import { getMunicipality } from './municipality.ts';
@@ -17,14 +17,7 @@ export function municipalityRoutes(deps: Deps) {
       description:
         'The front-ends take the municipality’s name and style from here, never from translation files. With several municipalities on one installation, pass `municipality`.',
       request: {
-        query: z.object({
-          municipality: z
-            .string()
-            .min(1)
-            .max(80)
-            .regex(/^[a-z0-9-]+$/)
-            .optional(),
-        }),
+        query: MunicipalityQuery,
       },
       responses: {
         200: { description: 'The municipality', content: { 'application/json': { schema: MunicipalityDto } } },

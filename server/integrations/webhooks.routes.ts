@@ -1,10 +1,16 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
+  CreatedWebhook,
   CreateWebhookBody,
   UpdateWebhookBody,
+  WebhookDeliveriesQuery,
   WebhookDeliveryDto,
+  WebhookDeliveryList,
+  WebhookDeliveryParam,
+  WebhookParam,
   WebhookSubscriptionDto,
+  WebhookSubscriptionList,
 } from '../contracts/integrations.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -22,12 +28,6 @@ import {
 } from './webhooks/subscriptions.ts';
 
 const security: { [name: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }, { cookie: [] }];
-const Id = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31);
-const IdParam = z.object({ id: Id });
 
 function actorOf(c: Context): WebhookActor {
   const p = c.get('principal');
@@ -70,7 +70,7 @@ export function webhookRoutes(deps: Deps) {
         201: {
           description: 'Subscribed',
           content: {
-            'application/json': { schema: z.object({ subscription: WebhookSubscriptionDto, secret: z.string() }) },
+            'application/json': { schema: CreatedWebhook },
           },
         },
         ...problems,
@@ -93,7 +93,7 @@ export function webhookRoutes(deps: Deps) {
       responses: {
         200: {
           description: 'Subscriptions',
-          content: { 'application/json': { schema: z.object({ subscriptions: z.array(WebhookSubscriptionDto) }) } },
+          content: { 'application/json': { schema: WebhookSubscriptionList } },
         },
         401: problems[401],
         403: problems[403],
@@ -111,7 +111,7 @@ export function webhookRoutes(deps: Deps) {
       summary: 'One subscription, with its failure count and why it was disabled',
       description,
       security,
-      request: { params: IdParam },
+      request: { params: WebhookParam },
       responses: {
         200: { description: 'Subscription', content: { 'application/json': { schema: WebhookSubscriptionDto } } },
         ...problems,
@@ -131,7 +131,7 @@ export function webhookRoutes(deps: Deps) {
       description,
       security,
       request: {
-        params: IdParam,
+        params: WebhookParam,
         body: { required: true, content: { 'application/json': { schema: UpdateWebhookBody } } },
       },
       responses: {
@@ -152,7 +152,7 @@ export function webhookRoutes(deps: Deps) {
       summary: 'Unsubscribe; nothing more is sent',
       description,
       security,
-      request: { params: IdParam },
+      request: { params: WebhookParam },
       responses: { 204: { description: 'Deleted' }, ...problems, ...notFound },
     }),
     (c) => {
@@ -171,16 +171,13 @@ export function webhookRoutes(deps: Deps) {
       description,
       security,
       request: {
-        params: IdParam,
-        query: z.object({
-          status: z.enum(['pending', 'delivered', 'failed']).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-        }),
+        params: WebhookParam,
+        query: WebhookDeliveriesQuery,
       },
       responses: {
         200: {
           description: 'Deliveries',
-          content: { 'application/json': { schema: z.object({ deliveries: z.array(WebhookDeliveryDto) }) } },
+          content: { 'application/json': { schema: WebhookDeliveryList } },
         },
         ...problems,
         ...notFound,
@@ -198,7 +195,7 @@ export function webhookRoutes(deps: Deps) {
       summary: 'Send a delivery again (same webhook-id) on the next sender pass',
       description,
       security,
-      request: { params: z.object({ id: Id, deliveryId: Id }) },
+      request: { params: WebhookDeliveryParam },
       responses: {
         202: { description: 'Queued again', content: { 'application/json': { schema: WebhookDeliveryDto } } },
         ...problems,
