@@ -3,9 +3,10 @@
  * The forecasting benchmark of bench/protocol.json: live prediction (track 1), staffing (track 2),
  * walk-in demand forecasting (track 3) and appointment demand forecasting (track 4). Reported figures use the protocol's test seeds; `--dev` uses the
  * development seeds (for tuning). The full run writes bench/results/forecast.json; smoke mode runs
- * every track on a small scale and writes bench/results/forecast-smoke.json.
+ * every track on a small scale and writes bench/results/forecast-smoke.json. `--track=N` runs one track and
+ * replaces only that track in the results file.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { runTrack1 } from './forecast-track1.ts';
 import { runTrack2 } from './forecast-track2.ts';
@@ -18,6 +19,11 @@ const dev = process.argv.includes('--dev');
 const mode = smoke ? 'smoke' : 'full';
 const seeds: number[] = dev ? protocol.seeds.development : protocol.seeds.test;
 const only = process.argv.find((a) => a.startsWith('--track='))?.slice('--track='.length);
+/** `--scenario=a,b`: track 1 on these scenarios only (tuning). */
+const scenarioFilter = process.argv
+  .find((a) => a.startsWith('--scenario='))
+  ?.slice('--scenario='.length)
+  .split(',');
 const started = performance.now();
 const fmt = (x: number | null | undefined, d = 2) =>
   x === null || x === undefined ? '   -  ' : x.toFixed(d).padStart(6);
@@ -31,7 +37,7 @@ const results: Record<string, unknown> = {
 
 if (!only || only === '1') {
   const t1 = runTrack1(
-    protocol.track1.scenarios,
+    scenarioFilter ?? protocol.track1.scenarios,
     smoke ? seeds.slice(0, 1) : seeds,
     protocol.track1.days[mode],
     protocol.track1.referenceReplications[mode],
@@ -108,7 +114,13 @@ const file = smoke
   : dev
     ? 'bench/results/forecast-dev.json'
     : 'bench/results/forecast.json';
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+// A one-track run replaces that track in the results file and keeps the others (each track records when it ran).
+let previous: Record<string, unknown> = {};
+if (only && !scenarioFilter && existsSync(file)) previous = JSON.parse(readFileSync(file, 'utf8'));
+const trackRuns = { ...((previous.trackRuns as Record<string, unknown>) ?? {}) };
+for (const key of ['track1', 'track2', 'track3', 'track4'])
+  if (key in results) trackRuns[key] = { generatedAt: results.generatedAt, seconds, loadAverageAtEnd: loadavg() };
+writeFileSync(file, `${JSON.stringify({ ...previous, ...results, trackRuns }, null, 2)}\n`);
 console.log(
   `\n${mode} run on ${dev ? 'development' : 'test'} seeds in ${seconds.toFixed(1)} s (load average ${loadavg()
     .map((x) => x.toFixed(2))

@@ -44,6 +44,7 @@ export function estimateWaits(state: QueueState, options: { live?: boolean } = {
     meanMinutesPerPerson: mean,
     counterSpeed: state.learned?.counterSpeed,
     serviceCv: state.learned?.serviceCv,
+    patienceMinutes: state.learned?.patienceMinutes,
     targetWaitMinutes: policy.targetWaitMinutes,
     lateGraceMinutes: policy.lateGraceMinutes,
     dueEarlyMinutes: policy.dueEarlyMinutes,

@@ -1,6 +1,7 @@
-import { and, eq, gte, isNotNull } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { services, ticketItems, tickets } from '../../db/schema/index.ts';
+import { services, ticketEvents, ticketItems, tickets } from '../../db/schema/index.ts';
+import { learnPatience } from './patience.ts';
 import { type LearnedServiceTimes, learnServiceTimes, type ServiceSample } from './service-times.ts';
 
 /**
@@ -53,7 +54,22 @@ export function learnedServiceTimes(
     }
     s.services.push({ code: r.code, persons: r.persons });
   }
-  const value = learnServiceTimes([...samples.values()], configured);
+  // Walk-ins' patience from the same weeks' issued / called / cancelled-as-abandoned events.
+  const waitEvents = db
+    .select({ ticketId: ticketEvents.ticketId, type: ticketEvents.type, at: ticketEvents.at, data: ticketEvents.data })
+    .from(ticketEvents)
+    .where(
+      and(
+        eq(ticketEvents.locationId, locationId),
+        gte(ticketEvents.at, since),
+        inArray(ticketEvents.type, ['issued', 'called', 'cancelled']),
+      ),
+    )
+    .all();
+  const value = {
+    ...learnServiceTimes([...samples.values()], configured),
+    patienceMinutes: learnPatience(waitEvents, now).meanMinutes,
+  };
   cache.set(locationId, { at: now.getTime(), configuredKey, value });
   return value;
 }

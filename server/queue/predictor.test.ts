@@ -231,3 +231,67 @@ describe('bands', () => {
     expect(many.high).toBeGreaterThan(20);
   });
 });
+
+describe('predictWaits under overload with residents who give up', () => {
+  // Two counters, both just started, and a line of 40 walk-ins: far more than the counters serve soon.
+  const counters = [1, 2].map((id) => counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } }));
+  const tickets = Array.from({ length: 40 }, (_, i) => walkIn(i + 1, 'passport', 40 - i));
+  const base = { now, tickets, counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 };
+
+  it('expects those far back in line to be called sooner, because some ahead of them leave', () => {
+    for (const replications of [0, 12]) {
+      const stay = predictWaits({ ...base, replications });
+      const leave = predictWaits({ ...base, replications, patienceMinutes: 30 });
+      // The first in line has nobody ahead who could leave (the stochastic replays draw other numbers).
+      const first = stay.perTicket.get(1)?.minutes ?? -1;
+      expect(Math.abs((leave.perTicket.get(1)?.minutes ?? 0) - first)).toBeLessThanOrEqual(0.15 * first);
+      for (const n of [10, 20, 40]) {
+        expect(leave.perTicket.get(n)?.minutes ?? 0).toBeLessThan(stay.perTicket.get(n)?.minutes ?? 0);
+      }
+      // Further back, more of those ahead have left: the gap grows along the line.
+      const gap = (n: number) => (stay.perTicket.get(n)?.minutes ?? 0) - (leave.perTicket.get(n)?.minutes ?? 0);
+      expect(gap(40)).toBeGreaterThan(gap(10));
+      // "If you take a ticket now" behind all of them, too.
+      expect(leave.perService.passport?.minutes ?? 0).toBeLessThan(stay.perService.passport?.minutes ?? 0);
+    }
+  });
+
+  it('gives the same answer as before when nobody gives up', () => {
+    const stay = predictWaits({ ...base, replications: 12 });
+    for (const patienceMinutes of [null, 0]) {
+      const same = predictWaits({ ...base, replications: 12, patienceMinutes });
+      expect(same.perTicket.get(25)).toEqual(stay.perTicket.get(25));
+    }
+  });
+
+  it('comes near the expected call time of a resident who stays, simulated directly', () => {
+    // One counter, fixed 10-minute services, 12 ahead, exponential patience with mean 40: count by
+    // Monte Carlo when the 13th is called if they stay.
+    const one = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10, cv: 0 } })];
+    const line = Array.from({ length: 13 }, (_, i) => walkIn(i + 1, 'passport', 13 - i));
+    let sum = 0;
+    const runs = 4000;
+    let seed = 12345;
+    const u = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return (seed + 0.5) / 2 ** 31;
+    };
+    for (let r = 0; r < runs; r++) {
+      let t = 10;
+      for (let k = 0; k < 12; k++) if (-Math.log(u()) * 40 >= t) t += 10;
+      sum += t;
+    }
+    const truth = sum / runs;
+    const out = predictWaits({
+      now,
+      tickets: line,
+      counters: one,
+      meanMinutesPerPerson: mean,
+      serviceCv: { passport: 0 },
+      walkUpMinutes: 0,
+      replications: 200,
+      patienceMinutes: 40,
+    });
+    expect(Math.abs((out.perTicket.get(13)?.minutes ?? 0) / truth - 1)).toBeLessThan(0.05);
+  });
+});

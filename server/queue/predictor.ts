@@ -13,6 +13,14 @@ import { type PolicyTicket, pickNextTicket } from './call-next-policy.ts';
  * call-next order would give it, and is busy for that ticket's expected service time. For one queue
  * with s identical busy counters this reduces to the queue-length predictor; everywhere else it
  * counts only the tickets that really compete for the same counters.
+ *
+ * Overload: when more residents arrive than the counters serve, the line builds up and residents give up.
+ * With `patienceMinutes` (learned from abandoned tickets, patience.ts) every waiting walk-in in a replay
+ * draws an exponential remaining patience; one who has given up by the time a counter would call them
+ * takes no counter time, so those behind move up sooner. A ticket's own estimate is the call time if
+ * its holder stays (what the resident asks), so the replay records the moment the counter would have
+ * called them before dropping them. The mean-value replay weighs each service by the probability that
+ * the resident is still there when called.
  */
 
 export type WaitBandKey = WaitBand['band'];
@@ -71,6 +79,11 @@ export interface PredictorInput {
   serviceCv?: Record<string, number>;
   /** Seeded stochastic replays averaged per estimate; 0 = a single mean-value replay (default 24). */
   replications?: number;
+  /**
+   * Mean patience of waiting walk-ins in minutes (exponential; learned by patience.ts from tickets
+   * cancelled as abandoned). Null or absent: nobody gives up.
+   */
+  patienceMinutes?: number | null;
 }
 
 export interface PredictorOutput {
@@ -215,6 +228,8 @@ interface SimTicket {
   queued: number;
   minutes: number;
   cv: number;
+  /** A walk-in (no appointment time): may give up while waiting. */
+  walkIn: boolean;
 }
 
 interface SimCounter {
@@ -325,6 +340,10 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
       tickets.filter((t) => canServe(c, t)),
     );
   const walkUp = input.walkUpMinutes ?? 0.5;
+  const patience = input.patienceMinutes && input.patienceMinutes > 0 ? input.patienceMinutes : null;
+  // When each walk-in would give up (minutes from now); memoryless, so what it waited already is irrelevant.
+  const givesUpAt = new Map<SimTicket, number>();
+  if (rng && patience !== null) for (const t of tickets) if (t.walkIn) givesUpAt.set(t, rng.exponential(1 / patience));
   const active: SimCounter[] = [];
   for (const c of counters) {
     const copy = { ...c };
@@ -359,12 +378,16 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
       continue;
     }
     remaining.delete(best);
+    // Called now if they stay: their own estimate. If they have given up by now, the counter takes the next.
     callAt.set(best.ticket.id, at);
+    if ((givesUpAt.get(best) ?? Number.POSITIVE_INFINITY) < at) continue;
     ahead.set(best.ticket.id, calls);
     calls++;
     const expected = best.minutes * counter.speed;
     const duration = rng ? rng.lognormal(expected, best.cv) : expected;
-    counter.freeAt = nextWorkingTime(counter, at + walkUp + duration);
+    // Mean-value replay: the service counts with the probability that the resident is still there.
+    const stays = !rng && patience !== null && best.walkIn ? Math.exp(-Math.max(0, at) / patience) : 1;
+    counter.freeAt = nextWorkingTime(counter, at + stays * (walkUp + duration));
     if (!Number.isFinite(counter.freeAt)) active.splice(ci, 1);
   }
   return { callAt, ahead };
@@ -378,6 +401,7 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
     queued: minutesBetween(input.now, t.queuedAt),
     minutes: ticketMinutes(t, input.meanMinutesPerPerson),
     cv: input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV,
+    walkIn: t.dueAt === null,
   };
 }
 

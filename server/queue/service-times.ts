@@ -19,6 +19,8 @@ export interface LearnedServiceTimes {
   /** Coefficient of variation of one person's service time, per service. */
   serviceCv: Record<string, number>;
   samples: Record<string, number>;
+  /** Mean patience of waiting walk-ins (minutes, exponential; patience.ts); null: nobody gives up. */
+  patienceMinutes?: number | null;
 }
 
 /** Pseudo-observations of the configured mean. */

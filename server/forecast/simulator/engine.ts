@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { WaitBand } from '../../contracts/queue.ts';
+import { learnPatience } from '../../queue/patience.ts';
 import {
   type PredictorCounter,
   type PredictorInput,
@@ -319,7 +320,7 @@ class Day {
       status: 'waiting',
     };
     this.tickets.set(ticket.id, ticket);
-    this.hooks.onEvent?.(ticket, 'issued', this.t, null, { source });
+    this.hooks.onEvent?.(ticket, 'issued', this.t, null, { source, services: codes });
     // The ticket is in the line when predicted, as at a kiosk that answers after issuing.
     this.waiting.push(ticket);
     if (source === 'kiosk') this.hooks.onIssue?.(this, ticket);
@@ -444,6 +445,7 @@ class Day {
     meanMinutes: Record<string, number>,
     counterSpeed: Record<number, number>,
     serviceCv: Record<string, number>,
+    patienceMinutes: number | null = null,
   ): PredictorInput {
     const instant = this.hooks.instant;
     const counters: PredictorCounter[] = [];
@@ -480,6 +482,7 @@ class Day {
       dueEarlyMinutes: this.sc.dueEarlyMinutes,
       lateGraceMinutes: this.sc.lateGraceMinutes,
       walkUpMinutes: this.sc.walkUpMinutes,
+      patienceMinutes,
     };
   }
 
@@ -565,6 +568,9 @@ function bookedAppointments(sc: Scenario): Booked[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** How often the predictor's learned service times and patience are refreshed from the log (as the production cache). */
+const RELEARN_MS = 5 * 60_000;
+
 /** Run a scenario. Deterministic for a given scenario (seed included) and options. */
 export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
   const policy = options.policy ?? productionPolicy;
@@ -579,6 +585,18 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
     meanMinutesPerPerson: configured,
     counterSpeed: {} as Record<number, number>,
     serviceCv: {} as Record<string, number>,
+  };
+  /**
+   * Walk-in patience learned from the log (abandoned tickets). Like production (learned-times.ts: the log
+   * up to now, cached for five minutes), the predictor relearns from today's log as the day goes on.
+   */
+  let patienceMinutes: number | null = null;
+  let learnedAt = Number.NEGATIVE_INFINITY;
+  const relearn = (now: Date) => {
+    if (options.learn === false || now.getTime() - learnedAt < RELEARN_MS) return;
+    learnedAt = now.getTime();
+    learned = learnServiceTimes(samples, configured);
+    patienceMinutes = learnPatience(events, now).meanMinutes;
   };
   let nextId = 1;
   const booked = bookedAppointments(sc);
@@ -653,7 +671,13 @@ export function simulate(sc: Scenario, options: SimOptions = {}): SimResult {
           : (d, t) => {
               const rec = out.get(t.id);
               if (!rec) return;
-              const input = d.predictorInput(learned.meanMinutesPerPerson, learned.counterSpeed, learned.serviceCv);
+              relearn(instant(d.t));
+              const input = d.predictorInput(
+                learned.meanMinutesPerPerson,
+                learned.counterSpeed,
+                learned.serviceCv,
+                patienceMinutes,
+              );
               const result = predictWaits(input);
               const band = result.perTicket.get(t.id) ?? null;
               rec.band = band;
