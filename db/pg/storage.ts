@@ -4,6 +4,11 @@ import type { Repositories, Storage, WriteOptions } from '../../server/storage.t
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { type PgDb, pgDb } from './client.ts';
+import { pgForecastHistoryStore } from './forecast-history-store.ts';
+import { pgOpenDataStore } from './open-data-store.ts';
+import { pgOutboxStore } from './outbox-store.ts';
+import { pgPersonalDataStore } from './personal-data-store.ts';
+import { pgWaitHistoryStore } from './wait-history-store.ts';
 
 /**
  * The repositories implemented on PostgreSQL, one line each. Partial on purpose: a domain that lands its
@@ -13,6 +18,11 @@ import { type PgDb, pgDb } from './client.ts';
 const implemented: { [K in keyof Repositories]?: (db: PgDb) => Repositories[K] } = {
   audit: pgAuditStore,
   auth: pgAuthStore,
+  outbox: pgOutboxStore,
+  personalData: pgPersonalDataStore,
+  openData: pgOpenDataStore,
+  waitHistory: pgWaitHistoryStore,
+  forecastHistory: pgForecastHistoryStore,
 };
 
 /** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */

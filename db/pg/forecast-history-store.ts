@@ -1,0 +1,116 @@
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { AppointmentHistoryRecord, ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
+import type { PgDb } from './client.ts';
+import {
+  appointmentItems,
+  appointments,
+  hourlyHistory,
+  locations,
+  registryDocuments,
+  services,
+} from './schema/index.ts';
+
+/**
+ * The forecast's history on PostgreSQL (contract: server/forecast/forecast-history-store.ts): one statement per
+ * method; the upserts send all rows in one multi-row INSERT … ON CONFLICT (in chunks that stay under the
+ * protocol's 65 535 parameters).
+ */
+export function pgForecastHistoryStore(db: PgDb): ForecastHistoryStore {
+  return {
+    importedHourlyCounts: (locationId, from, before) =>
+      db
+        .select({
+          serviceCode: hourlyHistory.serviceCode,
+          date: hourlyHistory.date,
+          hour: hourlyHistory.hour,
+          count: hourlyHistory.count,
+        })
+        .from(hourlyHistory)
+        .where(
+          and(eq(hourlyHistory.locationId, locationId), gte(hourlyHistory.date, from), lt(hourlyHistory.date, before)),
+        ),
+    registry: (municipalityId) =>
+      db
+        .select({
+          month: registryDocuments.month,
+          documentType: registryDocuments.documentType,
+          ageBand: registryDocuments.ageBand,
+          count: registryDocuments.count,
+        })
+        .from(registryDocuments)
+        .where(eq(registryDocuments.municipalityId, municipalityId)),
+    appointmentHistory: async (locationId, from, to) => {
+      const rows = await db
+        .select({
+          id: appointments.id,
+          startsAt: appointments.startsAt,
+          endsAt: appointments.endsAt,
+          createdAt: appointments.createdAt,
+          status: appointments.status,
+          serviceCode: services.code,
+          persons: appointmentItems.persons,
+        })
+        .from(appointments)
+        .innerJoin(appointmentItems, eq(appointmentItems.appointmentId, appointments.id))
+        .innerJoin(services, eq(services.id, appointmentItems.serviceId))
+        .where(
+          and(eq(appointments.locationId, locationId), gte(appointments.startsAt, from), lt(appointments.startsAt, to)),
+        )
+        .orderBy(asc(appointments.id), asc(appointmentItems.id));
+      const out: AppointmentHistoryRecord[] = [];
+      let lastId = -1;
+      for (const { id, serviceCode, persons, ...a } of rows) {
+        if (id !== lastId) out.push({ ...a, items: [] });
+        lastId = id;
+        out[out.length - 1]?.items.push({ serviceCode, persons });
+      }
+      return out;
+    },
+    locationExists: async (locationId) =>
+      (await db.select({ id: locations.id }).from(locations).where(eq(locations.id, locationId)).limit(1)).length > 0,
+    upsertHourlyCounts: async (locationId, rows) => {
+      for (const chunk of chunks(
+        dedupe(rows, (r) => `${r.serviceCode}\u0000${r.date}\u0000${r.hour}`),
+        5000,
+      )) {
+        await db
+          .insert(hourlyHistory)
+          .values(chunk.map((r) => ({ locationId, ...r })))
+          .onConflictDoUpdate({
+            target: [hourlyHistory.locationId, hourlyHistory.serviceCode, hourlyHistory.date, hourlyHistory.hour],
+            set: { count: sql`excluded.count` },
+          });
+      }
+    },
+    upsertRegistry: async (municipalityId, rows) => {
+      for (const chunk of chunks(
+        dedupe(rows, (r) => `${r.month}\u0000${r.documentType}\u0000${r.ageBand}`),
+        5000,
+      )) {
+        await db
+          .insert(registryDocuments)
+          .values(chunk.map((r) => ({ municipalityId, ...r })))
+          .onConflictDoUpdate({
+            target: [
+              registryDocuments.municipalityId,
+              registryDocuments.month,
+              registryDocuments.documentType,
+              registryDocuments.ageBand,
+            ],
+            set: { count: sql`excluded.count` },
+          });
+      }
+    },
+  };
+}
+
+/** The last row of each key wins, as SQLite's one-statement-per-row upserts do (ON CONFLICT cannot hit a row twice). */
+function dedupe<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  return [...new Map(rows.map((r) => [key(r), r])).values()];
+}
+
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
