@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { sqliteConnectionOf } from '../db/sqlite/storage.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { apiKeyAccess, authenticate, type KeyLimiter } from './auth/middleware.ts';
 import type { Config } from './config.ts';
@@ -28,7 +29,7 @@ import { outboxRoutes } from './notify/outbox.routes.ts';
 import { openDataRoutes } from './open-data/open-data.routes.ts';
 import { provideWalkInGate } from './queue/issue-ticket.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
-import { provideWalkInHours } from './queue/queue-state.ts';
+import { provideWalkInHours } from './queue/walk-in-hours.ts';
 import { adminRoutes } from './scheduling/admin.routes.ts';
 import { fairnessRoutes } from './scheduling/fairness/fairness.routes.ts';
 import { walkInHoursOf } from './scheduling/office.ts';
@@ -70,9 +71,13 @@ export function connectSources(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): str
 
 export function createApp(deps: Deps): OpenAPIHono {
   // The queue tells screens when walk-in hours start; opening hours live in scheduling, above the queue.
-  provideWalkInHours(walkInHoursOf);
+  // Both read the scheduling module's office through the queue's repositories (a transaction's inside one);
+  // until scheduling is on the storage seam that means the SQLite connection they run on.
+  provideWalkInHours(async (repos, id, date) => walkInHoursOf(sqliteConnectionOf(repos) ?? deps.db, id, date));
   // Kiosk tickets only while walk-in is open for their services (the same layering reason).
-  provideWalkInGate(walkInGateOf);
+  provideWalkInGate(async (repos, id, serviceIds, now) =>
+    walkInGateOf(sqliteConnectionOf(repos) ?? deps.db, id, serviceIds, now),
+  );
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use('/widget/*', widgetCrossOrigin());
   app.use(

@@ -1,9 +1,11 @@
 import type { ApiClientStore } from './auth/api-client-store.ts';
 import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
+import type { DisplayStore } from './display/display-store.ts';
 import type { ForecastHistoryStore } from './forecast/forecast-history-store.ts';
 import type { OutboxStore } from './notify/outbox-store.ts';
 import type { OpenDataStore } from './open-data/open-data-store.ts';
+import type { QueueStore } from './queue/queue-store.ts';
 import type { PersonalDataStore } from './scheduling/personal-data-store.ts';
 import type { WaitHistoryStore } from './stats/wait-history-store.ts';
 
@@ -22,6 +24,8 @@ export interface Repositories {
   openData: OpenDataStore;
   waitHistory: WaitHistoryStore;
   forecastHistory: ForecastHistoryStore;
+  display: DisplayStore;
+  queue: QueueStore;
 }
 
 export interface WriteOptions {

@@ -4,20 +4,24 @@ import type { ApiClientStore } from '../../server/auth/api-client-store.ts';
 import { recordAudit } from '../../server/auth/audit.ts';
 import type { AuditStore } from '../../server/auth/audit-store.ts';
 import type { AuthStore } from '../../server/auth/auth-store.ts';
+import type { DisplayStore } from '../../server/display/display-store.ts';
 import { AppError } from '../../server/errors.ts';
 import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
 import type { OutboxStore } from '../../server/notify/outbox-store.ts';
 import type { OpenDataStore } from '../../server/open-data/open-data-store.ts';
+import type { QueueStore } from '../../server/queue/queue-store.ts';
 import type { PersonalDataStore } from '../../server/scheduling/personal-data-store.ts';
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
 import { type Db, schema, writeTransactionAsync } from '../client.ts';
 import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
+import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
 import { sqliteOpenDataStore } from './open-data-store.ts';
 import { sqliteOutboxStore } from './outbox-store.ts';
 import { sqlitePersonalDataStore } from './personal-data-store.ts';
+import { sqliteQueueStore } from './queue-store.ts';
 import { sqliteWaitHistoryStore } from './wait-history-store.ts';
 
 const cache = new WeakMap<Db, Storage>();
@@ -44,7 +48,7 @@ export function asAsync<T extends object>(store: Synchronous<T>): T {
 }
 
 function repositoriesOn(db: Db): Repositories {
-  return {
+  const repos: Repositories = {
     audit: asAsync<AuditStore>({
       record: (actor, municipalityId, at, input) => recordAudit(db, actor, municipalityId, at, input),
     }),
@@ -55,7 +59,21 @@ function repositoriesOn(db: Db): Repositories {
     openData: asAsync<OpenDataStore>(sqliteOpenDataStore(db)),
     waitHistory: asAsync<WaitHistoryStore>(sqliteWaitHistoryStore(db)),
     forecastHistory: asAsync<ForecastHistoryStore>(sqliteForecastHistoryStore(db)),
+    display: asAsync<DisplayStore>(sqliteDisplayStore(db)),
+    queue: asAsync<QueueStore>(sqliteQueueStore(db)),
   };
+  connections.set(repos, db);
+  return repos;
+}
+
+const connections = new WeakMap<Repositories, Db>();
+
+/**
+ * The connection a set of SQLite repositories runs on. Interim, for the composition root only: the queue's
+ * walk-in hours and gate come from the scheduling module, which still reads `Db` until it is on the seam.
+ */
+export function sqliteConnectionOf(repos: Repositories): Db | undefined {
+  return connections.get(repos);
 }
 
 /**

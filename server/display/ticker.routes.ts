@@ -36,11 +36,11 @@ export function tickerRoutes(deps: Deps) {
         404: { description: 'No such location', content: Problem },
       },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('principal');
       if (principal?.kind !== 'staff') throw new AppError('unauthorized');
       const { id } = c.req.valid('param');
-      return c.json(setTickerText(deps, principal, { locationId: id, text: c.req.valid('json').text }), 200);
+      return c.json(await setTickerText(deps, principal, { locationId: id, text: c.req.valid('json').text }), 200);
     },
   );
   return router;

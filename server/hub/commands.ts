@@ -60,15 +60,17 @@ function staffOf(ctx: CommandContext): StaffPrincipal {
 }
 
 /** The counter a command is about: the given one, or the one the staff member is signed in at. */
-function counterIdFor(ctx: CommandContext, given: number | undefined): number {
+async function counterIdFor(ctx: CommandContext, given: number | undefined): Promise<number> {
   const staff = staffOf(ctx);
-  return given ?? requireOwnCounter(ctx.deps, staff).id;
+  return given ?? (await requireOwnCounter(ctx.deps, staff)).id;
 }
 
-const ticketCommand = (action: (deps: Deps, p: StaffPrincipal, input: { ticketId: number }) => { id: number }) => ({
+const ticketCommand = (
+  action: (deps: Deps, p: StaffPrincipal, input: { ticketId: number }) => Promise<{ id: number }>,
+) => ({
   schema: TicketPayload,
-  run: (ctx: CommandContext, payload: { ticketId: number }) =>
-    getTicketById(ctx.deps, action(ctx.deps, staffOf(ctx), payload).id),
+  run: async (ctx: CommandContext, payload: { ticketId: number }) =>
+    getTicketById(ctx.deps, (await action(ctx.deps, staffOf(ctx), payload)).id),
 });
 
 function command<S extends z.ZodType>(c: Command<S>): Command<z.ZodType> {
@@ -86,25 +88,25 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
   }),
   'counter:sign-out': command({
     schema: OwnCounter.optional(),
-    run: (ctx, payload) => {
-      const counterId = counterIdFor(ctx, payload?.counterId);
-      signOutCounter(ctx.deps, staffOf(ctx), { counterId });
+    run: async (ctx, payload) => {
+      const counterId = await counterIdFor(ctx, payload?.counterId);
+      await signOutCounter(ctx.deps, staffOf(ctx), { counterId });
       return getCounterView(ctx.deps, counterId);
     },
   }),
   'counter:pause': command({
     schema: z.strictObject({ paused: z.boolean(), counterId: id.optional() }),
-    run: (ctx, payload) => {
-      const counterId = counterIdFor(ctx, payload.counterId);
-      pauseCounter(ctx.deps, staffOf(ctx), { counterId, paused: payload.paused });
+    run: async (ctx, payload) => {
+      const counterId = await counterIdFor(ctx, payload.counterId);
+      await pauseCounter(ctx.deps, staffOf(ctx), { counterId, paused: payload.paused });
       return getCounterView(ctx.deps, counterId);
     },
   }),
   'queue:call-next': command({
     schema: OwnCounter.optional(),
-    run: (ctx, payload) => {
-      const counterId = counterIdFor(ctx, payload?.counterId);
-      const result = callNext(ctx.deps, staffOf(ctx), { counterId });
+    run: async (ctx, payload) => {
+      const counterId = await counterIdFor(ctx, payload?.counterId);
+      const result = await callNext(ctx.deps, staffOf(ctx), { counterId });
       return result.calledTicket;
     },
   }),
@@ -119,18 +121,18 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     schema: z
       .strictObject({ ticketId: id, serviceCode: z.string().min(1).max(40).optional(), counterId: id.optional() })
       .refine((p) => p.serviceCode !== undefined || p.counterId !== undefined, 'Give a service, a counter or both'),
-    run: (ctx, payload) => getTicketById(ctx.deps, transferTicket(ctx.deps, staffOf(ctx), payload).id),
+    run: async (ctx, payload) => getTicketById(ctx.deps, (await transferTicket(ctx.deps, staffOf(ctx), payload)).id),
   }),
   'ticket:follow': command({
     schema: z.strictObject({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }),
     public: true,
-    run: (ctx, { publicId }) => {
+    run: async (ctx, { publicId }) => {
       const { guard } = ctx.socket.data;
       const room = ticketRoom(publicId);
       if (!ctx.socket.rooms.has(room) && guard.follows >= ctx.maxFollows) {
         throw new AppError('rate-limited', `A connection follows at most ${ctx.maxFollows} tickets`);
       }
-      const ticket = getPublicTicket(ctx.deps, publicId);
+      const ticket = await getPublicTicket(ctx.deps, publicId);
       if (!ctx.socket.rooms.has(room)) guard.follows++;
       ctx.socket.join(room);
       return ticket;

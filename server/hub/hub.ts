@@ -13,7 +13,6 @@ import type { ClusterLog } from '../cluster/log.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { counterOfAgent } from '../queue/access.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
 import { openRedis } from '../redis.ts';
 import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
@@ -229,7 +228,7 @@ export function attachHub(
       } else if (p?.kind === 'device') {
         await watchLocation(socket, p.locationId);
       } else if (p?.kind === 'staff') {
-        const counter = await counterOfAgent(deps.db, p.userId);
+        const counter = await deps.storage.read.queue.counterOfAgent(p.userId);
         if (counter) socket.join(counterRoom(counter.id));
         const wanted =
           typeof auth.locationId === 'string' && canAccessLocation(p, auth.locationId)

@@ -5,10 +5,9 @@ import type { HubSnapshot } from '../contracts/hub.ts';
 import type { CallDto, CounterDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
-import { loadCounters, loadLocation } from '../queue/queue-config.ts';
-import { buildSnapshot, counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
-import { loadQueueState, withDetails } from '../queue/queue-state.ts';
-import { loadTicketRows } from '../queue/queue-statements.ts';
+import { counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
+import { snapshotOf } from '../queue/queue-read.ts';
+import { loadQueueState } from '../queue/queue-state.ts';
 import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
 
@@ -76,6 +75,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   let stopped = false;
   let lastPrune = Date.now();
 
+  /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
+  const reads = () => deps.storage.read;
   const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
   /** Reads the log until it is drained; a wake-up during a round makes another round. */
@@ -163,19 +164,18 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const ticketIds = [...new Set(facts.map((f) => f.ticketId).filter((id): id is number => id !== null))];
     const view = new Map<number, TicketDto>();
     if (ticketIds.length > 0) {
-      const names = new Map((await loadCounters(deps.db, locationId)).map((c) => [c.id, c.name]));
+      const names = new Map((await reads().queue.counters(locationId)).map((c) => [c.id, c.name]));
       // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
-      for (const t of await withDetails(deps.db, await loadTicketRows(deps.db, ticketIds)))
-        view.set(t.row.id, toTicketDto(t, names));
+      for (const t of await reads().queue.ticketsWithDetails(ticketIds)) view.set(t.row.id, toTicketDto(t, names));
     }
     // Counters need the whole queue (a counter's current ticket); read only when a counter changed.
     let counterView: Map<number, CounterDto> | null = null;
     const counterDto = async (counterId: number): Promise<CounterDto | undefined> => {
       if (!counterView) {
         counterView = new Map();
-        const location = await loadLocation(deps.db, locationId);
+        const location = await reads().queue.location(locationId);
         if (location) {
-          const state = await loadQueueState(deps.db, location, now);
+          const state = await loadQueueState(reads(), location, now);
           for (const c of state.counters) counterView.set(c.id, toCounterDto(c, locationId));
         }
       }
@@ -217,7 +217,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         // kiosk and console of the location gets a fresh snapshot after the round's facts.
         snapshot = true;
         if (f.detail === 'ticker') {
-          const location = await loadLocation(deps.db, locationId);
+          const location = await reads().queue.location(locationId);
           if (location)
             toAll((target, p) => target.emit('display:ticker-changed', p), { locationId, text: location.tickerText });
         }
@@ -242,9 +242,9 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   async function readSnapshot(locationId: string): Promise<HubSnapshot | null> {
     for (let attempt = 0; ; attempt++) {
       const before = await log.seqOf(locationId);
-      const location = await loadLocation(deps.db, locationId);
+      const location = await reads().queue.location(locationId);
       if (!location) return null;
-      const snapshot = await buildSnapshot(deps.db, await loadQueueState(deps.db, location, deps.clock.now()));
+      const snapshot = await snapshotOf(reads(), await loadQueueState(reads(), location, deps.clock.now()));
       const after = await log.seqOf(locationId);
       if (after === before || attempt >= 2) return { ...snapshot, seq: before };
     }
@@ -275,10 +275,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   /** `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. */
   async function publishEstimates(locationId: string, cluster: boolean): Promise<void> {
-    const location = await loadLocation(deps.db, locationId);
+    const location = await reads().queue.location(locationId);
     if (!location) return;
     const now = deps.clock.now();
-    const state = await loadQueueState(deps.db, location, now);
+    const state = await loadQueueState(reads(), location, now);
     const estimates = estimateWaits(state, { live: true });
     const payload = { locationId, at: now.toISOString(), waits: estimates.waits };
     if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);

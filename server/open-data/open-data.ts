@@ -3,7 +3,6 @@ import type { OpenDataLiveOffice } from '../contracts/open-data.ts';
 import type { WaitBand } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
-import { loadLocation } from '../queue/queue-config.ts';
 import { loadQueueState } from '../queue/queue-state.ts';
 import { loadWaitRows } from '../stats/load-waits.ts';
 import { groupBy, summarizeWaits, toCsv } from '../stats/wait-stats.ts';
@@ -37,41 +36,47 @@ export async function liveOpenData(deps: Deps): Promise<{
   return {
     generatedAt: now.toISOString(),
     licence: OPEN_DATA_LICENCE,
-    locations: offices.flatMap((office) => {
-      const location = loadLocation(deps.db, office.id);
-      if (!location) return [];
-      const state = loadQueueState(deps.db, location, now);
-      const open = state.counters.some((c) => c.active && c.state === 'open');
-      const waiting = state.tickets.filter((t) => t.row.status === 'waiting').length;
-      const estimates = estimateWaits(state);
-      // Services nobody serves now have no wait to publish (never "more than an hour" by default).
-      const services = estimates.waits.flatMap((w) =>
-        w.estimatedWait
-          ? [
-              {
-                code: w.code,
-                waiting: w.waiting,
-                waitBand: w.estimatedWait.band,
-                waitMinutes: Math.round(w.estimatedWait.minutes),
-              },
-            ]
-          : [],
-      );
-      // The office's wait is the longest wait a walk-in would face now (the feed shows one text).
-      let worst: (typeof services)[number] | null = null;
-      for (const s of services) if (!worst || order.indexOf(s.waitBand) > order.indexOf(worst.waitBand)) worst = s;
-      return {
-        id: office.id,
-        name: office.name,
-        city: office.city,
-        open,
-        waiting,
-        waitBand: open && worst ? worst.waitBand : null,
-        waitMinutes: open && worst ? worst.waitMinutes : null,
-        waitText: open && worst ? texts[worst.waitBand] : null,
-        services: open ? services : [],
-      };
-    }),
+    locations: (
+      await Promise.all(
+        offices.map(async (office) => {
+          const location = await deps.storage.read.queue.location(office.id);
+          if (!location) return [];
+          const state = await loadQueueState(deps.storage.read, location, now);
+          const open = state.counters.some((c) => c.active && c.state === 'open');
+          const waiting = state.tickets.filter((t) => t.row.status === 'waiting').length;
+          const estimates = estimateWaits(state);
+          // Services nobody serves now have no wait to publish (never "more than an hour" by default).
+          const services = estimates.waits.flatMap((w) =>
+            w.estimatedWait
+              ? [
+                  {
+                    code: w.code,
+                    waiting: w.waiting,
+                    waitBand: w.estimatedWait.band,
+                    waitMinutes: Math.round(w.estimatedWait.minutes),
+                  },
+                ]
+              : [],
+          );
+          // The office's wait is the longest wait a walk-in would face now (the feed shows one text).
+          let worst: (typeof services)[number] | null = null;
+          for (const s of services) if (!worst || order.indexOf(s.waitBand) > order.indexOf(worst.waitBand)) worst = s;
+          return [
+            {
+              id: office.id,
+              name: office.name,
+              city: office.city,
+              open,
+              waiting,
+              waitBand: open && worst ? worst.waitBand : null,
+              waitMinutes: open && worst ? worst.waitMinutes : null,
+              waitText: open && worst ? texts[worst.waitBand] : null,
+              services: open ? services : [],
+            },
+          ];
+        }),
+      )
+    ).flat(),
   };
 }
 

@@ -1,12 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { counters, ticketEvents } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal, type StaffPrincipal } from '../auth/principal.ts';
 import { AppError } from '../errors.ts';
-import type { TicketRow } from './queue-model.ts';
-import { loadCounterRow } from './queue-statements.ts';
+import type { Repositories } from '../storage.ts';
+import type { CounterRow, TicketEventType, TicketRow } from './queue-model.ts';
 
-export type CounterRow = typeof counters.$inferSelect;
+export type { CounterRow };
 
 /** A staff member who may work at the location (agents: assigned there; admins: whole municipality). */
 export function assertStaffAt(principal: Principal | null | undefined, locationId: string): StaffPrincipal {
@@ -16,8 +13,8 @@ export function assertStaffAt(principal: Principal | null | undefined, locationI
   return principal;
 }
 
-export function loadCounter(tx: Db, counterId: number): CounterRow {
-  const counter = loadCounterRow(tx, counterId);
+export async function loadCounter(repos: Repositories, counterId: number): Promise<CounterRow> {
+  const counter = await repos.queue.counter(counterId);
   if (!counter) throw new AppError('not-found', 'No such counter');
   return counter;
 }
@@ -34,29 +31,22 @@ export function assertOperator(principal: Principal | null | undefined, counter:
   return staff;
 }
 
-/** The counter a staff member is signed in at, if any. */
-export function counterOfAgent(tx: Db, userId: number): CounterRow | undefined {
-  return tx.select().from(counters).where(eq(counters.agentId, userId)).get();
-}
-
 /** Appends to the ticket-event log (append-only: nothing ever updates or deletes these rows). */
 export function appendTicketEvent(
-  tx: Db,
+  tx: Repositories,
   ticket: Pick<TicketRow, 'id' | 'locationId'>,
-  type: (typeof ticketEvents.$inferInsert)['type'],
+  type: TicketEventType,
   at: Date,
   actor: { counterId?: number | null; agentId?: number | null },
   data?: Record<string, unknown>,
-): void {
-  tx.insert(ticketEvents)
-    .values({
-      ticketId: ticket.id,
-      locationId: ticket.locationId,
-      type,
-      at,
-      counterId: actor.counterId ?? null,
-      agentId: actor.agentId ?? null,
-      data: data ?? null,
-    })
-    .run();
+): Promise<void> {
+  return tx.queue.appendTicketEvent({
+    ticketId: ticket.id,
+    locationId: ticket.locationId,
+    type,
+    at,
+    counterId: actor.counterId ?? null,
+    agentId: actor.agentId ?? null,
+    data: data ?? null,
+  });
 }

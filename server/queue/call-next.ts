@@ -1,18 +1,14 @@
-import { and, eq } from 'drizzle-orm';
-import { tickets } from '../../db/schema/index.ts';
-import { recordAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
 import { pickNextTicket } from './call-next-policy.ts';
-import { loadLocation } from './queue-config.ts';
 import { counterNamesOf, toTicketDto } from './queue-dto.ts';
 import type { TicketRow } from './queue-model.ts';
 import { policyOptions, toPolicyTicket } from './queue-model.ts';
 import { loadQueueState } from './queue-state.ts';
-import { queueTransaction } from './queue-transaction.ts';
+import { queueWrite } from './queue-transaction.ts';
 
 export interface CallNextResult {
   called: TicketRow | null;
@@ -26,24 +22,25 @@ export interface CallNextResult {
 /**
  * "Next" at a counter: finishes the ticket being served (if any; with the office's "call and start"
  * setting also the ticket called last, served from its call) and calls the best waiting ticket
- * the counter may serve (call-next-policy.ts). Invariant 3 (ARCHITECTURE.md#invariants) holds because this runs in one BEGIN IMMEDIATE
- * transaction — two counters (or two processes on one database file) are serialised by SQLite — and
- * the update is guarded by `status = 'waiting'`, so a ticket changes hands at most once.
+ * the counter may serve (call-next-policy.ts). Invariant 3 (ARCHITECTURE.md#invariants) holds because this runs in one write
+ * transaction that reads the queue and writes — two counters (or two processes on one database file) are
+ * serialised by SQLite's BEGIN IMMEDIATE — and the update is guarded by `status = 'waiting'`
+ * (`updateTicketIf`), so a ticket changes hands at most once.
  */
-export function callNext(
+export async function callNext(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { counterId: number },
-): CallNextResult {
+): Promise<CallNextResult> {
   const now = deps.clock.now();
-  const result = queueTransaction(deps.db, (tx): CallNextResult => {
-    const counter = loadCounter(tx, input.counterId);
+  const result = await queueWrite(deps, async (tx): Promise<CallNextResult> => {
+    const counter = await loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, counter);
     if (!counter.active) throw new AppError('invalid-state', 'This counter is not in use');
     if (counter.state !== 'open') throw new AppError('invalid-state', `The counter is ${counter.state}`);
-    const location = loadLocation(tx, counter.locationId);
+    const location = await tx.queue.location(counter.locationId);
     if (!location) throw new AppError('not-found');
-    const state = loadQueueState(tx, location, now);
+    const state = await loadQueueState(tx, location, now);
     const actor = { counterId: counter.id, agentId: staff.userId };
 
     let finished: TicketRow | null = null;
@@ -58,27 +55,19 @@ export function callNext(
       // "Call and start" (a per-office setting, as peers do): service counts from the call, so the
       // next press finishes the visitor who came — no separate "start". A no-show is still marked as one.
       const calledAt = current.row.calledAt ?? now;
-      finished =
-        tx
-          .update(tickets)
-          .set({ status: 'done', startedAt: calledAt, finishedAt: now })
-          .where(and(eq(tickets.id, current.row.id), eq(tickets.status, 'called')))
-          .returning()
-          .get() ?? null;
+      finished = await tx.queue.updateTicketIf(current.row.id, 'called', {
+        status: 'done',
+        startedAt: calledAt,
+        finishedAt: now,
+      });
       if (finished) {
-        appendTicketEvent(tx, finished, 'started', calledAt, actor, { callAndStart: true });
-        appendTicketEvent(tx, finished, 'finished', now, actor);
+        await appendTicketEvent(tx, finished, 'started', calledAt, actor, { callAndStart: true });
+        await appendTicketEvent(tx, finished, 'finished', now, actor);
       }
     }
     if (current?.row.status === 'serving') {
-      finished =
-        tx
-          .update(tickets)
-          .set({ status: 'done', finishedAt: now })
-          .where(and(eq(tickets.id, current.row.id), eq(tickets.status, 'serving')))
-          .returning()
-          .get() ?? null;
-      if (finished) appendTicketEvent(tx, finished, 'finished', now, actor);
+      finished = await tx.queue.updateTicketIf(current.row.id, 'serving', { status: 'done', finishedAt: now });
+      if (finished) await appendTicketEvent(tx, finished, 'finished', now, actor);
     }
 
     const skills = state.counters.find((c) => c.id === counter.id)?.skills ?? [];
@@ -86,25 +75,19 @@ export function callNext(
     const next = pickNextTicket(waiting, { id: counter.id, skills }, now, policyOptions(state));
     let called: TicketRow | null = null;
     if (next) {
-      called =
-        tx
-          .update(tickets)
-          .set({
-            status: 'called',
-            counterId: counter.id,
-            agentId: staff.userId,
-            callCount: 1,
-            calledAt: now,
-            startedAt: null,
-          })
-          .where(and(eq(tickets.id, next.id), eq(tickets.status, 'waiting')))
-          .returning()
-          .get() ?? null;
-      // Inside BEGIN IMMEDIATE nobody else can have taken it; the guard makes a lost race visible instead of silent.
+      called = await tx.queue.updateTicketIf(next.id, 'waiting', {
+        status: 'called',
+        counterId: counter.id,
+        agentId: staff.userId,
+        callCount: 1,
+        calledAt: now,
+        startedAt: null,
+      });
+      // Inside the write transaction nobody else can have taken it; the guard makes a lost race visible instead of silent.
       if (!called) throw new AppError('conflict', 'The ticket was just taken by another counter; press next again');
-      appendTicketEvent(tx, called, 'called', now, actor);
+      await appendTicketEvent(tx, called, 'called', now, actor);
     }
-    recordAudit(tx, staff, location.municipalityId, now, {
+    await tx.audit.record(staff, location.municipalityId, now, {
       action: 'queue.call-next',
       targetType: 'ticket',
       targetId: called?.id,

@@ -1,13 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import { appointmentItems, appointments, tickets } from '../../db/schema/index.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import { parseCheckInCode } from '../contracts/check-in.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { insertTicket } from './issue-ticket.ts';
-import { loadLocation, loadServices } from './queue-config.ts';
 import { serviceDateOf, type TicketRow } from './queue-model.ts';
-import { queueTransaction } from './queue-transaction.ts';
+import { queueWrite } from './queue-transaction.ts';
 
 /**
  * What a resident typed or the kiosk scanned: the bare reference, or the QR code's content — a URL
@@ -39,11 +36,11 @@ export type CheckInResult = { ticket: TicketRow; created: boolean; late: boolean
  * `checkInLateGraceMinutes` after the start the resident is served as a walk-in (no due time).
  * Checking in twice gives the same ticket back.
  */
-export function checkIn(
+export async function checkIn(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { locationId: string; reference: string; language?: 'nl' | 'en' },
-): CheckInResult {
+): Promise<CheckInResult> {
   if (!principal) throw new AppError('unauthorized', 'Only a paired kiosk or staff can check in');
   if (!canAccessLocation(principal, input.locationId)) throw new AppError('forbidden', 'Not your location');
   if (principal.kind === 'device' && principal.deviceKind !== 'kiosk') {
@@ -53,23 +50,13 @@ export function checkIn(
   const reference = code ?? parseReference(input.reference);
   if (reference.length < 4 || reference.length > 40) throw new AppError('validation-failed', 'Not a reference');
   const now = deps.clock.now();
-  const result = queueTransaction(deps.db, (tx): CheckInResult => {
-    const location = loadLocation(tx, input.locationId);
+  const result = await queueWrite(deps, async (tx): Promise<CheckInResult> => {
+    const location = await tx.queue.location(input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
     // A code is valid only at its office on the appointment's day; a reference anywhere (it says more).
     const appointment = code
-      ? tx
-          .select()
-          .from(appointments)
-          .where(
-            and(
-              eq(appointments.locationId, location.id),
-              eq(appointments.serviceDate, serviceDateOf(now, location.timeZone)),
-              eq(appointments.checkInCode, code),
-            ),
-          )
-          .get()
-      : tx.select().from(appointments).where(eq(appointments.reference, reference)).get();
+      ? await tx.queue.appointmentByCheckInCode(location.id, serviceDateOf(now, location.timeZone), code)
+      : await tx.queue.appointmentByReference(reference);
     // Another office's reference is "not found" here: a kiosk learns nothing about other locations.
     if (!appointment || appointment.locationId !== location.id) {
       throw new AppError(
@@ -78,7 +65,7 @@ export function checkIn(
         { kind: code ? 'check-in-code' : 'reference' },
       );
     }
-    const existing = tx.select().from(tickets).where(eq(tickets.appointmentId, appointment.id)).get();
+    const existing = await tx.queue.ticketOfAppointment(appointment.id);
     if (existing) return { ticket: existing, created: false, late: existing.dueAt === null };
     if (appointment.status === 'cancelled') throw new AppError('invalid-state', 'This appointment was cancelled');
     if (appointment.status !== 'booked') throw new AppError('invalid-state', 'This appointment cannot be checked in');
@@ -101,18 +88,14 @@ export function checkIn(
       );
     }
     const late = now.getTime() > startMs + location.checkInLateGraceMinutes * 60_000;
-    const services = loadServices(tx, location);
-    const items = tx.select().from(appointmentItems).where(eq(appointmentItems.appointmentId, appointment.id)).all();
-    const resolved = items.map((i) => {
+    const services = await tx.queue.services(location);
+    const resolved = appointment.items.map((i) => {
       const info = services.find((s) => s.id === i.serviceId);
       if (!info) throw new AppError('invalid-state', 'The appointment has a service this office no longer offers');
       return { info, persons: i.persons };
     });
-    tx.update(appointments)
-      .set({ status: 'checked-in', checkedInAt: now })
-      .where(eq(appointments.id, appointment.id))
-      .run();
-    const ticket = insertTicket(tx, {
+    await tx.queue.setAppointmentStatus(appointment.id, 'checked-in', now);
+    const ticket = await insertTicket(tx, {
       location,
       services: resolved,
       source: 'check-in',

@@ -1,67 +1,46 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { counters, tickets } from '../../db/schema/index.ts';
-import { recordAudit } from '../auth/audit.ts';
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { assertOperator, assertStaffAt, type CounterRow, counterOfAgent, loadCounter } from './access.ts';
-import { queueTransaction } from './queue-transaction.ts';
+import type { Repositories } from '../storage.ts';
+import { assertOperator, assertStaffAt, type CounterRow, loadCounter } from './access.ts';
+import { queueWrite } from './queue-transaction.ts';
 
 function municipalityOf(staff: StaffPrincipal): string {
   return staff.municipalityId;
-}
-
-function hasActiveTicket(deps: Deps, counterId: number): boolean {
-  return (
-    deps.db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(eq(tickets.counterId, counterId), inArray(tickets.status, ['called', 'serving'])))
-      .get() !== undefined
-  );
 }
 
 /**
  * A staff member takes a counter: it opens with them as its agent. Someone else's counter is a 409;
  * the counter they were at before is closed (one counter per person).
  */
-export function signInCounter(
+export async function signInCounter(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { counterId: number },
-): CounterRow {
+): Promise<CounterRow> {
   const now = deps.clock.now();
-  const { counter, left } = queueTransaction(deps.db, (tx) => {
-    const target = loadCounter(tx, input.counterId);
+  const { counter, left } = await queueWrite(deps, async (tx) => {
+    const target = await loadCounter(tx, input.counterId);
     const staff = assertStaffAt(principal, target.locationId);
     if (!target.active) throw new AppError('invalid-state', 'This counter is not in use');
     if (target.agentId !== null && target.agentId !== staff.userId) {
       throw new AppError('conflict', 'Someone else is signed in at this counter');
     }
-    let left: CounterRow | undefined;
-    const previous = counterOfAgent(tx, staff.userId);
+    let left: CounterRow | null = null;
+    const previous = await tx.queue.counterOfAgent(staff.userId);
     if (previous && previous.id !== target.id) {
-      if (hasActiveTicket({ ...deps, db: tx }, previous.id)) {
+      if (await tx.queue.hasActiveTicket(previous.id)) {
         throw new AppError('invalid-state', `Finish the ticket at ${previous.name} first`);
       }
-      left = tx
-        .update(counters)
-        .set({ state: 'closed', agentId: null, stateSince: now })
-        .where(eq(counters.id, previous.id))
-        .returning()
-        .get();
+      left = await tx.queue.updateCounter(previous.id, { state: 'closed', agentId: null, stateSince: now });
     }
-    const counter = tx
-      .update(counters)
-      .set({
-        state: target.agentId === staff.userId ? target.state : 'open',
-        agentId: staff.userId,
-        stateSince: target.agentId === staff.userId ? target.stateSince : now,
-      })
-      .where(eq(counters.id, target.id))
-      .returning()
-      .get();
-    recordAudit(tx, staff, municipalityOf(staff), now, {
+    const counter = await tx.queue.updateCounter(target.id, {
+      state: target.agentId === staff.userId ? target.state : 'open',
+      agentId: staff.userId,
+      stateSince: target.agentId === staff.userId ? target.stateSince : now,
+    });
+    if (!counter) throw new AppError('not-found', 'No such counter');
+    await tx.audit.record(staff, municipalityOf(staff), now, {
       action: 'counter.signed-in',
       targetType: 'counter',
       targetId: target.id,
@@ -75,17 +54,17 @@ export function signInCounter(
 }
 
 /** Updates the counter's state and audits it in the caller's transaction. */
-function setCounterState(
-  tx: Deps['db'],
+async function setCounterState(
+  tx: Repositories,
   staff: StaffPrincipal,
   target: CounterRow,
   now: Date,
   action: string,
-  set: Partial<CounterRow>,
-): CounterRow {
-  const updated = tx.update(counters).set(set).where(eq(counters.id, target.id)).returning().get();
+  set: Partial<Pick<CounterRow, 'state' | 'agentId' | 'stateSince'>>,
+): Promise<CounterRow> {
+  const updated = await tx.queue.updateCounter(target.id, set);
   if (!updated) throw new AppError('not-found', 'No such counter');
-  recordAudit(tx, staff, municipalityOf(staff), now, {
+  await tx.audit.record(staff, municipalityOf(staff), now, {
     action,
     targetType: 'counter',
     targetId: target.id,
@@ -95,16 +74,16 @@ function setCounterState(
 }
 
 /** Closes the counter. Refused while a ticket is called or served there (finish, park or transfer it). */
-export function signOutCounter(
+export async function signOutCounter(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { counterId: number },
-): CounterRow {
+): Promise<CounterRow> {
   const now = deps.clock.now();
-  const counter = queueTransaction(deps.db, (tx) => {
-    const target = loadCounter(tx, input.counterId);
+  const counter = await queueWrite(deps, async (tx) => {
+    const target = await loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, target);
-    if (hasActiveTicket({ ...deps, db: tx }, target.id)) {
+    if (await tx.queue.hasActiveTicket(target.id)) {
       throw new AppError('invalid-state', 'Finish, park or transfer the current ticket first');
     }
     return setCounterState(tx, staff, target, now, 'counter.signed-out', {
@@ -118,14 +97,14 @@ export function signOutCounter(
 }
 
 /** Pause (a break: the counter calls nobody) or resume. */
-export function pauseCounter(
+export async function pauseCounter(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { counterId: number; paused: boolean },
-): CounterRow {
+): Promise<CounterRow> {
   const now = deps.clock.now();
-  const counter = queueTransaction(deps.db, (tx) => {
-    const target = loadCounter(tx, input.counterId);
+  const counter = await queueWrite(deps, async (tx) => {
+    const target = await loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, target);
     if (target.state === 'closed' || target.agentId === null)
       throw new AppError('invalid-state', 'Sign in at the counter first');
@@ -140,9 +119,9 @@ export function pauseCounter(
 }
 
 /** The counter the staff member is signed in at (hub commands without a counter id use it). */
-export function requireOwnCounter(deps: Deps, principal: Principal | null | undefined): CounterRow {
+export async function requireOwnCounter(deps: Deps, principal: Principal | null | undefined): Promise<CounterRow> {
   if (principal?.kind !== 'staff') throw new AppError('unauthorized', 'Sign in first');
-  const counter = counterOfAgent(deps.db, principal.userId);
+  const counter = await deps.storage.read.queue.counterOfAgent(principal.userId);
   if (!counter) throw new AppError('invalid-state', 'Sign in at a counter first');
   return counter;
 }

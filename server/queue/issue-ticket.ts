@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, max } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { ticketItems, tickets } from '../../db/schema/index.ts';
-import { recordAudit } from '../auth/audit.ts';
 import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import type { ServiceRequest } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { assertSameRequest, requestFingerprint } from '../idempotency.ts';
+import type { Repositories } from '../storage.ts';
 import { appendTicketEvent } from './access.ts';
 import { estimateWaits } from './estimate-waits.ts';
-import { loadLocation, loadServices } from './queue-config.ts';
 import { type LocationRow, type ServiceInfo, serviceDateOf, type TicketRow } from './queue-model.ts';
 import { loadQueueState } from './queue-state.ts';
-import { queueTransaction } from './queue-transaction.ts';
+import { queueWrite } from './queue-transaction.ts';
 
 export interface NewTicket {
   location: LocationRow;
@@ -29,56 +25,33 @@ export interface NewTicket {
   now: Date;
 }
 
-/** Ticket number: the first service's letter and the next sequence of that letter today, e.g. `P007`. */
-export function formatTicketNumber(letter: string, sequence: number): string {
-  return `${letter}${String(sequence).padStart(3, '0')}`;
-}
-
 /**
  * Inserts a ticket, its items and the `issued` event, and stores the wait we predict for it, inside
- * the caller's write transaction. The unique index on (location, day, number) is the last line of
- * defence for invariant 4 (ARCHITECTURE.md#invariants); BEGIN IMMEDIATE makes the max+1 read and the insert one step.
+ * the caller's write transaction. The number is the next of its letter at the location today
+ * (`QueueStore.insertTicket`: unique per location and day, invariant 4, ARCHITECTURE.md#invariants).
  */
-export function insertTicket(tx: Db, input: NewTicket): TicketRow {
+export async function insertTicket(tx: Repositories, input: NewTicket): Promise<TicketRow> {
   const first = input.services[0];
   if (!first) throw new AppError('validation-failed', 'Choose at least one service');
-  const serviceDate = serviceDateOf(input.now, input.location.timeZone);
-  const letter = first.info.letter;
-  const last = tx
-    .select({ seq: max(tickets.sequence) })
-    .from(tickets)
-    .where(
-      and(eq(tickets.locationId, input.location.id), eq(tickets.serviceDate, serviceDate), eq(tickets.letter, letter)),
-    )
-    .get();
-  const sequence = (last?.seq ?? 0) + 1;
-  const row = tx
-    .insert(tickets)
-    .values({
-      municipalityId: input.location.municipalityId,
-      locationId: input.location.id,
-      serviceDate,
-      number: formatTicketNumber(letter, sequence),
-      letter,
-      sequence,
-      publicId: randomBytes(16).toString('base64url'),
-      source: input.source,
-      priority: input.priority,
-      appointmentId: input.appointmentId ?? null,
-      dueAt: input.dueAt ?? null,
-      requestKey: input.requestKey ?? null,
-      requestFingerprint: input.requestFingerprint ?? null,
-      language: input.language,
-      issuedAt: input.now,
-      queuedAt: input.now,
-    })
-    .returning()
-    .get();
-  tx.insert(ticketItems)
-    .values(input.services.map((s) => ({ ticketId: row.id, serviceId: s.info.id, persons: s.persons })))
-    .run();
+  const row = await tx.queue.insertTicket({
+    municipalityId: input.location.municipalityId,
+    locationId: input.location.id,
+    serviceDate: serviceDateOf(input.now, input.location.timeZone),
+    letter: first.info.letter,
+    publicId: randomBytes(16).toString('base64url'),
+    source: input.source,
+    priority: input.priority,
+    appointmentId: input.appointmentId ?? null,
+    dueAt: input.dueAt ?? null,
+    requestKey: input.requestKey ?? null,
+    requestFingerprint: input.requestFingerprint ?? null,
+    language: input.language,
+    issuedAt: input.now,
+    queuedAt: input.now,
+    items: input.services.map((s) => ({ serviceId: s.info.id, persons: s.persons })),
+  });
   const staff = input.actor?.kind === 'staff' ? input.actor : null;
-  appendTicketEvent(
+  await appendTicketEvent(
     tx,
     row,
     'issued',
@@ -91,11 +64,11 @@ export function insertTicket(tx: Db, input: NewTicket): TicketRow {
     },
   );
   // The prediction at issue, kept so the predictor can be scored against what really happened.
-  const estimate = estimateWaits(loadQueueState(tx, input.location, input.now)).perTicket.get(row.id);
+  const estimate = estimateWaits(await loadQueueState(tx, input.location, input.now)).perTicket.get(row.id);
   const predictedWaitSeconds = estimate ? Math.round(estimate.minutes * 60) : null;
-  tx.update(tickets).set({ predictedWaitSeconds }).where(eq(tickets.id, row.id)).run();
+  await tx.queue.setPredictedWait(row.id, predictedWaitSeconds);
   if (staff) {
-    recordAudit(tx, staff, input.location.municipalityId, input.now, {
+    await tx.audit.record(staff, input.location.municipalityId, input.now, {
       action: 'ticket.issued',
       targetType: 'ticket',
       targetId: row.id,
@@ -148,9 +121,14 @@ export interface IssueTicketInput {
  * walk-in hours, or a counter rostered for walk-ins that has the skills (within opening hours). Outside
  * them it answers 409 `outside-walk-in-hours` with `opensAt`, the next opening. Staff may always.
  */
-function assertWalkInOpen(tx: Db, locationId: string, resolved: { info: ServiceInfo }[], now: Date): void {
+async function assertWalkInOpen(
+  tx: Repositories,
+  locationId: string,
+  resolved: { info: ServiceInfo }[],
+  now: Date,
+): Promise<void> {
   if (!walkInGate) return;
-  const status = walkInGate(
+  const status = await walkInGate(
     tx,
     locationId,
     resolved.map((r) => r.info.id),
@@ -166,11 +144,11 @@ function assertWalkInOpen(tx: Db, locationId: string, resolved: { info: ServiceI
  * it (`provideWalkInGate`); without a provider kiosks are not limited.
  */
 export type WalkInGate = (
-  db: Db,
+  repos: Repositories,
   locationId: string,
   serviceIds: number[],
   now: Date,
-) => { open: boolean; opensAt: string | null };
+) => Promise<{ open: boolean; opensAt: string | null }>;
 let walkInGate: WalkInGate | null = null;
 
 export function provideWalkInGate(gate: WalkInGate): void {
@@ -181,7 +159,11 @@ export function provideWalkInGate(gate: WalkInGate): void {
  * A walk-in ticket: from the location's kiosk (source `kiosk`), or made by staff of the location.
  * Returns the new ticket row; the caller reads the DTO with its position and estimate after commit.
  */
-export function issueTicket(deps: Deps, principal: Principal | null | undefined, input: IssueTicketInput): TicketRow {
+export async function issueTicket(
+  deps: Deps,
+  principal: Principal | null | undefined,
+  input: IssueTicketInput,
+): Promise<TicketRow> {
   if (!principal) throw new AppError('unauthorized', 'Only a paired kiosk or staff can issue tickets');
   if (!canAccessLocation(principal, input.locationId)) throw new AppError('forbidden', 'Not your location');
   if (principal.kind === 'device' && principal.deviceKind !== 'kiosk') {
@@ -195,23 +177,19 @@ export function issueTicket(deps: Deps, principal: Principal | null | undefined,
   const { requestKey, ...request } = input;
   const fingerprint = requestKey ? requestFingerprint(request) : null;
   let repeated = false;
-  const row = queueTransaction(deps.db, (tx) => {
-    const location = loadLocation(tx, input.locationId);
+  const row = await queueWrite(deps, async (tx) => {
+    const location = await tx.queue.location(input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
     if (input.requestKey) {
-      const earlier = tx
-        .select()
-        .from(tickets)
-        .where(and(eq(tickets.locationId, location.id), eq(tickets.requestKey, input.requestKey)))
-        .get();
+      const earlier = await tx.queue.ticketByRequestKey(location.id, input.requestKey);
       if (earlier) {
         assertSameRequest(earlier.requestFingerprint, fingerprint ?? '');
         repeated = true;
         return earlier;
       }
     }
-    const resolved = resolveServices(loadServices(tx, location), input.services, !isStaff);
-    if (!isStaff) assertWalkInOpen(tx, location.id, resolved, now);
+    const resolved = resolveServices(await tx.queue.services(location), input.services, !isStaff);
+    if (!isStaff) await assertWalkInOpen(tx, location.id, resolved, now);
     return insertTicket(tx, {
       location,
       services: resolved,

@@ -1,9 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { ticketEvents, tickets } from '../../db/schema/index.ts';
 import type { CallDto, CounterDto, QueueSnapshot, TicketDto } from '../contracts/queue.ts';
 import { type Estimates, estimateWaits } from './estimate-waits.ts';
 import type { ActiveTicket, CounterState, QueueState } from './queue-model.ts';
+import type { RecentCallRecord } from './queue-store.ts';
 
 /** The read model as the contracts' DTOs (server/contracts/queue.ts): tickets, counters, calls, snapshots. */
 export function toTicketDto(
@@ -53,36 +51,20 @@ export function counterNamesOf(state: Pick<QueueState, 'counters'>): Map<number,
   return new Map(state.counters.map((c) => [c.id, c.name]));
 }
 
-/** The last calls of the day, newest first, for the waiting-room display. */
-export function recentCalls(db: Db, state: QueueState, limit = 8): CallDto[] {
-  const names = counterNamesOf(state);
-  const rows = db
-    .select({ event: ticketEvents, number: tickets.number })
-    .from(ticketEvents)
-    .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-    .where(
-      and(
-        eq(ticketEvents.locationId, state.location.id),
-        inArray(ticketEvents.type, ['called', 'recalled']),
-        eq(tickets.serviceDate, state.serviceDate),
-      ),
-    )
-    .orderBy(desc(ticketEvents.id))
-    .limit(limit)
-    .all();
-  return rows
-    .filter((r) => r.event.counterId !== null)
-    .map((r) => ({
-      ticketId: r.event.ticketId,
-      number: r.number,
-      counterId: r.event.counterId as number,
-      counterName: names.get(r.event.counterId as number) ?? '',
-      calledAt: r.event.at.toISOString(),
-      recall: r.event.type === 'recalled',
-    }));
+/** The last calls of the day as the waiting-room display shows them, newest first. */
+export function toCallDtos(calls: RecentCallRecord[], counterNames: Map<number, string>): CallDto[] {
+  return calls.map((c) => ({
+    ticketId: c.ticketId,
+    number: c.number,
+    counterId: c.counterId,
+    counterName: counterNames.get(c.counterId) ?? '',
+    calledAt: c.at.toISOString(),
+    recall: c.recall,
+  }));
 }
 
-export function buildSnapshot(db: Db, state: QueueState): QueueSnapshot {
+/** The snapshot of a location's queue, given its last calls (queue-read.ts#snapshotOf reads both). */
+export function buildSnapshot(state: QueueState, calls: RecentCallRecord[]): QueueSnapshot {
   const estimates = estimateWaits(state);
   const names = counterNamesOf(state);
   return {
@@ -91,7 +73,7 @@ export function buildSnapshot(db: Db, state: QueueState): QueueSnapshot {
     at: state.now.toISOString(),
     tickets: state.tickets.map((t) => toTicketDto(t, names, estimates)),
     counters: state.counters.filter((c) => c.active).map((c) => toCounterDto(c, state.location.id)),
-    recentCalls: recentCalls(db, state),
+    recentCalls: toCallDtos(calls, names),
     waits: estimates.waits,
     tickerText: state.location.tickerText,
     callAndStart: state.location.callAndStart,

@@ -1,14 +1,89 @@
 import { DateTime } from 'luxon';
-import type { locations, tickets } from '../../db/schema/index.ts';
 import { POLICY_DEFAULTS, type PolicyOptions } from './call-next-policy.ts';
 import type { LearnedServiceTimes } from './service-times.ts';
 
 /**
- * The queue's read model: one location's live queue (today's active tickets, counters, services) as plain
- * types. Built by queue-state.ts, mapped to the contracts' DTOs by queue-dto.ts.
+ * The queue's records and read model as plain types (no ORM types): what the queue repository
+ * (queue-store.ts) returns, and one location's live queue (today's active tickets, counters, services)
+ * as queue-state.ts assembles it; queue-dto.ts maps it to the contracts' DTOs.
  */
-export type TicketRow = typeof tickets.$inferSelect;
-export type LocationRow = typeof locations.$inferSelect;
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'cancelled';
+export type TicketSource = 'kiosk' | 'check-in' | 'remote' | 'counter';
+export type TicketEventType =
+  | 'issued'
+  | 'called'
+  | 'recalled'
+  | 'started'
+  | 'finished'
+  | 'no-show'
+  | 'transferred'
+  | 'parked'
+  | 'returned'
+  | 'cancelled';
+
+/** A visit in the queue of one location on one service day. */
+export interface TicketRow {
+  id: number;
+  municipalityId: string;
+  locationId: string;
+  /** Local date (YYYY-MM-DD) in the location's zone. */
+  serviceDate: string;
+  number: string;
+  letter: string;
+  sequence: number;
+  /** Unguessable id for the resident's phone status page. */
+  publicId: string;
+  source: TicketSource;
+  status: TicketStatus;
+  priority: number;
+  appointmentId: number | null;
+  /** When an appointment ticket becomes due (its start); null for walk-ins. */
+  dueAt: Date | null;
+  /** Set by a transfer or a park to one counter; null: any skilled counter. */
+  targetCounterId: number | null;
+  counterId: number | null;
+  agentId: number | null;
+  callCount: number;
+  /** The wait predicted at issue, for measuring the predictor. */
+  predictedWaitSeconds: number | null;
+  /** The Idempotency-Key of the request that issued it, and the SHA-256 of that request's body. */
+  requestKey: string | null;
+  requestFingerprint: string | null;
+  language: 'nl' | 'en';
+  issuedAt: Date;
+  /** When it (re)entered the waiting line; transfers and returns keep fairness from here. */
+  queuedAt: Date;
+  calledAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** What the queue needs of a location (its settings; the set-up is the scheduling module's). */
+export interface LocationRow {
+  id: string;
+  municipalityId: string;
+  name: string;
+  city: string;
+  timeZone: string;
+  checkInEarlyMinutes: number;
+  checkInLateGraceMinutes: number;
+  serviceNormShare: number;
+  serviceNormMinutes: number;
+  tickerText: string;
+  /** "Call and start": service counts from the call; the next press finishes it. */
+  callAndStart: boolean;
+}
+
+/** A desk at a location; `state` is its live console state. */
+export interface CounterRow {
+  id: number;
+  locationId: string;
+  name: string;
+  active: boolean;
+  state: 'closed' | 'open' | 'paused';
+  agentId: number | null;
+  stateSince: Date | null;
+}
 
 export interface ServiceInfo {
   id: number;
@@ -21,7 +96,8 @@ export interface ServiceInfo {
   offered: boolean;
 }
 
-export interface CounterState {
+/** A counter as the queue's screens see it: with its agent's name and its skills (service codes). */
+export interface CounterInfo {
   id: number;
   name: string;
   active: boolean;
@@ -29,6 +105,9 @@ export interface CounterState {
   agentId: number | null;
   agentName: string | null;
   skills: string[];
+}
+
+export interface CounterState extends CounterInfo {
   currentTicketId: number | null;
 }
 
@@ -50,6 +129,11 @@ export interface QueueState {
   learned?: LearnedServiceTimes;
   /** Today's walk-in hours (epoch ms), for "no counter open — opens at …"; absent: unknown. */
   walkInHours?: { start: number; end: number }[];
+}
+
+/** Ticket number: the first service's letter and the next sequence of that letter today, e.g. `P007`. */
+export function formatTicketNumber(letter: string, sequence: number): string {
+  return `${letter}${String(sequence).padStart(3, '0')}`;
 }
 
 export function serviceDateOf(now: Date, timeZone: string): string {

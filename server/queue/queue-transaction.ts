@@ -1,17 +1,14 @@
-import { type Db, writeTransaction } from '../../db/client.ts';
+import type { Deps } from '../deps.ts';
+import type { Repositories } from '../storage.ts';
 
 /**
- * A queue write: BEGIN IMMEDIATE like every use-case, but with `synchronous = NORMAL` for its commit.
- * In WAL mode that still survives a crash of the process (the commit is in the OS's file cache);
- * only a power cut can lose the last calls — which an agent redoes by pressing next. Bookings keep
- * `synchronous = FULL` (invariant 2, ARCHITECTURE.md#invariants). Without this every "next" waits for an fsync, which caps
- * an office-wide installation at the disk's flush rate instead of its CPU.
+ * A queue write: one write transaction of the storage seam like every use-case, but with relaxed
+ * durability for its commit (SQLite: `synchronous = NORMAL`). In WAL mode that still survives a crash of
+ * the process (the commit is in the OS's file cache); only a power cut can lose the last calls — which an
+ * agent redoes by pressing next. Bookings keep full durability (invariant 2, ARCHITECTURE.md#invariants).
+ * Without this every "next" waits for an fsync, which caps an office-wide installation at the disk's flush
+ * rate instead of its CPU.
  */
-export function queueTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  db.$client.pragma('synchronous = NORMAL');
-  try {
-    return writeTransaction(db, work);
-  } finally {
-    db.$client.pragma('synchronous = FULL');
-  }
+export function queueWrite<T>(deps: Pick<Deps, 'storage'>, work: (tx: Repositories) => Promise<T>): Promise<T> {
+  return deps.storage.write(work, { durability: 'relaxed' });
 }

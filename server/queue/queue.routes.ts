@@ -98,11 +98,11 @@ export function queueRoutes(deps: Deps) {
       },
       responses: { 201: ok(TicketDto, 'The ticket with number, position and expected wait'), ...problems },
     }),
-    (c) => {
+    async (c) => {
       const body = c.req.valid('json');
       const requestKey = c.req.valid('header')['idempotency-key'];
-      const row = issueTicket(deps, principal(c), { locationId: c.req.valid('param').id, ...body, requestKey });
-      return c.json(getTicketById(deps, row.id), 201);
+      const row = await issueTicket(deps, principal(c), { locationId: c.req.valid('param').id, ...body, requestKey });
+      return c.json(await getTicketById(deps, row.id), 201);
     },
   );
 
@@ -147,8 +147,8 @@ export function queueRoutes(deps: Deps) {
       if (wait !== null)
         throw new AppError('rate-limited', 'Too many wrong codes; ask a member of staff', { retryAfter: wait });
       try {
-        const result = checkIn(deps, who, { locationId: c.req.valid('param').id, ...c.req.valid('json') });
-        return c.json(getTicketById(deps, result.ticket.id), result.created ? 201 : 200);
+        const result = await checkIn(deps, who, { locationId: c.req.valid('param').id, ...c.req.valid('json') });
+        return c.json(await getTicketById(deps, result.ticket.id), result.created ? 201 : 200);
       } catch (err) {
         if (key && err instanceof AppError && (err.code === 'not-found' || err.code === 'validation-failed'))
           await checkInAttempts.miss(key);
@@ -167,7 +167,7 @@ export function queueRoutes(deps: Deps) {
       request: { params: LocationParam },
       responses: { 200: ok(QueueSnapshot, 'Snapshot'), ...problems },
     }),
-    (c) => c.json(getQueueSnapshot(deps, principal(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await getQueueSnapshot(deps, principal(c), c.req.valid('param').id), 200),
   );
 
   router.openapi(
@@ -179,14 +179,14 @@ export function queueRoutes(deps: Deps) {
       request: { params: z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }) },
       responses: { 200: ok(TicketDto, 'The ticket'), 404: problems[404], 400: problems[400] },
     }),
-    (c) => c.json(getPublicTicket(deps, c.req.valid('param').publicId), 200),
+    async (c) => c.json(await getPublicTicket(deps, c.req.valid('param').publicId), 200),
   );
 
   const counterAction = (
     path: string,
     summary: string,
     body: z.ZodObject | null,
-    run: (c: Context, counterId: number, body: Record<string, unknown>) => unknown,
+    run: (c: Context, counterId: number, body: Record<string, unknown>) => Promise<unknown>,
     response: z.ZodType,
   ) =>
     router.openapi(
@@ -200,15 +200,15 @@ export function queueRoutes(deps: Deps) {
         responses: { 200: ok(response, 'Done'), ...problems },
       }),
       // biome-ignore lint/suspicious/noExplicitAny: one shell for several routes with different bodies
-      (c: any) => c.json(run(c, c.req.valid('param').counterId, body ? c.req.valid('json') : {}), 200),
+      async (c: any) => c.json(await run(c, c.req.valid('param').counterId, body ? c.req.valid('json') : {}), 200),
     );
 
   counterAction(
     'sign-in',
     'Take this counter',
     null,
-    (c, counterId) => {
-      signInCounter(deps, principal(c), { counterId });
+    async (c, counterId) => {
+      await signInCounter(deps, principal(c), { counterId });
       return getCounterView(deps, counterId);
     },
     CounterDto,
@@ -217,8 +217,8 @@ export function queueRoutes(deps: Deps) {
     'sign-out',
     'Leave this counter',
     null,
-    (c, counterId) => {
-      signOutCounter(deps, principal(c), { counterId });
+    async (c, counterId) => {
+      await signOutCounter(deps, principal(c), { counterId });
       return getCounterView(deps, counterId);
     },
     CounterDto,
@@ -227,8 +227,8 @@ export function queueRoutes(deps: Deps) {
     'pause',
     'Pause or resume the counter',
     z.object({ paused: z.boolean() }),
-    (c, counterId, b) => {
-      pauseCounter(deps, principal(c), { counterId, paused: b.paused as boolean });
+    async (c, counterId, b) => {
+      await pauseCounter(deps, principal(c), { counterId, paused: b.paused as boolean });
       return getCounterView(deps, counterId);
     },
     CounterDto,
@@ -237,9 +237,9 @@ export function queueRoutes(deps: Deps) {
     'call-next',
     'Finish the current ticket and call the next one',
     null,
-    (c, counterId) => {
-      const result = callNext(deps, principal(c), { counterId });
-      return { ticket: result.called ? getTicketById(deps, result.called.id) : null };
+    async (c, counterId) => {
+      const result = await callNext(deps, principal(c), { counterId });
+      return { ticket: result.called ? await getTicketById(deps, result.called.id) : null };
     },
     z.object({ ticket: TicketDto.nullable() }),
   );
@@ -264,9 +264,9 @@ export function queueRoutes(deps: Deps) {
         request: { params: TicketParam },
         responses: { 200: ok(TicketDto, 'The ticket after the action'), ...problems },
       }),
-      (c) => {
-        const row = action(deps, principal(c), { ticketId: c.req.valid('param').ticketId });
-        return c.json(getTicketById(deps, row.id), 200);
+      async (c) => {
+        const row = await action(deps, principal(c), { ticketId: c.req.valid('param').ticketId });
+        return c.json(await getTicketById(deps, row.id), 200);
       },
     );
   }
@@ -288,12 +288,12 @@ export function queueRoutes(deps: Deps) {
       },
       responses: { 200: ok(TicketDto, 'The ticket, waiting again'), ...problems },
     }),
-    (c) => {
-      const row = transferTicket(deps, principal(c), {
+    async (c) => {
+      const row = await transferTicket(deps, principal(c), {
         ticketId: c.req.valid('param').ticketId,
         ...c.req.valid('json'),
       });
-      return c.json(getTicketById(deps, row.id), 200);
+      return c.json(await getTicketById(deps, row.id), 200);
     },
   );
   return router;

@@ -1,22 +1,16 @@
-import { and, eq } from 'drizzle-orm';
-import { appointments, ticketItems, tickets } from '../../db/schema/index.ts';
-import { recordAudit } from '../auth/audit.ts';
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import type { Repositories } from '../storage.ts';
 import { appendTicketEvent, assertOperator, assertStaffAt, loadCounter } from './access.ts';
 import { canCounterServe, queuedAtAfterTransfer } from './call-next-policy.ts';
-import { loadCounters, loadLocation, loadServices } from './queue-config.ts';
 import type { TicketRow } from './queue-model.ts';
-import { withDetails } from './queue-state.ts';
-import { loadTicketRow } from './queue-statements.ts';
-import { queueTransaction } from './queue-transaction.ts';
+import type { TicketChanges } from './queue-store.ts';
+import { queueWrite } from './queue-transaction.ts';
 import { eventOf, nextStatus, type TicketAction } from './ticket-state.ts';
 
-type Db = Deps['db'];
-
-function loadTicket(tx: Db, ticketId: number): TicketRow {
-  const ticket = loadTicketRow(tx, ticketId);
+async function loadTicket(tx: Repositories, ticketId: number): Promise<TicketRow> {
+  const ticket = await tx.queue.ticket(ticketId);
   if (!ticket) throw new AppError('not-found', 'No such ticket');
   return ticket;
 }
@@ -25,7 +19,11 @@ function loadTicket(tx: Db, ticketId: number): TicketRow {
  * Who may act on a ticket: while it is at a counter, that counter's operator (its agent, or a
  * supervisor of the location); otherwise any staff member of the location.
  */
-function assertMayAct(tx: Db, principal: Principal | null | undefined, ticket: TicketRow): StaffPrincipal {
+async function assertMayAct(
+  tx: Repositories,
+  principal: Principal | null | undefined,
+  ticket: TicketRow,
+): Promise<StaffPrincipal> {
   // Tickets of other locations are "not found" to staff who cannot see them.
   try {
     assertStaffAt(principal, ticket.locationId);
@@ -36,7 +34,7 @@ function assertMayAct(tx: Db, principal: Principal | null | undefined, ticket: T
     throw err;
   }
   if (ticket.counterId !== null && (ticket.status === 'called' || ticket.status === 'serving')) {
-    return assertOperator(principal, loadCounter(tx, ticket.counterId));
+    return assertOperator(principal, await loadCounter(tx, ticket.counterId));
   }
   return assertStaffAt(principal, ticket.locationId);
 }
@@ -53,34 +51,31 @@ interface ActionOutcome {
   recalled: boolean;
 }
 
-function runAction(
+interface Applied {
+  set: TicketChanges;
+  data?: Record<string, unknown>;
+  effective?: TicketAction;
+}
+
+async function runAction(
   deps: Deps,
   principal: Principal | null | undefined,
   ticketId: number,
   action: TicketAction,
-  apply: (
-    tx: Db,
-    ticket: TicketRow,
-    staff: StaffPrincipal,
-    now: Date,
-  ) => { set: Partial<TicketRow>; data?: Record<string, unknown>; effective?: TicketAction },
-): ActionOutcome {
+  apply: (tx: Repositories, ticket: TicketRow, staff: StaffPrincipal, now: Date) => Applied | Promise<Applied>,
+): Promise<ActionOutcome> {
   const now = deps.clock.now();
-  const outcome = queueTransaction(deps.db, (tx): ActionOutcome => {
-    const ticket = loadTicket(tx, ticketId);
-    const staff = assertMayAct(tx, principal, ticket);
-    const { set, data, effective = action } = apply(tx, ticket, staff, now);
+  const outcome = await queueWrite(deps, async (tx): Promise<ActionOutcome> => {
+    const ticket = await loadTicket(tx, ticketId);
+    const staff = await assertMayAct(tx, principal, ticket);
+    const { set, data, effective = action } = await apply(tx, ticket, staff, now);
     const status = transition(ticket, effective);
-    const updated = tx
-      .update(tickets)
-      .set({ ...set, status })
-      .where(and(eq(tickets.id, ticket.id), eq(tickets.status, ticket.status)))
-      .returning()
-      .get();
+    // Guarded by the status read above: a concurrent change makes this a visible conflict, not a lost one.
+    const updated = await tx.queue.updateTicketIf(ticket.id, ticket.status, { ...set, status });
     if (!updated) throw new AppError('conflict', 'The ticket changed meanwhile; try again');
     const counterId = ticket.counterId ?? updated.counterId;
-    appendTicketEvent(tx, updated, eventOf[effective], now, { counterId, agentId: staff.userId }, data);
-    recordAudit(tx, staff, staff.municipalityId, now, {
+    await appendTicketEvent(tx, updated, eventOf[effective], now, { counterId, agentId: staff.userId }, data);
+    await tx.audit.record(staff, staff.municipalityId, now, {
       action: `ticket.${effective}`,
       targetType: 'ticket',
       targetId: ticket.id,
@@ -88,13 +83,10 @@ function runAction(
       details: { counterId, from: ticket.status, to: status, ...data },
     });
     if (updated.appointmentId !== null && (status === 'done' || status === 'no-show')) {
-      tx.update(appointments)
-        .set({ status: status === 'done' ? 'served' : 'no-show' })
-        .where(eq(appointments.id, updated.appointmentId))
-        .run();
+      await tx.queue.setAppointmentStatus(updated.appointmentId, status === 'done' ? 'served' : 'no-show');
     }
     if (updated.appointmentId !== null && action === 'return') {
-      tx.update(appointments).set({ status: 'checked-in' }).where(eq(appointments.id, updated.appointmentId)).run();
+      await tx.queue.setAppointmentStatus(updated.appointmentId, 'checked-in');
     }
     return { ticket: updated, recalled: effective === 'recall' };
   });
@@ -116,85 +108,95 @@ function runAction(
  * Calls the ticket again. After QUEUE_MAX_RECALLS recalls the next recall marks it no-show instead
  * (it can be returned to the queue when the resident turns up).
  */
-export function recallTicket(
+export async function recallTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'recall', (_tx, ticket, _staff, now) => {
+): Promise<TicketRow> {
+  const outcome = await runAction(deps, principal, input.ticketId, 'recall', (_tx, ticket, _staff, now) => {
     if (ticket.status === 'called' && ticket.callCount > deps.config.QUEUE_MAX_RECALLS) {
       return { set: {}, data: { reason: 'recall-limit', calls: ticket.callCount }, effective: 'no-show' };
     }
     return { set: { callCount: ticket.callCount + 1, calledAt: now }, data: { call: ticket.callCount + 1 } };
-  }).ticket;
+  });
+  return outcome.ticket;
 }
 
-export function startTicket(
+export async function startTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'start', (_tx, _t, _s, now) => ({ set: { startedAt: now } }))
-    .ticket;
+): Promise<TicketRow> {
+  return (
+    await runAction(deps, principal, input.ticketId, 'start', (_tx, _t, _s, now) => ({ set: { startedAt: now } }))
+  ).ticket;
 }
 
-export function finishTicket(
+export async function finishTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'finish', (_tx, _t, _s, now) => ({ set: { finishedAt: now } }))
-    .ticket;
+): Promise<TicketRow> {
+  return (
+    await runAction(deps, principal, input.ticketId, 'finish', (_tx, _t, _s, now) => ({ set: { finishedAt: now } }))
+  ).ticket;
 }
 
-export function markNoShow(
+export async function markNoShow(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'no-show', (_tx, t) => ({ set: {}, data: { calls: t.callCount } }))
-    .ticket;
+): Promise<TicketRow> {
+  const outcome = await runAction(deps, principal, input.ticketId, 'no-show', (_tx, t) => ({
+    set: {},
+    data: { calls: t.callCount },
+  }));
+  return outcome.ticket;
 }
 
 /** A no-show who turns up after all: back in line from now (they missed their turn), any skilled counter. */
-export function returnTicket(
+export async function returnTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'return', (_tx, _t, _s, now) => ({
-    set: { queuedAt: now, counterId: null, targetCounterId: null, callCount: 0, calledAt: null, startedAt: null },
-  })).ticket;
+): Promise<TicketRow> {
+  return (
+    await runAction(deps, principal, input.ticketId, 'return', (_tx, _t, _s, now) => ({
+      set: { queuedAt: now, counterId: null, targetCounterId: null, callCount: 0, calledAt: null, startedAt: null },
+    }))
+  ).ticket;
 }
 
 /**
  * Park: the resident must fetch something; the ticket waits for this same counter, behind the ones
  * waiting now (queuedAt = now), so the agent gets it back without anyone being skipped.
  */
-export function parkTicket(
+export async function parkTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'park', (_tx, ticket, _s, now) => ({
-    set: {
-      queuedAt: now,
-      targetCounterId: ticket.counterId,
-      counterId: null,
-      calledAt: null,
-      startedAt: null,
-      callCount: 0,
-    },
-    data: { parkedAt: ticket.counterId },
-  })).ticket;
+): Promise<TicketRow> {
+  return (
+    await runAction(deps, principal, input.ticketId, 'park', (_tx, ticket, _s, now) => ({
+      set: {
+        queuedAt: now,
+        targetCounterId: ticket.counterId,
+        counterId: null,
+        calledAt: null,
+        startedAt: null,
+        callCount: 0,
+      },
+      data: { parkedAt: ticket.counterId },
+    }))
+  ).ticket;
 }
 
-export function cancelTicket(
+export async function cancelTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): TicketRow {
-  return runAction(deps, principal, input.ticketId, 'cancel', () => ({ set: {} })).ticket;
+): Promise<TicketRow> {
+  return (await runAction(deps, principal, input.ticketId, 'cancel', () => ({ set: {} }))).ticket;
 }
 
 /**
@@ -203,46 +205,47 @@ export function cancelTicket(
  * (queuedAtAfterTransfer). A counter that cannot serve the ticket's services is refused: it would
  * never call it.
  */
-export function transferTicket(
+export async function transferTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number; serviceCode?: string; counterId?: number },
-): TicketRow {
+): Promise<TicketRow> {
   if (input.serviceCode === undefined && input.counterId === undefined) {
     throw new AppError('validation-failed', 'Give a service, a counter or both');
   }
-  return runAction(deps, principal, input.ticketId, 'transfer', (tx, ticket, _staff, now) => {
-    const location = loadLocation(tx, ticket.locationId);
-    if (!location) throw new AppError('not-found');
-    let codes = withDetails(tx, [ticket])[0]?.services ?? [];
-    if (input.serviceCode !== undefined) {
-      const service = loadServices(tx, location).find((s) => s.code === input.serviceCode && s.offered);
-      if (!service) throw new AppError('validation-failed', `Service ${input.serviceCode} is not offered here`);
-      const persons = Math.min(service.maxPersons, Math.max(1, ...codes.map((c) => c.persons)));
-      tx.delete(ticketItems).where(eq(ticketItems.ticketId, ticket.id)).run();
-      tx.insert(ticketItems).values({ ticketId: ticket.id, serviceId: service.id, persons }).run();
-      codes = [{ code: service.code, persons }];
-    }
-    let targetCounterId: number | null = null;
-    if (input.counterId !== undefined) {
-      const counter = loadCounters(tx, ticket.locationId).find((c) => c.id === input.counterId);
-      if (!counter?.active) throw new AppError('validation-failed', 'No such counter at this location');
-      const probe = { id: 0, services: codes, queuedAt: now, dueAt: null, priority: 0, targetCounterId: null };
-      if (!canCounterServe({ id: counter.id, skills: counter.skills }, probe)) {
-        throw new AppError('invalid-state', `${counter.name} cannot serve this ticket's services`);
+  return (
+    await runAction(deps, principal, input.ticketId, 'transfer', async (tx, ticket, _staff, now) => {
+      const location = await tx.queue.location(ticket.locationId);
+      if (!location) throw new AppError('not-found');
+      let codes = (await tx.queue.ticketsWithDetails([ticket.id]))[0]?.services ?? [];
+      if (input.serviceCode !== undefined) {
+        const service = (await tx.queue.services(location)).find((s) => s.code === input.serviceCode && s.offered);
+        if (!service) throw new AppError('validation-failed', `Service ${input.serviceCode} is not offered here`);
+        const persons = Math.min(service.maxPersons, Math.max(1, ...codes.map((c) => c.persons)));
+        await tx.queue.replaceTicketService(ticket.id, service.id, persons);
+        codes = [{ code: service.code, persons }];
       }
-      targetCounterId = counter.id;
-    }
-    return {
-      set: {
-        queuedAt: queuedAtAfterTransfer(ticket.queuedAt, ticket.calledAt, now),
-        targetCounterId,
-        counterId: null,
-        calledAt: null,
-        startedAt: null,
-        callCount: 0,
-      },
-      data: { fromCounterId: ticket.counterId, toCounterId: targetCounterId, serviceCode: input.serviceCode ?? null },
-    };
-  }).ticket;
+      let targetCounterId: number | null = null;
+      if (input.counterId !== undefined) {
+        const counter = (await tx.queue.counters(ticket.locationId)).find((c) => c.id === input.counterId);
+        if (!counter?.active) throw new AppError('validation-failed', 'No such counter at this location');
+        const probe = { id: 0, services: codes, queuedAt: now, dueAt: null, priority: 0, targetCounterId: null };
+        if (!canCounterServe({ id: counter.id, skills: counter.skills }, probe)) {
+          throw new AppError('invalid-state', `${counter.name} cannot serve this ticket's services`);
+        }
+        targetCounterId = counter.id;
+      }
+      return {
+        set: {
+          queuedAt: queuedAtAfterTransfer(ticket.queuedAt, ticket.calledAt, now),
+          targetCounterId,
+          counterId: null,
+          calledAt: null,
+          startedAt: null,
+          callCount: 0,
+        },
+        data: { fromCounterId: ticket.counterId, toCounterId: targetCounterId, serviceCode: input.serviceCode ?? null },
+      };
+    })
+  ).ticket;
 }

@@ -3,7 +3,9 @@ import type { Db } from '../../db/client.ts';
 import { locationServices, locations, serviceFees, services } from '../../db/schema/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Location, Service } from '../contracts/scheduling.ts';
+import type { Deps } from '../deps.ts';
 import { liveLocationWaits } from '../queue/queue-read.ts';
+import type { Repositories } from '../storage.ts';
 
 export type ServiceDto = Service;
 
@@ -46,11 +48,14 @@ export type LocationDto = Location;
  * Live waiting for a location: the queue module's figures (waiting tickets today, and the predicted
  * wait for a ticket taken now from the live predictor; null while no counter is staffed).
  */
-export function liveWaiting(db: Db, clock: Clock, locationId: string, _zone: string) {
-  return liveLocationWaits(db, locationId, clock.now());
+export function liveWaiting(reads: Repositories, clock: Clock, locationId: string, _zone: string) {
+  return liveLocationWaits(reads, locationId, clock.now());
 }
 
-export function listLocations(db: Db, clock: Clock, municipalityId?: string): LocationDto[] {
+export async function listLocations(
+  { db, clock, storage }: Pick<Deps, 'db' | 'clock' | 'storage'>,
+  municipalityId?: string,
+): Promise<LocationDto[]> {
   const rows = db
     .select()
     .from(locations)
@@ -78,17 +83,19 @@ export function listLocations(db: Db, clock: Clock, municipalityId?: string): Lo
           )
           .orderBy(asc(services.sortOrder))
           .all();
-  return rows.map((l) => {
-    const here = offered.filter((o) => o.locationId === l.id);
-    return {
-      id: l.id,
-      municipalityId: l.municipalityId,
-      name: l.name,
-      address: { street: l.street, postalCode: l.postalCode, city: l.city },
-      timeZone: l.timeZone,
-      serviceCodes: here.map((o) => o.code),
-      services: here.map((o) => ({ code: o.code, bookableOnline: o.bookableOnline, walkIn: o.walkIn })),
-      ...liveWaiting(db, clock, l.id, l.timeZone),
-    };
-  });
+  return Promise.all(
+    rows.map(async (l) => {
+      const here = offered.filter((o) => o.locationId === l.id);
+      return {
+        id: l.id,
+        municipalityId: l.municipalityId,
+        name: l.name,
+        address: { street: l.street, postalCode: l.postalCode, city: l.city },
+        timeZone: l.timeZone,
+        serviceCodes: here.map((o) => o.code),
+        services: here.map((o) => ({ code: o.code, bookableOnline: o.bookableOnline, walkIn: o.walkIn })),
+        ...(await liveWaiting(storage.read, clock, l.id, l.timeZone)),
+      };
+    }),
+  );
 }

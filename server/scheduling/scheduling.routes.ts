@@ -311,8 +311,8 @@ export function schedulingRoutes(deps: Deps) {
     .openapi(routes.services, (c) =>
       c.json({ services: listServices(deps.db, c.req.valid('query').municipality) }, 200),
     )
-    .openapi(routes.locations, (c) =>
-      c.json({ locations: listLocations(deps.db, deps.clock, c.req.valid('query').municipality) }, 200),
+    .openapi(routes.locations, async (c) =>
+      c.json({ locations: await listLocations(deps, c.req.valid('query').municipality) }, 200),
     )
     .openapi(routes.search, (c) => {
       const staff = staffOf(c);

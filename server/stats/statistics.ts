@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import type { LocationStatistics } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { loadLocation, loadServices } from '../queue/queue-config.ts';
 import { findAvailableDays } from '../scheduling/availability.ts';
 import { loadWaitRows, localDayEnd, localDayStart } from './load-waits.ts';
 import { groupBy, summarizeWaits, toCsv } from './wait-stats.ts';
@@ -16,7 +15,7 @@ export async function getLocationStatistics(
   from: string,
   to: string,
 ): Promise<LocationStatistics> {
-  const location = loadLocation(deps.db, locationId);
+  const location = await deps.storage.read.queue.location(locationId);
   if (!location) throw new AppError('not-found', 'No such location');
   const zone = location.timeZone;
   const norm = location.serviceNormMinutes;
@@ -32,7 +31,7 @@ export async function getLocationStatistics(
 
   const daysToFirstFreeSlot: Record<string, number | null> = {};
   const today = DateTime.fromJSDate(deps.clock.now(), { zone }).startOf('day');
-  for (const s of loadServices(deps.db, location)) {
+  for (const s of await deps.storage.read.queue.services(location)) {
     if (!s.offered) continue;
     try {
       const days = findAvailableDays(deps, { locationId, services: [{ code: s.code, persons: 1 }] });

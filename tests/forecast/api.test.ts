@@ -361,7 +361,7 @@ describe('learned service times for the live predictor', () => {
   it('learns from the finished tickets of the last weeks, per service and counter', async () => {
     const { learnedServiceTimes } = await import('../../server/queue/learned-times.ts');
     const configured = { passport: 10, 'id-card': 10, 'driving-licence': 5, pickup: 5, birth: 15 };
-    const learned = learnedServiceTimes(ctx.db, ZIJLSINGEL, ctx.clock.now(), configured);
+    const learned = await learnedServiceTimes(ctx.storage.read, ZIJLSINGEL, ctx.clock.now(), configured);
     // The demo history's true times are 5 % above the configured ones, clerks 0.85–1.14 × as fast.
     expect(learned.meanMinutesPerPerson.passport).toBeGreaterThan(10);
     expect(learned.meanMinutesPerPerson.passport).toBeLessThan(12);
