@@ -33,21 +33,6 @@ export function ensureLocationNumbers(tx: Db): Map<string, number> {
   return known;
 }
 
-export function locationNumbersMissing(db: Db): boolean {
-  const withNumber = db.select({ id: locationNumbers.locationId }).from(locationNumbers).all().length;
-  return withNumber < db.select({ id: locations.id }).from(locations).all().length;
-}
-
-export function readLocationNumbers(db: Db): Map<string, number> {
-  return new Map(
-    db
-      .select()
-      .from(locationNumbers)
-      .all()
-      .map((r) => [r.locationId, r.number]),
-  );
-}
-
 export function findMunicipality(db: Db, id: string): { id: string; name: string } | undefined {
   return db
     .select({ id: municipalities.id, name: municipalities.name })
@@ -66,11 +51,4 @@ export function listMunicipalities(db: Db): { id: string; name: string }[] {
 
 export function findProfile(db: Db, municipalityId: string): MunicipalityProfileRow | undefined {
   return db.select().from(municipalityProfiles).where(eq(municipalityProfiles.municipalityId, municipalityId)).get();
-}
-
-export function upsertProfile(tx: Db, row: typeof municipalityProfiles.$inferInsert): void {
-  tx.insert(municipalityProfiles)
-    .values(row)
-    .onConflictDoUpdate({ target: municipalityProfiles.municipalityId, set: { ...row } })
-    .run();
 }

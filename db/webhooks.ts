@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import type { AppointmentFacts, TicketFacts } from '../server/integrations/webhook-store.ts';
 import type { Db } from './client.ts';
 import {
   apiClientAppointments,
@@ -174,20 +175,6 @@ export function listDeliveries(
   return rows.map((delivery) => ({ delivery, attempts: attempts.filter((a) => a.deliveryId === delivery.id) }));
 }
 
-/** What an appointment event may carry at most (personal data is dropped per subscriber by the caller). */
-export interface AppointmentFacts {
-  municipalityId: string;
-  locationId: string;
-  reference: string;
-  status: string;
-  startsAt: Date;
-  endsAt: Date;
-  channel: string;
-  services: { code: string; persons: number }[];
-  customer: { name: string | null; email: string | null; phone: string | null };
-  bookedByClientId: number | null;
-}
-
 export function appointmentFacts(db: Db, appointmentId: number): AppointmentFacts | null {
   const a = db.select().from(appointments).where(eq(appointments.id, appointmentId)).get();
   if (!a) return null;
@@ -214,21 +201,6 @@ export function appointmentFacts(db: Db, appointmentId: number): AppointmentFact
     customer: { name: a.customerName, email: a.customerEmail, phone: a.customerPhone },
     bookedByClientId: owner?.clientId ?? null,
   };
-}
-
-/** A ticket as webhooks describe it: no personal data exists on tickets. */
-export interface TicketFacts {
-  municipalityId: string;
-  locationId: string;
-  number: string;
-  status: string;
-  source: string;
-  services: { code: string; persons: number }[];
-  counterName: string | null;
-  appointmentId: number | null;
-  issuedAt: Date;
-  calledAt: Date | null;
-  finishedAt: Date | null;
 }
 
 export function ticketFacts(db: Db, ticketId: number): TicketFacts | null {

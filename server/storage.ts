@@ -3,6 +3,8 @@ import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import type { DisplayStore } from './display/display-store.ts';
 import type { ForecastHistoryStore } from './forecast/forecast-history-store.ts';
+import type { MunicipalityStore } from './integrations/municipality-store.ts';
+import type { WebhookStore } from './integrations/webhook-store.ts';
 import type { OutboxStore } from './notify/outbox-store.ts';
 import type { OpenDataStore } from './open-data/open-data-store.ts';
 import type { QueueStore } from './queue/queue-store.ts';
@@ -26,6 +28,8 @@ export interface Repositories {
   forecastHistory: ForecastHistoryStore;
   display: DisplayStore;
   queue: QueueStore;
+  webhooks: WebhookStore;
+  municipalities: MunicipalityStore;
 }
 
 export interface WriteOptions {

@@ -7,6 +7,8 @@ import type { AuthStore } from '../../server/auth/auth-store.ts';
 import type { DisplayStore } from '../../server/display/display-store.ts';
 import { AppError } from '../../server/errors.ts';
 import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
+import type { MunicipalityStore } from '../../server/integrations/municipality-store.ts';
+import type { WebhookStore } from '../../server/integrations/webhook-store.ts';
 import type { OutboxStore } from '../../server/notify/outbox-store.ts';
 import type { OpenDataStore } from '../../server/open-data/open-data-store.ts';
 import type { QueueStore } from '../../server/queue/queue-store.ts';
@@ -18,11 +20,13 @@ import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
 import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
+import { sqliteMunicipalityStore } from './municipality-store.ts';
 import { sqliteOpenDataStore } from './open-data-store.ts';
 import { sqliteOutboxStore } from './outbox-store.ts';
 import { sqlitePersonalDataStore } from './personal-data-store.ts';
 import { sqliteQueueStore } from './queue-store.ts';
 import { sqliteWaitHistoryStore } from './wait-history-store.ts';
+import { sqliteWebhookStore } from './webhook-store.ts';
 
 const cache = new WeakMap<Db, Storage>();
 
@@ -61,6 +65,8 @@ function repositoriesOn(db: Db): Repositories {
     forecastHistory: asAsync<ForecastHistoryStore>(sqliteForecastHistoryStore(db)),
     display: asAsync<DisplayStore>(sqliteDisplayStore(db)),
     queue: asAsync<QueueStore>(sqliteQueueStore(db)),
+    webhooks: asAsync<WebhookStore>(sqliteWebhookStore(db)),
+    municipalities: asAsync<MunicipalityStore>(sqliteMunicipalityStore(db)),
   };
   connections.set(repos, db);
   return repos;

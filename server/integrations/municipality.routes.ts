@@ -25,8 +25,10 @@ export function municipalityRoutes(deps: Deps) {
         404: { description: 'No such municipality', content: problemContent },
       },
     }),
-    (c) =>
-      c.json(getMunicipality(deps, c.req.valid('query').municipality), 200, { 'cache-control': 'public, max-age=300' }),
+    async (c) =>
+      c.json(await getMunicipality(deps, c.req.valid('query').municipality), 200, {
+        'cache-control': 'public, max-age=300',
+      }),
   );
   return router;
 }

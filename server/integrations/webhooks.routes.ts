@@ -78,7 +78,7 @@ export function webhookRoutes(deps: Deps) {
         409: { description: 'The API client is revoked', content: problemContent },
       },
     }),
-    (c) => c.json(createSubscription(deps, actorOf(c), c.req.valid('json')), 201),
+    async (c) => c.json(await createSubscription(deps, actorOf(c), c.req.valid('json')), 201),
   );
 
   router.openapi(
@@ -99,7 +99,7 @@ export function webhookRoutes(deps: Deps) {
         403: problems[403],
       },
     }),
-    (c) => c.json({ subscriptions: listSubscriptionsOf(deps, actorOf(c)) }, 200),
+    async (c) => c.json({ subscriptions: await listSubscriptionsOf(deps, actorOf(c)) }, 200),
   );
 
   router.openapi(
@@ -118,7 +118,7 @@ export function webhookRoutes(deps: Deps) {
         ...notFound,
       },
     }),
-    (c) => c.json(getSubscription(deps, actorOf(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await getSubscription(deps, actorOf(c), c.req.valid('param').id), 200),
   );
 
   router.openapi(
@@ -140,7 +140,8 @@ export function webhookRoutes(deps: Deps) {
         ...notFound,
       },
     }),
-    (c) => c.json(updateSubscriptionOf(deps, actorOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) =>
+      c.json(await updateSubscriptionOf(deps, actorOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   router.openapi(
@@ -155,8 +156,8 @@ export function webhookRoutes(deps: Deps) {
       request: { params: WebhookParam },
       responses: { 204: { description: 'Deleted' }, ...problems, ...notFound },
     }),
-    (c) => {
-      deleteSubscription(deps, actorOf(c), c.req.valid('param').id);
+    async (c) => {
+      await deleteSubscription(deps, actorOf(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -183,7 +184,8 @@ export function webhookRoutes(deps: Deps) {
         ...notFound,
       },
     }),
-    (c) => c.json({ deliveries: deliveriesOf(deps, actorOf(c), c.req.valid('param').id, c.req.valid('query')) }, 200),
+    async (c) =>
+      c.json({ deliveries: await deliveriesOf(deps, actorOf(c), c.req.valid('param').id, c.req.valid('query')) }, 200),
   );
 
   router.openapi(
@@ -203,9 +205,9 @@ export function webhookRoutes(deps: Deps) {
         409: { description: 'Not attempted yet', content: problemContent },
       },
     }),
-    (c) => {
+    async (c) => {
       const { id, deliveryId } = c.req.valid('param');
-      return c.json(replayDelivery(deps, actorOf(c), id, deliveryId), 202);
+      return c.json(await replayDelivery(deps, actorOf(c), id, deliveryId), 202);
     },
   );
 

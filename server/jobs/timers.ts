@@ -1,5 +1,3 @@
-import { writeTransaction } from '../../db/client.ts';
-import { pruneDeliveries } from '../../db/webhooks.ts';
 import type { Deps } from '../deps.ts';
 import { deliverDueWebhooks } from '../integrations/webhooks/deliver.ts';
 import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
@@ -51,7 +49,7 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
   every('webhooks', 5_000, () => deliverDueWebhooks(deps));
   every('webhook-retention', 60 * 60_000, () => {
     const before = new Date(deps.clock.now().getTime() - deps.config.RETENTION_DAYS * 86_400_000);
-    writeTransaction(deps.db, (tx) => pruneDeliveries(tx, before));
+    return deps.storage.write((tx) => tx.webhooks.pruneDeliveries(before));
   });
   return () => {
     for (const t of timers) clearInterval(t);

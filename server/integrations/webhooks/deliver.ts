@@ -1,15 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { writeTransaction } from '../../../db/client.ts';
-import {
-  claimDueDeliveries,
-  type DeliveryRow,
-  findSubscription,
-  insertAttempt,
-  type SubscriptionRow,
-  updateDelivery,
-  updateSubscription,
-} from '../../../db/webhooks.ts';
 import type { Deps } from '../../deps.ts';
+import type { WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../webhook-store.ts';
 import { backoffMs } from './payloads.ts';
 
 export interface DeliverOptions {
@@ -39,8 +30,8 @@ export function signedHeaders(secret: string, messageId: string, at: Date, body:
 
 async function attempt(
   deps: Deps,
-  subscription: SubscriptionRow,
-  delivery: DeliveryRow,
+  subscription: WebhookSubscriptionRecord,
+  delivery: WebhookDeliveryRecord,
   options: Required<Pick<DeliverOptions, 'timeoutMs'>> & { fetch: typeof fetch },
 ): Promise<{ status: number | null; error: string | null; durationMs: number }> {
   const started = performance.now();
@@ -77,8 +68,8 @@ export async function deliverDueWebhooks(
 ): Promise<{ attempted: number; delivered: number; failed: number }> {
   const o = { ...WEBHOOK_DEFAULTS, ...options, fetch: options.fetch ?? fetch };
   const now = deps.clock.now();
-  const claimed = writeTransaction(deps.db, (tx) =>
-    claimDueDeliveries(tx, now, new Date(now.getTime() + o.timeoutMs + 30_000), o.batch),
+  const claimed = await deps.storage.write((tx) =>
+    tx.webhooks.claimDueDeliveries(now, new Date(now.getTime() + o.timeoutMs + 30_000), o.batch),
   );
   const results = await Promise.all(
     claimed.map(async ({ delivery, subscription }) => ({
@@ -92,8 +83,8 @@ export async function deliverDueWebhooks(
   for (const { delivery, subscription, result } of results) {
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const at = deps.clock.now();
-    writeTransaction(deps.db, (tx) => {
-      insertAttempt(tx, {
+    await deps.storage.write(async (tx) => {
+      await tx.webhooks.recordAttempt({
         deliveryId: delivery.id,
         at,
         status: result.status,
@@ -104,7 +95,7 @@ export async function deliverDueWebhooks(
       const lastError = result.error ?? (ok ? null : `HTTP ${result.status}`);
       if (ok) {
         delivered++;
-        updateDelivery(tx, delivery.id, {
+        await tx.webhooks.updateDelivery(delivery.id, {
           status: 'delivered',
           attempts,
           deliveredAt: at,
@@ -113,13 +104,13 @@ export async function deliverDueWebhooks(
           lastStatus: result.status,
           lastError: null,
         });
-        updateSubscription(tx, subscription.id, { consecutiveFailures: 0 });
+        await tx.webhooks.updateSubscription(subscription.id, { consecutiveFailures: 0 });
         return;
       }
       const gone = result.status === 410;
       if (attempts >= o.maxAttempts || gone) {
         failed++;
-        updateDelivery(tx, delivery.id, {
+        await tx.webhooks.updateDelivery(delivery.id, {
           status: 'failed',
           attempts,
           lockedUntil: null,
@@ -128,10 +119,10 @@ export async function deliverDueWebhooks(
           lastError,
         });
         // Re-read: other deliveries of this subscription in the same pass may have failed too.
-        const current = findSubscription(tx, subscription.id) ?? subscription;
+        const current = (await tx.webhooks.subscription(subscription.id)) ?? subscription;
         const failures = current.consecutiveFailures + 1;
         const disable = gone || failures >= o.disableAfter;
-        updateSubscription(tx, subscription.id, {
+        await tx.webhooks.updateSubscription(subscription.id, {
           consecutiveFailures: failures,
           ...(disable
             ? {
@@ -144,7 +135,7 @@ export async function deliverDueWebhooks(
         });
         return;
       }
-      updateDelivery(tx, delivery.id, {
+      await tx.webhooks.updateDelivery(delivery.id, {
         attempts,
         lockedUntil: null,
         nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppointmentFacts, TicketFacts } from '../../../db/webhooks.ts';
+import type { AppointmentFacts, TicketFacts } from '../webhook-store.ts';
 import { appointmentPayload, backoffMs, scopeForEvent, ticketPayload } from './payloads.ts';
 
 const at = new Date('2026-11-23T09:00:00Z');

@@ -1,5 +1,5 @@
-import type { AppointmentFacts, TicketFacts } from '../../../db/webhooks.ts';
 import type { ApiScope, WebhookEventType, WebhookPayload } from '../../contracts/integrations.ts';
+import type { AppointmentFacts, TicketFacts } from '../webhook-store.ts';
 
 /** Which scope a subscriber needs for each event (checked when subscribing and again when sending). */
 export function scopeForEvent(type: WebhookEventType): ApiScope {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { writeTransaction } from '../../../db/client.ts';
-import { activeSubscriptionsFor, appointmentFacts, insertDelivery, ticketFacts } from '../../../db/webhooks.ts';
 import type { WebhookEventType, WebhookPayload } from '../../contracts/integrations.ts';
 import type { Deps } from '../../deps.ts';
+import type { Repositories } from '../../storage.ts';
+import type { TicketFacts } from '../webhook-store.ts';
 import { appointmentPayload, type Subscriber, ticketPayload } from './payloads.ts';
 
 /**
@@ -10,60 +10,71 @@ import { appointmentPayload, type Subscriber, ticketPayload } from './payloads.t
  * payload cut to what that subscriber may see. The sender (deliver.ts) posts them; nothing here waits on
  * the network.
  */
-function enqueue(
-  deps: Deps,
+async function enqueue(
+  tx: Repositories,
+  now: Date,
   municipalityId: string,
   type: WebhookEventType,
   build: (subscriber: Subscriber) => WebhookPayload | null,
-): number {
+): Promise<number> {
+  const rows = [];
+  for (const { subscription, scopes } of await tx.webhooks.activeSubscriptionsFor(municipalityId, type)) {
+    const payload = build({ clientId: subscription.clientId, scopes });
+    if (!payload) continue;
+    rows.push({
+      subscriptionId: subscription.id,
+      // The Standard Webhooks `webhook-id`: the same on every retry and replay.
+      messageId: `msg_${randomUUID()}`,
+      eventType: type,
+      payload: JSON.stringify(payload),
+      createdAt: now,
+      nextAttemptAt: now,
+    });
+  }
+  await tx.webhooks.insertDeliveries(rows);
+  return rows.length;
+}
+
+async function appointmentEvent(tx: Repositories, now: Date, type: WebhookEventType, appointmentId: number) {
+  const facts = await tx.webhooks.appointmentFacts(appointmentId);
+  if (!facts) return 0;
+  return enqueue(tx, now, facts.municipalityId, type, (s) => appointmentPayload(type, facts, s, now));
+}
+
+async function ticketEvent(tx: Repositories, now: Date, type: WebhookEventType, facts: TicketFacts) {
+  return enqueue(tx, now, facts.municipalityId, type, (s) => ticketPayload(type, facts, s, now));
+}
+
+/** One write transaction per event: the facts are read in it, so the payload is what was committed. */
+export function recordAppointmentEvent(deps: Deps, type: WebhookEventType, appointmentId: number): Promise<number> {
   const now = deps.clock.now();
-  return writeTransaction(deps.db, (tx) => {
-    let count = 0;
-    for (const { subscription, scopes } of activeSubscriptionsFor(tx, municipalityId, type)) {
-      const payload = build({ clientId: subscription.clientId, scopes });
-      if (!payload) continue;
-      insertDelivery(tx, {
-        subscriptionId: subscription.id,
-        // The Standard Webhooks `webhook-id`: the same on every retry and replay.
-        messageId: `msg_${randomUUID()}`,
-        eventType: type,
-        payload: JSON.stringify(payload),
-        createdAt: now,
-        nextAttemptAt: now,
-      });
-      count++;
-    }
-    return count;
+  return deps.storage.write((tx) => appointmentEvent(tx, now, type, appointmentId));
+}
+
+export function recordTicketEvent(deps: Deps, type: WebhookEventType, ticketId: number): Promise<number> {
+  const now = deps.clock.now();
+  return deps.storage.write(async (tx) => {
+    const facts = await tx.webhooks.ticketFacts(ticketId);
+    return facts ? ticketEvent(tx, now, type, facts) : 0;
   });
 }
 
-export function recordAppointmentEvent(deps: Deps, type: WebhookEventType, appointmentId: number): number {
-  const facts = appointmentFacts(deps.db, appointmentId);
-  if (!facts) return 0;
-  const at = deps.clock.now();
-  return enqueue(deps, facts.municipalityId, type, (s) => appointmentPayload(type, facts, s, at));
-}
-
-export function recordTicketEvent(deps: Deps, type: WebhookEventType, ticketId: number): number {
-  const facts = ticketFacts(deps.db, ticketId);
-  if (!facts) return 0;
-  const at = deps.clock.now();
-  return enqueue(deps, facts.municipalityId, type, (s) => ticketPayload(type, facts, s, at));
-}
-
 /**
- * Turns domain facts (published after each use-case's commit) into webhook deliveries. Runs in the same
- * tick as the commit; a process that dies between the two loses that event's webhooks (see ARCHITECTURE.md).
+ * Turns domain facts (published after each use-case's commit) into webhook deliveries. The write is queued in
+ * the same tick as the commit; a process that dies between the two loses that event's webhooks (see
+ * ARCHITECTURE.md). A failed enqueue is logged, never thrown at the publisher.
  * Returns a function that stops it.
  */
 export function startWebhookRecorder(deps: Deps): () => void {
+  const failed = (err: unknown) =>
+    deps.log.error('webhook enqueue failed', { error: err instanceof Error ? err.message : String(err) });
   const guard =
-    <T>(work: (payload: T) => void) =>
+    <T>(work: (payload: T) => Promise<unknown>) =>
     (payload: T) => {
       try {
-        work(payload);
+        work(payload).catch(failed);
       } catch (err) {
-        deps.log.error('webhook enqueue failed', { error: err instanceof Error ? err.message : String(err) });
+        failed(err);
       }
     };
   const finished = new Set<number>();
@@ -83,10 +94,14 @@ export function startWebhookRecorder(deps: Deps): () => void {
     deps.events.subscribe(
       'ticket:issued',
       guard(({ ticketId }) => {
-        recordTicketEvent(deps, 'ticket.issued', ticketId);
-        const ticket = ticketFacts(deps.db, ticketId);
-        if (ticket?.source === 'check-in' && ticket.appointmentId !== null)
-          recordAppointmentEvent(deps, 'appointment.checked-in', ticket.appointmentId);
+        const now = deps.clock.now();
+        return deps.storage.write(async (tx) => {
+          const ticket = await tx.webhooks.ticketFacts(ticketId);
+          if (!ticket) return;
+          await ticketEvent(tx, now, 'ticket.issued', ticket);
+          if (ticket.source === 'check-in' && ticket.appointmentId !== null)
+            await appointmentEvent(tx, now, 'appointment.checked-in', ticket.appointmentId);
+        });
       }),
     ),
     deps.events.subscribe(
@@ -95,13 +110,18 @@ export function startWebhookRecorder(deps: Deps): () => void {
     ),
     deps.events.subscribe(
       'ticket:updated',
-      guard(({ ticketId, ticket }) => {
-        const status = ticket?.status ?? ticketFacts(deps.db, ticketId)?.status;
-        // A finished ticket may be "updated" again (a late position fact): announce the finish once.
-        if (status !== 'done' || finished.has(ticketId)) return;
-        finished.add(ticketId);
-        if (finished.size > 10_000) finished.clear();
-        recordTicketEvent(deps, 'ticket.finished', ticketId);
+      guard(async ({ ticketId, ticket }) => {
+        // The fact usually carries the ticket; only a bare id needs a read to see whether it finished.
+        if (ticket && ticket.status !== 'done') return;
+        const now = deps.clock.now();
+        await deps.storage.write(async (tx) => {
+          const facts = await tx.webhooks.ticketFacts(ticketId);
+          // A finished ticket may be "updated" again (a late position fact): announce the finish once.
+          if (facts?.status !== 'done' || finished.has(ticketId)) return;
+          finished.add(ticketId);
+          if (finished.size > 10_000) finished.clear();
+          await ticketEvent(tx, now, 'ticket.finished', facts);
+        });
       }),
     ),
   ];

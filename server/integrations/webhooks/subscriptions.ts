@@ -1,19 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { writeTransaction } from '../../../db/client.ts';
-import { findClient } from '../../../db/integrations.ts';
-import {
-  type AttemptRow,
-  type DeliveryRow,
-  findDelivery,
-  findSubscription,
-  insertSubscription,
-  listDeliveries,
-  listSubscriptions,
-  type SubscriptionRow,
-  updateDelivery,
-  updateSubscription,
-} from '../../../db/webhooks.ts';
-import { recordAudit } from '../../auth/audit.ts';
 import type { ApiClientPrincipal, StaffPrincipal } from '../../auth/principal.ts';
 import type {
   CreateWebhookBody,
@@ -23,12 +8,18 @@ import type {
 } from '../../contracts/integrations.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import type {
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookSubscriptionRecord,
+} from '../webhook-store.ts';
 import { scopeForEvent } from './payloads.ts';
 
 /** Who manages subscriptions: an API client (its own, with `webhooks:manage`) or an admin (the municipality's). */
 export type WebhookActor = ApiClientPrincipal | StaffPrincipal;
 
-function toDto(s: SubscriptionRow): WebhookSubscriptionDto {
+function toDto(s: WebhookSubscriptionRecord): WebhookSubscriptionDto {
   return {
     id: s.id,
     clientId: s.clientId,
@@ -41,7 +32,7 @@ function toDto(s: SubscriptionRow): WebhookSubscriptionDto {
   };
 }
 
-function deliveryDto(d: DeliveryRow, attempts: AttemptRow[]): WebhookDeliveryDto {
+function deliveryDto(d: WebhookDeliveryRecord, attempts: WebhookAttemptRecord[]): WebhookDeliveryDto {
   return {
     id: d.id,
     subscriptionId: d.subscriptionId,
@@ -65,9 +56,9 @@ function assertActor(actor: WebhookActor): void {
 }
 
 /** A subscription the actor may see; anything else does not exist for it. */
-function loadOwn(deps: Deps, actor: WebhookActor, id: number): SubscriptionRow {
+async function loadOwn(deps: Deps, actor: WebhookActor, id: number): Promise<WebhookSubscriptionRecord> {
   assertActor(actor);
-  const row = findSubscription(deps.db, id);
+  const row = await deps.storage.read.webhooks.subscription(id);
   const visible =
     row && row.municipalityId === actor.municipalityId && (actor.kind === 'staff' || row.clientId === actor.clientId);
   if (!row || !visible) throw new AppError('not-found', 'No such webhook subscription');
@@ -96,25 +87,26 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-export function createSubscription(
+export async function createSubscription(
   deps: Deps,
   actor: WebhookActor,
   input: CreateWebhookBody,
-): { subscription: WebhookSubscriptionDto; secret: string } {
+): Promise<{ subscription: WebhookSubscriptionDto; secret: string }> {
   assertActor(actor);
   assertDeliverableUrl(input.url);
   const clientId = actor.kind === 'api-client' ? actor.clientId : input.clientId;
   if (clientId === undefined) throw new AppError('validation-failed', 'clientId: the API client to notify');
   if (actor.kind === 'api-client' && input.clientId !== undefined && input.clientId !== actor.clientId)
     throw new AppError('forbidden', 'An API client subscribes for itself');
-  const client = findClient(deps.db, clientId);
-  if (!client || client.municipalityId !== actor.municipalityId) throw new AppError('not-found', 'No such API client');
-  if (client.revokedAt) throw new AppError('invalid-state', 'The API client is revoked');
-  assertScopesFor(client.scopes, input.events);
   const secret = input.secret ?? generateWebhookSecret();
   const now = deps.clock.now();
-  const row = writeTransaction(deps.db, (tx) => {
-    const created = insertSubscription(tx, {
+  const row = await deps.storage.write(async (tx) => {
+    const client = await tx.apiClients.client(clientId);
+    if (!client || client.municipalityId !== actor.municipalityId)
+      throw new AppError('not-found', 'No such API client');
+    if (client.revokedAt) throw new AppError('invalid-state', 'The API client is revoked');
+    assertScopesFor(client.scopes, input.events);
+    const created = await tx.webhooks.insertSubscription({
       clientId,
       municipalityId: client.municipalityId,
       url: input.url,
@@ -122,7 +114,7 @@ export function createSubscription(
       secret,
       createdAt: now,
     });
-    recordAudit(tx, actor, actor.municipalityId, now, {
+    await tx.audit.record(actor, actor.municipalityId, now, {
       action: 'webhook.created',
       targetType: 'webhook-subscription',
       targetId: created.id,
@@ -133,38 +125,39 @@ export function createSubscription(
   return { subscription: toDto(row), secret };
 }
 
-export function listSubscriptionsOf(deps: Deps, actor: WebhookActor): WebhookSubscriptionDto[] {
+export async function listSubscriptionsOf(deps: Deps, actor: WebhookActor): Promise<WebhookSubscriptionDto[]> {
   assertActor(actor);
-  return listSubscriptions(deps.db, {
+  const rows = await deps.storage.read.webhooks.subscriptions({
     municipalityId: actor.municipalityId,
     clientId: actor.kind === 'api-client' ? actor.clientId : undefined,
-  }).map(toDto);
+  });
+  return rows.map(toDto);
 }
 
-export function getSubscription(deps: Deps, actor: WebhookActor, id: number): WebhookSubscriptionDto {
-  return toDto(loadOwn(deps, actor, id));
+export async function getSubscription(deps: Deps, actor: WebhookActor, id: number): Promise<WebhookSubscriptionDto> {
+  return toDto(await loadOwn(deps, actor, id));
 }
 
 /** Change the events, or enable again (a subscription disabled after failures starts with a clean count). */
-export function updateSubscriptionOf(
+export async function updateSubscriptionOf(
   deps: Deps,
   actor: WebhookActor,
   id: number,
   input: { events?: WebhookEventType[]; enabled?: boolean },
-): WebhookSubscriptionDto {
-  const row = loadOwn(deps, actor, id);
-  if (input.events) {
-    const client = findClient(deps.db, row.clientId);
-    assertScopesFor(client?.scopes ?? [], input.events);
-  }
+): Promise<WebhookSubscriptionDto> {
+  const row = await loadOwn(deps, actor, id);
   const now = deps.clock.now();
-  const updated = writeTransaction(deps.db, (tx) => {
-    const next = updateSubscription(tx, id, {
+  const updated = await deps.storage.write(async (tx) => {
+    if (input.events) {
+      const client = await tx.apiClients.client(row.clientId);
+      assertScopesFor(client?.scopes ?? [], input.events);
+    }
+    const next = await tx.webhooks.updateSubscription(id, {
       ...(input.events ? { events: input.events } : {}),
       ...(input.enabled === true ? { disabledAt: null, disabledReason: null, consecutiveFailures: 0 } : {}),
       ...(input.enabled === false ? { disabledAt: row.disabledAt ?? now, disabledReason: 'Disabled by hand' } : {}),
     });
-    recordAudit(tx, actor, actor.municipalityId, now, {
+    await tx.audit.record(actor, actor.municipalityId, now, {
       action: 'webhook.updated',
       targetType: 'webhook-subscription',
       targetId: id,
@@ -175,12 +168,12 @@ export function updateSubscriptionOf(
   return toDto(updated);
 }
 
-export function deleteSubscription(deps: Deps, actor: WebhookActor, id: number): void {
-  loadOwn(deps, actor, id);
+export async function deleteSubscription(deps: Deps, actor: WebhookActor, id: number): Promise<void> {
+  await loadOwn(deps, actor, id);
   const now = deps.clock.now();
-  writeTransaction(deps.db, (tx) => {
-    updateSubscription(tx, id, { deletedAt: now });
-    recordAudit(tx, actor, actor.municipalityId, now, {
+  await deps.storage.write(async (tx) => {
+    await tx.webhooks.updateSubscription(id, { deletedAt: now });
+    await tx.audit.record(actor, actor.municipalityId, now, {
       action: 'webhook.deleted',
       targetType: 'webhook-subscription',
       targetId: id,
@@ -189,14 +182,15 @@ export function deleteSubscription(deps: Deps, actor: WebhookActor, id: number):
 }
 
 /** The delivery log: newest first, each with every attempt (status or error, duration). */
-export function deliveriesOf(
+export async function deliveriesOf(
   deps: Deps,
   actor: WebhookActor,
   id: number,
-  options: { status?: DeliveryRow['status']; limit: number },
-): WebhookDeliveryDto[] {
-  loadOwn(deps, actor, id);
-  return listDeliveries(deps.db, id, options).map((d) => deliveryDto(d.delivery, d.attempts));
+  options: { status?: WebhookDeliveryStatus; limit: number },
+): Promise<WebhookDeliveryDto[]> {
+  await loadOwn(deps, actor, id);
+  const rows = await deps.storage.read.webhooks.deliveries(id, options);
+  return rows.map((d) => deliveryDto(d.delivery, d.attempts));
 }
 
 /**
@@ -204,29 +198,32 @@ export function deliveriesOf(
  * sender pass, with a fresh attempt budget. Replaying a delivery of a disabled subscription waits until
  * it is enabled again.
  */
-export function replayDelivery(deps: Deps, actor: WebhookActor, id: number, deliveryId: number): WebhookDeliveryDto {
-  loadOwn(deps, actor, id);
-  const delivery = findDelivery(deps.db, id, deliveryId);
-  if (!delivery) throw new AppError('not-found', 'No such delivery');
-  if (delivery.status === 'pending' && delivery.attempts === 0)
-    throw new AppError('invalid-state', 'The delivery has not been attempted yet');
+export async function replayDelivery(
+  deps: Deps,
+  actor: WebhookActor,
+  id: number,
+  deliveryId: number,
+): Promise<WebhookDeliveryDto> {
+  await loadOwn(deps, actor, id);
   const now = deps.clock.now();
-  const updated = writeTransaction(deps.db, (tx) => {
-    const next = updateDelivery(tx, deliveryId, {
+  const { updated, attempts } = await deps.storage.write(async (tx) => {
+    const delivery = await tx.webhooks.delivery(id, deliveryId);
+    if (!delivery) throw new AppError('not-found', 'No such delivery');
+    if (delivery.status === 'pending' && delivery.attempts === 0)
+      throw new AppError('invalid-state', 'The delivery has not been attempted yet');
+    const next = await tx.webhooks.updateDelivery(deliveryId, {
       status: 'pending',
       attempts: 0,
       nextAttemptAt: now,
       lockedUntil: null,
     });
-    recordAudit(tx, actor, actor.municipalityId, now, {
+    await tx.audit.record(actor, actor.municipalityId, now, {
       action: 'webhook.replayed',
       targetType: 'webhook-delivery',
       targetId: deliveryId,
     });
-    return next;
+    const log = await tx.webhooks.deliveries(id, { limit: 200 });
+    return { updated: next, attempts: log.find((d) => d.delivery.id === deliveryId)?.attempts ?? [] };
   });
-  return deliveryDto(
-    updated,
-    listDeliveries(deps.db, id, { limit: 200 }).find((d) => d.delivery.id === deliveryId)?.attempts ?? [],
-  );
+  return deliveryDto(updated, attempts);
 }
