@@ -7,7 +7,12 @@
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
-type Ack = { ok: boolean; data?: { id: number } | null; error?: { code: string } };
+/** `call` answers the ticket; `queue:call-next` answers `{ ticket }` like its HTTP twin. */
+type Ack = {
+  ok: boolean;
+  data?: { id: number; ticket?: undefined } | { id?: undefined; ticket: { id: number } | null } | null;
+  error?: { code: string };
+};
 interface Start {
   type: 'start';
   mode: 'fanout-loket' | 'fanout-bare' | 'contention';
@@ -50,14 +55,15 @@ async function fanout(msg: Start, socket: Socket): Promise<unknown> {
           const sentAt = now();
           if (msg.mode === 'fanout-bare') {
             const ack = await emit(socket, 'call', { locationId: target.locationId });
-            if (ack.ok && ack.data) sent.push(ack.data.id, sentAt);
+            if (ack.ok && ack.data?.id !== undefined) sent.push(ack.data.id, sentAt);
             else errors++;
             continue;
           }
           const ack = await emit(socket, 'queue:call-next', { counterId: target.counterId });
-          if (ack.ok && ack.data) {
-            sent.push(ack.data.id, sentAt);
-            await emit(socket, 'ticket:start', { ticketId: ack.data.id });
+          const called = ack.ok ? ack.data?.ticket : null;
+          if (called) {
+            sent.push(called.id, sentAt);
+            await emit(socket, 'ticket:start', { ticketId: called.id });
           } else errors++;
         }
       })(),
@@ -80,9 +86,10 @@ async function contention(msg: Start, socket: Socket): Promise<unknown> {
           if (errors > 1000) return;
           continue;
         }
-        if (!ack.data) return;
-        called.push(ack.data.id);
-        await emit(socket, 'ticket:start', { ticketId: ack.data.id });
+        const ticket = ack.data?.ticket;
+        if (!ticket) return;
+        called.push(ticket.id);
+        await emit(socket, 'ticket:start', { ticketId: ticket.id });
       }
     }),
   );

@@ -7,7 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
-type Ack = { ok: boolean; data?: { id: number } | null; error?: { code: string } };
+/** `queue:call-next` answers `{ ticket }` like its HTTP twin (null: nobody waiting). */
+type Ack = { ok: boolean; data?: { ticket?: { id: number } | null } | null; error?: { code: string } };
 interface Start {
   type: 'start';
   url: string;
@@ -55,9 +56,10 @@ process.on('message', async (msg: Start | { type: 'go' }) => {
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           const sentAt = now();
           const ack = await emit(socket, 'queue:call-next', { counterId: target.counterId });
-          if (ack.ok && ack.data) {
-            sent.push(ack.data.id, sentAt, i);
-            await emit(socket, 'ticket:start', { ticketId: ack.data.id });
+          const called = ack.ok ? ack.data?.ticket : null;
+          if (called) {
+            sent.push(called.id, sentAt, i);
+            await emit(socket, 'ticket:start', { ticketId: called.id });
           } else {
             const code = ack.error?.code ?? 'empty queue';
             errors[code] = (errors[code] ?? 0) + 1;

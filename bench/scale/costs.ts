@@ -390,10 +390,11 @@ export async function callNextCost(
       const s = clerks[k % 2] as Socket;
       const ack = (await s.timeout(10_000).emitWithAck('queue:call-next', { counterId: loc.counterIds[0] })) as {
         ok: boolean;
-        data?: { id: number };
+        data?: { ticket: { id: number } | null };
       };
-      if (!ack.ok || !ack.data) return false;
-      await s.timeout(10_000).emitWithAck('ticket:start', { ticketId: ack.data.id });
+      const called = ack.ok ? ack.data?.ticket : null;
+      if (!called) return false;
+      await s.timeout(10_000).emitWithAck('ticket:start', { ticketId: called.id });
       return true;
     };
     for (let k = 0; k < 3; k++) await press(k); // warm-up

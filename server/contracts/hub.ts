@@ -1,5 +1,5 @@
 import type { ErrorCode } from './errors.ts';
-import type { CallDto, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } from './queue.ts';
+import type { CallDto, CallNextAnswer, CounterDto, QueueSnapshot, ServiceWaitDto, TicketDto } from './queue.ts';
 
 /**
  * The one typed contract between the socket.io hub and every client. Server → client events are
@@ -53,7 +53,8 @@ export interface ClientToServerEvents {
   'counter:sign-in': (payload: { counterId: number }, ack: AckFn<CounterDto>) => void;
   'counter:sign-out': (payload: { counterId?: number }, ack: AckFn<CounterDto>) => void;
   'counter:pause': (payload: { paused: boolean; counterId?: number }, ack: AckFn<CounterDto>) => void;
-  'queue:call-next': (payload: { counterId?: number }, ack: AckFn<TicketDto | null>) => void;
+  /** Answered like `POST /counters/{counterId}/call-next` (before #8 the data was the bare ticket or null). */
+  'queue:call-next': (payload: { counterId?: number }, ack: AckFn<CallNextAnswer>) => void;
   'ticket:recall': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   'ticket:start': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   'ticket:finish': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;

@@ -107,3 +107,54 @@ export const QueueSnapshot = z.object({
   callAndStart: z.boolean(),
 });
 export type QueueSnapshot = z.infer<typeof QueueSnapshot>;
+
+/**
+ * The answer to "next" at a counter, over HTTP (`POST /counters/{counterId}/call-next`) and the hub
+ * (`queue:call-next`) alike: the ticket now called, or null when nobody this counter may serve is waiting.
+ */
+export const CallNextAnswer = z.object({ ticket: TicketDto.nullable() });
+export type CallNextAnswer = z.infer<typeof CallNextAnswer>;
+
+// Requests of the queue routes (server/queue/queue.routes.ts).
+const DbId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31);
+export const LocationIdParam = z.object({ id: z.string().min(1).max(100) });
+export const CounterIdParam = z.object({ counterId: DbId });
+export const TicketIdParam = z.object({ ticketId: DbId });
+export const PublicTicketParam = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) });
+export const Language = z.enum(['nl', 'en']);
+
+export const IssueTicketHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,100}$/)
+    .optional()
+    .meta({ description: 'A retried request with the same key returns the ticket it issued' }),
+});
+export const IssueTicketBody = z.object({
+  services: z.array(ServiceRequest).min(1).max(5),
+  language: Language.optional(),
+  /** Staff only: a ticket made at the counter or for a phone call. */
+  source: z.enum(['counter', 'remote']).optional(),
+  /** Staff only: manual priority (0 normal). */
+  priority: z.number().int().min(0).max(5).optional(),
+});
+export type IssueTicketBody = z.infer<typeof IssueTicketBody>;
+
+export const CheckInBody = z.object({
+  reference: z.string().trim().min(1).max(300).meta({
+    description: "The 6-digit check-in code (valid today at this office), the reference, or the QR code's URL",
+  }),
+  language: Language.optional(),
+});
+export type CheckInBody = z.infer<typeof CheckInBody>;
+
+export const PauseCounterBody = z.object({ paused: z.boolean() });
+export const TransferTicketBody = z.object({
+  serviceCode: z.string().min(1).max(40).optional(),
+  counterId: z.number().int().positive().optional(),
+});
+export type TransferTicketBody = z.infer<typeof TransferTicketBody>;

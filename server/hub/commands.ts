@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/principal.ts';
 import type { ClientToServerEvents } from '../contracts/hub.ts';
+import type { CallNextAnswer } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { callNext } from '../queue/call-next.ts';
@@ -107,7 +108,8 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     run: async (ctx, payload) => {
       const counterId = await counterIdFor(ctx, payload?.counterId);
       const result = await callNext(ctx.deps, staffOf(ctx), { counterId });
-      return result.calledTicket;
+      // Answered like its HTTP twin (CallNextAnswer); before #8 the data was the bare ticket or null.
+      return { ticket: result.calledTicket } satisfies CallNextAnswer;
     },
   }),
   'ticket:recall': command(ticketCommand(recallTicket)),

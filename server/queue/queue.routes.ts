@@ -1,7 +1,21 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { Problem as ProblemSchema } from '../contracts/errors.ts';
-import { CounterDto, QueueSnapshot, ServiceRequest, TicketDto } from '../contracts/queue.ts';
+import {
+  CallNextAnswer,
+  CheckInBody,
+  CounterDto,
+  CounterIdParam,
+  IssueTicketBody,
+  IssueTicketHeaders,
+  LocationIdParam,
+  PauseCounterBody,
+  PublicTicketParam,
+  QueueSnapshot,
+  TicketDto,
+  TicketIdParam,
+  TransferTicketBody,
+} from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
@@ -36,22 +50,6 @@ const problems = {
   409: { description: 'Not possible in this state', content: Problem },
 };
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
-const LocationParam = z.object({ id: z.string().min(1).max(100) });
-const CounterParam = z.object({
-  counterId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31),
-});
-const TicketParam = z.object({
-  ticketId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31),
-});
-const Language = z.enum(['nl', 'en']);
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: { 'application/json': { schema } },
@@ -79,22 +77,9 @@ export function queueRoutes(deps: Deps) {
       summary: 'Take a walk-in ticket (paired kiosk of this location, or its staff)',
       security,
       request: {
-        params: LocationParam,
-        headers: z.object({
-          'idempotency-key': z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{8,100}$/)
-            .optional()
-            .openapi({ description: 'A retried request with the same key returns the ticket it issued' }),
-        }),
-        body: jsonBody(
-          z.object({
-            services: z.array(ServiceRequest).min(1).max(5),
-            language: Language.optional(),
-            source: z.enum(['counter', 'remote']).optional(),
-            priority: z.number().int().min(0).max(5).optional(),
-          }),
-        ),
+        params: LocationIdParam,
+        headers: IssueTicketHeaders,
+        body: jsonBody(IssueTicketBody),
       },
       responses: { 201: ok(TicketDto, 'The ticket with number, position and expected wait'), ...problems },
     }),
@@ -114,16 +99,8 @@ export function queueRoutes(deps: Deps) {
       summary: 'Check in for an appointment by check-in code, reference or QR content (paired kiosk, or staff)',
       security,
       request: {
-        params: LocationParam,
-        body: jsonBody(
-          z.object({
-            reference: z.string().trim().min(1).max(300).openapi({
-              description:
-                "The 6-digit check-in code (valid today at this office), the reference, or the QR code's URL",
-            }),
-            language: Language.optional(),
-          }),
-        ),
+        params: LocationIdParam,
+        body: jsonBody(CheckInBody),
       },
       responses: {
         201: ok(TicketDto, 'Checked in: the ticket (due at the appointment time, or a walk-in when late)'),
@@ -164,7 +141,7 @@ export function queueRoutes(deps: Deps) {
       tags: ['queue'],
       summary: 'Live queue snapshot (staff of the location or its devices)',
       security,
-      request: { params: LocationParam },
+      request: { params: LocationIdParam },
       responses: { 200: ok(QueueSnapshot, 'Snapshot'), ...problems },
     }),
     async (c) => c.json(await getQueueSnapshot(deps, principal(c), c.req.valid('param').id), 200),
@@ -176,7 +153,7 @@ export function queueRoutes(deps: Deps) {
       path: '/tickets/{publicId}',
       tags: ['queue'],
       summary: "The resident's ticket page: status, position and expected wait (no login; the id is unguessable)",
-      request: { params: z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }) },
+      request: { params: PublicTicketParam },
       responses: { 200: ok(TicketDto, 'The ticket'), 404: problems[404], 400: problems[400] },
     }),
     async (c) => c.json(await getPublicTicket(deps, c.req.valid('param').publicId), 200),
@@ -196,7 +173,7 @@ export function queueRoutes(deps: Deps) {
         tags: ['counter'],
         summary,
         security,
-        request: { params: CounterParam, ...(body ? { body: jsonBody(body) } : {}) },
+        request: { params: CounterIdParam, ...(body ? { body: jsonBody(body) } : {}) },
         responses: { 200: ok(response, 'Done'), ...problems },
       }),
       // biome-ignore lint/suspicious/noExplicitAny: one shell for several routes with different bodies
@@ -226,7 +203,7 @@ export function queueRoutes(deps: Deps) {
   counterAction(
     'pause',
     'Pause or resume the counter',
-    z.object({ paused: z.boolean() }),
+    PauseCounterBody,
     async (c, counterId, b) => {
       await pauseCounter(deps, principal(c), { counterId, paused: b.paused as boolean });
       return getCounterView(deps, counterId);
@@ -239,9 +216,10 @@ export function queueRoutes(deps: Deps) {
     null,
     async (c, counterId) => {
       const result = await callNext(deps, principal(c), { counterId });
-      return { ticket: result.called ? await getTicketById(deps, result.called.id) : null };
+      // The same answer as the hub's queue:call-next: the ticket as the transaction called it.
+      return { ticket: result.calledTicket } satisfies CallNextAnswer;
     },
-    z.object({ ticket: TicketDto.nullable() }),
+    CallNextAnswer,
   );
 
   const ticketActions = {
@@ -261,7 +239,7 @@ export function queueRoutes(deps: Deps) {
         tags: ['counter'],
         summary: `Ticket: ${name}`,
         security,
-        request: { params: TicketParam },
+        request: { params: TicketIdParam },
         responses: { 200: ok(TicketDto, 'The ticket after the action'), ...problems },
       }),
       async (c) => {
@@ -278,13 +256,8 @@ export function queueRoutes(deps: Deps) {
       summary: 'Ticket: transfer to another service and/or one counter (keeps the time already waited)',
       security,
       request: {
-        params: TicketParam,
-        body: jsonBody(
-          z.object({
-            serviceCode: z.string().min(1).max(40).optional(),
-            counterId: z.number().int().positive().optional(),
-          }),
-        ),
+        params: TicketIdParam,
+        body: jsonBody(TransferTicketBody),
       },
       responses: { 200: ok(TicketDto, 'The ticket, waiting again'), ...problems },
     }),

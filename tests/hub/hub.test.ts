@@ -92,7 +92,10 @@ describe('hub', () => {
 
     const called = nextEvent(display, 'ticket:called');
     const ack = await command(agent, 'queue:call-next', {});
-    expect(ack).toMatchObject({ ok: true, data: { id: ticket.id, status: 'called', counterName: 'Balie 3' } });
+    expect(ack).toMatchObject({
+      ok: true,
+      data: { ticket: { id: ticket.id, status: 'called', counterName: 'Balie 3' } },
+    });
     expect(await called).toMatchObject({
       number: ticket.number,
       counterName: 'Balie 3',
@@ -348,11 +351,11 @@ describe('hub: rules under concurrency', () => {
         command(b, 'ticket:start', { ticketId: -1 }),
       ]);
       expect(x.ok && y.ok).toBe(true);
-      expect(x.data.id).not.toBe(y.data.id);
+      expect(x.data.ticket.id).not.toBe(y.data.ticket.id);
       expect(junk.every((j) => j.ok === false && j.error?.code === 'validation-failed')).toBe(true);
       await Promise.all([
-        command(a, 'ticket:start', { ticketId: x.data.id }),
-        command(b, 'ticket:start', { ticketId: y.data.id }),
+        command(a, 'ticket:start', { ticketId: x.data.ticket.id }),
+        command(b, 'ticket:start', { ticketId: y.data.ticket.id }),
       ]);
     }
     const called = ctx.db.select().from(ticketEvents).where(eq(ticketEvents.type, 'called')).all();

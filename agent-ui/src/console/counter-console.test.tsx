@@ -56,12 +56,14 @@ function server(options: { callAndStart?: boolean } = {}): FakeHub {
         return ok({ ...counter, state: 'open', agentName: 'Demo' });
       case 'queue:call-next':
         return ok({
-          ...p1,
-          status: 'called',
-          counterId: 1,
-          counterName: 'Balie 1',
-          callCount: 1,
-          calledAt: '2026-11-23T08:11:00.000Z',
+          ticket: {
+            ...p1,
+            status: 'called',
+            counterId: 1,
+            counterName: 'Balie 1',
+            callCount: 1,
+            calledAt: '2026-11-23T08:11:00.000Z',
+          },
         });
       case 'ticket:start':
         return ok({

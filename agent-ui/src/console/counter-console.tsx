@@ -93,7 +93,7 @@ export function CounterConsole(props: CounterConsoleProps) {
         if (action === 'callNext') {
           const ack = await emitCommand(socket, 'queue:call-next', {});
           if (!ack.ok) return setFailure({ code: ack.error.code });
-          if (ack.data) applyTicket(ack.data);
+          if (ack.data.ticket) applyTicket(ack.data.ticket);
           else setNotice(t('agent.console.nobodyWaiting'));
           return;
         }
