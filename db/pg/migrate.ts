@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
+import type { DemoAccessRows } from '../sqlite/demo-access.ts';
 import { pgDb } from './client.ts';
-import { seedDemoPg } from './seed.ts';
+import { insertDemoAccessPg, seedDemoPg } from './seed.ts';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -15,6 +16,8 @@ export const MIGRATION_LOCK_KEY = 0x4c6f6b6574n;
 export interface PreparePgOptions {
   /** Seed the demo municipality (LOKET_SEED_DEMO) when it is not there yet. */
   seedDemo?: boolean;
+  /** The demo users and devices (server/auth/seed-access.ts#planDemoAccess), inserted once with the seed. */
+  demoAccess?: DemoAccessRows;
 }
 
 /**
@@ -23,9 +26,13 @@ export interface PreparePgOptions {
  * `pg_advisory_lock` on one connection first, so the second node waits, then finds the migrations applied
  * and the seed present. drizzle applies the pending migrations in one transaction, and the seed is one
  * transaction too, so a node killed half-way leaves neither half a schema nor half a seed (the lock is
- * released with its connection). Returns whether this call seeded.
+ * released with its connection). Returns whether this call seeded (and inserted the demo access, whose
+ * generated secrets only this node may then print).
  */
-export async function preparePgDatabase(pool: pg.Pool, options: PreparePgOptions = {}): Promise<{ seeded: boolean }> {
+export async function preparePgDatabase(
+  pool: pg.Pool,
+  options: PreparePgOptions = {},
+): Promise<{ seeded: boolean; demoAccessSeeded: boolean }> {
   const client = await pool.connect();
   let broken = false;
   try {
@@ -33,10 +40,12 @@ export async function preparePgDatabase(pool: pg.Pool, options: PreparePgOptions
     const db = pgDb(client);
     await migrate(db, { migrationsFolder });
     let seeded = false;
+    let demoAccessSeeded = false;
     if (options.seedDemo) {
       await client.query('BEGIN');
       try {
         seeded = await seedDemoPg(db);
+        if (options.demoAccess) demoAccessSeeded = await insertDemoAccessPg(db, options.demoAccess);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
@@ -44,7 +53,7 @@ export async function preparePgDatabase(pool: pg.Pool, options: PreparePgOptions
       }
     }
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
-    return { seeded };
+    return { seeded, demoAccessSeeded };
   } catch (err) {
     broken = true;
     throw err;

@@ -12,11 +12,13 @@ import {
   THURSDAY,
   WEEKDAYS,
 } from '../seed.ts';
+import type { DemoAccessRows } from '../sqlite/demo-access.ts';
 import type { PgDb } from './client.ts';
 import {
   closures,
   counterSkills,
   counters,
+  devices,
   locationServices,
   locations,
   municipalities,
@@ -25,6 +27,8 @@ import {
   scheduleRules,
   serviceFees,
   services,
+  staffLocations,
+  staffUsers,
 } from './schema/index.ts';
 
 /**
@@ -145,5 +149,30 @@ export async function seedDemoPg(tx: PgDb): Promise<boolean> {
       reason: 'Brugdag',
     })),
   );
+  return true;
+}
+
+/**
+ * The demo access (server/auth/seed-access.ts plans it, secrets hashed) on PostgreSQL, in the caller's
+ * transaction: when the demo municipality exists and its admin does not yet. Returns whether it inserted.
+ */
+export async function insertDemoAccessPg(
+  tx: PgDb,
+  rows: DemoAccessRows,
+  adminUsername = 'demo-admin',
+): Promise<boolean> {
+  const [municipality] = await tx
+    .select({ id: municipalities.id })
+    .from(municipalities)
+    .where(eq(municipalities.id, DEMO_MUNICIPALITY));
+  if (!municipality) return false;
+  const [admin] = await tx.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.username, adminUsername));
+  if (admin) return false;
+  for (const { locations: offices, ...user } of rows.users) {
+    const [row] = await tx.insert(staffUsers).values(user).returning({ id: staffUsers.id });
+    if (!row) throw new Error('seed: user not inserted');
+    for (const locationId of offices) await tx.insert(staffLocations).values({ userId: row.id, locationId });
+  }
+  if (rows.devices.length > 0) await tx.insert(devices).values(rows.devices);
   return true;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../../server/errors.ts';
 import type { Repositories, Storage, WriteOptions } from '../../server/storage.ts';
+import { pgApiClientStore } from './api-client-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { type PgDb, pgDb } from './client.ts';
@@ -18,6 +19,7 @@ import { pgWaitHistoryStore } from './wait-history-store.ts';
 const implemented: { [K in keyof Repositories]?: (db: PgDb) => Repositories[K] } = {
   audit: pgAuditStore,
   auth: pgAuthStore,
+  apiClients: pgApiClientStore,
   outbox: pgOutboxStore,
   personalData: pgPersonalDataStore,
   openData: pgOpenDataStore,

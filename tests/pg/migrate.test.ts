@@ -6,6 +6,8 @@ import { openPool } from '../../db/pg/client.ts';
 import { preparePgDatabase } from '../../db/pg/migrate.ts';
 import * as pgSchema from '../../db/pg/schema/index.ts';
 import * as sqliteSchema from '../../db/schema/index.ts';
+import { planDemoAccess } from '../../server/auth/seed-access.ts';
+import { testConfig } from '../../server/config.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
 
 describe('the PostgreSQL schema mirrors the SQLite one', () => {
@@ -44,8 +46,14 @@ describeWithPostgres('PostgreSQL migrations and the demo seed', () => {
   it('three nodes starting at once on an empty database migrate it and seed the demo exactly once', async () => {
     const pools = [0, 1, 2].map(() => openPool(database.url, { max: 2 }));
     try {
-      const results = await Promise.all(pools.map((pool) => preparePgDatabase(pool, { seedDemo: true })));
+      // Each node plans its own demo access (its own generated secrets); only one node's is inserted.
+      const results = await Promise.all(
+        pools.map((pool) =>
+          preparePgDatabase(pool, { seedDemo: true, demoAccess: planDemoAccess(testConfig(), new Date()).rows }),
+        ),
+      );
       expect(results.filter((r) => r.seeded)).toHaveLength(1);
+      expect(results.filter((r) => r.demoAccessSeeded)).toHaveLength(1);
       const one = pools[0] as pg.Pool;
       const applied = await one.query('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
       const journal = await import('../../db/pg/migrations/meta/_journal.json', { with: { type: 'json' } });
@@ -56,7 +64,9 @@ describeWithPostgres('PostgreSQL migrations and the demo seed', () => {
         (SELECT count(*)::int FROM services) AS services,
         (SELECT count(*)::int FROM counters) AS counters,
         (SELECT count(*)::int FROM roster_rules) AS rosters,
-        (SELECT count(*)::int FROM closures) AS closures`);
+        (SELECT count(*)::int FROM closures) AS closures,
+        (SELECT count(*)::int FROM staff_users) AS users,
+        (SELECT count(*)::int FROM devices) AS devices`);
       expect(counts.rows[0]).toEqual({
         municipalities: 1,
         locations: 2,
@@ -64,9 +74,11 @@ describeWithPostgres('PostgreSQL migrations and the demo seed', () => {
         counters: 12,
         rosters: 28,
         closures: 5,
+        users: 3,
+        devices: 4,
       });
       // A later start changes nothing.
-      expect(await preparePgDatabase(one, { seedDemo: true })).toEqual({ seeded: false });
+      expect(await preparePgDatabase(one, { seedDemo: true })).toMatchObject({ seeded: false });
       const again = await one.query('SELECT count(*)::int AS n FROM counters');
       expect(again.rows[0].n).toBe(12);
     } finally {
@@ -91,7 +103,7 @@ describeWithPostgres('PostgreSQL migrations and the demo seed', () => {
       );
       expect(half.rows[0].n).toBe(0);
       await pool.query('DROP TRIGGER refuse ON closures');
-      expect(await preparePgDatabase(pool, { seedDemo: true })).toEqual({ seeded: true });
+      expect(await preparePgDatabase(pool, { seedDemo: true })).toMatchObject({ seeded: true });
     } finally {
       await pool.end();
       await other.drop();
