@@ -4,6 +4,12 @@
  * simulated days, reaches the target. Methods: ours (modified offered load + crowd backlog, exact
  * Erlang) from the true rates and from our demand forecast, plain hour-by-hour Erlang C, a naive
  * 85 % occupancy rule, and a greedy simulation search (on development seeds, scored on test seeds).
+ *
+ * Both channels (`staffing-both-channels`, issue 10): walk-ins plus appointments that residents book
+ * day by day. A plan is counters per hour plus appointment slots per day; the walk-in norm is scored per
+ * hour slot as above (the office day holds the appointment visits the book gives it), the appointment
+ * norm per day: every request made that day is offered a slot within 5 working days (a booking
+ * simulation, first free slot from the next working day).
  */
 import { addDaysIso, forecastDemand, type HourlyCount, weekdayOfDate } from '../server/forecast/demand.ts';
 import { simulate } from '../server/forecast/simulator/engine.ts';
@@ -19,6 +25,10 @@ interface Track2Protocol {
 
 export interface Track2Method {
   plan: number[];
+  /** Both channels: appointment slots per day and days on which every request got a slot within the norm. */
+  appointmentSlots?: number;
+  days?: number;
+  daysMet?: number;
   slots: number;
   slotsMet: number;
   staffHours: number;
@@ -66,14 +76,58 @@ const CASES: Record<string, StaffingCase> = {
   },
 };
 
+/** Walk-ins and appointments: the plan also sets the slots per day (constant weekday pattern of requests). */
+interface BothChannelsCase extends StaffingCase {
+  /** Appointment requests per working day (Poisson), by weekday Mon–Fri: mean × factor. */
+  requestsPerDay: number;
+  weekdayFactors: number[];
+  /** Opening hours (indices into rates) in which slots are offered. */
+  appointmentHours: number[];
+  appointmentMinutes: number;
+  slotMinutes: number;
+  noShowRate: number;
+  /** The appointment norm: a slot within this many working days. */
+  normWorkingDays: number;
+  /** Share of days that must meet it. */
+  dayShare: number;
+}
+
+const BOTH: Record<string, BothChannelsCase> = {
+  'staffing-both-channels': {
+    name: 'staffing-both-channels',
+    opens: 9,
+    rates: [30, 28, 18, 16, 16, 14, 10],
+    meanMinutes: 8,
+    cv: 0.6,
+    crowd: 12,
+    share: 0.8,
+    within: 10,
+    requestsPerDay: 36,
+    weekdayFactors: [1.25, 1, 1, 0.95, 0.8],
+    appointmentHours: [2, 3, 4, 5, 6],
+    appointmentMinutes: 10,
+    slotMinutes: 10,
+    noShowRate: 0.1,
+    normWorkingDays: 5,
+    dayShare: 0.9,
+  },
+};
+
 function hhmm(h: number): string {
   return `${String(h).padStart(2, '0')}:00`;
 }
 
 /** Counter k works every hour where the plan has at least k counters (contiguous pieces become shifts). */
-function scenarioFor(c: StaffingCase, plan: number[], days: number, seed: number): Scenario {
+function scenarioFor(
+  c: StaffingCase,
+  plan: number[],
+  days: number,
+  seed: number,
+  appointments?: { perHour: Record<string, number>; meanMinutes: number; noShowRate: number },
+): Scenario {
   const close = c.opens + c.rates.length;
   const max = Math.max(1, ...plan);
+  const skills = appointments ? ['passport', 'appointment'] : ['passport'];
   const counters: ScenarioInput['counters'] = [];
   for (let k = 1; k <= max; k++) {
     const shifts: [string, string][] = [];
@@ -86,9 +140,9 @@ function scenarioFor(c: StaffingCase, plan: number[], days: number, seed: number
       }
     });
     if (start !== null) shifts.push([hhmm(start), hhmm(close)]);
-    if (shifts.length > 0) counters.push({ id: k, skills: ['passport'], shifts });
+    if (shifts.length > 0) counters.push({ id: k, skills, shifts });
   }
-  if (counters.length === 0) counters.push({ id: 1, skills: ['passport'], shifts: [[hhmm(close - 1), hhmm(close)]] });
+  if (counters.length === 0) counters.push({ id: 1, skills, shifts: [[hhmm(close - 1), hhmm(close)]] });
   return parseScenario({
     name: c.name,
     startDate: '2026-09-07',
@@ -110,18 +164,36 @@ function scenarioFor(c: StaffingCase, plan: number[], days: number, seed: number
         twoPersonShare: 0,
         walkInPerHour: Object.fromEntries(c.rates.map((r, i) => [String(c.opens + i), r])),
       },
+      ...(appointments
+        ? [
+            {
+              code: 'appointment',
+              meanMinutes: appointments.meanMinutes,
+              cv: 0.5,
+              twoPersonShare: 0,
+              appointmentsPerHour: appointments.perHour,
+            },
+          ]
+        : []),
     ],
+    ...(appointments ? { appointments: { noShowRate: appointments.noShowRate } } : {}),
     counters,
     seed,
   });
 }
 
 /** Pooled service level per opening hour over the given seeds. */
-function evaluate(c: StaffingCase, plan: number[], days: number, seeds: number[]): number[] {
+function evaluate(
+  c: StaffingCase,
+  plan: number[],
+  days: number,
+  seeds: number[],
+  appointments?: Parameters<typeof scenarioFor>[4],
+): number[] {
   const within = c.rates.map(() => 0);
   const total = c.rates.map(() => 0);
   for (const seed of seeds) {
-    const result = simulate(scenarioFor(c, plan, days, seed), { predict: false, learn: false });
+    const result = simulate(scenarioFor(c, plan, days, seed, appointments), { predict: false, learn: false });
     for (const h of result.hours) {
       const i = h.hour - c.opens;
       if (i < 0 || i >= c.rates.length) continue;
@@ -176,6 +248,11 @@ export function runTrack2(
   const search = mode === 'smoke' ? devSeeds.slice(0, 1) : devSeeds;
   const out: Track2Scenario[] = [];
   for (const name of protocol.scenarios) {
+    const both = BOTH[name];
+    if (both) {
+      out.push(runBothChannels(both, days, seeds, search, days));
+      continue;
+    }
     const c = CASES[name];
     if (!c) throw new Error(`unknown staffing scenario ${name}`);
     const target = { share: c.share, withinMinutes: c.within };
@@ -206,4 +283,145 @@ export function runTrack2(
     out.push({ scenario: name, norm: `${c.share * 100} % within ${c.within} min`, methods });
   }
   return out;
+}
+
+/** Booked visits per hour: the day's expected bookings (at most the slots) spread over the appointment hours. */
+function bookedPerHour(c: BothChannelsCase, slots: number): Record<string, number> {
+  const booked = Math.min(slots, c.requestsPerDay);
+  return Object.fromEntries(c.appointmentHours.map((i) => [String(c.opens + i), booked / c.appointmentHours.length]));
+}
+
+/**
+ * Booking simulation: each working day's requests (Poisson) take the first free slot from the next working
+ * day on. A day meets the norm when every request made on it got a slot within `normWorkingDays`.
+ * The first 20 days warm the book up and are not scored.
+ */
+function appointmentDaysMet(c: BothChannelsCase, slots: number, days: number, seeds: number[]): number {
+  const warmUp = 20;
+  let met = 0;
+  for (const seed of seeds) {
+    const rng = createRandom(seed * 7919 + 17);
+    const free: number[] = [];
+    const total = warmUp + days + c.normWorkingDays + 200;
+    for (let d = 0; d < total; d++) free.push(slots);
+    let first = 1;
+    for (let d = 0; d < warmUp + days; d++) {
+      const n = rng.poisson(c.requestsPerDay * (c.weekdayFactors[d % 5] ?? 1));
+      let worst = 0;
+      first = Math.max(first, d + 1);
+      for (let k = 0; k < n; k++) {
+        while (first < total && (free[first] ?? 0) <= 0) first++;
+        if (first >= total) {
+          worst = Number.POSITIVE_INFINITY;
+          break;
+        }
+        free[first] = (free[first] ?? 0) - 1;
+        worst = Math.max(worst, first - d);
+      }
+      if (d >= warmUp && worst <= c.normWorkingDays) met++;
+    }
+  }
+  return met / seeds.length;
+}
+
+/**
+ * Slots per day by the planner's rule (server/forecast/location-forecast.ts): the requests of any N working
+ * days must fit in the slots of those N days, so a day gets the mean expected bookings of the N open days
+ * from it, in slots of slotMinutes. With the weekday pattern every window of five days has the same mean.
+ */
+function plannerSlots(c: BothChannelsCase): number {
+  const perBooking = Math.max(1, Math.ceil(c.appointmentMinutes / c.slotMinutes - 1e-9));
+  const mean = c.weekdayFactors.reduce((a, f) => a + f * c.requestsPerDay, 0) / c.weekdayFactors.length;
+  return Math.ceil(mean * perBooking - 1e-9);
+}
+
+function runBothChannels(
+  c: BothChannelsCase,
+  days: number,
+  seeds: number[],
+  search: number[],
+  searchDays: number,
+): Track2Scenario {
+  const target = { share: c.share, withinMinutes: c.within };
+  const base = { meanServiceMinutes: c.meanMinutes, target };
+  const withCrowd = c.rates.map((r, i) => r + (i === 0 ? c.crowd : 0));
+  const slots = plannerSlots(c);
+  // Expected appointment visits' counter-minutes per hour (no-shows do not come).
+  const visitMinutes = (n: number) =>
+    c.rates.map((_, i) =>
+      c.appointmentHours.includes(i)
+        ? ((Math.min(n, c.requestsPerDay) * (1 - c.noShowRate)) / c.appointmentHours.length) * c.appointmentMinutes
+        : 0,
+    );
+  const plans: Record<string, { plan: number[]; slots: number }> = {
+    'ours-true-rates': {
+      plan: requiredCounters({
+        ...base,
+        arrivalsPerHour: c.rates,
+        crowdAtOpening: c.crowd,
+        appointmentMinutes: visitMinutes(slots),
+      }),
+      slots,
+    },
+    'erlang-c-hourly': {
+      plan: requiredCounters({
+        ...base,
+        arrivalsPerHour: withCrowd,
+        method: 'sipp',
+        appointmentMinutes: visitMinutes(slots),
+      }),
+      slots,
+    },
+    'occupancy-85': {
+      plan: requiredCounters({
+        ...base,
+        arrivalsPerHour: withCrowd,
+        method: 'occupancy',
+        appointmentMinutes: visitMinutes(slots),
+      }),
+      slots,
+    },
+  };
+  // Search: fewest slots that meet the appointment norm on the share of days, then counters hour by hour.
+  let searchSlots = slots + 20;
+  while (searchSlots > 1 && appointmentDaysMet(c, searchSlots - 1, searchDays, search) >= c.dayShare) searchSlots--;
+  const appointments = (n: number) => ({
+    perHour: bookedPerHour(c, n),
+    meanMinutes: c.appointmentMinutes,
+    noShowRate: c.noShowRate,
+  });
+  const start = (plans['ours-true-rates']?.plan ?? []).map((n) => n + 2);
+  const ok = (p: number[]) =>
+    evaluate(c, p, searchDays, search, appointments(searchSlots)).every((sl) => sl >= c.share);
+  for (let i = 0; i < start.length; i++) {
+    while ((start[i] ?? 0) > 1) {
+      const trial = [...start];
+      trial[i] = (trial[i] ?? 0) - 1;
+      if (!ok(trial)) break;
+      start[i] = trial[i] ?? 0;
+    }
+  }
+  plans['simulation-search'] = { plan: start, slots: searchSlots };
+  const searchHours = start.reduce((a, b) => a + b, 0);
+  const methods: Record<string, Track2Method> = {};
+  for (const [m, p] of Object.entries(plans)) {
+    const sl = evaluate(c, p.plan, days, seeds, appointments(p.slots));
+    const staffHours = p.plan.reduce((a, b) => a + b, 0);
+    methods[m] = {
+      plan: p.plan,
+      slots: sl.length,
+      slotsMet: sl.filter((x) => x >= c.share).length,
+      staffHours,
+      vsSearch: staffHours / Math.max(1, searchHours) - 1,
+      serviceLevels: sl.map((x) => Math.round(x * 1000) / 1000),
+      appointmentSlots: p.slots,
+      days,
+      daysMet: Math.round(appointmentDaysMet(c, p.slots, days, seeds) * 10) / 10,
+    };
+  }
+  return {
+    scenario: c.name,
+    norm: `${c.share * 100} % of walk-ins within ${c.within} min per hour; every request a slot within ${c.normWorkingDays} working days on ${c.dayShare * 100} % of days`,
+    methods,
+  };
 }

@@ -71,7 +71,11 @@ if (!only || only === '2') {
     console.log('    method                 slots met   staff-h  vs search  plan (counters per hour)');
     for (const [m, v] of Object.entries(s.methods)) {
       console.log(
-        `    ${m.padEnd(22)} ${(`${v.slotsMet}/${v.slots}`).padStart(9)} ${fmt(v.staffHours, 0)}  ${fmt(v.vsSearch * 100, 1)} %  ${v.plan.join(' ')}`,
+        `    ${m.padEnd(22)} ${(`${v.slotsMet}/${v.slots}`).padStart(9)} ${fmt(v.staffHours, 0)}  ${fmt(v.vsSearch * 100, 1)} %  ${v.plan.join(' ')}${
+          v.appointmentSlots !== undefined
+            ? `; ${v.appointmentSlots} appointment slots a day, norm met on ${v.daysMet}/${v.days} days`
+            : ''
+        }`,
       );
     }
   }
@@ -109,11 +113,15 @@ const seconds = (performance.now() - started) / 1000;
 results.seconds = seconds;
 results.loadAverageAtEnd = loadavg();
 mkdirSync('bench/results', { recursive: true });
-const file = smoke
-  ? 'bench/results/forecast-smoke.json'
-  : dev
-    ? 'bench/results/forecast-dev.json'
-    : 'bench/results/forecast.json';
+/** `--out=<file>`: write there instead (e.g. one scenario per process on a shared machine, merged afterwards). */
+const outArg = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
+const file = outArg
+  ? outArg
+  : smoke
+    ? 'bench/results/forecast-smoke.json'
+    : dev
+      ? 'bench/results/forecast-dev.json'
+      : 'bench/results/forecast.json';
 // A one-track run replaces that track in the results file and keeps the others (each track records when it ran).
 let previous: Record<string, unknown> = {};
 if (only && !scenarioFilter && existsSync(file)) previous = JSON.parse(readFileSync(file, 'utf8'));
