@@ -289,7 +289,8 @@ export function schedulingRoutes(deps: Deps) {
     return next();
   });
   router.use('/appointments/:reference/reschedule', perAddress(limitBooking));
-  router.use('/appointments/:reference', perAddress(limitLookup));
+  // One middleware for the appointment and its sub-paths: Hono's `/*` matches `/appointments/:reference` too,
+  // and a second one on that path would take two tokens per look-up.
   router.use('/appointments/:reference/*', perAddress(limitLookup));
   router.use('/locations/:id/available-days', perAddress(limitLookup));
   router.use('/locations/:id/available-times', perAddress(limitLookup));
