@@ -297,17 +297,14 @@ export function attachHub(
   return {
     io,
     publisher,
-    close: () =>
-      new Promise<void>((resolve) => {
-        publisher.stop();
-        stopRevocations();
-        clearInterval(sweep);
-        io.close(() => {
-          if (!options.clusterLog) clusterLog.close();
-          for (const client of [redis, adapterRedis]) client?.disconnect();
-          resolve();
-        });
-      }),
+    close: async () => {
+      stopRevocations();
+      clearInterval(sweep);
+      await publisher.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (!options.clusterLog) clusterLog.close();
+      for (const client of [redis, adapterRedis]) client?.disconnect();
+    },
   };
 }
 

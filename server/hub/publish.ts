@@ -57,7 +57,8 @@ export interface Publisher {
   drain(): Promise<void>;
   /** A node's followed tickets get the estimates another node computed. */
   applyFollowerUpdates(tickets: TicketDto[]): void;
-  stop(): void;
+  /** Stops polling; resolves when a round under way has finished (the log may then be closed). */
+  stop(): Promise<void>;
 }
 
 export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
@@ -74,6 +75,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   let wakeScheduled = false;
   let stopped = false;
   let lastPrune = Date.now();
+  let lastTailError = 0;
 
   /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
   const reads = () => deps.storage.read;
@@ -101,7 +103,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           await log.prune(new Date(deps.clock.now().getTime() - KEEP_MS));
         }
       } catch (err) {
-        deps.log.error('hub tail failed', { error: errorText(err) });
+        // Once a minute at most: the poll retries every 75 ms while the database is away.
+        if (Date.now() - lastTailError > 60_000) {
+          lastTailError = Date.now();
+          deps.log.error('hub tail failed', { error: errorText(err) });
+        }
       } finally {
         running = null;
       }
@@ -325,12 +331,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     },
     drain: () => tail(),
     applyFollowerUpdates,
-    stop: () => {
+    stop: async () => {
       stopped = true;
       clearInterval(poll);
       for (const stop of stops) stop();
       for (const t of estimateTimers.values()) clearTimeout(t);
       estimateTimers.clear();
+      await running;
     },
   };
 }
