@@ -2,6 +2,7 @@ import type { ApiClientStore } from './auth/api-client-store.ts';
 import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
 import type { DisplayStore } from './display/display-store.ts';
+import type { DemoHistoryStore } from './forecast/demo-history-store.ts';
 import type { ForecastHistoryStore } from './forecast/forecast-history-store.ts';
 import type { MunicipalityStore } from './integrations/municipality-store.ts';
 import type { WebhookStore } from './integrations/webhook-store.ts';
@@ -26,6 +27,7 @@ export interface Repositories {
   openData: OpenDataStore;
   waitHistory: WaitHistoryStore;
   forecastHistory: ForecastHistoryStore;
+  demoHistory: DemoHistoryStore;
   display: DisplayStore;
   queue: QueueStore;
   webhooks: WebhookStore;

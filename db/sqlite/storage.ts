@@ -6,6 +6,7 @@ import type { AuditStore } from '../../server/auth/audit-store.ts';
 import type { AuthStore } from '../../server/auth/auth-store.ts';
 import type { DisplayStore } from '../../server/display/display-store.ts';
 import { AppError } from '../../server/errors.ts';
+import type { DemoHistoryStore } from '../../server/forecast/demo-history-store.ts';
 import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
 import type { MunicipalityStore } from '../../server/integrations/municipality-store.ts';
 import type { WebhookStore } from '../../server/integrations/webhook-store.ts';
@@ -18,6 +19,7 @@ import type { Repositories, Storage, Synchronous } from '../../server/storage.ts
 import { type Db, schema, writeTransactionAsync } from '../client.ts';
 import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
+import { sqliteDemoHistoryStore } from './demo-history-store.ts';
 import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
 import { sqliteMunicipalityStore } from './municipality-store.ts';
@@ -63,6 +65,7 @@ function repositoriesOn(db: Db): Repositories {
     openData: asAsync<OpenDataStore>(sqliteOpenDataStore(db)),
     waitHistory: asAsync<WaitHistoryStore>(sqliteWaitHistoryStore(db)),
     forecastHistory: asAsync<ForecastHistoryStore>(sqliteForecastHistoryStore(db)),
+    demoHistory: asAsync<DemoHistoryStore>(sqliteDemoHistoryStore(db)),
     display: asAsync<DisplayStore>(sqliteDisplayStore(db)),
     queue: asAsync<QueueStore>(sqliteQueueStore(db)),
     webhooks: asAsync<WebhookStore>(sqliteWebhookStore(db)),

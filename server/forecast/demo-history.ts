@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { writeTransaction } from '../../db/client.ts';
-import { locations, registryDocuments, tickets } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { createRandom, type Random } from '../random.ts';
 import { allocatorFor, closedSet, loadOffice, type Office, planDay } from '../scheduling/office.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { generateManageToken, generateReference, hashToken } from '../scheduling/tokens.ts';
 import { addDaysIso, type RegistryRow, renewalIndex, weekdayOfDate } from './demand.ts';
+import type { DemoAppointmentRow, DemoEventRow, DemoTicketRow } from './demo-history-store.ts';
 import { demoRegistry, HAARLEM_POPULATION } from './demo-registry.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario, type ScenarioInput } from './simulator/scenario.ts';
@@ -206,29 +204,24 @@ function demandLevel(registry: readonly RegistryRow[], first: string, today: str
 }
 
 /**
- * Generates the history one office-day at a time, each in its own transaction, yielding in between
- * so that a caller can give the event loop room (see `fillDemoHistoryInBackground`).
+ * Generates the history one office-day at a time, each in its own write transaction (one repository call
+ * per day), calling `between` after each so that a caller can give the event loop room or stop.
  */
-function* historySteps(
+async function fillHistory(
   deps: Deps,
   options: { days?: number; predictedDays?: number },
-  totals: { tickets: number; events: number; appointments: number },
-): Generator<void> {
+  between: () => Promise<boolean>,
+): Promise<{ tickets: number; events: number; appointments: number }> {
+  const totals = { tickets: 0, events: 0, appointments: 0 };
   const now = deps.clock.now();
-  const all = deps.db.select().from(locations).all();
-  for (const location of all) {
+  for (const { id: locationId } of await deps.storage.read.openData.offices()) {
+    const office = loadOffice(deps.db, locationId);
+    if (!office) continue;
+    const { location } = office;
     const zone = location.timeZone;
     const today = DateTime.fromJSDate(now, { zone }).toISODate() as string;
-    const existing = deps.db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(eq(tickets.locationId, location.id), lt(tickets.serviceDate, today)))
-      .limit(1)
-      .get();
-    if (existing) continue;
-    const office = loadOffice(deps.db, location.id);
-    if (!office) continue;
-    const registry = storeRegistry(deps, location.municipalityId, today);
+    if (await deps.storage.read.demoHistory.hasTicketsBefore(location.id, today)) continue;
+    const registry = await storeRegistry(deps, location.municipalityId, today);
     const first = addDaysIso(today, -(options.days ?? 365));
     const level = demandLevel(registry, first, today);
     const closed = closedSet(office, first, addDaysIso(today, location.maxDaysAhead + 1));
@@ -246,15 +239,20 @@ function* historySteps(
       // published accuracy (stats/prediction-accuracy.ts) has something to show.
       const predict = day >= addDaysIso(today, -(options.predictedDays ?? PREDICTED_DAYS));
       const result = simulate(parseScenario(input), { predict, learn: false });
-      insertDay(deps, office, result, today, letterOf, idOf, totals, (code) => {
+      const rows = dayRows(deps, office, result, today, letterOf, idOf, (code) => {
         const lead = drawLeadDays(rng, factor, location.maxDaysAhead);
         return { lead, hours: rng.next() * 10, channel: channelOf(rng), serviceId: idOf.get(code) ?? null };
       });
-      yield;
+      await deps.storage.write((tx) => tx.demoHistory.insertDay(rows));
+      totals.appointments += rows.appointments.length;
+      totals.tickets += rows.tickets.length;
+      totals.events += rows.events.length;
+      if (!(await between())) return totals;
     }
-    insertFutureBook(deps, office, today, level, closed, rng, totals);
-    yield;
+    totals.appointments += await insertFutureBook(deps, office, today, level, closed, rng);
+    if (!(await between())) return totals;
   }
+  return totals;
 }
 
 function channelOf(rng: Random): 'online' | 'phone' | 'counter' {
@@ -269,140 +267,117 @@ interface BookingDraw {
   serviceId: number | null;
 }
 
-function appointmentStatements(deps: Deps) {
-  const client = deps.db.$client;
-  return {
-    appointment: client.prepare(
-      `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
-          counter_id, channel, status, language, created_at, personal_data_erased_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'nl', ?, ?)`,
-    ),
-    item: client.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, 1)'),
-  };
-}
-
-function insertDay(
+/** One simulated day as rows: its appointments (linked to their check-ins), tickets and the event log. */
+function dayRows(
   deps: Deps,
   office: Office,
   result: ReturnType<typeof simulate>,
   today: string,
   letterOf: Map<string, string>,
   idOf: Map<string, number>,
-  totals: { tickets: number; events: number; appointments: number },
   draw: (code: string) => BookingDraw,
-): void {
+): { appointments: DemoAppointmentRow[]; tickets: DemoTicketRow[]; events: DemoEventRow[] } {
   const location = office.location;
-  const client = deps.db.$client;
-  const insertTicket = client.prepare(
-    `INSERT INTO tickets (municipality_id, location_id, service_date, number, letter, sequence, public_id, source, status,
-        priority, due_at, counter_id, call_count, language, issued_at, queued_at, called_at, started_at, finished_at,
-        appointment_id, predicted_wait_seconds)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'nl', ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertItem = client.prepare('INSERT INTO ticket_items (ticket_id, service_id, persons) VALUES (?, ?, ?)');
-  const insertEvent = client.prepare(
-    'INSERT INTO ticket_events (ticket_id, location_id, type, at, counter_id, data) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const { appointment: insertAppointment, item: insertAppointmentItem } = appointmentStatements(deps);
   const ms = (d: Date | null) => (d ? d.getTime() : null);
   const erasedAt = deps.clock.now().getTime();
   const grid = location.slotGridMinutes;
   const skilled = (code: string) => office.counters.find((c) => c.skills.has(idOf.get(code) ?? -1))?.id ?? null;
   const ticketById = new Map(result.tickets.map((t) => [t.id, t]));
-  writeTransaction(deps.db, () => {
-    // Appointments first, so that their check-in tickets can point at them.
-    const appointmentOfTicket = new Map<number, number>();
-    for (const a of result.appointments) {
-      if (a.serviceDate >= today) continue;
-      const d = draw(a.code);
-      const ticket = a.ticketId !== null ? ticketById.get(a.ticketId) : undefined;
-      const counterId = ticket?.counterId ?? skilled(a.code);
-      if (counterId === null || d.serviceId === null) continue;
-      const minutes = Math.ceil((office.services.get(a.code)?.minutesPerPerson ?? 10) / grid) * grid;
-      const start = a.startsAt.getTime();
-      const created = Math.min(start - 3_600_000, start - d.lead * 86_400_000 - d.hours * 3_600_000);
-      const info = insertAppointment.run(
-        location.municipalityId,
-        location.id,
-        generateReference(),
-        hashToken(generateManageToken()),
-        start,
-        start + minutes * 60_000,
-        counterId,
-        d.channel,
-        a.status === 'served' ? 'served' : 'no-show',
-        created,
-        erasedAt,
-      );
-      const id = Number(info.lastInsertRowid);
-      insertAppointmentItem.run(id, d.serviceId);
-      if (a.ticketId !== null) appointmentOfTicket.set(a.ticketId, id);
-      totals.appointments++;
-    }
-    const idMap = new Map<number, number>();
-    const sequence = new Map<string, number>();
-    for (const t of result.tickets) {
-      if (t.serviceDate >= today) continue;
-      const code = t.services[0]?.code ?? '';
-      const letter = letterOf.get(code) ?? 'X';
-      const key = `${t.serviceDate}|${letter}`;
-      const seq = (sequence.get(key) ?? 0) + 1;
-      sequence.set(key, seq);
-      const info = insertTicket.run(
-        location.municipalityId,
-        location.id,
-        t.serviceDate,
-        `${letter}${String(seq).padStart(3, '0')}`,
-        letter,
-        seq,
-        randomBytes(12).toString('base64url'),
-        t.source,
-        t.status === 'cancelled' ? 'cancelled' : 'done',
-        ms(t.dueAt),
-        t.counterId,
-        t.calledAt ? 1 : 0,
-        ms(t.issuedAt),
-        ms(t.issuedAt),
-        ms(t.calledAt),
-        ms(t.startedAt),
-        ms(t.finishedAt),
-        appointmentOfTicket.get(t.id) ?? null,
-        t.source === 'kiosk' && t.band ? Math.round(t.band.minutes * 60) : null,
-      );
-      const id = Number(info.lastInsertRowid);
-      idMap.set(t.id, id);
-      for (const s of t.services) insertItem.run(id, idOf.get(s.code) ?? null, s.persons);
-      totals.tickets++;
-    }
-    for (const e of result.events) {
-      const id = idMap.get(e.ticketId);
-      if (id === undefined) continue;
-      insertEvent.run(id, location.id, e.type, e.at.getTime(), e.counterId, e.data ? JSON.stringify(e.data) : null);
-      totals.events++;
-    }
-  });
+  // Appointments first, so that their check-in tickets can point at them.
+  const appointments: DemoAppointmentRow[] = [];
+  const appointmentOfTicket = new Map<number, number>();
+  for (const a of result.appointments) {
+    if (a.serviceDate >= today) continue;
+    const d = draw(a.code);
+    const ticket = a.ticketId !== null ? ticketById.get(a.ticketId) : undefined;
+    const counterId = ticket?.counterId ?? skilled(a.code);
+    if (counterId === null || d.serviceId === null) continue;
+    const minutes = Math.ceil((office.services.get(a.code)?.minutesPerPerson ?? 10) / grid) * grid;
+    const start = a.startsAt.getTime();
+    const key = appointments.length;
+    appointments.push({
+      key,
+      municipalityId: location.municipalityId,
+      locationId: location.id,
+      reference: generateReference(),
+      manageTokenHash: hashToken(generateManageToken()),
+      startsAt: start,
+      endsAt: start + minutes * 60_000,
+      counterId,
+      channel: d.channel,
+      status: a.status === 'served' ? 'served' : 'no-show',
+      createdAt: Math.min(start - 3_600_000, start - d.lead * 86_400_000 - d.hours * 3_600_000),
+      personalDataErasedAt: erasedAt,
+      serviceId: d.serviceId,
+    });
+    if (a.ticketId !== null) appointmentOfTicket.set(a.ticketId, key);
+  }
+  const tickets: DemoTicketRow[] = [];
+  const sequence = new Map<string, number>();
+  for (const t of result.tickets) {
+    if (t.serviceDate >= today) continue;
+    const code = t.services[0]?.code ?? '';
+    const letter = letterOf.get(code) ?? 'X';
+    const key = `${t.serviceDate}|${letter}`;
+    const seq = (sequence.get(key) ?? 0) + 1;
+    sequence.set(key, seq);
+    tickets.push({
+      key: t.id,
+      municipalityId: location.municipalityId,
+      locationId: location.id,
+      serviceDate: t.serviceDate,
+      number: `${letter}${String(seq).padStart(3, '0')}`,
+      letter,
+      sequence: seq,
+      publicId: randomBytes(12).toString('base64url'),
+      source: t.source,
+      status: t.status === 'cancelled' ? 'cancelled' : 'done',
+      dueAt: ms(t.dueAt),
+      counterId: t.counterId,
+      callCount: t.calledAt ? 1 : 0,
+      issuedAt: t.issuedAt.getTime(),
+      calledAt: ms(t.calledAt),
+      startedAt: ms(t.startedAt),
+      finishedAt: ms(t.finishedAt),
+      appointmentKey: appointmentOfTicket.get(t.id) ?? null,
+      predictedWaitSeconds: t.source === 'kiosk' && t.band ? Math.round(t.band.minutes * 60) : null,
+      items: t.services.map((s) => ({ serviceId: idOf.get(s.code) ?? null, persons: s.persons })),
+    });
+  }
+  const written = new Set(tickets.map((t) => t.key));
+  const events: DemoEventRow[] = result.events
+    .filter((e) => written.has(e.ticketId))
+    .map((e) => ({
+      ticketKey: e.ticketId,
+      locationId: location.id,
+      type: e.type,
+      at: e.at.getTime(),
+      counterId: e.counterId,
+      data: e.data ? JSON.stringify(e.data) : null,
+    }));
+  return { appointments, tickets, events };
 }
 
 /**
  * The book as it would stand today for the coming weeks: each future day's appointments are drawn like
  * the history's, and those whose booking date lies before today are placed by the real allocator (so no
  * counter is double-booked and the walk-in share is kept); a day that is full turns the rest away.
+ * Returns the number of appointments written.
  */
-function insertFutureBook(
+async function insertFutureBook(
   deps: Deps,
   office: Office,
   today: string,
   level: (date: string) => number,
   closed: Set<string>,
   rng: Random,
-  totals: { appointments: number },
-): void {
+): Promise<number> {
   const location = office.location;
   const now = deps.clock.now();
   const grid = location.slotGridMinutes;
   const idOf = new Map([...office.services.values()].map((s) => [s.code, s.id]));
-  const { appointment: insertAppointment, item: insertAppointmentItem } = appointmentStatements(deps);
   const erasedAt = now.getTime();
+  let written = 0;
   for (let day = today; day <= addDaysIso(today, location.maxDaysAhead); day = addDaysIso(day, 1)) {
     if (weekdayOfDate(day) > 5 || closed.has(day)) continue;
     const plan = planDay(deps.db, office, day);
@@ -448,82 +423,59 @@ function insertFutureBook(
       }
     }
     const assignment = allocator.assignment();
-    writeTransaction(deps.db, () => {
-      for (const { request, id } of placed) {
-        const counterId = assignment.get(id);
-        const serviceId = idOf.get(request.code);
-        if (counterId === undefined || serviceId === undefined) continue;
-        const info = insertAppointment.run(
-          location.municipalityId,
-          location.id,
-          generateReference(),
-          hashToken(generateManageToken()),
-          request.start,
-          request.end,
-          counterId,
-          request.channel,
-          'booked',
-          request.created,
-          erasedAt,
-        );
-        insertAppointmentItem.run(Number(info.lastInsertRowid), serviceId);
-        totals.appointments++;
-      }
-    });
+    const rows: DemoAppointmentRow[] = [];
+    for (const { request, id } of placed) {
+      const counterId = assignment.get(id);
+      const serviceId = idOf.get(request.code);
+      if (counterId === undefined || serviceId === undefined) continue;
+      rows.push({
+        key: rows.length,
+        municipalityId: location.municipalityId,
+        locationId: location.id,
+        reference: generateReference(),
+        manageTokenHash: hashToken(generateManageToken()),
+        startsAt: request.start,
+        endsAt: request.end,
+        counterId,
+        channel: request.channel,
+        status: 'booked',
+        createdAt: request.created,
+        personalDataErasedAt: erasedAt,
+        serviceId,
+      });
+    }
+    await deps.storage.write((tx) => tx.demoHistory.insertAppointments(rows));
+    written += rows.length;
   }
+  return written;
 }
 
 /** Stores the demo registry (once per municipality) and returns the municipality's registry. */
-function storeRegistry(deps: Deps, municipalityId: string, today: string): RegistryRow[] {
-  writeTransaction(deps.db, () => {
-    const existing = deps.db
-      .select({ m: registryDocuments.month })
-      .from(registryDocuments)
-      .where(eq(registryDocuments.municipalityId, municipalityId))
-      .limit(1)
-      .get();
-    if (existing) return;
-    for (const row of demoRegistry(HAARLEM_POPULATION, '2009-01', today.slice(0, 7))) {
-      deps.db
-        .insert(registryDocuments)
-        .values({ municipalityId, ...row })
-        .onConflictDoNothing()
-        .run();
-    }
-  });
-  return deps.db
-    .select()
-    .from(registryDocuments)
-    .where(eq(registryDocuments.municipalityId, municipalityId))
-    .all()
-    .map((r) => ({ month: r.month, documentType: r.documentType, ageBand: r.ageBand, count: r.count }));
+async function storeRegistry(deps: Deps, municipalityId: string, today: string): Promise<RegistryRow[]> {
+  const rows = demoRegistry(HAARLEM_POPULATION, '2009-01', today.slice(0, 7));
+  await deps.storage.write((tx) => tx.demoHistory.insertRegistryOnce(municipalityId, rows));
+  return deps.storage.read.forecastHistory.registry(municipalityId);
 }
 
-/** Fills the history synchronously (tests, CLI). */
+/** Fills the history at once (tests, CLI). */
 export function fillDemoHistory(
   deps: Deps,
   options: { days?: number; predictedDays?: number } = {},
-): { tickets: number; events: number; appointments: number } {
-  const totals = { tickets: 0, events: 0, appointments: 0 };
-  for (const _ of historySteps(deps, options, totals)) {
-    // one office-day per step
-  }
-  return totals;
+): Promise<{ tickets: number; events: number; appointments: number }> {
+  return fillHistory(deps, options, async () => true);
 }
 
 /**
  * Fills the history after the server is up, one office-day (a few milliseconds) at a time, so
  * that requests are served in between. Resolves with the totals.
  */
-export async function fillDemoHistoryInBackground(
+export function fillDemoHistoryInBackground(
   deps: Deps,
   options: { days?: number; predictedDays?: number; signal?: AbortSignal } = {},
 ): Promise<{ tickets: number; events: number; appointments: number }> {
-  const totals = { tickets: 0, events: 0, appointments: 0 };
-  for (const _ of historySteps(deps, options, totals)) {
+  return fillHistory(deps, options, async () => {
     await new Promise((resolve) => setImmediate(resolve));
     // Shutdown: stop between office-days.
-    if (options.signal?.aborted) break;
-  }
-  return totals;
+    return !options.signal?.aborted;
+  });
 }

@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
 
   it('a supervisor sees the live view, pairs a display, books by phone, and opens statistics, planning and e-mail', async () => {
     // Eight weeks of simulated office days, as `npm start` fills a year: statistics and forecasts have data.
-    fillDemoHistory(server.deps(), { days: 56, predictedDays: 5 });
+    await fillDemoHistory(server.deps(), { days: 56, predictedDays: 5 });
     await agent.getByRole('button', { name: 'Afmelden' }).click();
     await signInAgent(agent, server, 'demo-supervisor');
     // The supervisor starts at their own office (assigned first), not Schalkwijk, which sorts first.

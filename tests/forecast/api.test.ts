@@ -15,14 +15,14 @@ let filled: { tickets: number; events: number; appointments: number };
 
 beforeAll(async () => {
   ctx = createTestContext({ now: '2026-11-23T08:00:00Z' });
-  filled = fillDemoHistory(ctx, { days: 56, predictedDays: 14 });
+  filled = await fillDemoHistory(ctx, { days: 56, predictedDays: 14 });
   supervisor = await signInAs(ctx, 'demo-supervisor');
   agent = await signInAs(ctx, 'demo-agent');
   admin = await signInAs(ctx, 'demo-admin');
 });
 
 describe('demo history', () => {
-  it('writes tickets and the production event log without personal data, once', () => {
+  it('writes tickets and the production event log without personal data, once', async () => {
     expect(filled.tickets).toBeGreaterThan(1000);
     expect(filled.events).toBeGreaterThan(3 * filled.tickets);
     const sample = ctx.db.select().from(tickets).limit(50).all();
@@ -36,7 +36,7 @@ describe('demo history', () => {
       .all()
       .map((r) => r.type);
     expect(types.sort()).toEqual(['called', 'cancelled', 'finished', 'issued', 'started'].sort());
-    expect(fillDemoHistory(ctx, { days: 56 }).tickets).toBe(0);
+    expect((await fillDemoHistory(ctx, { days: 56 })).tickets).toBe(0);
   });
 
   it('writes appointments with the date they were booked, no personal data, linked to their check-ins', () => {
