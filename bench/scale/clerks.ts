@@ -42,7 +42,13 @@ function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
 
 process.on('message', async (msg: Start | { type: 'go' }) => {
   if (msg.type !== 'start') return;
-  const sockets = await Promise.all(msg.targets.map((t) => connect(msg.url, msg.token, t.address)));
+  let sockets: Socket[];
+  try {
+    sockets = await Promise.all(msg.targets.map((t) => connect(msg.url, msg.token, t.address)));
+  } catch (error) {
+    process.send?.({ type: 'ready', error: (error as Error).message });
+    return;
+  }
   process.send?.({ type: 'ready' });
   process.once('message', async () => {
     const sent: number[] = []; // [ticketId, sentAt, office index]

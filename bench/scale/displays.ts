@@ -19,7 +19,7 @@ interface Start {
   url: string;
   sockets: DisplaySpec[];
 }
-type Msg = Start | { type: 'report' } | { type: 'exit' };
+type Msg = Start | { type: 'status' } | { type: 'report' } | { type: 'exit' };
 
 export interface DisplayReport {
   node: string;
@@ -47,67 +47,57 @@ async function start(msg: Start): Promise<void> {
     disconnects: [],
     gapsAsked: 0,
   }));
-  let connected = 0;
-  let failed = 0;
+  // Sockets are opened in batches of 100, 100 ms apart, without waiting for each batch: the parent polls how
+  // many are connected and goes on with those once its bounded connect phase is over.
   const batch = 100;
   for (let i = 0; i < msg.sockets.length; i += batch) {
-    await Promise.all(
-      msg.sockets.slice(i, i + batch).map(
-        (s, k) =>
-          new Promise<void>((resolve) => {
-            const rep = reports[i + k] as DisplayReport;
-            let lastSeq = 0;
-            const socket = io(`${msg.url}/?node=${s.node}`, {
-              auth: { token: s.token, locationId: s.locationId },
-              transports: ['websocket'],
-              forceNew: true,
-              extraHeaders: { 'x-forwarded-for': s.address },
-              // The front-ends' settings (shared-web/hub.ts).
-              reconnection: true,
-              reconnectionDelay: 500,
-              reconnectionDelayMax: 5000,
-              timeout: 20_000,
-            });
-            sockets.push(socket);
-            const snapshot = (snap: { seq?: number }) => {
-              rep.snapshots.push(now(), snap.seq ?? -1);
-              if (snap.seq !== undefined) lastSeq = Math.max(lastSeq, snap.seq);
-            };
-            socket.on('queue:snapshot', snapshot);
-            socket.on('ticket:called', (call: { ticketId: number; seq?: number; prev?: number }) => {
-              rep.calls.push(call.ticketId, now(), call.seq ?? -1);
-              if (call.prev !== undefined && call.prev > lastSeq) {
-                // A gap: a fact went missing; ask for the queue as it is now.
-                rep.gapsAsked++;
-                socket
-                  .timeout(10_000)
-                  .emitWithAck('queue:subscribe', { locationId: s.locationId })
-                  .then((ack: { ok: boolean; data?: { seq?: number } }) => {
-                    if (ack.ok && ack.data) snapshot(ack.data);
-                  })
-                  .catch(() => {});
-              }
-              if (call.seq !== undefined) lastSeq = Math.max(lastSeq, call.seq);
-            });
-            socket.on('connect', () => rep.connects.push(now()));
-            socket.on('disconnect', () => rep.disconnects.push(now()));
-            socket.once('connect', () => {
-              connected++;
-              resolve();
-            });
-            socket.once('connect_error', () => {
-              failed++;
-              resolve();
-            });
-          }),
-      ),
-    );
+    msg.sockets.slice(i, i + batch).forEach((s, k) => {
+      const rep = reports[i + k] as DisplayReport;
+      let lastSeq = 0;
+      const socket = io(`${msg.url}/?node=${s.node}`, {
+        auth: { token: s.token, locationId: s.locationId },
+        transports: ['websocket'],
+        forceNew: true,
+        extraHeaders: { 'x-forwarded-for': s.address },
+        // The front-ends' settings (shared-web/hub.ts).
+        reconnection: true,
+        reconnectionDelay: 500,
+        reconnectionDelayMax: 5000,
+        timeout: 20_000,
+      });
+      sockets.push(socket);
+      const snapshot = (snap: { seq?: number }) => {
+        rep.snapshots.push(now(), snap.seq ?? -1);
+        if (snap.seq !== undefined) lastSeq = Math.max(lastSeq, snap.seq);
+      };
+      socket.on('queue:snapshot', snapshot);
+      socket.on('ticket:called', (call: { ticketId: number; seq?: number; prev?: number }) => {
+        rep.calls.push(call.ticketId, now(), call.seq ?? -1);
+        if (call.prev !== undefined && call.prev > lastSeq) {
+          // A gap: a fact went missing; ask for the queue as it is now.
+          rep.gapsAsked++;
+          socket
+            .timeout(10_000)
+            .emitWithAck('queue:subscribe', { locationId: s.locationId })
+            .then((ack: { ok: boolean; data?: { seq?: number } }) => {
+              if (ack.ok && ack.data) snapshot(ack.data);
+            })
+            .catch(() => {});
+        }
+        if (call.seq !== undefined) lastSeq = Math.max(lastSeq, call.seq);
+      });
+      socket.on('connect', () => rep.connects.push(now()));
+      socket.on('disconnect', () => rep.disconnects.push(now()));
+    });
+    await new Promise((r) => setTimeout(r, 100));
   }
-  process.send?.({ type: 'ready', connected, failed });
+  process.send?.({ type: 'opened' });
 }
 
 process.on('message', (msg: Msg) => {
   if (msg.type === 'start') void start(msg);
+  else if (msg.type === 'status')
+    process.send?.({ type: 'status', connected: sockets.filter((s) => s.connected).length });
   else if (msg.type === 'report')
     process.send?.({ type: 'report', reports, connectedNow: sockets.filter((s) => s.connected).length });
   else if (msg.type === 'exit') {

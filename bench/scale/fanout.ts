@@ -42,8 +42,10 @@ function nextMessage<T>(proc: ChildProcess, type: string, timeoutMs: number): Pr
 }
 
 export interface FanoutResult {
+  redis: boolean;
   displays: number;
   connected: number;
+  connectSeconds: number;
   offices: number;
   nodes: number;
   callsPerSecond: number;
@@ -69,6 +71,7 @@ export interface FanoutResult {
     p50Ms: number;
     p99Ms: number;
     maxMs: number;
+    reconnectToSnapshotP99Ms: number;
     /** Pairs (display, acknowledged call) the display never saw nor got a later snapshot covering. */
     lostPairs: number;
     callsWithLoss: number;
@@ -81,7 +84,15 @@ export interface FanoutResult {
 export async function displaysAcrossNodes(
   dir: string,
   template: Template,
-  opts: { offices: number; perOffice: number; fanSeconds: number; killSeconds: number; clientProcesses: number },
+  opts: {
+    offices: number;
+    perOffice: number;
+    fanSeconds: number;
+    killSeconds: number;
+    clientProcesses: number;
+    connectSeconds: number;
+    redis: boolean;
+  },
 ): Promise<FanoutResult> {
   const dbPath = copyTemplate(template, `${dir}/fanout.db`);
   const db = openDatabase(dbPath);
@@ -94,7 +105,7 @@ export async function displaysAcrossNodes(
     now: new Date(),
   });
   db.$client.close();
-  const cluster = await startCluster(dir, dbPath, { nodes: 4, haproxy: true, redis: true });
+  const cluster = await startCluster(dir, dbPath, { nodes: 4, haproxy: true, redis: opts.redis });
   const procs: ChildProcess[] = [];
   try {
     const names = cluster.nodes.map((n) => n.name);
@@ -108,17 +119,39 @@ export async function displaysAcrossNodes(
       })),
     );
     for (let p = 0; p < opts.clientProcesses; p++) procs.push(child('displays.ts'));
-    const ready = procs.map((p) => nextMessage<{ connected: number; failed: number }>(p, 'ready', 240_000));
+    const opened = procs.map((p) => nextMessage(p, 'opened', 120_000));
     procs.forEach((p, k) => {
       p.send({ type: 'start', url: cluster.url, sockets: specs.filter((_, i) => i % procs.length === k) });
     });
-    const connected = (await Promise.all(ready)).reduce((s, r) => s + r.connected, 0);
+    await Promise.all(opened);
+    // Bounded connect phase: go on with as many as are connected when all are, or when it ends.
+    const connectUntil = Date.now() + opts.connectSeconds * 1000;
+    let connected = 0;
+    for (;;) {
+      const status = await Promise.all(
+        procs.map((p) => {
+          const r = nextMessage<{ connected: number }>(p, 'status', 60_000);
+          p.send({ type: 'status' });
+          return r;
+        }),
+      );
+      connected = status.reduce((s, r) => s + r.connected, 0);
+      if (connected >= specs.length || Date.now() > connectUntil) break;
+      await sleep(2_000);
+    }
+    const connectMs = Date.now() - (connectUntil - opts.connectSeconds * 1000);
+    console.log(`  ${connected} of ${specs.length} displays connected after ${Math.round(connectMs / 1000)} s`);
+    const dead = cluster.nodes.filter((n) => n.child.exitCode !== null || n.child.signalCode !== null);
+    if (dead.length > 0)
+      throw new Error(
+        `${dead.length} node(s) died during the connect phase (${connected} displays connected); ${dead[0]?.name} (exit ${dead[0]?.child.exitCode ?? dead[0]?.child.signalCode}): ${crashLine(dead[0]?.output() ?? '')}`,
+      );
     await sleep(1_000);
 
     const clerks = child('clerks.ts');
     procs.push(clerks);
     const nodeA = cluster.nodes[0] as NodeProc;
-    const clerksReady = nextMessage(clerks, 'ready', 60_000);
+    const clerksReady = nextMessage<{ error?: string }>(clerks, 'ready', 60_000);
     clerks.send({
       type: 'start',
       url: nodeA.url,
@@ -130,7 +163,8 @@ export async function displaysAcrossNodes(
       })),
       seconds,
     });
-    await clerksReady;
+    const clerksError = (await clerksReady).error;
+    if (clerksError) throw new Error(`the clerks could not connect to node A: ${clerksError}`);
     const result = nextMessage<{ sent: number[]; errors: Record<string, number> }>(
       clerks,
       'result',
@@ -198,6 +232,15 @@ export async function displaysAcrossNodes(
     });
 
     const displaced = reports.filter((r) => r.disconnects.some((t) => t >= killAt));
+    // The server's share: from each displaced display's reconnect to its snapshot (the rest is client back-off).
+    const serverShare = displaced
+      .map((r) => {
+        const at = recoveredAt(r, killAt);
+        const reconnect = r.connects.find((t) => t > killAt);
+        return at !== null && reconnect !== undefined ? at - reconnect : null;
+      })
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => a - b);
     const back = displaced
       .map((r) => recoveredAt(r, killAt))
       .filter((t): t is number => t !== null)
@@ -226,8 +269,10 @@ export async function displaysAcrossNodes(
       }
     }
     return {
+      redis: opts.redis,
       displays: specs.length,
       connected,
+      connectSeconds: Math.round(connectMs / 1000),
       offices: opts.offices,
       nodes: names.length,
       callsPerSecond: opts.offices,
@@ -242,6 +287,7 @@ export async function displaysAcrossNodes(
         p50Ms: round(percentile(back, 50)),
         p99Ms: round(percentile(back, 99)),
         maxMs: round(back[back.length - 1] ?? Number.NaN),
+        reconnectToSnapshotP99Ms: round(percentile(serverShare, 99)),
         lostPairs,
         callsWithLoss: withLoss.size,
         coveredBySnapshot: covered,
@@ -272,6 +318,18 @@ export async function displaysAcrossNodes(
     );
     await cluster.stop();
   }
+}
+
+/** The thrown error of a crashed node (the line after the source excerpt), or its last line. */
+function crashLine(output: string): string {
+  const m = /^(\w*Error: .*)$/m.exec(output);
+  const at = m
+    ? output
+        .slice(m.index)
+        .split('\n')
+        .find((l) => l.trim().startsWith('at '))
+    : undefined;
+  return m ? `${m[1]}${at ? ` (${at.trim()})` : ''}` : (output.trim().split('\n').at(-1) ?? '');
 }
 
 /** When a display that lost its node had a snapshot again: the first snapshot after its first reconnect. */
