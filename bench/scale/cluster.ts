@@ -195,40 +195,46 @@ export interface Haproxy {
 }
 
 /**
- * HAProxy (Debian's package) in front of the nodes: round robin, HTTP health checks every second
- * (down after 3 misses of 5 s each; a dead node refuses connections at once), connection failures re-dispatched to another node; WebSocket upgrades pass
- * through. A display may ask for a node with `?node=<name>` (honoured while that node is up) so the
- * bench knows where each socket lives. Modelled on the settings of `deploy/haproxy.cfg`, with the
- * bench's ports and shorter checks.
+ * HAProxy (Debian's package) in front of the nodes, with the settings of `deploy/haproxy.cfg` (round robin,
+ * health checks every second — 500 ms while changing state — down after 2 misses of 3 s, connection
+ * failures and empty responses retried on another node, WebSocket tunnels) but the bench's ports, and two
+ * differences: the clients' X-Forwarded-For is kept (deploy/haproxy.cfg deletes it, right in production;
+ * the bench's simulated residents on loopback have no other way to have their own addresses), and no
+ * stickiness cookie (the bench's clients use WebSocket only). A display may ask for a node with
+ * `?node=<name>` (honoured while that node is up) so the bench knows where each socket lives.
  */
 export async function startHaproxy(dir: string, nodes: { name: string; port: number }[]): Promise<Haproxy> {
   const port = await freePort();
   const cfg = [
     'global',
-    '  maxconn 9000',
+    '  maxconn 8000',
     'defaults',
     '  mode http',
-    '  timeout connect 2s',
-    // A loaded node may take seconds to answer its health check; only a dead one should be taken out.
-    '  timeout check 5s',
-    '  timeout client 120s',
-    '  timeout server 120s',
+    '  timeout connect 3s',
+    '  timeout http-request 10s',
+    '  timeout client 30s',
+    '  timeout server 30s',
+    '  timeout http-keep-alive 10s',
+    '  timeout queue 10s',
     '  timeout tunnel 1h',
-    '  timeout http-keep-alive 120s',
-    '  option redispatch',
+    '  timeout client-fin 5s',
+    '  timeout server-fin 5s',
+    '  timeout check 3s',
     '  retries 3',
-    '  option forwardfor',
+    '  retry-on conn-failure empty-response',
+    '  option redispatch 1',
     'frontend www',
     `  bind 127.0.0.1:${port}`,
-    '  maxconn 9000',
+    '  option forwardfor',
     '  default_backend loket',
     'backend loket',
     '  balance roundrobin',
-    '  option httpchk GET /api/v1/health',
+    '  option httpchk',
+    '  http-check send meth GET uri /api/v1/health ver HTTP/1.1 hdr host loket',
     '  http-check expect status 200',
-    '  default-server inter 1s fall 3 rise 2 maxconn 9000',
+    '  default-server check inter 1s fastinter 500ms downinter 2s fall 2 rise 2 maxconn 4000',
     ...nodes.map((n) => `  use-server ${n.name} if { urlp(node) -m str ${n.name} }`),
-    ...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port} check`),
+    ...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port}`),
     '',
   ].join('\n');
   const file = join(dir, `haproxy-${port}.cfg`);

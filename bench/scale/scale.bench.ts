@@ -61,7 +61,7 @@ const results: Results = {
   },
   setup: [
     'Nodes: server/main.ts through tsx (what `npm start` runs), LOKET_DEMO_HISTORY_DAYS=0, on one SQLite file (WAL, synchronous=FULL).',
-    'Multi-node modes: REDIS_URL with a key prefix of their own (removed afterwards), HAProxy 2.6 round robin, health checks every second (down after 3 misses), connection failures re-dispatched.',
+    'Multi-node modes: REDIS_URL with a key prefix of their own (removed afterwards), HAProxy 2.6 with the settings of deploy/haproxy.cfg (round robin, health checks every second, down after 2 misses of 3 s, connection failures and empty responses retried on another node) except that the clients’ X-Forwarded-For is kept (see below) and there is no stickiness cookie (WebSocket-only clients).',
     'Residents: each request from its own address in its own /24 (X-Forwarded-For, TRUST_PROXY=true): the production rate limits stay on and apply per resident.',
     'Proof-of-work: the bench office has challenge_mode=always; CHALLENGE_MAX_NUMBER=1000 (the minimum) and one CHALLENGE_HMAC_KEY shared by all nodes; every booking fetches and solves a challenge.',
   ],
@@ -154,7 +154,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   console.log(`\n== ${S} ==`);
   const opts = QUICK
     ? { offices: 10, perOffice: 20, fanSeconds: 3, killSeconds: 5, clientProcesses: 1, connectSeconds: 30 }
-    : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 150 };
+    : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 120 };
   let r: FanoutResult;
   try {
     r = await displaysAcrossNodes(dir, template, { ...opts, redis: true });
@@ -243,7 +243,7 @@ async function partCosts(dir: string, template: Template): Promise<void> {
     dir,
     template,
     QUICK
-      ? { requests: 100, connections: 8, schedulingSpeedSeconds: 0 }
+      ? { requests: 60, connections: 8, schedulingSpeedSeconds: 0 }
       : { requests: 600, connections: 8, schedulingSpeedSeconds: 3 },
   );
   const calls = await callNextCost(
