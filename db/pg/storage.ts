@@ -5,10 +5,13 @@ import { pgApiClientStore } from './api-client-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { type PgDb, pgDb } from './client.ts';
+import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
+import { pgMunicipalityStore } from './municipality-store.ts';
 import { pgOpenDataStore } from './open-data-store.ts';
 import { pgOutboxStore } from './outbox-store.ts';
 import { pgPersonalDataStore } from './personal-data-store.ts';
+import { newQueueConfigCache, pgQueueStore, type QueueConfigCache } from './queue-store.ts';
 import { pgWaitHistoryStore } from './wait-history-store.ts';
 
 /**
@@ -16,7 +19,12 @@ import { pgWaitHistoryStore } from './wait-history-store.ts';
  * interface on the seam does not break this file; until its PostgreSQL twin is here, its calls answer 503
  * and `pendingOnPostgres()` names it, so server/main.ts refuses to start on PostgreSQL.
  */
-const implemented: { [K in keyof Repositories]?: (db: PgDb) => Repositories[K] } = {
+/** What the repositories of one storage share across its transactions (caches keyed by database state). */
+interface PgShared {
+  queueConfig: { current: QueueConfigCache };
+}
+
+const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) => Repositories[K] } = {
   audit: pgAuditStore,
   auth: pgAuthStore,
   apiClients: pgApiClientStore,
@@ -25,6 +33,9 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb) => Repositories[K] }
   openData: pgOpenDataStore,
   waitHistory: pgWaitHistoryStore,
   forecastHistory: pgForecastHistoryStore,
+  display: pgDisplayStore,
+  municipalities: pgMunicipalityStore,
+  queue: (db, shared) => pgQueueStore(db, shared.queueConfig),
 };
 
 /** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */
@@ -73,9 +84,11 @@ function guarded(repositories: Record<string, unknown>): Repositories {
 }
 
 /** The repositories on one drizzle handle: the pool (reads) or a transaction's client (writes). */
-function repositoriesOn(db: PgDb): Record<string, unknown> {
+function repositoriesOn(db: PgDb, shared: PgShared): Record<string, unknown> {
   const repositories: Record<string, unknown> = {};
-  for (const [name, make] of Object.entries(implemented)) repositories[name] = (make as (db: PgDb) => unknown)(db);
+  for (const [name, make] of Object.entries(implemented)) {
+    repositories[name] = (make as (db: PgDb, shared: PgShared) => unknown)(db, shared);
+  }
   return repositories;
 }
 
@@ -149,7 +162,8 @@ export interface PgStorageOptions {
  */
 export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storage {
   const attempts = Math.max(1, options.attempts ?? 5);
-  const read = mappingErrors(repositoriesOn(pgDb(pool)));
+  const shared: PgShared = { queueConfig: newQueueConfigCache() };
+  const read = mappingErrors(repositoriesOn(pgDb(pool), shared));
 
   async function once<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {
     let client: pg.PoolClient;
@@ -162,7 +176,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     try {
       await client.query(writeOptions.durability === 'relaxed' ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
       try {
-        const result = await work(guarded(repositoriesOn(pgDb(client))));
+        const result = await work(guarded(repositoriesOn(pgDb(client), shared)));
         const commit = await client.query('COMMIT');
         // COMMIT of a transaction that already failed (work caught a statement's error) answers ROLLBACK.
         if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');

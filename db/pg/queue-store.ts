@@ -1,0 +1,443 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import {
+  type ActiveTicket,
+  type CounterInfo,
+  formatTicketNumber,
+  type LocationRow,
+  type ServiceInfo,
+  type TicketRow,
+} from '../../server/queue/queue-model.ts';
+import type { CheckInAppointment, QueueStore } from '../../server/queue/queue-store.ts';
+import type { ServiceSample } from '../../server/queue/service-times.ts';
+import type { PgDb } from './client.ts';
+import {
+  appointmentItems,
+  appointments,
+  counterSkills,
+  counters,
+  locationServices,
+  locations,
+  services,
+  staffUsers,
+  ticketEvents,
+  ticketItems,
+  tickets,
+} from './schema/index.ts';
+
+/**
+ * The configuration every queue read needs (location, services, counter skills) changes rarely; the triggers
+ * of migration 0001 bump `scheduling_config_version` on every change, on any node. One cache per storage
+ * (per database), keyed by that version: each read costs one tiny query for the version instead of several.
+ * Counter state, agent and name are always read fresh. Only the queue's own transactions read through it,
+ * and they never change the configuration, so nothing uncommitted is cached.
+ */
+export interface QueueConfigCache {
+  version: number;
+  locations: Map<string, LocationRow>;
+  services: Map<string, ServiceInfo[]>;
+  skills: Map<string, Map<number, string[]>>;
+}
+
+export function newQueueConfigCache(): { current: QueueConfigCache } {
+  return { current: { version: -1, locations: new Map(), services: new Map(), skills: new Map() } };
+}
+
+const ticketColumns = {
+  id: tickets.id,
+  municipalityId: tickets.municipalityId,
+  locationId: tickets.locationId,
+  serviceDate: tickets.serviceDate,
+  number: tickets.number,
+  letter: tickets.letter,
+  sequence: tickets.sequence,
+  publicId: tickets.publicId,
+  source: tickets.source,
+  status: tickets.status,
+  priority: tickets.priority,
+  appointmentId: tickets.appointmentId,
+  dueAt: tickets.dueAt,
+  targetCounterId: tickets.targetCounterId,
+  counterId: tickets.counterId,
+  agentId: tickets.agentId,
+  callCount: tickets.callCount,
+  predictedWaitSeconds: tickets.predictedWaitSeconds,
+  requestKey: tickets.requestKey,
+  requestFingerprint: tickets.requestFingerprint,
+  language: tickets.language,
+  issuedAt: tickets.issuedAt,
+  queuedAt: tickets.queuedAt,
+  calledAt: tickets.calledAt,
+  startedAt: tickets.startedAt,
+  finishedAt: tickets.finishedAt,
+};
+
+const counterColumns = {
+  id: counters.id,
+  locationId: counters.locationId,
+  name: counters.name,
+  active: counters.active,
+  state: counters.state,
+  agentId: counters.agentId,
+  stateSince: counters.stateSince,
+};
+
+const locationColumns = {
+  id: locations.id,
+  municipalityId: locations.municipalityId,
+  name: locations.name,
+  city: locations.city,
+  timeZone: locations.timeZone,
+  checkInEarlyMinutes: locations.checkInEarlyMinutes,
+  checkInLateGraceMinutes: locations.checkInLateGraceMinutes,
+  serviceNormShare: locations.serviceNormShare,
+  serviceNormMinutes: locations.serviceNormMinutes,
+  tickerText: locations.tickerText,
+  callAndStart: locations.callAndStart,
+};
+
+/** A ticket with its items (in item order) and its appointment's reference, in one row (outer columns qualified). */
+const detailColumns = {
+  row: ticketColumns,
+  items: sql<{ code: string; persons: number }[] | null>`(
+    SELECT json_agg(json_build_object('code', s.code, 'persons', i.persons) ORDER BY i.id)
+      FROM ${ticketItems} i JOIN ${services} s ON s.id = i.service_id WHERE i.ticket_id = "tickets"."id")`,
+  reference: sql<string | null>`(SELECT a.reference FROM ${appointments} a WHERE a.id = "tickets"."appointment_id")`,
+};
+
+type DetailRow = { row: TicketRow; items: { code: string; persons: number }[] | null; reference: string | null };
+const toActive = (r: DetailRow): ActiveTicket => ({
+  row: r.row,
+  services: r.items ?? [],
+  appointmentReference: r.reference,
+});
+
+/** A 64-bit lock key for one (location, day, letter): the ticket numbers handed out there. */
+const numberLockKey = (locationId: string, serviceDate: string, letter: string) =>
+  sql`hashtextextended(${`ticket-number\u001f${locationId}\u001f${serviceDate}\u001f${letter}`}, 0)`;
+
+/**
+ * The queue repository on PostgreSQL (contract: server/queue/queue-store.ts). Under READ COMMITTED the guards
+ * are in the statements: `updateTicketIf` is one `UPDATE … WHERE id = ? AND status = ?` (a concurrent caller
+ * waits for the row lock, then finds the status changed and updates nothing), and `insertTicket` takes a
+ * transaction-scoped advisory lock per (location, day, letter) before its max+1, so numbers are unique and
+ * gap-free across nodes; the unique index is the last line of defence. Reads are few statements: the live
+ * queue is the version check, the counters and one statement for the tickets with their items and references.
+ */
+export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): QueueStore {
+  const config = async (): Promise<QueueConfigCache> => {
+    const result = await db.execute<{ version: string }>(
+      sql`SELECT version FROM scheduling_config_version WHERE id = 1`,
+    );
+    const version = Number(result.rows[0]?.version ?? 0);
+    if (version !== shared.current.version) {
+      shared.current = { version, locations: new Map(), services: new Map(), skills: new Map() };
+    }
+    return shared.current;
+  };
+
+  const location = async (locationId: string): Promise<LocationRow | null> => {
+    const c = await config();
+    const hit = c.locations.get(locationId);
+    if (hit) return hit;
+    const [row] = await db.select(locationColumns).from(locations).where(eq(locations.id, locationId)).limit(1);
+    if (row) c.locations.set(locationId, row);
+    return row ?? null;
+  };
+
+  const servicesWith = async (c: QueueConfigCache, loc: Pick<LocationRow, 'id' | 'municipalityId'>) => {
+    const hit = c.services.get(loc.id);
+    if (hit) return hit;
+    const rows = await db
+      .select({ service: services, walkIn: locationServices.walkIn, offered: locationServices.serviceId })
+      .from(services)
+      .leftJoin(
+        locationServices,
+        and(eq(locationServices.serviceId, services.id), eq(locationServices.locationId, loc.id)),
+      )
+      .where(eq(services.municipalityId, loc.municipalityId))
+      .orderBy(asc(services.sortOrder), asc(services.id));
+    const value: ServiceInfo[] = rows.map(({ service: s, walkIn, offered }) => ({
+      id: s.id,
+      code: s.code,
+      letter: s.ticketLetter,
+      minutesPerPerson: s.minutesPerPerson,
+      targetWaitMinutes: s.targetWaitMinutes,
+      maxPersons: s.maxPersons,
+      walkIn: walkIn ?? false,
+      offered: offered !== null,
+    }));
+    c.services.set(loc.id, value);
+    return value;
+  };
+
+  const countersWith = async (c: QueueConfigCache, locationId: string): Promise<CounterInfo[]> => {
+    const cached = c.skills.get(locationId);
+    const rows = await db
+      .select({
+        counter: counterColumns,
+        agentName: staffUsers.displayName,
+        // Skills only when the cache has none for this location: then they come in the same statement.
+        skills: cached
+          ? sql<string[] | null>`NULL::text[]`
+          : sql<string[] | null>`(SELECT array_agg(s.code ORDER BY s.sort_order, s.id) FROM ${counterSkills} k
+               JOIN ${services} s ON s.id = k.service_id WHERE k.counter_id = "counters"."id")`,
+      })
+      .from(counters)
+      .leftJoin(staffUsers, eq(staffUsers.id, counters.agentId))
+      .where(eq(counters.locationId, locationId))
+      .orderBy(asc(counters.id));
+    let skills = cached;
+    if (!skills) {
+      skills = new Map(rows.map((r) => [r.counter.id, r.skills ?? []]));
+      c.skills.set(locationId, skills);
+    }
+    const skillsOf = skills;
+    return rows.map(({ counter, agentName }) => ({
+      id: counter.id,
+      name: counter.name,
+      active: counter.active,
+      state: counter.state,
+      agentId: counter.agentId,
+      agentName: agentName ?? null,
+      skills: skillsOf.get(counter.id) ?? [],
+    }));
+  };
+
+  const checkInAppointment = async (where: ReturnType<typeof eq>): Promise<CheckInAppointment | null> => {
+    const [row] = await db
+      .select({
+        id: appointments.id,
+        locationId: appointments.locationId,
+        startsAt: appointments.startsAt,
+        status: appointments.status,
+        language: appointments.language,
+        items: sql<{ serviceId: number; persons: number }[] | null>`(
+          SELECT json_agg(json_build_object('serviceId', i.service_id, 'persons', i.persons) ORDER BY i.id)
+            FROM ${appointmentItems} i WHERE i.appointment_id = "appointments"."id")`,
+      })
+      .from(appointments)
+      .where(where)
+      .limit(1);
+    return row ? { ...row, items: row.items ?? [] } : null;
+  };
+
+  const oneTicket = async (where: ReturnType<typeof eq>): Promise<TicketRow | null> =>
+    (await db.select(ticketColumns).from(tickets).where(where).limit(1))[0] ?? null;
+
+  return {
+    location,
+    services: async (loc) => servicesWith(await config(), loc),
+    counters: async (locationId) => countersWith(await config(), locationId),
+    liveQueue: async (loc, serviceDate) => {
+      const c = await config();
+      const [serviceList, counterList, rows] = await Promise.all([
+        servicesWith(c, loc),
+        countersWith(c, loc.id),
+        db
+          .select(detailColumns)
+          .from(tickets)
+          .where(
+            and(
+              eq(tickets.locationId, loc.id),
+              eq(tickets.serviceDate, serviceDate),
+              inArray(tickets.status, ['waiting', 'called', 'serving']),
+            ),
+          )
+          .orderBy(asc(tickets.id)),
+      ]);
+      return { services: serviceList, counters: counterList, tickets: rows.map(toActive) };
+    },
+    recentCalls: async (locationId, serviceDate, limit) =>
+      (
+        await db
+          .select({
+            ticketId: ticketEvents.ticketId,
+            number: tickets.number,
+            counterId: ticketEvents.counterId,
+            at: ticketEvents.at,
+            type: ticketEvents.type,
+          })
+          .from(ticketEvents)
+          .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+          .where(
+            and(
+              eq(ticketEvents.locationId, locationId),
+              inArray(ticketEvents.type, ['called', 'recalled']),
+              eq(tickets.serviceDate, serviceDate),
+              isNotNull(ticketEvents.counterId),
+            ),
+          )
+          .orderBy(desc(ticketEvents.id))
+          .limit(limit)
+      ).map((r) => ({
+        ticketId: r.ticketId,
+        number: r.number,
+        counterId: r.counterId as number,
+        at: r.at,
+        recall: r.type === 'recalled',
+      })),
+    learningHistory: async (locationId, since) => {
+      const [rows, waitEvents] = await Promise.all([
+        db
+          .select({
+            id: tickets.id,
+            counterId: tickets.counterId,
+            startedAt: tickets.startedAt,
+            finishedAt: tickets.finishedAt,
+            code: services.code,
+            persons: ticketItems.persons,
+          })
+          .from(tickets)
+          .innerJoin(ticketItems, eq(ticketItems.ticketId, tickets.id))
+          .innerJoin(services, eq(services.id, ticketItems.serviceId))
+          .where(
+            and(
+              eq(tickets.locationId, locationId),
+              eq(tickets.status, 'done'),
+              gte(tickets.startedAt, since),
+              isNotNull(tickets.finishedAt),
+            ),
+          )
+          .orderBy(asc(tickets.id), asc(ticketItems.id)),
+        db
+          .select({
+            ticketId: ticketEvents.ticketId,
+            type: ticketEvents.type,
+            at: ticketEvents.at,
+            data: ticketEvents.data,
+          })
+          .from(ticketEvents)
+          .where(
+            and(
+              eq(ticketEvents.locationId, locationId),
+              gte(ticketEvents.at, since),
+              inArray(ticketEvents.type, ['issued', 'called', 'cancelled']),
+            ),
+          )
+          .orderBy(asc(ticketEvents.id)),
+      ]);
+      const samples = new Map<number, ServiceSample>();
+      for (const r of rows) {
+        if (!r.startedAt || !r.finishedAt) continue;
+        let s = samples.get(r.id);
+        if (!s) {
+          s = {
+            services: [],
+            counterId: r.counterId,
+            minutes: (r.finishedAt.getTime() - r.startedAt.getTime()) / 60_000,
+          };
+          samples.set(r.id, s);
+        }
+        s.services.push({ code: r.code, persons: r.persons });
+      }
+      return { serviceSamples: [...samples.values()], waitEvents };
+    },
+
+    ticket: (ticketId) => oneTicket(eq(tickets.id, ticketId)),
+    ticketByPublicId: (publicId) => oneTicket(eq(tickets.publicId, publicId)),
+    ticketByRequestKey: async (locationId, requestKey) =>
+      (
+        await db
+          .select(ticketColumns)
+          .from(tickets)
+          .where(and(eq(tickets.locationId, locationId), eq(tickets.requestKey, requestKey)))
+          .limit(1)
+      )[0] ?? null,
+    ticketOfAppointment: (appointmentId) => oneTicket(eq(tickets.appointmentId, appointmentId)),
+    ticketsWithDetails: async (ticketIds) =>
+      ticketIds.length === 0
+        ? []
+        : (
+            await db
+              .select(detailColumns)
+              .from(tickets)
+              .where(inArray(tickets.id, [...ticketIds]))
+              .orderBy(asc(tickets.id))
+          ).map(toActive),
+    insertTicket: async ({ items, ...input }) => {
+      // Numbers per (location, day, letter) are handed out one transaction at a time across nodes; the lock
+      // is released at commit. The max+1 below runs after it is granted, so it sees the previous holder's row.
+      await db.execute(
+        sql`SELECT pg_advisory_xact_lock(${numberLockKey(input.locationId, input.serviceDate, input.letter)})`,
+      );
+      const [last] = await db
+        .select({ seq: sql<number | null>`max(${tickets.sequence})` })
+        .from(tickets)
+        .where(
+          and(
+            eq(tickets.locationId, input.locationId),
+            eq(tickets.serviceDate, input.serviceDate),
+            eq(tickets.letter, input.letter),
+          ),
+        );
+      const sequence = Number(last?.seq ?? 0) + 1;
+      const [row] = await db
+        .insert(tickets)
+        .values({ ...input, sequence, number: formatTicketNumber(input.letter, sequence) })
+        .returning(ticketColumns);
+      if (!row) throw new Error('insertTicket: no row returned');
+      if (items.length > 0) {
+        await db
+          .insert(ticketItems)
+          .values(items.map((i) => ({ ticketId: row.id, serviceId: i.serviceId, persons: i.persons })));
+      }
+      return row;
+    },
+    setPredictedWait: async (ticketId, seconds) => {
+      await db.update(tickets).set({ predictedWaitSeconds: seconds }).where(eq(tickets.id, ticketId));
+    },
+    updateTicketIf: async (ticketId, expected, changes) =>
+      (
+        await db
+          .update(tickets)
+          .set(changes)
+          .where(and(eq(tickets.id, ticketId), eq(tickets.status, expected)))
+          .returning(ticketColumns)
+      )[0] ?? null,
+    replaceTicketService: async (ticketId, serviceId, persons) => {
+      await db.delete(ticketItems).where(eq(ticketItems.ticketId, ticketId));
+      await db.insert(ticketItems).values({ ticketId, serviceId, persons });
+    },
+    appendTicketEvent: async (event) => {
+      await db.insert(ticketEvents).values(event);
+    },
+
+    counter: async (counterId) =>
+      (await db.select(counterColumns).from(counters).where(eq(counters.id, counterId)).limit(1))[0] ?? null,
+    counterOfAgent: async (userId) =>
+      (
+        await db
+          .select(counterColumns)
+          .from(counters)
+          .where(eq(counters.agentId, userId))
+          .orderBy(asc(counters.id))
+          .limit(1)
+      )[0] ?? null,
+    hasActiveTicket: async (counterId) =>
+      (
+        await db
+          .select({ id: tickets.id })
+          .from(tickets)
+          .where(and(eq(tickets.counterId, counterId), inArray(tickets.status, ['called', 'serving'])))
+          .limit(1)
+      ).length > 0,
+    updateCounter: async (counterId, changes) =>
+      (await db.update(counters).set(changes).where(eq(counters.id, counterId)).returning(counterColumns))[0] ?? null,
+
+    appointmentByCheckInCode: (locationId, serviceDate, code) =>
+      checkInAppointment(
+        and(
+          eq(appointments.locationId, locationId),
+          eq(appointments.serviceDate, serviceDate),
+          eq(appointments.checkInCode, code),
+        ) as ReturnType<typeof eq>,
+      ),
+    appointmentByReference: (reference) => checkInAppointment(eq(appointments.reference, reference)),
+    setAppointmentStatus: async (appointmentId, status, checkedInAt) => {
+      await db
+        .update(appointments)
+        .set(checkedInAt ? { status, checkedInAt } : { status })
+        .where(eq(appointments.id, appointmentId));
+    },
+  };
+}
