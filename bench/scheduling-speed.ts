@@ -168,7 +168,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-export function availabilitySpeed(fillShare: number, runs = 5) {
+export async function availabilitySpeed(fillShare: number, runs = 5) {
   const db = openDatabase(':memory:');
   runMigrations(db);
   seedDemo(db);
@@ -182,11 +182,12 @@ export function availabilitySpeed(fillShare: number, runs = 5) {
   let times = 0;
   for (let r = 0; r < runs; r++) {
     let t = performance.now();
-    days = findAvailableDays(d, { locationId: BENCH_LOCATION, services, from: '2026-11-23', to: '2027-01-17' });
+    days = await findAvailableDays(d, { locationId: BENCH_LOCATION, services, from: '2026-11-23', to: '2027-01-17' });
     dayTimes.push(performance.now() - t);
     t = performance.now();
     times = 0;
-    for (const date of days) times += findAvailableTimes(d, { locationId: BENCH_LOCATION, services, date }).length;
+    for (const date of days)
+      times += (await findAvailableTimes(d, { locationId: BENCH_LOCATION, services, date })).length;
     allTimes.push(performance.now() - t);
   }
   db.$client.close();

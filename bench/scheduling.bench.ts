@@ -113,7 +113,7 @@ for (const office of OFFICES) {
 }
 
 console.log('\n== Availability speed, 20-counter office, 8 weeks, passport × 2 (median of 3) ==');
-const availability = [availabilitySpeed(0.5, 3), availabilitySpeed(0.9, 3)];
+const availability = [await availabilitySpeed(0.5, 3), await availabilitySpeed(0.9, 3)];
 for (const a of availability)
   console.log(
     `prefilled ${pct(a.fillShare)} (${a.prefilledAppointments} appointments): available-days for 8 weeks ${a.availableDaysMs.toFixed(1)} ms (${a.availableDays} days); available-times for all ${a.availableDays} days ${a.availableTimesAllDaysMs.toFixed(1)} ms (${a.availableTimesTotal} times)`,

@@ -9,6 +9,8 @@ import type { WebhookStore } from './integrations/webhook-store.ts';
 import type { OutboxStore } from './notify/outbox-store.ts';
 import type { OpenDataStore } from './open-data/open-data-store.ts';
 import type { QueueStore } from './queue/queue-store.ts';
+import type { AppointmentStore } from './scheduling/appointment-store.ts';
+import type { OfficeStore } from './scheduling/office-store.ts';
 import type { PersonalDataStore } from './scheduling/personal-data-store.ts';
 import type { WaitHistoryStore } from './stats/wait-history-store.ts';
 
@@ -32,6 +34,8 @@ export interface Repositories {
   queue: QueueStore;
   webhooks: WebhookStore;
   municipalities: MunicipalityStore;
+  appointments: AppointmentStore;
+  office: OfficeStore;
 }
 
 export interface WriteOptions {

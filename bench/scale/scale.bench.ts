@@ -258,7 +258,7 @@ async function partCosts(dir: string, template: Template): Promise<void> {
     QUICK ? [0.1, 0.9] : [0.1, 0.5, 0.9],
     QUICK ? 1 : 3,
   );
-  const speed20 = QUICK ? null : schedulingSpeedAvailability(0.9, 3);
+  const speed20 = QUICK ? null : await schedulingSpeedAvailability(0.9, 3);
   results.costs = { booking, calls, growth, schedulingSpeed20Counters90Percent: speed20 };
   note(
     S,

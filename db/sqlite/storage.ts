@@ -13,16 +13,20 @@ import type { WebhookStore } from '../../server/integrations/webhook-store.ts';
 import type { OutboxStore } from '../../server/notify/outbox-store.ts';
 import type { OpenDataStore } from '../../server/open-data/open-data-store.ts';
 import type { QueueStore } from '../../server/queue/queue-store.ts';
+import type { AppointmentStore } from '../../server/scheduling/appointment-store.ts';
+import type { OfficeStore } from '../../server/scheduling/office-store.ts';
 import type { PersonalDataStore } from '../../server/scheduling/personal-data-store.ts';
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
 import { type Db, schema, writeTransactionAsync } from '../client.ts';
 import { sqliteApiClientStore } from './api-client-store.ts';
+import { sqliteAppointmentStore } from './appointment-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
 import { sqliteDemoHistoryStore } from './demo-history-store.ts';
 import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
 import { sqliteMunicipalityStore } from './municipality-store.ts';
+import { sqliteOfficeStore } from './office-store.ts';
 import { sqliteOpenDataStore } from './open-data-store.ts';
 import { sqliteOutboxStore } from './outbox-store.ts';
 import { sqlitePersonalDataStore } from './personal-data-store.ts';
@@ -70,6 +74,8 @@ function repositoriesOn(db: Db): Repositories {
     queue: asAsync<QueueStore>(sqliteQueueStore(db)),
     webhooks: asAsync<WebhookStore>(sqliteWebhookStore(db)),
     municipalities: asAsync<MunicipalityStore>(sqliteMunicipalityStore(db)),
+    appointments: asAsync<AppointmentStore>(sqliteAppointmentStore(db)),
+    office: asAsync<OfficeStore>(sqliteOfficeStore(db)),
   };
   connections.set(repos, db);
   return repos;

@@ -1,161 +1,38 @@
-import type { Db } from '../../db/client.ts';
-import type { AppointmentRow } from './appointment-record.ts';
-
 /**
- * The writes of every booking as prepared statements kept per connection: the hot path of
- * POST /appointments, where building the same drizzle queries for each request cost more than
- * running them. Plain SQL on purpose and in one place (a PostgreSQL dialect replaces this file).
+ * Appointments as the scheduling use-cases need them (ARCHITECTURE.md#storage-seam). Plain records, no ORM
+ * types; `db/sqlite/appointment-store.ts` implements it on SQLite.
+ *
+ * Concurrency (invariant 1, no counter double-booked): a use-case that places an appointment calls
+ * `lockOfficeDays` first inside its write transaction, then reads `occupancy`, places, and writes in the
+ * same transaction. On SQLite `BEGIN IMMEDIATE` already serialises every write transaction, so the lock is a
+ * no-op; on PostgreSQL it takes a transaction-scoped advisory lock per location and local date, in sorted
+ * order (no deadlocks between two bookings that touch the same two days), and the deferrable exclusion
+ * constraint on (counter, time range) is the last line of defence at commit.
  */
-interface Statements {
-  countActive: { get(...p: unknown[]): unknown };
-  countActiveMailbox: { get(...p: unknown[]): unknown };
-  countActivePhone: { get(...p: unknown[]): unknown };
-  insertAppointment: { run(...p: unknown[]): { lastInsertRowid: number | bigint } };
-  insertItem: { run(...p: unknown[]): unknown };
+
+export type AppointmentStatus = 'held' | 'booked' | 'checked-in' | 'served' | 'no-show' | 'cancelled' | 'expired';
+
+/** An appointment that takes its counter's time: its services as ids, instants as epoch ms. */
+export interface OccupiedRecord {
+  id: number;
+  counterId: number;
+  startsAt: number;
+  endsAt: number;
+  status: AppointmentStatus;
+  channel: 'online' | 'phone' | 'counter';
+  serviceIds: number[];
 }
 
-const cache = new WeakMap<Db['$client'], Statements>();
-
-function statements(db: Db): Statements {
-  let s = cache.get(db.$client);
-  if (!s) {
-    const c = db.$client;
-    s = {
-      // A hold that has not lapsed counts under the cap too: holding is how a script would hoard.
-      countActive: c
-        .prepare(
-          `SELECT count(*) FROM appointments WHERE customer_email = ? AND starts_at > ?
-             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
-        )
-        .pluck(),
-      countActiveMailbox: c
-        .prepare(
-          `SELECT count(*) FROM appointments WHERE mailbox_key = ? AND municipality_id = ? AND starts_at > ?
-             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
-        )
-        .pluck(),
-      countActivePhone: c
-        .prepare(
-          `SELECT count(*) FROM appointments WHERE phone_key = ? AND municipality_id = ? AND starts_at > ?
-             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
-        )
-        .pluck(),
-      insertAppointment: c.prepare(
-        `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
-           counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id,
-           created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash, service_date, check_in_code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertItem: c.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, ?)'),
-    };
-    cache.set(db.$client, s);
-  }
-  return s;
-}
-
-/** Future booked (or held) appointments of an e-mail address as typed (the cap without normalisation). */
-export function countActiveBookings(db: Db, email: string, now: Date): number {
-  return Number(statements(db).countActive.get(email, now.getTime(), now.getTime()) ?? 0);
-}
-
-/** Future booked (or held) appointments of one real mailbox in a municipality (the per-mailbox cap). */
-export function countActiveByMailbox(db: Db, mailboxKey: string, municipalityId: string, now: Date): number {
-  return Number(statements(db).countActiveMailbox.get(mailboxKey, municipalityId, now.getTime(), now.getTime()) ?? 0);
-}
-
-/** Future booked (or held) appointments of one phone number in a municipality (the optional per-phone cap). */
-export function countActiveByPhone(db: Db, phoneKey: string, municipalityId: string, now: Date): number {
-  return Number(statements(db).countActivePhone.get(phoneKey, municipalityId, now.getTime(), now.getTime()) ?? 0);
-}
-
-export type NewAppointment = Omit<
-  AppointmentRow,
-  'id' | 'cancelledAt' | 'checkedInAt' | 'reminderSentAt' | 'personalDataErasedAt' | 'confirmedAt'
->;
-
-/** How often a colliding check-in code is redrawn: one office-day fills at most a few thousand of 10⁶. */
-const CODE_ATTEMPTS = 50;
-
-/**
- * Inserts a booked appointment with its items and returns the row. A reference that collides
- * (≈ 2⁻⁵⁹ per pair) or a check-in code already given out at this office that day fails on its unique
- * index and is redrawn; the statement, not the transaction, rolls back.
- */
-export function insertBookedAppointment(
-  db: Db,
-  values: Omit<NewAppointment, 'reference' | 'checkInCode'>,
-  items: { serviceId: number; persons: number }[],
-  drawReference: () => string,
-  drawCheckInCode: () => string,
-): AppointmentRow {
-  const s = statements(db);
-  for (let attempt = 0; ; attempt++) {
-    const reference = drawReference();
-    const checkInCode = drawCheckInCode();
-    try {
-      const { lastInsertRowid } = s.insertAppointment.run(
-        values.municipalityId,
-        values.locationId,
-        reference,
-        values.manageTokenHash,
-        values.startsAt.getTime(),
-        values.endsAt.getTime(),
-        values.counterId,
-        values.channel,
-        values.status,
-        values.customerName,
-        values.customerEmail,
-        values.customerPhone,
-        values.language,
-        values.followUpOfId,
-        values.createdAt.getTime(),
-        values.mailboxKey,
-        values.phoneKey,
-        values.holdExpiresAt?.getTime() ?? null,
-        values.confirmCodeHash,
-        values.serviceDate,
-        checkInCode,
-      );
-      const id = Number(lastInsertRowid);
-      for (const item of items) s.insertItem.run(id, item.serviceId, item.persons);
-      return {
-        ...values,
-        id,
-        reference,
-        checkInCode,
-        cancelledAt: null,
-        confirmedAt: null,
-        checkedInAt: null,
-        reminderSentAt: null,
-        personalDataErasedAt: null,
-      };
-    } catch (err) {
-      const unique =
-        err instanceof Error && /UNIQUE constraint failed: appointments\.(reference|location_id)/.test(err.message);
-      if (!unique || attempt >= CODE_ATTEMPTS) throw err;
-    }
-  }
-}
-
-/**
- * Moves an appointment's check-in code to a new service date (a reschedule): the old code is kept when
- * it is still free at the office that day, else a new one is drawn. Returns the code.
- */
-export function moveCheckInCode(
-  db: Db,
-  appointment: { id: number; checkInCode: string | null },
-  serviceDate: string,
-  drawCheckInCode: () => string,
-): string {
-  const update = db.$client.prepare('UPDATE appointments SET service_date = ?, check_in_code = ? WHERE id = ?');
-  for (let attempt = 0; ; attempt++) {
-    const code = attempt === 0 && appointment.checkInCode ? appointment.checkInCode : drawCheckInCode();
-    try {
-      update.run(serviceDate, code, appointment.id);
-      return code;
-    } catch (err) {
-      const unique = err instanceof Error && /UNIQUE constraint failed: appointments\.location_id/.test(err.message);
-      if (!unique || attempt >= CODE_ATTEMPTS) throw err;
-    }
-  }
+export interface AppointmentStore {
+  /**
+   * Serialises placements on these local dates of one location until the transaction ends (call it first in
+   * `write`, with every date the use-case will place on or move within). No-op on SQLite.
+   */
+  lockOfficeDays(locationId: string, dates: readonly string[]): Promise<void>;
+  /**
+   * The occupancy of a location: appointments starting in [from, to) (epoch ms) that take their counter's time
+   * — booked, checked in, or held with `hold_expires_at > now` — each with its service ids. One call per
+   * office-day (or per range of days for availability): the hot read of every booking and availability answer.
+   */
+  occupancy(locationId: string, from: number, to: number, now: Date): Promise<OccupiedRecord[]>;
 }

@@ -3,21 +3,19 @@ import { AppError } from '../errors.ts';
 import type { EngineAppointment } from './allocation.ts';
 import type { DayPlan } from './calendar.ts';
 import { candidateStarts, toZonedIso } from './calendar.ts';
-import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
-import { releasedThrough } from './fairness/release.ts';
 import {
   allocatorFor,
   bookingWindow,
   dayBounds,
-  loadActiveAppointments,
-  loadOffice,
-  type Office,
+  engineAppointments,
   planDay,
   planOffice,
-  type RequestedItem,
-  resolveItems,
   skilledSpans,
-} from './office.ts';
+} from './day-plans.ts';
+import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
+import { releasedThrough } from './fairness/release.ts';
+import { getOffice, type Office } from './office-cache.ts';
+import { type RequestedItem, resolveItems } from './requested-items.ts';
 
 export interface AvailabilityInput {
   locationId: string;
@@ -26,8 +24,8 @@ export interface AvailabilityInput {
   online?: boolean;
 }
 
-function requireOffice(deps: Deps, locationId: string): Office {
-  const office = loadOffice(deps.db, locationId);
+async function requireOffice(deps: Deps, locationId: string): Promise<Office> {
+  const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   return office;
 }
@@ -45,12 +43,11 @@ function startsOnDay(
   earliest: number,
   appointments: EngineAppointment[],
   now: Date,
-  deps: Deps,
   firstOnly: boolean,
   online: boolean,
 ): number[] {
   if (plan.closed) return [];
-  const { allocator, counters } = allocatorFor(deps.db, office, plan, now, { appointments });
+  const { allocator, counters } = allocatorFor(office, plan, appointments);
   const { location } = office;
   // The share kept for phone and desk bookings is not offered online before its release.
   if (
@@ -94,8 +91,11 @@ export function onlineLastDate(office: Office, windowLastDate: string, now: Date
   return released !== null && released < windowLastDate ? released : windowLastDate;
 }
 
-export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?: string; to?: string }): string[] {
-  const office = requireOffice(deps, input.locationId);
+export async function findAvailableDays(
+  deps: Deps,
+  input: AvailabilityInput & { from?: string; to?: string },
+): Promise<string[]> {
+  const office = await requireOffice(deps, input.locationId);
   const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
@@ -106,11 +106,13 @@ export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?
   if (from > to) return [];
   const plans = planOffice(office, from, to);
   const zone = office.location.timeZone;
-  const all = loadActiveAppointments(
-    deps.db,
-    office.location.id,
-    dayBounds(from, zone).start,
-    dayBounds(to, zone).end,
+  const all = engineAppointments(
+    await deps.storage.read.appointments.occupancy(
+      office.location.id,
+      dayBounds(from, zone).start,
+      dayBounds(to, zone).end,
+      now,
+    ),
     now,
   );
   const byDay = groupByDay(all, plans, zone);
@@ -124,7 +126,6 @@ export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?
       input.online === false ? now.getTime() : window.earliest,
       byDay.get(date) ?? [],
       now,
-      deps,
       true,
       online,
     );
@@ -133,25 +134,28 @@ export function findAvailableDays(deps: Deps, input: AvailabilityInput & { from?
   return days;
 }
 
-export function findAvailableTimes(deps: Deps, input: AvailabilityInput & { date: string }): string[] {
-  return findAvailableStarts(deps, input).map((s) => s.iso);
+export async function findAvailableTimes(deps: Deps, input: AvailabilityInput & { date: string }): Promise<string[]> {
+  return (await findAvailableStarts(deps, input)).map((s) => s.iso);
 }
 
-export function findAvailableStarts(
+export async function findAvailableStarts(
   deps: Deps,
   input: AvailabilityInput & { date: string },
-): { start: number; iso: string }[] {
-  const office = requireOffice(deps, input.locationId);
+): Promise<{ start: number; iso: string }[]> {
+  const office = await requireOffice(deps, input.locationId);
   const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
   const online = input.online ?? true;
   if (input.date < window.today || input.date > onlineLastDate(office, window.lastDate, now, online)) return [];
-  const plan = planDay(deps.db, office, input.date);
+  const plan = planDay(office, input.date);
   if (!plan) return [];
   const zone = office.location.timeZone;
   const bounds = dayBounds(input.date, zone);
-  const appointments = loadActiveAppointments(deps.db, office.location.id, bounds.start, bounds.end, now);
+  const appointments = engineAppointments(
+    await deps.storage.read.appointments.occupancy(office.location.id, bounds.start, bounds.end, now),
+    now,
+  );
   return startsOnDay(
     office,
     plan,
@@ -160,7 +164,6 @@ export function findAvailableStarts(
     input.online === false ? now.getTime() : window.earliest,
     appointments,
     now,
-    deps,
     false,
     online,
   ).map((start) => ({ start, iso: toZonedIso(start, zone) }));

@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { linkAppointmentToClient } from '../../db/integrations.ts';
-import type { BookedAppointment, BookedFollowUp } from '../contracts/scheduling.ts';
-import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
-import { queueAppointmentMail } from './appointment-mails.ts';
-import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
 import {
   countActiveBookings,
   countActiveByMailbox,
   countActiveByPhone,
   insertBookedAppointment,
-} from './appointment-store.ts';
+} from '../../db/sqlite/appointment-store.ts';
+import type { BookedAppointment, BookedFollowUp } from '../contracts/scheduling.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { queueAppointmentMail } from './appointment-mails.ts';
+import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
 import { localDateOf } from './calendar.ts';
 import { addWorkingDays } from './closures.ts';
 import { type IdempotentRequest, previousAnswer, rememberAnswer } from './fairness/booking-idempotency.ts';

@@ -2,7 +2,8 @@ import type { Pickup } from '../contracts/scheduling.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { followUpFor } from './book-appointment.ts';
-import { loadOffice, type RequestedItem, resolveItems } from './office.ts';
+import { getOffice } from './office-cache.ts';
+import { type RequestedItem, resolveItems } from './requested-items.ts';
 
 /**
  * The pickup an application for these services on `date` implies at this office: which service, for
@@ -10,11 +11,11 @@ import { loadOffice, type RequestedItem, resolveItems } from './office.ts';
  * office's closures) and whether it is by appointment. The booking page asks this instead of counting
  * days itself, so the day it offers is the day booking accepts. Null when the services lead to none.
  */
-export function findPickup(
+export async function findPickup(
   deps: Deps,
   input: { locationId: string; services: RequestedItem[]; date: string; online?: boolean },
-): Pickup | null {
-  const office = loadOffice(deps.db, input.locationId);
+): Promise<Pickup | null> {
+  const office = await getOffice(deps.storage.read, input.locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   resolveItems(office, input.services, input.online ?? true);
   return followUpFor(office, input.services, input.date);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { writeTransaction } from '../../db/client.ts';
 import { appointments } from '../../db/schema/index.ts';
+import { moveCheckInCode } from '../../db/sqlite/appointment-store.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { ApiClientPrincipal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
@@ -16,7 +17,6 @@ import {
   manageUrl,
   toDto,
 } from './appointment-record.ts';
-import { moveCheckInCode } from './appointment-store.ts';
 import { followUpFor } from './book-appointment.ts';
 import { localDateOf } from './calendar.ts';
 import { loadOffice, type Office } from './office.ts';

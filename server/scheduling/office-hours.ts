@@ -10,7 +10,9 @@ import {
   toZonedIso,
   wallToInstant,
 } from './calendar.ts';
-import { loadOffice, type Office, planDay, planOffice } from './office.ts';
+import { planDay, planOffice } from './day-plans.ts';
+import { loadOffice } from './office.ts';
+import { getOffice, type Office } from './office-cache.ts';
 import { addDays, expandDates } from './recurrence.ts';
 
 /**
@@ -114,11 +116,14 @@ export function walkInStatus(
   return { open: false, opensAt: null, closesAt: null };
 }
 
-/** The queue's walk-in gate (see `provideWalkInGate`): open now for these services, else the next opening. */
+/**
+ * The queue's walk-in gate (see `provideWalkInGate`): open now for these services, else the next opening.
+ * Synchronous on the queue's connection until the queue reads through the storage seam.
+ */
 export function walkInGateOf(db: Db, locationId: string, serviceIds: number[], now: Date) {
   const office = loadOffice(db, locationId);
   if (!office) return { open: true, opensAt: null };
-  const status = walkInStatus(office, serviceIds, now, (date) => planDay(db, office, date));
+  const status = walkInStatus(office, serviceIds, now, (date) => planDay(office, date));
   return {
     open: status.open,
     opensAt: status.opensAt === null ? null : toZonedIso(status.opensAt, office.location.timeZone),
@@ -126,17 +131,17 @@ export function walkInGateOf(db: Db, locationId: string, serviceIds: number[], n
 }
 
 /** The hours endpoint: `days` days from `from` (default today) and walk-in now, times on the wire. */
-export function readOfficeHours(
-  deps: Pick<Deps, 'db' | 'clock'>,
+export async function readOfficeHours(
+  deps: Pick<Deps, 'storage' | 'clock'>,
   locationId: string,
   from: string | undefined,
   days: number,
 ) {
-  const office = loadOffice(deps.db, locationId);
+  const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const now = deps.clock.now();
   const zone = office.location.timeZone;
-  const status = walkInStatus(office, [], now, (date) => planDay(deps.db, office, date));
+  const status = walkInStatus(office, [], now, (date) => planDay(office, date));
   return {
     timeZone: zone,
     days: officeHours(office, from ?? localDateOf(now, zone), days),

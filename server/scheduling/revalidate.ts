@@ -13,7 +13,8 @@ import { engineCounters, loadActiveAppointments, loadOffice, planDay } from './o
  * time); when some no longer fit at all, the change is refused with 409 `conflict` and rolls back.
  */
 export function revalidateFutureAppointments(tx: Db, locationId: string, now: Date): { moved: number } {
-  const office = loadOffice(tx, locationId);
+  // Inside the set-up change's transaction: its version may still roll back, so never from or into the cache.
+  const office = loadOffice(tx, locationId, { fresh: true });
   if (!office) return { moved: 0 };
   const zone = office.location.timeZone;
   const all = loadActiveAppointments(tx, locationId, now.getTime(), Number.MAX_SAFE_INTEGER, now);

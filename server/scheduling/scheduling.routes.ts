@@ -309,8 +309,8 @@ export function schedulingRoutes(deps: Deps) {
   };
 
   return router
-    .openapi(routes.services, (c) =>
-      c.json({ services: listServices(deps.db, c.req.valid('query').municipality) }, 200),
+    .openapi(routes.services, async (c) =>
+      c.json({ services: await listServices(deps.storage.read, c.req.valid('query').municipality) }, 200),
     )
     .openapi(routes.locations, async (c) =>
       c.json({ locations: await listLocations(deps, c.req.valid('query').municipality) }, 200),
@@ -321,16 +321,16 @@ export function schedulingRoutes(deps: Deps) {
       const q = c.req.valid('query');
       return c.json(searchAppointments(deps, staff, { locationId: c.req.valid('param').id, ...q }), 200);
     })
-    .openapi(routes.hours, (c) => {
+    .openapi(routes.hours, async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      return c.json(readOfficeHours(deps, id, q.from, q.days), 200);
+      return c.json(await readOfficeHours(deps, id, q.from, q.days), 200);
     })
-    .openapi(routes.days, (c) => {
+    .openapi(routes.days, async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
       if (q.from && q.to && q.from > q.to) throw new AppError('validation-failed', 'from must not be after to');
-      const days = findAvailableDays(deps, {
+      const days = await findAvailableDays(deps, {
         locationId: id,
         services: parseServicesParam(q.services),
         from: q.from,
@@ -339,10 +339,10 @@ export function schedulingRoutes(deps: Deps) {
       });
       return c.json({ days }, 200);
     })
-    .openapi(routes.times, (c) => {
+    .openapi(routes.times, async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      const times = findAvailableTimes(deps, {
+      const times = await findAvailableTimes(deps, {
         locationId: id,
         services: parseServicesParam(q.services),
         date: q.date,
@@ -350,10 +350,10 @@ export function schedulingRoutes(deps: Deps) {
       });
       return c.json({ times }, 200);
     })
-    .openapi(routes.pickup, (c) => {
+    .openapi(routes.pickup, async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      const pickup = findPickup(deps, {
+      const pickup = await findPickup(deps, {
         locationId: id,
         services: parseServicesParam(q.services),
         date: q.date,

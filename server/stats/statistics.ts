@@ -34,7 +34,7 @@ export async function getLocationStatistics(
   for (const s of await deps.storage.read.queue.services(location)) {
     if (!s.offered) continue;
     try {
-      const days = findAvailableDays(deps, { locationId, services: [{ code: s.code, persons: 1 }] });
+      const days = await findAvailableDays(deps, { locationId, services: [{ code: s.code, persons: 1 }] });
       const first = days[0];
       daysToFirstFreeSlot[s.code] = first
         ? Math.round(DateTime.fromISO(first, { zone }).diff(today, 'days').days)

@@ -82,7 +82,7 @@ export function updateProtection(
         locationId,
       );
     // The update bumped the configuration version (trigger), so this reads the saved row.
-    const after = loadOffice(tx, locationId)?.location as LocationRow;
+    const after = loadOffice(tx, locationId, { fresh: true })?.location as LocationRow;
     const next = protectionOf(after);
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of Object.keys(next) as (keyof BookingProtection)[]) {
