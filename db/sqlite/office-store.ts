@@ -1,7 +1,9 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type {
   CatalogLocationRecord,
   CatalogServiceRecord,
+  CounterSetupRecord,
+  LocationSetupRecord,
   OfficeRecord,
   OfficeStore,
 } from '../../server/scheduling/office-store.ts';
@@ -18,6 +20,13 @@ import {
   serviceFees,
   services,
 } from '../schema/index.ts';
+import { replaceServiceFees } from '../service-fees.ts';
+import {
+  applySetupDocument,
+  checkSetupReferences,
+  municipalityLocationIds,
+  readSetupDocument,
+} from '../setup-document.ts';
 
 /** The office configuration on SQLite: the version check is one prepared statement per connection (hot path). */
 export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
@@ -33,6 +42,124 @@ export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
       if (knownVersion !== null && v === knownVersion) return { version: v, office: undefined };
       return { version: v, office: readOffice(db, locationId) };
     },
+    updateLocation(locationId, changes) {
+      if (Object.keys(changes).length > 0) db.update(locations).set(changes).where(eq(locations.id, locationId)).run();
+    },
+
+    location: (locationId) => db.select().from(locations).where(eq(locations.id, locationId)).get() ?? null,
+    locationIdsOf: (municipalityId) => municipalityLocationIds(db, municipalityId),
+    locationSetup: (locationId, municipalityId) => locationSetup(db, locationId, municipalityId),
+    serviceIds(municipalityId, codes) {
+      if (codes.length === 0) return new Map();
+      const rows = db
+        .select({ id: services.id, code: services.code })
+        .from(services)
+        .where(and(eq(services.municipalityId, municipalityId), inArray(services.code, [...codes])))
+        .all();
+      return new Map(rows.map((r) => [r.code, r.id]));
+    },
+    counter: (counterId) => counterSetup(db, counterId),
+    insertCounter(locationId, name, serviceIds) {
+      const c = db.insert(counters).values({ locationId, name }).returning({ id: counters.id }).get();
+      if (serviceIds.length > 0)
+        db.insert(counterSkills)
+          .values(serviceIds.map((serviceId) => ({ counterId: c.id, serviceId })))
+          .run();
+      return counterSetup(db, c.id) as CounterSetupRecord;
+    },
+    updateCounter(counterId, changes, serviceIds) {
+      if (changes.name !== undefined || changes.active !== undefined)
+        db.update(counters)
+          .set({
+            ...(changes.name !== undefined ? { name: changes.name } : {}),
+            ...(changes.active !== undefined ? { active: changes.active } : {}),
+          })
+          .where(eq(counters.id, counterId))
+          .run();
+      if (serviceIds) {
+        db.delete(counterSkills).where(eq(counterSkills.counterId, counterId)).run();
+        if (serviceIds.length > 0)
+          db.insert(counterSkills)
+            .values(serviceIds.map((serviceId) => ({ counterId, serviceId })))
+            .run();
+      }
+      const saved = counterSetup(db, counterId);
+      if (!saved) throw new Error(`no counter ${counterId}`);
+      return saved;
+    },
+    closure: (closureId) => db.select().from(closures).where(eq(closures.id, closureId)).get() ?? null,
+    insertClosure: (values) => db.insert(closures).values(values).returning().get(),
+    deleteClosure(closureId) {
+      db.delete(closures).where(eq(closures.id, closureId)).run();
+    },
+    saveScheduleRule(locationId, values, ruleId) {
+      if (ruleId === undefined)
+        return db
+          .insert(scheduleRules)
+          .values({ ...values, locationId })
+          .returning()
+          .get();
+      return (
+        db
+          .update(scheduleRules)
+          .set({ ...values, locationId })
+          .where(and(eq(scheduleRules.id, ruleId), eq(scheduleRules.locationId, locationId)))
+          .returning()
+          .get() ?? null
+      );
+    },
+    deleteScheduleRule: (locationId, ruleId) =>
+      db
+        .delete(scheduleRules)
+        .where(and(eq(scheduleRules.id, ruleId), eq(scheduleRules.locationId, locationId)))
+        .run().changes > 0,
+    saveRosterRule(locationId, values, ruleId) {
+      if (ruleId === undefined)
+        return db
+          .insert(rosterRules)
+          .values({ ...values, locationId })
+          .returning()
+          .get();
+      return (
+        db
+          .update(rosterRules)
+          .set({ ...values, locationId })
+          .where(and(eq(rosterRules.id, ruleId), eq(rosterRules.locationId, locationId)))
+          .returning()
+          .get() ?? null
+      );
+    },
+    deleteRosterRule: (locationId, ruleId) =>
+      db
+        .delete(rosterRules)
+        .where(and(eq(rosterRules.id, ruleId), eq(rosterRules.locationId, locationId)))
+        .run().changes > 0,
+    setOffered(locationId, serviceId, offer) {
+      db.delete(locationServices)
+        .where(and(eq(locationServices.locationId, locationId), eq(locationServices.serviceId, serviceId)))
+        .run();
+      if (offer)
+        db.insert(locationServices)
+          .values({ locationId, serviceId, ...offer })
+          .run();
+    },
+    serviceByCode: (municipalityId, code) =>
+      db
+        .select()
+        .from(services)
+        .where(and(eq(services.municipalityId, municipalityId), eq(services.code, code)))
+        .get() ?? null,
+    insertService: (values) => db.insert(services).values(values).returning().get(),
+    updateService(municipalityId, code, changes) {
+      const where = and(eq(services.municipalityId, municipalityId), eq(services.code, code));
+      if (Object.keys(changes).length === 0) return db.select().from(services).where(where).get() ?? null;
+      return db.update(services).set(changes).where(where).returning().get() ?? null;
+    },
+    replaceServiceFees: (municipalityId, code, fees) => replaceServiceFees(db, municipalityId, code, fees),
+    setupDocument: (municipalityId) => readSetupDocument(db, municipalityId),
+    checkSetupReferences: (municipalityId, doc) => checkSetupReferences(db, municipalityId, doc),
+    applySetupDocument: (municipalityId, doc) => applySetupDocument(db, municipalityId, doc),
+
     catalogServices: (municipalityId) => catalogServices(db, municipalityId),
     catalogLocations: (municipalityId) => catalogLocations(db, municipalityId),
   };
@@ -150,4 +277,59 @@ function catalogLocations(db: Db, municipalityId?: string): CatalogLocationRecor
       .filter((o) => o.locationId === location.id)
       .map((o) => ({ code: o.code, bookableOnline: o.bookableOnline, walkIn: o.walkIn })),
   }));
+}
+
+function counterSetup(db: Db, counterId: number): CounterSetupRecord | null {
+  const c = db.select().from(counters).where(eq(counters.id, counterId)).get();
+  if (!c) return null;
+  const skills = db
+    .select({ code: services.code })
+    .from(counterSkills)
+    .innerJoin(services, eq(services.id, counterSkills.serviceId))
+    .where(eq(counterSkills.counterId, counterId))
+    .all()
+    .map((s) => s.code);
+  return { id: c.id, locationId: c.locationId, name: c.name, active: c.active, skills };
+}
+
+function locationSetup(db: Db, locationId: string, municipalityId: string): LocationSetupRecord {
+  const counterRows = db
+    .select()
+    .from(counters)
+    .where(eq(counters.locationId, locationId))
+    .orderBy(asc(counters.id))
+    .all();
+  const skills = db
+    .select({ counterId: counterSkills.counterId, code: services.code })
+    .from(counterSkills)
+    .innerJoin(services, eq(services.id, counterSkills.serviceId))
+    .all();
+  return {
+    counters: counterRows.map((c) => ({
+      id: c.id,
+      locationId: c.locationId,
+      name: c.name,
+      active: c.active,
+      skills: skills.filter((s) => s.counterId === c.id).map((s) => s.code),
+    })),
+    services: db
+      .select({ code: services.code, bookableOnline: locationServices.bookableOnline, walkIn: locationServices.walkIn })
+      .from(locationServices)
+      .innerJoin(services, eq(services.id, locationServices.serviceId))
+      .where(eq(locationServices.locationId, locationId))
+      .all(),
+    scheduleRules: db.select().from(scheduleRules).where(eq(scheduleRules.locationId, locationId)).all(),
+    rosterRules: db.select().from(rosterRules).where(eq(rosterRules.locationId, locationId)).all(),
+    closures: db
+      .select()
+      .from(closures)
+      .where(
+        and(
+          eq(closures.municipalityId, municipalityId),
+          or(isNull(closures.locationId), eq(closures.locationId, locationId)),
+        ),
+      )
+      .orderBy(asc(closures.date))
+      .all(),
+  };
 }

@@ -31,13 +31,13 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
     t.unref();
     timers.push(t);
   };
-  every('reminders', 15 * 60_000, () => {
-    const n = queueReminders(deps);
+  every('reminders', 15 * 60_000, async () => {
+    const n = await queueReminders(deps);
     if (n > 0) deps.log.info('reminders queued', { count: n });
   });
   // Lapsed holds free their time (bookings also expire them in their own transaction).
-  every('holds', 60_000, () => {
-    const n = releaseLapsedHolds(deps);
+  every('holds', 60_000, async () => {
+    const n = await releaseLapsedHolds(deps);
     if (n > 0) deps.log.info('holds released', { count: n });
   });
   every('retention', 60 * 60_000, async () => {

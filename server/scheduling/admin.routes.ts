@@ -255,61 +255,65 @@ const r = {
 
 export function adminRoutes(deps: Deps) {
   return createRouter()
-    .openapi(r.setup, (c) => c.json(readSetup(deps, staffOf(c), c.req.valid('param').id), 200))
-    .openapi(r.settings, (c) =>
-      c.json(updateSettings(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    .openapi(r.setup, async (c) => c.json(await readSetup(deps, staffOf(c), c.req.valid('param').id), 200))
+    .openapi(r.settings, async (c) =>
+      c.json(await updateSettings(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
     )
-    .openapi(r.addScheduleRule, (c) =>
-      c.json(saveScheduleRule(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    .openapi(r.addScheduleRule, async (c) =>
+      c.json(await saveScheduleRule(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
-    .openapi(r.putScheduleRule, (c) => {
+    .openapi(r.putScheduleRule, async (c) => {
       const { id, ruleId } = c.req.valid('param');
-      return c.json(saveScheduleRule(deps, staffOf(c), id, c.req.valid('json'), ruleId), 200);
+      return c.json(await saveScheduleRule(deps, staffOf(c), id, c.req.valid('json'), ruleId), 200);
     })
-    .openapi(r.delScheduleRule, (c) => {
+    .openapi(r.delScheduleRule, async (c) => {
       const { id, ruleId } = c.req.valid('param');
-      return c.json(deleteScheduleRule(deps, staffOf(c), id, ruleId), 200);
+      return c.json(await deleteScheduleRule(deps, staffOf(c), id, ruleId), 200);
     })
-    .openapi(r.addRosterRule, (c) =>
-      c.json(saveRosterRule(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    .openapi(r.addRosterRule, async (c) =>
+      c.json(await saveRosterRule(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
-    .openapi(r.putRosterRule, (c) => {
+    .openapi(r.putRosterRule, async (c) => {
       const { id, ruleId } = c.req.valid('param');
-      return c.json(saveRosterRule(deps, staffOf(c), id, c.req.valid('json'), ruleId), 200);
+      return c.json(await saveRosterRule(deps, staffOf(c), id, c.req.valid('json'), ruleId), 200);
     })
-    .openapi(r.delRosterRule, (c) => {
+    .openapi(r.delRosterRule, async (c) => {
       const { id, ruleId } = c.req.valid('param');
-      return c.json(deleteRosterRule(deps, staffOf(c), id, ruleId), 200);
+      return c.json(await deleteRosterRule(deps, staffOf(c), id, ruleId), 200);
     })
-    .openapi(r.addClosure, (c) =>
-      c.json(addClosure(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    .openapi(r.addClosure, async (c) =>
+      c.json(await addClosure(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
-    .openapi(r.addMunicipalClosure, (c) => c.json(addClosure(deps, staffOf(c), null, c.req.valid('json')), 201))
-    .openapi(r.delClosure, (c) => c.json(deleteClosure(deps, staffOf(c), c.req.valid('param').closureId), 200))
-    .openapi(r.addCounter, (c) =>
-      c.json(createCounter(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    .openapi(r.addMunicipalClosure, async (c) =>
+      c.json(await addClosure(deps, staffOf(c), null, c.req.valid('json')), 201),
     )
-    .openapi(r.patchCounter, (c) => {
+    .openapi(r.delClosure, async (c) =>
+      c.json(await deleteClosure(deps, staffOf(c), c.req.valid('param').closureId), 200),
+    )
+    .openapi(r.addCounter, async (c) =>
+      c.json(await createCounter(deps, staffOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .openapi(r.patchCounter, async (c) => {
       const { id, counterId } = c.req.valid('param');
-      return c.json(updateCounter(deps, staffOf(c), id, counterId, c.req.valid('json')), 200);
+      return c.json(await updateCounter(deps, staffOf(c), id, counterId, c.req.valid('json')), 200);
     })
-    .openapi(r.addService, (c) => c.json(createService(deps, staffOf(c), c.req.valid('json')), 201))
-    .openapi(r.patchService, (c) =>
-      c.json(updateService(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
+    .openapi(r.addService, async (c) => c.json(await createService(deps, staffOf(c), c.req.valid('json')), 201))
+    .openapi(r.patchService, async (c) =>
+      c.json(await updateService(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
     )
-    .openapi(r.exportSetup, (c) => c.json(exportSetup(deps, staffOf(c)), 200))
-    .openapi(r.importSetup, (c) =>
-      c.json(importSetup(deps, staffOf(c), c.req.valid('json'), c.req.valid('query').dryRun === 'true'), 200),
+    .openapi(r.exportSetup, async (c) => c.json(await exportSetup(deps, staffOf(c)), 200))
+    .openapi(r.importSetup, async (c) =>
+      c.json(await importSetup(deps, staffOf(c), c.req.valid('json'), c.req.valid('query').dryRun === 'true'), 200),
     )
-    .openapi(r.fees, (c) =>
-      c.json(setServiceFees(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
+    .openapi(r.fees, async (c) =>
+      c.json(await setServiceFees(deps, staffOf(c), c.req.valid('param').code, c.req.valid('json')), 200),
     )
-    .openapi(r.offer, (c) => {
+    .openapi(r.offer, async (c) => {
       const { id, code } = c.req.valid('param');
-      return c.json(offerService(deps, staffOf(c), id, code, c.req.valid('json')), 200);
+      return c.json(await offerService(deps, staffOf(c), id, code, c.req.valid('json')), 200);
     })
-    .openapi(r.withdraw, (c) => {
+    .openapi(r.withdraw, async (c) => {
       const { id, code } = c.req.valid('param');
-      return c.json(offerService(deps, staffOf(c), id, code, null), 200);
+      return c.json(await offerService(deps, staffOf(c), id, code, null), 200);
     });
 }

@@ -1,10 +1,7 @@
-import type { Db } from '../../db/client.ts';
-import { integratorSendsMail } from '../../db/integrations.ts';
-import { findProfile } from '../../db/profile.ts';
 import { formatCheckInCode } from '../contracts/check-in.ts';
 import { buildCalendarFile } from '../notify/calendar-file.ts';
 import { type AppointmentMailView, renderAppointmentMail } from '../notify/messages.ts';
-import { enqueueMail } from '../notify/outbox.ts';
+import type { OutboxStore } from '../notify/outbox-store.ts';
 import type { AppointmentRecord } from './appointment-record.ts';
 import { mailView } from './appointment-record.ts';
 
@@ -46,38 +43,35 @@ export function appointmentCalendarFile(
  * The calendar file's ORGANIZER: the office by name, reachable at the municipality's contact address
  * (GET /municipality). Without a contact address there is none (a made-up address would mislead).
  */
-export function organizerOf(db: Db, record: AppointmentRecord): { name: string; email: string } | null {
-  const email = findProfile(db, record.appointment.municipalityId)?.contactEmail;
+export function organizerOf(record: AppointmentRecord): { name: string; email: string } | null {
+  const email = record.organizerEmail;
   return email ? { name: record.location.name, email } : null;
 }
 
-/** Queues a mail about an appointment (with the calendar file, except for reminders). */
-export function queueAppointmentMail(
-  tx: Db,
+/**
+ * Queues a mail about an appointment (with the calendar file, except for reminders and holds) through the
+ * caller's transaction, so it commits with the change it tells about. None when the API client that booked it
+ * sends its own mails.
+ */
+export async function queueAppointmentMail(
+  tx: { outbox: OutboxStore },
   record: AppointmentRecord,
   kind: 'hold' | 'confirmation' | 'reminder' | 'cancellation' | 'reschedule',
   now: Date,
   url: string | null,
   followUp: AppointmentMailView['followUp'] = null,
   hold: AppointmentMailView['hold'] = null,
-): void {
+): Promise<void> {
   const to = record.appointment.customerEmail;
   if (!to) return;
-  if (integratorSendsMail(tx, record.appointment.id)) return;
+  if (record.bookedBy?.sendsOwnMail) return;
   const { subject, text } = renderAppointmentMail(kind, { ...mailView(record, url, followUp), hold });
   // No calendar file for a hold: it is not an appointment until confirmed.
   const ics =
     kind === 'reminder' || kind === 'hold'
       ? null
-      : appointmentCalendarFile(
-          record,
-          now,
-          url,
-          kind === 'cancellation' ? 'CANCEL' : 'PUBLISH',
-          organizerOf(tx, record),
-        );
-  enqueueMail(
-    tx,
+      : appointmentCalendarFile(record, now, url, kind === 'cancellation' ? 'CANCEL' : 'PUBLISH', organizerOf(record));
+  await tx.outbox.enqueue(
     {
       municipalityId: record.appointment.municipalityId,
       kind,

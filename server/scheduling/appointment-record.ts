@@ -1,102 +1,60 @@
-import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { bookedByClient } from '../../db/integrations.ts';
-import { appointmentItems, appointments, locations, services } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
 import type { Appointment } from '../contracts/scheduling.ts';
 import { AppError } from '../errors.ts';
 import type { AppointmentMailView } from '../notify/messages.ts';
+import type { AppointmentDetails, AppointmentRow, AppointmentStore } from './appointment-store.ts';
 import { toZonedIso } from './calendar.ts';
 import { normaliseReference, REFERENCE_PATTERN, tokenMatches } from './tokens.ts';
 
-export type AppointmentRow = typeof appointments.$inferSelect;
-type LocationRow = typeof locations.$inferSelect;
+export type { AppointmentRow } from './appointment-store.ts';
 
-export interface AppointmentRecord {
-  appointment: AppointmentRow;
-  location: LocationRow;
-  items: { service: typeof services.$inferSelect; persons: number }[];
-}
+/** An appointment with its office, services, links and mail settings (`AppointmentStore#byReference`). */
+export type AppointmentRecord = AppointmentDetails;
 
-export function loadRecord(db: Db, appointment: AppointmentRow): AppointmentRecord {
-  const location = db.select().from(locations).where(eq(locations.id, appointment.locationId)).get();
-  if (!location) throw new Error('appointment without location');
-  const rows = db
-    .select({ service: services, persons: appointmentItems.persons })
-    .from(appointmentItems)
-    .innerJoin(services, eq(services.id, appointmentItems.serviceId))
-    .where(eq(appointmentItems.appointmentId, appointment.id))
-    .all();
-  return { appointment, location, items: rows };
+/** The record with some fields of the appointment changed (what was just written). */
+export function withChanges(record: AppointmentRecord, changes: Partial<AppointmentRow>): AppointmentRecord {
+  return { ...record, appointment: { ...record.appointment, ...changes } };
 }
 
 /**
  * The appointment behind a reference, if the bearer holds its manage token. A wrong reference and
  * a wrong token give the same `not-found`, so neither can be probed.
  */
-export function findByReference(
-  db: Db,
+export async function findByReference(
+  repos: { appointments: AppointmentStore },
   rawReference: string,
   token: string | undefined,
   staff?: { municipalityId: string; locationIds: string[] } | null,
   apiClient?: { clientId: number } | null,
-): AppointmentRow {
+): Promise<AppointmentRecord> {
   const reference = normaliseReference(rawReference);
-  const row = REFERENCE_PATTERN.test(reference)
-    ? db.select().from(appointments).where(eq(appointments.reference, reference)).get()
-    : undefined;
+  const record = REFERENCE_PATTERN.test(reference) ? await repos.appointments.byReference(reference) : null;
+  const row = record?.appointment;
   if (apiClient) {
     // An integrator reaches the appointments it booked itself, by reference alone.
-    if (!row || !bookedByClient(db, row.id, apiClient.clientId))
+    if (!record || record.bookedBy?.clientId !== apiClient.clientId)
       throw new AppError('not-found', 'No appointment with that reference booked by this API client');
-    return row;
+    return record;
   }
   if (staff) {
     // Staff helping a resident on the phone or at the desk find it by reference alone, at their own locations.
-    if (!row || row.municipalityId !== staff.municipalityId || !staff.locationIds.includes(row.locationId)) {
+    if (!record || !row || row.municipalityId !== staff.municipalityId || !staff.locationIds.includes(row.locationId)) {
       throw new AppError('not-found', 'No appointment with that reference at your locations');
     }
-    return row;
+    return record;
   }
   // Compare even when the row is missing, so both paths cost about the same.
   const matches = tokenMatches(token ?? '', row?.manageTokenHash ?? '0'.repeat(64));
-  if (!row || !token || !matches) throw new AppError('not-found', 'No appointment with that reference and token');
-  return row;
+  if (!record || !token || !matches) throw new AppError('not-found', 'No appointment with that reference and token');
+  return record;
 }
 
 /** The one appointment shape of the API (`server/contracts/scheduling.ts`). */
 export type AppointmentDto = Appointment;
 
-/** Follow-up links when the caller already knows them (a booking just made): saves two reads. */
-export interface KnownLinks {
-  followUpOf: string | null;
-  followUps: { reference: string; startsAt: Date; endsAt: Date; status: AppointmentRow['status'] }[];
-}
-
-export function toDto(db: Db, record: AppointmentRecord, known?: KnownLinks): AppointmentDto {
+export function toDto(record: AppointmentRecord): AppointmentDto {
   const { appointment: a, location, items } = record;
   const zone = location.timeZone;
-  const parent = known
-    ? known.followUpOf
-    : a.followUpOfId === null
-      ? null
-      : (db
-          .select({ reference: appointments.reference })
-          .from(appointments)
-          .where(eq(appointments.id, a.followUpOfId))
-          .get()?.reference ?? null);
-  const children = known
-    ? known.followUps
-    : db
-        .select({
-          reference: appointments.reference,
-          startsAt: appointments.startsAt,
-          endsAt: appointments.endsAt,
-          status: appointments.status,
-        })
-        .from(appointments)
-        .where(eq(appointments.followUpOfId, a.id))
-        .all();
   return {
     reference: a.reference,
     checkInCode: a.status === 'booked' ? a.checkInCode : null,
@@ -129,8 +87,8 @@ export function toDto(db: Db, record: AppointmentRecord, known?: KnownLinks): Ap
       a.customerName !== null && a.customerEmail !== null
         ? { name: a.customerName, email: a.customerEmail, phone: a.customerPhone }
         : null,
-    followUpOf: parent,
-    followUps: children.map((c) => ({
+    followUpOf: record.parentReference,
+    followUps: record.followUps.map((c) => ({
       reference: c.reference,
       start: toZonedIso(c.startsAt, zone),
       end: toZonedIso(c.endsAt, zone),
@@ -172,9 +130,4 @@ export function mailView(
     customerName: a.customerName ?? '',
     followUp,
   };
-}
-
-export function childrenOf(db: Db, ids: number[]): AppointmentRow[] {
-  if (ids.length === 0) return [];
-  return db.select().from(appointments).where(inArray(appointments.followUpOfId, ids)).all();
 }

@@ -10,6 +10,8 @@
  * constraint on (counter, time range) is the last line of defence at commit.
  */
 
+import type { LocationRecord, ServiceRecord } from './office-store.ts';
+
 export type AppointmentStatus = 'held' | 'booked' | 'checked-in' | 'served' | 'no-show' | 'cancelled' | 'expired';
 
 /** An appointment that takes its counter's time: its services as ids, instants as epoch ms. */
@@ -21,6 +23,95 @@ export interface OccupiedRecord {
   status: AppointmentStatus;
   channel: 'online' | 'phone' | 'counter';
   serviceIds: number[];
+}
+
+export interface AppointmentRow {
+  id: number;
+  municipalityId: string;
+  locationId: string;
+  reference: string;
+  /** The start's local date at the location: the day the check-in code is valid. */
+  serviceDate: string | null;
+  checkInCode: string | null;
+  manageTokenHash: string;
+  startsAt: Date;
+  endsAt: Date;
+  counterId: number;
+  channel: 'online' | 'phone' | 'counter';
+  status: AppointmentStatus;
+  customerName: string | null;
+  customerEmail: string | null;
+  customerPhone: string | null;
+  mailboxKey: string | null;
+  phoneKey: string | null;
+  language: 'nl' | 'en';
+  followUpOfId: number | null;
+  createdAt: Date;
+  cancelledAt: Date | null;
+  checkedInAt: Date | null;
+  reminderSentAt: Date | null;
+  personalDataErasedAt: Date | null;
+  holdExpiresAt: Date | null;
+  confirmCodeHash: string | null;
+  confirmedAt: Date | null;
+}
+
+export type NewAppointment = Omit<
+  AppointmentRow,
+  | 'id'
+  | 'reference'
+  | 'checkInCode'
+  | 'cancelledAt'
+  | 'checkedInAt'
+  | 'reminderSentAt'
+  | 'personalDataErasedAt'
+  | 'confirmedAt'
+>;
+
+/** An appointment with everything its answer, its mails and its calendar file need (one call). */
+export interface AppointmentDetails {
+  appointment: AppointmentRow;
+  location: LocationRecord;
+  items: { service: ServiceRecord; persons: number }[];
+  /** The reference of the application this pickup follows, if any. */
+  parentReference: string | null;
+  /** The pickups booked with it. */
+  followUps: AppointmentRow[];
+  /** The API client that booked it; `sendsOwnMail`: Loket queues no mail about it. */
+  bookedBy: { clientId: number; sendsOwnMail: boolean } | null;
+  /** The municipality's contact address (the calendar file's organiser), null when it has none. */
+  organizerEmail: string | null;
+}
+
+export interface BookingCountsQuery {
+  municipalityId: string;
+  /** The address as typed (the cap without normalisation). */
+  email: string;
+  mailboxKey: string;
+  phoneKey: string | null;
+  /** Online bookings onto one office-day (starts in [from, to)) made after `createdAfter`: the velocity limit. */
+  day: { locationId: string; from: number; to: number; createdAfter: number } | null;
+}
+
+export interface BookingCounts {
+  /** Future booked or unlapsed held appointments of the address as typed, of the mailbox, of the phone (0 without). */
+  byEmail: number;
+  byMailbox: number;
+  byPhone: number;
+  /** Velocity: how many, and when the oldest of them was made (epoch ms); 0/null without `day`. */
+  dayOnline: { count: number; oldest: number | null };
+}
+
+export interface SearchQuery {
+  locationId: string;
+  /** Exact reference. */
+  reference?: string;
+  /** Part of the name or e-mail; `%`, `_` and `\` are literal. Case-insensitive for ASCII letters. */
+  text?: string;
+  /** Starts in [from, to) (epoch ms). */
+  from?: number;
+  to?: number;
+  limit: number;
 }
 
 export interface AppointmentStore {
@@ -35,4 +126,67 @@ export interface AppointmentStore {
    * office-day (or per range of days for availability): the hot read of every booking and availability answer.
    */
   occupancy(locationId: string, from: number, to: number, now: Date): Promise<OccupiedRecord[]>;
+
+  byReference(reference: string): Promise<AppointmentDetails | null>;
+  byId(id: number): Promise<AppointmentDetails | null>;
+  /** The desk's search at one location, by start, at most `limit`. */
+  search(query: SearchQuery): Promise<AppointmentDetails[]>;
+  /** The municipality's contact address (the calendar file's organiser), null when it has none. */
+  organizerEmail(municipalityId: string): Promise<string | null>;
+  /** Booked appointments with an e-mail address and no reminder yet, starting in one of the windows. */
+  dueForReminder(windows: readonly { locationId: string; from: number; to: number }[]): Promise<AppointmentDetails[]>;
+  markReminded(ids: readonly number[], at: Date): Promise<void>;
+
+  /**
+   * The counts behind the per-mailbox and per-phone caps and the day velocity limit, at `now`. Read inside the
+   * booking's write transaction, after `lockOfficeDays`: concurrent bookings of one mailbox at other offices are
+   * serialised by SQLite's single writer; PostgreSQL must also lock the mailbox (e.g. an advisory lock on the
+   * mailbox key) before counting, or two offices could each admit one booking over the cap.
+   */
+  bookingCounts(query: BookingCountsQuery, now: Date): Promise<BookingCounts>;
+  /** Online bookings made at a location since `since` (the challenge's pressure measure). */
+  recentOnlineBookings(locationId: string, since: Date): Promise<number>;
+
+  /** Sets lapsed holds (`held`, `hold_expires_at <= now`) of one location, or all, to `expired`; returns them. */
+  expireLapsedHolds(now: Date, locationId?: string): Promise<{ appointmentId: number; locationId: string }[]>;
+  /**
+   * Inserts an appointment with its items. The reference and check-in code are drawn by the caller's functions; a
+   * collision on their unique indexes is redrawn without failing the transaction (PostgreSQL: a savepoint or
+   * ON CONFLICT DO NOTHING, then draw again). Any other constraint failure (the overlap guard) throws.
+   */
+  insertBooked(
+    values: NewAppointment,
+    items: readonly { serviceId: number; persons: number }[],
+    draw: { reference: () => string; checkInCode: () => string },
+  ): Promise<AppointmentRow>;
+  /** Records that an API client booked the appointment; answers whether that client sends its own mails. */
+  linkToApiClient(appointmentId: number, clientId: number): Promise<{ sendsOwnMail: boolean }>;
+  /** The engine's moves: each appointment to its new counter (times unchanged), all in this transaction. */
+  moveToCounters(moves: readonly { appointmentId: number; counterId: number }[]): Promise<void>;
+  cancel(ids: readonly number[], at: Date): Promise<void>;
+  /**
+   * New time and counter; clears `reminderSentAt`. When the service date changes, the check-in code moves with
+   * it: kept when still free at the office that day, else redrawn. Returns the updated row.
+   */
+  reschedule(
+    id: number,
+    change: { startsAt: Date; endsAt: Date; counterId: number; serviceDate: string },
+    drawCheckInCode: () => string,
+  ): Promise<AppointmentRow>;
+  /** Confirms holds: `booked`, `confirmedAt`, hold cleared — only rows still `held` (a lapsed one stays expired). */
+  confirmHolds(ids: readonly number[], at: Date): Promise<void>;
+
+  /** Marks a challenge solution spent; false when it was spent already (inside the booking's transaction). */
+  spendChallenge(id: string, expiresAt: Date): Promise<boolean>;
+  sweepSpentChallenges(now: Date): Promise<number>;
+  /** The sealed answer given to an `Idempotency-Key` (by its hash), if any. Inside the booking's transaction. */
+  bookingAnswer(keyHash: string): Promise<{ bodyHash: string; response: string } | null>;
+  rememberBookingAnswer(input: {
+    keyHash: string;
+    bodyHash: string;
+    appointmentId: number;
+    response: string;
+    createdAt: Date;
+  }): Promise<void>;
+  sweepBookingAnswers(createdBefore: Date): Promise<number>;
 }

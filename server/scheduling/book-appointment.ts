@@ -1,34 +1,22 @@
 import { DateTime } from 'luxon';
-import { writeTransaction } from '../../db/client.ts';
-import { linkAppointmentToClient } from '../../db/integrations.ts';
-import {
-  countActiveBookings,
-  countActiveByMailbox,
-  countActiveByPhone,
-  insertBookedAppointment,
-} from '../../db/sqlite/appointment-store.ts';
 import type { BookedAppointment, BookedFollowUp } from '../contracts/scheduling.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import type { Repositories } from '../storage.ts';
 import { queueAppointmentMail } from './appointment-mails.ts';
 import { type AppointmentDto, type AppointmentRecord, manageUrl, toDto } from './appointment-record.ts';
+import type { AppointmentRow } from './appointment-store.ts';
 import { localDateOf } from './calendar.ts';
 import { addWorkingDays } from './closures.ts';
+import { closedSet, dayBounds } from './day-plans.ts';
 import { type IdempotentRequest, previousAnswer, rememberAnswer } from './fairness/booking-idempotency.ts';
 import { spendChallenge, type VerifiedChallenge } from './fairness/challenge.ts';
 import { confirmUrl, expireLapsedHolds } from './fairness/holds.ts';
 import { normaliseMailbox, normalisePhone } from './fairness/mailbox.ts';
-import {
-  closedSet,
-  dayBounds,
-  loadOffice,
-  type OfferedService,
-  type Office,
-  type RequestedItem,
-  resolveItems,
-} from './office.ts';
+import { getOffice, type Office } from './office-cache.ts';
 import { placeInTransaction } from './placement.ts';
 import { addDays } from './recurrence.ts';
+import { type RequestedItem, resolveItems } from './requested-items.ts';
 import { generateCheckInCode, generateManageToken, generateReference, hashToken } from './tokens.ts';
 
 export interface BookInput {
@@ -86,78 +74,85 @@ export function followUpFor(office: Office, requested: readonly RequestedItem[],
 }
 
 /**
- * Books an appointment (and optionally its pickup) in one immediate transaction: the engine places
- * it, moves what it must, the rows and the confirmation mail commit together or not at all.
- */
-/**
  * The per-mailbox (and optionally per-phone) cap and the per-location-and-day velocity limit of an
  * online booking (rule 8). Inside the booking transaction, so concurrent requests count each other.
  */
-function assertWithinLimits(
-  tx: Deps['db'],
+async function assertWithinLimits(
+  tx: Repositories,
   deps: Deps,
   office: Office,
   input: { email: string; mailboxKey: string; phoneKey: string | null; start: number; adding: number; now: Date },
-): void {
+): Promise<void> {
   const { location } = office;
   const cap = location.mailboxCap ?? deps.config.MAX_ACTIVE_BOOKINGS_PER_EMAIL;
-  const byMailbox = location.mailboxNormalise
-    ? countActiveByMailbox(tx, input.mailboxKey, location.municipalityId, input.now)
-    : countActiveBookings(tx, input.email, input.now);
+  const day = dayBounds(localDateOf(input.start, location.timeZone), location.timeZone);
+  const since = input.now.getTime() - 10 * 60_000;
+  const counts = await tx.appointments.bookingCounts(
+    {
+      municipalityId: location.municipalityId,
+      email: input.email,
+      mailboxKey: input.mailboxKey,
+      phoneKey: location.phoneCap ? input.phoneKey : null,
+      day:
+        location.dayVelocityLimit !== null
+          ? { locationId: location.id, from: day.start, to: day.end, createdAfter: since }
+          : null,
+    },
+    input.now,
+  );
+  const byMailbox = location.mailboxNormalise ? counts.byMailbox : counts.byEmail;
   if (byMailbox + input.adding > cap)
     throw new AppError('booking-limit-reached', 'This mailbox has too many active appointments');
-  if (location.phoneCap && input.phoneKey) {
-    const byPhone = countActiveByPhone(tx, input.phoneKey, location.municipalityId, input.now);
-    if (byPhone + input.adding > cap)
-      throw new AppError('booking-limit-reached', 'This phone number has too many active appointments');
-  }
-  if (location.dayVelocityLimit !== null) {
-    const day = dayBounds(localDateOf(input.start, location.timeZone), location.timeZone);
-    const since = input.now.getTime() - 10 * 60_000;
-    const { n, oldest } = tx.$client
-      .prepare(
-        `SELECT count(*) AS n, min(created_at) AS oldest FROM appointments
-          WHERE location_id = ? AND starts_at >= ? AND starts_at < ? AND created_at > ? AND channel = 'online'`,
-      )
-      .get(location.id, day.start, day.end, since) as { n: number; oldest: number | null };
-    if (n + 1 > location.dayVelocityLimit) {
-      const retryAfter = Math.max(1, Math.ceil(((oldest ?? since) - since) / 1000));
-      throw new AppError('rate-limited', 'Too many bookings for this day right now; try again shortly', {
-        retryAfter,
-      });
-    }
+  if (location.phoneCap && input.phoneKey && counts.byPhone + input.adding > cap)
+    throw new AppError('booking-limit-reached', 'This phone number has too many active appointments');
+  if (location.dayVelocityLimit !== null && counts.dayOnline.count + 1 > location.dayVelocityLimit) {
+    const retryAfter = Math.max(1, Math.ceil(((counts.dayOnline.oldest ?? since) - since) / 1000));
+    throw new AppError('rate-limited', 'Too many bookings for this day right now; try again shortly', {
+      retryAfter,
+    });
   }
 }
 
-export function bookAppointment(deps: Deps, input: BookInput): BookResult {
+/**
+ * Books an appointment (and optionally its pickup) in one write transaction: the engine places it on the
+ * office-day's occupancy read inside the transaction, moves what it must, and the rows, the spent challenge,
+ * the idempotency answer and the confirmation mail commit together or not at all.
+ */
+export async function bookAppointment(deps: Deps, input: BookInput): Promise<BookResult> {
   const channel = input.channel ?? 'online';
   const online = channel === 'online';
   const email = input.customer.email.trim().toLowerCase();
   const mailboxKey = normaliseMailbox(email);
   const phoneKey = normalisePhone(input.customer.phone);
   const start = parseInstant(input.start);
+  const pickupStart = input.followUp ? parseInstant(input.followUp.start) : null;
   const token = generateManageToken();
   const tokenHash = hashToken(token);
   const confirmCode = generateManageToken();
 
-  const result = writeTransaction(deps.db, (tx) => {
+  const result = await deps.storage.write(async (tx) => {
     const now = deps.clock.now();
     if (input.idempotency) {
-      const earlier = previousAnswer<BookResult>(tx, input.idempotency);
+      const earlier = await previousAnswer<BookResult>(tx, input.idempotency);
       if (earlier) return { kind: 'replay' as const, booked: earlier };
     }
-    const office = loadOffice(tx, input.locationId);
+    const office = await getOffice(tx, input.locationId);
     if (!office) throw new AppError('not-found', 'No such location');
     if (input.staff && !input.staff.locationIds.includes(office.location.id))
       throw new AppError('forbidden', 'Not your location');
     if (input.apiClient && input.apiClient.municipalityId !== office.location.municipalityId)
       throw new AppError('not-found', 'No such location');
+    const zone = office.location.timeZone;
+    // Every office-day this booking places on, before anything is read from them (no-op on SQLite).
+    await tx.appointments.lockOfficeDays(office.location.id, [
+      ...new Set([localDateOf(start, zone), ...(pickupStart === null ? [] : [localDateOf(pickupStart, zone)])]),
+    ]);
     const resolved = resolveItems(office, input.services, online);
     // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
-    expireLapsedHolds(tx, now, office.location.id);
-    if (input.challenge) spendChallenge(tx, input.challenge);
+    await expireLapsedHolds(tx, now, office.location.id);
+    if (input.challenge) await spendChallenge(tx, input.challenge);
     if (online)
-      assertWithinLimits(tx, deps, office, {
+      await assertWithinLimits(tx, deps, office, {
         email,
         mailboxKey,
         phoneKey,
@@ -168,20 +163,20 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
     // An API client (an integrator sends its own mail) and staff book in one step; residents online may be held.
     const hold = online && !input.apiClient && office.location.confirmationRequired;
     const holdExpiresAt = hold ? new Date(now.getTime() + office.location.holdMinutes * 60_000) : null;
-    const zone = office.location.timeZone;
     const follow = followUpFor(office, input.services, localDateOf(start, zone));
     if (input.followUp && !follow?.byAppointment)
       throw new AppError('validation-failed', 'No pickup by appointment for these services at this location');
 
-    const insert = (
+    const organizerEmail = await tx.appointments.organizerEmail(office.location.municipalityId);
+    const serviceById = new Map([...office.services.values()].map((s) => [s.id, s]));
+    const insert = async (
       startMs: number,
       durationMinutes: number,
       serviceItems: { serviceId: number; persons: number }[],
       counterId: number,
       followUpOfId: number | null,
-    ) => {
-      const row = insertBookedAppointment(
-        tx,
+    ): Promise<{ row: AppointmentRow; record: AppointmentRecord }> => {
+      const row = await tx.appointments.insertBooked(
         {
           municipalityId: office.location.municipalityId,
           locationId: office.location.id,
@@ -204,31 +199,39 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
           confirmCodeHash: hold && followUpOfId === null ? hashToken(confirmCode) : null,
         },
         serviceItems,
-        generateReference,
-        generateCheckInCode,
+        { reference: generateReference, checkInCode: generateCheckInCode },
       );
       // Before the confirmation is queued: a client that sends its own mails gets none from Loket.
-      if (input.apiClient) linkAppointmentToClient(tx, row.id, input.apiClient.clientId);
+      const bookedBy = input.apiClient
+        ? {
+            clientId: input.apiClient.clientId,
+            ...(await tx.appointments.linkToApiClient(row.id, input.apiClient.clientId)),
+          }
+        : null;
       // Built from what is in hand (the cached office) instead of reading the rows back.
       const record: AppointmentRecord = {
         appointment: row,
         location: office.location,
-        items: serviceItems.map((i) => ({
-          service: [...office.services.values()].find((s) => s.id === i.serviceId) as OfferedService,
-          persons: i.persons,
-        })),
+        items: serviceItems.flatMap((i) => {
+          const service = serviceById.get(i.serviceId);
+          return service ? [{ service, persons: i.persons }] : [];
+        }),
+        parentReference: null,
+        followUps: [],
+        bookedBy,
+        organizerEmail,
       };
       return { row, record };
     };
 
-    const placed = placeInTransaction(tx, office, {
+    const placed = await placeInTransaction(tx, office, {
       start,
       durationMs: resolved.durationMinutes * 60_000,
       serviceIds: resolved.serviceIds,
       now,
       staff: !online,
     });
-    const { row: main, record } = insert(
+    const main = await insert(
       start,
       resolved.durationMinutes,
       resolved.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
@@ -236,62 +239,66 @@ export function bookAppointment(deps: Deps, input: BookInput): BookResult {
       null,
     );
 
-    let pickup: ReturnType<typeof insert> | null = null;
-    if (input.followUp && follow) {
-      const pickupStart = parseInstant(input.followUp.start);
+    let pickup: { row: AppointmentRow; record: AppointmentRecord } | null = null;
+    if (pickupStart !== null && follow) {
       if (localDateOf(pickupStart, zone) < follow.earliestDate)
         throw new AppError('slot-unavailable', `The pickup can be booked from ${follow.earliestDate}`);
       const pickupItems = resolveItems(office, [{ code: follow.serviceCode, persons: follow.persons }], online);
-      const p = placeInTransaction(tx, office, {
+      const p = await placeInTransaction(tx, office, {
         start: pickupStart,
         durationMs: pickupItems.durationMinutes * 60_000,
         serviceIds: pickupItems.serviceIds,
         now,
         staff: !online,
       });
-      pickup = insert(
+      pickup = await insert(
         pickupStart,
         pickupItems.durationMinutes,
         pickupItems.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
         p.counterId,
-        main.id,
+        main.row.id,
       );
+      pickup.record.parentReference = main.row.reference;
+      main.record.followUps = [pickup.row];
     }
 
-    const url = manageUrl(deps.config, main.reference, token);
+    const url = manageUrl(deps.config, main.row.reference, token);
     const followMail = follow
       ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickup !== null }
       : null;
-    let pickupDto: AppointmentDto | null = null;
     if (holdExpiresAt) {
       // Double opt-in: one mail with the confirmation link; the confirmation mails follow the click.
-      const confirm = confirmUrl(deps.config, main.reference, confirmCode, token);
-      queueAppointmentMail(tx, record, 'hold', now, url, followMail, { confirmUrl: confirm, until: holdExpiresAt });
+      const confirm = confirmUrl(deps.config, main.row.reference, confirmCode, token);
+      await queueAppointmentMail(tx, main.record, 'hold', now, url, followMail, {
+        confirmUrl: confirm,
+        until: holdExpiresAt,
+      });
     } else {
-      queueAppointmentMail(tx, record, 'confirmation', now, url, followMail);
+      await queueAppointmentMail(tx, main.record, 'confirmation', now, url, followMail);
       if (pickup) {
         const p = pickup.row;
-        queueAppointmentMail(tx, pickup.record, 'confirmation', now, manageUrl(deps.config, p.reference, token));
+        await queueAppointmentMail(tx, pickup.record, 'confirmation', now, manageUrl(deps.config, p.reference, token));
       }
     }
-    if (pickup) pickupDto = toDto(tx, pickup.record, { followUpOf: main.reference, followUps: [] });
-    const answer = {
-      dto: toDto(tx, record, { followUpOf: null, followUps: pickup ? [pickup.row] : [] }),
-      ids: [main.id, ...(pickup ? [pickup.row.id] : [])],
-      locationId: office.location.id,
-      followUp: follow
-        ? {
-            ...follow,
-            appointment: pickupDto
-              ? { reference: pickupDto.reference, start: pickupDto.start, end: pickupDto.end }
-              : null,
-          }
-        : null,
-    };
-    const booked: BookResult = { ...answer.dto, manageToken: token, followUp: answer.followUp };
-    if (input.idempotency) rememberAnswer(tx, input.idempotency, main.id, booked, now);
+    const pickupDto: AppointmentDto | null = pickup ? toDto(pickup.record) : null;
+    const followUp = follow
+      ? {
+          ...follow,
+          appointment: pickupDto
+            ? { reference: pickupDto.reference, start: pickupDto.start, end: pickupDto.end }
+            : null,
+        }
+      : null;
+    const booked: BookResult = { ...toDto(main.record), manageToken: token, followUp };
+    if (input.idempotency) await rememberAnswer(tx, input.idempotency, main.row.id, booked, now);
     // A hold is not an appointment yet: its `appointment:booked` fact follows the confirmation.
-    return { kind: 'new' as const, booked, ids: answer.ids, locationId: answer.locationId, held: hold };
+    return {
+      kind: 'new' as const,
+      booked,
+      ids: [main.row.id, ...(pickup ? [pickup.row.id] : [])],
+      locationId: office.location.id,
+      held: hold,
+    };
   });
 
   if (result.kind === 'new' && !result.held)

@@ -1,25 +1,21 @@
-import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { writeTransaction } from '../../db/client.ts';
-import { appointments } from '../../db/schema/index.ts';
-import { moveCheckInCode } from '../../db/sqlite/appointment-store.ts';
-import { recordAudit } from '../auth/audit.ts';
 import type { ApiClientPrincipal, StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import type { Repositories } from '../storage.ts';
 import { appointmentCalendarFile, organizerOf, queueAppointmentMail } from './appointment-mails.ts';
 import {
   type AppointmentDto,
+  type AppointmentRecord,
   type AppointmentRow,
-  childrenOf,
   findByReference,
-  loadRecord,
   manageUrl,
   toDto,
+  withChanges,
 } from './appointment-record.ts';
 import { followUpFor } from './book-appointment.ts';
 import { localDateOf } from './calendar.ts';
-import { loadOffice, type Office } from './office.ts';
+import { getOffice, type Office } from './office-cache.ts';
 import { placeInTransaction } from './placement.ts';
 import { generateCheckInCode } from './tokens.ts';
 
@@ -32,19 +28,18 @@ export interface ManageInput {
   apiClient?: ApiClientPrincipal | null;
 }
 
-export function getAppointment(deps: Deps, input: ManageInput): AppointmentDto {
-  const row = findByReference(deps.db, input.reference, input.token, input.staff, input.apiClient);
-  return toDto(deps.db, loadRecord(deps.db, row));
+export async function getAppointment(deps: Deps, input: ManageInput): Promise<AppointmentDto> {
+  return toDto(await findByReference(deps.storage.read, input.reference, input.token, input.staff, input.apiClient));
 }
 
-export function appointmentCalendar(deps: Deps, input: ManageInput): { reference: string; ics: string } {
-  const row = findByReference(deps.db, input.reference, input.token, input.staff, input.apiClient);
-  const record = loadRecord(deps.db, row);
+export async function appointmentCalendar(deps: Deps, input: ManageInput): Promise<{ reference: string; ics: string }> {
+  const record = await findByReference(deps.storage.read, input.reference, input.token, input.staff, input.apiClient);
+  const row = record.appointment;
   const url = input.token ? manageUrl(deps.config, row.reference, input.token) : null;
   const method = row.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
   return {
     reference: row.reference,
-    ics: appointmentCalendarFile(record, deps.clock.now(), url, method, organizerOf(deps.db, record)),
+    ics: appointmentCalendarFile(record, deps.clock.now(), url, method, organizerOf(record)),
   };
 }
 
@@ -56,51 +51,61 @@ function assertChangeable(row: AppointmentRow, now: Date): void {
 }
 
 /** Cancels the appointment and the pickup booked with it; cancelling twice is fine. */
-export function cancelAppointment(deps: Deps, input: ManageInput): void {
-  const cancelled = writeTransaction(deps.db, (tx) => {
+export async function cancelAppointment(deps: Deps, input: ManageInput): Promise<void> {
+  const cancelled = await deps.storage.write(async (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
+    const record = await findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
+    const row = record.appointment;
     if (row.status === 'cancelled') return [];
     assertChangeable(row, now);
-    const rows = [
-      row,
-      ...childrenOf(tx, [row.id]).filter((c) => (c.status === 'booked' || c.status === 'held') && c.startsAt > now),
-    ];
-    for (const r of rows) {
-      tx.update(appointments).set({ status: 'cancelled', cancelledAt: now }).where(eq(appointments.id, r.id)).run();
-      const record = loadRecord(tx, { ...r, status: 'cancelled' });
-      queueAppointmentMail(tx, record, 'cancellation', now, null);
-      const actor = input.staff ?? input.apiClient;
+    const pickups = record.followUps.filter((c) => (c.status === 'booked' || c.status === 'held') && c.startsAt > now);
+    const records: AppointmentRecord[] = [record];
+    for (const p of pickups) {
+      const details = await tx.appointments.byId(p.id);
+      if (details) records.push(details);
+    }
+    await tx.appointments.cancel(
+      records.map((r) => r.appointment.id),
+      now,
+    );
+    const actor = input.staff ?? input.apiClient;
+    for (const r of records) {
+      const a = r.appointment;
+      await queueAppointmentMail(
+        tx,
+        withChanges(r, { status: 'cancelled', cancelledAt: now }),
+        'cancellation',
+        now,
+        null,
+      );
       if (actor) {
-        recordAudit(tx, actor, r.municipalityId, now, {
+        await tx.audit.record(actor, a.municipalityId, now, {
           action: 'appointment.cancelled',
           targetType: 'appointment',
-          targetId: r.id,
-          locationId: r.locationId,
+          targetId: a.id,
+          locationId: a.locationId,
         });
       }
     }
-    return rows.map((r) => ({ locationId: r.locationId, appointmentId: r.id }));
+    return records.map((r) => ({ locationId: r.appointment.locationId, appointmentId: r.appointment.id }));
   });
   for (const c of cancelled) deps.events.publish('appointment:cancelled', c);
 }
 
-/** Moves the appointment to another start at the same office; on 409 nothing changed. */
 /**
  * A pickup booked with an application stays at least N working days after it: moving the application
  * past its pickup, or the pickup before that, is refused (move the other one first).
  */
-function assertPickupStillLater(
-  tx: Deps['db'],
+async function assertPickupStillLater(
+  tx: Repositories,
   office: Office,
-  row: AppointmentRow,
-  record: ReturnType<typeof loadRecord>,
+  record: AppointmentRecord,
   start: number,
-): void {
+): Promise<void> {
+  const row = record.appointment;
   const zone = office.location.timeZone;
-  const requested = (r: ReturnType<typeof loadRecord>) =>
-    r.items.map((i) => ({ code: i.service.code, persons: i.persons }));
-  const pickups = childrenOf(tx, [row.id]).filter((c) => c.status === 'booked');
+  const requested = (r: AppointmentRecord) => r.items.map((i) => ({ code: i.service.code, persons: i.persons }));
+  const pickups = record.followUps.filter((c) => c.status === 'booked');
   if (pickups.length > 0) {
     const follow = followUpFor(office, requested(record), localDateOf(start, zone));
     for (const p of pickups) {
@@ -112,28 +117,38 @@ function assertPickupStillLater(
     }
   }
   if (row.followUpOfId !== null) {
-    const parent = tx.select().from(appointments).where(eq(appointments.id, row.followUpOfId)).get();
-    if (parent && parent.status === 'booked') {
-      const follow = followUpFor(office, requested(loadRecord(tx, parent)), localDateOf(parent.startsAt, zone));
+    const parent = await tx.appointments.byId(row.followUpOfId);
+    if (parent && parent.appointment.status === 'booked') {
+      const follow = followUpFor(office, requested(parent), localDateOf(parent.appointment.startsAt, zone));
       if (follow && localDateOf(start, zone) < follow.earliestDate)
         throw new AppError('slot-unavailable', `The pickup can be from ${follow.earliestDate}`);
     }
   }
 }
 
-export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: string }): AppointmentDto {
+/** Moves the appointment to another start at the same office; on 409 nothing changed. */
+export async function rescheduleAppointment(
+  deps: Deps,
+  input: ManageInput & { start: string },
+): Promise<AppointmentDto> {
   const target = DateTime.fromISO(input.start, { setZone: true });
   if (!target.isValid) throw new AppError('validation-failed', 'start must be an ISO 8601 date-time');
   const start = target.toMillis();
-  const result = writeTransaction(deps.db, (tx) => {
+  const result = await deps.storage.write(async (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
+    const record = await findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
+    const row = record.appointment;
     assertChangeable(row, now);
-    const office = loadOffice(tx, row.locationId);
+    const office = await getOffice(tx, row.locationId);
     if (!office) throw new AppError('not-found', 'No such location');
-    const record = loadRecord(tx, row);
+    const zone = office.location.timeZone;
+    const serviceDate = localDateOf(start, zone);
+    // The day it leaves and the day it moves to (the engine may move others on the new day).
+    await tx.appointments.lockOfficeDays(office.location.id, [
+      ...new Set([localDateOf(row.startsAt.getTime(), zone), serviceDate]),
+    ]);
     const durationMs = row.endsAt.getTime() - row.startsAt.getTime();
-    const placed = placeInTransaction(tx, office, {
+    const placed = await placeInTransaction(tx, office, {
       start,
       durationMs,
       serviceIds: record.items.map((i) => i.service.id),
@@ -141,29 +156,18 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
       exclude: row.id,
       staff: !!input.staff || row.channel !== 'online',
     });
-    assertPickupStillLater(tx, office, row, record, start);
-    const updated = tx
-      .update(appointments)
-      .set({
-        startsAt: new Date(start),
-        endsAt: new Date(start + durationMs),
-        counterId: placed.counterId,
-        reminderSentAt: null,
-      })
-      .where(eq(appointments.id, row.id))
-      .returning()
-      .get();
-    const serviceDate = localDateOf(start, office.location.timeZone);
-    const moved =
-      serviceDate === updated.serviceDate
-        ? updated
-        : { ...updated, serviceDate, checkInCode: moveCheckInCode(tx, updated, serviceDate, generateCheckInCode) };
-    const movedRecord = loadRecord(tx, moved);
+    await assertPickupStillLater(tx, office, record, start);
+    const moved = await tx.appointments.reschedule(
+      row.id,
+      { startsAt: new Date(start), endsAt: new Date(start + durationMs), counterId: placed.counterId, serviceDate },
+      generateCheckInCode,
+    );
+    const movedRecord = withChanges(record, moved);
     const url = input.token ? manageUrl(deps.config, moved.reference, input.token) : null;
-    queueAppointmentMail(tx, movedRecord, 'reschedule', now, url);
+    await queueAppointmentMail(tx, movedRecord, 'reschedule', now, url);
     const actor = input.staff ?? input.apiClient;
     if (actor) {
-      recordAudit(tx, actor, moved.municipalityId, now, {
+      await tx.audit.record(actor, moved.municipalityId, now, {
         action: 'appointment.rescheduled',
         targetType: 'appointment',
         targetId: moved.id,
@@ -171,7 +175,7 @@ export function rescheduleAppointment(deps: Deps, input: ManageInput & { start: 
         details: { from: row.startsAt.toISOString(), to: moved.startsAt.toISOString() },
       });
     }
-    return { dto: toDto(tx, movedRecord), locationId: moved.locationId, id: moved.id };
+    return { dto: toDto(movedRecord), locationId: moved.locationId, id: moved.id };
   });
   deps.events.publish('appointment:rescheduled', { locationId: result.locationId, appointmentId: result.id });
   return result.dto;

@@ -1,3 +1,5 @@
+import type { MunicipalitySetupDocument, SetupChange } from '../contracts/municipality-setup.ts';
+
 /**
  * The office configuration as the scheduling engine reads it (ARCHITECTURE.md#storage-seam): one location with
  * its offered services, active counters and their skills, schedule and roster rules, and the municipality's
@@ -117,6 +119,43 @@ export interface CatalogLocationRecord {
   services: { code: string; bookableOnline: boolean; walkIn: boolean }[];
 }
 
+export interface ClosureRecord {
+  id: number;
+  municipalityId: string;
+  /** Null: every location of the municipality. */
+  locationId: string | null;
+  date: string;
+  kind: 'bridge' | 'local';
+  reason: string;
+}
+
+export interface CounterSetupRecord {
+  id: number;
+  locationId: string;
+  name: string;
+  active: boolean;
+  /** Codes of the services it can serve. */
+  skills: string[];
+}
+
+/** A location's whole set-up as the set-up screen shows it (every counter, active or not). */
+export interface LocationSetupRecord {
+  counters: CounterSetupRecord[];
+  services: { code: string; bookableOnline: boolean; walkIn: boolean }[];
+  scheduleRules: ScheduleRuleRecord[];
+  rosterRules: RosterRuleRecord[];
+  /** The location's closures and the municipality-wide ones, by date. */
+  closures: ClosureRecord[];
+}
+
+export type NewService = Omit<ServiceRecord, 'id' | 'sortOrder'> & { sortOrder?: number };
+export type ServiceChanges = Partial<Omit<ServiceRecord, 'id' | 'municipalityId' | 'code'>>;
+export type ScheduleRuleValues = Omit<ScheduleRuleRecord, 'id' | 'locationId'>;
+export type RosterRuleValues = Omit<RosterRuleRecord, 'id' | 'locationId'>;
+
+/** What a set-up change may set on a location (identity, municipality and address stay). */
+export type LocationChanges = Partial<Omit<LocationRecord, 'id' | 'municipalityId'>>;
+
 export interface OfficeStore {
   /**
    * The configuration version (bumped by every change to a table an office is built from, by any process) and,
@@ -126,6 +165,59 @@ export interface OfficeStore {
    * write transaction both are read in that transaction.
    */
   officeSince(locationId: string, knownVersion: number | null): Promise<OfficeSnapshot>;
+  /**
+   * Changes settings of a location (the fair-booking protections, the set-up's settings). Bumps the configuration
+   * version, so every process's cached office is replaced at its next read.
+   */
+  updateLocation(locationId: string, changes: LocationChanges): Promise<void>;
+
+  // Set-up (server/scheduling/setup/): every write below runs inside the set-up use-case's write transaction, which
+  // then re-checks the booked future (revalidate.ts). Each bumps the configuration version (triggers on SQLite),
+  // so no process keeps a stale office. Rows of another location or municipality are never touched: the
+  // location or municipality is part of every key.
+  location(locationId: string): Promise<LocationRecord | null>;
+  locationIdsOf(municipalityId: string): Promise<string[]>;
+  locationSetup(locationId: string, municipalityId: string): Promise<LocationSetupRecord>;
+  /** Ids of a municipality's services by code; codes it does not have are missing from the map. */
+  serviceIds(municipalityId: string, codes: readonly string[]): Promise<Map<string, number>>;
+  counter(counterId: number): Promise<CounterSetupRecord | null>;
+  insertCounter(locationId: string, name: string, serviceIds: readonly number[]): Promise<CounterSetupRecord>;
+  /** Name and/or active, and (when given) the skills replaced. Returns the counter as saved. */
+  updateCounter(
+    counterId: number,
+    changes: { name?: string; active?: boolean },
+    serviceIds: readonly number[] | null,
+  ): Promise<CounterSetupRecord>;
+  closure(closureId: number): Promise<ClosureRecord | null>;
+  insertClosure(values: Omit<ClosureRecord, 'id'>): Promise<ClosureRecord>;
+  deleteClosure(closureId: number): Promise<void>;
+  /** Inserts (no `ruleId`) or updates a rule of this location; null when `ruleId` is not a rule of it. */
+  saveScheduleRule(locationId: string, values: ScheduleRuleValues, ruleId?: number): Promise<ScheduleRuleRecord | null>;
+  deleteScheduleRule(locationId: string, ruleId: number): Promise<boolean>;
+  saveRosterRule(locationId: string, values: RosterRuleValues, ruleId?: number): Promise<RosterRuleRecord | null>;
+  deleteRosterRule(locationId: string, ruleId: number): Promise<boolean>;
+  /** Offers a service at a location (replacing how it was offered), or stops offering it (`null`). */
+  setOffered(
+    locationId: string,
+    serviceId: number,
+    offer: { bookableOnline: boolean; walkIn: boolean } | null,
+  ): Promise<void>;
+  serviceByCode(municipalityId: string, code: string): Promise<ServiceRecord | null>;
+  insertService(values: NewService): Promise<ServiceRecord>;
+  updateService(municipalityId: string, code: string, changes: ServiceChanges): Promise<ServiceRecord | null>;
+  /** Replaces a service's fees (euro cents per person; null: none for that group). False: no such service. */
+  replaceServiceFees(
+    municipalityId: string,
+    code: string,
+    fees: { adult: number | null; minor: number | null },
+  ): Promise<boolean>;
+  /** The municipality's whole set-up as one `loket-setup` document (export). */
+  setupDocument(municipalityId: string): Promise<MunicipalitySetupDocument>;
+  /** Checks a document's references (services, counters) against the stored set-up: 400 on the first problem. */
+  checkSetupReferences(municipalityId: string, doc: MunicipalitySetupDocument): Promise<void>;
+  /** Writes a document over the municipality's set-up and says what changed (the caller revalidates and audits). */
+  applySetupDocument(municipalityId: string, doc: MunicipalitySetupDocument): Promise<SetupChange[]>;
+
   /** The service catalogue of every municipality (or one), by municipality, sort order and id. */
   catalogServices(municipalityId?: string): Promise<CatalogServiceRecord[]>;
   /** Locations of every municipality (or one), by name, each with its offered services. */

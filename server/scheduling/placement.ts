@@ -1,25 +1,24 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { appointments } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import type { Repositories } from '../storage.ts';
 import type { EngineAppointment, EngineCounter, Move } from './allocation.ts';
 import { candidateStarts, localDateOf, mergeIntervals } from './calendar.ts';
+import { allocatorFor, bookingWindow, dayBounds, engineAppointments, planDay, skilledSpans } from './day-plans.ts';
 import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
 import { releasedThrough } from './fairness/release.ts';
-import { allocatorFor, bookingWindow, dayBounds, type Office, planDay, skilledSpans } from './office.ts';
+import type { Office } from './office-cache.ts';
 
 const NEW_ID = -1_000_000;
 
 /**
- * Inside a write transaction: finds a counter for [start, start + duration) and applies the moves
+ * Inside a write transaction (after `lockOfficeDays` for the date): finds a counter for [start, start + duration) and applies the moves
  * the engine chose. Throws `slot-unavailable` when the time is not offered or does not fit.
  * Before returning it re-checks every changed appointment against invariant 1, ARCHITECTURE.md#invariants (defence in depth).
  */
-export function placeInTransaction(
-  tx: Db,
+export async function placeInTransaction(
+  tx: Pick<Repositories, 'appointments'>,
   office: Office,
   input: { start: number; durationMs: number; serviceIds: number[]; now: Date; exclude?: number; staff?: boolean },
-): { counterId: number; moves: Move[] } {
+): Promise<{ counterId: number; moves: Move[] }> {
   const { location } = office;
   const zone = location.timeZone;
   const date = localDateOf(input.start, zone);
@@ -32,15 +31,16 @@ export function placeInTransaction(
   // Rolling release (rule 8): online, a day opens at its release time; staff book the whole window.
   const released = input.staff ? null : releasedThrough(location, input.now);
   if (released !== null && date > released) throw new AppError('slot-unavailable', 'That day is not released yet');
-  const plan = planDay(tx, office, date);
+  const plan = planDay(office, date);
   if (!plan || plan.closed) throw new AppError('slot-unavailable', 'The office is closed that day');
+  // The office-day's occupancy, read inside the write transaction that will write the placement.
+  const bounds = dayBounds(date, zone);
+  const occupied = await tx.appointments.occupancy(location.id, bounds.start, bounds.end, input.now);
   const {
     allocator,
     counters,
     appointments: existing,
-  } = allocatorFor(tx, office, plan, input.now, {
-    exclude: input.exclude,
-  });
+  } = allocatorFor(office, plan, engineAppointments(occupied, input.now), { exclude: input.exclude });
   if (
     !input.staff &&
     phoneShareKept(location, dayBounds(date, zone).start, input.now) &&
@@ -63,9 +63,9 @@ export function placeInTransaction(
   final.set(NEW_ID, created);
   assertValid(counters, [...final.values()], new Set([NEW_ID, ...placement.moves.map((m) => m.appointmentId)]));
 
-  for (const m of placement.moves) {
-    tx.update(appointments).set({ counterId: m.toCounterId }).where(eq(appointments.id, m.appointmentId)).run();
-  }
+  await tx.appointments.moveToCounters(
+    placement.moves.map((m) => ({ appointmentId: m.appointmentId, counterId: m.toCounterId })),
+  );
   return placement;
 }
 

@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { appointments } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import type { Repositories } from '../storage.ts';
 import { DayAllocator, type EngineAppointment, findViolations } from './allocation.ts';
 import { localDateOf } from './calendar.ts';
-import { engineCounters, loadActiveAppointments, loadOffice, planDay } from './office.ts';
+import { engineAppointments, engineCounters, planDay } from './day-plans.ts';
+import { getOffice } from './office-cache.ts';
 
 /**
  * After a change to hours, rosters, counters, skills or closures (inside the same transaction):
@@ -12,21 +11,30 @@ import { engineCounters, loadActiveAppointments, loadOffice, planDay } from './o
  * change broke that, the engine re-places the day's appointments (they may change counter, never
  * time); when some no longer fit at all, the change is refused with 409 `conflict` and rolls back.
  */
-export function revalidateFutureAppointments(tx: Db, locationId: string, now: Date): { moved: number } {
+export async function revalidateFutureAppointments(
+  tx: Pick<Repositories, 'appointments' | 'office'>,
+  locationId: string,
+  now: Date,
+): Promise<{ moved: number }> {
   // Inside the set-up change's transaction: its version may still roll back, so never from or into the cache.
-  const office = loadOffice(tx, locationId, { fresh: true });
+  const office = await getOffice(tx, locationId, { fresh: true });
   if (!office) return { moved: 0 };
   const zone = office.location.timeZone;
-  const all = loadActiveAppointments(tx, locationId, now.getTime(), Number.MAX_SAFE_INTEGER, now);
+  const all = engineAppointments(
+    await tx.appointments.occupancy(locationId, now.getTime(), Number.MAX_SAFE_INTEGER, now),
+    now,
+  );
   const byDate = new Map<string, EngineAppointment[]>();
   for (const a of all) {
     const date = localDateOf(a.start, zone);
     byDate.set(date, [...(byDate.get(date) ?? []), a]);
   }
-  let moved = 0;
+  // Every booked day of the location may be re-placed: lock them all before moving anything (no-op on SQLite).
+  await tx.appointments.lockOfficeDays(locationId, [...byDate.keys()].sort());
+  const moves: { appointmentId: number; counterId: number }[] = [];
   const broken: string[] = [];
   for (const [date, list] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
-    const plan = planDay(tx, office, date);
+    const plan = planDay(office, date);
     const counters = plan ? engineCounters(office, plan) : [];
     if (plan && !plan.closed && findViolations(counters, list, office.location.walkInShare).length === 0) continue;
     if (!plan || plan.closed) {
@@ -46,10 +54,7 @@ export function revalidateFutureAppointments(tx: Db, locationId: string, now: Da
     const where = allocator.assignment();
     for (const a of free) {
       const to = where.get(a.id);
-      if (to !== undefined && to !== a.counterId) {
-        tx.update(appointments).set({ counterId: to }).where(eq(appointments.id, a.id)).run();
-        moved++;
-      }
+      if (to !== undefined && to !== a.counterId) moves.push({ appointmentId: a.id, counterId: to });
     }
   }
   if (broken.length > 0) {
@@ -59,5 +64,6 @@ export function revalidateFutureAppointments(tx: Db, locationId: string, now: Da
       { affected: broken },
     );
   }
-  return { moved };
+  await tx.appointments.moveToCounters(moves);
+  return { moved: moves.length };
 }

@@ -34,7 +34,7 @@ import { idempotentRequest } from './fairness/booking-idempotency.ts';
 import { checkBookingChallenge } from './fairness/challenge.ts';
 import { findPickup } from './find-pickup.ts';
 import { appointmentCalendar, cancelAppointment, getAppointment, rescheduleAppointment } from './manage-appointment.ts';
-import { loadOffice } from './office.ts';
+import { getOffice } from './office-cache.ts';
 import { readOfficeHours } from './office-hours.ts';
 import { searchAppointments } from './search-appointments.ts';
 
@@ -315,11 +315,11 @@ export function schedulingRoutes(deps: Deps) {
     .openapi(routes.locations, async (c) =>
       c.json({ locations: await listLocations(deps, c.req.valid('query').municipality) }, 200),
     )
-    .openapi(routes.search, (c) => {
+    .openapi(routes.search, async (c) => {
       const staff = staffOf(c);
       if (!staff) throw new AppError('unauthorized', 'Sign in first');
       const q = c.req.valid('query');
-      return c.json(searchAppointments(deps, staff, { locationId: c.req.valid('param').id, ...q }), 200);
+      return c.json(await searchAppointments(deps, staff, { locationId: c.req.valid('param').id, ...q }), 200);
     })
     .openapi(routes.hours, async (c) => {
       const { id } = c.req.valid('param');
@@ -377,10 +377,10 @@ export function schedulingRoutes(deps: Deps) {
             : 'public',
         body,
       );
-      const location = loadOffice(deps.db, body.locationId)?.location;
+      const location = (await getOffice(deps.storage.read, body.locationId))?.location;
       if (!location) throw new AppError('not-found', 'No such location');
       const challenge = await checkBookingChallenge(deps, { location, principal, header: c.req.header('altcha') });
-      const booked = bookAppointment(deps, {
+      const booked = await bookAppointment(deps, {
         challenge,
         idempotency,
         locationId: body.locationId,
@@ -395,10 +395,10 @@ export function schedulingRoutes(deps: Deps) {
       });
       return c.json(booked, 201);
     })
-    .openapi(routes.get, (c) => {
+    .openapi(routes.get, async (c) => {
       const { reference } = c.req.valid('param');
       return c.json(
-        getAppointment(deps, {
+        await getAppointment(deps, {
           reference,
           token: token(c.req.header('authorization')),
           staff: staffOf(c),
@@ -407,9 +407,9 @@ export function schedulingRoutes(deps: Deps) {
         200,
       );
     })
-    .openapi(routes.cancel, (c) => {
+    .openapi(routes.cancel, async (c) => {
       const { reference } = c.req.valid('param');
-      cancelAppointment(deps, {
+      await cancelAppointment(deps, {
         reference,
         token: token(c.req.header('authorization')),
         staff: staffOf(c),
@@ -417,11 +417,11 @@ export function schedulingRoutes(deps: Deps) {
       });
       return c.body(null, 204);
     })
-    .openapi(routes.reschedule, (c) => {
+    .openapi(routes.reschedule, async (c) => {
       const { reference } = c.req.valid('param');
       const { start } = c.req.valid('json');
       return c.json(
-        rescheduleAppointment(deps, {
+        await rescheduleAppointment(deps, {
           reference,
           token: token(c.req.header('authorization')),
           start,
@@ -431,9 +431,9 @@ export function schedulingRoutes(deps: Deps) {
         200,
       );
     })
-    .openapi(routes.calendar, (c) => {
+    .openapi(routes.calendar, async (c) => {
       const { reference } = c.req.valid('param');
-      const { ics, reference: ref } = appointmentCalendar(deps, {
+      const { ics, reference: ref } = await appointmentCalendar(deps, {
         reference,
         token: token(c.req.header('authorization')),
         apiClient: clientOf(c),

@@ -1,11 +1,9 @@
-import { searchAppointmentRows } from '../../db/appointment-search.ts';
-import { writeTransaction } from '../../db/client.ts';
-import { recordAudit } from '../auth/audit.ts';
 import { canAccessLocation, type StaffPrincipal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { type AppointmentDto, loadRecord, toDto } from './appointment-record.ts';
-import { dayBounds, loadOffice } from './office.ts';
+import { type AppointmentDto, toDto } from './appointment-record.ts';
+import { dayBounds } from './day-plans.ts';
+import { getOffice } from './office-cache.ts';
 import { normaliseReference, REFERENCE_PATTERN } from './tokens.ts';
 
 export interface SearchInput {
@@ -23,25 +21,26 @@ export const SEARCH_LIMIT = 50;
  * and/or date, at most 50, by start. Every search is audited — which office, what kind of query and how
  * many results, never the query itself (it is personal data).
  */
-export function searchAppointments(
+export async function searchAppointments(
   deps: Deps,
   staff: StaffPrincipal,
   input: SearchInput,
-): { appointments: AppointmentDto[]; truncated: boolean } {
+): Promise<{ appointments: AppointmentDto[]; truncated: boolean }> {
   if (!canAccessLocation(staff, input.locationId)) throw new AppError('forbidden', 'Not your location');
   const q = input.q?.trim() ?? '';
   if (!q && !input.date) throw new AppError('validation-failed', 'Give a name, e-mail, reference or date');
   if (q && q.length < 2) throw new AppError('validation-failed', 'Type at least 2 characters');
   const now = deps.clock.now();
-  return writeTransaction(deps.db, (tx) => {
-    const office = loadOffice(tx, input.locationId);
+  // A write transaction for the audit entry: the search and its record commit together.
+  return deps.storage.write(async (tx) => {
+    const office = await getOffice(tx, input.locationId);
     if (!office) throw new AppError('not-found', 'No such location');
     const location = office.location;
     const reference = normaliseReference(q);
     const byReference = q !== '' && REFERENCE_PATTERN.test(reference);
     const kind = !q ? 'date' : byReference ? 'reference' : q.includes('@') ? 'email' : 'name';
     const day = input.date ? dayBounds(input.date, location.timeZone) : null;
-    const rows = searchAppointmentRows(tx, {
+    const rows = await tx.appointments.search({
       locationId: location.id,
       reference: byReference ? reference : undefined,
       text: q && !byReference ? q : undefined,
@@ -49,8 +48,8 @@ export function searchAppointments(
       to: day?.end,
       limit: SEARCH_LIMIT + 1,
     });
-    const found = rows.slice(0, SEARCH_LIMIT).map((row) => toDto(tx, loadRecord(tx, row)));
-    recordAudit(tx, staff, location.municipalityId, now, {
+    const found = rows.slice(0, SEARCH_LIMIT).map(toDto);
+    await tx.audit.record(staff, location.municipalityId, now, {
       action: 'appointment.searched',
       targetType: 'location',
       targetId: location.id,

@@ -53,7 +53,7 @@ function checkRuleOne(ctx: TestContext, locationId: string): void {
 }
 
 describe('property: bookings, moves, reschedules and cancellations through the database keep invariant 1', () => {
-  it('holds for random request streams at both offices', () => {
+  it('holds for random request streams at both offices', async () => {
     const op = fc.oneof(
       {
         weight: 6,
@@ -80,8 +80,8 @@ describe('property: bookings, moves, reschedules and cancellations through the d
       const minute = 11 * 60 + slot * 5;
       return `${day}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00+01:00`;
     };
-    fc.assert(
-      fc.property(fc.array(op, { minLength: 10, maxLength: 80 }), (ops) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 80 }), async (ops) => {
         const ctx = createTestContext({
           now: '2026-12-22T08:00:00Z',
           config: { MAX_ACTIVE_BOOKINGS_PER_EMAIL: 100 },
@@ -91,7 +91,7 @@ describe('property: bookings, moves, reschedules and cancellations through the d
         for (const o of ops) {
           try {
             if (o.kind === 'book') {
-              const r = bookAppointment(ctx, {
+              const r = await bookAppointment(ctx, {
                 locationId: o.location,
                 services: MIXES[o.mix] ?? [],
                 start: at(o.day, o.slot),
@@ -101,8 +101,9 @@ describe('property: bookings, moves, reschedules and cancellations through the d
               accepted++;
             } else if (booked.length > 0) {
               const b = booked[o.pick % booked.length] as { reference: string; token: string };
-              if (o.kind === 'cancel') cancelAppointment(ctx, { reference: b.reference, token: b.token });
-              else rescheduleAppointment(ctx, { reference: b.reference, token: b.token, start: at(o.day, o.slot) });
+              if (o.kind === 'cancel') await cancelAppointment(ctx, { reference: b.reference, token: b.token });
+              else
+                await rescheduleAppointment(ctx, { reference: b.reference, token: b.token, start: at(o.day, o.slot) });
             }
           } catch (err) {
             if (!(err instanceof AppError)) throw err;
@@ -122,7 +123,7 @@ describe('property: bookings, moves, reschedules and cancellations through the d
 describe('database defence in depth', () => {
   it('refuses an overlapping active appointment on one counter, whoever writes it', async () => {
     const ctx = createTestContext();
-    const r = bookAppointment(ctx, {
+    const r = await bookAppointment(ctx, {
       locationId: 'haarlem-zijlsingel',
       services: [{ code: 'birth', persons: 1 }],
       start: '2026-11-24T11:00:00+01:00',

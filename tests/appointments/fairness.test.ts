@@ -102,7 +102,7 @@ describe('hold, then confirm', () => {
 
     ctx.clock.advance(10 * 60_000);
     expect(await times(ctx)).toContain(start);
-    expect(releaseLapsedHolds(ctx)).toBe(held.length);
+    expect(await releaseLapsedHolds(ctx)).toBe(held.length);
     const rows = ctx.db.select().from(appointments).all();
     expect(rows.every((r) => r.status === 'expired')).toBe(true);
     expect((await book(ctx, start)).status).toBe(201);
@@ -137,7 +137,7 @@ describe('hold, then confirm', () => {
     expect(again.status).toBe(200);
 
     ctx.clock.advance(60 * 60_000);
-    releaseLapsedHolds(ctx);
+    await releaseLapsedHolds(ctx);
     const seen = await call(ctx, 'GET', `/appointments/${link.reference}`, { token: link.token });
     expect(seen.body.status).toBe('booked');
     const confirmation = ctx.db.select().from(outbox).where(eq(outbox.kind, 'confirmation')).all();
@@ -158,7 +158,7 @@ describe('hold, then confirm', () => {
     });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('hold-expired');
-    releaseLapsedHolds(ctx);
+    await releaseLapsedHolds(ctx);
     const after = await call(ctx, 'POST', `/appointments/${link.reference}/confirm`, {
       token: link.token,
       body: { code: link.code },

@@ -30,13 +30,13 @@ describe('reminders', () => {
     const ctx = createTestContext({ now: '2026-11-23T08:00:00Z' });
     await book(ctx, '2026-11-24T11:00:00+01:00');
     await book(ctx, '2026-11-25T11:00:00+01:00', 'bob@example.nl');
-    expect(queueReminders(ctx)).toBe(1);
-    expect(queueReminders(ctx)).toBe(0);
+    expect(await queueReminders(ctx)).toBe(1);
+    expect(await queueReminders(ctx)).toBe(0);
     const reminder = ctx.db.select().from(outbox).where(eq(outbox.kind, 'reminder')).get();
     expect(reminder?.toAddress).toBe('anna@example.nl');
     expect(reminder?.subject).toContain('tomorrow');
     ctx.clock.set('2026-11-24T08:00:00Z');
-    expect(queueReminders(ctx)).toBe(1);
+    expect(await queueReminders(ctx)).toBe(1);
   });
 });
 

@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'loket-h1-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the in-memory office follows changes made by another process', () => {
-  it('sees a closure added through another connection at the next booking', () => {
+  it('sees a closure added through another connection at the next booking', async () => {
     const dbPath = join(dir, 'cache.db');
     const ctx = createTestContext({ dbPath });
     const book = (start: string, email: string) =>
@@ -22,7 +22,7 @@ describe('the in-memory office follows changes made by another process', () => {
         start,
         customer: { name: 'A', email },
       });
-    book('2026-11-25T11:00:00+01:00', 'a@example.nl');
+    await book('2026-11-25T11:00:00+01:00', 'a@example.nl');
     const other = openDatabase(dbPath);
     other
       .insert(closures)
@@ -31,7 +31,7 @@ describe('the in-memory office follows changes made by another process', () => {
     other.$client.close();
     let code: string | null = null;
     try {
-      book('2026-11-26T11:00:00+01:00', 'b@example.nl');
+      await book('2026-11-26T11:00:00+01:00', 'b@example.nl');
     } catch (err) {
       code = err instanceof AppError ? err.code : 'other';
     }

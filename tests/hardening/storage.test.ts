@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { appointments } from '../../db/schema/index.ts';
+import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import { createApp } from '../../server/app.ts';
 import type { Config } from '../../server/config.ts';
 import { erasePersonalData } from '../../server/jobs/retention.ts';
@@ -136,7 +137,8 @@ describe('finding 6: readiness tells the truth and writes are refused, not lost'
     seeded.db.$client.close();
     // More free space demanded than any disk has: the real statfs check reports the disk as full.
     const db = openDatabase(dbPath, { minFreeBytes: Number.MAX_SAFE_INTEGER });
-    const ctx = { ...seeded, db, app: createApp({ ...seeded, db }) };
+    const storage = sqliteStorage(db);
+    const ctx = { ...seeded, db, storage, app: createApp({ ...seeded, db, storage }) };
     contexts.push(ctx);
     const health = await ctx.app.request('/api/v1/health');
     expect(health.status).toBe(503);

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import type { Db } from '../../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { assertSameRequest, IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../../idempotency.ts';
+import type { AppointmentStore } from '../appointment-store.ts';
 
 /**
  * `Idempotency-Key` on POST /appointments: a client that lost the answer (timeout, dropped connection)
@@ -49,38 +49,33 @@ function open(key: Buffer, sealed: string): string {
 }
 
 /** Inside the booking transaction: the answer already given to this request, if any. */
-export function previousAnswer<T>(tx: Db, request: IdempotentRequest): T | null {
-  const row = tx.$client
-    .prepare('SELECT body_hash AS bodyHash, response FROM booking_requests WHERE key_hash = ?')
-    .get(request.keyHash) as { bodyHash: string; response: string } | undefined;
+export async function previousAnswer<T>(
+  tx: { appointments: AppointmentStore },
+  request: IdempotentRequest,
+): Promise<T | null> {
+  const row = await tx.appointments.bookingAnswer(request.keyHash);
   if (!row) return null;
   assertSameRequest(row.bodyHash, request.bodyHash);
   return JSON.parse(open(request.cipherKey, row.response)) as T;
 }
 
 /** Inside the booking transaction: remembers the answer with the booking. */
-export function rememberAnswer(
-  tx: Db,
+export async function rememberAnswer(
+  tx: { appointments: AppointmentStore },
   request: IdempotentRequest,
   appointmentId: number,
   answer: unknown,
   now: Date,
-): void {
-  tx.$client
-    .prepare(
-      'INSERT INTO booking_requests (key_hash, body_hash, appointment_id, response, created_at) VALUES (?, ?, ?, ?, ?)',
-    )
-    .run(
-      request.keyHash,
-      request.bodyHash,
-      appointmentId,
-      seal(request.cipherKey, JSON.stringify(answer)),
-      now.getTime(),
-    );
+): Promise<void> {
+  await tx.appointments.rememberBookingAnswer({
+    keyHash: request.keyHash,
+    bodyHash: request.bodyHash,
+    appointmentId,
+    response: seal(request.cipherKey, JSON.stringify(answer)),
+    createdAt: now,
+  });
 }
 
-export function sweepBookingRequests(db: Db, now: Date): number {
-  return db.$client
-    .prepare('DELETE FROM booking_requests WHERE created_at <= ?')
-    .run(now.getTime() - RETENTION_HOURS * 3_600_000).changes;
+export function sweepBookingRequests(tx: { appointments: AppointmentStore }, now: Date): Promise<number> {
+  return tx.appointments.sweepBookingAnswers(new Date(now.getTime() - RETENTION_HOURS * 3_600_000));
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Challenge, createChallenge, randomInt, type Solution, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
-import type { Db } from '../../../db/client.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
-import type { LocationRow } from '../office.ts';
+import type { AppointmentStore } from '../appointment-store.ts';
+import type { LocationRow } from '../office-cache.ts';
 
 /**
  * ALTCHA proof-of-work for anonymous bookings (rule 8), self-hosted: the challenge comes from
@@ -69,18 +69,23 @@ function parsePayload(raw: string): { challenge: Challenge; solution: Solution }
 }
 
 /** Online bookings made at the location in the last five minutes: the pressure measure. */
-export function recentOnlineBookings(db: Db, locationId: string, now: Date): number {
-  const row = db.$client
-    .prepare("SELECT count(*) AS n FROM appointments WHERE location_id = ? AND created_at > ? AND channel = 'online'")
-    .get(locationId, now.getTime() - 5 * 60_000) as { n: number };
-  return row.n;
+export function recentOnlineBookings(
+  repos: { appointments: AppointmentStore },
+  locationId: string,
+  now: Date,
+): Promise<number> {
+  return repos.appointments.recentOnlineBookings(locationId, new Date(now.getTime() - 5 * 60_000));
 }
 
 /** Whether an anonymous booking at this location must carry a solved challenge right now. */
-export function challengeRequired(db: Db, location: LocationRow, now: Date): boolean {
+export async function challengeRequired(
+  repos: { appointments: AppointmentStore },
+  location: LocationRow,
+  now: Date,
+): Promise<boolean> {
   if (location.challengeMode === 'always') return true;
   if (location.challengeMode === 'off') return false;
-  return recentOnlineBookings(db, location.id, now) >= location.challengePressureBookings;
+  return (await recentOnlineBookings(repos, location.id, now)) >= location.challengePressureBookings;
 }
 
 /**
@@ -94,7 +99,7 @@ export async function checkBookingChallenge(
 ): Promise<VerifiedChallenge | null> {
   if (input.principal) return null;
   const now = deps.clock.now();
-  if (!challengeRequired(deps.db, input.location, now)) return null;
+  if (!(await challengeRequired(deps.storage.read, input.location, now))) return null;
   if (!input.header)
     throw new AppError('challenge-required', 'Solve the challenge from GET /api/v1/challenge and send it as Altcha');
   const payload = input.header.length <= 8_192 ? parsePayload(input.header) : null;
@@ -121,14 +126,15 @@ export async function checkBookingChallenge(
 }
 
 /** Inside the booking transaction: marks the solution used; a second use is `challenge-invalid`. */
-export function spendChallenge(tx: Db, challenge: VerifiedChallenge): void {
-  const { changes } = tx.$client
-    .prepare('INSERT OR IGNORE INTO spent_challenges (id, expires_at) VALUES (?, ?)')
-    .run(challenge.id, challenge.expiresAt.getTime());
-  if (changes === 0) throw new AppError('challenge-invalid', 'This challenge solution was used already');
+export async function spendChallenge(
+  tx: { appointments: AppointmentStore },
+  challenge: VerifiedChallenge,
+): Promise<void> {
+  if (!(await tx.appointments.spendChallenge(challenge.id, challenge.expiresAt)))
+    throw new AppError('challenge-invalid', 'This challenge solution was used already');
 }
 
 /** Forgets spent challenges that expired (they can no longer be replayed anyway). */
-export function sweepSpentChallenges(db: Db, now: Date): number {
-  return db.$client.prepare('DELETE FROM spent_challenges WHERE expires_at <= ?').run(now.getTime()).changes;
+export function sweepSpentChallenges(tx: { appointments: AppointmentStore }, now: Date): Promise<number> {
+  return tx.appointments.sweepSpentChallenges(now);
 }

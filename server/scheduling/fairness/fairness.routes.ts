@@ -64,7 +64,7 @@ export function fairnessRoutes(deps: Deps) {
         request: { params: LocationParam },
         responses: { 200: json(BookingRulesSchema.openapi('BookingRules'), 'Rules'), 404: problem('No such location') },
       }),
-      (c) => c.json(bookingRules(deps, c.req.valid('param').id), 200),
+      async (c) => c.json(await bookingRules(deps, c.req.valid('param').id), 200),
     )
     .openapi(
       createRoute({
@@ -81,10 +81,10 @@ export function fairnessRoutes(deps: Deps) {
           404: problem('No such location'),
         },
       }),
-      (c) => {
+      async (c) => {
         const staff = c.get('principal');
         if (staff?.kind !== 'staff') throw new AppError('unauthorized');
-        return c.json(readProtection(deps, staff, c.req.valid('param').id), 200);
+        return c.json(await readProtection(deps, staff, c.req.valid('param').id), 200);
       },
     )
     .openapi(
@@ -106,10 +106,10 @@ export function fairnessRoutes(deps: Deps) {
           404: problem('No such location'),
         },
       }),
-      (c) => {
+      async (c) => {
         const staff = c.get('principal');
         if (staff?.kind !== 'staff') throw new AppError('unauthorized');
-        return c.json(updateProtection(deps, staff, c.req.valid('param').id, c.req.valid('json')), 200);
+        return c.json(await updateProtection(deps, staff, c.req.valid('param').id, c.req.valid('json')), 200);
       },
     )
     .openapi(
@@ -134,9 +134,9 @@ export function fairnessRoutes(deps: Deps) {
           429: problem('Rate limited'),
         },
       }),
-      (c) => {
+      async (c) => {
         const { reference } = c.req.valid('param');
-        const dto = confirmHold(deps, {
+        const dto = await confirmHold(deps, {
           reference,
           token: bearerToken(c.req.header('authorization')),
           code: c.req.valid('json').code,

@@ -1,16 +1,9 @@
-import { type Db, writeTransaction } from '../../../db/client.ts';
 import type { Config } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { queueAppointmentMail } from '../appointment-mails.ts';
-import {
-  type AppointmentDto,
-  childrenOf,
-  findByReference,
-  loadRecord,
-  manageUrl,
-  toDto,
-} from '../appointment-record.ts';
+import { type AppointmentDto, findByReference, manageUrl, toDto, withChanges } from '../appointment-record.ts';
+import type { AppointmentStore } from '../appointment-store.ts';
 import { tokenMatches } from '../tokens.ts';
 import { sweepBookingRequests } from './booking-idempotency.ts';
 import { sweepSpentChallenges } from './challenge.ts';
@@ -34,33 +27,20 @@ export function confirmUrl(config: Config, reference: string, code: string, mana
 
 /** Sets lapsed holds (of one location, or all) to `expired`; returns which. */
 export function expireLapsedHolds(
-  tx: Db,
+  tx: { appointments: AppointmentStore },
   now: Date,
   locationId?: string,
-): { appointmentId: number; locationId: string }[] {
-  const rows = (
-    locationId
-      ? tx.$client
-          .prepare(
-            "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? AND location_id = ? RETURNING id, location_id AS locationId",
-          )
-          .all(now.getTime(), locationId)
-      : tx.$client
-          .prepare(
-            "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? RETURNING id, location_id AS locationId",
-          )
-          .all(now.getTime())
-  ) as { id: number; locationId: string }[];
-  return rows.map((r) => ({ appointmentId: r.id, locationId: r.locationId }));
+): Promise<{ appointmentId: number; locationId: string }[]> {
+  return tx.appointments.expireLapsedHolds(now, locationId);
 }
 
 /** The background job: release lapsed holds, forget spent challenges and old idempotency answers. */
-export function releaseLapsedHolds(deps: Deps): number {
+export async function releaseLapsedHolds(deps: Deps): Promise<number> {
   const now = deps.clock.now();
-  return writeTransaction(deps.db, (tx) => {
-    const rows = expireLapsedHolds(tx, now);
-    sweepSpentChallenges(tx, now);
-    sweepBookingRequests(tx, now);
+  return deps.storage.write(async (tx) => {
+    const rows = await expireLapsedHolds(tx, now);
+    await sweepSpentChallenges(tx, now);
+    await sweepBookingRequests(tx, now);
     return rows.length;
   });
 }
@@ -76,12 +56,13 @@ export interface ConfirmInput {
  * Confirms a hold (and the pickup held with it) with the code from the mail. Confirming twice returns
  * the appointment; a lapsed hold is `hold-expired` and stays free; a wrong code is `not-found`.
  */
-export function confirmHold(deps: Deps, input: ConfirmInput): AppointmentDto {
-  const result = writeTransaction(deps.db, (tx) => {
+export async function confirmHold(deps: Deps, input: ConfirmInput): Promise<AppointmentDto> {
+  const result = await deps.storage.write(async (tx) => {
     const now = deps.clock.now();
-    const row = findByReference(tx, input.reference, input.token);
+    const record = await findByReference(tx, input.reference, input.token);
+    const row = record.appointment;
     if (row.status !== 'held') {
-      if (row.confirmedAt !== null) return { dto: toDto(tx, loadRecord(tx, row)), confirmed: [] as number[] };
+      if (row.confirmedAt !== null) return { dto: toDto(record), confirmed: [] as number[] };
       if (row.status === 'expired') throw new AppError('hold-expired', 'The hold lapsed before it was confirmed');
       throw new AppError('invalid-state', `The appointment is ${row.status}`);
     }
@@ -89,17 +70,25 @@ export function confirmHold(deps: Deps, input: ConfirmInput): AppointmentDto {
       throw new AppError('not-found', 'No hold with that reference and code');
     if (!row.holdExpiresAt || row.holdExpiresAt.getTime() <= now.getTime())
       throw new AppError('hold-expired', 'The hold lapsed before it was confirmed');
-    const held = [row, ...childrenOf(tx, [row.id]).filter((c) => c.status === 'held')];
-    const confirm = tx.$client.prepare(
-      "UPDATE appointments SET status = 'booked', confirmed_at = ?, hold_expires_at = NULL, confirm_code_hash = NULL WHERE id = ? AND status = 'held'",
+    const held = [row, ...record.followUps.filter((c) => c.status === 'held')];
+    await tx.appointments.confirmHolds(
+      held.map((h) => h.id),
+      now,
     );
-    for (const h of held) confirm.run(now.getTime(), h.id);
     const token = input.token ?? '';
+    const confirmed = { status: 'booked' as const, confirmedAt: now, holdExpiresAt: null, confirmCodeHash: null };
     for (const h of held) {
-      const record = loadRecord(tx, { ...h, status: 'booked', confirmedAt: now, holdExpiresAt: null });
-      queueAppointmentMail(tx, record, 'confirmation', now, manageUrl(deps.config, h.reference, token));
+      const details = h.id === row.id ? record : await tx.appointments.byId(h.id);
+      if (!details) continue;
+      await queueAppointmentMail(
+        tx,
+        withChanges(details, confirmed),
+        'confirmation',
+        now,
+        manageUrl(deps.config, h.reference, token),
+      );
     }
-    const dto = toDto(tx, loadRecord(tx, findByReference(tx, input.reference, input.token)));
+    const dto = toDto(await findByReference(tx, input.reference, input.token));
     return { dto, confirmed: held.map((h) => h.id) };
   });
   // Only now is it an appointment (webhooks and other subscribers learn of it here, not at the hold).

@@ -1,11 +1,9 @@
-import { writeTransaction } from '../../../db/client.ts';
-import { recordAudit } from '../../auth/audit.ts';
 import { canAccessLocation, type StaffPrincipal } from '../../auth/principal.ts';
 import type { BookingProtection, BookingRules } from '../../contracts/fairness.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { toZonedIso } from '../calendar.ts';
-import { type LocationRow, loadOffice } from '../office.ts';
+import { getOffice, type LocationRow } from '../office-cache.ts';
 import { challengeRequired } from './challenge.ts';
 import { nextRelease, parseWeekdays, releasedThrough } from './release.ts';
 
@@ -28,68 +26,63 @@ export function protectionOf(location: LocationRow): BookingProtection {
   };
 }
 
-function staffLocation(deps: Deps, staff: StaffPrincipal, locationId: string): LocationRow {
-  const location = loadOffice(deps.db, locationId)?.location;
+async function staffLocation(deps: Deps, staff: StaffPrincipal, locationId: string): Promise<LocationRow> {
+  const location = (await getOffice(deps.storage.read, locationId))?.location;
   if (!location || location.municipalityId !== staff.municipalityId)
     throw new AppError('not-found', 'No such location');
   if (!canAccessLocation(staff, locationId)) throw new AppError('forbidden', 'Not your location');
   return location;
 }
 
-export function readProtection(deps: Deps, staff: StaffPrincipal, locationId: string): BookingProtection {
-  return protectionOf(staffLocation(deps, staff, locationId));
+export async function readProtection(
+  deps: Deps,
+  staff: StaffPrincipal,
+  locationId: string,
+): Promise<BookingProtection> {
+  return protectionOf(await staffLocation(deps, staff, locationId));
 }
 
 /**
  * Saves a location's protections, audited with what changed (before → after). Applies to the next
  * request: holds already made keep their expiry, bookings already made stay.
  */
-export function updateProtection(
+export async function updateProtection(
   deps: Deps,
   staff: StaffPrincipal,
   locationId: string,
   input: BookingProtection,
-): BookingProtection {
-  staffLocation(deps, staff, locationId);
-  return writeTransaction(deps.db, (tx) => {
+): Promise<BookingProtection> {
+  await staffLocation(deps, staff, locationId);
+  return deps.storage.write(async (tx) => {
     const now = deps.clock.now();
-    const before = loadOffice(tx, locationId)?.location;
+    const before = (await getOffice(tx, locationId))?.location;
     if (!before) throw new AppError('not-found', 'No such location');
     const previous = protectionOf(before);
-    tx.$client
-      .prepare(
-        `UPDATE locations SET confirmation_required = ?, hold_minutes = ?, challenge_mode = ?,
-           challenge_pressure_bookings = ?, mailbox_cap = ?, mailbox_normalise = ?, phone_cap = ?,
-           day_velocity_limit = ?, release_mode = ?, release_time = ?, release_weekdays = ?,
-           release_days_ahead = ?, phone_share = ?, phone_share_release_hours = ?
-         WHERE id = ?`,
-      )
-      .run(
-        input.confirmationRequired ? 1 : 0,
-        input.holdMinutes,
-        input.challengeMode,
-        input.challengePressureBookings,
-        input.mailboxCap,
-        input.mailboxNormalise ? 1 : 0,
-        input.phoneCap ? 1 : 0,
-        input.dayVelocityLimit,
-        input.releaseMode,
-        input.releaseTime,
-        [...new Set(input.releaseWeekdays)].sort((a, b) => a - b).join(','),
-        input.releaseDaysAhead,
-        input.phoneShare,
-        input.phoneShareReleaseHours,
-        locationId,
-      );
-    // The update bumped the configuration version (trigger), so this reads the saved row.
-    const after = loadOffice(tx, locationId, { fresh: true })?.location as LocationRow;
+    await tx.office.updateLocation(locationId, {
+      confirmationRequired: input.confirmationRequired,
+      holdMinutes: input.holdMinutes,
+      challengeMode: input.challengeMode,
+      challengePressureBookings: input.challengePressureBookings,
+      mailboxCap: input.mailboxCap,
+      mailboxNormalise: input.mailboxNormalise,
+      phoneCap: input.phoneCap,
+      dayVelocityLimit: input.dayVelocityLimit,
+      releaseMode: input.releaseMode,
+      releaseTime: input.releaseTime,
+      releaseWeekdays: [...new Set(input.releaseWeekdays)].sort((a, b) => a - b).join(','),
+      releaseDaysAhead: input.releaseDaysAhead,
+      phoneShare: input.phoneShare,
+      phoneShareReleaseHours: input.phoneShareReleaseHours,
+    });
+    // The saved row, read fresh: this transaction's version bump may still roll back (office-cache.ts).
+    const after = (await getOffice(tx, locationId, { fresh: true }))?.location as LocationRow;
     const next = protectionOf(after);
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of Object.keys(next) as (keyof BookingProtection)[]) {
       if (JSON.stringify(previous[key]) !== JSON.stringify(next[key]))
         changed[key] = { from: previous[key], to: next[key] };
     }
-    recordAudit(tx, staff, staff.municipalityId, now, {
+    await tx.audit.record(staff, staff.municipalityId, now, {
       action: 'location.booking-protection',
       targetType: 'location',
       targetId: locationId,
@@ -101,8 +94,8 @@ export function updateProtection(
 }
 
 /** The public view for the booking page: what applies at this location now. */
-export function bookingRules(deps: Deps, locationId: string): BookingRules {
-  const office = loadOffice(deps.db, locationId);
+export async function bookingRules(deps: Deps, locationId: string): Promise<BookingRules> {
+  const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const { location } = office;
   const now = deps.clock.now();
@@ -112,7 +105,7 @@ export function bookingRules(deps: Deps, locationId: string): BookingRules {
     hold: { confirmationRequired: location.confirmationRequired, holdMinutes: location.holdMinutes },
     challenge: {
       mode: location.challengeMode,
-      requiredNow: challengeRequired(deps.db, location, now),
+      requiredNow: await challengeRequired(deps.storage.read, location, now),
       url: '/api/v1/challenge',
     },
     release: {

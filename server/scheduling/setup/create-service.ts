@@ -1,5 +1,3 @@
-import { and, eq } from 'drizzle-orm';
-import { services } from '../../../db/schema/index.ts';
 import type { StaffPrincipal } from '../../auth/principal.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
@@ -19,25 +17,20 @@ export interface ServiceInput {
   followUpMinWorkingDays?: number | null;
 }
 
-export function createService(deps: Deps, staff: StaffPrincipal, input: ServiceInput) {
+export async function createService(deps: Deps, staff: StaffPrincipal, input: ServiceInput) {
   if (staff.role !== 'admin') throw new AppError('forbidden', 'Only admins manage services');
-  return change(deps, staff, null, 'service.create', (tx) => {
-    const exists = tx
-      .select({ id: services.id })
-      .from(services)
-      .where(and(eq(services.municipalityId, staff.municipalityId), eq(services.code, input.code)))
-      .get();
-    if (exists) throw new AppError('conflict', `Service ${input.code} exists`);
-    const r = tx
-      .insert(services)
-      .values({
-        ...input,
-        necessitiesNl: input.necessitiesNl ?? [],
-        necessitiesEn: input.necessitiesEn ?? [],
-        municipalityId: staff.municipalityId,
-      })
-      .returning()
-      .get();
+  return change(deps, staff, null, 'service.create', async (tx) => {
+    if (await tx.office.serviceByCode(staff.municipalityId, input.code))
+      throw new AppError('conflict', `Service ${input.code} exists`);
+    const r = await tx.office.insertService({
+      ...input,
+      necessitiesNl: input.necessitiesNl ?? [],
+      necessitiesEn: input.necessitiesEn ?? [],
+      targetWaitMinutes: input.targetWaitMinutes ?? 10,
+      followUpServiceCode: input.followUpServiceCode ?? null,
+      followUpMinWorkingDays: input.followUpMinWorkingDays ?? null,
+      municipalityId: staff.municipalityId,
+    });
     return { result: { service: r }, targetId: input.code };
   });
 }

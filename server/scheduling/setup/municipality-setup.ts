@@ -1,11 +1,3 @@
-import { writeTransaction } from '../../../db/client.ts';
-import {
-  applySetupDocument,
-  checkSetupReferences,
-  municipalityLocationIds,
-  readSetupDocument,
-} from '../../../db/setup-document.ts';
-import { recordAudit } from '../../auth/audit.ts';
 import type { StaffPrincipal } from '../../auth/principal.ts';
 import type { MunicipalitySetupDocument, SetupImportResult } from '../../contracts/municipality-setup.ts';
 import type { Deps } from '../../deps.ts';
@@ -27,9 +19,9 @@ function onlyAdmin(staff: StaffPrincipal): void {
   if (staff.role !== 'admin') throw new AppError('forbidden', 'Only admins export or import the set-up');
 }
 
-export function exportSetup(deps: Deps, staff: StaffPrincipal): Doc {
+export async function exportSetup(deps: Deps, staff: StaffPrincipal): Promise<Doc> {
   onlyAdmin(staff);
-  return readSetupDocument(deps.db, staff.municipalityId);
+  return deps.storage.read.office.setupDocument(staff.municipalityId);
 }
 
 class DryRun extends Error {
@@ -38,7 +30,12 @@ class DryRun extends Error {
   }
 }
 
-export function importSetup(deps: Deps, staff: StaffPrincipal, doc: Doc, dryRun: boolean): SetupImportResult {
+export async function importSetup(
+  deps: Deps,
+  staff: StaffPrincipal,
+  doc: Doc,
+  dryRun: boolean,
+): Promise<SetupImportResult> {
   onlyAdmin(staff);
   for (const l of doc.locations) {
     for (const r of l.scheduleRules) {
@@ -50,21 +47,21 @@ export function importSetup(deps: Deps, staff: StaffPrincipal, doc: Doc, dryRun:
       checkTimes(r.startsAt, r.endsAt);
     }
   }
-  checkSetupReferences(deps.db, staff.municipalityId, doc);
+  await deps.storage.read.office.checkSetupReferences(staff.municipalityId, doc);
   try {
-    const outcome = writeTransaction(deps.db, (tx) => {
+    const outcome = await deps.storage.write(async (tx) => {
       const now = deps.clock.now();
-      const changes = applySetupDocument(tx, staff.municipalityId, doc);
+      const changes = await tx.office.applySetupDocument(staff.municipalityId, doc);
       const everywhere = changes.some((c) => c.locationId === null);
       const touched = everywhere
-        ? municipalityLocationIds(tx, staff.municipalityId)
+        ? await tx.office.locationIdsOf(staff.municipalityId)
         : [...new Set(changes.map((c) => c.locationId as string))];
       let moved = 0;
-      for (const id of touched) moved += revalidateFutureAppointments(tx, id, now).moved;
+      for (const id of touched) moved += (await revalidateFutureAppointments(tx, id, now)).moved;
       const result: SetupImportResult = { dryRun, changes, movedAppointments: moved };
       if (dryRun) throw new DryRun(result);
       if (changes.length > 0)
-        recordAudit(tx, staff, staff.municipalityId, now, {
+        await tx.audit.record(staff, staff.municipalityId, now, {
           action: 'setup.import',
           targetType: 'setup',
           targetId: staff.municipalityId,

@@ -1,5 +1,3 @@
-import { eq } from 'drizzle-orm';
-import { locations } from '../../../db/schema/index.ts';
 import type { StaffPrincipal } from '../../auth/principal.ts';
 import type { Deps } from '../../deps.ts';
 import { change, locationFor } from './setup-change.ts';
@@ -15,10 +13,10 @@ export interface SettingsInput {
   callAndStart?: boolean;
 }
 
-export function updateSettings(deps: Deps, staff: StaffPrincipal, locationId: string, input: SettingsInput) {
-  const location = locationFor(deps, staff, locationId);
-  return change(deps, staff, location, 'location.settings', (tx) => {
-    tx.update(locations).set(input).where(eq(locations.id, locationId)).run();
+export async function updateSettings(deps: Deps, staff: StaffPrincipal, locationId: string, input: SettingsInput) {
+  const location = await locationFor(deps, staff, locationId);
+  return change(deps, staff, location, 'location.settings', async (tx) => {
+    await tx.office.updateLocation(locationId, input);
     return { result: {}, targetId: locationId, details: { ...input } };
   });
 }
