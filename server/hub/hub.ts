@@ -19,7 +19,7 @@ import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { type Publisher, startPublisher } from './publish.ts';
 import { apiKeyRoom, counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
-import type { HubServer, HubSocket } from './types.ts';
+import type { HubServer, HubSocket, SocketData } from './types.ts';
 
 export interface Hub {
   io: HubServer;
@@ -154,7 +154,11 @@ export function attachHub(
       socketGuard.release();
       return next(new Error('gone'));
     }
-    socket.data = { principal, token, checkedAt: clock.nowMs(), guard: socketGuard };
+    // With connection state recovery the Redis adapter stores `socket.data` (msgpack) when a client drops: the guard
+    // (functions, timers) is not data and stays out of it; the middleware gives a recovered socket a new one.
+    const data = { principal, token, checkedAt: clock.nowMs() } as SocketData;
+    Object.defineProperty(data, 'guard', { value: socketGuard, enumerable: false, writable: true });
+    socket.data = data;
     socket.once('disconnect', () => socketGuard.release());
     next();
   });
