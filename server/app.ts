@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { sqliteConnectionOf } from '../db/sqlite/storage.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { apiKeyAccess, authenticate, type KeyLimiter } from './auth/middleware.ts';
 import type { Config } from './config.ts';
@@ -32,8 +31,7 @@ import { queueRoutes } from './queue/queue.routes.ts';
 import { provideWalkInHours } from './queue/walk-in-hours.ts';
 import { adminRoutes } from './scheduling/admin.routes.ts';
 import { fairnessRoutes } from './scheduling/fairness/fairness.routes.ts';
-import { walkInHoursOf } from './scheduling/office.ts';
-import { walkInGateOf } from './scheduling/office-hours.ts';
+import { walkInGateOf, walkInHoursOf } from './scheduling/office-hours.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 
@@ -71,13 +69,10 @@ export function connectSources(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): str
 
 export function createApp(deps: Deps): OpenAPIHono {
   // The queue tells screens when walk-in hours start; opening hours live in scheduling, above the queue.
-  // Both read the scheduling module's office through the queue's repositories (a transaction's inside one);
-  // until scheduling is on the storage seam that means the SQLite connection they run on.
-  provideWalkInHours(async (repos, id, date) => walkInHoursOf(sqliteConnectionOf(repos) ?? deps.db, id, date));
+  // Both read the scheduling module's office through the queue's repositories (a transaction's inside one).
+  provideWalkInHours(walkInHoursOf);
   // Kiosk tickets only while walk-in is open for their services (the same layering reason).
-  provideWalkInGate(async (repos, id, serviceIds, now) =>
-    walkInGateOf(sqliteConnectionOf(repos) ?? deps.db, id, serviceIds, now),
-  );
+  provideWalkInGate(walkInGateOf);
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use('/widget/*', widgetCrossOrigin());
   app.use(

@@ -77,18 +77,7 @@ function repositoriesOn(db: Db): Repositories {
     appointments: asAsync<AppointmentStore>(sqliteAppointmentStore(db)),
     office: asAsync<OfficeStore>(sqliteOfficeStore(db)),
   };
-  connections.set(repos, db);
   return repos;
-}
-
-const connections = new WeakMap<Repositories, Db>();
-
-/**
- * The connection a set of SQLite repositories runs on. Interim, for the composition root only: the queue's
- * walk-in hours and gate come from the scheduling module, which still reads `Db` until it is on the seam.
- */
-export function sqliteConnectionOf(repos: Repositories): Db | undefined {
-  return connections.get(repos);
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import {
@@ -10,9 +9,9 @@ import {
   toZonedIso,
   wallToInstant,
 } from './calendar.ts';
-import { planDay, planOffice } from './day-plans.ts';
-import { loadOffice } from './office.ts';
+import { planDay, planOffice, walkInHoursOn } from './day-plans.ts';
 import { getOffice, type Office } from './office-cache.ts';
+import type { OfficeStore } from './office-store.ts';
 import { addDays, expandDates } from './recurrence.ts';
 
 /**
@@ -118,16 +117,27 @@ export function walkInStatus(
 
 /**
  * The queue's walk-in gate (see `provideWalkInGate`): open now for these services, else the next opening.
- * Synchronous on the queue's connection until the queue reads through the storage seam.
+ * Read through the queue's repositories (inside its transaction when it has one).
  */
-export function walkInGateOf(db: Db, locationId: string, serviceIds: number[], now: Date) {
-  const office = loadOffice(db, locationId);
+export async function walkInGateOf(
+  repos: { office: OfficeStore },
+  locationId: string,
+  serviceIds: number[],
+  now: Date,
+): Promise<{ open: boolean; opensAt: string | null }> {
+  const office = await getOffice(repos, locationId);
   if (!office) return { open: true, opensAt: null };
   const status = walkInStatus(office, serviceIds, now, (date) => planDay(office, date));
   return {
     open: status.open,
     opensAt: status.opensAt === null ? null : toZonedIso(status.opensAt, office.location.timeZone),
   };
+}
+
+/** Walk-in hours of one location and local date (epoch ms) for the queue's screens; [] when closed or unknown. */
+export async function walkInHoursOf(repos: { office: OfficeStore }, locationId: string, date: string) {
+  const office = await getOffice(repos, locationId);
+  return office ? walkInHoursOn(office, date) : [];
 }
 
 /** The hours endpoint: `days` days from `from` (default today) and walk-in now, times on the wire. */

@@ -2,19 +2,13 @@ import type { Db } from '../../db/client.ts';
 import { occupancyOn } from '../../db/sqlite/appointment-store.ts';
 import { officeStoreOn } from '../../db/sqlite/office-store.ts';
 import type { DayAllocator, EngineAppointment, EngineCounter } from './allocation.ts';
-import type { DayPlan, Interval } from './calendar.ts';
-import {
-  allocatorFor as allocatorOver,
-  dayBounds,
-  engineAppointments,
-  planDay as planOfficeDay,
-  walkInHoursOn,
-} from './day-plans.ts';
+import type { DayPlan } from './calendar.ts';
+import { allocatorFor as allocatorOver, dayBounds, engineAppointments, planDay as planOfficeDay } from './day-plans.ts';
 import { cachedVersion, type Office, officeOf, rememberOffice } from './office-cache.ts';
 
 /**
- * The office for callers still on a synchronous SQLite connection (`deps.db`): forecasting, the queue's
- * walk-in providers, a few tests. Scheduling's own use-cases read through the storage seam
+ * The office for callers still on a synchronous SQLite connection (`deps.db`): forecasting, a few benches and
+ * tests. Scheduling's own use-cases read through the storage seam
  * (`office-cache.ts#getOffice`, `day-plans.ts`); this file goes when the last caller has moved.
  */
 
@@ -41,12 +35,6 @@ export function loadOffice(db: Db, locationId: string, options: { fresh?: boolea
 /** The plan of one day, memoised with the office (the connection is not needed; kept for the callers). */
 export function planDay(_db: Db, office: Office, date: string): DayPlan | undefined {
   return planOfficeDay(office, date);
-}
-
-/** Walk-in hours of one location and local date (epoch ms); [] when closed or unknown. Cached with the plan. */
-export function walkInHoursOf(db: Db, locationId: string, date: string): Interval[] {
-  const office = loadOffice(db, locationId);
-  return office ? walkInHoursOn(office, date) : [];
 }
 
 /** Active appointments (held and not lapsed, booked, checked in) starting in [from, to), as the engine sees them. */
