@@ -60,11 +60,11 @@ describeWithRedis('wait estimates on several nodes', () => {
     }
     const displays = [await display(servers[0] as RunningServer), await display(servers[1] as RunningServer)];
     const received = [0, 0];
-    displays.forEach((d, i) =>
+    for (const [i, d] of displays.entries()) {
       d.on('wait:estimates', () => {
         received[i] = (received[i] ?? 0) + 1;
-      }),
-    );
+      });
+    }
 
     const res = await call(contexts[0] as TestContext, 'POST', `/locations/${ZIJL}/tickets`, {
       token: DEMO_DEVICE_TOKEN,
