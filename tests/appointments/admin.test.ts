@@ -71,6 +71,19 @@ describe('set-up endpoints', () => {
     expect(await times(ctx, '2026-11-26')).not.toEqual([]);
   });
 
+  it('checks a change right after a refused one against the committed set-up, not the rolled-back one', async () => {
+    // The refused change bumped the configuration version inside its transaction and rolled back; the next
+    // committed change gets the same number. An office cached from the refused transaction would still hold its
+    // closure and refuse this change too.
+    const ctx = createTestContext();
+    const supervisor = await signInAs(ctx, 'demo-supervisor');
+    await book(ctx, '2026-11-25T11:00:00+01:00');
+    const closure = (date: string) =>
+      call(ctx, 'POST', `/locations/${ZIJL}/closures`, supervisor, { date, kind: 'local', reason: 'Verbouwing' });
+    expect((await closure('2026-11-25')).status).toBe(409);
+    expect((await closure('2026-11-26')).status).toBe(201);
+  });
+
   it('moves booked appointments to another counter when a skill is taken away, and refuses when they cannot move', async () => {
     const ctx = createTestContext();
     const supervisor = await signInAs(ctx, 'demo-supervisor');
