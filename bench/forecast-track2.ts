@@ -321,7 +321,8 @@ function appointmentDaysMet(c: BothChannelsCase, slots: number, days: number, se
       if (d >= warmUp && worst <= c.normWorkingDays) met++;
     }
   }
-  return met / seeds.length;
+  // Share of the scored days (pooled over the seeds).
+  return met / (seeds.length * days);
 }
 
 /**
@@ -416,7 +417,7 @@ function runBothChannels(
       serviceLevels: sl.map((x) => Math.round(x * 1000) / 1000),
       appointmentSlots: p.slots,
       days,
-      daysMet: Math.round(appointmentDaysMet(c, p.slots, days, seeds) * 10) / 10,
+      daysMet: Math.round(appointmentDaysMet(c, p.slots, days, seeds) * days * 10) / 10,
     };
   }
   return {

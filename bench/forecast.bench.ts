@@ -19,7 +19,7 @@ const dev = process.argv.includes('--dev');
 const mode = smoke ? 'smoke' : 'full';
 const seeds: number[] = dev ? protocol.seeds.development : protocol.seeds.test;
 const only = process.argv.find((a) => a.startsWith('--track='))?.slice('--track='.length);
-/** `--scenario=a,b`: track 1 on these scenarios only (tuning). */
+/** `--scenario=a,b`: track 1 or 2 on these scenarios only (tuning, or one process per scenario). */
 const scenarioFilter = process.argv
   .find((a) => a.startsWith('--scenario='))
   ?.slice('--scenario='.length)
@@ -63,7 +63,11 @@ if (!only || only === '1') {
 }
 
 if (!only || only === '2') {
-  const t2 = runTrack2(protocol.track2, seeds, mode);
+  const t2 = runTrack2(
+    scenarioFilter ? { ...protocol.track2, scenarios: scenarioFilter } : protocol.track2,
+    seeds,
+    mode,
+  );
   results.track2 = t2;
   console.log('\nTrack 2 — staffing (hour slots meeting the norm, staff-hours)');
   for (const s of t2) {
