@@ -55,6 +55,8 @@ async function runWorkers(argsList: string[][]): Promise<unknown[]> {
   return Promise.all(outputs.map((o) => o.done));
 }
 
+// Three tsx processes plus the setup over HTTP: on a loaded shared machine this takes far longer than the default
+// timeout (no assertion depends on time), like the booking concurrency tests.
 describe('queue under real concurrency (separate processes on one database file)', () => {
   it('never gives one ticket to two counters (invariant 3)', async () => {
     const dbPath = tempDb();
@@ -93,7 +95,7 @@ describe('queue under real concurrency (separate processes on one database file)
     const rows = check.db.select().from(tickets).all();
     expect(rows.every((t) => t.status === 'serving' || t.status === 'done')).toBe(true);
     check.db.$client.close();
-  });
+  }, 120_000);
 
   it('gives unique ticket numbers when kiosks in several processes issue at once (invariant 4)', async () => {
     const dbPath = tempDb();
@@ -106,5 +108,5 @@ describe('queue under real concurrency (separate processes on one database file)
     expect(numbers).toHaveLength(75);
     expect(new Set(numbers).size).toBe(75);
     expect([...numbers].sort()).toEqual(Array.from({ length: 75 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`));
-  });
+  }, 120_000);
 });
