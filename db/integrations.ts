@@ -29,10 +29,6 @@ export function findLiveKey(db: Db, tokenHash: string, now: Date): { key: ApiKey
   );
 }
 
-export function findClient(db: Db, clientId: number): ApiClientRow | undefined {
-  return db.select().from(apiClients).where(eq(apiClients.id, clientId)).get();
-}
-
 export function insertClient(tx: Db, values: NewApiClient): ApiClientRow {
   return tx.insert(apiClients).values(values).returning().get();
 }

@@ -70,19 +70,8 @@ function statementsOn(db: Db) {
   };
 }
 
-const stores = new WeakMap<Db['$client'], Synchronous<OutboxStore>>();
-
-/** The outbox repository of a connection (one per connection: its statements are prepared once). */
+/** The outbox repository of a connection (its statements prepared once, on first use). */
 export function sqliteOutboxStore(db: Db): Synchronous<OutboxStore> {
-  let store = stores.get(db.$client);
-  if (!store) {
-    store = outboxStoreOn(db);
-    stores.set(db.$client, store);
-  }
-  return store;
-}
-
-function outboxStoreOn(db: Db): Synchronous<OutboxStore> {
   // Prepared on first use: storage may be built before the migrations ran.
   let prepared: ReturnType<typeof statementsOn> | undefined;
   const statements = () => {

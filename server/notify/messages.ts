@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { formatCheckInCode } from '../contracts/check-in.ts';
-import type { MailKind } from './outbox.ts';
+import type { MailKind } from './outbox-store.ts';
 
 /** What a mail about an appointment says; pure, so every text is tested without a database. */
 export interface AppointmentMailView {

@@ -1,8 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Deps } from '../deps.ts';
-import { MAX_MAIL_ATTEMPTS, type MailAttachment } from './outbox-store.ts';
-
-export const MAX_ATTEMPTS = MAX_MAIL_ATTEMPTS;
+import type { MailAttachment } from './outbox-store.ts';
 
 /** How long a claimed mail is held for its sender: far longer than one SMTP call takes. */
 const LEASE_MS = 10 * 60_000;

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { OpenDataLiveOffice } from '../contracts/open-data.ts';
 import type { WaitBand } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
@@ -231,8 +230,4 @@ export async function openDataCatalogue(deps: Deps) {
       },
     ],
   };
-}
-
-export function todayIn(deps: Deps, zone = 'Europe/Amsterdam'): string {
-  return DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() ?? '';
 }
