@@ -5,6 +5,7 @@ import { pgApiClientStore } from './api-client-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { type PgDb, pgDb } from './client.ts';
+import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
 import { pgMunicipalityStore } from './municipality-store.ts';
@@ -33,6 +34,7 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) =>
   openData: pgOpenDataStore,
   waitHistory: pgWaitHistoryStore,
   forecastHistory: pgForecastHistoryStore,
+  demoHistory: pgDemoHistoryStore,
   display: pgDisplayStore,
   municipalities: pgMunicipalityStore,
   queue: (db, shared) => pgQueueStore(db, shared.queueConfig),
