@@ -14,6 +14,7 @@ import { pgOutboxStore } from './outbox-store.ts';
 import { pgPersonalDataStore } from './personal-data-store.ts';
 import { newQueueConfigCache, pgQueueStore, type QueueConfigCache } from './queue-store.ts';
 import { pgWaitHistoryStore } from './wait-history-store.ts';
+import { pgWebhookStore } from './webhook-store.ts';
 
 /**
  * The repositories implemented on PostgreSQL, one line each. Partial on purpose: a domain that lands its
@@ -38,6 +39,7 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) =>
   display: pgDisplayStore,
   municipalities: pgMunicipalityStore,
   queue: (db, shared) => pgQueueStore(db, shared.queueConfig),
+  webhooks: pgWebhookStore,
 };
 
 /** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */

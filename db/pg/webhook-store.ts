@@ -1,0 +1,222 @@
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { WebhookStore } from '../../server/integrations/webhook-store.ts';
+import type { PgDb } from './client.ts';
+import {
+  apiClientAppointments,
+  apiClients,
+  appointmentItems,
+  appointments,
+  counters,
+  services,
+  ticketItems,
+  tickets,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookSubscriptions,
+} from './schema/index.ts';
+
+/**
+ * Webhook subscriptions, the delivery outbox and its attempt log on PostgreSQL (contract:
+ * server/integrations/webhook-store.ts). A claim selects the due rows `FOR UPDATE … SKIP LOCKED` and locks them
+ * until `lockUntil` in the same transaction, so senders on several nodes never post one attempt twice.
+ */
+export function pgWebhookStore(db: PgDb): WebhookStore {
+  return {
+    appointmentFacts: async (appointmentId) => {
+      const [a] = await db
+        .select({
+          appointment: appointments,
+          owner: apiClientAppointments.clientId,
+          items: sql<{ code: string; persons: number }[] | null>`(
+            SELECT json_agg(json_build_object('code', s.code, 'persons', i.persons) ORDER BY i.id)
+              FROM ${appointmentItems} i JOIN ${services} s ON s.id = i.service_id
+             WHERE i.appointment_id = "appointments"."id")`,
+        })
+        .from(appointments)
+        .leftJoin(apiClientAppointments, eq(apiClientAppointments.appointmentId, appointments.id))
+        .where(eq(appointments.id, appointmentId))
+        .limit(1);
+      if (!a) return null;
+      const { appointment: row } = a;
+      return {
+        municipalityId: row.municipalityId,
+        locationId: row.locationId,
+        reference: row.reference,
+        status: row.status,
+        startsAt: row.startsAt,
+        endsAt: row.endsAt,
+        channel: row.channel,
+        services: a.items ?? [],
+        customer: { name: row.customerName, email: row.customerEmail, phone: row.customerPhone },
+        bookedByClientId: a.owner ?? null,
+      };
+    },
+    ticketFacts: async (ticketId) => {
+      const [t] = await db
+        .select({
+          ticket: tickets,
+          counterName: counters.name,
+          items: sql<{ code: string; persons: number }[] | null>`(
+            SELECT json_agg(json_build_object('code', s.code, 'persons', i.persons) ORDER BY i.id)
+              FROM ${ticketItems} i JOIN ${services} s ON s.id = i.service_id WHERE i.ticket_id = "tickets"."id")`,
+        })
+        .from(tickets)
+        .leftJoin(counters, eq(counters.id, tickets.counterId))
+        .where(eq(tickets.id, ticketId))
+        .limit(1);
+      if (!t) return null;
+      const { ticket: row } = t;
+      return {
+        municipalityId: row.municipalityId,
+        locationId: row.locationId,
+        number: row.number,
+        status: row.status,
+        source: row.source,
+        services: t.items ?? [],
+        counterName: t.counterName ?? null,
+        appointmentId: row.appointmentId,
+        issuedAt: row.issuedAt,
+        calledAt: row.calledAt,
+        finishedAt: row.finishedAt,
+      };
+    },
+    activeSubscriptionsFor: async (municipalityId, eventType) =>
+      (
+        await db
+          .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
+          .from(webhookSubscriptions)
+          .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
+          .where(
+            and(
+              eq(webhookSubscriptions.municipalityId, municipalityId),
+              isNull(webhookSubscriptions.deletedAt),
+              isNull(webhookSubscriptions.disabledAt),
+              isNull(apiClients.revokedAt),
+              sql`${webhookSubscriptions.events} @> ${JSON.stringify([eventType])}::jsonb`,
+            ),
+          )
+          .orderBy(asc(webhookSubscriptions.id))
+      ).map((r) => ({ subscription: r.subscription, scopes: r.scopes as string[] })),
+    insertDeliveries: async (rows) => {
+      if (rows.length > 0) await db.insert(webhookDeliveries).values([...rows]);
+    },
+    claimDueDeliveries: async (now, lockUntil, limit) => {
+      const due = await db
+        .select({ delivery: webhookDeliveries, subscription: webhookSubscriptions })
+        .from(webhookDeliveries)
+        .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
+        .where(
+          and(
+            eq(webhookDeliveries.status, 'pending'),
+            lte(webhookDeliveries.nextAttemptAt, now),
+            or(isNull(webhookDeliveries.lockedUntil), lte(webhookDeliveries.lockedUntil, now)),
+            isNull(webhookSubscriptions.disabledAt),
+            isNull(webhookSubscriptions.deletedAt),
+          ),
+        )
+        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+        .limit(limit)
+        .for('update', { of: webhookDeliveries, skipLocked: true });
+      if (due.length > 0) {
+        await db
+          .update(webhookDeliveries)
+          .set({ lockedUntil: lockUntil })
+          .where(
+            inArray(
+              webhookDeliveries.id,
+              due.map((d) => d.delivery.id),
+            ),
+          );
+      }
+      // As on SQLite: the rows as they were found due.
+      return due;
+    },
+    recordAttempt: async (attempt) => {
+      await db.insert(webhookAttempts).values(attempt);
+    },
+    updateDelivery: async (id, change) => {
+      const [row] = await db.update(webhookDeliveries).set(change).where(eq(webhookDeliveries.id, id)).returning();
+      if (!row) throw new Error(`updateDelivery: no delivery ${id}`);
+      return row;
+    },
+    insertSubscription: async (values) => {
+      const [row] = await db.insert(webhookSubscriptions).values(values).returning();
+      if (!row) throw new Error('insertSubscription: no row returned');
+      return row;
+    },
+    updateSubscription: async (id, change) => {
+      const [row] = await db
+        .update(webhookSubscriptions)
+        .set(change)
+        .where(eq(webhookSubscriptions.id, id))
+        .returning();
+      if (!row) throw new Error(`updateSubscription: no subscription ${id}`);
+      return row;
+    },
+    subscription: async (id) =>
+      (
+        await db
+          .select()
+          .from(webhookSubscriptions)
+          .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
+          .limit(1)
+      )[0] ?? null,
+    subscriptions: (filter) =>
+      db
+        .select()
+        .from(webhookSubscriptions)
+        .where(
+          and(
+            eq(webhookSubscriptions.municipalityId, filter.municipalityId),
+            isNull(webhookSubscriptions.deletedAt),
+            filter.clientId === undefined ? undefined : eq(webhookSubscriptions.clientId, filter.clientId),
+          ),
+        )
+        .orderBy(asc(webhookSubscriptions.id)),
+    delivery: async (subscriptionId, deliveryId) =>
+      (
+        await db
+          .select()
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.subscriptionId, subscriptionId)))
+          .limit(1)
+      )[0] ?? null,
+    deliveries: async (subscriptionId, options) => {
+      const rows = await db
+        .select()
+        .from(webhookDeliveries)
+        .where(
+          and(
+            eq(webhookDeliveries.subscriptionId, subscriptionId),
+            options.status ? eq(webhookDeliveries.status, options.status) : undefined,
+          ),
+        )
+        .orderBy(desc(webhookDeliveries.id))
+        .limit(options.limit);
+      if (rows.length === 0) return [];
+      const attempts = await db
+        .select()
+        .from(webhookAttempts)
+        .where(
+          inArray(
+            webhookAttempts.deliveryId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .orderBy(asc(webhookAttempts.id));
+      return rows.map((delivery) => ({ delivery, attempts: attempts.filter((a) => a.deliveryId === delivery.id) }));
+    },
+    pruneDeliveries: async (before) =>
+      (
+        await db
+          .delete(webhookDeliveries)
+          .where(
+            and(
+              lte(webhookDeliveries.createdAt, before),
+              or(eq(webhookDeliveries.status, 'delivered'), eq(webhookDeliveries.status, 'failed')),
+            ),
+          )
+          .returning({ id: webhookDeliveries.id })
+      ).length,
+  };
+}
