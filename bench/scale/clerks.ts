@@ -57,7 +57,13 @@ process.on('message', async (msg: Start | { type: 'go' }) => {
     await Promise.all(
       msg.targets.map(async (target, i) => {
         const socket = sockets[i] as Socket;
+        // Bounded in count and in time: an overloaded node must not stretch the run (calls late by more than
+        // the run's length are skipped, and counted).
         for (let k = 0; k < msg.seconds; k++) {
+          if (now() > t0 + (msg.seconds + 5) * 1000) {
+            errors['skipped: run over'] = (errors['skipped: run over'] ?? 0) + msg.seconds - k;
+            break;
+          }
           const wait = t0 + k * 1000 + (i / msg.targets.length) * 1000 - now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           const sentAt = now();

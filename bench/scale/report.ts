@@ -18,6 +18,15 @@ export interface Section {
 /** Parts add their own sections (title + Markdown) through this list, in the order they ran. */
 const sections: Section[] = [];
 
+export function allSections(): Section[] {
+  return sections;
+}
+
+/** A run of some parts keeps the other parts' sections of the last full run (restored before it starts). */
+export function restoreSections(previous: Section[], keep: (title: string) => boolean): void {
+  for (const s of previous) if (keep(s.title)) sections.push({ ...s });
+}
+
 /** Adds to (or starts) the section with this title. */
 export function addToSection(title: string, body: string): void {
   const s = sections.find((x) => x.title === title);
@@ -58,6 +67,7 @@ export function renderMarkdown(r: Results): string {
     ...r.setup.map((s) => `- ${s}`),
     '',
   ];
-  for (const s of sections) out.push(`## ${s.title}`, '', s.body, '');
+  for (const s of [...sections].sort((a, b) => a.title.localeCompare(b.title)))
+    out.push(`## ${s.title}`, '', s.body, '');
   return `${out.join('\n')}\n`;
 }

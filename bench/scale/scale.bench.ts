@@ -16,7 +16,7 @@
  *   npm run bench:scale -- --quick      # smoke run, small and short (about 2 min on a quiet machine) → scale-smoke.json
  *   npm run bench:scale -- --part=1,3   # some parts only
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import { displaysAcrossNodes, type FanoutResult } from './fanout.ts';
 import { buildTemplate, type Template } from './fixtures.ts';
 import { round } from './http-load.ts';
 import { killDuringBurst } from './kills.ts';
-import { note, renderMarkdown, table } from './report.ts';
+import { allSections, note, renderMarkdown, restoreSections, table } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes('--quick');
@@ -43,6 +43,10 @@ export interface Results {
   setup: string[];
   runtimeSeconds?: number;
   failures?: string[];
+  /** The Markdown sections (so that a run of some parts can keep the others'). */
+  sections?: { title: string; body: string }[];
+  /** Parts re-run after the full run, with their time. */
+  partsRerun?: string[];
   bookings?: { modes: ModeResult[]; postgres: string; redis: string };
   displays?: unknown;
   kills?: unknown;
@@ -67,11 +71,52 @@ const results: Results = {
   ],
 };
 
+/** `--part=` without --quick: the other parts' figures and sections of the last full run stay in scale.json. */
+function keepOtherParts(): void {
+  const file = join(here, '..', 'results', 'scale.json');
+  if (!existsSync(file)) return;
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  const keys: Record<number, keyof Results> = { 1: 'bookings', 2: 'displays', 3: 'kills', 4: 'costs' };
+  for (const [n, key] of Object.entries(keys))
+    if (!PARTS.has(Number(n)) && previous[key] !== undefined)
+      (results as unknown as Record<string, unknown>)[key] = previous[key];
+  results.failures = (previous.failures ?? []).filter((f) => ![...PARTS].some((n) => f.startsWith(`part ${n}`)));
+  results.machine.loadAverageAtStart = previous.machine.loadAverageAtStart;
+  results.at = previous.at;
+  results.partsRerun = [
+    ...(previous.partsRerun ?? []),
+    `part ${[...PARTS].join(',')} re-run at ${new Date().toISOString()} (load average at its start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')})`,
+  ];
+  results.setup = [
+    ...previous.setup.filter((l) => !l.startsWith('Re-run:')),
+    ...results.partsRerun.map((l) => `Re-run: ${l}`),
+  ];
+  restoreSections(
+    previous.sections ?? sectionsOfMarkdown(join(here, '..', 'results', 'scale.md')),
+    (title) => ![...PARTS].some((n) => title.startsWith(`${n}.`)),
+  );
+}
+
+/** The `## ` sections of a scale.md written before the JSON kept them. */
+function sectionsOfMarkdown(file: string): { title: string; body: string }[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split(/^## /m)
+    .slice(1)
+    .map((chunk) => {
+      const [title = '', ...rest] = chunk.split('\n');
+      return { title: title.trim(), body: rest.join('\n').trim() };
+    });
+}
+
 function write(): void {
   mkdirSync(join(here, '..', 'results'), { recursive: true });
   // A smoke run's figures are not results: its JSON is git-ignored (*-smoke.json), it writes no Markdown.
   if (QUICK) writeFileSync(join(here, '..', 'results', 'scale-smoke.json'), `${JSON.stringify(results, null, 2)}\n`);
   else {
+    results.sections = allSections();
     writeFileSync(join(here, '..', 'results', 'scale.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(here, '..', 'results', 'scale.md'), renderMarkdown(results));
   }
@@ -154,7 +199,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   console.log(`\n== ${S} ==`);
   const opts = QUICK
     ? { offices: 10, perOffice: 20, fanSeconds: 3, killSeconds: 5, clientProcesses: 1, connectSeconds: 30 }
-    : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 120 };
+    : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 75 };
   let r: FanoutResult;
   try {
     r = await displaysAcrossNodes(dir, template, { ...opts, redis: true });
@@ -358,6 +403,7 @@ async function main(): Promise<void> {
   const dir = tempDir('run');
   try {
     const template = buildTemplate(join(dir, 'template.db'), new Date());
+    if (!QUICK && PARTS.size < 4) keepOtherParts();
     const parts: [number, string, (d: string, t: Template) => Promise<void>][] = [
       [1, '1. Bookings over HTTP', partBookings],
       [2, '2. Displays across nodes', partDisplays],
