@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { AppError } from '../../server/errors.ts';
 import type { Repositories, Storage, WriteOptions } from '../../server/storage.ts';
+import { openDatabase } from '../client.ts';
+import { sqliteStorage } from '../sqlite/storage.ts';
 import { pgApiClientStore } from './api-client-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
@@ -51,25 +53,27 @@ export const pgRepositoryNames: readonly string[] = Object.keys(implemented);
  * names them. Shrinks as domains move onto the seam (ARCHITECTURE.md#storage-seam); tests/pg/pending.test.ts
  * fails if a folder that still imports db/ is missing here.
  */
-export const PG_PENDING_DOMAINS: readonly string[] = [
-  'auth',
-  'display',
-  'forecast',
-  'http',
-  'hub',
-  'integrations',
-  'jobs',
-  'notify',
-  'open-data',
-  'queue',
-  'scheduling',
-  'stats',
-];
+export const PG_PENDING_DOMAINS: readonly string[] = ['auth', 'forecast', 'http', 'hub', 'jobs', 'scheduling'];
+
+/** Repositories of the seam without a PostgreSQL twin yet (read off the SQLite side, which has them all). */
+export function missingOnPostgres(): string[] {
+  const db = openDatabase(':memory:');
+  try {
+    return Object.keys(sqliteStorage(db).read).filter((name) => !pgRepositoryNames.includes(name));
+  } finally {
+    db.$client.close();
+  }
+}
 
 /** Why PostgreSQL cannot serve yet, or null when it can. */
 export function pendingOnPostgres(): string | null {
-  if (PG_PENDING_DOMAINS.length === 0) return null;
-  return `PostgreSQL: the ${PG_PENDING_DOMAINS.join(', ')} domains are not on the storage seam yet (ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite`;
+  const missing = missingOnPostgres();
+  if (PG_PENDING_DOMAINS.length === 0 && missing.length === 0) return null;
+  const parts = [
+    PG_PENDING_DOMAINS.length > 0 ? `the ${PG_PENDING_DOMAINS.join(', ')} domains are not on the storage seam yet` : '',
+    missing.length > 0 ? `the ${missing.join(', ')} repositories have no PostgreSQL implementation yet` : '',
+  ].filter(Boolean);
+  return `PostgreSQL: ${parts.join('; ')} (ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite`;
 }
 
 /** Names a caller may probe on any object (await, inspection, matchers): never "a missing repository". */
