@@ -56,6 +56,17 @@ export interface Storage {
    * `work` must use only `tx`, never `read`, for what it decides on.
    */
   write<T>(work: (tx: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * Why this node's storage cannot serve now (the readiness check: `/api/v1/health` answers 503 with it), or
+   * null: the database answers and can take writes that will survive.
+   */
+  problem(): Promise<string | null>;
+  /**
+   * After personal data was erased: remove what the engine still keeps of the old values outside the live
+   * rows (SQLite: checkpoint and truncate the WAL; PostgreSQL: nothing the application can force — old row
+   * versions are vacuumed, see ARCHITECTURE.md#invariants).
+   */
+  afterErasure(): Promise<void>;
   /** Closes what the storage opened itself (the SQLite read connection; the PostgreSQL pool). */
   close(): Promise<void>;
 }

@@ -18,7 +18,7 @@ import type { OfficeStore } from '../../server/scheduling/office-store.ts';
 import type { PersonalDataStore } from '../../server/scheduling/personal-data-store.ts';
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
-import { type Db, schema, writeTransactionAsync } from '../client.ts';
+import { checkpointAfterErasure, type Db, schema, storageHealth, writeTransactionAsync } from '../client.ts';
 import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAppointmentStore } from './appointment-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
@@ -121,6 +121,15 @@ export function sqliteStorage(db: Db): Storage {
         return read();
       },
       write: (work, options) => writeTransactionAsync(db, () => work(writer), options),
+      problem: async () => {
+        try {
+          db.$client.prepare('select count(*) from __drizzle_migrations').get();
+          return storageHealth(db)?.writeProblem() ?? null;
+        } catch {
+          return 'the database does not answer';
+        }
+      },
+      afterErasure: () => checkpointAfterErasure(db),
       close: async () => {
         reader?.$client.close();
         reader = undefined;

@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
-import { storageHealth } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { createRouter } from './router.ts';
 
@@ -25,19 +23,12 @@ const healthRoute = createRoute({
   },
 });
 
-export function healthRoutes({ db, nodeHealth }: Deps) {
-  return createRouter().openapi(healthRoute, (c) => {
+export function healthRoutes({ storage, nodeHealth }: Deps) {
+  return createRouter().openapi(healthRoute, async (c) => {
     const noStore = { 'cache-control': 'no-store' };
     // Draining (SIGTERM) first, so a load balancer stops sending at once; then the database; then Redis.
     if (nodeHealth?.draining) return c.json({ status: 'unavailable' as const, reason: 'draining' }, 503, noStore);
-    let reason: string | null = null;
-    try {
-      db.get(sql`select count(*) from __drizzle_migrations`);
-      reason = storageHealth(db)?.writeProblem() ?? null;
-    } catch {
-      reason = 'the database does not answer';
-    }
-    reason ??= nodeHealth?.problem() ?? null;
+    const reason = (await storage.problem()) ?? nodeHealth?.problem() ?? null;
     if (reason !== null) return c.json({ status: 'unavailable' as const, reason }, 503, noStore);
     return c.json({ status: 'ok' as const }, 200, noStore);
   });

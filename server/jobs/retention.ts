@@ -1,4 +1,3 @@
-import { checkpointAfterErasure } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 
 const DAY = 86_400_000;
@@ -14,6 +13,6 @@ export async function erasePersonalData(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.config.RETENTION_DAYS * DAY);
   const erased = await deps.storage.write((tx) => tx.personalData.eraseEndedBefore(cutoff, now));
-  await checkpointAfterErasure(deps.db);
+  await deps.storage.afterErasure();
   return erased;
 }
