@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.ts';
 import { createRandom, type Random } from '../random.ts';
-import { allocatorFor, closedSet, loadOffice, type Office, planDay } from '../scheduling/office.ts';
+import { allocatorFor, closedSet, dayBounds, engineAppointments, planDay } from '../scheduling/day-plans.ts';
+import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { generateManageToken, generateReference, hashToken } from '../scheduling/tokens.ts';
 import { addDaysIso, type RegistryRow, renewalIndex, weekdayOfDate } from './demand.ts';
@@ -215,7 +216,7 @@ async function fillHistory(
   const totals = { tickets: 0, events: 0, appointments: 0 };
   const now = deps.clock.now();
   for (const { id: locationId } of await deps.storage.read.openData.offices()) {
-    const office = loadOffice(deps.db, locationId);
+    const office = await getOffice(deps.storage.read, locationId);
     if (!office) continue;
     const { location } = office;
     const zone = location.timeZone;
@@ -380,7 +381,7 @@ async function insertFutureBook(
   let written = 0;
   for (let day = today; day <= addDaysIso(today, location.maxDaysAhead); day = addDaysIso(day, 1)) {
     if (weekdayOfDate(day) > 5 || closed.has(day)) continue;
-    const plan = planDay(deps.db, office, day);
+    const plan = planDay(office, day);
     if (!plan || plan.closed) continue;
     const factor = level(day);
     const drawn = drawAppointments(office, day, appointmentRates(office, day, factor), rng);
@@ -405,7 +406,9 @@ async function insertFutureBook(
       }
     }
     if (requests.length === 0) continue;
-    const { allocator } = allocatorFor(deps.db, office, plan, now);
+    const bounds = dayBounds(plan.date, location.timeZone);
+    const booked = await deps.storage.read.appointments.occupancy(location.id, bounds.start, bounds.end, now);
+    const { allocator } = allocatorFor(office, plan, engineAppointments(booked, now));
     const placed: { request: (typeof requests)[number]; id: number }[] = [];
     let nextId = 1_000_000_000;
     for (const request of requests) {

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { closedSet, loadOffice, planOffice } from '../scheduling/office.ts';
+import { closedSet, planOffice } from '../scheduling/day-plans.ts';
+import { getOffice } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { loadWaitRows, localDayEnd, localDayStart } from '../stats/load-waits.ts';
 import { type BookingRecord, forecastAppointmentDemand } from './appointment-demand.ts';
@@ -104,7 +105,7 @@ export async function getLocationForecast(
   to: string,
   slotMinutes = 10,
 ): Promise<LocationForecast> {
-  const office = loadOffice(deps.db, locationId);
+  const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const { location } = office;
   const zone = location.timeZone;

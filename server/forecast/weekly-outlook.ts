@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { loadOffice } from '../scheduling/office.ts';
+import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { addDaysIso, weekdayOfDate } from './demand.ts';
 import {
   type ForecastDay,
@@ -149,8 +149,7 @@ function effectOf(sim: DaySimulation): PeakOption['effect'] {
 
 /** Options for one peak week, each simulated on its worst day. */
 function adviseWeek(
-  deps: Deps,
-  locationId: string,
+  office: Office,
   forecast: LocationForecast,
   week: OutlookWeek,
   weekHours: readonly ForecastHour[],
@@ -165,9 +164,9 @@ function adviseWeek(
   if (!worstDay) return null;
   const demand = dayDemandFrom(forecast, worstDay);
   if (!demand) return null;
-  const counters = rosteredCounters(deps, locationId, worstDay);
+  const counters = rosteredCounters(office, worstDay);
   if (counters.every((c) => c.shifts.length === 0)) return null;
-  const base = simulateDay(deps, locationId, worstDay, demand, counters, replications);
+  const base = simulateDay(office, worstDay, demand, counters, replications);
 
   // 1. Extra counters in the short hours of the worst day (the most flexible counter's skills).
   const short = weekHours.filter((h) => h.date === worstDay && h.gap < 0);
@@ -180,8 +179,7 @@ function adviseWeek(
   const norm = forecast.norm.share;
   let tried = { k: extra, until: to };
   let withExtra = simulateDay(
-    deps,
-    locationId,
+    office,
     worstDay,
     demand,
     [...counters, ...extras(tried.k, from, tried.until)],
@@ -191,8 +189,7 @@ function adviseWeek(
     tried =
       step % 2 === 0 ? { k: tried.k + 1, until: tried.until } : { k: tried.k, until: Math.min(24, tried.until + 1) };
     withExtra = simulateDay(
-      deps,
-      locationId,
+      office,
       worstDay,
       demand,
       [...counters, ...extras(tried.k, from, tried.until)],
@@ -214,8 +211,7 @@ function adviseWeek(
   // 2. A late evening (Thursday 17:00–20:00) with two counters for appointments.
   const eveningHours = 2 * 3;
   const evening = simulateDay(
-    deps,
-    locationId,
+    office,
     worstDay,
     scaled(demand, 1, 1 - relief(eveningHours) * 2),
     counters,
@@ -224,8 +220,7 @@ function adviseWeek(
   // 3. A Saturday morning (09:00–13:00) with three counters for both channels.
   const saturdayHours = 3 * 4;
   const saturday = simulateDay(
-    deps,
-    locationId,
+    office,
     worstDay,
     scaled(demand, 1 - relief(saturdayHours), 1 - relief(saturdayHours)),
     counters,
@@ -235,7 +230,7 @@ function adviseWeek(
   const slotsPerBooking = 1;
   const movable = Math.min(week.appointmentsExpected * 0.3, earlierSpareSlots / slotsPerBooking);
   const moveShare = week.appointmentsExpected > 0 ? movable / week.appointmentsExpected : 0;
-  const earlier = simulateDay(deps, locationId, worstDay, scaled(demand, 1, 1 - moveShare), counters, replications);
+  const earlier = simulateDay(office, worstDay, scaled(demand, 1, 1 - moveShare), counters, replications);
   const thursday = addDaysIso(week.weekStart, 3);
   const saturdayDate = addDaysIso(week.weekStart, 5);
   return {
@@ -278,7 +273,7 @@ export async function getWeeklyOutlook(
   locationId: string,
   options: { from?: string; weeks: number; peaks?: number; replications?: number },
 ): Promise<WeeklyOutlook> {
-  const office = loadOffice(deps.db, locationId);
+  const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const today = DateTime.fromJSDate(deps.clock.now(), { zone: office.location.timeZone }).toISODate() as string;
   const from = mondayOf(options.from ?? today);
@@ -301,8 +296,7 @@ export async function getWeeklyOutlook(
     let spare = 0;
     for (let k = 1; k <= 4; k++) spare += spareByWeek.get(addDaysIso(w.weekStart, -7 * k)) ?? 0;
     const advice = adviseWeek(
-      deps,
-      locationId,
+      office,
       forecast,
       w,
       forecast.hours.filter((h) => mondayOf(h.date) === w.weekStart),

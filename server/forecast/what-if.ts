@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { loadOffice } from '../scheduling/office.ts';
+import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { getLocationForecast, type LocationForecast } from './location-forecast.ts';
 import { simulate } from './simulator/engine.ts';
@@ -95,9 +95,7 @@ export function dayDemandFrom(forecast: LocationForecast, date: string): DayDema
 }
 
 /** The counters and shifts rostered on a date. */
-export function rosteredCounters(deps: Deps, locationId: string, date: string): SimCounterShifts[] {
-  const office = loadOffice(deps.db, locationId);
-  if (!office) throw new AppError('not-found', 'No such location');
+export function rosteredCounters(office: Office, date: string): SimCounterShifts[] {
   const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
   const rostered = new Map<number, [string, string][]>();
   for (const rule of office.rosterRules) {
@@ -115,16 +113,14 @@ export function rosteredCounters(deps: Deps, locationId: string, date: string): 
 
 /** Simulates one day `replications` times with the given demand (both channels) and counters. */
 export function simulateDay(
-  deps: Deps,
-  locationId: string,
+  office: Office,
   date: string,
   demand: DayDemand,
   counters: readonly SimCounterShifts[],
   replications: number,
   seed = 1,
 ): DaySimulation {
-  const office = loadOffice(deps.db, locationId);
-  if (!office) throw new AppError('not-found', 'No such location');
+  const locationId = office.location.id;
   const { location } = office;
   const staffed = counters.filter((c) => c.shifts.length > 0 && c.skills.length > 0);
   if (staffed.length === 0) throw new AppError('validation-failed', 'No counter is staffed in this proposal');
@@ -207,7 +203,7 @@ export function simulateDay(
 }
 
 export async function runWhatIf(deps: Deps, locationId: string, input: WhatIfInput): Promise<WhatIfResult> {
-  const office = loadOffice(deps.db, locationId);
+  const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   const known = new Set(office.counters.map((c) => c.id));
   for (const c of input.counters) {
@@ -219,11 +215,11 @@ export async function runWhatIf(deps: Deps, locationId: string, input: WhatIfInp
   const demand = await forecastDayDemand(deps, locationId, input.date);
   if (!demand) throw new AppError('outside-opening-hours', 'The office is closed that day');
   const proposed = new Map(input.counters.map((c) => [c.counterId, c.shifts]));
-  const counters = rosteredCounters(deps, locationId, input.date).map((c) => ({
+  const counters = rosteredCounters(office, input.date).map((c) => ({
     ...c,
     shifts: (proposed.get(c.id) ?? c.shifts).map(([a, b]) => [a, b] as [string, string]),
   }));
-  const sim = simulateDay(deps, locationId, input.date, demand, counters, input.replications);
+  const sim = simulateDay(office, input.date, demand, counters, input.replications);
   return {
     locationId,
     date: input.date,

@@ -7,7 +7,7 @@ import { allocatorFor as allocatorOver, dayBounds, engineAppointments, planDay a
 import { cachedVersion, type Office, officeOf, rememberOffice } from './office-cache.ts';
 
 /**
- * The office for callers still on a synchronous SQLite connection (`deps.db`): forecasting, a few benches and
+ * The office for callers still on a synchronous SQLite connection (`deps.db`): a few benches and
  * tests. Scheduling's own use-cases read through the storage seam
  * (`office-cache.ts#getOffice`, `day-plans.ts`); this file goes when the last caller has moved.
  */
