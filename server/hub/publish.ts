@@ -324,7 +324,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   return {
     snapshot: async (locationId) => {
       const cached = snapshots.get(locationId);
-      if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS) return cached.snapshot;
+      // Another node's change may not have reached this node's tail yet: the cache serves only while the
+      // log's seq for the location is still the one the snapshot reflects (one indexed read).
+      if (
+        cached &&
+        Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS &&
+        (await log.seqOf(locationId)) === cached.snapshot.seq
+      )
+        return cached.snapshot;
       const snapshot = await readSnapshot(locationId);
       if (snapshot) snapshots.set(locationId, { at: Date.now(), snapshot });
       return snapshot;
