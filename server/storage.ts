@@ -1,6 +1,7 @@
 import type { ApiClientStore } from './auth/api-client-store.ts';
 import type { AuditStore } from './auth/audit-store.ts';
 import type { AuthStore } from './auth/auth-store.ts';
+import type { ClusterLog } from './cluster/log-store.ts';
 import type { DisplayStore } from './display/display-store.ts';
 import type { DemoHistoryStore } from './forecast/demo-history-store.ts';
 import type { ForecastHistoryStore } from './forecast/forecast-history-store.ts';
@@ -67,6 +68,8 @@ export interface Storage {
    * versions are vacuumed, see ARCHITECTURE.md#invariants).
    */
   afterErasure(): Promise<void>;
+  /** The cluster event log every node tails (ARCHITECTURE.md#scale-out), on the same database. */
+  clusterLog(): ClusterLog;
   /** Closes what the storage opened itself (the SQLite read connection; the PostgreSQL pool). */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ClusterFact, ClusterFactKind, ClusterLog } from '../../server/cluster/log.ts';
+import type { ClusterFact, ClusterFactKind, ClusterLog } from '../../server/cluster/log-store.ts';
 
 interface Row {
   id: string;
@@ -26,7 +26,7 @@ const toFact = (r: Row): ClusterFact => ({
 });
 
 /**
- * The cluster log on PostgreSQL (server/cluster/log.ts): `cluster_events`, written by the triggers of
+ * The cluster log on PostgreSQL (server/cluster/log-store.ts): `cluster_events`, written by the triggers of
  * db/pg/migrations/0002 in the transaction of each change. Ids are handed out at commit, in commit order (a
  * deferred trigger under one advisory lock: migration 0004), so tailing by id never skips a fact that commits late. Every
  * method is one statement on the pool.

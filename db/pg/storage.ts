@@ -7,6 +7,7 @@ import { pgApiClientStore } from './api-client-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { type PgDb, pgDb } from './client.ts';
+import { pgClusterLog } from './cluster-log.ts';
 import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
@@ -53,7 +54,7 @@ export const pgRepositoryNames: readonly string[] = Object.keys(implemented);
  * names them. Shrinks as domains move onto the seam (ARCHITECTURE.md#storage-seam); tests/pg/pending.test.ts
  * fails if a folder that still imports db/ is missing here.
  */
-export const PG_PENDING_DOMAINS: readonly string[] = ['auth', 'hub', 'scheduling'];
+export const PG_PENDING_DOMAINS: readonly string[] = ['auth', 'scheduling'];
 
 /** Repositories of the seam without a PostgreSQL twin yet (read off the SQLite side, which has them all). */
 export function missingOnPostgres(): string[] {
@@ -229,6 +230,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     },
     // Erased values live on only in dead row versions until VACUUM reclaims them; nothing to force here.
     afterErasure: async () => undefined,
+    clusterLog: () => pgClusterLog(pool),
     close: () => pool.end(),
   };
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { ClusterFact, ClusterFactKind, ClusterLog } from '../../server/cluster/log.ts';
+import type { ClusterFact, ClusterFactKind, ClusterLog } from '../../server/cluster/log-store.ts';
 import type { Db } from '../client.ts';
 
 interface Row {

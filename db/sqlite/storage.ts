@@ -22,6 +22,7 @@ import { checkpointAfterErasure, type Db, schema, storageHealth, writeTransactio
 import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAppointmentStore } from './appointment-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
+import { sqliteClusterLog } from './cluster-log.ts';
 import { sqliteDemoHistoryStore } from './demo-history-store.ts';
 import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
@@ -130,6 +131,7 @@ export function sqliteStorage(db: Db): Storage {
         }
       },
       afterErasure: () => checkpointAfterErasure(db),
+      clusterLog: () => sqliteClusterLog(db),
       close: async () => {
         reader?.$client.close();
         reader = undefined;

@@ -3,13 +3,11 @@ import type { Http2SecureServer, Http2Server } from 'node:http2';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { ZodError } from 'zod';
-import { municipalityOfLocation } from '../../db/integrations.ts';
-import { sqliteClusterLog } from '../../db/sqlite/cluster-log.ts';
 import { canAccessLocation, canReadQueue, type Principal } from '../auth/principal.ts';
 import { resolveToken } from '../auth/resolve.ts';
 import { monotonicClock } from '../clock.ts';
 import { localEstimateGate, redisEstimateGate } from '../cluster/estimate-gate.ts';
-import type { ClusterLog } from '../cluster/log.ts';
+import type { ClusterLog } from '../cluster/log-store.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -44,7 +42,7 @@ export interface HubOptions {
   limits?: Partial<HubLimits>;
   recheckMs?: number;
   sweepMs?: number;
-  /** The cluster event log (default: the SQLite one on `deps.db`). */
+  /** The cluster event log (default: the storage's, `deps.storage.clusterLog()`). */
   clusterLog?: ClusterLog;
   /** How often the log is read when this process made no change (default 75 ms). */
   pollMs?: number;
@@ -128,7 +126,7 @@ export function attachHub(
       : {}),
   });
 
-  const clusterLog = options.clusterLog ?? sqliteClusterLog(deps.db);
+  const clusterLog = options.clusterLog ?? deps.storage.clusterLog();
   const publisher = startPublisher(io, deps, {
     log: clusterLog,
     estimates: redis ? redisEstimateGate(redis, prefix) : localEstimateGate,
@@ -195,7 +193,7 @@ export function attachHub(
 
   const watchLocation = async (socket: HubSocket, locationId: string) => {
     const p = socket.data.principal;
-    if (!p || !canReadQueue(p, locationId, await municipalityOfLocation(deps.db, locationId)))
+    if (!p || !canReadQueue(p, locationId, (await deps.storage.read.queue.location(locationId))?.municipalityId))
       throw new AppError('forbidden', 'Not your location');
     socket.join([locationRoom(locationId), roleRoom(locationId, roleOf(p))]);
     const snapshot = await publisher.snapshot(locationId);

@@ -1,6 +1,6 @@
 import type { EstimateGate } from '../cluster/estimate-gate.ts';
-import type { ClusterFact, ClusterLog } from '../cluster/log.ts';
-import { publicFactKinds } from '../cluster/log.ts';
+import type { ClusterFact, ClusterLog } from '../cluster/log-store.ts';
+import { publicFactKinds } from '../cluster/log-store.ts';
 import type { HubSnapshot } from '../contracts/hub.ts';
 import type { CallDto, CounterDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPool } from '../../db/pg/client.ts';
 import { pgClusterLog } from '../../db/pg/cluster-log.ts';
 import { preparePgDatabase } from '../../db/pg/migrate.ts';
-import type { ClusterLog } from '../../server/cluster/log.ts';
+import type { ClusterLog } from '../../server/cluster/log-store.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
 
 /** What only PostgreSQL has to prove: facts of concurrent transactions get ids in commit order. */

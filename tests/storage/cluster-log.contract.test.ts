@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import type { ClusterFact } from '../../server/cluster/log.ts';
+import type { ClusterFact } from '../../server/cluster/log-store.ts';
 import { describeStorageContract, type StorageHarness } from './harness.ts';
 
 /**
- * The cluster log (server/cluster/log.ts) on every engine: the triggers write a fact in the transaction of
+ * The cluster log (server/cluster/log-store.ts) on every engine: the triggers write a fact in the transaction of
  * each change, with a gap-free seq per location; the log reads them back by id.
  */
 async function fixture(h: StorageHarness): Promise<void> {

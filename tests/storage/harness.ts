@@ -11,7 +11,7 @@ import { preparePgDatabase } from '../../db/pg/migrate.ts';
 import { pgStorage } from '../../db/pg/storage.ts';
 import { sqliteClusterLog } from '../../db/sqlite/cluster-log.ts';
 import { sqliteStorage } from '../../db/sqlite/storage.ts';
-import type { ClusterLog } from '../../server/cluster/log.ts';
+import type { ClusterLog } from '../../server/cluster/log-store.ts';
 import type { Storage } from '../../server/storage.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
 
@@ -28,7 +28,7 @@ export interface StorageHarness {
   rows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** An instant as a fixture parameter: epoch ms on SQLite, a Date on PostgreSQL. */
   instant(at: Date): unknown;
-  /** The engine's cluster log (server/cluster/log.ts) on the same database. */
+  /** The engine's cluster log (server/cluster/log-store.ts) on the same database. */
   clusterLog(): ClusterLog;
   /** PostgreSQL only: the pool (for tests of what only PostgreSQL guarantees). */
   readonly pool?: pg.Pool;
