@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, lt } from 'drizzle-orm';
-import type { TicketWaitRecord, WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
+import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
+import { firstRowPerId } from '../rows.ts';
 import type { PgDb } from './client.ts';
 import { appointments, locations, services, ticketItems, tickets } from './schema/index.ts';
 
@@ -27,14 +28,7 @@ export function pgWaitHistoryStore(db: PgDb): WaitHistoryStore {
         )
         .orderBy(asc(tickets.id), asc(ticketItems.id));
       // One row per ticket: its first item.
-      const out: TicketWaitRecord[] = [];
-      let last = -1;
-      for (const { id, ...r } of rows) {
-        if (id === last) continue;
-        last = id;
-        out.push(r);
-      }
-      return out;
+      return firstRowPerId(rows);
     },
     predictionSamples: async (from, to, locationId) => {
       const rows = await db

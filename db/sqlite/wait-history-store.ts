@@ -1,7 +1,8 @@
 import { and, asc, count, eq, gte, inArray, lt } from 'drizzle-orm';
-import type { TicketWaitRecord, WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
+import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
+import { firstRowPerId } from '../rows.ts';
 import { appointments, locations, services, ticketItems, tickets } from '../schema/index.ts';
 
 export function sqliteWaitHistoryStore(db: Db): Synchronous<WaitHistoryStore> {
@@ -28,14 +29,7 @@ export function sqliteWaitHistoryStore(db: Db): Synchronous<WaitHistoryStore> {
         .orderBy(asc(tickets.id), asc(ticketItems.id))
         .all();
       // One row per ticket: its first item.
-      const out: TicketWaitRecord[] = [];
-      let last = -1;
-      for (const { id, ...r } of rows) {
-        if (id === last) continue;
-        last = id;
-        out.push(r);
-      }
-      return out;
+      return firstRowPerId(rows);
     },
     predictionSamples: (from, to, locationId) =>
       (
