@@ -131,13 +131,25 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     run: async (ctx, { publicId }) => {
       const { guard } = ctx.socket.data;
       const room = ticketRoom(publicId);
-      if (!ctx.socket.rooms.has(room) && guard.follows >= ctx.maxFollows) {
-        throw new AppError('rate-limited', `A connection follows at most ${ctx.maxFollows} tickets`);
+      // The slot is taken before the read awaits, so follows sent all at once cannot each pass the check
+      // while none has counted yet; a ticket that does not exist gives the slot back.
+      const joinsNow = !ctx.socket.rooms.has(room);
+      if (joinsNow) {
+        if (guard.follows >= ctx.maxFollows) {
+          throw new AppError('rate-limited', `A connection follows at most ${ctx.maxFollows} tickets`);
+        }
+        guard.follows++;
+        ctx.socket.join(room);
       }
-      const ticket = await getPublicTicket(ctx.deps, publicId);
-      if (!ctx.socket.rooms.has(room)) guard.follows++;
-      ctx.socket.join(room);
-      return ticket;
+      try {
+        return await getPublicTicket(ctx.deps, publicId);
+      } catch (err) {
+        if (joinsNow) {
+          guard.follows--;
+          ctx.socket.leave(room);
+        }
+        throw err;
+      }
     },
   }),
   'queue:subscribe': command({

@@ -139,6 +139,22 @@ describe('finding 1: one socket flooding the hub', () => {
     expect(codes).toEqual(['ok', 'ok', 'ok', 'rate-limited', 'ok']);
   });
 
+  it('caps the tickets one socket follows also when the follows arrive all at once', async () => {
+    const { ctx, server } = await boot({ limits: { maxFollowsPerSocket: 3 } });
+    const tickets = [await takeTicket(ctx), await takeTicket(ctx), await takeTicket(ctx), await takeTicket(ctx)];
+    const resident = client(server);
+    await waitConnected(resident);
+    ctx.clock.advance(10_000);
+    const acks = await Promise.all(tickets.map((t) => command(resident, 'ticket:follow', { publicId: t?.publicId })));
+    const codes = acks.map((ack) => (ack.ok ? 'ok' : (ack.error?.code ?? '?'))).sort();
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'rate-limited']);
+    // A ticket that does not exist does not use up a place.
+    ctx.clock.advance(10_000);
+    const unknown = await command(resident, 'ticket:follow', { publicId: 'no-such-ticket-0000000' });
+    expect(unknown.ok).toBe(false);
+    expect((await command(resident, 'ticket:follow', { publicId: tickets[0]?.publicId })).ok).toBe(true);
+  });
+
   it('limits connections per address, anonymous ones more', async () => {
     const { ctx, server } = await boot({
       limits: { maxAnonymousConnectionsPerAddress: 2, maxConnectionsPerAddress: 3 },
