@@ -4,6 +4,7 @@ import { publicFactKinds } from '../cluster/log-store.ts';
 import type { HubSnapshot } from '../contracts/hub.ts';
 import type { CallDto, CounterDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
+import type { DomainEventMap } from '../events.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
 import { counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
@@ -27,6 +28,9 @@ const BATCH = 500;
 const KEEP_MS = 26 * 60 * 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
+/** The facts a use-case may carry its ticket on (server/events.ts). */
+type CarriedKind = keyof Pick<DomainEventMap, 'ticket:issued' | 'ticket:called' | 'ticket:updated'>;
+
 export interface PublisherOptions {
   log: ClusterLog;
   estimates: EstimateGate;
@@ -39,8 +43,9 @@ export interface PublisherOptions {
  * its own sockets (`io.local`) with the location's `seq`, so every socket gets every fact exactly once,
  * whichever node made the change:
  * 1. facts (`ticket:issued`, `ticket:updated` to the staff; `ticket:called`, `counter:updated`,
- *    `display:ticker-changed` to everyone; a `queue:snapshot` after a set-up change), in log order, the tickets
- *    of a round read once;
+ *    `display:ticker-changed` to everyone; a `queue:snapshot` after a set-up change), in log order. A fact of
+ *    this process whose use-case carried the ticket (call-next) is sent as carried, with no read; the tickets
+ *    of the other facts of a round (another node's, or not carried) are read once;
  * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on the
  *    residents' phones) follow every change within 50 ms, coalesced per location to at most one run per 250 ms
  *    — and spaced further when the predictor itself is slow. With Redis one node per change computes them
@@ -76,6 +81,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   let stopped = false;
   let lastPrune = Date.now();
   let lastTailError = 0;
+  /**
+   * Tickets this process's use-cases carried on their facts, by ticket id, until the log brings the facts they
+   * belong to. `round`: the log round under way when the use-case published (see `carriedFor`, `forget`).
+   */
+  const carried = new Map<number, { kind: CarriedKind; recall: boolean; dto: TicketDto; round: number }>();
+  let round = 0;
 
   /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
   const reads = () => deps.storage.read;
@@ -92,11 +103,15 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         if (cursor === null) cursor = await log.lastId();
         do {
           again = false;
+          const started = ++round;
           const facts = await log.after(cursor, BATCH);
-          if (facts.length === 0) break;
-          cursor = facts[facts.length - 1]?.id ?? cursor;
-          await apply(facts);
+          if (facts.length > 0) {
+            cursor = facts[facts.length - 1]?.id ?? cursor;
+            await apply(facts);
+          }
           if (facts.length === BATCH) again = true;
+          else forget(started);
+          if (facts.length === 0) break;
         } while (again && !stopped);
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = Date.now();
@@ -123,6 +138,41 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       void tail();
     });
   };
+
+  /**
+   * A use-case of this process committed and published its fact: keep the ticket it carried for the log's fact
+   * of that change. The publisher subscribes to its own process's facts only, so another node's change is
+   * always read.
+   */
+  function carry(kind: CarriedKind, payload: { ticketId: number; ticket?: TicketDto; recall?: boolean }): void {
+    if (payload.ticket) {
+      carried.set(payload.ticketId, { kind, recall: payload.recall ?? false, dto: payload.ticket, round });
+    }
+  }
+
+  /**
+   * The carried ticket for a fact from the log, if this process's use-case made exactly this change: same
+   * ticket, kind and (for a call) call or recall. A fact of the ticket that does not match belongs to a later
+   * change (another node's, or one that carried nothing), so the ticket is read from then on; a call is one
+   * fact, so its entry serves once (an update may be two, as `started` and `finished` of one call-next).
+   */
+  function carriedFor(f: ClusterFact): TicketDto | undefined {
+    if (f.ticketId === null) return undefined;
+    const entry = carried.get(f.ticketId);
+    if (!entry) return undefined;
+    const matches = entry.kind === f.kind && (f.kind !== 'ticket:called' || (f.detail === 'recall') === entry.recall);
+    if (!matches || f.kind === 'ticket:called') carried.delete(f.ticketId);
+    return matches ? entry.dto : undefined;
+  }
+
+  /**
+   * After a round that read the log to its end: the facts of every change published before the round began
+   * were committed before it, so they were in this round or an earlier one — an entry left over from then
+   * (its fact was read before the use-case published, or it made none) must not serve a later change.
+   */
+  function forget(startedRound: number): void {
+    for (const [ticketId, entry] of carried) if (entry.round < startedRound) carried.delete(ticketId);
+  }
 
   async function apply(facts: ClusterFact[]): Promise<void> {
     const byLocation = new Map<string, ClusterFact[]>();
@@ -166,9 +216,18 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const now = deps.clock.now();
     const staff = () => io.local.to(staffRooms(locationId));
 
-    // Tickets of the round, read once, as they are now (a later fact in the log brings any later change).
-    const ticketIds = [...new Set(facts.map((f) => f.ticketId).filter((id): id is number => id !== null))];
+    // A fact this process's use-case carried its ticket on is sent as carried (the transaction built it).
+    const fromUseCase = new Map<ClusterFact, TicketDto>();
+    for (const f of facts) {
+      const dto = carriedFor(f);
+      if (dto) fromUseCase.set(f, dto);
+    }
+    // The other facts' tickets, read once, as they are now (a later fact in the log brings any later change).
+    const ticketIds = [
+      ...new Set(facts.filter((f) => !fromUseCase.has(f)).flatMap((f) => (f.ticketId === null ? [] : [f.ticketId]))),
+    ];
     const view = new Map<number, TicketDto>();
+    const ticketOf = (f: ClusterFact) => fromUseCase.get(f) ?? (f.ticketId !== null ? view.get(f.ticketId) : undefined);
     if (ticketIds.length > 0) {
       const names = new Map((await reads().queue.counters(locationId)).map((c) => [c.id, c.name]));
       // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
@@ -200,10 +259,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         emit(io.local.to(publicRooms(locationId)), { ...payload, seq, prev });
       };
       if (f.kind === 'ticket:issued' || f.kind === 'ticket:updated') {
-        const dto = f.ticketId !== null ? view.get(f.ticketId) : undefined;
+        const dto = ticketOf(f);
         if (dto) staff().emit(f.kind, { ...dto, seq, prev: seq - 1 });
       } else if (f.kind === 'ticket:called') {
-        const ticket = f.ticketId !== null ? view.get(f.ticketId) : undefined;
+        const ticket = ticketOf(f);
         if (!ticket) continue;
         const counterId = f.counterId ?? ticket.counterId ?? 0;
         const call: CallDto = {
@@ -229,8 +288,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         }
       }
     }
-    // Residents following a ticket that left the line (called, done, …) hear it at once.
-    for (const dto of view.values()) {
+    // Residents following a ticket that left the line (called, done, …) hear it at once, in its newest state.
+    const newest = new Map<number, TicketDto>();
+    for (const [f, dto] of fromUseCase) if (f.ticketId !== null && !view.has(f.ticketId)) newest.set(f.ticketId, dto);
+    for (const [id, dto] of view) newest.set(id, dto);
+    for (const dto of newest.values()) {
       if (dto.status !== 'waiting' && io.sockets.adapter.rooms.has(ticketRoom(dto.publicId))) {
         io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', { ...dto, appointmentReference: null });
       }
@@ -313,10 +375,21 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
   }
 
-  // The facts of this process's use-cases: read the log at once instead of at the next poll.
-  const stops = (
-    ['ticket:issued', 'ticket:updated', 'ticket:called', 'counter:updated', 'location:changed'] as const
-  ).map((type) => deps.events.subscribe(type, wake));
+  // The facts of this process's use-cases: read the log at once instead of at the next poll, keeping the
+  // tickets they carry.
+  const stops = [
+    ...(['ticket:issued', 'ticket:updated'] as const).map((type) =>
+      deps.events.subscribe(type, (payload) => {
+        carry(type, payload);
+        wake();
+      }),
+    ),
+    deps.events.subscribe('ticket:called', (payload) => {
+      carry('ticket:called', payload);
+      wake();
+    }),
+    ...(['counter:updated', 'location:changed'] as const).map((type) => deps.events.subscribe(type, wake)),
+  ];
   const poll = setInterval(() => void tail(), options.pollMs ?? POLL_MS);
   poll.unref();
   void tail();
