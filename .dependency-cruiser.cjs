@@ -97,6 +97,15 @@ module.exports = {
       to: { pathNot: '^server/contracts/|^node_modules/zod/|^node_modules/@hono/zod-openapi/' },
     },
     {
+      name: 'server-through-the-seam',
+      comment:
+        'Server code reaches its data only through deps.storage (server/storage.ts): only the composition root, ' +
+        'server/main.ts, opens an engine from db/ (ARCHITECTURE.md#storage-seam).',
+      severity: 'error',
+      from: { path: '^server/', pathNot: '^server/main\\.ts$' },
+      to: { path: '^db/' },
+    },
+    {
       name: 'storage-owns-drivers',
       comment:
         'Only the storage layer (db/) imports drizzle or a database driver; domains use repository interfaces. ' +

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
-import { openDatabase } from '../db/client.ts';
+import { type Db, openDatabase } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
 import { sqliteStorage } from '../db/sqlite/storage.ts';
@@ -30,6 +30,9 @@ import type { Deps } from '../server/deps.ts';
 import { createDomainEvents } from '../server/events.ts';
 import { silentLogger } from '../server/logger.ts';
 import { createRandom } from '../server/random.ts';
+
+/** The app's deps plus the SQLite handle the bench reads mails and counts from. */
+type BenchDeps = Deps & { db: Db };
 
 const LOCATION = 'haarlem-zijlsingel';
 const DAY = '2026-12-01';
@@ -188,7 +191,7 @@ async function startServer(config: Partial<Config>) {
   const db = openDatabase(cfg.LOKET_DB);
   runMigrations(db);
   seedDemo(db);
-  const deps: Deps = {
+  const deps: BenchDeps = {
     db,
     storage: sqliteStorage(db),
     clock: runningClock(RELEASE),
@@ -211,7 +214,7 @@ async function startServer(config: Partial<Config>) {
 }
 
 /** The confirmation link from the hold mail (the resident or operator reads its own mailbox). */
-function confirmLink(deps: Deps, reference: string): { code: string; token: string } | null {
+function confirmLink(deps: BenchDeps, reference: string): { code: string; token: string } | null {
   const row = deps.db.$client
     .prepare("SELECT text FROM outbox WHERE kind = 'hold' AND text LIKE ? ORDER BY id DESC LIMIT 1")
     .get(`%/confirm/${reference}#%`) as { text: string } | undefined;
@@ -227,7 +230,7 @@ interface Outcome {
 
 async function bookOnce(
   c: ReturnType<typeof client>,
-  deps: Deps,
+  deps: BenchDeps,
   start: string,
   email: string,
   challenge: string | null,

@@ -26,6 +26,7 @@ import {
   services,
 } from '../db/schema/index.ts';
 import { DEMO_MUNICIPALITY, seedDemo } from '../db/seed.ts';
+import { loadOffice } from '../db/sqlite/office.ts';
 import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from '../server/app.ts';
 import { manualClock } from '../server/clock.ts';
@@ -35,7 +36,7 @@ import { createDomainEvents } from '../server/events.ts';
 import { silentLogger } from '../server/logger.ts';
 import { findAvailableDays, findAvailableTimes } from '../server/scheduling/availability.ts';
 import { candidateStarts } from '../server/scheduling/calendar.ts';
-import { loadOffice, planOffice } from '../server/scheduling/office.ts';
+import { planOffice } from '../server/scheduling/day-plans.ts';
 
 export const BENCH_LOCATION = 'bench-20';
 const NOW = '2026-11-23T07:00:00Z';
@@ -105,7 +106,6 @@ export function addBenchOffice(db: Db): void {
 
 function deps(db: Db, overrides: Partial<ReturnType<typeof testConfig>> = {}): Deps {
   return {
-    db,
     storage: sqliteStorage(db),
     clock: manualClock(NOW),
     config: testConfig({

@@ -146,8 +146,10 @@ export const DEMO_BRIDGE_DAYS = ['2026-01-02', '2026-05-15', '2027-05-07', '2028
 
 /** Seeds the demo municipality once; returns false when it was already there. */
 export function seedDemo(db: Db): boolean {
-  if (db.select().from(municipalities).where(eq(municipalities.id, DEMO_MUNICIPALITY)).get()) return false;
-  writeTransaction(db, (tx) => {
+  // The look and the inserts share one BEGIN IMMEDIATE transaction: processes starting together on one
+  // file seed once, the others find the municipality there.
+  return writeTransaction(db, (tx) => {
+    if (tx.select().from(municipalities).where(eq(municipalities.id, DEMO_MUNICIPALITY)).get()) return false;
     tx.insert(municipalities).values({ id: DEMO_MUNICIPALITY, name: 'Gemeente Haarlem' }).run();
     // House style and contact (GET /municipality; the calendar file's ORGANIZER). Example addresses only.
     tx.insert(municipalityProfiles)
@@ -281,6 +283,6 @@ export function seedDemo(db: Db): boolean {
         })),
       )
       .run();
+    return true;
   });
-  return true;
 }

@@ -1,4 +1,3 @@
-import type { Db } from '../db/client.ts';
 import type { Clock, MonotonicClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { DomainEvents } from './events.ts';
@@ -8,9 +7,11 @@ import type { Storage } from './storage.ts';
 
 /** What every use-case and router receives; built once in main.ts (or a test helper). */
 export interface Deps {
-  /** The repositories (server/storage.ts). Domains not yet behind them still use `db`. */
+  /**
+   * The repositories (server/storage.ts): the only way to the data. Which engine is behind them (SQLite or
+   * PostgreSQL) is decided by the composition root, server/main.ts, or a test helper.
+   */
   storage: Storage;
-  db: Db;
   clock: Clock;
   config: Config;
   events: DomainEvents;

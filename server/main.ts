@@ -1,12 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
-import { runMigrations } from '../db/migrate.ts';
+import { formatDemoAccess, planDemoAccess } from '../db/demo-access.ts';
+import { prepareSqliteDatabase } from '../db/migrate.ts';
 import { pendingOnPostgres } from '../db/pg/storage.ts';
-import { seedDemo } from '../db/seed.ts';
 import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from './app.ts';
-import { formatDemoAccess, seedDemoAccess } from './auth/seed-access.ts';
 import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
@@ -29,13 +28,15 @@ function main(): void {
   // DATABASE_URL selects PostgreSQL (it wins over LOKET_DB), but only once every domain is on the storage
   // seam: until then it refuses to start, naming what is missing, rather than half-work.
   if (config.DATABASE_URL) {
-    const refusal = pendingOnPostgres() ?? 'PostgreSQL: deps.db is still SQLite; wire pgStorage here';
+    const refusal = pendingOnPostgres() ?? 'PostgreSQL cannot be reached: the PostgreSQL start is not wired yet';
     process.stderr.write(`${refusal}\n`);
     process.exitCode = 1;
     return;
   }
   const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
-  runMigrations(db);
+  // The demo municipality and its access once; only the process that inserted the access shows its secrets.
+  const demo = planDemoAccess(config, systemClock.now());
+  const prepared = prepareSqliteDatabase(db, { seedDemo: config.LOKET_SEED_DEMO, demoAccess: demo.rows });
   // With REDIS_URL the rate limits hold across nodes (each node falls back to its own while Redis is away).
   const limitsRedis = openRedis(config, 'limits');
   limitsRedis?.on('error', () => {}); // reported once per outage by the store
@@ -45,7 +46,6 @@ function main(): void {
   // Health: 503 while draining (SIGTERM) or while Redis does not answer (PING at most once a second).
   const nodeHealth = createNodeHealth({ redis: limitsRedis });
   const deps: Deps = {
-    db,
     storage: sqliteStorage(db),
     clock: systemClock,
     config,
@@ -54,12 +54,10 @@ function main(): void {
     sharedLimits,
     nodeHealth,
   };
-  if (config.LOKET_SEED_DEMO && seedDemo(db)) log.info('seeded the demo municipality');
-  if (config.LOKET_SEED_DEMO) {
-    const access = seedDemoAccess(db, config, deps.clock.now());
-    // Printed once, on the first start: afterwards only the hashes exist.
-    if (access) process.stdout.write(formatDemoAccess(access, config.PUBLIC_URL ?? `http://localhost:${config.PORT}`));
-  }
+  if (prepared.seeded) log.info('seeded the demo municipality');
+  // Printed once, on the first start: afterwards only the hashes exist.
+  if (prepared.demoAccessSeeded)
+    process.stdout.write(formatDemoAccess(demo.access, config.PUBLIC_URL ?? `http://localhost:${config.PORT}`));
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
@@ -97,6 +95,7 @@ function main(): void {
         async () => {
           await limitsRedis?.quit().catch(() => limitsRedis.disconnect());
         },
+        () => deps.storage.close(),
         () => {
           db.$client.close();
         },

@@ -19,7 +19,6 @@ import type { WaitHistoryStore } from './stats/wait-history-store.ts';
  * The storage seam (ARCHITECTURE.md#storage-seam): use-cases reach their data through these repository
  * interfaces, declared by each domain, and never import drizzle or a driver. Every method returns a
  * promise, so SQLite (`db/sqlite/`) and PostgreSQL (`db/pg/`) implement the same interfaces.
- * Domains still on `deps.db` are listed in .dependency-cruiser-known-violations.json.
  */
 export interface Repositories {
   audit: AuditStore;

@@ -7,11 +7,10 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../db/client.ts';
-import { runMigrations } from '../../db/migrate.ts';
-import { seedDemo } from '../../db/seed.ts';
+import { planDemoAccess } from '../../db/demo-access.ts';
+import { prepareSqliteDatabase } from '../../db/migrate.ts';
 import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import { createApp } from '../../server/app.ts';
-import { seedDemoAccess } from '../../server/auth/seed-access.ts';
 import { systemClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDomainEvents } from '../../server/events.ts';
@@ -28,11 +27,8 @@ const config = loadConfig({
   LOKET_DEMO_DEVICE_TOKEN: 'bench-device-token-0123456789',
 });
 const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
-runMigrations(db);
-seedDemo(db);
-seedDemoAccess(db, config, systemClock.now());
+prepareSqliteDatabase(db, { seedDemo: true, demoAccess: planDemoAccess(config, systemClock.now()).rows });
 const deps = {
-  db,
   storage: sqliteStorage(db),
   clock: systemClock,
   config,

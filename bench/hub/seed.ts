@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { type Db, writeTransaction } from '../../db/client.ts';
-import { runMigrations } from '../../db/migrate.ts';
+import { planDemoAccess } from '../../db/demo-access.ts';
+import { prepareSqliteDatabase } from '../../db/migrate.ts';
 import {
   counterSkills,
   counters,
@@ -12,8 +13,7 @@ import {
   ticketItems,
   tickets,
 } from '../../db/schema/index.ts';
-import { DEMO_LOCATIONS, DEMO_MUNICIPALITY, seedDemo } from '../../db/seed.ts';
-import { seedDemoAccess } from '../../server/auth/seed-access.ts';
+import { DEMO_LOCATIONS, DEMO_MUNICIPALITY } from '../../db/seed.ts';
 import { hashToken } from '../../server/auth/tokens.ts';
 import type { Config } from '../../server/config.ts';
 import { serviceDateOf } from '../../server/queue/queue-model.ts';
@@ -30,9 +30,7 @@ export interface BenchLocation {
 }
 
 export function seedBase(db: Db, config: Config, now: Date): void {
-  runMigrations(db);
-  seedDemo(db);
-  seedDemoAccess(db, config, now);
+  prepareSqliteDatabase(db, { seedDemo: true, demoAccess: planDemoAccess(config, now).rows });
 }
 
 export function addLocations(

@@ -18,6 +18,7 @@ import {
   services,
 } from '../../db/schema/index.ts';
 import { DEMO_MUNICIPALITY, seedDemo } from '../../db/seed.ts';
+import { loadOffice } from '../../db/sqlite/office.ts';
 import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import { manualClock } from '../../server/clock.ts';
 import { testConfig } from '../../server/config.ts';
@@ -25,7 +26,7 @@ import type { Deps } from '../../server/deps.ts';
 import { createDomainEvents } from '../../server/events.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { findAvailableDays, findAvailableTimes } from '../../server/scheduling/availability.ts';
-import { loadOffice, planOffice } from '../../server/scheduling/office.ts';
+import { planOffice } from '../../server/scheduling/day-plans.ts';
 import { addLocations } from '../hub/seed.ts';
 import { availabilitySpeed, httpThroughput } from '../scheduling-speed.ts';
 import { cpuMsOf, freePort, killNode, nodeEnv, ROOT, sleep, startNode, track } from './cluster.ts';
@@ -286,7 +287,6 @@ export async function availabilityGrowth(countersList: number[], fills: number[]
         addOffice(db, id, n);
         const perDay = fill(db, id, share);
         const deps: Deps = {
-          db,
           storage: sqliteStorage(db),
           clock: manualClock(NOW),
           config: testConfig(),

@@ -6,15 +6,15 @@
 import { copyFileSync } from 'node:fs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { openDatabase } from '../../db/client.ts';
-import { runMigrations } from '../../db/migrate.ts';
+import { planDemoAccess } from '../../db/demo-access.ts';
+import { prepareSqliteDatabase } from '../../db/migrate.ts';
 import { appointmentItems, appointments, staffSessions, staffUsers } from '../../db/schema/index.ts';
-import { seedDemo } from '../../db/seed.ts';
-import { seedDemoAccess } from '../../server/auth/seed-access.ts';
+import { loadOffice } from '../../db/sqlite/office.ts';
 import { generateToken, hashToken } from '../../server/auth/tokens.ts';
 import { loadConfig } from '../../server/config.ts';
 import { findViolations } from '../../server/scheduling/allocation.ts';
 import { candidateStarts, localDateOf } from '../../server/scheduling/calendar.ts';
-import { engineCounters, loadOffice, planOffice } from '../../server/scheduling/office.ts';
+import { engineCounters, planOffice } from '../../server/scheduling/day-plans.ts';
 import { addDays } from '../../server/scheduling/recurrence.ts';
 import { addBenchOffice, BENCH_LOCATION } from '../scheduling-speed.ts';
 
@@ -45,9 +45,7 @@ export function buildTemplate(path: string, now: Date): Template {
   });
   const db = openDatabase(path);
   try {
-    runMigrations(db);
-    seedDemo(db);
-    seedDemoAccess(db, config, now);
+    prepareSqliteDatabase(db, { seedDemo: true, demoAccess: planDemoAccess(config, now).rows });
     addBenchOffice(db);
     db.$client.prepare("UPDATE locations SET challenge_mode = 'always' WHERE id = ?").run(BENCH_LOCATION);
     const admin = db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-admin')).get();

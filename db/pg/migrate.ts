@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
-import type { DemoAccessRows } from '../sqlite/demo-access.ts';
+import type { DemoAccessRows } from '../demo-access.ts';
 import { pgDb } from './client.ts';
 import { insertDemoAccessPg, seedDemoPg } from './seed.ts';
 
@@ -16,7 +16,7 @@ export const MIGRATION_LOCK_KEY = 0x4c6f6b6574n;
 export interface PreparePgOptions {
   /** Seed the demo municipality (LOKET_SEED_DEMO) when it is not there yet. */
   seedDemo?: boolean;
-  /** The demo users and devices (server/auth/seed-access.ts#planDemoAccess), inserted once with the seed. */
+  /** The demo users and devices (db/demo-access.ts#planDemoAccess), inserted once with the seed. */
   demoAccess?: DemoAccessRows;
 }
 

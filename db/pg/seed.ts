@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { DEMO_ADMIN, type DemoAccessRows } from '../demo-access.ts';
 import {
   DEMO_BRIDGE_DAYS,
   DEMO_FEES,
@@ -12,7 +13,6 @@ import {
   THURSDAY,
   WEEKDAYS,
 } from '../seed.ts';
-import type { DemoAccessRows } from '../sqlite/demo-access.ts';
 import type { PgDb } from './client.ts';
 import {
   closures,
@@ -153,14 +153,10 @@ export async function seedDemoPg(tx: PgDb): Promise<boolean> {
 }
 
 /**
- * The demo access (server/auth/seed-access.ts plans it, secrets hashed) on PostgreSQL, in the caller's
+ * The demo access (db/demo-access.ts plans it, secrets hashed) on PostgreSQL, in the caller's
  * transaction: when the demo municipality exists and its admin does not yet. Returns whether it inserted.
  */
-export async function insertDemoAccessPg(
-  tx: PgDb,
-  rows: DemoAccessRows,
-  adminUsername = 'demo-admin',
-): Promise<boolean> {
+export async function insertDemoAccessPg(tx: PgDb, rows: DemoAccessRows, adminUsername = DEMO_ADMIN): Promise<boolean> {
   const [municipality] = await tx
     .select({ id: municipalities.id })
     .from(municipalities)

@@ -48,14 +48,6 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) =>
 /** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */
 export const pgRepositoryNames: readonly string[] = Object.keys(implemented);
 
-/**
- * Server folders whose code still reaches SQLite directly (`deps.db`, the db/*.ts helpers) instead of the
- * repositories: while any remain, PostgreSQL would half-work, so server/main.ts refuses DATABASE_URL and
- * names them. Shrinks as domains move onto the seam (ARCHITECTURE.md#storage-seam); tests/pg/pending.test.ts
- * fails if a folder that still imports db/ is missing here.
- */
-export const PG_PENDING_DOMAINS: readonly string[] = ['auth', 'scheduling'];
-
 /** Repositories of the seam without a PostgreSQL twin yet (read off the SQLite side, which has them all). */
 export function missingOnPostgres(): string[] {
   const db = openDatabase(':memory:');
@@ -66,15 +58,18 @@ export function missingOnPostgres(): string[] {
   }
 }
 
-/** Why PostgreSQL cannot serve yet, or null when it can. */
+/**
+ * Why PostgreSQL cannot serve yet, or null when it can: a repository it lacks would answer 503 on every
+ * call that needs it, so server/main.ts refuses DATABASE_URL rather than half-work. (That no server code
+ * reaches SQLite around the seam is the dependency rule's `server-through-the-seam`.)
+ */
 export function pendingOnPostgres(): string | null {
   const missing = missingOnPostgres();
-  if (PG_PENDING_DOMAINS.length === 0 && missing.length === 0) return null;
-  const parts = [
-    PG_PENDING_DOMAINS.length > 0 ? `the ${PG_PENDING_DOMAINS.join(', ')} domains are not on the storage seam yet` : '',
-    missing.length > 0 ? `the ${missing.join(', ')} repositories have no PostgreSQL implementation yet` : '',
-  ].filter(Boolean);
-  return `PostgreSQL: ${parts.join('; ')} (ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite`;
+  if (missing.length === 0) return null;
+  return (
+    `PostgreSQL: the ${missing.join(', ')} repositories have no PostgreSQL implementation yet ` +
+    '(ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite'
+  );
 }
 
 /** Names a caller may probe on any object (await, inspection, matchers): never "a missing repository". */

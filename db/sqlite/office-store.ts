@@ -165,18 +165,6 @@ export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
   };
 }
 
-const stores = new WeakMap<Db['$client'], Synchronous<OfficeStore>>();
-
-/** The synchronous store of one connection, for the callers still on `deps.db` (`server/scheduling/office.ts`). */
-export function officeStoreOn(db: Db): Synchronous<OfficeStore> {
-  let store = stores.get(db.$client);
-  if (!store) {
-    store = sqliteOfficeStore(db);
-    stores.set(db.$client, store);
-  }
-  return store;
-}
-
 function readOffice(db: Db, locationId: string): OfficeRecord | null {
   const location = db.select().from(locations).where(eq(locations.id, locationId)).get();
   if (!location) return null;

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { ApiClientStore } from '../../server/auth/api-client-store.ts';
-import { recordAudit } from '../../server/auth/audit.ts';
 import type { AuditStore } from '../../server/auth/audit-store.ts';
 import type { AuthStore } from '../../server/auth/auth-store.ts';
 import type { DisplayStore } from '../../server/display/display-store.ts';
@@ -21,6 +20,7 @@ import type { Repositories, Storage, Synchronous } from '../../server/storage.ts
 import { checkpointAfterErasure, type Db, schema, storageHealth, writeTransactionAsync } from '../client.ts';
 import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAppointmentStore } from './appointment-store.ts';
+import { sqliteAuditStore } from './audit-store.ts';
 import { sqliteAuthStore } from './auth-store.ts';
 import { sqliteClusterLog } from './cluster-log.ts';
 import { sqliteDemoHistoryStore } from './demo-history-store.ts';
@@ -60,9 +60,7 @@ export function asAsync<T extends object>(store: Synchronous<T>): T {
 
 function repositoriesOn(db: Db): Repositories {
   const repos: Repositories = {
-    audit: asAsync<AuditStore>({
-      record: (actor, municipalityId, at, input) => recordAudit(db, actor, municipalityId, at, input),
-    }),
+    audit: asAsync<AuditStore>(sqliteAuditStore(db)),
     auth: asAsync<AuthStore>(sqliteAuthStore(db)),
     apiClients: asAsync<ApiClientStore>(sqliteApiClientStore(db)),
     outbox: asAsync<OutboxStore>(sqliteOutboxStore(db)),

@@ -1,5 +1,3 @@
-import type { Db } from '../../db/client.ts';
-import { auditEntries } from '../../db/schema/index.ts';
 import type { Principal } from './principal.ts';
 
 export interface AuditInput {
@@ -19,25 +17,35 @@ export function actorIdOf(actor: Principal | null): number | null {
   return actor.clientId;
 }
 
-/** Appends an audit entry inside the caller's transaction, so the entry and the change commit together. */
-export function recordAudit(
-  tx: Db,
+/** One audit entry as both engines store it (`AuditStore.record`: db/sqlite/audit-store.ts, db/pg/audit-store.ts). */
+export interface AuditEntryRecord {
+  municipalityId: string;
+  actorType: Principal['kind'] | 'system';
+  actorId: number | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  locationId: string | null;
+  at: Date;
+  details: Record<string, unknown> | null;
+}
+
+/** The entry an action by `actor` (null: the system itself) makes in the audit log. */
+export function auditEntryOf(
   actor: Principal | null,
   municipalityId: string,
   at: Date,
   input: AuditInput,
-): void {
-  tx.insert(auditEntries)
-    .values({
-      municipalityId,
-      actorType: actor ? actor.kind : 'system',
-      actorId: actorIdOf(actor),
-      action: input.action,
-      targetType: input.targetType ?? null,
-      targetId: input.targetId === undefined ? null : String(input.targetId),
-      locationId: input.locationId ?? null,
-      at,
-      details: input.details ?? null,
-    })
-    .run();
+): AuditEntryRecord {
+  return {
+    municipalityId,
+    actorType: actor ? actor.kind : 'system',
+    actorId: actorIdOf(actor),
+    action: input.action,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId === undefined ? null : String(input.targetId),
+    locationId: input.locationId ?? null,
+    at,
+    details: input.details ?? null,
+  };
 }

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Staff passwords are hashed with scrypt (memory-hard, in node:crypto: no native dependency) with a
@@ -25,6 +25,16 @@ function derive(password: string, salt: Buffer, n: number, rr: number, pp: numbe
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, N, r, p);
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/**
+ * The same hash, computed synchronously: for seeding the demo staff (db/demo-access.ts), which test
+ * contexts do in their synchronous set-up. Never on a request path (it blocks the event loop).
+ */
+export function hashPasswordSync(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r, p, maxmem: 64 * 1024 * 1024 });
   return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 

@@ -9,8 +9,9 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { appointmentItems, appointments } from '../../db/schema/index.ts';
+import { loadOffice } from '../../db/sqlite/office.ts';
 import { findViolations } from '../../server/scheduling/allocation.ts';
-import { engineCounters, loadOffice, planOffice } from '../../server/scheduling/office.ts';
+import { engineCounters, planOffice } from '../../server/scheduling/day-plans.ts';
 import { createTestContext } from '../helpers/context.ts';
 
 const run = promisify(execFile);

@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../db/client.ts';
 import { appointmentItems, appointments } from '../../db/schema/index.ts';
+import { loadOffice } from '../../db/sqlite/office.ts';
 import { AppError } from '../../server/errors.ts';
 import { findViolations } from '../../server/scheduling/allocation.ts';
 import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
 import { localDateOf } from '../../server/scheduling/calendar.ts';
+import { closedSet, engineCounters, planOffice } from '../../server/scheduling/day-plans.ts';
 import { cancelAppointment, rescheduleAppointment } from '../../server/scheduling/manage-appointment.ts';
-import { closedSet, engineCounters, loadOffice, planOffice } from '../../server/scheduling/office.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 // 24 Dec (Thursday, long day) to 29 Dec 2026 spans Christmas, Boxing Day and a weekend.

@@ -95,6 +95,13 @@ describe('dependency rule', () => {
     expect(names.some((n) => n.startsWith('no-circular'))).toBe(false);
   }, 60_000);
 
+  it('server code other than main.ts reaching db/ fails: data goes through deps.storage', async () => {
+    const fixture = path.join(root, 'tests/architecture/fixtures/server-reaches-db');
+    const result = await cruiseTree(fixture, []);
+    const names = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
+    expect(names).toEqual(['server-through-the-seam: server/queue/tickets.ts → db/client.ts']);
+  }, 60_000);
+
   it('the known exceptions only ever shrink: each names the storage rule', () => {
     for (const v of knownViolations as { rule: { name: string } }[]) expect(v.rule.name).toBe('storage-owns-drivers');
   });

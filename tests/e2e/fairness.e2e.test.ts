@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('fair booking in real Chromium', () => {
         CHALLENGE_MAX_NUMBER: 5_000,
       },
     });
-    server.deps.db.$client
+    server.db.$client
       .prepare(
         `UPDATE locations SET challenge_mode = 'always', confirmation_required = 1, hold_minutes = 15,
            release_mode = 'daily', release_time = '08:00', release_weekdays = '1,2,3,4,5', release_days_ahead = 21`,
@@ -125,7 +125,7 @@ describe.skipIf(!hasChromium)('fair booking in real Chromium', () => {
     const reference = ((await page.getByTestId('reference').textContent()) ?? '').trim();
 
     // The resident opens the link from the mail.
-    const mail = server.deps.db.$client
+    const mail = server.db.$client
       .prepare("SELECT text FROM outbox WHERE kind = 'hold' ORDER BY id DESC LIMIT 1")
       .get() as { text: string };
     const link = /(http\S+\/confirm\/\S+)/.exec(mail.text)?.[1] ?? '';
@@ -134,9 +134,9 @@ describe.skipIf(!hasChromium)('fair booking in real Chromium', () => {
     await page.getByTestId('confirmed').waitFor();
     await checkAxe('confirmed');
     await screenshot(page, 'fairness-4-confirmed');
-    const status = server.deps.db.$client
-      .prepare('SELECT status FROM appointments WHERE reference = ?')
-      .get(reference) as { status: string };
+    const status = server.db.$client.prepare('SELECT status FROM appointments WHERE reference = ?').get(reference) as {
+      status: string;
+    };
     expect(status.status).toBe('booked');
 
     expect(axeFindings).toEqual({});

@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('the booking widget on a second origin, in real Ch
     const reference = await page.locator('loket-booking [data-reference]').textContent({ timeout: 15_000 });
     expect(reference).toMatch(/^[2-9A-Z]{12}$/);
     await screenshot(page, 'widget-booked');
-    const row = loket.deps.db
+    const row = loket.db
       .select()
       .from(appointments)
       .all()
@@ -81,9 +81,9 @@ describe.skipIf(!hasChromium)('the booking widget on a second origin, in real Ch
     const page = await (await newContext(browser)).newPage();
     await page.goto(stranger.url);
     await page.locator('loket-booking h2').waitFor();
-    const before = loket.deps.db.select().from(appointments).all().length;
+    const before = loket.db.select().from(appointments).all().length;
     await fillAndBook(page, 'stranger@example.nl');
     await page.locator('loket-booking [role=alert]').filter({ hasText: 'Dat lukte niet' }).waitFor({ timeout: 15_000 });
-    expect(loket.deps.db.select().from(appointments).all().length).toBe(before);
+    expect(loket.db.select().from(appointments).all().length).toBe(before);
   });
 });

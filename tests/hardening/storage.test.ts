@@ -138,7 +138,7 @@ describe('finding 6: readiness tells the truth and writes are refused, not lost'
     // More free space demanded than any disk has: the real statfs check reports the disk as full.
     const db = openDatabase(dbPath, { minFreeBytes: Number.MAX_SAFE_INTEGER });
     const storage = sqliteStorage(db);
-    const ctx = { ...seeded, db, storage, app: createApp({ ...seeded, db, storage }) };
+    const ctx = { ...seeded, db, storage, app: createApp({ ...seeded, storage }) };
     contexts.push(ctx);
     const health = await ctx.app.request('/api/v1/health');
     expect(health.status).toBe(503);

@@ -1,9 +1,8 @@
-import { openDatabase } from '../../db/client.ts';
-import { runMigrations } from '../../db/migrate.ts';
-import { seedDemo } from '../../db/seed.ts';
+import { type Db, openDatabase } from '../../db/client.ts';
+import { planDemoAccess } from '../../db/demo-access.ts';
+import { prepareSqliteDatabase } from '../../db/migrate.ts';
 import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import { createApp } from '../../server/app.ts';
-import { seedDemoAccess } from '../../server/auth/seed-access.ts';
 import { type ManualClock, manualClock } from '../../server/clock.ts';
 import { type Config, testConfig } from '../../server/config.ts';
 import type { Deps } from '../../server/deps.ts';
@@ -11,6 +10,8 @@ import { createDomainEvents } from '../../server/events.ts';
 import { silentLogger } from '../../server/logger.ts';
 
 export interface TestContext extends Deps {
+  /** The SQLite handle behind `storage`, for fixtures and for looking at rows; the app never sees it. */
+  db: Db;
   clock: ManualClock;
   app: ReturnType<typeof createApp>;
 }
@@ -21,14 +22,15 @@ export function createTestContext(
 ): TestContext {
   const config = testConfig({ ...options.config, ...(options.dbPath ? { LOKET_DB: options.dbPath } : {}) });
   const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
-  runMigrations(db);
-  if (options.seed !== false) seedDemo(db);
   const now = options.now ?? '2026-11-23T08:00:00Z';
-  // Demo staff (password LOKET_DEMO_PASSWORD) and devices (LOKET_DEMO_DEVICE_TOKEN) of testConfig.
-  if (options.seed !== false) seedDemoAccess(db, config, new Date(now));
+  // The demo municipality with its staff (password LOKET_DEMO_PASSWORD) and devices (LOKET_DEMO_DEVICE_TOKEN).
+  const seed = options.seed !== false;
+  prepareSqliteDatabase(db, {
+    seedDemo: seed,
+    demoAccess: seed ? planDemoAccess(config, new Date(now)).rows : undefined,
+  });
   const clock = manualClock(now);
-  const deps = {
-    db,
+  const deps: Deps = {
     storage: sqliteStorage(db),
     clock,
     // Rate windows and delays follow the test's clock (production: performance.now()).
@@ -37,5 +39,5 @@ export function createTestContext(
     events: createDomainEvents(),
     log: silentLogger,
   };
-  return { ...deps, app: createApp(deps) };
+  return { ...deps, db, clock, app: createApp(deps) };
 }

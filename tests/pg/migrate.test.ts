@@ -2,11 +2,11 @@ import { PgTable, getTableConfig as pgTableConfig } from 'drizzle-orm/pg-core';
 import { SQLiteTable, getTableConfig as sqliteTableConfig } from 'drizzle-orm/sqlite-core';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planDemoAccess } from '../../db/demo-access.ts';
 import { openPool } from '../../db/pg/client.ts';
 import { preparePgDatabase } from '../../db/pg/migrate.ts';
 import * as pgSchema from '../../db/pg/schema/index.ts';
 import * as sqliteSchema from '../../db/schema/index.ts';
-import { planDemoAccess } from '../../server/auth/seed-access.ts';
 import { testConfig } from '../../server/config.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
 

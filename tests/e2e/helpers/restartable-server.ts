@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { openDatabase } from '../../../db/client.ts';
+import { type Db, openDatabase } from '../../../db/client.ts';
 import { runMigrations } from '../../../db/migrate.ts';
 import { sqliteStorage } from '../../../db/sqlite/storage.ts';
 import { createApp } from '../../../server/app.ts';
@@ -47,7 +47,7 @@ export async function startRestartableServer(
   const clock = runningClock(now);
 
   let port = 0;
-  let current: { server: Server; deps: Deps; closeHub?: () => unknown } | null = null;
+  let current: { server: Server; deps: Deps; db: Db; closeHub?: () => unknown } | null = null;
 
   async function start(): Promise<void> {
     const db = openDatabase(dbPath);
@@ -62,7 +62,6 @@ export async function startRestartableServer(
     });
     const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const deps: Deps = {
-      db,
       storage: sqliteStorage(db),
       clock,
       config: { ...config, PUBLIC_URL: options.config?.PUBLIC_URL ?? publicUrl },
@@ -81,17 +80,18 @@ export async function startRestartableServer(
       closeHub = attached?.close ? () => attached.close?.() : undefined;
     }
     port = (server.address() as AddressInfo).port;
-    current = { server, deps, closeHub };
+    current = { server, deps, db, closeHub };
   }
 
   async function stop(): Promise<void> {
     if (!current) return;
-    const { server, deps, closeHub } = current;
+    const { server, deps, db, closeHub } = current;
     current = null;
     await closeHub?.();
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    deps.db.$client.close();
+    await deps.storage.close();
+    db.$client.close();
   }
 
   await start();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import type { Db } from '../../../db/client.ts';
 import { createApp } from '../../../server/app.ts';
 import type { Clock } from '../../../server/clock.ts';
 import type { Config } from '../../../server/config.ts';
@@ -49,6 +50,8 @@ export function runningClock(start: string | Date): Clock & { set(at: string | D
 export interface E2eServer {
   url: string;
   deps: Deps;
+  /** The SQLite handle behind `deps.storage`, for looking at rows. */
+  db: Db;
   clock: ReturnType<typeof runningClock>;
   close(): Promise<void>;
 }
@@ -79,7 +82,7 @@ export async function startE2eServer(
     config: { PUBLIC_URL: url, ...options.config },
   });
   const clock = runningClock(now);
-  const deps: Deps = { db: ctx.db, storage: ctx.storage, clock, config: ctx.config, events: ctx.events, log: ctx.log };
+  const deps: Deps = { storage: ctx.storage, clock, config: ctx.config, events: ctx.events, log: ctx.log };
   const app = createApp(deps);
   fetchApp = app.fetch;
   let closeHub: (() => unknown) | undefined;
@@ -96,6 +99,7 @@ export async function startE2eServer(
   return {
     url,
     deps,
+    db: ctx.db,
     clock,
     close: async () => {
       await closeHub?.();

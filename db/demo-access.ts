@@ -1,17 +1,18 @@
-import { randomBytes, scryptSync } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
-import { DEMO_LOCATIONS, DEMO_MUNICIPALITY } from '../../db/seed.ts';
-import { type DemoAccessRows, demoAccessMissing, insertDemoAccess } from '../../db/sqlite/demo-access.ts';
-import type { Config } from '../config.ts';
-import { generateDemoPassword, generateToken, hashToken } from './tokens.ts';
+import { hashPasswordSync } from '../server/auth/password.ts';
+import type { StaffRole } from '../server/auth/principal.ts';
+import { generateDemoPassword, generateToken, hashToken } from '../server/auth/tokens.ts';
+import type { Config } from '../server/config.ts';
+import { DEMO_LOCATIONS, DEMO_MUNICIPALITY } from './seed.ts';
 
 /**
- * Demo access for the seeded Haarlem municipality, created once (when no demo user exists yet):
+ * Demo access for the seeded Haarlem municipality (db/seed.ts), created once, with the demo itself:
  * - `demo-agent` (Zijlsingel), `demo-supervisor` (Zijlsingel and Schalkwijk), `demo-admin` (all),
  *   all with LOKET_DEMO_PASSWORD, or one generated password;
  * - a kiosk and a display at the Zijlsingel sharing LOKET_DEMO_DEVICE_TOKEN (or one generated token);
  * - a kiosk and a display at Schalkwijk sharing one generated token.
- * Generated secrets are returned so main.ts prints them once; they are stored only hashed.
+ * Planned here for both engines; inserted by db/sqlite/demo-access.ts or db/pg/seed.ts, inside the seed's
+ * once-only step (db/migrate.ts, db/pg/migrate.ts). Generated secrets are shown once by the node that
+ * inserted them (server/main.ts); they are stored only hashed.
  */
 export interface DemoAccess {
   password: string;
@@ -19,13 +20,28 @@ export interface DemoAccess {
   deviceTokens: Record<string, { token: string; generated: boolean }>;
 }
 
-const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
-/** Same format as password.ts, but synchronous so seeding fits in one transaction and test set-up stays sync. */
-function hashPasswordSync(password: string): string {
-  const salt = randomBytes(16);
-  const key = scryptSync(password.normalize('NFKC'), salt, 32, { ...SCRYPT, maxmem: 64 * 1024 * 1024 });
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+/** The rows the demo access consists of, secrets already hashed: what a storage implementation inserts. */
+export interface DemoAccessRows {
+  users: {
+    municipalityId: string;
+    username: string;
+    displayName: string;
+    role: StaffRole;
+    passwordHash: string;
+    locations: string[];
+  }[];
+  devices: {
+    municipalityId: string;
+    locationId: string;
+    kind: 'kiosk' | 'display';
+    name: string;
+    tokenHash: string;
+    pairedAt: Date;
+  }[];
 }
+
+/** The user whose presence means the demo access is there already. */
+export const DEMO_ADMIN = 'demo-admin';
 
 // Test contexts seed hundreds of fresh databases per run: hash each demo user's password once per process.
 const hashCache = new Map<string, string>();
@@ -47,7 +63,7 @@ export const DEMO_USERS = [
     role: 'supervisor',
     locations: [DEMO_LOCATIONS.stadhuis, DEMO_LOCATIONS.schalkwijk],
   },
-  { username: 'demo-admin', displayName: 'Demo Beheerder', role: 'admin', locations: [] },
+  { username: DEMO_ADMIN, displayName: 'Demo Beheerder', role: 'admin', locations: [] },
 ] as const;
 
 /** The demo access to create: the rows to store and the secrets to show once. Pure but for random secrets. */
@@ -89,14 +105,6 @@ export function planDemoAccess(config: Config, now: Date): { rows: DemoAccessRow
       },
     },
   };
-}
-
-/** Seeds the demo access on an SQLite database once (synchronous: test contexts and benches call it in set-up). */
-export function seedDemoAccess(db: Db, config: Config, now: Date): DemoAccess | null {
-  if (!demoAccessMissing(db, DEMO_MUNICIPALITY, 'demo-admin')) return null;
-  const { rows, access } = planDemoAccess(config, now);
-  insertDemoAccess(db, rows);
-  return access;
 }
 
 /** The once-only message for the operator; printed by main.ts, never logged as a JSON line. */
