@@ -38,4 +38,13 @@ export function pgDb(client: PgQueryable): PgDb {
   return drizzle({ client: client as pg.Pool, schema, casing: 'snake_case' });
 }
 
+/** The SQLSTATE of a pg error, also when drizzle wrapped it (DrizzleQueryError keeps it as `cause`). */
+export function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 export { schema };

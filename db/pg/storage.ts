@@ -6,12 +6,13 @@ import { sqliteStorage } from '../sqlite/storage.ts';
 import { pgApiClientStore } from './api-client-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
-import { type PgDb, pgDb } from './client.ts';
+import { type PgDb, pgDb, sqlState } from './client.ts';
 import { pgClusterLog } from './cluster-log.ts';
 import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
 import { pgMunicipalityStore } from './municipality-store.ts';
+import { newOfficeCache, type OfficeCache, pgOfficeStore } from './office-store.ts';
 import { pgOpenDataStore } from './open-data-store.ts';
 import { pgOutboxStore } from './outbox-store.ts';
 import { pgPersonalDataStore } from './personal-data-store.ts';
@@ -27,6 +28,7 @@ import { pgWebhookStore } from './webhook-store.ts';
 /** What the repositories of one storage share across its transactions (caches keyed by database state). */
 interface PgShared {
   queueConfig: { current: QueueConfigCache };
+  office: OfficeCache;
 }
 
 const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) => Repositories[K] } = {
@@ -43,6 +45,7 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) =>
   municipalities: pgMunicipalityStore,
   queue: (db, shared) => pgQueueStore(db, shared.queueConfig),
   webhooks: pgWebhookStore,
+  office: (db, shared) => pgOfficeStore(db, shared.office),
 };
 
 /** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */
@@ -102,15 +105,6 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const UNAVAILABLE = /^(08|57P0[1-3]|53300)/;
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
-/** The SQLSTATE of a pg error, also when drizzle wrapped it (DrizzleQueryError keeps it as `cause`). */
-export function sqlState(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 4; depth++) {
-    if (typeof e.code === 'string') return e.code;
-    e = e.cause as typeof e;
-  }
-  return undefined;
-}
-
 /**
  * What a failed transaction means for the client, as SQLite's side maps its trigger and constraint errors:
  * the exclusion constraint (23P01, a counter double-booked: only a race between nodes gets that far) is
@@ -166,7 +160,7 @@ export interface PgStorageOptions {
  */
 export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storage {
   const attempts = Math.max(1, options.attempts ?? 5);
-  const shared: PgShared = { queueConfig: newQueueConfigCache() };
+  const shared: PgShared = { queueConfig: newQueueConfigCache(), office: newOfficeCache() };
   const read = mappingErrors(repositoriesOn(pgDb(pool), shared));
 
   async function once<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {

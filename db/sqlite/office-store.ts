@@ -10,6 +10,13 @@ import type {
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import {
+  catalogLocationsOf,
+  catalogServicesOf,
+  countersWithSkills,
+  locationSetupOf,
+  officeRecordOf,
+} from '../office-records.ts';
+import {
   closures,
   counterSkills,
   counters,
@@ -27,6 +34,7 @@ import {
   municipalityLocationIds,
   readSetupDocument,
 } from '../setup-document.ts';
+import { serviceExists } from '../setup-plan.ts';
 
 /** The office configuration on SQLite: the version check is one prepared statement per connection (hot path). */
 export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
@@ -61,10 +69,7 @@ export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
     counter: (counterId) => counterSetup(db, counterId),
     insertCounter(locationId, name, serviceIds) {
       const c = db.insert(counters).values({ locationId, name }).returning({ id: counters.id }).get();
-      if (serviceIds.length > 0)
-        db.insert(counterSkills)
-          .values(serviceIds.map((serviceId) => ({ counterId: c.id, serviceId })))
-          .run();
+      replaceSkills(db, c.id, serviceIds);
       return counterSetup(db, c.id) as CounterSetupRecord;
     },
     updateCounter(counterId, changes, serviceIds) {
@@ -76,13 +81,7 @@ export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
           })
           .where(eq(counters.id, counterId))
           .run();
-      if (serviceIds) {
-        db.delete(counterSkills).where(eq(counterSkills.counterId, counterId)).run();
-        if (serviceIds.length > 0)
-          db.insert(counterSkills)
-            .values(serviceIds.map((serviceId) => ({ counterId, serviceId })))
-            .run();
-      }
+      if (serviceIds) replaceSkills(db, counterId, serviceIds);
       const saved = counterSetup(db, counterId);
       if (!saved) throw new Error(`no counter ${counterId}`);
       return saved;
@@ -149,7 +148,16 @@ export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
         .from(services)
         .where(and(eq(services.municipalityId, municipalityId), eq(services.code, code)))
         .get() ?? null,
-    insertService: (values) => db.insert(services).values(values).returning().get(),
+    insertService(values) {
+      try {
+        return db.insert(services).values(values).returning().get();
+      } catch (err) {
+        // The unique index is the last line behind the use-case's own check: the same 409 as on PostgreSQL.
+        if (err instanceof Error && /UNIQUE constraint failed: services\./.test(err.message))
+          throw serviceExists(values.code);
+        throw err;
+      }
+    },
     updateService(municipalityId, code, changes) {
       const where = and(eq(services.municipalityId, municipalityId), eq(services.code, code));
       if (Object.keys(changes).length === 0) return db.select().from(services).where(where).get() ?? null;
@@ -165,41 +173,46 @@ export function sqliteOfficeStore(db: Db): Synchronous<OfficeStore> {
   };
 }
 
+/** A counter's skills replaced by the given services (each once: they are a set, the primary key says so). */
+function replaceSkills(db: Db, counterId: number, serviceIds: readonly number[]): void {
+  db.delete(counterSkills).where(eq(counterSkills.counterId, counterId)).run();
+  const unique = [...new Set(serviceIds)];
+  if (unique.length > 0)
+    db.insert(counterSkills)
+      .values(unique.map((serviceId) => ({ counterId, serviceId })))
+      .run();
+}
+
 function readOffice(db: Db, locationId: string): OfficeRecord | null {
   const location = db.select().from(locations).where(eq(locations.id, locationId)).get();
   if (!location) return null;
-  const offered = db
-    .select({ service: services, bookableOnline: locationServices.bookableOnline, walkIn: locationServices.walkIn })
-    .from(locationServices)
-    .innerJoin(services, eq(services.id, locationServices.serviceId))
-    .where(eq(locationServices.locationId, locationId))
-    .all();
   const counterRows = db
     .select({ id: counters.id, name: counters.name })
     .from(counters)
     .where(and(eq(counters.locationId, locationId), eq(counters.active, true)))
     .all();
-  const skills =
-    counterRows.length === 0
-      ? []
-      : db
-          .select()
-          .from(counterSkills)
-          .where(
-            inArray(
-              counterSkills.counterId,
-              counterRows.map((c) => c.id),
-            ),
-          )
-          .all();
-  return {
+  return officeRecordOf({
     location,
-    services: offered.map((o) => ({ ...o.service, bookableOnline: o.bookableOnline, walkIn: o.walkIn })),
-    counters: counterRows.map((c) => ({
-      id: c.id,
-      name: c.name,
-      skillIds: skills.filter((s) => s.counterId === c.id).map((s) => s.serviceId),
-    })),
+    offered: db
+      .select({ service: services, bookableOnline: locationServices.bookableOnline, walkIn: locationServices.walkIn })
+      .from(locationServices)
+      .innerJoin(services, eq(services.id, locationServices.serviceId))
+      .where(eq(locationServices.locationId, locationId))
+      .all(),
+    counters: counterRows,
+    skills:
+      counterRows.length === 0
+        ? []
+        : db
+            .select()
+            .from(counterSkills)
+            .where(
+              inArray(
+                counterSkills.counterId,
+                counterRows.map((c) => c.id),
+              ),
+            )
+            .all(),
     scheduleRules: db.select().from(scheduleRules).where(eq(scheduleRules.locationId, locationId)).all(),
     rosterRules: db.select().from(rosterRules).where(eq(rosterRules.locationId, locationId)).all(),
     closures: db
@@ -207,29 +220,20 @@ function readOffice(db: Db, locationId: string): OfficeRecord | null {
       .from(closures)
       .where(eq(closures.municipalityId, location.municipalityId))
       .all(),
-  };
+  });
 }
 
 function catalogServices(db: Db, municipalityId?: string): CatalogServiceRecord[] {
-  const rows = db
-    .select()
-    .from(services)
-    .where(municipalityId ? eq(services.municipalityId, municipalityId) : undefined)
-    .orderBy(asc(services.municipalityId), asc(services.sortOrder), asc(services.id))
-    .all();
-  const offered = db.select().from(locationServices).all();
-  const fees = db.select().from(serviceFees).all();
-  const feeOf = (serviceId: number, ageGroup: 'adult' | 'minor') =>
-    fees.find((f) => f.serviceId === serviceId && f.ageGroup === ageGroup)?.amountCents ?? null;
-  return rows.map((s) => {
-    const at = offered.filter((o) => o.serviceId === s.id);
-    return {
-      ...s,
-      bookableOnline: at.some((o) => o.bookableOnline),
-      walkIn: at.some((o) => o.walkIn),
-      fees: { adult: feeOf(s.id, 'adult'), minor: feeOf(s.id, 'minor') },
-    };
-  });
+  return catalogServicesOf(
+    db
+      .select()
+      .from(services)
+      .where(municipalityId ? eq(services.municipalityId, municipalityId) : undefined)
+      .orderBy(asc(services.municipalityId), asc(services.sortOrder), asc(services.id))
+      .all(),
+    db.select().from(locationServices).all(),
+    db.select().from(serviceFees).all(),
+  );
 }
 
 function catalogLocations(db: Db, municipalityId?: string): CatalogLocationRecord[] {
@@ -257,49 +261,33 @@ function catalogLocations(db: Db, municipalityId?: string): CatalogLocationRecor
               rows.map((r) => r.id),
             ),
           )
-          .orderBy(asc(services.sortOrder))
+          .orderBy(asc(services.sortOrder), asc(services.id))
           .all();
-  return rows.map((location) => ({
-    location,
-    services: offered
-      .filter((o) => o.locationId === location.id)
-      .map((o) => ({ code: o.code, bookableOnline: o.bookableOnline, walkIn: o.walkIn })),
-  }));
+  return catalogLocationsOf(rows, offered);
 }
 
 function counterSetup(db: Db, counterId: number): CounterSetupRecord | null {
   const c = db.select().from(counters).where(eq(counters.id, counterId)).get();
   if (!c) return null;
   const skills = db
-    .select({ code: services.code })
-    .from(counterSkills)
-    .innerJoin(services, eq(services.id, counterSkills.serviceId))
-    .where(eq(counterSkills.counterId, counterId))
-    .all()
-    .map((s) => s.code);
-  return { id: c.id, locationId: c.locationId, name: c.name, active: c.active, skills };
-}
-
-function locationSetup(db: Db, locationId: string, municipalityId: string): LocationSetupRecord {
-  const counterRows = db
-    .select()
-    .from(counters)
-    .where(eq(counters.locationId, locationId))
-    .orderBy(asc(counters.id))
-    .all();
-  const skills = db
     .select({ counterId: counterSkills.counterId, code: services.code })
     .from(counterSkills)
     .innerJoin(services, eq(services.id, counterSkills.serviceId))
+    .where(eq(counterSkills.counterId, counterId))
     .all();
-  return {
-    counters: counterRows.map((c) => ({
-      id: c.id,
-      locationId: c.locationId,
-      name: c.name,
-      active: c.active,
-      skills: skills.filter((s) => s.counterId === c.id).map((s) => s.code),
-    })),
+  return countersWithSkills([c], skills)[0] ?? null;
+}
+
+function locationSetup(db: Db, locationId: string, municipalityId: string): LocationSetupRecord {
+  return locationSetupOf({
+    counters: db.select().from(counters).where(eq(counters.locationId, locationId)).orderBy(asc(counters.id)).all(),
+    skills: db
+      .select({ counterId: counterSkills.counterId, code: services.code })
+      .from(counterSkills)
+      .innerJoin(services, eq(services.id, counterSkills.serviceId))
+      .innerJoin(counters, eq(counters.id, counterSkills.counterId))
+      .where(eq(counters.locationId, locationId))
+      .all(),
     services: db
       .select({ code: services.code, bookableOnline: locationServices.bookableOnline, walkIn: locationServices.walkIn })
       .from(locationServices)
@@ -317,7 +305,7 @@ function locationSetup(db: Db, locationId: string, municipalityId: string): Loca
           or(isNull(closures.locationId), eq(closures.locationId, locationId)),
         ),
       )
-      .orderBy(asc(closures.date))
+      .orderBy(asc(closures.date), asc(closures.id))
       .all(),
-  };
+  });
 }

@@ -1,0 +1,146 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPool, pgDb } from '../../db/pg/client.ts';
+import { lockOfficeSetup } from '../../db/pg/locks.ts';
+import { preparePgDatabase } from '../../db/pg/migrate.ts';
+import { pgStorage } from '../../db/pg/storage.ts';
+import { getOffice } from '../../server/scheduling/office-cache.ts';
+import type { Storage } from '../../server/storage.ts';
+import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
+
+/**
+ * What only PostgreSQL has to prove about the office repository (db/pg/office-store.ts): a set-up write waits
+ * for the placements that hold the office's set-up lock shared, only for those of the locations it touches,
+ * and two nodes (two storages on one database) never serve each other a stale office.
+ */
+describeWithPostgres('PostgreSQL office set-up: locks and two nodes', () => {
+  let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+  let pool: pg.Pool;
+  let nodeA: Storage;
+  let nodeB: Storage;
+  let locationIds: string[];
+
+  beforeAll(async () => {
+    database = await createPgTestDatabase();
+    pool = openPool(database.url, { max: 8 });
+    await preparePgDatabase(pool, { seedDemo: true });
+    nodeA = pgStorage(pool);
+    nodeB = pgStorage(openPool(database.url, { max: 4 }));
+    locationIds = (
+      await pool.query<{ id: string }>("SELECT id FROM locations WHERE municipality_id = 'haarlem' ORDER BY id")
+    ).rows.map((r) => r.id);
+    expect(locationIds.length).toBeGreaterThanOrEqual(2);
+  });
+  afterAll(async () => {
+    await nodeB?.close();
+    await nodeA?.close();
+    await database?.drop();
+  });
+
+  /** A placement in progress: a transaction holding the location's set-up lock shared until `release`. */
+  async function placementAt(locationId: string): Promise<{ release(): Promise<void> }> {
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await lockOfficeSetup(pgDb(client), locationId, 'shared');
+    return {
+      async release() {
+        await client.query('COMMIT');
+        client.release();
+      },
+    };
+  }
+
+  /** Waits (bounded in count, not asserted in time) until some transaction waits for an advisory lock. */
+  async function untilAdvisoryLockWaits(): Promise<boolean> {
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+      );
+      if (Number(rows[0]?.n) > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return false;
+  }
+
+  const countersNamed = async (name: string) =>
+    Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM counters WHERE name = $1', [name])).rows[0]?.n);
+
+  it('a counter created while a placement holds the office waits for it, then commits', async () => {
+    const [here] = locationIds as [string];
+    const placement = await placementAt(here);
+    let settled = false;
+    const write = nodeA
+      .write((tx) => tx.office.insertCounter(here, 'Balie wacht', []))
+      .finally(() => {
+        settled = true;
+      });
+    try {
+      expect(await untilAdvisoryLockWaits()).toBe(true);
+      expect(settled).toBe(false);
+      expect(await countersNamed('Balie wacht')).toBe(0);
+    } finally {
+      await placement.release();
+    }
+    expect(await write).toMatchObject({ locationId: here, name: 'Balie wacht' });
+    expect(await countersNamed('Balie wacht')).toBe(1);
+  });
+
+  it('a change at one office does not wait for a placement at another; a municipality-wide one waits for any', async () => {
+    const [first, second] = locationIds as [string, string];
+    const placement = await placementAt(first);
+    let serviceSettled = false;
+    let service: Promise<unknown> | undefined;
+    try {
+      // Another office: no wait (a wait here would time the test out).
+      await nodeA.write((tx) => tx.office.insertCounter(second, 'Balie elders', []));
+      expect(await countersNamed('Balie elders')).toBe(1);
+      service = nodeA
+        .write((tx) =>
+          tx.office.insertService({
+            municipalityId: 'haarlem',
+            code: 'lock-test',
+            nameNl: 'Slot',
+            nameEn: 'Lock',
+            minutesPerPerson: 5,
+            maxPersons: 1,
+            ticketLetter: 'L',
+            necessitiesNl: [],
+            necessitiesEn: [],
+            targetWaitMinutes: 10,
+            followUpServiceCode: null,
+            followUpMinWorkingDays: null,
+          }),
+        )
+        .finally(() => {
+          serviceSettled = true;
+        });
+      expect(await untilAdvisoryLockWaits()).toBe(true);
+      expect(serviceSettled).toBe(false);
+    } finally {
+      await placement.release();
+    }
+    expect(await service).toMatchObject({ code: 'lock-test' });
+  });
+
+  it('two nodes: a change on node A is served by node B at its next read, outside and inside a transaction', async () => {
+    const [here] = locationIds as [string];
+    const before = await getOffice(nodeB.read, here);
+    const inTxBefore = await nodeB.write((tx) => getOffice(tx, here));
+    expect(inTxBefore?.location.slotGridMinutes).toBe(before?.location.slotGridMinutes);
+    const grid = before?.location.slotGridMinutes === 10 ? 15 : 10;
+    await nodeA.write((tx) => tx.office.updateLocation(here, { slotGridMinutes: grid }));
+    expect((await getOffice(nodeB.read, here))?.location.slotGridMinutes).toBe(grid);
+    expect((await nodeB.write((tx) => getOffice(tx, here)))?.location.slotGridMinutes).toBe(grid);
+
+    // A change that rolls back leaves nothing behind in either node's cache.
+    await expect(
+      nodeA.write(async (tx) => {
+        await tx.office.updateLocation(here, { slotGridMinutes: 30 });
+        expect((await getOffice(tx, here, { fresh: true }))?.location.slotGridMinutes).toBe(30);
+        throw new Error('refused later');
+      }),
+    ).rejects.toThrow('refused later');
+    expect((await getOffice(nodeA.read, here))?.location.slotGridMinutes).toBe(grid);
+    expect((await nodeA.write((tx) => getOffice(tx, here)))?.location.slotGridMinutes).toBe(grid);
+  });
+});
