@@ -90,7 +90,8 @@ export function classify<T extends PolicyTicket>(ticket: T, now: Date, options: 
   return { ticket, rankClass: 'waiting', score: relWait + ticket.priority * weight };
 }
 
-function compare(a: RankedTicket, b: RankedTicket): number {
+/** The call-next order: negative when `a` is called before `b`. */
+export function compareRanked(a: RankedTicket, b: RankedTicket): number {
   const byClass = classOrder[a.rankClass] - classOrder[b.rankClass];
   if (byClass !== 0) return byClass;
   if (a.score !== b.score) return b.score - a.score;
@@ -109,7 +110,7 @@ export function rankForCounter<T extends PolicyTicket>(
   return tickets
     .filter((t) => canCounterServe(counter, t))
     .map((t) => classify(t, now, options))
-    .sort(compare);
+    .sort(compareRanked);
 }
 
 /** The ticket the counter calls next, or null when it may serve none of them. */
@@ -123,9 +124,26 @@ export function pickNextTicket<T extends PolicyTicket>(
   for (const t of tickets) {
     if (!canCounterServe(counter, t)) continue;
     const ranked = classify(t, now, options);
-    if (!best || compare(ranked, best) < 0) best = ranked;
+    if (!best || compareRanked(ranked, best) < 0) best = ranked;
   }
   return best?.ticket ?? null;
+}
+
+/**
+ * The first in call-next order of tickets the caller already knows the counter may serve (the predictor's
+ * replay keeps a list per counter), ranked; null when there are none. The same choice as `pickNextTicket`.
+ */
+export function bestRanked<T extends PolicyTicket>(
+  tickets: Iterable<T>,
+  now: Date,
+  options: PolicyOptions = {},
+): RankedTicket<T> | null {
+  let best: RankedTicket<T> | null = null;
+  for (const t of tickets) {
+    const ranked = classify(t, now, options);
+    if (!best || compareRanked(ranked, best) < 0) best = ranked;
+  }
+  return best;
 }
 
 /**

@@ -64,16 +64,38 @@ export function estimateWaits(state: QueueState, options: { live?: boolean } = {
     const codes = t.services.map((s) => s.code);
     if (servingCounters(statusCounters, codes, t.row.targetCounterId).length === 0) out.perTicket.delete(t.row.id);
   }
-  // Position: 1 + waiting tickets sharing a service that are expected to be called earlier.
+  // Position: 1 + waiting tickets sharing a service that are expected to be called earlier (by expected wait,
+  // then id). Counted per distinct set of services with a binary search, not by comparing every pair.
+  const minutesOf = (id: number) => out.perTicket.get(id)?.minutes ?? 0;
+  const before = (a: { minutes: number; id: number }, b: { minutes: number; id: number }) =>
+    a.minutes < b.minutes || (a.minutes === b.minutes && a.id < b.id);
+  const groups = new Map<string, { codes: Set<string>; keys: { minutes: number; id: number }[] }>();
+  for (const t of waiting) {
+    const codes = [...new Set(t.services.map((s) => s.code))].sort();
+    const key = codes.join('\u0000');
+    let group = groups.get(key);
+    if (!group) {
+      group = { codes: new Set(codes), keys: [] };
+      groups.set(key, group);
+    }
+    group.keys.push({ minutes: minutesOf(t.row.id), id: t.row.id });
+  }
+  for (const g of groups.values()) g.keys.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   const positions = new Map<number, number>();
   for (const t of waiting) {
-    const mine = out.perTicket.get(t.row.id)?.minutes ?? 0;
-    const codes = new Set(t.services.map((s) => s.code));
+    const mine = { minutes: minutesOf(t.row.id), id: t.row.id };
     let ahead = 0;
-    for (const o of waiting) {
-      if (o === t || !o.services.some((s) => codes.has(s.code))) continue;
-      const theirs = out.perTicket.get(o.row.id)?.minutes ?? 0;
-      if (theirs < mine || (theirs === mine && o.row.id < t.row.id)) ahead++;
+    for (const g of groups.values()) {
+      if (!t.services.some((s) => g.codes.has(s.code))) continue;
+      // Keys strictly before mine (mine itself, if in this group, is not before itself).
+      let lo = 0;
+      let hi = g.keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (before(g.keys[mid] as { minutes: number; id: number }, mine)) lo = mid + 1;
+        else hi = mid;
+      }
+      ahead += lo;
     }
     positions.set(t.row.id, ahead + 1);
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bandKeyFor, type PredictorCounter, type PredictorTicket, predictWaits, waitBand } from './predictor.ts';
 
@@ -293,5 +294,61 @@ describe('predictWaits under overload with residents who give up', () => {
       patienceMinutes: 40,
     });
     expect(Math.abs((out.perTicket.get(13)?.minutes ?? 0) / truth - 1)).toBeLessThan(0.05);
+  });
+
+  it('answers "if you take a ticket now" as the estimate of a ticket taken now (one replay watches every service)', () => {
+    const codes = ['passport', 'pickup', 'driving-licence'] as const;
+    const ticketArb = fc.record({
+      code: fc.constantFrom(...codes),
+      second: fc.option(fc.constantFrom(...codes), { nil: null }),
+      queuedAgo: fc.integer({ min: 0, max: 90 }),
+      dueIn: fc.option(fc.integer({ min: -20, max: 30 }), { nil: null }),
+      priority: fc.constantFrom(0, 0, 1),
+      target: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    });
+    const counterArb = fc.record({
+      skills: fc.subarray([...codes], { minLength: 1 }),
+      state: fc.constantFrom('open', 'open', 'paused', 'closed'),
+      busyFor: fc.option(fc.integer({ min: 0, max: 15 }), { nil: null }),
+      until: fc.option(fc.integer({ min: 5, max: 240 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(ticketArb, { maxLength: 40 }),
+        fc.array(counterArb, { minLength: 1, maxLength: 4 }),
+        fc.option(fc.integer({ min: 5, max: 60 }), { nil: null }),
+        (ts, cs, patience) => {
+          const counters = cs.map((c, i) =>
+            counter(i + 1, c.skills, {
+              state: c.state,
+              pausedUntil: c.state === 'paused' ? minutesAhead(10) : null,
+              current: c.busyFor === null ? null : { startedAt: minutesAgo(c.busyFor), expectedMinutes: 10 },
+              until: c.until === null ? null : minutesAhead(c.until),
+            }),
+          );
+          const tickets: PredictorTicket[] = ts.map((t, i) => ({
+            id: i + 1,
+            services: [
+              { code: t.code, persons: 1 },
+              ...(t.second && t.second !== t.code ? [{ code: t.second, persons: 1 }] : []),
+            ],
+            queuedAt: minutesAgo(t.queuedAgo),
+            dueAt: t.dueIn === null ? null : minutesAhead(t.dueIn),
+            priority: t.priority,
+            targetCounterId: t.target !== null && t.target <= counters.length ? t.target : null,
+          }));
+          const input = { now, counters, meanMinutesPerPerson: mean, replications: 0, patienceMinutes: patience };
+          const out = predictWaits({ ...input, tickets, serviceCodes: [...codes] });
+          for (const code of codes) {
+            const newcomer: PredictorTicket = { ...walkIn(Number.MAX_SAFE_INTEGER, code, 0), queuedAt: now };
+            const alone = predictWaits({ ...input, tickets: [...tickets, newcomer], serviceCodes: [] });
+            const { waiting, ...band } = out.perService[code] ?? { waiting: -1 };
+            expect(band).toEqual(alone.perTicket.get(Number.MAX_SAFE_INTEGER));
+            expect(waiting).toBe(tickets.filter((t) => t.services.some((s) => s.code === code)).length);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

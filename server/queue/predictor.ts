@@ -1,6 +1,6 @@
 import type { WaitBand } from '../contracts/queue.ts';
 import { createRandom, type Random } from '../random.ts';
-import { type PolicyTicket, pickNextTicket } from './call-next-policy.ts';
+import { bestRanked, classify, compareRanked, type PolicyTicket } from './call-next-policy.ts';
 
 /**
  * Live wait prediction (pure: no I/O, no clock).
@@ -313,6 +313,52 @@ function buildCounters(input: PredictorInput): SimCounter[] {
 interface Replay {
   callAt: Map<number, number>;
   ahead: Map<number, number>;
+  /** Called tickets in call order (mean-value replays: `ahead` is the index in it). */
+  order: SimTicket[];
+  /** Watched newcomers (`probes`): when a counter would have called each, and the calls before it that count. */
+  probes: Map<Probe, { at: number; ahead: number }>;
+}
+
+/** A newcomer watched by a replay (see `replay`). */
+interface Probe {
+  ticket: SimTicket;
+  servers: ServerSet;
+}
+
+/** Which counters (by index in the replay's list) may serve a ticket, as a key and a bit set. */
+interface ServerSet {
+  key: string;
+  bits: Uint32Array;
+}
+
+function serverSet(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
+  const bits = new Uint32Array(Math.ceil(counters.length / 32) || 1);
+  for (let i = 0; i < counters.length; i++)
+    if (canServe(counters[i] as SimCounter, t)) bits[i >>> 5] = (bits[i >>> 5] as number) | (1 << (i & 31));
+  return { key: bits.join(','), bits };
+}
+
+function intersects(a: ServerSet, b: ServerSet): boolean {
+  for (let k = 0; k < a.bits.length; k++) if (((a.bits[k] as number) & (b.bits[k] as number)) !== 0) return true;
+  return false;
+}
+
+/**
+ * Calls so far per set of serving counters: "how many calls before this one could have gone to one of its
+ * counters" in O(distinct sets) instead of O(calls). Offices have a handful of distinct skill sets.
+ */
+class CallsBySet {
+  private readonly counts = new Map<string, { set: ServerSet; n: number }>();
+  add(set: ServerSet): void {
+    const hit = this.counts.get(set.key);
+    if (hit) hit.n++;
+    else this.counts.set(set.key, { set, n: 1 });
+  }
+  competing(set: ServerSet): number {
+    let n = 0;
+    for (const c of this.counts.values()) if (intersects(c.set, set)) n += c.n;
+    return n;
+  }
 }
 
 /**
@@ -320,8 +366,18 @@ interface Replay {
  * takes its expected time (mean-value replay); with `rng` residual and future service times are drawn
  * from lognormals, so that averaging replays gives the expected call time — which matters when several
  * counters are busy: the first of them frees up sooner than any one of them is expected to.
+ *
+ * `probes` (mean-value replays only): newcomers to watch without adding them. Up to the moment a counter
+ * would call a newcomer, the replay with it added is this very replay (it ranks behind every pick so far, and
+ * nothing else depends on it), so one replay answers "if you take a ticket now" for every service at once.
  */
-function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[], rng?: Random): Replay {
+function replay(
+  input: PredictorInput,
+  tickets: SimTicket[],
+  counters: SimCounter[],
+  rng?: Random,
+  probes: Probe[] = [],
+): Replay {
   const options = {
     targetWaitMinutes: input.targetWaitMinutes,
     dueEarlyMinutes: input.dueEarlyMinutes,
@@ -331,8 +387,8 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
   const bySim = new Map(tickets.map((t) => [t.policy, t]));
   const callAt = new Map<number, number>();
   const ahead = new Map<number, number>();
+  const order: SimTicket[] = [];
   const remaining = new Set(tickets);
-  // Which tickets each counter may serve does not change during a replay: compute it once.
   const eligible = new Map<number, SimTicket[]>();
   for (const c of counters)
     eligible.set(
@@ -341,7 +397,6 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
     );
   const walkUp = input.walkUpMinutes ?? 0.5;
   const patience = input.patienceMinutes && input.patienceMinutes > 0 ? input.patienceMinutes : null;
-  // When each walk-in would give up (minutes from now); memoryless, so what it waited already is irrelevant.
   const givesUpAt = new Map<SimTicket, number>();
   if (rng && patience !== null) for (const t of tickets) if (t.walkIn) givesUpAt.set(t, rng.exponential(1 / patience));
   const active: SimCounter[] = [];
@@ -350,10 +405,20 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
     if (rng && c.busy) copy.freeAt = nextWorkingTime(c, Math.max(c.availableFrom, drawResidual(c.busy, walkUp, rng)));
     if (Number.isFinite(copy.freeAt)) active.push(copy);
   }
+  const watched = new Set(probes);
+  const probeAt = new Map<Probe, { at: number; ahead: number }>();
+  // Only needed to count the calls ahead of a watched newcomer.
+  const setOf = new Map<SimTicket, ServerSet>();
+  const calledBySet = new CallsBySet();
+  if (watched.size > 0) for (const t of tickets) setOf.set(t, serverSet(t, counters));
+  const resolve = (p: Probe, at: number) => {
+    probeAt.set(p, { at, ahead: calledBySet.competing(p.servers) });
+    watched.delete(p);
+  };
   let calls = 0;
+  let horizon = false;
 
   while (remaining.size > 0 && active.length > 0) {
-    // The counter that is free first (ties: lowest id, so the replay is deterministic).
     let ci = 0;
     for (let i = 1; i < active.length; i++) {
       const a = active[i];
@@ -363,34 +428,49 @@ function replay(input: PredictorInput, tickets: SimTicket[], counters: SimCounte
     const counter = active[ci];
     if (!counter) break;
     const at = counter.freeAt;
-    if (at > HORIZON_MINUTES) break;
+    if (at > HORIZON_MINUTES) {
+      horizon = true;
+      break;
+    }
     const candidates: PolicyTicket[] = [];
     for (const t of eligible.get(counter.id) ?? []) if (remaining.has(t)) candidates.push(t.policy);
-    const picked = pickNextTicket(
-      candidates,
-      { id: counter.id, skills: [...counter.skills] },
-      new Date(nowMs + at * 60_000),
-      options,
-    );
-    const best = picked ? bySim.get(picked) : undefined;
+    const when = new Date(nowMs + at * 60_000);
+    const ranked = bestRanked(candidates, when, options);
+    // A watched newcomer this counter may serve is called here when it ranks before the counter's pick.
+    for (const p of watched)
+      if (
+        canServe(counter, p.ticket) &&
+        (!ranked || compareRanked(classify(p.ticket.policy, when, options), ranked) < 0)
+      )
+        resolve(p, at);
+    const best = ranked ? bySim.get(ranked.ticket) : undefined;
     if (!best) {
       active.splice(ci, 1);
       continue;
     }
     remaining.delete(best);
-    // Called now if they stay: their own estimate. If they have given up by now, the counter takes the next.
     callAt.set(best.ticket.id, at);
+    order.push(best);
+    const set = setOf.get(best);
+    if (set) calledBySet.add(set);
     if ((givesUpAt.get(best) ?? Number.POSITIVE_INFINITY) < at) continue;
     ahead.set(best.ticket.id, calls);
     calls++;
     const expected = best.minutes * counter.speed;
     const duration = rng ? rng.lognormal(expected, best.cv) : expected;
-    // Mean-value replay: the service counts with the probability that the resident is still there.
     const stays = !rng && patience !== null && best.walkIn ? Math.exp(-Math.max(0, at) / patience) : 1;
     counter.freeAt = nextWorkingTime(counter, at + stays * (walkUp + duration));
     if (!Number.isFinite(counter.freeAt)) active.splice(ci, 1);
   }
-  return { callAt, ahead };
+  // Everyone else is called: a watched newcomer goes to the first counter free for it, as its own replay would.
+  if (!horizon && watched.size > 0) {
+    const byFree = [...active].sort((a, b) => a.freeAt - b.freeAt || a.id - b.id);
+    for (const p of watched) {
+      const c = byFree.find((x) => x.freeAt > HORIZON_MINUTES || canServe(x, p.ticket));
+      if (c && c.freeAt <= HORIZON_MINUTES) resolve(p, c.freeAt);
+    }
+  }
+  return { callAt, ahead, order, probes: probeAt };
 }
 
 function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
@@ -412,51 +492,80 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
 export function predictWaits(input: PredictorInput): PredictorOutput {
   const counters = buildCounters(input);
   const simTickets = input.tickets.map((t) => toSimTicket(input, t));
-  const perTicket = estimate(input, simTickets, counters);
-
-  const perService: Record<string, WaitBand & { waiting: number }> = {};
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
-  for (const code of codes) {
-    const waiting = input.tickets.filter((t) => t.services.some((s) => s.code === code)).length;
-    // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant.
-    const probe: PredictorTicket = {
+  // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant.
+  const newcomer = (code: string): SimTicket =>
+    toSimTicket(input, {
       id: Number.MAX_SAFE_INTEGER,
       services: [{ code, persons: 1 }],
       queuedAt: input.now,
       dueAt: null,
       priority: 0,
       targetCounterId: null,
-    };
-    const all = [...simTickets, toSimTicket(input, probe)];
-    const band = estimate(input, all, counters).get(probe.id) ?? unservedBand();
-    perService[code] = { ...band, waiting };
+    });
+  const waitingFor = (code: string) => input.tickets.filter((t) => t.services.some((s) => s.code === code)).length;
+  const perService: Record<string, WaitBand & { waiting: number }> = {};
+  if ((input.replications ?? 1) <= 0) {
+    // Mean-value: one replay gives every ticket's estimate and watches a newcomer per service (see `replay`)
+    // instead of one more replay per service.
+    const probes = codes.map((code) => {
+      const ticket = newcomer(code);
+      return { ticket, servers: serverSet(ticket, counters) };
+    });
+    const base = replay(input, simTickets, counters, undefined, probes);
+    probes.forEach((p, k) => {
+      const code = codes[k] as string;
+      const hit = base.probes.get(p);
+      perService[code] = { ...(hit ? waitBand(hit.at, hit.ahead) : unservedBand()), waiting: waitingFor(code) };
+    });
+    return { perTicket: meanValueBands(base, simTickets, counters), perService };
+  }
+  const perTicket = estimate(input, simTickets, counters);
+  for (const code of codes) {
+    const probe = newcomer(code);
+    const band =
+      estimate(input, [...simTickets, probe], counters, probe.ticket.id).get(probe.ticket.id) ?? unservedBand();
+    perService[code] = { ...band, waiting: waitingFor(code) };
   }
   return { perTicket, perService };
 }
 
-/** Bands for every ticket: mean-value replay, or the average of seeded stochastic replays. */
-function estimate(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): Map<number, WaitBand> {
+/** Bands of a mean-value replay: the call time, and the calls before it that could have gone to its counters. */
+function meanValueBands(base: Replay, tickets: SimTicket[], counters: SimCounter[]): Map<number, WaitBand> {
   const out = new Map<number, WaitBand>();
+  const ahead = callsAhead(base, counters);
+  for (const t of tickets) {
+    const at = base.callAt.get(t.ticket.id);
+    out.set(t.ticket.id, at === undefined ? unservedBand() : waitBand(at, ahead.get(t) ?? 0));
+  }
+  return out;
+}
+
+/** Bands for every ticket (or only for `only`): mean-value replay, or the average of seeded stochastic replays. */
+function estimate(
+  input: PredictorInput,
+  tickets: SimTicket[],
+  counters: SimCounter[],
+  only?: number,
+): Map<number, WaitBand> {
+  const out = new Map<number, WaitBand>();
+  const wanted = only === undefined ? tickets : tickets.filter((t) => t.ticket.id === only);
   // A very long line costs O(n²) per replay: fewer replays keep a live update within tens of ms.
   const reps = input.replications ?? (tickets.length > 80 ? DEFAULT_REPLICATIONS / 2 : DEFAULT_REPLICATIONS);
   if (reps <= 0) {
-    const base = replay(input, tickets, counters);
-    for (const t of tickets) {
-      const at = base.callAt.get(t.ticket.id);
-      // Calls before this ticket made by counters it could use are the "people ahead" that matter.
-      out.set(t.ticket.id, at === undefined ? unservedBand() : waitBand(at, aheadFor(t, base, tickets, counters)));
-    }
+    const bands = meanValueBands(replay(input, tickets, counters), tickets, counters);
+    for (const t of wanted) out.set(t.ticket.id, bands.get(t.ticket.id) ?? unservedBand());
     return out;
   }
   // Seeded from the input size only: the same state always gives the same answer (pure).
   const rng = createRandom(0x5eed + tickets.length * 7919 + counters.length);
   const samples = new Map<number, number[]>();
-  for (const t of tickets) samples.set(t.ticket.id, []);
+  for (const t of wanted) samples.set(t.ticket.id, []);
   for (let r = 0; r < reps; r++) {
     const result = replay(input, tickets, counters, rng);
-    for (const t of tickets) samples.get(t.ticket.id)?.push(result.callAt.get(t.ticket.id) ?? Number.POSITIVE_INFINITY);
+    for (const t of wanted) samples.get(t.ticket.id)?.push(result.callAt.get(t.ticket.id) ?? Number.POSITIVE_INFINITY);
   }
-  for (const t of tickets) {
+  for (const t of wanted) {
     const xs = (samples.get(t.ticket.id) ?? []).sort((a, b) => a - b);
     if (xs.length === 0 || !Number.isFinite(xs[Math.floor(xs.length / 2)] ?? Number.POSITIVE_INFINITY)) {
       out.set(t.ticket.id, unservedBand());
@@ -476,24 +585,20 @@ function estimate(input: PredictorInput, tickets: SimTicket[], counters: SimCoun
   return out;
 }
 
-/** Tickets called before `t` that could have gone to one of t's counters. */
-function aheadFor(t: SimTicket, r: Replay, all: SimTicket[], counters: SimCounter[]): number {
-  const at = r.callAt.get(t.ticket.id);
-  if (at === undefined) return 0;
-  const mine = counters.filter((c) => canServe(c, t));
-  let n = 0;
-  for (const other of all) {
-    if (other === t) continue;
-    const oat = r.callAt.get(other.ticket.id);
-    if (
-      oat === undefined ||
-      oat > at ||
-      (oat === at && (r.ahead.get(other.ticket.id) ?? 0) > (r.ahead.get(t.ticket.id) ?? 0))
-    )
-      continue;
-    if (mine.some((c) => canServe(c, other))) n++;
+/**
+ * Per called ticket of a mean-value replay: the tickets called before it that could have gone to one of its
+ * counters. Call times never decrease along the call order and nobody gives up in a mean-value replay, so
+ * "called before" is "earlier in the order".
+ */
+function callsAhead(r: Replay, counters: SimCounter[]): Map<SimTicket, number> {
+  const out = new Map<SimTicket, number>();
+  const before = new CallsBySet();
+  for (const t of r.order) {
+    const set = serverSet(t, counters);
+    out.set(t, before.competing(set));
+    before.add(set);
   }
-  return n;
+  return out;
 }
 
 /** Plain queue-length predictor (Ibrahim & Whitt) for one queue: the benchmark's reference baseline. */
