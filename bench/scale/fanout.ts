@@ -10,10 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../db/client.ts';
 import { addLocations } from '../hub/seed.ts';
-import { startCluster } from './bookings.ts';
+import { benchDatabase, type Engine, startCluster } from './bookings.ts';
 import { cpuMsOf, killNode, type NodeProc, sleep, track } from './cluster.ts';
 import type { DisplayReport, DisplaySpec } from './displays.ts';
-import { copyTemplate, type Template } from './fixtures.ts';
+import type { Template } from './fixtures.ts';
 import { percentile, round } from './http-load.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,6 +42,7 @@ function nextMessage<T>(proc: ChildProcess, type: string, timeoutMs: number): Pr
 }
 
 export interface FanoutResult {
+  engine: Engine;
   redis: boolean;
   displays: number;
   connected: number;
@@ -92,20 +93,28 @@ export async function displaysAcrossNodes(
     clientProcesses: number;
     connectSeconds: number;
     redis: boolean;
+    engine: Engine;
   },
 ): Promise<FanoutResult> {
-  const dbPath = copyTemplate(template, `${dir}/fanout.db`);
-  const db = openDatabase(dbPath);
   const seconds = opts.fanSeconds + opts.killSeconds;
-  const locs = addLocations(db, {
-    prefix: 'fan',
-    count: opts.offices,
-    countersPerLocation: 1,
-    ticketsPerLocation: seconds + 5,
-    now: new Date(),
+  let locs: ReturnType<typeof addLocations> = [];
+  // The offices, their displays and waiting tickets are added to the SQLite copy (bench/hub/seed.ts), then
+  // copied into PostgreSQL when the nodes run there.
+  const database = await benchDatabase(template, dir, 'fanout', opts.engine, (path) => {
+    const db = openDatabase(path);
+    try {
+      locs = addLocations(db, {
+        prefix: 'fan',
+        count: opts.offices,
+        countersPerLocation: 1,
+        ticketsPerLocation: seconds + 5,
+        now: new Date(),
+      });
+    } finally {
+      db.$client.close();
+    }
   });
-  db.$client.close();
-  const cluster = await startCluster(dir, dbPath, { nodes: 4, haproxy: true, redis: opts.redis });
+  const cluster = await startCluster(dir, database, { nodes: 4, haproxy: true, redis: opts.redis });
   const procs: ChildProcess[] = [];
   try {
     const names = cluster.nodes.map((n) => n.name);
@@ -269,6 +278,7 @@ export async function displaysAcrossNodes(
       }
     }
     return {
+      engine: opts.engine,
       redis: opts.redis,
       displays: specs.length,
       connected,

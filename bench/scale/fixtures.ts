@@ -103,6 +103,16 @@ export interface InvariantCheck {
   unacknowledged: number;
 }
 
+/** An active appointment of the bench office as the checks need it, from either engine. */
+export interface BookedRow {
+  id: number;
+  reference: string;
+  counterId: number;
+  startsAt: Date;
+  endsAt: Date;
+  serviceIds: number[];
+}
+
 /**
  * Invariant 1 (ARCHITECTURE.md#invariants) on what is in the file, for every day of the bench office
  * (the same check as tests/appointments/concurrency.test.ts), and invariant 2: every 201 is there.
@@ -110,8 +120,6 @@ export interface InvariantCheck {
 export function checkSqlite(path: string, acknowledged: Iterable<string>): InvariantCheck {
   const db = openDatabase(path);
   try {
-    const office = loadOffice(db, BENCH_LOCATION);
-    if (!office) throw new Error('no office');
     const rows = db
       .select()
       .from(appointments)
@@ -123,7 +131,26 @@ export function checkSqlite(path: string, acknowledged: Iterable<string>): Invar
       : [];
     const servicesOf = new Map<number, number[]>();
     for (const i of items) servicesOf.set(i.appointmentId, [...(servicesOf.get(i.appointmentId) ?? []), i.serviceId]);
-    const byDate = new Map<string, typeof rows>();
+    return checkBooked(
+      path,
+      rows.map((r) => ({ ...r, serviceIds: servicesOf.get(r.id) ?? [] })),
+      acknowledged,
+    );
+  } finally {
+    db.$client.close();
+  }
+}
+
+/**
+ * The checks of checkSqlite on rows read from anywhere (bench/scale/postgres.ts reads PostgreSQL's), planned with
+ * the office set-up of the SQLite file at `officePath` (the bench's bookings never change the set-up).
+ */
+export function checkBooked(officePath: string, rows: BookedRow[], acknowledged: Iterable<string>): InvariantCheck {
+  const db = openDatabase(officePath);
+  try {
+    const office = loadOffice(db, BENCH_LOCATION);
+    if (!office) throw new Error('no office');
+    const byDate = new Map<string, BookedRow[]>();
     for (const r of rows) {
       const d = localDateOf(r.startsAt, ZONE);
       byDate.set(d, [...(byDate.get(d) ?? []), r]);
@@ -143,7 +170,7 @@ export function checkSqlite(path: string, acknowledged: Iterable<string>): Invar
             counterId: r.counterId,
             start: r.startsAt.getTime(),
             end: r.endsAt.getTime(),
-            serviceIds: servicesOf.get(r.id) ?? [],
+            serviceIds: r.serviceIds,
             movable: false,
           })),
           office.location.walkInShare,

@@ -7,15 +7,17 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../../db/client.ts';
 import { BENCH_LOCATION } from '../scheduling-speed.ts';
-import { startCluster } from './bookings.ts';
+import { type BenchDatabase, benchDatabase, checkDatabase, type Engine, startCluster } from './bookings.ts';
 import { killNode, type NodeProc, sleep, startNode } from './cluster.ts';
-import { checkSqlite, copyTemplate, type InvariantCheck, type Template } from './fixtures.ts';
+import type { InvariantCheck, Template } from './fixtures.ts';
 import { HttpClient, nextEmail, type Reply, residentAddress, solvedChallenge } from './http-load.ts';
+import { withPg } from './postgres.ts';
 
 const TICKET_LOCATION = 'haarlem-zijlsingel';
 const RETRIES = 8;
 
 export interface KillResult {
+  engine: Engine;
   nodes: number;
   seconds: number;
   killEverySeconds: number;
@@ -54,10 +56,10 @@ const lost = (r: Reply) => r.status === 0 || r.status === 502 || r.status === 50
 export async function killDuringBurst(
   dir: string,
   template: Template,
-  opts: { nodes: number; seconds: number; killEvery: number; connections: number },
+  opts: { nodes: number; seconds: number; killEvery: number; connections: number; engine: Engine },
 ): Promise<KillResult> {
-  const dbPath = copyTemplate(template, `${dir}/kills.db`);
-  const cluster = await startCluster(dir, dbPath, { nodes: opts.nodes, haproxy: true, redis: true });
+  const database = await benchDatabase(template, dir, 'kills', opts.engine);
+  const cluster = await startCluster(dir, database, { nodes: opts.nodes, haproxy: true, redis: true });
   const c = new HttpClient(cluster.url, opts.connections + 4);
   const deadline = performance.now() + opts.seconds * 1000;
   const restartMs: number[] = [];
@@ -199,33 +201,27 @@ export async function killDuringBurst(
   c.close();
   await cluster.stop();
 
-  const invariants = checkSqlite(dbPath, appt.acknowledged);
-  const db = openDatabase(dbPath);
-  let apptDuplicates = 0;
+  const invariants = await checkDatabase(database, appt.acknowledged);
+  const dupEmails = await countOf(
+    database,
+    "SELECT count(*) AS n FROM (SELECT customer_email FROM appointments WHERE customer_email LIKE 'kill-%' GROUP BY customer_email HAVING count(*) > 1) d",
+  );
+  const apptDuplicates = dupEmails + appt.duplicateAnswers;
+  const stored = new Map<number, string | null>();
+  for (const row of await rowsOf<{ id: number; k: string | null }>(
+    database,
+    `SELECT id, request_key AS k FROM tickets WHERE location_id = '${TICKET_LOCATION}'`,
+  ))
+    stored.set(Number(row.id), row.k);
   let ticketsLost = 0;
-  let ticketDuplicates = 0;
-  try {
-    const dupEmails = db.$client
-      .prepare(
-        "SELECT count(*) AS n FROM (SELECT customer_email FROM appointments WHERE customer_email LIKE 'kill-%' GROUP BY customer_email HAVING count(*) > 1)",
-      )
-      .get() as { n: number };
-    apptDuplicates = dupEmails.n + appt.duplicateAnswers;
-    const has = db.$client.prepare('SELECT request_key AS k FROM tickets WHERE id = ?');
-    for (const t of tix.acknowledged) {
-      const row = has.get(t.id) as { k: string | null } | undefined;
-      if (!row || row.k !== t.key) ticketsLost++;
-    }
-    const dupKeys = db.$client
-      .prepare(
-        'SELECT count(*) AS n FROM (SELECT request_key FROM tickets WHERE request_key IS NOT NULL GROUP BY location_id, request_key HAVING count(*) > 1)',
-      )
-      .get() as { n: number };
-    ticketDuplicates = dupKeys.n + tix.duplicateAnswers;
-  } finally {
-    db.$client.close();
-  }
+  for (const t of tix.acknowledged) if (stored.get(t.id) !== t.key) ticketsLost++;
+  const dupKeys = await countOf(
+    database,
+    'SELECT count(*) AS n FROM (SELECT request_key FROM tickets WHERE request_key IS NOT NULL GROUP BY location_id, request_key HAVING count(*) > 1) d',
+  );
+  const ticketDuplicates = dupKeys + tix.duplicateAnswers;
   return {
+    engine: opts.engine,
     nodes: opts.nodes,
     seconds: opts.seconds,
     killEverySeconds: opts.killEvery,
@@ -255,4 +251,20 @@ export async function killDuringBurst(
       statuses: ticketStatuses,
     },
   };
+}
+
+/** Rows of a parameterless query on the run's database, whichever the engine. */
+async function rowsOf<T>(database: BenchDatabase, sql: string): Promise<T[]> {
+  if (database.engine === 'postgresql') return withPg(database.copy.url, async (c) => (await c.query(sql)).rows as T[]);
+  const db = openDatabase(database.path);
+  try {
+    return db.$client.prepare(sql).all() as T[];
+  } finally {
+    db.$client.close();
+  }
+}
+
+async function countOf(database: BenchDatabase, sql: string): Promise<number> {
+  const [row] = await rowsOf<{ n: number | string }>(database, sql);
+  return Number(row?.n ?? 0);
 }
