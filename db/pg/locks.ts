@@ -4,13 +4,14 @@ import type { PgDb } from './client.ts';
 /**
  * PostgreSQL's stand-in for SQLite's one-writer-at-a-time rule (ARCHITECTURE.md#scale-out): advisory
  * transaction locks, released at COMMIT or ROLLBACK, keyed by a hash of a name so every node derives the
- * same key. The order is fixed — the office's set-up lock first, then its days in ascending date order —
- * so two transactions never wait on each other in a circle; a deadlock PostgreSQL still detects is retried
- * by pgStorage.
+ * same key. The order is fixed — a booking's Idempotency-Key, the office's set-up lock, its days in
+ * ascending date order, the resident's mailbox keys last — so two transactions never wait on each other in
+ * a circle; a deadlock PostgreSQL still detects (row locks taken in another order) is retried by pgStorage.
  *
  * - Placements (book, move, reschedule, cancel-and-replace) take the set-up lock SHARED and each day they
  *   touch EXCLUSIVELY: bookings on different days run in parallel, two on one office-day never interleave
- *   their "read what is free" and "write", so skills, rosters, walk-in share and the mailbox cap hold.
+ *   their "read what is free" and "write", so skills, rosters, walk-in share and the day velocity hold.
+ *   An online booking then locks its mailbox (`lockMailbox`), since the cap spans offices and days.
  * - Set-up changes (counters, services, rules, closures, settings, the set-up document) take the set-up
  *   lock EXCLUSIVELY: no placement decides on an office that is being changed under it.
  */
@@ -31,4 +32,33 @@ export async function lockOfficeDays(db: PgDb, locationId: string, dates: readon
   for (const date of [...new Set(dates)].sort()) {
     await db.execute(sql`select pg_advisory_xact_lock(${key(`loket:day:${locationId}:${date}`)})`);
   }
+}
+
+/**
+ * The booking cap counts a resident's active appointments across every office (and day) of the municipality
+ * (the typed address across all of them), which the day locks do not cover: two bookings of one mailbox on
+ * different office-days could each count one under the cap and both commit. Locks the mailbox keys
+ * (exclusive, in sorted order) so the count and the insert of one booking never interleave with another's.
+ * Taken LAST, after the set-up and day locks (and the Idempotency-Key lock, which comes first): a
+ * transaction holding a mailbox lock never waits for a day lock, so the fixed order has no cycle.
+ */
+export async function lockMailbox(
+  db: PgDb,
+  keys: { municipalityId: string; email: string; mailboxKey: string; phoneKey: string | null },
+): Promise<void> {
+  const names = [
+    `loket:email:${keys.email}`,
+    `loket:mailbox:${keys.municipalityId}:${keys.mailboxKey}`,
+    ...(keys.phoneKey ? [`loket:phone:${keys.municipalityId}:${keys.phoneKey}`] : []),
+  ].sort();
+  for (const name of names) await db.execute(sql`select pg_advisory_xact_lock(${key(name)})`);
+}
+
+/**
+ * One booking per `Idempotency-Key` at a time: a retry that arrives while the first attempt is still in its
+ * transaction waits here, then reads the answer the first committed (a replay) instead of booking twice.
+ * Taken FIRST in the booking transaction, before the set-up and day locks.
+ */
+export async function lockIdempotencyKey(db: PgDb, keyHash: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(${key(`loket:idempotency:${keyHash}`)})`);
 }

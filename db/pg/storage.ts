@@ -4,6 +4,7 @@ import type { Repositories, Storage, WriteOptions } from '../../server/storage.t
 import { openDatabase } from '../client.ts';
 import { sqliteStorage } from '../sqlite/storage.ts';
 import { pgApiClientStore } from './api-client-store.ts';
+import { pgAppointmentStore } from './appointment-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { type PgDb, pgDb, sqlState } from './client.ts';
@@ -46,6 +47,7 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) =>
   queue: (db, shared) => pgQueueStore(db, shared.queueConfig),
   webhooks: pgWebhookStore,
   office: (db, shared) => pgOfficeStore(db, shared.office),
+  appointments: pgAppointmentStore,
 };
 
 /** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */

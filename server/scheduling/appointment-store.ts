@@ -1,6 +1,6 @@
 /**
  * Appointments as the scheduling use-cases need them (ARCHITECTURE.md#storage-seam). Plain records, no ORM
- * types; `db/sqlite/appointment-store.ts` implements it on SQLite.
+ * types; `db/sqlite/appointment-store.ts` implements it on SQLite, `db/pg/appointment-store.ts` on PostgreSQL.
  *
  * Concurrency (invariant 1, no counter double-booked): a use-case that places an appointment calls
  * `lockOfficeDays` first inside its write transaction, then reads `occupancy`, places, and writes in the
@@ -133,15 +133,20 @@ export interface AppointmentStore {
   search(query: SearchQuery): Promise<AppointmentDetails[]>;
   /** The municipality's contact address (the calendar file's organiser), null when it has none. */
   organizerEmail(municipalityId: string): Promise<string | null>;
-  /** Booked appointments with an e-mail address and no reminder yet, starting in one of the windows. */
+  /**
+   * Booked appointments with an e-mail address and no reminder yet, starting in one of the windows. Inside a
+   * write transaction that then calls `markReminded`: on PostgreSQL the rows are claimed (locked, skipped by a
+   * concurrent job), so across nodes each appointment gets one reminder.
+   */
   dueForReminder(windows: readonly { locationId: string; from: number; to: number }[]): Promise<AppointmentDetails[]>;
   markReminded(ids: readonly number[], at: Date): Promise<void>;
 
   /**
    * The counts behind the per-mailbox and per-phone caps and the day velocity limit, at `now`. Read inside the
    * booking's write transaction, after `lockOfficeDays`: concurrent bookings of one mailbox at other offices are
-   * serialised by SQLite's single writer; PostgreSQL must also lock the mailbox (e.g. an advisory lock on the
-   * mailbox key) before counting, or two offices could each admit one booking over the cap.
+   * serialised by SQLite's single writer; on PostgreSQL this call first locks the address, mailbox and phone
+   * keys (`lockMailbox` in db/pg/locks.ts, after the day locks), or two offices could each admit one booking
+   * over the cap.
    */
   bookingCounts(query: BookingCountsQuery, now: Date): Promise<BookingCounts>;
   /** Online bookings made at a location since `since` (the challenge's pressure measure). */
@@ -179,7 +184,10 @@ export interface AppointmentStore {
   /** Marks a challenge solution spent; false when it was spent already (inside the booking's transaction). */
   spendChallenge(id: string, expiresAt: Date): Promise<boolean>;
   sweepSpentChallenges(now: Date): Promise<number>;
-  /** The sealed answer given to an `Idempotency-Key` (by its hash), if any. Inside the booking's transaction. */
+  /**
+   * The sealed answer given to an `Idempotency-Key` (by its hash), if any. First in the booking's transaction:
+   * on PostgreSQL it locks the key, so a retry racing the first attempt waits and then replays its answer.
+   */
   bookingAnswer(keyHash: string): Promise<{ bodyHash: string; response: string } | null>;
   rememberBookingAnswer(input: {
     keyHash: string;
