@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import pg from 'pg';
 import type {
   ClosureRecord,
   CounterSetupRecord,
@@ -30,11 +29,11 @@ import {
 import { applySetupDocumentPg, readSetupRowsPg, replaceServiceFeesPg } from './setup-document.ts';
 
 /**
- * Offices read on the pool, per storage (all nodes' changes bump `scheduling_config_version`, migration 0001):
- * a booking's transaction then costs one tiny read of the version when nothing changed. Only committed reads
- * (the pool, outside any transaction) fill it; a transaction uses an entry only when the version it reads
- * equals the entry's. A transaction that changed the set-up itself reads a version no committed read can have
- * been cached under (it holds the version row until it ends), so its own uncommitted rows never leak here.
+ * Offices as read, per storage and location, with the version they were read at (every node's change bumps
+ * `scheduling_config_version`, migration 0001): a booking's transaction then costs one tiny read of the version
+ * while nothing changed. A transaction that changed the set-up itself has written the version row — its number
+ * is one no committed read can carry yet, and it may still roll back — so it neither uses nor fills the cache
+ * (`mine` in `currentVersion`); every other read sees committed rows at least as new as the version it read.
  */
 export type OfficeCache = Map<string, { version: number; office: OfficeRecord }>;
 
@@ -55,14 +54,13 @@ const binary = (column: unknown) => sql`${column} collate "C"`;
  * here, in the repository, because every set-up write goes through it; it is released at COMMIT or ROLLBACK.
  */
 export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
-  // drizzle keeps what it runs on as $client: the pool for `read`, one checked-out client inside `write`.
-  const onPool = (db as unknown as { $client: unknown }).$client instanceof pg.Pool;
-
-  const currentVersion = async (): Promise<number> => {
-    const result = await db.execute<{ version: string }>(
-      sql`SELECT version FROM scheduling_config_version WHERE id = 1`,
+  /** The version, and whether this transaction wrote it (the row's xmin is its own, still uncommitted id). */
+  const currentVersion = async (): Promise<{ version: number; mine: boolean }> => {
+    const result = await db.execute<{ version: string; mine: boolean | null }>(
+      sql`SELECT version, xmin = pg_current_xact_id_if_assigned()::xid AS mine FROM scheduling_config_version WHERE id = 1`,
     );
-    return Number(result.rows[0]?.version ?? 0);
+    const row = result.rows[0];
+    return { version: Number(row?.version ?? 0), mine: row?.mine === true };
   };
 
   const municipalityLocationIds = async (municipalityId: string): Promise<string[]> =>
@@ -160,12 +158,12 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
 
   return {
     async officeSince(locationId, knownVersion) {
-      const version = await currentVersion();
+      const { version, mine } = await currentVersion();
       if (knownVersion !== null && version === knownVersion) return { version, office: undefined };
-      const hit = cache.get(locationId);
+      const hit = mine ? undefined : cache.get(locationId);
       if (hit && hit.version === version) return { version, office: hit.office };
       const office = await readOffice(locationId);
-      if (onPool) {
+      if (!mine) {
         const held = cache.get(locationId);
         if (!office) cache.delete(locationId);
         // A slower read of an older version never replaces a newer one.
