@@ -102,6 +102,26 @@ describe('set-up endpoints', () => {
     expect(refused.status).toBe(409);
   });
 
+  it('a skill named twice is one skill (the set of skills is a primary key): 200 and 201, never a 5xx', async () => {
+    const ctx = createTestContext();
+    const supervisor = await signInAs(ctx, 'demo-supervisor');
+    const ids = counterIds(ctx);
+    const patched = await call(ctx, 'PATCH', `/locations/${ZIJL}/counters/${ids.get('Balie 8')}`, supervisor, {
+      skills: ['passport', 'passport'],
+    });
+    expect(patched.status).toBe(200);
+    const created = await call(ctx, 'POST', `/locations/${ZIJL}/counters`, supervisor, {
+      name: 'Balie 9',
+      skills: ['birth', 'birth'],
+    });
+    expect(created.status).toBe(201);
+    const setup = await call(ctx, 'GET', `/locations/${ZIJL}/setup`, supervisor);
+    const skillsOf = (name: string) =>
+      (setup.body.counters as { name: string; skills: string[] }[]).find((c) => c.name === name)?.skills;
+    expect(skillsOf('Balie 8')).toEqual(['passport']);
+    expect(skillsOf('Balie 9')).toEqual(['birth']);
+  });
+
   it('validates rules and adds appointment hours that become bookable', async () => {
     const ctx = createTestContext();
     const supervisor = await signInAs(ctx, 'demo-supervisor');

@@ -151,6 +151,13 @@ describe('municipality set-up export and import', () => {
         });
         return d;
       })(),
+      (() => {
+        // A skill named twice would be two equal rows of a primary key: a 400, never the database's error.
+        const d = structuredClone(before);
+        const counter = (d.locations[0] as Doc['locations'][number]).counters[0];
+        counter?.skills.push(counter.skills[0] ?? 'passport', counter.skills[0] ?? 'passport');
+        return d;
+      })(),
     ];
     for (const doc of cases) {
       const res = await put(ctx, admin, doc, false);
