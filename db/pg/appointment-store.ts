@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import pg from 'pg';
 import type {
   AppointmentDetails,
   AppointmentRow,
@@ -141,8 +142,14 @@ async function insertAppointment(db: PgDb, values: NewAppointment, reference: st
  * waits for a concurrent one; reminders are claimed with FOR UPDATE SKIP LOCKED.
  */
 export function pgAppointmentStore(db: PgDb): AppointmentStore {
+  // Inside a write transaction (drizzle on one checked-out client, not the pool) the appointment a use-case
+  // looks up is locked until it commits, as SQLite's single writer would keep it: a cancel and a reschedule
+  // of one appointment on two nodes run one after the other, and the second sees what the first did
+  // instead of cancelling twice or moving a cancelled appointment. Reads on the pool lock nothing.
+  const locking = !((db as { $client?: unknown }).$client instanceof pg.Pool);
   const one = async (where: SQL) => {
-    const [row] = await db.select().from(appointments).where(where).limit(1);
+    const query = db.select().from(appointments).where(where).limit(1);
+    const [row] = await (locking ? query.for('update') : query);
     return row ? ((await detailsOf(db, [row]))[0] ?? null) : null;
   };
   return {

@@ -127,6 +127,11 @@ export interface AppointmentStore {
    */
   occupancy(locationId: string, from: number, to: number, now: Date): Promise<OccupiedRecord[]>;
 
+  /**
+   * One appointment with its details. Inside a write transaction the appointment is the transaction's until it
+   * ends (SQLite: the single writer; PostgreSQL: its row is locked), so a cancel and a reschedule of it never
+   * both act on what they read before the other committed.
+   */
   byReference(reference: string): Promise<AppointmentDetails | null>;
   byId(id: number): Promise<AppointmentDetails | null>;
   /** The desk's search at one location, by start, at most `limit`. */

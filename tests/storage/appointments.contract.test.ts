@@ -808,4 +808,31 @@ describeStorageContract('appointments repository contract', fixture, (harness) =
     expect(await first).toBeNull();
     expect(await retry).toEqual({ bodyHash: 'body', response: 'sealed-first' });
   });
+
+  pgOnly(
+    'an appointment read in a write transaction is held until it commits: a second changer sees the change',
+    async (h) => {
+      const { storage } = h;
+      const s = await ids(h);
+      const row = await storage.write((tx) =>
+        book(tx, draft({ startsAt: at('2027-01-15T09:00:00Z'), counterId: s.c1 }), s.passport),
+      );
+      const read = gate();
+      const release = gate();
+      const cancelling = storage.write(async (tx) => {
+        const found = await tx.appointments.byReference(row.reference);
+        read.open();
+        await release.opened;
+        await tx.appointments.cancel([found?.appointment.id ?? 0], t0);
+      });
+      await read.opened;
+      // A plain read does not wait; another write transaction's look-up of the same appointment does.
+      expect((await storage.read.appointments.byId(row.id))?.appointment.status).toBe('booked');
+      const rescheduling = storage.write(async (tx) => (await tx.appointments.byId(row.id))?.appointment.status);
+      expect(await standing(h, rescheduling)).toBe('waiting');
+      release.open();
+      await cancelling;
+      expect(await rescheduling).toBe('cancelled');
+    },
+  );
 });
