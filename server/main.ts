@@ -1,42 +1,103 @@
 import type { Server as HttpServer } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
-import { formatDemoAccess, planDemoAccess } from '../db/demo-access.ts';
+import { type DemoAccessRows, formatDemoAccess, planDemoAccess } from '../db/demo-access.ts';
 import { prepareSqliteDatabase } from '../db/migrate.ts';
-import { pendingOnPostgres } from '../db/pg/storage.ts';
+import { openPool } from '../db/pg/client.ts';
+import { preparePgDatabase } from '../db/pg/migrate.ts';
+import { pendingOnPostgres, pgStorage } from '../db/pg/storage.ts';
 import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { createDomainEvents } from './events.ts';
 import { fillDemoHistoryInBackground } from './forecast/demo-history.ts';
 import { attachHub } from './hub/hub.ts';
 import { startWebhookRecorder } from './integrations/webhooks/record.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { createNodeHealth } from './node-health.ts';
 import { openRedis } from './redis.ts';
 import { createRedisLimitStore } from './redis-limits.ts';
 import { closeConnectionsWhileDraining, shutDown } from './shutdown.ts';
+import type { Storage } from './storage.ts';
 
-/** The only composition root: config → db → app → http server → hub → timers. */
-function main(): void {
+interface OpenedStorage {
+  storage: Storage;
+  /** Whether this process seeded the demo, and inserted the demo access (only then it shows the secrets). */
+  seeded: boolean;
+  demoAccessSeeded: boolean;
+  /**
+   * Whether this node fills the demo history of offices without one. SQLite (one node, or processes on one
+   * machine started one after the other): every start does. PostgreSQL, where nodes start together: only the
+   * node that seeded the demo, so two nodes never simulate the same office.
+   */
+  fillsDemoHistory: boolean;
+  /** Closes the storage and the engine under it (the SQLite file; the PostgreSQL pool). */
+  close(): Promise<void>;
+}
+
+/**
+ * The engine: PostgreSQL with DATABASE_URL (it wins over LOKET_DB), else the SQLite file. Each is migrated
+ * and, with LOKET_SEED_DEMO, seeded with the demo and its access exactly once however many nodes start
+ * together (db/pg/migrate.ts under an advisory lock; db/migrate.ts in BEGIN IMMEDIATE transactions).
+ * Null, with the reason on stderr, when PostgreSQL cannot serve.
+ */
+async function openStorage(
+  config: Config,
+  log: Logger,
+  demo: DemoAccessRows | undefined,
+): Promise<OpenedStorage | null> {
+  const seedDemo = config.LOKET_SEED_DEMO;
+  if (!config.DATABASE_URL) {
+    const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
+    const prepared = prepareSqliteDatabase(db, { seedDemo, demoAccess: demo });
+    const storage = sqliteStorage(db);
+    return {
+      storage,
+      ...prepared,
+      fillsDemoHistory: true,
+      close: async () => {
+        await storage.close();
+        db.$client.close();
+      },
+    };
+  }
+  // A repository without a PostgreSQL twin would answer 503 on every call that needs it: refuse instead.
+  const refusal = pendingOnPostgres();
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    return null;
+  }
+  const pool = openPool(config.DATABASE_URL, { applicationName: 'loket' });
+  pool.on('error', (error: Error & { code?: string }) => log.warn('database connection lost', { code: error.code }));
+  try {
+    const prepared = await preparePgDatabase(pool, { seedDemo, demoAccess: demo });
+    const storage = pgStorage(pool);
+    return { storage, ...prepared, fillsDemoHistory: prepared.seeded, close: () => storage.close() };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    process.stderr.write(
+      `PostgreSQL cannot be reached or prepared at DATABASE_URL: ${code ?? ''} ${(error as Error).message}\n`,
+    );
+    await pool.end().catch(() => {});
+    return null;
+  }
+}
+
+/** The only composition root: config → storage (migrate, seed) → app → http server → hub → timers. */
+async function main(): Promise<void> {
   const history = new AbortController();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  // DATABASE_URL selects PostgreSQL (it wins over LOKET_DB), but only once every domain is on the storage
-  // seam: until then it refuses to start, naming what is missing, rather than half-work.
-  if (config.DATABASE_URL) {
-    const refusal = pendingOnPostgres() ?? 'PostgreSQL cannot be reached: the PostgreSQL start is not wired yet';
-    process.stderr.write(`${refusal}\n`);
+  // The demo access is planned (secrets drawn) before it is known whether this node will insert it.
+  const demo = config.LOKET_SEED_DEMO ? planDemoAccess(config, systemClock.now()) : undefined;
+  const opened = await openStorage(config, log, demo?.rows);
+  if (!opened) {
     process.exitCode = 1;
     return;
   }
-  const db = openDatabase(config.LOKET_DB, { minFreeBytes: config.LOKET_DB_MIN_FREE_MB * 1024 * 1024 });
-  // The demo municipality and its access once; only the process that inserted the access shows its secrets.
-  const demo = planDemoAccess(config, systemClock.now());
-  const prepared = prepareSqliteDatabase(db, { seedDemo: config.LOKET_SEED_DEMO, demoAccess: demo.rows });
   // With REDIS_URL the rate limits hold across nodes (each node falls back to its own while Redis is away).
   const limitsRedis = openRedis(config, 'limits');
   limitsRedis?.on('error', () => {}); // reported once per outage by the store
@@ -46,7 +107,7 @@ function main(): void {
   // Health: 503 while draining (SIGTERM) or while Redis does not answer (PING at most once a second).
   const nodeHealth = createNodeHealth({ redis: limitsRedis });
   const deps: Deps = {
-    storage: sqliteStorage(db),
+    storage: opened.storage,
     clock: systemClock,
     config,
     events: createDomainEvents(),
@@ -54,9 +115,9 @@ function main(): void {
     sharedLimits,
     nodeHealth,
   };
-  if (prepared.seeded) log.info('seeded the demo municipality');
-  // Printed once, on the first start: afterwards only the hashes exist.
-  if (prepared.demoAccessSeeded)
+  if (opened.seeded) log.info('seeded the demo municipality');
+  // Printed once, by the node that inserted them on the first start: afterwards only the hashes exist.
+  if (demo && opened.demoAccessSeeded)
     process.stdout.write(formatDemoAccess(demo.access, config.PUBLIC_URL ?? `http://localhost:${config.PORT}`));
 
   const app = createApp(deps);
@@ -70,9 +131,9 @@ function main(): void {
   const stopJobs = startBackgroundJobs(deps);
   // Domain facts → the webhook outbox (delivered by the 'webhooks' job).
   const stopWebhooks = startWebhookRecorder(deps);
-  // A year of simulated history so statistics and forecasts show something; one office-month at a
+  // A year of simulated history so statistics and forecasts show something; one office-day at a
   // time after the server is up, skipped for offices that already have history.
-  if (config.LOKET_SEED_DEMO && config.LOKET_DEMO_HISTORY_DAYS > 0) {
+  if (config.LOKET_SEED_DEMO && config.LOKET_DEMO_HISTORY_DAYS > 0 && opened.fillsDemoHistory) {
     fillDemoHistoryInBackground(deps, { days: config.LOKET_DEMO_HISTORY_DAYS, signal: history.signal })
       .then((totals) => {
         if (totals.tickets > 0) log.info('filled demo history', totals);
@@ -95,10 +156,7 @@ function main(): void {
         async () => {
           await limitsRedis?.quit().catch(() => limitsRedis.disconnect());
         },
-        () => deps.storage.close(),
-        () => {
-          db.$client.close();
-        },
+        () => opened.close(),
       ],
       log,
       noticeMs: config.SHUTDOWN_NOTICE_MS,
@@ -109,4 +167,4 @@ function main(): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main();
+void main();

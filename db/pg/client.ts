@@ -30,6 +30,12 @@ export function openPool(url: string, options: PgPoolOptions = {}): pg.Pool {
   pool.on('error', () => {
     // An idle client died; pg removes it from the pool. Queries in flight reject on their own.
   });
+  // A connection that drops while checked out (a write transaction, the cluster log's prune, the migration
+  // lock) emits 'error' on its client, which would end the process unheard: its query rejects on its own,
+  // and the pool discards the client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

@@ -71,8 +71,9 @@ export function missingOnPostgres(): string[] {
 export function pendingOnPostgres(): string | null {
   const missing = missingOnPostgres();
   if (missing.length === 0) return null;
+  const which = missing.length === 1 ? 'repository has' : 'repositories have';
   return (
-    `PostgreSQL: the ${missing.join(', ')} repositories have no PostgreSQL implementation yet ` +
+    `PostgreSQL: the ${missing.join(', ')} ${which} no PostgreSQL implementation yet ` +
     '(ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite'
   );
 }
@@ -146,6 +147,9 @@ function mappingErrors(repositories: Record<string, unknown>): Repositories {
   return guarded(wrapped);
 }
 
+/** How long the readiness probe (`problem()`) waits for `select 1`. */
+const PROBLEM_TIMEOUT_MS = 2_000;
+
 export interface PgStorageOptions {
   /** Attempts of a transaction aborted by a deadlock or serialization failure (default 5). */
   attempts?: number;
@@ -212,11 +216,20 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
       }
     },
     async problem() {
+      // Bounded: a load balancer's health check must get an answer even when the server is a black hole
+      // (the pool would wait its whole connection timeout) or every pooled connection is busy.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('the database does not answer in time'), PROBLEM_TIMEOUT_MS);
+      });
+      const probe = pool.query('select 1').then(
+        () => null,
+        () => 'the database does not answer',
+      );
       try {
-        await pool.query('select 1');
-        return null;
-      } catch {
-        return 'the database does not answer';
+        return await Promise.race([probe, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     // Erased values live on only in dead row versions until VACUUM reclaims them; nothing to force here.
