@@ -26,12 +26,27 @@ export async function lockOfficeSetup(db: PgDb, locationId: string, mode: 'share
   );
 }
 
+/**
+ * Takes the named locks one after another in the order given, in ONE statement (one round trip, however many
+ * days a revalidation locks): the rows of `unnest … WITH ORDINALITY` reach the projection one at a time, in
+ * array order, so each lock is granted before the next is asked for. Only locks: the statement that reads
+ * under them must come after it, since a statement reads the rows committed when it started.
+ */
+async function lockInOrder(db: PgDb, locks: readonly { name: string; shared: boolean }[]): Promise<void> {
+  if (locks.length === 0) return;
+  await db.execute(sql`
+    select case when l.shared then pg_advisory_xact_lock_shared(hashtextextended(l.name, 0))
+                else pg_advisory_xact_lock(hashtextextended(l.name, 0)) end
+      from unnest(${sql.param(locks.map((l) => l.name))}::text[], ${sql.param(locks.map((l) => l.shared))}::boolean[])
+           with ordinality as l(name, shared, i)`);
+}
+
 /** Locks the office's set-up (shared) and then the given days (exclusive), in one fixed order. */
 export async function lockOfficeDays(db: PgDb, locationId: string, dates: readonly string[]): Promise<void> {
-  await lockOfficeSetup(db, locationId, 'shared');
-  for (const date of [...new Set(dates)].sort()) {
-    await db.execute(sql`select pg_advisory_xact_lock(${key(`loket:day:${locationId}:${date}`)})`);
-  }
+  await lockInOrder(db, [
+    { name: `loket:setup:${locationId}`, shared: true },
+    ...[...new Set(dates)].sort().map((date) => ({ name: `loket:day:${locationId}:${date}`, shared: false })),
+  ]);
 }
 
 /**
@@ -51,7 +66,10 @@ export async function lockMailbox(
     `loket:mailbox:${keys.municipalityId}:${keys.mailboxKey}`,
     ...(keys.phoneKey ? [`loket:phone:${keys.municipalityId}:${keys.phoneKey}`] : []),
   ].sort();
-  for (const name of names) await db.execute(sql`select pg_advisory_xact_lock(${key(name)})`);
+  await lockInOrder(
+    db,
+    names.map((name) => ({ name, shared: false })),
+  );
 }
 
 /**
