@@ -13,7 +13,7 @@ import { type IdempotentRequest, previousAnswer, rememberAnswer } from './fairne
 import { spendChallenge, type VerifiedChallenge } from './fairness/challenge.ts';
 import { confirmUrl, expireLapsedHolds } from './fairness/holds.ts';
 import { normaliseMailbox, normalisePhone } from './fairness/mailbox.ts';
-import { getOffice, type Office } from './office-cache.ts';
+import { getOffice, type Office, officeAfterLocks } from './office-cache.ts';
 import { placeInTransaction } from './placement.ts';
 import { addDays } from './recurrence.ts';
 import { type RequestedItem, resolveItems } from './requested-items.ts';
@@ -136,17 +136,18 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
       const earlier = await previousAnswer<BookResult>(tx, input.idempotency);
       if (earlier) return { kind: 'replay' as const, booked: earlier };
     }
-    const office = await getOffice(tx, input.locationId);
-    if (!office) throw new AppError('not-found', 'No such location');
-    if (input.staff && !input.staff.locationIds.includes(office.location.id))
+    const before = await getOffice(tx, input.locationId);
+    if (!before) throw new AppError('not-found', 'No such location');
+    if (input.staff && !input.staff.locationIds.includes(before.location.id))
       throw new AppError('forbidden', 'Not your location');
-    if (input.apiClient && input.apiClient.municipalityId !== office.location.municipalityId)
+    if (input.apiClient && input.apiClient.municipalityId !== before.location.municipalityId)
       throw new AppError('not-found', 'No such location');
-    const zone = office.location.timeZone;
+    const zone = before.location.timeZone;
     // Every office-day this booking places on, before anything is read from them (no-op on SQLite).
-    await tx.appointments.lockOfficeDays(office.location.id, [
+    await tx.appointments.lockOfficeDays(before.location.id, [
       ...new Set([localDateOf(start, zone), ...(pickupStart === null ? [] : [localDateOf(pickupStart, zone)])]),
     ]);
+    const office = await officeAfterLocks(tx, before);
     const resolved = resolveItems(office, input.services, online);
     // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
     await expireLapsedHolds(tx, now, office.location.id);

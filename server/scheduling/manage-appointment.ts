@@ -15,7 +15,7 @@ import {
 } from './appointment-record.ts';
 import { followUpFor } from './book-appointment.ts';
 import { localDateOf } from './calendar.ts';
-import { getOffice, type Office } from './office-cache.ts';
+import { getOffice, type Office, officeAfterLocks } from './office-cache.ts';
 import { placeInTransaction } from './placement.ts';
 import { generateCheckInCode } from './tokens.ts';
 
@@ -139,14 +139,15 @@ export async function rescheduleAppointment(
     const record = await findByReference(tx, input.reference, input.token, input.staff, input.apiClient);
     const row = record.appointment;
     assertChangeable(row, now);
-    const office = await getOffice(tx, row.locationId);
-    if (!office) throw new AppError('not-found', 'No such location');
-    const zone = office.location.timeZone;
+    const before = await getOffice(tx, row.locationId);
+    if (!before) throw new AppError('not-found', 'No such location');
+    const zone = before.location.timeZone;
     const serviceDate = localDateOf(start, zone);
     // The day it leaves and the day it moves to (the engine may move others on the new day).
-    await tx.appointments.lockOfficeDays(office.location.id, [
+    await tx.appointments.lockOfficeDays(before.location.id, [
       ...new Set([localDateOf(row.startsAt.getTime(), zone), serviceDate]),
     ]);
+    const office = await officeAfterLocks(tx, before);
     const durationMs = row.endsAt.getTime() - row.startsAt.getTime();
     const placed = await placeInTransaction(tx, office, {
       start,

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.ts';
 import type {
   LocationRecord,
   OfferedServiceRecord,
@@ -96,4 +97,19 @@ export async function getOffice(
   if (snapshot.office === undefined && cachedVersion(store, locationId) !== snapshot.version)
     snapshot = await store.officeSince(locationId, null);
   return rememberOffice(store, locationId, snapshot);
+}
+
+/**
+ * The office a placement decides on, read again after its locks (`lockOfficeDays`). The first read only says
+ * which days to lock; a set-up change may commit while the locks are awaited (on PostgreSQL the set-up lock is
+ * what orders the two, ARCHITECTURE.md#storage-seam), and deciding on the office read before it would place
+ * against a closure or roster the change just replaced. One read of the version when nothing changed. The days
+ * were locked in the zone of `before`: a zone changed in between is a conflict the client retries.
+ */
+export async function officeAfterLocks(repos: { office: OfficeStore }, before: Office): Promise<Office> {
+  const office = await getOffice(repos, before.location.id);
+  if (!office) throw new AppError('not-found', 'No such location');
+  if (office.location.timeZone !== before.location.timeZone)
+    throw new AppError('conflict', 'The office changed while booking; try again');
+  return office;
 }

@@ -4,6 +4,12 @@ import { openPool, pgDb } from '../../db/pg/client.ts';
 import { lockOfficeSetup } from '../../db/pg/locks.ts';
 import { preparePgDatabase } from '../../db/pg/migrate.ts';
 import { pgStorage } from '../../db/pg/storage.ts';
+import { manualClock } from '../../server/clock.ts';
+import { testConfig } from '../../server/config.ts';
+import type { Deps } from '../../server/deps.ts';
+import { createDomainEvents } from '../../server/events.ts';
+import { silentLogger } from '../../server/logger.ts';
+import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
 import { getOffice } from '../../server/scheduling/office-cache.ts';
 import type { Storage } from '../../server/storage.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
@@ -167,5 +173,62 @@ describeWithPostgres('PostgreSQL office set-up: locks and two nodes', () => {
     await nodeA.write((tx) => tx.office.updateLocation(here, { walkInShare: 0.3 }));
     const fresh = await nodeB.write((tx) => getOffice(tx, here));
     expect(fresh?.counters.find((c) => c.id === counter.id)?.name).toBe('Balie hernoemd');
+  });
+
+  it('a booking that waited for a set-up change decides on the changed office, not on the one it read first', async () => {
+    const zijl = 'haarlem-zijlsingel';
+    const deps: Deps = {
+      storage: nodeA,
+      clock: manualClock('2026-11-23T08:00:00Z'),
+      config: testConfig({ MAX_ACTIVE_BOOKINGS_PER_EMAIL: 100 }),
+      events: createDomainEvents(),
+      log: silentLogger,
+    };
+    const book = (start: string, email: string) =>
+      bookAppointment(deps, {
+        locationId: zijl,
+        services: [{ code: 'passport', persons: 1 }],
+        start,
+        customer: { name: 'R', email },
+      });
+    // The office takes passports on these days: one booked the day before proves it.
+    await expect(book('2026-11-24T11:00:00+01:00', 'first@example.nl')).resolves.toBeTruthy();
+
+    // A set-up change closing Wednesday holds the office's set-up lock, uncommitted, while the booking starts.
+    let locked: () => void = () => {};
+    const closureWritten = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    let commit: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const setup = nodeB.write(async (tx) => {
+      await tx.office.insertClosure({
+        municipalityId: 'haarlem',
+        locationId: zijl,
+        date: '2026-11-25',
+        kind: 'local',
+        reason: 'Verbouwing',
+      });
+      locked();
+      await released;
+    });
+    await closureWritten;
+    const booking = book('2026-11-25T11:00:00+01:00', 'second@example.nl');
+    let outcome: unknown;
+    try {
+      expect(await untilAdvisoryLockWaits()).toBe(true);
+    } finally {
+      commit();
+      await setup;
+      outcome = await booking.catch((err: unknown) => err);
+    }
+    expect(outcome).toMatchObject({ name: 'AppError', code: 'slot-unavailable' });
+    const onWednesday = await pool.query(
+      "SELECT id FROM appointments WHERE location_id = $1 AND service_date = '2026-11-25'",
+      [zijl],
+    );
+    expect(onWednesday.rows).toEqual([]);
   });
 });
