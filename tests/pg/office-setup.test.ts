@@ -231,4 +231,34 @@ describeWithPostgres('PostgreSQL office set-up: locks and two nodes', () => {
     );
     expect(onWednesday.rows).toEqual([]);
   });
+
+  it('two nodes creating one service code at once: one creates it, the other gets 409 conflict, never a 5xx', async () => {
+    const create = (node: Storage, nameNl: string) =>
+      node.write((tx) =>
+        tx.office.insertService({
+          municipalityId: 'haarlem',
+          code: 'race-code',
+          nameNl,
+          nameEn: nameNl,
+          minutesPerPerson: 5,
+          maxPersons: 1,
+          ticketLetter: 'R',
+          necessitiesNl: [],
+          necessitiesEn: [],
+          targetWaitMinutes: 10,
+          followUpServiceCode: null,
+          followUpMinWorkingDays: null,
+        }),
+      );
+    const outcomes = await Promise.allSettled([create(nodeA, 'Eerste'), create(nodeB, 'Tweede')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toMatchObject({
+      name: 'AppError',
+      code: 'conflict',
+      message: 'Service race-code exists',
+    });
+    const { rows } = await pool.query("SELECT id FROM services WHERE code = 'race-code'");
+    expect(rows).toHaveLength(1);
+  });
 });
