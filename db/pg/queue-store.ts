@@ -8,7 +8,14 @@ import {
   type TicketRow,
 } from '../../server/queue/queue-model.ts';
 import type { CheckInAppointment, QueueStore } from '../../server/queue/queue-store.ts';
-import type { ServiceSample } from '../../server/queue/service-times.ts';
+import {
+  emptyQueueConfig,
+  type QueueConfigCache,
+  serviceSamplesOf,
+  toCounterInfo,
+  toRecentCall,
+  toServiceInfo,
+} from '../records/queue.ts';
 import type { PgDb } from './client.ts';
 import {
   appointmentItems,
@@ -24,22 +31,15 @@ import {
   tickets,
 } from './schema/index.ts';
 
-/**
- * The configuration every queue read needs (location, services, counter skills) changes rarely; the triggers
- * of migration 0001 bump `scheduling_config_version` on every change, on any node. One cache per storage
- * (per database), keyed by that version: each read costs one tiny query for the version instead of several.
- * Counter state, agent and name are always read fresh. Only the queue's own transactions read through it,
- * and they never change the configuration, so nothing uncommitted is cached.
- */
-export interface QueueConfigCache {
-  version: number;
-  locations: Map<string, LocationRow>;
-  services: Map<string, ServiceInfo[]>;
-  skills: Map<string, Map<number, string[]>>;
-}
+export type { QueueConfigCache } from '../records/queue.ts';
 
+/**
+ * The configuration cache (db/records/queue.ts; the triggers of migration 0001 bump the version), one per
+ * storage (per database). Only the queue's own transactions read through it, and they never change the
+ * configuration, so nothing uncommitted is cached.
+ */
 export function newQueueConfigCache(): { current: QueueConfigCache } {
-  return { current: { version: -1, locations: new Map(), services: new Map(), skills: new Map() } };
+  return { current: emptyQueueConfig(-1) };
 }
 
 const ticketColumns = {
@@ -129,9 +129,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
       sql`SELECT version FROM scheduling_config_version WHERE id = 1`,
     );
     const version = Number(result.rows[0]?.version ?? 0);
-    if (version !== shared.current.version) {
-      shared.current = { version, locations: new Map(), services: new Map(), skills: new Map() };
-    }
+    if (version !== shared.current.version) shared.current = emptyQueueConfig(version);
     return shared.current;
   };
 
@@ -156,16 +154,9 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
       )
       .where(eq(services.municipalityId, loc.municipalityId))
       .orderBy(asc(services.sortOrder), asc(services.id));
-    const value: ServiceInfo[] = rows.map(({ service: s, walkIn, offered }) => ({
-      id: s.id,
-      code: s.code,
-      letter: s.ticketLetter,
-      minutesPerPerson: s.minutesPerPerson,
-      targetWaitMinutes: s.targetWaitMinutes,
-      maxPersons: s.maxPersons,
-      walkIn: walkIn ?? false,
-      offered: offered !== null,
-    }));
+    const value: ServiceInfo[] = rows.map(({ service, walkIn, offered }) =>
+      toServiceInfo(service, offered === null ? null : { walkIn: walkIn ?? false }),
+    );
     c.services.set(loc.id, value);
     return value;
   };
@@ -192,15 +183,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
       c.skills.set(locationId, skills);
     }
     const skillsOf = skills;
-    return rows.map(({ counter, agentName }) => ({
-      id: counter.id,
-      name: counter.name,
-      active: counter.active,
-      state: counter.state,
-      agentId: counter.agentId,
-      agentName: agentName ?? null,
-      skills: skillsOf.get(counter.id) ?? [],
-    }));
+    return rows.map(({ counter, agentName }) => toCounterInfo(counter, agentName, skillsOf.get(counter.id)));
   };
 
   const checkInAppointment = async (where: ReturnType<typeof eq>): Promise<CheckInAppointment | null> => {
@@ -269,13 +252,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
           )
           .orderBy(desc(ticketEvents.id))
           .limit(limit)
-      ).map((r) => ({
-        ticketId: r.ticketId,
-        number: r.number,
-        counterId: r.counterId as number,
-        at: r.at,
-        recall: r.type === 'recalled',
-      })),
+      ).map(toRecentCall),
     learningHistory: async (locationId, since) => {
       const [rows, waitEvents] = await Promise.all([
         db
@@ -316,21 +293,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
           )
           .orderBy(asc(ticketEvents.id)),
       ]);
-      const samples = new Map<number, ServiceSample>();
-      for (const r of rows) {
-        if (!r.startedAt || !r.finishedAt) continue;
-        let s = samples.get(r.id);
-        if (!s) {
-          s = {
-            services: [],
-            counterId: r.counterId,
-            minutes: (r.finishedAt.getTime() - r.startedAt.getTime()) / 60_000,
-          };
-          samples.set(r.id, s);
-        }
-        s.services.push({ code: r.code, persons: r.persons });
-      }
-      return { serviceSamples: [...samples.values()], waitEvents };
+      return { serviceSamples: serviceSamplesOf(rows), waitEvents };
     },
 
     ticket: (ticketId) => oneTicket(eq(tickets.id, ticketId)),

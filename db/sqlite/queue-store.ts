@@ -8,9 +8,16 @@ import {
   type TicketRow,
 } from '../../server/queue/queue-model.ts';
 import type { CheckInAppointment, QueueStore } from '../../server/queue/queue-store.ts';
-import type { ServiceSample } from '../../server/queue/service-times.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
+import {
+  emptyQueueConfig,
+  type QueueConfigCache,
+  serviceSamplesOf,
+  toCounterInfo,
+  toRecentCall,
+  toServiceInfo,
+} from '../records/queue.ts';
 import {
   appointmentItems,
   appointments,
@@ -80,19 +87,6 @@ function buildStatements(db: Db) {
   };
 }
 
-/**
- * Services, location rows and counter skills change rarely; the scheduling module's triggers bump
- * `scheduling_config_version` on every change to them (by any process). Each queue read costs one tiny
- * query for the version instead of five for the configuration — the hub does several reads per call.
- * Counter state, agent and name are always read fresh.
- */
-interface ConfigCache {
-  version: number;
-  locations: Map<string, LocationRow>;
-  services: Map<string, ServiceInfo[]>;
-  skills: Map<string, Map<number, string[]>>;
-}
-
 /** The queue repository on SQLite (server/queue/queue-store.ts). Synchronous: `asAsync` wraps it. */
 export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
   // Prepared on first use, not here: a process may build its storage before the migrations have run.
@@ -101,12 +95,12 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
     prepared ??= buildStatements(db);
     return prepared;
   };
-  let cache: ConfigCache = { version: -1, locations: new Map(), services: new Map(), skills: new Map() };
-  const config = (): ConfigCache => {
+  // The configuration cache (db/records/queue.ts): one version query per read instead of five — the hub
+  // does several reads per call.
+  let cache = emptyQueueConfig(-1);
+  const config = (): QueueConfigCache => {
     const version = Number(statements().configVersion.get() ?? 0);
-    if (version !== cache.version) {
-      cache = { version, locations: new Map(), services: new Map(), skills: new Map() };
-    }
+    if (version !== cache.version) cache = emptyQueueConfig(version);
     return cache;
   };
 
@@ -137,16 +131,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       .where(eq(services.municipalityId, loc.municipalityId))
       .orderBy(services.sortOrder)
       .all()
-      .map((s) => ({
-        id: s.id,
-        code: s.code,
-        letter: s.ticketLetter,
-        minutesPerPerson: s.minutesPerPerson,
-        targetWaitMinutes: s.targetWaitMinutes,
-        maxPersons: s.maxPersons,
-        walkIn: offered.get(s.id)?.walkIn ?? false,
-        offered: offered.has(s.id),
-      }));
+      .map((s) => toServiceInfo(s, offered.get(s.id) ?? null));
     c.services.set(loc.id, value);
     return value;
   };
@@ -172,15 +157,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       c.skills.set(locationId, skills);
     }
     const skillsOf = skills;
-    return rows.map(({ counter, agentName }) => ({
-      id: counter.id,
-      name: counter.name,
-      active: counter.active,
-      state: counter.state,
-      agentId: counter.agentId,
-      agentName: agentName ?? null,
-      skills: skillsOf.get(counter.id) ?? [],
-    }));
+    return rows.map(({ counter, agentName }) => toCounterInfo(counter, agentName, skillsOf.get(counter.id)));
   };
 
   /** Items and appointment references for a set of ticket rows. */
@@ -243,13 +220,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
         .orderBy(desc(ticketEvents.id))
         .limit(limit)
         .all()
-        .map((r) => ({
-          ticketId: r.event.ticketId,
-          number: r.number,
-          counterId: r.event.counterId as number,
-          at: r.event.at,
-          recall: r.event.type === 'recalled',
-        })),
+        .map((r) => toRecentCall({ ...r.event, number: r.number })),
     learningHistory: (locationId, since) => {
       const rows = db
         .select({
@@ -272,20 +243,6 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
           ),
         )
         .all();
-      const samples = new Map<number, ServiceSample>();
-      for (const r of rows) {
-        if (!r.startedAt || !r.finishedAt) continue;
-        let s = samples.get(r.id);
-        if (!s) {
-          s = {
-            services: [],
-            counterId: r.counterId,
-            minutes: (r.finishedAt.getTime() - r.startedAt.getTime()) / 60_000,
-          };
-          samples.set(r.id, s);
-        }
-        s.services.push({ code: r.code, persons: r.persons });
-      }
       const waitEvents = db
         .select({
           ticketId: ticketEvents.ticketId,
@@ -302,7 +259,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
           ),
         )
         .all();
-      return { serviceSamples: [...samples.values()], waitEvents };
+      return { serviceSamples: serviceSamplesOf(rows), waitEvents };
     },
 
     ticket: (ticketId) => statements().ticketById.get({ id: ticketId }) ?? null,

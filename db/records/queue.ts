@@ -1,0 +1,107 @@
+import type { CounterInfo, LocationRow, ServiceInfo } from '../../server/queue/queue-model.ts';
+import type { RecentCallRecord } from '../../server/queue/queue-store.ts';
+import type { ServiceSample } from '../../server/queue/service-times.ts';
+
+/**
+ * Rows → queue records (server/queue/queue-model.ts), the same on SQLite and PostgreSQL: each engine's
+ * repository (`db/sqlite/queue-store.ts`, `db/pg/queue-store.ts`) runs its own queries and hands the rows here.
+ */
+
+/**
+ * The configuration every queue read needs (location, services, counter skills) changes rarely; the triggers
+ * bump `scheduling_config_version` on every change, by any process or node. Each engine keeps one such cache,
+ * keyed by that version: a read costs one tiny query for the version instead of several. Counter state, agent
+ * and name are always read fresh.
+ */
+export interface QueueConfigCache {
+  version: number;
+  locations: Map<string, LocationRow>;
+  services: Map<string, ServiceInfo[]>;
+  skills: Map<string, Map<number, string[]>>;
+}
+
+export function emptyQueueConfig(version: number): QueueConfigCache {
+  return { version, locations: new Map(), services: new Map(), skills: new Map() };
+}
+
+/** A service row of either engine, with whether (and how) the location offers it. */
+export function toServiceInfo(
+  s: {
+    id: number;
+    code: string;
+    ticketLetter: string;
+    minutesPerPerson: number;
+    targetWaitMinutes: number;
+    maxPersons: number;
+  },
+  offer: { walkIn: boolean } | null,
+): ServiceInfo {
+  return {
+    id: s.id,
+    code: s.code,
+    letter: s.ticketLetter,
+    minutesPerPerson: s.minutesPerPerson,
+    targetWaitMinutes: s.targetWaitMinutes,
+    maxPersons: s.maxPersons,
+    walkIn: offer?.walkIn ?? false,
+    offered: offer !== null,
+  };
+}
+
+/** A counter row with its agent's name and its skills (service codes). */
+export function toCounterInfo(
+  counter: Pick<CounterInfo, 'id' | 'name' | 'active' | 'state' | 'agentId'>,
+  agentName: string | null | undefined,
+  skills: string[] | undefined,
+): CounterInfo {
+  return {
+    id: counter.id,
+    name: counter.name,
+    active: counter.active,
+    state: counter.state,
+    agentId: counter.agentId,
+    agentName: agentName ?? null,
+    skills: skills ?? [],
+  };
+}
+
+/** A `called` or `recalled` ticket event (with a counter) and its ticket's number. */
+export function toRecentCall(r: {
+  ticketId: number;
+  number: string;
+  counterId: number | null;
+  at: Date;
+  type: string;
+}): RecentCallRecord {
+  return {
+    ticketId: r.ticketId,
+    number: r.number,
+    counterId: r.counterId as number,
+    at: r.at,
+    recall: r.type === 'recalled',
+  };
+}
+
+/** Finished tickets joined with their items (one row per item, a ticket's rows together) → one sample each. */
+export function serviceSamplesOf(
+  rows: readonly {
+    id: number;
+    counterId: number | null;
+    startedAt: Date | null;
+    finishedAt: Date | null;
+    code: string;
+    persons: number;
+  }[],
+): ServiceSample[] {
+  const samples = new Map<number, ServiceSample>();
+  for (const r of rows) {
+    if (!r.startedAt || !r.finishedAt) continue;
+    let s = samples.get(r.id);
+    if (!s) {
+      s = { services: [], counterId: r.counterId, minutes: (r.finishedAt.getTime() - r.startedAt.getTime()) / 60_000 };
+      samples.set(r.id, s);
+    }
+    s.services.push({ code: r.code, persons: r.persons });
+  }
+  return [...samples.values()];
+}
