@@ -1,18 +1,8 @@
 import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { AuthStore, DeviceRecord } from '../../server/auth/auth-store.ts';
+import type { AuthStore } from '../../server/auth/auth-store.ts';
+import { liveSessionColumns, pairingCodeColumns, toDevice } from '../records/auth.ts';
 import type { PgDb } from './client.ts';
 import { devices, locations, pairingCodes, staffLocations, staffSessions, staffUsers } from './schema/index.ts';
-
-type DeviceRow = typeof devices.$inferSelect;
-const toDevice = (row: DeviceRow): DeviceRecord => ({
-  id: row.id,
-  municipalityId: row.municipalityId,
-  locationId: row.locationId,
-  kind: row.kind,
-  name: row.name,
-  pairedAt: row.pairedAt,
-  revokedAt: row.revokedAt,
-});
 
 /**
  * The auth repository on PostgreSQL (the contract is server/auth/auth-store.ts; db/sqlite/auth-store.ts is
@@ -43,15 +33,7 @@ export function pgAuthStore(db: PgDb): AuthStore {
     },
     liveSession: async (tokenHash, now) => {
       const [row] = await db
-        .select({
-          sessionId: staffSessions.id,
-          expiresAt: staffSessions.expiresAt,
-          userId: staffUsers.id,
-          municipalityId: staffUsers.municipalityId,
-          role: staffUsers.role,
-          displayName: staffUsers.displayName,
-          active: staffUsers.active,
-        })
+        .select(liveSessionColumns(staffSessions, staffUsers))
         .from(staffSessions)
         .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
         .where(
@@ -112,14 +94,7 @@ export function pgAuthStore(db: PgDb): AuthStore {
     },
     redeemablePairingCode: async (codeHash, now) => {
       const [row] = await db
-        .select({
-          id: pairingCodes.id,
-          locationId: pairingCodes.locationId,
-          municipalityId: locations.municipalityId,
-          kind: pairingCodes.kind,
-          name: pairingCodes.name,
-          createdBy: pairingCodes.createdBy,
-        })
+        .select(pairingCodeColumns(pairingCodes, locations))
         .from(pairingCodes)
         .leftJoin(locations, eq(locations.id, pairingCodes.locationId))
         .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))

@@ -1,5 +1,11 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { AppointmentHistoryRecord, ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
+import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
+import {
+  appointmentHistoryColumns,
+  groupAppointmentHistory,
+  hourlyCountColumns,
+  registryColumns,
+} from '../records/forecast-history.ts';
 import type { PgDb } from './client.ts';
 import {
   appointmentItems,
@@ -19,37 +25,19 @@ export function pgForecastHistoryStore(db: PgDb): ForecastHistoryStore {
   return {
     importedHourlyCounts: (locationId, from, before) =>
       db
-        .select({
-          serviceCode: hourlyHistory.serviceCode,
-          date: hourlyHistory.date,
-          hour: hourlyHistory.hour,
-          count: hourlyHistory.count,
-        })
+        .select(hourlyCountColumns(hourlyHistory))
         .from(hourlyHistory)
         .where(
           and(eq(hourlyHistory.locationId, locationId), gte(hourlyHistory.date, from), lt(hourlyHistory.date, before)),
         ),
     registry: (municipalityId) =>
       db
-        .select({
-          month: registryDocuments.month,
-          documentType: registryDocuments.documentType,
-          ageBand: registryDocuments.ageBand,
-          count: registryDocuments.count,
-        })
+        .select(registryColumns(registryDocuments))
         .from(registryDocuments)
         .where(eq(registryDocuments.municipalityId, municipalityId)),
     appointmentHistory: async (locationId, from, to) => {
       const rows = await db
-        .select({
-          id: appointments.id,
-          startsAt: appointments.startsAt,
-          endsAt: appointments.endsAt,
-          createdAt: appointments.createdAt,
-          status: appointments.status,
-          serviceCode: services.code,
-          persons: appointmentItems.persons,
-        })
+        .select(appointmentHistoryColumns(appointments, services, appointmentItems))
         .from(appointments)
         .innerJoin(appointmentItems, eq(appointmentItems.appointmentId, appointments.id))
         .innerJoin(services, eq(services.id, appointmentItems.serviceId))
@@ -57,14 +45,7 @@ export function pgForecastHistoryStore(db: PgDb): ForecastHistoryStore {
           and(eq(appointments.locationId, locationId), gte(appointments.startsAt, from), lt(appointments.startsAt, to)),
         )
         .orderBy(asc(appointments.id), asc(appointmentItems.id));
-      const out: AppointmentHistoryRecord[] = [];
-      let lastId = -1;
-      for (const { id, serviceCode, persons, ...a } of rows) {
-        if (id !== lastId) out.push({ ...a, items: [] });
-        lastId = id;
-        out[out.length - 1]?.items.push({ serviceCode, persons });
-      }
-      return out;
+      return groupAppointmentHistory(rows);
     },
     locationExists: async (locationId) =>
       (await db.select({ id: locations.id }).from(locations).where(eq(locations.id, locationId)).limit(1)).length > 0,

@@ -1,19 +1,9 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { AuthStore, DeviceRecord } from '../../server/auth/auth-store.ts';
+import type { AuthStore } from '../../server/auth/auth-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
+import { liveSessionColumns, pairingCodeColumns, toDevice } from '../records/auth.ts';
 import { devices, locations, pairingCodes, staffLocations, staffSessions, staffUsers } from '../schema/index.ts';
-
-type DeviceRow = typeof devices.$inferSelect;
-const toDevice = (row: DeviceRow): DeviceRecord => ({
-  id: row.id,
-  municipalityId: row.municipalityId,
-  locationId: row.locationId,
-  kind: row.kind,
-  name: row.name,
-  pairedAt: row.pairedAt,
-  revokedAt: row.revokedAt,
-});
 
 /**
  * The auth repository on SQLite. Token resolution runs on every HTTP request and socket connect, so its
@@ -21,15 +11,7 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
  */
 function liveSessionQuery(db: Db) {
   return db
-    .select({
-      sessionId: staffSessions.id,
-      expiresAt: staffSessions.expiresAt,
-      userId: staffUsers.id,
-      municipalityId: staffUsers.municipalityId,
-      role: staffUsers.role,
-      displayName: staffUsers.displayName,
-      active: staffUsers.active,
-    })
+    .select(liveSessionColumns(staffSessions, staffUsers))
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
     .where(
@@ -113,14 +95,7 @@ export function sqliteAuthStore(db: Db): Synchronous<AuthStore> {
     insertPairingCode: (input) => db.insert(pairingCodes).values(input).returning({ id: pairingCodes.id }).get().id,
     redeemablePairingCode: (codeHash, now) => {
       const row = db
-        .select({
-          id: pairingCodes.id,
-          locationId: pairingCodes.locationId,
-          municipalityId: locations.municipalityId,
-          kind: pairingCodes.kind,
-          name: pairingCodes.name,
-          createdBy: pairingCodes.createdBy,
-        })
+        .select(pairingCodeColumns(pairingCodes, locations))
         .from(pairingCodes)
         .leftJoin(locations, eq(locations.id, pairingCodes.locationId))
         .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))

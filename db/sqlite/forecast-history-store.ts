@@ -1,7 +1,13 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
-import type { AppointmentHistoryRecord, ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
+import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
+import {
+  appointmentHistoryColumns,
+  groupAppointmentHistory,
+  hourlyCountColumns,
+  registryColumns,
+} from '../records/forecast-history.ts';
 import {
   appointmentItems,
   appointments,
@@ -15,12 +21,7 @@ export function sqliteForecastHistoryStore(db: Db): Synchronous<ForecastHistoryS
   return {
     importedHourlyCounts: (locationId, from, before) =>
       db
-        .select({
-          serviceCode: hourlyHistory.serviceCode,
-          date: hourlyHistory.date,
-          hour: hourlyHistory.hour,
-          count: hourlyHistory.count,
-        })
+        .select(hourlyCountColumns(hourlyHistory))
         .from(hourlyHistory)
         .where(
           and(eq(hourlyHistory.locationId, locationId), gte(hourlyHistory.date, from), lt(hourlyHistory.date, before)),
@@ -28,26 +29,13 @@ export function sqliteForecastHistoryStore(db: Db): Synchronous<ForecastHistoryS
         .all(),
     registry: (municipalityId) =>
       db
-        .select({
-          month: registryDocuments.month,
-          documentType: registryDocuments.documentType,
-          ageBand: registryDocuments.ageBand,
-          count: registryDocuments.count,
-        })
+        .select(registryColumns(registryDocuments))
         .from(registryDocuments)
         .where(eq(registryDocuments.municipalityId, municipalityId))
         .all(),
     appointmentHistory: (locationId, from, to) => {
       const rows = db
-        .select({
-          id: appointments.id,
-          startsAt: appointments.startsAt,
-          endsAt: appointments.endsAt,
-          createdAt: appointments.createdAt,
-          status: appointments.status,
-          serviceCode: services.code,
-          persons: appointmentItems.persons,
-        })
+        .select(appointmentHistoryColumns(appointments, services, appointmentItems))
         .from(appointments)
         .innerJoin(appointmentItems, eq(appointmentItems.appointmentId, appointments.id))
         .innerJoin(services, eq(services.id, appointmentItems.serviceId))
@@ -56,14 +44,7 @@ export function sqliteForecastHistoryStore(db: Db): Synchronous<ForecastHistoryS
         )
         .orderBy(asc(appointments.id), asc(appointmentItems.id))
         .all();
-      const out: AppointmentHistoryRecord[] = [];
-      let lastId = -1;
-      for (const { id, serviceCode, persons, ...a } of rows) {
-        if (id !== lastId) out.push({ ...a, items: [] });
-        lastId = id;
-        out[out.length - 1]?.items.push({ serviceCode, persons });
-      }
-      return out;
+      return groupAppointmentHistory(rows);
     },
     locationExists: (locationId) =>
       db.select({ id: locations.id }).from(locations).where(eq(locations.id, locationId)).get() !== undefined,
