@@ -1,49 +1,34 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  hasChromium,
-  launchBrowser,
-  newContext,
-  screenshot,
-  watchPageProblems,
-} from './helpers/browser.ts';
+import { hasChromium, newContext, screenshot, watchPageProblems } from './helpers/browser.ts';
 import { bookTwoPersonPassport } from './helpers/flows.ts';
 import { tabTo } from './helpers/keyboard.ts';
-import { type E2eServer, startE2eServer } from './helpers/server.ts';
+import type { E2eServer } from './helpers/server.ts';
+import { type BrowserSession, openBrowserSession } from './helpers/session.ts';
 
 const now = '2026-11-23T08:30:00Z';
 
 describe.skipIf(!hasChromium)('booking in real Chromium', () => {
+  let suite: BrowserSession;
   let server: E2eServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const axeFindings: Record<string, unknown[]> = {};
-
-  async function checkAxe(name: string) {
-    const violations = await axeViolations(page);
-    if (violations.length) axeFindings[name] = violations;
-  }
+  const checkAxe = (name: string) => suite.checkAxe(name);
 
   beforeAll(async () => {
-    server = await startE2eServer({
-      now,
-      apps: ['booking'],
-      config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000 },
+    suite = await openBrowserSession({
+      server: {
+        now,
+        apps: ['booking'],
+        config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000 },
+      },
+      fixedTime: true,
     });
-    browser = await launchBrowser();
-    context = await newContext(browser);
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    // The browser's "today" is the server's, so the day list starts where the server's window does.
-    await page.clock.setFixedTime(new Date(now));
+    ({ server, browser, context, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('a resident books with the keyboard alone, and every step passes axe (WCAG 2.1 AA)', async () => {
     const problems = watchPageProblems(page);
@@ -181,7 +166,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await checkAxe('manage-cancelled');
     await screenshot(page, 'booking-11-cancelled');
 
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     expect(problems).toEqual([]);
   }, 180_000);
 
@@ -230,7 +215,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.getByRole('button', { name: 'Volgende', exact: true }).click();
     await p.getByRole('button', { name: 'Afspraak maken' }).click();
     await p.getByTestId('reference').waitFor();
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     await p.close();
   }, 180_000);
 
@@ -323,7 +308,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     expect(await p.getByTestId('pickup').count()).toBe(0);
     await checkAxe('walk-in-done');
 
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     expect(problems).toEqual([]);
     await p.close();
   }, 180_000);
@@ -351,7 +336,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.goto(`${server.url}/nergens`);
     await p.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' }).waitFor();
     await checkAxe('not-found');
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     await p.close();
   }, 180_000);
 
@@ -392,7 +377,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     expect(await overflow()).toBeLessThanOrEqual(0);
     await checkAxe('mobile-confirm');
     await screenshot(p, 'booking-19-mobile-confirm');
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     await small.close();
   }, 180_000);
 
@@ -410,7 +395,7 @@ describe.skipIf(!hasChromium)('booking in real Chromium', () => {
     await p.getByTestId('check-in-code').waitFor();
     await checkAxe('phone-done');
     await screenshot(p, 'booking-20-phone-done', { fullPage: true });
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     expect(problems).toEqual([]);
     await phone.close();
   }, 180_000);

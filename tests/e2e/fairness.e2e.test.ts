@@ -1,15 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  hasChromium,
-  launchBrowser,
-  newContext,
-  screenshot,
-  watchPageProblems,
-} from './helpers/browser.ts';
+import { hasChromium, screenshot, watchPageProblems } from './helpers/browser.ts';
 import { tabTo } from './helpers/keyboard.ts';
-import { type E2eServer, startE2eServer } from './helpers/server.ts';
+import type { E2eServer } from './helpers/server.ts';
+import { type BrowserSession, openBrowserSession } from './helpers/session.ts';
 
 const now = '2026-11-23T08:30:00Z';
 
@@ -18,44 +12,35 @@ const now = '2026-11-23T08:30:00Z';
  * confirms by mail and releases its capacity day by day. Keyboard only; axe-core on every state.
  */
 describe.skipIf(!hasChromium)('fair booking in real Chromium', () => {
+  let suite: BrowserSession;
   let server: E2eServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const axeFindings: Record<string, unknown[]> = {};
-
-  async function checkAxe(name: string) {
-    const violations = await axeViolations(page);
-    if (violations.length) axeFindings[name] = violations;
-  }
+  const checkAxe = (name: string) => suite.checkAxe(name);
 
   beforeAll(async () => {
-    server = await startE2eServer({
-      now,
-      apps: ['booking'],
-      config: {
-        RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000,
-        RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000,
-        CHALLENGE_MAX_NUMBER: 5_000,
+    suite = await openBrowserSession({
+      server: {
+        now,
+        apps: ['booking'],
+        config: {
+          RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000,
+          RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000,
+          CHALLENGE_MAX_NUMBER: 5_000,
+        },
       },
+      fixedTime: true,
+      prepare: (s) =>
+        s.db.$client
+          .prepare(
+            `UPDATE locations SET challenge_mode = 'always', confirmation_required = 1, hold_minutes = 15,
+               release_mode = 'daily', release_time = '08:00', release_weekdays = '1,2,3,4,5', release_days_ahead = 21`,
+          )
+          .run(),
     });
-    server.db.$client
-      .prepare(
-        `UPDATE locations SET challenge_mode = 'always', confirmation_required = 1, hold_minutes = 15,
-           release_mode = 'daily', release_time = '08:00', release_weekdays = '1,2,3,4,5', release_days_ahead = 21`,
-      )
-      .run();
-    browser = await launchBrowser();
-    context = await newContext(browser);
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    await page.clock.setFixedTime(new Date(now));
+    ({ server, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('solves the challenge in the background, holds the time, and confirms by the mailed link', async () => {
     const problems = watchPageProblems(page);
@@ -139,7 +124,7 @@ describe.skipIf(!hasChromium)('fair booking in real Chromium', () => {
     };
     expect(status.status).toBe('booked');
 
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     expect(problems).toEqual([]);
   }, 240_000);
 });

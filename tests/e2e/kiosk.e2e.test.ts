@@ -1,17 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueSnapshot } from '../../server/contracts/queue.ts';
 import { type ApiInit, apiCall } from './helpers/api.ts';
-import {
-  axeViolations,
-  hasChromium,
-  launchBrowser,
-  newContext,
-  screenshot,
-  watchPageProblems,
-} from './helpers/browser.ts';
+import { hasChromium, screenshot, watchPageProblems } from './helpers/browser.ts';
 import { bookForKiosk, checkInByKeypad } from './helpers/flows.ts';
-import { type E2eServer, startE2eServer } from './helpers/server.ts';
+import type { E2eServer } from './helpers/server.ts';
+import { type BrowserSession, openBrowserSession } from './helpers/session.ts';
 
 // Monday 23 November 2026, 09:30 in Haarlem: walk-in hours.
 const now = '2026-11-23T08:30:00Z';
@@ -22,16 +16,11 @@ async function prints(page: Page): Promise<number> {
 }
 
 describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
+  let suite: BrowserSession;
   let server: E2eServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const axeFindings: Record<string, unknown[]> = {};
-
-  async function checkAxe(name: string) {
-    const violations = await axeViolations(page);
-    if (violations.length) axeFindings[name] = violations;
-  }
+  const checkAxe = (name: string) => suite.checkAxe(name);
 
   /** Every test starts from a freshly loaded start screen, whatever the test before it left behind. */
   async function openKiosk() {
@@ -40,29 +29,27 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
   }
 
   beforeAll(async () => {
-    server = await startE2eServer({
-      now,
-      apps: ['kiosk'],
-      config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000 },
+    suite = await openBrowserSession({
+      server: {
+        now,
+        apps: ['kiosk'],
+        config: { RATE_LIMIT_LOOKUPS_PER_MINUTE: 10_000, RATE_LIMIT_BOOKINGS_PER_MINUTE: 1000 },
+      },
+      context: { viewport: { width: 1080, height: 1920 } },
+      // Count print calls instead of opening a print dialog.
+      prepare: (_s, c) =>
+        c.addInitScript(() => {
+          const w = window as unknown as { __prints: number };
+          w.__prints = 0;
+          window.print = () => {
+            w.__prints += 1;
+          };
+        }),
     });
-    browser = await launchBrowser();
-    context = await newContext(browser, { viewport: { width: 1080, height: 1920 } });
-    context.setDefaultTimeout(20_000);
-    // Count print calls instead of opening a print dialog.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __prints: number };
-      w.__prints = 0;
-      window.print = () => {
-        w.__prints += 1;
-      };
-    });
-    page = await context.newPage();
+    ({ server, context, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('without an open counter the start screen says so instead of a wait', async () => {
     await page.goto(`${server.url}/kiosk#token=${deviceToken}`);
@@ -115,7 +102,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.getByRole('button', { name: 'Klaar' }).click();
     await page.getByRole('button', { name: /Paspoort aanvragen/ }).waitFor();
     expect(await prints(page)).toBe(1);
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     expect(problems).toEqual([]);
   }, 120_000);
 
@@ -172,7 +159,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await screenshot(page, 'kiosk-6-checked-in');
     await page.getByRole('button', { name: 'Klaar' }).click();
     server.clock.set(now);
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
   }, 120_000);
 
   it('checks in with the 6-digit code on the keypad, without typing: a wrong digit keeps the entry', async () => {
@@ -214,7 +201,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await checkAxe('keypad-wrong-code');
     await screenshot(page, 'kiosk-5c-wrong-code');
     server.clock.set(now);
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
   }, 120_000);
 
   it('refuses tickets outside walk-in hours and says when walk-in opens', async () => {
@@ -230,7 +217,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await checkAxe('outside-walk-in-hours');
     await screenshot(page, 'kiosk-5d-walk-in-closed');
     server.clock.set(now);
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
   }, 120_000);
 
   it('English and large text pass axe', async () => {
@@ -242,7 +229,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await screenshot(page, 'kiosk-7-english-large');
     await page.getByRole('button', { name: 'Nederlands' }).click();
     await page.getByRole('button', { name: 'Grote letters' }).click();
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
   });
 
   it('says so when the connection is lost, and a failed request is retried without a second ticket', async () => {
@@ -280,7 +267,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await page.waitForTimeout(500);
     expect(await prints(page)).toBe(before + 1);
     await page.unrouteAll();
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
   }, 120_000);
 
   it('warns after a minute without touches and then starts over in Dutch', async () => {
@@ -299,7 +286,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await p.clock.fastForward('00:11');
     await p.getByRole('heading', { name: 'Welkom bij het stadskantoor' }).waitFor();
     expect(await p.getByRole('alertdialog').count()).toBe(0);
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     await p.close();
   }, 120_000);
 
@@ -311,7 +298,7 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     page = p;
     await checkAxe('unpaired');
     await screenshot(p, 'kiosk-11-unpaired');
-    expect(axeFindings).toEqual({});
+    expect(suite.axeFindings).toEqual({});
     await p.close();
   });
 });

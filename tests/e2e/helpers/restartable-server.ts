@@ -1,22 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { type Db, openDatabase } from '../../../db/client.ts';
 import { runMigrations } from '../../../db/migrate.ts';
 import { sqliteStorage } from '../../../db/sqlite/storage.ts';
-import { createApp } from '../../../server/app.ts';
 import type { Config } from '../../../server/config.ts';
 import type { Deps } from '../../../server/deps.ts';
 import { createDomainEvents } from '../../../server/events.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import { createTestContext } from '../../helpers/context.ts';
-import { ensureWebBuilt, runningClock, type WebApp } from './server.ts';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+import { ensureWebBuilt, type LoopbackServer, listenOnLoopback, runningClock, type WebApp } from './server.ts';
 
 export interface RestartableServer {
   url: string;
@@ -47,20 +41,13 @@ export async function startRestartableServer(
   const clock = runningClock(now);
 
   let port = 0;
-  let current: { server: Server; deps: Deps; db: Db; closeHub?: () => unknown } | null = null;
+  let current: { http: LoopbackServer; deps: Deps; db: Db } | null = null;
 
   async function start(): Promise<void> {
     const db = openDatabase(dbPath);
     runMigrations(db);
-    // Listen first: the origin the browser sends (PUBLIC_URL) is known only once port 0 is bound.
-    let fetchApp: (request: Request, env?: object) => Response | Promise<Response> = () =>
-      new Response(null, { status: 503 });
-    const server = await new Promise<Server>((resolve) => {
-      const s = serve({ fetch: (req, env) => fetchApp(req, env), port, hostname: '127.0.0.1' }, () =>
-        resolve(s as Server),
-      );
-    });
-    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const http = await listenOnLoopback(port);
+    const publicUrl = http.url;
     const deps: Deps = {
       storage: sqliteStorage(db),
       clock,
@@ -68,28 +55,16 @@ export async function startRestartableServer(
       events: createDomainEvents(),
       log: silentLogger,
     };
-    const app = createApp(deps);
-    fetchApp = app.fetch;
-    let closeHub: (() => unknown) | undefined;
-    const hubModule = ['server/hub/index.ts', 'server/hub/hub.ts'].map((p) => join(repoRoot, p)).find(existsSync);
-    if (hubModule) {
-      const hub = (await import(hubModule)) as {
-        attachHub?: (server: Server, deps: Deps) => { close?: () => unknown } | undefined;
-      };
-      const attached = hub.attachHub?.(server, deps);
-      closeHub = attached?.close ? () => attached.close?.() : undefined;
-    }
-    port = (server.address() as AddressInfo).port;
-    current = { server, deps, db, closeHub };
+    http.serveApp(deps);
+    port = (http.server.address() as AddressInfo).port;
+    current = { http, deps, db };
   }
 
   async function stop(): Promise<void> {
     if (!current) return;
-    const { server, deps, db, closeHub } = current;
+    const { http, deps, db } = current;
     current = null;
-    await closeHub?.();
-    server.closeAllConnections?.();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await http.close();
     await deps.storage.close();
     db.$client.close();
   }

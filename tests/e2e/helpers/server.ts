@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { createApp } from '../../../server/app.ts';
 import type { Clock } from '../../../server/clock.ts';
 import type { Config } from '../../../server/config.ts';
 import type { Deps } from '../../../server/deps.ts';
+import { attachHub, type Hub } from '../../../server/hub/hub.ts';
 import { createTestContext } from '../../helpers/context.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,6 +48,43 @@ export function runningClock(start: string | Date): Clock & { set(at: string | D
   };
 }
 
+export interface LoopbackServer {
+  server: Server;
+  url: string;
+  /** Serves the app on `deps` and attaches its hub. */
+  serveApp(deps: Deps): void;
+  /** Closes the hub (its sockets drop) and the HTTP server. */
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP server on loopback at `port` (0: any free one) that answers 503 until `serveApp` gives it the app:
+ * it listens first because the origin the browser will send (PUBLIC_URL) is known only once port 0 is bound.
+ */
+export async function listenOnLoopback(port: number): Promise<LoopbackServer> {
+  let fetchApp: (request: Request, env?: object) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: (req, env) => fetchApp(req, env), port, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    );
+  });
+  let hub: Hub | undefined;
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    serveApp: (deps) => {
+      fetchApp = createApp(deps).fetch;
+      hub = attachHub(server, deps);
+    },
+    close: async () => {
+      await hub?.close();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 export interface E2eServer {
   url: string;
   deps: Deps;
@@ -58,7 +96,7 @@ export interface E2eServer {
 
 /**
  * A real Loket server for browser tests: a temporary SQLite file migrated and seeded (demo access
- * included via createTestContext), the real app on loopback port 0, and the hub when it exists.
+ * included via createTestContext), the real app and the hub on loopback port 0.
  * Default time: Monday 23 November 2026 09:30 in Amsterdam, inside walk-in hours.
  */
 export async function startE2eServer(
@@ -67,15 +105,8 @@ export async function startE2eServer(
   ensureWebBuilt(options.apps);
   const dir = mkdtempSync(join(tmpdir(), 'loket-e2e-'));
   const now = options.now ?? '2026-11-23T08:30:00Z';
-  // Listen first: the origin the browser will send (PUBLIC_URL) is known only once port 0 is bound.
-  let fetchApp: (request: Request, env?: object) => Response | Promise<Response> = () =>
-    new Response(null, { status: 503 });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: (req, env) => fetchApp(req, env), port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    );
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const http = await listenOnLoopback(0);
+  const url = http.url;
   const ctx = createTestContext({
     now,
     dbPath: join(dir, 'loket.db'),
@@ -83,28 +114,14 @@ export async function startE2eServer(
   });
   const clock = runningClock(now);
   const deps: Deps = { storage: ctx.storage, clock, config: ctx.config, events: ctx.events, log: ctx.log };
-  const app = createApp(deps);
-  fetchApp = app.fetch;
-  let closeHub: (() => unknown) | undefined;
-  const hubModule = ['server/hub/hub.ts', 'server/hub/index.ts']
-    .map((f) => join(repoRoot, f))
-    .find((f) => existsSync(f));
-  if (hubModule) {
-    const hub = (await import(hubModule)) as {
-      attachHub?: (server: Server, deps: Deps) => { close?: () => unknown } | undefined;
-    };
-    const attached = hub.attachHub?.(server, deps);
-    closeHub = attached?.close ? () => attached.close?.() : undefined;
-  }
+  http.serveApp(deps);
   return {
     url,
     deps,
     db: ctx.db,
     clock,
     close: async () => {
-      await closeHub?.();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
       ctx.db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     },
