@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatLocalDate, localDateOf } from '../../../../shared-web/datetime.ts';
 import type { Setup } from '../setup-model.ts';
+import { SelectField, TextField } from './fields.tsx';
 import type { Send } from './send.ts';
 import { SetupTable } from './setup-table.tsx';
 
@@ -40,21 +41,14 @@ export function ClosuresSection({ setup, base, send }: { setup: Setup; base: str
         send={send}
       />
       <form className="row" onSubmit={submit} aria-label={t('agent.admin.addClosure')}>
-        <label>
-          {t('agent.admin.date')}
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
-        </label>
-        <label>
-          {t('agent.admin.kind')}
-          <select value={kind} onChange={(e) => setKind(e.target.value as 'bridge' | 'local')}>
-            <option value="local">{t('agent.admin.closureKind.local')}</option>
-            <option value="bridge">{t('agent.admin.closureKind.bridge')}</option>
-          </select>
-        </label>
-        <label>
-          {t('agent.admin.reason')}
-          <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} required />
-        </label>
+        <TextField label={t('agent.admin.date')} type="date" value={date} onValue={setDate} required />
+        <SelectField
+          label={t('agent.admin.kind')}
+          value={kind}
+          options={(['local', 'bridge'] as const).map((k) => ({ value: k, label: t(`agent.admin.closureKind.${k}`) }))}
+          onValue={setKind}
+        />
+        <TextField label={t('agent.admin.reason')} value={reason} onValue={setReason} maxLength={200} required />
         <button type="submit">{t('agent.admin.add')}</button>
       </form>
     </section>

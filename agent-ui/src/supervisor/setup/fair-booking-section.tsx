@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BookingProtection } from '../../../../server/contracts/fairness.ts';
 import { api } from '../../../../shared-web/api.ts';
+import { CheckboxField, NumberField, SelectField, TextField } from './fields.tsx';
 import type { Send } from './send.ts';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -30,7 +31,6 @@ export function FairBookingSection({ base, token, send }: { base: string; token:
   const set = (patch: Partial<BookingProtection>) => setS({ ...s, ...patch });
   const dayName = (d: number) =>
     new Intl.DateTimeFormat(i18n.language, { weekday: 'short' }).format(new Date(Date.UTC(2024, 0, d)));
-  const num = (v: string) => Number(v);
   return (
     <section className="card" aria-labelledby="admin-fair">
       <h2 id="admin-fair">{t('agent.admin.fair.title')}</h2>
@@ -44,153 +44,125 @@ export function FairBookingSection({ base, token, send }: { base: string; token:
       >
         <fieldset>
           <legend>{t('agent.admin.fair.hold')}</legend>
-          <label className="inline">
-            <input
-              type="checkbox"
-              checked={s.confirmationRequired}
-              onChange={(e) => set({ confirmationRequired: e.target.checked })}
-            />
-            {t('agent.admin.fair.confirmationRequired')}
-          </label>
-          <label>
-            {t('agent.admin.fair.holdMinutes')}
-            <input
-              type="number"
-              min={5}
-              max={30}
-              value={s.holdMinutes}
-              onChange={(e) => set({ holdMinutes: num(e.target.value) })}
-            />
-          </label>
+          <CheckboxField
+            label={t('agent.admin.fair.confirmationRequired')}
+            checked={s.confirmationRequired}
+            onValue={(v) => set({ confirmationRequired: v })}
+          />
+          <NumberField
+            label={t('agent.admin.fair.holdMinutes')}
+            min={5}
+            max={30}
+            value={s.holdMinutes}
+            onValue={(v) => set({ holdMinutes: v ?? 0 })}
+          />
         </fieldset>
         <fieldset>
           <legend>{t('agent.admin.fair.challenge')}</legend>
-          <label>
-            {t('agent.admin.fair.challengeMode')}
-            <select
-              value={s.challengeMode}
-              onChange={(e) => set({ challengeMode: e.target.value as BookingProtection['challengeMode'] })}
-            >
-              <option value="off">{t('agent.admin.fair.challengeOff')}</option>
-              <option value="under-pressure">{t('agent.admin.fair.challengePressure')}</option>
-              <option value="always">{t('agent.admin.fair.challengeAlways')}</option>
-            </select>
-          </label>
-          <label>
-            {t('agent.admin.fair.pressureBookings')}
-            <input
-              type="number"
-              min={1}
-              value={s.challengePressureBookings}
-              onChange={(e) => set({ challengePressureBookings: num(e.target.value) })}
-            />
-          </label>
+          <SelectField
+            label={t('agent.admin.fair.challengeMode')}
+            value={s.challengeMode}
+            options={[
+              { value: 'off', label: t('agent.admin.fair.challengeOff') },
+              { value: 'under-pressure', label: t('agent.admin.fair.challengePressure') },
+              { value: 'always', label: t('agent.admin.fair.challengeAlways') },
+            ]}
+            onValue={(v) => set({ challengeMode: v })}
+          />
+          <NumberField
+            label={t('agent.admin.fair.pressureBookings')}
+            min={1}
+            value={s.challengePressureBookings}
+            onValue={(v) => set({ challengePressureBookings: v ?? 0 })}
+          />
         </fieldset>
         <fieldset>
           <legend>{t('agent.admin.fair.caps')}</legend>
-          <label>
-            {t('agent.admin.fair.mailboxCap')}
-            <input
-              type="number"
-              min={1}
-              max={100}
-              value={s.mailboxCap ?? ''}
-              placeholder={t('agent.admin.fair.default')}
-              onChange={(e) => set({ mailboxCap: e.target.value === '' ? null : num(e.target.value) })}
-            />
-          </label>
-          <label className="inline">
-            <input
-              type="checkbox"
-              checked={s.mailboxNormalise}
-              onChange={(e) => set({ mailboxNormalise: e.target.checked })}
-            />
-            {t('agent.admin.fair.mailboxNormalise')}
-          </label>
-          <label className="inline">
-            <input type="checkbox" checked={s.phoneCap} onChange={(e) => set({ phoneCap: e.target.checked })} />
-            {t('agent.admin.fair.phoneCap')}
-          </label>
-          <label>
-            {t('agent.admin.fair.velocity')}
-            <input
-              type="number"
-              min={1}
-              value={s.dayVelocityLimit ?? ''}
-              placeholder={t('agent.admin.fair.none')}
-              onChange={(e) => set({ dayVelocityLimit: e.target.value === '' ? null : num(e.target.value) })}
-            />
-          </label>
+          <NumberField
+            label={t('agent.admin.fair.mailboxCap')}
+            min={1}
+            max={100}
+            value={s.mailboxCap}
+            placeholder={t('agent.admin.fair.default')}
+            onValue={(v) => set({ mailboxCap: v })}
+          />
+          <CheckboxField
+            label={t('agent.admin.fair.mailboxNormalise')}
+            checked={s.mailboxNormalise}
+            onValue={(v) => set({ mailboxNormalise: v })}
+          />
+          <CheckboxField
+            label={t('agent.admin.fair.phoneCap')}
+            checked={s.phoneCap}
+            onValue={(v) => set({ phoneCap: v })}
+          />
+          <NumberField
+            label={t('agent.admin.fair.velocity')}
+            min={1}
+            value={s.dayVelocityLimit}
+            placeholder={t('agent.admin.fair.none')}
+            onValue={(v) => set({ dayVelocityLimit: v })}
+          />
         </fieldset>
         <fieldset>
           <legend>{t('agent.admin.fair.release')}</legend>
-          <label>
-            {t('agent.admin.fair.releaseMode')}
-            <select
-              value={s.releaseMode}
-              onChange={(e) => set({ releaseMode: e.target.value as BookingProtection['releaseMode'] })}
-            >
-              <option value="off">{t('agent.admin.fair.releaseOff')}</option>
-              <option value="daily">{t('agent.admin.fair.releaseDaily')}</option>
-              <option value="weekly">{t('agent.admin.fair.releaseWeekly')}</option>
-            </select>
-          </label>
-          <label>
-            {t('agent.admin.fair.releaseTime')}
-            <input type="time" value={s.releaseTime} onChange={(e) => set({ releaseTime: e.target.value })} />
-          </label>
-          <label>
-            {t('agent.admin.fair.releaseDaysAhead')}
-            <input
-              type="number"
-              min={0}
-              max={365}
-              value={s.releaseDaysAhead}
-              onChange={(e) => set({ releaseDaysAhead: num(e.target.value) })}
-            />
-          </label>
+          <SelectField
+            label={t('agent.admin.fair.releaseMode')}
+            value={s.releaseMode}
+            options={[
+              { value: 'off', label: t('agent.admin.fair.releaseOff') },
+              { value: 'daily', label: t('agent.admin.fair.releaseDaily') },
+              { value: 'weekly', label: t('agent.admin.fair.releaseWeekly') },
+            ]}
+            onValue={(v) => set({ releaseMode: v })}
+          />
+          <TextField
+            label={t('agent.admin.fair.releaseTime')}
+            type="time"
+            value={s.releaseTime}
+            onValue={(v) => set({ releaseTime: v })}
+          />
+          <NumberField
+            label={t('agent.admin.fair.releaseDaysAhead')}
+            min={0}
+            max={365}
+            value={s.releaseDaysAhead}
+            onValue={(v) => set({ releaseDaysAhead: v ?? 0 })}
+          />
           <fieldset className="weekdays">
             <legend>{t('agent.admin.fair.releaseWeekdays')}</legend>
             {WEEKDAYS.map((d) => (
-              <label className="inline" key={d}>
-                <input
-                  type="checkbox"
-                  checked={s.releaseWeekdays.includes(d)}
-                  onChange={(e) =>
-                    set({
-                      releaseWeekdays: e.target.checked
-                        ? [...s.releaseWeekdays, d].sort((a, b) => a - b)
-                        : s.releaseWeekdays.filter((x) => x !== d),
-                    })
-                  }
-                />
-                {dayName(d)}
-              </label>
+              <CheckboxField
+                key={d}
+                label={dayName(d)}
+                checked={s.releaseWeekdays.includes(d)}
+                onValue={(on) =>
+                  set({
+                    releaseWeekdays: on
+                      ? [...s.releaseWeekdays, d].sort((a, b) => a - b)
+                      : s.releaseWeekdays.filter((x) => x !== d),
+                  })
+                }
+              />
             ))}
           </fieldset>
         </fieldset>
         <fieldset>
           <legend>{t('agent.admin.fair.phoneShareTitle')}</legend>
-          <label>
-            {t('agent.admin.fair.phoneShare')}
-            <input
-              type="number"
-              min={0}
-              max={90}
-              value={Math.round(s.phoneShare * 100)}
-              onChange={(e) => set({ phoneShare: num(e.target.value) / 100 })}
-            />
-          </label>
-          <label>
-            {t('agent.admin.fair.phoneShareReleaseHours')}
-            <input
-              type="number"
-              min={0}
-              max={672}
-              value={s.phoneShareReleaseHours}
-              onChange={(e) => set({ phoneShareReleaseHours: num(e.target.value) })}
-            />
-          </label>
+          <NumberField
+            label={t('agent.admin.fair.phoneShare')}
+            min={0}
+            max={90}
+            value={Math.round(s.phoneShare * 100)}
+            onValue={(v) => set({ phoneShare: (v ?? 0) / 100 })}
+          />
+          <NumberField
+            label={t('agent.admin.fair.phoneShareReleaseHours')}
+            min={0}
+            max={672}
+            value={s.phoneShareReleaseHours}
+            onValue={(v) => set({ phoneShareReleaseHours: v ?? 0 })}
+          />
         </fieldset>
         <button type="submit" className="primary">
           {t('agent.admin.save')}

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Setup, type Weekday, weeklyRule } from '../setup-model.ts';
 import { DayPicker } from './day-picker.tsx';
+import { SelectField, TextField } from './fields.tsx';
 import { ruleText } from './rule-text.ts';
 import type { Send } from './send.ts';
 import { SetupTable } from './setup-table.tsx';
@@ -43,27 +44,19 @@ export function HoursSection({ setup, base, send }: { setup: Setup; base: string
         send={send}
       />
       <form className="row" onSubmit={submit} aria-label={t('agent.admin.addHours')}>
-        <label>
-          {t('agent.admin.kind')}
-          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-            <option value="opening">{t('agent.admin.hoursKind.opening')}</option>
-            <option value="appointments">{t('agent.admin.hoursKind.appointments')}</option>
-            <option value="walk-in">{t('agent.admin.hoursKind.walk-in')}</option>
-          </select>
-        </label>
+        <SelectField
+          label={t('agent.admin.kind')}
+          value={kind}
+          options={(['opening', 'appointments', 'walk-in'] as const).map((k) => ({
+            value: k,
+            label: t(`agent.admin.hoursKind.${k}`),
+          }))}
+          onValue={setKind}
+        />
         <DayPicker value={days} onChange={setDays} name="hours-days" />
-        <label>
-          {t('agent.admin.from')}
-          <input type="time" value={opensAt} onChange={(e) => setOpensAt(e.target.value)} required />
-        </label>
-        <label>
-          {t('agent.admin.until')}
-          <input type="time" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} required />
-        </label>
-        <label>
-          {t('agent.admin.startsOn')}
-          <input type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} required />
-        </label>
+        <TextField label={t('agent.admin.from')} type="time" value={opensAt} onValue={setOpensAt} required />
+        <TextField label={t('agent.admin.until')} type="time" value={closesAt} onValue={setClosesAt} required />
+        <TextField label={t('agent.admin.startsOn')} type="date" value={startsOn} onValue={setStartsOn} required />
         <button type="submit">{t('agent.admin.add')}</button>
       </form>
     </section>

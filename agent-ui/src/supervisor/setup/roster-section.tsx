@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Setup, type Weekday, weeklyRule } from '../setup-model.ts';
 import { DayPicker } from './day-picker.tsx';
+import { SelectField, TextField } from './fields.tsx';
 import { ruleText } from './rule-text.ts';
 import type { Send } from './send.ts';
 import { SetupTable } from './setup-table.tsx';
@@ -57,37 +58,25 @@ export function RosterSection({ setup, base, send }: { setup: Setup; base: strin
           });
         }}
       >
-        <label>
-          {t('agent.admin.counter')}
-          <select value={counterId} onChange={(e) => setCounterId(Number(e.target.value))}>
-            {setup.counters.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('agent.admin.counter')}
+          value={counterId}
+          options={setup.counters.map((c) => ({ value: c.id, label: c.name }))}
+          onValue={setCounterId}
+        />
         <DayPicker value={days} onChange={setDays} name="roster-days" />
-        <label>
-          {t('agent.admin.from')}
-          <input type="time" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} required />
-        </label>
-        <label>
-          {t('agent.admin.until')}
-          <input type="time" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} required />
-        </label>
-        <label>
-          {t('agent.admin.mode')}
-          <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-            <option value="both">{t('agent.admin.rosterMode.both')}</option>
-            <option value="appointments">{t('agent.admin.rosterMode.appointments')}</option>
-            <option value="walk-in">{t('agent.admin.rosterMode.walk-in')}</option>
-          </select>
-        </label>
-        <label>
-          {t('agent.admin.startsOn')}
-          <input type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} required />
-        </label>
+        <TextField label={t('agent.admin.from')} type="time" value={startsAt} onValue={setStartsAt} required />
+        <TextField label={t('agent.admin.until')} type="time" value={endsAt} onValue={setEndsAt} required />
+        <SelectField
+          label={t('agent.admin.mode')}
+          value={mode}
+          options={(['both', 'appointments', 'walk-in'] as const).map((m) => ({
+            value: m,
+            label: t(`agent.admin.rosterMode.${m}`),
+          }))}
+          onValue={setMode}
+        />
+        <TextField label={t('agent.admin.startsOn')} type="date" value={startsOn} onValue={setStartsOn} required />
         <button type="submit">{t('agent.admin.add')}</button>
       </form>
     </section>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Setup } from '../setup-model.ts';
+import { CheckboxField, NumberField } from './fields.tsx';
 import type { Send } from './send.ts';
 
 /**
@@ -29,70 +30,49 @@ export function SettingsSection({ setup, base, send }: { setup: Setup; base: str
           });
         }}
       >
-        <label>
-          {t('agent.admin.grid')}
-          <input
-            type="number"
-            min={1}
-            max={60}
-            value={s.slotGridMinutes}
-            onChange={(e) => setS({ ...s, slotGridMinutes: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          {t('agent.admin.walkInShare')}
-          <input
-            type="number"
-            min={0}
-            max={100}
-            value={Math.round(s.walkInShare * 100)}
-            onChange={(e) => setS({ ...s, walkInShare: Number(e.target.value) / 100 })}
-          />
-        </label>
-        <label>
-          {t('agent.admin.minNotice')}
-          <input
-            type="number"
-            min={0}
-            value={s.minNoticeMinutes}
-            onChange={(e) => setS({ ...s, minNoticeMinutes: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          {t('agent.admin.maxDaysAhead')}
-          <input
-            type="number"
-            min={1}
-            max={366}
-            value={s.maxDaysAhead}
-            onChange={(e) => setS({ ...s, maxDaysAhead: Number(e.target.value) })}
-          />
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={s.closedOnGoodFriday}
-            onChange={(e) => setS({ ...s, closedOnGoodFriday: e.target.checked })}
-          />
-          {t('agent.admin.goodFriday')}
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={s.closedOnLiberationDay}
-            onChange={(e) => setS({ ...s, closedOnLiberationDay: e.target.checked })}
-          />
-          {t('agent.admin.liberationDay')}
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={s.callAndStart}
-            aria-describedby="admin-call-and-start-hint"
-            onChange={(e) => setS({ ...s, callAndStart: e.target.checked })}
-          />
-          {t('agent.admin.callAndStart')}
-        </label>
+        <NumberField
+          label={t('agent.admin.grid')}
+          min={1}
+          max={60}
+          value={s.slotGridMinutes}
+          onValue={(v) => setS({ ...s, slotGridMinutes: v ?? 0 })}
+        />
+        <NumberField
+          label={t('agent.admin.walkInShare')}
+          min={0}
+          max={100}
+          value={Math.round(s.walkInShare * 100)}
+          onValue={(v) => setS({ ...s, walkInShare: (v ?? 0) / 100 })}
+        />
+        <NumberField
+          label={t('agent.admin.minNotice')}
+          min={0}
+          value={s.minNoticeMinutes}
+          onValue={(v) => setS({ ...s, minNoticeMinutes: v ?? 0 })}
+        />
+        <NumberField
+          label={t('agent.admin.maxDaysAhead')}
+          min={1}
+          max={366}
+          value={s.maxDaysAhead}
+          onValue={(v) => setS({ ...s, maxDaysAhead: v ?? 0 })}
+        />
+        <CheckboxField
+          label={t('agent.admin.goodFriday')}
+          checked={s.closedOnGoodFriday}
+          onValue={(v) => setS({ ...s, closedOnGoodFriday: v })}
+        />
+        <CheckboxField
+          label={t('agent.admin.liberationDay')}
+          checked={s.closedOnLiberationDay}
+          onValue={(v) => setS({ ...s, closedOnLiberationDay: v })}
+        />
+        <CheckboxField
+          label={t('agent.admin.callAndStart')}
+          checked={s.callAndStart}
+          aria-describedby="admin-call-and-start-hint"
+          onValue={(v) => setS({ ...s, callAndStart: v })}
+        />
         <p id="admin-call-and-start-hint" className="muted">
           {t('agent.admin.callAndStartHint')}
         </p>
