@@ -1,54 +1,35 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devices, staffSessions } from '../../db/schema/index.ts';
-import type { ClientToServerEvents } from '../../server/contracts/hub.ts';
+import type { ClientToServerEvents, HubAuth } from '../../server/contracts/hub.ts';
 import type { HubOptions } from '../../server/hub/hub.ts';
 import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { call } from '../helpers/http.ts';
+import { kioskTicket } from '../helpers/http.ts';
 import {
+  cleanupAfterEach,
+  clientFor,
   command,
-  connectClient,
   type HubClient,
   nextEvent,
   type RunningServer,
-  startServer,
+  startServerFor,
   waitConnected,
 } from '../helpers/server.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function boot(hubOptions: HubOptions = {}) {
   // The test context's monotonic clock follows ctx.clock, which stands still: buckets refill only when
   // the test moves it, so counts are exact whatever the machine's speed.
   const ctx = createTestContext({ now: '2026-11-23T08:30:00Z' });
-  const server = await startServer(ctx, 0, hubOptions);
-  cleanup.push(() => server.close());
-  return { ctx, server };
+  return { ctx, server: await startServerFor(cleanup, ctx, hubOptions) };
 }
 
-function client(server: RunningServer, auth: Parameters<typeof connectClient>[1] = {}) {
-  const c = connectClient(server.url, auth);
-  cleanup.push(() => {
-    c.disconnect();
-  });
-  return c;
-}
-
+const client = (server: RunningServer, auth: HubAuth = {}) => clientFor(cleanup, server, auth);
 const disconnected = (c: HubClient) => new Promise<string>((resolve) => c.once('disconnect', resolve));
-
-async function takeTicket(ctx: TestContext): Promise<{ publicId: string }> {
-  const res = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
-    token: DEMO_DEVICE_TOKEN,
-    body: { services: [{ code: 'passport', persons: 1 }] },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const takeTicket = (ctx: TestContext): Promise<{ publicId: string }> => kioskTicket(ctx);
 
 describe('finding 1: one socket flooding the hub', () => {
   it('20,000 ticket:follow from one anonymous socket: a handful answered, the socket cut off, others served', async () => {

@@ -24,3 +24,15 @@ export async function call<T = any>(
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
+
+/** A passport ticket for one person from the demo kiosk (201 asserted), as the API answers it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
+export async function kioskTicket(ctx: Pick<TestContext, 'app'>, locationId = 'haarlem-zijlsingel'): Promise<any> {
+  const res = await call(ctx, 'POST', `/locations/${locationId}/tickets`, {
+    // The demo device token of testConfig (tests/helpers/auth.ts DEMO_DEVICE_TOKEN).
+    token: 'demo-device-token-0123456789',
+    body: { services: [{ code: 'passport', persons: 1 }] },
+  });
+  if (res.status !== 201) throw new Error(`kiosk ticket: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

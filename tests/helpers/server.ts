@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach } from 'vitest';
 import type { ClientToServerEvents, HubAuth, ServerToClientEvents } from '../../server/contracts/hub.ts';
 import { attachHub, type Hub, type HubOptions } from '../../server/hub/hub.ts';
 import type { TestContext } from './context.ts';
@@ -95,4 +96,49 @@ export function waitConnected(client: HubClient, timeoutMs = 3000): Promise<void
       reject(err);
     });
   });
+}
+
+/**
+ * What a test opened (servers, clients, files), undone after each test, newest first: push onto the array.
+ * Registers vitest's `afterEach`, so call it at the top of a test file.
+ */
+export function cleanupAfterEach(): (() => unknown)[] {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  return cleanup;
+}
+
+/** The app and the hub on loopback (startServer), closed after the test. */
+export async function startServerFor(
+  cleanup: (() => unknown)[],
+  ctx: TestContext,
+  hubOptions: HubOptions = {},
+): Promise<RunningServer> {
+  const server = await startServer(ctx, 0, hubOptions);
+  cleanup.push(() => server.close());
+  return server;
+}
+
+/** A socket.io client of `server` (connectClient), disconnected after the test. */
+export function clientFor(
+  cleanup: (() => unknown)[],
+  server: RunningServer,
+  auth: HubAuth = {},
+  options: Parameters<typeof connectClient>[2] = {},
+): HubClient {
+  const c = connectClient(server.url, auth, options);
+  cleanup.push(() => {
+    c.disconnect();
+  });
+  return c;
+}
+
+/** A screen of a location: a client connected with its first snapshot in hand. */
+export async function screenFor(cleanup: (() => unknown)[], server: RunningServer, auth: HubAuth) {
+  const client = clientFor(cleanup, server, auth);
+  const snapshot = nextEvent(client, 'queue:snapshot');
+  await waitConnected(client);
+  return { client, snapshot: await snapshot };
 }

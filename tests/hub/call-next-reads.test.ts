@@ -1,19 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { HubAuth } from '../../server/contracts/hub.ts';
 import type { Repositories, Storage } from '../../server/storage.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { call } from '../helpers/http.ts';
-import { command, connectClient, type HubClient, nextEvent, startServer, waitConnected } from '../helpers/server.ts';
+import { call, kioskTicket } from '../helpers/http.ts';
+import { cleanupAfterEach, command, type HubClient, nextEvent, screenFor, startServerFor } from '../helpers/server.ts';
 
 // Item 5 of #8: one call-next costs the same reads whatever the number of screens listening, and its broadcast
 // sends the tickets the use-case's transaction built instead of reading them again (server/hub/publish.ts).
 
 const ZIJL = 'haarlem-zijlsingel';
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 /**
  * Replaces the context's storage by one whose read repositories count their calls (`queue.ticketsWithDetails` …).
@@ -56,29 +54,10 @@ describe('the broadcast of a call-next', () => {
   it('reads no ticket again and reads as much for six screens as for one', async () => {
     const ctx = createTestContext();
     const counts = countReads(ctx);
-    const server = await startServer(ctx);
-    cleanup.push(() => server.close());
-    const clients: HubClient[] = [];
-    cleanup.push(() => {
-      for (const c of clients) c.disconnect();
-    });
-    /** A screen of the location, connected with its first snapshot in hand. */
-    const screen = async (auth: Parameters<typeof connectClient>[1]) => {
-      const c = connectClient(server.url, auth);
-      clients.push(c);
-      const snapshot = nextEvent(c, 'queue:snapshot');
-      await waitConnected(c);
-      await snapshot;
-      return c;
-    };
+    const server = await startServerFor(cleanup, ctx);
+    const screen = async (auth: HubAuth) => (await screenFor(cleanup, server, auth)).client;
 
-    for (let i = 0; i < 4; i++) {
-      const res = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
-        token: DEMO_DEVICE_TOKEN,
-        body: { services: [{ code: 'passport', persons: 1 }] },
-      });
-      expect(res.status).toBe(201);
-    }
+    for (let i = 0; i < 4; i++) await kioskTicket(ctx);
     const display = await screen({ token: DEMO_DEVICE_TOKEN });
     const agentToken = await signInAs(ctx, 'demo-agent');
     const agent = await screen({ token: agentToken });

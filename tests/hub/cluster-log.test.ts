@@ -1,27 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FactOrder } from '../../server/contracts/hub.ts';
+import { describe, expect, it } from 'vitest';
+import type { FactOrder, HubAuth } from '../../server/contracts/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 import {
+  cleanupAfterEach,
+  clientFor,
   command,
-  connectClient,
   type HubClient,
   nextEvent,
   type RunningServer,
-  startServer,
-  waitConnected,
+  screenFor,
+  startServerFor,
 } from '../helpers/server.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 function tempDbPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'loket-cluster-'));
@@ -29,26 +27,9 @@ function tempDbPath(): string {
   return join(dir, 'loket.db');
 }
 
-async function node(ctx: TestContext): Promise<RunningServer> {
-  const server = await startServer(ctx, 0, { pollMs: 20 });
-  cleanup.push(() => server.close());
-  return server;
-}
-
-function client(server: RunningServer, auth: Parameters<typeof connectClient>[1]): HubClient {
-  const c = connectClient(server.url, auth);
-  cleanup.push(() => {
-    c.disconnect();
-  });
-  return c;
-}
-
-async function watching(server: RunningServer, auth: Parameters<typeof connectClient>[1]) {
-  const c = client(server, auth);
-  const snapshot = nextEvent(c, 'queue:snapshot');
-  await waitConnected(c);
-  return { client: c, snapshot: await snapshot };
-}
+const node = (ctx: TestContext) => startServerFor(cleanup, ctx, { pollMs: 20 });
+const _client = (server: RunningServer, auth: HubAuth): HubClient => clientFor(cleanup, server, auth);
+const watching = (server: RunningServer, auth: HubAuth) => screenFor(cleanup, server, auth);
 
 /** Every fact the client gets, in order, as `name seq/prev`. */
 function record(c: HubClient): { name: string; seq?: number; prev?: number }[] {

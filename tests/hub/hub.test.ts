@@ -2,60 +2,41 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ticketEvents } from '../../db/schema/index.ts';
+import type { HubAuth } from '../../server/contracts/hub.ts';
 import type { QueueSnapshot } from '../../server/contracts/queue.ts';
 import type { HubOptions } from '../../server/hub/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { createStaffUser, DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { call } from '../helpers/http.ts';
+import { call, kioskTicket } from '../helpers/http.ts';
 import {
+  cleanupAfterEach,
+  clientFor,
   command,
   connectClient,
   type HubClient,
   nextEvent,
   type RunningServer,
+  screenFor,
   startServer,
+  startServerFor,
   waitConnected,
 } from '../helpers/server.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function boot(options: Parameters<typeof createTestContext>[0] = {}, hubOptions: HubOptions = {}) {
   const ctx = createTestContext(options);
-  const server = await startServer(ctx, 0, hubOptions);
-  cleanup.push(() => server.close());
-  return { ctx, server };
+  return { ctx, server: await startServerFor(cleanup, ctx, hubOptions) };
 }
 
-function client(server: RunningServer, auth: Parameters<typeof connectClient>[1] = {}, reconnection = false) {
-  const c = connectClient(server.url, auth, { reconnection });
-  cleanup.push(() => {
-    c.disconnect();
-  });
-  return c;
-}
-
-async function connectedWithSnapshot(server: RunningServer, auth: Parameters<typeof connectClient>[1]) {
-  const c = client(server, auth);
-  const snapshot = nextEvent(c, 'queue:snapshot');
-  await waitConnected(c);
-  return { client: c, snapshot: await snapshot };
-}
-
-async function takeTicket(ctx: TestContext) {
-  const res = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
-    token: DEMO_DEVICE_TOKEN,
-    body: { services: [{ code: 'passport', persons: 1 }] },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const client = (server: RunningServer, auth: HubAuth = {}, reconnection = false) =>
+  clientFor(cleanup, server, auth, { reconnection });
+const connectedWithSnapshot = (server: RunningServer, auth: HubAuth) => screenFor(cleanup, server, auth);
+const takeTicket = (ctx: TestContext) => kioskTicket(ctx);
 
 describe('hub', () => {
   it('acks the actor and broadcasts the facts to the display and the supervisor', async () => {

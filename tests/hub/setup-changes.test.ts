@@ -1,29 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
-import { connectClient, nextEvent, startServer, waitConnected } from '../helpers/server.ts';
+import {
+  cleanupAfterEach,
+  connectClient,
+  nextEvent,
+  screenFor,
+  startServerFor,
+  waitConnected,
+} from '../helpers/server.ts';
 
 // A set-up change publishes `location:changed`; the hub answers every display and console of the
 // location with a fresh snapshot (ARCHITECTURE.md#events). Real server, real socket.io clients.
 const ZIJL = 'haarlem-zijlsingel';
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function bootWithDisplay() {
   const ctx = createTestContext();
-  const server = await startServer(ctx);
-  cleanup.push(() => server.close());
-  const display = connectClient(server.url, { token: DEMO_DEVICE_TOKEN }, { reconnection: false });
-  cleanup.push(() => {
-    display.disconnect();
-  });
-  const first = nextEvent(display, 'queue:snapshot');
-  await waitConnected(display);
-  await first;
+  const server = await startServerFor(cleanup, ctx);
+  const { client: display } = await screenFor(cleanup, server, { token: DEMO_DEVICE_TOKEN });
   return { ctx, server, display };
 }
 
