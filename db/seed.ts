@@ -144,6 +144,83 @@ export const DEMO_FEES: readonly [string, 'adult' | 'minor', number][] = [
 /** Bridge days by decree (docs/facts.md); public holidays themselves are computed. */
 export const DEMO_BRIDGE_DAYS = ['2026-01-02', '2026-05-15', '2027-05-07', '2028-04-28', '2028-05-26'];
 
+/** The demo municipality's house style and contact (GET /municipality; the calendar file's ORGANIZER). Example addresses only. */
+export const DEMO_PROFILE = {
+  municipalityId: DEMO_MUNICIPALITY,
+  website: 'https://www.haarlem.nl',
+  contactEmail: 'stadskantoor@haarlem.example',
+  contactUrl: 'https://www.haarlem.nl/contact',
+  houseStyle: {},
+};
+
+export const demoLocationRows = [
+  {
+    id: DEMO_LOCATIONS.stadhuis,
+    municipalityId: DEMO_MUNICIPALITY,
+    name: 'Stadskantoor Zijlsingel',
+    street: 'Zijlsingel 1',
+    postalCode: '2013 DN',
+    city: 'Haarlem',
+  },
+  {
+    id: DEMO_LOCATIONS.schalkwijk,
+    municipalityId: DEMO_MUNICIPALITY,
+    name: 'Stadsdeelkantoor Schalkwijk',
+    street: 'Fie Carelsenplein 2',
+    postalCode: '2034 NA',
+    city: 'Haarlem',
+  },
+];
+
+/** A service of `serviceRows` as inserted, at its place in the list. */
+export function demoServiceRow(row: (typeof serviceRows)[number], sortOrder: number) {
+  return {
+    ...row,
+    necessitiesNl: [...row.necessitiesNl],
+    necessitiesEn: [...row.necessitiesEn],
+    municipalityId: DEMO_MUNICIPALITY,
+    sortOrder,
+  };
+}
+
+/**
+ * The services a location offers: pickup walk-in at the Zijlsingel (as Haarlem does) and by appointment in
+ * Schalkwijk, to show both; no birth registration in Schalkwijk.
+ */
+export function demoLocationServiceRows(locationId: string, idOf: (code: string) => number) {
+  const pickupByAppointment = locationId === DEMO_LOCATIONS.schalkwijk;
+  return serviceRows
+    .filter((row) => !(row.code === 'birth' && locationId === DEMO_LOCATIONS.schalkwijk))
+    .map((row) => {
+      const isPickup = row.code === 'pickup';
+      return {
+        locationId,
+        serviceId: idOf(row.code),
+        bookableOnline: isPickup ? pickupByAppointment : true,
+        walkIn: isPickup ? !pickupByAppointment : row.code !== 'birth',
+      };
+    });
+}
+
+/** Opening, walk-in and appointment hours of every demo office: late opening on Thursdays. */
+export function demoScheduleRules(locationId: string) {
+  const rule = (kind: 'opening' | 'walk-in' | 'appointments', rrule: string, opensAt: string, closesAt: string) => ({
+    locationId,
+    kind,
+    rrule,
+    startsOn: SEED_FROM,
+    opensAt,
+    closesAt,
+  });
+  return [
+    rule('opening', NOT_THURSDAY, '09:00', '16:00'),
+    rule('opening', THURSDAY, '09:00', '20:00'),
+    rule('walk-in', WEEKDAYS, '09:00', '11:00'),
+    rule('appointments', NOT_THURSDAY, '11:00', '16:00'),
+    rule('appointments', THURSDAY, '11:00', '20:00'),
+  ];
+}
+
 /** Seeds the demo municipality once; returns false when it was already there. */
 export function seedDemo(db: Db): boolean {
   // The look and the inserts share one BEGIN IMMEDIATE transaction: processes starting together on one
@@ -151,49 +228,11 @@ export function seedDemo(db: Db): boolean {
   return writeTransaction(db, (tx) => {
     if (tx.select().from(municipalities).where(eq(municipalities.id, DEMO_MUNICIPALITY)).get()) return false;
     tx.insert(municipalities).values({ id: DEMO_MUNICIPALITY, name: 'Gemeente Haarlem' }).run();
-    // House style and contact (GET /municipality; the calendar file's ORGANIZER). Example addresses only.
-    tx.insert(municipalityProfiles)
-      .values({
-        municipalityId: DEMO_MUNICIPALITY,
-        website: 'https://www.haarlem.nl',
-        contactEmail: 'stadskantoor@haarlem.example',
-        contactUrl: 'https://www.haarlem.nl/contact',
-        houseStyle: {},
-      })
-      .run();
-    tx.insert(locations)
-      .values([
-        {
-          id: DEMO_LOCATIONS.stadhuis,
-          municipalityId: DEMO_MUNICIPALITY,
-          name: 'Stadskantoor Zijlsingel',
-          street: 'Zijlsingel 1',
-          postalCode: '2013 DN',
-          city: 'Haarlem',
-        },
-        {
-          id: DEMO_LOCATIONS.schalkwijk,
-          municipalityId: DEMO_MUNICIPALITY,
-          name: 'Stadsdeelkantoor Schalkwijk',
-          street: 'Fie Carelsenplein 2',
-          postalCode: '2034 NA',
-          city: 'Haarlem',
-        },
-      ])
-      .run();
+    tx.insert(municipalityProfiles).values(DEMO_PROFILE).run();
+    tx.insert(locations).values(demoLocationRows).run();
     const serviceIds = new Map<string, number>();
     serviceRows.forEach((row, sortOrder) => {
-      const inserted = tx
-        .insert(services)
-        .values({
-          ...row,
-          necessitiesNl: [...row.necessitiesNl],
-          necessitiesEn: [...row.necessitiesEn],
-          municipalityId: DEMO_MUNICIPALITY,
-          sortOrder,
-        })
-        .returning({ id: services.id })
-        .get();
+      const inserted = tx.insert(services).values(demoServiceRow(row, sortOrder)).returning({ id: services.id }).get();
       serviceIds.set(row.code, inserted.id);
     });
     const idOf = (code: string) => {
@@ -208,50 +247,8 @@ export function seedDemo(db: Db): boolean {
         .run();
 
     for (const [locationId, plans] of Object.entries(officePlans)) {
-      // Pickup: walk-in at the Zijlsingel (as Haarlem does), by appointment in Schalkwijk, to show both.
-      const pickupByAppointment = locationId === DEMO_LOCATIONS.schalkwijk;
-      for (const row of serviceRows) {
-        if (row.code === 'birth' && locationId === DEMO_LOCATIONS.schalkwijk) continue;
-        const isPickup = row.code === 'pickup';
-        tx.insert(locationServices)
-          .values({
-            locationId,
-            serviceId: idOf(row.code),
-            bookableOnline: isPickup ? pickupByAppointment : true,
-            walkIn: isPickup ? !pickupByAppointment : row.code !== 'birth',
-          })
-          .run();
-      }
-      tx.insert(scheduleRules)
-        .values([
-          {
-            locationId,
-            kind: 'opening',
-            rrule: NOT_THURSDAY,
-            startsOn: SEED_FROM,
-            opensAt: '09:00',
-            closesAt: '16:00',
-          },
-          { locationId, kind: 'opening', rrule: THURSDAY, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '20:00' },
-          { locationId, kind: 'walk-in', rrule: WEEKDAYS, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '11:00' },
-          {
-            locationId,
-            kind: 'appointments',
-            rrule: NOT_THURSDAY,
-            startsOn: SEED_FROM,
-            opensAt: '11:00',
-            closesAt: '16:00',
-          },
-          {
-            locationId,
-            kind: 'appointments',
-            rrule: THURSDAY,
-            startsOn: SEED_FROM,
-            opensAt: '11:00',
-            closesAt: '20:00',
-          },
-        ])
-        .run();
+      tx.insert(locationServices).values(demoLocationServiceRows(locationId, idOf)).run();
+      tx.insert(scheduleRules).values(demoScheduleRules(locationId)).run();
       for (const plan of plans) {
         const counter = tx
           .insert(counters)

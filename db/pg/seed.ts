@@ -3,10 +3,13 @@ import { DEMO_ADMIN, type DemoAccessRows } from '../demo-access.ts';
 import {
   DEMO_BRIDGE_DAYS,
   DEMO_FEES,
-  DEMO_LOCATIONS,
   DEMO_MUNICIPALITY,
+  DEMO_PROFILE,
+  demoLocationRows,
+  demoLocationServiceRows,
+  demoScheduleRules,
+  demoServiceRow,
   type Mode,
-  NOT_THURSDAY,
   officePlans,
   SEED_FROM,
   serviceRows,
@@ -44,43 +47,11 @@ export async function seedDemoPg(tx: PgDb): Promise<boolean> {
   if (present.length > 0) return false;
 
   await tx.insert(municipalities).values({ id: DEMO_MUNICIPALITY, name: 'Gemeente Haarlem' });
-  await tx.insert(municipalityProfiles).values({
-    municipalityId: DEMO_MUNICIPALITY,
-    website: 'https://www.haarlem.nl',
-    contactEmail: 'stadskantoor@haarlem.example',
-    contactUrl: 'https://www.haarlem.nl/contact',
-    houseStyle: {},
-  });
-  await tx.insert(locations).values([
-    {
-      id: DEMO_LOCATIONS.stadhuis,
-      municipalityId: DEMO_MUNICIPALITY,
-      name: 'Stadskantoor Zijlsingel',
-      street: 'Zijlsingel 1',
-      postalCode: '2013 DN',
-      city: 'Haarlem',
-    },
-    {
-      id: DEMO_LOCATIONS.schalkwijk,
-      municipalityId: DEMO_MUNICIPALITY,
-      name: 'Stadsdeelkantoor Schalkwijk',
-      street: 'Fie Carelsenplein 2',
-      postalCode: '2034 NA',
-      city: 'Haarlem',
-    },
-  ]);
+  await tx.insert(municipalityProfiles).values(DEMO_PROFILE);
+  await tx.insert(locations).values(demoLocationRows);
   const serviceIds = new Map<string, number>();
   for (const [sortOrder, row] of serviceRows.entries()) {
-    const [inserted] = await tx
-      .insert(services)
-      .values({
-        ...row,
-        necessitiesNl: [...row.necessitiesNl],
-        necessitiesEn: [...row.necessitiesEn],
-        municipalityId: DEMO_MUNICIPALITY,
-        sortOrder,
-      })
-      .returning({ id: services.id });
+    const [inserted] = await tx.insert(services).values(demoServiceRow(row, sortOrder)).returning({ id: services.id });
     if (inserted) serviceIds.set(row.code, inserted.id);
   }
   const idOf = (code: string) => {
@@ -93,34 +64,8 @@ export async function seedDemoPg(tx: PgDb): Promise<boolean> {
     .values(DEMO_FEES.map(([code, ageGroup, amountCents]) => ({ serviceId: idOf(code), ageGroup, amountCents })));
 
   for (const [locationId, plans] of Object.entries(officePlans)) {
-    const pickupByAppointment = locationId === DEMO_LOCATIONS.schalkwijk;
-    await tx.insert(locationServices).values(
-      serviceRows
-        .filter((row) => !(row.code === 'birth' && locationId === DEMO_LOCATIONS.schalkwijk))
-        .map((row) => {
-          const isPickup = row.code === 'pickup';
-          return {
-            locationId,
-            serviceId: idOf(row.code),
-            bookableOnline: isPickup ? pickupByAppointment : true,
-            walkIn: isPickup ? !pickupByAppointment : row.code !== 'birth',
-          };
-        }),
-    );
-    await tx.insert(scheduleRules).values([
-      { locationId, kind: 'opening', rrule: NOT_THURSDAY, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '16:00' },
-      { locationId, kind: 'opening', rrule: THURSDAY, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '20:00' },
-      { locationId, kind: 'walk-in', rrule: WEEKDAYS, startsOn: SEED_FROM, opensAt: '09:00', closesAt: '11:00' },
-      {
-        locationId,
-        kind: 'appointments',
-        rrule: NOT_THURSDAY,
-        startsOn: SEED_FROM,
-        opensAt: '11:00',
-        closesAt: '16:00',
-      },
-      { locationId, kind: 'appointments', rrule: THURSDAY, startsOn: SEED_FROM, opensAt: '11:00', closesAt: '20:00' },
-    ]);
+    await tx.insert(locationServices).values(demoLocationServiceRows(locationId, idOf));
+    await tx.insert(scheduleRules).values(demoScheduleRules(locationId));
     for (const plan of plans) {
       const [counter] = await tx
         .insert(counters)
