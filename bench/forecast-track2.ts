@@ -13,8 +13,13 @@
  */
 import { addDaysIso, forecastDemand, type HourlyCount, weekdayOfDate } from '../server/forecast/demand.ts';
 import { simulate } from '../server/forecast/simulator/engine.ts';
-import { parseScenario, type Scenario, type ScenarioInput } from '../server/forecast/simulator/scenario.ts';
-import { requiredCounters } from '../server/forecast/staffing.ts';
+import {
+  parseScenario,
+  type Scenario,
+  type ScenarioInput,
+  WALK_UP_MINUTES,
+} from '../server/forecast/simulator/scenario.ts';
+import { requiredCounters, slotsForAppointmentNorm } from '../server/forecast/staffing.ts';
 import { createRandom } from '../server/random.ts';
 
 interface Track2Protocol {
@@ -153,6 +158,7 @@ function scenarioFor(
     walkInFrom: hhmm(c.opens),
     walkInTo: hhmm(close),
     busynessCv: 0,
+    walkUpMinutes: WALK_UP_MINUTES,
     doorCrowd: { mean: c.crowd, spreadMinutes: 3 },
     normMinutes: c.within,
     normShare: c.share,
@@ -256,7 +262,8 @@ export function runTrack2(
     const c = CASES[name];
     if (!c) throw new Error(`unknown staffing scenario ${name}`);
     const target = { share: c.share, withinMinutes: c.within };
-    const base = { meanServiceMinutes: c.meanMinutes, target };
+    // Every method knows the office's visits: their mean, their variability and the walk to the counter.
+    const base = { meanServiceMinutes: c.meanMinutes, serviceCv: c.cv, walkUpMinutes: WALK_UP_MINUTES, target };
     // The crowd is arrivals in the opening hour for methods that know no backlog.
     const withCrowd = c.rates.map((r, i) => r + (i === 0 ? c.crowd : 0));
     const plans: Record<string, number[]> = {
@@ -326,14 +333,14 @@ function appointmentDaysMet(c: BothChannelsCase, slots: number, days: number, se
 }
 
 /**
- * Slots per day by the planner's rule (server/forecast/location-forecast.ts): the requests of any N working
- * days must fit in the slots of those N days, so a day gets the mean expected bookings of the N open days
- * from it, in slots of slotMinutes. With the weekday pattern every window of five days has the same mean.
+ * Slots per day by the planner's own rule (`slotsForAppointmentNorm`, as server/forecast/location-forecast.ts
+ * uses it) on two weeks of expected requests; with the weekday pattern every window of five days has the
+ * same mean, so the first day's figure holds for every day.
  */
 function plannerSlots(c: BothChannelsCase): number {
   const perBooking = Math.max(1, Math.ceil(c.appointmentMinutes / c.slotMinutes - 1e-9));
-  const mean = c.weekdayFactors.reduce((a, f) => a + f * c.requestsPerDay, 0) / c.weekdayFactors.length;
-  return Math.ceil(mean * perBooking - 1e-9);
+  const expected = [...c.weekdayFactors, ...c.weekdayFactors].map((f) => f * c.requestsPerDay);
+  return slotsForAppointmentNorm(expected, perBooking, c.normWorkingDays)[0] ?? 0;
 }
 
 function runBothChannels(
@@ -344,7 +351,13 @@ function runBothChannels(
   searchDays: number,
 ): Track2Scenario {
   const target = { share: c.share, withinMinutes: c.within };
-  const base = { meanServiceMinutes: c.meanMinutes, target };
+  const base = {
+    meanServiceMinutes: c.meanMinutes,
+    serviceCv: c.cv,
+    walkUpMinutes: WALK_UP_MINUTES,
+    appointmentMeanMinutes: c.appointmentMinutes,
+    target,
+  };
   const withCrowd = c.rates.map((r, i) => r + (i === 0 ? c.crowd : 0));
   const slots = plannerSlots(c);
   // Expected appointment visits' counter-minutes per hour (no-shows do not come).

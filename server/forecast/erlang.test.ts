@@ -101,4 +101,13 @@ describe('requiredServers', () => {
     const a = requiredServers(60, 10, { share: 0.9, withinMinutes: 5, patienceMinutes: 15 });
     expect(a).toBeLessThanOrEqual(c);
   });
+  it('stretches the wait scale for visits that vary less than an exponential', () => {
+    const target = { share: 0.8, withinMinutes: 10 };
+    const s = requiredServers(60, 10, target, 0.6);
+    // Allen–Cunneen: waits scale by (1 + 0.36) / 2, so the norm counts as 10 / 0.68 minutes of M/M/s wait.
+    expect(erlangCServiceLevel(10, s, 10, 10 / 0.68)).toBeGreaterThanOrEqual(0.8);
+    expect(erlangCServiceLevel(10, s - 1, 10, 10 / 0.68)).toBeLessThan(0.8);
+    expect(s).toBeLessThanOrEqual(requiredServers(60, 10, target));
+    expect(requiredServers(60, 10, target, 1)).toBe(requiredServers(60, 10, target));
+  });
 });

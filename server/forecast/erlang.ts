@@ -145,19 +145,37 @@ export interface StaffingTarget {
   maxOccupancy?: number;
 }
 
-/** Smallest number of counters that meets the target for an hourly load (exact Erlang C or A). */
-export function requiredServers(arrivalsPerHour: number, meanServiceMinutes: number, target: StaffingTarget): number {
+/**
+ * Service level of an hourly load on s counters for a target (exact Erlang C, or A with patience).
+ * `serviceCv` (default 1, the exponential of Erlang) corrects for visits that vary less: the queue of an
+ * M/G/s drains like that of an M/M/s whose waits are scaled by (1 + cv²)/2 (the Allen–Cunneen
+ * approximation), so the wait's time scale is stretched by that factor; the chance to wait is kept.
+ */
+export function serviceLevel(
+  load: number,
+  servers: number,
+  meanServiceMinutes: number,
+  target: StaffingTarget,
+  serviceCv = 1,
+): number {
+  const within = target.withinMinutes / ((1 + serviceCv * serviceCv) / 2);
+  return target.patienceMinutes !== undefined
+    ? erlangA(load, servers, meanServiceMinutes, target.patienceMinutes, within).serviceLevel
+    : erlangCServiceLevel(load, servers, meanServiceMinutes, within);
+}
+
+/** Smallest number of counters that meets the target for an hourly load (see `serviceLevel`). */
+export function requiredServers(
+  arrivalsPerHour: number,
+  meanServiceMinutes: number,
+  target: StaffingTarget,
+  serviceCv = 1,
+): number {
   const load = (arrivalsPerHour * meanServiceMinutes) / 60;
   if (load <= 0) return 0;
   const maxOcc = target.maxOccupancy ?? 0.95;
   let s = Math.max(1, Math.ceil(load / maxOcc - 1e-9));
-  for (; s < 1000; s++) {
-    const sl =
-      target.patienceMinutes !== undefined
-        ? erlangA(load, s, meanServiceMinutes, target.patienceMinutes, target.withinMinutes).serviceLevel
-        : erlangCServiceLevel(load, s, meanServiceMinutes, target.withinMinutes);
-    if (sl >= target.share) return s;
-  }
+  for (; s < 1000; s++) if (serviceLevel(load, s, meanServiceMinutes, target, serviceCv) >= target.share) return s;
   return s;
 }
 

@@ -16,21 +16,23 @@ import {
   renewalPerWorkingDay,
 } from './demand.ts';
 import type { AppointmentHistoryRecord } from './forecast-history-store.ts';
-import { releasableSlots, requiredCounters, skillGroups } from './staffing.ts';
+import { WALK_UP_MINUTES } from './simulator/scenario.ts';
+import { releasableSlots, requiredCounters, skillGroups, slotsForAppointmentNorm, ticketMinutes } from './staffing.ts';
 
 /**
  * The planner's view of the coming weeks for one location, one plan for both channels: forecast walk-in
  * demand per service and hour, and forecast appointment demand per service and day (what residents will
  * have booked by then, `appointment-demand.ts` — never the nearly empty future book); per hour the
- * counters needed for walk-ins (modified offered load + exact Erlang C with the crowd at the door, per
- * skill group) plus the counters the expected appointment visits keep busy, held against the roster; per
+ * counters needed for walk-ins and the expected appointment visits together (`requiredCounters`: modified
+ * offered load + exact Erlang C per skill group, the appointment visits of the group's services pooled
+ * with its walk-ins), held against the roster; per
  * day the slots that can still be released beyond the expected demand, and how many appointment slots
  * the norm "an appointment within N working days" needs. Reads only.
  */
 
 /** The appointment norm: a resident who wants one gets one within this many working days (FACTS.md). */
 export const APPOINTMENT_NORM_WORKING_DAYS = 5;
-/** Appointment counters are planned at this occupancy (no waiting is planned for booked visits). */
+/** Appointment visits of a service no walk-in counter group serves are planned at this occupancy. */
 const APPOINTMENT_OCCUPANCY = 0.9;
 
 export interface ForecastHour {
@@ -92,6 +94,8 @@ export interface LocationForecast {
 }
 
 const HISTORY_WEEKS = 104;
+/** Days of finished tickets the minutes per ticket are learned from (as the live predictor's). */
+const LEARNING_DAYS = 28;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function hourOfWall(wall: string): number {
@@ -236,7 +240,17 @@ export async function getLocationForecast(
     office.counters.map((c) => ({ id: c.id, skills: [...c.skills].map((id) => codeById.get(id) ?? '') })),
     walkInServices.map((s) => s.code),
   );
-  const minutesOf = new Map(walkInServices.map((s) => [s.code, s.minutesPerPerson]));
+  // Minutes a counter spends per walk-in ticket, learned from the last four weeks' finished tickets.
+  const learning = await deps.storage.read.queue.learningHistory(
+    locationId,
+    new Date(deps.clock.now().getTime() - LEARNING_DAYS * 86_400_000),
+  );
+  const perTicket = ticketMinutes(
+    learning.serviceSamples,
+    Object.fromEntries(walkInServices.map((s) => [s.code, s.minutesPerPerson])),
+  );
+  const minutesOf = new Map(walkInServices.map((s) => [s.code, perTicket.minutes[s.code] ?? s.minutesPerPerson]));
+  console.error('PERTICKET', JSON.stringify(perTicket), learning.serviceSamples.length);
   const target = { share: location.serviceNormShare, withinMinutes: location.serviceNormMinutes };
 
   const plans = planOffice(office, from, to);
@@ -271,27 +285,6 @@ export async function getLocationForecast(
     const last = DateTime.fromMillis(Math.max(...plan.opening.map((i) => i.end)), { zone });
     const dayHours: number[] = [];
     for (let h = first.hour; h < last.hour + (last.minute > 0 ? 1 : 0); h++) dayHours.push(h);
-    const required = dayHours.map(() => 0);
-    for (const group of groups) {
-      const arrivals = dayHours.map((h) =>
-        group.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
-      );
-      const total = arrivals.reduce((a, b) => a + b, 0);
-      if (total <= 0) continue;
-      const meanMinutes =
-        dayHours.reduce(
-          (s, h) =>
-            s +
-            group.reduce(
-              (x, code) => x + (demand.get(code)?.get(`${date}|${h}`) ?? 0) * (minutesOf.get(code) ?? 10),
-              0,
-            ),
-          0,
-        ) / total;
-      requiredCounters({ arrivalsPerHour: arrivals, meanServiceMinutes: meanMinutes, target }).forEach((n, i) => {
-        required[i] = (required[i] ?? 0) + n;
-      });
-    }
     const rosteredHours = dayHours.map((h) => rostered.get(`${date}|${h}`) ?? 0);
     const appointmentHours = dayHours.map((h) => rosteredForAppointments.get(`${date}|${h}`) ?? 0);
     const bookedHours = dayHours.map((h) => bookedMinutes.get(`${date}|${h}`) ?? 0);
@@ -302,6 +295,7 @@ export async function getLocationForecast(
     let expected = 0;
     let visits = 0;
     const byService: Record<string, number> = {};
+    const minutesByService = new Map<string, number>();
     for (const s of bookable) {
       const v = apptDemand.get(s.code)?.get(date);
       if (!v) continue;
@@ -310,13 +304,71 @@ export async function getLocationForecast(
       expected += v.expected;
       visits += v.visits;
       expectedMinutes += v.visits * s.minutesPerPerson;
+      minutesByService.set(s.code, v.visits * s.minutesPerPerson);
     }
     const apptTotal = appointmentHours.reduce((a, b) => a + b, 0);
     const apptMinutes = dayHours.map((_, i) =>
       Math.max(bookedHours[i] ?? 0, apptTotal > 0 ? (expectedMinutes * (appointmentHours[i] ?? 0)) / apptTotal : 0),
     );
-    // One plan for both channels: the walk-in need plus the counters the appointment visits keep busy.
-    const need = required.map((r, i) => r + Math.ceil((apptMinutes[i] ?? 0) / 60 / APPOINTMENT_OCCUPANCY - 1e-9));
+    // Each hour's appointment minutes split over the services in the day's proportions, so they can join
+    // the skill group whose counters serve them.
+    const shareOf = (code: string) => (expectedMinutes > 0 ? (minutesByService.get(code) ?? 0) / expectedMinutes : 0);
+    // One plan for both channels, per skill group: walk-ins alone (what is left for appointments) and
+    // walk-ins with the group's appointment visits pooled on the same counters (what the hour needs).
+    const required = dayHours.map(() => 0);
+    const need = dayHours.map(() => 0);
+    const pooled = new Set<string>();
+    for (const group of groups) {
+      const arrivals = dayHours.map((h) =>
+        group.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
+      );
+      const total = arrivals.reduce((a, b) => a + b, 0);
+      const groupBookable = bookable.filter((s) => group.includes(s.code));
+      const groupShare = groupBookable.reduce((a, s) => a + shareOf(s.code), 0);
+      const groupMinutes = apptMinutes.map((m) => m * groupShare);
+      const groupVisits = groupBookable.reduce(
+        (a, s) => a + (minutesByService.get(s.code) ?? 0) / s.minutesPerPerson,
+        0,
+      );
+      for (const s of groupBookable) pooled.add(s.code);
+      if (total <= 0 && groupShare <= 0) continue;
+      const meanMinutes =
+        total > 0
+          ? dayHours.reduce(
+              (s, h) =>
+                s +
+                group.reduce(
+                  (x, code) => x + (demand.get(code)?.get(`${date}|${h}`) ?? 0) * (minutesOf.get(code) ?? 10),
+                  0,
+                ),
+              0,
+            ) / total
+          : 10;
+      const base = {
+        arrivalsPerHour: arrivals,
+        meanServiceMinutes: meanMinutes,
+        serviceCv: perTicket.cv,
+        walkUpMinutes: WALK_UP_MINUTES,
+        target,
+      };
+      if (total > 0)
+        requiredCounters(base).forEach((n, i) => {
+          required[i] = (required[i] ?? 0) + n;
+        });
+      requiredCounters({
+        ...base,
+        appointmentMinutes: groupMinutes,
+        appointmentMeanMinutes: groupVisits > 0 ? (groupShare * expectedMinutes) / groupVisits : meanMinutes,
+      }).forEach((n, i) => {
+        need[i] = (need[i] ?? 0) + n;
+      });
+    }
+    // Appointment services no walk-in counter group serves keep counters of their own.
+    const apart = 1 - bookable.filter((s) => pooled.has(s.code)).reduce((a, s) => a + shareOf(s.code), 0);
+    if (apart > 1e-9)
+      apptMinutes.forEach((m, i) => {
+        need[i] = (need[i] ?? 0) + Math.ceil((m * apart) / 60 / APPOINTMENT_OCCUPANCY - 1e-9);
+      });
     let short = 0;
     let arrivalsDay = 0;
     dayHours.forEach((h, i) => {
@@ -377,16 +429,18 @@ export async function getLocationForecast(
       warning: short > 0,
     });
   }
-  // The appointment norm: the requests of any N working days must fit in the slots of those N days, so a
-  // day needs at least the mean expected bookings of the N open days from it (in slots of slotMinutes).
+  // The appointment norm, by the rule the staffing benchmark scores (`slotsForAppointmentNorm`).
   const meanMinutes =
     bookable.length > 0 ? bookable.reduce((a, s) => a + s.minutesPerPerson, 0) / bookable.length : slotMinutes;
   const slotsPerBooking = Math.max(1, Math.ceil(meanMinutes / slotMinutes - 1e-9));
   const open = days.filter((d) => !d.closed);
+  const forNorm = slotsForAppointmentNorm(
+    open.map((d) => d.appointmentsExpected),
+    slotsPerBooking,
+    APPOINTMENT_NORM_WORKING_DAYS,
+  );
   open.forEach((d, i) => {
-    const window = open.slice(i, i + APPOINTMENT_NORM_WORKING_DAYS);
-    const mean = window.reduce((a, x) => a + x.appointmentsExpected, 0) / Math.max(1, window.length);
-    d.slotsForNorm = Math.ceil(mean * slotsPerBooking - 1e-9);
+    d.slotsForNorm = forNorm[i] ?? 0;
     d.slotsShort = Math.max(0, d.slotsForNorm - d.appointmentSlots);
     if (d.slotsShort > 0) d.warning = true;
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { erlangCServiceLevel } from './erlang.ts';
-import { modifiedOfferedLoad, releasableSlots, requiredCounters, skillGroups } from './staffing.ts';
+import { openingHourServiceLevel } from './opening-crowd.ts';
+import {
+  modifiedOfferedLoad,
+  releasableSlots,
+  requiredCounters,
+  skillGroups,
+  slotsForAppointmentNorm,
+} from './staffing.ts';
 
 const target = { share: 0.8, withinMinutes: 10 };
 
@@ -50,6 +57,42 @@ describe('requiredCounters', () => {
     });
     expect((withBooked[0] ?? 0) - (without[0] ?? 0)).toBeGreaterThanOrEqual(2);
   });
+  it('pools appointment visits with walk-ins: fewer counters than a rounded-up appointment count on top', () => {
+    const input = {
+      arrivalsPerHour: [18, 16, 14],
+      meanServiceMinutes: 8,
+      target,
+      appointmentMinutes: [65, 65, 65],
+      appointmentMeanMinutes: 10,
+    };
+    const pooled = requiredCounters(input);
+    const walkInsOnly = requiredCounters({ ...input, appointmentMinutes: undefined });
+    const onTop = requiredCounters({ ...input, method: 'sipp' });
+    pooled.forEach((n, i) => {
+      // The visits still need room, but less than their own rounded-up counters.
+      expect(n).toBeGreaterThan(walkInsOnly[i] ?? 0);
+      expect(n).toBeLessThanOrEqual((walkInsOnly[i] ?? 0) + Math.ceil(65 / 60 / 0.9));
+    });
+    expect(pooled.reduce((a, b) => a + b, 0)).toBeLessThan(onTop.reduce((a, b) => a + b, 0));
+  });
+  it('sizes the opening hour with a crowd by the opening-hour model', () => {
+    const input = { arrivalsPerHour: [30, 28], meanServiceMinutes: 8, walkUpMinutes: 0.5, serviceCv: 0.6, target };
+    const [opening] = requiredCounters({ ...input, crowdAtOpening: 12 });
+    const level = (servers: number) =>
+      openingHourServiceLevel({
+        crowd: 12,
+        arrivalsPerHour: 30,
+        servers,
+        meanServiceMinutes: 8.5,
+        serviceCv: 0.6,
+        withinMinutes: 10,
+      });
+    expect(level(opening ?? 0)).toBeGreaterThanOrEqual(0.8);
+    expect(level((opening ?? 0) - 1)).toBeLessThan(0.8);
+    // Never fewer than the crowd counted as a rate.
+    const [asRate] = requiredCounters({ ...input, arrivalsPerHour: [42, 28] });
+    expect(opening).toBeGreaterThanOrEqual(asRate ?? 0);
+  });
   it('needs nobody without demand', () => {
     expect(requiredCounters({ arrivalsPerHour: [0, 0], meanServiceMinutes: 10, target })).toEqual([0, 0]);
   });
@@ -66,6 +109,11 @@ describe('skill groups and releasable slots', () => {
       ['passport', 'id-card', 'driving-licence', 'pickup', 'birth'],
     );
     expect(groups.map((g) => g.sort())).toEqual([['driving-licence', 'id-card', 'passport'], ['pickup'], ['birth']]);
+  });
+  it('offers each day the mean expected bookings of the norm window from it', () => {
+    // Windows of two days: (10+20)/2, (20+30)/2, then the last day alone; two slots per booking.
+    expect(slotsForAppointmentNorm([10, 20, 30], 2, 2)).toEqual([30, 50, 60]);
+    expect(slotsForAppointmentNorm([10.2], 1, 5)).toEqual([11]);
   });
   it('counts spare rostered counter time in slots', () => {
     expect(releasableSlots([4, 4, 2], [3, 5, 2], 10)).toBe(6);

@@ -5,76 +5,147 @@
  * office does not: the congestion of an arrival peak comes later than the peak, and the crowd at the
  * door at opening is a backlog, not a rate. We therefore use the modified offered load (MOL): the
  * infinite-server load m(t), with m′ = λ(t) − m/τ starting from the crowd, averaged over each hour,
- * is fed to exact Erlang C (or Erlang A with abandonment) instead of λ·τ. The opening hour is further
- * checked against the backlog: s counters clear s·norm/τ people of the crowd within the norm.
- * Booked appointments are known load with priority: their counter-minutes are added on top.
+ * is fed to exact Erlang C (or Erlang A with abandonment) instead of λ·τ. The opening hour with a crowd
+ * is sized by a time-dependent model of that hour (`opening-crowd.ts`): every counter starts at once and
+ * visits vary less than an exponential, which neither Erlang nor MOL can see.
+ *
+ * Appointments and walk-ins share the counters, so their loads are pooled: one Erlang on the sum of the
+ * walk-in load and the expected appointment visits' load (the mean visit weighted over both), never a
+ * rounded-up appointment counter on top of a rounded-up walk-in count — that staffs up to two counters
+ * too many whenever both are fractional.
  */
-import { requiredServers, type StaffingTarget } from './erlang.ts';
+
+import { learnServiceTimes, type ServiceSample } from '../queue/service-times.ts';
+import { requiredServers, type StaffingTarget, serviceLevel } from './erlang.ts';
+import { openingHourServiceLevel } from './opening-crowd.ts';
 
 export interface HourlyStaffingInput {
   /** Walk-in arrivals per hour, one entry per opening hour (first = opening hour). */
   arrivalsPerHour: number[];
   meanServiceMinutes: number;
+  /** Coefficient of variation of a visit (default 1, the exponential Erlang assumes). */
+  serviceCv?: number;
+  /** Minutes from a call to the start at the counter: the counter is taken for them too (default 0). */
+  walkUpMinutes?: number;
   target: StaffingTarget;
   /** People already waiting when the doors open. */
   crowdAtOpening?: number;
-  /** Booked appointment minutes per hour (known load, served first). */
+  /** Expected appointment visit minutes per hour (booked or forecast, no-shows left out). */
   appointmentMinutes?: number[];
-  /** 'mol' (default): modified offered load; 'sipp': stationary hour-by-hour Erlang C; 'occupancy': load ÷ 0.85. */
+  /** Minutes per appointment visit (default meanServiceMinutes). */
+  appointmentMeanMinutes?: number;
+  /**
+   * 'mol' (default): modified offered load, the opening crowd modelled, appointments pooled;
+   * 'sipp': stationary hour-by-hour Erlang C; 'occupancy': load ÷ 0.85. The two baselines count the crowd
+   * as arrivals of the opening hour and add appointment counters (at 90 % occupancy) on top.
+   */
   method?: 'mol' | 'sipp' | 'occupancy';
 }
 
+/** Occupancy at which the baselines plan appointment counters on top of the walk-in ones. */
+const APPOINTMENT_OCCUPANCY = 0.9;
+
 /** Average infinite-server offered load per hour: m′ = λ − m/τ, m(0) = crowd. */
 export function modifiedOfferedLoad(arrivalsPerHour: number[], meanServiceMinutes: number, crowd = 0): number[] {
+  return modifiedOfferedLoadParts(arrivalsPerHour, meanServiceMinutes, crowd, 1).map((parts) => parts[0] ?? 0);
+}
+
+/** The same load averaged over each of `parts` equal parts of every hour. */
+export function modifiedOfferedLoadParts(
+  arrivalsPerHour: number[],
+  meanServiceMinutes: number,
+  crowd = 0,
+  parts = QUARTERS,
+): number[][] {
   const tau = meanServiceMinutes;
-  const out: number[] = [];
+  const out: number[][] = [];
   let m = crowd;
   const step = 0.25;
+  const partMinutes = 60 / parts;
+  const decay = Math.exp(-step / tau);
   for (const perHour of arrivalsPerHour) {
     const lambda = perHour / 60;
-    let sum = 0;
-    for (let t = 0; t < 60; t += step) {
-      // Exact solution over the step for constant λ.
-      const decay = Math.exp(-step / tau);
-      const next = lambda * tau + (m - lambda * tau) * decay;
-      sum += ((m + next) / 2) * step;
-      m = next;
+    const hour: number[] = [];
+    for (let p = 0; p < parts; p++) {
+      let sum = 0;
+      for (let t = 0; t < partMinutes - 1e-9; t += step) {
+        // Exact solution over the step for constant λ.
+        const next = lambda * tau + (m - lambda * tau) * decay;
+        sum += ((m + next) / 2) * step;
+        m = next;
+      }
+      hour.push(sum / partMinutes);
     }
-    out.push(sum / 60);
+    out.push(hour);
   }
   return out;
 }
 
+/**
+ * The hour's service level is the mean over its arrivals, and within an hour the load moves (it builds
+ * up after opening and after a rise, drains after a peak): averaging the load first would hide a last
+ * quarter where it exceeds the counters. So the modified load is taken per quarter hour and the quarters'
+ * service levels are averaged.
+ */
+const QUARTERS = 4;
+
 /** Counters needed per hour. */
 export function requiredCounters(input: HourlyStaffingInput): number[] {
-  const tau = input.meanServiceMinutes;
+  const walkUp = input.walkUpMinutes ?? 0;
+  const tau = input.meanServiceMinutes + walkUp;
   const method = input.method ?? 'mol';
   const crowd = input.crowdAtOpening ?? 0;
-  const loads =
-    method === 'mol'
-      ? modifiedOfferedLoad(input.arrivalsPerHour, tau, crowd)
-      : input.arrivalsPerHour.map((l, i) => ((l + (i === 0 ? crowd : 0)) * tau) / 60);
-  return loads.map((load, i) => {
-    const appointmentCounters = (input.appointmentMinutes?.[i] ?? 0) / 60 / 0.9;
-    let walkIn: number;
-    if (load < 0.05) {
-      // The tail of an earlier peak (or nobody at all): no counter is needed for a twentieth of one.
-      walkIn = 0;
-    } else if (method === 'occupancy') {
-      walkIn = Math.ceil(load / 0.85 - 1e-9);
-    } else {
-      // Erlang on the (modified) load, expressed as an equivalent arrival rate.
-      walkIn = requiredServers((load * 60) / tau, tau, input.target);
-      if (method === 'mol' && i === 0 && crowd > 0) {
-        const lambda = input.arrivalsPerHour[0] ?? 0;
-        // Misses allowed in the opening hour: most may fall on the crowd (0.7 of them, tuned on the
-        // development seeds); the rest is left for those arriving after opening.
-        const allowed = (1 - input.target.share) * (crowd + lambda) * 0.7;
-        const backlog = Math.ceil(((crowd - allowed) * tau) / input.target.withinMinutes - 1e-9);
-        walkIn = Math.max(walkIn, backlog);
-      }
+  const appointmentMean = (input.appointmentMeanMinutes ?? input.meanServiceMinutes) + walkUp;
+  if (method !== 'mol') {
+    return input.arrivalsPerHour.map((l, i) => {
+      const load = ((l + (i === 0 ? crowd : 0)) * tau) / 60;
+      const minutes = input.appointmentMinutes?.[i] ?? 0;
+      const walkIn =
+        load < 0.05
+          ? 0
+          : method === 'occupancy'
+            ? Math.ceil(load / 0.85 - 1e-9)
+            : requiredServers((load * 60) / tau, tau, input.target);
+      return Math.max(0, Math.ceil(walkIn + minutes / 60 / APPOINTMENT_OCCUPANCY - 1e-9));
+    });
+  }
+  const cv = input.serviceCv ?? 1;
+  const maxOccupancy = input.target.maxOccupancy ?? 0.95;
+  return modifiedOfferedLoadParts(input.arrivalsPerHour, tau, crowd).map((quarters, i) => {
+    // Pooled: walk-ins and appointment visits share the counters; the visits' load is spread evenly.
+    const minutes = input.appointmentMinutes?.[i] ?? 0;
+    const visitsPerHour = minutes > 0 ? minutes / (appointmentMean - walkUp) : 0;
+    const appointmentLoad = (visitsPerHour * appointmentMean) / 60;
+    const walkInLoad = quarters.reduce((a, b) => a + b, 0) / quarters.length;
+    // The tail of an earlier peak (or nobody at all): no counter is needed for a twentieth of one.
+    if (walkInLoad + appointmentLoad < 0.05) return 0;
+    const loads = quarters.map((q) => (walkInLoad < 0.05 ? 0 : q) + appointmentLoad);
+    const mean = loads.reduce((a, b) => a + b, 0) / loads.length || 0;
+    // The mean visit, weighted by the two channels' shares of the load.
+    const perHour = ((walkInLoad < 0.05 ? 0 : walkInLoad) * 60) / tau + visitsPerHour;
+    const visitMinutes = perHour > 0 ? (mean * 60) / perHour : tau;
+    const level = (n: number) =>
+      loads.reduce((a, load) => a + serviceLevel(load, n, visitMinutes, input.target, cv), 0) / loads.length;
+    if (i === 0 && crowd > 0) {
+      // The opening hour with a crowd is its own model's (the crowd is no rate): upwards from what the
+      // hour's walk-ins and appointment visits would keep busy at the occupancy ceiling.
+      const arrivals = input.arrivalsPerHour[0] ?? 0;
+      const opening = (n: number) =>
+        openingHourServiceLevel({
+          crowd,
+          arrivalsPerHour: arrivals,
+          servers: n,
+          meanServiceMinutes: tau,
+          serviceCv: input.serviceCv,
+          withinMinutes: input.target.withinMinutes,
+        });
+      let s = Math.max(1, Math.ceil(((arrivals * tau) / 60 + appointmentLoad) / maxOccupancy - 1e-9));
+      while (s < 1000 && opening(s - Math.ceil(appointmentLoad - 1e-9)) < input.target.share) s++;
+      return s;
     }
-    return Math.max(0, Math.ceil(walkIn + appointmentCounters - 1e-9));
+    let s = Math.max(1, Math.ceil(mean / maxOccupancy - 1e-9));
+    while (s < 1000 && level(s) < input.target.share) s++;
+    return s;
   });
 }
 
@@ -120,4 +191,59 @@ export function releasableSlots(rosteredPerHour: number[], requiredPerHour: numb
     spare += Math.max(0, r - (requiredPerHour[i] ?? 0)) * 60;
   });
   return Math.floor(spare / slotMinutes);
+}
+
+/**
+ * The appointment norm "an appointment within N working days" as slots per open day: the requests of any
+ * N working days must fit in the slots of those N days, so a day offers at least the mean expected
+ * bookings of the N open days from it (the last days of the list average over what is left), in slots.
+ * The planner and the staffing benchmark both size slots with this one rule.
+ */
+export function slotsForAppointmentNorm(
+  expectedBookingsPerOpenDay: readonly number[],
+  slotsPerBooking: number,
+  workingDays: number,
+): number[] {
+  return expectedBookingsPerOpenDay.map((_, i) => {
+    const window = expectedBookingsPerOpenDay.slice(i, i + workingDays);
+    const mean = window.reduce((a, x) => a + x, 0) / Math.max(1, window.length);
+    return Math.ceil(mean * slotsPerBooking - 1e-9);
+  });
+}
+
+/** What a counter spends on one ticket of a service, learned from finished tickets. */
+export interface TicketMinutes {
+  /** Minutes per ticket (persons per ticket × learned minutes per person), per service. */
+  minutes: Record<string, number>;
+  /** Coefficient of variation of a visit, over the services with enough samples (1 when unknown). */
+  cv: number;
+}
+
+/**
+ * Staffing needs minutes per ticket, not per person: a ticket may bring two people, and clerks are
+ * rarely as quick as configured. The live predictor's learned minutes per person (service-times.ts,
+ * shrunk to the configured value when samples are few) times the persons a ticket of the service brought.
+ */
+export function ticketMinutes(samples: readonly ServiceSample[], configured: Record<string, number>): TicketMinutes {
+  const learned = learnServiceTimes([...samples], configured);
+  const persons: Record<string, number> = {};
+  const tickets: Record<string, number> = {};
+  for (const sample of samples)
+    for (const s of sample.services) {
+      persons[s.code] = (persons[s.code] ?? 0) + s.persons;
+      tickets[s.code] = (tickets[s.code] ?? 0) + 1;
+    }
+  const minutes: Record<string, number> = {};
+  for (const [code, perPerson] of Object.entries(learned.meanMinutesPerPerson)) {
+    const n = tickets[code] ?? 0;
+    minutes[code] = perPerson * (n > 0 ? (persons[code] ?? n) / n : 1);
+  }
+  let cvSum = 0;
+  let cvWeight = 0;
+  for (const [code, cv] of Object.entries(learned.serviceCv)) {
+    const n = learned.samples[code] ?? 0;
+    cvSum += cv * n;
+    cvWeight += n;
+  }
+  return { minutes, cv: cvWeight > 0 ? cvSum / cvWeight : 1 };
 }

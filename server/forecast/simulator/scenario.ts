@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/**
+ * Minutes from a call to the start at the counter (the resident walks up). The log has no start event to
+ * learn it from, so the what-if and the planner both assume this; the counter is taken for it.
+ */
+export const WALK_UP_MINUTES = 0.5;
+
 /** Wall-clock time "HH:mm". */
 const WallTime = z.string().regex(/^\d{2}:\d{2}$/);
 /** Hourly rates keyed by the local hour ("9" … "19"): arrivals per hour. */
@@ -69,7 +75,7 @@ export const Scenario = z.object({
   /** Mean patience of walk-ins (exponential), minutes; 0 = nobody gives up. */
   patienceMinutes: z.number().nonnegative().default(0),
   /** Minutes between a call and the start at the counter. */
-  walkUpMinutes: z.number().nonnegative().default(0.5),
+  walkUpMinutes: z.number().nonnegative().default(WALK_UP_MINUTES),
   /** Minutes before its start from which a checked-in appointment is due. */
   dueEarlyMinutes: z.number().nonnegative().default(5),
   lateGraceMinutes: z.number().nonnegative().default(10),
