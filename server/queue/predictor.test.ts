@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bandKeyFor, type PredictorCounter, type PredictorTicket, predictWaits, waitBand } from './predictor.ts';
+import {
+  bandKeyFor,
+  erlangMedian,
+  type PredictorCounter,
+  type PredictorTicket,
+  predictWaits,
+  waitBand,
+} from './predictor.ts';
 
 const now = new Date('2026-11-23T09:30:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -22,6 +29,49 @@ function counter(id: number, skills: string[], extra: Partial<PredictorCounter> 
 }
 
 const mean = { passport: 10, pickup: 5, 'driving-licence': 5 };
+
+describe('memoryless services (a plain M/M/s)', () => {
+  // Ten busy counters, 10-minute visits without memory (cv 1), nobody gives up, six walk-ins waiting.
+  const busy = (id: number) =>
+    counter(id, ['passport'], { current: { startedAt: minutesAgo(id), expectedMinutes: 10, cv: 1 } });
+  const input = {
+    now,
+    tickets: [1, 2, 3, 4, 5, 6].map((i) => walkIn(i, 'passport', 30 - i)),
+    counters: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(busy),
+    meanMinutesPerPerson: { passport: 10 },
+    serviceCv: { passport: 1 },
+    walkUpMinutes: 0,
+  };
+
+  it('gives the median of the Erlang wait in closed form, the same for any number of replays', () => {
+    const a = predictWaits({ ...input, replications: 12 });
+    const b = predictWaits({ ...input, replications: 40 });
+    // The k-th in line waits for k visits to end at 10 counters × 1/10 per minute.
+    for (const k of [1, 3, 6]) {
+      expect(a.perTicket.get(k)?.minutes).toBeCloseTo(erlangMedian(k, 1), 1);
+      expect(b.perTicket.get(k)?.minutes).toBe(a.perTicket.get(k)?.minutes);
+    }
+    // The replays still give the band around it.
+    expect(a.perTicket.get(6)?.high).toBeGreaterThan(a.perTicket.get(6)?.minutes ?? 0);
+  });
+
+  it('leaves visits with memory, and residents who give up, to the replays', () => {
+    const regular = predictWaits({ ...input, serviceCv: { passport: 0.5 }, replications: 12 });
+    const impatient = predictWaits({ ...input, patienceMinutes: 30, replications: 12 });
+    expect(regular.perTicket.get(1)?.minutes).not.toBe(Math.round(erlangMedian(1, 1) * 10) / 10);
+    expect(impatient.perTicket.get(1)?.minutes).not.toBe(Math.round(erlangMedian(1, 1) * 10) / 10);
+  });
+});
+
+describe('erlangMedian', () => {
+  it('is ln 2 ÷ rate for one visit and lies below the mean k ÷ rate', () => {
+    expect(erlangMedian(1, 0.5)).toBeCloseTo(Math.LN2 / 0.5, 6);
+    for (const k of [2, 5, 20]) {
+      expect(erlangMedian(k, 1)).toBeLessThan(k);
+      expect(erlangMedian(k, 1)).toBeGreaterThan(k - 1);
+    }
+  });
+});
 
 describe('predictWaits', () => {
   it('matches the queue-length predictor for one queue of identical, just-started counters', () => {
@@ -116,18 +166,18 @@ describe('predictWaits', () => {
 
   it('expects the first of several busy counters to free up sooner than each one (stochastic replay)', () => {
     const counters = [1, 2, 3, 4].map((id) =>
-      counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10, cv: 1 } }),
+      counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10, cv: 0.8 } }),
     );
     const input = { now, tickets: [walkIn(1, 'passport', 5)], counters, meanMinutesPerPerson: mean, walkUpMinutes: 0 };
     const meanValue = predictWaits({ ...input, replications: 0 }).perTicket.get(1)?.minutes ?? 0;
-    const stochastic = predictWaits({ ...input, serviceCv: { passport: 1 }, replications: 200 }).perTicket.get(1);
+    const stochastic = predictWaits({ ...input, serviceCv: { passport: 0.8 }, replications: 200 }).perTicket.get(1);
     expect(meanValue).toBe(10);
-    // E[min of 4 lognormal(10, cv 1)] is about 3.5 minutes.
+    // E[min of 4 lognormal(10, cv 0.8)] is well below 10 (cv 0.8: lognormal, not yet taken as memoryless).
     expect(stochastic?.minutes).toBeGreaterThan(2);
     expect(stochastic?.minutes).toBeLessThan(5);
     expect(stochastic?.low).toBeLessThan(stochastic?.high ?? 0);
     // Pure: the same input gives the same answer.
-    expect(predictWaits({ ...input, serviceCv: { passport: 1 }, replications: 200 }).perTicket.get(1)).toEqual(
+    expect(predictWaits({ ...input, serviceCv: { passport: 0.8 }, replications: 200 }).perTicket.get(1)).toEqual(
       stochastic,
     );
   });
