@@ -18,6 +18,7 @@ import {
   locations,
   services,
 } from '../schema/index.ts';
+import { cachedOccupancy } from './occupancy-cache.ts';
 
 /**
  * The appointments repository on SQLite. The booking's hot statements (occupancy, caps, inserts) are prepared
@@ -87,6 +88,8 @@ function statements(db: Db): Statements {
 
 /** Active appointments (held and not lapsed, booked, checked in) starting in [from, to), with their services. */
 export function occupancyOn(db: Db, locationId: string, from: number, to: number, now: Date): OccupiedRecord[] {
+  const cached = cachedOccupancy(db.$client, locationId, from, to, now);
+  if (cached) return cached;
   // A hold that has not lapsed counts as taken (rule 8).
   const rows = statements(db).occupancy.all(locationId, from, to, now.getTime()) as (Omit<
     OccupiedRecord,

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DayAllocator, type EngineAppointment, type EngineCounter, findViolations } from './allocation.ts';
+import {
+  DayAllocator,
+  type EngineAppointment,
+  type EngineCounter,
+  findViolations,
+  firstDirectFit,
+} from './allocation.ts';
 import type { CounterWindow } from './calendar.ts';
 
 const M = 60_000;
@@ -167,5 +173,57 @@ describe('findViolations', () => {
     expect(findViolations(counters, [appt(1, 1, 50, 70)], 0)).toHaveLength(1);
     expect(findViolations(counters, [appt(1, 2, 0, 90)], 0.2)).toHaveLength(1);
     expect(findViolations(counters, [appt(1, 1, 0, 20), appt(2, 2, 0, 20)], 0.2)).toEqual([]);
+  });
+});
+
+describe('firstDirectFit', () => {
+  it('finds the first start the engine places without moves, and none when only moves could make room', () => {
+    const windowArb = fc.record({
+      from: fc.integer({ min: 0, max: 300 }),
+      len: fc.integer({ min: 20, max: 300 }),
+      mode: fc.constantFrom<CounterWindow['mode']>('appointments', 'both'),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            skills: fc.subarray([1, 2, 3], { minLength: 1 }),
+            windows: fc.array(windowArb, { minLength: 1, maxLength: 2 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        fc.array(
+          fc.record({
+            counter: fc.nat(6),
+            start: fc.integer({ min: 0, max: 560 }),
+            len: fc.integer({ min: 5, max: 60 }),
+          }),
+          { maxLength: 25 },
+        ),
+        fc.subarray([1, 2, 3], { minLength: 1, maxLength: 2 }),
+        fc.integer({ min: 5, max: 45 }),
+        fc.constantFrom(0, 0.25, 0.5),
+        (cs, as, serviceIds, minutes, share) => {
+          const counters = cs.map((c, i) =>
+            counter(
+              i + 1,
+              c.skills,
+              c.windows.map((w) => day(w.from, w.from + w.len, w.mode)),
+            ),
+          );
+          const appointments = as.map((a, i) => appt(i + 1, a.counter + 1, a.start, a.start + a.len));
+          const starts = Array.from({ length: 60 }, (_, k) => k * 10 * M);
+          const stored = appointments.map((a) => ({ counterId: a.counterId, startsAt: a.start, endsAt: a.end }));
+          const found = firstDirectFit(counters, stored, { serviceIds, durationMs: minutes * M, starts }, share);
+          const naive = new DayAllocator(counters, appointments, { walkInShare: share, allowMoves: false });
+          const expected = starts.findIndex((start) => naive.probe({ start, end: start + minutes * M, serviceIds }));
+          expect(found).toBe(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -335,3 +335,76 @@ export function findViolations(
   }
   return out;
 }
+
+/** A counter's merged roster windows (engine counters are read-only and memoised per day plan). */
+const coverageOf = new WeakMap<EngineCounter, Interval[]>();
+
+/**
+ * The first of `starts` at which a request of `durationMs` for `serviceIds` fits on some counter as the day
+ * stands (its stored appointments, as the repository gives them), without moving anyone: the placement `DayAllocator.probe` tries before any move (same skills,
+ * roster coverage, overlap and walk-in share rules). -1 when none does — then only moves could make room.
+ * One pass over the day's appointments plus a binary search per counter and start, instead of an allocator
+ * per day: what the list of available days needs for all but the fullest days.
+ */
+export function firstDirectFit(
+  counters: readonly EngineCounter[],
+  appointments: readonly { counterId: number; startsAt: number; endsAt: number }[],
+  request: { serviceIds: readonly number[]; durationMs: number; starts: readonly number[] },
+  walkInShare: number,
+): number {
+  const share = Math.min(1, Math.max(0, walkInShare));
+  const skilled = counters.filter((c) => request.serviceIds.every((s) => c.skills.has(s)));
+  if (skilled.length === 0 || request.durationMs <= 0) return -1;
+  const states = skilled.map((counter) => {
+    const both = counter.windows.filter((w) => w.mode === 'both');
+    let coverage = coverageOf.get(counter);
+    if (!coverage) {
+      coverage = mergeIntervals(counter.windows);
+      coverageOf.set(counter, coverage);
+    }
+    return {
+      id: counter.id,
+      coverage,
+      both,
+      budgets: both.map((w) => Math.floor((w.end - w.start) * (1 - share))),
+      used: both.map(() => 0),
+      items: [] as { startsAt: number; endsAt: number }[],
+      maxEnd: [] as number[],
+    };
+  });
+  const byId = new Map(states.map((s) => [s.id, s]));
+  for (const a of appointments) byId.get(a.counterId)?.items.push(a);
+  for (const s of states) {
+    s.items.sort((a, b) => a.startsAt - b.startsAt);
+    let max = Number.NEGATIVE_INFINITY;
+    for (const o of s.items) {
+      max = Math.max(max, o.endsAt);
+      s.maxEnd.push(max);
+      for (let k = 0; k < s.both.length; k++)
+        s.used[k] = (s.used[k] as number) + overlap({ start: o.startsAt, end: o.endsAt }, s.both[k] as CounterWindow);
+    }
+  }
+  for (let i = 0; i < request.starts.length; i++) {
+    const start = request.starts[i] as number;
+    const item = { start, end: start + request.durationMs };
+    for (const s of states) {
+      if (!s.coverage.some((c) => c.start <= item.start && item.end <= c.end)) continue;
+      // Items starting before the request ends; one of them overlaps it iff the latest end among them is after its start.
+      let lo = 0;
+      let hi = s.items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((s.items[mid] as { startsAt: number }).startsAt < item.end) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo > 0 && (s.maxEnd[lo - 1] as number) > item.start) continue;
+      let fits = true;
+      for (let k = 0; k < s.both.length && fits; k++) {
+        const add = overlap(item, s.both[k] as CounterWindow);
+        if (add > 0 && (s.used[k] as number) + add > (s.budgets[k] as number)) fits = false;
+      }
+      if (fits) return i;
+    }
+  }
+  return -1;
+}

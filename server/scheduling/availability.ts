@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { EngineAppointment } from './allocation.ts';
+import { type EngineAppointment, firstDirectFit } from './allocation.ts';
+import type { OccupiedRecord } from './appointment-store.ts';
 import type { DayPlan } from './calendar.ts';
 import { candidateStarts, toZonedIso } from './calendar.ts';
 import {
@@ -8,8 +9,9 @@ import {
   bookingWindow,
   dayBounds,
   engineAppointments,
+  engineCounters,
   planDay,
-  planOffice,
+  plansBetween,
   skilledSpans,
 } from './day-plans.ts';
 import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
@@ -33,7 +35,8 @@ async function requireOffice(deps: Deps, locationId: string): Promise<Office> {
 /**
  * Start instants that fit on one day for the items, honouring the booking window. Moves of
  * not-yet-started appointments count: a time is offered when the engine can make it fit.
- * `firstOnly` stops at the first, for the list of days.
+ * `anyOnly` stops at the first found, for the list of days: a start that fits without moves when there is one
+ * (no allocator needed), else the first that fits with moves.
  */
 function startsOnDay(
   office: Office,
@@ -41,45 +44,63 @@ function startsOnDay(
   serviceIds: number[],
   durationMs: number,
   earliest: number,
-  appointments: EngineAppointment[],
+  occupied: readonly OccupiedRecord[],
   now: Date,
-  firstOnly: boolean,
+  anyOnly: boolean,
   online: boolean,
 ): number[] {
   if (plan.closed) return [];
-  const { allocator, counters } = allocatorFor(office, plan, appointments);
+  const counters = engineCounters(office, plan);
   const { location } = office;
+  let engine: EngineAppointment[] | null = null;
+  const appointments = () => {
+    engine ??= engineAppointments(occupied, now);
+    return engine;
+  };
   // The share kept for phone and desk bookings is not offered online before its release.
   if (
     online &&
     phoneShareKept(location, dayBounds(plan.date, location.timeZone).start, now) &&
-    !fitsOnlinePart(location, counters, appointments, durationMs)
+    !fitsOnlinePart(location, counters, appointments(), durationMs)
   )
     return [];
   const spans = skilledSpans(counters, serviceIds);
-  const out: number[] = [];
-  for (const start of candidateStarts(
+  const starts = candidateStarts(
     plan.date,
     office.location.timeZone,
     office.location.slotGridMinutes,
     spans,
     durationMs,
-  )) {
-    if (start < earliest) continue;
+  ).filter((start) => start >= earliest);
+  if (anyOnly) {
+    const direct = firstDirectFit(counters, occupied, { serviceIds, durationMs, starts }, location.walkInShare);
+    if (direct >= 0) return [starts[direct] as number];
+  }
+  const { allocator } = allocatorFor(office, plan, appointments());
+  const out: number[] = [];
+  for (const start of starts) {
     if (allocator.probe({ start, end: start + durationMs, serviceIds })) {
       out.push(start);
-      if (firstOnly) break;
+      if (anyOnly) break;
     }
   }
   return out;
 }
 
-function groupByDay(list: EngineAppointment[], plans: Map<string, DayPlan>, zone: string) {
+function groupByDay(list: readonly OccupiedRecord[], plans: Map<string, DayPlan>, zone: string) {
   const bounds = [...plans.keys()].map((date) => ({ date, ...dayBounds(date, zone) }));
-  const out = new Map<string, EngineAppointment[]>(bounds.map((b) => [b.date, []]));
+  const out = new Map<string, OccupiedRecord[]>(bounds.map((b) => [b.date, []]));
   for (const a of list) {
-    const b = bounds.find((x) => x.start <= a.start && a.start < x.end);
-    if (b) out.get(b.date)?.push(a);
+    // The plans' days are consecutive and in order: the last day starting at or before `a`.
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((bounds[mid] as { start: number }).start <= a.startsAt) lo = mid + 1;
+      else hi = mid;
+    }
+    const b = bounds[lo - 1];
+    if (b && a.startsAt < b.end) out.get(b.date)?.push(a);
   }
   return out;
 }
@@ -104,15 +125,12 @@ export async function findAvailableDays(
   const from = input.from && input.from > window.today ? input.from : window.today;
   const to = input.to && input.to < lastDate ? input.to : lastDate;
   if (from > to) return [];
-  const plans = planOffice(office, from, to);
+  const plans = plansBetween(office, from, to);
   const zone = office.location.timeZone;
-  const all = engineAppointments(
-    await deps.storage.read.appointments.occupancy(
-      office.location.id,
-      dayBounds(from, zone).start,
-      dayBounds(to, zone).end,
-      now,
-    ),
+  const all = await deps.storage.read.appointments.occupancy(
+    office.location.id,
+    dayBounds(from, zone).start,
+    dayBounds(to, zone).end,
     now,
   );
   const byDay = groupByDay(all, plans, zone);
@@ -152,8 +170,10 @@ export async function findAvailableStarts(
   if (!plan) return [];
   const zone = office.location.timeZone;
   const bounds = dayBounds(input.date, zone);
-  const appointments = engineAppointments(
-    await deps.storage.read.appointments.occupancy(office.location.id, bounds.start, bounds.end, now),
+  const appointments = await deps.storage.read.appointments.occupancy(
+    office.location.id,
+    bounds.start,
+    bounds.end,
     now,
   );
   return startsOnDay(

@@ -49,16 +49,44 @@ export function planDay(office: Office, date: string): DayPlan | undefined {
   return plan;
 }
 
+/** The plans of every date in [from, to], memoised with the office like `planDay` (one planning pass for the misses). */
+export function plansBetween(office: Office, from: string, to: string): Map<string, DayPlan> {
+  let plans = plansOf.get(office);
+  if (!plans) {
+    plans = new Map();
+    plansOf.set(office, plans);
+  }
+  const dates = datesBetween(from, to);
+  if (dates.some((d) => !plans.has(d))) {
+    const fresh = planOffice(office, from, to);
+    if (plans.size + fresh.size > 400) plans.clear();
+    for (const [date, plan] of fresh) plans.set(date, plan);
+  }
+  const out = new Map<string, DayPlan>();
+  for (const d of dates) {
+    const plan = plans.get(d);
+    if (plan) out.set(d, plan);
+  }
+  return out;
+}
+
 /** Walk-in hours of one local date (epoch ms); [] when closed. */
 export function walkInHoursOn(office: Office, date: string): Interval[] {
   return planDay(office, date)?.walkInHours ?? [];
 }
 
+/** Engine counters per plan (a plan belongs to one cached office, so they change together). Read-only. */
+const countersOf = new WeakMap<DayPlan, EngineCounter[]>();
+
 /** Engine counters of one day, from its plan. */
 export function engineCounters(office: Office, plan: DayPlan): EngineCounter[] {
-  return office.counters
+  const known = countersOf.get(plan);
+  if (known) return known;
+  const list = office.counters
     .filter((c) => (plan.counterWindows.get(c.id)?.length ?? 0) > 0)
     .map((c) => ({ id: c.id, skills: c.skills, windows: plan.counterWindows.get(c.id) ?? [] }));
+  countersOf.set(plan, list);
+  return list;
 }
 
 /** The engine's view of stored occupancy: only future appointments nobody has checked in for may move. */
