@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AppointmentFacts, TicketFacts } from '../server/integrations/webhook-store.ts';
 import type { Db } from './client.ts';
 import {
@@ -57,26 +57,68 @@ export function listSubscriptions(db: Db, filter: { municipalityId: string; clie
     .all();
 }
 
+/**
+ * The reads every domain fact makes (the recorder runs after each booking and each queue action), built once per
+ * connection: building the same drizzle query for each fact cost more than running it.
+ */
+function buildReads(db: Db) {
+  const id = sql.placeholder('id');
+  return {
+    subscriptions: db
+      .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
+      .from(webhookSubscriptions)
+      .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
+      .where(
+        and(
+          eq(webhookSubscriptions.municipalityId, sql.placeholder('municipalityId')),
+          isNull(webhookSubscriptions.deletedAt),
+          isNull(webhookSubscriptions.disabledAt),
+          isNull(apiClients.revokedAt),
+        ),
+      )
+      .prepare(),
+    appointment: db.select().from(appointments).where(eq(appointments.id, id)).prepare(),
+    appointmentItems: db
+      .select({ code: services.code, persons: appointmentItems.persons })
+      .from(appointmentItems)
+      .innerJoin(services, eq(services.id, appointmentItems.serviceId))
+      .where(eq(appointmentItems.appointmentId, id))
+      .prepare(),
+    owner: db
+      .select({ clientId: apiClientAppointments.clientId })
+      .from(apiClientAppointments)
+      .where(eq(apiClientAppointments.appointmentId, id))
+      .prepare(),
+    ticket: db.select().from(tickets).where(eq(tickets.id, id)).prepare(),
+    ticketItems: db
+      .select({ code: services.code, persons: ticketItems.persons })
+      .from(ticketItems)
+      .innerJoin(services, eq(services.id, ticketItems.serviceId))
+      .where(eq(ticketItems.ticketId, id))
+      .prepare(),
+    counterName: db.select({ name: counters.name }).from(counters).where(eq(counters.id, id)).prepare(),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof buildReads>>();
+
+function preparedReads(db: Db): ReturnType<typeof buildReads> {
+  let q = prepared.get(db);
+  if (!q) {
+    q = buildReads(db);
+    prepared.set(db, q);
+  }
+  return q;
+}
+
 /** Enabled subscriptions of live clients of a municipality that want this event, with the client's scopes. */
 export function activeSubscriptionsFor(
   db: Db,
   municipalityId: string,
   eventType: EventType,
 ): { subscription: SubscriptionRow; scopes: string[] }[] {
-  return db
-    .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
-    .from(webhookSubscriptions)
-    .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
-    .where(
-      and(
-        eq(webhookSubscriptions.municipalityId, municipalityId),
-        isNull(webhookSubscriptions.deletedAt),
-        isNull(webhookSubscriptions.disabledAt),
-        isNull(apiClients.revokedAt),
-      ),
-    )
-    .all()
-    .filter((r) => r.subscription.events.includes(eventType));
+  return (
+    preparedReads(db).subscriptions.all({ municipalityId }) as { subscription: SubscriptionRow; scopes: string[] }[]
+  ).filter((r) => r.subscription.events.includes(eventType));
 }
 
 export function insertDelivery(tx: Db, values: typeof webhookDeliveries.$inferInsert): DeliveryRow {
@@ -176,19 +218,11 @@ export function listDeliveries(
 }
 
 export function appointmentFacts(db: Db, appointmentId: number): AppointmentFacts | null {
-  const a = db.select().from(appointments).where(eq(appointments.id, appointmentId)).get();
+  const q = preparedReads(db);
+  const a = q.appointment.get({ id: appointmentId }) as typeof appointments.$inferSelect | undefined;
   if (!a) return null;
-  const items = db
-    .select({ code: services.code, persons: appointmentItems.persons })
-    .from(appointmentItems)
-    .innerJoin(services, eq(services.id, appointmentItems.serviceId))
-    .where(eq(appointmentItems.appointmentId, appointmentId))
-    .all();
-  const owner = db
-    .select({ clientId: apiClientAppointments.clientId })
-    .from(apiClientAppointments)
-    .where(eq(apiClientAppointments.appointmentId, appointmentId))
-    .get();
+  const items = q.appointmentItems.all({ id: appointmentId }) as { code: string; persons: number }[];
+  const owner = q.owner.get({ id: appointmentId }) as { clientId: number } | undefined;
   return {
     municipalityId: a.municipalityId,
     locationId: a.locationId,
@@ -204,18 +238,12 @@ export function appointmentFacts(db: Db, appointmentId: number): AppointmentFact
 }
 
 export function ticketFacts(db: Db, ticketId: number): TicketFacts | null {
-  const t = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const q = preparedReads(db);
+  const t = q.ticket.get({ id: ticketId }) as typeof tickets.$inferSelect | undefined;
   if (!t) return null;
-  const items = db
-    .select({ code: services.code, persons: ticketItems.persons })
-    .from(ticketItems)
-    .innerJoin(services, eq(services.id, ticketItems.serviceId))
-    .where(eq(ticketItems.ticketId, ticketId))
-    .all();
+  const items = q.ticketItems.all({ id: ticketId }) as { code: string; persons: number }[];
   const counter =
-    t.counterId === null
-      ? undefined
-      : db.select({ name: counters.name }).from(counters).where(eq(counters.id, t.counterId)).get();
+    t.counterId === null ? undefined : (q.counterName.get({ id: t.counterId }) as { name: string } | undefined);
   return {
     municipalityId: t.municipalityId,
     locationId: t.locationId,
