@@ -196,7 +196,13 @@ export async function cancelTicket(
   principal: Principal | null | undefined,
   input: { ticketId: number },
 ): Promise<TicketRow> {
-  return (await runAction(deps, principal, input.ticketId, 'cancel', () => ({ set: {} }))).ticket;
+  return (
+    await runAction(deps, principal, input.ticketId, 'cancel', (_tx, t) =>
+      // A walk-in taken out of the line before any call is one who left (the counter cancels the tickets of
+      // residents who are gone): the reason lets patience.ts learn from production, not only from the demo.
+      t.status === 'waiting' && t.dueAt === null ? { set: {}, data: { reason: 'abandoned' } } : { set: {} },
+    )
+  ).ticket;
 }
 
 /**

@@ -265,6 +265,31 @@ describe('at the counter', () => {
     expect(eventsOf(ctx, t.id)).toEqual(['issued', 'called']);
   });
 
+  it('a waiting walk-in cancelled is one who left: the log says so and patience is learned from it', async () => {
+    const ctx = createTestContext();
+    const left = await take(ctx);
+    const served = await take(ctx);
+    const { token, counterId } = await agentAt(ctx);
+    ctx.clock.advance(20 * 60_000);
+    expect((await call(ctx, 'POST', `/tickets/${left.id}/cancel`, { token })).status).toBe(200);
+    await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
+    // A called ticket cancelled is no abandonment: its wait ended at the call.
+    expect((await call(ctx, 'POST', `/tickets/${served.id}/cancel`, { token })).status).toBe(200);
+    const cancelled = ctx.db
+      .select()
+      .from(ticketEvents)
+      .where(eq(ticketEvents.type, 'cancelled'))
+      .all()
+      .map((e) => ({ ticketId: e.ticketId, data: e.data }));
+    expect(cancelled).toEqual([
+      { ticketId: left.id, data: { reason: 'abandoned' } },
+      { ticketId: served.id, data: null },
+    ]);
+    const { learnedServiceTimes } = await import('../../server/queue/learned-times.ts');
+    const learned = await learnedServiceTimes(ctx.storage.read, ZIJL, ctx.clock.now(), { passport: 10 });
+    expect(learned.patienceMinutes).not.toBeNull();
+  });
+
   it('pressing next finishes the ticket being served; an empty queue gives null', async () => {
     const ctx = createTestContext();
     const t = await take(ctx);
