@@ -1,4 +1,4 @@
-import { asc, eq, max } from 'drizzle-orm';
+import { asc, eq, max, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { locationNumbers, locations, municipalities, municipalityProfiles } from './schema/index.ts';
 
@@ -49,6 +49,21 @@ export function listMunicipalities(db: Db): { id: string; name: string }[] {
     .all();
 }
 
+function buildProfileQuery(db: Db) {
+  return db
+    .select()
+    .from(municipalityProfiles)
+    .where(eq(municipalityProfiles.municipalityId, sql.placeholder('municipalityId')))
+    .prepare();
+}
+/** Built once per connection: every booking reads the organiser's address. */
+const profileQueries = new WeakMap<Db, ReturnType<typeof buildProfileQuery>>();
+
 export function findProfile(db: Db, municipalityId: string): MunicipalityProfileRow | undefined {
-  return db.select().from(municipalityProfiles).where(eq(municipalityProfiles.municipalityId, municipalityId)).get();
+  let query = profileQueries.get(db);
+  if (!query) {
+    query = buildProfileQuery(db);
+    profileQueries.set(db, query);
+  }
+  return query.get({ municipalityId });
 }

@@ -258,6 +258,8 @@ function search(db: Db, input: SearchQuery): AppointmentRow[] {
 /** The appointments repository on SQLite. */
 export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
   const c = db.$client;
+  let expireAt: { all(...p: unknown[]): unknown[] } | undefined;
+  let expireAll: { all(...p: unknown[]): unknown[] } | undefined;
   const one = (where: SQL) => {
     const row = db.select().from(appointments).where(where).get();
     return row ? (detailsOf(db, [row])[0] ?? null) : null;
@@ -324,19 +326,17 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
     },
 
     expireLapsedHolds(now, locationId) {
-      const rows = (
-        locationId
-          ? c
-              .prepare(
-                "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? AND location_id = ? RETURNING id, location_id AS locationId",
-              )
-              .all(now.getTime(), locationId)
-          : c
-              .prepare(
-                "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? RETURNING id, location_id AS locationId",
-              )
-              .all(now.getTime())
-      ) as { id: number; locationId: string }[];
+      // Every booking runs it: prepared once per connection.
+      expireAt ??= c.prepare(
+        "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? AND location_id = ? RETURNING id, location_id AS locationId",
+      );
+      expireAll ??= c.prepare(
+        "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? RETURNING id, location_id AS locationId",
+      );
+      const rows = (locationId ? expireAt.all(now.getTime(), locationId) : expireAll.all(now.getTime())) as {
+        id: number;
+        locationId: string;
+      }[];
       return rows.map((r) => ({ appointmentId: r.id, locationId: r.locationId }));
     },
     insertBooked: (values, items, draw) => insertBooked(db, values, items, draw),

@@ -246,5 +246,38 @@ export function toZonedIso(instant: number | Date, zone: string): string {
 /** The local date of an instant in the zone. */
 export function localDateOf(instant: number | Date, zone: string): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
+  const format = dateFormats.get(zone) ?? dateFormatFor(zone);
+  if (format) {
+    let y = '';
+    let m = '';
+    let d = '';
+    for (const p of format.formatToParts(ms)) {
+      if (p.type === 'year') y = p.value;
+      else if (p.type === 'month') m = p.value;
+      else if (p.type === 'day') d = p.value;
+    }
+    if (y.length === 4) return `${y}-${m}-${d}`;
+  }
   return DateTime.fromMillis(ms, { zone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10);
+}
+
+/** One formatter per zone: a booking asks for local dates many times, and luxon builds a DateTime each time. */
+const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+function dateFormatFor(zone: string): Intl.DateTimeFormat | null {
+  let format: Intl.DateTimeFormat | null = null;
+  try {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+    });
+  } catch {
+    // An unknown zone: luxon's answer (and its error handling) below.
+  }
+  dateFormats.set(zone, format);
+  return format;
 }
