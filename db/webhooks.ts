@@ -2,6 +2,12 @@ import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AppointmentFacts, TicketFacts } from '../server/integrations/webhook-store.ts';
 import type { Db } from './client.ts';
 import {
+  activeSubscriptionsWhere,
+  deliveriesWhere,
+  dueDeliveriesWhere,
+  subscriptionsWhere,
+} from './records/webhooks.ts';
+import {
   apiClientAppointments,
   apiClients,
   appointmentItems,
@@ -46,13 +52,7 @@ export function listSubscriptions(db: Db, filter: { municipalityId: string; clie
   return db
     .select()
     .from(webhookSubscriptions)
-    .where(
-      and(
-        eq(webhookSubscriptions.municipalityId, filter.municipalityId),
-        isNull(webhookSubscriptions.deletedAt),
-        filter.clientId === undefined ? undefined : eq(webhookSubscriptions.clientId, filter.clientId),
-      ),
-    )
+    .where(subscriptionsWhere(webhookSubscriptions, filter))
     .orderBy(asc(webhookSubscriptions.id))
     .all();
 }
@@ -68,14 +68,7 @@ function buildReads(db: Db) {
       .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
       .from(webhookSubscriptions)
       .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
-      .where(
-        and(
-          eq(webhookSubscriptions.municipalityId, sql.placeholder('municipalityId')),
-          isNull(webhookSubscriptions.deletedAt),
-          isNull(webhookSubscriptions.disabledAt),
-          isNull(apiClients.revokedAt),
-        ),
-      )
+      .where(activeSubscriptionsWhere(webhookSubscriptions, apiClients, sql.placeholder('municipalityId')))
       .prepare(),
     appointment: db.select().from(appointments).where(eq(appointments.id, id)).prepare(),
     appointmentItems: db
@@ -139,15 +132,7 @@ export function claimDueDeliveries(
     .select({ delivery: webhookDeliveries, subscription: webhookSubscriptions })
     .from(webhookDeliveries)
     .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
-    .where(
-      and(
-        eq(webhookDeliveries.status, 'pending'),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.lockedUntil), lte(webhookDeliveries.lockedUntil, now)),
-        isNull(webhookSubscriptions.disabledAt),
-        isNull(webhookSubscriptions.deletedAt),
-      ),
-    )
+    .where(dueDeliveriesWhere(webhookDeliveries, webhookSubscriptions, now))
     .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
     .limit(limit)
     .all();
@@ -193,12 +178,7 @@ export function listDeliveries(
   const rows = db
     .select()
     .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.subscriptionId, subscriptionId),
-        options.status ? eq(webhookDeliveries.status, options.status) : undefined,
-      ),
-    )
+    .where(deliveriesWhere(webhookDeliveries, subscriptionId, options.status))
     .orderBy(desc(webhookDeliveries.id))
     .limit(options.limit)
     .all();

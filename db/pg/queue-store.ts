@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   type ActiveTicket,
   type CounterInfo,
@@ -10,11 +10,14 @@ import {
 import type { CheckInAppointment, QueueStore } from '../../server/queue/queue-store.ts';
 import {
   emptyQueueConfig,
+  learningSampleQuery,
   type QueueConfigCache,
+  recentCallQuery,
   serviceSamplesOf,
   toCounterInfo,
   toRecentCall,
   toServiceInfo,
+  waitEventQuery,
 } from '../records/queue.ts';
 import type { PgDb } from './client.ts';
 import {
@@ -230,68 +233,29 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
       ]);
       return { services: serviceList, counters: counterList, tickets: rows.map(toActive) };
     },
-    recentCalls: async (locationId, serviceDate, limit) =>
-      (
-        await db
-          .select({
-            ticketId: ticketEvents.ticketId,
-            number: tickets.number,
-            counterId: ticketEvents.counterId,
-            at: ticketEvents.at,
-            type: ticketEvents.type,
-          })
-          .from(ticketEvents)
-          .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-          .where(
-            and(
-              eq(ticketEvents.locationId, locationId),
-              inArray(ticketEvents.type, ['called', 'recalled']),
-              eq(tickets.serviceDate, serviceDate),
-              isNotNull(ticketEvents.counterId),
-            ),
-          )
-          .orderBy(desc(ticketEvents.id))
-          .limit(limit)
-      ).map(toRecentCall),
+    recentCalls: async (locationId, serviceDate, limit) => {
+      const q = recentCallQuery(ticketEvents, tickets, locationId, serviceDate);
+      const rows = await db
+        .select(q.columns)
+        .from(ticketEvents)
+        .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+        .where(q.where)
+        .orderBy(desc(ticketEvents.id))
+        .limit(limit);
+      return rows.map(toRecentCall);
+    },
     learningHistory: async (locationId, since) => {
+      const samples = learningSampleQuery(tickets, services, ticketItems, locationId, since);
+      const waits = waitEventQuery(ticketEvents, locationId, since);
       const [rows, waitEvents] = await Promise.all([
         db
-          .select({
-            id: tickets.id,
-            counterId: tickets.counterId,
-            startedAt: tickets.startedAt,
-            finishedAt: tickets.finishedAt,
-            code: services.code,
-            persons: ticketItems.persons,
-          })
+          .select(samples.columns)
           .from(tickets)
           .innerJoin(ticketItems, eq(ticketItems.ticketId, tickets.id))
           .innerJoin(services, eq(services.id, ticketItems.serviceId))
-          .where(
-            and(
-              eq(tickets.locationId, locationId),
-              eq(tickets.status, 'done'),
-              gte(tickets.startedAt, since),
-              isNotNull(tickets.finishedAt),
-            ),
-          )
+          .where(samples.where)
           .orderBy(asc(tickets.id), asc(ticketItems.id)),
-        db
-          .select({
-            ticketId: ticketEvents.ticketId,
-            type: ticketEvents.type,
-            at: ticketEvents.at,
-            data: ticketEvents.data,
-          })
-          .from(ticketEvents)
-          .where(
-            and(
-              eq(ticketEvents.locationId, locationId),
-              gte(ticketEvents.at, since),
-              inArray(ticketEvents.type, ['issued', 'called', 'cancelled']),
-            ),
-          )
-          .orderBy(asc(ticketEvents.id)),
+        db.select(waits.columns).from(ticketEvents).where(waits.where).orderBy(asc(ticketEvents.id)),
       ]);
       return { serviceSamples: serviceSamplesOf(rows), waitEvents };
     },

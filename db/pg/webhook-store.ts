@@ -1,5 +1,11 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { WebhookStore } from '../../server/integrations/webhook-store.ts';
+import {
+  activeSubscriptionsWhere,
+  deliveriesWhere,
+  dueDeliveriesWhere,
+  subscriptionsWhere,
+} from '../records/webhooks.ts';
 import type { PgDb } from './client.ts';
 import {
   apiClientAppointments,
@@ -87,11 +93,10 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
           .from(webhookSubscriptions)
           .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
           .where(
-            and(
-              eq(webhookSubscriptions.municipalityId, municipalityId),
-              isNull(webhookSubscriptions.deletedAt),
-              isNull(webhookSubscriptions.disabledAt),
-              isNull(apiClients.revokedAt),
+            activeSubscriptionsWhere(
+              webhookSubscriptions,
+              apiClients,
+              municipalityId,
               sql`${webhookSubscriptions.events} @> ${JSON.stringify([eventType])}::jsonb`,
             ),
           )
@@ -105,15 +110,7 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
         .select({ delivery: webhookDeliveries, subscription: webhookSubscriptions })
         .from(webhookDeliveries)
         .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
-        .where(
-          and(
-            eq(webhookDeliveries.status, 'pending'),
-            lte(webhookDeliveries.nextAttemptAt, now),
-            or(isNull(webhookDeliveries.lockedUntil), lte(webhookDeliveries.lockedUntil, now)),
-            isNull(webhookSubscriptions.disabledAt),
-            isNull(webhookSubscriptions.deletedAt),
-          ),
-        )
+        .where(dueDeliveriesWhere(webhookDeliveries, webhookSubscriptions, now))
         .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
         .limit(limit)
         .for('update', { of: webhookDeliveries, skipLocked: true });
@@ -165,13 +162,7 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
       db
         .select()
         .from(webhookSubscriptions)
-        .where(
-          and(
-            eq(webhookSubscriptions.municipalityId, filter.municipalityId),
-            isNull(webhookSubscriptions.deletedAt),
-            filter.clientId === undefined ? undefined : eq(webhookSubscriptions.clientId, filter.clientId),
-          ),
-        )
+        .where(subscriptionsWhere(webhookSubscriptions, filter))
         .orderBy(asc(webhookSubscriptions.id)),
     delivery: async (subscriptionId, deliveryId) =>
       (
@@ -185,12 +176,7 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
       const rows = await db
         .select()
         .from(webhookDeliveries)
-        .where(
-          and(
-            eq(webhookDeliveries.subscriptionId, subscriptionId),
-            options.status ? eq(webhookDeliveries.status, options.status) : undefined,
-          ),
-        )
+        .where(deliveriesWhere(webhookDeliveries, subscriptionId, options.status))
         .orderBy(desc(webhookDeliveries.id))
         .limit(options.limit);
       if (rows.length === 0) return [];

@@ -1,3 +1,4 @@
+import { and, type Column, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { CounterInfo, LocationRow, ServiceInfo } from '../../server/queue/queue-model.ts';
 import type { RecentCallRecord } from '../../server/queue/queue-store.ts';
 import type { ServiceSample } from '../../server/queue/service-times.ts';
@@ -104,4 +105,79 @@ export function serviceSamplesOf(
     s.services.push({ code: r.code, persons: r.persons });
   }
   return [...samples.values()];
+}
+
+// The queue's history reads, the same columns and conditions on both engines (drizzle's operators are
+// dialect-free; the tables passed in are the engine's).
+type Col = Column;
+
+/** A call (`called`/`recalled` with a counter) of the location's service day, with its ticket's number. */
+export function recentCallQuery<
+  E extends { ticketId: Col; counterId: Col; at: Col; type: Col; locationId: Col },
+  T extends { number: Col; serviceDate: Col },
+>(events: E, tickets: T, locationId: string, serviceDate: string) {
+  return {
+    columns: {
+      ticketId: events.ticketId,
+      number: tickets.number,
+      counterId: events.counterId,
+      at: events.at,
+      type: events.type,
+    } as {
+      ticketId: E['ticketId'];
+      number: T['number'];
+      counterId: E['counterId'];
+      at: E['at'];
+      type: E['type'];
+    },
+    where: and(
+      eq(events.locationId, locationId),
+      inArray(events.type, ['called', 'recalled']),
+      eq(tickets.serviceDate, serviceDate),
+      isNotNull(events.counterId),
+    ),
+  };
+}
+
+/** Finished tickets of the location since `since`, one row per item: what `serviceSamplesOf` groups. */
+export function learningSampleQuery<
+  T extends { id: Col; counterId: Col; startedAt: Col; finishedAt: Col; locationId: Col; status: Col },
+  S extends { code: Col },
+  I extends { persons: Col },
+>(tickets: T, services: S, items: I, locationId: string, since: Date) {
+  return {
+    columns: {
+      id: tickets.id,
+      counterId: tickets.counterId,
+      startedAt: tickets.startedAt,
+      finishedAt: tickets.finishedAt,
+      code: services.code,
+      persons: items.persons,
+    } as Pick<T, 'id' | 'counterId' | 'startedAt' | 'finishedAt'> & { code: S['code']; persons: I['persons'] },
+    where: and(
+      eq(tickets.locationId, locationId),
+      eq(tickets.status, 'done'),
+      gte(tickets.startedAt, since),
+      isNotNull(tickets.finishedAt),
+    ),
+  };
+}
+
+/** The location's issued, called and cancelled events since `since` (how long people waited). */
+export function waitEventQuery<E extends { ticketId: Col; type: Col; at: Col; data: Col; locationId: Col }>(
+  events: E,
+  locationId: string,
+  since: Date,
+) {
+  return {
+    columns: { ticketId: events.ticketId, type: events.type, at: events.at, data: events.data } as Pick<
+      E,
+      'ticketId' | 'type' | 'at' | 'data'
+    >,
+    where: and(
+      eq(events.locationId, locationId),
+      gte(events.at, since),
+      inArray(events.type, ['issued', 'called', 'cancelled']),
+    ),
+  };
 }

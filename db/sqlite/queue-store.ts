@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, max, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import {
   type ActiveTicket,
   type CounterInfo,
@@ -12,11 +12,14 @@ import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import {
   emptyQueueConfig,
+  learningSampleQuery,
   type QueueConfigCache,
+  recentCallQuery,
   serviceSamplesOf,
   toCounterInfo,
   toRecentCall,
   toServiceInfo,
+  waitEventQuery,
 } from '../records/queue.ts';
 import {
   appointmentItems,
@@ -204,61 +207,29 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       const rows = statements().activeTickets.all({ locationId: loc.id, serviceDate });
       return { services: servicesOf(loc), counters: countersOf(loc.id), tickets: withDetails(rows) };
     },
-    recentCalls: (locationId, serviceDate, limit) =>
-      db
-        .select({ event: ticketEvents, number: tickets.number })
+    recentCalls: (locationId, serviceDate, limit) => {
+      const q = recentCallQuery(ticketEvents, tickets, locationId, serviceDate);
+      return db
+        .select(q.columns)
         .from(ticketEvents)
         .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-        .where(
-          and(
-            eq(ticketEvents.locationId, locationId),
-            inArray(ticketEvents.type, ['called', 'recalled']),
-            eq(tickets.serviceDate, serviceDate),
-            isNotNull(ticketEvents.counterId),
-          ),
-        )
+        .where(q.where)
         .orderBy(desc(ticketEvents.id))
         .limit(limit)
         .all()
-        .map((r) => toRecentCall({ ...r.event, number: r.number })),
+        .map(toRecentCall);
+    },
     learningHistory: (locationId, since) => {
+      const samples = learningSampleQuery(tickets, services, ticketItems, locationId, since);
       const rows = db
-        .select({
-          id: tickets.id,
-          counterId: tickets.counterId,
-          startedAt: tickets.startedAt,
-          finishedAt: tickets.finishedAt,
-          code: services.code,
-          persons: ticketItems.persons,
-        })
+        .select(samples.columns)
         .from(tickets)
         .innerJoin(ticketItems, eq(ticketItems.ticketId, tickets.id))
         .innerJoin(services, eq(services.id, ticketItems.serviceId))
-        .where(
-          and(
-            eq(tickets.locationId, locationId),
-            eq(tickets.status, 'done'),
-            gte(tickets.startedAt, since),
-            isNotNull(tickets.finishedAt),
-          ),
-        )
+        .where(samples.where)
         .all();
-      const waitEvents = db
-        .select({
-          ticketId: ticketEvents.ticketId,
-          type: ticketEvents.type,
-          at: ticketEvents.at,
-          data: ticketEvents.data,
-        })
-        .from(ticketEvents)
-        .where(
-          and(
-            eq(ticketEvents.locationId, locationId),
-            gte(ticketEvents.at, since),
-            inArray(ticketEvents.type, ['issued', 'called', 'cancelled']),
-          ),
-        )
-        .all();
+      const waits = waitEventQuery(ticketEvents, locationId, since);
+      const waitEvents = db.select(waits.columns).from(ticketEvents).where(waits.where).all();
       return { serviceSamples: serviceSamplesOf(rows), waitEvents };
     },
 
