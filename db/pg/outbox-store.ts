@@ -1,24 +1,9 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { MAX_MAIL_ATTEMPTS, type OutboxRecord, type OutboxStore } from '../../server/notify/outbox-store.ts';
+import { MAX_MAIL_ATTEMPTS, type OutboxStore } from '../../server/notify/outbox-store.ts';
+import { toOutboxRecord } from '../records/outbox.ts';
 import { LEASE_PREFIX } from '../sqlite/outbox-store.ts';
 import type { PgDb } from './client.ts';
 import { outbox } from './schema/index.ts';
-
-type Row = typeof outbox.$inferSelect;
-const toRecord = (r: Row): OutboxRecord => ({
-  id: r.id,
-  municipalityId: r.municipalityId,
-  kind: r.kind,
-  appointmentId: r.appointmentId,
-  to: r.toAddress,
-  subject: r.subject,
-  text: r.text,
-  attachments: r.attachments ?? [],
-  createdAt: r.createdAt,
-  sentAt: r.sentAt,
-  attempts: r.attempts,
-  lastError: r.lastError,
-});
 
 /**
  * The mail outbox on PostgreSQL (contract: server/notify/outbox-store.ts). The lease is kept in `last_error` as on
@@ -63,7 +48,7 @@ export function pgOutboxStore(db: PgDb): OutboxStore {
         .set({ attempts: sql`${outbox.attempts} + 1`, lastError: `${LEASE_PREFIX}${until}` })
         .where(inArray(outbox.id, due))
         .returning();
-      return rows.map(toRecord).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+      return rows.map(toOutboxRecord).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
     },
     markSent: async (id, at) => {
       await db.update(outbox).set({ sentAt: at, lastError: null }).where(eq(outbox.id, id));
@@ -82,6 +67,6 @@ export function pgOutboxStore(db: PgDb): OutboxStore {
           .where(and(eq(outbox.municipalityId, municipalityId), unsentOnly ? isNull(outbox.sentAt) : undefined))
           .orderBy(desc(outbox.id))
           .limit(limit)
-      ).map(toRecord),
+      ).map(toOutboxRecord),
   };
 }

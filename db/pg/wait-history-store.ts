@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gte, inArray, isNotNull, lt } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
+import { appointmentsStartingWhere, ticketWaitQuery } from '../records/wait-history.ts';
 import { firstRowPerId } from '../rows.ts';
 import type { PgDb } from './client.ts';
 import { appointments, locations, services, ticketItems, tickets } from './schema/index.ts';
@@ -9,23 +10,13 @@ export function pgWaitHistoryStore(db: PgDb): WaitHistoryStore {
   return {
     ticketWaits: async (locationIds, from, to) => {
       if (locationIds.length === 0) return [];
+      const q = ticketWaitQuery(tickets, services, locationIds, from, to);
       const rows = await db
-        .select({
-          id: tickets.id,
-          locationId: tickets.locationId,
-          source: tickets.source,
-          status: tickets.status,
-          issuedAt: tickets.issuedAt,
-          dueAt: tickets.dueAt,
-          calledAt: tickets.calledAt,
-          serviceCode: services.code,
-        })
+        .select(q.columns)
         .from(tickets)
         .innerJoin(ticketItems, eq(ticketItems.ticketId, tickets.id))
         .innerJoin(services, eq(services.id, ticketItems.serviceId))
-        .where(
-          and(inArray(tickets.locationId, [...locationIds]), gte(tickets.issuedAt, from), lt(tickets.issuedAt, to)),
-        )
+        .where(q.where)
         .orderBy(asc(tickets.id), asc(ticketItems.id));
       // One row per ticket: its first item.
       return firstRowPerId(rows);
@@ -66,13 +57,7 @@ export function pgWaitHistoryStore(db: PgDb): WaitHistoryStore {
           await db
             .select({ status: appointments.status, n: count() })
             .from(appointments)
-            .where(
-              and(
-                eq(appointments.locationId, locationId),
-                gte(appointments.startsAt, from),
-                lt(appointments.startsAt, to),
-              ),
-            )
+            .where(appointmentsStartingWhere(appointments, locationId, from, to))
             .groupBy(appointments.status)
         ).map((r) => [r.status, r.n]),
       ),

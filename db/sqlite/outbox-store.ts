@@ -7,6 +7,7 @@ import {
 } from '../../server/notify/outbox-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
+import { toOutboxRecord } from '../records/outbox.ts';
 import { outbox } from '../schema/index.ts';
 
 /**
@@ -115,19 +116,6 @@ export function sqliteOutboxStore(db: Db): Synchronous<OutboxStore> {
         .orderBy(desc(outbox.id))
         .limit(limit)
         .all()
-        .map((r) => ({
-          id: r.id,
-          municipalityId: r.municipalityId,
-          kind: r.kind,
-          appointmentId: r.appointmentId,
-          to: r.toAddress,
-          subject: r.subject,
-          text: r.text,
-          attachments: r.attachments ?? [],
-          createdAt: r.createdAt,
-          sentAt: r.sentAt,
-          attempts: r.attempts,
-          lastError: r.lastError,
-        })),
+        .map(toOutboxRecord),
   };
 }

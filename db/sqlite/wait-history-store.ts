@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gte, inArray, lt } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
+import { appointmentsStartingWhere, ticketWaitQuery } from '../records/wait-history.ts';
 import { firstRowPerId } from '../rows.ts';
 import { appointments, locations, services, ticketItems, tickets } from '../schema/index.ts';
 
@@ -9,23 +10,13 @@ export function sqliteWaitHistoryStore(db: Db): Synchronous<WaitHistoryStore> {
   return {
     ticketWaits: (locationIds, from, to) => {
       if (locationIds.length === 0) return [];
+      const q = ticketWaitQuery(tickets, services, locationIds, from, to);
       const rows = db
-        .select({
-          id: tickets.id,
-          locationId: tickets.locationId,
-          source: tickets.source,
-          status: tickets.status,
-          issuedAt: tickets.issuedAt,
-          dueAt: tickets.dueAt,
-          calledAt: tickets.calledAt,
-          serviceCode: services.code,
-        })
+        .select(q.columns)
         .from(tickets)
         .innerJoin(ticketItems, eq(ticketItems.ticketId, tickets.id))
         .innerJoin(services, eq(services.id, ticketItems.serviceId))
-        .where(
-          and(inArray(tickets.locationId, [...locationIds]), gte(tickets.issuedAt, from), lt(tickets.issuedAt, to)),
-        )
+        .where(q.where)
         .orderBy(asc(tickets.id), asc(ticketItems.id))
         .all();
       // One row per ticket: its first item.
@@ -66,13 +57,7 @@ export function sqliteWaitHistoryStore(db: Db): Synchronous<WaitHistoryStore> {
         db
           .select({ status: appointments.status, n: count() })
           .from(appointments)
-          .where(
-            and(
-              eq(appointments.locationId, locationId),
-              gte(appointments.startsAt, from),
-              lt(appointments.startsAt, to),
-            ),
-          )
+          .where(appointmentsStartingWhere(appointments, locationId, from, to))
           .groupBy(appointments.status)
           .all()
           .map((r) => [r.status, r.n]),
