@@ -1,5 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { OpenDataStore } from '../../server/open-data/open-data-store.ts';
+import { officeColumns } from '../records/open-data.ts';
 import type { PgDb } from './client.ts';
 import { locationNumbers, locations, municipalities } from './schema/index.ts';
 
@@ -11,15 +12,7 @@ export function pgOpenDataStore(db: PgDb): OpenDataStore {
   return {
     offices: () =>
       db
-        .select({
-          id: locations.id,
-          number: locationNumbers.number,
-          name: locations.name,
-          city: locations.city,
-          municipalityId: locations.municipalityId,
-          timeZone: locations.timeZone,
-          serviceNormMinutes: locations.serviceNormMinutes,
-        })
+        .select(officeColumns(locations, locationNumbers))
         .from(locations)
         .leftJoin(locationNumbers, eq(locationNumbers.locationId, locations.id))
         .orderBy(asc(locations.id)),

@@ -3,21 +3,14 @@ import type { OpenDataStore } from '../../server/open-data/open-data-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import { ensureLocationNumbers, listMunicipalities } from '../profile.ts';
+import { officeColumns } from '../records/open-data.ts';
 import { locationNumbers, locations } from '../schema/index.ts';
 
 export function sqliteOpenDataStore(db: Db): Synchronous<OpenDataStore> {
   return {
     offices: () =>
       db
-        .select({
-          id: locations.id,
-          number: locationNumbers.number,
-          name: locations.name,
-          city: locations.city,
-          municipalityId: locations.municipalityId,
-          timeZone: locations.timeZone,
-          serviceNormMinutes: locations.serviceNormMinutes,
-        })
+        .select(officeColumns(locations, locationNumbers))
         .from(locations)
         .leftJoin(locationNumbers, eq(locationNumbers.locationId, locations.id))
         .orderBy(asc(locations.id))
