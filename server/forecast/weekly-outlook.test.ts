@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastDay, ForecastHour } from './location-forecast.ts';
-import { weeklyTotals } from './weekly-outlook.ts';
+import { pooledEffect, sessionDemand, weeklyTotals } from './weekly-outlook.ts';
 
 const day = (date: string, over: Partial<ForecastDay> = {}): ForecastDay => ({
   date,
@@ -41,5 +41,69 @@ describe('weeklyTotals', () => {
     expect(weeks.map((w) => w.weekStart)).toEqual(['2027-03-01', '2027-03-08']);
     expect(weeks[0]).toMatchObject({ openDays: 1, walkIns: 50, appointmentsExpected: 80, gapCounterHours: 2 });
     expect(weeks[1]).toMatchObject({ openDays: 1, gapCounterHours: 0.5, slotsShort: 4 });
+  });
+});
+
+describe('an extra session', () => {
+  const day = {
+    walkIns: new Map([
+      [
+        'passport',
+        new Map([
+          [9, 30],
+          [10, 10],
+        ]),
+      ],
+      ['pickup', new Map([[9, 10]])],
+    ]),
+    appointments: new Map([
+      [
+        'passport',
+        new Map([
+          [11, 8],
+          [12, 8],
+        ]),
+      ],
+    ]),
+    noShowRate: 0.1,
+    opensAtHour: 9,
+    closesAtHour: 17,
+  };
+  const week = {
+    weekStart: '2027-03-01',
+    openDays: 5,
+    walkIns: 250,
+    appointmentsExpected: 80,
+    appointmentsBooked: 20,
+    requiredCounterHours: 150,
+    rosteredCounterHours: 140,
+    gapCounterHours: 12,
+    shortHours: 6,
+    slotsShort: 0,
+  };
+  it('takes its share of the week in the day’s mix of services, spread over its own hours', () => {
+    const saturday = sessionDemand(day, week, 0.1, 0.05, 9, 13);
+    expect(saturday.opensAtHour).toBe(9);
+    expect(saturday.closesAtHour).toBe(13);
+    const total = (m: Map<string, Map<number, number>>) =>
+      [...m.values()].reduce((a, h) => a + [...h.values()].reduce((x, y) => x + y, 0), 0);
+    expect(total(saturday.walkIns)).toBeCloseTo(25, 6);
+    expect(total(saturday.appointments)).toBeCloseTo(4, 6);
+    // Passport is 40 of the day's 50 walk-ins: 20 of the session's 25, 5 an hour.
+    expect(saturday.walkIns.get('passport')?.get(12)).toBeCloseTo(5, 6);
+    expect(saturday.walkIns.get('pickup')?.get(9)).toBeCloseTo(1.25, 6);
+  });
+  it('is judged with the day it relieves, weighted by who comes to each', () => {
+    const sim = (walkIns: number, share: number | null, visits: number, appt: number | null) => ({
+      replications: 1,
+      counterHours: 1,
+      overall: { walkIns, shareWithinNorm: share, meanWaitMinutes: null },
+      appointments: { visits, shareWithinNorm: appt, meanWaitMinutes: null },
+      hours: [],
+    });
+    expect(pooledEffect([sim(30, 0.6, 10, 1), sim(10, 1, 0, null)])).toEqual({
+      walkInShareWithinNorm: 0.7,
+      appointmentShareWithinNorm: 1,
+    });
   });
 });

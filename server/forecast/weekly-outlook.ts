@@ -147,6 +147,55 @@ function effectOf(sim: DaySimulation): PeakOption['effect'] {
   };
 }
 
+/** Shares within the norm over several simulated days, weighted by their walk-ins and appointment visits. */
+export function pooledEffect(sims: readonly DaySimulation[]): PeakOption['effect'] {
+  const pool = (parts: { n: number; share: number | null }[]) => {
+    const counted = parts.filter((p) => p.share !== null && p.n > 0);
+    const n = counted.reduce((a, p) => a + p.n, 0);
+    return n > 0 ? Math.round((counted.reduce((a, p) => a + p.n * (p.share ?? 0), 0) / n) * 1000) / 1000 : null;
+  };
+  return {
+    walkInShareWithinNorm: pool(sims.map((x) => ({ n: x.overall.walkIns, share: x.overall.shareWithinNorm }))),
+    appointmentShareWithinNorm: pool(
+      sims.map((x) => ({ n: x.appointments.visits, share: x.appointments.shareWithinNorm })),
+    ),
+  };
+}
+
+/**
+ * The demand an extra session takes: the given shares of the week's walk-ins and expected appointments,
+ * in the worst day's mix of services, spread evenly over the session's hours.
+ */
+export function sessionDemand(
+  day: DayDemand,
+  week: OutlookWeek,
+  walkInShare: number,
+  appointmentShare: number,
+  from: number,
+  to: number,
+): DayDemand {
+  const spread = (byService: Map<string, Map<number, number>>, total: number) => {
+    const perService = [...byService].map(
+      ([code, byHour]) => [code, [...byHour.values()].reduce((a, b) => a + b, 0)] as const,
+    );
+    const sum = perService.reduce((a, [, n]) => a + n, 0);
+    const out = new Map<string, Map<number, number>>();
+    for (const [code, n] of perService) {
+      const hours = new Map<number, number>();
+      for (let h = from; h < to; h++) hours.set(h, sum > 0 ? (total * n) / sum / (to - from) : 0);
+      out.set(code, hours);
+    }
+    return out;
+  };
+  return {
+    ...day,
+    walkIns: spread(day.walkIns, week.walkIns * walkInShare),
+    appointments: spread(day.appointments, week.appointmentsExpected * appointmentShare),
+    opensAtHour: from,
+    closesAtHour: to,
+  };
+}
+
 /** Options for one peak week, each simulated on its worst day. */
 function adviseWeek(
   office: Office,
@@ -204,35 +253,51 @@ function adviseWeek(
     }));
   }
 
-  // Demand a week's extra opening takes off its days, spread evenly (residents choose it).
+  // Demand a week's extra opening takes off its days, spread evenly (residents choose it): the share of
+  // the week's needed counter time the opening adds.
   const weekMinutes = Math.max(1, week.requiredCounterHours * 60);
   const relief = (counterHours: number) => Math.min(0.5, (counterHours * 60) / weekMinutes);
+  // An extra opening is simulated as what it is: the worst day with its demand lowered, and the new
+  // session itself — its own counters, and the week's demand that moves there — pooled over both days.
+  const withSession = (
+    walkInShare: number,
+    appointmentShare: number,
+    session: { counters: number; from: number; to: number; date: string },
+  ): DaySimulation[] => {
+    const day = simulateDay(
+      office,
+      worstDay,
+      scaled(demand, 1 - walkInShare, 1 - appointmentShare),
+      counters,
+      replications,
+    );
+    const moved = sessionDemand(demand, week, walkInShare, appointmentShare, session.from, session.to);
+    const staffed = Array.from({ length: session.counters }, (_, i) => ({
+      id: 2_000_000 + i,
+      skills: flexible.skills,
+      shifts: [[wall(session.from), wall(session.to)]] as [string, string][],
+    }));
+    return [day, simulateDay(office, session.date, moved, staffed, replications)];
+  };
+  const thursday = addDaysIso(week.weekStart, 3);
+  const saturdayDate = addDaysIso(week.weekStart, 5);
 
   // 2. A late evening (Thursday 17:00–20:00) with two counters for appointments.
   const eveningHours = 2 * 3;
-  const evening = simulateDay(
-    office,
-    worstDay,
-    scaled(demand, 1, 1 - relief(eveningHours) * 2),
-    counters,
-    replications,
-  );
+  const evening = withSession(0, relief(eveningHours) * 2, { counters: 2, from: 17, to: 20, date: thursday });
   // 3. A Saturday morning (09:00–13:00) with three counters for both channels.
   const saturdayHours = 3 * 4;
-  const saturday = simulateDay(
-    office,
-    worstDay,
-    scaled(demand, 1 - relief(saturdayHours), 1 - relief(saturdayHours)),
-    counters,
-    replications,
-  );
+  const saturday = withSession(relief(saturdayHours), relief(saturdayHours), {
+    counters: 3,
+    from: 9,
+    to: 13,
+    date: saturdayDate,
+  });
   // 4. Slots released earlier: appointments of this week moved into spare slots of the 4 weeks before.
   const slotsPerBooking = 1;
   const movable = Math.min(week.appointmentsExpected * 0.3, earlierSpareSlots / slotsPerBooking);
   const moveShare = week.appointmentsExpected > 0 ? movable / week.appointmentsExpected : 0;
   const earlier = simulateDay(office, worstDay, scaled(demand, 1, 1 - moveShare), counters, replications);
-  const thursday = addDaysIso(week.weekStart, 3);
-  const saturdayDate = addDaysIso(week.weekStart, 5);
   return {
     weekStart: week.weekStart,
     gapCounterHours: week.gapCounterHours,
@@ -249,13 +314,13 @@ function adviseWeek(
         kind: 'evening',
         counterHours: eveningHours,
         detail: { counters: 2, from: '17:00', to: '20:00', day: thursday },
-        effect: effectOf(evening),
+        effect: pooledEffect(evening),
       },
       {
         kind: 'saturday',
         counterHours: saturdayHours,
         detail: { counters: 3, from: '09:00', to: '13:00', day: saturdayDate },
-        effect: effectOf(saturday),
+        effect: pooledEffect(saturday),
       },
       {
         kind: 'release-earlier',
