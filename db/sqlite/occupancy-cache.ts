@@ -49,7 +49,7 @@ function cacheOf(client: Database.Database): Cache {
            FROM appointments a LEFT JOIN appointment_items i ON i.appointment_id = a.id
           WHERE a.location_id = ? AND a.starts_at >= ? AND a.starts_at < ?
             AND a.status IN ('held', 'booked', 'checked-in')
-          GROUP BY a.id ORDER BY a.id`,
+          GROUP BY a.id ORDER BY a.starts_at, a.id`,
       ),
     };
     caches.set(client, cache);
@@ -125,11 +125,14 @@ export function cachedOccupancy(
     .deferred();
   const t = now.getTime();
   const out: OccupiedRecord[] = [];
-  for (const day of days)
-    day.rows.forEach((r, k) => {
-      if (r.startsAt >= from && r.startsAt < to && (r.status !== 'held' || (day.holdExpiresAt[k] ?? 0) > t))
-        out.push(r);
-    });
+  // By start (each day is read in that order): callers that group by day walk them once.
+  for (const day of days) {
+    const { rows, holdExpiresAt } = day;
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k] as OccupiedRecord;
+      if (r.startsAt >= from && r.startsAt < to && (r.status !== 'held' || (holdExpiresAt[k] ?? 0) > t)) out.push(r);
+    }
+  }
   if (cache.rows > MAX_ROWS) {
     cache.days.clear();
     cache.rows = 0;

@@ -88,21 +88,26 @@ function startsOnDay(
 }
 
 function groupByDay(list: readonly OccupiedRecord[], plans: Map<string, DayPlan>, zone: string) {
-  const bounds = [...plans.keys()].map((date) => ({ date, ...dayBounds(date, zone) }));
-  const out = new Map<string, OccupiedRecord[]>(bounds.map((b) => [b.date, []]));
+  const bounds = [...plans.keys()].map((date) => ({ date, ...dayBounds(date, zone), rows: [] as OccupiedRecord[] }));
+  // The plans' days are consecutive and in order: a record belongs to the last day starting at or before it.
+  // Records mostly come by start, so the day of the previous one is tried first.
+  let at = 0;
   for (const a of list) {
-    // The plans' days are consecutive and in order: the last day starting at or before `a`.
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((bounds[mid] as { start: number }).start <= a.startsAt) lo = mid + 1;
-      else hi = mid;
+    let b = bounds[at];
+    if (!b || a.startsAt < b.start || a.startsAt >= b.end) {
+      let lo = 0;
+      let hi = bounds.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((bounds[mid] as { start: number }).start <= a.startsAt) lo = mid + 1;
+        else hi = mid;
+      }
+      at = Math.max(0, lo - 1);
+      b = bounds[at];
     }
-    const b = bounds[lo - 1];
-    if (b && a.startsAt < b.end) out.get(b.date)?.push(a);
+    if (b && b.start <= a.startsAt && a.startsAt < b.end) b.rows.push(a);
   }
-  return out;
+  return new Map(bounds.map((b) => [b.date, b.rows]));
 }
 
 /** The last date open to this caller: online, the rolling release may not have reached the window's end. */
