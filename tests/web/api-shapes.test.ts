@@ -1,7 +1,7 @@
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repoRoot, sourceFilesUnder, webDirs } from '../helpers/web-sources.ts';
 
 /**
  * Front-ends take every API shape from `server/contracts` (`z.infer` types), so a field the server
@@ -12,22 +12,8 @@ import { describe, expect, it } from 'vitest';
  * only the UI uses (view models, props, state) are never API call arguments, so they are not flagged.
  */
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const webDirs = ['booking', 'kiosk', 'display', 'agent-ui', 'shared-web'];
-
-function sourceFiles(dir: string): string[] {
-  let entries: Dirent[] = [];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : sourceFiles(path);
-    return /\.(ts|tsx)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
-  });
-}
+const sourceFiles = (dir: string) =>
+  sourceFilesUnder(dir, (name) => /\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name));
 
 /** Names a file imports from server/contracts (`import { A, type B, C as D }` → A, B, D). */
 function contractImports(source: string): Set<string> {

@@ -1,24 +1,10 @@
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repoRoot, sourceFilesUnder, webDirs } from '../helpers/web-sources.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const webDirs = ['booking', 'kiosk', 'display', 'agent-ui', 'shared-web'];
-
-function sourceFiles(dir: string): string[] {
-  let entries: Dirent[] = [];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : sourceFiles(path);
-    return /\.(ts|tsx|mts|js|jsx)$/.test(e.name) && !e.name.startsWith('vite.config') ? [path] : [];
-  });
-}
+const sourceFiles = (dir: string) =>
+  sourceFilesUnder(dir, (name) => /\.(ts|tsx|mts|js|jsx)$/.test(name) && !name.startsWith('vite.config'));
 
 /** Import specifiers, including `import type`, re-exports and dynamic imports. */
 function importsOf(source: string): string[] {
