@@ -1,5 +1,6 @@
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client.ts';
+import { liveKeyWhere } from './records/auth.ts';
 import { apiClientAppointments, apiClients, apiKeys, locations } from './schema/index.ts';
 
 /**
@@ -17,14 +18,7 @@ export function findLiveKey(db: Db, tokenHash: string, now: Date): { key: ApiKey
       .select({ key: apiKeys, client: apiClients })
       .from(apiKeys)
       .innerJoin(apiClients, eq(apiClients.id, apiKeys.clientId))
-      .where(
-        and(
-          eq(apiKeys.tokenHash, tokenHash),
-          isNull(apiKeys.revokedAt),
-          isNull(apiClients.revokedAt),
-          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
-        ),
-      )
+      .where(liveKeyWhere(apiKeys, apiClients, tokenHash, now))
       .get() ?? null
   );
 }

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ApiClientRecord, ApiClientStore, ApiKeyRecord } from '../../server/auth/api-client-store.ts';
+import { liveKeyWhere } from '../records/auth.ts';
 import type { PgDb } from './client.ts';
 import { apiClientAppointments, apiClients, apiKeys } from './schema/index.ts';
 
@@ -31,14 +32,7 @@ export function pgApiClientStore(db: PgDb): ApiClientStore {
         .select({ key: apiKeys, client: apiClients })
         .from(apiKeys)
         .innerJoin(apiClients, eq(apiClients.id, apiKeys.clientId))
-        .where(
-          and(
-            eq(apiKeys.tokenHash, tokenHash),
-            isNull(apiKeys.revokedAt),
-            isNull(apiClients.revokedAt),
-            or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
-          ),
-        )
+        .where(liveKeyWhere(apiKeys, apiClients, tokenHash, now))
         .limit(1);
       return row ? { key: toKey(row.key), client: row.client } : null;
     },

@@ -1,3 +1,4 @@
+import { and, type Column, eq, gt, isNull, or, type SQL } from 'drizzle-orm';
 import type { DeviceRecord } from '../../server/auth/auth-store.ts';
 
 /**
@@ -62,4 +63,19 @@ export function pairingCodeColumns<
     name: codes.name,
     createdBy: codes.createdBy,
   };
+}
+
+/** A live key (unrevoked, unexpired: `expiresAt` strictly after now) of a live client, by the key's hash. */
+export function liveKeyWhere(
+  keys: { tokenHash: Column; revokedAt: Column; expiresAt: Column },
+  clients: { revokedAt: Column },
+  tokenHash: string,
+  now: Date,
+): SQL | undefined {
+  return and(
+    eq(keys.tokenHash, tokenHash),
+    isNull(keys.revokedAt),
+    isNull(clients.revokedAt),
+    or(isNull(keys.expiresAt), gt(keys.expiresAt, now)),
+  );
 }
