@@ -1,21 +1,11 @@
 import { expect, it } from 'vitest';
-import { describeStorageContract, type StorageHarness } from './harness.ts';
+import { describeStorageContract, oneOfficeFixture } from './harness.ts';
 
-/** The demo history writes (server/forecast/demo-history-store.ts) on every engine. */
-async function fixture(h: StorageHarness): Promise<void> {
-  await h.exec("INSERT INTO municipalities (id, name) VALUES ('m1', 'Eén')");
-  await h.exec(
-    "INSERT INTO locations (id, municipality_id, name, street, postal_code, city) VALUES ('l-a', 'm1', 'A', 's', 'p', 'c')",
-  );
-  await h.exec(
-    "INSERT INTO services (municipality_id, code, name_nl, name_en, minutes_per_person, ticket_letter) VALUES ('m1', 'passport', 'p', 'p', 10, 'P')",
-  );
-  await h.exec("INSERT INTO counters (location_id, name) VALUES ('l-a', 'Balie 1')");
-}
+// The demo history writes (server/forecast/demo-history-store.ts) on every engine.
 
 const day = Date.parse('2025-06-02T07:00:00Z');
 
-describeStorageContract('demo history repository contract', fixture, (harness) => {
+describeStorageContract('demo history repository contract', oneOfficeFixture, (harness) => {
   it('inserts an office-day linked by key, and a registry once', async () => {
     const h = harness();
     const [service] = await h.rows<{ id: number }>('SELECT id FROM services');

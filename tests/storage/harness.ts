@@ -134,3 +134,15 @@ export function describeStorageContract(
     });
   }
 }
+
+/** One municipality (m1) with one office (l-a), one service (passport) and one counter: the smallest office. */
+export async function oneOfficeFixture(h: StorageHarness): Promise<void> {
+  await h.exec("INSERT INTO municipalities (id, name) VALUES ('m1', 'Eén')");
+  await h.exec(
+    "INSERT INTO locations (id, municipality_id, name, street, postal_code, city) VALUES ('l-a', 'm1', 'A', 's', 'p', 'c')",
+  );
+  await h.exec(
+    "INSERT INTO services (municipality_id, code, name_nl, name_en, minutes_per_person, ticket_letter) VALUES ('m1', 'passport', 'p', 'p', 10, 'P')",
+  );
+  await h.exec("INSERT INTO counters (location_id, name) VALUES ('l-a', 'Balie 1')");
+}

@@ -1,22 +1,12 @@
 import { expect, it } from 'vitest';
-import { describeStorageContract, type StorageHarness } from './harness.ts';
+import { describeStorageContract, oneOfficeFixture } from './harness.ts';
 
-/** Webhook subscriptions, deliveries and facts (server/integrations/webhook-store.ts) on every engine. */
-async function fixture(h: StorageHarness): Promise<void> {
-  await h.exec("INSERT INTO municipalities (id, name) VALUES ('m1', 'Eén')");
-  await h.exec(
-    "INSERT INTO locations (id, municipality_id, name, street, postal_code, city) VALUES ('l-a', 'm1', 'A', 's', 'p', 'c')",
-  );
-  await h.exec(
-    "INSERT INTO services (municipality_id, code, name_nl, name_en, minutes_per_person, ticket_letter) VALUES ('m1', 'passport', 'p', 'p', 10, 'P')",
-  );
-  await h.exec("INSERT INTO counters (location_id, name) VALUES ('l-a', 'Balie 1')");
-}
+// Webhook subscriptions, deliveries and facts (server/integrations/webhook-store.ts) on every engine.
 
 const t0 = new Date('2026-11-23T09:00:00.000Z');
 const plus = (ms: number) => new Date(t0.getTime() + ms);
 
-describeStorageContract('webhook repository contract', fixture, (harness) => {
+describeStorageContract('webhook repository contract', oneOfficeFixture, (harness) => {
   it('subscriptions, deliveries claimed once under concurrency, attempts, pruning and the facts of events', async () => {
     const h = harness();
     const { storage } = h;
