@@ -2,19 +2,21 @@ import type { TestContext } from './context.ts';
 
 export interface JsonResponse<T = unknown> {
   status: number;
+  headers: Headers;
   body: T;
 }
 
-/** A JSON request through app.request(), with an optional bearer token. */
+/** A JSON request through app.request(), with an optional bearer token or API key (`X-Api-Key`, as documented). */
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely; the contract tests type them
 export async function call<T = any>(
   ctx: Pick<TestContext, 'app'>,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown } = {},
+  options: { token?: string; apiKey?: string; body?: unknown } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.apiKey) headers['x-api-key'] = options.apiKey;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const res = await ctx.app.request(`/api/v1${path}`, {
     method,
@@ -22,7 +24,7 @@ export async function call<T = any>(
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
 }
 
 /** A passport ticket for one person from the demo kiosk (201 asserted), as the API answers it. */

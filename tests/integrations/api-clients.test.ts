@@ -16,19 +16,8 @@ async function createClient(ctx: TestContext, admin: string, body: Record<string
   return res.body as { client: { id: number; keys: { prefix: string }[] }; apiKey: string };
 }
 
-/** A request with `X-Api-Key` (the documented header), optionally JSON. */
-async function withKey(ctx: TestContext, key: string, method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { 'x-api-key': key };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await ctx.app.request(`/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as any };
-}
+const withKey = (ctx: TestContext, key: string, method: string, path: string, body?: unknown) =>
+  call(ctx, method, path, { apiKey: key, body });
 
 /** The first free start for one passport at the Zijlsingel office. */
 async function firstFreeStart(ctx: TestContext, key: string): Promise<string> {

@@ -67,18 +67,8 @@ function verify(secret: string, headers: IncomingHttpHeaders, body: string): boo
     });
 }
 
-async function withKey(ctx: TestContext, key: string, method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { 'x-api-key': key };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await ctx.app.request(`/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
-}
+const withKey = (ctx: TestContext, key: string, method: string, path: string, body?: unknown) =>
+  call(ctx, method, path, { apiKey: key, body });
 
 describe('webhooks against a real receiver', () => {
   let ctx: TestContext;
