@@ -116,6 +116,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Every node process still running; killed when the test process exits, whatever the clean-up did or did not. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** `server/main.ts` in its own process on loopback, as an operator starts a node; resolves once /health answers. */
 export async function startNode(
   name: string,
@@ -145,6 +151,8 @@ export async function startNode(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
