@@ -173,7 +173,10 @@ export async function displaysAcrossNodes(
       seconds,
     });
     const clerksError = (await clerksReady).error;
-    if (clerksError) throw new Error(`the clerks could not connect to node A: ${clerksError}`);
+    if (clerksError)
+      throw new Error(
+        `the clerks could not connect to node A: ${clerksError} (${connected} of ${specs.length} displays had connected)`,
+      );
     const result = nextMessage<{ sent: number[]; errors: Record<string, number> }>(
       clerks,
       'result',

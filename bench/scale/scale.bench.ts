@@ -95,8 +95,10 @@ function keepOtherParts(): void {
       .map((x) => x.toFixed(2))
       .join(' ')})`,
   ];
+  // Where the nodes run is this run's (the parts re-run now say so); the rest of the set-up is kept.
   results.setup = [
-    ...previous.setup.filter((l) => !l.startsWith('Re-run:')),
+    ...results.setup.filter((l) => l.startsWith('Nodes:')),
+    ...previous.setup.filter((l) => !l.startsWith('Re-run:') && !l.startsWith('Nodes:')),
     ...results.partsRerun.map((l) => `Re-run: ${l}`),
   ];
   restoreSections(
@@ -292,7 +294,7 @@ async function partKills(dir: string, template: Template): Promise<void> {
   results.kills = r;
   note(
     S,
-    `${r.nodes} nodes behind HAProxy (${ENGINE_NAME[r.engine]} + Redis), ${opts.connections} residents booking with Idempotency-Key for ${r.seconds} s plus 2 clerks issuing tickets (Idempotency-Key) as staff; every ${r.killEverySeconds} s one node SIGKILLed and restarted at once (${r.kills} kills, restart to healthy ${r.restartMs.join('/')} ms). A lost answer (none, or HAProxy 502/503/504) is retried with the same key and body, up to 8 times. Aims: 0 acknowledged lost, 0 duplicates.`,
+    `${r.nodes} nodes behind HAProxy (${ENGINE_NAME[r.engine]} + Redis), ${opts.connections} residents booking with Idempotency-Key for ${r.seconds} s plus 2 clerks issuing tickets (Idempotency-Key) as staff; every ${r.killEverySeconds} s one node SIGKILLed and restarted at once (${r.kills} kills, restart to healthy ${r.restartMs.join('/')} ms). A lost answer (none, or HAProxy 502/503/504) is retried with the same key and body for up to 30 s (20 tries, pauses 0.3 s growing to 3 s). Aims: 0 acknowledged lost, 0 duplicates.`,
   );
   const a = r.appointments;
   const t = r.tickets;
