@@ -26,7 +26,7 @@ async function nightOffice(now: string, date: string) {
       closesAt: '04:00',
     });
   await post(`/locations/${ZIJL}/roster-rules`, {
-    counterId: counterIds(ctx).get('Balie 4'),
+    counterId: (await counterIds(ctx)).get('Balie 4'),
     startsOn: date,
     startsAt: '01:00',
     endsAt: '04:00',

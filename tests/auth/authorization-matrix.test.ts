@@ -77,7 +77,7 @@ function reset(): void {
 beforeAll(async () => {
   ctx = createTestContext();
   server = await startServer(ctx);
-  counterId = counterIds(ctx).get('Balie 1') as number;
+  counterId = (await counterIds(ctx)).get('Balie 1') as number;
   agentId = (ctx.db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-agent')).get()?.id ?? 0) as number;
   await createStaffUser(ctx, { username: 'agent-b', role: 'agent', locationIds: [ZIJL] });
   await createStaffUser(ctx, { username: 'agent-s', role: 'agent', locationIds: ['haarlem-schalkwijk'] });

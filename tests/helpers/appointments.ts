@@ -1,64 +1,68 @@
-import { and, eq } from 'drizzle-orm';
-import { writeTransaction } from '../../db/client.ts';
-import { appointmentItems, appointments, counters, services } from '../../db/schema/index.ts';
-import type { TestContext } from './context.ts';
+import type { EngineContext } from './context.ts';
 
 let counter = 0;
 
 /**
- * An appointment row for queue tests (check-in), written directly: the booking engine is tested on
- * its own; here only the check-in rules matter.
+ * An appointment row for queue tests (check-in), written directly on either engine: the booking engine is
+ * tested on its own; here only the check-in rules matter. Goes to the location's first counter.
  */
-export function insertAppointment(
-  ctx: TestContext,
+export async function insertAppointment(
+  ctx: Pick<EngineContext, 'sql'>,
   input: { locationId?: string; startsAt: string; services?: { code: string; persons: number }[]; reference?: string },
-): { id: number; reference: string } {
+): Promise<{ id: number; reference: string }> {
   const locationId = input.locationId ?? 'haarlem-zijlsingel';
   counter += 1;
   const reference = input.reference ?? `TST${String(counter).padStart(5, '0')}`;
   const items = input.services ?? [{ code: 'passport', persons: 1 }];
-  return writeTransaction(ctx.db, (tx) => {
-    const desk = tx.select().from(counters).where(eq(counters.locationId, locationId)).get();
-    if (!desk) throw new Error('no counter');
-    const startsAt = new Date(input.startsAt);
-    const row = tx
-      .insert(appointments)
-      .values({
-        municipalityId: 'haarlem',
-        locationId,
-        reference,
-        manageTokenHash: `hash-${reference}`,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 10 * 60_000),
-        counterId: desk.id,
-        channel: 'online',
-        customerName: 'Test Inwoner',
-        customerEmail: 'test@example.org',
-        createdAt: new Date('2026-11-01T10:00:00Z'),
-      })
-      .returning({ id: appointments.id })
-      .get();
-    for (const item of items) {
-      const service = tx
-        .select()
-        .from(services)
-        .where(and(eq(services.municipalityId, 'haarlem'), eq(services.code, item.code)))
-        .get();
-      if (!service) throw new Error(`no service ${item.code}`);
-      tx.insert(appointmentItems).values({ appointmentId: row.id, serviceId: service.id, persons: item.persons }).run();
-    }
-    return { id: row.id, reference };
-  });
+  const [desk] = await ctx.sql.rows<{ id: number }>(
+    'SELECT id FROM counters WHERE location_id = ? ORDER BY id LIMIT 1',
+    [locationId],
+  );
+  if (!desk) throw new Error('no counter');
+  const serviceIds: number[] = [];
+  for (const item of items) {
+    const [service] = await ctx.sql.rows<{ id: number }>(
+      'SELECT id FROM services WHERE municipality_id = ? AND code = ?',
+      ['haarlem', item.code],
+    );
+    if (!service) throw new Error(`no service ${item.code}`);
+    serviceIds.push(service.id);
+  }
+  const startsAt = new Date(input.startsAt);
+  const [row] = await ctx.sql.rows<{ id: number }>(
+    `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
+       counter_id, channel, customer_name, customer_email, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'online', 'Test Inwoner', 'test@example.org', ?) RETURNING id`,
+    [
+      'haarlem',
+      locationId,
+      reference,
+      `hash-${reference}`,
+      ctx.sql.instant(startsAt),
+      ctx.sql.instant(new Date(startsAt.getTime() + 10 * 60_000)),
+      desk.id,
+      ctx.sql.instant(new Date('2026-11-01T10:00:00Z')),
+    ],
+  );
+  if (!row) throw new Error('insert returned no row');
+  const id = Number(row.id);
+  for (const [i, item] of items.entries()) {
+    await ctx.sql.exec('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, ?)', [
+      id,
+      serviceIds[i],
+      item.persons,
+    ]);
+  }
+  return { id, reference };
 }
 
 /** Counter ids of a location by name ("Balie 1" → id). */
-export function counterIds(ctx: TestContext, locationId = 'haarlem-zijlsingel'): Map<string, number> {
-  return new Map(
-    ctx.db
-      .select()
-      .from(counters)
-      .where(eq(counters.locationId, locationId))
-      .all()
-      .map((c) => [c.name, c.id]),
-  );
+export async function counterIds(
+  ctx: Pick<EngineContext, 'sql'>,
+  locationId = 'haarlem-zijlsingel',
+): Promise<Map<string, number>> {
+  const rows = await ctx.sql.rows<{ id: number; name: string }>('SELECT id, name FROM counters WHERE location_id = ?', [
+    locationId,
+  ]);
+  return new Map(rows.map((c) => [c.name, Number(c.id)]));
 }

@@ -1,17 +1,15 @@
-import { writeTransaction } from '../../db/client.ts';
-import { staffLocations, staffUsers } from '../../db/schema/index.ts';
 import { createPairingCode, pairDevice } from '../../server/auth/devices.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import type { StaffPrincipal, StaffRole } from '../../server/auth/principal.ts';
 import { resolveStaffToken } from '../../server/auth/resolve.ts';
-import type { TestContext } from './context.ts';
+import type { EngineContext } from './context.ts';
 
 export const DEMO_PASSWORD = 'demo-password-123';
 export const DEMO_DEVICE_TOKEN = 'demo-device-token-0123456789';
 
 /** Signs in over HTTP like a browser would; returns the bearer token. */
 export async function signInAs(
-  ctx: Pick<TestContext, 'app'>,
+  ctx: Pick<EngineContext, 'app'>,
   username: string,
   password = DEMO_PASSWORD,
 ): Promise<string> {
@@ -25,31 +23,31 @@ export async function signInAs(
   return body.token;
 }
 
-/** A staff user assigned to some locations (password DEMO_PASSWORD). */
+/** A staff user assigned to some locations (password DEMO_PASSWORD), on either engine. */
 export async function createStaffUser(
-  ctx: TestContext,
+  ctx: Pick<EngineContext, 'sql'>,
   input: { username: string; role: StaffRole; locationIds: string[]; municipalityId?: string },
 ): Promise<number> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return writeTransaction(ctx.db, (tx) => {
-    const row = tx
-      .insert(staffUsers)
-      .values({
-        municipalityId: input.municipalityId ?? 'haarlem',
-        username: input.username,
-        displayName: input.username,
-        role: input.role,
-        passwordHash,
-      })
-      .returning({ id: staffUsers.id })
-      .get();
-    for (const locationId of input.locationIds) tx.insert(staffLocations).values({ userId: row.id, locationId }).run();
-    return row.id;
-  });
+  const [row] = await ctx.sql.rows<{ id: number }>(
+    `INSERT INTO staff_users (municipality_id, username, display_name, role, password_hash)
+     VALUES (?, ?, ?, ?, ?) RETURNING id`,
+    [input.municipalityId ?? 'haarlem', input.username, input.username, input.role, passwordHash],
+  );
+  if (!row) throw new Error('insert returned no row');
+  const id = Number(row.id);
+  for (const locationId of input.locationIds) {
+    await ctx.sql.exec('INSERT INTO staff_locations (user_id, location_id) VALUES (?, ?)', [id, locationId]);
+  }
+  return id;
 }
 
 /** Pairs a fresh device through the real use-cases (code by demo-admin); returns its token. */
-export async function pairTestDevice(ctx: TestContext, locationId: string, kind: 'kiosk' | 'display'): Promise<string> {
+export async function pairTestDevice(
+  ctx: EngineContext,
+  locationId: string,
+  kind: 'kiosk' | 'display',
+): Promise<string> {
   const token = await signInAs(ctx, 'demo-admin');
   const admin = (await resolveStaffToken(ctx.storage.read.auth, token, ctx.clock.now())) as StaffPrincipal;
   const { code } = await createPairingCode(ctx, admin, { locationId, kind, name: `test ${kind}` });

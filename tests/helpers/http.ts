@@ -1,4 +1,4 @@
-import type { TestContext } from './context.ts';
+import type { EngineContext } from './context.ts';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -9,7 +9,7 @@ export interface JsonResponse<T = unknown> {
 /** A JSON request through app.request(), with an optional bearer token or API key (`X-Api-Key`, as documented). */
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely; the contract tests type them
 export async function call<T = any>(
-  ctx: Pick<TestContext, 'app'>,
+  ctx: Pick<EngineContext, 'app'>,
   method: string,
   path: string,
   options: { token?: string; apiKey?: string; body?: unknown } = {},

@@ -5,7 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach } from 'vitest';
 import type { ClientToServerEvents, HubAuth, ServerToClientEvents } from '../../server/contracts/hub.ts';
 import { attachHub, type Hub, type HubOptions } from '../../server/hub/hub.ts';
-import type { TestContext } from './context.ts';
+import type { EngineContext } from './context.ts';
 
 export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -17,7 +17,7 @@ export interface RunningServer {
 }
 
 /** The app and the hub on a real HTTP server, loopback only, on `port` (0: any free port). */
-export async function startServer(ctx: TestContext, port = 0, hubOptions: HubOptions = {}): Promise<RunningServer> {
+export async function startServer(ctx: EngineContext, port = 0, hubOptions: HubOptions = {}): Promise<RunningServer> {
   const server = await new Promise<HttpServer>((resolve) => {
     const s = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' }, () =>
       resolve(s as HttpServer),

@@ -145,15 +145,18 @@ export async function deleteRedisPrefix(prefix: string): Promise<number> {
 }
 
 /**
- * A fresh, empty PostgreSQL database on the test server (named `loket_test_<random>`), with its URL and
- * a `drop()` that removes it (ending any connections still open to it).
+ * A fresh PostgreSQL database on the test server (named `loket_test_<random>`), empty or a copy of
+ * `template` (a database nobody is connected to), with its URL and a `drop()` that removes it (ending any
+ * connections still open to it).
  */
-export async function createPgTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function createPgTestDatabase(
+  options: { template?: string } = {},
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `loket_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: pgTestUrl(), connectionTimeoutMillis: 3_000 });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(`CREATE DATABASE "${name}"${options.template ? ` TEMPLATE "${options.template}"` : ''}`);
   } finally {
     await admin.end();
   }

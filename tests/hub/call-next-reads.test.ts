@@ -61,7 +61,7 @@ describe('the broadcast of a call-next', () => {
     const display = await screen({ token: DEMO_DEVICE_TOKEN });
     const agentToken = await signInAs(ctx, 'demo-agent');
     const agent = await screen({ token: agentToken });
-    const counterId = counterIds(ctx).get('Balie 3') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 3') as number;
     expect((await command(agent, 'counter:sign-in', { counterId })).ok).toBe(true);
 
     /** Waits until `act`'s facts and the estimates after them reached the screens, then for the log to be read. */

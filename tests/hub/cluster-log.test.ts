@@ -72,7 +72,7 @@ describe('cluster log', () => {
       expect(res.status).toBe(201);
     }
     const agent = await signInAs(ctx, 'demo-agent');
-    const counterId = counterIds(ctx).get('Balie 1') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 1') as number;
     await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token: agent });
     const first = await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token: agent });
     expect(first.status).toBe(200);
@@ -166,7 +166,7 @@ describe('two nodes on one database file (no Redis)', () => {
     expect(onB.data.seq).toBeGreaterThan(snapshot.seq as number);
 
     const agent = await signInAs(a, 'demo-agent');
-    const counterId = counterIds(a).get('Balie 1') as number;
+    const counterId = (await counterIds(a)).get('Balie 1') as number;
     await call(a, 'POST', `/counters/${counterId}/sign-in`, { token: agent });
     const called = nextEvent(display, 'ticket:called');
     await call(a, 'POST', `/counters/${counterId}/call-next`, { token: agent });

@@ -62,7 +62,7 @@ describe('hub', () => {
 
     const token = await signInAs(ctx, 'demo-agent');
     const { client: agent } = await connectedWithSnapshot(server, { token });
-    const counterId = counterIds(ctx).get('Balie 3') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 3') as number;
     const counterUpdate = nextEvent(display, 'counter:updated');
     const signed = await command(agent, 'counter:sign-in', { counterId });
     expect(signed).toMatchObject({
@@ -100,7 +100,7 @@ describe('hub', () => {
     const { client: display } = await connectedWithSnapshot(server, { token: DEMO_DEVICE_TOKEN });
     const ticket = await takeTicket(ctx);
     const token = await signInAs(ctx, 'demo-agent');
-    const counterId = counterIds(ctx).get('Balie 1') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 1') as number;
     await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token });
     const called = nextEvent(display, 'ticket:called');
     await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
@@ -188,7 +188,7 @@ describe('hub', () => {
     expect(followed.data).toMatchObject({ number: mine.number, position: 2, appointmentReference: null });
 
     const token = await signInAs(ctx, 'demo-agent');
-    const counterId = counterIds(ctx).get('Balie 1') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 1') as number;
     await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token });
     const update = nextEvent(phone, 'ticket:updated');
     await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
@@ -309,7 +309,7 @@ describe('hub: rules under concurrency', () => {
   it('two agents pressing next together over sockets get different tickets, and junk changes nothing', async () => {
     const { ctx, server } = await boot();
     await createStaffUser(ctx, { username: 'agent-2', role: 'agent', locationIds: [ZIJL] });
-    const ids = counterIds(ctx);
+    const ids = (await counterIds(ctx));
     const agents = [];
     for (const [username, counter] of [
       ['demo-agent', 'Balie 1'],

@@ -36,7 +36,7 @@ describe('set-up changes reach connected screens', () => {
     await waitConnected(console);
     await consoleFirst;
 
-    const counterId = counterIds(ctx).get('Balie 1');
+    const counterId = (await counterIds(ctx)).get('Balie 1');
     const onDisplay = nextEvent(display, 'queue:snapshot');
     const onConsole = nextEvent(console, 'queue:snapshot');
     const res = await call(ctx, 'PATCH', `/locations/${ZIJL}/counters/${counterId}`, {
@@ -85,7 +85,7 @@ describe('set-up changes reach connected screens', () => {
     expect(res.status).toBe(404);
     // A change that did go through afterwards is the first snapshot the display sees.
     const next = nextEvent(display, 'queue:snapshot');
-    const counterId = counterIds(ctx).get('Balie 2');
+    const counterId = (await counterIds(ctx)).get('Balie 2');
     await call(ctx, 'PATCH', `/locations/${ZIJL}/counters/${counterId}`, {
       token: supToken,
       body: { name: 'Balie twee' },

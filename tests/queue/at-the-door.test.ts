@@ -219,7 +219,7 @@ describe('at the counter', () => {
       ids.push(t.body.id);
     }
     const agent = await signInAs(ctx, 'demo-agent');
-    const counterId = counterIds(ctx).get('Balie 1') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 1') as number;
     await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token: agent });
     for (let i = 0; i < 4; i++) {
       const res = await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token: agent });
@@ -248,7 +248,7 @@ describe('at the counter', () => {
       body: { services: [{ code: 'passport', persons: 1 }] },
     });
     const agent = await signInAs(ctx, 'demo-agent');
-    const counterId = counterIds(ctx).get('Balie 1') as number;
+    const counterId = (await counterIds(ctx)).get('Balie 1') as number;
     await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token: agent });
     expect((await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token: agent })).status).toBe(200);
     const second = await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token: agent });

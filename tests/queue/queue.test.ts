@@ -17,7 +17,7 @@ async function take(ctx: TestContext, services = [{ code: 'passport', persons: 1
 
 async function agentAt(ctx: TestContext, counterName = 'Balie 1', username = 'demo-agent') {
   const token = await signInAs(ctx, username);
-  const counterId = counterIds(ctx).get(counterName) as number;
+  const counterId = (await counterIds(ctx)).get(counterName) as number;
   const res = await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return { token, counterId };
@@ -141,7 +141,7 @@ describe('tickets at the kiosk', () => {
 
   it('shows the public ticket page without login and without the appointment reference', async () => {
     const ctx = createTestContext({ now: '2026-11-23T10:50:00Z' });
-    const appt = insertAppointment(ctx, { startsAt: '2026-11-23T11:00:00Z' });
+    const appt = await insertAppointment(ctx, { startsAt: '2026-11-23T11:00:00Z' });
     const res = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: appt.reference },
@@ -158,7 +158,7 @@ describe('tickets at the kiosk', () => {
 describe('check-in', () => {
   it('follows the early window and grace, and gives the same ticket twice', async () => {
     const ctx = createTestContext({ now: '2026-11-23T10:20:00Z' });
-    const appt = insertAppointment(ctx, { startsAt: '2026-11-23T11:00:00Z' });
+    const appt = await insertAppointment(ctx, { startsAt: '2026-11-23T11:00:00Z' });
     const early = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: appt.reference },
@@ -184,26 +184,26 @@ describe('check-in', () => {
 
   it('turns a check-in late beyond grace into a walk-in, and refuses other days and offices', async () => {
     const ctx = createTestContext({ now: '2026-11-23T11:11:00Z' });
-    const late = insertAppointment(ctx, { startsAt: '2026-11-23T11:00:00Z' });
+    const late = await insertAppointment(ctx, { startsAt: '2026-11-23T11:00:00Z' });
     const res = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: late.reference },
     });
     expect(res.status).toBe(201);
     expect(res.body.dueAt).toBeNull();
-    const yesterday = insertAppointment(ctx, { startsAt: '2026-11-20T11:00:00Z' });
+    const yesterday = await insertAppointment(ctx, { startsAt: '2026-11-20T11:00:00Z' });
     const r2 = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: yesterday.reference },
     });
     expect(r2.body.code).toBe('check-in-too-late');
-    const tomorrow = insertAppointment(ctx, { startsAt: '2026-11-24T11:00:00Z' });
+    const tomorrow = await insertAppointment(ctx, { startsAt: '2026-11-24T11:00:00Z' });
     const r3 = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: tomorrow.reference },
     });
     expect(r3.body.code).toBe('check-in-too-early');
-    const elsewhere = insertAppointment(ctx, { startsAt: '2026-11-23T11:05:00Z', locationId: 'haarlem-schalkwijk' });
+    const elsewhere = await insertAppointment(ctx, { startsAt: '2026-11-23T11:05:00Z', locationId: 'haarlem-schalkwijk' });
     const r4 = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: elsewhere.reference },
@@ -308,7 +308,7 @@ describe('at the counter', () => {
     const walkIn = await take(ctx);
     const pickup = await take(ctx, [{ code: 'pickup', persons: 1 }]);
     ctx.clock.advance(10 * 60_000);
-    const appt = insertAppointment(ctx, { startsAt: '2026-11-23T10:05:00Z' });
+    const appt = await insertAppointment(ctx, { startsAt: '2026-11-23T10:05:00Z' });
     const checked = await call(ctx, 'POST', `/locations/${ZIJL}/check-ins`, {
       token: kiosk,
       body: { reference: appt.reference },
@@ -341,10 +341,10 @@ describe('at the counter', () => {
       services: [{ code: 'pickup', persons: 1 }],
       counterId: null,
     });
-    const b7 = counterIds(ctx).get('Balie 7') as number;
+    const b7 = (await counterIds(ctx)).get('Balie 7') as number;
     const toCounter = await call(ctx, 'POST', `/tickets/${t.id}/transfer`, { token, body: { counterId: b7 } });
     expect(toCounter.status).toBe(200);
-    const b4 = counterIds(ctx).get('Balie 4') as number;
+    const b4 = (await counterIds(ctx)).get('Balie 4') as number;
     const wrong = await call(ctx, 'POST', `/tickets/${t.id}/transfer`, { token, body: { counterId: b4 } });
     expect(wrong.status).toBe(409);
     expect((await call(ctx, 'POST', `/tickets/${t.id}/transfer`, { token, body: {} })).status).toBe(400);
@@ -370,7 +370,7 @@ describe('at the counter', () => {
     expect(paused.body.state).toBe('paused');
     expect((await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token })).status).toBe(409);
     await call(ctx, 'POST', `/counters/${counterId}/pause`, { token, body: { paused: false } });
-    const other = counterIds(ctx).get('Balie 2') as number;
+    const other = (await counterIds(ctx)).get('Balie 2') as number;
     expect((await call(ctx, 'POST', `/counters/${other}/call-next`, { token })).status).toBe(403);
     const sup = await signInAs(ctx, 'demo-supervisor');
     expect((await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token: sup })).status).toBe(409);

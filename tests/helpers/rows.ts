@@ -1,0 +1,52 @@
+import type { FixtureSql } from './context.ts';
+
+/**
+ * Reading back what a use-case stored, the same on both engines (tests/helpers/context.ts#FixtureSql):
+ * camelCase objects with instants as epoch ms and JSON parsed, whichever engine answered.
+ */
+
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  appointmentId: number | null;
+  toAddress: string;
+  subject: string;
+  text: string;
+  attachments: { filename: string; contentType: string; content: string }[] | null;
+  createdAt: number;
+  sentAt: number | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** Mails in the outbox, oldest first; `kind` narrows them. */
+export async function outboxRows(sql: FixtureSql, kind?: string): Promise<OutboxRow[]> {
+  const rows = await sql.rows<Record<string, unknown>>(
+    `SELECT id, kind, appointment_id, to_address, subject, text, attachments, created_at, sent_at, attempts, last_error
+       FROM outbox${kind ? ' WHERE kind = ?' : ''} ORDER BY id`,
+    kind ? [kind] : [],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: String(r.kind),
+    appointmentId: r.appointment_id === null ? null : Number(r.appointment_id),
+    toAddress: String(r.to_address),
+    subject: String(r.subject),
+    text: String(r.text),
+    attachments:
+      typeof r.attachments === 'string' ? JSON.parse(r.attachments) : (r.attachments as OutboxRow['attachments']),
+    createdAt: sql.ms(r.created_at) as number,
+    sentAt: sql.ms(r.sent_at),
+    attempts: Number(r.attempts),
+    lastError: (r.last_error as string | null) ?? null,
+  }));
+}
+
+/** How many rows `table` holds (optionally where `where`, portable SQL with `?`). */
+export async function countRows(sql: FixtureSql, table: string, where = '', params: unknown[] = []): Promise<number> {
+  const [row] = await sql.rows<{ n: number | string }>(
+    `SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`,
+    params,
+  );
+  return Number(row?.n ?? 0);
+}
