@@ -87,7 +87,7 @@ describe('set-up endpoints', () => {
   it('moves booked appointments to another counter when a skill is taken away, and refuses when they cannot move', async () => {
     const ctx = createTestContext();
     const supervisor = await signInAs(ctx, 'demo-supervisor');
-    const ids = (await counterIds(ctx));
+    const ids = await counterIds(ctx);
     await book(ctx, '2026-11-24T11:00:00+01:00', 'birth', 'b1@example.nl');
     // Birth: Balie 1 (all) and Balie 8 (birth + passport); the engine chose the less flexible Balie 8.
     const moved = await call(ctx, 'PATCH', `/locations/${ZIJL}/counters/${ids.get('Balie 8')}`, supervisor, {
@@ -105,7 +105,7 @@ describe('set-up endpoints', () => {
   it('a skill named twice is one skill (the set of skills is a primary key): 200 and 201, never a 5xx', async () => {
     const ctx = createTestContext();
     const supervisor = await signInAs(ctx, 'demo-supervisor');
-    const ids = (await counterIds(ctx));
+    const ids = await counterIds(ctx);
     const patched = await call(ctx, 'PATCH', `/locations/${ZIJL}/counters/${ids.get('Balie 8')}`, supervisor, {
       skills: ['passport', 'passport'],
     });
@@ -125,7 +125,7 @@ describe('set-up endpoints', () => {
   it('validates rules and adds appointment hours that become bookable', async () => {
     const ctx = createTestContext();
     const supervisor = await signInAs(ctx, 'demo-supervisor');
-    const ids = (await counterIds(ctx));
+    const ids = await counterIds(ctx);
     const bad = await call(ctx, 'POST', `/locations/${ZIJL}/schedule-rules`, supervisor, {
       kind: 'appointments',
       rrule: 'FREQ=SOMETIMES',
@@ -182,7 +182,7 @@ describe('set-up endpoints', () => {
         })
       ).status,
     ).toBe(200);
-    const ids = (await counterIds(ctx));
+    const ids = await counterIds(ctx);
     expect(
       (
         await call(ctx, 'PATCH', `/locations/${ZIJL}/counters/${ids.get('Balie 3')}`, admin, {

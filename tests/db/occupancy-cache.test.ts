@@ -56,9 +56,9 @@ describe('occupancy kept in memory (db/sqlite/occupancy-cache.ts)', () => {
       const check = async (at = now) => expect(await actual(ctx, at)).toEqual(expected(ctx, at));
       try {
         await check();
-        const a = insertAppointment(ctx, { locationId: LOCATION, startsAt: '2026-12-01T09:00:00Z' });
+        const a = await insertAppointment(ctx, { locationId: LOCATION, startsAt: '2026-12-01T09:00:00Z' });
         await check();
-        insertAppointment(ctx, { locationId: LOCATION, startsAt: '2026-12-03T23:50:00Z' });
+        await insertAppointment(ctx, { locationId: LOCATION, startsAt: '2026-12-03T23:50:00Z' });
         await check();
         const raw = ctx.db.$client;
         const run = (sql: string, ...params: unknown[]) =>

@@ -199,3 +199,9 @@ export function describeEachEngine(name: string, body: (under: EngineUnderTest) 
     body({ engine: 'postgresql', context: (options = {}) => contexts.create(options) });
   });
 }
+
+/** The SQLite handle of an SQLite context, for what only SQLite has (pragmas); throws on PostgreSQL. */
+export function sqliteOf(ctx: EngineContext): Db {
+  if (ctx.engine !== 'sqlite') throw new Error('not an SQLite context');
+  return (ctx as TestContext).db;
+}

@@ -29,7 +29,7 @@ export async function call<T = any>(
 
 /** A passport ticket for one person from the demo kiosk (201 asserted), as the API answers it. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
-export async function kioskTicket(ctx: Pick<TestContext, 'app'>, locationId = 'haarlem-zijlsingel'): Promise<any> {
+export async function kioskTicket(ctx: Pick<EngineContext, 'app'>, locationId = 'haarlem-zijlsingel'): Promise<any> {
   const res = await call(ctx, 'POST', `/locations/${locationId}/tickets`, {
     // The demo device token of testConfig (tests/helpers/auth.ts DEMO_DEVICE_TOKEN).
     token: 'demo-device-token-0123456789',

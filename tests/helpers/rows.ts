@@ -50,3 +50,36 @@ export async function countRows(sql: FixtureSql, table: string, where = '', para
   );
   return Number(row?.n ?? 0);
 }
+
+/** The actions in the audit log, oldest first (optionally only `action`). */
+export async function auditActions(sql: FixtureSql, action?: string): Promise<string[]> {
+  const rows = await sql.rows<{ action: string }>(
+    `SELECT action FROM audit_entries${action ? ' WHERE action = ?' : ''} ORDER BY id`,
+    action ? [action] : [],
+  );
+  return rows.map((r) => r.action);
+}
+
+/** Audit entries of `action`, oldest first, with their details parsed. */
+export async function auditRows(
+  sql: FixtureSql,
+  action: string,
+): Promise<{ id: number; action: string; details: Record<string, unknown> | null }[]> {
+  const rows = await sql.rows<Record<string, unknown>>(
+    'SELECT id, action, details FROM audit_entries WHERE action = ? ORDER BY id',
+    [action],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    action: String(r.action),
+    details: typeof r.details === 'string' ? JSON.parse(r.details) : (r.details as Record<string, unknown> | null),
+  }));
+}
+
+/** The event types of a ticket, oldest first. */
+export async function ticketEventTypes(sql: FixtureSql, ticketId: number): Promise<string[]> {
+  const rows = await sql.rows<{ type: string }>('SELECT type FROM ticket_events WHERE ticket_id = ? ORDER BY id', [
+    ticketId,
+  ]);
+  return rows.map((e) => e.type);
+}

@@ -113,7 +113,7 @@ export function cleanupAfterEach(): (() => unknown)[] {
 /** The app and the hub on loopback (startServer), closed after the test. */
 export async function startServerFor(
   cleanup: (() => unknown)[],
-  ctx: TestContext,
+  ctx: EngineContext,
   hubOptions: HubOptions = {},
 ): Promise<RunningServer> {
   const server = await startServer(ctx, 0, hubOptions);

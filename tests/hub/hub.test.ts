@@ -309,7 +309,7 @@ describe('hub: rules under concurrency', () => {
   it('two agents pressing next together over sockets get different tickets, and junk changes nothing', async () => {
     const { ctx, server } = await boot();
     await createStaffUser(ctx, { username: 'agent-2', role: 'agent', locationIds: [ZIJL] });
-    const ids = (await counterIds(ctx));
+    const ids = await counterIds(ctx);
     const agents = [];
     for (const [username, counter] of [
       ['demo-agent', 'Balie 1'],

@@ -68,7 +68,7 @@ describe('queue under real concurrency (separate processes on one database file)
       });
       expect(res.status).toBe(201);
     }
-    const ids = (await counterIds(ctx));
+    const ids = await counterIds(ctx);
     const seats: string[] = [];
     for (const [i, name] of ['Balie 1', 'Balie 2', 'Balie 3', 'Balie 4', 'Balie 5', 'Balie 8'].entries()) {
       await createStaffUser(ctx, { username: `agent-${i}`, role: 'agent', locationIds: ['haarlem-zijlsingel'] });
