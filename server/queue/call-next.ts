@@ -10,6 +10,9 @@ import { policyOptions, toPolicyTicket } from './queue-model.ts';
 import { loadQueueState } from './queue-state.ts';
 import { queueWrite } from './queue-transaction.ts';
 
+/** Tickets a counter tries before giving up when other counters keep taking them first. */
+const MAX_PICKS = 5;
+
 export interface CallNextResult {
   called: TicketRow | null;
   /** The ticket the counter was serving, finished by pressing "next". */
@@ -25,7 +28,8 @@ export interface CallNextResult {
  * the counter may serve (call-next-policy.ts). Invariant 3 (ARCHITECTURE.md#invariants) holds because this runs in one write
  * transaction that reads the queue and writes — two counters (or two processes on one database file) are
  * serialised by SQLite's BEGIN IMMEDIATE — and the update is guarded by `status = 'waiting'`
- * (`updateTicketIf`), so a ticket changes hands at most once.
+ * (`updateTicketIf`), so a ticket changes hands at most once; on PostgreSQL a counter that loses a ticket to
+ * another node's counter picks the next one.
  */
 export async function callNext(
   deps: Deps,
@@ -71,10 +75,14 @@ export async function callNext(
     }
 
     const skills = state.counters.find((c) => c.id === counter.id)?.skills ?? [];
-    const waiting = state.tickets.filter((t) => t.row.status === 'waiting').map(toPolicyTicket);
-    const next = pickNextTicket(waiting, { id: counter.id, skills }, now, policyOptions(state));
+    let waiting = state.tickets.filter((t) => t.row.status === 'waiting').map(toPolicyTicket);
     let called: TicketRow | null = null;
-    if (next) {
+    // On SQLite nobody else can take a ticket inside this transaction. On PostgreSQL a counter on another
+    // node may call the same ticket at the same moment: the guarded update then waits for its commit and
+    // changes nothing, and this counter takes the next best one instead (a bounded number of times).
+    for (let attempt = 0; attempt < MAX_PICKS && !called; attempt++) {
+      const next = pickNextTicket(waiting, { id: counter.id, skills }, now, policyOptions(state));
+      if (!next) break;
       called = await tx.queue.updateTicketIf(next.id, 'waiting', {
         status: 'called',
         counterId: counter.id,
@@ -83,10 +91,16 @@ export async function callNext(
         calledAt: now,
         startedAt: null,
       });
-      // Inside the write transaction nobody else can have taken it; the guard makes a lost race visible instead of silent.
-      if (!called) throw new AppError('conflict', 'The ticket was just taken by another counter; press next again');
-      await appendTicketEvent(tx, called, 'called', now, actor);
+      waiting = waiting.filter((t) => t.id !== next.id);
     }
+    if (
+      !called &&
+      waiting.length > 0 &&
+      pickNextTicket(waiting, { id: counter.id, skills }, now, policyOptions(state))
+    ) {
+      throw new AppError('conflict', 'The tickets were just taken by other counters; press next again');
+    }
+    if (called) await appendTicketEvent(tx, called, 'called', now, actor);
     await tx.audit.record(staff, location.municipalityId, now, {
       action: 'queue.call-next',
       targetType: 'ticket',
