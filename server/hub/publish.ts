@@ -9,6 +9,7 @@ import { estimateWaits } from '../queue/estimate-waits.ts';
 import { counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
 import { loadQueueState } from '../queue/queue-state.ts';
+import { coalescing } from './coalesce.ts';
 import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
 
@@ -390,25 +391,23 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }),
     ...(['counter:updated', 'location:changed'] as const).map((type) => deps.events.subscribe(type, wake)),
   ];
+  const coalescedSnapshot = coalescing(async (locationId: string): Promise<HubSnapshot | null> => {
+    const cached = snapshots.get(locationId);
+    // Another node's change may not have reached this node's tail yet: the cache serves only while the
+    // log's seq for the location is still the one the snapshot reflects (one indexed read).
+    if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && (await log.seqOf(locationId)) === cached.snapshot.seq)
+      return cached.snapshot;
+    const snapshot = await readSnapshot(locationId);
+    if (snapshot) snapshots.set(locationId, { at: Date.now(), snapshot });
+    return snapshot;
+  });
+
   const poll = setInterval(() => void tail(), options.pollMs ?? POLL_MS);
   poll.unref();
   void tail();
 
   return {
-    snapshot: async (locationId) => {
-      const cached = snapshots.get(locationId);
-      // Another node's change may not have reached this node's tail yet: the cache serves only while the
-      // log's seq for the location is still the one the snapshot reflects (one indexed read).
-      if (
-        cached &&
-        Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS &&
-        (await log.seqOf(locationId)) === cached.snapshot.seq
-      )
-        return cached.snapshot;
-      const snapshot = await readSnapshot(locationId);
-      if (snapshot) snapshots.set(locationId, { at: Date.now(), snapshot });
-      return snapshot;
-    },
+    snapshot: (locationId) => coalescedSnapshot(locationId),
     drain: () => tail(),
     applyFollowerUpdates,
     stop: async () => {
