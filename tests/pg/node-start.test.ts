@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { type AddressInfo, createServer, connect as dial, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openPool } from '../../db/pg/client.ts';
 import { type NodeProcess, startNode, tempDir } from '../helpers/node-process.ts';
+import { cleanupAfterEach } from '../helpers/server.ts';
 import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
 
 // Issue #9: server/main.ts with DATABASE_URL, as an operator starts a node: it migrates and seeds an empty
@@ -15,10 +16,7 @@ const ZIJL = 'haarlem-zijlsingel';
 const DEMO_BLOCK = '=== Loket demo access';
 const SEEDED = '"msg":"seeded the demo municipality"';
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 /**
  * A TCP relay on the loopback to the test's PostgreSQL that the test can cut (every connection through it

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_DEVICE_TOKEN } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 import {
+  cleanupAfterEach,
   connectClient,
   type HubClient,
   nextEvent,
@@ -16,10 +17,7 @@ import {
 import { deleteRedisPrefix, describeWithRedis, redisTestUrl, testRedis, uniquePrefix } from '../helpers/servers.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
-const cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function display(server: RunningServer): Promise<HubClient> {
   const c = connectClient(server.url, { token: DEMO_DEVICE_TOKEN });

@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/logger.ts';
@@ -8,16 +8,13 @@ import { createNodeHealth } from '../../server/node-health.ts';
 import { createRedisLimitStore, type RedisLimitStore } from '../../server/redis-limits.ts';
 import { DEMO_PASSWORD } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { connectClient, startServer, waitConnected } from '../helpers/server.ts';
+import { cleanupAfterEach, connectClient, startServer, waitConnected } from '../helpers/server.ts';
 import { deleteRedisPrefix, describeWithRedis, redisTestUrl, testRedis, uniquePrefix } from '../helpers/servers.ts';
 
 // Issue #9 item 4: the limits every node shares in Redis, and each node's own limits when Redis is away.
 
 const prefix = uniquePrefix('limits');
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 afterAll(async () => {
   await deleteRedisPrefix(prefix);
 });

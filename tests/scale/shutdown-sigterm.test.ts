@@ -1,15 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type NodeProcess, startNode, tempDir } from '../helpers/node-process.ts';
-import { connectClient, waitConnected } from '../helpers/server.ts';
+import { cleanupAfterEach, connectClient, waitConnected } from '../helpers/server.ts';
 
 // Issue #9 item 6: a node stopped with SIGTERM finishes what it started and takes nothing new.
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 interface Answer {
   status: number;
