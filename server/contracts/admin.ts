@@ -68,27 +68,30 @@ export const SettingsBody = z
 export const SettingsPatch = nonEmptyPatch(SettingsBody);
 export const CounterBody = z.object({ name: printableText({ max: 60 }), skills: z.array(Code).max(50) }).strict();
 export const CounterPatch = nonEmptyPatch(CounterBody.partial().extend({ active: z.boolean().optional() }).strict());
-export const ServiceBody = z
-  .object({
-    code: Code,
-    nameNl: printableText({ max: 120 }),
-    nameEn: printableText({ max: 120 }),
-    minutesPerPerson: z.number().int().min(1).max(480),
-    maxPersons: z.number().int().min(1).max(20),
-    ticketLetter: z.string().regex(/^[A-Z]$/),
-    necessitiesNl: z
-      .array(printableText({ max: 200 }))
-      .max(20)
-      .optional(),
-    necessitiesEn: z
-      .array(printableText({ max: 200 }))
-      .max(20)
-      .optional(),
-    targetWaitMinutes: z.number().int().min(1).max(240).optional(),
-    followUpServiceCode: Code.nullish(),
-    followUpMinWorkingDays: z.number().int().min(0).max(60).nullish(),
-  })
-  .strict();
+/**
+ * A service's fields and their limits. The set-up document (municipality-setup.ts) states every field; writing
+ * one service may leave the necessities, the target wait and the follow-up out.
+ */
+export const ServiceFields = z.object({
+  code: Code,
+  nameNl: printableText({ max: 120 }),
+  nameEn: printableText({ max: 120 }),
+  minutesPerPerson: z.number().int().min(1).max(480),
+  maxPersons: z.number().int().min(1).max(20),
+  ticketLetter: z.string().regex(/^[A-Z]$/),
+  necessitiesNl: z.array(printableText({ max: 200 })).max(20),
+  necessitiesEn: z.array(printableText({ max: 200 })).max(20),
+  targetWaitMinutes: z.number().int().min(1).max(240),
+  followUpServiceCode: Code.nullable(),
+  followUpMinWorkingDays: z.number().int().min(0).max(60).nullable(),
+});
+export const ServiceBody = ServiceFields.partial({
+  necessitiesNl: true,
+  necessitiesEn: true,
+  targetWaitMinutes: true,
+  followUpServiceCode: true,
+  followUpMinWorkingDays: true,
+}).strict();
 const Cents = z.number().int().min(0).max(100_000_00).nullable();
 /** Fees (leges) of a service per age group, euro cents per person; null: none for that group. */
 export const FeesBody = z.object({ adult: Cents, minor: Cents }).strict();

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { ClosureKind, Code, LocalDate, RosterMode, RRule, ScheduleRuleKind, SettingsBody, Wall } from './admin.ts';
+import {
+  ClosureKind,
+  Code,
+  FeesBody,
+  LocalDate,
+  RosterMode,
+  RRule,
+  ScheduleRuleKind,
+  ServiceFields,
+  SettingsBody,
+  Wall,
+} from './admin.ts';
 import { printableText } from './validators.ts';
 
 /**
@@ -10,26 +21,12 @@ import { printableText } from './validators.ts';
  * no identity of their own: a rule or closure that differs is removed and created.
  */
 
-const Cents = z.number().int().min(0).max(100_000_00).nullable();
 const Name = printableText({ max: 60 });
 
-export const SetupDocService = z
-  .object({
-    code: Code,
-    nameNl: printableText({ max: 120 }),
-    nameEn: printableText({ max: 120 }),
-    minutesPerPerson: z.number().int().min(1).max(480),
-    maxPersons: z.number().int().min(1).max(20),
-    ticketLetter: z.string().regex(/^[A-Z]$/),
-    necessitiesNl: z.array(printableText({ max: 200 })).max(20),
-    necessitiesEn: z.array(printableText({ max: 200 })).max(20),
-    targetWaitMinutes: z.number().int().min(1).max(240),
-    followUpServiceCode: Code.nullable(),
-    followUpMinWorkingDays: z.number().int().min(0).max(60).nullable(),
-    sortOrder: z.number().int().min(-10_000).max(10_000),
-    fees: z.object({ adult: Cents, minor: Cents }).strict(),
-  })
-  .strict();
+export const SetupDocService = ServiceFields.extend({
+  sortOrder: z.number().int().min(-10_000).max(10_000),
+  fees: FeesBody,
+}).strict();
 
 export const SetupDocClosure = z
   .object({ date: LocalDate, kind: ClosureKind, reason: printableText({ max: 200 }) })
