@@ -125,8 +125,9 @@ export function authRoutes(deps: Deps) {
       middleware: [requireStaff()] as const,
       responses: { 204: { description: 'Signed out' }, 401: { description: 'Not signed in', content: Problem } },
     }),
-    (c) => {
-      signOut(deps, staffOf(c));
+    async (c) => {
+      // Awaited: the 204 promises the session is revoked, and on PostgreSQL the revoke is a round trip.
+      await signOut(deps, staffOf(c));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     },
