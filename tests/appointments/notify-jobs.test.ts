@@ -1,15 +1,14 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { appointments, outbox } from '../../db/schema/index.ts';
 import { erasePersonalData } from '../../server/jobs/retention.ts';
 import { drainOutbox, type MailTransport } from '../../server/notify/sender.ts';
 import { queueReminders } from '../../server/scheduling/reminders.ts';
 import { signInAs } from '../helpers/auth.ts';
-import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { describeEachEngine, type EngineContext } from '../helpers/context.ts';
+import { outboxRows } from '../helpers/rows.ts';
 
 const json = { 'content-type': 'application/json' };
 
-async function book(ctx: TestContext, start: string, email = 'anna@example.nl') {
+async function book(ctx: EngineContext, start: string, email = 'anna@example.nl') {
   const res = await ctx.app.request('/api/v1/appointments', {
     method: 'POST',
     headers: json,
@@ -25,85 +24,90 @@ async function book(ctx: TestContext, start: string, email = 'anna@example.nl') 
   return (await res.json()) as { reference: string; manageToken: string };
 }
 
-describe('reminders', () => {
-  it('queues one reminder the day before, in the office zone, once', async () => {
-    const ctx = createTestContext({ now: '2026-11-23T08:00:00Z' });
-    await book(ctx, '2026-11-24T11:00:00+01:00');
-    await book(ctx, '2026-11-25T11:00:00+01:00', 'bob@example.nl');
-    expect(await queueReminders(ctx)).toBe(1);
-    expect(await queueReminders(ctx)).toBe(0);
-    const reminder = ctx.db.select().from(outbox).where(eq(outbox.kind, 'reminder')).get();
-    expect(reminder?.toAddress).toBe('anna@example.nl');
-    expect(reminder?.subject).toContain('tomorrow');
-    ctx.clock.set('2026-11-24T08:00:00Z');
-    expect(await queueReminders(ctx)).toBe(1);
-  });
-});
-
-describe('outbox sender', () => {
-  it('sends queued mails once, keeps failures for a retry, and never blocks booking', async () => {
-    const ctx = createTestContext();
-    const broken: MailTransport = {
-      sendMail: async () => {
-        throw new Error('connection refused');
-      },
-    };
-    await book(ctx, '2026-11-24T11:00:00+01:00');
-    expect(await drainOutbox(ctx, broken)).toBe(0);
-    const failed = ctx.db.select().from(outbox).get();
-    expect(failed).toMatchObject({ sentAt: null, attempts: 1, lastError: 'connection refused' });
-
-    const sent: { to: string; subject: string; attachments?: unknown[] }[] = [];
-    const ok: MailTransport = {
-      sendMail: async (mail) => {
-        sent.push(mail);
-      },
-    };
-    expect(await drainOutbox(ctx, ok)).toBe(1);
-    expect(await drainOutbox(ctx, ok)).toBe(0);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.to).toBe('anna@example.nl');
-    expect(sent[0]?.attachments).toHaveLength(1);
-  });
-});
-
-describe('GET /api/v1/outbox', () => {
-  it('shows mails to supervisors only', async () => {
-    const ctx = createTestContext();
-    await book(ctx, '2026-11-24T11:00:00+01:00');
-    expect((await ctx.app.request('/api/v1/outbox')).status).toBe(401);
-    const agent = await signInAs(ctx, 'demo-agent');
-    expect((await ctx.app.request('/api/v1/outbox', { headers: { authorization: `Bearer ${agent}` } })).status).toBe(
-      403,
-    );
-    const supervisor = await signInAs(ctx, 'demo-supervisor');
-    const res = await ctx.app.request('/api/v1/outbox?unsent=true', {
-      headers: { authorization: `Bearer ${supervisor}` },
+describeEachEngine('notify-jobs', (under) => {
+  describe('reminders', () => {
+    it('queues one reminder the day before, in the office zone, once', async () => {
+      const ctx = await under.context({ now: '2026-11-23T08:00:00Z' });
+      await book(ctx, '2026-11-24T11:00:00+01:00');
+      await book(ctx, '2026-11-25T11:00:00+01:00', 'bob@example.nl');
+      expect(await queueReminders(ctx)).toBe(1);
+      expect(await queueReminders(ctx)).toBe(0);
+      const [reminder] = await outboxRows(ctx.sql, 'reminder');
+      expect(reminder?.toAddress).toBe('anna@example.nl');
+      expect(reminder?.subject).toContain('tomorrow');
+      ctx.clock.set('2026-11-24T08:00:00Z');
+      expect(await queueReminders(ctx)).toBe(1);
     });
-    expect(res.status).toBe(200);
-    const { mails } = (await res.json()) as { mails: { kind: string; to: string; text: string }[] };
-    expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatchObject({ kind: 'confirmation', to: 'anna@example.nl' });
-    expect(mails[0]?.text).toContain('Please bring');
   });
-});
 
-describe('retention', () => {
-  it('erases personal data RETENTION_DAYS after the appointment, with its mails', async () => {
-    const ctx = createTestContext({ config: { RETENTION_DAYS: 7 } });
-    const { reference, manageToken } = await book(ctx, '2026-11-24T11:00:00+01:00');
-    ctx.clock.set('2026-12-01T10:09:00Z');
-    expect(await erasePersonalData(ctx)).toBe(0);
-    ctx.clock.set('2026-12-01T10:11:00Z');
-    expect(await erasePersonalData(ctx)).toBe(1);
-    expect(await erasePersonalData(ctx)).toBe(0);
-    const row = ctx.db.select().from(appointments).where(eq(appointments.reference, reference)).get();
-    expect(row).toMatchObject({ customerName: null, customerEmail: null, customerPhone: null });
-    expect(row?.personalDataErasedAt).toBeInstanceOf(Date);
-    expect(ctx.db.select().from(outbox).all()).toEqual([]);
-    const got = await ctx.app.request(`/api/v1/appointments/${reference}`, {
-      headers: { authorization: `Bearer ${manageToken}` },
+  describe('outbox sender', () => {
+    it('sends queued mails once, keeps failures for a retry, and never blocks booking', async () => {
+      const ctx = await under.context();
+      const broken: MailTransport = {
+        sendMail: async () => {
+          throw new Error('connection refused');
+        },
+      };
+      await book(ctx, '2026-11-24T11:00:00+01:00');
+      expect(await drainOutbox(ctx, broken)).toBe(0);
+      const [failed] = await outboxRows(ctx.sql);
+      expect(failed).toMatchObject({ sentAt: null, attempts: 1, lastError: 'connection refused' });
+
+      const sent: { to: string; subject: string; attachments?: unknown[] }[] = [];
+      const ok: MailTransport = {
+        sendMail: async (mail) => {
+          sent.push(mail);
+        },
+      };
+      expect(await drainOutbox(ctx, ok)).toBe(1);
+      expect(await drainOutbox(ctx, ok)).toBe(0);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.to).toBe('anna@example.nl');
+      expect(sent[0]?.attachments).toHaveLength(1);
     });
-    expect(await got.json()).toMatchObject({ customer: null });
+  });
+
+  describe('GET /api/v1/outbox', () => {
+    it('shows mails to supervisors only', async () => {
+      const ctx = await under.context();
+      await book(ctx, '2026-11-24T11:00:00+01:00');
+      expect((await ctx.app.request('/api/v1/outbox')).status).toBe(401);
+      const agent = await signInAs(ctx, 'demo-agent');
+      expect((await ctx.app.request('/api/v1/outbox', { headers: { authorization: `Bearer ${agent}` } })).status).toBe(
+        403,
+      );
+      const supervisor = await signInAs(ctx, 'demo-supervisor');
+      const res = await ctx.app.request('/api/v1/outbox?unsent=true', {
+        headers: { authorization: `Bearer ${supervisor}` },
+      });
+      expect(res.status).toBe(200);
+      const { mails } = (await res.json()) as { mails: { kind: string; to: string; text: string }[] };
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toMatchObject({ kind: 'confirmation', to: 'anna@example.nl' });
+      expect(mails[0]?.text).toContain('Please bring');
+    });
+  });
+
+  describe('retention', () => {
+    it('erases personal data RETENTION_DAYS after the appointment, with its mails', async () => {
+      const ctx = await under.context({ config: { RETENTION_DAYS: 7 } });
+      const { reference, manageToken } = await book(ctx, '2026-11-24T11:00:00+01:00');
+      ctx.clock.set('2026-12-01T10:09:00Z');
+      expect(await erasePersonalData(ctx)).toBe(0);
+      ctx.clock.set('2026-12-01T10:11:00Z');
+      expect(await erasePersonalData(ctx)).toBe(1);
+      expect(await erasePersonalData(ctx)).toBe(0);
+      const [row] = await ctx.sql.rows<Record<string, unknown>>(
+        'SELECT customer_name, customer_email, customer_phone, personal_data_erased_at FROM appointments WHERE reference = ?',
+        [reference],
+      );
+      expect(row).toMatchObject({ customer_name: null, customer_email: null, customer_phone: null });
+      expect(ctx.sql.ms(row?.personal_data_erased_at)).toBe(Date.parse('2026-12-01T10:11:00Z'));
+      expect(await outboxRows(ctx.sql)).toEqual([]);
+      const got = await ctx.app.request(`/api/v1/appointments/${reference}`, {
+        headers: { authorization: `Bearer ${manageToken}` },
+      });
+      expect(await got.json()).toMatchObject({ customer: null });
+    });
   });
 });
