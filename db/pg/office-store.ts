@@ -81,6 +81,20 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
   const lockClosureScope = async (municipalityId: string, locationId: string | null) =>
     locationId === null ? lockMunicipality(municipalityId) : lockLocations([locationId]);
 
+  /** A location's opening-hours and roster rules, oldest first: part of its office and of its set-up. */
+  const locationRules = async (locationId: string) => ({
+    scheduleRules: await db
+      .select()
+      .from(scheduleRules)
+      .where(eq(scheduleRules.locationId, locationId))
+      .orderBy(asc(scheduleRules.id)),
+    rosterRules: await db
+      .select()
+      .from(rosterRules)
+      .where(eq(rosterRules.locationId, locationId))
+      .orderBy(asc(rosterRules.id)),
+  });
+
   const readOffice = async (locationId: string): Promise<OfficeRecord | null> => {
     const [location] = await db.select().from(locations).where(eq(locations.id, locationId)).limit(1);
     if (!location) return null;
@@ -111,16 +125,7 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
                 ),
               )
               .orderBy(asc(counterSkills.counterId), asc(counterSkills.serviceId)),
-      scheduleRules: await db
-        .select()
-        .from(scheduleRules)
-        .where(eq(scheduleRules.locationId, locationId))
-        .orderBy(asc(scheduleRules.id)),
-      rosterRules: await db
-        .select()
-        .from(rosterRules)
-        .where(eq(rosterRules.locationId, locationId))
-        .orderBy(asc(rosterRules.id)),
+      ...(await locationRules(locationId)),
       closures: await db
         .select({ date: closures.date, locationId: closures.locationId })
         .from(closures)
@@ -200,16 +205,7 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
           .innerJoin(services, eq(services.id, locationServices.serviceId))
           .where(eq(locationServices.locationId, locationId))
           .orderBy(asc(services.sortOrder), asc(services.id)),
-        scheduleRules: await db
-          .select()
-          .from(scheduleRules)
-          .where(eq(scheduleRules.locationId, locationId))
-          .orderBy(asc(scheduleRules.id)),
-        rosterRules: await db
-          .select()
-          .from(rosterRules)
-          .where(eq(rosterRules.locationId, locationId))
-          .orderBy(asc(rosterRules.id)),
+        ...(await locationRules(locationId)),
         closures: await db
           .select()
           .from(closures)

@@ -183,6 +183,14 @@ function replaceSkills(db: Db, counterId: number, serviceIds: readonly number[])
       .run();
 }
 
+/** A location's opening-hours and roster rules: part of its office and of its set-up. */
+function locationRules(db: Db, locationId: string) {
+  return {
+    scheduleRules: db.select().from(scheduleRules).where(eq(scheduleRules.locationId, locationId)).all(),
+    rosterRules: db.select().from(rosterRules).where(eq(rosterRules.locationId, locationId)).all(),
+  };
+}
+
 function readOffice(db: Db, locationId: string): OfficeRecord | null {
   const location = db.select().from(locations).where(eq(locations.id, locationId)).get();
   if (!location) return null;
@@ -213,8 +221,7 @@ function readOffice(db: Db, locationId: string): OfficeRecord | null {
               ),
             )
             .all(),
-    scheduleRules: db.select().from(scheduleRules).where(eq(scheduleRules.locationId, locationId)).all(),
-    rosterRules: db.select().from(rosterRules).where(eq(rosterRules.locationId, locationId)).all(),
+    ...locationRules(db, locationId),
     closures: db
       .select({ date: closures.date, locationId: closures.locationId })
       .from(closures)
@@ -294,8 +301,7 @@ function locationSetup(db: Db, locationId: string, municipalityId: string): Loca
       .innerJoin(services, eq(services.id, locationServices.serviceId))
       .where(eq(locationServices.locationId, locationId))
       .all(),
-    scheduleRules: db.select().from(scheduleRules).where(eq(scheduleRules.locationId, locationId)).all(),
-    rosterRules: db.select().from(rosterRules).where(eq(rosterRules.locationId, locationId)).all(),
+    ...locationRules(db, locationId),
     closures: db
       .select()
       .from(closures)
