@@ -7,6 +7,7 @@ import type {
   NewAppointment,
   OccupiedRecord,
 } from '../../server/scheduling/appointment-store.ts';
+import { appointmentDetailsOf } from '../records/appointments.ts';
 import type { PgDb } from './client.ts';
 import { lockIdempotencyKey, lockMailbox, lockOfficeDays } from './locks.ts';
 import {
@@ -84,21 +85,13 @@ async function detailsOf(db: PgDb, rows: readonly AppointmentRow[]): Promise<App
     .select({ municipalityId: municipalityProfiles.municipalityId, contactEmail: municipalityProfiles.contactEmail })
     .from(municipalityProfiles)
     .where(inArray(municipalityProfiles.municipalityId, municipalityIds));
-  return rows.map((appointment) => {
-    const location = locationRows.find((l) => l.id === appointment.locationId);
-    if (!location) throw new Error('appointment without location');
-    const client = clients.find((c) => c.appointmentId === appointment.id);
-    return {
-      appointment,
-      location,
-      items: items
-        .filter((i) => i.appointmentId === appointment.id)
-        .map((i) => ({ service: i.service, persons: i.persons })),
-      parentReference: parents.find((p) => p.id === appointment.followUpOfId)?.reference ?? null,
-      followUps: children.filter((c) => c.followUpOfId === appointment.id),
-      bookedBy: client ? { clientId: client.clientId, sendsOwnMail: client.sendsOwnMail } : null,
-      organizerEmail: profiles.find((p) => p.municipalityId === appointment.municipalityId)?.contactEmail ?? null,
-    };
+  return appointmentDetailsOf(rows, {
+    locations: locationRows,
+    items,
+    parents,
+    children,
+    clients,
+    organizerEmail: (m) => profiles.find((p) => p.municipalityId === m)?.contactEmail ?? null,
   });
 }
 

@@ -10,6 +10,7 @@ import type {
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import { findProfile } from '../profile.ts';
+import { appointmentDetailsOf } from '../records/appointments.ts';
 import {
   apiClientAppointments,
   apiClients,
@@ -210,21 +211,13 @@ function detailsOf(db: Db, rows: readonly AppointmentRow[]): AppointmentDetails[
   const organizers = new Map(
     [...new Set(rows.map((r) => r.municipalityId))].map((m) => [m, findProfile(db, m)?.contactEmail ?? null]),
   );
-  return rows.map((appointment) => {
-    const location = locationRows.find((l) => l.id === appointment.locationId);
-    if (!location) throw new Error('appointment without location');
-    const client = clients.find((c) => c.appointmentId === appointment.id);
-    return {
-      appointment,
-      location,
-      items: items
-        .filter((i) => i.appointmentId === appointment.id)
-        .map((i) => ({ service: i.service, persons: i.persons })),
-      parentReference: parents.find((p) => p.id === appointment.followUpOfId)?.reference ?? null,
-      followUps: children.filter((c) => c.followUpOfId === appointment.id),
-      bookedBy: client ? { clientId: client.clientId, sendsOwnMail: client.sendsOwnMail } : null,
-      organizerEmail: organizers.get(appointment.municipalityId) ?? null,
-    };
+  return appointmentDetailsOf(rows, {
+    locations: locationRows,
+    items,
+    parents,
+    children,
+    clients,
+    organizerEmail: (m) => organizers.get(m) ?? null,
   });
 }
 
