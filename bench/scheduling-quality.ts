@@ -197,6 +197,12 @@ export function runOnline(instance: Instance, options: Omit<EngineOptions, 'walk
       placed.push({ id: k + 1, request });
     }
   });
+  assertValid(engine, instance, placed);
+  return { accepted, moves };
+}
+
+/** The engine's placements broke no rule (findViolations): a bench of an invalid plan would measure nothing. */
+function assertValid(engine: DayAllocator, instance: Instance, placed: { id: number; request: EngineRequest }[]) {
   const where = engine.assignment();
   const violations = findViolations(
     instance.counters,
@@ -204,7 +210,55 @@ export function runOnline(instance: Instance, options: Omit<EngineOptions, 'walk
     WALK_IN_SHARE,
   );
   if (violations.length > 0) throw new Error(`invalid assignment: ${violations[0]}`);
-  return { accepted, moves };
+}
+
+/** A 0/1 variable of the offline programs: request `r` served on counter `c` from `start` to `end`. */
+interface LpVar {
+  name: string;
+  r: number;
+  c: EngineCounter;
+  start: number;
+  end: number;
+}
+
+/** A sum in CPLEX LP format, twelve terms a line. */
+function lpSum(names: string[]): string {
+  const lines: string[] = [];
+  for (let k = 0; k < names.length; k += 12) lines.push(names.slice(k, k + 12).join(' + '));
+  return lines.join('\n + ');
+}
+
+/** Each request served at most once. */
+function requestRows(vars: readonly LpVar[]): string[] {
+  const byRequest = new Map<number, string[]>();
+  for (const v of vars) byRequest.set(v.r, [...(byRequest.get(v.r) ?? []), v.name]);
+  return [...byRequest].map(([r, names]) => ` r${r}: ${lpSum(names)} <= 1`);
+}
+
+/** In a window open to appointments and walk-ins, appointments leave the walk-ins' share free. */
+function budgetRows(c: EngineCounter, mine: readonly LpVar[]): string[] {
+  const rows: string[] = [];
+  c.windows.forEach((w, k) => {
+    if (w.mode !== 'both') return;
+    const budget = Math.floor(((w.end - w.start) / M) * (1 - WALK_IN_SHARE));
+    const terms = mine.map((v) => `${(Math.min(v.end, w.end) - Math.max(v.start, w.start)) / M} ${v.name}`);
+    if (terms.length > 0) rows.push(` b${c.id}_${k}: ${lpSum(terms)} <= ${budget}`);
+  });
+  return rows;
+}
+
+/** The program: as many requests served as possible; `integral` makes it the MIP, else its LP relaxation. */
+function lpText(vars: readonly LpVar[], rows: readonly string[], integral: boolean): string {
+  return [
+    'Maximize',
+    ` obj: ${lpSum(vars.map((v) => v.name))}`,
+    'Subject To',
+    ...rows,
+    'Bounds',
+    ...vars.map((v) => ` 0 <= ${v.name} <= 1`),
+    ...(integral ? ['General', ...vars.map((v) => ` ${v.name}`)] : []),
+    'End',
+  ].join('\n');
 }
 
 type Highs = Awaited<ReturnType<typeof highsLoader>>;
@@ -212,23 +266,16 @@ let highs: Highs | null = null;
 
 /** The offline optimum as a 0/1 program: each request on at most one eligible counter, no overlap. */
 function model(instance: Instance, integral: boolean): string {
-  const vars: { name: string; r: number; c: EngineCounter }[] = [];
+  const vars: LpVar[] = [];
   instance.requests.forEach((r, ri) => {
     for (const c of instance.counters) {
       if (!r.serviceIds.every((s) => c.skills.has(s))) continue;
       if (!c.windows.some((w) => w.start <= r.start && r.end <= w.end)) continue;
-      vars.push({ name: `x${ri}_${c.id}`, r: ri, c });
+      vars.push({ name: `x${ri}_${c.id}`, r: ri, c, start: r.start, end: r.end });
     }
   });
   const rows: string[] = [];
-  const sum = (names: string[]) => {
-    const lines: string[] = [];
-    for (let k = 0; k < names.length; k += 12) lines.push(names.slice(k, k + 12).join(' + '));
-    return lines.join('\n + ');
-  };
-  const byRequest = new Map<number, string[]>();
-  for (const v of vars) byRequest.set(v.r, [...(byRequest.get(v.r) ?? []), v.name]);
-  for (const [r, names] of byRequest) rows.push(` r${r}: ${sum(names)} <= 1`);
+  rows.push(...requestRows(vars));
   for (const c of instance.counters) {
     const mine = vars.filter((v) => v.c === c);
     // Interval cliques: at each start time, the requests covering it share the counter.
@@ -243,28 +290,11 @@ function model(instance: Instance, integral: boolean): string {
       const key = covering.map((v) => v.name).join(',');
       if (seen.has(key)) continue;
       seen.add(key);
-      rows.push(` c${c.id}_${t / M}: ${sum(covering.map((v) => v.name))} <= 1`);
+      rows.push(` c${c.id}_${t / M}: ${lpSum(covering.map((v) => v.name))} <= 1`);
     }
-    c.windows.forEach((w, k) => {
-      if (w.mode !== 'both') return;
-      const budget = Math.floor(((w.end - w.start) / M) * (1 - WALK_IN_SHARE));
-      const terms = mine.map((v) => {
-        const r = instance.requests[v.r] as EngineRequest;
-        return `${(Math.min(r.end, w.end) - Math.max(r.start, w.start)) / M} ${v.name}`;
-      });
-      if (terms.length > 0) rows.push(` b${c.id}_${k}: ${sum(terms)} <= ${budget}`);
-    });
+    rows.push(...budgetRows(c, mine));
   }
-  return [
-    'Maximize',
-    ` obj: ${sum(vars.map((v) => v.name))}`,
-    'Subject To',
-    ...rows,
-    'Bounds',
-    ...vars.map((v) => ` 0 <= ${v.name} <= 1`),
-    ...(integral ? ['General', ...vars.map((v) => ` ${v.name}`)] : []),
-    'End',
-  ].join('\n');
+  return lpText(vars, rows, integral);
 }
 
 export async function upperBound(instance: Instance, timeLimit: number) {
@@ -340,13 +370,7 @@ export function runFlexible(instance: Instance, toleranceMinutes: number, policy
     const request = { start: chosen.start, end: chosen.start + duration, serviceIds: asked.serviceIds };
     if (engine.commit(request, k + 1)) placed.push({ id: k + 1, request });
   });
-  const where = engine.assignment();
-  const violations = findViolations(
-    instance.counters,
-    placed.map(({ id, request }) => ({ id, ...request, counterId: where.get(id) ?? -1, movable: true })),
-    WALK_IN_SHARE,
-  );
-  if (violations.length > 0) throw new Error(`invalid assignment: ${violations[0]}`);
+  assertValid(engine, instance, placed);
   return { accepted: placed.length };
 }
 
@@ -373,7 +397,7 @@ function idleGap(
 
 /** Offline optimum with flexible starts: x[r, c, t] for every start t within the tolerance. */
 function flexibleModel(instance: Instance, toleranceMinutes: number, integral: boolean): string {
-  const vars: { name: string; r: number; c: EngineCounter; start: number; end: number }[] = [];
+  const vars: LpVar[] = [];
   instance.requests.forEach((asked, ri) => {
     const duration = asked.end - asked.start;
     for (const start of startsAround(instance, asked, toleranceMinutes)) {
@@ -385,39 +409,18 @@ function flexibleModel(instance: Instance, toleranceMinutes: number, integral: b
       }
     }
   });
-  const sum = (names: string[]) => {
-    const lines: string[] = [];
-    for (let k = 0; k < names.length; k += 12) lines.push(names.slice(k, k + 12).join(' + '));
-    return lines.join('\n + ');
-  };
   const rows: string[] = [];
-  const byRequest = new Map<number, string[]>();
-  for (const v of vars) byRequest.set(v.r, [...(byRequest.get(v.r) ?? []), v.name]);
-  for (const [r, names] of byRequest) rows.push(` r${r}: ${sum(names)} <= 1`);
+  rows.push(...requestRows(vars));
   for (const c of instance.counters) {
     const mine = vars.filter((v) => v.c === c);
     const points = [...new Set(mine.map((v) => v.start))];
     for (const t of points) {
       const covering = mine.filter((v) => v.start <= t && t < v.end);
-      if (covering.length >= 2) rows.push(` c${c.id}_${t / M}: ${sum(covering.map((v) => v.name))} <= 1`);
+      if (covering.length >= 2) rows.push(` c${c.id}_${t / M}: ${lpSum(covering.map((v) => v.name))} <= 1`);
     }
-    c.windows.forEach((w, k) => {
-      if (w.mode !== 'both') return;
-      const budget = Math.floor(((w.end - w.start) / M) * (1 - WALK_IN_SHARE));
-      const terms = mine.map((v) => `${(Math.min(v.end, w.end) - Math.max(v.start, w.start)) / M} ${v.name}`);
-      if (terms.length > 0) rows.push(` b${c.id}_${k}: ${sum(terms)} <= ${budget}`);
-    });
+    rows.push(...budgetRows(c, mine));
   }
-  return [
-    'Maximize',
-    ` obj: ${sum(vars.map((v) => v.name))}`,
-    'Subject To',
-    ...rows,
-    'Bounds',
-    ...vars.map((v) => ` 0 <= ${v.name} <= 1`),
-    ...(integral ? ['General', ...vars.map((v) => ` ${v.name}`)] : []),
-    'End',
-  ].join('\n');
+  return lpText(vars, rows, integral);
 }
 
 /** LP relaxation always (a valid bound); the exact MIP only when `exact` (it is large: requests × starts × counters). */
