@@ -55,3 +55,10 @@ export type Problem = z.infer<typeof Problem>;
 export function problemDoc(description: string) {
   return { description, content: { 'application/problem+json': { schema: Problem } } };
 }
+
+/** The refusals of a supervisor's route on one location: not signed in, not its supervisor, no such location. */
+export const supervisorRouteProblems = {
+  401: problemDoc('Not signed in'),
+  403: problemDoc('Not a supervisor of this location'),
+  404: problemDoc('No such location'),
+};

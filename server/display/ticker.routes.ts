@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireStaff } from '../auth/middleware.ts';
 import { Ticker } from '../contracts/display.ts';
-import { Problem as ProblemSchema } from '../contracts/errors.ts';
+import { Problem as ProblemSchema, supervisorRouteProblems } from '../contracts/errors.ts';
 import { printableText } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -31,9 +31,7 @@ export function tickerRoutes(deps: Deps) {
       responses: {
         200: { description: 'The ticker as stored', content: { 'application/json': { schema: Ticker } } },
         400: { description: 'Invalid input', content: Problem },
-        401: { description: 'Not signed in', content: Problem },
-        403: { description: 'Not a supervisor of this location', content: Problem },
-        404: { description: 'No such location', content: Problem },
+        ...supervisorRouteProblems,
       },
     }),
     async (c) => {

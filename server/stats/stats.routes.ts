@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertLocationAccess, requireStaff } from '../auth/middleware.ts';
-import { Problem as ProblemSchema } from '../contracts/errors.ts';
+import { Problem as ProblemSchema, supervisorRouteProblems } from '../contracts/errors.ts';
 import { LocationIdParam } from '../contracts/forecast.ts';
 import { StatisticsDto, StatisticsQuery } from '../contracts/stats.ts';
 import type { Deps } from '../deps.ts';
@@ -30,9 +30,7 @@ export function statsRoutes(deps: Deps) {
           content: { 'application/json': { schema: StatisticsDto }, 'text/csv': { schema: z.string() } },
         },
         400: { description: 'Invalid input', content: Problem },
-        401: { description: 'Not signed in', content: Problem },
-        403: { description: 'Not a supervisor of this location', content: Problem },
-        404: { description: 'No such location', content: Problem },
+        ...supervisorRouteProblems,
       },
     }),
     async (c) => {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearerToken, requireStaff } from '../../auth/middleware.ts';
-import { Problem } from '../../contracts/errors.ts';
+import { Problem, supervisorRouteProblems } from '../../contracts/errors.ts';
 import {
   AltchaChallengeSchema,
   BookingProtectionSchema,
@@ -76,9 +76,7 @@ export function fairnessRoutes(deps: Deps) {
         request: { params: LocationParam },
         responses: {
           200: json(BookingProtectionSchema, 'Settings'),
-          401: problem('Not signed in'),
-          403: problem('Not a supervisor of this location'),
-          404: problem('No such location'),
+          ...supervisorRouteProblems,
         },
       }),
       async (c) => {
@@ -101,9 +99,7 @@ export function fairnessRoutes(deps: Deps) {
         responses: {
           200: json(BookingProtectionSchema, 'Saved'),
           400: problem('Invalid settings'),
-          401: problem('Not signed in'),
-          403: problem('Not a supervisor of this location'),
-          404: problem('No such location'),
+          ...supervisorRouteProblems,
         },
       }),
       async (c) => {
