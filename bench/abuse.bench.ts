@@ -17,7 +17,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nextMessage, percentile, round } from './shared.ts';
 
+/** A child that sends nothing for a minute has failed; the run stops instead of hanging. */
+const CHILD_MS = 60_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const PASSWORD = 'bench-password-123';
 const SMOKE = process.argv.includes('--smoke');
@@ -32,24 +35,6 @@ function child(script: string, args: string[] = []): ChildProcess {
   });
 }
 
-function nextMessage<T>(proc: ChildProcess, type: string, timeoutMs = 60_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
-    const on = (msg: { type: string } & T) => {
-      if (msg.type !== type) return;
-      clearTimeout(timer);
-      proc.off('message', on);
-      resolve(msg);
-    };
-    proc.on('message', on);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let residents = 0;
@@ -166,7 +151,7 @@ async function measure(base: string, starts: string[]): Promise<Omit<PhaseResult
 
 async function floodPhase(base: string, sockets: number, starts: string[], firstAddress: number): Promise<PhaseResult> {
   const flooder = child('flooder.ts');
-  const started = nextMessage(flooder, 'started');
+  const started = nextMessage(flooder, 'started', CHILD_MS);
   flooder.send({
     type: 'start',
     url: base,
@@ -178,7 +163,7 @@ async function floodPhase(base: string, sockets: number, starts: string[], first
   await started;
   await sleep(500); // the flood is under way before measuring
   const measured = await measure(base, starts);
-  const stats = nextMessage<{ stats: Record<string, number> }>(flooder, 'stats');
+  const stats = nextMessage<{ stats: Record<string, number> }>(flooder, 'stats', CHILD_MS);
   flooder.send({ type: 'stop' });
   const flood = (await stats).stats;
   await new Promise<void>((resolve) => (flooder.exitCode !== null ? resolve() : flooder.once('exit', () => resolve())));
@@ -227,7 +212,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'loket-abuse-'));
   const server = child('server.ts', [join(dir, 'loket.db'), PASSWORD]);
   try {
-    const { port } = await nextMessage<{ port: number }>(server, 'listening');
+    const { port } = await nextMessage<{ port: number }>(server, 'listening', CHILD_MS);
     const base = `http://127.0.0.1:${port}`;
     const starts = await freeStarts(base, BOOKING_SAMPLES * 7);
     if (starts.length < BOOKING_SAMPLES * 6) throw new Error(`only ${starts.length} free starts`);
@@ -236,7 +221,7 @@ async function main(): Promise<void> {
 
     const phases: PhaseResult[] = [];
     const cpu = async () => {
-      const answer = nextMessage<{ ms: number }>(server, 'cpu');
+      const answer = nextMessage<{ ms: number }>(server, 'cpu', CHILD_MS);
       server.send({ type: 'cpu' });
       return (await answer).ms;
     };

@@ -13,7 +13,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +23,10 @@ import { generateToken, hashToken } from '../server/auth/tokens.ts';
 import { loadConfig } from '../server/config.ts';
 import { serviceDateOf } from '../server/queue/queue-model.ts';
 import { addLocations, type BenchLocation, seedBase } from './hub/seed.ts';
+import { freePort, nextMessage, percentile, round } from './shared.ts';
 
+/** Thousands of sockets take minutes to connect on a loaded machine; a child silent for three minutes has failed. */
+const CHILD_MS = 180_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_HUB_SECONDS ?? 10);
 const CLIENT_PROCESSES = 4;
@@ -36,29 +38,6 @@ function child(script: string, args: string[] = []): ChildProcess {
   return fork(join(here, 'hub', script), args, {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-}
-
-function nextMessage<T>(proc: ChildProcess, type: string, timeoutMs = 180_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} from child within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (msg: { type: string }) => {
-      if (msg.type !== type) return;
-      clearTimeout(timer);
-      proc.off('message', onMessage);
-      resolve(msg as T);
-    };
-    proc.on('message', onMessage);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -79,15 +58,9 @@ async function stopServer(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-
 async function startClients(url: string, locs: BenchLocation[], perRoom: number, reconnection: boolean) {
   const procs = Array.from({ length: CLIENT_PROCESSES }, () => child('clients.ts'));
-  const ready = procs.map((p) => nextMessage<{ connected: number; failed: number }>(p, 'ready'));
+  const ready = procs.map((p) => nextMessage<{ connected: number; failed: number }>(p, 'ready', CHILD_MS));
   procs.forEach((p, k) => {
     const sockets = locs
       .filter((_, i) => i % CLIENT_PROCESSES === k)
@@ -150,7 +123,7 @@ async function fanout(
   const locs = all.slice(0, sockets / ROOM);
   const clients = await startClients(url, locs, ROOM, false);
   const driver = child('driver.ts');
-  const readyDriver = nextMessage(driver, 'ready');
+  const readyDriver = nextMessage(driver, 'ready', CHILD_MS);
   driver.send({
     type: 'start',
     mode: mode === 'loket' ? 'fanout-loket' : 'fanout-bare',
@@ -161,7 +134,7 @@ async function fanout(
   });
   await readyDriver;
   const cpuBefore = await serverCpuMs(server);
-  const resultP = nextMessage<{ result: { sent: number[]; errors: number } }>(driver, 'result');
+  const resultP = nextMessage<{ result: { sent: number[]; errors: number } }>(driver, 'result', CHILD_MS);
   driver.send({ type: 'go' });
   const { result } = await resultP;
   await new Promise((r) => setTimeout(r, 1500)); // stragglers
@@ -169,7 +142,7 @@ async function fanout(
   const load = loadavg()[0] ?? 0;
   const reports = await Promise.all(
     clients.procs.map((p) => {
-      const r = nextMessage<{ receipts: number[] }>(p, 'report');
+      const r = nextMessage<{ receipts: number[] }>(p, 'report', CHILD_MS);
       p.send({ type: 'report' });
       return r;
     }),
@@ -219,7 +192,7 @@ async function contention(dbPath: string, adminToken: string, loc: BenchLocation
   const drivers = [0, 1, 2, 3].map(() => child('driver.ts'));
   await Promise.all(
     drivers.map((d, k) => {
-      const ready = nextMessage(d, 'ready');
+      const ready = nextMessage(d, 'ready', CHILD_MS);
       d.send({
         type: 'start',
         mode: 'contention',
@@ -232,7 +205,7 @@ async function contention(dbPath: string, adminToken: string, loc: BenchLocation
     }),
   );
   const results = drivers.map((d) =>
-    nextMessage<{ result: { called: number[]; errors: number; began: number; ended: number } }>(d, 'result'),
+    nextMessage<{ result: { called: number[]; errors: number; began: number; ended: number } }>(d, 'result', CHILD_MS),
   );
   for (const d of drivers) d.send({ type: 'go' });
   const done = (await Promise.all(results)).map((r) => r.result);
@@ -273,7 +246,7 @@ async function storm(dbPath: string, locs: BenchLocation[]) {
   const clients = await startClients(url, locs, ROOM, true);
   await Promise.all(
     clients.procs.map((p) => {
-      const m = nextMessage(p, 'marked');
+      const m = nextMessage(p, 'marked', CHILD_MS);
       p.send({ type: 'mark' });
       return m;
     }),
@@ -321,6 +294,7 @@ async function storm(dbPath: string, locs: BenchLocation[]) {
         const r = nextMessage<{ snapshots: [number, number][][]; connects: number[][]; connectedNow: number }>(
           p,
           'report',
+          CHILD_MS,
         );
         p.send({ type: 'report' });
         return r;

@@ -4,9 +4,10 @@
  * (release storm); then the invariants on the database. Also the clusters of parts 2 and 3 (startCluster).
  */
 import { deleteRedisPrefix, pgUnavailable, redisUnavailable, uniquePrefix } from '../../tests/helpers/servers.ts';
-import { cpuMsOf, freePort, killNode, type NodeProc, nodeEnv, onCleanup, startHaproxy, startNode } from './cluster.ts';
+import { freePort, round } from '../shared.ts';
+import { cpuMsOf, killNode, type NodeProc, nodeEnv, onCleanup, startHaproxy, startNode } from './cluster.ts';
 import { checkSqlite, copyTemplate, type InvariantCheck, type Template } from './fixtures.ts';
-import { hotWorkload, type LoadStats, round, spreadWorkload } from './http-load.ts';
+import { hotWorkload, type LoadStats, spreadWorkload } from './http-load.ts';
 import { checkPostgres, copySqliteToPostgres, type PgCopy } from './postgres.ts';
 
 export type Engine = 'sqlite' | 'postgresql';

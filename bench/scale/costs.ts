@@ -29,9 +29,10 @@ import { findAvailableDays, findAvailableTimes } from '../../server/scheduling/a
 import { planOffice } from '../../server/scheduling/day-plans.ts';
 import { addLocations } from '../hub/seed.ts';
 import { availabilitySpeed, httpThroughput } from '../scheduling-speed.ts';
-import { cpuMsOf, freePort, killNode, nodeEnv, ROOT, sleep, startNode, track } from './cluster.ts';
+import { freePort, round } from '../shared.ts';
+import { cpuMsOf, killNode, nodeEnv, ROOT, sleep, startNode, track } from './cluster.ts';
 import { BENCH_LOCATION, copyTemplate, type Template } from './fixtures.ts';
-import { round, spreadWorkload } from './http-load.ts';
+import { spreadWorkload } from './http-load.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 

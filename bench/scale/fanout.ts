@@ -10,11 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../db/client.ts';
 import { addLocations } from '../hub/seed.ts';
+import { nextMessage, percentile, round } from '../shared.ts';
 import { benchDatabase, type Engine, startCluster } from './bookings.ts';
 import { cpuMsOf, killNode, type NodeProc, sleep, track } from './cluster.ts';
 import type { DisplayReport, DisplaySpec } from './displays.ts';
 import type { Template } from './fixtures.ts';
-import { percentile, round } from './http-load.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
@@ -23,22 +23,6 @@ function child(script: string): ChildProcess {
   return track(
     fork(join(here, script), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
-}
-
-function nextMessage<T>(proc: ChildProcess, type: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.off('message', onMessage);
-      reject(new Error(`no ${type} from child within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (msg: { type: string }) => {
-      if (msg.type !== type) return;
-      clearTimeout(timer);
-      proc.off('message', onMessage);
-      resolve(msg as T);
-    };
-    proc.on('message', onMessage);
-  });
 }
 
 export interface FanoutResult {

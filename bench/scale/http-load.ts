@@ -6,6 +6,7 @@
 import { Agent, request } from 'node:http';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { percentile, round } from '../shared.ts';
 import { BENCH_LOCATION, SERVICE } from './fixtures.ts';
 
 export interface Reply {
@@ -15,12 +16,6 @@ export interface Reply {
   body: any;
   ms: number;
 }
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 let residents = 0;
 /** A fresh resident address, each in its own /24 (65,536 of those in 10.0.0.0/8, then they are shared). */

@@ -21,12 +21,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { round } from '../shared.ts';
 import { type Engine, type Mode, type ModeResult, postgresProbe, redisProbe, runMode } from './bookings.ts';
 import { cleanup, tempDir } from './cluster.ts';
 import { availabilityGrowth, bookingCost, callNextCost, schedulingSpeedAvailability } from './costs.ts';
 import { displaysAcrossNodes, type FanoutResult } from './fanout.ts';
 import { buildTemplate, type Template } from './fixtures.ts';
-import { round } from './http-load.ts';
 import { killDuringBurst } from './kills.ts';
 import { allSections, note, renderMarkdown, restoreSections, table } from './report.ts';
 
