@@ -16,6 +16,7 @@ import { loadConfig } from '../../server/config.ts';
 import { createDomainEvents } from '../../server/events.ts';
 import { attachHub } from '../../server/hub/hub.ts';
 import { silentLogger } from '../../server/logger.ts';
+import { answerCpuRequests, closeOnSigterm } from '../server-child.ts';
 
 const [dbPath, password] = process.argv.slice(2);
 const config = loadConfig({
@@ -40,15 +41,5 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info
   process.send?.({ type: 'listening', port: info.port }),
 );
 const hub = attachHub(server as HttpServer, deps);
-process.on('message', (msg: { type: string }) => {
-  if (msg.type === 'cpu') {
-    const u = process.cpuUsage();
-    process.send?.({ type: 'cpu', ms: (u.user + u.system) / 1000 });
-  }
-});
-process.on('SIGTERM', () => {
-  void hub.close().then(() => {
-    db.$client.close();
-    process.exit(0);
-  });
-});
+answerCpuRequests();
+closeOnSigterm(hub, db);

@@ -15,17 +15,12 @@ import { loadConfig } from '../../server/config.ts';
 import { createDomainEvents } from '../../server/events.ts';
 import { attachHub } from '../../server/hub/hub.ts';
 import { silentLogger } from '../../server/logger.ts';
+import { answerCpuRequests, closeOnSigterm } from '../server-child.ts';
 import { SAMPLE_TICKET } from './sample.ts';
 
 const [mode, portArg, dbPath] = process.argv.slice(2);
 
-// The parent asks for this process's CPU time, to report CPU per call independent of machine load.
-process.on('message', (msg: { type: string }) => {
-  if (msg.type === 'cpu') {
-    const u = process.cpuUsage();
-    process.send?.({ type: 'cpu', ms: (u.user + u.system) / 1000 });
-  }
-});
+answerCpuRequests();
 const port = Number(portArg);
 
 if (mode === 'loket') {
@@ -59,12 +54,7 @@ if (mode === 'loket') {
       cutOffsPerAddress: unlimited,
     },
   });
-  process.on('SIGTERM', () => {
-    void hub.close().then(() => {
-      db.$client.close();
-      process.exit(0);
-    });
-  });
+  closeOnSigterm(hub, db);
 } else {
   const http = createServer();
   const io = new Server(http, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 120_000 } });
