@@ -12,6 +12,7 @@ import { appointmentItems, appointments } from '../../db/schema/index.ts';
 import { loadOffice } from '../../db/sqlite/office.ts';
 import { findViolations } from '../../server/scheduling/allocation.ts';
 import { engineCounters, planOffice } from '../../server/scheduling/day-plans.ts';
+import { placementsOf } from '../helpers/appointments.ts';
 import { createTestContext } from '../helpers/context.ts';
 
 const run = promisify(execFile);
@@ -32,14 +33,7 @@ function violationsOn(dbPath: string, date: string): { violations: string[]; act
       .where(and(eq(appointments.locationId, 'haarlem-zijlsingel'), inArray(appointments.status, ['booked'])))
       .all();
     const items = db.select().from(appointmentItems).all();
-    const list = rows.map((r) => ({
-      id: r.id,
-      counterId: r.counterId,
-      start: r.startsAt.getTime(),
-      end: r.endsAt.getTime(),
-      serviceIds: items.filter((i) => i.appointmentId === r.id).map((i) => i.serviceId),
-      movable: false,
-    }));
+    const list = placementsOf(rows, items);
     return {
       violations: findViolations(engineCounters(office, plan), list, office.location.walkInShare),
       active: rows.length,

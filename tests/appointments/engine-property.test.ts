@@ -10,6 +10,7 @@ import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
 import { localDateOf } from '../../server/scheduling/calendar.ts';
 import { closedSet, engineCounters, planOffice } from '../../server/scheduling/day-plans.ts';
 import { cancelAppointment, rescheduleAppointment } from '../../server/scheduling/manage-appointment.ts';
+import { placementsOf } from '../helpers/appointments.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 // 24 Dec (Thursday, long day) to 29 Dec 2026 spans Christmas, Boxing Day and a weekend.
@@ -41,14 +42,7 @@ function checkRuleOne(ctx: TestContext, locationId: string): void {
   for (const [date, plan] of plans) {
     const today = rows.filter((r) => localDateOf(r.startsAt, office.location.timeZone) === date);
     if (closed.has(date)) expect(today).toEqual([]);
-    const list = today.map((r) => ({
-      id: r.id,
-      counterId: r.counterId,
-      start: r.startsAt.getTime(),
-      end: r.endsAt.getTime(),
-      serviceIds: items.filter((i) => i.appointmentId === r.id).map((i) => i.serviceId),
-      movable: false,
-    }));
+    const list = placementsOf(today, items);
     expect(findViolations(engineCounters(office, plan), list, office.location.walkInShare)).toEqual([]);
   }
 }

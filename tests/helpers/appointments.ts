@@ -66,3 +66,21 @@ export async function counterIds(
   ]);
   return new Map(rows.map((c) => [c.name, Number(c.id)]));
 }
+
+/**
+ * Appointment rows with their items as fixed placements of the allocation engine, for findViolations to check
+ * invariant 1 (ARCHITECTURE.md#invariants) on what the database holds.
+ */
+export function placementsOf(
+  rows: readonly { id: number; counterId: number; startsAt: Date; endsAt: Date }[],
+  items: readonly { appointmentId: number; serviceId: number }[],
+) {
+  return rows.map((r) => ({
+    id: r.id,
+    counterId: r.counterId,
+    start: r.startsAt.getTime(),
+    end: r.endsAt.getTime(),
+    serviceIds: items.filter((i) => i.appointmentId === r.id).map((i) => i.serviceId),
+    movable: false,
+  }));
+}
