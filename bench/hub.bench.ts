@@ -18,11 +18,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { openDatabase } from '../db/client.ts';
-import { services, staffSessions, staffUsers, ticketEvents, ticketItems, tickets } from '../db/schema/index.ts';
-import { generateToken, hashToken } from '../server/auth/tokens.ts';
+import { services, ticketEvents, ticketItems, tickets } from '../db/schema/index.ts';
 import { loadConfig } from '../server/config.ts';
 import { serviceDateOf } from '../server/queue/queue-model.ts';
-import { addLocations, type BenchLocation, seedBase } from './hub/seed.ts';
+import { addLocations, adminSessionToken, type BenchLocation, seedBase } from './hub/seed.ts';
 import { freePort, nextMessage, percentile, round } from './shared.ts';
 
 /** Thousands of sockets take minutes to connect on a loaded machine; a child silent for three minutes has failed. */
@@ -367,16 +366,7 @@ async function main(): Promise<void> {
     ticketsPerLocation: 3,
     now,
   });
-  const admin = db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-admin')).get();
-  const adminToken = generateToken();
-  db.insert(staffSessions)
-    .values({
-      userId: admin?.id ?? 0,
-      tokenHash: hashToken(adminToken),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + 3_600_000),
-    })
-    .run();
+  const adminToken = adminSessionToken(db, now, 3_600_000);
   db.$client.close();
   console.log(`bench:hub — ${cpus().length} CPUs, node ${process.version}, ${SECONDS} s per fan-out run, loopback`);
 

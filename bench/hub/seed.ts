@@ -9,12 +9,13 @@ import {
   locationServices,
   locations,
   services,
+  staffSessions,
   staffUsers,
   ticketItems,
   tickets,
 } from '../../db/schema/index.ts';
 import { DEMO_LOCATIONS, DEMO_MUNICIPALITY } from '../../db/seed.ts';
-import { hashToken } from '../../server/auth/tokens.ts';
+import { generateToken, hashToken } from '../../server/auth/tokens.ts';
 import type { Config } from '../../server/config.ts';
 import { serviceDateOf } from '../../server/queue/queue-model.ts';
 
@@ -99,4 +100,19 @@ export function addLocations(
     }
   });
   return out;
+}
+
+/** A signed-in session of the demo admin, valid for `ttlMs` from `now`: its bearer token. */
+export function adminSessionToken(db: Db, now: Date, ttlMs: number): string {
+  const admin = db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-admin')).get();
+  const token = generateToken();
+  db.insert(staffSessions)
+    .values({
+      userId: admin?.id ?? 0,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ttlMs),
+    })
+    .run();
+  return token;
 }

@@ -8,14 +8,14 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { openDatabase } from '../../db/client.ts';
 import { planDemoAccess } from '../../db/demo-access.ts';
 import { prepareSqliteDatabase } from '../../db/migrate.ts';
-import { appointmentItems, appointments, staffSessions, staffUsers } from '../../db/schema/index.ts';
+import { appointmentItems, appointments } from '../../db/schema/index.ts';
 import { loadOffice } from '../../db/sqlite/office.ts';
-import { generateToken, hashToken } from '../../server/auth/tokens.ts';
 import { loadConfig } from '../../server/config.ts';
 import { findViolations } from '../../server/scheduling/allocation.ts';
 import { candidateStarts, localDateOf } from '../../server/scheduling/calendar.ts';
 import { engineCounters, planOffice } from '../../server/scheduling/day-plans.ts';
 import { addDays } from '../../server/scheduling/recurrence.ts';
+import { adminSessionToken } from '../hub/seed.ts';
 import { addBenchOffice, BENCH_LOCATION } from '../scheduling-speed.ts';
 
 export { BENCH_LOCATION };
@@ -48,16 +48,7 @@ export function buildTemplate(path: string, now: Date): Template {
     prepareSqliteDatabase(db, { seedDemo: true, demoAccess: planDemoAccess(config, now).rows });
     addBenchOffice(db);
     db.$client.prepare("UPDATE locations SET challenge_mode = 'always' WHERE id = ?").run(BENCH_LOCATION);
-    const admin = db.select().from(staffUsers).where(eq(staffUsers.username, 'demo-admin')).get();
-    const adminToken = generateToken();
-    db.insert(staffSessions)
-      .values({
-        userId: admin?.id ?? 0,
-        tokenHash: hashToken(adminToken),
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + 6 * 3_600_000),
-      })
-      .run();
+    const adminToken = adminSessionToken(db, now, 6 * 3_600_000);
     const office = loadOffice(db, BENCH_LOCATION);
     if (!office) throw new Error('no bench office');
     const today = localDateOf(now, ZONE);
