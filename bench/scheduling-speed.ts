@@ -42,36 +42,43 @@ export const BENCH_LOCATION = 'bench-20';
 const NOW = '2026-11-23T07:00:00Z';
 
 /** Adds a 20-counter office (weekdays 09:00–17:00 appointments) to a seeded database. */
-export function addBenchOffice(db: Db): void {
-  writeTransaction(db, (tx) => {
-    tx.insert(locations)
+/**
+ * Inserts an office of the demo municipality offering every service, open and bookable on weekdays
+ * 09:00–17:00, still without counters; returns the services it offers.
+ */
+export function insertWeekdayOffice(tx: Db, id: string, name: string) {
+  tx.insert(locations)
+    .values({
+      id,
+      municipalityId: DEMO_MUNICIPALITY,
+      name,
+      street: 'Grote Markt 2',
+      postalCode: '2011 RD',
+      city: 'Haarlem',
+      minNoticeMinutes: 0,
+    })
+    .run();
+  const all = tx.select().from(services).where(eq(services.municipalityId, DEMO_MUNICIPALITY)).all();
+  for (const s of all)
+    tx.insert(locationServices).values({ locationId: id, serviceId: s.id, bookableOnline: true, walkIn: true }).run();
+  for (const kind of ['opening', 'appointments'] as const)
+    tx.insert(scheduleRules)
       .values({
-        id: BENCH_LOCATION,
-        municipalityId: DEMO_MUNICIPALITY,
-        name: 'Benchmark office',
-        street: 'Grote Markt 2',
-        postalCode: '2011 RD',
-        city: 'Haarlem',
-        minNoticeMinutes: 0,
+        locationId: id,
+        kind,
+        rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+        startsOn: '2026-01-01',
+        opensAt: '09:00',
+        closesAt: '17:00',
       })
       .run();
-    const all = tx.select().from(services).where(eq(services.municipalityId, DEMO_MUNICIPALITY)).all();
+  return all;
+}
+
+export function addBenchOffice(db: Db): void {
+  writeTransaction(db, (tx) => {
+    const all = insertWeekdayOffice(tx, BENCH_LOCATION, 'Benchmark office');
     const id = (code: string) => all.find((s) => s.code === code)?.id ?? -1;
-    for (const s of all)
-      tx.insert(locationServices)
-        .values({ locationId: BENCH_LOCATION, serviceId: s.id, bookableOnline: true, walkIn: true })
-        .run();
-    for (const kind of ['opening', 'appointments'] as const)
-      tx.insert(scheduleRules)
-        .values({
-          locationId: BENCH_LOCATION,
-          kind,
-          rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
-          startsOn: '2026-01-01',
-          opensAt: '09:00',
-          closesAt: '17:00',
-        })
-        .run();
     const profiles = [
       ['passport', 'id-card', 'driving-licence', 'pickup', 'birth'],
       ['passport', 'id-card', 'driving-licence', 'pickup'],

@@ -4,19 +4,10 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
 import { type Db, openDatabase, writeTransaction } from '../../db/client.ts';
 import { runMigrations } from '../../db/migrate.ts';
-import {
-  counterSkills,
-  counters,
-  locationServices,
-  locations,
-  rosterRules,
-  scheduleRules,
-  services,
-} from '../../db/schema/index.ts';
+import { counterSkills, counters, rosterRules } from '../../db/schema/index.ts';
 import { DEMO_MUNICIPALITY, seedDemo } from '../../db/seed.ts';
 import { loadOffice } from '../../db/sqlite/office.ts';
 import { sqliteStorage } from '../../db/sqlite/storage.ts';
@@ -28,7 +19,7 @@ import { silentLogger } from '../../server/logger.ts';
 import { findAvailableDays, findAvailableTimes } from '../../server/scheduling/availability.ts';
 import { planOffice } from '../../server/scheduling/day-plans.ts';
 import { addLocations } from '../hub/seed.ts';
-import { availabilitySpeed, httpThroughput } from '../scheduling-speed.ts';
+import { availabilitySpeed, httpThroughput, insertWeekdayOffice } from '../scheduling-speed.ts';
 import { freePort, round } from '../shared.ts';
 import { cpuMsOf, killNode, nodeEnv, ROOT, sleep, startNode, track } from './cluster.ts';
 import { BENCH_LOCATION, copyTemplate, type Template } from './fixtures.ts';
@@ -167,31 +158,7 @@ const TO = '2027-01-17';
 
 function addOffice(db: Db, id: string, n: number): void {
   writeTransaction(db, (tx) => {
-    tx.insert(locations)
-      .values({
-        id,
-        municipalityId: DEMO_MUNICIPALITY,
-        name: `Bench ${n}`,
-        street: 'Grote Markt 2',
-        postalCode: '2011 RD',
-        city: 'Haarlem',
-        minNoticeMinutes: 0,
-      })
-      .run();
-    const all = tx.select().from(services).where(eq(services.municipalityId, DEMO_MUNICIPALITY)).all();
-    for (const s of all)
-      tx.insert(locationServices).values({ locationId: id, serviceId: s.id, bookableOnline: true, walkIn: true }).run();
-    for (const kind of ['opening', 'appointments'] as const)
-      tx.insert(scheduleRules)
-        .values({
-          locationId: id,
-          kind,
-          rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
-          startsOn: '2026-01-01',
-          opensAt: '09:00',
-          closesAt: '17:00',
-        })
-        .run();
+    const all = insertWeekdayOffice(tx, id, `Bench ${n}`);
     const passport = all.find((s) => s.code === 'passport')?.id ?? -1;
     const idCard = all.find((s) => s.code === 'id-card')?.id ?? -1;
     for (let k = 0; k < n; k++) {
