@@ -40,6 +40,17 @@ const fresh = () => ({
   checkInCode: () => String(100_000 + ++drawn),
 });
 
+/** The ids of the appointments occupying office l-a in the hour from `startsAt`. */
+async function occupiedHour(h: StorageHarness, startsAt: Date): Promise<number[]> {
+  const occupied = await h.storage.read.appointments.occupancy(
+    'l-a',
+    startsAt.getTime(),
+    startsAt.getTime() + 3_600_000,
+    t0,
+  );
+  return occupied.map((o) => o.id);
+}
+
 /** Gates not opened yet: a failing test opens them, so no transaction is left waiting on one. */
 const unopened = new Set<() => void>();
 
@@ -618,13 +629,7 @@ describeStorageContract('appointments repository contract', fixture, (harness) =
     );
     if (h.engine === 'postgresql') await expect(second).rejects.toMatchObject({ code: 'slot-unavailable' });
     else await expect(second).rejects.toThrow(/overlaps/);
-    const occupied = await storage.read.appointments.occupancy(
-      'l-a',
-      startsAt.getTime(),
-      startsAt.getTime() + 3_600_000,
-      t0,
-    );
-    expect(occupied.map((o) => o.id)).toEqual([first.id]);
+    expect(await occupiedHour(h, startsAt)).toEqual([first.id]);
   });
 
   pgOnly(
@@ -649,13 +654,7 @@ describeStorageContract('appointments repository contract', fixture, (harness) =
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       expect(lost[0]).toMatchObject({ code: 'slot-unavailable' });
-      const occupied = await storage.read.appointments.occupancy(
-        'l-a',
-        startsAt.getTime(),
-        startsAt.getTime() + 3_600_000,
-        t0,
-      );
-      expect(occupied.map((o) => o.id)).toEqual([won[0]?.id]);
+      expect(await occupiedHour(h, startsAt)).toEqual([won[0]?.id]);
     },
   );
 
