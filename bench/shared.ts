@@ -1,6 +1,7 @@
 /** What the benches share: their figures (percentile, rounding) and how they talk to their child processes. */
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { Socket } from 'socket.io-client';
 
 /** The p-th percentile (nearest rank) of ascending numbers; NaN when there are none. */
 export function percentile(sorted: number[], p: number): number {
@@ -38,4 +39,17 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A hub command and its ack; no ack within `timeoutMs` answers `timeout`, as a client would count it. */
+export function emitAck<A extends { ok: boolean; error?: { code: string } }>(
+  socket: Socket,
+  event: string,
+  payload: unknown,
+  timeoutMs: number,
+): Promise<A> {
+  return socket
+    .timeout(timeoutMs)
+    .emitWithAck(event, payload)
+    .catch(() => ({ ok: false, error: { code: 'timeout' } }) as A);
 }

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { emitAck } from '../shared.ts';
 
 /** `call` answers the ticket; `queue:call-next` answers `{ ticket }` like its HTTP twin. */
 type Ack = {
@@ -33,12 +34,7 @@ function connect(url: string, token: string): Promise<Socket> {
   });
 }
 
-function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
-  return socket
-    .timeout(30_000)
-    .emitWithAck(event, payload)
-    .catch(() => ({ ok: false, error: { code: 'timeout' } }));
-}
+const emit = (socket: Socket, event: string, payload: unknown) => emitAck<Ack>(socket, event, payload, 30_000);
 
 async function fanout(msg: Start, socket: Socket): Promise<unknown> {
   const sent: number[] = []; // [ticketId, sentAt]

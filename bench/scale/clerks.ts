@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { emitAck } from '../shared.ts';
 
 /** `queue:call-next` answers `{ ticket }` like its HTTP twin (null: nobody waiting). */
 type Ack = { ok: boolean; data?: { ticket?: { id: number } | null } | null; error?: { code: string } };
@@ -33,12 +34,7 @@ function connect(url: string, token: string, address: string): Promise<Socket> {
   });
 }
 
-function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
-  return socket
-    .timeout(10_000)
-    .emitWithAck(event, payload)
-    .catch(() => ({ ok: false, error: { code: 'timeout' } }));
-}
+const emit = (socket: Socket, event: string, payload: unknown) => emitAck<Ack>(socket, event, payload, 10_000);
 
 process.on('message', async (msg: Start | { type: 'go' }) => {
   if (msg.type !== 'start') return;
