@@ -142,3 +142,12 @@ export async function screenFor(cleanup: (() => unknown)[], server: RunningServe
   await waitConnected(client);
   return { client, snapshot: await snapshot };
 }
+
+/** Waits, polling every 20 ms, until `check` holds; fails naming `what` after `timeoutMs` (a bound, not a measurement). */
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -16,6 +16,7 @@ import {
   type RunningServer,
   screenFor,
   startServerFor,
+  until,
 } from '../helpers/server.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
@@ -38,14 +39,6 @@ function record(c: HubClient): { name: string; seq?: number; prev?: number }[] {
     c.on(name, (p: FactOrder) => seen.push({ name, seq: p.seq, prev: p.prev }));
   }
   return seen;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function rows<T>(ctx: TestContext, sql: string, ...params: unknown[]): T[] {

@@ -12,6 +12,7 @@ import {
   nextEvent,
   type RunningServer,
   startServer,
+  until,
   waitConnected,
 } from '../helpers/server.ts';
 import { deleteRedisPrefix, describeWithRedis, redisTestUrl, testRedis, uniquePrefix } from '../helpers/servers.ts';
@@ -28,14 +29,6 @@ async function display(server: RunningServer): Promise<HubClient> {
   await waitConnected(c, 10_000);
   await snapshot;
   return c;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describeWithRedis('wait estimates on several nodes', () => {
