@@ -111,18 +111,19 @@ function pgHarness(): { get(): StorageHarness; open(): Promise<void>; close(): P
 
 /**
  * Declares `body` twice: on SQLite and on PostgreSQL (skipped with a message when PostgreSQL is not
- * reachable, failing under CI=true). `fixture` runs once per engine after the migrations.
+ * reachable, failing under CI=true). `fixture` runs once per engine after the migrations. `body` learns the
+ * engine, so a case that only one engine has to prove is declared only there (not declared and skipped).
  */
 export function describeStorageContract(
   name: string,
   fixture: (h: StorageHarness) => Promise<void>,
-  body: (harness: () => StorageHarness) => void,
+  body: (harness: () => StorageHarness, engine: StorageHarness['engine']) => void,
 ): void {
-  const engines: [string, typeof sqliteHarness, (n: string, fn: () => void) => void][] = [
-    ['SQLite', sqliteHarness, describe],
-    ['PostgreSQL', pgHarness, describeWithPostgres],
+  const engines: [string, StorageHarness['engine'], typeof sqliteHarness, (n: string, fn: () => void) => void][] = [
+    ['SQLite', 'sqlite', sqliteHarness, describe],
+    ['PostgreSQL', 'postgresql', pgHarness, describeWithPostgres],
   ];
-  for (const [engine, make, describeOn] of engines) {
+  for (const [engine, id, make, describeOn] of engines) {
     describeOn(`${name} (${engine})`, () => {
       const h = make();
       beforeAll(async () => {
@@ -130,7 +131,7 @@ export function describeStorageContract(
         await fixture(h.get());
       });
       afterAll(() => h.close());
-      body(h.get);
+      body(h.get, id);
     });
   }
 }
