@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signInAs } from '../helpers/auth.ts';
-import { describeEachEngine, type EngineContext } from '../helpers/context.ts';
+import { describeEachEngine } from '../helpers/context.ts';
 
 const body = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/password.ts';
 import { createStaffUser, DEMO_DEVICE_TOKEN, DEMO_PASSWORD, signInAs } from '../helpers/auth.ts';
-import { describeEachEngine, type EngineContext } from '../helpers/context.ts';
+import { describeEachEngine } from '../helpers/context.ts';
 import { auditActions, countRows } from '../helpers/rows.ts';
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({

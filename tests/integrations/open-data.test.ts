@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
-import { describeEachEngine, type EngineContext } from '../helpers/context.ts';
+import { describeEachEngine } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
