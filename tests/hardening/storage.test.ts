@@ -74,7 +74,7 @@ describe('finding 4: erased personal data is gone from the database file and its
       expect(moved.status).toBe(200);
     }
     const files = [dbPath, `${dbPath}-wal`];
-    const before = people.flat().map((v) => files.map((f) => occurrences(f, v)));
+    const before = people.flatMap((p) => [p[0], p[1]]).map((v) => files.map((f) => occurrences(f, v)));
     expect(before.every((perFile) => perFile.reduce((a, b) => a + b, 0) > 0)).toBe(true);
 
     ctx.clock.set('2026-12-10T00:00:00Z');
