@@ -5,7 +5,7 @@ import { type DemoAccessRows, formatDemoAccess, planDemoAccess } from '../db/dem
 import { prepareSqliteDatabase } from '../db/migrate.ts';
 import { openPool } from '../db/pg/client.ts';
 import { preparePgDatabase } from '../db/pg/migrate.ts';
-import { pendingOnPostgres, pgStorage } from '../db/pg/storage.ts';
+import { pgStorage } from '../db/pg/storage.ts';
 import { sqliteStorage } from '../db/sqlite/storage.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -63,12 +63,6 @@ async function openStorage(
         db.$client.close();
       },
     };
-  }
-  // A repository without a PostgreSQL twin would answer 503 on every call that needs it: refuse instead.
-  const refusal = pendingOnPostgres();
-  if (refusal) {
-    process.stderr.write(`${refusal}\n`);
-    return null;
   }
   const pool = openPool(config.DATABASE_URL, { applicationName: 'loket' });
   pool.on('error', (error: Error & { code?: string }) => log.warn('database connection lost', { code: error.code }));

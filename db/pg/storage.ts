@@ -1,8 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../../server/errors.ts';
 import type { Repositories, Storage, WriteOptions } from '../../server/storage.ts';
-import { openDatabase } from '../client.ts';
-import { sqliteStorage } from '../sqlite/storage.ts';
 import { pgApiClientStore } from './api-client-store.ts';
 import { pgAppointmentStore } from './appointment-store.ts';
 import { pgAuditStore } from './audit-store.ts';
@@ -21,18 +19,17 @@ import { newQueueConfigCache, pgQueueStore, type QueueConfigCache } from './queu
 import { pgWaitHistoryStore } from './wait-history-store.ts';
 import { pgWebhookStore } from './webhook-store.ts';
 
-/**
- * The repositories implemented on PostgreSQL, one line each. Partial on purpose: a domain that lands its
- * interface on the seam does not break this file; until its PostgreSQL twin is here, its calls answer 503
- * and `pendingOnPostgres()` names it, so server/main.ts refuses to start on PostgreSQL.
- */
 /** What the repositories of one storage share across its transactions (caches keyed by database state). */
 interface PgShared {
   queueConfig: { current: QueueConfigCache };
   office: OfficeCache;
 }
 
-const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) => Repositories[K] } = {
+/**
+ * Every repository of the seam on PostgreSQL, one line each. Complete by type: a repository added to
+ * `Repositories` without its PostgreSQL twin fails to compile here, not at run time on some node.
+ */
+const implementations: { [K in keyof Repositories]: (db: PgDb, shared: PgShared) => Repositories[K] } = {
   audit: pgAuditStore,
   auth: pgAuthStore,
   apiClients: pgApiClientStore,
@@ -50,53 +47,10 @@ const implemented: { [K in keyof Repositories]?: (db: PgDb, shared: PgShared) =>
   appointments: pgAppointmentStore,
 };
 
-/** Implemented repository names, for the check that nothing is missing (tests/pg/pending.test.ts). */
-export const pgRepositoryNames: readonly string[] = Object.keys(implemented);
-
-/** Repositories of the seam without a PostgreSQL twin yet (read off the SQLite side, which has them all). */
-export function missingOnPostgres(): string[] {
-  const db = openDatabase(':memory:');
-  try {
-    return Object.keys(sqliteStorage(db).read).filter((name) => !pgRepositoryNames.includes(name));
-  } finally {
-    db.$client.close();
-  }
-}
-
-/**
- * Why PostgreSQL cannot serve yet, or null when it can: a repository it lacks would answer 503 on every
- * call that needs it, so server/main.ts refuses DATABASE_URL rather than half-work. (That no server code
- * reaches SQLite around the seam is the dependency rule's `server-through-the-seam`.)
- */
-export function pendingOnPostgres(): string | null {
-  const missing = missingOnPostgres();
-  if (missing.length === 0) return null;
-  const which = missing.length === 1 ? 'repository has' : 'repositories have';
-  return (
-    `PostgreSQL: the ${missing.join(', ')} ${which} no PostgreSQL implementation yet ` +
-    '(ARCHITECTURE.md#storage-seam); unset DATABASE_URL to run on SQLite'
-  );
-}
-
-/** Names a caller may probe on any object (await, inspection, matchers): never "a missing repository". */
-const PROBES = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', 'inspect']);
-
-/** A missing repository answers 503 naming itself, instead of `undefined` failing somewhere later. */
-function guarded(repositories: Record<string, unknown>): Repositories {
-  return new Proxy(repositories, {
-    get(target, name) {
-      if (typeof name === 'string' && !(name in target) && !PROBES.has(name) && !name.startsWith('$')) {
-        throw new AppError('unavailable', `PostgreSQL: the ${name} repository is not implemented yet`);
-      }
-      return Reflect.get(target, name);
-    },
-  }) as unknown as Repositories;
-}
-
 /** The repositories on one drizzle handle: the pool (reads) or a transaction's client (writes). */
 function repositoriesOn(db: PgDb, shared: PgShared): Record<string, unknown> {
   const repositories: Record<string, unknown> = {};
-  for (const [name, make] of Object.entries(implemented)) {
+  for (const [name, make] of Object.entries(implementations)) {
     repositories[name] = (make as (db: PgDb, shared: PgShared) => unknown)(db, shared);
   }
   return repositories;
@@ -144,7 +98,7 @@ function mappingErrors(repositories: Record<string, unknown>): Repositories {
     }
     wrapped[name] = methods;
   }
-  return guarded(wrapped);
+  return wrapped as unknown as Repositories;
 }
 
 /** How long the readiness probe (`problem()`) waits for `select 1`. */
@@ -180,7 +134,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     try {
       await client.query(writeOptions.durability === 'relaxed' ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
       try {
-        const result = await work(guarded(repositoriesOn(pgDb(client), shared)));
+        const result = await work(repositoriesOn(pgDb(client), shared) as unknown as Repositories);
         const commit = await client.query('COMMIT');
         // COMMIT of a transaction that already failed (work caught a statement's error) answers ROLLBACK.
         if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');
