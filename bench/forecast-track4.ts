@@ -9,6 +9,15 @@
  * bookings over the 52 weeks before the origin. Methods: ours (`server/forecast/appointment-demand.ts`),
  * seasonal naive, 4-week seasonal moving average, the book as it stands (what the planner used before),
  * and the oracle that knows λ and the lead-time law and sees the book (a method below it would mean a leak).
+ *
+ * Capacity (`renewal-wave-capacity`, added with the censoring of full days): each open day offers
+ * CAPACITY bookings; requests are served in the order they are made, and a resident who finds the day full
+ * goes elsewhere (another office, the walk-in queue) or gives up; in `renewal-wave-capacity-rebook` half of
+ * them book the first day with room within the next 5 working days here instead — bookings that inflate
+ * those days and that the censoring cannot tell from the day's own demand. What is scored
+ * there is the demand — the residents who asked for the day — not the bookings a full day shows. Methods
+ * see the bookings and the capacity each past day offered; `ours-without-censoring` is ours taking every
+ * past day's bookings as its demand (what the planner did before).
  */
 import { type BookingRecord, forecastAppointmentDemand } from '../server/forecast/appointment-demand.ts';
 import {
@@ -32,6 +41,8 @@ export interface Track4Scenario {
   origins: number;
   horizons: number[];
   meanDailyBookings: number;
+  /** Capacity scenarios: share of the scored open days whose book filled up. */
+  fullDayShare?: number;
   methods: Record<string, { byHorizon: number[]; all: number }>;
 }
 
@@ -83,8 +94,14 @@ function registry(wave: boolean, seed: number): RegistryRow[] {
 
 interface Series {
   records: BookingRecord[];
+  /** The residents' first choices (equal to `records` where no day fills up). */
+  requests: BookingRecord[];
   /** Final bookings per open or closed weekday. */
   final: Map<string, number>;
+  /** Residents who asked for the day (the demand scored; equal to `final` where no day fills up). */
+  demand: Map<string, number>;
+  /** Bookings a day offers (Infinity: no limit). */
+  capacity: number;
   /** True expected final bookings. */
   lambda: Map<string, number>;
   /** True mean of the geometric part of the lead time. */
@@ -100,10 +117,13 @@ function trueShareBooked(h: number, meanLead: number): number {
   return 0.2 * early + 0.8 * late;
 }
 
-function generate(name: string, seed: number): Series {
+export function generate(name: string, seed: number): Series {
   const rng = createRandom(seed * 1009 + name.length * 17);
   const wave = name.includes('wave');
   const shift = name.includes('lead-shift');
+  const capacity = name.includes('capacity') ? CAPACITY : Number.POSITIVE_INFINITY;
+  // Turned away from a full day: in `-rebook` half book a later day here, else they go elsewhere.
+  const rebook = name.includes('rebook') ? 0.5 : 0;
   const reg = registry(wave, seed);
   const trueRenewal = renewalPerWorkingDay(renewalIndex(reg, { window: [0.08, 0.18, 0.24, 0.22, 0.14, 0.09, 0.05] }), [
     'passport',
@@ -135,8 +155,56 @@ function generate(name: string, seed: number): Series {
       });
     }
   }
-  return { records, final, lambda, meanLead: meanLeads, closed, registry: reg };
+  if (!Number.isFinite(capacity))
+    return {
+      records,
+      requests: records,
+      final,
+      demand: final,
+      capacity,
+      lambda,
+      meanLead: meanLeads,
+      closed,
+      registry: reg,
+    };
+  // Requests in the order they are made (same day: a random order); a full day turns a resident away
+  // (elsewhere, or in -rebook possibly to the first day with room within 5 working days).
+  const order = records.map((r) => ({ r, key: rng.next() }));
+  order.sort((a, b) => (a.r.bookedOn === b.r.bookedOn ? a.key - b.key : a.r.bookedOn < b.r.bookedOn ? -1 : 1));
+  const taken = new Map<string, number>();
+  const kept: BookingRecord[] = [];
+  const openAfter = (date: string, n: number): string[] => {
+    const out: string[] = [];
+    for (let d = addDaysIso(date, 1); out.length < n; d = addDaysIso(d, 1))
+      if (weekdayOfDate(d) < 6 && !closed.has(d)) out.push(d);
+    return out;
+  };
+  for (const { r } of order) {
+    let date: string | undefined = r.serviceDate;
+    if ((taken.get(date) ?? 0) >= capacity) {
+      date = rng.next() < rebook ? openAfter(r.serviceDate, 5).find((d) => (taken.get(d) ?? 0) < capacity) : undefined;
+    }
+    if (date === undefined || date > LAST) continue;
+    taken.set(date, (taken.get(date) ?? 0) + 1);
+    kept.push({ ...r, serviceDate: date });
+  }
+  const observed = new Map<string, number>();
+  for (const d of final.keys()) observed.set(d, taken.get(d) ?? 0);
+  return {
+    records: kept,
+    requests: records,
+    final: observed,
+    demand: final,
+    capacity,
+    lambda,
+    meanLead: meanLeads,
+    closed,
+    registry: reg,
+  };
 }
+
+/** Bookings an open day offers in the capacity scenario: the wave's busy spring days fill up. */
+const CAPACITY = 50;
 
 export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full' | 'smoke'): Track4Scenario[] {
   const out: Track4Scenario[] = [];
@@ -148,14 +216,16 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
     let origins = 0;
     let bookings = 0;
     let days = 0;
+    let fullDays = 0;
     for (const seed of useSeeds) {
       const series = generate(name, seed);
       const renewal = renewalPerWorkingDay(renewalIndex(series.registry), ['passport']);
       const isClosed = (d: string) => series.closed.has(d);
-      for (const [d, n] of series.final) {
-        if (d >= TEST_FROM && d < '2027-01-01') {
+      for (const [d, n] of series.demand) {
+        if (d >= TEST_FROM && d < '2027-01-01' && !series.closed.has(d)) {
           bookings += n;
           days++;
+          if ((series.final.get(d) ?? 0) >= series.capacity) fullDays++;
         }
       }
       for (let o = 0; o < nOrigins; o++) {
@@ -172,26 +242,43 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
         const bookedAt = new Map<string, number>();
         for (const r of known)
           if (r.serviceDate >= origin) bookedAt.set(r.serviceDate, (bookedAt.get(r.serviceDate) ?? 0) + 1);
-        // MASE scale: in-sample MAE of the one-week seasonal naive of daily final bookings, 52 weeks back.
+        // The oracle sees the residents' first choices made so far (the same as the book without a limit).
+        const askedAt = new Map<string, number>();
+        for (const r of series.requests)
+          if (r.bookedOn < origin && r.serviceDate >= origin)
+            askedAt.set(r.serviceDate, (askedAt.get(r.serviceDate) ?? 0) + 1);
+        // MASE scale: in-sample MAE of the one-week seasonal naive of daily demand, 52 weeks back.
         let sAbs = 0;
         let sN = 0;
         for (let d = addDaysIso(origin, -364); d < origin; d = addDaysIso(d, 1)) {
-          const now = series.final.get(d);
-          const prev = series.final.get(addDaysIso(d, -7));
+          const now = series.demand.get(d);
+          const prev = series.demand.get(addDaysIso(d, -7));
           if (now === undefined || prev === undefined) continue;
           sAbs += Math.abs(now - prev);
           sN++;
         }
         const scale = sAbs / Math.max(1, sN);
+        const limited = Number.isFinite(series.capacity);
+        // The capacity each past day offered (as the planner reads it from appointment_capacity).
+        const capacity = limited ? (d: string) => (isClosed(d) ? undefined : series.capacity) : undefined;
         const ours = new Map(
-          forecastAppointmentDemand(known, origin, end, { isClosed, renewal }).days.map((x) => [
+          forecastAppointmentDemand(known, origin, end, { isClosed, renewal, capacity }).days.map((x) => [
             x.date,
             x.expectedBookings,
           ]),
         );
+        const uncensored = limited
+          ? new Map(
+              forecastAppointmentDemand(known, origin, end, { isClosed, renewal }).days.map((x) => [
+                x.date,
+                x.expectedBookings,
+              ]),
+            )
+          : null;
         const back = (d: string) => (Math.floor(daysDiff(origin, d) / 7) + 1) * 7;
         const methods: Record<string, (date: string) => number> = {
           ours: (d) => ours.get(d) ?? 0,
+          ...(uncensored ? { 'ours-without-censoring': (d: string) => uncensored.get(d) ?? 0 } : {}),
           'seasonal-naive': (d) => series.final.get(addDaysIso(d, -back(d))) ?? 0,
           'seasonal-moving-average-4': (d) => {
             let s = 0;
@@ -201,7 +288,7 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
           'book-as-it-stands': (d) => bookedAt.get(d) ?? 0,
           // Knows λ and the true lead-time law, and sees the book: E[final | book] = booked + λ·P(lead ≤ h).
           oracle: (d) =>
-            (bookedAt.get(d) ?? 0) +
+            (askedAt.get(d) ?? 0) +
             (series.lambda.get(d) ?? 0) * (1 - trueShareBooked(daysDiff(origin, d), series.meanLead.get(d) ?? 10)),
         };
         for (const [m, f] of Object.entries(methods)) {
@@ -214,7 +301,7 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
             for (let k = 0; k < 7; k++) {
               const d = addDaysIso(from, k);
               if (weekdayOfDate(d) >= 6) continue;
-              e += Math.abs(f(d) - (series.final.get(d) ?? 0));
+              e += Math.abs(f(d) - (series.demand.get(d) ?? 0));
               n++;
             }
             perH[i]?.push(e / n / scale);
@@ -232,6 +319,7 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
       origins,
       horizons: protocol.horizonsWeeks,
       meanDailyBookings: bookings / Math.max(1, days),
+      ...(name.includes('capacity') ? { fullDayShare: fullDays / Math.max(1, days) } : {}),
       methods,
     });
   }

@@ -101,10 +101,12 @@ if (!only || only === '3') {
 if (!only || only === '4') {
   const t4 = runTrack4(protocol.track4, seeds, mode);
   results.track4 = t4;
-  console.log('\nTrack 4 — appointment demand, MASE of daily final bookings (lower is better) by horizon in weeks');
+  console.log(
+    '\nTrack 4 — appointment demand, MASE of daily demand (final bookings where no day fills up; lower is better) by horizon in weeks',
+  );
   for (const s of t4) {
     console.log(
-      `\n  ${s.scenario}: ${s.origins} weekly origins, ${s.meanDailyBookings.toFixed(1)} bookings per open day`,
+      `\n  ${s.scenario}: ${s.origins} weekly origins, ${s.meanDailyBookings.toFixed(1)} requests per open day${s.fullDayShare !== undefined ? `, ${(s.fullDayShare * 100).toFixed(0)} % of days full` : ''}`,
     );
     console.log(`    method                       ${s.horizons.map((h) => `h=${h}`.padStart(6)).join(' ')}    all`);
     for (const [m, v] of Object.entries(s.methods)) {

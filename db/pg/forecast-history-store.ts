@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
 import {
   appointmentHistoryColumns,
@@ -8,6 +8,7 @@ import {
 } from '../records/forecast-history.ts';
 import type { PgDb } from './client.ts';
 import {
+  appointmentCapacity,
   appointmentItems,
   appointments,
   hourlyHistory,
@@ -49,6 +50,30 @@ export function pgForecastHistoryStore(db: PgDb): ForecastHistoryStore {
     },
     locationExists: async (locationId) =>
       (await db.select({ id: locations.id }).from(locations).where(eq(locations.id, locationId)).limit(1)).length > 0,
+    appointmentCapacity: (locationId, from, to) =>
+      db
+        .select({
+          serviceCode: appointmentCapacity.serviceCode,
+          date: appointmentCapacity.date,
+          capacity: appointmentCapacity.capacity,
+        })
+        .from(appointmentCapacity)
+        .where(
+          and(
+            eq(appointmentCapacity.locationId, locationId),
+            gte(appointmentCapacity.date, from),
+            lte(appointmentCapacity.date, to),
+          ),
+        ),
+    recordCapacity: async (locationId, rows, at) => {
+      if (rows.length === 0) return 0;
+      const inserted = await db
+        .insert(appointmentCapacity)
+        .values(rows.map((r) => ({ locationId, ...r, recordedAt: at })))
+        .onConflictDoNothing()
+        .returning({ date: appointmentCapacity.date });
+      return inserted.length;
+    },
     upsertHourlyCounts: async (locationId, rows) => {
       for (const chunk of chunks(
         dedupe(rows, (r) => `${r.serviceCode}\u0000${r.date}\u0000${r.hour}`),

@@ -38,3 +38,23 @@ export const hourlyHistory = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.locationId, t.serviceCode, t.date, t.hour] })],
 );
+
+/**
+ * The appointment capacity each day offered per bookable service (server/forecast/appointment-capacity.ts),
+ * recorded once on the day itself: service-persons booked plus visits that still fitted. A day whose
+ * bookings reached it filled up, and the demand forecast treats it as censored. Counts only.
+ */
+export const appointmentCapacity = sqliteTable(
+  'appointment_capacity',
+  {
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
+    serviceCode: text().notNull(),
+    /** Local date YYYY-MM-DD in the location's zone. */
+    date: text().notNull(),
+    capacity: integer().notNull(),
+    recordedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.serviceCode, t.date] })],
+);

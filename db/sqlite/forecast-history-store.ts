@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte } from 'drizzle-orm';
 import type { ForecastHistoryStore } from '../../server/forecast/forecast-history-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
@@ -9,6 +9,7 @@ import {
   registryColumns,
 } from '../records/forecast-history.ts';
 import {
+  appointmentCapacity,
   appointmentItems,
   appointments,
   hourlyHistory,
@@ -48,6 +49,33 @@ export function sqliteForecastHistoryStore(db: Db): Synchronous<ForecastHistoryS
     },
     locationExists: (locationId) =>
       db.select({ id: locations.id }).from(locations).where(eq(locations.id, locationId)).get() !== undefined,
+    appointmentCapacity: (locationId, from, to) =>
+      db
+        .select({
+          serviceCode: appointmentCapacity.serviceCode,
+          date: appointmentCapacity.date,
+          capacity: appointmentCapacity.capacity,
+        })
+        .from(appointmentCapacity)
+        .where(
+          and(
+            eq(appointmentCapacity.locationId, locationId),
+            gte(appointmentCapacity.date, from),
+            lte(appointmentCapacity.date, to),
+          ),
+        )
+        .all(),
+    recordCapacity: (locationId, rows, at) => {
+      let written = 0;
+      for (const r of rows) {
+        written += db
+          .insert(appointmentCapacity)
+          .values({ locationId, ...r, recordedAt: at })
+          .onConflictDoNothing()
+          .run().changes;
+      }
+      return written;
+    },
     upsertHourlyCounts: (locationId, rows) => {
       for (const r of rows) {
         db.insert(hourlyHistory)

@@ -55,6 +55,10 @@ export const LocationForecastDto = z
     usesRegistry: z.boolean(),
     appointmentNorm: z.object({ workingDays: z.number().int() }),
     noShowRates: z.record(z.string(), z.number()),
+    fullDays: z.record(
+      z.string(),
+      z.object({ days: z.number().int(), booked: z.number().int(), estimatedDemand: z.number() }),
+    ),
     hours: z.array(ForecastHour),
     days: z.array(ForecastDay),
   })

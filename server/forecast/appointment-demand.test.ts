@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   type BookingRecord,
   bookingCurve,
+  censoredDays,
   dailyFinalBookings,
   forecastAppointmentDemand,
   noShowShare,
 } from './appointment-demand.ts';
-import { addDaysIso, isWeekend } from './demand.ts';
+import { addDaysIso, isWeekend, weekdayOfDate } from './demand.ts';
 
 const never = () => false;
 
@@ -130,5 +131,51 @@ describe('forecastAppointmentDemand', () => {
     const mean = july.reduce((a, d) => a + d.expectedBookings, 0) / july.length;
     expect(mean).toBeGreaterThan(25);
     expect(mean).toBeLessThan(35);
+  });
+});
+
+describe('censored days', () => {
+  /** 40 requests a day, half 2 days ahead and half 20 days ahead; a day offering `cap` turns the rest away. */
+  function capped(from: string, to: string, cap: (d: string) => number): BookingRecord[] {
+    return history(from, to, 40).filter((r, i, all) => {
+      const sameDay = all.filter((x) => x.serviceDate === r.serviceDate);
+      // Bookings are taken in the order made: the 20-day ones first.
+      const rank =
+        sameDay.filter((x) => x.bookedOn < r.bookedOn).length +
+        sameDay.slice(0, sameDay.indexOf(r)).filter((x) => x.bookedOn === r.bookedOn).length;
+      return rank < cap(r.serviceDate) && i >= 0;
+    });
+  }
+
+  it('estimates a full day from the bookings made before it filled', () => {
+    const fullDay = '2026-03-18';
+    const cap = (d: string) => (d === fullDay ? 20 : 100);
+    const recs = capped('2026-01-05', '2026-03-27', cap);
+    expect(recs.filter((r) => r.serviceDate === fullDay)).toHaveLength(20);
+    const curve = bookingCurve(recs, '2026-03-30', { isClosed: never, exclude: new Set([fullDay]) });
+    const full = censoredDays(recs, '2026-03-30', cap, curve);
+    expect([...full.keys()]).toEqual([fullDay]);
+    const day = full.get(fullDay);
+    expect(day?.fullLead).toBe(20);
+    // Half the bookings are made 20 days ahead: the 20 seen then stand for 40.
+    expect(day?.demand).toBeCloseTo(40);
+    // A day that did not reach its capacity is not censored; one with unknown capacity neither.
+    expect(censoredDays(recs, '2026-03-30', () => undefined, curve).size).toBe(0);
+  });
+
+  it('lets the forecast see the demand the full days hid', () => {
+    // Monday to Wednesday offer 30 and fill up on the last two days; Thursday and Friday offer plenty.
+    const cap = (d: string) => (isWeekend(d) ? undefined : weekdayOfDate(d) <= 3 ? 30 : 100);
+    const recs = capped('2025-09-01', '2026-03-27', (d) => cap(d) ?? 0);
+    const plain = forecastAppointmentDemand(recs, '2026-03-30', '2026-05-29', { isClosed: never });
+    const censored = forecastAppointmentDemand(recs, '2026-03-30', '2026-05-29', { isClosed: never, capacity: cap });
+    const far = (f: typeof plain) =>
+      f.days.filter((d) => d.date >= '2026-05-01' && weekdayOfDate(d.date) <= 3).map((d) => d.expectedBookings);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(far(plain))).toBeLessThan(31);
+    expect(mean(far(censored))).toBeGreaterThan(36);
+    expect(mean(far(censored))).toBeLessThan(44);
+    expect(censored.censored.length).toBeGreaterThan(60);
+    expect(plain.censored).toHaveLength(0);
   });
 });

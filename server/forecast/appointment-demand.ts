@@ -13,6 +13,14 @@
  * the book dominates; months ahead, the model. This is the convex blend c·(booked/c) + (1 − c)·F of the
  * "pickup" estimate and the model, weighted by how much of the day is usually booked by then.
  * No-shows per service (recent share, shrunk toward a prior) turn bookings into expected visits.
+ *
+ * Censoring: a past day whose book filled up shows the capacity it offered, not its demand — residents who
+ * found it full booked another day, walked in or gave up. With the capacity each past day offered (stored
+ * when the day passed, `appointment_capacity`), a day that reached it is censored: its demand is at least
+ * what was booked, and is estimated from the unconstrained booking rate before it filled — the bookings
+ * made by the day it filled, divided by the share of a day's bookings that usually exists that far ahead
+ * (the booking curve of the days that did not fill). Censored days teach the seasonal model this estimate
+ * and are left out of the booking curve (their late bookings were cut off, not absent).
  */
 import { addDaysIso, forecastDemand, type HourlyCount, isWeekend } from './demand.ts';
 
@@ -37,6 +45,22 @@ export interface AppointmentDemandOptions {
   noShowWeeks?: number;
   /** Prior no-show share and its weight in bookings (default 0.1 and 50). */
   noShowPrior?: { share: number; weight: number };
+  /**
+   * Service-persons a past day offered for the service (undefined: not known, the day is taken as
+   * uncensored). A day whose bookings reached it is censored.
+   */
+  capacity?: (date: string) => number | undefined;
+}
+
+/** A past day whose book filled up: what was booked, when it filled, and the demand estimated for it. */
+export interface CensoredDay {
+  date: string;
+  capacity: number;
+  booked: number;
+  /** Days before the day on which its book was full. */
+  fullLead: number;
+  /** Estimated demand: at least what was booked. */
+  demand: number;
 }
 
 export interface AppointmentDemandDay {
@@ -54,6 +78,8 @@ export interface AppointmentDemandDay {
 
 export interface AppointmentDemandForecast {
   noShowRate: number;
+  /** Past days whose book filled up, with their estimated demand (all history before the origin). */
+  censored: CensoredDay[];
   days: AppointmentDemandDay[];
 }
 
@@ -65,13 +91,84 @@ function epochDay(date: string): number {
 const counts = (r: BookingRecord) => r.status !== 'cancelled';
 
 /**
+ * Largest factor by which a censored day's demand may exceed its bookings: a day full very far ahead
+ * would otherwise divide by a share of nearly nothing.
+ */
+const MAX_CENSORED_FACTOR = 4;
+
+/** A day is full when less than this share of its capacity (and less than one booking) was left. */
+function isFull(booked: number, capacity: number): boolean {
+  return capacity > 0 && capacity - booked < Math.max(1, 0.02 * capacity);
+}
+
+/**
+ * The demand of a day that filled `fullLead` days before it, from its bookings' leads: the bookings made
+ * before that day over the share usually made by then (an unbiased rate, blind to the day it filled), and
+ * everything booked over the share usually made by the end of the day it filled (a lower bound: that
+ * day's late requests found it full) — the larger, never below what was booked nor above
+ * MAX_CENSORED_FACTOR times it.
+ */
+function censoredDemand(leads: readonly number[], fullLead: number, curve: readonly number[]): number {
+  const booked = leads.length;
+  const share = (h: number) => (h < 0 ? 1 : Math.min(1, Math.max(0, curve[h] ?? 0)));
+  const before = leads.filter((l) => l > fullLead).length;
+  const estimates = [booked];
+  if (share(fullLead - 1) > 0) estimates.push(booked / share(fullLead - 1));
+  if (share(fullLead) > 0) estimates.push(before / share(fullLead));
+  return Math.min(booked * MAX_CENSORED_FACTOR, Math.max(...estimates));
+}
+
+/**
+ * Past open days before `origin` whose bookings reached the capacity they offered, with the lead on which
+ * they filled and their demand estimated from the booking rate before that (`curve`: the booking curve
+ * of the days that did not fill; c[h] = share booked more than h days ahead).
+ */
+export function censoredDays(
+  records: readonly BookingRecord[],
+  origin: string,
+  capacity: (date: string) => number | undefined,
+  curve: readonly number[],
+): Map<string, CensoredDay> {
+  const leadsByDate = new Map<string, number[]>();
+  for (const r of records) {
+    if (!counts(r) || r.serviceDate >= origin) continue;
+    const list = leadsByDate.get(r.serviceDate) ?? [];
+    list.push(Math.max(0, epochDay(r.serviceDate) - epochDay(r.bookedOn)));
+    leadsByDate.set(r.serviceDate, list);
+  }
+  const out = new Map<string, CensoredDay>();
+  for (const [date, leads] of leadsByDate) {
+    const cap = capacity(date);
+    if (cap === undefined || !isFull(leads.length, cap)) continue;
+    // Earliest bookings first: the day filled on the lead where the running count reached the capacity.
+    leads.sort((a, b) => b - a);
+    let fullLead = 0;
+    for (let i = 0; i < leads.length; i++) {
+      if (isFull(i + 1, cap)) {
+        fullLead = leads[i] ?? 0;
+        break;
+      }
+    }
+    const demand = censoredDemand(leads, fullLead, curve);
+    out.set(date, { date, capacity: cap, booked: leads.length, fullLead, demand });
+  }
+  return out;
+}
+
+/**
  * The booking curve learned from completed days before `origin`: c[h] = share of a day's final bookings
  * booked more than h days before it (i.e. known at an origin h days ahead). Non-increasing in h.
  */
 export function bookingCurve(
   records: readonly BookingRecord[],
   origin: string,
-  options: { isClosed: (date: string) => boolean; weeks?: number; maxLead?: number },
+  options: {
+    isClosed: (date: string) => boolean;
+    weeks?: number;
+    maxLead?: number;
+    /** Days left out (censored: their late bookings were cut off by a full book). */
+    exclude?: ReadonlySet<string> | ReadonlyMap<string, unknown>;
+  },
 ): number[] {
   const from = addDaysIso(origin, -7 * (options.weeks ?? 8));
   const maxLead = options.maxLead ?? 200;
@@ -79,6 +176,7 @@ export function bookingCurve(
   let total = 0;
   for (const r of records) {
     if (!counts(r) || r.serviceDate < from || r.serviceDate >= origin || options.isClosed(r.serviceDate)) continue;
+    if (options.exclude?.has(r.serviceDate)) continue;
     const lead = Math.max(0, epochDay(r.serviceDate) - epochDay(r.bookedOn));
     leads[Math.min(lead, maxLead + 1)] = (leads[Math.min(lead, maxLead + 1)] ?? 0) + 1;
     total++;
@@ -112,11 +210,15 @@ export function noShowShare(
   return (noShows + prior.share * prior.weight) / (shows + noShows + prior.weight);
 }
 
-/** Final bookings per completed open day before `origin`, as daily counts for the seasonal model. */
+/**
+ * Final bookings per completed open day before `origin`, as daily counts for the seasonal model; a
+ * censored day counts its estimated demand instead.
+ */
 export function dailyFinalBookings(
   records: readonly BookingRecord[],
   origin: string,
   isClosed: (date: string) => boolean,
+  censored?: ReadonlyMap<string, CensoredDay>,
 ): HourlyCount[] {
   const byDate = new Map<string, number>();
   let first: string | null = null;
@@ -130,7 +232,7 @@ export function dailyFinalBookings(
   // Open days without bookings are real zeros, not missing days.
   for (let d = first; d < origin; d = addDaysIso(d, 1)) {
     if (isWeekend(d) || isClosed(d)) continue;
-    out.push({ date: d, hour: 0, count: byDate.get(d) ?? 0 });
+    out.push({ date: d, hour: 0, count: censored?.get(d)?.demand ?? byDate.get(d) ?? 0 });
   }
   return out;
 }
@@ -142,9 +244,23 @@ export function forecastAppointmentDemand(
   to: string,
   options: AppointmentDemandOptions,
 ): AppointmentDemandForecast {
-  const maxLead = epochDay(to) - epochDay(from) + 1;
-  const curve = bookingCurve(records, from, { isClosed: options.isClosed, weeks: options.curveWeeks, maxLead });
-  const history = dailyFinalBookings(records, from, options.isClosed);
+  const maxLead = Math.max(epochDay(to) - epochDay(from) + 1, 200);
+  // Which past days filled up needs the curve, and the curve must leave them out: the curve of all days
+  // finds the censored ones, the curve without them estimates their demand and forecasts.
+  const curveOptions = { isClosed: options.isClosed, weeks: options.curveWeeks, maxLead };
+  let curve = bookingCurve(records, from, curveOptions);
+  let censored = new Map<string, CensoredDay>();
+  if (options.capacity) {
+    const capacity = options.capacity;
+    const full = censoredDays(records, from, capacity, curve);
+    if (full.size > 0) {
+      curve = bookingCurve(records, from, { ...curveOptions, exclude: full });
+      // Every day of the curve's weeks filled: keep the curve of all days rather than none.
+      if (curve.every((c) => c === 0)) curve = bookingCurve(records, from, curveOptions);
+      censored = censoredDays(records, from, capacity, curve);
+    }
+  }
+  const history = dailyFinalBookings(records, from, options.isClosed, censored);
   const model = new Map(
     forecastDemand(history, from, to, { isClosed: options.isClosed, renewal: options.renewal }).map((f) => [
       f.date,
@@ -152,10 +268,24 @@ export function forecastAppointmentDemand(
     ]),
   );
   const booked = new Map<string, number>();
+  const leadsAhead = new Map<string, number[]>();
   for (const r of records) {
     if (!counts(r) || r.serviceDate < from || r.serviceDate > to || r.bookedOn >= from) continue;
     booked.set(r.serviceDate, (booked.get(r.serviceDate) ?? 0) + 1);
+    const list = leadsAhead.get(r.serviceDate) ?? [];
+    list.push(epochDay(r.serviceDate) - epochDay(r.bookedOn));
+    leadsAhead.set(r.serviceDate, list);
   }
+  // A coming day whose book is already full shows no more of its demand: what is unseen is the share of
+  // its bookings usually made after the lead on which it filled, not after today.
+  const fullSince = (date: string): number | null => {
+    const cap = options.capacity?.(date);
+    const leads = leadsAhead.get(date);
+    if (cap === undefined || !leads || !isFull(leads.length, cap)) return null;
+    leads.sort((a, b) => b - a);
+    for (let i = 0; i < leads.length; i++) if (isFull(i + 1, cap)) return leads[i] ?? null;
+    return null;
+  };
   const noShowRate = noShowShare(records, from, { weeks: options.noShowWeeks, prior: options.noShowPrior });
   const days: AppointmentDemandDay[] = [];
   for (let date = from; date <= to; date = addDaysIso(date, 1)) {
@@ -163,8 +293,17 @@ export function forecastAppointmentDemand(
     const closed = options.isClosed(date);
     const b = booked.get(date) ?? 0;
     const h = epochDay(date) - epochDay(from);
-    const c = Math.min(1, Math.max(0, curve[h] ?? 0));
-    const expected = closed ? b : b + (1 - c) * (model.get(date) ?? 0);
+    const filled = closed ? null : fullSince(date);
+    const share = (lead: number) => Math.min(1, Math.max(0, curve[lead] ?? 0));
+    const c = share(h);
+    const f = model.get(date) ?? 0;
+    let expected = closed ? b : b + (1 - c) * f;
+    if (filled !== null && filled > h) {
+      // Full since `filled` days before it: the model stands for what residents asked after that (as for
+      // a past full day, the larger of the blend through the day it filled and up to the day before).
+      const before = (leadsAhead.get(date) ?? []).filter((l) => l > filled).length;
+      expected = Math.max(b + (1 - share(filled - 1)) * f, before + (1 - share(filled)) * f);
+    }
     days.push({
       date,
       closed,
@@ -174,5 +313,5 @@ export function forecastAppointmentDemand(
       curveShare: c,
     });
   }
-  return { noShowRate, days };
+  return { noShowRate, censored: [...censored.values()].sort((a, b) => a.date.localeCompare(b.date)), days };
 }

@@ -6,6 +6,7 @@ import { allocatorFor, closedSet, dayBounds, engineAppointments, planDay } from 
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { generateManageToken, generateReference, hashToken } from '../scheduling/tokens.ts';
+import type { CapacityRecord } from './appointment-capacity.ts';
 import { addDaysIso, type RegistryRow, renewalIndex, weekdayOfDate } from './demand.ts';
 import type { DemoAppointmentRow, DemoEventRow, DemoTicketRow } from './demo-history-store.ts';
 import { demoRegistry, HAARLEM_POPULATION } from './demo-registry.ts';
@@ -99,6 +100,25 @@ function drawAppointments(
     out.set(code, m);
   }
   return out;
+}
+
+/**
+ * The appointment capacity of a simulated day per bookable service: what was drawn for it plus the
+ * appointments the day's cap (`drawAppointments`) still had room for in its hours.
+ */
+function demoCapacity(office: Office, day: string, booked: Map<string, Map<number, number>>): CapacityRecord[] {
+  const { apptCounters } = rosterOf(office, day);
+  const perHour = new Map<number, number>();
+  for (const byHour of booked.values()) for (const [h, n] of byHour) perHour.set(h, (perHour.get(h) ?? 0) + n);
+  let free = 0;
+  for (const [h, counters] of apptCounters) free += Math.max(0, Math.floor(counters * 5.5) - (perHour.get(h) ?? 0));
+  return [...office.services.values()]
+    .filter((s) => s.bookableOnline)
+    .map((s) => {
+      const drawn = [...(booked.get(s.code) ?? new Map<number, number>()).values()].reduce((a, b) => a + b, 0);
+      return { serviceCode: s.code, date: day, capacity: drawn + free };
+    })
+    .filter((r) => r.capacity > 0);
 }
 
 /** Scenario for one day of an office: its counters, shifts and hours that day, its drawn appointments. */
@@ -244,7 +264,12 @@ async function fillHistory(
         const lead = drawLeadDays(rng, factor, location.maxDaysAhead);
         return { lead, hours: rng.next() * 10, channel: channelOf(rng), serviceId: idOf.get(code) ?? null };
       });
-      await deps.storage.write((tx) => tx.demoHistory.insertDay(rows));
+      // The capacity the day offered, recorded as the live job records it on the day (censoring of full days).
+      const capacity = demoCapacity(office, day, booked);
+      await deps.storage.write(async (tx) => {
+        await tx.demoHistory.insertDay(rows);
+        await tx.forecastHistory.recordCapacity(location.id, capacity, now);
+      });
       totals.appointments += rows.appointments.length;
       totals.tickets += rows.tickets.length;
       totals.events += rows.events.length;

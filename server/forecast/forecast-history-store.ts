@@ -33,6 +33,15 @@ export interface AppointmentHistoryRecord {
   items: { serviceCode: string; persons: number }[];
 }
 
+/** The appointment capacity a day offered for a service (`appointment-capacity.ts`). */
+export interface CapacityRecord {
+  serviceCode: string;
+  /** Local date YYYY-MM-DD. */
+  date: string;
+  /** Service-persons of the service the day could hold: booked plus what still fitted. */
+  capacity: number;
+}
+
 export interface ForecastHistoryStore {
   /** Imported hourly counts of a location on local dates [from, before). */
   importedHourlyCounts(locationId: string, from: string, before: string): Promise<HourlyCountRecord[]>;
@@ -41,6 +50,10 @@ export interface ForecastHistoryStore {
   /** Appointments of a location starting in [from, to), every status, with their services. */
   appointmentHistory(locationId: string, from: Date, to: Date): Promise<AppointmentHistoryRecord[]>;
   locationExists(locationId: string): Promise<boolean>;
+  /** Recorded appointment capacity of a location on local dates [from, to] (inclusive). */
+  appointmentCapacity(locationId: string, from: string, to: string): Promise<CapacityRecord[]>;
+  /** Records capacity rows; a day and service already recorded keeps its first record. Returns rows written. */
+  recordCapacity(locationId: string, rows: readonly CapacityRecord[], at: Date): Promise<number>;
   /** Inserts the counts, replacing the count of an hour already present (one statement per row, one call). */
   upsertHourlyCounts(locationId: string, rows: readonly HourlyCountRecord[]): Promise<void>;
   /** Inserts the registry rows, replacing the count of a month, document type and age band already present. */

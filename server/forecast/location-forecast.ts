@@ -2,9 +2,10 @@ import { DateTime } from 'luxon';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { closedSet, planOffice } from '../scheduling/day-plans.ts';
-import { getOffice } from '../scheduling/office-cache.ts';
+import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { loadWaitRows, localDayEnd, localDayStart } from '../stats/load-waits.ts';
+import { dayCapacity, type PlacedAppointment } from './appointment-capacity.ts';
 import { type BookingRecord, forecastAppointmentDemand } from './appointment-demand.ts';
 import {
   addDaysIso,
@@ -89,11 +90,18 @@ export interface LocationForecast {
   appointmentNorm: { workingDays: number };
   /** No-show share per bookable service, from recent history. */
   noShowRates: Record<string, number>;
+  /**
+   * Per bookable service, the days of the last CENSORING_WEEKS weeks whose book filled up: their bookings
+   * and the demand estimated for them (what residents asked for, counted in the forecast).
+   */
+  fullDays: Record<string, { days: number; booked: number; estimatedDemand: number }>;
   hours: ForecastHour[];
   days: ForecastDay[];
 }
 
 const HISTORY_WEEKS = 104;
+/** Weeks of full days the planner reports. */
+const CENSORING_WEEKS = 8;
 /** Days of finished tickets the minutes per ticket are learned from (as the live predictor's). */
 const LEARNING_DAYS = 28;
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -159,18 +167,30 @@ export async function getLocationForecast(
     localDayEnd(addDaysIso(to, 14), zone),
   );
   const bookings = bookingRecords(history, zone);
+  // The capacity each day offered per service: recorded on the day for past days, and for the coming days
+  // the book and roster as they stand (a day already full shows no more of its demand).
+  const capacityOf = await capacityByService(deps, office, historyFrom, today, addDaysIso(to, 14), history);
   const apptDemand = new Map<string, Map<string, { booked: number; expected: number; visits: number }>>();
   const noShowRates: Record<string, number> = {};
+  const fullDays: LocationForecast['fullDays'] = {};
   for (const s of bookable) {
     const records = bookings.get(s.code) ?? [];
     const byDate = new Map<string, { booked: number; expected: number; visits: number }>();
     const origin = today > from ? today : from;
     const known = records.filter((r) => r.bookedOn < today);
+    const caps = capacityOf.get(s.code);
     const f = forecastAppointmentDemand(known, origin, addDaysIso(to, 14), {
       isClosed,
       renewal: index ? renewalPerWorkingDay(index, documentTypesFor(s.code)) : undefined,
+      capacity: caps ? (date) => caps.get(date) : undefined,
     });
     noShowRates[s.code] = Math.round(f.noShowRate * 1000) / 1000;
+    const recent = f.censored.filter((c) => c.date >= addDaysIso(origin, -7 * CENSORING_WEEKS));
+    fullDays[s.code] = {
+      days: recent.length,
+      booked: recent.reduce((a, c) => a + c.booked, 0),
+      estimatedDemand: round2(recent.reduce((a, c) => a + c.demand, 0)),
+    };
     for (const d of f.days)
       byDate.set(d.date, { booked: d.booked, expected: d.expectedBookings, visits: d.expectedVisits });
     // Days already past: what was booked is what there was.
@@ -250,7 +270,6 @@ export async function getLocationForecast(
     Object.fromEntries(walkInServices.map((s) => [s.code, s.minutesPerPerson])),
   );
   const minutesOf = new Map(walkInServices.map((s) => [s.code, perTicket.minutes[s.code] ?? s.minutesPerPerson]));
-  console.error('PERTICKET', JSON.stringify(perTicket), learning.serviceSamples.length);
   const target = { share: location.serviceNormShare, withinMinutes: location.serviceNormMinutes };
 
   const plans = planOffice(office, from, to);
@@ -451,6 +470,7 @@ export async function getLocationForecast(
     norm: { share: location.serviceNormShare, minutes: location.serviceNormMinutes },
     appointmentNorm: { workingDays: APPOINTMENT_NORM_WORKING_DAYS },
     noShowRates,
+    fullDays,
     slotMinutes,
     services: walkInServices.map((s) => s.code),
     historyDays: ownDates.size,
@@ -458,6 +478,57 @@ export async function getLocationForecast(
     hours,
     days,
   };
+}
+
+/**
+ * Capacity per bookable service and local date: recorded for days before `today`, from the book and the
+ * roster as they stand for `today` to `to` (`appointment-capacity.ts`).
+ */
+async function capacityByService(
+  deps: Deps,
+  office: Office,
+  from: string,
+  today: string,
+  to: string,
+  history: readonly AppointmentHistoryRecord[],
+): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>();
+  const put = (code: string, date: string, capacity: number) => {
+    const m = out.get(code) ?? new Map<string, number>();
+    m.set(date, capacity);
+    out.set(code, m);
+  };
+  const locationId = office.location.id;
+  const zone = office.location.timeZone;
+  for (const r of await deps.storage.read.forecastHistory.appointmentCapacity(locationId, from, addDaysIso(today, -1)))
+    put(r.serviceCode, r.date, r.capacity);
+  if (to < today) return out;
+  const start = localDayStart(today, zone).getTime();
+  const end = localDayEnd(to, zone).getTime();
+  const occupied = await deps.storage.read.appointments.occupancy(locationId, start, end, deps.clock.now());
+  const books = new Map<string, { placed: PlacedAppointment[]; persons: Record<string, number> }>();
+  const bookOf = (date: string) => {
+    let b = books.get(date);
+    if (!b) {
+      b = { placed: [], persons: {} };
+      books.set(date, b);
+    }
+    return b;
+  };
+  for (const o of occupied)
+    bookOf(DateTime.fromMillis(o.startsAt, { zone }).toISODate() as string).placed.push({
+      counterId: o.counterId,
+      startsAt: o.startsAt,
+      endsAt: o.endsAt,
+    });
+  for (const a of history) {
+    if (a.status === 'cancelled' || a.status === 'expired' || a.startsAt.getTime() < start) continue;
+    const b = bookOf(DateTime.fromJSDate(a.startsAt, { zone }).toISODate() as string);
+    for (const i of a.items) b.persons[i.serviceCode] = (b.persons[i.serviceCode] ?? 0) + i.persons;
+  }
+  for (const [date, plan] of planOffice(office, today, to))
+    for (const r of dayCapacity(office, plan, bookOf(date))) put(r.serviceCode, r.date, r.capacity);
+  return out;
 }
 
 /** Booked service-persons per bookable service (all statuses), with local service and booking dates. */

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import { recordTodaysCapacity } from '../forecast/appointment-capacity.ts';
 import { deliverDueWebhooks } from '../integrations/webhooks/deliver.ts';
 import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
 import { releaseLapsedHolds } from '../scheduling/fairness/holds.ts';
@@ -44,6 +45,8 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
     const n = await erasePersonalData(deps);
     if (n > 0) deps.log.info('personal data erased', { appointments: n });
   });
+  // Each open day's appointment capacity, once, on the day (the forecast's censoring of full days).
+  every('appointment-capacity', 60 * 60_000, () => recordTodaysCapacity(deps));
   if (transport) every('outbox', 15_000, () => drainOutbox(deps, transport));
   // Webhooks: post due deliveries (signed, with back-off); drop finished ones after the retention period.
   every('webhooks', 5_000, () => deliverDueWebhooks(deps));

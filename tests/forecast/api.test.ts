@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appointments, hourlyHistory, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { appointmentCapacity, appointments, hourlyHistory, ticketEvents, tickets } from '../../db/schema/index.ts';
 import { fillDemoHistory } from '../../server/forecast/demo-history.ts';
 import { signInAs } from '../helpers/auth.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -155,6 +155,10 @@ describe('GET /locations/{id}/forecast', () => {
     expect(eleven.appointmentMinutes).toBeGreaterThan(0);
     expect(eleven.requiredCounters).toBeGreaterThan(0);
     expect(Object.keys(res.body.noShowRates).length).toBeGreaterThan(0);
+    // The demo recorded the capacity of its simulated days; a full day's demand is never below its bookings.
+    expect(ctx.db.select({ n: count() }).from(appointmentCapacity).get()?.n).toBeGreaterThan(100);
+    for (const f of Object.values(res.body.fullDays) as { days: number; booked: number; estimatedDemand: number }[])
+      expect(f.estimatedDemand).toBeGreaterThanOrEqual(f.booked);
   });
 
   it('gives hourly demand, required and rostered counters, and a closed Christmas', async () => {

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { locations, municipalities } from './tenancy.ts';
 
 /**
@@ -37,4 +37,24 @@ export const hourlyHistory = pgTable(
     count: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.locationId, t.serviceCode, t.date, t.hour] })],
+);
+
+/**
+ * The appointment capacity each day offered per bookable service (server/forecast/appointment-capacity.ts),
+ * recorded once on the day itself: service-persons booked plus visits that still fitted. A day whose
+ * bookings reached it filled up, and the demand forecast treats it as censored. Counts only.
+ */
+export const appointmentCapacity = pgTable(
+  'appointment_capacity',
+  {
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
+    serviceCode: text().notNull(),
+    /** Local date YYYY-MM-DD in the location's zone. */
+    date: text().notNull(),
+    capacity: integer().notNull(),
+    recordedAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.serviceCode, t.date] })],
 );
