@@ -152,11 +152,11 @@ export async function bookingCost(
 // Availability growth: an office with N counters (weekdays 09:00–17:00, all rostered for appointments),
 // filled to a share of its 10-minute passport slots, measured in this process (the functions are synchronous).
 
-const NOW = '2026-11-23T07:00:00Z';
-const FROM = '2026-11-23';
-const TO = '2027-01-17';
+export const NOW = '2026-11-23T07:00:00Z';
+export const FROM = '2026-11-23';
+export const TO = '2027-01-17';
 
-function addOffice(db: Db, id: string, n: number): void {
+export function addOffice(db: Db, id: string, n: number): void {
   writeTransaction(db, (tx) => {
     const all = insertWeekdayOffice(tx, id, `Bench ${n}`);
     const passport = all.find((s) => s.code === 'passport')?.id ?? -1;
@@ -188,8 +188,11 @@ function addOffice(db: Db, id: string, n: number): void {
   });
 }
 
-/** Every 10-minute slot of every counter taken with probability `share` (deterministic). Returns the count per day. */
-function fill(db: Db, id: string, share: number): Map<string, number> {
+/**
+ * Every 10-minute slot of every counter from `from` to `to` taken with probability `share` (deterministic).
+ * Returns the count per day.
+ */
+export function fill(db: Db, id: string, share: number, from = FROM, to = TO): Map<string, number> {
   const office = loadOffice(db, id);
   if (!office) throw new Error('no office');
   const passport = office.services.get('passport')?.id ?? -1;
@@ -207,7 +210,7 @@ function fill(db: Db, id: string, share: number): Map<string, number> {
     const insertI = tx.$client.prepare(
       'INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, 1)',
     );
-    for (const plan of planOffice(office, FROM, TO).values()) {
+    for (const plan of planOffice(office, from, to).values()) {
       let count = 0;
       for (const [counterId, windows] of plan.counterWindows)
         for (const w of windows)
@@ -216,7 +219,7 @@ function fill(db: Db, id: string, share: number): Map<string, number> {
             const r = insertA.run(
               DEMO_MUNICIPALITY,
               id,
-              `G${id.length}${String(n++).padStart(10, '0')}`,
+              `G-${id}-${String(n++).padStart(8, '0')}`,
               t,
               t + 600_000,
               counterId,

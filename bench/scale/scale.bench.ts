@@ -27,6 +27,7 @@ import { cleanup, tempDir } from './cluster.ts';
 import { availabilityGrowth, bookingCost, callNextCost, schedulingSpeedAvailability } from './costs.ts';
 import { displaysAcrossNodes, type FanoutResult } from './fanout.ts';
 import { buildTemplate, type Template } from './fixtures.ts';
+import { databaseGrowth } from './growth.ts';
 import { killDuringBurst } from './kills.ts';
 import { allSections, note, renderMarkdown, restoreSections, table } from './report.ts';
 
@@ -336,7 +337,8 @@ async function partCosts(dir: string, template: Template): Promise<void> {
     QUICK ? 1 : 5,
   );
   const speed20 = QUICK ? null : await schedulingSpeedAvailability(0.9, 3);
-  results.costs = { booking, calls, growth, schedulingSpeed20Counters90Percent: speed20 };
+  const databases = await databaseGrowth(QUICK ? [1, 3] : [1, 10, 100], QUICK ? 1 : 5);
+  results.costs = { booking, calls, growth, databases, schedulingSpeed20Counters90Percent: speed20 };
   note(
     S,
     `Booking: ${booking.requests} POST /appointments (challenge off, as the bare endpoint has none) with ${booking.connections} connections to one node (server/main.ts) vs the bare hono + SQLite insert endpoint (bench/scale/bare-server.ts, same pragmas); CPU of the serving process from /proc, the node's idle CPU (timers, cluster-log tail) subtracted.`,
@@ -422,7 +424,34 @@ async function partCosts(dir: string, template: Template): Promise<void> {
     );
   note(
     S,
-    'Not measured: offices 1→100 in one database and a year of history (the growth table covers counters and fill only).',
+    'Database growth (bench/scale/growth.ts; in-process CPU on the embedded engine, median of 5 after 3 warm-up calls): one database holding 1, 10 or 100 offices, each with 4 counters rostered on weekdays since a year before now, half of its 10-minute slots booked from a year ago to 8 weeks ahead (past ones served) and a year of served walk-in tickets (40 a weekday, 4 events each). Measured at one office in the middle. Aim: flat — a request at one office costs the same whatever the other offices and the past hold.',
+  );
+  table(
+    S,
+    [
+      'offices',
+      'appointments',
+      'tickets',
+      'ticket events',
+      'available-days ms',
+      'available-times ms',
+      'book ms',
+      'issue ticket ms',
+      'call-next ms',
+      'queue snapshot ms',
+    ],
+    databases.map((g) => [
+      g.offices,
+      g.appointments,
+      g.tickets,
+      g.ticketEvents,
+      g.availableDaysMs,
+      g.availableTimesMs,
+      g.bookMs,
+      g.issueTicketMs,
+      g.callNextMs,
+      g.queueSnapshotMs,
+    ]),
   );
   write();
 }
