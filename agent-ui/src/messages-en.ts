@@ -216,7 +216,8 @@ export const agentEn: Widen<typeof agentNl> = {
         'extra-counters': '{{counters}} extra counter(s) on {{day}} from {{from}} to {{to}}',
         evening: 'An evening opening on {{day}} from {{from}} to {{to}} with {{counters}} counters',
         saturday: 'A Saturday morning on {{day}} from {{from}} to {{to}} with {{counters}} counters',
-        'release-earlier': 'Release {{slots}} appointment slots earlier, in the {{weeks}} weeks before',
+        'release-earlier':
+          'Release {{slots}} appointment slots earlier: {{toAppointments}} walk-ins book that day instead, {{toEarlierWeeks}} come in the {{weeks}} weeks before',
       },
       booked: 'Booked',
       expected: 'Expected',

@@ -212,7 +212,8 @@ export const agentNl = {
         'extra-counters': '{{counters}} balie(s) extra op {{day}} van {{from}} tot {{to}}',
         evening: 'Een avondopenstelling op {{day}} van {{from}} tot {{to}} met {{counters}} balies',
         saturday: 'Een zaterdagochtend op {{day}} van {{from}} tot {{to}} met {{counters}} balies',
-        'release-earlier': '{{slots}} afspraakplekken eerder vrijgeven, in de {{weeks}} weken ervoor',
+        'release-earlier':
+          '{{slots}} afspraakplekken eerder vrijgeven: {{toAppointments}} inlopers boeken die dag een afspraak, {{toEarlierWeeks}} komen in de {{weeks}} weken ervoor',
       },
       booked: 'Geboekt',
       expected: 'Verwacht',

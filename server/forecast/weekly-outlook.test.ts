@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastDay, ForecastHour } from './location-forecast.ts';
-import { pooledEffect, sessionDemand, weeklyTotals } from './weekly-outlook.ts';
+import { pooledEffect, sessionDemand, walkInsToAppointments, weeklyTotals } from './weekly-outlook.ts';
+import type { DayDemand } from './what-if.ts';
 
 const day = (date: string, over: Partial<ForecastDay> = {}): ForecastDay => ({
   date,
@@ -105,5 +106,49 @@ describe('an extra session', () => {
       walkInShareWithinNorm: 0.7,
       appointmentShareWithinNorm: 1,
     });
+  });
+});
+
+describe('walkInsToAppointments', () => {
+  const demand: DayDemand = {
+    walkIns: new Map([
+      [
+        'passport',
+        new Map([
+          [9, 10],
+          [10, 10],
+        ]),
+      ],
+      ['birth', new Map([[9, 4]])],
+    ]),
+    appointments: new Map([
+      [
+        'passport',
+        new Map([
+          [13, 6],
+          [14, 2],
+        ]),
+      ],
+    ]),
+    noShowRate: 0.1,
+    opensAtHour: 9,
+    closesAtHour: 17,
+  };
+  const total = (m: Map<string, Map<number, number>>, code: string) =>
+    [...(m.get(code)?.values() ?? [])].reduce((a, b) => a + b, 0);
+
+  it('moves walk-ins of bookable services to appointments of the same day, keeping the residents', () => {
+    const moved = walkInsToAppointments(demand, new Set(['passport']), 5);
+    expect(total(moved.walkIns, 'passport')).toBeCloseTo(15);
+    expect(total(moved.walkIns, 'birth')).toBeCloseTo(4);
+    expect(total(moved.appointments, 'passport')).toBeCloseTo(13);
+    // Spread like the day's appointment visits: three quarters at 13:00.
+    expect(moved.appointments.get('passport')?.get(13)).toBeCloseTo(6 + 5 * 0.75);
+  });
+
+  it('never moves more walk-ins than there are', () => {
+    const moved = walkInsToAppointments(demand, new Set(['passport']), 50);
+    expect(total(moved.walkIns, 'passport')).toBeCloseTo(0);
+    expect(total(moved.appointments, 'passport')).toBeCloseTo(28);
   });
 });

@@ -49,7 +49,20 @@ export interface PeakOption {
   /** Counter-hours the option adds to the week (release-earlier: 0; it moves demand). */
   counterHours: number;
   /** What it means in words the planner can act on, as parameters for the screen's texts. */
-  detail: { counters?: number; from?: string; to?: string; day?: string; slots?: number; weeksBefore?: number };
+  detail: {
+    counters?: number;
+    from?: string;
+    to?: string;
+    day?: string;
+    slots?: number;
+    weeksBefore?: number;
+    /** Release earlier: walk-ins of the worst day who book one of its released slots instead. */
+    toAppointments?: number;
+    /** Release earlier: residents of the peak week who book a released slot in the weeks before. */
+    toEarlierWeeks?: number;
+    /** Release earlier: the earlier day simulated with the bookings it takes. */
+    earlierDay?: string;
+  };
   /** Simulated on the week's worst day: share of walk-ins within the norm and appointment visits within it. */
   effect: { walkInShareWithinNorm: number | null; appointmentShareWithinNorm: number | null };
 }
@@ -196,13 +209,67 @@ export function sessionDemand(
   };
 }
 
+/**
+ * Share of a peak day's walk-ins for services bookable online who would book an appointment had a slot
+ * been open when they looked (the rest prefer to walk in). An assumption, stated in the advice.
+ */
+export const WALK_IN_TO_APPOINTMENT_SHARE = 0.5;
+/** Share of a peak week's demand for bookable services that can come in the weeks before (renewals). */
+export const EARLIER_WEEKS_SHARE = 0.3;
+
+const sumOf = (m: ReadonlyMap<number, number> | undefined) =>
+  [...(m ?? new Map<number, number>()).values()].reduce((a, b) => a + b, 0);
+
+/** The day's walk-ins of the given services, per service (their mix splits moved bookings). */
+function bookableMix(day: DayDemand, services: ReadonlySet<string>): Map<string, number> {
+  return new Map([...day.walkIns].filter(([code]) => services.has(code)).map(([code, m]) => [code, sumOf(m)]));
+}
+
+/**
+ * `count` more appointments, split over services by `mix`, spread over the hours like the day's expected
+ * appointment visits (evenly over its hours when it has none).
+ */
+function withAppointments(day: DayDemand, mix: ReadonlyMap<string, number>, count: number): DayDemand {
+  const total = [...mix.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0 || count <= 0) return day;
+  const spread = new Map<number, number>();
+  for (const m of day.appointments.values()) for (const [h, n] of m) spread.set(h, (spread.get(h) ?? 0) + n);
+  if (sumOf(spread) <= 0) for (let h = day.opensAtHour; h < day.closesAtHour; h++) spread.set(h, 1);
+  const spreadTotal = sumOf(spread);
+  const appointments = new Map([...day.appointments].map(([code, m]) => [code, new Map(m)]));
+  for (const [code, n] of mix) {
+    const byHour = appointments.get(code) ?? new Map<number, number>();
+    for (const [h, w] of spread) byHour.set(h, (byHour.get(h) ?? 0) + (((count * n) / total) * w) / spreadTotal);
+    appointments.set(code, byHour);
+  }
+  return { ...day, appointments };
+}
+
+/**
+ * A day's demand with `count` walk-ins of the given services booking an appointment that day instead:
+ * taken from their walk-ins in proportion, added to their appointments (`withAppointments`).
+ */
+export function walkInsToAppointments(day: DayDemand, services: ReadonlySet<string>, count: number): DayDemand {
+  const mix = bookableMix(day, services);
+  const total = [...mix.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0 || count <= 0) return day;
+  const take = Math.min(count, total);
+  const walkIns = new Map(
+    [...day.walkIns].map(([code, m]) => [
+      code,
+      services.has(code) ? new Map([...m].map(([h, n]) => [h, n * (1 - take / total)])) : m,
+    ]),
+  );
+  return withAppointments({ ...day, walkIns }, mix, take);
+}
+
 /** Options for one peak week, each simulated on its worst day. */
 function adviseWeek(
   office: Office,
   forecast: LocationForecast,
   week: OutlookWeek,
   weekHours: readonly ForecastHour[],
-  earlierSpareSlots: number,
+  earlierDays: readonly ForecastDay[],
   slotMinutes: number,
   replications: number,
 ): PeakWeekAdvice | null {
@@ -293,11 +360,67 @@ function adviseWeek(
     to: 13,
     date: saturdayDate,
   });
-  // 4. Slots released earlier: appointments of this week moved into spare slots of the 4 weeks before.
-  const slotsPerBooking = 1;
-  const movable = Math.min(week.appointmentsExpected * 0.3, earlierSpareSlots / slotsPerBooking);
-  const moveShare = week.appointmentsExpected > 0 ? movable / week.appointmentsExpected : 0;
-  const earlier = simulateDay(office, worstDay, scaled(demand, 1, 1 - moveShare), counters, replications);
+  // 4. Slots released earlier, as what it does: residents who would have walked in during the peak book a
+  //    slot instead — on the worst day itself, in the appointment slots its expected bookings leave free
+  //    (walk-ins become appointments on the same counters' day), and in the 4 weeks before, in their
+  //    spare slots (renewals due in the peak can come earlier). Simulated on the worst day with that
+  //    demand and on the earlier day that takes most of the moved bookings, pooled over both.
+  const bookable = new Set(
+    [...office.services.values()].filter((s) => s.bookableOnline && s.walkIn).map((s) => s.code),
+  );
+  const bookableMinutes = [...office.services.values()].filter((s) => s.bookableOnline);
+  const perBooking = Math.max(
+    1,
+    Math.ceil(
+      (bookableMinutes.length > 0
+        ? bookableMinutes.reduce((a, s) => a + s.minutesPerPerson, 0) / bookableMinutes.length
+        : slotMinutes) /
+        slotMinutes -
+        1e-9,
+    ),
+  );
+  const worst = forecast.days.find((d) => d.date === worstDay);
+  const freeBookings = worst
+    ? Math.max(0, Math.floor(worst.appointmentSlots / perBooking - worst.appointmentsExpected))
+    : 0;
+  const dayBookableWalkIns = [...bookableMix(demand, bookable).values()].reduce((a, b) => a + b, 0);
+  const toAppointments = Math.min(freeBookings, WALK_IN_TO_APPOINTMENT_SHARE * dayBookableWalkIns);
+  const converted = walkInsToAppointments(demand, bookable, toAppointments);
+  // The week's demand for bookable services (walk-ins in the worst day's mix, and appointments).
+  const dayWalkIns = [...demand.walkIns.values()].reduce((a, m) => a + sumOf(m), 0);
+  const weekBookable =
+    week.appointmentsExpected + (dayWalkIns > 0 ? (week.walkIns * dayBookableWalkIns) / dayWalkIns : 0);
+  const earlierSpare = earlierDays.reduce((a, d) => a + Math.floor(d.releasableSlots / perBooking), 0);
+  const moveShare = weekBookable > 0 ? Math.min(EARLIER_WEEKS_SHARE, earlierSpare / weekBookable) : 0;
+  const onlyBookable = (m: Map<string, Map<number, number>>) =>
+    new Map(
+      [...m].map(([code, byHour]) => [
+        code,
+        bookable.has(code) ? new Map([...byHour].map(([h, n]) => [h, n * (1 - moveShare)])) : byHour,
+      ]),
+    );
+  const relieved: DayDemand = {
+    ...converted,
+    walkIns: onlyBookable(converted.walkIns),
+    appointments: new Map(
+      [...converted.appointments].map(([code, byHour]) => [
+        code,
+        new Map([...byHour].map(([h, n]) => [h, n * (1 - moveShare)])),
+      ]),
+    ),
+  };
+  const toEarlierWeeks = moveShare * weekBookable;
+  const receiving = [...earlierDays].sort((x, y) => y.releasableSlots - x.releasableSlots)[0];
+  const earlierSims: DaySimulation[] = [simulateDay(office, worstDay, relieved, counters, replications)];
+  if (receiving && toEarlierWeeks > 0 && earlierSpare > 0) {
+    const own = dayDemandFrom(forecast, receiving.date);
+    const staffed = rosteredCounters(office, receiving.date);
+    if (own && staffed.some((c) => c.shifts.length > 0)) {
+      const share = Math.floor(receiving.releasableSlots / perBooking) / earlierSpare;
+      const taken = withAppointments(own, bookableMix(demand, bookable), toEarlierWeeks * share);
+      earlierSims.push(simulateDay(office, receiving.date, taken, staffed, replications));
+    }
+  }
   return {
     weekStart: week.weekStart,
     gapCounterHours: week.gapCounterHours,
@@ -325,8 +448,14 @@ function adviseWeek(
       {
         kind: 'release-earlier',
         counterHours: 0,
-        detail: { slots: Math.floor(movable * Math.max(1, Math.round(10 / slotMinutes))), weeksBefore: 4 },
-        effect: effectOf(earlier),
+        detail: {
+          slots: Math.round((toAppointments + toEarlierWeeks) * perBooking),
+          weeksBefore: 4,
+          toAppointments: Math.round(toAppointments * 10) / 10,
+          toEarlierWeeks: Math.round(toEarlierWeeks * 10) / 10,
+          ...(earlierSims.length > 1 && receiving ? { earlierDay: receiving.date } : {}),
+        },
+        effect: pooledEffect(earlierSims),
       },
     ],
   };
@@ -346,11 +475,6 @@ export async function getWeeklyOutlook(
   const forecast = await getLocationForecast(deps, locationId, from, to);
   const weeks = weeklyTotals(forecast.days, forecast.hours);
   const replications = options.replications ?? 6;
-  const spareByWeek = new Map<string, number>();
-  for (const d of forecast.days) {
-    const w = mondayOf(d.date);
-    spareByWeek.set(w, (spareByWeek.get(w) ?? 0) + d.releasableSlots);
-  }
   const peaks = weeks
     .filter((w) => w.gapCounterHours > 0 && w.weekStart >= mondayOf(today))
     .sort((a, b) => b.gapCounterHours - a.gapCounterHours)
@@ -358,14 +482,16 @@ export async function getWeeklyOutlook(
     .sort((a, b) => a.weekStart.localeCompare(b.weekStart));
   const peakWeeks: PeakWeekAdvice[] = [];
   for (const w of peaks) {
-    let spare = 0;
-    for (let k = 1; k <= 4; k++) spare += spareByWeek.get(addDaysIso(w.weekStart, -7 * k)) ?? 0;
+    const earlierFrom = addDaysIso(w.weekStart, -28);
+    const earlierDays = forecast.days.filter(
+      (d) => !d.closed && d.date >= earlierFrom && d.date < w.weekStart && d.date >= today,
+    );
     const advice = adviseWeek(
       office,
       forecast,
       w,
       forecast.hours.filter((h) => mondayOf(h.date) === w.weekStart),
-      spare,
+      earlierDays,
       forecast.slotMinutes,
       replications,
     );

@@ -123,6 +123,12 @@ describe('GET /locations/{id}/weekly-outlook', () => {
       const extra = p.options[0];
       // More counters never make the simulated walk-in service level worse.
       expect(extra.effect.walkInShareWithinNorm).toBeGreaterThanOrEqual(p.baseline.walkInShareWithinNorm - 0.02);
+      // Releasing slots earlier moves residents (to appointments that day, or to the weeks before), it
+      // does not make them disappear: the slots are what they book.
+      const release = p.options[3];
+      expect(release.detail.slots).toBeGreaterThanOrEqual(
+        Math.floor(release.detail.toAppointments + release.detail.toEarlierWeeks),
+      );
     }
     const denied = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/weekly-outlook`, { token: agent });
     expect(denied.status).toBe(403);

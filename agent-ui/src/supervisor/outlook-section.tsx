@@ -139,6 +139,8 @@ export function OutlookSection({
                               day: o.detail.day ? date(o.detail.day) : '',
                               slots: o.detail.slots,
                               weeks: o.detail.weeksBefore,
+                              toAppointments: Math.round(o.detail.toAppointments ?? 0),
+                              toEarlierWeeks: Math.round(o.detail.toEarlierWeeks ?? 0),
                             })}
                           </th>
                           <td>{o.counterHours}</td>
