@@ -30,6 +30,7 @@ import { provideWalkInGate } from './queue/issue-ticket.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { provideWalkInHours } from './queue/walk-in-hours.ts';
 import { adminRoutes } from './scheduling/admin.routes.ts';
+import { mailRenderer } from './scheduling/appointment-mails.ts';
 import { fairnessRoutes } from './scheduling/fairness/fairness.routes.ts';
 import { walkInGateOf, walkInHoursOf } from './scheduling/office-hours.ts';
 import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
@@ -45,7 +46,8 @@ const apiRouters: RouterFactory[] = [
   fairnessRoutes,
   adminRoutes,
   queueRoutes,
-  outboxRoutes,
+  // The appointment mails are rendered when read or sent; scheduling sits above notify, so it is given here.
+  (deps) => outboxRoutes(deps, mailRenderer(deps.storage.read)),
   forecastRoutes,
   statsRoutes,
   openDataRoutes,

@@ -1,31 +1,20 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { MAX_MAIL_ATTEMPTS, type OutboxStore } from '../../server/notify/outbox-store.ts';
-import { toOutboxRecord } from '../records/outbox.ts';
-import { LEASE_PREFIX } from '../sqlite/outbox-store.ts';
+import { outboxValues, toOutboxRecord } from '../records/outbox.ts';
 import type { PgDb } from './client.ts';
 import { outbox } from './schema/index.ts';
 
 /**
- * The mail outbox on PostgreSQL (contract: server/notify/outbox-store.ts). The lease is kept in `last_error` as on
- * SQLite (same prefix). A claim is one statement: the due rows are selected `FOR UPDATE SKIP LOCKED` and leased
- * together, so senders on several nodes never claim one row twice and never wait for each other.
+ * The mail outbox on PostgreSQL (contract: server/notify/outbox-store.ts). A claim is one statement: the due rows
+ * are selected `FOR UPDATE SKIP LOCKED` and leased (`claimed_until`) together, so senders on several nodes never
+ * claim one row twice and never wait for each other.
  */
 export function pgOutboxStore(db: PgDb): OutboxStore {
   return {
     enqueue: async (mail, now) => {
-      await db.insert(outbox).values({
-        municipalityId: mail.municipalityId,
-        kind: mail.kind,
-        appointmentId: mail.appointmentId ?? null,
-        toAddress: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        attachments: mail.attachments ?? null,
-        createdAt: now,
-      });
+      await db.insert(outbox).values(outboxValues(mail, now));
     },
     claimDueMails: async (now, limit, leaseMs) => {
-      const until = new Date(now.getTime() + leaseMs).toISOString();
       const due = db
         .select({ id: outbox.id })
         .from(outbox)
@@ -33,11 +22,7 @@ export function pgOutboxStore(db: PgDb): OutboxStore {
           and(
             isNull(outbox.sentAt),
             lt(outbox.attempts, MAX_MAIL_ATTEMPTS),
-            or(
-              isNull(outbox.lastError),
-              sql`left(${outbox.lastError}, ${LEASE_PREFIX.length}) <> ${LEASE_PREFIX}`,
-              sql`substr(${outbox.lastError}, ${LEASE_PREFIX.length + 1}) <= ${now.toISOString()}`,
-            ),
+            or(isNull(outbox.claimedUntil), lte(outbox.claimedUntil, now)),
           ),
         )
         .orderBy(asc(outbox.createdAt), asc(outbox.id))
@@ -45,18 +30,33 @@ export function pgOutboxStore(db: PgDb): OutboxStore {
         .for('update', { skipLocked: true });
       const rows = await db
         .update(outbox)
-        .set({ attempts: sql`${outbox.attempts} + 1`, lastError: `${LEASE_PREFIX}${until}` })
+        .set({ attempts: sql`${outbox.attempts} + 1`, claimedUntil: new Date(now.getTime() + leaseMs) })
         .where(inArray(outbox.id, due))
         .returning();
       return rows.map(toOutboxRecord).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
     },
-    markSent: async (id, at) => {
-      await db.update(outbox).set({ sentAt: at, lastError: null }).where(eq(outbox.id, id));
+    markSent: async (id, at, rendered) => {
+      await db
+        .update(outbox)
+        .set({
+          sentAt: at,
+          claimedUntil: null,
+          lastError: null,
+          ...(rendered
+            ? {
+                subject: rendered.subject,
+                text: rendered.text,
+                attachments: rendered.attachments.length > 0 ? rendered.attachments : null,
+                render: null,
+              }
+            : {}),
+        })
+        .where(eq(outbox.id, id));
     },
     markFailed: async (id, attempt, error) => {
       await db
         .update(outbox)
-        .set({ lastError: error })
+        .set({ lastError: error, claimedUntil: null })
         .where(and(eq(outbox.id, id), eq(outbox.attempts, attempt)));
     },
     listMails: async (municipalityId, { unsentOnly, limit }) =>

@@ -7,15 +7,8 @@ import {
 } from '../../server/notify/outbox-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
-import { toOutboxRecord } from '../records/outbox.ts';
+import { outboxValues, toOutboxRecord } from '../records/outbox.ts';
 import { outbox } from '../schema/index.ts';
-
-/**
- * A claim's lease is kept in `last_error` as this prefix + the ISO instant it runs until (ISO instants compare
- * as text), because the outbox has no lease column yet and this session adds no migration; staff reading the
- * outbox see "sending; claimed until …" while a sender holds the mail. A `claimed_until` column can replace it.
- */
-export const LEASE_PREFIX = 'sending; claimed until ';
 
 interface RawRow {
   id: number;
@@ -30,6 +23,8 @@ interface RawRow {
   sent_at: number | null;
   attempts: number;
   last_error: string | null;
+  claimed_until: number | null;
+  render: string | null;
 }
 
 const fromRaw = (r: RawRow): OutboxRecord => ({
@@ -45,6 +40,8 @@ const fromRaw = (r: RawRow): OutboxRecord => ({
   sentAt: r.sent_at === null ? null : new Date(r.sent_at),
   attempts: r.attempts,
   lastError: r.last_error,
+  claimedUntil: r.claimed_until === null ? null : new Date(r.claimed_until),
+  render: r.render ? (JSON.parse(r.render) as OutboxRecord['render']) : null,
 });
 
 function statementsOn(db: Db) {
@@ -52,18 +49,15 @@ function statementsOn(db: Db) {
   return {
     // Every booking writes one or two mails: prepared once per connection.
     insert: client.prepare(
-      `INSERT INTO outbox (municipality_id, kind, appointment_id, to_address, subject, text, attachments, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (municipality_id, kind, appointment_id, to_address, subject, text, attachments, render, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // One statement: the due rows are chosen and leased together, so no other claim sees them due.
-    claim: client.prepare<[{ lease: string; max: number; now: string; limit: number }], RawRow>(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = @lease
+    claim: client.prepare<[{ until: number; max: number; now: number; limit: number }], RawRow>(
+      `UPDATE outbox SET attempts = attempts + 1, claimed_until = @until
        WHERE id IN (
          SELECT id FROM outbox
-         WHERE sent_at IS NULL AND attempts < @max
-           AND (last_error IS NULL
-                OR substr(last_error, 1, ${LEASE_PREFIX.length}) <> '${LEASE_PREFIX}'
-                OR substr(last_error, ${LEASE_PREFIX.length + 1}) <= @now)
+         WHERE sent_at IS NULL AND attempts < @max AND (claimed_until IS NULL OR claimed_until <= @now)
          ORDER BY created_at, id
          LIMIT @limit)
        RETURNING *`,
@@ -81,30 +75,45 @@ export function sqliteOutboxStore(db: Db): Synchronous<OutboxStore> {
   };
   return {
     enqueue: (mail, now) => {
+      const v = outboxValues(mail, now);
       statements().insert.run(
-        mail.municipalityId,
-        mail.kind,
-        mail.appointmentId ?? null,
-        mail.to,
-        mail.subject,
-        mail.text,
-        mail.attachments ? JSON.stringify(mail.attachments) : null,
+        v.municipalityId,
+        v.kind,
+        v.appointmentId,
+        v.toAddress,
+        v.subject,
+        v.text,
+        v.attachments ? JSON.stringify(v.attachments) : null,
+        v.render ? JSON.stringify(v.render) : null,
         now.getTime(),
       );
     },
-    claimDueMails: (now, limit, leaseMs) => {
-      const until = new Date(now.getTime() + leaseMs).toISOString();
-      return statements()
-        .claim.all({ lease: `${LEASE_PREFIX}${until}`, max: MAX_MAIL_ATTEMPTS, now: now.toISOString(), limit })
+    claimDueMails: (now, limit, leaseMs) =>
+      statements()
+        .claim.all({ until: now.getTime() + leaseMs, max: MAX_MAIL_ATTEMPTS, now: now.getTime(), limit })
         .map(fromRaw)
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
-    },
-    markSent: (id, at) => {
-      db.update(outbox).set({ sentAt: at, lastError: null }).where(eq(outbox.id, id)).run();
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id),
+    markSent: (id, at, rendered) => {
+      db.update(outbox)
+        .set({
+          sentAt: at,
+          claimedUntil: null,
+          lastError: null,
+          ...(rendered
+            ? {
+                subject: rendered.subject,
+                text: rendered.text,
+                attachments: rendered.attachments.length > 0 ? rendered.attachments : null,
+                render: null,
+              }
+            : {}),
+        })
+        .where(eq(outbox.id, id))
+        .run();
     },
     markFailed: (id, attempt, error) => {
       db.update(outbox)
-        .set({ lastError: error })
+        .set({ lastError: error, claimedUntil: null })
         .where(and(eq(outbox.id, id), eq(outbox.attempts, attempt)))
         .run();
     },

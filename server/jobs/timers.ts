@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { recordTodaysCapacity } from '../forecast/appointment-capacity.ts';
 import { deliverDueWebhooks } from '../integrations/webhooks/deliver.ts';
 import { drainOutbox, type MailTransport, smtpTransport } from '../notify/sender.ts';
+import { mailRenderer } from '../scheduling/appointment-mails.ts';
 import { releaseLapsedHolds } from '../scheduling/fairness/holds.ts';
 import { queueReminders } from '../scheduling/reminders.ts';
 import { erasePersonalData } from './retention.ts';
@@ -47,7 +48,9 @@ export function startBackgroundJobs(deps: Deps, options: { transport?: MailTrans
   });
   // Each open day's appointment capacity, once, on the day (the forecast's censoring of full days).
   every('appointment-capacity', 60 * 60_000, () => recordTodaysCapacity(deps));
-  if (transport) every('outbox', 15_000, () => drainOutbox(deps, transport));
+  // Mails are rendered when they are sent (not in the booking's transaction), from the appointment as it is then.
+  const render = mailRenderer(deps.storage.read);
+  if (transport) every('outbox', 15_000, () => drainOutbox(deps, transport, { render }));
   // Webhooks: post due deliveries (signed, with back-off); drop finished ones after the retention period.
   every('webhooks', 5_000, () => deliverDueWebhooks(deps));
   every('webhook-retention', 60 * 60_000, () => {

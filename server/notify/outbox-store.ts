@@ -1,6 +1,6 @@
 /**
- * The mail outbox's data (ARCHITECTURE.md#storage-seam). Plain records: the SQLite implementation is
- * `db/sqlite/outbox-store.ts`; a PostgreSQL one implements the same contracts.
+ * The mail outbox's data (ARCHITECTURE.md#storage-seam). Plain records: `db/sqlite/outbox-store.ts` and
+ * `db/pg/outbox-store.ts` implement the same contracts.
  */
 
 export type MailKind = 'hold' | 'confirmation' | 'reminder' | 'cancellation' | 'reschedule' | 'ticket-due';
@@ -11,15 +11,49 @@ export interface MailAttachment {
   content: string;
 }
 
-export interface OutgoingMail {
+/**
+ * What an appointment mail needs besides the appointment's row when it is rendered at send time: the links
+ * made from secrets the database keeps only hashed (the manage token, a hold's confirmation code) and the
+ * terms of a pickup booked with it.
+ */
+export interface OutboxRenderContext {
+  manageUrl: string | null;
+  followUp: { byAppointment: boolean; earliestDate: string; booked: boolean } | null;
+  /** A hold (double opt-in): its confirmation link and until when (ISO instant) it is held. */
+  hold: { confirmUrl: string; until: string } | null;
+}
+
+/** A mail as written: ready (subject and text given) or rendered when it is sent (`render`, with `appointmentId`). */
+export type OutgoingMail = {
   municipalityId: string;
   kind: MailKind;
   appointmentId?: number | null;
   to: string;
+} & (
+  | { subject: string; text: string; attachments?: MailAttachment[]; render?: undefined }
+  | {
+      render: OutboxRenderContext;
+      appointmentId: number;
+      subject?: undefined;
+      text?: undefined;
+      attachments?: undefined;
+    }
+);
+
+/** A mail's content as sent. */
+export interface RenderedMail {
   subject: string;
   text: string;
-  attachments?: MailAttachment[];
+  attachments: MailAttachment[];
 }
+
+/**
+ * Renders a mail queued with `render` from the data as it is when it is sent (the appointment mails:
+ * `server/scheduling/appointment-mails.ts#renderQueuedMail`, given to the sender and the outbox listing by the
+ * composition root, since scheduling sits above notify). Null when there is nothing to send any more (the
+ * appointment's personal data was erased).
+ */
+export type MailRenderer = (mail: OutboxRecord) => Promise<RenderedMail | null>;
 
 export interface OutboxRecord {
   id: number;
@@ -35,6 +69,10 @@ export interface OutboxRecord {
   /** Claims so far, this one included for a claimed mail. */
   attempts: number;
   lastError: string | null;
+  /** The running claim's lease (null: not claimed, or the claim ended). */
+  claimedUntil: Date | null;
+  /** Set while the mail is still to be rendered (`subject` and `text` are empty until it is sent). */
+  render: OutboxRenderContext | null;
 }
 
 /** A mail is given up after this many attempts (it stays in the outbox for staff to read). */
@@ -51,14 +89,18 @@ export interface OutboxStore {
    * attempts, and not claimed by another sender whose lease is still running. Each claimed row gets one more
    * attempt and a lease until `now + leaseMs`; until it ends no other claim (in this or any other process)
    * returns the row, so a mail is sent at most once per attempt. A sender that dies mid-send leaves the lease
-   * to run out, and the row is due again. Run it in a write transaction of its own, never around the send:
+   * (`claimed_until`) to run out, and the row is due again: a mail goes out at least once, and twice only when
+   * a sender died while sending it. Run it in a write transaction of its own, never around the send:
    * SQLite's BEGIN IMMEDIATE serialises the claims; PostgreSQL selects `FOR UPDATE SKIP LOCKED`.
    */
   claimDueMails(now: Date, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
-  /** The claimed mail went out: sets `sentAt` and clears the lease. */
-  markSent(id: number, at: Date): Promise<void>;
   /**
-   * The claimed mail failed: keeps the error, which ends the lease (the row is due again at the next claim).
+   * The claimed mail went out: sets `sentAt`, ends the lease and, for a mail rendered at send time, keeps what
+   * was sent (so staff read the mail as it went out).
+   */
+  markSent(id: number, at: Date, rendered?: RenderedMail): Promise<void>;
+  /**
+   * The claimed mail failed: keeps the error and ends the lease (the row is due again at the next claim).
    * Only while the row is still at `attempt` (the claim's `attempts`): a sender whose lease ran out and whose
    * row another sender has claimed since does not end that sender's lease.
    */

@@ -4,6 +4,7 @@ import { OutboxQuery, OutboxResponse } from '../contracts/notify.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
+import type { MailRenderer } from './outbox-store.ts';
 
 const listRoute = createRoute({
   method: 'get',
@@ -20,7 +21,8 @@ const listRoute = createRoute({
   },
 });
 
-export function outboxRoutes(deps: Deps) {
+/** `render`: a mail still to be rendered (at send time) is shown as it would go out now. */
+export function outboxRoutes(deps: Deps, render: MailRenderer) {
   const router = createRouter();
   router.use('/outbox', requireStaff('supervisor', 'admin'));
   return router.openapi(listRoute, async (c) => {
@@ -31,15 +33,16 @@ export function outboxRoutes(deps: Deps) {
       unsentOnly: unsent === 'true',
       limit,
     });
+    const mails = await Promise.all(rows.map(async (r) => ({ row: r, content: r.render ? await render(r) : r })));
     return c.json(
       {
-        mails: rows.map((r) => ({
+        mails: mails.map(({ row: r, content }) => ({
           id: r.id,
           kind: r.kind,
           to: r.to,
-          subject: r.subject,
-          text: r.text,
-          attachments: r.attachments,
+          subject: content?.subject ?? '',
+          text: content?.text ?? '',
+          attachments: content?.attachments ?? [],
           createdAt: r.createdAt.toISOString(),
           sentAt: r.sentAt?.toISOString() ?? null,
           attempts: r.attempts,

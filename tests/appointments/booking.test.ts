@@ -101,7 +101,7 @@ describeEachEngine('booking', (under) => {
 
   describe('booking', () => {
     it('books, reads, exports, moves and cancels an appointment', async () => {
-      const { app, sql } = await under.context();
+      const { app, sql, storage } = await under.context();
       const { status, body } = await book(app, bookBody('2026-11-24T11:00:00+01:00'));
       expect(status).toBe(201);
       expect(body.reference).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}$/);
@@ -139,7 +139,7 @@ describeEachEngine('booking', (under) => {
       };
       expect(after.status).toBe('cancelled');
 
-      const mails = await outboxRows(sql);
+      const mails = await outboxRows({ sql, storage });
       expect(mails.map((m) => m.kind)).toEqual(['confirmation', 'reschedule', 'cancellation']);
       expect(mails[0]?.text).toContain(`/manage/${body.reference}#token=`);
       expect(mails[0]?.attachments?.[0]?.contentType).toContain('text/calendar');

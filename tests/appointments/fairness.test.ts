@@ -72,7 +72,7 @@ function countAppointments(ctx: Ctx): Promise<number> {
 
 /** The confirmation link of the hold mail to `email`: code and manage token from its fragment. */
 async function holdLink(ctx: Ctx, email: string): Promise<{ reference: string; code: string; token: string }> {
-  const mail = (await outboxRows(ctx.sql, 'hold')).find((m) => m.toAddress === email);
+  const mail = (await outboxRows(ctx, 'hold')).find((m) => m.toAddress === email);
   const match = mail?.text.match(/\/confirm\/([A-Z0-9]+)#code=([\w-]+)&token=([\w-]+)/);
   if (!match) throw new Error('no confirmation link in the hold mail');
   return { reference: match[1] as string, code: match[2] as string, token: match[3] as string };
@@ -137,7 +137,7 @@ describeEachEngine('fairness', (under) => {
       await releaseLapsedHolds(ctx);
       const seen = await call(ctx, 'GET', `/appointments/${link.reference}`, { token: link.token });
       expect(seen.body.status).toBe('booked');
-      const confirmation = await outboxRows(ctx.sql, 'confirmation');
+      const confirmation = await outboxRows(ctx, 'confirmation');
       expect(confirmation).toHaveLength(1);
       expect(confirmation[0]?.attachments).toHaveLength(1);
     });

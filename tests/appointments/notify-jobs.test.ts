@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { erasePersonalData } from '../../server/jobs/retention.ts';
 import { drainOutbox, type MailTransport } from '../../server/notify/sender.ts';
+import { mailRenderer } from '../../server/scheduling/appointment-mails.ts';
 import { queueReminders } from '../../server/scheduling/reminders.ts';
 import { signInAs } from '../helpers/auth.ts';
 import { describeEachEngine, type EngineContext } from '../helpers/context.ts';
@@ -32,7 +33,7 @@ describeEachEngine('notify-jobs', (under) => {
       await book(ctx, '2026-11-25T11:00:00+01:00', 'bob@example.nl');
       expect(await queueReminders(ctx)).toBe(1);
       expect(await queueReminders(ctx)).toBe(0);
-      const [reminder] = await outboxRows(ctx.sql, 'reminder');
+      const [reminder] = await outboxRows(ctx, 'reminder');
       expect(reminder?.toAddress).toBe('anna@example.nl');
       expect(reminder?.subject).toContain('tomorrow');
       ctx.clock.set('2026-11-24T08:00:00Z');
@@ -49,7 +50,7 @@ describeEachEngine('notify-jobs', (under) => {
         },
       };
       await book(ctx, '2026-11-24T11:00:00+01:00');
-      expect(await drainOutbox(ctx, broken)).toBe(0);
+      expect(await drainOutbox(ctx, broken, { render: mailRenderer(ctx.storage.read) })).toBe(0);
       const [failed] = await outboxRows(ctx.sql);
       expect(failed).toMatchObject({ sentAt: null, attempts: 1, lastError: 'connection refused' });
 
@@ -59,8 +60,8 @@ describeEachEngine('notify-jobs', (under) => {
           sent.push(mail);
         },
       };
-      expect(await drainOutbox(ctx, ok)).toBe(1);
-      expect(await drainOutbox(ctx, ok)).toBe(0);
+      expect(await drainOutbox(ctx, ok, { render: mailRenderer(ctx.storage.read) })).toBe(1);
+      expect(await drainOutbox(ctx, ok, { render: mailRenderer(ctx.storage.read) })).toBe(0);
       expect(sent).toHaveLength(1);
       expect(sent[0]?.to).toBe('anna@example.nl');
       expect(sent[0]?.attachments).toHaveLength(1);

@@ -109,11 +109,11 @@ describe.skipIf(!hasChromium)('fair booking in real Chromium', () => {
     await screenshot(page, 'fairness-3-held');
     const reference = ((await page.getByTestId('reference').textContent()) ?? '').trim();
 
-    // The resident opens the link from the mail.
+    // The resident opens the link from the mail (rendered when sent; its link is kept in the row until then).
     const mail = server.db.$client
-      .prepare("SELECT text FROM outbox WHERE kind = 'hold' ORDER BY id DESC LIMIT 1")
-      .get() as { text: string };
-    const link = /(http\S+\/confirm\/\S+)/.exec(mail.text)?.[1] ?? '';
+      .prepare("SELECT render FROM outbox WHERE kind = 'hold' ORDER BY id DESC LIMIT 1")
+      .get() as { render: string };
+    const link = (JSON.parse(mail.render) as { hold: { confirmUrl: string } }).hold.confirmUrl;
     expect(link).toContain(`/confirm/${reference}#code=`);
     await page.goto(link);
     await page.getByTestId('confirmed').waitFor();

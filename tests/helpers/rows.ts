@@ -1,3 +1,5 @@
+import { mailRenderer } from '../../server/scheduling/appointment-mails.ts';
+import type { Storage } from '../../server/storage.ts';
 import type { FixtureSql } from './context.ts';
 
 /**
@@ -19,14 +21,23 @@ export interface OutboxRow {
   lastError: string | null;
 }
 
-/** Mails in the outbox, oldest first; `kind` narrows them. */
-export async function outboxRows(sql: FixtureSql, kind?: string): Promise<OutboxRow[]> {
+/**
+ * Mails in the outbox, oldest first; `kind` narrows them. Given the context (`{ sql, storage }`) rather than
+ * its `sql`, a mail still to be rendered (appointment mails are rendered when sent) comes as it would be sent
+ * now; given `sql` alone, as stored (its subject and text empty until sent).
+ */
+export async function outboxRows(
+  source: FixtureSql | { sql: FixtureSql; storage: Storage },
+  kind?: string,
+): Promise<OutboxRow[]> {
+  const sql = 'storage' in source ? source.sql : source;
   const rows = await sql.rows<Record<string, unknown>>(
-    `SELECT id, kind, appointment_id, to_address, subject, text, attachments, created_at, sent_at, attempts, last_error
+    `SELECT id, kind, appointment_id, to_address, subject, text, attachments, created_at, sent_at, attempts, last_error,
+            render
        FROM outbox${kind ? ' WHERE kind = ?' : ''} ORDER BY id`,
     kind ? [kind] : [],
   );
-  return rows.map((r) => ({
+  const stored = rows.map((r) => ({
     id: Number(r.id),
     kind: String(r.kind),
     appointmentId: r.appointment_id === null ? null : Number(r.appointment_id),
@@ -40,6 +51,27 @@ export async function outboxRows(sql: FixtureSql, kind?: string): Promise<Outbox
     attempts: Number(r.attempts),
     lastError: (r.last_error as string | null) ?? null,
   }));
+  if (!('storage' in source)) return stored;
+  const render = mailRenderer(source.storage.read);
+  return Promise.all(
+    stored.map(async (row, i) => {
+      const raw = rows[i]?.render;
+      const context = typeof raw === 'string' ? JSON.parse(raw) : (raw ?? null);
+      if (!context) return row;
+      const content = await render({
+        ...row,
+        municipalityId: '',
+        kind: row.kind as never,
+        to: row.toAddress,
+        attachments: row.attachments ?? [],
+        createdAt: new Date(row.createdAt),
+        sentAt: row.sentAt === null ? null : new Date(row.sentAt),
+        claimedUntil: null,
+        render: context,
+      });
+      return content ? { ...row, ...content } : row;
+    }),
+  );
 }
 
 /** How many rows `table` holds (optionally where `where`, portable SQL with `?`). */

@@ -39,7 +39,7 @@ describeEachEngine('at-the-door', (under) => {
       const ctx = await under.context();
       const booked = await book(ctx, await firstFree(ctx, '2026-11-24'));
       expect(booked.checkInCode).toMatch(/^\d{6}$/);
-      const mail = (await outboxRows(ctx.sql)).at(-1);
+      const mail = (await outboxRows(ctx)).at(-1);
       expect(mail?.text).toContain(`${booked.checkInCode.slice(0, 3)} ${booked.checkInCode.slice(3)}`);
       // Two persons: the bring-list says so instead of "one photo".
       expect(mail?.text).toContain('Neem mee, voor elk van de 2 personen:');

@@ -13,7 +13,11 @@ async function fixture(h: StorageHarness): Promise<void> {
 
 const t0 = new Date('2026-11-23T08:00:00Z');
 const plus = (ms: number) => new Date(t0.getTime() + ms);
-const mail = (municipalityId: string, n: number, extra: Partial<OutgoingMail> = {}): OutgoingMail => ({
+const mail = (
+  municipalityId: string,
+  n: number,
+  extra: Partial<Extract<OutgoingMail, { subject: string }>> = {},
+): OutgoingMail => ({
   municipalityId,
   kind: 'confirmation',
   to: `r${n}@example.org`,
@@ -46,6 +50,8 @@ describeStorageContract('outbox and erasure repository contract', fixture, (harn
       sentAt: null,
       attempts: 0,
       lastError: null,
+      claimedUntil: null,
+      render: null,
     });
     expect(all[0]?.attachments).toEqual([]);
     await storage.write((tx) => tx.outbox.markSent(all[0]?.id ?? 0, plus(5000)));
@@ -74,14 +80,50 @@ describeStorageContract('outbox and erasure repository contract', fixture, (harn
     await storage.write((tx) => tx.outbox.markFailed(a?.id ?? 0, 1, 'smtp 451'));
     await storage.write((tx) => tx.outbox.markFailed(b?.id ?? 0, 0, 'stale sender'));
     const again = await due(plus(3_600_000 + 59_000));
-    expect(again.map((m) => [m.id, m.attempts, m.lastError?.startsWith('sending; claimed until ')])).toEqual([
-      [a?.id, 2, true],
+    expect(again.map((m) => [m.id, m.attempts, m.lastError, m.claimedUntil])).toEqual([
+      [a?.id, 2, 'smtp 451', plus(3_600_000 + 59_000 + 60_000)],
     ]);
     // After the lease every unsent mail is due again; a sent one never.
     await storage.write((tx) => tx.outbox.markSent(b?.id ?? 0, now));
     const later = await due(plus(3_600_000 + 10 * 60_000));
     const byId = (x: number, y: number) => x - y;
     expect(later.map((m) => m.id).sort(byId)).toEqual([a?.id ?? 0, ...rest.map((m) => m.id)].sort(byId));
+  });
+
+  it('keeps a mail to be rendered at send time as its context, and what was sent once sent', async () => {
+    const h = harness();
+    const [counter] = await h.rows<{ id: number }>("SELECT id FROM counters WHERE location_id = 'l-a'");
+    await h.exec(
+      `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
+         counter_id, channel, status, customer_email, created_at)
+       VALUES ('m3', 'l-a', 'CTX-1', 'h', ?, ?, ?, 'online', 'booked', 'c@example.org', ?)`,
+      [h.instant(plus(86_400_000)), h.instant(plus(86_400_000 + 600_000)), counter?.id, h.instant(t0)],
+    );
+    const [row] = await h.rows<{ id: number }>("SELECT id FROM appointments WHERE reference = 'CTX-1'");
+    const render = {
+      manageUrl: 'https://loket.example/afspraak/CTX-1#token',
+      followUp: { byAppointment: true, earliestDate: '2026-12-01', booked: false },
+      hold: { confirmUrl: 'https://loket.example/bevestig', until: plus(1_800_000).toISOString() },
+    };
+    await h.storage.write((tx) =>
+      tx.outbox.enqueue(
+        { municipalityId: 'm3', kind: 'hold', appointmentId: row?.id ?? 0, to: 'c@example.org', render },
+        t0,
+      ),
+    );
+    const [claimed] = await h.storage.write((tx) => tx.outbox.claimDueMails(t0, 10, 60_000));
+    expect(claimed).toMatchObject({ subject: '', text: '', attachments: [], render, claimedUntil: plus(60_000) });
+    const sent = {
+      subject: 'S',
+      text: 'T',
+      attachments: [{ filename: 'x.ics', contentType: 'text/calendar', content: 'X' }],
+    };
+    await h.storage.write((tx) => tx.outbox.markSent(claimed?.id ?? 0, plus(1000), sent));
+    const [listed] = await h.storage.read.outbox.listMails('m3', { unsentOnly: false, limit: 1 });
+    expect(listed).toMatchObject({ ...sent, render: null, claimedUntil: null, sentAt: plus(1000) });
+    // The harness's database is shared by the file's tests: leave the erasure case its own appointments.
+    await h.exec('DELETE FROM outbox WHERE appointment_id = ?', [row?.id]);
+    await h.exec("DELETE FROM appointments WHERE reference = 'CTX-1'");
   });
 
   it('gives a mail up after MAX_MAIL_ATTEMPTS claims', async () => {

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { OutboxRenderContext } from '../../../server/notify/outbox-store.ts';
 import { municipalities } from './tenancy.ts';
 
 /**
@@ -23,6 +24,17 @@ export const outbox = pgTable(
     sentAt: timestamp({ withTimezone: true, precision: 3 }),
     attempts: integer().notNull().default(0),
     lastError: text(),
+    /**
+     * The lease of the sender that claimed the mail: until then no other sender (in any process) claims it. A
+     * sender that died mid-send leaves it to run out, and the mail is due again.
+     */
+    claimedUntil: timestamp({ withTimezone: true, precision: 3 }),
+    /**
+     * An appointment mail is rendered when it is sent, not in the transaction of the change it tells about: the
+     * row then holds only what the appointment's row does not (the manage link, a hold's link and deadline, the
+     * pickup's terms), and `subject`/`text`/`attachments` are filled when it is sent.
+     */
+    render: jsonb().$type<OutboxRenderContext>(),
   },
   (t) => [index('outbox_unsent').on(t.sentAt, t.createdAt)],
 );
