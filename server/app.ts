@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.ts';
 import { apiKeyAccess, authenticate, type KeyLimiter } from './auth/middleware.ts';
@@ -14,6 +13,7 @@ import {
   methodsByPath,
   notFoundOrMethodNotAllowed,
 } from './http/api-design.ts';
+import { limitBody } from './http/body-limit.ts';
 import { cors } from './http/cors.ts';
 import { onError, problemResponse, toProblem, validationHook } from './http/errors.ts';
 import { requireJsonFromAllowedOrigin } from './http/guards.ts';
@@ -122,7 +122,7 @@ export function createApp(deps: Deps): OpenAPIHono {
   );
   app.use(
     '/api/*',
-    bodyLimit({
+    limitBody({
       maxSize: 64 * 1024,
       // The rest of the body is still on its way: close the connection after this answer, or the
       // unread bytes would be taken for the next request on the same keep-alive connection.
