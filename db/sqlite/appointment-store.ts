@@ -22,9 +22,10 @@ import {
 import { cachedOccupancy } from './occupancy-cache.ts';
 
 /**
- * The appointments repository on SQLite. The booking's hot statements (occupancy, caps, inserts) are prepared
- * once per connection, lazily (the storage may be built before the migrations ran); plain SQL there on purpose,
- * building the same drizzle queries for each request cost more than running them.
+ * The appointments repository on SQLite. The booking's hot statements (occupancy, caps, inserts, moves, the spent
+ * challenge, the idempotency answer) are prepared once per connection, lazily (the storage may be built before the
+ * migrations ran); plain SQL there on purpose, building the same drizzle queries for each request cost more than
+ * running them.
  */
 interface Statements {
   occupancy: { all(...p: unknown[]): unknown[] };
@@ -34,6 +35,10 @@ interface Statements {
   dayOnline: { get(...p: unknown[]): unknown };
   insertAppointment: { run(...p: unknown[]): { lastInsertRowid: number | bigint } };
   insertItem: { run(...p: unknown[]): unknown };
+  moveToCounter: { run(...p: unknown[]): unknown };
+  spendChallenge: { run(...p: unknown[]): { changes: number } };
+  bookingAnswer: { get(...p: unknown[]): unknown };
+  rememberBookingAnswer: { run(...p: unknown[]): unknown };
 }
 
 const cache = new WeakMap<Db['$client'], Statements>();
@@ -81,6 +86,12 @@ function statements(db: Db): Statements {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertItem: c.prepare('INSERT INTO appointment_items (appointment_id, service_id, persons) VALUES (?, ?, ?)'),
+      moveToCounter: c.prepare('UPDATE appointments SET counter_id = ? WHERE id = ?'),
+      spendChallenge: c.prepare('INSERT OR IGNORE INTO spent_challenges (id, expires_at) VALUES (?, ?)'),
+      bookingAnswer: c.prepare('SELECT body_hash AS bodyHash, response FROM booking_requests WHERE key_hash = ?'),
+      rememberBookingAnswer: c.prepare(
+        'INSERT INTO booking_requests (key_hash, body_hash, appointment_id, response, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
     };
     cache.set(db.$client, s);
   }
@@ -343,7 +354,9 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
       return { sendsOwnMail: client?.sendsOwnMail ?? false };
     },
     moveToCounters(moves) {
-      const update = c.prepare('UPDATE appointments SET counter_id = ? WHERE id = ?');
+      // Most placements move nothing: no statement at all then.
+      if (moves.length === 0) return;
+      const update = statements(db).moveToCounter;
       for (const m of moves) update.run(m.counterId, m.appointmentId);
     },
     cancel(ids, at) {
@@ -373,23 +386,22 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
     },
 
     spendChallenge(id, expiresAt) {
-      const { changes } = c
-        .prepare('INSERT OR IGNORE INTO spent_challenges (id, expires_at) VALUES (?, ?)')
-        .run(id, expiresAt.getTime());
-      return changes > 0;
+      return statements(db).spendChallenge.run(id, expiresAt.getTime()).changes > 0;
     },
     sweepSpentChallenges: (now) =>
       c.prepare('DELETE FROM spent_challenges WHERE expires_at <= ?').run(now.getTime()).changes,
     bookingAnswer(keyHash) {
-      const row = c
-        .prepare('SELECT body_hash AS bodyHash, response FROM booking_requests WHERE key_hash = ?')
-        .get(keyHash) as { bodyHash: string; response: string } | undefined;
+      const row = statements(db).bookingAnswer.get(keyHash) as { bodyHash: string; response: string } | undefined;
       return row ?? null;
     },
     rememberBookingAnswer(input) {
-      c.prepare(
-        'INSERT INTO booking_requests (key_hash, body_hash, appointment_id, response, created_at) VALUES (?, ?, ?, ?, ?)',
-      ).run(input.keyHash, input.bodyHash, input.appointmentId, input.response, input.createdAt.getTime());
+      statements(db).rememberBookingAnswer.run(
+        input.keyHash,
+        input.bodyHash,
+        input.appointmentId,
+        input.response,
+        input.createdAt.getTime(),
+      );
     },
     sweepBookingAnswers: (createdBefore) =>
       c.prepare('DELETE FROM booking_requests WHERE created_at <= ?').run(createdBefore.getTime()).changes,

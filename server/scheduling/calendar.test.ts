@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { candidateStarts, planDays, toZonedIso, wallToInstant } from './calendar.ts';
+import { candidateStarts, localDateOf, planDays, toZonedIso, wallToInstant } from './calendar.ts';
 
 const zone = 'Europe/Amsterdam';
 const wall = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
@@ -142,5 +143,71 @@ describe('planDays', () => {
     expect(monday?.counterWindows.has(8)).toBe(false);
     expect(plans.get('2026-11-24')?.counterWindows.size).toBe(0);
     expect(plans.get('2026-11-25')?.appointmentHours).toEqual([]);
+  });
+});
+
+describe('toZonedIso', () => {
+  const zones = [
+    'Europe/Amsterdam',
+    'Europe/London',
+    'America/New_York',
+    'America/St_Johns',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Etc/GMT+5',
+    'Etc/UTC',
+    'UTC',
+    'GMT',
+    'utc',
+    'UTC+3',
+    'Europe/amsterdam',
+    'Not/AZone',
+  ];
+  const luxon = (ms: number, zone: string) =>
+    DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+
+  it('writes what luxon writes, for any instant in any zone (DST changes, odd offsets, milliseconds, fixed zones)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1969, 11, 25), max: Date.UTC(2100, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          expect(toZonedIso(ms, zone)).toBe(luxon(ms, zone));
+          expect(toZonedIso(new Date(ms), zone)).toBe(luxon(ms, zone));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('writes what luxon writes around the Amsterdam DST changes, minute by minute', () => {
+    for (const at of [Date.UTC(2026, 2, 29, 0, 0), Date.UTC(2026, 9, 25, 0, 0)])
+      for (let m = 0; m < 4 * 60; m++) {
+        const ms = at + m * 60_000;
+        expect(toZonedIso(ms, zone)).toBe(luxon(ms, zone));
+      }
+    expect(toZonedIso(Date.UTC(2026, 2, 29, 1, 0), zone)).toBe('2026-03-29T03:00:00+02:00');
+    expect(toZonedIso(Date.UTC(2026, 9, 25, 0, 59, 59, 5), zone)).toBe('2026-10-25T02:59:59.005+02:00');
+    expect(toZonedIso(Date.UTC(2026, 9, 25, 1, 0), zone)).toBe('2026-10-25T02:00:00+01:00');
+  });
+
+  it('gives the local dates luxon gives', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(-100, 0, 1), max: Date.UTC(12000, 0, 1) }),
+        fc.constantFrom(...zones.filter((z) => z !== 'Not/AZone')),
+        (ms, zone) => {
+          expect(localDateOf(ms, zone)).toBe(DateTime.fromMillis(ms, { zone }).toISODate());
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('leaves years outside 1973–9999 to luxon', () => {
+    for (const ms of [Date.UTC(1900, 0, 1), Date.UTC(12000, 0, 1), Date.UTC(-5, 0, 1)])
+      expect(toZonedIso(ms, zone)).toBe(luxon(ms, zone));
   });
 });
