@@ -8,6 +8,7 @@ import type {
   OccupiedRecord,
 } from '../../server/scheduling/appointment-store.ts';
 import { appointmentDetailsOf } from '../records/appointments.ts';
+import { BEFORE_DAY_LOCKS, sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import { lockIdempotencyKey, lockMailbox, lockOfficeDays } from './locks.ts';
 import {
@@ -34,14 +35,14 @@ const bound = (ms: number): Date | string => (ms >= 8.64e15 ? 'infinity' : ms <=
 /** A JavaScript array as ONE parameter (drizzle would otherwise spread it into a list). */
 const array = (values: readonly number[]) => sql.param([...values]);
 
+/** Marks a statement that may run before the transaction's office-day locks (db/pg/batching.ts). */
+const beforeDayLocks = sql.raw(BEFORE_DAY_LOCKS);
+
 /** The municipality's contact address, the calendar file's organiser. */
 async function organizerEmailOf(db: PgDb, municipalityId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ contactEmail: municipalityProfiles.contactEmail })
-    .from(municipalityProfiles)
-    .where(eq(municipalityProfiles.municipalityId, municipalityId))
-    .limit(1);
-  return row?.contactEmail ?? null;
+  const result = await db.execute<{ contactEmail: string | null }>(sql`${beforeDayLocks}
+    SELECT contact_email AS "contactEmail" FROM municipality_profiles WHERE municipality_id = ${municipalityId} LIMIT 1`);
+  return result.rows[0]?.contactEmail ?? null;
 }
 
 async function detailsOf(db: PgDb, rows: readonly AppointmentRow[]): Promise<AppointmentDetails[]> {
@@ -101,28 +102,44 @@ function likeValue(text: string): string {
 }
 
 /**
- * Inserts one appointment with a drawn reference and check-in code, redrawing on a collision without failing
- * the transaction (a failed statement would abort all of it on PostgreSQL). The check-in code's unique index
- * is the statement's arbiter (`ON CONFLICT … DO NOTHING`: also right against a concurrent insert, which it
- * waits for); the reference is checked with NOT EXISTS, since a statement has one arbiter and the exclusion
- * constraint, being deferrable, can be none. A reference drawn twice at the same moment by two transactions
- * (≈ 2⁻⁵⁹ per pair) is the one collision left to the unique index: 409 `conflict`, never a 5xx.
+ * Inserts one appointment with a drawn reference and check-in code, and its items, in one statement,
+ * redrawing on a collision without failing the transaction (a failed statement would abort all of it on
+ * PostgreSQL). The check-in code's unique index is the statement's arbiter (`ON CONFLICT … DO NOTHING`: also
+ * right against a concurrent insert, which it waits for); the reference is checked with NOT EXISTS, since a
+ * statement has one arbiter and the exclusion constraint, being deferrable, can be none. A reference drawn
+ * twice at the same moment by two transactions (≈ 2⁻⁵⁹ per pair) is the one collision left to the unique
+ * index: 409 `conflict`, never a 5xx. The items are inserted only when the appointment was (from its RETURNING
+ * row), in the order given, so their ids keep that order.
  */
-async function insertAppointment(db: PgDb, values: NewAppointment, reference: string, checkInCode: string) {
+async function insertAppointment(
+  db: PgDb,
+  values: NewAppointment,
+  items: readonly { serviceId: number; persons: number }[],
+  reference: string,
+  checkInCode: string,
+) {
   const result = await db.execute<{ id: number }>(sql`
-    INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
-      counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id,
-      created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash, service_date, check_in_code)
-    SELECT ${values.municipalityId}::text, ${values.locationId}::text, ${reference}::text,
-      ${values.manageTokenHash}::text, ${values.startsAt}::timestamptz, ${values.endsAt}::timestamptz,
-      ${values.counterId}::int, ${values.channel}::text, ${values.status}::text, ${values.customerName}::text,
-      ${values.customerEmail}::text, ${values.customerPhone}::text, ${values.language}::text,
-      ${values.followUpOfId}::int, ${values.createdAt}::timestamptz, ${values.mailboxKey}::text,
-      ${values.phoneKey}::text, ${values.holdExpiresAt}::timestamptz, ${values.confirmCodeHash}::text,
-      ${values.serviceDate}::text, ${checkInCode}::text
-     WHERE NOT EXISTS (SELECT 1 FROM appointments WHERE reference = ${reference})
-    ON CONFLICT (location_id, service_date, check_in_code) DO NOTHING
-    RETURNING id`);
+    WITH a AS (
+      INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
+        counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id,
+        created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash, service_date, check_in_code)
+      SELECT ${values.municipalityId}::text, ${values.locationId}::text, ${reference}::text,
+        ${values.manageTokenHash}::text, ${values.startsAt}::timestamptz, ${values.endsAt}::timestamptz,
+        ${values.counterId}::int, ${values.channel}::text, ${values.status}::text, ${values.customerName}::text,
+        ${values.customerEmail}::text, ${values.customerPhone}::text, ${values.language}::text,
+        ${values.followUpOfId}::int, ${values.createdAt}::timestamptz, ${values.mailboxKey}::text,
+        ${values.phoneKey}::text, ${values.holdExpiresAt}::timestamptz, ${values.confirmCodeHash}::text,
+        ${values.serviceDate}::text, ${checkInCode}::text
+       WHERE NOT EXISTS (SELECT 1 FROM appointments WHERE reference = ${reference})
+      ON CONFLICT (location_id, service_date, check_in_code) DO NOTHING
+      RETURNING id),
+    i AS (
+      INSERT INTO appointment_items (appointment_id, service_id, persons)
+      SELECT a.id, s.service_id, s.persons
+        FROM a, unnest(${array(items.map((i) => i.serviceId))}::int[], ${array(items.map((i) => i.persons))}::int[])
+             WITH ORDINALITY AS s(service_id, persons, n)
+       ORDER BY s.n)
+    SELECT id FROM a`);
   return result.rows[0]?.id ?? null;
 }
 
@@ -224,13 +241,13 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
     },
 
     async bookingCounts(q, now) {
-      // The cap spans every office and day of the municipality, which the day locks do not cover.
-      await lockMailbox(db, {
-        municipalityId: q.municipalityId,
-        email: q.email,
-        mailboxKey: q.mailboxKey,
-        phoneKey: q.phoneKey,
-      });
+      // The cap spans every office and day of the municipality, which the day locks do not cover. The lock goes
+      // with the count (one round trip); the per-day velocity count needs the day locks first (locks.ts).
+      await lockMailbox(
+        db,
+        { municipalityId: q.municipalityId, email: q.email, mailboxKey: q.mailboxKey, phoneKey: q.phoneKey },
+        q.day !== null,
+      );
       // A hold that has not lapsed counts under the cap too: holding is how a script would hoard.
       const active = sql`starts_at > ${now} AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ${now}))`;
       const result = await db.execute<{
@@ -239,7 +256,7 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
         byPhone: number;
         dayCount: number;
         dayOldest: number | null;
-      }>(sql`
+      }>(sql`${q.day === null ? beforeDayLocks : sql``}
         SELECT (SELECT count(*)::int FROM appointments WHERE customer_email = ${q.email} AND ${active}) AS "byEmail",
                (SELECT count(*)::int FROM appointments
                  WHERE mailbox_key = ${q.mailboxKey} AND municipality_id = ${q.municipalityId} AND ${active})
@@ -285,7 +302,7 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
     async expireLapsedHolds(now, locationId) {
       // Rows are locked in id order, so this and the job (all offices at once) never wait on each other in a
       // circle; a hold confirmed meanwhile is re-read after its lock and left alone.
-      const result = await db.execute<{ appointmentId: number; locationId: string }>(sql`
+      const result = await db.execute<{ appointmentId: number; locationId: string }>(sql`${beforeDayLocks}
         UPDATE appointments SET status = 'expired', confirm_code_hash = NULL
          WHERE status = 'held' AND id IN (
            SELECT id FROM appointments
@@ -299,15 +316,11 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
       for (let attempt = 0; ; attempt++) {
         const reference = draw.reference();
         const checkInCode = draw.checkInCode();
-        const id = await insertAppointment(db, values, reference, checkInCode);
+        const id = await insertAppointment(db, values, items, reference, checkInCode);
         if (id === null) {
           if (attempt >= CODE_ATTEMPTS) throw new Error('insertBooked: no free reference or check-in code');
           continue;
         }
-        if (items.length > 0)
-          await db
-            .insert(appointmentItems)
-            .values(items.map((i) => ({ appointmentId: id, serviceId: i.serviceId, persons: i.persons })));
         return {
           ...values,
           id,
@@ -334,11 +347,14 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
       if (moves.length === 0) return;
       // One statement for all moves; a swap between two counters overlaps only half-way through it, and the
       // exclusion constraint is checked at COMMIT (DEFERRABLE INITIALLY DEFERRED), after the last move.
-      await db.execute(sql`
+      await sendLater(
+        db,
+        sql`
         UPDATE appointments a SET counter_id = m.counter_id
           FROM unnest(${array(moves.map((m) => m.appointmentId))}::int[], ${array(moves.map((m) => m.counterId))}::int[])
                AS m(id, counter_id)
-         WHERE a.id = m.id`);
+         WHERE a.id = m.id`,
+      );
     },
     async cancel(ids, at) {
       if (ids.length === 0) return;
@@ -381,12 +397,10 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
     async spendChallenge(id, expiresAt) {
       // A concurrent spend of the same solution waits for this one's transaction: if it commits, the other
       // finds the row (false); if it rolls back, the other spends it.
-      const rows = await db
-        .insert(spentChallenges)
-        .values({ id, expiresAt })
-        .onConflictDoNothing({ target: spentChallenges.id })
-        .returning({ id: spentChallenges.id });
-      return rows.length > 0;
+      const result = await db.execute(sql`${beforeDayLocks}
+        INSERT INTO spent_challenges (id, expires_at) VALUES (${id}, ${expiresAt})
+        ON CONFLICT (id) DO NOTHING RETURNING id`);
+      return result.rows.length > 0;
     },
     async sweepSpentChallenges(now) {
       const result = await db.delete(spentChallenges).where(sql`${spentChallenges.expiresAt} <= ${now}`);
@@ -403,7 +417,12 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
       return row ?? null;
     },
     async rememberBookingAnswer(input) {
-      await db.insert(bookingRequests).values(input);
+      // Nobody reads it back in this transaction: it goes with COMMIT (db/pg/batching.ts).
+      await sendLater(
+        db,
+        sql`INSERT INTO booking_requests (key_hash, body_hash, appointment_id, response, created_at)
+            VALUES (${input.keyHash}, ${input.bodyHash}, ${input.appointmentId}, ${input.response}, ${input.createdAt})`,
+      );
     },
     async sweepBookingAnswers(createdBefore) {
       const result = await db.delete(bookingRequests).where(sql`${bookingRequests.createdAt} <= ${createdBefore}`);

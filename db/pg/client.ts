@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { TransactionClient } from './batching.ts';
 import * as schema from './schema/index.ts';
 
 /** drizzle over node-postgres with the PostgreSQL schema (snake_case columns, as on SQLite). */
@@ -40,8 +41,24 @@ export function openPool(url: string, options: PgPoolOptions = {}): pg.Pool {
 }
 
 /** drizzle on a pool or one client (inside a transaction every query must use the transaction's client). */
-export function pgDb(client: PgQueryable): PgDb {
+export function pgDb(client: PgQueryable | TransactionClient): PgDb {
   return drizzle({ client: client as pg.Pool, schema, casing: 'snake_case' });
+}
+
+const perConnection = new WeakMap<pg.PoolClient, { client: TransactionClient; db: PgDb }>();
+
+/**
+ * The write-transaction handle of one pooled connection (db/pg/batching.ts), made once per connection: building
+ * a drizzle instance walks the whole schema, which is not something to do per booking.
+ */
+export function transactionDb(connection: pg.PoolClient): { client: TransactionClient; db: PgDb } {
+  let made = perConnection.get(connection);
+  if (!made) {
+    const client = new TransactionClient(connection);
+    made = { client, db: pgDb(client) };
+    perConnection.set(connection, made);
+  }
+  return made;
 }
 
 /** The SQLSTATE of a pg error, also when drizzle wrapped it (DrizzleQueryError keeps it as `cause`). */

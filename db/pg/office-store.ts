@@ -13,6 +13,7 @@ import {
   officeRecordOf,
 } from '../office-records.ts';
 import { assembleSetupDocument, checkSetupReferences, serviceExists } from '../setup-plan.ts';
+import { BEFORE_DAY_LOCKS } from './batching.ts';
 import { type PgDb, sqlState } from './client.ts';
 import { lockOfficeSetup } from './locks.ts';
 import {
@@ -57,7 +58,7 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
   /** The version, and whether this transaction wrote it (the row's xmin is its own, still uncommitted id). */
   const currentVersion = async (): Promise<{ version: number; mine: boolean }> => {
     const result = await db.execute<{ version: string; mine: boolean | null }>(
-      sql`SELECT version, xmin = pg_current_xact_id_if_assigned()::xid AS mine FROM scheduling_config_version WHERE id = 1`,
+      sql`${sql.raw(BEFORE_DAY_LOCKS)} SELECT version, xmin = pg_current_xact_id_if_assigned()::xid AS mine FROM scheduling_config_version WHERE id = 1`,
     );
     const row = result.rows[0];
     return { version: Number(row?.version ?? 0), mine: row?.mine === true };

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { MAX_MAIL_ATTEMPTS, type OutboxStore } from '../../server/notify/outbox-store.ts';
 import { outboxValues, toOutboxRecord } from '../records/outbox.ts';
+import { sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import { outbox } from './schema/index.ts';
 
@@ -11,8 +12,9 @@ import { outbox } from './schema/index.ts';
  */
 export function pgOutboxStore(db: PgDb): OutboxStore {
   return {
+    // Nobody reads the row back in the transaction that queues it: it goes with COMMIT (db/pg/batching.ts).
     enqueue: async (mail, now) => {
-      await db.insert(outbox).values(outboxValues(mail, now));
+      await sendLater(db, db.insert(outbox).values(outboxValues(mail, now)).getSQL());
     },
     claimDueMails: async (now, limit, leaseMs) => {
       const due = db

@@ -5,7 +5,7 @@ import { pgApiClientStore } from './api-client-store.ts';
 import { pgAppointmentStore } from './appointment-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
-import { type PgDb, pgDb, sqlState } from './client.ts';
+import { type PgDb, pgDb, sqlState, transactionDb } from './client.ts';
 import { pgClusterLog } from './cluster-log.ts';
 import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
@@ -131,16 +131,20 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
       throw asAppError(err);
     }
     let broken = false;
+    const tx = transactionDb(client);
     try {
-      await client.query(writeOptions.durability === 'relaxed' ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
+      // Sent with the first statement (db/pg/batching.ts), not as a round trip of its own.
+      tx.client.begin(
+        writeOptions.durability === 'relaxed' ? ['BEGIN', 'SET LOCAL synchronous_commit = off'] : ['BEGIN'],
+      );
       try {
-        const result = await work(repositoriesOn(pgDb(client), shared) as unknown as Repositories);
-        const commit = await client.query('COMMIT');
+        const result = await work(repositoriesOn(tx.db, shared) as unknown as Repositories);
+        const commit = await tx.client.commit();
         // COMMIT of a transaction that already failed (work caught a statement's error) answers ROLLBACK.
         if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
+        await tx.client.rollback().catch(() => {
           broken = true;
         });
         throw err;

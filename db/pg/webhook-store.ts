@@ -6,6 +6,7 @@ import {
   dueDeliveriesWhere,
   subscriptionsWhere,
 } from '../records/webhooks.ts';
+import { transactionClientOf } from './batching.ts';
 import type { PgDb } from './client.ts';
 import {
   apiClientAppointments,
@@ -27,11 +28,18 @@ import {
  * until `lockUntil` in the same transaction, so senders on several nodes never post one attempt twice.
  */
 export function pgWebhookStore(db: PgDb): WebhookStore {
+  // Inside one write transaction (a fresh store per transaction): municipalities the facts read found without
+  // any active subscription, so that `activeSubscriptionsFor` right after costs no round trip. A subscription
+  // committed between the two reads is one created after the event, as if it had come a moment later.
+  const unsubscribed = transactionClientOf(db) ? new Set<string>() : null;
   return {
     appointmentFacts: async (appointmentId) => {
       const [a] = await db
         .select({
           appointment: appointments,
+          subscribed: sql<boolean>`EXISTS (SELECT 1 FROM ${webhookSubscriptions} JOIN ${apiClients}
+            ON ${apiClients.id} = ${webhookSubscriptions.clientId}
+            WHERE ${activeSubscriptionsWhere(webhookSubscriptions, apiClients, sql`"appointments"."municipality_id"` as unknown as string)})`,
           owner: apiClientAppointments.clientId,
           items: sql<{ code: string; persons: number }[] | null>`(
             SELECT json_agg(json_build_object('code', s.code, 'persons', i.persons) ORDER BY i.id)
@@ -44,6 +52,7 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
         .limit(1);
       if (!a) return null;
       const { appointment: row } = a;
+      if (!a.subscribed) unsubscribed?.add(row.municipalityId);
       return {
         municipalityId: row.municipalityId,
         locationId: row.locationId,
@@ -87,21 +96,23 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
       };
     },
     activeSubscriptionsFor: async (municipalityId, eventType) =>
-      (
-        await db
-          .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
-          .from(webhookSubscriptions)
-          .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
-          .where(
-            activeSubscriptionsWhere(
-              webhookSubscriptions,
-              apiClients,
-              municipalityId,
-              sql`${webhookSubscriptions.events} @> ${JSON.stringify([eventType])}::jsonb`,
-            ),
-          )
-          .orderBy(asc(webhookSubscriptions.id))
-      ).map((r) => ({ subscription: r.subscription, scopes: r.scopes as string[] })),
+      unsubscribed?.has(municipalityId)
+        ? []
+        : (
+            await db
+              .select({ subscription: webhookSubscriptions, scopes: apiClients.scopes })
+              .from(webhookSubscriptions)
+              .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
+              .where(
+                activeSubscriptionsWhere(
+                  webhookSubscriptions,
+                  apiClients,
+                  municipalityId,
+                  sql`${webhookSubscriptions.events} @> ${JSON.stringify([eventType])}::jsonb`,
+                ),
+              )
+              .orderBy(asc(webhookSubscriptions.id))
+          ).map((r) => ({ subscription: r.subscription, scopes: r.scopes as string[] })),
     insertDeliveries: async (rows) => {
       if (rows.length > 0) await db.insert(webhookDeliveries).values([...rows]);
     },

@@ -117,7 +117,9 @@ export interface SearchQuery {
 export interface AppointmentStore {
   /**
    * Serialises placements on these local dates of one location until the transaction ends (call it first in
-   * `write`, with every date the use-case will place on or move within). No-op on SQLite.
+   * `write`, with every date the use-case will place on or move within). No-op on SQLite. PostgreSQL takes the
+   * day locks late, with the first statement that reads or writes what they guard (db/pg/batching.ts), so
+   * the day is held from the occupancy read to COMMIT.
    */
   lockOfficeDays(locationId: string, dates: readonly string[]): Promise<void>;
   /**
@@ -150,8 +152,8 @@ export interface AppointmentStore {
    * The counts behind the per-mailbox and per-phone caps and the day velocity limit, at `now`. Read inside the
    * booking's write transaction, after `lockOfficeDays`: concurrent bookings of one mailbox at other offices are
    * serialised by SQLite's single writer; on PostgreSQL this call first locks the address, mailbox and phone
-   * keys (`lockMailbox` in db/pg/locks.ts, after the day locks), or two offices could each admit one booking
-   * over the cap.
+   * keys (`lockMailbox` in db/pg/locks.ts, in the lock order of that file), or two offices could each admit one
+   * booking over the cap.
    */
   bookingCounts(query: BookingCountsQuery, now: Date): Promise<BookingCounts>;
   /** Online bookings made at a location since `since` (the challenge's pressure measure). */

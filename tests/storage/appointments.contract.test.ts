@@ -660,11 +660,16 @@ describeStorageContract('appointments repository contract', fixture, (harness, e
 
   pgOnly('lockOfficeDays: one transaction at a time per office-day; other days and offices go on', async (h) => {
     const { storage } = h;
+    // PostgreSQL takes the day locks with the first statement that reads or writes under them (db/pg/batching.ts).
+    const lockDays = async (tx: Repositories, locationId: string, dates: string[]) => {
+      await tx.appointments.lockOfficeDays(locationId, dates);
+      await tx.appointments.occupancy(locationId, 0, 1, new Date(0));
+    };
     const locked = gate();
     const release = gate();
     const order: string[] = [];
     const first = storage.write(async (tx) => {
-      await tx.appointments.lockOfficeDays('l-a', ['2027-01-05']);
+      await lockDays(tx, 'l-a', ['2027-01-05']);
       order.push('first locked');
       locked.open();
       await release.opened;
@@ -672,13 +677,13 @@ describeStorageContract('appointments repository contract', fixture, (harness, e
     });
     await locked.opened;
     // Other days of the office (in any order) and the same day at another office are not held up.
-    const otherDays = storage.write((tx) => tx.appointments.lockOfficeDays('l-a', ['2027-01-07', '2027-01-06']));
+    const otherDays = storage.write((tx) => lockDays(tx, 'l-a', ['2027-01-07', '2027-01-06']));
     expect(await standing(h, otherDays)).toBe('settled');
-    const otherOffice = storage.write((tx) => tx.appointments.lockOfficeDays('l-b', ['2027-01-05']));
+    const otherOffice = storage.write((tx) => lockDays(tx, 'l-b', ['2027-01-05']));
     expect(await standing(h, otherOffice)).toBe('settled');
     // The same day (with another) waits until the first transaction ends.
     const sameDay = storage.write(async (tx) => {
-      await tx.appointments.lockOfficeDays('l-a', ['2027-01-06', '2027-01-05']);
+      await lockDays(tx, 'l-a', ['2027-01-06', '2027-01-05']);
       order.push('second locked');
     });
     expect(await standing(h, sameDay)).toBe('waiting');

@@ -1,0 +1,220 @@
+import { createRequire } from 'node:module';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
+
+/**
+ * A write transaction's connection that saves round trips (ARCHITECTURE.md#storage-seam, "PostgreSQL").
+ *
+ * Each statement is a round trip through the node's event loop, and while a placement holds its office-day
+ * lock every round trip is time the other bookings of that day wait. So statements whose answer nobody waits
+ * for — `BEGIN`, advisory locks, writes that return nothing (the outbox row, the idempotency answer, the
+ * engine's moves) — are queued here and sent in ONE simple-protocol query together with the next statement
+ * that returns something, or with `COMMIT`. In READ COMMITTED each statement of such a query takes its own
+ * snapshot, so a statement after a lock in the same query sees every commit the lock waited for, exactly as
+ * if it had been sent after the lock's answer. The queued statements' parameters are inlined as literals
+ * with node-postgres' own conversion (`prepareValue`) and quoting (`escapeLiteral`): the server infers their
+ * types as it does for untyped parameters. A statement that fails aborts the rest of its query and the whole
+ * transaction, so its error surfaces at the next statement or at `COMMIT` — the transaction rolls back either
+ * way, and the error maps to the same answer (db/pg/storage.ts#asAppError).
+ *
+ * The office-day locks are taken late: `lockOfficeDays` only remembers them, and they are sent right before
+ * the first statement that is not marked `BEFORE_DAY_LOCKS` (the occupancy read, in a booking), so the
+ * challenge, the mailbox cap and the office version are read while only the shared set-up lock is held, and
+ * the day lock is held from the occupancy read to `COMMIT`: two or three round trips instead of ten.
+ */
+
+const utils = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue(value: unknown): string | Buffer | null;
+  escapeLiteral(text: string): string;
+};
+
+/** Starts a statement that may run before the office-day locks the transaction asked for (see above). */
+export const BEFORE_DAY_LOCKS = '/* loket:before-day-locks */';
+
+/** A parameter as an SQL literal, or null when it has no text form (binary data: sent as a parameter). */
+function literal(value: unknown): string | null {
+  const prepared = utils.prepareValue(value);
+  if (prepared === null) return 'NULL';
+  if (typeof prepared !== 'string') return null;
+  return utils.escapeLiteral(prepared);
+}
+
+/**
+ * The statement with `$n` replaced by its value's literal (outside quoted text and identifiers); null when a
+ * value cannot be inlined.
+ */
+export function inline(text: string, values: readonly unknown[]): string | null {
+  if (values.length === 0) return text;
+  const literals: string[] = [];
+  for (const v of values) {
+    const l = literal(v);
+    if (l === null) return null;
+    literals.push(l);
+  }
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (ch === "'" || ch === '"') {
+      // A quoted string or identifier, '' / "" inside it; E'…' strings may escape a quote with a backslash.
+      const escapes = ch === "'" && i > 0 && /[eE]/.test(text[i - 1] as string);
+      let j = i + 1;
+      while (j < text.length) {
+        if (escapes && text[j] === '\\') j += 2;
+        else if (text[j] === ch) {
+          if (text[j + 1] === ch) j += 2;
+          else break;
+        } else j++;
+      }
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (ch === '$' && /[0-9]/.test(text[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < text.length && /[0-9]/.test(text[j] as string)) j++;
+      const n = Number(text.slice(i + 1, j));
+      const l = literals[n - 1];
+      if (l === undefined) throw new Error(`inline: no value for $${n}`);
+      out += ` ${l} `;
+      i = j;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+type QueryConfig = { text: string; name?: string; values?: unknown[]; rowMode?: string; types?: unknown };
+
+/** What drizzle and the repositories see as the transaction's client: `query` as node-postgres has it. */
+export class TransactionClient {
+  /** Statements (inlined) to send before the next one. */
+  private queued: string[] = [];
+  /** The office-day locks asked for and not taken yet (one statement). */
+  private dayLocks: string | null = null;
+  /** Whether anything reached the server since `begin` (then a ROLLBACK is owed on failure). */
+  private sent = false;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  /** A new transaction: `statements` (BEGIN, SET LOCAL …) go with its first statement. */
+  begin(statements: readonly string[]): void {
+    this.queued = [...statements];
+    this.dayLocks = null;
+    this.sent = false;
+  }
+
+  /** Sends `text` later, in front of the next statement (or COMMIT); its failure fails that one. */
+  defer(text: string, values: readonly unknown[] = []): Promise<void> | undefined {
+    const inlined = inline(text, values);
+    if (inlined === null) return this.query({ text, values: [...values] }).then(() => undefined);
+    if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
+    this.queued.push(inlined);
+    return undefined;
+  }
+
+  /** Office-day locks, taken before the next statement not marked `BEFORE_DAY_LOCKS`. */
+  deferDayLocks(text: string, values: readonly unknown[]): void {
+    const inlined = inline(text, values);
+    if (inlined === null) throw new Error('deferDayLocks: a lock statement must be inlinable');
+    this.dayLocks = this.dayLocks === null ? inlined : `${this.dayLocks};\n${inlined}`;
+  }
+
+  private takeDayLocks(): void {
+    if (this.dayLocks === null) return;
+    this.queued.push(this.dayLocks);
+    this.dayLocks = null;
+  }
+
+  // node-postgres' signature (drizzle calls `query(config, values)`).
+  async query(config: string | QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
+    const text = typeof config === 'string' ? config : config.text;
+    if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
+    if (this.queued.length === 0) {
+      this.sent = true;
+      return this.client.query(config as pg.QueryConfig, values);
+    }
+    const inlined = inline(text, values ?? (typeof config === 'string' ? [] : (config.values ?? [])));
+    if (inlined === null) {
+      await this.flush();
+      return this.client.query(config as pg.QueryConfig, values);
+    }
+    const batch = [...this.queued, inlined].join(';\n');
+    this.queued = [];
+    this.sent = true;
+    const { name: _name, values: _values, ...rest } = typeof config === 'string' ? { text } : config;
+    const results = (await this.client.query({ ...rest, text: batch } as pg.QueryConfig)) as
+      | pg.QueryResult
+      | pg.QueryResult[];
+    return Array.isArray(results) ? (results[results.length - 1] as pg.QueryResult) : results;
+  }
+
+  /** Sends what is queued, alone. */
+  private async flush(): Promise<void> {
+    if (this.queued.length === 0) return;
+    const batch = this.queued.join(';\n');
+    this.queued = [];
+    this.sent = true;
+    await this.client.query(batch);
+  }
+
+  /**
+   * COMMIT with whatever is still queued, in one round trip; its result's `command` is ROLLBACK when the
+   * transaction had already failed. A transaction that never sent a statement sends nothing at all.
+   */
+  async commit(): Promise<{ command: string }> {
+    this.dayLocks = null; // asked for and never needed: nothing was read or written under them
+    if (!this.sent && this.queued.every((s) => /^(BEGIN|SET LOCAL)\b/.test(s))) {
+      this.queued = [];
+      return { command: 'COMMIT' };
+    }
+    const batch = [...this.queued, 'COMMIT'].join(';\n');
+    this.queued = [];
+    this.sent = true;
+    const results = (await this.client.query(batch)) as pg.QueryResult | pg.QueryResult[];
+    const last = Array.isArray(results) ? results[results.length - 1] : results;
+    return { command: last?.command ?? 'COMMIT' };
+  }
+
+  async rollback(): Promise<void> {
+    this.queued = [];
+    this.dayLocks = null;
+    if (!this.sent) return;
+    this.sent = false;
+    await this.client.query('ROLLBACK');
+  }
+}
+
+/** The transaction client behind a drizzle handle, when it is one (reads on the pool have none). */
+export function transactionClientOf(db: object): TransactionClient | null {
+  const client = (db as { $client?: unknown }).$client;
+  return client instanceof TransactionClient ? client : null;
+}
+
+const dialect = new PgDialect({ casing: 'snake_case' });
+
+/**
+ * Runs a statement whose result nobody reads: inside a write transaction it is queued and sent with the next
+ * statement or COMMIT (its failure fails the transaction there); on the pool it runs at once.
+ * `beforeDayLocks`: it may run before the transaction's office-day locks (locks.ts#lockOfficeDays).
+ */
+export async function sendLater(
+  db: { execute(statement: SQL): PromiseLike<unknown> },
+  statement: SQL,
+  options: { beforeDayLocks?: boolean } = {},
+): Promise<void> {
+  const tx = transactionClientOf(db);
+  if (!tx) {
+    await db.execute(statement);
+    return;
+  }
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  await tx.defer(options.beforeDayLocks ? `${BEFORE_DAY_LOCKS} ${text}` : text, params);
+}
+
+/** The text and parameters drizzle would send for `statement`. */
+export function queryOf(statement: SQL): { text: string; params: unknown[] } {
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  return { text, params };
+}
