@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const hub = attachHub(server, deps);
   // Reminders, retention and (with SMTP_URL) the outbox sender; unref'd intervals.
   const stopJobs = startBackgroundJobs(deps);
-  // Domain facts → the webhook outbox (delivered by the 'webhooks' job).
+  // The cluster log's facts → the webhook outbox, from a cursor shared by the nodes (delivered by the 'webhooks' job).
   const stopWebhooks = startWebhookRecorder(deps);
   // A year of simulated history so statistics and forecasts show something; one office-day at a
   // time after the server is up, skipped for offices that already have history.

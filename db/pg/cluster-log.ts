@@ -1,7 +1,12 @@
 import type pg from 'pg';
-import type { ClusterFact, ClusterFactKind, ClusterLog } from '../../server/cluster/log-store.ts';
+import {
+  type ClusterFact,
+  type ClusterFactKind,
+  type ClusterLog,
+  PRUNE_UNREAD_AFTER_MS,
+} from '../../server/cluster/log-store.ts';
 
-interface Row {
+export interface ClusterEventRow {
   id: string;
   location_id: string | null;
   seq: string | null;
@@ -13,7 +18,8 @@ interface Row {
   at: Date;
 }
 
-const toFact = (r: Row): ClusterFact => ({
+/** A `cluster_events` row as a fact (also read by the webhook recorder, db/pg/webhook-store.ts). */
+export const toFact = (r: ClusterEventRow): ClusterFact => ({
   id: Number(r.id),
   locationId: r.location_id,
   seq: r.seq === null ? null : Number(r.seq),
@@ -36,7 +42,10 @@ export function pgClusterLog(pool: pg.Pool): ClusterLog {
     lastId: async () => Number((await pool.query('SELECT coalesce(max(id), 0) AS id FROM cluster_events')).rows[0].id),
     after: async (afterId, limit) =>
       (
-        await pool.query<Row>('SELECT * FROM cluster_events WHERE id > $1 ORDER BY id LIMIT $2', [afterId, limit])
+        await pool.query<ClusterEventRow>('SELECT * FROM cluster_events WHERE id > $1 ORDER BY id LIMIT $2', [
+          afterId,
+          limit,
+        ])
       ).rows.map(toFact),
     seqOf: async (locationId) => {
       const { rows } = await pool.query('SELECT seq FROM cluster_seq WHERE location_id = $1', [locationId]);
@@ -56,7 +65,12 @@ export function pgClusterLog(pool: pg.Pool): ClusterLog {
       try {
         await client.query('BEGIN');
         await client.query("SET LOCAL lock_timeout = '100ms'");
-        const result = await client.query('DELETE FROM cluster_events WHERE at < $1', [before]);
+        // What the webhook recorder has not read yet stays (up to a week longer, for a recorder that is behind).
+        const result = await client.query(
+          `DELETE FROM cluster_events WHERE at < $1
+             AND (id <= coalesce((SELECT last_event_id FROM webhook_feed WHERE name = 'webhooks'), id) OR at < $2)`,
+          [before, new Date(before.getTime() - PRUNE_UNREAD_AFTER_MS)],
+        );
         await client.query('COMMIT');
         return result.rowCount ?? 0;
       } catch (err) {

@@ -8,6 +8,7 @@ import {
 } from '../records/webhooks.ts';
 import { transactionClientOf } from './batching.ts';
 import type { PgDb } from './client.ts';
+import { type ClusterEventRow, toFact } from './cluster-log.ts';
 import {
   apiClientAppointments,
   apiClients,
@@ -33,6 +34,40 @@ export function pgWebhookStore(db: PgDb): WebhookStore {
   // committed between the two reads is one created after the event, as if it had come a moment later.
   const unsubscribed = transactionClientOf(db) ? new Set<string>() : null;
   return {
+    // The cursor row stays locked until the transaction that writes the deliveries commits; another node's
+    // recorder skips it (and returns null) instead of waiting, and reads on from the new cursor after the commit.
+    claimFeed: async (limit) => {
+      const cursor = await db.execute<{ last_event_id: string }>(
+        sql`SELECT last_event_id FROM webhook_feed WHERE name = 'webhooks' FOR UPDATE SKIP LOCKED`,
+      );
+      const row = cursor.rows[0];
+      if (!row) return null;
+      const afterId = Number(row.last_event_id);
+      const facts = await db.execute<ClusterEventRow & Record<string, unknown>>(
+        sql`SELECT * FROM cluster_events WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`,
+      );
+      return { afterId, facts: facts.rows.map((r) => toFact({ ...r, at: new Date(r.at) })) };
+    },
+    advanceFeed: async (lastEventId, at) => {
+      await db.execute(
+        sql`UPDATE webhook_feed SET last_event_id = ${lastEventId}, updated_at = ${at} WHERE name = 'webhooks'`,
+      );
+    },
+    hasActiveSubscriptions: async () => {
+      const rows = await db
+        .select({ id: webhookSubscriptions.id })
+        .from(webhookSubscriptions)
+        .innerJoin(apiClients, eq(apiClients.id, webhookSubscriptions.clientId))
+        .where(
+          and(
+            isNull(webhookSubscriptions.deletedAt),
+            isNull(webhookSubscriptions.disabledAt),
+            isNull(apiClients.revokedAt),
+          ),
+        )
+        .limit(1);
+      return rows.length > 0;
+    },
     appointmentFacts: async (appointmentId) => {
       const [a] = await db
         .select({

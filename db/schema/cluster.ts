@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { clusterFactKinds } from '../../server/cluster/log-store.ts';
 
 /**
  * The cluster event log (ARCHITECTURE.md#scale-out): every fact the hub turns into socket events, written by
@@ -15,7 +16,7 @@ export const clusterEvents = sqliteTable(
     locationId: text(),
     seq: integer(),
     kind: text({
-      enum: ['ticket:issued', 'ticket:called', 'ticket:updated', 'counter:updated', 'location:changed', 'auth:revoked'],
+      enum: clusterFactKinds,
     }).notNull(),
     ticketId: integer(),
     counterId: integer(),

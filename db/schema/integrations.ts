@@ -132,3 +132,14 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index('webhook_attempts_delivery').on(t.deliveryId)],
 );
+
+/**
+ * The webhook recorder's place in the cluster log (`cluster_events`, ARCHITECTURE.md#integrations): one row
+ * (`name` 'webhooks'), the id of the last fact turned into deliveries. Read and advanced in the transaction that
+ * writes those deliveries, so a fact is recorded once, whichever node does it and whenever.
+ */
+export const webhookFeed = sqliteTable('webhook_feed', {
+  name: text().primaryKey(),
+  lastEventId: integer().notNull(),
+  updatedAt: integer({ mode: 'timestamp_ms' }),
+});

@@ -1,8 +1,13 @@
 import Database from 'better-sqlite3';
-import type { ClusterFact, ClusterFactKind, ClusterLog } from '../../server/cluster/log-store.ts';
+import {
+  type ClusterFact,
+  type ClusterFactKind,
+  type ClusterLog,
+  PRUNE_UNREAD_AFTER_MS,
+} from '../../server/cluster/log-store.ts';
 import type { Db } from '../client.ts';
 
-interface Row {
+export interface ClusterEventRow {
   id: number;
   location_id: string | null;
   seq: number | null;
@@ -14,7 +19,8 @@ interface Row {
   at: number;
 }
 
-const toFact = (r: Row): ClusterFact => ({
+/** A `cluster_events` row as a fact (also read by the webhook recorder, db/sqlite/webhook-store.ts). */
+export const toFact = (r: ClusterEventRow): ClusterFact => ({
   id: r.id,
   locationId: r.location_id,
   seq: r.seq,
@@ -41,7 +47,11 @@ export function sqliteClusterLog(db: Db): ClusterLog {
   const lastIdStmt = conn.prepare('SELECT coalesce(max(id), 0) AS id FROM cluster_events');
   const afterStmt = conn.prepare('SELECT * FROM cluster_events WHERE id > ? ORDER BY id LIMIT ?');
   const seqStmt = conn.prepare('SELECT seq FROM cluster_seq WHERE location_id = ?');
-  const pruneStmt = conn.prepare('DELETE FROM cluster_events WHERE at < ?');
+  // What the webhook recorder has not read yet stays (up to a week longer, for a recorder that is behind).
+  const pruneStmt = conn.prepare(
+    `DELETE FROM cluster_events WHERE at < ?
+       AND (id <= coalesce((SELECT last_event_id FROM webhook_feed WHERE name = 'webhooks'), id) OR at < ?)`,
+  );
   const beforeStmts = new Map<string, Database.Statement>();
   const beforeStmt = (kinds: readonly ClusterFactKind[]) => {
     const key = kinds.join(',');
@@ -57,13 +67,13 @@ export function sqliteClusterLog(db: Db): ClusterLog {
   };
   return {
     lastId: async () => (lastIdStmt.get() as { id: number }).id,
-    after: async (afterId, limit) => (afterStmt.all(afterId, limit) as Row[]).map(toFact),
+    after: async (afterId, limit) => (afterStmt.all(afterId, limit) as ClusterEventRow[]).map(toFact),
     seqOf: async (locationId) => (seqStmt.get(locationId) as { seq: number } | undefined)?.seq ?? 0,
     lastSeqBefore: async (locationId, seq, kinds) =>
       (beforeStmt(kinds).get(locationId, seq, ...kinds) as { seq: number } | undefined)?.seq ?? 0,
     prune: async (before) => {
       try {
-        return pruneStmt.run(before.getTime()).changes;
+        return pruneStmt.run(before.getTime(), before.getTime() - PRUNE_UNREAD_AFTER_MS).changes;
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_BUSY') return 0;
         throw err;

@@ -17,9 +17,42 @@ import {
   updateDelivery,
   updateSubscription,
 } from '../webhooks.ts';
+import { type ClusterEventRow, toFact } from './cluster-log.ts';
+
+/** The webhook recorder's feed (server/integrations/webhook-store.ts#claimFeed): BEGIN IMMEDIATE serialises it. */
+function feedStatements(db: Db) {
+  const c = db.$client;
+  return {
+    cursor: c.prepare<[], { last_event_id: number }>("SELECT last_event_id FROM webhook_feed WHERE name = 'webhooks'"),
+    facts: c.prepare<[number, number], ClusterEventRow>(
+      'SELECT * FROM cluster_events WHERE id > ? ORDER BY id LIMIT ?',
+    ),
+    advance: c.prepare<[number, number]>(
+      `INSERT INTO webhook_feed (name, last_event_id, updated_at) VALUES ('webhooks', ?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id, updated_at = excluded.updated_at`,
+    ),
+    active: c.prepare(
+      `SELECT 1 FROM webhook_subscriptions s JOIN api_clients c ON c.id = s.client_id
+        WHERE s.deleted_at IS NULL AND s.disabled_at IS NULL AND c.revoked_at IS NULL LIMIT 1`,
+    ),
+  };
+}
 
 export function sqliteWebhookStore(db: Db): Synchronous<WebhookStore> {
+  let feed: ReturnType<typeof feedStatements> | undefined;
+  const f = () => {
+    feed ??= feedStatements(db);
+    return feed;
+  };
   return {
+    claimFeed: (limit) => {
+      const afterId = f().cursor.get()?.last_event_id ?? 0;
+      return { afterId, facts: f().facts.all(afterId, limit).map(toFact) };
+    },
+    advanceFeed: (lastEventId, at) => {
+      f().advance.run(lastEventId, at.getTime());
+    },
+    hasActiveSubscriptions: () => f().active.get() !== undefined,
     appointmentFacts: (appointmentId) => appointmentFacts(db, appointmentId),
     ticketFacts: (ticketId) => ticketFacts(db, ticketId),
     activeSubscriptionsFor: (municipalityId, eventType) => activeSubscriptionsFor(db, municipalityId, eventType),

@@ -4,8 +4,9 @@
  * 0010); every node tails the log by id and feeds its own sockets. `seq` numbers a location's facts 1, 2, 3, …
  * without gaps across the cluster, so a client that sees a gap asks for a snapshot.
  *
- * Implementations: `db/sqlite/cluster-log.ts`. A PostgreSQL one needs the same triggers and must hand out ids in
- * commit order (or tail by seq per location), since a node never goes back to an id it passed.
+ * Implementations: `db/sqlite/cluster-log.ts`, `db/pg/cluster-log.ts` (ids in commit order: a node never goes back
+ * to an id it passed). The webhook recorder reads the same log from a cursor of its own (`webhook_feed`), and
+ * `prune` keeps what it has not read yet.
  */
 export const clusterFactKinds = [
   'ticket:issued',
@@ -14,6 +15,11 @@ export const clusterFactKinds = [
   'counter:updated',
   'location:changed',
   'auth:revoked',
+  // Appointment facts (webhooks only: no seq, the hub passes them by): booked (also a confirmed hold),
+  // rescheduled (its start moved), cancelled. Written by triggers on `appointments` (SQLite 0014, PostgreSQL 0007).
+  'appointment:booked',
+  'appointment:rescheduled',
+  'appointment:cancelled',
 ] as const;
 export type ClusterFactKind = (typeof clusterFactKinds)[number];
 
@@ -29,9 +35,12 @@ export interface ClusterFact {
   kind: ClusterFactKind;
   ticketId: number | null;
   counterId: number | null;
-  /** `auth:revoked`: the session, device or API key id. */
+  /** `auth:revoked`: the session, device or API key id; `appointment:*`: the appointment id. */
   subjectId: number | null;
-  /** `ticket:called`: 'call' | 'recall'; `location:changed`: 'setup' | 'ticker'; `auth:revoked`: 'staff' | 'device' | 'api-key'. */
+  /**
+   * `ticket:called`: 'call' | 'recall'; `ticket:updated`: 'finished' for a finish (else null); `location:changed`:
+   * 'setup' | 'ticker'; `auth:revoked`: 'staff' | 'device' | 'api-key'.
+   */
   detail: string | null;
   /** Epoch milliseconds of the change. */
   at: number;
@@ -46,7 +55,14 @@ export interface ClusterLog {
   seqOf(locationId: string): Promise<number>;
   /** The newest seq below `seq` of a fact of one of `kinds` at the location; 0 when none is kept. */
   lastSeqBefore(locationId: string, seq: number, kinds: readonly ClusterFactKind[]): Promise<number>;
-  /** Removes facts older than `before`; how many (0 when the database was busy: the next round does it). */
+  /**
+   * Removes facts older than `before` that the webhook recorder has read (those it has not stay up to
+   * `PRUNE_UNREAD_AFTER_MS` longer, for a recorder that is behind); how many (0 when the database was busy: the
+   * next round does it).
+   */
   prune(before: Date): Promise<number>;
   close(): void;
 }
+
+/** An unread fact (the webhook recorder is behind: no node has run it for that long) is pruned after a week. */
+export const PRUNE_UNREAD_AFTER_MS = 7 * 86_400_000;

@@ -1,3 +1,4 @@
+import type { ClusterFact } from '../cluster/log-store.ts';
 import type { WebhookEventType } from '../contracts/integrations.ts';
 
 /**
@@ -87,6 +88,17 @@ type DeliveryChange = Partial<
 >;
 
 export interface WebhookStore {
+  /**
+   * Claims the webhook recorder's feed: its cursor in the cluster log and up to `limit` facts after it, oldest
+   * first. Inside a write transaction that then writes the deliveries and `advanceFeed`s: on PostgreSQL the cursor
+   * row is locked (`FOR UPDATE SKIP LOCKED`) until the commit, and null returned when another node holds it; on
+   * SQLite BEGIN IMMEDIATE serialises the recorders. So each fact is recorded once, by whichever node.
+   */
+  claimFeed(limit: number): Promise<{ afterId: number; facts: ClusterFact[] } | null>;
+  /** Moves the claimed feed's cursor to `lastEventId`. */
+  advanceFeed(lastEventId: number, at: Date): Promise<void>;
+  /** Whether any subscription could want an event (enabled, undeleted, its client unrevoked). */
+  hasActiveSubscriptions(): Promise<boolean>;
   appointmentFacts(appointmentId: number): Promise<AppointmentFacts | null>;
   ticketFacts(ticketId: number): Promise<TicketFacts | null>;
   /** Enabled, undeleted subscriptions of unrevoked clients of the municipality that want the event, with the client's scopes. */

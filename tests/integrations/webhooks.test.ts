@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDueWebhooks } from '../../server/integrations/webhooks/deliver.ts';
-import { startWebhookRecorder } from '../../server/integrations/webhooks/record.ts';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createDomainEvents } from '../../server/events.ts';
+import { type DeliverOptions, deliverDueWebhooks } from '../../server/integrations/webhooks/deliver.ts';
+import { feedAllWebhooks, startWebhookRecorder } from '../../server/integrations/webhooks/record.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
-import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { describeEachEngine, type EngineContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
@@ -67,12 +68,20 @@ function verify(secret: string, headers: IncomingHttpHeaders, body: string): boo
     });
 }
 
-const withKey = (ctx: TestContext, key: string, method: string, path: string, body?: unknown) =>
+const withKey = (ctx: EngineContext, key: string, method: string, path: string, body?: unknown) =>
   call(ctx, method, path, { apiKey: key, body });
 
-describe('webhooks against a real receiver', () => {
-  let ctx: TestContext;
-  let stop: () => void;
+/**
+ * One pass of what every node runs: the recorder turns the cluster log's facts into deliveries (here when the
+ * test says so, not on a timer), then the sender posts what is due.
+ */
+async function recordAndDeliver(ctx: EngineContext, options?: DeliverOptions) {
+  await feedAllWebhooks(ctx);
+  return deliverDueWebhooks(ctx, options);
+}
+
+describeEachEngine('webhooks against a real receiver', (under) => {
+  let ctx: EngineContext;
   let admin: string;
   let receiver: Receiver;
   let integrator: string;
@@ -107,8 +116,7 @@ describe('webhooks against a real receiver', () => {
     }[];
 
   beforeAll(async () => {
-    ctx = createTestContext();
-    stop = startWebhookRecorder(ctx);
+    ctx = await under.context();
     admin = await signInAs(ctx, 'demo-admin');
     receiver = await startReceiver();
     const make = async (name: string, scopes: string[]) =>
@@ -123,7 +131,6 @@ describe('webhooks against a real receiver', () => {
     reader = await make('kcc', ['appointments:read', 'webhooks:manage']);
   });
   afterAll(async () => {
-    stop();
     await receiver.close();
   });
 
@@ -147,7 +154,7 @@ describe('webhooks against a real receiver', () => {
     });
     expect(ticket.status).toBe(201);
 
-    const result = await deliverDueWebhooks(ctx);
+    const result = await recordAndDeliver(ctx);
     expect(result).toEqual({ attempted: 3, delivered: 3, failed: 0 });
     const bySecret = [
       { secret: sub.body.secret as string, own: true },
@@ -175,7 +182,7 @@ describe('webhooks against a real receiver', () => {
     expect(Number(headers['webhook-timestamp'])).toBe(Math.floor(ctx.clock.now().getTime() / 1000));
 
     // Nothing is due any more: a second pass sends nothing.
-    expect((await deliverDueWebhooks(ctx)).attempted).toBe(0);
+    expect((await recordAndDeliver(ctx)).attempted).toBe(0);
     await withKey(ctx, reader, 'DELETE', `/webhooks/${other.body.subscription.id}`);
   });
 
@@ -185,7 +192,7 @@ describe('webhooks against a real receiver', () => {
     receiver.mode = 'error';
     receiver.received.length = 0;
     const { reference } = await bookOnce('retry@example.nl');
-    expect(await deliverDueWebhooks(ctx)).toEqual({ attempted: 1, delivered: 0, failed: 0 });
+    expect(await recordAndDeliver(ctx)).toEqual({ attempted: 1, delivered: 0, failed: 0 });
     let [latest] = await deliveries(integrator, id);
     expect(latest).toMatchObject({
       eventType: 'appointment.booked',
@@ -195,15 +202,15 @@ describe('webhooks against a real receiver', () => {
     });
     // Not due before the back-off (10 s) has passed.
     ctx.clock.advance(9_000);
-    expect((await deliverDueWebhooks(ctx)).attempted).toBe(0);
+    expect((await recordAndDeliver(ctx)).attempted).toBe(0);
     ctx.clock.advance(1_000);
-    expect((await deliverDueWebhooks(ctx)).attempted).toBe(1);
+    expect((await recordAndDeliver(ctx)).attempted).toBe(1);
     // The next wait is three times as long.
     ctx.clock.advance(29_000);
-    expect((await deliverDueWebhooks(ctx)).attempted).toBe(0);
+    expect((await recordAndDeliver(ctx)).attempted).toBe(0);
     receiver.mode = 'ok';
     ctx.clock.advance(1_000);
-    expect(await deliverDueWebhooks(ctx)).toEqual({ attempted: 1, delivered: 1, failed: 0 });
+    expect(await recordAndDeliver(ctx)).toEqual({ attempted: 1, delivered: 1, failed: 0 });
     [latest] = await deliveries(integrator, id);
     expect(latest?.status).toBe('delivered');
     expect(latest?.log.map((a) => a.status)).toEqual([500, 500, 204]);
@@ -213,7 +220,7 @@ describe('webhooks against a real receiver', () => {
 
     const replay = await withKey(ctx, integrator, 'POST', `/webhooks/${id}/deliveries/${latest?.id}/replay`);
     expect(replay.status).toBe(202);
-    expect((await deliverDueWebhooks(ctx)).delivered).toBe(1);
+    expect((await recordAndDeliver(ctx)).delivered).toBe(1);
     expect(receiver.received.at(-1)?.headers['webhook-id']).toBe(latest?.messageId);
   });
 
@@ -221,13 +228,13 @@ describe('webhooks against a real receiver', () => {
     const id = (await withKey(ctx, integrator, 'GET', '/webhooks')).body.subscriptions[0].id as number;
     receiver.mode = 'slow';
     await bookOnce('slow@example.nl');
-    expect(await deliverDueWebhooks(ctx, { timeoutMs: 200 })).toMatchObject({ attempted: 1, delivered: 0 });
+    expect(await recordAndDeliver(ctx, { timeoutMs: 200 })).toMatchObject({ attempted: 1, delivered: 0 });
     const [latest] = await deliveries(integrator, id);
     expect(latest?.lastError).toBe('no answer within 200 ms');
     expect(latest?.log[0]?.status).toBeNull();
     receiver.mode = 'ok';
     ctx.clock.advance(10_000);
-    expect((await deliverDueWebhooks(ctx)).delivered).toBe(1);
+    expect((await recordAndDeliver(ctx)).delivered).toBe(1);
   });
 
   it('disables a subscription whose receiver stays down, and enables it again by hand', async () => {
@@ -238,9 +245,9 @@ describe('webhooks against a real receiver', () => {
     await bookOnce('down1@example.nl');
     await bookOnce('down2@example.nl');
     // Every other subscription's deliveries go to the live receiver; only these two fail.
-    await deliverDueWebhooks(ctx, options);
+    await recordAndDeliver(ctx, options);
     ctx.clock.advance(10_000);
-    await deliverDueWebhooks(ctx, options);
+    await recordAndDeliver(ctx, options);
     const after = await withKey(ctx, integrator, 'GET', `/webhooks/${id}`);
     expect(after.body.disabledAt).not.toBeNull();
     expect(after.body.disabledReason).toMatch(/2 deliveries in a row failed \(last: connection failed/);
@@ -248,6 +255,7 @@ describe('webhooks against a real receiver', () => {
     expect(log.map((d) => d.status)).toEqual(['failed', 'failed']);
     // A disabled subscription gets no new deliveries.
     await bookOnce('down3@example.nl');
+    await feedAllWebhooks(ctx);
     expect((await deliveries(integrator, id)).length).toBe(2);
     const enabled = await withKey(ctx, integrator, 'PATCH', `/webhooks/${id}`, { enabled: true });
     expect(enabled.body).toMatchObject({ disabledAt: null, consecutiveFailures: 0 });
@@ -262,10 +270,60 @@ describe('webhooks against a real receiver', () => {
     await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token: agent });
     const called = await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token: agent });
     expect(called.status, JSON.stringify(called.body)).toBeLessThan(300);
-    await deliverDueWebhooks(ctx);
+    await recordAndDeliver(ctx);
     const after = await withKey(ctx, integrator, 'GET', `/webhooks/${sub.body.subscription.id}`);
     expect(after.body.disabledReason).toBe('The receiver answered 410 Gone');
     receiver.mode = 'ok';
+  });
+
+  it('records each change once, whichever node records it, also when two record at once', async () => {
+    const sub = await withKey(ctx, integrator, 'POST', '/webhooks', {
+      url: receiver.url,
+      events: ['appointment.booked', 'appointment.rescheduled', 'appointment.cancelled'],
+    });
+    const id = sub.body.subscription.id as number;
+    const references: string[] = [];
+    for (const email of ['once1@example.nl', 'once2@example.nl', 'once3@example.nl'])
+      references.push((await bookOnce(email)).reference);
+    const cancelled = await withKey(ctx, integrator, 'DELETE', `/appointments/${references[0]}`);
+    expect(cancelled.status).toBe(204);
+    // Two nodes' recorders at once (PostgreSQL: the feed is claimed FOR UPDATE SKIP LOCKED; SQLite: one writer).
+    const [a, b] = await Promise.all([
+      feedAllWebhooks(ctx, 2),
+      feedAllWebhooks({ ...ctx, events: createDomainEvents() }, 2),
+    ]);
+    expect(a + b).toBeGreaterThanOrEqual(4);
+    expect(await feedAllWebhooks(ctx)).toBe(0);
+    const mine = (await deliveries(integrator, id)).map((d) => d.eventType).sort();
+    expect(mine).toEqual(['appointment.booked', 'appointment.booked', 'appointment.booked', 'appointment.cancelled']);
+    await withKey(ctx, integrator, 'DELETE', `/webhooks/${id}`);
+    receiver.mode = 'ok';
+    await recordAndDeliver(ctx);
+  });
+
+  it('delivers a change whose node died before recording it: the next node reads it from the log', async () => {
+    const sub = await withKey(ctx, integrator, 'POST', '/webhooks', {
+      url: receiver.url,
+      events: ['appointment.booked'],
+    });
+    const id = sub.body.subscription.id as number;
+    receiver.mode = 'ok';
+    receiver.received.length = 0;
+    // The node that booked had no recorder running, as if it died right after the commit.
+    const { reference } = await bookOnce('died@example.nl');
+    expect(await deliveries(integrator, id)).toEqual([]);
+    // Another node (or the same one restarted): its own event bus, which never heard of the booking.
+    const restarted = { ...ctx, events: createDomainEvents() };
+    const stop = startWebhookRecorder(restarted, { pollMs: 20 });
+    try {
+      await vi.waitFor(async () => expect(await deliveries(integrator, id)).toHaveLength(1), { timeout: 10_000 });
+    } finally {
+      stop();
+    }
+    expect(await deliverDueWebhooks(ctx)).toMatchObject({ delivered: 1 });
+    const bodies = receiver.received.map((r) => JSON.parse(r.body));
+    expect(bodies.filter((b) => b.type === 'appointment.booked' && b.data.reference === reference)).toHaveLength(1);
+    await withKey(ctx, integrator, 'DELETE', `/webhooks/${id}`);
   });
 
   it('refuses bad subscriptions with 4xx and changes nothing', async () => {

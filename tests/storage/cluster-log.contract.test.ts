@@ -118,7 +118,7 @@ describeStorageContract('cluster log contract', fixture, (harness) => {
     expect(await log.after(start, 10)).toEqual([]);
   });
 
-  it('prunes facts older than a given instant', async () => {
+  it('prunes facts older than a given instant once the webhook recorder has read them', async () => {
     const h = harness();
     const log = h.clusterLog();
     await h.storage.write((tx) =>
@@ -128,6 +128,12 @@ describeStorageContract('cluster log contract', fixture, (harness) => {
       }),
     );
     const before = (await log.after(0, 1000)).length;
+    // The webhook recorder has not read it yet: it stays.
+    expect(await log.prune(new Date('2026-11-21T00:00:00Z'))).toBe(0);
+    await h.storage.write(async (tx) => {
+      const feed = await tx.webhooks.claimFeed(1000);
+      await tx.webhooks.advanceFeed(feed?.facts.at(-1)?.id ?? 0, new Date('2026-11-20T00:00:00Z'));
+    });
     const removed = await log.prune(new Date('2026-11-21T00:00:00Z'));
     expect(removed).toBe(1);
     expect((await log.after(0, 1000)).length).toBe(before - 1);

@@ -1,4 +1,5 @@
 import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { clusterFactKinds } from '../../../server/cluster/log-store.ts';
 
 /**
  * The cluster event log, mirroring `db/schema/cluster.ts` (ARCHITECTURE.md#scale-out): the facts the hub turns into
@@ -15,7 +16,7 @@ export const clusterEvents = pgTable(
     locationId: text(),
     seq: integer(),
     kind: text({
-      enum: ['ticket:issued', 'ticket:called', 'ticket:updated', 'counter:updated', 'location:changed', 'auth:revoked'],
+      enum: clusterFactKinds,
     }).notNull(),
     ticketId: integer(),
     counterId: integer(),

@@ -1,4 +1,15 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { ApiScope, WebhookEventType } from '../../../server/contracts/integrations.ts';
 import { webhookEventTypes } from '../../../server/contracts/integrations.ts';
 import { appointments } from './appointments.ts';
@@ -132,3 +143,10 @@ export const webhookAttempts = pgTable(
   },
   (t) => [index('webhook_attempts_delivery').on(t.deliveryId)],
 );
+
+/** The webhook recorder's place in the cluster log (as db/schema/integrations.ts; claimed `FOR UPDATE SKIP LOCKED`). */
+export const webhookFeed = pgTable('webhook_feed', {
+  name: text().primaryKey(),
+  lastEventId: bigint({ mode: 'number' }).notNull(),
+  updatedAt: timestamp({ withTimezone: true, precision: 3 }),
+});
