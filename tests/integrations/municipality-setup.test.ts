@@ -1,28 +1,28 @@
-import { describe, expect, it } from 'vitest';
-import { auditEntries } from '../../db/schema/index.ts';
+import { expect, it } from 'vitest';
 import { MunicipalitySetupDocument, SetupImportResult } from '../../server/contracts/municipality-setup.ts';
 import { signInAs } from '../helpers/auth.ts';
-import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { describeEachEngine, type EngineContext, type EngineUnderTest } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
+import { countRows } from '../helpers/rows.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
 type Doc = MunicipalitySetupDocument;
 
-async function setUp() {
-  const ctx = createTestContext();
+async function setUp(under: EngineUnderTest) {
+  const ctx = await under.context();
   const admin = await signInAs(ctx, 'demo-admin');
   const events: string[] = [];
   ctx.events.subscribe('location:changed', (e: { locationId: string }) => events.push(e.locationId));
   return { ctx, admin, events };
 }
 
-async function exported(ctx: TestContext, token: string): Promise<Doc> {
+async function exported(ctx: EngineContext, token: string): Promise<Doc> {
   const res = await call(ctx, 'GET', '/municipality/setup', { token });
   expect(res.status).toBe(200);
   return MunicipalitySetupDocument.parse(res.body);
 }
 
-async function put(ctx: TestContext, token: string, doc: unknown, dryRun: boolean) {
+async function put(ctx: EngineContext, token: string, doc: unknown, dryRun: boolean) {
   return call(ctx, 'PUT', `/municipality/setup?dryRun=${dryRun}`, { token, body: doc });
 }
 
@@ -40,9 +40,9 @@ function edited(doc: Doc): Doc {
   return copy;
 }
 
-describe('municipality set-up export and import', () => {
+describeEachEngine('municipality set-up export and import', (under) => {
   it('exports one versioned document with services, fees and every location', async () => {
-    const { ctx, admin } = await setUp();
+    const { ctx, admin } = await setUp(under);
     const doc = await exported(ctx, admin);
     expect(doc.format).toBe('loket-setup');
     expect(doc.version).toBe(1);
@@ -57,7 +57,7 @@ describe('municipality set-up export and import', () => {
   });
 
   it('round trip: importing the export unchanged changes nothing', async () => {
-    const { ctx, admin, events } = await setUp();
+    const { ctx, admin, events } = await setUp(under);
     const doc = await exported(ctx, admin);
     const dry = await put(ctx, admin, doc, true);
     expect(dry.status).toBe(200);
@@ -70,9 +70,9 @@ describe('municipality set-up export and import', () => {
   });
 
   it('a dry run reports the changes and changes nothing', async () => {
-    const { ctx, admin, events } = await setUp();
+    const { ctx, admin, events } = await setUp(under);
     const before = await exported(ctx, admin);
-    const audits = ctx.db.select().from(auditEntries).all().length;
+    const audits = await countRows(ctx.sql, 'audit_entries');
     const dry = await put(ctx, admin, edited(before), true);
     expect(dry.status).toBe(200);
     expect(dry.body.dryRun).toBe(true);
@@ -88,12 +88,12 @@ describe('municipality set-up export and import', () => {
     // A renamed counter keeps its roster rules: no roster change.
     expect(changes.filter((c) => c.kind === 'roster-rule')).toEqual([]);
     expect(await exported(ctx, admin)).toEqual(before);
-    expect(ctx.db.select().from(auditEntries).all().length).toBe(audits);
+    expect(await countRows(ctx.sql, 'audit_entries')).toBe(audits);
     expect(events).toEqual([]);
   });
 
   it('applies a counter name, a closure and a service minutes; the export reflects it', async () => {
-    const { ctx, admin, events } = await setUp();
+    const { ctx, admin, events } = await setUp(under);
     const before = await exported(ctx, admin);
     const want = edited(before);
     const applied = await put(ctx, admin, want, false);
@@ -107,18 +107,13 @@ describe('municipality set-up export and import', () => {
     expect(after.services.find((s) => s.code === 'passport')?.minutesPerPerson).toBe(15);
     // Service changes touch every location of the municipality.
     expect(new Set(events)).toEqual(new Set(after.locations.map((l) => l.id)));
-    const audit = ctx.db
-      .select()
-      .from(auditEntries)
-      .all()
-      .filter((a) => a.action === 'setup.import');
-    expect(audit).toHaveLength(1);
+    expect(await countRows(ctx.sql, 'audit_entries', "action = 'setup.import'")).toBe(1);
     // Applied again: nothing left to do.
     expect((await put(ctx, admin, want, false)).body.changes).toEqual([]);
   });
 
   it('refuses an invalid document with 400 and changes nothing', async () => {
-    const { ctx, admin } = await setUp();
+    const { ctx, admin } = await setUp(under);
     const before = await exported(ctx, admin);
     const cases: unknown[] = [
       {},
@@ -169,7 +164,7 @@ describe('municipality set-up export and import', () => {
   });
 
   it('is for admins only', async () => {
-    const { ctx, admin } = await setUp();
+    const { ctx, admin } = await setUp(under);
     const doc = await exported(ctx, admin);
     expect((await call(ctx, 'GET', '/municipality/setup')).status).toBe(401);
     expect((await call(ctx, 'PUT', '/municipality/setup?dryRun=false', { body: doc })).status).toBe(401);
@@ -179,7 +174,7 @@ describe('municipality set-up export and import', () => {
   });
 
   it('refuses with 409 when a booked appointment would no longer fit, and changes nothing', async () => {
-    const { ctx, admin, events } = await setUp();
+    const { ctx, admin, events } = await setUp(under);
     const booked = await call(ctx, 'POST', '/appointments', {
       body: {
         locationId: ZIJL,
