@@ -227,3 +227,72 @@ describe('firstDirectFit', () => {
     );
   });
 });
+
+describe('pruning the search (Hall’s condition, swaps with an equal appointment)', () => {
+  it('answers every probe as the unpruned search does, on crowded random days', () => {
+    const step = 5 * M;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            skills: fc.subarray([1, 2, 3], { minLength: 1 }),
+            from: fc.integer({ min: 0, max: 4 }),
+            len: fc.integer({ min: 6, max: 16 }),
+            mode: fc.constantFrom<CounterWindow['mode']>('appointments', 'appointments', 'both'),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.array(
+          fc.record({
+            start: fc.integer({ min: 0, max: 16 }),
+            len: fc.integer({ min: 1, max: 3 }),
+            services: fc.subarray([1, 2, 3], { minLength: 1, maxLength: 2 }),
+            movable: fc.boolean(),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.array(
+          fc.record({
+            start: fc.integer({ min: 0, max: 16 }),
+            len: fc.integer({ min: 1, max: 3 }),
+            services: fc.subarray([1, 2, 3], { minLength: 1, maxLength: 2 }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        fc.constantFrom(0, 0.25),
+        (cs, fill, requests, share) => {
+          const counters = cs.map((c, i) => counter(i + 1, c.skills, [day(c.from * 5, (c.from + c.len) * 5, c.mode)]));
+          // A valid day: the fill placed by the engine, some of it then fixed (started or checked in).
+          const builder = new DayAllocator(counters, [], { walkInShare: share });
+          const placed: EngineAppointment[] = [];
+          fill.forEach((f, k) => {
+            const request = { start: f.start * step, end: (f.start + f.len) * step, serviceIds: f.services };
+            if (builder.commit(request, k + 1))
+              placed.push({ id: k + 1, counterId: 0, ...request, movable: f.movable });
+          });
+          const where = builder.assignment();
+          const day0 = placed.map((a) => ({ ...a, counterId: where.get(a.id) as number }));
+          const generous = { walkInShare: share, maxNodes: 1e7, probeMaxNodes: 1e7 };
+          const pruned = new DayAllocator(counters, day0, generous);
+          const plain = new DayAllocator(counters, day0, { ...generous, prune: false });
+          for (const r of requests) {
+            const request = { start: r.start * step, end: (r.start + r.len) * step, serviceIds: r.services };
+            const a = pruned.probe(request);
+            expect(a !== null).toBe(plain.probe(request) !== null);
+            if (a) {
+              const assignment = new Map(day0.map((x) => [x.id, x.counterId]));
+              for (const m of a.moves) assignment.set(m.appointmentId, m.toCounterId);
+              const after = [
+                ...day0.map((x) => ({ ...x, counterId: assignment.get(x.id) as number })),
+                { id: -1, counterId: a.counterId, ...request, movable: true },
+              ];
+              expect(findViolations(counters, after, share)).toEqual([]);
+              expect(a.moves.every((m) => day0.find((x) => x.id === m.appointmentId)?.movable)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -60,6 +60,12 @@ export interface EngineOptions {
   probeMaxNodes?: number;
   /** Counter choice: `least-flexible` (default) or `first` (lowest id, the naive baseline). */
   choice?: 'least-flexible' | 'first';
+  /**
+   * Skip the searches that cannot succeed (default true): a time whose counters are all taken by appointments
+   * that can go nowhere else (Hall's condition), and a swap with an appointment of the same time that can go
+   * nowhere the request cannot. False only to compare against, in tests and benches.
+   */
+  prune?: boolean;
 }
 
 interface Item {
@@ -68,6 +74,10 @@ interface Item {
   end: number;
   serviceIds: readonly number[];
   movable: boolean;
+  /** The counters that may hold it (every skill, roster coverage) in rank order; fixed for the allocator's life. */
+  eligible?: CounterState[];
+  /** The same as flags by counter rank. */
+  eligibleMask?: Uint8Array;
 }
 
 interface CounterState {
@@ -75,7 +85,12 @@ interface CounterState {
   coverage: Interval[];
   both: CounterWindow[];
   budgets: number[];
+  /** Per `both` window, the time its items take of it (kept up to date by every assign and unassign). */
+  used: number[];
+  /** By start: what overlaps an interval is found by binary search, not by a scan of the counter's day. */
   items: Item[];
+  /** The longest item ever on this counter: no earlier start than `t - longest` can reach the instant t. */
+  longest: number;
   rank: number;
 }
 
@@ -104,6 +119,7 @@ export class DayAllocator {
       maxNodes: 4000,
       probeMaxNodes: 300,
       choice: 'least-flexible',
+      prune: true,
       ...options,
     };
     const share = Math.min(1, Math.max(0, this.options.walkInShare));
@@ -114,7 +130,9 @@ export class DayAllocator {
         coverage: mergeIntervals(counter.windows),
         both,
         budgets: both.map((w) => Math.floor((w.end - w.start) * (1 - share))),
+        used: both.map(() => 0),
         items: [],
+        longest: 0,
         rank: 0,
       };
     });
@@ -144,6 +162,10 @@ export class DayAllocator {
         this.where.set(a.id, a.counterId);
       }
     }
+    for (const s of this.counters) {
+      s.items.sort((a, b) => a.start - b.start);
+      for (const o of s.items) this.account(s, o, 1);
+    }
   }
 
   /** Where `request` would go (and which appointments move), or null; changes nothing. */
@@ -159,9 +181,10 @@ export class DayAllocator {
   /** Removes an appointment (cancelled, or about to be rescheduled). */
   remove(appointmentId: number): void {
     const at = this.where.get(appointmentId);
-    if (at === undefined) return;
+    const item = this.items.get(appointmentId);
+    if (at === undefined || !item) return;
     const s = this.byId.get(at);
-    if (s) s.items = s.items.filter((i) => i.id !== appointmentId);
+    if (s) this.detach(s, item);
     this.where.delete(appointmentId);
     this.items.delete(appointmentId);
   }
@@ -179,19 +202,24 @@ export class DayAllocator {
     this.limit = keep ? this.options.maxNodes : this.options.probeMaxNodes;
     this.failed = new Map();
     const mark = this.journal.length;
-    const before = new Map(this.where);
-    const ok = this.place(item, this.options.allowMoves ? this.options.maxDepth : 0, new Set([itemId]));
-    if (!ok) {
+    const depth = this.options.allowMoves ? this.options.maxDepth : 0;
+    if (!this.place(item, depth, new Set([itemId]))) {
       this.undo(mark);
       return null;
     }
     const counterId = this.where.get(itemId);
     if (counterId === undefined) throw new Error('allocation: placed item has no counter');
+    // The counter each touched appointment had before this run is the `from` of its first step.
+    const before = new Map<Item, number | null>();
+    for (let k = mark; k < this.journal.length; k++) {
+      const step = this.journal[k] as { item: Item; from: number | null };
+      if (!before.has(step.item)) before.set(step.item, step.from);
+    }
     const moves: Move[] = [];
-    for (const [apptId, to] of this.where) {
-      const from = before.get(apptId);
-      if (apptId !== itemId && from !== undefined && from !== to)
-        moves.push({ appointmentId: apptId, fromCounterId: from, toCounterId: to });
+    for (const [moved, from] of before) {
+      const to = this.where.get(moved.id);
+      if (moved.id !== itemId && from !== null && to !== undefined && from !== to)
+        moves.push({ appointmentId: moved.id, fromCounterId: from, toCounterId: to });
     }
     if (keep) {
       this.items.set(itemId, item);
@@ -202,36 +230,120 @@ export class DayAllocator {
     return { counterId, moves };
   }
 
-  private eligible(s: CounterState, item: Item): boolean {
-    for (const code of item.serviceIds) if (!s.counter.skills.has(code)) return false;
-    return s.coverage.some((c) => c.start <= item.start && item.end <= c.end);
+  /** The counters that may hold `item` (skills, roster), rank order; computed once per item. */
+  private eligibleOf(item: Item): CounterState[] {
+    if (item.eligible) return item.eligible;
+    const list: CounterState[] = [];
+    const mask = new Uint8Array(this.counters.length);
+    for (const s of this.counters) {
+      if (!item.serviceIds.every((code) => s.counter.skills.has(code))) continue;
+      if (!s.coverage.some((c) => c.start <= item.start && item.end <= c.end)) continue;
+      list.push(s);
+      mask[s.rank] = 1;
+    }
+    item.eligible = list;
+    item.eligibleMask = mask;
+    return list;
+  }
+
+  /** Every counter that may hold `a` may hold `b` too (`b` can go wherever `a` can). */
+  private coveredBy(a: Item, b: Item): boolean {
+    // Usual case first: `a` spans `b` and needs every skill `b` needs, so a counter for `a` is one for `b`.
+    if (a.start <= b.start && b.end <= a.end && b.serviceIds.every((code) => a.serviceIds.includes(code))) return true;
+    this.eligibleOf(b);
+    const mask = b.eligibleMask as Uint8Array;
+    for (const s of this.eligibleOf(a)) if (mask[s.rank] === 0) return false;
+    return true;
+  }
+
+  /** Index of the first item of `s` starting after `t` (binary search). */
+  private firstAfter(s: CounterState, t: number): number {
+    let lo = 0;
+    let hi = s.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((s.items[mid] as Item).start <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the first item of `s` starting at or after `t`. */
+  private firstFrom(s: CounterState, t: number): number {
+    let lo = 0;
+    let hi = s.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((s.items[mid] as Item).start < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private conflicts(s: CounterState, item: Item): Item[] {
-    return s.items.filter((o) => o.start < item.end && item.start < o.end);
+    const out: Item[] = [];
+    const end = this.firstFrom(s, item.end);
+    for (let k = this.firstAfter(s, item.start - s.longest); k < end; k++) {
+      const o = s.items[k] as Item;
+      if (o.end > item.start) out.push(o);
+    }
+    return out;
   }
 
-  /** Walk-in share on `both` windows, with `without` removed first. */
+  private free(s: CounterState, item: Item): boolean {
+    const end = this.firstFrom(s, item.end);
+    for (let k = this.firstAfter(s, item.start - s.longest); k < end; k++)
+      if ((s.items[k] as Item).end > item.start) return false;
+    return true;
+  }
+
+  /** Walk-in share on `both` windows, with `without` (items of `s`) removed first. */
   private budgetOk(s: CounterState, item: Item, without: readonly Item[] = []): boolean {
     for (let k = 0; k < s.both.length; k++) {
       const w = s.both[k] as CounterWindow;
       const add = overlap(item, w);
       if (add === 0) continue;
-      let used = add;
-      for (const o of s.items) if (!without.includes(o)) used += overlap(o, w);
+      let used = (s.used[k] as number) + add;
+      for (const o of without) used -= overlap(o, w);
       if (used > (s.budgets[k] as number)) return false;
     }
     return true;
   }
 
+  /** Adds (sign 1) or takes away (-1) an item's time from the counter's `both` windows. */
+  private account(s: CounterState, item: Item, sign: 1 | -1): void {
+    if (sign === 1 && item.end - item.start > s.longest) s.longest = item.end - item.start;
+    for (let k = 0; k < s.both.length; k++) {
+      const add = overlap(item, s.both[k] as CounterWindow);
+      if (add > 0) s.used[k] = (s.used[k] as number) + sign * add;
+    }
+  }
+
+  private attach(s: CounterState, item: Item): void {
+    s.items.splice(this.firstAfter(s, item.start), 0, item);
+    this.account(s, item, 1);
+  }
+
+  private detach(s: CounterState, item: Item): void {
+    // Items of one start lie together; the one that is this item is among them.
+    for (let k = this.firstFrom(s, item.start); k < s.items.length; k++) {
+      if (s.items[k] === item) {
+        s.items.splice(k, 1);
+        this.account(s, item, -1);
+        return;
+      }
+      if ((s.items[k] as Item).start > item.start) break;
+    }
+  }
+
   private assign(item: Item, s: CounterState): void {
-    s.items.push(item);
+    this.attach(s, item);
     this.journal.push({ item, from: this.where.get(item.id) ?? null, to: s.counter.id });
     this.where.set(item.id, s.counter.id);
   }
 
   private unassign(item: Item, s: CounterState): void {
-    s.items = s.items.filter((o) => o !== item);
+    this.detach(s, item);
     this.journal.push({ item, from: s.counter.id, to: null });
     this.where.delete(item.id);
   }
@@ -243,30 +355,66 @@ export class DayAllocator {
       const { item } = step;
       if (step.to !== null) {
         const s = this.byId.get(step.to);
-        if (s) s.items = s.items.filter((o) => o !== item);
+        if (s) this.detach(s, item);
       }
-      if (step.from !== null) {
-        this.byId.get(step.from)?.items.push(item);
-        this.where.set(item.id, step.from);
+      const from = step.from === null ? undefined : this.byId.get(step.from);
+      if (from) {
+        this.attach(from, item);
+        this.where.set(item.id, from.counter.id);
       } else {
         this.where.delete(item.id);
       }
     }
   }
 
+  /**
+   * True when no placement can exist, by Hall's condition at one instant t of the request: the request and
+   * the appointments at t that can only be on the request's own counters need more of them than there are.
+   * Sound (it only refuses what no chain of moves could make room for), and it lets a full time answer "no"
+   * without a search that could only fail.
+   */
+  private crowded(item: Item, candidates: readonly CounterState[]): boolean {
+    const instants = [item.start];
+    for (const s of candidates)
+      for (const o of this.conflicts(s, item)) if (o.start > item.start) instants.push(o.start);
+    for (const t of instants) {
+      // Counters of the request's that hold, at t, an appointment that cannot leave them.
+      let taken = 0;
+      for (const s of candidates) {
+        const end = this.firstAfter(s, t);
+        for (let k = this.firstAfter(s, t - s.longest); k < end; k++) {
+          const o = s.items[k] as Item;
+          if (o.end <= t) continue;
+          if (!o.movable || this.coveredBy(o, item)) {
+            taken++;
+            break;
+          }
+        }
+      }
+      if (taken + 1 > candidates.length) return true;
+    }
+    return false;
+  }
+
   private place(item: Item, depth: number, locked: Set<number>): boolean {
     if (++this.nodes > this.limit) return false;
-    const candidates = this.counters.filter((s) => this.eligible(s, item));
+    const candidates = this.eligibleOf(item);
     for (const s of candidates) {
-      if (this.conflicts(s, item).length === 0 && this.budgetOk(s, item)) {
+      if (this.free(s, item) && this.budgetOk(s, item)) {
         this.assign(item, s);
         return true;
       }
     }
     if (depth === 0) return false;
+    const prune = this.options.prune;
+    if (prune && locked.size === 1 && this.crowded(item, candidates)) return false;
     for (const s of candidates) {
       const displaced = this.conflicts(s, item);
       if (displaced.some((o) => !o.movable || locked.has(o.id) || (this.failed.get(o.id) ?? -1) >= depth - 1)) continue;
+      // Swapping with one appointment of the same time that can go nowhere the item cannot is the same problem
+      // again with less depth: any chain it could find starts with another counter of this loop.
+      const only = displaced.length === 1 ? (displaced[0] as Item) : null;
+      if (prune && only && only.start === item.start && only.end === item.end && this.coveredBy(only, item)) continue;
       if (!this.budgetOk(s, item, displaced)) continue;
       const mark = this.journal.length;
       for (const o of displaced) this.unassign(o, s);

@@ -54,14 +54,14 @@ export async function placeInTransaction(
   const placement = allocator.commit(request, NEW_ID);
   if (!placement) throw new AppError('slot-unavailable');
 
-  const final = new Map(existing.map((a) => [a.id, { ...a }]));
-  for (const m of placement.moves) {
-    const a = final.get(m.appointmentId);
-    if (a) a.counterId = m.toCounterId;
-  }
-  const created: EngineAppointment = { id: NEW_ID, counterId: placement.counterId, ...request, movable: false };
-  final.set(NEW_ID, created);
-  assertValid(counters, [...final.values()], new Set([NEW_ID, ...placement.moves.map((m) => m.appointmentId)]));
+  // The day as it will be: only the moved appointments are copied (a full day holds a thousand).
+  const movedTo = new Map(placement.moves.map((m) => [m.appointmentId, m.toCounterId]));
+  const final = existing.map((a) => {
+    const to = movedTo.get(a.id);
+    return to === undefined ? a : { ...a, counterId: to };
+  });
+  final.push({ id: NEW_ID, counterId: placement.counterId, ...request, movable: false });
+  assertValid(counters, final, new Set([NEW_ID, ...movedTo.keys()]));
 
   await tx.appointments.moveToCounters(
     placement.moves.map((m) => ({ appointmentId: m.appointmentId, counterId: m.toCounterId })),
