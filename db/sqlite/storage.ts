@@ -27,6 +27,7 @@ import { sqliteDemoHistoryStore } from './demo-history-store.ts';
 import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
 import { sqliteMunicipalityStore } from './municipality-store.ts';
+import { shareOccupancy } from './occupancy-cache.ts';
 import { sqliteOfficeStore } from './office-store.ts';
 import { sqliteOpenDataStore } from './open-data-store.ts';
 import { sqliteOutboxStore } from './outbox-store.ts';
@@ -111,6 +112,8 @@ export function sqliteStorage(db: Db): Storage {
     const read = (): Repositories => {
       if (!readRepos) {
         reader = openReader(db);
+        // The reader keeps occupancy with the writer's cache, whose change log explains this process's writes.
+        if (reader) shareOccupancy(reader.$client, db.$client);
         readRepos = reader ? repositoriesOn(reader) : writer;
       }
       return readRepos;
