@@ -7,10 +7,16 @@ import { deleteRedisPrefix, pgUnavailable, redisUnavailable, uniquePrefix } from
 import { freePort, round } from '../shared.ts';
 import { cpuMsOf, killNode, type NodeProc, nodeEnv, onCleanup, startHaproxy, startNode } from './cluster.ts';
 import { checkSqlite, copyTemplate, type InvariantCheck, type Template } from './fixtures.ts';
-import { hotWorkload, type LoadStats, spreadWorkload } from './http-load.ts';
+import { hotWorkload, type LoadStats, Recorder, spreadWorkload } from './http-load.ts';
 import { checkPostgres, copySqliteToPostgres, type PgCopy } from './postgres.ts';
 
 export type Engine = 'sqlite' | 'postgresql';
+
+/**
+ * `--only=hot`: part 1 runs only the hot office-day (the release storm), for working on it; the spread rows then
+ * say they were not run. The hot workload itself is the same.
+ */
+const ONLY_HOT = process.argv.includes('--only=hot');
 
 /** What the nodes serve from: an SQLite file (WAL, shared by the processes) or a PostgreSQL database. */
 export type BenchDatabase = { engine: 'sqlite'; path: string } | { engine: 'postgresql'; copy: PgCopy };
@@ -114,7 +120,9 @@ export async function runMode(
     const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
     const hap0 = cpuMsOf(cluster.haproxyPid);
     const spreadStarts = template.spreadStarts.slice(0, -200);
-    const spread = await spreadWorkload(cluster.url, spreadStarts, template.perStart, opts.connections, opts.seconds);
+    const spread = ONLY_HOT
+      ? { stats: new Recorder().stats('spread (not run: --only=hot)', opts.connections), references: [] }
+      : await spreadWorkload(cluster.url, spreadStarts, template.perStart, opts.connections, opts.seconds);
     const hot = await hotWorkload(cluster.url, template.hotDay, opts.connections, opts.hotSeconds);
     const nodeCpu = cluster.nodes.reduce((s, n, k) => s + cpuMsOf(n.child.pid) - (cpu0[k] as number), 0);
     const hapCpu = cluster.haproxyPid ? cpuMsOf(cluster.haproxyPid) - hap0 : null;
