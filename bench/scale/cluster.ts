@@ -106,16 +106,20 @@ export function nodeEnv(dbPath: string, extra: Record<string, string | undefined
   return env;
 }
 
-/** Starts `server/main.ts` on `port`; resolves when /api/v1/health answers, rejects when the node exits first. */
+/**
+ * Starts `server/main.ts` on `port`; resolves when /api/v1/health answers, rejects when the node exits first.
+ * `root`: another checkout of Loket to run (a before/after comparison in one run); default this one.
+ */
 export async function startNode(
   name: string,
   port: number,
   env: Record<string, string>,
   timeoutMs = 90_000,
+  root = ROOT,
 ): Promise<NodeProc> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      cwd: ROOT,
+    spawn(process.execPath, ['--import', 'tsx', root === ROOT ? MAIN : join(root, 'server', 'main.ts')], {
+      cwd: root,
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

@@ -313,9 +313,17 @@ export interface CallCost {
   waiting: number;
   calls: number;
   displays: number;
-  ours: { cpuMsPerCall: number; idleCorrectedCpuMsPerCall: number; errors: number };
+  ours: NodeCallCost;
+  /** The same measurement on another checkout (`baselineRoot`, e.g. the commit before a change), in the same run. */
+  baseline?: NodeCallCost & { root: string };
   bare: { cpuMsPerCall: number };
   ratio: number;
+}
+
+export interface NodeCallCost {
+  cpuMsPerCall: number;
+  idleCorrectedCpuMsPerCall: number;
+  errors: number;
 }
 
 function socketTo(url: string, auth: Record<string, string>, address: string): Promise<Socket> {
@@ -332,12 +340,15 @@ function socketTo(url: string, auth: Record<string, string>, address: string): P
   });
 }
 
-export async function callNextCost(
+/** One node (of this checkout or of `root`) on a fresh copy of the template: its CPU per call-next + start. */
+async function nodeCallCost(
   dir: string,
   template: Template,
   opts: { calls: number; waiting: number; displays: number; spacingMs: number },
-): Promise<CallCost> {
-  const dbPath = copyTemplate(template, join(dir, 'cost-call.db'));
+  label: string,
+  root?: string,
+): Promise<NodeCallCost> {
+  const dbPath = copyTemplate(template, join(dir, `cost-call-${label}.db`));
   const db = openDatabase(dbPath);
   const [loc] = addLocations(db, {
     prefix: 'cost',
@@ -349,8 +360,7 @@ export async function callNextCost(
   db.$client.close();
   if (!loc) throw new Error('no location');
   const sockets: Socket[] = [];
-  const node = await startNode('call', await freePort(), nodeEnv(dbPath));
-  let ours: CallCost['ours'];
+  const node = await startNode(`call-${label}`, await freePort(), nodeEnv(dbPath), 90_000, root);
   try {
     for (let i = 0; i < opts.displays; i++)
       sockets.push(await socketTo(node.url, { token: loc.displayToken, locationId: loc.id }, '172.30.0.1'));
@@ -368,8 +378,8 @@ export async function callNextCost(
       };
       const called = ack.ok ? ack.data?.ticket : null;
       if (!called) return false;
-      await s.timeout(10_000).emitWithAck('ticket:start', { ticketId: called.id });
-      return true;
+      const started = (await s.timeout(10_000).emitWithAck('ticket:start', { ticketId: called.id })) as { ok: boolean };
+      return started.ok;
     };
     for (let k = 0; k < 3; k++) await press(k); // warm-up
     await sleep(1_000);
@@ -385,7 +395,7 @@ export async function callNextCost(
     await sleep(500); // the last estimates run
     const cpu = cpuMsOf(node.child.pid) - cpu0;
     const elapsed = (performance.now() - t0) / 1000;
-    ours = {
+    return {
       cpuMsPerCall: round(cpu / opts.calls, 2),
       idleCorrectedCpuMsPerCall: round(Math.max(0, cpu - idle * elapsed) / opts.calls, 2),
       errors,
@@ -394,6 +404,29 @@ export async function callNextCost(
     for (const s of sockets.splice(0)) s.disconnect();
     await killNode(node, 'SIGTERM');
   }
+}
+
+export async function callNextCost(
+  dir: string,
+  template: Template,
+  opts: { calls: number; waiting: number; displays: number; spacingMs: number; baselineRoot?: string },
+): Promise<CallCost> {
+  // Before and after alternate on the same machine state: baseline, ours, baseline, ours — the mean of each.
+  const rounds = opts.baselineRoot ? 2 : 1;
+  const mine: NodeCallCost[] = [];
+  const before: NodeCallCost[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (opts.baselineRoot) before.push(await nodeCallCost(dir, template, opts, `baseline-${r}`, opts.baselineRoot));
+    mine.push(await nodeCallCost(dir, template, opts, `ours-${r}`));
+  }
+  const meanOf = (xs: NodeCallCost[]): NodeCallCost => ({
+    cpuMsPerCall: round(xs.reduce((a, x) => a + x.cpuMsPerCall, 0) / xs.length, 2),
+    idleCorrectedCpuMsPerCall: round(xs.reduce((a, x) => a + x.idleCorrectedCpuMsPerCall, 0) / xs.length, 2),
+    errors: xs.reduce((a, x) => a + x.errors, 0),
+  });
+  const ours = meanOf(mine);
+  const baseline = opts.baselineRoot ? { ...meanOf(before), root: opts.baselineRoot } : undefined;
+  const sockets: Socket[] = [];
 
   // The bare baseline of bench/hub (reused): socket.io that only broadcasts a ticket-sized call to the room.
   const port = await freePort();
@@ -435,6 +468,7 @@ export async function callNextCost(
     calls: opts.calls,
     displays: opts.displays,
     ours,
+    ...(baseline ? { baseline } : {}),
     bare: bareCost,
     ratio: round(ours.idleCorrectedCpuMsPerCall / Math.max(0.001, bareCost.cpuMsPerCall), 1),
   };

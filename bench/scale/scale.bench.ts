@@ -16,6 +16,9 @@
  *   npm run bench:scale -- --quick      # smoke run, small and short (about 2 min on a quiet machine) → scale-smoke.json
  *   npm run bench:scale -- --part=1,3   # some parts only
  *   npm run bench:scale -- --nodes-on=sqlite   # parts 1-3: the nodes on one SQLite file instead of PostgreSQL
+ *   npm run bench:scale -- --part=4 --only=call-next [--baseline=<checkout>]   # part 4's call-next row only
+ *     (bench/results/scale-call-next.{json,md}); with --baseline the same row for another checkout of Loket
+ *     (e.g. `git archive <commit>` with a node_modules link), alternating with this one in the same run
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -36,6 +39,9 @@ const QUICK = process.argv.includes('--quick');
 /** What the nodes of parts 1-3 serve from (part 1's single direct process is SQLite either way). */
 const NODES_ON: Engine = process.argv.includes('--nodes-on=sqlite') ? 'sqlite' : 'postgresql';
 const ENGINE_NAME = { sqlite: 'SQLite', postgresql: 'PostgreSQL' } as const;
+/** `--only=call-next`: part 4 measures only call-next + start + broadcast + estimates. */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const BASELINE = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
 const PARTS = new Set(
   (process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length) ?? '1,2,3,4').split(',').map(Number),
 );
@@ -121,6 +127,8 @@ function sectionsOfMarkdown(file: string): { title: string; body: string }[] {
 }
 
 function write(): void {
+  // A run of one row (`--only`) writes its own file (partCallNextOnly), never scale.{json,md}.
+  if (ONLY) return;
   mkdirSync(join(here, '..', 'results'), { recursive: true });
   // A smoke run's figures are not results: its JSON is git-ignored (*-smoke.json), it writes no Markdown.
   if (QUICK) writeFileSync(join(here, '..', 'results', 'scale-smoke.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -314,7 +322,50 @@ async function partKills(dir: string, template: Template): Promise<void> {
   write();
 }
 
+/** `--only=call-next`: the call-next row of part 4 (with `--baseline`, before and after), in a file of its own. */
+async function partCallNextOnly(dir: string, template: Template): Promise<void> {
+  const calls = await callNextCost(dir, template, {
+    ...(QUICK
+      ? { calls: 10, waiting: 200, displays: 10, spacingMs: 400 }
+      : { calls: 40, waiting: 200, displays: 40, spacingMs: 400 }),
+    baselineRoot: BASELINE,
+  });
+  const S = '4. Per-request costs (item 7): call-next only';
+  const cell = (c: { idleCorrectedCpuMsPerCall: number; cpuMsPerCall: number; errors: number }) =>
+    `${c.idleCorrectedCpuMsPerCall} (raw ${c.cpuMsPerCall}${c.errors ? `, ${c.errors} errors` : ''})`;
+  table(
+    S,
+    ['call-next + start + broadcast + estimates', 'waiting', 'displays', 'CPU ms/call', 'ratio to bare'],
+    [
+      ...(calls.baseline
+        ? [
+            [
+              `before (${calls.baseline.root})`,
+              calls.waiting,
+              calls.displays,
+              cell(calls.baseline),
+              `${round(calls.baseline.idleCorrectedCpuMsPerCall / Math.max(0.001, calls.bare.cpuMsPerCall), 1)}×`,
+            ],
+          ]
+        : []),
+      ['Loket node (aim ≤ 2 ms)', calls.waiting, calls.displays, cell(calls.ours), `${calls.ratio}×`],
+      ['bare socket.io broadcast', null, calls.displays, calls.bare.cpuMsPerCall, '1×'],
+    ],
+  );
+  note(
+    S,
+    `Command: \`npm run bench:scale -- --part=4 --only=call-next${BASELINE ? ` --baseline=${BASELINE}` : ''}\`; load average at end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}; CPU of the node process from /proc, its idle CPU subtracted.`,
+  );
+  const file = join(here, '..', 'results', QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: results.machine, calls }, null, 2)}\n`);
+  if (!QUICK) writeFileSync(join(here, '..', 'results', 'scale-call-next.md'), renderMarkdown(results));
+}
+
 async function partCosts(dir: string, template: Template): Promise<void> {
+  if (ONLY === 'call-next') return partCallNextOnly(dir, template);
   const S = '4. Per-request costs (item 7) against bare baselines';
   console.log(`\n== ${S} ==`);
   const booking = await bookingCost(
@@ -464,7 +515,7 @@ async function main(): Promise<void> {
   const dir = tempDir('run');
   try {
     const template = buildTemplate(join(dir, 'template.db'), new Date());
-    if (!QUICK && PARTS.size < 4) keepOtherParts();
+    if (!QUICK && PARTS.size < 4 && !ONLY) keepOtherParts();
     const parts: [number, string, (d: string, t: Template) => Promise<void>][] = [
       [1, '1. Bookings over HTTP', partBookings],
       [2, '2. Displays across nodes', partDisplays],

@@ -1,13 +1,15 @@
-import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { and, desc, eq, inArray, max } from 'drizzle-orm';
 import {
   type ActiveTicket,
   type CounterInfo,
+  type CounterRow,
   formatTicketNumber,
   type LocationRow,
   type ServiceInfo,
   type TicketRow,
 } from '../../server/queue/queue-model.ts';
-import type { CheckInAppointment, QueueStore } from '../../server/queue/queue-store.ts';
+import type { CheckInAppointment, QueueStore, TicketChanges } from '../../server/queue/queue-store.ts';
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import {
@@ -29,65 +31,170 @@ import {
   locationServices,
   locations,
   services,
-  staffUsers,
   ticketEvents,
   ticketItems,
   tickets,
 } from '../schema/index.ts';
 
+/** A ticket's columns in TicketRow's order; `ticketOf` maps a raw row (an array) read with them. */
+const TICKET_COLUMNS = [
+  'id',
+  'municipality_id',
+  'location_id',
+  'service_date',
+  'number',
+  'letter',
+  'sequence',
+  'public_id',
+  'source',
+  'status',
+  'priority',
+  'appointment_id',
+  'due_at',
+  'target_counter_id',
+  'counter_id',
+  'agent_id',
+  'call_count',
+  'predicted_wait_seconds',
+  'request_key',
+  'request_fingerprint',
+  'language',
+  'issued_at',
+  'queued_at',
+  'called_at',
+  'started_at',
+  'finished_at',
+];
+const T_COLUMNS = TICKET_COLUMNS.map((c) => `t.${c}`).join(', ');
+const ACTIVE = "('waiting', 'called', 'serving')";
+
+const dateOf = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
+
+function ticketOf(r: unknown[]): TicketRow {
+  return {
+    id: r[0] as number,
+    municipalityId: r[1] as string,
+    locationId: r[2] as string,
+    serviceDate: r[3] as string,
+    number: r[4] as string,
+    letter: r[5] as string,
+    sequence: r[6] as number,
+    publicId: r[7] as string,
+    source: r[8] as TicketRow['source'],
+    status: r[9] as TicketRow['status'],
+    priority: r[10] as number,
+    appointmentId: r[11] as number | null,
+    dueAt: dateOf(r[12]),
+    targetCounterId: r[13] as number | null,
+    counterId: r[14] as number | null,
+    agentId: r[15] as number | null,
+    callCount: r[16] as number,
+    predictedWaitSeconds: r[17] as number | null,
+    requestKey: r[18] as string | null,
+    requestFingerprint: r[19] as string | null,
+    language: r[20] as TicketRow['language'],
+    issuedAt: dateOf(r[21]) as Date,
+    queuedAt: dateOf(r[22]) as Date,
+    calledAt: dateOf(r[23]),
+    startedAt: dateOf(r[24]),
+    finishedAt: dateOf(r[25]),
+  };
+}
+
+function counterOf(r: unknown[]): CounterRow {
+  return {
+    id: r[0] as number,
+    locationId: r[1] as string,
+    name: r[2] as string,
+    active: r[3] === 1,
+    state: r[4] as CounterRow['state'],
+    agentId: r[5] as number | null,
+    stateSince: dateOf(r[6]),
+  };
+}
+
+/** The columns `updateTicketIf` may change, and whether each is a time (stored as epoch milliseconds). */
+const TICKET_CHANGES: Record<keyof TicketChanges, [column: string, time: boolean]> = {
+  status: ['status', false],
+  counterId: ['counter_id', false],
+  agentId: ['agent_id', false],
+  targetCounterId: ['target_counter_id', false],
+  callCount: ['call_count', false],
+  queuedAt: ['queued_at', true],
+  calledAt: ['called_at', true],
+  startedAt: ['started_at', true],
+  finishedAt: ['finished_at', true],
+};
+
 /**
- * The hub reads the same few queries several times per call (call, start, broadcast, estimates).
- * Building each with drizzle and preparing it in SQLite cost more CPU than running it (profile of
- * bench:hub), so the hot ones are built and prepared once per connection and reused with placeholders.
- * Variable id lists go in as one JSON array (`json_each`), so one statement serves every length.
+ * The hub and the queue's use-cases run a few queries on every call (call, start, broadcast, estimates).
+ * Building each with drizzle, preparing it in SQLite and mapping every column of a few hundred rows through
+ * drizzle's row mapper cost far more CPU than running them (profiles of bench:hub and bench:scale part 4), so the
+ * hot ones are plain SQL, prepared once per connection, read as arrays (`raw`) and mapped by hand (`ticketOf`).
+ * Variable id lists go in as one JSON array (`json_each`), so one statement serves every length. The rest of
+ * the repository stays with drizzle.
  */
 function buildStatements(db: Db) {
-  const ids = sql`(select value from json_each(${sql.placeholder('ids')}))`;
-  return {
-    ticketById: db
-      .select()
-      .from(tickets)
-      .where(eq(tickets.id, sql.placeholder('id')))
-      .prepare(),
-    counterById: db
-      .select()
-      .from(counters)
-      .where(eq(counters.id, sql.placeholder('id')))
-      .prepare(),
-    ticketsByIds: db.select().from(tickets).where(inArray(tickets.id, ids)).orderBy(tickets.id).prepare(),
-    activeTickets: db
-      .select()
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.locationId, sql.placeholder('locationId')),
-          eq(tickets.serviceDate, sql.placeholder('serviceDate')),
-          inArray(tickets.status, ['waiting', 'called', 'serving']),
-        ),
+  const c = db.$client;
+  const ticketsWhere = (where: string) =>
+    c
+      .prepare(
+        `SELECT ${T_COLUMNS}, a.reference FROM tickets t LEFT JOIN appointments a ON a.id = t.appointment_id
+         WHERE ${where} ORDER BY t.id`,
       )
-      .orderBy(tickets.id)
-      .prepare(),
-    counters: db
-      .select({ counter: counters, agentName: staffUsers.displayName })
-      .from(counters)
-      .leftJoin(staffUsers, eq(staffUsers.id, counters.agentId))
-      .where(eq(counters.locationId, sql.placeholder('locationId')))
-      .orderBy(counters.id)
-      .prepare(),
-    items: db
-      .select({ ticketId: ticketItems.ticketId, code: services.code, persons: ticketItems.persons })
-      .from(ticketItems)
-      .innerJoin(services, eq(services.id, ticketItems.serviceId))
-      .where(inArray(ticketItems.ticketId, ids))
-      .orderBy(ticketItems.id)
-      .prepare(),
-    appointmentRefs: db
-      .select({ id: appointments.id, reference: appointments.reference })
-      .from(appointments)
-      .where(inArray(appointments.id, ids))
-      .prepare(),
-    configVersion: db.$client.prepare('SELECT version FROM scheduling_config_version WHERE id = 1').pluck(),
+      .raw();
+  const itemsWhere = (where: string) =>
+    c
+      .prepare(
+        `SELECT i.ticket_id, s.code, i.persons FROM ticket_items i JOIN services s ON s.id = i.service_id
+         WHERE ${where} ORDER BY i.id`,
+      )
+      .raw();
+  return {
+    ticketById: c.prepare(`SELECT ${T_COLUMNS} FROM tickets t WHERE t.id = ?`).raw(),
+    counterById: c
+      .prepare('SELECT id, location_id, name, active, state, agent_id, state_since FROM counters WHERE id = ?')
+      .raw(),
+    ticketsByIds: ticketsWhere('t.id IN (SELECT value FROM json_each(?))'),
+    itemsByIds: itemsWhere('i.ticket_id IN (SELECT value FROM json_each(?))'),
+    activeTickets: ticketsWhere(`t.location_id = ? AND t.service_date = ? AND t.status IN ${ACTIVE}`),
+    activeItems: itemsWhere(
+      `i.ticket_id IN (SELECT id FROM tickets WHERE location_id = ? AND service_date = ? AND status IN ${ACTIVE})`,
+    ),
+    counters: c
+      .prepare(
+        `SELECT c.id, c.location_id, c.name, c.active, c.state, c.agent_id, c.state_since, u.display_name
+         FROM counters c LEFT JOIN staff_users u ON u.id = c.agent_id WHERE c.location_id = ? ORDER BY c.id`,
+      )
+      .raw(),
+    appendEvent: c.prepare(
+      'INSERT INTO ticket_events (ticket_id, location_id, type, at, counter_id, agent_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    setPredictedWait: c.prepare('UPDATE tickets SET predicted_wait_seconds = ? WHERE id = ?'),
+    /** `updateTicketIf`'s statements, one per set of changed columns (a handful in practice). */
+    updates: new Map<string, Statement<unknown[]>>(),
+    configVersion: c.prepare('SELECT version FROM scheduling_config_version WHERE id = 1').pluck(),
   };
+}
+
+/** Ticket rows with their items and appointment reference (`reference` is the raw row's last column). */
+function withItems(rows: unknown[][], items: unknown[][]): ActiveTicket[] {
+  const byTicket = new Map<number, { code: string; persons: number }[]>();
+  for (const i of items) {
+    const id = i[0] as number;
+    const entry = { code: i[1] as string, persons: i[2] as number };
+    const list = byTicket.get(id);
+    if (list) list.push(entry);
+    else byTicket.set(id, [entry]);
+  }
+  return rows.map((r) => {
+    const row = ticketOf(r);
+    return {
+      row,
+      services: byTicket.get(row.id) ?? [],
+      appointmentReference: row.appointmentId !== null ? ((r[TICKET_COLUMNS.length] as string | null) ?? null) : null,
+    };
+  });
 }
 
 /** The queue repository on SQLite (server/queue/queue-store.ts). Synchronous: `asAsync` wraps it. */
@@ -140,7 +247,10 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
   };
 
   const countersOf = (locationId: string): CounterInfo[] => {
-    const rows = statements().counters.all({ locationId });
+    const rows = (statements().counters.all(locationId) as unknown[][]).map((r) => ({
+      counter: counterOf(r),
+      agentName: r[7] as string | null,
+    }));
     const c = config();
     let skills = c.skills.get(locationId);
     if (!skills) {
@@ -161,25 +271,6 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
     }
     const skillsOf = skills;
     return rows.map(({ counter, agentName }) => toCounterInfo(counter, agentName, skillsOf.get(counter.id)));
-  };
-
-  /** Items and appointment references for a set of ticket rows. */
-  const withDetails = (rows: TicketRow[]): ActiveTicket[] => {
-    if (rows.length === 0) return [];
-    const items = new Map<number, { code: string; persons: number }[]>();
-    for (const i of statements().items.all({ ids: JSON.stringify(rows.map((r) => r.id)) })) {
-      items.set(i.ticketId, [...(items.get(i.ticketId) ?? []), { code: i.code, persons: i.persons }]);
-    }
-    const apptIds = rows.map((r) => r.appointmentId).filter((id): id is number => id !== null);
-    const refs = new Map<number, string>();
-    if (apptIds.length > 0) {
-      for (const a of statements().appointmentRefs.all({ ids: JSON.stringify(apptIds) })) refs.set(a.id, a.reference);
-    }
-    return rows.map((row) => ({
-      row,
-      services: items.get(row.id) ?? [],
-      appointmentReference: row.appointmentId !== null ? (refs.get(row.appointmentId) ?? null) : null,
-    }));
   };
 
   const checkInAppointment = (row: typeof appointments.$inferSelect | undefined): CheckInAppointment | null => {
@@ -204,8 +295,12 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
     services: servicesOf,
     counters: countersOf,
     liveQueue: (loc, serviceDate) => {
-      const rows = statements().activeTickets.all({ locationId: loc.id, serviceDate });
-      return { services: servicesOf(loc), counters: countersOf(loc.id), tickets: withDetails(rows) };
+      const st = statements();
+      const tickets = withItems(
+        st.activeTickets.all(loc.id, serviceDate) as unknown[][],
+        st.activeItems.all(loc.id, serviceDate) as unknown[][],
+      );
+      return { services: servicesOf(loc), counters: countersOf(loc.id), tickets };
     },
     recentCalls: (locationId, serviceDate, limit) => {
       const q = recentCallQuery(ticketEvents, tickets, locationId, serviceDate);
@@ -233,7 +328,10 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       return { serviceSamples: serviceSamplesOf(rows), waitEvents };
     },
 
-    ticket: (ticketId) => statements().ticketById.get({ id: ticketId }) ?? null,
+    ticket: (ticketId) => {
+      const r = statements().ticketById.get(ticketId) as unknown[] | undefined;
+      return r ? ticketOf(r) : null;
+    },
     ticketByPublicId: (publicId) => db.select().from(tickets).where(eq(tickets.publicId, publicId)).get() ?? null,
     ticketByRequestKey: (locationId, requestKey) =>
       db
@@ -243,8 +341,12 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
         .get() ?? null,
     ticketOfAppointment: (appointmentId) =>
       db.select().from(tickets).where(eq(tickets.appointmentId, appointmentId)).get() ?? null,
-    ticketsWithDetails: (ticketIds) =>
-      ticketIds.length === 0 ? [] : withDetails(statements().ticketsByIds.all({ ids: JSON.stringify(ticketIds) })),
+    ticketsWithDetails: (ticketIds) => {
+      if (ticketIds.length === 0) return [];
+      const ids = JSON.stringify(ticketIds);
+      const st = statements();
+      return withItems(st.ticketsByIds.all(ids) as unknown[][], st.itemsByIds.all(ids) as unknown[][]);
+    },
     insertTicket: ({ items, ...input }) => {
       // BEGIN IMMEDIATE (the caller's write transaction) makes this max+1 and the insert one step.
       const last = db
@@ -270,24 +372,53 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       return row;
     },
     setPredictedWait: (ticketId, seconds) => {
-      db.update(tickets).set({ predictedWaitSeconds: seconds }).where(eq(tickets.id, ticketId)).run();
+      statements().setPredictedWait.run(seconds, ticketId);
     },
-    updateTicketIf: (ticketId, expected, changes) =>
-      db
-        .update(tickets)
-        .set(changes)
-        .where(and(eq(tickets.id, ticketId), eq(tickets.status, expected)))
-        .returning()
-        .get() ?? null,
+    updateTicketIf: (ticketId, expected, changes) => {
+      const keys = (Object.keys(changes) as (keyof TicketChanges)[]).filter((k) => changes[k] !== undefined).sort();
+      if (keys.length === 0) {
+        const r = statements().ticketById.get(ticketId) as unknown[] | undefined;
+        return r && r[9] === expected ? ticketOf(r) : null;
+      }
+      const st = statements();
+      const key = keys.join(',');
+      let update = st.updates.get(key);
+      if (!update) {
+        const set = keys.map((k) => `${TICKET_CHANGES[k][0]} = ?`).join(', ');
+        update = db.$client
+          .prepare<unknown[]>(
+            `UPDATE tickets SET ${set} WHERE id = ? AND status = ? RETURNING ${TICKET_COLUMNS.join(', ')}`,
+          )
+          .raw();
+        st.updates.set(key, update);
+      }
+      const values = keys.map((k) => {
+        const v = changes[k];
+        return TICKET_CHANGES[k][1] ? (v === null ? null : (v as Date).getTime()) : v;
+      });
+      const r = update.get(...values, ticketId, expected) as unknown[] | undefined;
+      return r ? ticketOf(r) : null;
+    },
     replaceTicketService: (ticketId, serviceId, persons) => {
       db.delete(ticketItems).where(eq(ticketItems.ticketId, ticketId)).run();
       db.insert(ticketItems).values({ ticketId, serviceId, persons }).run();
     },
-    appendTicketEvent: (event) => {
-      db.insert(ticketEvents).values(event).run();
+    appendTicketEvent: (e) => {
+      statements().appendEvent.run(
+        e.ticketId,
+        e.locationId,
+        e.type,
+        e.at.getTime(),
+        e.counterId,
+        e.agentId,
+        e.data === null ? null : JSON.stringify(e.data),
+      );
     },
 
-    counter: (counterId) => statements().counterById.get({ id: counterId }) ?? null,
+    counter: (counterId) => {
+      const r = statements().counterById.get(counterId) as unknown[] | undefined;
+      return r ? counterOf(r) : null;
+    },
     counterOfAgent: (userId) => db.select().from(counters).where(eq(counters.agentId, userId)).get() ?? null,
     hasActiveTicket: (counterId) =>
       db
