@@ -6,8 +6,9 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { callNext } from '../queue/call-next.ts';
 import { pauseCounter, requireOwnCounter, signInCounter, signOutCounter } from '../queue/counter-actions.ts';
-import { getCounterView, getPublicTicket, getTicketById } from '../queue/queue-read.ts';
+import { actedTicketView, getCounterView, getPublicTicket } from '../queue/queue-read.ts';
 import {
+  type ActedTicket,
   cancelTicket,
   finishTicket,
   markNoShow,
@@ -67,11 +68,11 @@ async function counterIdFor(ctx: CommandContext, given: number | undefined): Pro
 }
 
 const ticketCommand = (
-  action: (deps: Deps, p: StaffPrincipal, input: { ticketId: number }) => Promise<{ id: number }>,
+  action: (deps: Deps, p: StaffPrincipal, input: { ticketId: number }) => Promise<ActedTicket>,
 ) => ({
   schema: TicketPayload,
   run: async (ctx: CommandContext, payload: { ticketId: number }) =>
-    getTicketById(ctx.deps, (await action(ctx.deps, staffOf(ctx), payload)).id),
+    actedTicketView(ctx.deps, await action(ctx.deps, staffOf(ctx), payload)),
 });
 
 function command<S extends z.ZodType>(c: Command<S>): Command<z.ZodType> {
@@ -123,7 +124,7 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     schema: z
       .strictObject({ ticketId: id, serviceCode: z.string().min(1).max(40).optional(), counterId: id.optional() })
       .refine((p) => p.serviceCode !== undefined || p.counterId !== undefined, 'Give a service, a counter or both'),
-    run: async (ctx, payload) => getTicketById(ctx.deps, (await transferTicket(ctx.deps, staffOf(ctx), payload)).id),
+    run: async (ctx, payload) => actedTicketView(ctx.deps, await transferTicket(ctx.deps, staffOf(ctx), payload)),
   }),
   'ticket:follow': command({
     schema: z.strictObject({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) }),

@@ -46,6 +46,8 @@ export interface HubOptions {
   clusterLog?: ClusterLog;
   /** How often the log is read when this process made no change (default 75 ms). */
   pollMs?: number;
+  /** How long the publisher's live view of an office's queue serves before it is read again (default 5 s). */
+  liveViewMaxAgeMs?: number;
 }
 
 /** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
@@ -131,6 +133,7 @@ export function attachHub(
     log: clusterLog,
     estimates: redis ? redisEstimateGate(redis, prefix) : localEstimateGate,
     pollMs: options.pollMs,
+    liveViewMaxAgeMs: options.liveViewMaxAgeMs,
   });
   io.on('hub:followers', (tickets) => publisher.applyFollowerUpdates(tickets));
 

@@ -4,12 +4,15 @@ import { publicFactKinds } from '../cluster/log-store.ts';
 import type { HubSnapshot } from '../contracts/hub.ts';
 import type { CallDto, CounterDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import type { DomainEventMap } from '../events.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
+import type { ChangedTicket, QueueChange } from '../queue/queue-change.ts';
 import { counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
+import type { CounterInfo, QueueState } from '../queue/queue-model.ts';
+import { serviceDateOf } from '../queue/queue-model.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
-import { loadQueueState } from '../queue/queue-state.ts';
+import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
 import { coalescing } from './coalesce.ts';
+import { liveQueues } from './live-queue.ts';
 import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer } from './types.ts';
 
@@ -28,14 +31,15 @@ const BATCH = 500;
 /** Facts are kept this long (a ticket lives one service day; its later facts need its first one). */
 const KEEP_MS = 26 * 60 * 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
-
-/** The facts a use-case may carry its ticket on (server/events.ts). */
-type CarriedKind = keyof Pick<DomainEventMap, 'ticket:issued' | 'ticket:called' | 'ticket:updated'>;
+/** The live view of an office's queue is read again at least this often (rows changed without a fact). */
+const LIVE_VIEW_MAX_AGE_MS = 5_000;
 
 export interface PublisherOptions {
   log: ClusterLog;
   estimates: EstimateGate;
   pollMs?: number;
+  /** How long the live view of an office's queue serves before it is read again (default 5 s). */
+  liveViewMaxAgeMs?: number;
 }
 
 /**
@@ -45,12 +49,15 @@ export interface PublisherOptions {
  * whichever node made the change:
  * 1. facts (`ticket:issued`, `ticket:updated` to the staff; `ticket:called`, `counter:updated`,
  *    `display:ticker-changed` to everyone; a `queue:snapshot` after a set-up change), in log order. A fact of
- *    this process whose use-case carried the ticket (call-next) is sent as carried, with no read; the tickets
- *    of the other facts of a round (another node's, or not carried) are read once;
+ *    this process whose use-case carried its ticket or counter (`queue:changed`, server/queue/queue-change.ts:
+ *    every queue use-case does) is sent as carried, with no read; the tickets of the other facts of a round
+ *    (another node's) are read once;
  * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on the
  *    residents' phones) follow every change within 50 ms, coalesced per location to at most one run per 250 ms
- *    — and spaced further when the predictor itself is slow. With Redis one node per change computes them
- *    (estimate-gate.ts) and broadcasts through the adapter.
+ *    — and spaced further when the predictor itself is slow. They run on the node's live view of the office's
+ *    queue (live-queue.ts), which the carried changes keep current, so they read nothing while only this node
+ *    changes the office. With Redis one node per change computes them (estimate-gate.ts) and broadcasts through
+ *    the adapter.
  *
  * Order: staff see every fact of their location, so `prev` is `seq - 1`; kiosks and displays see only the
  * public ones, so theirs carry the previous public fact's seq. A client whose last seq is below `prev`
@@ -83,10 +90,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   let lastPrune = Date.now();
   let lastTailError = 0;
   /**
-   * Tickets this process's use-cases carried on their facts, by ticket id, until the log brings the facts they
-   * belong to. `round`: the log round under way when the use-case published (see `carriedFor`, `forget`).
+   * Tickets and counters this process's use-cases carried (`queue:changed`), by id, until the log brings the facts
+   * they belong to. `left`: facts of the change not yet matched. `round`: the log round under way when the
+   * use-case published (see `carriedFor`, `forget`).
    */
-  const carried = new Map<number, { kind: CarriedKind; recall: boolean; dto: TicketDto; round: number }>();
+  const carried = new Map<number, { changed: ChangedTicket; left: number; round: number }>();
+  const carriedCounters = new Map<number, { counter: CounterInfo; round: number }>();
+  const live = liveQueues(options.liveViewMaxAgeMs ?? LIVE_VIEW_MAX_AGE_MS);
   let round = 0;
 
   /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
@@ -141,29 +151,37 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   };
 
   /**
-   * A use-case of this process committed and published its fact: keep the ticket it carried for the log's fact
-   * of that change. The publisher subscribes to its own process's facts only, so another node's change is
-   * always read.
+   * A use-case of this process committed and published its change: keep its tickets and counters for the log's
+   * facts of that change. The publisher subscribes to its own process's changes only, so another node's change
+   * is always read.
    */
-  function carry(kind: CarriedKind, payload: { ticketId: number; ticket?: TicketDto; recall?: boolean }): void {
-    if (payload.ticket) {
-      carried.set(payload.ticketId, { kind, recall: payload.recall ?? false, dto: payload.ticket, round });
-    }
+  function carry(change: QueueChange): void {
+    for (const changed of change.tickets) carried.set(changed.ticket.row.id, { changed, left: changed.facts, round });
+    for (const counter of change.counters) carriedCounters.set(counter.id, { counter, round });
   }
 
   /**
    * The carried ticket for a fact from the log, if this process's use-case made exactly this change: same
-   * ticket, kind and (for a call) call or recall. A fact of the ticket that does not match belongs to a later
-   * change (another node's, or one that carried nothing), so the ticket is read from then on; a call is one
-   * fact, so its entry serves once (an update may be two, as `started` and `finished` of one call-next).
+   * ticket, kind and (for a call) call or recall, as many times as the change wrote such facts. A fact of the
+   * ticket that does not match belongs to a later change (another node's), so the ticket is read from then on.
    */
-  function carriedFor(f: ClusterFact): TicketDto | undefined {
+  function carriedFor(f: ClusterFact): ChangedTicket | undefined {
     if (f.ticketId === null) return undefined;
     const entry = carried.get(f.ticketId);
     if (!entry) return undefined;
-    const matches = entry.kind === f.kind && (f.kind !== 'ticket:called' || (f.detail === 'recall') === entry.recall);
-    if (!matches || f.kind === 'ticket:called') carried.delete(f.ticketId);
-    return matches ? entry.dto : undefined;
+    const { changed } = entry;
+    const matches =
+      changed.fact === f.kind && (f.kind !== 'ticket:called' || (f.detail === 'recall') === changed.recall);
+    if (!matches || --entry.left <= 0) carried.delete(f.ticketId);
+    return matches ? changed : undefined;
+  }
+
+  /** The carried counter for a `counter:updated` fact (a change updates a counter once: one fact). */
+  function carriedCounterFor(f: ClusterFact): CounterInfo | undefined {
+    if (f.counterId === null) return undefined;
+    const entry = carriedCounters.get(f.counterId);
+    carriedCounters.delete(f.counterId);
+    return entry?.counter;
   }
 
   /**
@@ -173,6 +191,29 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    */
   function forget(startedRound: number): void {
     for (const [ticketId, entry] of carried) if (entry.round < startedRound) carried.delete(ticketId);
+    for (const [counterId, entry] of carriedCounters) if (entry.round < startedRound) carriedCounters.delete(counterId);
+  }
+
+  /**
+   * The office's live queue at `now`, as committed: the node's live view when it is at the office's newest seq
+   * (live-queue.ts; one indexed read of the seq), else read — with the seq before and after, and kept as the view
+   * when no change came in between. (The tail may not have brought the newest facts yet: then it is read.)
+   */
+  async function liveState(locationId: string, now: Date): Promise<QueueState | null> {
+    const location = await reads().queue.location(locationId);
+    if (!location) return null;
+    const before = await log.seqOf(locationId);
+    const view = live.get(
+      locationId,
+      serviceDateOf(now, location.timeZone),
+      Math.max(before, latestSeq.get(locationId) ?? 0),
+    );
+    if (view && view.location === location) {
+      return { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
+    }
+    const state = await loadQueueState(reads(), location, now);
+    if ((await log.seqOf(locationId)) === before) live.set(locationId, before, state, latestSeq.get(locationId) ?? 0);
+    return state;
   }
 
   async function apply(facts: ClusterFact[]): Promise<void> {
@@ -217,11 +258,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const now = deps.clock.now();
     const staff = () => io.local.to(staffRooms(locationId));
 
-    // A fact this process's use-case carried its ticket on is sent as carried (the transaction built it).
+    // A fact this process's use-case carried its ticket or counter on is sent as carried (the transaction built
+    // it), and moves the live view of the office on; any other fact makes the view read again.
     const fromUseCase = new Map<ClusterFact, TicketDto>();
     for (const f of facts) {
-      const dto = carriedFor(f);
-      if (dto) fromUseCase.set(f, dto);
+      const changed = carriedFor(f);
+      const counter = f.kind === 'counter:updated' ? carriedCounterFor(f) : undefined;
+      if (changed) fromUseCase.set(f, changed.dto);
+      live.apply(locationId, f.seq as number, changed ? { ticket: changed.ticket } : counter ? { counter } : null);
     }
     // The other facts' tickets, read once, as they are now (a later fact in the log brings any later change).
     const ticketIds = [
@@ -234,16 +278,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       // Position and estimate of waiting tickets follow in stage 2 (or come with the command's answer).
       for (const t of await reads().queue.ticketsWithDetails(ticketIds)) view.set(t.row.id, toTicketDto(t, names));
     }
-    // Counters need the whole queue (a counter's current ticket); read only when a counter changed.
+    // Counters need the whole queue (a counter's current ticket): the live view after the round's facts when it
+    // followed them all, else read once — only when a counter changed.
     let counterView: Map<number, CounterDto> | null = null;
     const counterDto = async (counterId: number): Promise<CounterDto | undefined> => {
       if (!counterView) {
         counterView = new Map();
-        const location = await reads().queue.location(locationId);
-        if (location) {
-          const state = await loadQueueState(reads(), location, now);
-          for (const c of state.counters) counterView.set(c.id, toCounterDto(c, locationId));
-        }
+        const state = await liveState(locationId, now);
+        for (const c of state?.counters ?? []) counterView.set(c.id, toCounterDto(c, locationId));
       }
       return counterView.get(counterId);
     };
@@ -313,8 +355,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const before = await log.seqOf(locationId);
       const location = await reads().queue.location(locationId);
       if (!location) return null;
-      const snapshot = await snapshotOf(reads(), await loadQueueState(reads(), location, deps.clock.now()));
+      const state = await loadQueueState(reads(), location, deps.clock.now());
+      const snapshot = await snapshotOf(reads(), state);
       const after = await log.seqOf(locationId);
+      if (after === before) live.set(locationId, before, state, latestSeq.get(locationId) ?? 0);
       if (after === before || attempt >= 2) return { ...snapshot, seq: before };
     }
   }
@@ -344,10 +388,9 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   /** `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. */
   async function publishEstimates(locationId: string, cluster: boolean): Promise<void> {
-    const location = await reads().queue.location(locationId);
-    if (!location) return;
     const now = deps.clock.now();
-    const state = await loadQueueState(reads(), location, now);
+    const state = await liveState(locationId, now);
+    if (!state) return;
     const estimates = estimateWaits(state, { live: true });
     const payload = { locationId, at: now.toISOString(), waits: estimates.waits };
     if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);
@@ -376,20 +419,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
   }
 
-  // The facts of this process's use-cases: read the log at once instead of at the next poll, keeping the
-  // tickets they carry.
+  // The changes of this process's use-cases, kept for their facts; their facts make the node read the log at once
+  // instead of at the next poll.
   const stops = [
-    ...(['ticket:issued', 'ticket:updated'] as const).map((type) =>
-      deps.events.subscribe(type, (payload) => {
-        carry(type, payload);
-        wake();
-      }),
+    deps.events.subscribe('queue:changed', carry),
+    ...(['ticket:issued', 'ticket:updated', 'ticket:called', 'counter:updated', 'location:changed'] as const).map(
+      (type) => deps.events.subscribe(type, wake),
     ),
-    deps.events.subscribe('ticket:called', (payload) => {
-      carry('ticket:called', payload);
-      wake();
-    }),
-    ...(['counter:updated', 'location:changed'] as const).map((type) => deps.events.subscribe(type, wake)),
   ];
   const coalescedSnapshot = coalescing(async (locationId: string): Promise<HubSnapshot | null> => {
     const cached = snapshots.get(locationId);

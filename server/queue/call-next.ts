@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { appendTicketEvent, assertOperator, loadCounter } from './access.ts';
 import { pickNextTicket } from './call-next-policy.ts';
+import { type ChangedTicket, publishQueueChange, type QueueChange } from './queue-change.ts';
 import { counterNamesOf, toTicketDto } from './queue-dto.ts';
 import type { TicketRow } from './queue-model.ts';
 import { policyOptions, toPolicyTicket } from './queue-model.ts';
@@ -20,6 +21,8 @@ export interface CallNextResult {
   /** Both as the API and the hub show them, built from the rows the transaction already read. */
   calledTicket: TicketDto | null;
   finishedTicket: TicketDto | null;
+  /** Both as stored, for the hub (queue-change.ts). */
+  change: QueueChange;
 }
 
 /**
@@ -44,7 +47,8 @@ export async function callNext(
     if (counter.state !== 'open') throw new AppError('invalid-state', `The counter is ${counter.state}`);
     const location = await tx.queue.location(counter.locationId);
     if (!location) throw new AppError('not-found');
-    const state = await loadQueueState(tx, location, now);
+    // The queue as this transaction sees it; the estimates' parts (learned times, walk-in hours) are not needed.
+    const state = await loadQueueState(tx, location, now, { estimates: false });
     const actor = { counterId: counter.id, agentId: staff.userId };
 
     let finished: TicketRow | null = null;
@@ -110,13 +114,27 @@ export async function callNext(
     });
     const names = counterNamesOf(state);
     const picked = called ? state.tickets.find((t) => t.row.id === called?.id) : undefined;
+    const changed: ChangedTicket[] = [];
+    if (finished && current) {
+      const ticket = { ...current, row: finished };
+      // Served from its call: `started` and `finished` in one step, two facts.
+      const facts = current.row.status === 'called' ? 2 : 1;
+      changed.push({ fact: 'ticket:updated', recall: false, facts, ticket, dto: toTicketDto(ticket, names) });
+    }
+    if (called && picked) {
+      const ticket = { ...picked, row: called };
+      changed.push({ fact: 'ticket:called', recall: false, facts: 1, ticket, dto: toTicketDto(ticket, names) });
+    }
+    const dtoOf = (id: number | undefined) => changed.find((c) => c.ticket.row.id === id)?.dto ?? null;
     return {
       called,
       finished,
-      calledTicket: called && picked ? toTicketDto({ ...picked, row: called }, names) : null,
-      finishedTicket: finished && current ? toTicketDto({ ...current, row: finished }, names) : null,
+      calledTicket: dtoOf(called?.id),
+      finishedTicket: dtoOf(finished?.id),
+      change: { locationId: location.id, tickets: changed, counters: [] },
     };
   });
+  publishQueueChange(deps.events, result.change);
   if (result.finished) {
     deps.events.publish('ticket:updated', {
       locationId: result.finished.locationId,

@@ -2,7 +2,7 @@ import { canAccessLocation, type Principal } from '../auth/principal.ts';
 import { parseCheckInCode } from '../contracts/check-in.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { insertTicket } from './issue-ticket.ts';
+import { type IssuedTicket, insertTicket, publishIssued } from './issue-ticket.ts';
 import { serviceDateOf, type TicketRow } from './queue-model.ts';
 import { queueWrite } from './queue-transaction.ts';
 
@@ -29,6 +29,7 @@ export function parseReference(input: string): string {
 }
 
 export type CheckInResult = { ticket: TicketRow; created: boolean; late: boolean };
+type CheckedIn = CheckInResult & { issued: IssuedTicket | null };
 
 /**
  * Check-in at the kiosk (or by staff) for an appointment of this location today. From
@@ -50,7 +51,7 @@ export async function checkIn(
   const reference = code ?? parseReference(input.reference);
   if (reference.length < 4 || reference.length > 40) throw new AppError('validation-failed', 'Not a reference');
   const now = deps.clock.now();
-  const result = await queueWrite(deps, async (tx): Promise<CheckInResult> => {
+  const result = await queueWrite(deps, async (tx): Promise<CheckedIn> => {
     const location = await tx.queue.location(input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
     // A code is valid only at its office on the appointment's day; a reference anywhere (it says more).
@@ -66,7 +67,7 @@ export async function checkIn(
       );
     }
     const existing = await tx.queue.ticketOfAppointment(appointment.id);
-    if (existing) return { ticket: existing, created: false, late: existing.dueAt === null };
+    if (existing) return { ticket: existing, created: false, late: existing.dueAt === null, issued: null };
     if (appointment.status === 'cancelled') throw new AppError('invalid-state', 'This appointment was cancelled');
     if (appointment.status !== 'booked') throw new AppError('invalid-state', 'This appointment cannot be checked in');
     const today = serviceDateOf(now, location.timeZone);
@@ -95,7 +96,7 @@ export async function checkIn(
       return { info, persons: i.persons };
     });
     await tx.queue.setAppointmentStatus(appointment.id, 'checked-in', now);
-    const ticket = await insertTicket(tx, {
+    const issued = await insertTicket(tx, {
       location,
       services: resolved,
       source: 'check-in',
@@ -106,9 +107,8 @@ export async function checkIn(
       actor: principal,
       now,
     });
-    return { ticket, created: true, late };
+    return { ticket: issued.row, created: true, late, issued };
   });
-  if (result.created)
-    deps.events.publish('ticket:issued', { locationId: input.locationId, ticketId: result.ticket.id });
-  return result;
+  if (result.issued) publishIssued(deps, result.issued);
+  return { ticket: result.ticket, created: result.created, late: result.late };
 }

@@ -3,10 +3,29 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { Repositories } from '../storage.ts';
 import { assertOperator, assertStaffAt, type CounterRow, loadCounter } from './access.ts';
+import { publishQueueChange, type QueueChange } from './queue-change.ts';
 import { queueWrite } from './queue-transaction.ts';
 
 function municipalityOf(staff: StaffPrincipal): string {
   return staff.municipalityId;
+}
+
+/** Counters as the screens see them after a change (agent name, skills), read in its transaction, for the hub. */
+async function changedCounters(tx: Repositories, changed: (CounterRow | null)[]): Promise<QueueChange[]> {
+  const out: QueueChange[] = [];
+  for (const locationId of new Set(changed.flatMap((c) => (c ? [c.locationId] : [])))) {
+    const ids = new Set(changed.flatMap((c) => (c && c.locationId === locationId ? [c.id] : [])));
+    const counters = (await tx.queue.counters(locationId)).filter((c) => ids.has(c.id));
+    out.push({ locationId, tickets: [], counters });
+  }
+  return out;
+}
+
+/** After commit: the counters for the hub (queue-change.ts), then a fact per counter. */
+function publishCounters(deps: Deps, changes: QueueChange[], counters: (CounterRow | null)[]): void {
+  for (const change of changes) publishQueueChange(deps.events, change);
+  for (const c of counters)
+    if (c) deps.events.publish('counter:updated', { locationId: c.locationId, counterId: c.id });
 }
 
 /**
@@ -19,7 +38,7 @@ export async function signInCounter(
   input: { counterId: number },
 ): Promise<CounterRow> {
   const now = deps.clock.now();
-  const { counter, left } = await queueWrite(deps, async (tx) => {
+  const { counter, left, changes } = await queueWrite(deps, async (tx) => {
     const target = await loadCounter(tx, input.counterId);
     const staff = assertStaffAt(principal, target.locationId);
     if (!target.active) throw new AppError('invalid-state', 'This counter is not in use');
@@ -46,10 +65,9 @@ export async function signInCounter(
       targetId: target.id,
       locationId: target.locationId,
     });
-    return { counter, left };
+    return { counter, left, changes: await changedCounters(tx, [left, counter]) };
   });
-  if (left) deps.events.publish('counter:updated', { locationId: left.locationId, counterId: left.id });
-  deps.events.publish('counter:updated', { locationId: counter.locationId, counterId: counter.id });
+  publishCounters(deps, changes, [left, counter]);
   return counter;
 }
 
@@ -80,19 +98,20 @@ export async function signOutCounter(
   input: { counterId: number },
 ): Promise<CounterRow> {
   const now = deps.clock.now();
-  const counter = await queueWrite(deps, async (tx) => {
+  const { counter, changes } = await queueWrite(deps, async (tx) => {
     const target = await loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, target);
     if (await tx.queue.hasActiveTicket(target.id)) {
       throw new AppError('invalid-state', 'Finish, park or transfer the current ticket first');
     }
-    return setCounterState(tx, staff, target, now, 'counter.signed-out', {
+    const counter = await setCounterState(tx, staff, target, now, 'counter.signed-out', {
       state: 'closed',
       agentId: null,
       stateSince: now,
     });
+    return { counter, changes: await changedCounters(tx, [counter]) };
   });
-  deps.events.publish('counter:updated', { locationId: counter.locationId, counterId: counter.id });
+  publishCounters(deps, changes, [counter]);
   return counter;
 }
 
@@ -103,18 +122,19 @@ export async function pauseCounter(
   input: { counterId: number; paused: boolean },
 ): Promise<CounterRow> {
   const now = deps.clock.now();
-  const counter = await queueWrite(deps, async (tx) => {
+  const { counter, changes } = await queueWrite(deps, async (tx) => {
     const target = await loadCounter(tx, input.counterId);
     const staff = assertOperator(principal, target);
     if (target.state === 'closed' || target.agentId === null)
       throw new AppError('invalid-state', 'Sign in at the counter first');
     const state = input.paused ? 'paused' : 'open';
-    return setCounterState(tx, staff, target, now, input.paused ? 'counter.paused' : 'counter.resumed', {
+    const counter = await setCounterState(tx, staff, target, now, input.paused ? 'counter.paused' : 'counter.resumed', {
       state,
       stateSince: target.state === state ? target.stateSince : now,
     });
+    return { counter, changes: await changedCounters(tx, [counter]) };
   });
-  deps.events.publish('counter:updated', { locationId: counter.locationId, counterId: counter.id });
+  publishCounters(deps, changes, [counter]);
   return counter;
 }
 

@@ -7,6 +7,8 @@ import { assertSameRequest, requestFingerprint } from '../idempotency.ts';
 import type { Repositories } from '../storage.ts';
 import { appendTicketEvent } from './access.ts';
 import { estimateWaits } from './estimate-waits.ts';
+import { type ChangedTicket, publishQueueChange } from './queue-change.ts';
+import { counterNamesOf, toTicketDto } from './queue-dto.ts';
 import { type LocationRow, type ServiceInfo, serviceDateOf, type TicketRow } from './queue-model.ts';
 import { loadQueueState } from './queue-state.ts';
 import { queueWrite } from './queue-transaction.ts';
@@ -30,7 +32,7 @@ export interface NewTicket {
  * the caller's write transaction. The number is the next of its letter at the location today
  * (`QueueStore.insertTicket`: unique per location and day, invariant 4, ARCHITECTURE.md#invariants).
  */
-export async function insertTicket(tx: Repositories, input: NewTicket): Promise<TicketRow> {
+export async function insertTicket(tx: Repositories, input: NewTicket): Promise<IssuedTicket> {
   const first = input.services[0];
   if (!first) throw new AppError('validation-failed', 'Choose at least one service');
   const row = await tx.queue.insertTicket({
@@ -64,7 +66,8 @@ export async function insertTicket(tx: Repositories, input: NewTicket): Promise<
     },
   );
   // The prediction at issue, kept so the predictor can be scored against what really happened.
-  const estimate = estimateWaits(await loadQueueState(tx, input.location, input.now)).perTicket.get(row.id);
+  const state = await loadQueueState(tx, input.location, input.now);
+  const estimate = estimateWaits(state).perTicket.get(row.id);
   const predictedWaitSeconds = estimate ? Math.round(estimate.minutes * 60) : null;
   await tx.queue.setPredictedWait(row.id, predictedWaitSeconds);
   if (staff) {
@@ -76,7 +79,28 @@ export async function insertTicket(tx: Repositories, input: NewTicket): Promise<
       details: { source: input.source, priority: input.priority },
     });
   }
-  return { ...row, predictedWaitSeconds };
+  const stored = { ...row, predictedWaitSeconds };
+  const active = state.tickets.find((t) => t.row.id === row.id);
+  const ticket = active ? { ...active, row: stored } : null;
+  return {
+    row: stored,
+    changed: ticket
+      ? { fact: 'ticket:issued', recall: false, facts: 1, ticket, dto: toTicketDto(ticket, counterNamesOf(state)) }
+      : null,
+  };
+}
+
+/** A new ticket as stored, and as the hub sends it (queue-change.ts; null if it is not in today's line). */
+export interface IssuedTicket {
+  row: TicketRow;
+  changed: ChangedTicket | null;
+}
+
+/** Publishes a new ticket after commit: the change for the hub, then the fact. */
+export function publishIssued(deps: Pick<Deps, 'events'>, issued: IssuedTicket): void {
+  const { row, changed } = issued;
+  if (changed) publishQueueChange(deps.events, { locationId: row.locationId, tickets: [changed], counters: [] });
+  deps.events.publish('ticket:issued', { locationId: row.locationId, ticketId: row.id, ticket: changed?.dto });
 }
 
 /** Resolves requested service codes against what the location offers (walk-in only for kiosks). */
@@ -177,7 +201,7 @@ export async function issueTicket(
   const { requestKey, ...request } = input;
   const fingerprint = requestKey ? requestFingerprint(request) : null;
   let repeated = false;
-  const row = await queueWrite(deps, async (tx) => {
+  const issued = await queueWrite(deps, async (tx): Promise<IssuedTicket> => {
     const location = await tx.queue.location(input.locationId);
     if (!location) throw new AppError('not-found', 'No such location');
     if (input.requestKey) {
@@ -185,7 +209,7 @@ export async function issueTicket(
       if (earlier) {
         assertSameRequest(earlier.requestFingerprint, fingerprint ?? '');
         repeated = true;
-        return earlier;
+        return { row: earlier, changed: null };
       }
     }
     const resolved = resolveServices(await tx.queue.services(location), input.services, !isStaff);
@@ -202,6 +226,6 @@ export async function issueTicket(
       now,
     });
   });
-  if (!repeated) deps.events.publish('ticket:issued', { locationId: row.locationId, ticketId: row.id });
-  return row;
+  if (!repeated) publishIssued(deps, issued);
+  return issued.row;
 }

@@ -56,6 +56,17 @@ export async function ticketView(
   return toTicketDto(details, names);
 }
 
+/**
+ * The answer to a ticket action: the ticket as the action's transaction left it, without reading it again —
+ * unless it waits (again), when its position and estimate need the whole queue (`getTicketById`).
+ */
+export async function actedTicketView(
+  deps: Deps,
+  acted: { ticket: Pick<TicketRow, 'id' | 'status'>; dto: TicketDto },
+): Promise<TicketDto> {
+  return acted.ticket.status === 'waiting' ? getTicketById(deps, acted.ticket.id) : acted.dto;
+}
+
 export async function getTicketById(deps: Deps, ticketId: number): Promise<TicketDto> {
   const reads = deps.storage.read;
   const row = await reads.queue.ticket(ticketId);

@@ -24,7 +24,7 @@ import { checkIn } from './check-in.ts';
 import { createCheckInAttempts } from './check-in-attempts.ts';
 import { pauseCounter, signInCounter, signOutCounter } from './counter-actions.ts';
 import { issueTicket } from './issue-ticket.ts';
-import { getCounterView, getPublicTicket, getQueueSnapshot, getTicketById } from './queue-read.ts';
+import { actedTicketView, getCounterView, getPublicTicket, getQueueSnapshot, getTicketById } from './queue-read.ts';
 import {
   cancelTicket,
   finishTicket,
@@ -243,8 +243,8 @@ export function queueRoutes(deps: Deps) {
         responses: { 200: ok(TicketDto, 'The ticket after the action'), ...problems },
       }),
       async (c) => {
-        const row = await action(deps, principal(c), { ticketId: c.req.valid('param').ticketId });
-        return c.json(await getTicketById(deps, row.id), 200);
+        const acted = await action(deps, principal(c), { ticketId: c.req.valid('param').ticketId });
+        return c.json(await actedTicketView(deps, acted), 200);
       },
     );
   }
@@ -262,11 +262,11 @@ export function queueRoutes(deps: Deps) {
       responses: { 200: ok(TicketDto, 'The ticket, waiting again'), ...problems },
     }),
     async (c) => {
-      const row = await transferTicket(deps, principal(c), {
+      const acted = await transferTicket(deps, principal(c), {
         ticketId: c.req.valid('param').ticketId,
         ...c.req.valid('json'),
       });
-      return c.json(await getTicketById(deps, row.id), 200);
+      return c.json(await actedTicketView(deps, acted), 200);
     },
   );
   return router;

@@ -1,16 +1,20 @@
 import type { Principal, StaffPrincipal } from '../auth/principal.ts';
+import type { TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { Repositories } from '../storage.ts';
 import { appendTicketEvent, assertOperator, assertStaffAt, loadCounter } from './access.ts';
 import { canCounterServe, queuedAtAfterTransfer } from './call-next-policy.ts';
-import type { TicketRow } from './queue-model.ts';
+import { publishQueueChange, type QueueChange } from './queue-change.ts';
+import { toTicketDto } from './queue-dto.ts';
+import type { ActiveTicket, CounterRow, TicketRow } from './queue-model.ts';
 import type { TicketChanges } from './queue-store.ts';
 import { queueWrite } from './queue-transaction.ts';
 import { eventOf, nextStatus, type TicketAction } from './ticket-state.ts';
 
-async function loadTicket(tx: Repositories, ticketId: number): Promise<TicketRow> {
-  const ticket = await tx.queue.ticket(ticketId);
+/** The ticket with its services and appointment reference (what the hub and the answer show of it). */
+async function loadTicket(tx: Repositories, ticketId: number): Promise<ActiveTicket> {
+  const [ticket] = await tx.queue.ticketsWithDetails([ticketId]);
   if (!ticket) throw new AppError('not-found', 'No such ticket');
   return ticket;
 }
@@ -23,7 +27,7 @@ async function assertMayAct(
   tx: Repositories,
   principal: Principal | null | undefined,
   ticket: TicketRow,
-): Promise<StaffPrincipal> {
+): Promise<{ staff: StaffPrincipal; counter: CounterRow | null }> {
   // Tickets of other locations are "not found" to staff who cannot see them.
   try {
     assertStaffAt(principal, ticket.locationId);
@@ -34,9 +38,10 @@ async function assertMayAct(
     throw err;
   }
   if (ticket.counterId !== null && (ticket.status === 'called' || ticket.status === 'serving')) {
-    return assertOperator(principal, await loadCounter(tx, ticket.counterId));
+    const counter = await loadCounter(tx, ticket.counterId);
+    return { staff: assertOperator(principal, counter), counter };
   }
-  return assertStaffAt(principal, ticket.locationId);
+  return { staff: assertStaffAt(principal, ticket.locationId), counter: null };
 }
 
 function transition(ticket: TicketRow, action: TicketAction): TicketRow['status'] {
@@ -45,16 +50,25 @@ function transition(ticket: TicketRow, action: TicketAction): TicketRow['status'
   return to;
 }
 
-interface ActionOutcome {
+/** A ticket after an action: as stored, and as the API and the hub show it (queue-read.ts#actedTicketView). */
+export interface ActedTicket {
   ticket: TicketRow;
+  /** Without position and estimate (a waiting ticket's answer reads them: queue-read.ts#actedTicketView). */
+  dto: TicketDto;
+}
+
+interface ActionOutcome extends ActedTicket {
   /** A recall re-announces the ticket on the displays. */
   recalled: boolean;
+  change: QueueChange;
 }
 
 interface Applied {
   set: TicketChanges;
   data?: Record<string, unknown>;
   effective?: TicketAction;
+  /** The ticket's services after the action, when it changes them (a transfer). */
+  services?: ActiveTicket['services'];
 }
 
 async function runAction(
@@ -66,9 +80,10 @@ async function runAction(
 ): Promise<ActionOutcome> {
   const now = deps.clock.now();
   const outcome = await queueWrite(deps, async (tx): Promise<ActionOutcome> => {
-    const ticket = await loadTicket(tx, ticketId);
-    const staff = await assertMayAct(tx, principal, ticket);
-    const { set, data, effective = action } = await apply(tx, ticket, staff, now);
+    const before = await loadTicket(tx, ticketId);
+    const ticket = before.row;
+    const { staff, counter } = await assertMayAct(tx, principal, ticket);
+    const { set, data, effective = action, services } = await apply(tx, ticket, staff, now);
     const status = transition(ticket, effective);
     // Guarded by the status read above: a concurrent change makes this a visible conflict, not a lost one.
     const updated = await tx.queue.updateTicketIf(ticket.id, ticket.status, { ...set, status });
@@ -88,18 +103,39 @@ async function runAction(
     if (updated.appointmentId !== null && action === 'return') {
       await tx.queue.setAppointmentStatus(updated.appointmentId, 'checked-in');
     }
-    return { ticket: updated, recalled: effective === 'recall' };
+    const after: ActiveTicket = { ...before, row: updated, services: services ?? before.services };
+    const names = new Map<number, string>();
+    if (updated.counterId !== null) {
+      const at = counter?.id === updated.counterId ? counter : await tx.queue.counter(updated.counterId);
+      if (at) names.set(at.id, at.name);
+    }
+    const dto = toTicketDto(after, names);
+    const recalled = effective === 'recall';
+    return {
+      ticket: updated,
+      dto,
+      recalled,
+      change: {
+        locationId: updated.locationId,
+        tickets: [
+          { fact: recalled ? 'ticket:called' : 'ticket:updated', recall: recalled, facts: 1, ticket: after, dto },
+        ],
+        counters: [],
+      },
+    };
   });
   const t = outcome.ticket;
+  publishQueueChange(deps.events, outcome.change);
   if (outcome.recalled && t.counterId !== null) {
     deps.events.publish('ticket:called', {
       locationId: t.locationId,
       ticketId: t.id,
       counterId: t.counterId,
       recall: true,
+      ticket: outcome.dto,
     });
   } else {
-    deps.events.publish('ticket:updated', { locationId: t.locationId, ticketId: t.id });
+    deps.events.publish('ticket:updated', { locationId: t.locationId, ticketId: t.id, ticket: outcome.dto });
   }
   return outcome;
 }
@@ -112,46 +148,40 @@ export async function recallTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  const outcome = await runAction(deps, principal, input.ticketId, 'recall', (_tx, ticket, _staff, now) => {
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'recall', (_tx, ticket, _staff, now) => {
     if (ticket.status === 'called' && ticket.callCount > deps.config.QUEUE_MAX_RECALLS) {
       return { set: {}, data: { reason: 'recall-limit', calls: ticket.callCount }, effective: 'no-show' };
     }
     return { set: { callCount: ticket.callCount + 1, calledAt: now }, data: { call: ticket.callCount + 1 } };
   });
-  return outcome.ticket;
 }
 
 export async function startTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  return (
-    await runAction(deps, principal, input.ticketId, 'start', (_tx, _t, _s, now) => ({ set: { startedAt: now } }))
-  ).ticket;
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'start', (_tx, _t, _s, now) => ({ set: { startedAt: now } }));
 }
 
 export async function finishTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  return (
-    await runAction(deps, principal, input.ticketId, 'finish', (_tx, _t, _s, now) => ({ set: { finishedAt: now } }))
-  ).ticket;
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'finish', (_tx, _t, _s, now) => ({ set: { finishedAt: now } }));
 }
 
 export async function markNoShow(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  const outcome = await runAction(deps, principal, input.ticketId, 'no-show', (_tx, t) => ({
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'no-show', (_tx, t) => ({
     set: {},
     data: { calls: t.callCount },
   }));
-  return outcome.ticket;
 }
 
 /** A no-show who turns up after all: back in line from now (they missed their turn), any skilled counter. */
@@ -159,12 +189,10 @@ export async function returnTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  return (
-    await runAction(deps, principal, input.ticketId, 'return', (_tx, _t, _s, now) => ({
-      set: { queuedAt: now, counterId: null, targetCounterId: null, callCount: 0, calledAt: null, startedAt: null },
-    }))
-  ).ticket;
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'return', (_tx, _t, _s, now) => ({
+    set: { queuedAt: now, counterId: null, targetCounterId: null, callCount: 0, calledAt: null, startedAt: null },
+  }));
 }
 
 /**
@@ -175,34 +203,30 @@ export async function parkTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  return (
-    await runAction(deps, principal, input.ticketId, 'park', (_tx, ticket, _s, now) => ({
-      set: {
-        queuedAt: now,
-        targetCounterId: ticket.counterId,
-        counterId: null,
-        calledAt: null,
-        startedAt: null,
-        callCount: 0,
-      },
-      data: { parkedAt: ticket.counterId },
-    }))
-  ).ticket;
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'park', (_tx, ticket, _s, now) => ({
+    set: {
+      queuedAt: now,
+      targetCounterId: ticket.counterId,
+      counterId: null,
+      calledAt: null,
+      startedAt: null,
+      callCount: 0,
+    },
+    data: { parkedAt: ticket.counterId },
+  }));
 }
 
 export async function cancelTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number },
-): Promise<TicketRow> {
-  return (
-    await runAction(deps, principal, input.ticketId, 'cancel', (_tx, t) =>
-      // A walk-in taken out of the line before any call is one who left (the counter cancels the tickets of
-      // residents who are gone): the reason lets patience.ts learn from production, not only from the demo.
-      t.status === 'waiting' && t.dueAt === null ? { set: {}, data: { reason: 'abandoned' } } : { set: {} },
-    )
-  ).ticket;
+): Promise<ActedTicket> {
+  return runAction(deps, principal, input.ticketId, 'cancel', (_tx, t) =>
+    // A walk-in taken out of the line before any call is one who left (the counter cancels the tickets of
+    // residents who are gone): the reason lets patience.ts learn from production, not only from the demo.
+    t.status === 'waiting' && t.dueAt === null ? { set: {}, data: { reason: 'abandoned' } } : { set: {} },
+  );
 }
 
 /**
@@ -215,43 +239,41 @@ export async function transferTicket(
   deps: Deps,
   principal: Principal | null | undefined,
   input: { ticketId: number; serviceCode?: string; counterId?: number },
-): Promise<TicketRow> {
+): Promise<ActedTicket> {
   if (input.serviceCode === undefined && input.counterId === undefined) {
     throw new AppError('validation-failed', 'Give a service, a counter or both');
   }
-  return (
-    await runAction(deps, principal, input.ticketId, 'transfer', async (tx, ticket, _staff, now) => {
-      const location = await tx.queue.location(ticket.locationId);
-      if (!location) throw new AppError('not-found');
-      let codes = (await tx.queue.ticketsWithDetails([ticket.id]))[0]?.services ?? [];
-      if (input.serviceCode !== undefined) {
-        const service = (await tx.queue.services(location)).find((s) => s.code === input.serviceCode && s.offered);
-        if (!service) throw new AppError('validation-failed', `Service ${input.serviceCode} is not offered here`);
-        const persons = Math.min(service.maxPersons, Math.max(1, ...codes.map((c) => c.persons)));
-        await tx.queue.replaceTicketService(ticket.id, service.id, persons);
-        codes = [{ code: service.code, persons }];
+  return runAction(deps, principal, input.ticketId, 'transfer', async (tx, ticket, _staff, now) => {
+    const location = await tx.queue.location(ticket.locationId);
+    if (!location) throw new AppError('not-found');
+    let codes = (await tx.queue.ticketsWithDetails([ticket.id]))[0]?.services ?? [];
+    if (input.serviceCode !== undefined) {
+      const service = (await tx.queue.services(location)).find((s) => s.code === input.serviceCode && s.offered);
+      if (!service) throw new AppError('validation-failed', `Service ${input.serviceCode} is not offered here`);
+      const persons = Math.min(service.maxPersons, Math.max(1, ...codes.map((c) => c.persons)));
+      await tx.queue.replaceTicketService(ticket.id, service.id, persons);
+      codes = [{ code: service.code, persons }];
+    }
+    let targetCounterId: number | null = null;
+    if (input.counterId !== undefined) {
+      const counter = (await tx.queue.counters(ticket.locationId)).find((c) => c.id === input.counterId);
+      if (!counter?.active) throw new AppError('validation-failed', 'No such counter at this location');
+      const probe = { id: 0, services: codes, queuedAt: now, dueAt: null, priority: 0, targetCounterId: null };
+      if (!canCounterServe({ id: counter.id, skills: counter.skills }, probe)) {
+        throw new AppError('invalid-state', `${counter.name} cannot serve this ticket's services`);
       }
-      let targetCounterId: number | null = null;
-      if (input.counterId !== undefined) {
-        const counter = (await tx.queue.counters(ticket.locationId)).find((c) => c.id === input.counterId);
-        if (!counter?.active) throw new AppError('validation-failed', 'No such counter at this location');
-        const probe = { id: 0, services: codes, queuedAt: now, dueAt: null, priority: 0, targetCounterId: null };
-        if (!canCounterServe({ id: counter.id, skills: counter.skills }, probe)) {
-          throw new AppError('invalid-state', `${counter.name} cannot serve this ticket's services`);
-        }
-        targetCounterId = counter.id;
-      }
-      return {
-        set: {
-          queuedAt: queuedAtAfterTransfer(ticket.queuedAt, ticket.calledAt, now),
-          targetCounterId,
-          counterId: null,
-          calledAt: null,
-          startedAt: null,
-          callCount: 0,
-        },
-        data: { fromCounterId: ticket.counterId, toCounterId: targetCounterId, serviceCode: input.serviceCode ?? null },
-      };
-    })
-  ).ticket;
+      targetCounterId = counter.id;
+    }
+    return {
+      set: {
+        queuedAt: queuedAtAfterTransfer(ticket.queuedAt, ticket.calledAt, now),
+        targetCounterId,
+        counterId: null,
+        calledAt: null,
+        startedAt: null,
+        callCount: 0,
+      },
+      data: { fromCounterId: ticket.counterId, toCounterId: targetCounterId, serviceCode: input.serviceCode ?? null },
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HubAuth } from '../../server/contracts/hub.ts';
-import type { QueueSnapshot } from '../../server/contracts/queue.ts';
+import type { QueueSnapshot, TicketDto } from '../../server/contracts/queue.ts';
 import { type CommandName, commands } from '../../server/hub/commands.ts';
 import type { HubOptions } from '../../server/hub/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
@@ -181,7 +181,19 @@ describeEachEngine('hub', (under) => {
 
       const token = await signInAs(ctx, 'demo-agent');
       const counterId = (await counterIds(ctx)).get('Balie 1') as number;
+      // The counter opening moves the estimates: the phone hears that first (still second in line; updates of the
+      // estimates after the tickets were taken may come before it)…
+      const opened = new Promise<TicketDto>((resolve) => {
+        const seen = (t: TicketDto) => {
+          if (t.waitStatus !== 'wait') return;
+          phone.off('ticket:updated', seen);
+          resolve(t);
+        };
+        phone.on('ticket:updated', seen);
+      });
       await call(ctx, 'POST', `/counters/${counterId}/sign-in`, { token });
+      expect(await opened).toMatchObject({ id: mine.id, position: 2, waitStatus: 'wait' });
+      // …then the call of the first ticket makes it first.
       const update = nextEvent(phone, 'ticket:updated');
       await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
       expect(await update).toMatchObject({ id: mine.id, position: 1 });
