@@ -356,11 +356,16 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
     S,
     `Command: \`npm run bench:scale -- --part=4 --only=call-next${BASELINE ? ` --baseline=${BASELINE}` : ''}\`; load average at end ${loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ')}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}; CPU of the node process from /proc, its idle CPU subtracted.`,
+      .join(
+        ' ',
+      )}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}; CPU of the node process from /proc, its idle CPU subtracted.`,
   );
   const file = join(here, '..', 'results', QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: results.machine, calls }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: results.machine, calls }, null, 2)}\n`,
+  );
   if (!QUICK) writeFileSync(join(here, '..', 'results', 'scale-call-next.md'), renderMarkdown(results));
 }
 
