@@ -39,8 +39,8 @@ const QUICK = process.argv.includes('--quick');
 /** What the nodes of parts 1-3 serve from (part 1's single direct process is SQLite either way). */
 const NODES_ON: Engine = process.argv.includes('--nodes-on=sqlite') ? 'sqlite' : 'postgresql';
 const ENGINE_NAME = { sqlite: 'SQLite', postgresql: 'PostgreSQL' } as const;
-/** `--only=call-next`: part 4 measures only call-next + start + broadcast + estimates. */
-const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** `--only=call-next`: part 4 measures only call-next + start + broadcast + estimates (`--only=hot`: bookings.ts). */
+const ONLY_CALL_NEXT = process.argv.includes('--only=call-next');
 const BASELINE = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
 const PARTS = new Set(
   (process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length) ?? '1,2,3,4').split(',').map(Number),
@@ -127,8 +127,8 @@ function sectionsOfMarkdown(file: string): { title: string; body: string }[] {
 }
 
 function write(): void {
-  // A run of one row (`--only`) writes its own file (partCallNextOnly), never scale.{json,md}.
-  if (ONLY) return;
+  // A run of the call-next row alone writes its own file (partCallNextOnly), never scale.{json,md}.
+  if (ONLY_CALL_NEXT) return;
   mkdirSync(join(here, '..', 'results'), { recursive: true });
   // A smoke run's figures are not results: its JSON is git-ignored (*-smoke.json), it writes no Markdown.
   if (QUICK) writeFileSync(join(here, '..', 'results', 'scale-smoke.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -370,7 +370,7 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
 }
 
 async function partCosts(dir: string, template: Template): Promise<void> {
-  if (ONLY === 'call-next') return partCallNextOnly(dir, template);
+  if (ONLY_CALL_NEXT) return partCallNextOnly(dir, template);
   const S = '4. Per-request costs (item 7) against bare baselines';
   console.log(`\n== ${S} ==`);
   const booking = await bookingCost(
@@ -520,7 +520,7 @@ async function main(): Promise<void> {
   const dir = tempDir('run');
   try {
     const template = buildTemplate(join(dir, 'template.db'), new Date());
-    if (!QUICK && PARTS.size < 4 && !ONLY) keepOtherParts();
+    if (!QUICK && PARTS.size < 4 && !ONLY_CALL_NEXT) keepOtherParts();
     const parts: [number, string, (d: string, t: Template) => Promise<void>][] = [
       [1, '1. Bookings over HTTP', partBookings],
       [2, '2. Displays across nodes', partDisplays],
