@@ -173,7 +173,7 @@ function drawResidual(
   return Math.max(0, Math.exp(mu + sigma * normalQuantile(u)) - e);
 }
 
-function normalCdf(z: number): number {
+export function normalCdf(z: number): number {
   // Abramowitz–Stegun 7.1.26 via erf; |error| < 1.5e-7.
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
@@ -184,7 +184,7 @@ function normalCdf(z: number): number {
 }
 
 /** Acklam's rational approximation of the standard normal quantile. */
-function normalQuantile(p: number): number {
+export function normalQuantile(p: number): number {
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
   ];

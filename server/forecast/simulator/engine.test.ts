@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { simulate } from './engine.ts';
-import { parseScenario, type ScenarioInput } from './scenario.ts';
+import { createRandom } from '../../random.ts';
+import { serviceTimeBeyond, simulate } from './engine.ts';
+import { parseScenario, type ScenarioInput, ScenarioService } from './scenario.ts';
 
 const small: ScenarioInput = {
   name: 'small',
@@ -119,5 +120,27 @@ describe('simulate', () => {
     expect(waits.length).toBeGreaterThan(500);
     expect(rse).toBeGreaterThan((1 - rho) * 0.6);
     expect(rse).toBeLessThan((1 - rho) * 1.6);
+  });
+});
+
+describe('serviceTimeBeyond (the reference redraws a running service given what it has taken)', () => {
+  it('draws from the tail above the elapsed minutes, as rejection sampling would, however far in the tail', () => {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const rng = createRandom(7);
+    // Exponential: memoryless, elapsed + a fresh mean (40 minutes into a 10-minute mean service: 1 in 55 gets there).
+    const exp = ScenarioService.parse({ code: 'x', meanMinutes: 10, distribution: 'exponential' });
+    const e = Array.from({ length: 20_000 }, () => serviceTimeBeyond(exp, 1, 40, rng) ?? 0);
+    expect(Math.min(...e)).toBeGreaterThan(40);
+    expect(Math.abs(mean(e) - 50)).toBeLessThan(0.5);
+    // Lognormal: the same conditional mean as plain draws kept only above the elapsed minutes.
+    const logn = ScenarioService.parse({ code: 'y', meanMinutes: 10, cv: 0.5 });
+    const kept: number[] = [];
+    while (kept.length < 5_000) {
+      const x = rng.lognormal(12, 0.5);
+      if (x > 15) kept.push(x);
+    }
+    const l = Array.from({ length: 20_000 }, () => serviceTimeBeyond(logn, 1.2, 15, rng) ?? 0);
+    expect(Math.min(...l)).toBeGreaterThan(15);
+    expect(Math.abs(mean(l) / mean(kept) - 1)).toBeLessThan(0.02);
   });
 });
