@@ -163,7 +163,10 @@ export function learningSampleQuery<
   };
 }
 
-/** The location's issued, called and cancelled events since `since` (how long people waited). */
+/**
+ * The location's issued, called, started, no-show, returned and cancelled events since `since` (how long people
+ * waited, and who had left before their call: queue/patience.ts).
+ */
 export function waitEventQuery<E extends { ticketId: Col; type: Col; at: Col; data: Col; locationId: Col }>(
   events: E,
   locationId: string,
@@ -177,7 +180,7 @@ export function waitEventQuery<E extends { ticketId: Col; type: Col; at: Col; da
     where: and(
       eq(events.locationId, locationId),
       gte(events.at, since),
-      inArray(events.type, ['issued', 'called', 'cancelled']),
+      inArray(events.type, ['issued', 'called', 'started', 'no-show', 'returned', 'cancelled']),
     ),
   };
 }

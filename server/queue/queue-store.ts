@@ -109,7 +109,8 @@ export interface QueueStore {
   recentCalls(locationId: string, serviceDate: string, limit: number): Promise<RecentCallRecord[]>;
   /**
    * What the live predictor learns from, since `since`, in one call: finished tickets started since then (service
-   * time samples) and the `issued`, `called` and `cancelled` events (walk-ins' patience).
+   * time samples) and the `issued`, `called`, `started`, `no-show`, `returned` and `cancelled` events (walk-ins'
+   * patience, patience.ts).
    */
   learningHistory(
     locationId: string,

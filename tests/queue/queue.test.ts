@@ -290,6 +290,27 @@ describeEachEngine('queue', (under) => {
       expect(learned.patienceMinutes).not.toBeNull();
     });
 
+    it('a walk-in gone when called (no-show, never returned) gave up before the call: the log has it for patience', async () => {
+      const ctx = await under.context();
+      const since = ctx.clock.now();
+      const gone = await take(ctx);
+      const back = await take(ctx);
+      const { token, counterId } = await agentAt(ctx);
+      ctx.clock.advance(25 * 60_000);
+      await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
+      expect((await call(ctx, 'POST', `/tickets/${gone.id}/no-show`, { token })).status).toBe(200);
+      // The next one was only away for a moment: marked no-show, then returned to the line.
+      await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token });
+      expect((await call(ctx, 'POST', `/tickets/${back.id}/no-show`, { token })).status).toBe(200);
+      expect((await call(ctx, 'POST', `/tickets/${back.id}/return`, { token })).status).toBe(200);
+      const { learnPatience } = await import('../../server/queue/patience.ts');
+      const history = await ctx.storage.read.queue.learningHistory(ZIJL, since);
+      const learned = learnPatience(history.waitEvents, ctx.clock.now());
+      expect(learned.noShows).toBe(1);
+      expect(learned.abandoned).toBe(0);
+      expect(learned.meanMinutes).not.toBeNull();
+    });
+
     it('pressing next finishes the ticket being served; an empty queue gives null', async () => {
       const ctx = await under.context();
       const t = await take(ctx);
