@@ -2,7 +2,9 @@
  * Track 2: staffing. A plan (counters per opening hour) is turned into counter shifts and simulated;
  * an hour slot meets the norm when the share of its walk-ins called within the norm, pooled over the
  * simulated days, reaches the target. Methods: ours (modified offered load + crowd backlog, exact
- * Erlang) from the true rates and from our demand forecast, plain hour-by-hour Erlang C, a naive
+ * Erlang) from the true rates and from our demand forecast — the latter without the crowd (the opening
+ * hour as a rate, the planner before) and with the crowd learned from the opening hour's issue times
+ * (`ours-forecast-crowd`, the planner now) —, plain hour-by-hour Erlang C, a naive
  * 85 % occupancy rule, and a greedy simulation search (on development seeds, scored on test seeds).
  *
  * Both channels (`staffing-both-channels`, issue 10): walk-ins plus appointments that residents book
@@ -12,6 +14,7 @@
  * simulation, first free slot from the next working day).
  */
 import { addDaysIso, forecastDemand, type HourlyCount, weekdayOfDate } from '../server/forecast/demand.ts';
+import { openingCrowdShare } from '../server/forecast/opening-crowd.ts';
 import { simulate } from '../server/forecast/simulator/engine.ts';
 import {
   parseScenario,
@@ -19,7 +22,7 @@ import {
   type ScenarioInput,
   WALK_UP_MINUTES,
 } from '../server/forecast/simulator/scenario.ts';
-import { requiredCounters, slotsForAppointmentNorm } from '../server/forecast/staffing.ts';
+import { requiredCounters, requiredCountersWithCrowd, slotsForAppointmentNorm } from '../server/forecast/staffing.ts';
 import { createRandom } from '../server/random.ts';
 
 interface Track2Protocol {
@@ -225,22 +228,39 @@ function simulationSearch(c: StaffingCase, start: number[], days: number, seeds:
   return plan;
 }
 
-/** Our demand forecast of the hourly rates from 12 weeks of simulated hourly counts (no crowd knowledge). */
-function forecastRates(c: StaffingCase, seed: number): number[] {
+/**
+ * Our demand forecast of the hourly rates from 12 weeks of simulated tickets (no knowledge of the crowd):
+ * hourly counts for the demand model, and the opening hour's issue times, from which the planner learns
+ * the share of that hour who wait at the door (`openingCrowdShare`, as location-forecast.ts does).
+ */
+function forecastRates(c: StaffingCase, seed: number): { rates: number[]; crowdShare: number } {
   const rng = createRandom(seed * 31 + 7);
   const history: HourlyCount[] = [];
+  const openingHours: number[][] = [];
   const origin = '2026-09-07';
   for (let d = addDaysIso(origin, -84); d < origin; d = addDaysIso(d, 1)) {
     if (weekdayOfDate(d) >= 6) continue;
     c.rates.forEach((r, i) => {
-      history.push({ date: d, hour: c.opens + i, count: rng.poisson(r + (i === 0 ? c.crowd : 0)) });
+      if (i > 0) {
+        history.push({ date: d, hour: c.opens + i, count: rng.poisson(r) });
+        return;
+      }
+      // The crowd takes its tickets within the scenario's spread (3 minutes), the hour's walk-ins evenly.
+      const crowd = rng.poisson(c.crowd);
+      const walkIns = rng.poisson(r);
+      const minutes: number[] = [];
+      for (let k = 0; k < crowd; k++) minutes.push(rng.next() * 3);
+      for (let k = 0; k < walkIns; k++) minutes.push(rng.next() * 60);
+      openingHours.push(minutes);
+      history.push({ date: d, hour: c.opens, count: crowd + walkIns });
     });
   }
   const f = forecastDemand(history, origin, addDaysIso(origin, 4), { isClosed: () => false });
-  return c.rates.map((_, i) => {
+  const rates = c.rates.map((_, i) => {
     const xs = f.filter((x) => x.hour === c.opens + i);
     return xs.reduce((a, x) => a + x.expected, 0) / Math.max(1, xs.length);
   });
+  return { rates, crowdShare: openingCrowdShare(openingHours) };
 }
 
 export function runTrack2(
@@ -266,9 +286,17 @@ export function runTrack2(
     const base = { meanServiceMinutes: c.meanMinutes, serviceCv: c.cv, walkUpMinutes: WALK_UP_MINUTES, target };
     // The crowd is arrivals in the opening hour for methods that know no backlog.
     const withCrowd = c.rates.map((r, i) => r + (i === 0 ? c.crowd : 0));
+    const forecast = forecastRates(c, seeds[0] ?? 1);
     const plans: Record<string, number[]> = {
       'ours-true-rates': requiredCounters({ ...base, arrivalsPerHour: c.rates, crowdAtOpening: c.crowd }),
-      'ours-forecast': requiredCounters({ ...base, arrivalsPerHour: forecastRates(c, seeds[0] ?? 1) }),
+      // The planner before the crowd: the forecast opening hour as a rate.
+      'ours-forecast': requiredCounters({ ...base, arrivalsPerHour: forecast.rates }),
+      // The planner now: the crowd learned from the issue times, its opening hour by the crowd model.
+      'ours-forecast-crowd': requiredCountersWithCrowd(
+        { ...base, arrivalsPerHour: forecast.rates },
+        0,
+        forecast.crowdShare,
+      ),
       'erlang-c-hourly': requiredCounters({ ...base, arrivalsPerHour: withCrowd, method: 'sipp' }),
       'occupancy-85': requiredCounters({ ...base, arrivalsPerHour: withCrowd, method: 'occupancy' }),
     };
@@ -360,6 +388,7 @@ function runBothChannels(
   };
   const withCrowd = c.rates.map((r, i) => r + (i === 0 ? c.crowd : 0));
   const slots = plannerSlots(c);
+  const forecast = forecastRates(c, seeds[0] ?? 1);
   // Expected appointment visits' counter-minutes per hour (no-shows do not come).
   const visitMinutes = (n: number) =>
     c.rates.map((_, i) =>
@@ -375,6 +404,18 @@ function runBothChannels(
         crowdAtOpening: c.crowd,
         appointmentMinutes: visitMinutes(slots),
       }),
+      slots,
+    },
+    'ours-forecast': {
+      plan: requiredCounters({ ...base, arrivalsPerHour: forecast.rates, appointmentMinutes: visitMinutes(slots) }),
+      slots,
+    },
+    'ours-forecast-crowd': {
+      plan: requiredCountersWithCrowd(
+        { ...base, arrivalsPerHour: forecast.rates, appointmentMinutes: visitMinutes(slots) },
+        0,
+        forecast.crowdShare,
+      ),
       slots,
     },
     'erlang-c-hourly': {

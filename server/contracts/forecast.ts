@@ -59,6 +59,7 @@ export const LocationForecastDto = z
       z.string(),
       z.object({ days: z.number().int(), booked: z.number().int(), estimatedDemand: z.number() }),
     ),
+    openingCrowdShare: z.number(),
     hours: z.array(ForecastHour),
     days: z.array(ForecastDay),
   })

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { closedSet, planOffice } from '../scheduling/day-plans.ts';
+import { closedSet, planOffice, walkInHoursOn } from '../scheduling/day-plans.ts';
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { loadWaitRows, localDayEnd, localDayStart } from '../stats/load-waits.ts';
@@ -17,8 +17,15 @@ import {
   renewalPerWorkingDay,
 } from './demand.ts';
 import type { AppointmentHistoryRecord } from './forecast-history-store.ts';
+import { openingCrowdShare } from './opening-crowd.ts';
 import { WALK_UP_MINUTES } from './simulator/scenario.ts';
-import { releasableSlots, requiredCounters, skillGroups, slotsForAppointmentNorm, ticketMinutes } from './staffing.ts';
+import {
+  releasableSlots,
+  requiredCountersWithCrowd,
+  skillGroups,
+  slotsForAppointmentNorm,
+  ticketMinutes,
+} from './staffing.ts';
 
 /**
  * The planner's view of the coming weeks for one location, one plan for both channels: forecast walk-in
@@ -95,11 +102,17 @@ export interface LocationForecast {
    * and the demand estimated for them (what residents asked for, counted in the forecast).
    */
   fullDays: Record<string, { days: number; booked: number; estimatedDemand: number }>;
+  /** Share of the walk-in opening hour's arrivals who wait at the door (learned from the last weeks). */
+  openingCrowdShare: number;
   hours: ForecastHour[];
   days: ForecastDay[];
 }
 
 const HISTORY_WEEKS = 104;
+/** Weeks ahead in which the opening hour with a crowd is sized by its Markov model. */
+const MARKOV_WEEKS = 1;
+/** Weeks of walk-in history the crowd at the door is learned from. */
+const CROWD_WEEKS = 8;
 /** Weeks of full days the planner reports. */
 const CENSORING_WEEKS = 8;
 /** Days of finished tickets the minutes per ticket are learned from (as the live predictor's). */
@@ -116,6 +129,8 @@ export async function getLocationForecast(
   from: string,
   to: string,
   slotMinutes = 10,
+  /** Weeks from today in which the opening hour with a crowd gets the Markov model (default MARKOV_WEEKS). */
+  markovWeeks = MARKOV_WEEKS,
 ): Promise<LocationForecast> {
   const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
@@ -141,6 +156,19 @@ export async function getLocationForecast(
     byService.set(r.serviceCode, m);
   }
   const firstOwn = [...ownDates].sort()[0] ?? '9999-12-31';
+  // The crowd at the door at the walk-in opening: the share of the opening hour's walk-ins who took their
+  // ticket in its first minutes beyond the hour's rate, over the last weeks' days (`opening-crowd.ts`).
+  const crowdFrom = addDaysIso(from, -7 * CROWD_WEEKS);
+  const issuedByDate = new Map<string, number[]>();
+  for (const r of own) {
+    if (r.date < crowdFrom) continue;
+    const opening = walkInHoursOn(office, r.date)[0]?.start;
+    if (opening === undefined) continue;
+    const list = issuedByDate.get(r.date) ?? [];
+    list.push((r.issuedAt.getTime() - opening) / 60_000);
+    issuedByDate.set(r.date, list);
+  }
+  const crowdShare = openingCrowdShare([...issuedByDate.values()]);
   const imported = await store.importedHourlyCounts(locationId, historyFrom, from);
   for (const r of imported) {
     if (r.date >= firstOwn) continue;
@@ -273,6 +301,9 @@ export async function getLocationForecast(
   const target = { share: location.serviceNormShare, withinMinutes: location.serviceNormMinutes };
 
   const plans = planOffice(office, from, to);
+  // The opening hour's crowd by its time-dependent model for the coming weeks the roster is made for;
+  // beyond, by the offered load starting from the crowd (months ahead the demand's error is larger).
+  const markovUntil = markovWeeks > 0 ? addDaysIso(today, 7 * markovWeeks - 1) : '0000-00-00';
   const hours: ForecastHour[] = [];
   const days: ForecastDay[] = [];
   for (let date = from; date <= to; date = addDaysIso(date, 1)) {
@@ -305,6 +336,10 @@ export async function getLocationForecast(
     const dayHours: number[] = [];
     for (let h = first.hour; h < last.hour + (last.minute > 0 ? 1 : 0); h++) dayHours.push(h);
     const rosteredHours = dayHours.map((h) => rostered.get(`${date}|${h}`) ?? 0);
+    // The hour the walk-in doors open (the crowd waits for it).
+    const walkInStart = plan.walkInHours[0]?.start;
+    const openingIndex =
+      walkInStart === undefined ? -1 : dayHours.indexOf(DateTime.fromMillis(walkInStart, { zone }).hour);
     const appointmentHours = dayHours.map((h) => rosteredForAppointments.get(`${date}|${h}`) ?? 0);
     const bookedHours = dayHours.map((h) => bookedMinutes.get(`${date}|${h}`) ?? 0);
     // Expected appointment visits, spread over the hours rostered for appointments (or as booked, when
@@ -364,6 +399,7 @@ export async function getLocationForecast(
             ) / total
           : 10;
       const base = {
+        openingModel: date <= markovUntil ? ('markov' as const) : ('load' as const),
         arrivalsPerHour: arrivals,
         meanServiceMinutes: meanMinutes,
         serviceCv: perTicket.cv,
@@ -371,14 +407,18 @@ export async function getLocationForecast(
         target,
       };
       if (total > 0)
-        requiredCounters(base).forEach((n, i) => {
+        requiredCountersWithCrowd(base, openingIndex, crowdShare).forEach((n, i) => {
           required[i] = (required[i] ?? 0) + n;
         });
-      requiredCounters({
-        ...base,
-        appointmentMinutes: groupMinutes,
-        appointmentMeanMinutes: groupVisits > 0 ? (groupShare * expectedMinutes) / groupVisits : meanMinutes,
-      }).forEach((n, i) => {
+      requiredCountersWithCrowd(
+        {
+          ...base,
+          appointmentMinutes: groupMinutes,
+          appointmentMeanMinutes: groupVisits > 0 ? (groupShare * expectedMinutes) / groupVisits : meanMinutes,
+        },
+        openingIndex,
+        crowdShare,
+      ).forEach((n, i) => {
         need[i] = (need[i] ?? 0) + n;
       });
     }
@@ -471,6 +511,7 @@ export async function getLocationForecast(
     appointmentNorm: { workingDays: APPOINTMENT_NORM_WORKING_DAYS },
     noShowRates,
     fullDays,
+    openingCrowdShare: round2(crowdShare),
     slotMinutes,
     services: walkInServices.map((s) => s.code),
     historyDays: ownDates.size,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openingHourServiceLevel } from './opening-crowd.ts';
+import { openingCrowdShare, openingHourServiceLevel } from './opening-crowd.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario } from './simulator/scenario.ts';
 
@@ -45,5 +45,22 @@ describe('openingHourServiceLevel', () => {
     const simulated = hour.reduce((a, h) => a + h.withinNorm, 0) / hour.reduce((a, h) => a + h.walkIns, 0);
     const modelled = openingHourServiceLevel({ ...base, servers: 6, serviceCv: 0.6 });
     expect(Math.abs(modelled - simulated)).toBeLessThan(0.06);
+  });
+});
+
+describe('openingCrowdShare', () => {
+  const uniform = (n: number, from: number, to: number) =>
+    Array.from({ length: n }, (_, i) => from + ((i + 0.5) * (to - from)) / n);
+
+  it('finds the crowd that takes its tickets in the first minutes', () => {
+    // 12 at the door in the first 3 minutes, 30 more over the hour.
+    const day = [...uniform(12, 0, 3), ...uniform(30, 0, 60)];
+    const share = openingCrowdShare([day, day, day]);
+    expect(share * 42).toBeCloseTo(12, 0);
+  });
+
+  it('finds none where walk-ins arrive evenly, and none without tickets', () => {
+    expect(openingCrowdShare([uniform(40, 0, 60), uniform(36, 0, 60)])).toBeLessThan(0.02);
+    expect(openingCrowdShare([])).toBe(0);
   });
 });

@@ -83,8 +83,28 @@ function buildChain(s: number, k: number): Chain {
   return { k, configs: n, phases, full, after, endAndStart, start, fresh };
 }
 
-/** Share of the crowd and the opening hour's walk-ins called within `withinMinutes`. */
+/** Results of the chain by input: a plan asks the same opening hour for several counter numbers and days. */
+const memo = new Map<string, number>();
+
+/** Share of the crowd and the opening hour's walk-ins called within `withinMinutes` (memoised). */
 export function openingHourServiceLevel(input: OpeningHourInput): number {
+  const key = [
+    input.crowd,
+    input.arrivalsPerHour,
+    input.servers,
+    input.meanServiceMinutes,
+    input.serviceCv ?? 1,
+    input.withinMinutes,
+  ].join('|');
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const value = solveOpeningHour(input);
+  if (memo.size >= 20_000) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+function solveOpeningHour(input: OpeningHourInput): number {
   const s = input.servers;
   const lambda = input.arrivalsPerHour / 60;
   const crowd = Math.max(0, input.crowd);
@@ -206,4 +226,29 @@ function calledWithin(chain: Chain, uniform: number, nu: number, Q: number, t: n
     logP += Math.log(lt) - Math.log(m + 1);
   }
   return result;
+}
+
+/** Minutes after the walk-in opening in which the crowd at the door takes its tickets. */
+export const CROWD_WINDOW_MINUTES = 10;
+
+/**
+ * The share of the opening hour's walk-ins who were a crowd at the door, from past days' issue times
+ * (minutes after the walk-in opening; negative = before it). The crowd takes its tickets in the first
+ * minutes; the hour's own walk-ins arrive at the rate seen in the rest of the hour. So over all days
+ * together: crowd = tickets before `window` − (tickets in [window, 60)) × window ÷ (60 − window), never
+ * below zero, as a share of the opening hour's tickets (the forecast's opening-hour count splits by it
+ * into a crowd at opening and a rate for the hour). Pooled over the days rather than per day, so quiet
+ * days' noise does not add up to a crowd that is not there.
+ */
+export function openingCrowdShare(days: readonly (readonly number[])[], window = CROWD_WINDOW_MINUTES): number {
+  let early = 0;
+  let rest = 0;
+  for (const minutes of days)
+    for (const t of minutes) {
+      if (t < window) early++;
+      else if (t < 60) rest++;
+    }
+  if (early + rest === 0) return 0;
+  const crowd = Math.max(0, early - (rest * window) / (60 - window));
+  return Math.min(1, crowd / (early + rest));
 }

@@ -5,6 +5,7 @@ import {
   modifiedOfferedLoad,
   releasableSlots,
   requiredCounters,
+  requiredCountersWithCrowd,
   skillGroups,
   slotsForAppointmentNorm,
 } from './staffing.ts';
@@ -117,5 +118,32 @@ describe('skill groups and releasable slots', () => {
   });
   it('counts spare rostered counter time in slots', () => {
     expect(releasableSlots([4, 4, 2], [3, 5, 2], 10)).toBe(6);
+  });
+});
+
+describe('requiredCountersWithCrowd', () => {
+  const base = {
+    arrivalsPerHour: [40, 24, 20, 20],
+    meanServiceMinutes: 8,
+    serviceCv: 0.6,
+    target: { share: 0.8, withinMinutes: 10 },
+  };
+
+  it('sizes the opening hour for the share that waits at the door, never below the hour as a rate', () => {
+    const asRate = requiredCounters(base);
+    const crowd = requiredCountersWithCrowd(base, 0, 0.5);
+    crowd.forEach((n, i) => {
+      expect(n).toBeGreaterThanOrEqual(asRate[i] ?? 0);
+    });
+    // Twenty of the forty at the door at once need more counters at opening than forty spread over the hour.
+    expect(crowd[0]).toBeGreaterThan(asRate[0] ?? 0);
+    expect(requiredCountersWithCrowd(base, 0, 0)).toEqual(asRate);
+  });
+
+  it('puts the crowd at the walk-in opening when appointments start earlier', () => {
+    const input = { ...base, arrivalsPerHour: [0, 40, 24, 20], appointmentMinutes: [120, 60, 0, 0] };
+    const crowd = requiredCountersWithCrowd(input, 1, 0.5);
+    expect(crowd[0]).toBe(requiredCounters(input)[0]);
+    expect(crowd[1]).toBeGreaterThan(requiredCounters(input)[1] ?? 0);
   });
 });

@@ -40,6 +40,12 @@ export interface HourlyStaffingInput {
    * as arrivals of the opening hour and add appointment counters (at 90 % occupancy) on top.
    */
   method?: 'mol' | 'sipp' | 'occupancy';
+  /**
+   * The opening hour with a crowd: 'markov' (default) the time-dependent model of `opening-crowd.ts`;
+   * 'load' the modified offered load starting from the crowd (cheap, for long horizons where the demand's
+   * uncertainty outweighs the difference).
+   */
+  openingModel?: 'markov' | 'load';
 }
 
 /** Occupancy at which the baselines plan appointment counters on top of the walk-in ones. */
@@ -126,7 +132,7 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
     const visitMinutes = perHour > 0 ? (mean * 60) / perHour : tau;
     const level = (n: number) =>
       loads.reduce((a, load) => a + serviceLevel(load, n, visitMinutes, input.target, cv), 0) / loads.length;
-    if (i === 0 && crowd > 0) {
+    if (i === 0 && crowd > 0 && (input.openingModel ?? 'markov') === 'markov') {
       // The opening hour with a crowd is its own model's (the crowd is no rate): upwards from what the
       // hour's walk-ins and appointment visits would keep busy at the occupancy ceiling.
       const arrivals = input.arrivalsPerHour[0] ?? 0;
@@ -147,6 +153,33 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
     while (s < 1000 && level(s) < input.target.share) s++;
     return s;
   });
+}
+
+/**
+ * Counters per hour with the crowd at the door: the share `crowdShare` of the walk-in opening hour's
+ * arrivals (index `opening`) waits at opening and the rest arrive during the hour; that hour is sized by
+ * the opening-hour model (`requiredCounters` with `crowdAtOpening`), the hours before it without a crowd;
+ * never fewer counters in an hour than with the opening hour taken as a rate.
+ */
+export function requiredCountersWithCrowd(input: HourlyStaffingInput, opening: number, crowdShare: number): number[] {
+  if (opening < 0 || crowdShare <= 0) return requiredCounters(input);
+  const arrivals = input.arrivalsPerHour;
+  const crowd = opening >= 0 ? (arrivals[opening] ?? 0) * crowdShare : 0;
+  if (crowd <= 0) return requiredCounters(input);
+  const slice = (from: number, to?: number) => ({
+    ...input,
+    arrivalsPerHour: arrivals.slice(from, to),
+    appointmentMinutes: input.appointmentMinutes?.slice(from, to),
+  });
+  const before = opening > 0 ? requiredCounters(slice(0, opening)) : [];
+  const rest = slice(opening);
+  // Rounded up (more waiting, more arriving): the opening-hour model's results repeat across days.
+  rest.arrivalsPerHour[0] = Math.ceil((rest.arrivalsPerHour[0] ?? 0) - crowd);
+  const withDoor = [...before, ...requiredCounters({ ...rest, crowdAtOpening: Math.ceil(crowd) })];
+  // The crowd is learned, and uncertain: it may add counters to the plan that takes the opening hour as a
+  // rate, never take them away.
+  const asRate = requiredCounters(input);
+  return withDoor.map((n, i) => Math.max(n, asRate[i] ?? 0));
 }
 
 export interface SkillCounter {

@@ -165,6 +165,9 @@ describe('GET /locations/{id}/forecast', () => {
     expect(ctx.db.select({ n: count() }).from(appointmentCapacity).get()?.n).toBeGreaterThan(100);
     for (const f of Object.values(res.body.fullDays) as { days: number; booked: number; estimatedDemand: number }[])
       expect(f.estimatedDemand).toBeGreaterThanOrEqual(f.booked);
+    // The demo's simulated mornings have a crowd at the door: the planner learns its share of the opening hour.
+    expect(res.body.openingCrowdShare).toBeGreaterThan(0.05);
+    expect(res.body.openingCrowdShare).toBeLessThan(0.8);
   });
 
   it('gives hourly demand, required and rostered counters, and a closed Christmas', async () => {
