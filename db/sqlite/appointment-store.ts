@@ -39,6 +39,7 @@ interface Statements {
   spendChallenge: { run(...p: unknown[]): { changes: number } };
   bookingAnswer: { get(...p: unknown[]): unknown };
   rememberBookingAnswer: { run(...p: unknown[]): unknown };
+  organizerEmail: { get(...p: unknown[]): unknown };
 }
 
 const cache = new WeakMap<Db['$client'], Statements>();
@@ -89,6 +90,7 @@ function statements(db: Db): Statements {
       moveToCounter: c.prepare('UPDATE appointments SET counter_id = ? WHERE id = ?'),
       spendChallenge: c.prepare('INSERT OR IGNORE INTO spent_challenges (id, expires_at) VALUES (?, ?)'),
       bookingAnswer: c.prepare('SELECT body_hash AS bodyHash, response FROM booking_requests WHERE key_hash = ?'),
+      organizerEmail: c.prepare('SELECT contact_email FROM municipality_profiles WHERE municipality_id = ?').pluck(),
       rememberBookingAnswer: c.prepare(
         'INSERT INTO booking_requests (key_hash, body_hash, appointment_id, response, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -276,7 +278,8 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
     byReference: (reference) => one(eq(appointments.reference, reference)),
     byId: (id) => one(eq(appointments.id, id)),
     search: (query) => detailsOf(db, search(db, query)),
-    organizerEmail: (municipalityId) => findProfile(db, municipalityId)?.contactEmail ?? null,
+    // Every booking reads it: one plain prepared statement (what `findProfile(...).contactEmail` answers).
+    organizerEmail: (municipalityId) => (statements(db).organizerEmail.get(municipalityId) as string | null) ?? null,
     dueForReminder(windows) {
       const rows = windows.flatMap((w) =>
         db

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BookedAppointment, BookedFollowUp } from '../contracts/scheduling.ts';
+import { parseIsoInstant } from '../contracts/validators.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { Repositories } from '../storage.ts';
@@ -43,6 +44,9 @@ export type FollowUpInfo = BookedFollowUp;
 export type BookResult = BookedAppointment;
 
 function parseInstant(iso: string): number {
+  // The API's own form (what its schema admits) without luxon; anything else (fractions, other ISO forms) as before.
+  const fast = iso.includes('.') ? null : parseIsoInstant(iso);
+  if (fast !== null) return fast;
   const dt = DateTime.fromISO(iso, { setZone: true });
   if (!dt.isValid) throw new AppError('validation-failed', 'start must be an ISO 8601 date-time');
   return dt.toMillis();
