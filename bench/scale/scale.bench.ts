@@ -19,12 +19,14 @@
  *   npm run bench:scale -- --part=4 --only=call-next [--baseline=<checkout>]   # part 4's call-next row only
  *     (bench/results/scale-call-next.{json,md}); with --baseline the same row for another checkout of Loket
  *     (e.g. `git archive <commit>` with a node_modules link), alternating with this one in the same run
+ *   npm run bench:scale -- --booking-row [--rounds=3]   # part 4's booking row alone → scale-booking-row.json
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from '../shared.ts';
+import { bookingRow } from './booking-row.ts';
 import { type Engine, type Mode, type ModeResult, postgresProbe, redisProbe, runMode } from './bookings.ts';
 import { cleanup, tempDir } from './cluster.ts';
 import { availabilityGrowth, bookingCost, callNextCost, schedulingSpeedAvailability } from './costs.ts';
@@ -513,6 +515,15 @@ async function partCosts(dir: string, template: Template): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--booking-row')) {
+    const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3);
+    try {
+      await bookingRow(rounds);
+    } finally {
+      await cleanup();
+    }
+    return;
+  }
   console.log(
     `bench:scale${QUICK ? ' --quick' : ''} — ${cpus().length} CPUs, node ${process.version}, load average at start ${results.machine.loadAverageAtStart.join(' ')}`,
   );
