@@ -397,13 +397,16 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
     const names = counterNamesOf(state);
     const followed: TicketDto[] = [];
+    const rooms = io.sockets.adapter.rooms;
     for (const t of state.tickets) {
-      if (t.row.status === 'waiting') {
-        const dto = { ...toTicketDto(t, names, estimates), appointmentReference: null };
-        if (cluster) followed.push(dto);
-        else if (io.sockets.adapter.rooms.has(ticketRoom(t.row.publicId)))
-          io.local.to(ticketRoom(t.row.publicId)).emit('ticket:updated', dto);
-      }
+      if (t.row.status !== 'waiting') continue;
+      // Only for this node's followers (a DTO for every waiting ticket is most of the work of a long line)…
+      const room = cluster ? null : ticketRoom(t.row.publicId);
+      if (room !== null && !rooms.has(room)) continue;
+      const dto = { ...toTicketDto(t, names, estimates), appointmentReference: null };
+      // …or, computed for the cluster, for every node's (sent to the others at once).
+      if (room === null) followed.push(dto);
+      else io.local.to(room).emit('ticket:updated', dto);
     }
     if (cluster && followed.length > 0) {
       applyFollowerUpdates(followed);
