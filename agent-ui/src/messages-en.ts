@@ -197,6 +197,10 @@ export const agentEn: Widen<typeof agentNl> = {
         'Appointments booked and expected (what residents will still book), slots the roster offers, slots needed to help everyone within 5 working days, and slots that can be released beyond the expected demand.',
       shortHours: 'Hours short',
       releasableSlots: 'Slots to release',
+      fullDays:
+        '{{service}}: {{days}} full days in the last 8 weeks — {{booked}} booked, about {{demand}} wanted one (counted as demand in the forecast)',
+      openingCrowd:
+        "Waiting at the door at opening: {{percent}} % of the first hour's walk-ins (the plan sizes that hour for it)",
       outlook: 'The coming year: counter load per week',
       outlookHelp:
         'Counter-hours needed for walk-ins and appointments together, against rostered, per week for 52 weeks. Appointments: what residents will still book, not only what is booked; the renewal wave comes from the registry of issued documents.',

@@ -193,6 +193,10 @@ export const agentNl = {
         'Afspraken geboekt en verwacht (wat inwoners nog boeken), plekken die het rooster biedt, plekken nodig om iedereen binnen 5 werkdagen te helpen, en plekken die bovenop de verwachte drukte vrij te geven zijn.',
       shortHours: 'Uren met tekort',
       releasableSlots: 'Vrij te geven plekken',
+      fullDays:
+        '{{service}}: {{days}} volle dagen in de laatste 8 weken — {{booked}} geboekt, ongeveer {{demand}} wilden er een (zo telt de voorspelling de vraag)',
+      openingCrowd:
+        'Wachtend bij de deur bij opening: {{percent}} % van de inlopers van het eerste uur (het plan houdt daar rekening mee)',
       outlook: 'Het komende jaar: baliedruk per week',
       outlookHelp:
         'Baliecapaciteit (balie-uren) nodig voor inloop en afspraken samen, tegen ingeroosterd, per week voor 52 weken. Afspraken: wat inwoners nog zullen boeken, niet alleen wat al geboekt is; de vernieuwingsgolf komt uit het register van uitgegeven documenten.',

@@ -16,6 +16,7 @@ import { dailyTotals, type ForecastHour, heatRows, peakWeeks, plannerCsv } from 
 /** Forecast against actual (last 4 weeks), needed vs rostered counters for the next 8 weeks, peak weeks, export. */
 export function PlannerView({
   location,
+  services,
   token,
 }: {
   location: LocationInfo;
@@ -25,6 +26,9 @@ export function PlannerView({
   const { t, i18n } = useTranslation();
   const [hours, setHours] = useState<ForecastHour[] | null>(null);
   const [days, setDays] = useState<ForecastResponse['days']>([]);
+  const [demandNotes, setDemandNotes] = useState<Pick<LocationForecastDto, 'fullDays' | 'openingCrowdShare'> | null>(
+    null,
+  );
   const [failure, setFailure] = useState<string | null>(null);
   const today = localDateOf(new Date(), location.timeZone);
   const from = addDays(today, -28);
@@ -48,6 +52,7 @@ export function PlannerView({
       .then(([forecast, actualDays]) => {
         setHours(toForecastHours(forecast, actualDays));
         setDays(forecast.days);
+        setDemandNotes({ fullDays: forecast.fullDays, openingCrowdShare: forecast.openingCrowdShare });
       })
       .catch((err) => setFailure(errorMessage(t, err)));
   }, [location.id, token, from, to, today, t]);
@@ -131,6 +136,23 @@ export function PlannerView({
                   ))}
               </tbody>
             </table>
+            {demandNotes && (
+              <ul className="muted" data-testid="demand-notes">
+                {Object.entries(demandNotes.fullDays)
+                  .filter(([, f]) => f.days > 0)
+                  .map(([code, f]) => (
+                    <li key={code}>
+                      {t('agent.planner.fullDays', {
+                        service: services.find((x) => x.code === code)?.name ?? code,
+                        days: f.days,
+                        booked: f.booked,
+                        demand: Math.round(f.estimatedDemand),
+                      })}
+                    </li>
+                  ))}
+                <li>{t('agent.planner.openingCrowd', { percent: Math.round(demandNotes.openingCrowdShare * 100) })}</li>
+              </ul>
+            )}
           </section>
           <section className="card" aria-labelledby="fva-heading">
             <h2 id="fva-heading">{t('agent.planner.forecastVsActual')}</h2>
