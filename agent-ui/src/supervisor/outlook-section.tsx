@@ -133,6 +133,7 @@ export function OutlookSection({
                         <tr key={o.kind} className={meetsNorm(o.effect, outlook.norm) ? undefined : 'row-warning'}>
                           <th scope="row">
                             {t(`agent.planner.options.${o.kind}`, {
+                              count: o.detail.counters,
                               counters: o.detail.counters,
                               from: o.detail.from,
                               to: o.detail.to,

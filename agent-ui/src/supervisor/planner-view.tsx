@@ -98,6 +98,7 @@ export function PlannerView({
                       date: formatLocalDate(w.weekStart, i18n.language),
                       hours: w.shortHours,
                       gap: w.maxGap,
+                      count: w.maxGap,
                     })}
                   </li>
                 ))}
