@@ -326,6 +326,27 @@ describeEachEngine('webhooks against a real receiver', (under) => {
     await withKey(ctx, integrator, 'DELETE', `/webhooks/${id}`);
   });
 
+  it('records at once when a use-case of its own process announces a change, without waiting for the poll', async () => {
+    const sub = await withKey(ctx, integrator, 'POST', '/webhooks', {
+      url: receiver.url,
+      events: ['appointment.booked'],
+    });
+    const id = sub.body.subscription.id as number;
+    await feedAllWebhooks(ctx);
+    // The poll would take an hour: only the booking's in-process fact can wake the recorder.
+    const stop = startWebhookRecorder(ctx, { pollMs: 3_600_000 });
+    try {
+      await vi.waitFor(async () => expect(await feedAllWebhooks(ctx)).toBe(0));
+      const { reference } = await bookOnce('woken@example.nl');
+      await vi.waitFor(async () => expect(await deliveries(integrator, id)).toHaveLength(1), { timeout: 10_000 });
+      expect(await deliverDueWebhooks(ctx)).toMatchObject({ delivered: 1 });
+      expect(JSON.parse(receiver.received.at(-1)?.body ?? '{}').data.reference).toBe(reference);
+    } finally {
+      stop();
+    }
+    await withKey(ctx, integrator, 'DELETE', `/webhooks/${id}`);
+  });
+
   it('refuses bad subscriptions with 4xx and changes nothing', async () => {
     const before = (await withKey(ctx, integrator, 'GET', '/webhooks')).body.subscriptions.length;
     const cases: [unknown, number][] = [

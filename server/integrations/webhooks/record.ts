@@ -101,16 +101,17 @@ async function recordFact(
 export async function feedWebhooks(
   deps: Deps,
   batch = WEBHOOK_FEED_BATCH,
-): Promise<{ facts: number; deliveries: number } | null> {
+): Promise<{ facts: number; deliveries: number; subscribed: boolean } | null> {
   const now = deps.clock.now();
   return deps.storage.write(async (tx) => {
     const feed = await tx.webhooks.claimFeed(batch);
     if (!feed) return null;
     const last = feed.facts.at(-1);
-    if (!last) return { facts: 0, deliveries: 0 };
+    if (!last) return { facts: 0, deliveries: 0, subscribed: true };
     let deliveries = 0;
     // Most installations have no subscription: then the facts are only passed.
-    if (await tx.webhooks.hasActiveSubscriptions()) {
+    const subscribed = await tx.webhooks.hasActiveSubscriptions();
+    if (subscribed) {
       const known = new Map<string, Promise<Subscriptions>>();
       const subscriptionsFor = (municipalityId: string, type: WebhookEventType) => {
         const key = `${municipalityId}\u0000${type}`;
@@ -124,25 +125,31 @@ export async function feedWebhooks(
       for (const fact of feed.facts) deliveries += await recordFact(tx, now, subscriptionsFor, fact);
     }
     await tx.webhooks.advanceFeed(last.id, now);
-    return { facts: feed.facts.length, deliveries };
+    return { facts: feed.facts.length, deliveries, subscribed };
   });
 }
 
 /** Rounds until the log is read to its end (or another node holds the feed); the deliveries written. */
 export async function feedAllWebhooks(deps: Deps, batch = WEBHOOK_FEED_BATCH): Promise<number> {
+  return (await feedAll(deps, batch)).deliveries;
+}
+
+async function feedAll(deps: Deps, batch: number): Promise<{ deliveries: number; subscribed: boolean | null }> {
   let deliveries = 0;
+  let subscribed: boolean | null = null;
   for (;;) {
     const round = await feedWebhooks(deps, batch);
-    if (!round) return deliveries;
+    if (!round) return { deliveries, subscribed };
     deliveries += round.deliveries;
-    if (round.facts < batch) return deliveries;
+    if (round.facts > 0) subscribed = round.subscribed;
+    if (round.facts < batch) return { deliveries, subscribed };
   }
 }
 
 /**
  * Runs the recorder on this node: a round soon after a use-case of this process published a fact (the facts
- * themselves come from the log, so the in-process event is only a wake-up, coalesced), and one every
- * `pollMs` for the rest (another node's facts, or facts left when a node died). A failed round is logged, never
+ * themselves come from the log, so the in-process event is only a wake-up, coalesced; none while there is no
+ * subscription), and one every `pollMs` for the rest (another node's facts, or facts left when a node died). A failed round is logged, never
  * thrown at the publisher, and the next one catches up. Returns a function that stops it.
  */
 export function startWebhookRecorder(deps: Deps, options: { pollMs?: number } = {}): () => void {
@@ -151,6 +158,9 @@ export function startWebhookRecorder(deps: Deps, options: { pollMs?: number } = 
   let stopped = false;
   let wakeTimer: NodeJS.Timeout | null = null;
   let lastError = 0;
+  // While the last round found no subscription at all, a fact of this process waits for the poll instead of
+  // waking a round: an installation without webhooks pays one small transaction per poll, not one per change.
+  let subscribed = true;
   const round = (): Promise<void> => {
     if (running) {
       again = true;
@@ -160,7 +170,8 @@ export function startWebhookRecorder(deps: Deps, options: { pollMs?: number } = 
       try {
         do {
           again = false;
-          await feedAllWebhooks(deps);
+          const result = await feedAll(deps, WEBHOOK_FEED_BATCH);
+          if (result.subscribed !== null) subscribed = result.subscribed;
         } while (again && !stopped);
       } catch (err) {
         // Once a minute at most: the poll retries while the database is away.
@@ -175,7 +186,7 @@ export function startWebhookRecorder(deps: Deps, options: { pollMs?: number } = 
     return running;
   };
   const wake = () => {
-    if (wakeTimer || stopped) return;
+    if (wakeTimer || stopped || !subscribed) return;
     // Coalesced: a burst of bookings is recorded in one round, not one write transaction each.
     wakeTimer = setTimeout(() => {
       wakeTimer = null;
