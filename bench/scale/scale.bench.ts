@@ -556,7 +556,7 @@ async function main(): Promise<void> {
     results.runtimeSeconds = Math.round((Date.now() - began) / 1000);
     write();
     console.log(
-      `\nload average at end ${results.machine.loadAverageAtEnd.join(' ')}; wrote bench/results/${QUICK ? 'scale-smoke.json' : 'scale.{json,md}'} (${results.runtimeSeconds} s)`,
+      `\nload average at end ${results.machine.loadAverageAtEnd.join(' ')}; wrote bench/results/${ONLY_CALL_NEXT ? (QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.{json,md}') : QUICK ? 'scale-smoke.json' : 'scale.{json,md}'} (${results.runtimeSeconds} s)`,
     );
     await cleanup();
   }
