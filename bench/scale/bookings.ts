@@ -52,6 +52,15 @@ export interface Mode {
   redis: boolean;
 }
 
+/**
+ * `--engine=postgresql` (or `sqlite`): part 1 runs only the modes on that engine, e.g. to compare a change to the
+ * PostgreSQL path before and after in one sitting.
+ */
+export function selectedModes(modes: Mode[], argv = process.argv): Mode[] {
+  const engine = argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length);
+  return engine ? modes.filter((m) => m.engine === engine) : modes;
+}
+
 export interface ModeResult {
   mode: string;
   nodes: number;

@@ -20,6 +20,7 @@
  *     (bench/results/scale-call-next.{json,md}); with --baseline the same row for another checkout of Loket
  *     (e.g. `git archive <commit>` with a node_modules link), alternating with this one in the same run
  *   npm run bench:scale -- --booking-row [--rounds=3]   # part 4's booking row alone → scale-booking-row.json
+ *   npm run bench:scale -- --part=1 --engine=postgresql   # part 1's PostgreSQL modes only
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -27,7 +28,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from '../shared.ts';
 import { bookingRow } from './booking-row.ts';
-import { type Engine, type Mode, type ModeResult, postgresProbe, redisProbe, runMode } from './bookings.ts';
+import {
+  type Engine,
+  type Mode,
+  type ModeResult,
+  postgresProbe,
+  redisProbe,
+  runMode,
+  selectedModes,
+} from './bookings.ts';
 import { cleanup, tempDir } from './cluster.ts';
 import { availabilityGrowth, bookingCost, callNextCost, schedulingSpeedAvailability } from './costs.ts';
 import { displaysAcrossNodes, type FanoutResult } from './fanout.ts';
@@ -169,7 +178,7 @@ async function partBookings(dir: string, template: Template): Promise<void> {
       : postgresDown
         ? `not reachable: ${postgresDown}`
         : 'reachable';
-  for (const mode of modes) {
+  for (const mode of selectedModes(modes)) {
     try {
       out.push(await runMode(dir, template, mode, opts));
     } catch (error) {
