@@ -234,6 +234,17 @@ export function fill(db: Db, id: string, share: number, from = FROM, to = TO): M
   return perDay;
 }
 
+/** The use-cases' dependencies on an in-memory database, its clock standing at NOW (in-process measurements). */
+export function inProcessDeps(db: Db): Deps {
+  return {
+    storage: sqliteStorage(db),
+    clock: manualClock(NOW),
+    config: testConfig(),
+    events: createDomainEvents(),
+    log: silentLogger,
+  };
+}
+
 export interface GrowthRow {
   counters: number;
   fillShare: number;
@@ -257,13 +268,7 @@ export async function availabilityGrowth(countersList: number[], fills: number[]
         const id = `growth-${n}`;
         addOffice(db, id, n);
         const perDay = fill(db, id, share);
-        const deps: Deps = {
-          storage: sqliteStorage(db),
-          clock: manualClock(NOW),
-          config: testConfig(),
-          events: createDomainEvents(),
-          log: silentLogger,
-        };
+        const deps = inProcessDeps(db);
         const input = { locationId: id, services: [{ code: 'passport', persons: 1 }] };
         const daysCpu: number[] = [];
         let days: string[] = [];

@@ -10,20 +10,14 @@ import { DateTime } from 'luxon';
 import { type Db, openDatabase, writeTransaction } from '../../db/client.ts';
 import { runMigrations } from '../../db/migrate.ts';
 import { DEMO_MUNICIPALITY, seedDemo } from '../../db/seed.ts';
-import { sqliteStorage } from '../../db/sqlite/storage.ts';
 import type { StaffPrincipal } from '../../server/auth/principal.ts';
-import { manualClock } from '../../server/clock.ts';
-import { testConfig } from '../../server/config.ts';
-import type { Deps } from '../../server/deps.ts';
-import { createDomainEvents } from '../../server/events.ts';
-import { silentLogger } from '../../server/logger.ts';
 import { callNext } from '../../server/queue/call-next.ts';
 import { issueTicket } from '../../server/queue/issue-ticket.ts';
 import { getQueueSnapshot } from '../../server/queue/queue-read.ts';
 import { findAvailableDays, findAvailableStarts } from '../../server/scheduling/availability.ts';
 import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
 import { round } from '../shared.ts';
-import { addOffice, FROM, fill, NOW, TO } from './costs.ts';
+import { addOffice, FROM, fill, inProcessDeps, NOW, TO } from './costs.ts';
 
 const ZONE = 'Europe/Amsterdam';
 const COUNTERS = 4;
@@ -225,13 +219,7 @@ export async function databaseGrowth(officeCounts: number[], runs: number): Prom
           id: number;
         }
       ).id;
-      const deps: Deps = {
-        storage: sqliteStorage(db),
-        clock: manualClock(NOW),
-        config: testConfig(),
-        events: createDomainEvents(),
-        log: silentLogger,
-      };
+      const deps = inProcessDeps(db);
       const staff: StaffPrincipal = {
         kind: 'staff',
         userId: 1,
