@@ -65,7 +65,9 @@ export function toCallDtos(calls: RecentCallRecord[], counterNames: Map<number, 
 
 /** The snapshot of a location's queue, given its last calls (queue-read.ts#snapshotOf reads both). */
 export function buildSnapshot(state: QueueState, calls: RecentCallRecord[]): QueueSnapshot {
-  const estimates = estimateWaits(state);
+  // The mean-value replay, as the hub's broadcast after every change: a screen's numbers do not jump between its
+  // snapshot and the next update, and a snapshot storm (a node's screens reconnecting elsewhere) costs a tenth.
+  const estimates = estimateWaits(state, { live: true });
   const names = counterNamesOf(state);
   return {
     locationId: state.location.id,
