@@ -132,12 +132,18 @@ export function recentCallQuery<
     },
     where: and(
       eq(events.locationId, locationId),
+      // A ticket of service day D is called on D in its office's zone, so not before D 00:00 UTC − 14 h (the
+      // earliest zone): the bound lets the (location, at) index read one day's events, not the office's history.
+      gte(events.at, new Date(Date.parse(`${serviceDate}T00:00:00Z`) - EARLIEST_ZONE_OFFSET_MS)),
       inArray(events.type, ['called', 'recalled']),
       eq(tickets.serviceDate, serviceDate),
       isNotNull(events.counterId),
     ),
   };
 }
+
+/** UTC+14 (Kiribati): no local day starts earlier than its date at 00:00 UTC minus this. */
+const EARLIEST_ZONE_OFFSET_MS = 14 * 3_600_000;
 
 /** Finished tickets of the location since `since`, one row per item: what `serviceSamplesOf` groups. */
 export function learningSampleQuery<

@@ -197,7 +197,10 @@ describeStorageContract('queue repository contract', fixture, (harness) => {
   it('events, recent calls, learning history; counters; check-in by code and reference', async () => {
     const h = harness();
     const { storage } = h;
-    const ticket = await newTicket(h, { serviceDate: '2026-11-26' }).then((input) =>
+    // A ticket's events happen on its own service day (the recent-calls read bounds its index range by it).
+    const t0 = new Date('2026-11-26T09:00:00.000Z');
+    const plus = (ms: number) => new Date(t0.getTime() + ms);
+    const ticket = await newTicket(h, { serviceDate: '2026-11-26', issuedAt: t0, queuedAt: t0 }).then((input) =>
       storage.write((tx) => tx.queue.insertTicket(input)),
     );
     const [counter] = await storage.read.queue.counters('l-a');
