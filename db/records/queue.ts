@@ -111,6 +111,9 @@ export function serviceSamplesOf(
 // dialect-free; the tables passed in are the engine's).
 type Col = Column;
 
+/** UTC+14 (Kiribati): no local day starts earlier than its date at 00:00 UTC minus this. */
+const EARLIEST_ZONE_OFFSET_MS = 14 * 3_600_000;
+
 /** A call (`called`/`recalled` with a counter) of the location's service day, with its ticket's number. */
 export function recentCallQuery<
   E extends { ticketId: Col; counterId: Col; at: Col; type: Col; locationId: Col },
@@ -141,9 +144,6 @@ export function recentCallQuery<
     ),
   };
 }
-
-/** UTC+14 (Kiribati): no local day starts earlier than its date at 00:00 UTC minus this. */
-const EARLIEST_ZONE_OFFSET_MS = 14 * 3_600_000;
 
 /** Finished tickets of the location since `since`, one row per item: what `serviceSamplesOf` groups. */
 export function learningSampleQuery<

@@ -275,24 +275,35 @@ const WALL_CLOCK = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{1,2}):(\d{2}):(\d{2})$/;
 const isoFormats = new Map<string, Intl.DateTimeFormat | null>();
 
 function isoFormatFor(zone: string): Intl.DateTimeFormat | null {
+  return cachedFormat(isoFormats, zone, {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+/** The en-US Gregorian formatter of a zone, made once; null for a zone Intl does not know (luxon answers then). */
+function cachedFormat(
+  cache: Map<string, Intl.DateTimeFormat | null>,
+  zone: string,
+  fields: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat | null {
   let format: Intl.DateTimeFormat | null = null;
   try {
     format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
+      ...fields,
       calendar: 'gregory',
       numberingSystem: 'latn',
     });
   } catch {
     // An unknown zone: luxon's answer (and its error handling).
   }
-  isoFormats.set(zone, format);
+  cache.set(zone, format);
   return format;
 }
 
@@ -311,19 +322,5 @@ const US_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
 function dateFormatFor(zone: string): Intl.DateTimeFormat | null {
-  let format: Intl.DateTimeFormat | null = null;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      calendar: 'gregory',
-      numberingSystem: 'latn',
-    });
-  } catch {
-    // An unknown zone: luxon's answer (and its error handling) below.
-  }
-  dateFormats.set(zone, format);
-  return format;
+  return cachedFormat(dateFormats, zone, { year: 'numeric', month: '2-digit', day: '2-digit' });
 }
