@@ -68,7 +68,9 @@ describeWithPostgres('PostgreSQL invariants', () => {
         ),
       );
       expect(results.filter((r) => r === 'committed')).toHaveLength(1);
-      expect(results.filter((r) => r !== 'committed')).toEqual(['23P01', '23P01']);
+      // A deferred exclusion constraint is checked at commit, where three transactions waiting on each other's
+      // rows can also end in PostgreSQL's deadlock detector (40P01) instead of the conflict (23P01): both refuse.
+      for (const refused of results.filter((r) => r !== 'committed')) expect(['23P01', '40P01']).toContain(refused);
     }
   });
 
