@@ -4,7 +4,7 @@ import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
 import { getLocationForecast, type LocationForecast } from './location-forecast.ts';
 import { simulate } from './simulator/engine.ts';
-import { parseScenario } from './simulator/scenario.ts';
+import { parseScenario, type Scenario } from './simulator/scenario.ts';
 
 /**
  * What-if: simulate one day of an office with a proposed roster, using the forecast for that day for both
@@ -42,6 +42,11 @@ export interface DayDemand {
   noShowRate: number;
   opensAtHour: number;
   closesAtHour: number;
+  /**
+   * Share of the walk-in opening hour's walk-ins who wait at the door and come in at once when it opens
+   * (`LocationForecast.openingCrowdShare`); the rest arrive during the hour. 0 or absent: no crowd.
+   */
+  doorCrowdShare?: number;
 }
 
 export interface SimCounterShifts {
@@ -91,6 +96,43 @@ export function dayDemandFrom(forecast: LocationForecast, date: string): DayDema
     noShowRate: rates.length > 0 ? rates.reduce((a, b) => a + b, 0) / rates.length : 0.1,
     opensAtHour: Math.min(...hours.map((h) => h.hour)),
     closesAtHour: Math.max(...hours.map((h) => h.hour)) + 1,
+    doorCrowdShare: forecast.openingCrowdShare,
+  };
+}
+
+/** Minutes after the walk-in opening in which the simulated crowd at the door comes in (ticket by ticket). */
+const DOOR_CROWD_SPREAD_MINUTES = 3;
+
+/**
+ * The walk-ins of a day as the simulator takes them: per service and hour, and the crowd at the door. As
+ * the planner sizes the opening hour (`requiredCountersWithCrowd`): the share `doorCrowdShare` of the
+ * walk-in opening hour's walk-ins — the first hour with any — waits at the door and comes in within
+ * the first minutes, the rest of that hour arrive at a rate; the crowd's services in the hour's mix.
+ */
+export function walkInArrivals(demand: DayDemand): {
+  perHour: Map<string, Map<number, number>>;
+  walkInOpensAtHour: number | null;
+  doorCrowd: { mean: number; spreadMinutes: number; services: Record<string, number> };
+} {
+  const byHour = new Map<number, number>();
+  for (const m of demand.walkIns.values()) for (const [h, n] of m) if (n > 0) byHour.set(h, (byHour.get(h) ?? 0) + n);
+  const opening = byHour.size > 0 ? Math.min(...byHour.keys()) : null;
+  const share = Math.min(1, Math.max(0, demand.doorCrowdShare ?? 0));
+  const services: Record<string, number> = {};
+  let mean = 0;
+  const perHour = new Map(
+    [...demand.walkIns].map(([code, m]) => {
+      const atOpening = opening === null ? 0 : (m.get(opening) ?? 0);
+      if (share <= 0 || atOpening <= 0) return [code, new Map(m)] as const;
+      services[code] = atOpening * share;
+      mean += atOpening * share;
+      return [code, new Map([...m].map(([h, n]) => [h, h === opening ? n * (1 - share) : n]))] as const;
+    }),
+  );
+  return {
+    perHour,
+    walkInOpensAtHour: opening,
+    doorCrowd: { mean, spreadMinutes: DOOR_CROWD_SPREAD_MINUTES, services },
   };
 }
 
@@ -111,6 +153,57 @@ export function rosteredCounters(office: Office, date: string): SimCounterShifts
     .filter((c) => c.skills.length > 0);
 }
 
+/**
+ * The simulator's scenario for `replications` runs of one day with the given demand (both channels) and
+ * counters (pure; `simulateDay` runs it). Throws when no counter is staffed.
+ */
+export function daySimulationScenario(
+  office: Pick<Office, 'location' | 'services'>,
+  date: string,
+  demand: DayDemand,
+  counters: readonly SimCounterShifts[],
+  replications: number,
+  seed = 1,
+): Scenario {
+  const { location } = office;
+  const staffed = counters.filter((c) => c.shifts.length > 0 && c.skills.length > 0);
+  if (staffed.length === 0) throw new AppError('validation-failed', 'No counter is staffed in this proposal');
+  const codes = new Set([...demand.walkIns.keys(), ...demand.appointments.keys()]);
+  const walkIns = walkInArrivals(demand);
+  const services = [...office.services.values()]
+    .filter((s) => codes.has(s.code))
+    .map((s) => ({
+      code: s.code,
+      meanMinutes: s.minutesPerPerson,
+      walkInPerHour: Object.fromEntries([...(walkIns.perHour.get(s.code) ?? [])].map(([h, n]) => [String(h), n])),
+      appointmentsPerHour: Object.fromEntries(
+        [...(demand.appointments.get(s.code) ?? [])].map(([h, n]) => [String(h), n]),
+      ),
+      targetWaitMinutes: s.targetWaitMinutes,
+    }));
+  const latestShift = Math.max(...staffed.flatMap((c) => c.shifts.map(([, b]) => wall(b))));
+  const earliestShift = Math.min(...staffed.flatMap((c) => c.shifts.map(([a]) => wall(a))));
+  return parseScenario({
+    name: `what-if-${location.id}-${date}`,
+    startDate: date,
+    days: replications,
+    timeZone: location.timeZone,
+    opensAt: toWall(Math.min(demand.opensAtHour * 60, earliestShift)),
+    closesAt: toWall(Math.max(demand.closesAtHour * 60, latestShift)),
+    // The crowd comes in when the walk-in doors open, not when the first appointment is due.
+    walkInFrom: toWall((walkIns.walkInOpensAtHour ?? demand.opensAtHour) * 60),
+    walkInTo: toWall(demand.closesAtHour * 60),
+    busynessCv: 0.1,
+    doorCrowd: walkIns.doorCrowd,
+    normMinutes: location.serviceNormMinutes,
+    normShare: location.serviceNormShare,
+    appointments: { noShowRate: demand.noShowRate, arrivalMeanMinutes: -6, arrivalSdMinutes: 6 },
+    services,
+    counters: staffed.map((c) => ({ id: c.id, skills: c.skills, shifts: c.shifts })),
+    seed,
+  });
+}
+
 /** Simulates one day `replications` times with the given demand (both channels) and counters. */
 export function simulateDay(
   office: Office,
@@ -120,42 +213,12 @@ export function simulateDay(
   replications: number,
   seed = 1,
 ): DaySimulation {
-  const locationId = office.location.id;
   const { location } = office;
-  const staffed = counters.filter((c) => c.shifts.length > 0 && c.skills.length > 0);
-  if (staffed.length === 0) throw new AppError('validation-failed', 'No counter is staffed in this proposal');
-  const counterHours = staffed.reduce((s, c) => s + c.shifts.reduce((x, [a, b]) => x + (wall(b) - wall(a)) / 60, 0), 0);
-  const codes = new Set([...demand.walkIns.keys(), ...demand.appointments.keys()]);
-  const services = [...office.services.values()]
-    .filter((s) => codes.has(s.code))
-    .map((s) => ({
-      code: s.code,
-      meanMinutes: s.minutesPerPerson,
-      walkInPerHour: Object.fromEntries([...(demand.walkIns.get(s.code) ?? [])].map(([h, n]) => [String(h), n])),
-      appointmentsPerHour: Object.fromEntries(
-        [...(demand.appointments.get(s.code) ?? [])].map(([h, n]) => [String(h), n]),
-      ),
-      targetWaitMinutes: s.targetWaitMinutes,
-    }));
-  const latestShift = Math.max(...staffed.flatMap((c) => c.shifts.map(([, b]) => wall(b))));
-  const earliestShift = Math.min(...staffed.flatMap((c) => c.shifts.map(([a]) => wall(a))));
-  const scenario = parseScenario({
-    name: `what-if-${locationId}-${date}`,
-    startDate: date,
-    days: replications,
-    timeZone: location.timeZone,
-    opensAt: toWall(Math.min(demand.opensAtHour * 60, earliestShift)),
-    closesAt: toWall(Math.max(demand.closesAtHour * 60, latestShift)),
-    walkInFrom: toWall(demand.opensAtHour * 60),
-    walkInTo: toWall(demand.closesAtHour * 60),
-    busynessCv: 0.1,
-    normMinutes: location.serviceNormMinutes,
-    normShare: location.serviceNormShare,
-    appointments: { noShowRate: demand.noShowRate, arrivalMeanMinutes: -6, arrivalSdMinutes: 6 },
-    services,
-    counters: staffed.map((c) => ({ id: c.id, skills: c.skills, shifts: c.shifts })),
-    seed,
-  });
+  const scenario = daySimulationScenario(office, date, demand, counters, replications, seed);
+  const counterHours = scenario.counters.reduce(
+    (s, c) => s + c.shifts.reduce((x, [a, b]) => x + (wall(b) - wall(a)) / 60, 0),
+    0,
+  );
   const result = simulate(scenario, { predict: false, learn: false });
   const byHour = new Map<number, { walkIns: number; within: number }>();
   for (const h of result.hours) {

@@ -261,7 +261,7 @@ describeEachEngine('forecast, statistics and open data', (under) => {
       expect(thin.body.overall.shareWithinNorm).toBeLessThan(rostered.body.overall.shareWithinNorm);
     });
 
-    it('confirms the advice in the simulator: the advised counters meet the norm in every walk-in hour', async () => {
+    it('agrees with the simulator, crowd at the door included: the norm is met where the advice can be staffed, missed where it asks for more counters than the office has', async () => {
       const date = '2026-12-07';
       const forecast = await call(ctx, 'GET', `/locations/${ZIJLSINGEL}/forecast?from=${date}&to=${date}`, {
         token: supervisor,
@@ -290,12 +290,19 @@ describeEachEngine('forecast, statistics and open data', (under) => {
         body: { date, replications: 40, counters: advised },
       });
       expect(sim.status).toBe(200);
-      const scored = (sim.body.hours as { meetsNorm: boolean; walkInsPerDay: number }[]).filter(
+      const scored = (sim.body.hours as { hour: number; meetsNorm: boolean; walkInsPerDay: number }[]).filter(
         (h) => h.walkInsPerDay >= 1,
       );
-      // Walk-ins come 9–11 at the Zijlsingel; both hours meet the norm, and so do the appointments.
+      // Walk-ins come 9–11 at the Zijlsingel. The what-if simulates the crowd at the door at 9:00 as the
+      // advice sizes it (a third of the opening hour's walk-ins, learned from the demo's mornings): that
+      // hour asks for more counters than the office's eight, and with every one of them open the simulator
+      // too misses the norm; the hours the office can staff as advised meet it, and so do the appointments.
+      expect(forecast.body.openingCrowdShare).toBeGreaterThan(0.05);
       expect(scored.length).toBeGreaterThanOrEqual(2);
-      for (const h of scored) expect(h.meetsNorm).toBe(true);
+      const adviceOf = (hour: number) => hours.find((h) => h.hour === hour)?.requiredCounters ?? 0;
+      const staffable = scored.filter((h) => adviceOf(h.hour) <= counters.length);
+      expect(staffable.length).toBeGreaterThanOrEqual(1);
+      for (const h of scored) expect(h.meetsNorm, `hour ${h.hour}`).toBe(adviceOf(h.hour) <= counters.length);
       expect(sim.body.appointments.visits).toBeGreaterThan(0);
       expect(sim.body.appointments.shareWithinNorm).toBeGreaterThanOrEqual(forecast.body.norm.share);
     });

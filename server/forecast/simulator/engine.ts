@@ -254,7 +254,8 @@ class Day {
     if (withCrowd && this.sc.doorCrowd.mean > 0) {
       const n = this.rng.poisson(this.sc.doorCrowd.mean * this.busyness);
       const firstHour = Math.floor(start / 60);
-      const weights = this.sc.services.map((s) => s.walkInPerHour[String(firstHour)] ?? 0);
+      const mix = this.sc.doorCrowd.services;
+      const weights = this.sc.services.map((s) => (mix ? mix[s.code] : s.walkInPerHour[String(firstHour)]) ?? 0);
       const total = weights.reduce((x, y) => x + y, 0);
       for (let i = 0; i < n && total > 0; i++) {
         let u = this.rng.next() * total;

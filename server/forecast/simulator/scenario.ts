@@ -60,9 +60,16 @@ export const Scenario = z.object({
   counters: z.array(ScenarioCounter).min(1),
   /** Day-to-day busyness: each day's walk-in rates are multiplied by a gamma variable with mean 1 and this CV. */
   busynessCv: z.number().nonnegative().default(0.15),
-  /** People queueing outside before opening: Poisson mean, entering within `spreadMinutes` of opening. */
+  /**
+   * People queueing outside before opening: Poisson mean, entering within `spreadMinutes` of the walk-in
+   * opening; their services drawn by `services` (weights per code), else by the opening hour's walk-in rates.
+   */
   doorCrowd: z
-    .object({ mean: z.number().nonnegative(), spreadMinutes: z.number().positive() })
+    .object({
+      mean: z.number().nonnegative(),
+      spreadMinutes: z.number().positive(),
+      services: z.record(z.string(), z.number().nonnegative()).optional(),
+    })
     .default({ mean: 0, spreadMinutes: 5 }),
   appointments: z
     .object({
