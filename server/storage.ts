@@ -44,6 +44,14 @@ export interface WriteOptions {
    * process but may be lost on a power cut — for the queue's many small writes, which a clerk simply repeats.
    */
   durability?: 'full' | 'relaxed';
+  /**
+   * May share its `COMMIT` with other writes that allow it and are waiting at the same moment (SQLite: a group
+   * commit, each write in a savepoint of its own, each answered only after the shared `COMMIT`; a write that
+   * throws rolls back alone). Only for writes that keep nothing in memory on the strength of their own commit
+   * (bookings; never a set-up change, whose bumped version could roll back with another's failed commit).
+   * PostgreSQL ignores it.
+   */
+  group?: boolean;
 }
 
 export interface Storage {

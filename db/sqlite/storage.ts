@@ -98,6 +98,84 @@ function openReader(db: Db): Db | null {
   return drizzle({ client: reader, schema, casing: 'snake_case' }) as Db;
 }
 
+/** At most this many writes share one `COMMIT` (bounds a group's latency and the work one failed commit undoes). */
+export const GROUP_COMMIT_LIMIT = 32;
+
+/** SQLite result codes after which the transaction's state is not the statement's business alone. */
+const STORAGE_FAILURE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|NOMEM|BUSY|LOCKED)/;
+
+interface GroupMember {
+  work: (tx: Repositories) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+  settled: boolean;
+}
+
+/**
+ * Group commit (`write(work, { group: true })`): the writes that reach `write` while the event loop handles one
+ * round of I/O wait for the next turn (`setImmediate`) and then run one after the other in one `BEGIN IMMEDIATE …
+ * COMMIT` — each in a savepoint of its own, so one that throws rolls back alone and is answered at once, and each
+ * that succeeded is answered only after the shared `COMMIT` is on disk (invariant 2). They still run one at a time,
+ * each seeing what the earlier ones wrote, exactly as separate transactions in the same order would. When the
+ * transaction itself is lost (a storage failure, or SQLite rolled it back), every member of the group fails.
+ * A group forms while it waits for its turn, so it grows with the load: one booking alone waits for nothing.
+ */
+function groupCommit(db: Db, writer: Repositories) {
+  const client = db.$client;
+  let forming: GroupMember[] | null = null;
+  const settle = (m: GroupMember, outcome: { value: unknown } | { err: unknown }) => {
+    if (m.settled) return;
+    m.settled = true;
+    if ('err' in outcome) m.reject(outcome.err);
+    else m.resolve(outcome.value);
+  };
+  const run = (group: GroupMember[]) => {
+    const done: { member: GroupMember; value: unknown }[] = [];
+    writeTransactionAsync(db, async () => {
+      // From here on, a new write starts the next group.
+      if (forming === group) forming = null;
+      for (const member of group) {
+        client.exec('SAVEPOINT group_member');
+        try {
+          done.push({ member, value: await member.work(writer) });
+          client.exec('RELEASE group_member');
+        } catch (err) {
+          const code = (err as { code?: unknown } | null)?.code;
+          // The whole transaction is gone or in doubt: none of the group may be answered as written.
+          if (!client.inTransaction || (typeof code === 'string' && STORAGE_FAILURE.test(code))) throw err;
+          client.exec('ROLLBACK TO group_member');
+          client.exec('RELEASE group_member');
+          settle(member, { err });
+        }
+      }
+    }).then(
+      () => {
+        for (const d of done) settle(d.member, { value: d.value });
+      },
+      (err) => {
+        for (const m of group) settle(m, { err });
+      },
+    );
+  };
+  return <T>(work: (tx: Repositories) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const member: GroupMember = {
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        settled: false,
+      };
+      if (forming && forming.length < GROUP_COMMIT_LIMIT) {
+        forming.push(member);
+        return;
+      }
+      const group = [member];
+      forming = group;
+      // After this round of I/O: the requests that arrived with this one reach `write` first and join.
+      setImmediate(() => run(group));
+    });
+}
+
 /**
  * The SQLite implementation of the storage seam: one set of repositories per connection (their prepared
  * statements built once). `write` runs `BEGIN IMMEDIATE … COMMIT` on the writer's connection, one
@@ -107,6 +185,7 @@ export function sqliteStorage(db: Db): Storage {
   let storage = cache.get(db);
   if (!storage) {
     const writer = repositoriesOn(db);
+    const grouped = groupCommit(db, writer);
     let reader: Db | null | undefined;
     let readRepos: Repositories | undefined;
     const read = (): Repositories => {
@@ -122,7 +201,10 @@ export function sqliteStorage(db: Db): Storage {
       get read() {
         return read();
       },
-      write: (work, options) => writeTransactionAsync(db, () => work(writer), options),
+      write: (work, options) =>
+        options?.group && options.durability !== 'relaxed'
+          ? grouped(work)
+          : writeTransactionAsync(db, () => work(writer), options),
       problem: async () => {
         try {
           db.$client.prepare('select count(*) from __drizzle_migrations').get();

@@ -134,177 +134,187 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
   const tokenHash = hashToken(token);
   const confirmCode = generateManageToken();
 
-  const result = await deps.storage.write(async (tx) => {
-    const now = deps.clock.now();
-    if (input.idempotency) {
-      const earlier = await previousAnswer<BookResult>(tx, input.idempotency);
-      if (earlier) return { kind: 'replay' as const, booked: earlier };
-    }
-    const before = await getOffice(tx, input.locationId);
-    if (!before) throw new AppError('not-found', 'No such location');
-    if (input.staff && !input.staff.locationIds.includes(before.location.id))
-      throw new AppError('forbidden', 'Not your location');
-    if (input.apiClient && input.apiClient.municipalityId !== before.location.municipalityId)
-      throw new AppError('not-found', 'No such location');
-    const zone = before.location.timeZone;
-    // Every office-day this booking places on, before anything is read from them (no-op on SQLite).
-    await tx.appointments.lockOfficeDays(before.location.id, [
-      ...new Set([localDateOf(start, zone), ...(pickupStart === null ? [] : [localDateOf(pickupStart, zone)])]),
-    ]);
-    const office = await officeAfterLocks(tx, before);
-    const resolved = resolveItems(office, input.services, online);
-    // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
-    await expireLapsedHolds(tx, now, office.location.id);
-    if (input.challenge) await spendChallenge(tx, input.challenge);
-    if (online)
-      await assertWithinLimits(tx, deps, office, {
-        email,
-        mailboxKey,
-        phoneKey,
-        start,
-        adding: input.followUp ? 2 : 1,
-        now,
-      });
-    // An API client (an integrator sends its own mail) and staff book in one step; residents online may be held.
-    const hold = online && !input.apiClient && office.location.confirmationRequired;
-    const holdExpiresAt = hold ? new Date(now.getTime() + office.location.holdMinutes * 60_000) : null;
-    const follow = followUpFor(office, input.services, localDateOf(start, zone));
-    if (input.followUp && !follow?.byAppointment)
-      throw new AppError('validation-failed', 'No pickup by appointment for these services at this location');
-
-    const organizerEmail = await tx.appointments.organizerEmail(office.location.municipalityId);
-    const serviceById = new Map([...office.services.values()].map((s) => [s.id, s]));
-    const insert = async (
-      startMs: number,
-      durationMinutes: number,
-      serviceItems: { serviceId: number; persons: number }[],
-      counterId: number,
-      followUpOfId: number | null,
-    ): Promise<{ row: AppointmentRow; record: AppointmentRecord }> => {
-      const row = await tx.appointments.insertBooked(
-        {
-          municipalityId: office.location.municipalityId,
-          locationId: office.location.id,
-          serviceDate: localDateOf(startMs, zone),
-          manageTokenHash: tokenHash,
-          startsAt: new Date(startMs),
-          endsAt: new Date(startMs + durationMinutes * 60_000),
-          counterId,
-          channel,
-          customerName: input.customer.name.trim(),
-          customerEmail: email,
-          customerPhone: input.customer.phone?.trim() || null,
-          language: input.language ?? 'nl',
-          followUpOfId,
-          createdAt: now,
-          status: hold ? 'held' : 'booked',
+  const result = await deps.storage.write(
+    async (tx) => {
+      const now = deps.clock.now();
+      if (input.idempotency) {
+        const earlier = await previousAnswer<BookResult>(tx, input.idempotency);
+        if (earlier) return { kind: 'replay' as const, booked: earlier };
+      }
+      const before = await getOffice(tx, input.locationId);
+      if (!before) throw new AppError('not-found', 'No such location');
+      if (input.staff && !input.staff.locationIds.includes(before.location.id))
+        throw new AppError('forbidden', 'Not your location');
+      if (input.apiClient && input.apiClient.municipalityId !== before.location.municipalityId)
+        throw new AppError('not-found', 'No such location');
+      const zone = before.location.timeZone;
+      // Every office-day this booking places on, before anything is read from them (no-op on SQLite).
+      await tx.appointments.lockOfficeDays(before.location.id, [
+        ...new Set([localDateOf(start, zone), ...(pickupStart === null ? [] : [localDateOf(pickupStart, zone)])]),
+      ]);
+      const office = await officeAfterLocks(tx, before);
+      const resolved = resolveItems(office, input.services, online);
+      // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
+      await expireLapsedHolds(tx, now, office.location.id);
+      if (input.challenge) await spendChallenge(tx, input.challenge);
+      if (online)
+        await assertWithinLimits(tx, deps, office, {
+          email,
           mailboxKey,
           phoneKey,
-          holdExpiresAt,
-          confirmCodeHash: hold && followUpOfId === null ? hashToken(confirmCode) : null,
-        },
-        serviceItems,
-        { reference: generateReference, checkInCode: generateCheckInCode },
-      );
-      // Before the confirmation is queued: a client that sends its own mails gets none from Loket.
-      const bookedBy = input.apiClient
-        ? {
-            clientId: input.apiClient.clientId,
-            ...(await tx.appointments.linkToApiClient(row.id, input.apiClient.clientId)),
-          }
-        : null;
-      // Built from what is in hand (the cached office) instead of reading the rows back.
-      const record: AppointmentRecord = {
-        appointment: row,
-        location: office.location,
-        items: serviceItems.flatMap((i) => {
-          const service = serviceById.get(i.serviceId);
-          return service ? [{ service, persons: i.persons }] : [];
-        }),
-        parentReference: null,
-        followUps: [],
-        bookedBy,
-        organizerEmail,
+          start,
+          adding: input.followUp ? 2 : 1,
+          now,
+        });
+      // An API client (an integrator sends its own mail) and staff book in one step; residents online may be held.
+      const hold = online && !input.apiClient && office.location.confirmationRequired;
+      const holdExpiresAt = hold ? new Date(now.getTime() + office.location.holdMinutes * 60_000) : null;
+      const follow = followUpFor(office, input.services, localDateOf(start, zone));
+      if (input.followUp && !follow?.byAppointment)
+        throw new AppError('validation-failed', 'No pickup by appointment for these services at this location');
+
+      const organizerEmail = await tx.appointments.organizerEmail(office.location.municipalityId);
+      const serviceById = new Map([...office.services.values()].map((s) => [s.id, s]));
+      const insert = async (
+        startMs: number,
+        durationMinutes: number,
+        serviceItems: { serviceId: number; persons: number }[],
+        counterId: number,
+        followUpOfId: number | null,
+      ): Promise<{ row: AppointmentRow; record: AppointmentRecord }> => {
+        const row = await tx.appointments.insertBooked(
+          {
+            municipalityId: office.location.municipalityId,
+            locationId: office.location.id,
+            serviceDate: localDateOf(startMs, zone),
+            manageTokenHash: tokenHash,
+            startsAt: new Date(startMs),
+            endsAt: new Date(startMs + durationMinutes * 60_000),
+            counterId,
+            channel,
+            customerName: input.customer.name.trim(),
+            customerEmail: email,
+            customerPhone: input.customer.phone?.trim() || null,
+            language: input.language ?? 'nl',
+            followUpOfId,
+            createdAt: now,
+            status: hold ? 'held' : 'booked',
+            mailboxKey,
+            phoneKey,
+            holdExpiresAt,
+            confirmCodeHash: hold && followUpOfId === null ? hashToken(confirmCode) : null,
+          },
+          serviceItems,
+          { reference: generateReference, checkInCode: generateCheckInCode },
+        );
+        // Before the confirmation is queued: a client that sends its own mails gets none from Loket.
+        const bookedBy = input.apiClient
+          ? {
+              clientId: input.apiClient.clientId,
+              ...(await tx.appointments.linkToApiClient(row.id, input.apiClient.clientId)),
+            }
+          : null;
+        // Built from what is in hand (the cached office) instead of reading the rows back.
+        const record: AppointmentRecord = {
+          appointment: row,
+          location: office.location,
+          items: serviceItems.flatMap((i) => {
+            const service = serviceById.get(i.serviceId);
+            return service ? [{ service, persons: i.persons }] : [];
+          }),
+          parentReference: null,
+          followUps: [],
+          bookedBy,
+          organizerEmail,
+        };
+        return { row, record };
       };
-      return { row, record };
-    };
 
-    const placed = await placeInTransaction(tx, office, {
-      start,
-      durationMs: resolved.durationMinutes * 60_000,
-      serviceIds: resolved.serviceIds,
-      now,
-      staff: !online,
-    });
-    const main = await insert(
-      start,
-      resolved.durationMinutes,
-      resolved.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
-      placed.counterId,
-      null,
-    );
-
-    let pickup: { row: AppointmentRow; record: AppointmentRecord } | null = null;
-    if (pickupStart !== null && follow) {
-      if (localDateOf(pickupStart, zone) < follow.earliestDate)
-        throw new AppError('slot-unavailable', `The pickup can be booked from ${follow.earliestDate}`);
-      const pickupItems = resolveItems(office, [{ code: follow.serviceCode, persons: follow.persons }], online);
-      const p = await placeInTransaction(tx, office, {
-        start: pickupStart,
-        durationMs: pickupItems.durationMinutes * 60_000,
-        serviceIds: pickupItems.serviceIds,
+      const placed = await placeInTransaction(tx, office, {
+        start,
+        durationMs: resolved.durationMinutes * 60_000,
+        serviceIds: resolved.serviceIds,
         now,
         staff: !online,
       });
-      pickup = await insert(
-        pickupStart,
-        pickupItems.durationMinutes,
-        pickupItems.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
-        p.counterId,
-        main.row.id,
+      const main = await insert(
+        start,
+        resolved.durationMinutes,
+        resolved.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
+        placed.counterId,
+        null,
       );
-      pickup.record.parentReference = main.row.reference;
-      main.record.followUps = [pickup.row];
-    }
 
-    const url = manageUrl(deps.config, main.row.reference, token);
-    const followMail = follow
-      ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickup !== null }
-      : null;
-    if (holdExpiresAt) {
-      // Double opt-in: one mail with the confirmation link; the confirmation mails follow the click.
-      const confirm = confirmUrl(deps.config, main.row.reference, confirmCode, token);
-      await queueAppointmentMail(tx, main.record, 'hold', now, url, followMail, {
-        confirmUrl: confirm,
-        until: holdExpiresAt,
-      });
-    } else {
-      await queueAppointmentMail(tx, main.record, 'confirmation', now, url, followMail);
-      if (pickup) {
-        const p = pickup.row;
-        await queueAppointmentMail(tx, pickup.record, 'confirmation', now, manageUrl(deps.config, p.reference, token));
+      let pickup: { row: AppointmentRow; record: AppointmentRecord } | null = null;
+      if (pickupStart !== null && follow) {
+        if (localDateOf(pickupStart, zone) < follow.earliestDate)
+          throw new AppError('slot-unavailable', `The pickup can be booked from ${follow.earliestDate}`);
+        const pickupItems = resolveItems(office, [{ code: follow.serviceCode, persons: follow.persons }], online);
+        const p = await placeInTransaction(tx, office, {
+          start: pickupStart,
+          durationMs: pickupItems.durationMinutes * 60_000,
+          serviceIds: pickupItems.serviceIds,
+          now,
+          staff: !online,
+        });
+        pickup = await insert(
+          pickupStart,
+          pickupItems.durationMinutes,
+          pickupItems.items.map((i) => ({ serviceId: i.service.id, persons: i.persons })),
+          p.counterId,
+          main.row.id,
+        );
+        pickup.record.parentReference = main.row.reference;
+        main.record.followUps = [pickup.row];
       }
-    }
-    const pickupDto: AppointmentDto | null = pickup ? toDto(pickup.record) : null;
-    const followUp = follow
-      ? {
-          ...follow,
-          appointment: pickupDto
-            ? { reference: pickupDto.reference, start: pickupDto.start, end: pickupDto.end }
-            : null,
+
+      const url = manageUrl(deps.config, main.row.reference, token);
+      const followMail = follow
+        ? { byAppointment: follow.byAppointment, earliestDate: follow.earliestDate, booked: pickup !== null }
+        : null;
+      if (holdExpiresAt) {
+        // Double opt-in: one mail with the confirmation link; the confirmation mails follow the click.
+        const confirm = confirmUrl(deps.config, main.row.reference, confirmCode, token);
+        await queueAppointmentMail(tx, main.record, 'hold', now, url, followMail, {
+          confirmUrl: confirm,
+          until: holdExpiresAt,
+        });
+      } else {
+        await queueAppointmentMail(tx, main.record, 'confirmation', now, url, followMail);
+        if (pickup) {
+          const p = pickup.row;
+          await queueAppointmentMail(
+            tx,
+            pickup.record,
+            'confirmation',
+            now,
+            manageUrl(deps.config, p.reference, token),
+          );
         }
-      : null;
-    const booked: BookResult = { ...toDto(main.record), manageToken: token, followUp };
-    if (input.idempotency) await rememberAnswer(tx, input.idempotency, main.row.id, booked, now);
-    // A hold is not an appointment yet: its `appointment:booked` fact follows the confirmation.
-    return {
-      kind: 'new' as const,
-      booked,
-      ids: [main.row.id, ...(pickup ? [pickup.row.id] : [])],
-      locationId: office.location.id,
-      held: hold,
-    };
-  });
+      }
+      const pickupDto: AppointmentDto | null = pickup ? toDto(pickup.record) : null;
+      const followUp = follow
+        ? {
+            ...follow,
+            appointment: pickupDto
+              ? { reference: pickupDto.reference, start: pickupDto.start, end: pickupDto.end }
+              : null,
+          }
+        : null;
+      const booked: BookResult = { ...toDto(main.record), manageToken: token, followUp };
+      if (input.idempotency) await rememberAnswer(tx, input.idempotency, main.row.id, booked, now);
+      // A hold is not an appointment yet: its `appointment:booked` fact follows the confirmation.
+      return {
+        kind: 'new' as const,
+        booked,
+        ids: [main.row.id, ...(pickup ? [pickup.row.id] : [])],
+        locationId: office.location.id,
+        held: hold,
+      };
+      // Bookings arriving together share one COMMIT (each in its own savepoint, answered after the commit).
+    },
+    { group: true },
+  );
 
   if (result.kind === 'new' && !result.held)
     for (const id of result.ids)
