@@ -11,6 +11,7 @@ import { appointmentDetailsOf } from '../records/appointments.ts';
 import { BEFORE_DAY_LOCKS, sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import { lockIdempotencyKey, lockMailbox, lockOfficeDays } from './locks.ts';
+import { cachedOccupancy, type OccupancyCache } from './occupancy-cache.ts';
 import {
   apiClientAppointments,
   apiClients,
@@ -151,7 +152,7 @@ async function insertAppointment(
  * mailbox; an Idempotency-Key is answered under a lock on the key; challenges are spent by an insert that
  * waits for a concurrent one; reminders are claimed with FOR UPDATE SKIP LOCKED.
  */
-export function pgAppointmentStore(db: PgDb): AppointmentStore {
+export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): AppointmentStore {
   // Inside a write transaction (drizzle on one checked-out client, not the pool) the appointment a use-case
   // looks up is locked until it commits, as SQLite's single writer would keep it: a cancel and a reschedule
   // of one appointment on two nodes run one after the other, and the second sees what the first did
@@ -165,6 +166,9 @@ export function pgAppointmentStore(db: PgDb): AppointmentStore {
   return {
     lockOfficeDays: (locationId, dates) => lockOfficeDays(db, locationId, dates),
     async occupancy(locationId, from, to, now) {
+      // From memory and what changed since (db/pg/occupancy-cache.ts); a range too long to keep is read here.
+      const cached = occupancyCache ? await cachedOccupancy(db, occupancyCache, locationId, from, to, now) : null;
+      if (cached) return cached;
       // A hold that has not lapsed counts as taken (rule 8).
       const result = await db.execute<OccupiedRecord & Record<string, unknown>>(sql`
         SELECT a.id AS "id", a.counter_id AS "counterId",

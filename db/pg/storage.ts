@@ -11,6 +11,7 @@ import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
 import { pgMunicipalityStore } from './municipality-store.ts';
+import { newOccupancyCache, type OccupancyCache } from './occupancy-cache.ts';
 import { newOfficeCache, type OfficeCache, pgOfficeStore } from './office-store.ts';
 import { pgOpenDataStore } from './open-data-store.ts';
 import { pgOutboxStore } from './outbox-store.ts';
@@ -23,6 +24,7 @@ import { pgWebhookStore } from './webhook-store.ts';
 interface PgShared {
   queueConfig: { current: QueueConfigCache };
   office: OfficeCache;
+  occupancy: OccupancyCache;
 }
 
 /**
@@ -44,7 +46,7 @@ const implementations: { [K in keyof Repositories]: (db: PgDb, shared: PgShared)
   queue: (db, shared) => pgQueueStore(db, shared.queueConfig),
   webhooks: pgWebhookStore,
   office: (db, shared) => pgOfficeStore(db, shared.office),
-  appointments: pgAppointmentStore,
+  appointments: (db, shared) => pgAppointmentStore(db, shared.occupancy),
 };
 
 /** The repositories on one drizzle handle: the pool (reads) or a transaction's client (writes). */
@@ -120,7 +122,11 @@ export interface PgStorageOptions {
  */
 export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storage {
   const attempts = Math.max(1, options.attempts ?? 5);
-  const shared: PgShared = { queueConfig: newQueueConfigCache(), office: newOfficeCache() };
+  const shared: PgShared = {
+    queueConfig: newQueueConfigCache(),
+    office: newOfficeCache(),
+    occupancy: newOccupancyCache(),
+  };
   const read = mappingErrors(repositoriesOn(pgDb(pool), shared));
 
   async function once<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { OccupiedRecord } from '../../server/scheduling/appointment-store.ts';
+import { type CachedDay, DAY_MS, occupancyOf, patched as patchedDay } from '../occupancy-days.ts';
 
 /**
  * The committed occupancy of a location kept in memory, by UTC day (`starts_at / 86400000`), each day with the
@@ -23,7 +24,6 @@ import type { OccupiedRecord } from '../../server/scheduling/appointment-store.t
  * next committed change.
  */
 
-const DAY_MS = 86_400_000;
 /** Rows kept per cache at most; beyond it the cache starts again (a safety bound, not a tuning knob). */
 const MAX_ROWS = 400_000;
 /** Longer ranges than the booking window are read from the database. */
@@ -34,13 +34,6 @@ const MAX_DAYS = 400;
  */
 const MAX_LOG = 10_000;
 const LOG_TABLE = 'loket_occupancy_changes';
-
-interface CachedDay {
-  version: number;
-  rows: OccupiedRecord[];
-  /** Per row, when its hold lapses (null: not a hold); kept beside the records, which are the repository's answer. */
-  holdExpiresAt: (number | null)[];
-}
 
 /** A row as the occupancy statements read it. */
 type ReadRow = Omit<OccupiedRecord, 'serviceIds'> & {
@@ -217,13 +210,7 @@ function recordOf(r: ReadRow): OccupiedRecord {
   };
 }
 
-const ACTIVE = new Set<string>(['held', 'booked', 'checked-in']);
-
-/**
- * A kept day brought up to date: its rows less the `changed` appointments, plus those of them (as read now, from
- * `fresh`, which may hold other days' too) that are active on this location and day. By start, then id, as the
- * full read orders them.
- */
+/** A kept day brought up to date with the `changed` appointments as read now (db/occupancy-days.ts). */
 function patched(
   day: CachedDay,
   version: number,
@@ -232,47 +219,7 @@ function patched(
   locationId: string,
   d: number,
 ): CachedDay {
-  const rows: OccupiedRecord[] = [];
-  const holdExpiresAt: (number | null)[] = [];
-  for (let k = 0; k < day.rows.length; k++) {
-    const r = day.rows[k] as OccupiedRecord;
-    if (changed.has(r.id)) continue;
-    rows.push(r);
-    holdExpiresAt.push(day.holdExpiresAt[k] ?? null);
-  }
-  const added: ReadRow[] = [];
-  for (const r of fresh)
-    if (
-      changed.has(r.id) &&
-      r.locationId === locationId &&
-      Math.floor(r.startsAt / DAY_MS) === d &&
-      ACTIVE.has(r.status)
-    )
-      added.push(r);
-  if (added.length === 0) return { version, rows, holdExpiresAt };
-  added.sort((a, b) => a.startsAt - b.startsAt || a.id - b.id);
-  // Merge the two sorted lists.
-  const outRows: OccupiedRecord[] = [];
-  const outHolds: (number | null)[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < rows.length || j < added.length) {
-    const a = rows[i];
-    const b = added[j];
-    if (
-      b === undefined ||
-      (a !== undefined && (a.startsAt < b.startsAt || (a.startsAt === b.startsAt && a.id < b.id)))
-    ) {
-      outRows.push(a as OccupiedRecord);
-      outHolds.push(holdExpiresAt[i] ?? null);
-      i++;
-    } else {
-      outRows.push(recordOf(b));
-      outHolds.push(b.status === 'held' ? b.holdExpiresAt : null);
-      j++;
-    }
-  }
-  return { version, rows: outRows, holdExpiresAt: outHolds };
+  return patchedDay(day, version, changed, fresh, locationId, d, recordOf);
 }
 
 /**
@@ -297,16 +244,8 @@ export function cachedOccupancy(
     ? daysInTransaction(client, cache, locationId, first, last)
     : daysRefreshed(client, cache, locationId, first, last);
   if (!days) return null;
-  const t = now.getTime();
-  const out: OccupiedRecord[] = [];
   // By start (each day is kept in that order): callers that group by day walk them once.
-  for (const day of days) {
-    const { rows, holdExpiresAt } = day;
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k] as OccupiedRecord;
-      if (r.startsAt >= from && r.startsAt < to && (r.status !== 'held' || (holdExpiresAt[k] ?? 0) > t)) out.push(r);
-    }
-  }
+  const out = occupancyOf(days, from, to, now);
   if (cache.rows > MAX_ROWS) dropAll(cache);
   return out;
 }

@@ -638,15 +638,16 @@ describeStorageContract('appointments repository contract', fixture, (harness, e
       const { storage } = h;
       const s = await ids(h);
       const startsAt = at('2027-01-04T09:00:00Z');
-      const bothInserted = gate();
-      let inserted = 0;
-      // Both insert before either commits (a retry after a deadlock finds the gate open).
+      const bothStarted = gate();
+      let started = 0;
+      // Both are in their transaction before either commits (a retry after a deadlock finds the gate open). The
+      // second's insert may wait for the first to commit (the office-day's occupancy version row, migration 0008)
+      // and still inserts then: the constraint refuses one of the two at COMMIT.
       const attempt = () =>
         storage.write(async (tx) => {
-          const row = await book(tx, draft({ startsAt, counterId: s.c1 }), s.passport);
-          if (++inserted === 2) bothInserted.open();
-          await bothInserted.opened;
-          return row;
+          if (++started === 2) bothStarted.open();
+          await bothStarted.opened;
+          return await book(tx, draft({ startsAt, counterId: s.c1 }), s.passport);
         });
       const results = await Promise.allSettled([attempt(), attempt()]);
       const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

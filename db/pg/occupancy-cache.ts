@@ -1,0 +1,192 @@
+import { sql } from 'drizzle-orm';
+import type { OccupiedRecord } from '../../server/scheduling/appointment-store.ts';
+import { type CachedDay, DAY_MS, type FreshRow, occupancyOf, patched } from '../occupancy-days.ts';
+import type { PgDb } from './client.ts';
+
+/**
+ * The committed occupancy of locations kept in memory by one storage (one node), by UTC day, each day with the
+ * version migration 0008 bumps in every transaction that changes it, on any node (ARCHITECTURE.md, "Occupancy in
+ * memory"). The pure part is shared with SQLite's cache (db/occupancy-days.ts); what differs is how a moved day is
+ * brought up to date: PostgreSQL logs which appointment each bump was for (`appointment_day_changes`), so every
+ * node reads again only the appointments changed since the version it keeps, whoever changed them.
+ *
+ * ONE statement answers a read: the versions of the days asked for, the changed appointments of the days kept,
+ * and every row of the days not kept (or whose log no longer reaches back to the kept version). One statement is
+ * one snapshot, so the versions and rows agree; inside a booking it is the statement the office-day lock goes
+ * with (db/pg/batching.ts), so the placement decides on the day as committed after the lock, plus its own writes.
+ *
+ * Only committed states are kept: a day whose version row this transaction wrote (its `xmin` is the transaction's
+ * own id) is answered and not kept, since its number may roll back and be reused by the next commit. Every write
+ * to a day's appointments or their items bumps that row, so a day this transaction did not bump is as committed.
+ */
+
+/** Rows kept per storage at most; beyond it the cache starts again (a safety bound, not a tuning knob). */
+const MAX_ROWS = 400_000;
+/** Longer ranges than the booking window are read from the database. */
+const MAX_DAYS = 400;
+
+export interface OccupancyCache {
+  days: Map<string, Map<number, CachedDay>>;
+  rows: number;
+}
+
+export function newOccupancyCache(): OccupancyCache {
+  return { days: new Map(), rows: 0 };
+}
+
+/** One row of the statement: a day's version (`day` set) or an appointment (`id` set; `whole`: of a day read in full). */
+interface Row extends Record<string, unknown> {
+  day: number | null;
+  version: number | null;
+  mine: boolean | null;
+  whole: boolean | null;
+  /** The appointments logged as changed on the day since the kept version (gone ones included). */
+  changed: number[] | null;
+  id: number;
+  locationId: string;
+  counterId: number;
+  startsAt: number;
+  endsAt: number;
+  status: OccupiedRecord['status'];
+  channel: OccupiedRecord['channel'];
+  holdExpiresAt: number | null;
+  serviceIds: number[];
+}
+
+const recordOf = (r: Row & FreshRow): OccupiedRecord => ({
+  id: r.id,
+  counterId: r.counterId,
+  startsAt: r.startsAt,
+  endsAt: r.endsAt,
+  status: r.status,
+  channel: r.channel,
+  serviceIds: r.serviceIds,
+});
+
+const COLUMNS = sql`a.id AS "id", a.location_id AS "locationId", a.counter_id AS "counterId",
+  (extract(epoch FROM a.starts_at) * 1000)::float8 AS "startsAt",
+  (extract(epoch FROM a.ends_at) * 1000)::float8 AS "endsAt",
+  a.status AS "status", a.channel AS "channel",
+  (extract(epoch FROM a.hold_expires_at) * 1000)::float8 AS "holdExpiresAt",
+  ARRAY(SELECT i.service_id FROM appointment_items i WHERE i.appointment_id = a.id ORDER BY i.id) AS "serviceIds"`;
+
+/**
+ * The statement: for each day asked for, its version and whether this transaction wrote it; then the appointments
+ * logged as changed since the kept version (any status, wherever they are now); then every row that may take its
+ * counter's time on the days read in full (not kept, or the log does not explain every bump since).
+ */
+function statementOf(locationId: string, days: readonly number[], since: readonly number[]) {
+  return sql`
+    WITH w AS (SELECT * FROM unnest(${sql.param([...days])}::int[], ${sql.param([...since])}::int8[]) AS w(day, since)),
+    v AS (
+      SELECT w.day, w.since, coalesce(d.version, 0) AS version,
+             coalesce(d.xmin = pg_current_xact_id_if_assigned()::xid, false) AS mine
+        FROM w LEFT JOIN appointment_day_versions d ON d.location_id = ${locationId} AND d.day = w.day),
+    c AS (
+      SELECT c.day, c.appointment_id FROM v
+        JOIN appointment_day_changes c ON c.location_id = ${locationId} AND c.day = v.day AND c.version > v.since
+       WHERE v.since >= 0 AND v.version > v.since),
+    n AS (
+      SELECT v.day, v.version, v.mine,
+             v.since < 0 OR v.version < v.since
+               OR (SELECT count(*) FROM c WHERE c.day = v.day) <> v.version - v.since AS whole,
+             ARRAY(SELECT DISTINCT c.appointment_id FROM c WHERE c.day = v.day) AS changed
+        FROM v)
+    SELECT n.day, n.version::float8 AS "version", n.mine, n.whole, n.changed, NULL::int AS "id", NULL::text AS "locationId",
+           NULL::int AS "counterId", NULL::float8 AS "startsAt", NULL::float8 AS "endsAt", NULL::text AS "status",
+           NULL::text AS "channel", NULL::float8 AS "holdExpiresAt", NULL::int[] AS "serviceIds"
+      FROM n
+    UNION ALL
+    SELECT NULL, NULL, NULL, false, NULL, ${COLUMNS}
+      FROM appointments a
+     WHERE a.id IN (SELECT c.appointment_id FROM c JOIN n ON n.day = c.day AND NOT n.whole)
+    UNION ALL
+    SELECT NULL, NULL, NULL, true, NULL, ${COLUMNS}
+      FROM n JOIN appointments a ON a.location_id = ${locationId}
+       AND a.starts_at >= to_timestamp(n.day * 86400.0) AND a.starts_at < to_timestamp((n.day + 1) * 86400.0)
+     WHERE n.whole AND a.status IN ('held', 'booked', 'checked-in')`;
+}
+
+const byStart = (a: OccupiedRecord, b: OccupiedRecord) => a.startsAt - b.startsAt || a.id - b.id;
+
+/**
+ * Occupancy of [from, to) at `now`, from the days kept and what changed since, in one statement; null when the
+ * range is too long to keep (the caller reads the database). Days this transaction has not written are kept.
+ */
+export async function cachedOccupancy(
+  db: PgDb,
+  cache: OccupancyCache,
+  locationId: string,
+  from: number,
+  to: number,
+  now: Date,
+): Promise<OccupiedRecord[] | null> {
+  if (to <= from) return [];
+  const first = Math.floor(from / DAY_MS);
+  const last = Math.floor((to - 1) / DAY_MS);
+  // Open-ended reads (everything from now on, for a set-up change) go to the database.
+  if (last - first > MAX_DAYS) return null;
+  let byDay = cache.days.get(locationId);
+  if (!byDay) {
+    byDay = new Map();
+    cache.days.set(locationId, byDay);
+  }
+  const days: number[] = [];
+  const since: number[] = [];
+  // The kept days this read starts from (a concurrent read may replace them meanwhile).
+  const base = new Map<number, CachedDay>();
+  for (let d = first; d <= last; d++) {
+    days.push(d);
+    const kept = byDay.get(d);
+    if (kept) base.set(d, kept);
+    since.push(kept ? kept.version : -1);
+  }
+  const result = await db.execute<Row>(statementOf(locationId, days, since));
+  const heads = new Map<number, { version: number; mine: boolean; whole: boolean; changed: number[] }>();
+  const changed: Row[] = [];
+  const wholeRows = new Map<number, Row[]>();
+  for (const r of result.rows) {
+    if (r.day !== null)
+      heads.set(r.day, {
+        version: r.version ?? 0,
+        mine: r.mine ?? false,
+        whole: r.whole ?? true,
+        changed: r.changed ?? [],
+      });
+    else if (r.whole) {
+      const d = Math.floor(r.startsAt / DAY_MS);
+      const list = wholeRows.get(d);
+      if (list) list.push(r);
+      else wholeRows.set(d, [r]);
+    } else changed.push(r);
+  }
+  const out: CachedDay[] = [];
+  for (const d of days) {
+    const head = heads.get(d);
+    if (!head) throw new Error(`occupancy: no version of day ${d}`);
+    const kept = base.get(d);
+    let day: CachedDay;
+    if (head.whole || !kept) {
+      const rows = (wholeRows.get(d) ?? []).sort(byStart);
+      day = {
+        version: head.version,
+        rows: rows.map(recordOf),
+        holdExpiresAt: rows.map((r) => (r.status === 'held' ? r.holdExpiresAt : null)),
+      };
+    } else if (head.version === kept.version) day = kept;
+    else day = patched(kept, head.version, new Set(head.changed), changed, locationId, d, recordOf);
+    out.push(day);
+    // Kept: a committed state (this transaction did not write the day), newer than what is kept now.
+    const current = byDay.get(d);
+    if (!head.mine && day !== current && (!current || current.version < day.version)) {
+      cache.rows += day.rows.length - (current?.rows.length ?? 0);
+      byDay.set(d, day);
+    }
+  }
+  const answer = occupancyOf(out, from, to, now);
+  if (cache.rows > MAX_ROWS) {
+    cache.days.clear();
+    cache.rows = 0;
+  }
+  return answer;
+}
