@@ -118,11 +118,24 @@ export async function startNode(
   root = ROOT,
 ): Promise<NodeProc> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', root === ROOT ? MAIN : join(root, 'server', 'main.ts')], {
-      cwd: root,
-      env: { ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+    spawn(
+      process.execPath,
+      [
+        // LOKET_BENCH_CPU_PROF=<dir>: each node writes V8 CPU profiles there when it exits (not after SIGKILL), one
+        // per thread (the largest is the main thread; tsx's loader runs in another), named after the pid.
+        ...(process.env.LOKET_BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOKET_BENCH_CPU_PROF}`]
+          : []),
+        '--import',
+        'tsx',
+        root === ROOT ? MAIN : join(root, 'server', 'main.ts'),
+      ],
+      {
+        cwd: root,
+        env: { ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
   );
   let out = '';
   const keep = (d: Buffer) => {

@@ -5,7 +5,7 @@ import { pgApiClientStore } from './api-client-store.ts';
 import { pgAppointmentStore } from './appointment-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
-import { type PgDb, pgDb, sqlState, transactionDb } from './client.ts';
+import { openPool, type PgDb, pgDb, sqlState, transactionDb } from './client.ts';
 import { pgClusterLog } from './cluster-log.ts';
 import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
@@ -198,7 +198,15 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     },
     // Erased values live on only in dead row versions until VACUUM reclaims them; nothing to force here.
     afterErasure: async () => undefined,
-    clusterLog: () => pgClusterLog(pool),
+    // The hub tails the log on connections of its own (as on SQLite): on a node whose pool is taken by write
+    // transactions (a hundred clerks pressing next) its own facts waited behind them — seconds — before they
+    // reached its sockets, while other nodes had sent them long before.
+    clusterLog: () => {
+      const own = pool.options.connectionString
+        ? openPool(pool.options.connectionString, { max: 2, applicationName: 'loket-hub' })
+        : pool;
+      return { ...pgClusterLog(own), close: () => void (own !== pool ? own.end() : undefined) };
+    },
     close: () => pool.end(),
   };
 }

@@ -48,6 +48,8 @@ export interface HubOptions {
   pollMs?: number;
   /** How long the publisher's live view of an office's queue serves before it is read again (default 5 s). */
   liveViewMaxAgeMs?: number;
+  /** With Redis: how long another node's fact waits for what that node built for it before it is read (150 ms). */
+  peerWaitMs?: number;
 }
 
 /** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
@@ -134,8 +136,11 @@ export function attachHub(
     estimates: redis ? redisEstimateGate(redis, prefix) : localEstimateGate,
     pollMs: options.pollMs,
     liveViewMaxAgeMs: options.liveViewMaxAgeMs,
+    peers: adapterRedis !== null,
+    peerWaitMs: options.peerWaitMs,
   });
   io.on('hub:followers', (tickets) => publisher.applyFollowerUpdates(tickets));
+  io.on('hub:facts', (locationId, facts) => publisher.applyPeerFacts(locationId, facts));
 
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;

@@ -14,7 +14,7 @@ import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
 import { coalescing } from './coalesce.ts';
 import { liveQueues } from './live-queue.ts';
 import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
-import type { HubServer } from './types.ts';
+import type { HubServer, PeerFact } from './types.ts';
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
 const ESTIMATE_DEBOUNCE_MS = 50;
@@ -33,6 +33,14 @@ const KEEP_MS = 26 * 60 * 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** The live view of an office's queue is read again at least this often (rows changed without a fact). */
 const LIVE_VIEW_MAX_AGE_MS = 5_000;
+/**
+ * With peers: a fact of another node's change waits at most this long (from when this node first read it) for
+ * what that node built for it (`hub:facts`) before it is read from the database instead.
+ */
+const PEER_WAIT_MS = 150;
+/** What peers sent is kept this long for the log to bring its facts (a node far behind reads them instead). */
+const PEER_KEEP_MS = 30_000;
+const PEER_KEEP_MAX = 20_000;
 
 export interface PublisherOptions {
   log: ClusterLog;
@@ -40,6 +48,13 @@ export interface PublisherOptions {
   pollMs?: number;
   /** How long the live view of an office's queue serves before it is read again (default 5 s). */
   liveViewMaxAgeMs?: number;
+  /**
+   * Several nodes share an adapter that carries server-side events (Redis): the node whose use-case made a change
+   * sends its facts' tickets and counters to the others (`hub:facts`), which send those instead of reading them.
+   */
+  peers?: boolean;
+  /** How long a peer's fact waits for what that peer built for it before it is read (default 150 ms). */
+  peerWaitMs?: number;
 }
 
 /**
@@ -50,14 +65,17 @@ export interface PublisherOptions {
  * 1. facts (`ticket:issued`, `ticket:updated` to the staff; `ticket:called`, `counter:updated`,
  *    `display:ticker-changed` to everyone; a `queue:snapshot` after a set-up change), in log order. A fact of
  *    this process whose use-case carried its ticket or counter (`queue:changed`, server/queue/queue-change.ts:
- *    every queue use-case does) is sent as carried, with no read; the tickets of the other facts of a round
- *    (another node's) are read once;
+ *    every queue use-case does) is sent as carried, with no read. With peers (Redis) that node also sends the
+ *    other nodes what it built for each such fact (`hub:facts`, keyed by seq), and they send it in turn: a fact
+ *    waits up to 150 ms for it, so no node but the one that made a change reads anything for it. The tickets of
+ *    the other facts of a round (no peer sent them: no Redis, or a change without a carried ticket) are read once;
  * 2. the live estimates (`wait:estimates`, and each followed ticket's position and expected wait on the
  *    residents' phones) follow every change within 50 ms, coalesced per location to at most one run per 250 ms
  *    — and spaced further when the predictor itself is slow. They run on the node's live view of the office's
  *    queue (live-queue.ts), which the carried changes keep current, so they read nothing while only this node
  *    changes the office. With Redis one node per change computes them (estimate-gate.ts) and broadcasts through
- *    the adapter.
+ *    the adapter: the node that made the change (it has the live view); a node that got the change from a peer
+ *    leaves them to that node and computes nothing.
  *
  * Order: staff see every fact of their location, so `prev` is `seq - 1`; kiosks and displays see only the
  * public ones, so theirs carry the previous public fact's seq. A client whose last seq is below `prev`
@@ -70,6 +88,8 @@ export interface Publisher {
   drain(): Promise<void>;
   /** A node's followed tickets get the estimates another node computed. */
   applyFollowerUpdates(tickets: TicketDto[]): void;
+  /** What the node that made a change sent for its facts (`hub:facts`): sent for them here too, without a read. */
+  applyPeerFacts(locationId: string, facts: PeerFact[]): void;
   /** Stops polling; resolves when a round under way has finished (the log may then be closed). */
   stop(): Promise<void>;
 }
@@ -97,7 +117,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   const carried = new Map<number, { changed: ChangedTicket; left: number; round: number }>();
   const carriedCounters = new Map<number, { counter: CounterInfo; round: number }>();
   const live = liveQueues(options.liveViewMaxAgeMs ?? LIVE_VIEW_MAX_AGE_MS);
+  const peerWaitMs = options.peerWaitMs ?? PEER_WAIT_MS;
   let round = 0;
+  /** What peers sent for their facts, by `location:seq`, in arrival order; and when a fact awaiting one was first read. */
+  const fromPeers = new Map<string, { fact: PeerFact; at: number }>();
+  const firstSeen = new Map<number, number>();
 
   /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
   const reads = () => deps.storage.read;
@@ -116,10 +140,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           again = false;
           const started = ++round;
           const facts = await log.after(cursor, BATCH);
-          if (facts.length > 0) {
-            cursor = facts[facts.length - 1]?.id ?? cursor;
-            await apply(facts);
+          const ready = readyCount(facts);
+          if (ready > 0) {
+            cursor = facts[ready - 1]?.id ?? cursor;
+            for (const id of firstSeen.keys()) if (id <= cursor) firstSeen.delete(id);
+            await apply(facts.slice(0, ready));
           }
+          // A peer's fact whose payload is on its way: the rest waits (its arrival or the poll reads again).
+          if (ready < facts.length) break;
           if (facts.length === BATCH) again = true;
           else forget(started);
           if (facts.length === 0) break;
@@ -176,6 +204,53 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     return matches ? changed : undefined;
   }
 
+  /**
+   * With peers, how many of the facts to publish now: all but those from the first one another node's change made
+   * moments ago (this node has no carried change for it) whose payload has not arrived yet — for at most
+   * `peerWaitMs` from when this node first read it (every fact read with it waits from the same moment, so a
+   * run of facts no peer sends for, e.g. after Redis went away, waits once).
+   */
+  function readyCount(facts: ClusterFact[]): number {
+    if (!options.peers) return facts.length;
+    const t = Date.now();
+    let ready = facts.length;
+    for (let i = 0; i < facts.length; i++) {
+      const f = facts[i] as ClusterFact;
+      if (!awaitsPeer(f)) continue;
+      const since = firstSeen.get(f.id) ?? t;
+      if (!firstSeen.has(f.id)) firstSeen.set(f.id, t);
+      if (ready === facts.length && t - since < peerWaitMs) ready = i;
+    }
+    return ready;
+  }
+
+  function awaitsPeer(f: ClusterFact): boolean {
+    if (f.locationId === null || f.seq === null || fromPeers.has(`${f.locationId}:${f.seq}`)) return false;
+    if (f.kind === 'counter:updated') return f.counterId !== null && !carriedCounters.has(f.counterId);
+    if (f.kind === 'ticket:issued' || f.kind === 'ticket:called' || f.kind === 'ticket:updated')
+      return f.ticketId !== null && !carried.has(f.ticketId);
+    return false;
+  }
+
+  function applyPeerFacts(locationId: string, facts: PeerFact[]): void {
+    const at = Date.now();
+    for (const fact of facts) fromPeers.set(`${locationId}:${fact.seq}`, { fact, at });
+    for (const [key, entry] of fromPeers) {
+      if (at - entry.at <= PEER_KEEP_MS && fromPeers.size <= PEER_KEEP_MAX) break;
+      fromPeers.delete(key);
+    }
+    wake();
+  }
+
+  /** What a peer sent for exactly this fact (same seq, kind, ticket and counter), once. */
+  function peerFactFor(f: ClusterFact): PeerFact | undefined {
+    const key = `${f.locationId}:${f.seq}`;
+    const fact = fromPeers.get(key)?.fact;
+    if (!fact) return undefined;
+    fromPeers.delete(key);
+    return fact.kind === f.kind && fact.ticketId === f.ticketId && fact.counterId === f.counterId ? fact : undefined;
+  }
+
   /** The carried counter for a `counter:updated` fact (a change updates a counter once: one fact). */
   function carriedCounterFor(f: ClusterFact): CounterInfo | undefined {
     if (f.counterId === null) return undefined;
@@ -230,13 +305,15 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
     for (const [locationId, list] of byLocation) {
       snapshots.delete(locationId);
+      let sentByPeer = false;
       try {
-        await publishFacts(locationId, list);
+        sentByPeer = await publishFacts(locationId, list);
       } catch (err) {
         deps.log.error('hub publish failed', { locationId, error: errorText(err) });
       }
       latestSeq.set(locationId, Math.max(latestSeq.get(locationId) ?? 0, list[list.length - 1]?.seq ?? 0));
-      scheduleEstimates(locationId);
+      // The node that made the change computes the estimates for the cluster, on its live view.
+      if (!sentByPeer) scheduleEstimates(locationId);
     }
   }
 
@@ -254,17 +331,27 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     return log.lastSeqBefore(locationId, seq, publicFactKinds);
   }
 
-  async function publishFacts(locationId: string, facts: ClusterFact[]): Promise<void> {
+  /** Publishes a location's facts of a round; true when a peer sent every one of them (it does the estimates). */
+  async function publishFacts(locationId: string, facts: ClusterFact[]): Promise<boolean> {
     const now = deps.clock.now();
     const staff = () => io.local.to(staffRooms(locationId));
 
     // A fact this process's use-case carried its ticket or counter on is sent as carried (the transaction built
-    // it), and moves the live view of the office on; any other fact makes the view read again.
+    // it), and moves the live view of the office on; any other fact makes the view read again. A fact another
+    // node's use-case made is sent as that node sent it (`hub:facts`), when it did.
     const fromUseCase = new Map<ClusterFact, TicketDto>();
+    const local = new Set<ClusterFact>();
+    const peerCounters = new Map<ClusterFact, CounterDto>();
+    let allFromPeers = true;
     for (const f of facts) {
       const changed = carriedFor(f);
       const counter = f.kind === 'counter:updated' ? carriedCounterFor(f) : undefined;
+      const peer = changed || counter ? undefined : peerFactFor(f);
       if (changed) fromUseCase.set(f, changed.dto);
+      else if (peer?.ticket) fromUseCase.set(f, peer.ticket);
+      if (peer?.counter) peerCounters.set(f, peer.counter);
+      if (changed || counter) local.add(f);
+      if (!peer?.ticket && !peer?.counter) allFromPeers = false;
       live.apply(locationId, f.seq as number, changed ? { ticket: changed.ticket } : counter ? { counter } : null);
     }
     // The other facts' tickets, read once, as they are now (a later fact in the log brings any later change).
@@ -289,6 +376,21 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       }
       return counterView.get(counterId);
     };
+
+    // The other nodes get what this one built for its own facts before its sockets do: they wait for it.
+    if (options.peers && local.size > 0) {
+      const out: PeerFact[] = [];
+      for (const f of facts) {
+        if (!local.has(f)) continue;
+        const fact = { seq: f.seq as number, kind: f.kind, ticketId: f.ticketId, counterId: f.counterId };
+        const ticket = fromUseCase.get(f);
+        const counter =
+          f.kind === 'counter:updated' && f.counterId !== null ? await counterDto(f.counterId) : undefined;
+        if (ticket) out.push({ ...fact, ticket });
+        else if (counter) out.push({ ...fact, counter });
+      }
+      if (out.length > 0) io.serverSideEmit('hub:facts', locationId, out);
+    }
 
     let snapshot = false;
     for (const f of facts) {
@@ -318,7 +420,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         };
         toAll((target, p) => target.emit('ticket:called', p), { ...call, ticket });
       } else if (f.kind === 'counter:updated') {
-        const dto = f.counterId !== null ? await counterDto(f.counterId) : undefined;
+        const dto = peerCounters.get(f) ?? (f.counterId !== null ? await counterDto(f.counterId) : undefined);
         if (dto) toAll((target, p) => target.emit('counter:updated', p), dto);
       } else if (f.kind === 'location:changed') {
         // A set-up change (renamed or removed counter, services, rules) or a new ticker text: every display,
@@ -344,6 +446,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const fresh = await readSnapshot(locationId);
       if (fresh) io.local.to(locationRoom(locationId)).emit('queue:snapshot', fresh);
     }
+    return allFromPeers;
   }
 
   /**
@@ -449,6 +552,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     snapshot: (locationId) => coalescedSnapshot(locationId),
     drain: () => tail(),
     applyFollowerUpdates,
+    applyPeerFacts,
     stop: async () => {
       stopped = true;
       clearInterval(poll);
