@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PolicyTicket, pickNextTicket, queuedAtAfterTransfer, rankForCounter } from './call-next-policy.ts';
+import {
+  bestRanked,
+  canCounterServe,
+  type PolicyTicket,
+  pickNextTicket,
+  queuedAtAfterTransfer,
+  rankForCounter,
+} from './call-next-policy.ts';
 
 const now = new Date('2026-11-23T09:30:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -115,5 +122,52 @@ describe('call-next policy', () => {
     const ranked = rankForCounter(tickets, counter, now);
     expect(ranked.map((r) => r.ticket.id)).toEqual([1, 2]);
     expect(tickets.map((x) => x.id)).toEqual([2, 1]);
+  });
+});
+
+describe('the call order without an object per ticket (CallOrder)', () => {
+  it('picks what ranking every ticket with classify and compareRanked picks', () => {
+    const codes = ['passport', 'id-card', 'pickup'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            codes: fc.subarray(codes, { minLength: 1, maxLength: 2 }),
+            queued: fc.integer({ min: 0, max: 120 }),
+            sameInstant: fc.boolean(),
+            due: fc.option(fc.integer({ min: -30, max: 30 }), { nil: null }),
+            priority: fc.integer({ min: 0, max: 2 }),
+            target: fc.option(fc.constantFrom(1, 2), { nil: null, freq: 5 }),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.subarray(codes, { minLength: 1 }),
+        fc.record({
+          targetWaitMinutes: fc.option(fc.constantFrom({ passport: 20, 'id-card': 5 }, { pickup: 0 }), {
+            nil: undefined,
+          }),
+          lateGraceMinutes: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }),
+          priorityWeight: fc.option(fc.constantFrom(0.5, 1, 2), { nil: undefined }),
+        }),
+        (rows, skills, options) => {
+          const tickets = rows.map((r, k) =>
+            t(k + 1, {
+              services: r.codes.map((code) => ({ code, persons: 1 })),
+              queuedAt: r.sameInstant ? minutesAgo(10) : minutesAgo(r.queued),
+              dueAt: r.due === null ? null : new Date(now.getTime() + r.due * 60_000),
+              priority: r.priority,
+              targetCounterId: r.target,
+            }),
+          );
+          const opts = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+          const counterOf = { id: 1, skills };
+          const ranked = rankForCounter(tickets, counterOf, now, opts);
+          expect(pickNextTicket(tickets, counterOf, now, opts)).toBe(ranked[0]?.ticket ?? null);
+          const servable = tickets.filter((x) => canCounterServe(counterOf, x));
+          expect(bestRanked(servable, now, opts)).toEqual(ranked[0] ?? null);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -120,13 +120,9 @@ export function pickNextTicket<T extends PolicyTicket>(
   now: Date,
   options: PolicyOptions = {},
 ): T | null {
-  let best: RankedTicket<T> | null = null;
-  for (const t of tickets) {
-    if (!canCounterServe(counter, t)) continue;
-    const ranked = classify(t, now, options);
-    if (!best || compareRanked(ranked, best) < 0) best = ranked;
-  }
-  return best?.ticket ?? null;
+  const order = new CallOrder<T>(now, options);
+  for (const t of tickets) if (canCounterServe(counter, t)) order.offer(t);
+  return order.best;
 }
 
 /**
@@ -138,12 +134,93 @@ export function bestRanked<T extends PolicyTicket>(
   now: Date,
   options: PolicyOptions = {},
 ): RankedTicket<T> | null {
-  let best: RankedTicket<T> | null = null;
-  for (const t of tickets) {
-    const ranked = classify(t, now, options);
-    if (!best || compareRanked(ranked, best) < 0) best = ranked;
+  const order = new CallOrder<T>(now, options);
+  for (const t of tickets) order.offer(t);
+  return order.best ? classify(order.best, now, options) : null;
+}
+
+/**
+ * The best of the tickets offered, in call-next order at `now`: `classify` + `compareRanked` without an object
+ * per ticket (the predictor's replay ranks every waiting ticket at every call, n² times per replay). Each
+ * offer computes the same class and score as `classify` and keeps it when `compareRanked` would put it first.
+ */
+export class CallOrder<T extends PolicyTicket = PolicyTicket> {
+  best: T | null = null;
+  private bestClass = 0;
+  private bestScore = 0;
+  /** The last ranked ticket's class and score (`rank`). */
+  private cls = 0;
+  private score = 0;
+  private readonly t: number;
+  private readonly early: number;
+  private readonly grace: number;
+  private readonly weight: number;
+  private readonly starvation: number;
+  private readonly targets: Record<string, number> | undefined;
+
+  constructor(now: Date, options: PolicyOptions = {}) {
+    this.t = now.getTime();
+    this.early = options.dueEarlyMinutes ?? POLICY_DEFAULTS.dueEarlyMinutes;
+    this.grace = options.lateGraceMinutes ?? POLICY_DEFAULTS.lateGraceMinutes;
+    this.weight = options.priorityWeight ?? POLICY_DEFAULTS.priorityWeight;
+    this.starvation = options.starvationFactor ?? POLICY_DEFAULTS.starvationFactor;
+    this.targets = options.targetWaitMinutes;
   }
-  return best;
+
+  /** Offers a ticket; true when it is the best so far (and kept). */
+  offer(ticket: T): boolean {
+    if (!this.leads(ticket)) return false;
+    this.best = ticket;
+    this.bestClass = this.cls;
+    this.bestScore = this.score;
+    return true;
+  }
+
+  /**
+   * Whether the ticket comes before the best so far (or there is none), without keeping it:
+   * `compareRanked(classify(ticket), best) < 0`.
+   */
+  leads(ticket: PolicyTicket): boolean {
+    this.rank(ticket);
+    const best = this.best;
+    if (best === null) return true;
+    // compareRanked(ticket, best) < 0, step for step (NaN compares as "not before", as there).
+    if (this.cls !== this.bestClass) return this.cls < this.bestClass;
+    if (this.score !== this.bestScore) return this.bestScore - this.score < 0;
+    const byQueued = ticket.queuedAt.getTime() - best.queuedAt.getTime();
+    if (byQueued !== 0) return byQueued < 0;
+    return ticket.id - best.id < 0;
+  }
+
+  /** classify(), step for step: its class (as classOrder) and score into `cls` and `score`. */
+  private rank(ticket: PolicyTicket): void {
+    const t = this.t;
+    let target = Number.POSITIVE_INFINITY;
+    for (const s of ticket.services)
+      target = Math.min(target, this.targets?.[s.code] ?? POLICY_DEFAULTS.targetWaitMinutes);
+    if (!(Number.isFinite(target) && target > 0)) target = POLICY_DEFAULTS.targetWaitMinutes;
+    const relWait = (t - ticket.queuedAt.getTime()) / 60_000 / target;
+    if (ticket.dueAt) {
+      const due = ticket.dueAt.getTime();
+      if (t >= due - this.early * 60_000 && t <= due + this.grace * 60_000) {
+        this.cls = classOrder.due;
+        this.score = -due;
+        return;
+      }
+      if (t < due - this.early * 60_000) {
+        this.cls = classOrder.early;
+        this.score = -due;
+        return;
+      }
+    }
+    if (relWait >= this.starvation) {
+      this.cls = classOrder.starving;
+      this.score = relWait;
+      return;
+    }
+    this.cls = classOrder.waiting;
+    this.score = relWait + ticket.priority * this.weight;
+  }
 }
 
 /**

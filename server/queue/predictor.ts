@@ -1,6 +1,6 @@
 import type { WaitBand } from '../contracts/queue.ts';
 import { createRandom, type Random } from '../random.ts';
-import { bestRanked, classify, compareRanked, type PolicyTicket } from './call-next-policy.ts';
+import { CallOrder, type PolicyTicket } from './call-next-policy.ts';
 
 /**
  * Live wait prediction (pure: no I/O, no clock).
@@ -338,6 +338,24 @@ function serverSet(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
   return { key: bits.join(','), bits };
 }
 
+/** serverSet once per distinct set of services and target counter (all that `canServe` looks at), per counter list. */
+const serverSetMemo = new WeakMap<readonly SimCounter[], Map<string, ServerSet>>();
+
+function serverSetOf(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
+  let memo = serverSetMemo.get(counters);
+  if (!memo) {
+    memo = new Map();
+    serverSetMemo.set(counters, memo);
+  }
+  const key = `${t.ticket.targetCounterId ?? ''}\u0001${t.codes.join('\u0000')}`;
+  let set = memo.get(key);
+  if (!set) {
+    set = serverSet(t, counters);
+    memo.set(key, set);
+  }
+  return set;
+}
+
 function intersects(a: ServerSet, b: ServerSet): boolean {
   for (let k = 0; k < a.bits.length; k++) if (((a.bits[k] as number) & (b.bits[k] as number)) !== 0) return true;
   return false;
@@ -384,7 +402,6 @@ function replay(
     lateGraceMinutes: input.lateGraceMinutes,
   };
   const nowMs = input.now.getTime();
-  const bySim = new Map(tickets.map((t) => [t.policy, t]));
   const callAt = new Map<number, number>();
   const ahead = new Map<number, number>();
   const order: SimTicket[] = [];
@@ -410,7 +427,7 @@ function replay(
   // Only needed to count the calls ahead of a watched newcomer.
   const setOf = new Map<SimTicket, ServerSet>();
   const calledBySet = new CallsBySet();
-  if (watched.size > 0) for (const t of tickets) setOf.set(t, serverSet(t, counters));
+  if (watched.size > 0) for (const t of tickets) setOf.set(t, serverSetOf(t, counters));
   const resolve = (p: Probe, at: number) => {
     probeAt.set(p, { at, ahead: calledBySet.competing(p.servers) });
     watched.delete(p);
@@ -432,18 +449,21 @@ function replay(
       horizon = true;
       break;
     }
-    const candidates: PolicyTicket[] = [];
-    for (const t of eligible.get(counter.id) ?? []) if (remaining.has(t)) candidates.push(t.policy);
-    const when = new Date(nowMs + at * 60_000);
-    const ranked = bestRanked(candidates, when, options);
+    // The counter's pick in call-next order (bestRanked), ranking in place: no list or object per ticket, and
+    // the tickets called meanwhile leave the counter's list as it is walked (the order of a list does not
+    // change the pick: call-next's order is total).
+    const pick = new CallOrder<PolicyTicket>(new Date(nowMs + at * 60_000), options);
+    const list = eligible.get(counter.id) ?? [];
+    let best: SimTicket | undefined;
+    let kept = 0;
+    for (const t of list) {
+      if (!remaining.has(t)) continue;
+      list[kept++] = t;
+      if (pick.offer(t.policy)) best = t;
+    }
+    list.length = kept;
     // A watched newcomer this counter may serve is called here when it ranks before the counter's pick.
-    for (const p of watched)
-      if (
-        canServe(counter, p.ticket) &&
-        (!ranked || compareRanked(classify(p.ticket.policy, when, options), ranked) < 0)
-      )
-        resolve(p, at);
-    const best = ranked ? bySim.get(ranked.ticket) : undefined;
+    for (const p of watched) if (canServe(counter, p.ticket) && pick.leads(p.ticket.policy)) resolve(p, at);
     if (!best) {
       active.splice(ci, 1);
       continue;
@@ -595,7 +615,7 @@ function callsAhead(r: Replay, counters: SimCounter[]): Map<SimTicket, number> {
   const out = new Map<SimTicket, number>();
   const before = new CallsBySet();
   for (const t of r.order) {
-    const set = serverSet(t, counters);
+    const set = serverSetOf(t, counters);
     out.set(t, before.competing(set));
     before.add(set);
   }
