@@ -17,7 +17,9 @@
  * those days and that the censoring cannot tell from the day's own demand. What is scored
  * there is the demand — the residents who asked for the day — not the bookings a full day shows. Methods
  * see the bookings and the capacity each past day offered; `ours-without-censoring` is ours taking every
- * past day's bookings as its demand (what the planner did before).
+ * past day's bookings as its demand (what the planner did before); `ours-capacity-recorded-from-2026` is
+ * ours with the capacity recorded only from the first scored week (2026-01-05) on, as where the capacity
+ * job started late: the full days before are found by their bookings having stopped early.
  */
 import { type BookingRecord, forecastAppointmentDemand } from '../server/forecast/appointment-demand.ts';
 import {
@@ -267,6 +269,17 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
             x.expectedBookings,
           ]),
         );
+        // The capacity recorded only from the first scored week on (the job started then): the days before
+        // are judged by their bookings (`stoppedEarly`).
+        const recordedLate = limited
+          ? new Map(
+              forecastAppointmentDemand(known, origin, end, {
+                isClosed,
+                renewal,
+                capacity: (d) => (d >= TEST_FROM ? capacity?.(d) : undefined),
+              }).days.map((x) => [x.date, x.expectedBookings]),
+            )
+          : null;
         const uncensored = limited
           ? new Map(
               forecastAppointmentDemand(known, origin, end, { isClosed, renewal }).days.map((x) => [
@@ -278,6 +291,7 @@ export function runTrack4(protocol: Track4Protocol, seeds: number[], mode: 'full
         const back = (d: string) => (Math.floor(daysDiff(origin, d) / 7) + 1) * 7;
         const methods: Record<string, (date: string) => number> = {
           ours: (d) => ours.get(d) ?? 0,
+          ...(recordedLate ? { 'ours-capacity-recorded-from-2026': (d: string) => recordedLate.get(d) ?? 0 } : {}),
           ...(uncensored ? { 'ours-without-censoring': (d: string) => uncensored.get(d) ?? 0 } : {}),
           'seasonal-naive': (d) => series.final.get(addDaysIso(d, -back(d))) ?? 0,
           'seasonal-moving-average-4': (d) => {

@@ -6,6 +6,7 @@ import {
   dailyFinalBookings,
   forecastAppointmentDemand,
   noShowShare,
+  stoppedEarly,
 } from './appointment-demand.ts';
 import { addDaysIso, isWeekend, weekdayOfDate } from './demand.ts';
 
@@ -159,8 +160,24 @@ describe('censored days', () => {
     expect(day?.fullLead).toBe(20);
     // Half the bookings are made 20 days ahead: the 20 seen then stand for 40.
     expect(day?.demand).toBeCloseTo(40);
-    // A day that did not reach its capacity is not censored; one with unknown capacity neither.
-    expect(censoredDays(recs, '2026-03-30', () => undefined, curve).size).toBe(0);
+    // Without a recorded capacity the full day is found by its bookings: none after 20 days ahead, where
+    // half of a day's bookings usually come. The days that did not fill are left alone.
+    const unknown = censoredDays(recs, '2026-03-30', () => undefined, curve);
+    expect([...unknown.keys()]).toEqual([fullDay]);
+    expect(unknown.get(fullDay)).toMatchObject({ capacity: 20, reconstructed: true, fullLead: 20 });
+    expect(unknown.get(fullDay)?.demand).toBeCloseTo(40);
+  });
+
+  it('takes a day without a recorded capacity as full only when its bookings stopped far too early', () => {
+    // Half of a day's bookings come within 2 days (c[1] = 0.5 … c[19] = 0.5, then less).
+    const curve = Array.from({ length: 40 }, (_, h) => (h < 2 ? 0.5 + 0.25 * (1 - h) : h < 20 ? 0.5 : 0.2));
+    // 20 bookings, none in the last 20 days: about 20 more were due.
+    expect(stoppedEarly(new Array(20).fill(20), curve)).toBe(true);
+    // A quiet day of 3 bookings that stopped 2 days ahead: 3 more were due — that happens by chance.
+    expect(stoppedEarly([2, 5, 9], curve)).toBe(false);
+    // Booked up to the day itself: nothing was cut off.
+    expect(stoppedEarly([0, 2, 20, 20], curve)).toBe(false);
+    expect(stoppedEarly([], curve)).toBe(false);
   });
 
   it('lets the forecast see the demand the full days hid', () => {
@@ -177,5 +194,38 @@ describe('censored days', () => {
     expect(mean(far(censored))).toBeLessThan(44);
     expect(censored.censored.length).toBeGreaterThan(60);
     expect(plain.censored).toHaveLength(0);
+  });
+
+  it('finds the full days from before the capacity was recorded by their bookings', () => {
+    // 40 requests a day booked 0–29 days ahead (0–9 twice as often); Monday to Wednesday offer 30 and
+    // turn away the last 10 requests, so their bookings stop 5 days ahead.
+    const cap = (d: string) => (isWeekend(d) ? undefined : weekdayOfDate(d) <= 3 ? 30 : 100);
+    const recs: BookingRecord[] = [];
+    for (let d = '2025-09-01'; d <= '2026-03-27'; d = addDaysIso(d, 1)) {
+      if (isWeekend(d)) continue;
+      const leads = Array.from({ length: 40 }, (_, i) => i % 30).sort((x, y) => y - x);
+      for (const lead of leads.slice(0, cap(d) ?? 0))
+        recs.push({ serviceDate: d, bookedOn: addDaysIso(d, -lead), status: 'served' });
+    }
+    const options = { isClosed: never };
+    const recorded = forecastAppointmentDemand(recs, '2026-03-30', '2026-05-29', { ...options, capacity: cap });
+    // The capacity recorded only since February: the days before are judged by when their bookings stopped.
+    const late = forecastAppointmentDemand(recs, '2026-03-30', '2026-05-29', {
+      ...options,
+      capacity: (d) => (d >= '2026-02-02' ? cap(d) : undefined),
+    });
+    const plain = forecastAppointmentDemand(recs, '2026-03-30', '2026-05-29', options);
+    const early = (f: typeof late) => f.censored.filter((c) => c.date < '2026-02-02');
+    expect(early(recorded).length).toBeGreaterThan(40);
+    expect(early(late).map((c) => c.date)).toEqual(early(recorded).map((c) => c.date));
+    expect(early(late).every((c) => c.reconstructed === true)).toBe(true);
+    // Thursdays and Fridays did not fill and are not taken as full.
+    expect(late.censored.every((c) => weekdayOfDate(c.date) <= 3)).toBe(true);
+    const far = (f: typeof late) =>
+      f.days.filter((d) => d.date >= '2026-05-01' && weekdayOfDate(d.date) <= 3).map((d) => d.expectedBookings);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(far(plain))).toBeLessThan(31);
+    expect(Math.abs(mean(far(late)) - mean(far(recorded)))).toBeLessThan(1);
+    expect(mean(far(late))).toBeGreaterThan(36);
   });
 });

@@ -46,8 +46,10 @@ export interface AppointmentDemandOptions {
   /** Prior no-show share and its weight in bookings (default 0.1 and 50). */
   noShowPrior?: { share: number; weight: number };
   /**
-   * Service-persons a past day offered for the service (undefined: not known, the day is taken as
-   * uncensored). A day whose bookings reached it is censored.
+   * Service-persons a past day offered for the service. A day whose bookings reached it is censored. A day
+   * it does not know (undefined: before the capacity was recorded) is judged by its bookings alone: one
+   * whose bookings stopped where the booking curve says many more would still have come is taken as full
+   * since its last booking (`stoppedEarly`). Without this option no day is censored.
    */
   capacity?: (date: string) => number | undefined;
 }
@@ -55,7 +57,10 @@ export interface AppointmentDemandOptions {
 /** A past day whose book filled up: what was booked, when it filled, and the demand estimated for it. */
 export interface CensoredDay {
   date: string;
+  /** The capacity recorded for the day, or (`reconstructed`) its bookings. */
   capacity: number;
+  /** No capacity was recorded: the day's bookings stopped early (`stoppedEarly`). */
+  reconstructed?: boolean;
   booked: number;
   /** Days before the day on which its book was full. */
   fullLead: number;
@@ -119,7 +124,30 @@ function censoredDemand(leads: readonly number[], fullLead: number, curve: reado
 }
 
 /**
- * Past open days before `origin` whose bookings reached the capacity they offered, with the lead on which
+ * Bookings a day without a recorded capacity must miss before it counts as full: the expected number of
+ * bookings after its last one, were it not cut off, whose absence has a chance below e^−4.6 ≈ 1 %.
+ */
+const STOPPED_EARLY_MISSING = 4.6;
+
+/**
+ * Whether a day's bookings (their leads) stopped early — it looks full from the lead of its last booking
+ * on: with c the booking curve, a day with n bookings the last of them m days ahead would, not cut off,
+ * have had about n·(1 − c[m−1]) ÷ c[m−1] more, booked under m days ahead; none came though that many were
+ * expected (more than STOPPED_EARLY_MISSING, so by chance in fewer than 1 % of days). A cancellation
+ * rebooked late hides a full day from this test (it stays uncensored, as before).
+ */
+export function stoppedEarly(leads: readonly number[], curve: readonly number[]): boolean {
+  if (leads.length === 0) return false;
+  const last = Math.min(...leads);
+  if (last <= 0) return false;
+  const share = Math.min(1, Math.max(0, curve[last - 1] ?? 0));
+  if (share <= 0) return false;
+  return (leads.length * (1 - share)) / share > STOPPED_EARLY_MISSING;
+}
+
+/**
+ * Past open days before `origin` whose bookings reached the capacity they offered (or, where none was
+ * recorded, stopped early: `stoppedEarly`), with the lead on which
  * they filled and their demand estimated from the booking rate before that (`curve`: the booking curve
  * of the days that did not fill; c[h] = share booked more than h days ahead).
  */
@@ -138,7 +166,9 @@ export function censoredDays(
   }
   const out = new Map<string, CensoredDay>();
   for (const [date, leads] of leadsByDate) {
-    const cap = capacity(date);
+    const recorded = capacity(date);
+    const reconstructed = recorded === undefined && stoppedEarly(leads, curve);
+    const cap = reconstructed ? leads.length : recorded;
     if (cap === undefined || !isFull(leads.length, cap)) continue;
     // Earliest bookings first: the day filled on the lead where the running count reached the capacity.
     leads.sort((a, b) => b - a);
@@ -150,7 +180,14 @@ export function censoredDays(
       }
     }
     const demand = censoredDemand(leads, fullLead, curve);
-    out.set(date, { date, capacity: cap, booked: leads.length, fullLead, demand });
+    out.set(date, {
+      date,
+      capacity: cap,
+      booked: leads.length,
+      fullLead,
+      demand,
+      ...(reconstructed ? { reconstructed } : {}),
+    });
   }
   return out;
 }

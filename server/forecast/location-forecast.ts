@@ -210,7 +210,8 @@ export async function getLocationForecast(
     const f = forecastAppointmentDemand(known, origin, addDaysIso(to, 14), {
       isClosed,
       renewal: index ? renewalPerWorkingDay(index, documentTypesFor(s.code)) : undefined,
-      capacity: caps ? (date) => caps.get(date) : undefined,
+      // Days before the capacity was recorded are judged by their bookings (`stoppedEarly`).
+      capacity: (date) => caps?.get(date),
     });
     noShowRates[s.code] = Math.round(f.noShowRate * 1000) / 1000;
     const recent = f.censored.filter((c) => c.date >= addDaysIso(origin, -7 * CENSORING_WEEKS));
