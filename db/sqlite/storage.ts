@@ -122,6 +122,8 @@ interface GroupMember {
  */
 function groupCommit(db: Db, writer: Repositories) {
   const client = db.$client;
+  // Prepared once (better-sqlite3 prepares transaction statements too): `exec` would compile each one every time.
+  let savepoint: { begin: Database.Statement; release: Database.Statement; undo: Database.Statement } | null = null;
   let forming: GroupMember[] | null = null;
   const settle = (m: GroupMember, outcome: { value: unknown } | { err: unknown }) => {
     if (m.settled) return;
@@ -134,17 +136,23 @@ function groupCommit(db: Db, writer: Repositories) {
     writeTransactionAsync(db, async () => {
       // From here on, a new write starts the next group.
       if (forming === group) forming = null;
+      savepoint ??= {
+        begin: client.prepare('SAVEPOINT group_member'),
+        release: client.prepare('RELEASE group_member'),
+        undo: client.prepare('ROLLBACK TO group_member'),
+      };
+      const sp = savepoint;
       for (const member of group) {
-        client.exec('SAVEPOINT group_member');
+        sp.begin.run();
         try {
           done.push({ member, value: await member.work(writer) });
-          client.exec('RELEASE group_member');
+          sp.release.run();
         } catch (err) {
           const code = (err as { code?: unknown } | null)?.code;
           // The whole transaction is gone or in doubt: none of the group may be answered as written.
           if (!client.inTransaction || (typeof code === 'string' && STORAGE_FAILURE.test(code))) throw err;
-          client.exec('ROLLBACK TO group_member');
-          client.exec('RELEASE group_member');
+          sp.undo.run();
+          sp.release.run();
           settle(member, { err });
         }
       }

@@ -43,9 +43,13 @@ export interface BookInput {
 export type FollowUpInfo = BookedFollowUp;
 export type BookResult = BookedAppointment;
 
+/** A fraction of a second with a digit other than 0: `parseIsoInstant` would drop it. */
+const NONZERO_FRACTION = /\.\d*[1-9]/;
+
 function parseInstant(iso: string): number {
-  // The API's own form (what its schema admits) without luxon; anything else (fractions, other ISO forms) as before.
-  const fast = iso.includes('.') ? null : parseIsoInstant(iso);
+  // The API's own form (what its schema admits) without luxon, also with a zero fraction (`.000Z`, what
+  // `Date#toISOString` sends); anything else (a fraction that counts, other ISO forms) as before.
+  const fast = NONZERO_FRACTION.test(iso) ? null : parseIsoInstant(iso);
   if (fast !== null) return fast;
   const dt = DateTime.fromISO(iso, { setZone: true });
   if (!dt.isValid) throw new AppError('validation-failed', 'start must be an ISO 8601 date-time');
@@ -132,7 +136,12 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
   const pickupStart = input.followUp ? parseInstant(input.followUp.start) : null;
   const token = generateManageToken();
   const tokenHash = hashToken(token);
-  const confirmCode = generateManageToken();
+  // Drawn only for a hold (the double opt-in's link), once.
+  let confirmCode: string | null = null;
+  const confirmCodeOf = () => {
+    confirmCode ??= generateManageToken();
+    return confirmCode;
+  };
 
   const result = await deps.storage.write(
     async (tx) => {
@@ -202,7 +211,7 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
             mailboxKey,
             phoneKey,
             holdExpiresAt,
-            confirmCodeHash: hold && followUpOfId === null ? hashToken(confirmCode) : null,
+            confirmCodeHash: hold && followUpOfId === null ? hashToken(confirmCodeOf()) : null,
           },
           serviceItems,
           { reference: generateReference, checkInCode: generateCheckInCode },
@@ -274,7 +283,7 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
         : null;
       if (holdExpiresAt) {
         // Double opt-in: one mail with the confirmation link; the confirmation mails follow the click.
-        const confirm = confirmUrl(deps.config, main.row.reference, confirmCode, token);
+        const confirm = confirmUrl(deps.config, main.row.reference, confirmCodeOf(), token);
         await queueAppointmentMail(tx, main.record, 'hold', now, url, followMail, {
           confirmUrl: confirm,
           until: holdExpiresAt,

@@ -100,6 +100,19 @@ describeEachEngine('booking', (under) => {
   });
 
   describe('booking', () => {
+    it('takes a start with a zero fraction (toISOString) as that instant, and refuses one off the grid by a fraction', async () => {
+      const { app } = await under.context();
+      const zero = await book(app, bookBody('2026-11-24T10:00:00.000Z'));
+      expect(zero.status).toBe(201);
+      expect(zero.body).toMatchObject({ start: '2026-11-24T11:00:00+01:00' });
+      const off = await book(
+        app,
+        bookBody('2026-11-24T10:20:00.500Z', { customer: { name: 'B', email: 'b@example.nl' } }),
+      );
+      expect(off.status).toBe(409);
+      expect(off.body).toMatchObject({ code: 'slot-unavailable' });
+    });
+
     it('books, reads, exports, moves and cancels an appointment', async () => {
       const { app, sql, storage } = await under.context();
       const { status, body } = await book(app, bookBody('2026-11-24T11:00:00+01:00'));
