@@ -31,6 +31,8 @@ export interface DisplayReport {
   connects: number[];
   disconnects: number[];
   gapsAsked: number;
+  /** Reconnection attempts that failed (refused by HAProxy or the node, or timed out). */
+  failedReconnects: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -46,6 +48,7 @@ async function start(msg: Start): Promise<void> {
     connects: [],
     disconnects: [],
     gapsAsked: 0,
+    failedReconnects: 0,
   }));
   // Sockets are opened in batches of 100, 100 ms apart, without waiting for each batch: the parent polls how
   // many are connected and goes on with those once its bounded connect phase is over.
@@ -88,6 +91,7 @@ async function start(msg: Start): Promise<void> {
       });
       socket.on('connect', () => rep.connects.push(now()));
       socket.on('disconnect', () => rep.disconnects.push(now()));
+      socket.io.on('reconnect_error', () => rep.failedReconnects++);
     });
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -57,6 +57,15 @@ export interface FanoutResult {
     p99Ms: number;
     maxMs: number;
     reconnectToSnapshotP99Ms: number;
+    reconnectToSnapshotP50Ms: number;
+    /** From the SIGKILL to the display noticing (its disconnect). */
+    killToDisconnectP50Ms: number;
+    killToDisconnectP99Ms: number;
+    /** From the SIGKILL to the display's reconnect (client back-off, HAProxy, the handshake on the new node). */
+    killToReconnectP50Ms: number;
+    killToReconnectP99Ms: number;
+    /** Failed reconnection attempts of the displaced displays (each costs a back-off of 0.5–5 s). */
+    failedReconnects: number;
     /** Pairs (display, acknowledged call) the display never saw nor got a later snapshot covering. */
     lostPairs: number;
     callsWithLoss: number;
@@ -237,6 +246,16 @@ export async function displaysAcrossNodes(
       })
       .filter((t): t is number => t !== null)
       .sort((a, b) => a - b);
+    const noticed = displaced
+      .map((r) => r.disconnects.find((t) => t >= killAt))
+      .filter((t): t is number => t !== undefined)
+      .map((t) => t - killAt)
+      .sort((a, b) => a - b);
+    const reconnected = displaced
+      .map((r) => r.connects.find((t) => t > killAt))
+      .filter((t): t is number => t !== undefined)
+      .map((t) => t - killAt)
+      .sort((a, b) => a - b);
     const back = displaced
       .map((r) => recoveredAt(r, killAt))
       .filter((t): t is number => t !== null)
@@ -285,6 +304,12 @@ export async function displaysAcrossNodes(
         p99Ms: round(percentile(back, 99)),
         maxMs: round(back[back.length - 1] ?? Number.NaN),
         reconnectToSnapshotP99Ms: round(percentile(serverShare, 99)),
+        reconnectToSnapshotP50Ms: round(percentile(serverShare, 50)),
+        killToDisconnectP50Ms: round(percentile(noticed, 50)),
+        killToDisconnectP99Ms: round(percentile(noticed, 99)),
+        killToReconnectP50Ms: round(percentile(reconnected, 50)),
+        killToReconnectP99Ms: round(percentile(reconnected, 99)),
+        failedReconnects: displaced.reduce((s, r) => s + r.failedReconnects, 0),
         lostPairs,
         callsWithLoss: withLoss.size,
         coveredBySnapshot: covered,

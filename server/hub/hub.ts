@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { ZodError } from 'zod';
 import { canAccessLocation, canReadQueue, type Principal } from '../auth/principal.ts';
-import { resolveToken } from '../auth/resolve.ts';
+import { resolveDeviceToken, resolveToken } from '../auth/resolve.ts';
 import { monotonicClock } from '../clock.ts';
 import { localEstimateGate, redisEstimateGate } from '../cluster/estimate-gate.ts';
 import type { ClusterLog } from '../cluster/log-store.ts';
@@ -169,10 +169,17 @@ export function attachHub(
     next();
   });
 
-  /** Re-resolves the socket's token; a revoked, expired or deactivated one is disconnected. */
+  /**
+   * Re-resolves the socket's token; a revoked, expired or deactivated one is disconnected. A device's token is
+   * looked up as a device's only (it is never a staff session's; the general lookup tries the sessions first): the
+   * sweep re-checks every display every few seconds, and this halves its reads.
+   */
   const recheck = async (socket: HubSocket): Promise<boolean> => {
     if (!socket.data.token) return true;
-    const fresh = await resolveToken(deps, socket.data.token, deps.clock.now());
+    const fresh =
+      socket.data.principal?.kind === 'device'
+        ? await resolveDeviceToken(deps.storage.read.auth, socket.data.token)
+        : await resolveToken(deps, socket.data.token, deps.clock.now());
     if (!fresh) {
       socket.disconnect(true);
       return false;
