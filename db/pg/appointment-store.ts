@@ -145,6 +145,39 @@ async function insertAppointment(
 }
 
 /**
+ * Inserts one appointment with the id given (reserved from the sequence) and its items, in one statement that
+ * returns nothing, to be sent with COMMIT. No redraw here: a taken reference or check-in code fails the statement
+ * with a unique violation of `appointments_reference` / `appointments_check_in_code`, which pgStorage answers by
+ * running the transaction again (db/pg/storage.ts, `DRAWN`).
+ */
+function insertStatement(
+  values: NewAppointment,
+  items: readonly { serviceId: number; persons: number }[],
+  reference: string,
+  checkInCode: string,
+  id: number,
+): SQL {
+  return sql`
+    WITH a AS (
+      INSERT INTO appointments (id, municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
+        counter_id, channel, status, customer_name, customer_email, customer_phone, language, follow_up_of_id,
+        created_at, mailbox_key, phone_key, hold_expires_at, confirm_code_hash, service_date, check_in_code)
+      VALUES (${id}::int, ${values.municipalityId}::text, ${values.locationId}::text, ${reference}::text,
+        ${values.manageTokenHash}::text, ${values.startsAt}::timestamptz, ${values.endsAt}::timestamptz,
+        ${values.counterId}::int, ${values.channel}::text, ${values.status}::text, ${values.customerName}::text,
+        ${values.customerEmail}::text, ${values.customerPhone}::text, ${values.language}::text,
+        ${values.followUpOfId}::int, ${values.createdAt}::timestamptz, ${values.mailboxKey}::text,
+        ${values.phoneKey}::text, ${values.holdExpiresAt}::timestamptz, ${values.confirmCodeHash}::text,
+        ${values.serviceDate}::text, ${checkInCode}::text)
+      RETURNING id)
+    INSERT INTO appointment_items (appointment_id, service_id, persons)
+    SELECT a.id, s.service_id, s.persons
+      FROM a, unnest(${array(items.map((i) => i.serviceId))}::int[], ${array(items.map((i) => i.persons))}::int[])
+           WITH ORDINALITY AS s(service_id, persons, n)
+     ORDER BY s.n`;
+}
+
+/**
  * The appointments repository on PostgreSQL (contract: server/scheduling/appointment-store.ts). What SQLite's
  * single writer gives for free is held here by locks and guarded statements (ARCHITECTURE.md#scale-out):
  * placements serialise per office-day with advisory locks (db/pg/locks.ts) and the deferrable exclusion
@@ -158,6 +191,8 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
   // of one appointment on two nodes run one after the other, and the second sees what the first did
   // instead of cancelling twice or moving a cancelled appointment. Reads on the pool lock nothing.
   const locking = !((db as { $client?: unknown }).$client instanceof pg.Pool);
+  // An appointment id drawn with this transaction's occupancy read, for the next insertBooked (one per read).
+  let reservedId: number | null = null;
   const one = async (where: SQL) => {
     const query = db.select().from(appointments).where(where).limit(1);
     const [row] = await (locking ? query.for('update') : query);
@@ -167,8 +202,14 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
     lockOfficeDays: (locationId, dates) => lockOfficeDays(db, locationId, dates),
     async occupancy(locationId, from, to, now) {
       // From memory and what changed since (db/pg/occupancy-cache.ts); a range too long to keep is read here.
-      const cached = occupancyCache ? await cachedOccupancy(db, occupancyCache, locationId, from, to, now) : null;
-      if (cached) return cached;
+      // In a transaction the same statement reserves an id for a booking's insert (insertBooked).
+      const cached = occupancyCache
+        ? await cachedOccupancy(db, occupancyCache, locationId, from, to, now, locking && reservedId === null)
+        : null;
+      if (cached) {
+        if (cached.reservedId !== null) reservedId = cached.reservedId;
+        return cached.occupancy;
+      }
       // A hold that has not lapsed counts as taken (rule 8).
       const result = await db.execute<OccupiedRecord & Record<string, unknown>>(sql`
         SELECT a.id AS "id", a.counter_id AS "counterId",
@@ -317,6 +358,27 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       return result.rows.sort((a, b) => a.appointmentId - b.appointmentId);
     },
     async insertBooked(values, items, draw) {
+      if (reservedId !== null) {
+        // The placement's insert goes with COMMIT (one round trip less while the office-day is locked): its id was
+        // drawn with the occupancy read. A drawn reference or check-in code that is taken fails the COMMIT with a
+        // unique violation of its index, and pgStorage runs the transaction again, drawing anew.
+        const id = reservedId;
+        reservedId = null;
+        const reference = draw.reference();
+        const checkInCode = draw.checkInCode();
+        await sendLater(db, insertStatement(values, items, reference, checkInCode, id));
+        return {
+          ...values,
+          id,
+          reference,
+          checkInCode,
+          cancelledAt: null,
+          confirmedAt: null,
+          checkedInAt: null,
+          reminderSentAt: null,
+          personalDataErasedAt: null,
+        };
+      }
       for (let attempt = 0; ; attempt++) {
         const reference = draw.reference();
         const checkInCode = draw.checkInCode();

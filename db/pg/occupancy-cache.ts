@@ -34,7 +34,10 @@ export function newOccupancyCache(): OccupancyCache {
   return { days: new Map(), rows: 0 };
 }
 
-/** One row of the statement: a day's version (`day` set) or an appointment (`id` set; `whole`: of a day read in full). */
+/**
+ * One row of the statement: a day's version (`day` set; `id` then the appointment id reserved, if asked for) or an
+ * appointment (`whole`: of a day read in full).
+ */
 interface Row extends Record<string, unknown> {
   day: number | null;
   version: number | null;
@@ -75,9 +78,10 @@ const COLUMNS = sql`a.id AS "id", a.location_id AS "locationId", a.counter_id AS
  * logged as changed since the kept version (any status, wherever they are now); then every row that may take its
  * counter's time on the days read in full (not kept, or the log does not explain every bump since).
  */
-function statementOf(locationId: string, days: readonly number[], since: readonly number[]) {
+function statementOf(locationId: string, days: readonly number[], since: readonly number[], reserve: boolean) {
   return sql`
-    WITH w AS (SELECT * FROM unnest(${sql.param([...days])}::int[], ${sql.param([...since])}::int8[]) AS w(day, since)),
+    WITH r AS (SELECT ${reserve ? sql`nextval(pg_get_serial_sequence('appointments', 'id'))` : sql`NULL::int8`} AS id),
+    w AS (SELECT * FROM unnest(${sql.param([...days])}::int[], ${sql.param([...since])}::int8[]) AS w(day, since)),
     v AS (
       SELECT w.day, w.since, coalesce(d.version, 0) AS version,
              coalesce(d.xmin = pg_current_xact_id_if_assigned()::xid, false) AS mine
@@ -92,10 +96,10 @@ function statementOf(locationId: string, days: readonly number[], since: readonl
                OR (SELECT count(*) FROM c WHERE c.day = v.day) <> v.version - v.since AS whole,
              ARRAY(SELECT DISTINCT c.appointment_id FROM c WHERE c.day = v.day) AS changed
         FROM v)
-    SELECT n.day, n.version::float8 AS "version", n.mine, n.whole, n.changed, NULL::int AS "id", NULL::text AS "locationId",
+    SELECT n.day, n.version::float8 AS "version", n.mine, n.whole, n.changed, r.id::int AS "id", NULL::text AS "locationId",
            NULL::int AS "counterId", NULL::float8 AS "startsAt", NULL::float8 AS "endsAt", NULL::text AS "status",
            NULL::text AS "channel", NULL::float8 AS "holdExpiresAt", NULL::int[] AS "serviceIds"
-      FROM n
+      FROM n, r
     UNION ALL
     SELECT NULL, NULL, NULL, false, NULL, ${COLUMNS}
       FROM appointments a
@@ -112,6 +116,8 @@ const byStart = (a: OccupiedRecord, b: OccupiedRecord) => a.startsAt - b.startsA
 /**
  * Occupancy of [from, to) at `now`, from the days kept and what changed since, in one statement; null when the
  * range is too long to keep (the caller reads the database). Days this transaction has not written are kept.
+ * `reserveId`: the same statement draws an appointment id from the sequence, for a booking to insert with later
+ * (db/pg/appointment-store.ts#insertBooked).
  */
 export async function cachedOccupancy(
   db: PgDb,
@@ -120,8 +126,9 @@ export async function cachedOccupancy(
   from: number,
   to: number,
   now: Date,
-): Promise<OccupiedRecord[] | null> {
-  if (to <= from) return [];
+  reserveId = false,
+): Promise<{ occupancy: OccupiedRecord[]; reservedId: number | null } | null> {
+  if (to <= from) return null;
   const first = Math.floor(from / DAY_MS);
   const last = Math.floor((to - 1) / DAY_MS);
   // Open-ended reads (everything from now on, for a set-up change) go to the database.
@@ -141,19 +148,21 @@ export async function cachedOccupancy(
     if (kept) base.set(d, kept);
     since.push(kept ? kept.version : -1);
   }
-  const result = await db.execute<Row>(statementOf(locationId, days, since));
+  const result = await db.execute<Row>(statementOf(locationId, days, since, reserveId));
+  let reservedId: number | null = null;
   const heads = new Map<number, { version: number; mine: boolean; whole: boolean; changed: number[] }>();
   const changed: Row[] = [];
   const wholeRows = new Map<number, Row[]>();
   for (const r of result.rows) {
-    if (r.day !== null)
+    if (r.day !== null) {
+      reservedId = r.id;
       heads.set(r.day, {
         version: r.version ?? 0,
         mine: r.mine ?? false,
         whole: r.whole ?? true,
         changed: r.changed ?? [],
       });
-    else if (r.whole) {
+    } else if (r.whole) {
       const d = Math.floor(r.startsAt / DAY_MS);
       const list = wholeRows.get(d);
       if (list) list.push(r);
@@ -188,5 +197,5 @@ export async function cachedOccupancy(
     cache.days.clear();
     cache.rows = 0;
   }
-  return answer;
+  return { occupancy: answer, reservedId };
 }

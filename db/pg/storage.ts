@@ -60,6 +60,30 @@ function repositoriesOn(db: PgDb, shared: PgShared): Record<string, unknown> {
 
 /** A transaction that lost a race the database resolved by aborting it: running it again is correct. */
 const RETRYABLE = new Set(['40001', '40P01']);
+/**
+ * Unique indexes of drawn values: a booking's insert sent with COMMIT (db/pg/appointment-store.ts#insertBooked)
+ * that drew a taken reference or check-in code fails there, and running the transaction again draws anew.
+ */
+const DRAWN = new Set(['appointments_reference', 'appointments_check_in_code']);
+
+/** The constraint a pg error names, also when drizzle wrapped it. */
+function constraintOf(err: unknown): string | undefined {
+  for (
+    let e = err as { constraint?: unknown; cause?: unknown } | null | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
+    if (typeof e.constraint === 'string') return e.constraint;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** A transaction that lost a race the database resolved by aborting it, or drew a value that was taken. */
+function retryable(err: unknown): boolean {
+  const code = sqlState(err) ?? '';
+  return RETRYABLE.has(code) || (code === '23505' && DRAWN.has(constraintOf(err) ?? ''));
+}
 /** The connection or the server is gone (class 08, admin shutdown, crash recovery, too many connections). */
 const UNAVAILABLE = /^(08|57P0[1-3]|53300)/;
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
@@ -171,7 +195,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
         try {
           return await once(work, writeOptions);
         } catch (err) {
-          if (attempt < attempts && RETRYABLE.has(sqlState(err) ?? '')) {
+          if (attempt < attempts && retryable(err)) {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
             continue;
           }

@@ -163,8 +163,9 @@ export interface AppointmentStore {
   expireLapsedHolds(now: Date, locationId?: string): Promise<{ appointmentId: number; locationId: string }[]>;
   /**
    * Inserts an appointment with its items. The reference and check-in code are drawn by the caller's functions; a
-   * collision on their unique indexes is redrawn without failing the transaction (PostgreSQL: a savepoint or
-   * ON CONFLICT DO NOTHING, then draw again). Any other constraint failure (the overlap guard) throws.
+   * collision on their unique indexes is redrawn without failing the use-case (PostgreSQL: ON CONFLICT DO NOTHING,
+   * then draw again; after a placement's occupancy read the insert goes with COMMIT, and a collision runs the
+   * transaction again, drawing anew). Any other constraint failure (the overlap guard) throws.
    */
   insertBooked(
     values: NewAppointment,

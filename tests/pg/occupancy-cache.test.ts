@@ -224,4 +224,70 @@ describeWithPostgres('the occupancy cache on PostgreSQL', () => {
     await writer.query("UPDATE appointments SET status = 'cancelled' WHERE id = $1", [other?.id]);
     await checkAll(now);
   });
+
+  it('a booking inserted with COMMIT that drew a taken reference or code runs again and draws anew', async () => {
+    const now = new Date('2026-11-23T08:00:00Z');
+    const node = nodes[0] as Storage;
+    const [taken] = (await writer.query('SELECT reference FROM appointments ORDER BY id LIMIT 1')).rows;
+    const book = async (references: string[], codes: string[]) => {
+      const start = freshStart(3);
+      const dayStart = start - (start % DAY_MS);
+      let attempts = 0;
+      const row = await node.write(async (tx) => {
+        // The placement's read reserves the id; the insert goes with COMMIT.
+        await tx.appointments.occupancy(LOCATION, dayStart, dayStart + DAY_MS, now);
+        const k = attempts++;
+        return tx.appointments.insertBooked(
+          {
+            municipalityId: 'haarlem',
+            locationId: LOCATION,
+            serviceDate: new Date(start).toISOString().slice(0, 10),
+            manageTokenHash: `hash-${references[1]}`,
+            startsAt: new Date(start),
+            endsAt: new Date(start + 10 * 60_000),
+            counterId: counters[0] as number,
+            channel: 'online',
+            customerName: 'Test',
+            customerEmail: 'retry@example.org',
+            customerPhone: null,
+            language: 'nl',
+            followUpOfId: null,
+            createdAt: now,
+            status: 'booked',
+            mailboxKey: 'retry@example.org',
+            phoneKey: null,
+            holdExpiresAt: null,
+            confirmCodeHash: null,
+          },
+          [{ serviceId: services[0] as number, persons: 1 }],
+          { reference: () => references[k] ?? 'X', checkInCode: () => codes[k] ?? 'X' },
+        );
+      });
+      const stored = await writer.query(
+        'SELECT id, reference, check_in_code FROM appointments WHERE manage_token_hash = $1',
+        [`hash-${references[1]}`],
+      );
+      expect(stored.rows).toEqual([{ id: row.id, reference: row.reference, check_in_code: row.checkInCode }]);
+      expect(await expected(writer, start, start + 1, now)).toEqual([
+        {
+          id: row.id,
+          counterId: counters[0],
+          startsAt: start,
+          endsAt: start + 10 * 60_000,
+          status: 'booked',
+          channel: 'online',
+          serviceIds: [services[0]],
+        },
+      ]);
+      return { row, attempts };
+    };
+    // A taken reference: the COMMIT fails on its unique index, the second attempt draws a free one.
+    const first = await book([taken.reference as string, 'RRETRY000001'], ['888001', '888002']);
+    expect(first.attempts).toBe(2);
+    expect(first.row).toMatchObject({ reference: 'RRETRY000001', checkInCode: '888002' });
+    // A check-in code taken on the same office-day: the same.
+    const second = await book(['RRETRY000002', 'RRETRY000003'], ['888002', '888003']);
+    expect(second.attempts).toBe(2);
+    expect(second.row).toMatchObject({ reference: 'RRETRY000003', checkInCode: '888003' });
+  });
 });
