@@ -5,6 +5,7 @@ import {
   type CounterInfo,
   type CounterRow,
   formatTicketNumber,
+  type LineTicket,
   type LocationRow,
   type ServiceInfo,
   type TicketRow,
@@ -158,6 +159,15 @@ function buildStatements(db: Db) {
     ticketsByIds: ticketsWhere('t.id IN (SELECT value FROM json_each(?))'),
     itemsByIds: itemsWhere('i.ticket_id IN (SELECT value FROM json_each(?))'),
     activeTickets: ticketsWhere(`t.location_id = ? AND t.service_date = ? AND t.status IN ${ACTIVE}`),
+    /** `callLine`'s tickets: LineTicket's columns in its order, then the appointment reference. */
+    lineTickets: c
+      .prepare(
+        `SELECT t.id, t.status, t.number, t.counter_id, t.queued_at, t.due_at, t.priority, t.target_counter_id,
+                t.called_at, a.reference
+         FROM tickets t LEFT JOIN appointments a ON a.id = t.appointment_id
+         WHERE t.location_id = ? AND t.service_date = ? AND t.status IN ${ACTIVE} ORDER BY t.id`,
+      )
+      .raw(),
     activeItems: itemsWhere(
       `i.ticket_id IN (SELECT id FROM tickets WHERE location_id = ? AND service_date = ? AND status IN ${ACTIVE})`,
     ),
@@ -177,8 +187,8 @@ function buildStatements(db: Db) {
   };
 }
 
-/** Ticket rows with their items and appointment reference (`reference` is the raw row's last column). */
-function withItems(rows: unknown[][], items: unknown[][]): ActiveTicket[] {
+/** Items (ticket id, code, persons) by ticket. */
+function itemsByTicket(items: unknown[][]): Map<number, { code: string; persons: number }[]> {
   const byTicket = new Map<number, { code: string; persons: number }[]>();
   for (const i of items) {
     const id = i[0] as number;
@@ -187,6 +197,32 @@ function withItems(rows: unknown[][], items: unknown[][]): ActiveTicket[] {
     if (list) list.push(entry);
     else byTicket.set(id, [entry]);
   }
+  return byTicket;
+}
+
+/** `lineTickets` rows with their items. */
+function lineTicketsOf(rows: unknown[][], items: unknown[][]): LineTicket[] {
+  const byTicket = itemsByTicket(items);
+  return rows.map((r) => ({
+    row: {
+      id: r[0] as number,
+      status: r[1] as TicketRow['status'],
+      number: r[2] as string,
+      counterId: r[3] as number | null,
+      queuedAt: dateOf(r[4]) as Date,
+      dueAt: dateOf(r[5]),
+      priority: r[6] as number,
+      targetCounterId: r[7] as number | null,
+      calledAt: dateOf(r[8]),
+    },
+    services: byTicket.get(r[0] as number) ?? [],
+    appointmentReference: (r[9] as string | null) ?? null,
+  }));
+}
+
+/** Ticket rows with their items and appointment reference (`reference` is the raw row's last column). */
+function withItems(rows: unknown[][], items: unknown[][]): ActiveTicket[] {
+  const byTicket = itemsByTicket(items);
   return rows.map((r) => {
     const row = ticketOf(r);
     return {
@@ -298,6 +334,14 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       const st = statements();
       const tickets = withItems(
         st.activeTickets.all(loc.id, serviceDate) as unknown[][],
+        st.activeItems.all(loc.id, serviceDate) as unknown[][],
+      );
+      return { services: servicesOf(loc), counters: countersOf(loc.id), tickets };
+    },
+    callLine: (loc, serviceDate) => {
+      const st = statements();
+      const tickets = lineTicketsOf(
+        st.lineTickets.all(loc.id, serviceDate) as unknown[][],
         st.activeItems.all(loc.id, serviceDate) as unknown[][],
       );
       return { services: servicesOf(loc), counters: countersOf(loc.id), tickets };

@@ -7,8 +7,8 @@ import { pickNextTicket } from './call-next-policy.ts';
 import { type ChangedTicket, publishQueueChange, type QueueChange } from './queue-change.ts';
 import { counterNamesOf, toTicketDto } from './queue-dto.ts';
 import type { TicketRow } from './queue-model.ts';
-import { policyOptions, toPolicyTicket } from './queue-model.ts';
-import { loadQueueState } from './queue-state.ts';
+import { policyOptions, serviceDateOf, toPolicyTicket } from './queue-model.ts';
+import { withCurrentTickets } from './queue-state.ts';
 import { queueWrite } from './queue-transaction.ts';
 
 /** Tickets a counter tries before giving up when other counters keep taking them first. */
@@ -47,8 +47,11 @@ export async function callNext(
     if (counter.state !== 'open') throw new AppError('invalid-state', `The counter is ${counter.state}`);
     const location = await tx.queue.location(counter.locationId);
     if (!location) throw new AppError('not-found');
-    // The queue as this transaction sees it; the estimates' parts (learned times, walk-in hours) are not needed.
-    const state = await loadQueueState(tx, location, now, { estimates: false });
+    // The line as this transaction sees it, with only the columns ranking and answering need (LineTicket): no
+    // learned times or walk-in hours (the estimates' parts), no full rows (the hub gets the changed ones in full).
+    const line = await tx.queue.callLine(location, serviceDateOf(now, location.timeZone));
+    const state = { location, services: line.services, tickets: line.tickets };
+    const counters = withCurrentTickets(line.counters, line.tickets);
     const actor = { counterId: counter.id, agentId: staff.userId };
 
     let finished: TicketRow | null = null;
@@ -78,7 +81,7 @@ export async function callNext(
       if (finished) await appendTicketEvent(tx, finished, 'finished', now, actor);
     }
 
-    const skills = state.counters.find((c) => c.id === counter.id)?.skills ?? [];
+    const skills = counters.find((c) => c.id === counter.id)?.skills ?? [];
     let waiting = state.tickets.filter((t) => t.row.status === 'waiting').map(toPolicyTicket);
     let called: TicketRow | null = null;
     // On SQLite nobody else can take a ticket inside this transaction. On PostgreSQL a counter on another
@@ -112,7 +115,7 @@ export async function callNext(
       locationId: location.id,
       details: { counterId: counter.id, finishedTicketId: finished?.id ?? null },
     });
-    const names = counterNamesOf(state);
+    const names = counterNamesOf({ counters });
     const picked = called ? state.tickets.find((t) => t.row.id === called?.id) : undefined;
     const changed: ChangedTicket[] = [];
     if (finished && current) {

@@ -117,6 +117,19 @@ export interface ActiveTicket {
   appointmentReference: string | null;
 }
 
+/**
+ * A ticket of the day's line as call-next ranks and answers it: only the columns the policy, the counter's current
+ * ticket and the answer need (call-next reads every active ticket in its transaction; the full rows cost most of it).
+ */
+export interface LineTicket {
+  row: Pick<
+    TicketRow,
+    'id' | 'status' | 'number' | 'counterId' | 'queuedAt' | 'dueAt' | 'priority' | 'targetCounterId' | 'calledAt'
+  >;
+  services: { code: string; persons: number }[];
+  appointmentReference: string | null;
+}
+
 export interface QueueState {
   location: LocationRow;
   now: Date;
@@ -149,7 +162,7 @@ export function policyOptions(state: Pick<QueueState, 'location' | 'services'>):
 }
 
 /** A waiting ticket as the call-next policy and the predictor see it. */
-export function toPolicyTicket(t: ActiveTicket) {
+export function toPolicyTicket(t: Pick<LineTicket, 'row' | 'services'>) {
   return {
     id: t.row.id,
     services: t.services,

@@ -5,7 +5,10 @@ import { serviceDateOf } from './queue-model.ts';
 import { walkInHours } from './walk-in-hours.ts';
 
 /** Counters with the ticket each one has called or is serving now (the first by id, as the tickets come). */
-export function withCurrentTickets(counters: CounterInfo[], active: ActiveTicket[]): CounterState[] {
+export function withCurrentTickets(
+  counters: CounterInfo[],
+  active: readonly { row: Pick<ActiveTicket['row'], 'id' | 'counterId' | 'status'> }[],
+): CounterState[] {
   const current = new Map<number, number>();
   for (const t of active) {
     const { counterId, status, id } = t.row;
@@ -19,7 +22,8 @@ export function withCurrentTickets(counters: CounterInfo[], active: ActiveTicket
  * Reads one location's live queue (today's active tickets, counters, services) into the read model of
  * queue-model.ts, with learned service times and today's walk-in hours. Read-only; use-cases call it
  * with their transaction's repositories (`tx`), the hub and the read endpoints with `storage.read`.
- * `estimates: false`: without what only the estimates need (learned times, walk-in hours) — call-next.
+ * `estimates: false`: without what only the estimates need (learned times, walk-in hours). Call-next reads
+ * `QueueStore.callLine` instead (lean tickets).
  */
 export async function loadQueueState(
   repos: Repositories,

@@ -3,6 +3,7 @@ import type {
   ActiveTicket,
   CounterInfo,
   CounterRow,
+  LineTicket,
   LocationRow,
   ServiceInfo,
   TicketEventType,
@@ -30,6 +31,12 @@ export interface LiveQueue {
   counters: CounterInfo[];
   /** The day's waiting, called and serving tickets by id, with items and appointment references. */
   tickets: ActiveTicket[];
+}
+
+/** What call-next reads of the line (`QueueStore.callLine`): the live queue with lean tickets. */
+export interface CallLine extends Omit<LiveQueue, 'tickets'> {
+  /** The day's waiting, called and serving tickets by id, with items and appointment references. */
+  tickets: LineTicket[];
 }
 
 export interface RecentCallRecord {
@@ -105,6 +112,11 @@ export interface QueueStore {
   // --- Reads for the live queue.
   /** One location's live queue for a service day, in one call (the hub reads it on every change). */
   liveQueue(location: Pick<LocationRow, 'id' | 'municipalityId'>, serviceDate: string): Promise<LiveQueue>;
+  /**
+   * The same for call-next, inside its write transaction: the tickets with only the columns it ranks and answers
+   * with (LineTicket), as it reads every active ticket of the day on every press.
+   */
+  callLine(location: Pick<LocationRow, 'id' | 'municipalityId'>, serviceDate: string): Promise<CallLine>;
   /** The day's last calls and recalls at counters, newest first. */
   recentCalls(locationId: string, serviceDate: string, limit: number): Promise<RecentCallRecord[]>;
   /**

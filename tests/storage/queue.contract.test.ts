@@ -154,6 +154,27 @@ describeStorageContract('queue repository contract', fixture, (harness) => {
     expect(live.tickets[0]?.appointmentReference).toBeNull();
     expect(live.counters).toHaveLength(2);
     expect(live.services).toHaveLength(3);
+    // Call-next's lean read: the same line, each ticket with (at least) the columns it ranks and answers with.
+    const line = await storage.write((tx) => tx.queue.callLine(location, '2026-11-23'));
+    expect(line.services).toEqual(live.services);
+    expect(line.counters).toEqual(live.counters);
+    expect(line.tickets).toMatchObject(
+      live.tickets.map((t) => ({
+        row: {
+          id: t.row.id,
+          status: t.row.status,
+          number: t.row.number,
+          counterId: t.row.counterId,
+          queuedAt: t.row.queuedAt,
+          dueAt: t.row.dueAt,
+          priority: t.row.priority,
+          targetCounterId: t.row.targetCounterId,
+          calledAt: t.row.calledAt,
+        },
+        services: t.services,
+        appointmentReference: t.appointmentReference,
+      })),
+    );
     const details = await storage.read.queue.ticketsWithDetails([other.id, first.id, 424_242]);
     expect(details.map((d) => d.row.id)).toEqual([first.id, other.id].sort((a, b) => a - b));
     expect(await storage.read.queue.ticketsWithDetails([])).toEqual([]);
