@@ -224,12 +224,18 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     afterErasure: async () => undefined,
     // The hub tails the log on connections of its own (as on SQLite): on a node whose pool is taken by write
     // transactions (a hundred clerks pressing next) its own facts waited behind them — seconds — before they
-    // reached its sockets, while other nodes had sent them long before.
+    // reached its sockets, while other nodes had sent them long before. The seq read with a snapshot or the
+    // estimates (seqOf) stays on the pool with the reads it brackets: a reconnect storm's thousands of them must
+    // not queue on the tail's two connections.
     clusterLog: () => {
       const own = pool.options.connectionString
         ? openPool(pool.options.connectionString, { max: 2, applicationName: 'loket-hub' })
         : pool;
-      return { ...pgClusterLog(own), close: () => void (own !== pool ? own.end() : undefined) };
+      return {
+        ...pgClusterLog(own),
+        seqOf: pgClusterLog(pool).seqOf,
+        close: () => void (own !== pool ? own.end() : undefined),
+      };
     },
     close: () => pool.end(),
   };
