@@ -2,6 +2,11 @@
  * The bare baseline of item 7: hono on @hono/node-server, one INSERT per POST into a SQLite file opened by
  * `openDatabase` (the same pragmas as Loket's: WAL, synchronous=FULL, busy timeout), nothing else. Run
  * through tsx like the nodes. Prints `listening <port>`.
+ *
+ * Like for like on durability: each insert commits on its own (autocommit: one fsync of the WAL per request, as
+ * any plain endpoint does) before its 201, and so is each of Loket's bookings before its 201 — except that Loket's
+ * bookings that arrive together share one COMMIT (group commit, db/sqlite/storage.ts). That is part of what the
+ * row measures: the ratio compares the two servers' work per answered request, not commits.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
