@@ -190,6 +190,55 @@ function drain(cache: Cache, log: ChangeLog): void {
   }
 }
 
+/**
+ * After a write transaction on `writer` ended, with none open: the log is drained and each kept day it touched is
+ * brought up to date and kept (its logged appointments read again), or forgotten when the log does not explain its
+ * version (another process wrote: its next read reads it in full). Without this, writes with no read outside a
+ * transaction between them (an API client's burst of bookings, the benches) left every booking's read inside its
+ * transaction to patch the kept day with every change since it was stored — a list that only grew, to MAX_LOG.
+ * `db/sqlite/storage.ts` calls it when a write settles.
+ */
+export function catchUpAfterWrite(writer: Database.Database): void {
+  const cache = caches.get(writer);
+  const log = cache?.log;
+  if (!cache || !log || log.writer !== writer || writer.inTransaction || !writer.open) return;
+  try {
+    drain(cache, log);
+    if (log.drained.size > 0) keepUpToDate(writer, cache, log);
+  } catch {
+    // Never the write's failure (it has settled): forget what is kept, the next reads read the database.
+    dropAll(cache);
+  }
+}
+
+function keepUpToDate(writer: Database.Database, cache: Cache, log: ChangeLog): void {
+  const st = statementsOf(writer);
+  // One read transaction: each day's version and its rows read again are of the same committed state.
+  writer
+    .transaction(() => {
+      for (const [key, ids] of log.drained) {
+        log.drained.delete(key);
+        const sep = key.indexOf('\u0000');
+        const locationId = key.slice(0, sep);
+        const d = Number(key.slice(sep + 1));
+        const byDay = cache.days.get(locationId);
+        const day = byDay?.get(d);
+        if (!byDay || !day) continue;
+        const version = versionsOf(st, locationId, d, d).get(d) ?? 0;
+        if (version - day.version !== ids.length) {
+          byDay.delete(d);
+          cache.rows -= day.rows.length;
+          continue;
+        }
+        const fresh = st.byIds.all(JSON.stringify(ids)) as ReadRow[];
+        const next = patched(day, version, new Set(ids), fresh, locationId, d);
+        cache.rows += next.rows.length - day.rows.length;
+        byDay.set(d, next);
+      }
+    })
+    .deferred();
+}
+
 function dropAll(cache: Cache): void {
   cache.days.clear();
   cache.rows = 0;

@@ -27,7 +27,7 @@ import { sqliteDemoHistoryStore } from './demo-history-store.ts';
 import { sqliteDisplayStore } from './display-store.ts';
 import { sqliteForecastHistoryStore } from './forecast-history-store.ts';
 import { sqliteMunicipalityStore } from './municipality-store.ts';
-import { shareOccupancy } from './occupancy-cache.ts';
+import { catchUpAfterWrite, shareOccupancy } from './occupancy-cache.ts';
 import { sqliteOfficeStore } from './office-store.ts';
 import { sqliteOpenDataStore } from './open-data-store.ts';
 import { sqliteOutboxStore } from './outbox-store.ts';
@@ -158,9 +158,11 @@ function groupCommit(db: Db, writer: Repositories) {
       }
     }).then(
       () => {
+        catchUpAfterWrite(client);
         for (const d of done) settle(d.member, { value: d.value });
       },
       (err) => {
+        catchUpAfterWrite(client);
         for (const m of group) settle(m, { err });
       },
     );
@@ -212,7 +214,7 @@ export function sqliteStorage(db: Db): Storage {
       write: (work, options) =>
         options?.group && options.durability !== 'relaxed'
           ? grouped(work)
-          : writeTransactionAsync(db, () => work(writer), options),
+          : writeTransactionAsync(db, () => work(writer), options).finally(() => catchUpAfterWrite(db.$client)),
       problem: async () => {
         try {
           db.$client.prepare('select count(*) from __drizzle_migrations').get();
