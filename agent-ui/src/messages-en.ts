@@ -236,8 +236,9 @@ export const agentEn: Widen<typeof agentNl> = {
       forecast: 'Forecast',
       actual: 'Actual',
       heatmap: 'Counters needed minus rostered (next 8 weeks)',
-      heatmapHelp: 'Red: too few counters; green: enough. Number: shortage (+) or surplus (−) of counters.',
-      peakWeeks: 'Peak weeks',
+      heatmapHelp:
+        "Red: too few counters; green: enough. Number: shortage (+) or surplus (−) of counters. The first walk-in hour with the crowd at the door is worked out exactly for the coming week; further ahead roughly and on the safe side, so that hour's shortage can look larger there.",
+      peakWeeks: 'Short in the roster (next 8 weeks, largest first)',
       noPeaks: 'No weeks with a shortage.',
       peakWeek_one: 'Week of {{date}}: {{hours}} hours short, largest gap {{gap}} counter',
       peakWeek_other: 'Week of {{date}}: {{hours}} hours short, largest gap {{gap}} counters',

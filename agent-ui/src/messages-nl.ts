@@ -232,8 +232,9 @@ export const agentNl = {
       forecast: 'Voorspeld',
       actual: 'Werkelijk',
       heatmap: 'Balies nodig min ingeroosterd (komende 8 weken)',
-      heatmapHelp: 'Rood: te weinig balies; groen: genoeg. Getal: tekort (+) of overschot (−) aan balies.',
-      peakWeeks: 'Drukke weken',
+      heatmapHelp:
+        'Rood: te weinig balies; groen: genoeg. Getal: tekort (+) of overschot (−) aan balies. Het eerste inloopuur met de rij bij de deur is voor de komende week precies doorgerekend; verder vooruit ruwer en aan de veilige kant, dus daar kan het tekort in dat uur groter lijken.',
+      peakWeeks: 'Tekort in het rooster (komende 8 weken, grootste eerst)',
       noPeaks: 'Geen weken met een tekort.',
       peakWeek_one: 'Week van {{date}}: {{hours}} uur met tekort, grootste tekort {{gap}} balie',
       peakWeek_other: 'Week van {{date}}: {{hours}} uur met tekort, grootste tekort {{gap}} balies',

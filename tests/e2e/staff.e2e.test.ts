@@ -247,7 +247,9 @@ describe.skipIf(!hasChromium)('staff apps in real Chromium: book â†’ check in â†
     await agent.getByRole('button', { name: /Call next/ }).waitFor();
     await screenshot(agent, 'agent-console-en');
     await agent.getByRole('link', { name: 'Planning' }).click();
-    await agent.getByRole('heading', { name: 'Peak weeks', exact: true }).waitFor();
+    await agent
+      .getByRole('heading', { name: 'Short in the roster (next 8 weeks, largest first)', exact: true })
+      .waitFor();
     await screenshot(agent, 'agent-supervisor-planner-en');
     await agent.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
   }, 300_000);
