@@ -219,6 +219,9 @@ export const agentEn: Widen<typeof agentNl> = {
       options: {
         'extra-counters_one': '{{counters}} extra counter on {{day}} from {{from}} to {{to}}',
         'extra-counters_other': '{{counters}} extra counters on {{day}} from {{from}} to {{to}}',
+        'extra-counters-periods': 'Extra counters on {{day}}: {{periods}}',
+        period_one: '{{count}} from {{from}} to {{to}}',
+        period_other: '{{count}} from {{from}} to {{to}}',
         evening_one: 'An evening opening on {{day}} from {{from}} to {{to}} with {{counters}} counter',
         evening_other: 'An evening opening on {{day}} from {{from}} to {{to}} with {{counters}} counters',
         saturday_one: 'A Saturday morning on {{day}} from {{from}} to {{to}} with {{counters}} counter',

@@ -215,6 +215,9 @@ export const agentNl = {
       options: {
         'extra-counters_one': '{{counters}} balie extra op {{day}} van {{from}} tot {{to}}',
         'extra-counters_other': '{{counters}} balies extra op {{day}} van {{from}} tot {{to}}',
+        'extra-counters-periods': 'Extra balies op {{day}}: {{periods}}',
+        period_one: '{{count}} van {{from}} tot {{to}}',
+        period_other: '{{count}} van {{from}} tot {{to}}',
         evening_one: 'Een avondopenstelling op {{day}} van {{from}} tot {{to}} met {{counters}} balie',
         evening_other: 'Een avondopenstelling op {{day}} van {{from}} tot {{to}} met {{counters}} balies',
         saturday_one: 'Een zaterdagochtend op {{day}} van {{from}} tot {{to}} met {{counters}} balie',

@@ -163,6 +163,7 @@ export const WeeklyOutlookDto = z
               toAppointments: z.number().optional(),
               toEarlierWeeks: z.number().optional(),
               earlierDay: z.string().optional(),
+              periods: z.array(z.object({ from: z.string(), to: z.string(), counters: z.number().int() })).optional(),
             }),
             effect: Effect,
           }),

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastDay, ForecastHour } from './location-forecast.ts';
-import { pooledEffect, sessionDemand, walkInsToAppointments, weeklyTotals } from './weekly-outlook.ts';
+import {
+  extraCounterPeriods,
+  extraCountersByHour,
+  pooledEffect,
+  sessionDemand,
+  walkInsToAppointments,
+  weeklyTotals,
+} from './weekly-outlook.ts';
 import type { DayDemand } from './what-if.ts';
 
 const day = (date: string, over: Partial<ForecastDay> = {}): ForecastDay => ({
@@ -150,5 +157,26 @@ describe('walkInsToAppointments', () => {
     const moved = walkInsToAppointments(demand, new Set(['passport']), 50);
     expect(total(moved.walkIns, 'passport')).toBeCloseTo(0);
     expect(total(moved.appointments, 'passport')).toBeCloseTo(28);
+  });
+});
+
+describe('extra counters on the worst day', () => {
+  it('puts as many in each hour as it is short, in periods, not one block over the whole day', () => {
+    const byHour = extraCountersByHour([
+      { hour: 9, gap: -2.4 },
+      { hour: 10, gap: 0.5 },
+      { hour: 11, gap: 0 },
+      { hour: 16, gap: -1 },
+      { hour: 17, gap: -0.2 },
+    ]);
+    expect([...byHour]).toEqual([
+      [9, 3],
+      [16, 1],
+      [17, 1],
+    ]);
+    expect(extraCounterPeriods(byHour)).toEqual([
+      { from: '09:00', to: '10:00', counters: 3 },
+      { from: '16:00', to: '18:00', counters: 1 },
+    ]);
   });
 });

@@ -62,6 +62,8 @@ export interface PeakOption {
     toEarlierWeeks?: number;
     /** Release earlier: the earlier day simulated with the bookings it takes. */
     earlierDay?: string;
+    /** Extra counters: how many in each period of the day (`counters` is the most, `from`–`to` spans them). */
+    periods?: { from: string; to: string; counters: number }[];
   };
   /** Simulated on the week's worst day: share of walk-ins within the norm and appointment visits within it. */
   effect: { walkInShareWithinNorm: number | null; appointmentShareWithinNorm: number | null };
@@ -263,6 +265,50 @@ export function walkInsToAppointments(day: DayDemand, services: ReadonlySet<stri
   return withAppointments({ ...day, walkIns }, mix, take);
 }
 
+/** Extra counters per local hour of a day: as many as the hour is short (rounded up), short hours only. */
+export function extraCountersByHour(dayHours: readonly Pick<ForecastHour, 'hour' | 'gap'>[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const h of dayHours) if (h.gap < 0) out.set(h.hour, Math.max(1, Math.ceil(-h.gap - 1e-9)));
+  return out;
+}
+
+/** Each run of hours with extra counters one hour longer, at its last hour's number (the lag after a peak). */
+function lengthened(byHour: ReadonlyMap<number, number>): Map<number, number> {
+  const out = new Map(byHour);
+  for (const [h, k] of byHour) if (!byHour.has(h + 1) && h + 1 < 24) out.set(h + 1, k);
+  return out;
+}
+
+/** The periods of a day with the same number of extra counters, in order. */
+export function extraCounterPeriods(
+  byHour: ReadonlyMap<number, number>,
+): { from: string; to: string; counters: number }[] {
+  const out: { from: number; to: number; counters: number }[] = [];
+  for (const h of [...byHour.keys()].sort((a, b) => a - b)) {
+    const k = byHour.get(h) ?? 0;
+    const last = out.at(-1);
+    if (last && last.to === h && last.counters === k) last.to = h + 1;
+    else out.push({ from: h, to: h + 1, counters: k });
+  }
+  return out.map((p) => ({ from: wall(p.from), to: wall(p.to), counters: p.counters }));
+}
+
+/** The extra counters as simulator counters: the i-th staffed in every hour that needs at least i. */
+function extraCounterShifts(byHour: ReadonlyMap<number, number>, skills: string[]): SimCounterShifts[] {
+  const most = Math.max(0, ...byHour.values());
+  const hours = [...byHour.keys()].sort((a, b) => a - b);
+  return Array.from({ length: most }, (_, i) => {
+    const shifts: [string, string][] = [];
+    for (const h of hours) {
+      if ((byHour.get(h) ?? 0) <= i) continue;
+      const last = shifts.at(-1);
+      if (last && last[1] === wall(h)) last[1] = wall(h + 1);
+      else shifts.push([wall(h), wall(h + 1)]);
+    }
+    return { id: 1_000_000 + i, skills, shifts };
+  });
+}
+
 /** Options for one peak week, each simulated on its worst day. */
 function adviseWeek(
   office: Office,
@@ -284,41 +330,22 @@ function adviseWeek(
   if (counters.every((c) => c.shifts.length === 0)) return null;
   const base = simulateDay(office, worstDay, demand, counters, replications);
 
-  // 1. Extra counters in the short hours of the worst day (the most flexible counter's skills).
-  const short = weekHours.filter((h) => h.date === worstDay && h.gap < 0);
-  const extra = Math.max(1, Math.ceil(Math.max(...short.map((h) => -h.gap)) - 1e-9));
-  const from = Math.min(...short.map((h) => h.hour));
-  const to = Math.max(...short.map((h) => h.hour)) + 1;
+  // 1. Extra counters in the short hours of the worst day, as many in each hour as it is short (the most
+  // flexible counter's skills): an opening hour short of 3 and an evening short of 1 get 3 counters for
+  // the one and 1 for the other, not 3 for the whole day between.
   const flexible = [...counters].sort((a, b) => b.skills.length - a.skills.length)[0] as SimCounterShifts;
+  let tried = extraCountersByHour(weekHours.filter((h) => h.date === worstDay));
   // Erlang's count first; if the simulation (the crowd at the door, the lag of congestion) still misses
-  // the norm, one more counter and one more hour at a time, a few steps at most.
+  // the norm, one more counter in each short hour, then each period one hour longer, a few steps at most.
   const norm = forecast.norm.share;
-  let tried = { k: extra, until: to };
-  let withExtra = simulateDay(
-    office,
-    worstDay,
-    demand,
-    [...counters, ...extras(tried.k, from, tried.until)],
-    replications,
-  );
+  const extrasOf = (byHour: ReadonlyMap<number, number>) => extraCounterShifts(byHour, flexible.skills);
+  let withExtra = simulateDay(office, worstDay, demand, [...counters, ...extrasOf(tried)], replications);
   for (let step = 0; step < 4 && (withExtra.overall.shareWithinNorm ?? 1) < norm; step++) {
-    tried =
-      step % 2 === 0 ? { k: tried.k + 1, until: tried.until } : { k: tried.k, until: Math.min(24, tried.until + 1) };
-    withExtra = simulateDay(
-      office,
-      worstDay,
-      demand,
-      [...counters, ...extras(tried.k, from, tried.until)],
-      replications,
-    );
+    tried = step % 2 === 0 ? new Map([...tried].map(([h, k]) => [h, k + 1])) : lengthened(tried);
+    withExtra = simulateDay(office, worstDay, demand, [...counters, ...extrasOf(tried)], replications);
   }
-  function extras(k: number, a: number, b: number): SimCounterShifts[] {
-    return Array.from({ length: k }, (_, i) => ({
-      id: 1_000_000 + i,
-      skills: flexible.skills,
-      shifts: [[wall(a), wall(b)]],
-    }));
-  }
+  const periods = extraCounterPeriods(tried);
+  const extraHours = [...tried.values()].reduce((a, b) => a + b, 0);
 
   // Demand a week's extra opening takes off its days, spread evenly (residents choose it): the share of
   // the week's needed counter time the opening adds.
@@ -429,8 +456,14 @@ function adviseWeek(
     options: [
       {
         kind: 'extra-counters',
-        counterHours: tried.k * (tried.until - from),
-        detail: { counters: tried.k, from: wall(from), to: wall(tried.until), day: worstDay },
+        counterHours: extraHours,
+        detail: {
+          counters: Math.max(...tried.values()),
+          from: periods[0]?.from,
+          to: periods.at(-1)?.to,
+          day: worstDay,
+          periods,
+        },
         effect: effectOf(withExtra),
       },
       {

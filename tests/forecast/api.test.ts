@@ -143,6 +143,13 @@ describeEachEngine('forecast, statistics and open data', (under) => {
           'release-earlier',
         ]);
         const extra = p.options[0];
+        // Extra counters go where the day is short, as many as it is short there: their hours add up.
+        const periods = extra.detail.periods as { from: string; to: string; counters: number }[];
+        expect(periods.length).toBeGreaterThan(0);
+        const hoursOf = (q: { from: string; to: string; counters: number }) =>
+          (Number(q.to.slice(0, 2)) - Number(q.from.slice(0, 2))) * q.counters;
+        expect(extra.counterHours).toBe(periods.reduce((a, q) => a + hoursOf(q), 0));
+        expect(extra.detail.counters).toBe(Math.max(...periods.map((q) => q.counters)));
         // More counters never make the simulated walk-in service level worse.
         expect(extra.effect.walkInShareWithinNorm).toBeGreaterThanOrEqual(p.baseline.walkInShareWithinNorm - 0.02);
         // Releasing slots earlier moves residents (to appointments that day, or to the weeks before), it

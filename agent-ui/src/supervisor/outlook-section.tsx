@@ -132,17 +132,30 @@ export function OutlookSection({
                       {p.options.map((o) => (
                         <tr key={o.kind} className={meetsNorm(o.effect, outlook.norm) ? undefined : 'row-warning'}>
                           <th scope="row">
-                            {t(`agent.planner.options.${o.kind}`, {
-                              count: o.detail.counters,
-                              counters: o.detail.counters,
-                              from: o.detail.from,
-                              to: o.detail.to,
-                              day: o.detail.day ? date(o.detail.day) : '',
-                              slots: o.detail.slots,
-                              weeks: o.detail.weeksBefore,
-                              toAppointments: Math.round(o.detail.toAppointments ?? 0),
-                              toEarlierWeeks: Math.round(o.detail.toEarlierWeeks ?? 0),
-                            })}
+                            {o.kind === 'extra-counters' && (o.detail.periods?.length ?? 0) > 1
+                              ? t('agent.planner.options.extra-counters-periods', {
+                                  day: o.detail.day ? date(o.detail.day) : '',
+                                  periods: (o.detail.periods ?? [])
+                                    .map((period) =>
+                                      t('agent.planner.options.period', {
+                                        count: period.counters,
+                                        from: period.from,
+                                        to: period.to,
+                                      }),
+                                    )
+                                    .join(', '),
+                                })
+                              : t(`agent.planner.options.${o.kind}`, {
+                                  count: o.detail.counters,
+                                  counters: o.detail.counters,
+                                  from: o.detail.from,
+                                  to: o.detail.to,
+                                  day: o.detail.day ? date(o.detail.day) : '',
+                                  slots: o.detail.slots,
+                                  weeks: o.detail.weeksBefore,
+                                  toAppointments: Math.round(o.detail.toAppointments ?? 0),
+                                  toEarlierWeeks: Math.round(o.detail.toEarlierWeeks ?? 0),
+                                })}
                           </th>
                           <td>{o.counterHours}</td>
                           <td>{percent(o.effect.walkInShareWithinNorm)}</td>
