@@ -31,8 +31,9 @@ export interface DisplayReport {
   connects: number[];
   disconnects: number[];
   gapsAsked: number;
-  /** Reconnection attempts that failed (refused by HAProxy or the node, or timed out). */
+  /** Reconnection attempts that failed (refused by HAProxy or the node, or timed out), and why (per message). */
   failedReconnects: number;
+  connectErrors: Record<string, number>;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -49,6 +50,7 @@ async function start(msg: Start): Promise<void> {
     disconnects: [],
     gapsAsked: 0,
     failedReconnects: 0,
+    connectErrors: {},
   }));
   // Sockets are opened in batches of 100, 100 ms apart, without waiting for each batch: the parent polls how
   // many are connected and goes on with those once its bounded connect phase is over.
@@ -92,6 +94,9 @@ async function start(msg: Start): Promise<void> {
       socket.on('connect', () => rep.connects.push(now()));
       socket.on('disconnect', () => rep.disconnects.push(now()));
       socket.io.on('reconnect_error', () => rep.failedReconnects++);
+      socket.on('connect_error', (err: Error) => {
+        rep.connectErrors[err.message] = (rep.connectErrors[err.message] ?? 0) + 1;
+      });
     });
     await new Promise((r) => setTimeout(r, 100));
   }

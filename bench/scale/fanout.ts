@@ -66,6 +66,8 @@ export interface FanoutResult {
     killToReconnectP99Ms: number;
     /** Failed reconnection attempts of the displaced displays (each costs a back-off of 0.5–5 s). */
     failedReconnects: number;
+    /** The displaced displays' connect errors over the run (connect phase too), by message (rate-limited, timeout, …). */
+    connectErrors: Record<string, number>;
     /** Pairs (display, acknowledged call) the display never saw nor got a later snapshot covering. */
     lostPairs: number;
     callsWithLoss: number;
@@ -310,6 +312,10 @@ export async function displaysAcrossNodes(
         killToReconnectP50Ms: round(percentile(reconnected, 50)),
         killToReconnectP99Ms: round(percentile(reconnected, 99)),
         failedReconnects: displaced.reduce((s, r) => s + r.failedReconnects, 0),
+        connectErrors: displaced.reduce<Record<string, number>>((all, r) => {
+          for (const [m, n] of Object.entries(r.connectErrors)) all[m] = (all[m] ?? 0) + n;
+          return all;
+        }, {}),
         lostPairs,
         callsWithLoss: withLoss.size,
         coveredBySnapshot: covered,

@@ -299,7 +299,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   );
   note(
     S,
-    `Time: from the SIGKILL to the display's first snapshot after its reconnect (client back-off 0.5–5 s × 1.5, as the front-ends; aim p99 ≤ 10 s, 0 calls lost); of that, SIGKILL → the display's disconnect p50 ${k.killToDisconnectP50Ms} / p99 ${k.killToDisconnectP99Ms} ms, SIGKILL → reconnect (client back-off, HAProxy, handshake) p50 ${k.killToReconnectP50Ms} / p99 ${k.killToReconnectP99Ms} ms (failed reconnection attempts: ${k.failedReconnects}) and reconnect → snapshot p50 ${k.reconnectToSnapshotP50Ms} / p99 ${k.reconnectToSnapshotP99Ms} ms. "Covered by snapshot": a display missed the ticket:called (down at the time) but a snapshot with a seq at or after the call's reached it. Snapshots asked for after a seq gap: ${k.gapSnapshotsAsked}.`,
+    `Time: from the SIGKILL to the display's first snapshot after its reconnect (client back-off 0.5–5 s × 1.5, as the front-ends; aim p99 ≤ 10 s, 0 calls lost); of that, SIGKILL → the display's disconnect p50 ${k.killToDisconnectP50Ms} / p99 ${k.killToDisconnectP99Ms} ms, SIGKILL → reconnect (client back-off, HAProxy, handshake) p50 ${k.killToReconnectP50Ms} / p99 ${k.killToReconnectP99Ms} ms (failed reconnection attempts: ${k.failedReconnects}; their connect errors over the whole run by message: ${JSON.stringify(k.connectErrors)}) and reconnect → snapshot p50 ${k.reconnectToSnapshotP50Ms} / p99 ${k.reconnectToSnapshotP99Ms} ms. "Covered by snapshot": a display missed the ticket:called (down at the time) but a snapshot with a seq at or after the call's reached it. Snapshots asked for after a seq gap: ${k.gapSnapshotsAsked}.`,
   );
   write();
 }
