@@ -241,6 +241,10 @@ export const agentEn: Widen<typeof agentNl> = {
       heatmap: 'Counters needed minus rostered (next 8 weeks)',
       heatmapHelp:
         "Red: too few counters; green: enough. Number: shortage (+) or surplus (−) of counters. The first walk-in hour with the crowd at the door is worked out exactly for the coming week; further ahead roughly and on the safe side, so that hour's shortage can look larger there.",
+      beyondCounters_one:
+        'In {{count}} hour more counters are needed than the office has ({{counters}}): more staff cannot help there, spreading the demand can (release appointment slots, open earlier, an extra opening; see the options above).',
+      beyondCounters_other:
+        'In {{count}} hours more counters are needed than the office has ({{counters}}): more staff cannot help there, spreading the demand can (release appointment slots, open earlier, an extra opening; see the options above).',
       peakWeeks: 'Short in the roster (next 8 weeks, largest first)',
       noPeaks: 'No weeks with a shortage.',
       peakWeek_one: 'Week of {{date}}: {{hours}} hours short, largest gap {{gap}} counter',

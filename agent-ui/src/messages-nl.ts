@@ -237,6 +237,10 @@ export const agentNl = {
       heatmap: 'Balies nodig min ingeroosterd (komende 8 weken)',
       heatmapHelp:
         'Rood: te weinig balies; groen: genoeg. Getal: tekort (+) of overschot (−) aan balies. Het eerste inloopuur met de rij bij de deur is voor de komende week precies doorgerekend; verder vooruit ruwer en aan de veilige kant, dus daar kan het tekort in dat uur groter lijken.',
+      beyondCounters_one:
+        'In {{count}} uur zijn meer balies nodig dan het kantoor heeft ({{counters}}): daar helpt meer personeel niet, de drukte spreiden wel (afspraakplekken vrijgeven, eerder open, een extra openstelling; zie de mogelijkheden hierboven).',
+      beyondCounters_other:
+        'In {{count}} uren zijn meer balies nodig dan het kantoor heeft ({{counters}}): daar helpt meer personeel niet, de drukte spreiden wel (afspraakplekken vrijgeven, eerder open, een extra openstelling; zie de mogelijkheden hierboven).',
       peakWeeks: 'Tekort in het rooster (komende 8 weken, grootste eerst)',
       noPeaks: 'Geen weken met een tekort.',
       peakWeek_one: 'Week van {{date}}: {{hours}} uur met tekort, grootste tekort {{gap}} balie',

@@ -60,6 +60,8 @@ export const LocationForecastDto = z
       z.object({ days: z.number().int(), booked: z.number().int(), estimatedDemand: z.number() }),
     ),
     openingCrowdShare: z.number(),
+    /** Counters the office has (with at least one service): advice beyond them cannot be rostered. */
+    officeCounters: z.number().int(),
     hours: z.array(ForecastHour),
     days: z.array(ForecastDay),
   })

@@ -104,6 +104,8 @@ export interface LocationForecast {
   fullDays: Record<string, { days: number; booked: number; estimatedDemand: number }>;
   /** Share of the walk-in opening hour's arrivals who wait at the door (learned from the last weeks). */
   openingCrowdShare: number;
+  /** Counters the office has (with at least one service): more needed in an hour cannot be rostered there. */
+  officeCounters: number;
   hours: ForecastHour[];
   days: ForecastDay[];
 }
@@ -513,6 +515,7 @@ export async function getLocationForecast(
     noShowRates,
     fullDays,
     openingCrowdShare: round2(crowdShare),
+    officeCounters: office.counters.filter((c) => c.skills.size > 0).length,
     slotMinutes,
     services: walkInServices.map((s) => s.code),
     historyDays: ownDates.size,

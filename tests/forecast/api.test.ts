@@ -199,6 +199,13 @@ describeEachEngine('forecast, statistics and open data', (under) => {
       // The demo's simulated mornings have a crowd at the door: the planner learns its share of the opening hour.
       expect(res.body.openingCrowdShare).toBeGreaterThan(0.05);
       expect(res.body.openingCrowdShare).toBeLessThan(0.8);
+      // Advice beyond the office's counters cannot be rostered; the planner says how many it has.
+      const [withSkills] = await ctx.sql.rows<{ n: number | string }>(
+        'SELECT COUNT(DISTINCT c.id) AS n FROM counters c JOIN counter_skills s ON s.counter_id = c.id WHERE c.location_id = ?',
+        [ZIJLSINGEL],
+      );
+      expect(res.body.officeCounters).toBe(Number(withSkills?.n));
+      expect(res.body.officeCounters).toBeGreaterThan(0);
     });
 
     it('gives hourly demand, required and rostered counters, and a closed Christmas', async () => {

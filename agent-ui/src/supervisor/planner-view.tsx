@@ -26,9 +26,10 @@ export function PlannerView({
   const { t, i18n } = useTranslation();
   const [hours, setHours] = useState<ForecastHour[] | null>(null);
   const [days, setDays] = useState<ForecastResponse['days']>([]);
-  const [demandNotes, setDemandNotes] = useState<Pick<LocationForecastDto, 'fullDays' | 'openingCrowdShare'> | null>(
-    null,
-  );
+  const [demandNotes, setDemandNotes] = useState<Pick<
+    LocationForecastDto,
+    'fullDays' | 'openingCrowdShare' | 'officeCounters'
+  > | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const today = localDateOf(new Date(), location.timeZone);
   const from = addDays(today, -28);
@@ -52,7 +53,11 @@ export function PlannerView({
       .then(([forecast, actualDays]) => {
         setHours(toForecastHours(forecast, actualDays));
         setDays(forecast.days);
-        setDemandNotes({ fullDays: forecast.fullDays, openingCrowdShare: forecast.openingCrowdShare });
+        setDemandNotes({
+          fullDays: forecast.fullDays,
+          openingCrowdShare: forecast.openingCrowdShare,
+          officeCounters: forecast.officeCounters,
+        });
       })
       .catch((err) => setFailure(errorMessage(t, err)));
   }, [location.id, token, from, to, today, t]);
@@ -61,6 +66,11 @@ export function PlannerView({
   const heat = useMemo(() => heatRows(future), [future]);
   const peaks = useMemo(() => peakWeeks(heat.rows), [heat.rows]);
   const totals = useMemo(() => dailyTotals(hours ?? []), [hours]);
+  // Hours that need more counters than the office has: more staff cannot help there, spreading the demand can.
+  const beyondCounters = useMemo(
+    () => (demandNotes ? future.filter((h) => h.required > demandNotes.officeCounters).length : 0),
+    [future, demandNotes],
+  );
 
   return (
     <div className="planner">
@@ -195,6 +205,11 @@ export function PlannerView({
           <section className="card" aria-labelledby="heat-heading">
             <h2 id="heat-heading">{t('agent.planner.heatmap')}</h2>
             <p className="muted">{t('agent.planner.heatmapHelp')}</p>
+            {demandNotes && beyondCounters > 0 && (
+              <p className="banner banner-warning" data-testid="beyond-counters">
+                {t('agent.planner.beyondCounters', { count: beyondCounters, counters: demandNotes.officeCounters })}
+              </p>
+            )}
             <div className="heatmap-scroll">
               <table className="heatmap" data-testid="heatmap">
                 <thead>
