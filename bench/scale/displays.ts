@@ -1,7 +1,7 @@
 /**
  * Display client child for part 2: many display sockets (each office's displays share the office's
- * address, X-Forwarded-For), each asking HAProxy for a node (`?node=`), reconnecting with the front-ends'
- * settings. Like the real display (shared-web/use-location-feed.ts) a socket that sees a gap in the
+ * address, X-Forwarded-For), each asking HAProxy for a node (`?node=`) for its first connection, reconnecting
+ * through the round robin with the front-ends' settings. Like the real display (shared-web/use-location-feed.ts) a socket that sees a gap in the
  * location's seq asks for a snapshot. Records every ticket:called (ticket, time, seq), every snapshot
  * (time, seq), connects and disconnects; reports them to the parent over IPC.
  */
@@ -92,7 +92,14 @@ async function start(msg: Start): Promise<void> {
         if (call.seq !== undefined) lastSeq = Math.max(lastSeq, call.seq);
       });
       socket.on('connect', () => rep.connects.push(now()));
-      socket.on('disconnect', () => rep.disconnects.push(now()));
+      socket.on('disconnect', () => {
+        rep.disconnects.push(now());
+        // Pinned to its node (`?node=`) for its first connection only, so the bench knows where it lives; a
+        // reconnect goes through the balancer's round robin like a real display's (a pin would keep sending it to
+        // its dead node until HAProxy's health checks mark that down).
+        (socket.io as unknown as { uri: string }).uri = `${msg.url}/`;
+        socket.io.opts.query = {};
+      });
       socket.io.on('reconnect_error', () => rep.failedReconnects++);
       socket.on('connect_error', (err: Error) => {
         rep.connectErrors[err.message] = (rep.connectErrors[err.message] ?? 0) + 1;
