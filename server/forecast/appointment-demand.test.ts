@@ -7,6 +7,7 @@ import {
   forecastAppointmentDemand,
   noShowShare,
   stoppedEarly,
+  withoutRebookings,
 } from './appointment-demand.ts';
 import { addDaysIso, isWeekend, weekdayOfDate } from './demand.ts';
 
@@ -227,5 +228,47 @@ describe('censored days', () => {
     expect(mean(far(plain))).toBeLessThan(31);
     expect(Math.abs(mean(far(late)) - mean(far(recorded)))).toBeLessThan(1);
     expect(mean(far(late))).toBeGreaterThan(36);
+  });
+});
+
+describe('withoutRebookings', () => {
+  // Half of a day's bookings are made more than 15 days ahead, the rest in the last 3 days.
+  const curve = Array.from({ length: 30 }, (_, h) => (h < 3 ? 0.5 + (3 - h) / 6 : h <= 15 ? 0.5 : 0));
+  const full = {
+    date: '2026-03-16',
+    capacity: 20,
+    booked: 20,
+    fullLead: 10,
+    demand: 40,
+  };
+  const at = (serviceDate: string, lead: number): BookingRecord => ({
+    serviceDate,
+    bookedOn: addDaysIso(serviceDate, -lead),
+    status: 'served',
+  });
+  const history = ['2026-03-16', '2026-03-17', '2026-03-18'].map((date) => ({ date, hour: 0, count: 0 }));
+
+  it("takes off the next days' late bookings beyond their own and its noise, up to what the full day turned away", () => {
+    // Tuesday: 10 booked before Monday filled (6 March), then 25 — its own would have been 10 more.
+    const records = [
+      ...Array.from({ length: 10 }, () => at('2026-03-17', 20)),
+      ...Array.from({ length: 25 }, () => at('2026-03-17', 3)),
+      // Wednesday: 10 and 12, its own rate.
+      ...Array.from({ length: 10 }, () => at('2026-03-18', 20)),
+      ...Array.from({ length: 12 }, () => at('2026-03-18', 3)),
+    ];
+    const counted = history.map((h) => ({ ...h, count: records.filter((r) => r.serviceDate === h.date).length }));
+    const out = withoutRebookings(counted, records, new Map([[full.date, full]]), curve);
+    // 25 late − 10 own − 2·√11 noise ≈ 8.4 come off; Wednesday's 12 late are its own.
+    expect(out.find((h) => h.date === '2026-03-17')?.count).toBeCloseTo(35 - (25 - 10 - 2 * Math.sqrt(11)));
+    expect(out.find((h) => h.date === '2026-03-18')?.count).toBe(22);
+    // Never more than the full day turned away (40 wanted it, 20 booked it).
+    const many = [...records, ...Array.from({ length: 30 }, () => at('2026-03-17', 3))];
+    const manyCounted = counted.map((h) => (h.date === '2026-03-17' ? { ...h, count: 65 } : h));
+    expect(
+      withoutRebookings(manyCounted, many, new Map([[full.date, full]]), curve).find((h) => h.date === '2026-03-17')
+        ?.count,
+    ).toBe(45);
+    expect(withoutRebookings(counted, records, new Map(), curve)).toEqual(counted);
   });
 });

@@ -274,6 +274,55 @@ export function dailyFinalBookings(
   return out;
 }
 
+/** Working days after a full day on which its turned-away residents are looked for. */
+const REBOOK_DAYS = 5;
+
+/**
+ * Final bookings of the open days after a full one, less the residents it turned away who booked them
+ * instead: a full day's demand already counts them. Of a day X within REBOOK_DAYS open days after a
+ * full day D, the bookings made from the day D filled on, beyond what X's own bookings before then
+ * usually grow by (the booking curve), are taken as D's, up to D's demand beyond its bookings.
+ */
+export function withoutRebookings(
+  history: readonly HourlyCount[],
+  records: readonly BookingRecord[],
+  censored: ReadonlyMap<string, CensoredDay>,
+  curve: readonly number[],
+): HourlyCount[] {
+  if (censored.size === 0) return [...history];
+  const byDate = new Map<string, number[]>();
+  for (const r of records) {
+    if (!counts(r)) continue;
+    const list = byDate.get(r.serviceDate) ?? [];
+    list.push(epochDay(r.serviceDate) - epochDay(r.bookedOn));
+    byDate.set(r.serviceDate, list);
+  }
+  const open = history.map((h) => h.date);
+  const index = new Map(open.map((d, i) => [d, i]));
+  const less = new Map<string, number>();
+  for (const day of censored.values()) {
+    let left = Math.max(0, day.demand - day.booked);
+    const i = index.get(day.date);
+    if (i === undefined || left <= 0) continue;
+    const filledOn = epochDay(day.date) - day.fullLead;
+    for (let k = 1; k <= REBOOK_DAYS && left > 0; k++) {
+      const x = open[i + k];
+      if (x === undefined || censored.has(x)) continue;
+      const leads = byDate.get(x) ?? [];
+      const lead = epochDay(x) - filledOn;
+      const before = leads.filter((l) => l > lead).length;
+      const after = leads.length - before;
+      const share = Math.min(1, Math.max(0, curve[lead] ?? 0));
+      const own = share > 0 ? (before * (1 - share)) / share : after;
+      // Beyond the day's own late bookings and their Poisson noise (two standard deviations).
+      const excess = Math.min(left, Math.max(0, after - own - 2 * Math.sqrt(own + 1)));
+      less.set(x, (less.get(x) ?? 0) + excess);
+      left -= excess;
+    }
+  }
+  return history.map((h) => ({ ...h, count: Math.max(0, h.count - (less.get(h.date) ?? 0)) }));
+}
+
 /** Expected appointments per open day in [from, to], from the bookings known before `from`. */
 export function forecastAppointmentDemand(
   records: readonly BookingRecord[],
@@ -297,7 +346,12 @@ export function forecastAppointmentDemand(
       censored = censoredDays(records, from, capacity, curve);
     }
   }
-  const history = dailyFinalBookings(records, from, options.isClosed, censored);
+  const history = withoutRebookings(
+    dailyFinalBookings(records, from, options.isClosed, censored),
+    records,
+    censored,
+    curve,
+  );
   const model = new Map(
     forecastDemand(history, from, to, { isClosed: options.isClosed, renewal: options.renewal }).map((f) => [
       f.date,
