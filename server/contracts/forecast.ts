@@ -68,6 +68,8 @@ export const LocationForecastDto = z
   .meta({ id: 'LocationForecast' });
 
 export const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+/** A wall time that may also end a day (`24:00`): the end of an hour period. */
+const WallTimeOrMidnight = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/);
 
 export const LocationIdParam = z.object({ id: z.string().min(1).max(100) });
 
@@ -157,15 +159,17 @@ export const WeeklyOutlookDto = z
             counterHours: z.number(),
             detail: z.object({
               counters: z.number().int().optional(),
-              from: z.string().optional(),
-              to: z.string().optional(),
+              from: WallTimeOrMidnight.optional(),
+              to: WallTimeOrMidnight.optional(),
               day: z.string().optional(),
               slots: z.number().int().optional(),
               weeksBefore: z.number().int().optional(),
               toAppointments: z.number().optional(),
               toEarlierWeeks: z.number().optional(),
               earlierDay: z.string().optional(),
-              periods: z.array(z.object({ from: z.string(), to: z.string(), counters: z.number().int() })).optional(),
+              periods: z
+                .array(z.object({ from: WallTimeOrMidnight, to: WallTimeOrMidnight, counters: z.number().int() }))
+                .optional(),
             }),
             effect: Effect,
           }),
