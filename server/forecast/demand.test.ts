@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addDaysIso,
@@ -23,6 +25,39 @@ describe('renewalIndex', () => {
     expect(index.get('passport')?.get('2026-05')).toBe(500);
     expect(index.get('passport')?.get('2026-07')).toBeUndefined();
     expect(index.get('id-card')?.get('2026-05')).toBe(50);
+  });
+
+  it('counts months as luxon does, across year ends, the 2014 switch and malformed months', () => {
+    const row = fc.record({
+      month: fc.oneof(
+        fc
+          .tuple(fc.integer({ min: 1990, max: 2040 }), fc.integer({ min: 1, max: 12 }))
+          .map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
+        fc.constantFrom('2014-13', '2014-00', '14-03', '2014-3', ''),
+      ),
+      documentType: fc.constantFrom('passport', 'id-card', 'driving-licence'),
+      ageBand: fc.constantFrom('adult' as const, 'minor' as const),
+      count: fc.integer({ min: 0, max: 5000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 20 }), (rows) => {
+        const window = [0.15, 0.25, 0.22, 0.16, 0.1, 0.07, 0.05];
+        const expected = new Map<string, Map<string, number>>();
+        for (const r of rows) {
+          const issued = DateTime.fromFormat(r.month, 'yyyy-MM', { zone: 'UTC' });
+          if (!issued.isValid || !(r.count > 0)) continue;
+          const years =
+            r.documentType === 'driving-licence' ? 10 : r.ageBand === 'minor' || r.month < '2014-03' ? 5 : 10;
+          const byMonth = expected.get(r.documentType) ?? new Map<string, number>();
+          expected.set(r.documentType, byMonth);
+          window.forEach((share, k) => {
+            const month = issued.plus({ years }).minus({ months: k }).toFormat('yyyy-MM');
+            byMonth.set(month, (byMonth.get(month) ?? 0) + share * r.count);
+          });
+        }
+        expect(renewalIndex(rows)).toEqual(expected);
+      }),
+    );
   });
 
   it('spreads a month over its working days', () => {

@@ -91,6 +91,9 @@ function mondayOf(date: string): string {
   return addDaysIso(date, 1 - weekdayOfDate(date));
 }
 
+/** A registry month, `yyyy-MM`. */
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
 /**
  * Renewals expected per month from a registry of issued documents. Adult documents are valid 10 years
  * (5 when issued before March 2014), minors' 5 (driving licences 10); residents renew in the months before expiry — `window` gives the
@@ -111,16 +114,18 @@ export function renewalIndex(
   // documentType → month → expected renewals
   const out = new Map<string, Map<string, number>>();
   for (const row of rows) {
-    const issued = DateTime.fromFormat(row.month, 'yyyy-MM', { zone: 'UTC' });
-    if (!issued.isValid || !(row.count > 0)) continue;
-    const expiry = issued.plus({ years: validity(row) });
+    // Months counted from year 0 (plain arithmetic: a registry has thousands of rows, each with seven months).
+    const issued = MONTH.exec(row.month);
+    if (!issued || !(row.count > 0)) continue;
+    const expiry = Number(issued[1]) * 12 + Number(issued[2]) - 1 + 12 * validity(row);
     let byMonth = out.get(row.documentType);
     if (!byMonth) {
       byMonth = new Map();
       out.set(row.documentType, byMonth);
     }
     window.forEach((share, k) => {
-      const month = expiry.minus({ months: k }).toFormat('yyyy-MM');
+      const m = expiry - k;
+      const month = `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
       byMonth?.set(month, (byMonth?.get(month) ?? 0) + share * row.count);
     });
   }

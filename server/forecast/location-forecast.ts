@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
+import { cooperative } from '../cooperate.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { localDateOf } from '../scheduling/calendar.ts';
 import { closedSet, planOffice, walkInHoursOn } from '../scheduling/day-plans.ts';
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
@@ -138,6 +140,8 @@ export async function getLocationForecast(
   if (!office) throw new AppError('not-found', 'No such location');
   const { location } = office;
   const zone = location.timeZone;
+  // A cold forecast is seconds of CPU: between its steps and days the node answers its other clients.
+  const pause = cooperative();
   const walkInServices = [...office.services.values()].filter((s) => s.walkIn);
   const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
 
@@ -148,6 +152,7 @@ export async function getLocationForecast(
   const own = (
     await loadWaitRows(deps.storage.read.waitHistory, new Map([[locationId, zone]]), historyFrom, historyTo)
   ).filter((r) => r.source !== 'check-in');
+  await pause();
   const byService = new Map<string, Map<string, number>>();
   const ownDates = new Set<string>();
   for (const r of own) {
@@ -196,6 +201,7 @@ export async function getLocationForecast(
     localDayStart(historyFrom, zone),
     localDayEnd(addDaysIso(to, 14), zone),
   );
+  await pause();
   const bookings = bookingRecords(history, zone);
   // The capacity each day offered per service: recorded on the day for past days, and for the coming days
   // the book and roster as they stand (a day already full shows no more of its demand).
@@ -204,6 +210,7 @@ export async function getLocationForecast(
   const noShowRates: Record<string, number> = {};
   const fullDays: LocationForecast['fullDays'] = {};
   for (const s of bookable) {
+    await pause();
     const records = bookings.get(s.code) ?? [];
     const byDate = new Map<string, { booked: number; expected: number; visits: number }>();
     const origin = today > from ? today : from;
@@ -237,6 +244,7 @@ export async function getLocationForecast(
   }
   const demand = new Map<string, Map<string, number>>();
   for (const s of walkInServices) {
+    await pause();
     const history: HourlyCount[] = [...(byService.get(s.code) ?? new Map<string, number>())].map(([key, count]) => {
       const [date, hour] = key.split('|') as [string, string];
       return { date, hour: Number(hour), count };
@@ -376,6 +384,7 @@ export async function getLocationForecast(
     const need = dayHours.map(() => 0);
     const pooled = new Set<string>();
     for (const group of groups) {
+      await pause();
       const arrivals = dayHours.map((h) =>
         group.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
       );
@@ -413,6 +422,7 @@ export async function getLocationForecast(
         requiredCountersWithCrowd(base, openingIndex, crowdShare).forEach((n, i) => {
           required[i] = (required[i] ?? 0) + n;
         });
+      await pause();
       requiredCountersWithCrowd(
         {
           ...base,
@@ -582,8 +592,8 @@ function bookingRecords(history: readonly AppointmentHistoryRecord[], zone: stri
   for (const a of history) {
     // An expired hold never became an appointment; a live hold counts as booked (it takes the slot).
     if (a.status === 'expired') continue;
-    const serviceDate = DateTime.fromJSDate(a.startsAt, { zone }).toISODate() as string;
-    const bookedOn = DateTime.fromJSDate(a.createdAt, { zone }).toISODate() as string;
+    const serviceDate = localDateOf(a.startsAt, zone);
+    const bookedOn = localDateOf(a.createdAt, zone);
     const status = a.status === 'held' ? 'booked' : a.status;
     for (const item of a.items) {
       const list = out.get(item.serviceCode) ?? [];

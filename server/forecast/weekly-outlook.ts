@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { cooperative } from '../cooperate.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
@@ -515,7 +516,10 @@ export async function getWeeklyOutlook(
     .slice(0, options.peaks ?? 5)
     .sort((a, b) => a.weekStart.localeCompare(b.weekStart));
   const peakWeeks: PeakWeekAdvice[] = [];
+  // Each week's simulations take a slice of the event loop; other clients are answered in between.
+  const pause = cooperative();
   for (const w of peaks) {
+    await pause();
     const earlierFrom = addDaysIso(w.weekStart, -28);
     const earlierDays = forecast.days.filter(
       (d) => !d.closed && d.date >= earlierFrom && d.date < w.weekStart && d.date >= today,
