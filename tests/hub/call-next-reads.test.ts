@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { HubAuth } from '../../server/contracts/hub.ts';
-import type { Repositories, Storage } from '../../server/storage.ts';
 import { counterIds, insertAppointment } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
-import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { createTestContext } from '../helpers/context.ts';
 import { call, kioskTicket } from '../helpers/http.ts';
+import { countReads } from '../helpers/read-counter.ts';
 import { cleanupAfterEach, command, type HubClient, nextEvent, screenFor, startServerFor } from '../helpers/server.ts';
 
 // Item 5 of #8 and item 7 of #9: one call-next costs the same reads whatever the number of screens listening, and
@@ -14,41 +14,6 @@ import { cleanupAfterEach, command, type HubClient, nextEvent, screenFor, startS
 
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
-
-/**
- * Replaces the context's storage by one whose read repositories count their calls (`queue.ticketsWithDetails` …).
- * Write transactions are left alone: what a use-case reads inside its own transaction is its work, not the
- * broadcast's. The hub reads `deps.storage.read` at each use, so it sees the counting one.
- */
-function countReads(ctx: TestContext): Map<string, number> {
-  const counts = new Map<string, number>();
-  const inner = ctx.storage;
-  const counting = (name: string, repo: object) =>
-    new Proxy(repo, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const key = `${name}.${String(prop)}`;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-          return value.apply(target, args);
-        };
-      },
-    });
-  const read = Object.fromEntries(
-    Object.entries(inner.read).map(([name, repo]) => [name, counting(name, repo as object)]),
-  ) as unknown as Repositories;
-  const storage: Storage = {
-    read,
-    write: (work, options) => inner.write(work, options),
-    problem: () => inner.problem(),
-    afterErasure: () => inner.afterErasure(),
-    clusterLog: () => inner.clusterLog(),
-    close: () => inner.close(),
-  };
-  ctx.storage = storage;
-  return counts;
-}
 
 const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { FactOrder } from '../../server/contracts/hub.ts';
-import type { Repositories, Storage } from '../../server/storage.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
-import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { createTestContext } from '../helpers/context.ts';
 import { call, kioskTicket } from '../helpers/http.ts';
+import { countReads } from '../helpers/read-counter.ts';
 import { cleanupAfterEach, nextEvent, screenFor, startServerFor, until } from '../helpers/server.ts';
 import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from '../helpers/servers.ts';
 
@@ -16,37 +16,6 @@ import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from
 
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
-
-/** The context's read repositories, counting their calls (as tests/hub/call-next-reads.test.ts). */
-function countReads(ctx: TestContext): Map<string, number> {
-  const counts = new Map<string, number>();
-  const inner = ctx.storage;
-  const counting = (name: string, repo: object) =>
-    new Proxy(repo, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const key = `${name}.${String(prop)}`;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-          return value.apply(target, args);
-        };
-      },
-    });
-  const read = Object.fromEntries(
-    Object.entries(inner.read).map(([name, repo]) => [name, counting(name, repo as object)]),
-  ) as unknown as Repositories;
-  const storage: Storage = {
-    read,
-    write: (work, options) => inner.write(work, options),
-    problem: () => inner.problem(),
-    afterErasure: () => inner.afterErasure(),
-    clusterLog: () => inner.clusterLog(),
-    close: () => inner.close(),
-  };
-  ctx.storage = storage;
-  return counts;
-}
 
 describeWithRedis('facts across nodes with Redis', () => {
   it('a call on node A reaches node B’s display in order with A’s ticket, and B reads nothing for it', async () => {
