@@ -25,10 +25,8 @@ export interface FreshRow {
   holdExpiresAt: number | null;
 }
 
+/** The statuses that may take a counter's time: the rows a kept day holds. */
 const ACTIVE = new Set<string>(['held', 'booked', 'checked-in']);
-
-/** Whether a row read in full belongs to the kept occupancy (every status that may take its counter's time). */
-export const isActive = (status: string): boolean => ACTIVE.has(status);
 
 /**
  * A kept day brought up to date: its rows less the `changed` appointments, plus those of them (as read now, from

@@ -22,15 +22,9 @@ export function withCurrentTickets(
  * Reads one location's live queue (today's active tickets, counters, services) into the read model of
  * queue-model.ts, with learned service times and today's walk-in hours. Read-only; use-cases call it
  * with their transaction's repositories (`tx`), the hub and the read endpoints with `storage.read`.
- * `estimates: false`: without what only the estimates need (learned times, walk-in hours). Call-next reads
- * `QueueStore.callLine` instead (lean tickets).
+ * Call-next reads `QueueStore.callLine` instead (lean tickets, none of the estimates' parts).
  */
-export async function loadQueueState(
-  repos: Repositories,
-  location: LocationRow,
-  now: Date,
-  options: { estimates?: boolean } = {},
-): Promise<QueueState> {
+export async function loadQueueState(repos: Repositories, location: LocationRow, now: Date): Promise<QueueState> {
   const serviceDate = serviceDateOf(now, location.timeZone);
   const live = await repos.queue.liveQueue(location, serviceDate);
   const state: QueueState = {
@@ -41,7 +35,6 @@ export async function loadQueueState(
     counters: withCurrentTickets(live.counters, live.tickets),
     tickets: live.tickets,
   };
-  if (options.estimates === false) return state;
   return {
     ...state,
     learned: await learnedTimesFor(repos, state, now),
