@@ -38,6 +38,11 @@ export interface BookInput {
   challenge?: VerifiedChallenge | null;
   /** The client's Idempotency-Key: a retry returns the answer of the first request. */
   idempotency?: IdempotentRequest | null;
+  /**
+   * The office as the caller read it before the transaction (the route reads it for the challenge): it only says
+   * which office-days to lock; the office the booking decides on is read again inside, after the locks.
+   */
+  office?: Office | null;
 }
 
 export type FollowUpInfo = BookedFollowUp;
@@ -150,18 +155,20 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
         const earlier = await previousAnswer<BookResult>(tx, input.idempotency);
         if (earlier) return { kind: 'replay' as const, booked: earlier };
       }
-      const before = await getOffice(tx, input.locationId);
+      // Which days to lock: from the caller's read when it made one (one version read less per booking).
+      const before =
+        input.office?.location.id === input.locationId ? input.office : await getOffice(tx, input.locationId);
       if (!before) throw new AppError('not-found', 'No such location');
-      if (input.staff && !input.staff.locationIds.includes(before.location.id))
-        throw new AppError('forbidden', 'Not your location');
-      if (input.apiClient && input.apiClient.municipalityId !== before.location.municipalityId)
-        throw new AppError('not-found', 'No such location');
       const zone = before.location.timeZone;
       // Every office-day this booking places on, before anything is read from them (no-op on SQLite).
       await tx.appointments.lockOfficeDays(before.location.id, [
         ...new Set([localDateOf(start, zone), ...(pickupStart === null ? [] : [localDateOf(pickupStart, zone)])]),
       ]);
       const office = await officeAfterLocks(tx, before);
+      if (input.staff && !input.staff.locationIds.includes(office.location.id))
+        throw new AppError('forbidden', 'Not your location');
+      if (input.apiClient && input.apiClient.municipalityId !== office.location.municipalityId)
+        throw new AppError('not-found', 'No such location');
       const resolved = resolveItems(office, input.services, online);
       // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
       await expireLapsedHolds(tx, now, office.location.id);

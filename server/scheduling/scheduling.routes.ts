@@ -377,10 +377,15 @@ export function schedulingRoutes(deps: Deps) {
             : 'public',
         body,
       );
-      const location = (await getOffice(deps.storage.read, body.locationId))?.location;
-      if (!location) throw new AppError('not-found', 'No such location');
-      const challenge = await checkBookingChallenge(deps, { location, principal, header: c.req.header('altcha') });
+      const office = await getOffice(deps.storage.read, body.locationId);
+      if (!office) throw new AppError('not-found', 'No such location');
+      const challenge = await checkBookingChallenge(deps, {
+        location: office.location,
+        principal,
+        header: c.req.header('altcha'),
+      });
       const booked = await bookAppointment(deps, {
+        office,
         challenge,
         idempotency,
         locationId: body.locationId,
