@@ -255,6 +255,8 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
   const c = db.$client;
   let expireAt: { all(...p: unknown[]): unknown[] } | undefined;
   let expireAll: { all(...p: unknown[]): unknown[] } | undefined;
+  let lapsedAt: { get(...p: unknown[]): unknown } | undefined;
+  let lapsedAny: { get(...p: unknown[]): unknown } | undefined;
   const one = (where: SQL) => {
     const row = db.select().from(appointments).where(where).get();
     return row ? (detailsOf(db, [row])[0] ?? null) : null;
@@ -326,7 +328,19 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
     },
 
     expireLapsedHolds(now, locationId) {
-      // Every booking runs it: prepared once per connection.
+      // Every booking runs it: prepared once per connection, and a read first (a read statement costs a sixth of
+      // an UPDATE that finds nothing), so the UPDATE runs only when a hold has lapsed. The caller's transaction
+      // holds the write lock: nothing lapses into or out of the set between the two.
+      lapsedAt ??= c
+        .prepare(
+          "SELECT 1 FROM appointments WHERE status = 'held' AND hold_expires_at <= ? AND location_id = ? LIMIT 1",
+        )
+        .pluck();
+      lapsedAny ??= c
+        .prepare("SELECT 1 FROM appointments WHERE status = 'held' AND hold_expires_at <= ? LIMIT 1")
+        .pluck();
+      const lapsed = locationId ? lapsedAt.get(now.getTime(), locationId) : lapsedAny.get(now.getTime());
+      if (lapsed === undefined) return [];
       expireAt ??= c.prepare(
         "UPDATE appointments SET status = 'expired', confirm_code_hash = NULL WHERE status = 'held' AND hold_expires_at <= ? AND location_id = ? RETURNING id, location_id AS locationId",
       );

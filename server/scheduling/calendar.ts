@@ -307,14 +307,27 @@ function cachedFormat(
   return format;
 }
 
+/**
+ * The last few answers of `localDateOf` (a ring): a booking asks for the local date of its start and of `now` some
+ * ten times (the days to lock, the window, the caps, the row's service date, the placement), each a formatter call.
+ */
+const RECENT_DATES = 8;
+const recentDates: { ms: number; zone: string; date: string }[] = [];
+let recentNext = 0;
+
 /** The local date of an instant in the zone. */
 export function localDateOf(instant: number | Date, zone: string): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
+  for (const r of recentDates) if (r.ms === ms && r.zone === zone) return r.date;
   const format = dateFormats.get(zone) ?? dateFormatFor(zone);
   // `format` (en-US: `01/15/2027`), a fraction of `formatToParts`'s cost; anything else goes to luxon.
   const m = format ? US_DATE.exec(format.format(ms)) : null;
-  if (m) return `${m[3]}-${m[1]}-${m[2]}`;
-  return DateTime.fromMillis(ms, { zone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10);
+  const date = m
+    ? `${m[3]}-${m[1]}-${m[2]}`
+    : (DateTime.fromMillis(ms, { zone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10));
+  recentDates[recentNext] = { ms, zone, date };
+  recentNext = (recentNext + 1) % RECENT_DATES;
+  return date;
 }
 
 const US_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
