@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { ZodError } from 'zod';
 import { canAccessLocation, canReadQueue, type Principal } from '../auth/principal.ts';
 import { resolveDeviceToken, resolveToken } from '../auth/resolve.ts';
+import { hashToken } from '../auth/tokens.ts';
 import { monotonicClock } from '../clock.ts';
 import { localEstimateGate, redisEstimateGate } from '../cluster/estimate-gate.ts';
 import type { ClusterLog } from '../cluster/log-store.ts';
@@ -35,6 +36,8 @@ const RECOVERY_MS = 2 * 60_000;
  */
 const RECHECK_MS = 5_000;
 const SWEEP_MS = 1_000;
+/** Device tokens resolved at handshakes, kept per node at most this many (a storm of new ones evicts the oldest). */
+const DEVICE_TOKENS_KEPT = 20_000;
 /** Sockets re-checked against the database per sweep at most, so a sweep stays short. */
 const RECHECKS_PER_SWEEP = 2_000;
 
@@ -142,12 +145,45 @@ export function attachHub(
   io.on('hub:followers', (tickets) => publisher.applyFollowerUpdates(tickets));
   io.on('hub:facts', (locationId, facts) => publisher.applyPeerFacts(locationId, facts));
 
+  /**
+   * Device tokens this node resolved lately (by token hash), with when they were checked against the database. A
+   * node's displays reconnecting elsewhere (a node died) arrive by the thousand, each office's screens often with
+   * one token: a token checked less than `recheckMs` ago is taken as checked then, with no read, and the socket is
+   * re-checked by the sweep once that check is `recheckMs` old — the bound every connected socket has (a revocation
+   * on this node forgets the device's tokens at once; on another node it is seen within `recheckMs` + a sweep).
+   */
+  const deviceTokens = new Map<string, { principal: Principal; checkedAt: number }>();
+  /** Devices revoked on this node lately: a check that began before the revocation is not remembered. */
+  const revokedDevices = new Map<number, number>();
+  const stopForgetting = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
+    if (kind !== 'device') return;
+    revokedDevices.set(id, clock.nowMs());
+    for (const [hash, entry] of deviceTokens)
+      if (entry.principal.kind === 'device' && entry.principal.deviceId === id) deviceTokens.delete(hash);
+  });
+  const handshakePrincipal = async (token: string): Promise<{ principal: Principal | null; checkedAt: number }> => {
+    const hash = hashToken(token);
+    const known = deviceTokens.get(hash);
+    if (known && clock.nowMs() - known.checkedAt < recheckMs) return known;
+    const checkedAt = clock.nowMs();
+    const principal = await resolveToken(deps, token, deps.clock.now());
+    rememberDevice(hash, principal, checkedAt);
+    return { principal, checkedAt };
+  };
+  function rememberDevice(hash: string, principal: Principal | null, checkedAt: number): void {
+    deviceTokens.delete(hash);
+    if (principal?.kind !== 'device' || (revokedDevices.get(principal.deviceId) ?? -1) >= checkedAt) return;
+    deviceTokens.set(hash, { principal, checkedAt });
+    if (deviceTokens.size > DEVICE_TOKENS_KEPT) deviceTokens.delete(deviceTokens.keys().next().value as string);
+  }
+
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HubAuth;
     const token = typeof auth.token === 'string' && auth.token.length > 0 ? auth.token : null;
-    let principal: Principal | null;
+    let principal: Principal | null = null;
+    let checkedAt = clock.nowMs();
     try {
-      principal = token === null ? null : await resolveToken(deps, token, deps.clock.now());
+      if (token !== null) ({ principal, checkedAt } = await handshakePrincipal(token));
     } catch {
       return next(new Error('unavailable'));
     }
@@ -162,7 +198,7 @@ export function attachHub(
     }
     // With connection state recovery the Redis adapter stores `socket.data` (msgpack) when a client drops: the guard
     // (functions, timers) is not data and stays out of it; the middleware gives a recovered socket a new one.
-    const data = { principal, token, checkedAt: clock.nowMs() } as SocketData;
+    const data = { principal, token, checkedAt } as SocketData;
     Object.defineProperty(data, 'guard', { value: socketGuard, enumerable: false, writable: true });
     socket.data = data;
     socket.once('disconnect', () => socketGuard.release());
@@ -175,17 +211,27 @@ export function attachHub(
    * sweep re-checks every display every few seconds, and this halves its reads.
    */
   const recheck = async (socket: HubSocket): Promise<boolean> => {
-    if (!socket.data.token) return true;
-    const fresh =
-      socket.data.principal?.kind === 'device'
-        ? await resolveDeviceToken(deps.storage.read.auth, socket.data.token)
-        : await resolveToken(deps, socket.data.token, deps.clock.now());
+    const token = socket.data.token;
+    if (!token) return true;
+    const device = socket.data.principal?.kind === 'device';
+    // Another socket of the same device token (an office's screens may share one) was checked since: that check.
+    const known = device ? deviceTokens.get(hashToken(token)) : undefined;
+    if (known && known.checkedAt > socket.data.checkedAt && clock.nowMs() - known.checkedAt < recheckMs) {
+      socket.data.principal = known.principal;
+      socket.data.checkedAt = known.checkedAt;
+      return true;
+    }
+    const checkedAt = clock.nowMs();
+    const fresh = device
+      ? await resolveDeviceToken(deps.storage.read.auth, token)
+      : await resolveToken(deps, token, deps.clock.now());
+    if (device) rememberDevice(hashToken(token), fresh, checkedAt);
     if (!fresh) {
       socket.disconnect(true);
       return false;
     }
     socket.data.principal = fresh;
-    socket.data.checkedAt = clock.nowMs();
+    socket.data.checkedAt = checkedAt;
     return true;
   };
 
@@ -193,6 +239,8 @@ export function attachHub(
   const sweep = setInterval(() => {
     const now = deps.clock.now().getTime();
     const stale = clock.nowMs() - recheckMs;
+    for (const [hash, entry] of deviceTokens) if (entry.checkedAt <= stale) deviceTokens.delete(hash);
+    for (const [id, at] of revokedDevices) if (at <= stale) revokedDevices.delete(id);
     let budget = RECHECKS_PER_SWEEP;
     for (const socket of io.of('/').sockets.values()) {
       const p = socket.data.principal;
@@ -316,6 +364,7 @@ export function attachHub(
     publisher,
     close: async () => {
       stopRevocations();
+      stopForgetting();
       clearInterval(sweep);
       await publisher.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));

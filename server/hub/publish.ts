@@ -11,7 +11,6 @@ import type { CounterInfo, QueueState } from '../queue/queue-model.ts';
 import { serviceDateOf } from '../queue/queue-model.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
 import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
-import { coalescing } from './coalesce.ts';
 import { liveQueues } from './live-queue.ts';
 import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer, PeerFact } from './types.ts';
@@ -24,6 +23,7 @@ const MIN_ESTIMATE_INTERVAL_MS = 250;
 const MAX_ESTIMATE_SHARE = 0.25;
 /** A reconnect storm asks for thousands of snapshots of a few offices: compute each once per change. */
 const SNAPSHOT_MAX_AGE_MS = 1000;
+type SeqSnapshot = HubSnapshot & { seq: number };
 /** How often a node reads the cluster log when nothing happened in this process. */
 const POLL_MS = 75;
 /** Facts read per round at most; a full round is followed by the next at once. */
@@ -96,7 +96,10 @@ export interface Publisher {
 
 export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
   const { log, estimates: gate } = options;
-  const snapshots = new Map<string, { at: number; snapshot: HubSnapshot }>();
+  /** Per location: the last snapshot built, the build under way, and the newest seq this node has begun to send. */
+  const snapshots = new Map<string, { at: number; snapshot: SeqSnapshot }>();
+  const building = new Map<string, Promise<SeqSnapshot | null>>();
+  const announced = new Map<string, number>();
   const estimateTimers = new Map<string, NodeJS.Timeout>();
   const lastEstimate = new Map<string, { at: number; tookMs: number }>();
   /** Per location: the newest seq this node processed, and the newest public one. */
@@ -304,7 +307,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       byLocation.set(f.locationId, list);
     }
     for (const [locationId, list] of byLocation) {
-      snapshots.delete(locationId);
+      announce(locationId, list[list.length - 1]?.seq ?? 0);
       let sentByPeer = false;
       try {
         sentByPeer = await publishFacts(locationId, list);
@@ -533,23 +536,70 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       (type) => deps.events.subscribe(type, wake),
     ),
   ];
-  const coalescedSnapshot = coalescing(async (locationId: string): Promise<HubSnapshot | null> => {
-    const cached = snapshots.get(locationId);
-    // Another node's change may not have reached this node's tail yet: the cache serves only while the
-    // log's seq for the location is still the one the snapshot reflects (one indexed read).
-    if (cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && (await log.seqOf(locationId)) === cached.snapshot.seq)
-      return cached.snapshot;
-    const snapshot = await readSnapshot(locationId);
-    if (snapshot) snapshots.set(locationId, { at: Date.now(), snapshot });
+  /**
+   * The snapshot a socket gets once it has joined the office's rooms. It must reflect every fact this node sent those
+   * rooms before the join — the facts after it reach the socket, and a client ignores those it already has by seq —
+   * so any snapshot whose seq is at least the newest this node had begun to send (`announce`, before a round's facts
+   * of the office go out) when it was asked for will do, however far the database's seq has moved on. Hence, without
+   * any read: the office's last snapshot while no fact of the office came in since (and it is under a second old),
+   * or the build under way when it ends at that seq; else one new build. A reconnect storm (a node died: its
+   * screens all reconnect elsewhere at once) then costs one build per office and change at most, each one pass over
+   * the node's live view of the queue when it is current (only the recent calls are read) or one read of the queue.
+   */
+  function announce(locationId: string, seq: number): void {
+    announced.set(locationId, Math.max(announced.get(locationId) ?? 0, seq));
+    snapshots.delete(locationId);
+  }
+
+  async function snapshot(locationId: string): Promise<SeqSnapshot | null> {
+    const floor = announced.get(locationId) ?? 0;
+    for (;;) {
+      const cached = snapshots.get(locationId);
+      if (cached && cached.snapshot.seq >= floor && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS)
+        return cached.snapshot;
+      const going = building.get(locationId);
+      if (!going) break;
+      const built = await going.catch(() => undefined);
+      if (built === null || (built && built.seq >= floor)) return built;
+    }
+    const build = buildSnapshot(locationId);
+    building.set(locationId, build);
+    const done = () => {
+      if (building.get(locationId) === build) building.delete(locationId);
+    };
+    build.then(done, done);
+    return build;
+  }
+
+  /**
+   * The office's queue with a seq it reflects: the seq is read first, then the queue — the node's live view when it
+   * is at that seq or later, else read (and kept as the view when the seq did not move meanwhile).
+   */
+  async function buildSnapshot(locationId: string): Promise<SeqSnapshot | null> {
+    const seq = await log.seqOf(locationId);
+    const location = await reads().queue.location(locationId);
+    if (!location) return null;
+    const now = deps.clock.now();
+    const processed = latestSeq.get(locationId) ?? 0;
+    const view = live.get(locationId, serviceDateOf(now, location.timeZone), Math.max(seq, processed));
+    let state: QueueState;
+    if (view && view.location === location) {
+      state = { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
+    } else {
+      state = await loadQueueState(reads(), location, now);
+      if ((await log.seqOf(locationId)) === seq) live.set(locationId, seq, state, latestSeq.get(locationId) ?? 0);
+    }
+    const snapshot = { ...(await snapshotOf(reads(), state)), seq };
+    if (seq >= (announced.get(locationId) ?? 0)) snapshots.set(locationId, { at: Date.now(), snapshot });
     return snapshot;
-  });
+  }
 
   const poll = setInterval(() => void tail(), options.pollMs ?? POLL_MS);
   poll.unref();
   void tail();
 
   return {
-    snapshot: (locationId) => coalescedSnapshot(locationId),
+    snapshot,
     drain: () => tail(),
     applyFollowerUpdates,
     applyPeerFacts,
