@@ -131,6 +131,46 @@ describe('useLocationFeed', () => {
     expect(hub.sent('queue:subscribe')).toHaveLength(2);
   });
 
+  it("hands a call's waits to the waits handler, as a wait:estimates of its location", async () => {
+    const hub = new FakeHub(answer('a'));
+    const waits: string[] = [];
+    const calls: string[] = [];
+    renderHook(() =>
+      useLocationFeed(hub.asSocket(), {
+        locationId: 'a',
+        onSnapshot: () => undefined,
+        facts: {
+          'ticket:called': (c) => calls.push(c.number),
+          'wait:estimates': (p) => waits.push(`${p.locationId} ${p.at} ${p.waits.map((w) => w.waiting).join(',')}`),
+        },
+      }),
+    );
+    await act(async () => {});
+    const ticket = makeTicketDto({ locationId: 'a', number: 'A1' });
+    const call = {
+      ticketId: ticket.id,
+      number: 'A1',
+      counterId: 1,
+      counterName: 'Balie 1',
+      calledAt: '2026-12-01T09:01:00Z',
+      recall: false,
+      ticket,
+    };
+    const wait = { code: 'passport', waiting: 3, status: 'wait' as const, estimatedWait: null, opensAt: null };
+    act(() => {
+      hub.serverEmit('ticket:called', { ...call, estimates: { at: '2026-12-01T09:01:00Z', waits: [wait] } });
+      hub.serverEmit('ticket:called', { ...call, number: 'A2' }); // without: nothing for the waits
+      hub.serverEmit('ticket:called', {
+        ...call,
+        ticket: { ...ticket, locationId: 'b' },
+        number: 'B1',
+        estimates: { at: '2026-12-01T09:02:00Z', waits: [wait] },
+      });
+    });
+    expect(calls).toEqual(['A1', 'A2']);
+    expect(waits).toEqual(['a 2026-12-01T09:01:00Z 3']);
+  });
+
   it('listens no more once unmounted', async () => {
     const hub = new FakeHub(answer('a'));
     const { facts, hook } = feed(hub, 'a');

@@ -16,10 +16,11 @@ const factNames: FactName[] = [
   'display:ticker-changed',
 ];
 
+type CalledFact = Parameters<ServerToClientEvents['ticket:called']>[0];
+
 /** The location a fact is about. */
 function locationOf(name: FactName, payload: unknown): string {
-  if (name === 'ticket:called')
-    return (payload as Parameters<ServerToClientEvents['ticket:called']>[0]).ticket.locationId;
+  if (name === 'ticket:called') return (payload as CalledFact).ticket.locationId;
   return (payload as { locationId: string }).locationId;
 }
 
@@ -95,6 +96,10 @@ export function useLocationFeed(
         if (!inOrder(payload as FactOrder)) return;
         const handler = handlers.current.facts?.[name] as ((p: unknown) => void) | undefined;
         handler?.(payload);
+        // A call may carry the office's waits after it, instead of a `wait:estimates` of its own.
+        const estimates = name === 'ticket:called' ? (payload as CalledFact).estimates : undefined;
+        if (estimates)
+          handlers.current.facts?.['wait:estimates']?.({ locationId: locationOf(name, payload), ...estimates });
       };
       return [name, listener] as const;
     });

@@ -28,7 +28,7 @@ export function useDisplayFeed(
       for (const call of missed) options.onCall(call);
     },
     facts: {
-      'ticket:called': ({ ticket: _ticket, ...call }) => {
+      'ticket:called': ({ ticket: _ticket, estimates: _estimates, ...call }) => {
         dispatch({ type: 'called', call });
         options.onCall(call);
       },

@@ -20,13 +20,23 @@ export interface FactOrder {
   prev?: number;
 }
 
+/** The waits sent with a call (`ticket:called`), as `wait:estimates` sends them. */
+export interface CallEstimates {
+  at: string;
+  waits: ServiceWaitDto[];
+}
+
 /** A snapshot with the seq of the last fact it contains: facts up to it are in it. */
 export type HubSnapshot = QueueSnapshot & { seq?: number };
 
 export interface ServerToClientEvents {
   'queue:snapshot': (snapshot: HubSnapshot) => void;
   'ticket:issued': (ticket: TicketDto & FactOrder) => void;
-  'ticket:called': (call: CallDto & { ticket: TicketDto } & FactOrder) => void;
+  /**
+   * `estimates`: the office's waits after the call, when the node had them at once (one node without Redis); the
+   * same as a `wait:estimates` payload, which then does not follow for this call.
+   */
+  'ticket:called': (call: CallDto & { ticket: TicketDto; estimates?: CallEstimates } & FactOrder) => void;
   'ticket:updated': (ticket: TicketDto & FactOrder) => void;
   'counter:updated': (counter: CounterDto & FactOrder) => void;
   'wait:estimates': (payload: { locationId: string; at: string; waits: ServiceWaitDto[] }) => void;

@@ -2,7 +2,7 @@ import type { EstimateGate } from '../cluster/estimate-gate.ts';
 import type { ClusterFact, ClusterLog } from '../cluster/log-store.ts';
 import { publicFactKinds } from '../cluster/log-store.ts';
 import type { HubSnapshot } from '../contracts/hub.ts';
-import type { CallDto, CounterDto, TicketDto } from '../contracts/queue.ts';
+import type { CallDto, CounterDto, ServiceWaitDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { estimateWaits } from '../queue/estimate-waits.ts';
 import type { ChangedTicket, QueueChange } from '../queue/queue-change.ts';
@@ -75,7 +75,8 @@ export interface PublisherOptions {
  *    queue (live-queue.ts), which the carried changes keep current, so they read nothing while only this node
  *    changes the office. With Redis one node per change computes them (estimate-gate.ts) and broadcasts through
  *    the adapter: the node that made the change (it has the live view); a node that got the change from a peer
- *    leaves them to that node and computes nothing.
+ *    leaves them to that node and computes nothing. Without Redis a call's estimates are computed at once, when the
+ *    live view followed it, and sent with the `ticket:called` (one message per screen and call instead of two).
  *
  * Order: staff see every fact of their location, so `prev` is `seq - 1`; kiosks and displays see only the
  * public ones, so theirs carry the previous public fact's seq. A client whose last seq is below `prev`
@@ -86,6 +87,8 @@ export interface Publisher {
   snapshot(locationId: string): Promise<HubSnapshot | null>;
   /** Reads the log now (tests; the hub's own facts do it by themselves). */
   drain(): Promise<void>;
+  /** Reads the log now and waits for the estimates runs it scheduled to end (tests). */
+  settled(): Promise<void>;
   /** A node's followed tickets get the estimates another node computed. */
   applyFollowerUpdates(tickets: TicketDto[]): void;
   /** What the node that made a change sent for its facts (`hub:facts`): sent for them here too, without a read. */
@@ -101,6 +104,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   const building = new Map<string, Promise<SeqSnapshot | null>>();
   const announced = new Map<string, number>();
   const estimateTimers = new Map<string, NodeJS.Timeout>();
+  const estimateRuns = new Set<Promise<void>>();
   const lastEstimate = new Map<string, { at: number; tookMs: number }>();
   /** Per location: the newest seq this node processed, and the newest public one. */
   const latestSeq = new Map<string, number>();
@@ -125,6 +129,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   /** What peers sent for their facts, by `location:seq`, in arrival order; and when a fact awaiting one was first read. */
   const fromPeers = new Map<string, { fact: PeerFact; at: number }>();
   const firstSeen = new Map<number, number>();
+  /**
+   * Per location: the waits this node last sent its own sockets inline with a call (`ticket:called`'s `estimates`),
+   * until the next `wait:estimates` or snapshot — a run that finds the same waits does not send them again.
+   */
+  const sentWithCall = new Map<string, string>();
 
   /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
   const reads = () => deps.storage.read;
@@ -308,15 +317,16 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
     for (const [locationId, list] of byLocation) {
       announce(locationId, list[list.length - 1]?.seq ?? 0);
-      let sentByPeer = false;
+      let outcome: 'from-peers' | 'with-estimates' | 'sent' = 'sent';
       try {
-        sentByPeer = await publishFacts(locationId, list);
+        outcome = await publishFacts(locationId, list);
       } catch (err) {
         deps.log.error('hub publish failed', { locationId, error: errorText(err) });
       }
       latestSeq.set(locationId, Math.max(latestSeq.get(locationId) ?? 0, list[list.length - 1]?.seq ?? 0));
-      // The node that made the change computes the estimates for the cluster, on its live view.
-      if (!sentByPeer) scheduleEstimates(locationId);
+      // The node that made the change computes the estimates for the cluster, on its live view — unless the round's
+      // call carried them already.
+      if (outcome === 'sent') scheduleEstimates(locationId);
     }
   }
 
@@ -334,8 +344,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     return log.lastSeqBefore(locationId, seq, publicFactKinds);
   }
 
-  /** Publishes a location's facts of a round; true when a peer sent every one of them (it does the estimates). */
-  async function publishFacts(locationId: string, facts: ClusterFact[]): Promise<boolean> {
+  /**
+   * Publishes a location's facts of a round: `from-peers` when a peer sent every one of them (it does the estimates),
+   * `with-estimates` when the round's call carried the estimates after it (no run needed for this round).
+   */
+  async function publishFacts(
+    locationId: string,
+    facts: ClusterFact[],
+  ): Promise<'from-peers' | 'with-estimates' | 'sent'> {
     const now = deps.clock.now();
     const staff = () => io.local.to(staffRooms(locationId));
 
@@ -395,6 +411,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       if (out.length > 0) io.serverSideEmit('hub:facts', locationId, out);
     }
 
+    // A call changes the waits every screen shows: they ride on the call (one message per screen instead of a
+    // `wait:estimates` 50 ms later), computed now on the live view when it follows the round's facts.
+    const estimates = facts.some((f) => f.kind === 'ticket:called')
+      ? await estimatesWithCall(locationId, facts[facts.length - 1]?.seq ?? 0, now)
+      : undefined;
+
     let snapshot = false;
     for (const f of facts) {
       const seq = f.seq as number;
@@ -421,7 +443,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           calledAt: ticket.calledAt ?? now.toISOString(),
           recall: f.detail === 'recall',
         };
-        toAll((target, p) => target.emit('ticket:called', p), { ...call, ticket });
+        toAll((target, p) => target.emit('ticket:called', p), { ...call, ticket, ...(estimates ? { estimates } : {}) });
       } else if (f.kind === 'counter:updated') {
         const dto = peerCounters.get(f) ?? (f.counterId !== null ? await counterDto(f.counterId) : undefined);
         if (dto) toAll((target, p) => target.emit('counter:updated', p), dto);
@@ -449,7 +471,39 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const fresh = await readSnapshot(locationId);
       if (fresh) io.local.to(locationRoom(locationId)).emit('queue:snapshot', fresh);
     }
-    return allFromPeers;
+    return allFromPeers ? 'from-peers' : estimates ? 'with-estimates' : 'sent';
+  }
+
+  /**
+   * The estimates after a round with a call, to send with it — on one node without peers (with Redis one node
+   * computes them for the cluster, after the change), when the live view followed the round's facts (no read) and
+   * the predictor is not taking more than its share of the process (else the usual run follows). Followed tickets
+   * get their positions as after any run.
+   */
+  async function estimatesWithCall(
+    locationId: string,
+    seq: number,
+    now: Date,
+  ): Promise<{ at: string; waits: ServiceWaitDto[] } | undefined> {
+    if (options.peers || stopped) return undefined;
+    // Calls come at the pace of people (not the 250 ms spacing of other changes' runs), but a slow predictor still
+    // keeps to its share of the process.
+    const last = lastEstimate.get(locationId);
+    if (last && Date.now() < last.at + last.tookMs / MAX_ESTIMATE_SHARE) return undefined;
+    const location = await reads().queue.location(locationId);
+    if (!location) return undefined;
+    const view = live.get(locationId, serviceDateOf(now, location.timeZone), seq);
+    if (!view || view.location !== location) return undefined;
+    const started = Date.now();
+    const state = { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
+    const waits = sendEstimates(locationId, state, false, false);
+    // This run stands for the round's: a run already scheduled would compute the same.
+    const timer = estimateTimers.get(locationId);
+    if (timer) clearTimeout(timer);
+    estimateTimers.delete(locationId);
+    lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
+    sentWithCall.set(locationId, JSON.stringify(waits));
+    return { at: now.toISOString(), waits };
   }
 
   /**
@@ -475,7 +529,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / MAX_ESTIMATE_SHARE);
     const wait = Math.max(ESTIMATE_DEBOUNCE_MS, last ? last.at + spacing - Date.now() : 0);
     const timer = setTimeout(() => {
-      void (async () => {
+      const run = (async () => {
         const claim = await gate.claim(locationId, latestSeq.get(locationId) ?? 0);
         estimateTimers.delete(locationId);
         if (claim === 'skip' || stopped) return;
@@ -487,6 +541,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         }
         lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
       })();
+      estimateRuns.add(run);
+      void run.finally(() => estimateRuns.delete(run));
     }, wait);
     timer.unref?.();
     estimateTimers.set(locationId, timer);
@@ -494,13 +550,30 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   /** `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. */
   async function publishEstimates(locationId: string, cluster: boolean): Promise<void> {
-    const now = deps.clock.now();
-    const state = await liveState(locationId, now);
-    if (!state) return;
+    const state = await liveState(locationId, deps.clock.now());
+    if (state) sendEstimates(locationId, state, cluster, true);
+  }
+
+  /**
+   * Computes the estimates on `state`, sends them (`broadcast`: as `wait:estimates`, unless they are the waits the
+   * last call carried to the same sockets) and the followed tickets' positions; returns the waits.
+   */
+  function sendEstimates(
+    locationId: string,
+    state: QueueState,
+    cluster: boolean,
+    broadcast: boolean,
+  ): ServiceWaitDto[] {
     const estimates = estimateWaits(state, { live: true });
-    const payload = { locationId, at: now.toISOString(), waits: estimates.waits };
-    if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);
-    else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
+    if (broadcast) {
+      const carried = sentWithCall.get(locationId);
+      sentWithCall.delete(locationId);
+      if (cluster || carried !== JSON.stringify(estimates.waits)) {
+        const payload = { locationId, at: state.now.toISOString(), waits: estimates.waits };
+        if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);
+        else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
+      }
+    }
     const names = counterNamesOf(state);
     const followed: TicketDto[] = [];
     const rooms = io.sockets.adapter.rooms;
@@ -519,6 +592,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       // One message for the other nodes, which tell their own followers (a room per ticket would be one each).
       io.serverSideEmit('hub:followers', followed);
     }
+    return estimates.waits;
   }
 
   function applyFollowerUpdates(tickets: TicketDto[]): void {
@@ -599,8 +673,19 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   void tail();
 
   return {
-    snapshot,
+    snapshot: (locationId) => {
+      // A screen joining gets the waits of its snapshot: the next run sends its own even when a call carried them.
+      sentWithCall.delete(locationId);
+      return snapshot(locationId);
+    },
     drain: () => tail(),
+    settled: async () => {
+      for (;;) {
+        await tail();
+        if (estimateTimers.size === 0 && estimateRuns.size === 0) return;
+        await Promise.all([...estimateRuns, new Promise((r) => setTimeout(r, 10))]);
+      }
+    },
     applyFollowerUpdates,
     applyPeerFacts,
     stop: async () => {

@@ -101,6 +101,35 @@ describeEachEngine('hub', (under) => {
       expect(displayGotTicketChurn).toBe(false);
     });
 
+    it("sends a call's waits with the call: one message per screen, no wait:estimates after it", async () => {
+      const { ctx, server } = await boot(under, {}, { liveViewMaxAgeMs: 600_000 });
+      const { client: display } = await connectedWithSnapshot(server, { token: DEMO_DEVICE_TOKEN });
+      await takeTicket(ctx);
+      await takeTicket(ctx);
+      const token = await signInAs(ctx, 'demo-agent');
+      const { client: agent } = await connectedWithSnapshot(server, { token });
+      const counterId = (await counterIds(ctx)).get('Balie 3') as number;
+      expect((await command(agent, 'counter:sign-in', { counterId })).ok).toBe(true);
+      await server.hub.publisher.settled();
+      // An ack on the display's socket comes after everything sent to it before.
+      expect((await command(display, 'queue:subscribe', { locationId: ZIJL })).ok).toBe(true);
+
+      const heard: string[] = [];
+      const passport = (waits: { code: string; waiting: number }[]) =>
+        waits.find((w) => w.code === 'passport')?.waiting;
+      display.on('wait:estimates', (w) => heard.push(`estimates ${passport(w.waits)}`));
+      display.on('ticket:called', (c) => heard.push(`called ${c.estimates ? passport(c.estimates.waits) : 'alone'}`));
+      const called = nextEvent(display, 'ticket:called');
+      expect((await command(agent, 'queue:call-next', {})).ok).toBe(true);
+      await called;
+      await server.hub.publisher.settled();
+      // The next change's estimates are sent as before.
+      const next = nextEvent(display, 'wait:estimates');
+      await takeTicket(ctx);
+      await next;
+      expect(heard).toEqual(['called 1', 'estimates 2']);
+    });
+
     it('broadcasts HTTP counter actions like hub commands', async () => {
       const { ctx, server } = await boot(under);
       const { client: display } = await connectedWithSnapshot(server, { token: DEMO_DEVICE_TOKEN });
