@@ -29,7 +29,10 @@ import { cachedOccupancy } from './occupancy-cache.ts';
  */
 interface Statements {
   occupancy: { all(...p: unknown[]): unknown[] };
-  bookingCounts: { get(...p: unknown[]): unknown };
+  countActive: { get(...p: unknown[]): unknown };
+  countActiveMailbox: { get(...p: unknown[]): unknown };
+  countActivePhone: { get(...p: unknown[]): unknown };
+  dayOnline: { get(...p: unknown[]): unknown };
   insertAppointment: { run(...p: unknown[]): { lastInsertRowid: number | bigint } };
   insertItem: { run(...p: unknown[]): unknown };
   moveToCounter: { run(...p: unknown[]): unknown };
@@ -54,20 +57,28 @@ function statements(db: Db): Statements {
             AND (a.status IN ('booked', 'checked-in') OR (a.status = 'held' AND a.hold_expires_at > ?))
           GROUP BY a.id`,
       ),
-      // The cap's and the velocity limit's counts in one statement (one step instead of four). A hold that has not
-      // lapsed counts under the cap too: holding is how a script would hoard. A NULL key or day counts nothing.
-      bookingCounts: c.prepare(
-        `SELECT
-           (SELECT count(*) FROM appointments WHERE customer_email = @email AND starts_at > @now
-              AND (status = 'booked' OR (status = 'held' AND hold_expires_at > @now))) AS byEmail,
-           (SELECT count(*) FROM appointments WHERE mailbox_key = @mailboxKey AND municipality_id = @municipalityId
-              AND starts_at > @now AND (status = 'booked' OR (status = 'held' AND hold_expires_at > @now))) AS byMailbox,
-           (SELECT count(*) FROM appointments WHERE phone_key = @phoneKey AND municipality_id = @municipalityId
-              AND starts_at > @now AND (status = 'booked' OR (status = 'held' AND hold_expires_at > @now))) AS byPhone,
-           d.n AS dayCount, d.oldest AS dayOldest
-         FROM (SELECT count(*) AS n, min(created_at) AS oldest FROM appointments
-                WHERE location_id = @dayLocation AND starts_at >= @dayFrom AND starts_at < @dayTo
-                  AND created_at > @createdAfter AND channel = 'online') AS d`,
+      // A hold that has not lapsed counts under the cap too: holding is how a script would hoard.
+      countActive: c
+        .prepare(
+          `SELECT count(*) FROM appointments WHERE customer_email = ? AND starts_at > ?
+             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
+        )
+        .pluck(),
+      countActiveMailbox: c
+        .prepare(
+          `SELECT count(*) FROM appointments WHERE mailbox_key = ? AND municipality_id = ? AND starts_at > ?
+             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
+        )
+        .pluck(),
+      countActivePhone: c
+        .prepare(
+          `SELECT count(*) FROM appointments WHERE phone_key = ? AND municipality_id = ? AND starts_at > ?
+             AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ?))`,
+        )
+        .pluck(),
+      dayOnline: c.prepare(
+        `SELECT count(*) AS n, min(created_at) AS oldest FROM appointments
+          WHERE location_id = ? AND starts_at >= ? AND starts_at < ? AND created_at > ? AND channel = 'online'`,
       ),
       insertAppointment: c.prepare(
         `INSERT INTO appointments (municipality_id, location_id, reference, manage_token_hash, starts_at, ends_at,
@@ -299,23 +310,19 @@ export function sqliteAppointmentStore(db: Db): Synchronous<AppointmentStore> {
     },
 
     bookingCounts(q, now) {
+      const s = statements(db);
       const t = now.getTime();
-      const row = statements(db).bookingCounts.get({
-        email: q.email,
-        mailboxKey: q.mailboxKey,
-        municipalityId: q.municipalityId,
-        phoneKey: q.phoneKey,
-        now: t,
-        dayLocation: q.day?.locationId ?? null,
-        dayFrom: q.day?.from ?? null,
-        dayTo: q.day?.to ?? null,
-        createdAfter: q.day?.createdAfter ?? null,
-      }) as { byEmail: number; byMailbox: number; byPhone: number; dayCount: number; dayOldest: number | null };
+      const day = q.day
+        ? (s.dayOnline.get(q.day.locationId, q.day.from, q.day.to, q.day.createdAfter) as {
+            n: number;
+            oldest: number | null;
+          })
+        : null;
       return {
-        byEmail: row.byEmail,
-        byMailbox: row.byMailbox,
-        byPhone: q.phoneKey ? row.byPhone : 0,
-        dayOnline: { count: q.day ? row.dayCount : 0, oldest: q.day ? row.dayOldest : null },
+        byEmail: Number(s.countActive.get(q.email, t, t) ?? 0),
+        byMailbox: Number(s.countActiveMailbox.get(q.mailboxKey, q.municipalityId, t, t) ?? 0),
+        byPhone: q.phoneKey ? Number(s.countActivePhone.get(q.phoneKey, q.municipalityId, t, t) ?? 0) : 0,
+        dayOnline: { count: day?.n ?? 0, oldest: day?.oldest ?? null },
       };
     },
     recentOnlineBookings(locationId, since) {
