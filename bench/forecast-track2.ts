@@ -4,7 +4,9 @@
  * simulated days, reaches the target. Methods: ours (modified offered load + crowd backlog, exact
  * Erlang) from the true rates and from our demand forecast — the latter without the crowd (the opening
  * hour as a rate, the planner before) and with the crowd learned from the opening hour's issue times
- * (`ours-forecast-crowd`, the planner now) —, plain hour-by-hour Erlang C, a naive
+ * (`ours-forecast-crowd`, the planner now; `ours-months-ahead` as it sizes the opening hour beyond
+ * the coming week, by the sampled opening-hour model, and `ours-months-before` by the offered load it used
+ * before) —, plain hour-by-hour Erlang C, a naive
  * 85 % occupancy rule, and a greedy simulation search (on development seeds, scored on test seeds).
  *
  * Both channels (`staffing-both-channels`, issue 10): walk-ins plus appointments that residents book
@@ -297,6 +299,18 @@ export function runTrack2(
         0,
         forecast.crowdShare,
       ),
+      // The same plan as the forecast sizes it beyond the coming week: the opening hour by the sampled
+      // model (now), and by the offered load from the crowd (before).
+      'ours-months-ahead': requiredCountersWithCrowd(
+        { ...base, arrivalsPerHour: forecast.rates, openingModel: 'sampled' },
+        0,
+        forecast.crowdShare,
+      ),
+      'ours-months-before': requiredCountersWithCrowd(
+        { ...base, arrivalsPerHour: forecast.rates, openingModel: 'load' },
+        0,
+        forecast.crowdShare,
+      ),
       'erlang-c-hourly': requiredCounters({ ...base, arrivalsPerHour: withCrowd, method: 'sipp' }),
       'occupancy-85': requiredCounters({ ...base, arrivalsPerHour: withCrowd, method: 'occupancy' }),
     };
@@ -413,6 +427,22 @@ function runBothChannels(
     'ours-forecast-crowd': {
       plan: requiredCountersWithCrowd(
         { ...base, arrivalsPerHour: forecast.rates, appointmentMinutes: visitMinutes(slots) },
+        0,
+        forecast.crowdShare,
+      ),
+      slots,
+    },
+    'ours-months-ahead': {
+      plan: requiredCountersWithCrowd(
+        { ...base, arrivalsPerHour: forecast.rates, appointmentMinutes: visitMinutes(slots), openingModel: 'sampled' },
+        0,
+        forecast.crowdShare,
+      ),
+      slots,
+    },
+    'ours-months-before': {
+      plan: requiredCountersWithCrowd(
+        { ...base, arrivalsPerHour: forecast.rates, appointmentMinutes: visitMinutes(slots), openingModel: 'load' },
         0,
         forecast.crowdShare,
       ),

@@ -12,3 +12,15 @@ export function cooperative(sliceMs = 15): () => Promise<void> {
     since = performance.now();
   };
 }
+
+/**
+ * Runs a computation that yields between its slices (a generator: the opening hour's Markov chain yields after
+ * every uniformisation step) to its end, calling `pause` at every yield.
+ */
+export async function runCooperatively<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}

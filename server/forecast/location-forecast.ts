@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { cooperative } from '../cooperate.ts';
+import { cooperative, runCooperatively } from '../cooperate.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { localDateOf } from '../scheduling/calendar.ts';
@@ -23,7 +23,7 @@ import { openingCrowdShare } from './opening-crowd.ts';
 import { WALK_UP_MINUTES } from './simulator/scenario.ts';
 import {
   releasableSlots,
-  requiredCountersWithCrowd,
+  requiredCountersWithCrowdSteps,
   skillGroups,
   slotsForAppointmentNorm,
   ticketMinutes,
@@ -149,10 +149,14 @@ export async function getLocationForecast(
   const historyFrom = addDaysIso(from, -7 * HISTORY_WEEKS);
   const historyTo = addDaysIso(from, -1);
   const store = deps.storage.read.forecastHistory;
-  const own = (
-    await loadWaitRows(deps.storage.read.waitHistory, new Map([[locationId, zone]]), historyFrom, historyTo)
-  ).filter((r) => r.source !== 'check-in');
-  await pause();
+  // Read in 4-week windows with a pause between: two years of tickets in one read was the forecast's longest slice.
+  const own: Awaited<ReturnType<typeof loadWaitRows>> = [];
+  for (let start = historyFrom; start <= historyTo; start = addDaysIso(start, 28)) {
+    const end = addDaysIso(start, 27) < historyTo ? addDaysIso(start, 27) : historyTo;
+    for (const r of await loadWaitRows(deps.storage.read.waitHistory, new Map([[locationId, zone]]), start, end))
+      if (r.source !== 'check-in') own.push(r);
+    await pause();
+  }
   const byService = new Map<string, Map<string, number>>();
   const ownDates = new Set<string>();
   for (const r of own) {
@@ -312,8 +316,9 @@ export async function getLocationForecast(
   const target = { share: location.serviceNormShare, withinMinutes: location.serviceNormMinutes };
 
   const plans = planOffice(office, from, to);
-  // The opening hour's crowd by its time-dependent model for the coming weeks the roster is made for;
-  // beyond, by the offered load starting from the crowd (months ahead the demand's error is larger).
+  // The opening hour's crowd by its time-dependent model: solved as a Markov chain for the coming weeks
+  // the roster is made for; beyond, the same model over seeded days (within a counter of the chain, at a
+  // fraction of its CPU: the year view sizes hundreds of opening hours).
   const markovUntil = markovWeeks > 0 ? addDaysIso(today, 7 * markovWeeks - 1) : '0000-00-00';
   const hours: ForecastHour[] = [];
   const days: ForecastDay[] = [];
@@ -411,19 +416,22 @@ export async function getLocationForecast(
             ) / total
           : 10;
       const base = {
-        openingModel: date <= markovUntil ? ('markov' as const) : ('load' as const),
+        openingModel: date <= markovUntil ? ('markov' as const) : ('sampled' as const),
         arrivalsPerHour: arrivals,
         meanServiceMinutes: meanMinutes,
         serviceCv: perTicket.cv,
         walkUpMinutes: WALK_UP_MINUTES,
         target,
       };
+      // The opening hour's chain is a few hundred ms of CPU: it pauses for the event loop between its steps.
       if (total > 0)
-        requiredCountersWithCrowd(base, openingIndex, crowdShare).forEach((n, i) => {
-          required[i] = (required[i] ?? 0) + n;
-        });
+        (await runCooperatively(requiredCountersWithCrowdSteps(base, openingIndex, crowdShare), pause)).forEach(
+          (n, i) => {
+            required[i] = (required[i] ?? 0) + n;
+          },
+        );
       await pause();
-      requiredCountersWithCrowd(
+      const needed = requiredCountersWithCrowdSteps(
         {
           ...base,
           appointmentMinutes: groupMinutes,
@@ -431,7 +439,8 @@ export async function getLocationForecast(
         },
         openingIndex,
         crowdShare,
-      ).forEach((n, i) => {
+      );
+      (await runCooperatively(needed, pause)).forEach((n, i) => {
         need[i] = (need[i] ?? 0) + n;
       });
     }

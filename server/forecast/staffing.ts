@@ -17,7 +17,7 @@
 
 import { learnServiceTimes, type ServiceSample } from '../queue/service-times.ts';
 import { requiredServers, type StaffingTarget, serviceLevel } from './erlang.ts';
-import { openingHourServiceLevel } from './opening-crowd.ts';
+import { drain, openingHourServiceLevelSampled, openingHourServiceLevelSteps } from './opening-crowd.ts';
 
 export interface HourlyStaffingInput {
   /** Walk-in arrivals per hour, one entry per opening hour (first = opening hour). */
@@ -41,11 +41,13 @@ export interface HourlyStaffingInput {
    */
   method?: 'mol' | 'sipp' | 'occupancy';
   /**
-   * The opening hour with a crowd: 'markov' (default) the time-dependent model of `opening-crowd.ts`;
-   * 'load' the modified offered load starting from the crowd (cheap, for long horizons where the demand's
-   * uncertainty outweighs the difference).
+   * The opening hour with a crowd: 'markov' (default) the time-dependent model of `opening-crowd.ts`,
+   * solved as a Markov chain; 'sampled' the same model over seeded days (`openingHourServiceLevelSampled`:
+   * within a counter of the chain at a fraction of its CPU, for the months ahead); 'load' the modified
+   * offered load starting from the crowd (the old months-ahead model: up to ten counters too many, kept
+   * as the benchmark's baseline).
    */
-  openingModel?: 'markov' | 'load';
+  openingModel?: 'markov' | 'sampled' | 'load';
 }
 
 /** Occupancy at which the baselines plan appointment counters on top of the walk-in ones. */
@@ -97,6 +99,14 @@ const QUARTERS = 4;
 
 /** Counters needed per hour. */
 export function requiredCounters(input: HourlyStaffingInput): number[] {
+  return drain(requiredCountersSteps(input));
+}
+
+/**
+ * `requiredCounters` in slices: it yields within the opening hour's Markov chain (`openingHourServiceLevelSteps`),
+ * the one long computation, so a caller on the event loop can pause in between.
+ */
+export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<void, number[]> {
   const walkUp = input.walkUpMinutes ?? 0;
   const tau = input.meanServiceMinutes + walkUp;
   const method = input.method ?? 'mol';
@@ -117,7 +127,12 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
   }
   const cv = input.serviceCv ?? 1;
   const maxOccupancy = input.target.maxOccupancy ?? 0.95;
-  return modifiedOfferedLoadParts(input.arrivalsPerHour, tau, crowd).map((quarters, i) => {
+  const counters: number[] = [];
+  const hours = modifiedOfferedLoadParts(input.arrivalsPerHour, tau, crowd);
+  for (let i = 0; i < hours.length; i++) counters.push(yield* countersForHour(i, hours[i] ?? []));
+  return counters;
+
+  function* countersForHour(i: number, quarters: number[]): Generator<void, number> {
     // Pooled: walk-ins and appointment visits share the counters; the visits' load is spread evenly.
     const minutes = input.appointmentMinutes?.[i] ?? 0;
     const visitsPerHour = minutes > 0 ? minutes / (appointmentMean - walkUp) : 0;
@@ -132,27 +147,53 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
     const visitMinutes = perHour > 0 ? (mean * 60) / perHour : tau;
     const level = (n: number) =>
       loads.reduce((a, load) => a + serviceLevel(load, n, visitMinutes, input.target, cv), 0) / loads.length;
-    if (i === 0 && crowd > 0 && (input.openingModel ?? 'markov') === 'markov') {
+    const openingModel = input.openingModel ?? 'markov';
+    if (i === 0 && crowd > 0 && openingModel !== 'load') {
       // The opening hour with a crowd is its own model's (the crowd is no rate): upwards from what the
       // hour's walk-ins and appointment visits would keep busy at the occupancy ceiling.
       const arrivals = input.arrivalsPerHour[0] ?? 0;
-      const opening = (n: number) =>
-        openingHourServiceLevel({
-          crowd,
-          arrivalsPerHour: arrivals,
-          servers: n,
-          meanServiceMinutes: tau,
-          serviceCv: input.serviceCv,
-          withinMinutes: input.target.withinMinutes,
-        });
-      let s = Math.max(1, Math.ceil(((arrivals * tau) / 60 + appointmentLoad) / maxOccupancy - 1e-9));
-      while (s < 1000 && opening(s - Math.ceil(appointmentLoad - 1e-9)) < input.target.share) s++;
-      return s;
+      const opening = (n: number) => ({
+        crowd,
+        arrivalsPerHour: arrivals,
+        servers: n,
+        meanServiceMinutes: tau,
+        serviceCv: input.serviceCv,
+        withinMinutes: input.target.withinMinutes,
+      });
+      const least = Math.max(1, Math.ceil(((arrivals * tau) / 60 + appointmentLoad) / maxOccupancy - 1e-9));
+      const counters = (n: number) => n - Math.ceil(appointmentLoad - 1e-9);
+      if (openingModel === 'markov') {
+        // The chain's cost grows steeply with the counters: upwards one at a time, never past the answer.
+        let s = least;
+        while (s < 1000 && (yield* openingHourServiceLevelSteps(opening(counters(s)))) < input.target.share) s++;
+        return s;
+      }
+      // A few ms each: a turn for the caller after every counter number tried.
+      const meets = function* (n: number): Generator<void, boolean> {
+        yield;
+        return openingHourServiceLevelSampled(opening(counters(n))) >= input.target.share;
+      };
+      // Sampled (monotone in the counters): gallop up, then halve the gap.
+      let low = least - 1;
+      let step = 1;
+      let high = least;
+      while (high < 1000 && !(yield* meets(high))) {
+        low = high;
+        high += step;
+        step *= 2;
+      }
+      high = Math.min(high, 1000);
+      while (high - low > 1) {
+        const mid = (low + high) >> 1;
+        if (yield* meets(mid)) high = mid;
+        else low = mid;
+      }
+      return high;
     }
     let s = Math.max(1, Math.ceil(mean / maxOccupancy - 1e-9));
     while (s < 1000 && level(s) < input.target.share) s++;
     return s;
-  });
+  }
 }
 
 /**
@@ -162,6 +203,15 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
  * never fewer counters in an hour than with the opening hour taken as a rate.
  */
 export function requiredCountersWithCrowd(input: HourlyStaffingInput, opening: number, crowdShare: number): number[] {
+  return drain(requiredCountersWithCrowdSteps(input, opening, crowdShare));
+}
+
+/** `requiredCountersWithCrowd` in slices (see `requiredCountersSteps`). */
+export function* requiredCountersWithCrowdSteps(
+  input: HourlyStaffingInput,
+  opening: number,
+  crowdShare: number,
+): Generator<void, number[]> {
   if (opening < 0 || crowdShare <= 0) return requiredCounters(input);
   const arrivals = input.arrivalsPerHour;
   const crowd = opening >= 0 ? (arrivals[opening] ?? 0) * crowdShare : 0;
@@ -175,7 +225,7 @@ export function requiredCountersWithCrowd(input: HourlyStaffingInput, opening: n
   const rest = slice(opening);
   // Rounded up (more waiting, more arriving): the opening-hour model's results repeat across days.
   rest.arrivalsPerHour[0] = Math.ceil((rest.arrivalsPerHour[0] ?? 0) - crowd);
-  const withDoor = [...before, ...requiredCounters({ ...rest, crowdAtOpening: Math.ceil(crowd) })];
+  const withDoor = [...before, ...(yield* requiredCountersSteps({ ...rest, crowdAtOpening: Math.ceil(crowd) }))];
   // The crowd is learned, and uncertain: it may add counters to the plan that takes the opening hour as a
   // rate, never take them away.
   const asRate = requiredCounters(input);

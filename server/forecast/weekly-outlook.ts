@@ -506,7 +506,7 @@ export async function getWeeklyOutlook(
   const today = DateTime.fromJSDate(deps.clock.now(), { zone: office.location.timeZone }).toISODate() as string;
   const from = mondayOf(options.from ?? today);
   const to = addDaysIso(from, 7 * options.weeks - 1);
-  // Weeks and months: the opening crowd by the offered load (the Markov chain is for the coming week's roster).
+  // Weeks and months: the opening crowd by the sampled opening-hour model (the chain is for the coming week's roster).
   const forecast = await getLocationForecast(deps, locationId, from, to, 10, 0);
   const weeks = weeklyTotals(forecast.days, forecast.hours);
   const replications = options.replications ?? 6;
