@@ -254,7 +254,8 @@ describeEachEngine('hub', (under) => {
       const display = connectClient(
         server.url,
         { token: DEMO_DEVICE_TOKEN },
-        { reconnection: true, reconnectionDelay: 400 },
+        // Back after 1.5 s: long enough for the two tickets below to be taken while it is away, even on a busy machine.
+        { reconnection: true, reconnectionDelay: 1_500 },
       );
       cleanup.push(() => {
         display.disconnect();
