@@ -25,6 +25,11 @@ export interface Track1Scenario {
   abandoned: number;
   meanWait: number;
   methods: Record<string, MethodScore>;
+  /**
+   * MAE per method by the day of the run a walk-in came on (index 0 = the first simulated day, pooled over
+   * seeds): learned service times start from the configured minutes and settle over the first day.
+   */
+  maeByDay: Record<string, number[]>;
   qlRelativeSquaredError?: number;
 }
 
@@ -95,6 +100,7 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
   for (const name of names) {
     const raw = JSON.parse(readFileSync(`bench/scenarios/${name}.json`, 'utf8'));
     const pairs: Record<string, { p: number; a: number; low?: number; high?: number }[]> = {};
+    const byDay: Record<string, { sum: number; n: number }[]> = {};
     let walkIns = 0;
     let abandoned = 0;
     let waitSum = 0;
@@ -104,6 +110,7 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
     for (const seed of seeds) {
       const sc = parseScenario({ ...raw, seed, days });
       const result = simulate(sc, { predictors: baselines(reps) });
+      const dates = [...new Set(result.tickets.map((t) => t.serviceDate))].sort();
       for (const t of result.tickets) {
         if (t.source !== 'kiosk') continue;
         walkIns++;
@@ -120,6 +127,13 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
               ? { p, a: t.waitMinutes, low: t.band.low, high: t.band.high }
               : { p, a: t.waitMinutes },
           );
+          const days = byDay[method] ?? [];
+          byDay[method] = days;
+          const day = dates.indexOf(t.serviceDate);
+          while (days.length <= day) days.push({ sum: 0, n: 0 });
+          const cell = days[day] as { sum: number; n: number };
+          cell.sum += Math.abs(p - t.waitMinutes);
+          cell.n++;
         }
         const ql = t.predicted['queue-length'];
         if (ql !== undefined && ql > 0) {
@@ -137,6 +151,12 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
       abandoned,
       meanWait: waitSum / Math.max(1, walkIns - abandoned),
       methods,
+      maeByDay: Object.fromEntries(
+        Object.entries(byDay).map(([m, days]) => [
+          m,
+          days.map((d) => (d.n === 0 ? 0 : Math.round((d.sum / d.n) * 1e4) / 1e4)),
+        ]),
+      ),
     };
     if (name === 'mms-stationary' && qlN > 0) entry.qlRelativeSquaredError = qlSq / qlN / (qlWait / qlN) ** 2;
     out.push(entry);

@@ -53,10 +53,14 @@ export function learnServiceTimes(samples: ServiceSample[], configured: Record<s
     }
   }
   const meanMinutesPerPerson: Record<string, number> = { ...configured };
+  // Configured minutes count as observations in proportion to how well this office's configuration holds.
+  const priorWeight = configuredCredibility(samples, configured, sum, weight);
   for (const code of Object.keys(sum)) {
     const prior = configured[code] ?? 10;
-    meanMinutesPerPerson[code] =
-      ((sum[code] ?? 0) + PRIOR_WEIGHT_SERVICE * prior) / ((weight[code] ?? 0) + PRIOR_WEIGHT_SERVICE);
+    const k = priorWeight[code] ?? PRIOR_WEIGHT_SERVICE;
+    meanMinutesPerPerson[code] = Number.isFinite(k)
+      ? ((sum[code] ?? 0) + k * prior) / ((weight[code] ?? 0) + k)
+      : prior;
   }
 
   const ratioSum: Record<number, number> = {};
@@ -99,4 +103,57 @@ export function learnServiceTimes(samples: ServiceSample[], configured: Record<s
     serviceCv[code] = (cv * acc.n + PRIOR_CV * PRIOR_WEIGHT_SERVICE) / (acc.n + PRIOR_WEIGHT_SERVICE);
   }
   return { meanMinutesPerPerson, counterSpeed, serviceCv, samples: count };
+}
+
+/**
+ * How many pseudo-observations the configured minutes of each service are worth (empirical Bayes over the
+ * office's services): configured minutes are off by some relative spread τ common to an office, and a
+ * service's observed mean is off by its sampling noise cv²/n; by moments, τ² is the mean squared relative
+ * gap between observed and configured less the part sampling noise explains. A service's configured mean
+ * then counts as cv²/τ² observations — where the data do not contradict the configuration it stands, where
+ * they do the data take over. Never fewer than PRIOR_WEIGHT_SERVICE; Infinity where τ² is 0.
+ */
+function configuredCredibility(
+  samples: ServiceSample[],
+  configured: Record<string, number>,
+  sum: Record<string, number>,
+  weight: Record<string, number>,
+): Record<string, number> {
+  const sq: Record<string, { n: number; s: number; s2: number }> = {};
+  for (const sample of samples) {
+    const only = sample.services[0];
+    if (sample.services.length !== 1 || !only || only.persons !== 1 || !(sample.minutes > 0)) continue;
+    const c = configured[only.code] ?? 10;
+    const x = Math.min(sample.minutes, CAP_FACTOR * c);
+    const a = sq[only.code] ?? { n: 0, s: 0, s2: 0 };
+    a.n++;
+    a.s += x;
+    a.s2 += x * x;
+    sq[only.code] = a;
+  }
+  const cv2: Record<string, number> = {};
+  let gap = 0;
+  let services = 0;
+  for (const code of Object.keys(sum)) {
+    const w = weight[code] ?? 0;
+    if (!(w >= 1)) continue;
+    const a = sq[code];
+    let cv = PRIOR_CV;
+    if (a && a.n >= 2) {
+      const m = a.s / a.n;
+      const raw = Math.sqrt(Math.max(0, (a.s2 - a.n * m * m) / (a.n - 1))) / m;
+      cv = (raw * a.n + PRIOR_CV * PRIOR_WEIGHT_SERVICE) / (a.n + PRIOR_WEIGHT_SERVICE);
+    }
+    cv2[code] = cv * cv;
+    const c = configured[code] ?? 10;
+    const d = ((sum[code] ?? 0) / w - c) / c;
+    gap += d * d - (cv * cv) / w;
+    services++;
+  }
+  const out: Record<string, number> = {};
+  if (services === 0) return out;
+  const tau2 = Math.max(0, gap / services);
+  for (const code of Object.keys(cv2))
+    out[code] = tau2 > 0 ? Math.max(PRIOR_WEIGHT_SERVICE, (cv2[code] ?? 0) / tau2) : Number.POSITIVE_INFINITY;
+  return out;
 }
