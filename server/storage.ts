@@ -49,7 +49,7 @@ export interface WriteOptions {
    * commit, each write in a savepoint of its own, each answered only after the shared `COMMIT`; a write that
    * throws rolls back alone). Only for writes that keep nothing in memory on the strength of their own commit
    * (bookings; never a set-up change, whose bumped version could roll back with another's failed commit).
-   * PostgreSQL ignores it.
+   * PostgreSQL: the same, per node (db/pg/storage.ts); when the shared `COMMIT` fails, each write runs again alone.
    */
   group?: boolean;
 }

@@ -95,6 +95,8 @@ export class TransactionClient {
   private dayLocks: string | null = null;
   /** Whether anything reached the server since `begin` (then a ROLLBACK is owed on failure). */
   private sent = false;
+  /** Where the open savepoint's `SAVEPOINT` waits in `queued`, or -1 once it was sent (group commit). */
+  private savepointAt = -1;
 
   constructor(readonly client: pg.PoolClient) {}
 
@@ -103,6 +105,37 @@ export class TransactionClient {
     this.queued = [...statements];
     this.dayLocks = null;
     this.sent = false;
+    this.savepointAt = -1;
+  }
+
+  /**
+   * Group commit (db/pg/storage.ts): a member of the group starts in a savepoint of its own, sent with its first
+   * statement. Its office-day locks are asked for anew (a lock the transaction holds is granted at once).
+   */
+  savepoint(name: string): void {
+    this.dayLocks = null;
+    this.queued.push(`SAVEPOINT ${name}`);
+    this.savepointAt = this.queued.length - 1;
+  }
+
+  /** The member succeeded: its savepoint is released with what it still has queued (sent with the next statement). */
+  releaseSavepoint(name: string): void {
+    this.dayLocks = null;
+    this.queued.push(`RELEASE SAVEPOINT ${name}`);
+    this.savepointAt = -1;
+  }
+
+  /**
+   * The member failed: what it did is undone. When nothing of it reached the server yet, its queued statements
+   * are dropped (what an earlier member left queued stays); otherwise the rollback to its savepoint goes with
+   * the next statement — and fails there, failing the transaction, if the savepoint was never made (an earlier
+   * statement of its query failed first).
+   */
+  rollbackToSavepoint(name: string): void {
+    this.dayLocks = null;
+    if (this.savepointAt >= 0) this.queued = this.queued.slice(0, this.savepointAt);
+    else this.queued = [`ROLLBACK TO SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`];
+    this.savepointAt = -1;
   }
 
   /** Sends `text` later, in front of the next statement (or COMMIT); its failure fails that one. */
@@ -135,6 +168,7 @@ export class TransactionClient {
       this.sent = true;
       return this.client.query(config as pg.QueryConfig, values);
     }
+    this.savepointAt = -1;
     const inlined = inline(text, values ?? (typeof config === 'string' ? [] : (config.values ?? [])));
     if (inlined === null) {
       await this.flush();
@@ -155,6 +189,7 @@ export class TransactionClient {
     if (this.queued.length === 0) return;
     const batch = this.queued.join(';\n');
     this.queued = [];
+    this.savepointAt = -1;
     this.sent = true;
     await this.client.query(batch);
   }
@@ -171,6 +206,7 @@ export class TransactionClient {
     }
     const batch = [...this.queued, 'COMMIT'].join(';\n');
     this.queued = [];
+    this.savepointAt = -1;
     this.sent = true;
     const results = (await this.client.query(batch)) as pg.QueryResult | pg.QueryResult[];
     const last = Array.isArray(results) ? results[results.length - 1] : results;
@@ -180,6 +216,7 @@ export class TransactionClient {
   async rollback(): Promise<void> {
     this.queued = [];
     this.dayLocks = null;
+    this.savepointAt = -1;
     if (!this.sent) return;
     this.sent = false;
     await this.client.query('ROLLBACK');

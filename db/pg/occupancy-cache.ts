@@ -16,8 +16,9 @@ import type { PgDb } from './client.ts';
  * with (db/pg/batching.ts), so the placement decides on the day as committed after the lock, plus its own writes.
  *
  * Only committed states are kept: a day whose version row this transaction wrote (its `xmin` is the transaction's
- * own id) is answered and not kept, since its number may roll back and be reused by the next commit. Every write
- * to a day's appointments or their items bumps that row, so a day this transaction did not bump is as committed.
+ * own id, or a savepoint's of it — a group commit's members, db/pg/storage.ts) is answered and not kept, since its
+ * number may roll back and be reused by the next commit. Every write to a day's appointments or their items bumps
+ * that row, so a day this transaction did not bump is as committed.
  */
 
 /** Rows kept per storage at most; beyond it the cache starts again (a safety bound, not a tuning knob). */
@@ -74,7 +75,11 @@ const COLUMNS = sql`a.id AS "id", a.location_id AS "locationId", a.counter_id AS
   ARRAY(SELECT i.service_id FROM appointment_items i WHERE i.appointment_id = a.id ORDER BY i.id) AS "serviceIds"`;
 
 /**
- * The statement: for each day asked for, its version and whether this transaction wrote it; then the appointments
+ * The statement: for each day asked for, its version and whether this transaction wrote it (`mine`: its version
+ * row's writer is this transaction, or still in progress — a row visible to this statement whose writer has not
+ * committed is this transaction's own, written in a savepoint of it by a group commit's member; the row's 32-bit
+ * xid is widened to an xid8 for pg_xact_status as the nearest one to the snapshot's xmax, which this transaction's
+ * own xids may lie above; no SQL comment here may hold a quote: db/pg/batching.ts inlines parameters); then the appointments
  * logged as changed since the kept version (any status, wherever they are now); then every row that may take its
  * counter's time on the days read in full (not kept, or the log does not explain every bump since).
  */
@@ -84,8 +89,15 @@ function statementOf(locationId: string, days: readonly number[], since: readonl
     w AS (SELECT * FROM unnest(${sql.param([...days])}::int[], ${sql.param([...since])}::int8[]) AS w(day, since)),
     v AS (
       SELECT w.day, w.since, coalesce(d.version, 0) AS version,
-             coalesce(d.xmin = pg_current_xact_id_if_assigned()::xid, false) AS mine
-        FROM w LEFT JOIN appointment_day_versions d ON d.location_id = ${locationId} AND d.day = w.day),
+             CASE WHEN d.xmin IS NULL THEN false
+                  WHEN d.xmin = pg_current_xact_id_if_assigned()::xid THEN true
+                  WHEN d.xmin::text::int8 < 3 THEN false
+                  ELSE coalesce(pg_xact_status(nullif(greatest(s.xmax + ((d.xmin::text::int8 - (s.xmax & 4294967295)
+                         + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648, -1), -1)::text::xid8)
+                         = 'in progress', false)
+             END AS mine
+        FROM w LEFT JOIN appointment_day_versions d ON d.location_id = ${locationId} AND d.day = w.day,
+             (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8 AS xmax) s),
     c AS (
       SELECT c.day, c.appointment_id FROM v
         JOIN appointment_day_changes c ON c.location_id = ${locationId} AND c.day = v.day AND c.version > v.since

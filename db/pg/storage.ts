@@ -135,6 +135,17 @@ export interface PgStorageOptions {
   attempts?: number;
 }
 
+/** At most this many writes share one group-commit transaction (as on SQLite, db/sqlite/storage.ts). */
+export const PG_GROUP_LIMIT = 32;
+/** Group-commit transactions one storage (node) runs at once; the next group forms while they run. */
+const GROUPS_IN_FLIGHT = 2;
+
+interface GroupMember {
+  work: (tx: Repositories) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * The PostgreSQL implementation of the storage seam (ARCHITECTURE.md#storage-seam).
  * `write`: one pooled connection, `BEGIN` … `COMMIT` (READ COMMITTED); the database's locks order
@@ -188,21 +199,122 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     }
   }
 
-  return {
-    read,
-    async write(work, writeOptions = {}) {
-      for (let attempt = 1; ; attempt++) {
+  async function alone<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(work, writeOptions);
+      } catch (err) {
+        if (attempt < attempts && retryable(err)) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+          continue;
+        }
+        throw asAppError(err);
+      }
+    }
+  }
+
+  /**
+   * One group-commit transaction: each member in a savepoint of its own, one after the other (each sees what the
+   * earlier ones wrote), then ONE `COMMIT` — one fsync, and the office-day lock taken once for the lot. A member
+   * whose work throws is rolled back to its savepoint; it is answered with its error after the group's commit
+   * (an error caused by an earlier member's statement sent in the same query shows up as a failed rollback to
+   * the savepoint, which fails the transaction). A member that lost a deadlock (its savepoint rolled back releases
+   * only its own locks) runs again alone after the commit. When the transaction is lost (a failed `COMMIT`: a
+   * drawn code taken, the exclusion constraint, a dropped connection) every member runs again alone, with the
+   * usual retries, so each gets the answer it would have had by itself. Returns the members to run alone.
+   */
+  async function runGroup(group: GroupMember[]): Promise<GroupMember[]> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch {
+      return group;
+    }
+    let broken = false;
+    const tx = transactionDb(client);
+    const done: { member: GroupMember; outcome: { value: unknown } | { err: unknown } }[] = [];
+    const again: GroupMember[] = [];
+    try {
+      tx.client.begin(['BEGIN']);
+      for (const [i, member] of group.entries()) {
+        // A name of its own: a rollback to it must fail when its SAVEPOINT never ran, not undo an earlier member's.
+        const savepoint = `loket_member_${i}`;
+        tx.client.savepoint(savepoint);
         try {
-          return await once(work, writeOptions);
+          const value = await member.work(repositoriesOn(tx.db, shared) as unknown as Repositories);
+          tx.client.releaseSavepoint(savepoint);
+          done.push({ member, outcome: { value } });
         } catch (err) {
-          if (attempt < attempts && retryable(err)) {
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-            continue;
-          }
-          throw asAppError(err);
+          tx.client.rollbackToSavepoint(savepoint);
+          if (retryable(err)) again.push(member);
+          else done.push({ member, outcome: { err } });
         }
       }
-    },
+      const commit = await tx.client.commit();
+      if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');
+    } catch (err) {
+      await tx.client.rollback().catch(() => {
+        broken = true;
+      });
+      const code = sqlState(err);
+      if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) broken = true;
+      return group;
+    } finally {
+      client.release(broken);
+    }
+    for (const { member, outcome } of done) {
+      if ('err' in outcome) member.reject(asAppError(outcome.err));
+      else member.resolve(outcome.value);
+    }
+    return again;
+  }
+
+  // Groups waiting for a free slot; the last one takes the writes that arrive until it is full or starts.
+  const waiting: GroupMember[][] = [];
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < GROUPS_IN_FLIGHT && waiting.length > 0) {
+      const group = waiting.shift() as GroupMember[];
+      inFlight++;
+      // A write alone needs no savepoint: it is an ordinary transaction (in the slot, so others group behind it).
+      const lone = group[0] as GroupMember;
+      const ran: Promise<GroupMember[]> =
+        group.length === 1
+          ? alone(lone.work, {}).then(
+              (value) => {
+                lone.resolve(value);
+                return [];
+              },
+              (err) => {
+                lone.reject(err);
+                return [];
+              },
+            )
+          : runGroup(group).catch(() => group);
+      void ran.then((left) => {
+        inFlight--;
+        pump();
+        for (const m of left) alone(m.work, {}).then(m.resolve, m.reject);
+      });
+    }
+  };
+  const grouped = <T>(work: (tx: Repositories) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const member: GroupMember = { work, resolve: resolve as (value: unknown) => void, reject };
+      const last = waiting[waiting.length - 1];
+      if (last && last.length < PG_GROUP_LIMIT) {
+        last.push(member);
+        return;
+      }
+      waiting.push([member]);
+      // After this round of I/O: the requests that arrived with this one join it first.
+      setImmediate(pump);
+    });
+
+  return {
+    read,
+    write: (work, writeOptions = {}) =>
+      writeOptions.group && writeOptions.durability !== 'relaxed' ? grouped(work) : alone(work, writeOptions),
     async problem() {
       // Bounded: a load balancer's health check must get an answer even when the server is a black hole
       // (the pool would wait its whole connection timeout) or every pooled connection is busy.

@@ -225,6 +225,37 @@ describeWithPostgres('the occupancy cache on PostgreSQL', () => {
     await checkAll(now);
   });
 
+  it('a group commit member that wrote the day in its savepoint does not keep it, and a rolled-back one leaves no trace', async () => {
+    const now = new Date('2026-11-23T08:00:00Z');
+    const [from, to] = RANGES[0];
+    const node = nodes[0] as Storage;
+    const victimId = await insert(writer, freshStart(1), 'booked', null);
+    const otherId = await insert(writer, freshStart(1), 'booked', null);
+    await checkAll(now);
+    const before = await expected(writer, from, to, now);
+    const victim = before.find((r) => r.id === victimId);
+    const other = before.find((r) => r.id === otherId);
+    expect(victim && other).toBeDefined();
+    // Two writes that arrive together share one transaction (db/pg/storage.ts): the first cancels an appointment
+    // and reads the day in its savepoint (its version row's xmin is the savepoint's, not the transaction's), then
+    // fails and is rolled back; the second cancels another one of that day and commits, under the same version number.
+    const [first, second] = await Promise.allSettled([
+      node.write(
+        async (tx) => {
+          await tx.appointments.cancel([victim?.id as number], now);
+          const inside = await tx.appointments.occupancy(LOCATION, from, to, now);
+          expect(normalised(inside)).toEqual(before.filter((r) => r.id !== victim?.id));
+          throw new Error('roll back');
+        },
+        { group: true },
+      ),
+      node.write((tx) => tx.appointments.cancel([other?.id as number], now), { group: true }),
+    ]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { message: 'roll back' } });
+    expect(second.status).toBe('fulfilled');
+    await checkAll(now);
+  });
+
   it('a booking inserted with COMMIT that drew a taken reference or code runs again and draws anew', async () => {
     const now = new Date('2026-11-23T08:00:00Z');
     const node = nodes[0] as Storage;
