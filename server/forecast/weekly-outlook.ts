@@ -495,6 +495,15 @@ function adviseWeek(
   };
 }
 
+/**
+ * Simulated days behind each option's effect. An overrun day's share of walk-ins within the norm varies a lot from
+ * one simulated day to the next: with 6 the demo's evening option came out 8 points below doing nothing at one
+ * peak week, and 2 above it with 150 (0.792 against 0.768). An option's effect is a few points, so it takes tens
+ * of days to tell it from noise; 60 (what-if's maximum too) costs about 2 s of CPU per peak week, in the
+ * outlook's cooperative slices.
+ */
+export const PEAK_REPLICATIONS = 60;
+
 /** The weekly outlook from the week of `from` for `weeks` weeks, with up to `peaks` peak weeks advised. */
 export async function getWeeklyOutlook(
   deps: Deps,
@@ -509,7 +518,7 @@ export async function getWeeklyOutlook(
   // Weeks and months: the opening crowd by the sampled opening-hour model (the chain is for the coming week's roster).
   const forecast = await getLocationForecast(deps, locationId, from, to, 10, 0);
   const weeks = weeklyTotals(forecast.days, forecast.hours);
-  const replications = options.replications ?? 6;
+  const replications = options.replications ?? PEAK_REPLICATIONS;
   const peaks = weeks
     .filter((w) => w.gapCounterHours > 0 && w.weekStart >= mondayOf(today))
     .sort((a, b) => b.gapCounterHours - a.gapCounterHours)
