@@ -7,7 +7,7 @@ import type {
   NewAppointment,
   OccupiedRecord,
 } from '../../server/scheduling/appointment-store.ts';
-import { appointmentDetailsOf } from '../records/appointments.ts';
+import { appointmentDetailsOf, bookedAppointmentRow } from '../records/appointments.ts';
 import { BEFORE_DAY_LOCKS, sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import { lockIdempotencyKey, lockMailbox, lockOfficeDays } from './locks.ts';
@@ -358,18 +358,6 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       return result.rows.sort((a, b) => a.appointmentId - b.appointmentId);
     },
     async insertBooked(values, items, draw) {
-      /** The row as inserted: nothing has happened to a new appointment yet. */
-      const booked = (id: number, reference: string, checkInCode: string) => ({
-        ...values,
-        id,
-        reference,
-        checkInCode,
-        cancelledAt: null,
-        confirmedAt: null,
-        checkedInAt: null,
-        reminderSentAt: null,
-        personalDataErasedAt: null,
-      });
       if (reservedId !== null) {
         // The placement's insert goes with COMMIT (one round trip less while the office-day is locked): its id was
         // drawn with the occupancy read. A drawn reference or check-in code that is taken fails the COMMIT with a
@@ -379,7 +367,7 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
         const reference = draw.reference();
         const checkInCode = draw.checkInCode();
         await sendLater(db, insertStatement(values, items, reference, checkInCode, id));
-        return booked(id, reference, checkInCode);
+        return bookedAppointmentRow(values, id, reference, checkInCode);
       }
       for (let attempt = 0; ; attempt++) {
         const reference = draw.reference();
@@ -389,7 +377,7 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
           if (attempt >= CODE_ATTEMPTS) throw new Error('insertBooked: no free reference or check-in code');
           continue;
         }
-        return booked(id, reference, checkInCode);
+        return bookedAppointmentRow(values, id, reference, checkInCode);
       }
     },
     async linkToApiClient(appointmentId, clientId) {

@@ -1,4 +1,24 @@
-import type { AppointmentDetails, AppointmentRow } from '../../server/scheduling/appointment-store.ts';
+import type { AppointmentDetails, AppointmentRow, NewAppointment } from '../../server/scheduling/appointment-store.ts';
+
+/** A booking's row as inserted, on either engine: nothing has happened to a new appointment yet. */
+export function bookedAppointmentRow(
+  values: NewAppointment,
+  id: number,
+  reference: string,
+  checkInCode: string,
+): AppointmentRow {
+  return {
+    ...values,
+    id,
+    reference,
+    checkInCode,
+    cancelledAt: null,
+    confirmedAt: null,
+    checkedInAt: null,
+    reminderSentAt: null,
+    personalDataErasedAt: null,
+  };
+}
 
 /**
  * The rows around a page of appointments, as each engine's repository (`db/sqlite/appointment-store.ts`,

@@ -10,7 +10,7 @@ import type {
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import { findProfile } from '../profile.ts';
-import { appointmentDetailsOf } from '../records/appointments.ts';
+import { appointmentDetailsOf, bookedAppointmentRow } from '../records/appointments.ts';
 import {
   apiClientAppointments,
   apiClients,
@@ -151,17 +151,7 @@ function insertBooked(
       );
       const id = Number(lastInsertRowid);
       for (const item of items) s.insertItem.run(id, item.serviceId, item.persons);
-      return {
-        ...values,
-        id,
-        reference,
-        checkInCode,
-        cancelledAt: null,
-        confirmedAt: null,
-        checkedInAt: null,
-        reminderSentAt: null,
-        personalDataErasedAt: null,
-      };
+      return bookedAppointmentRow(values, id, reference, checkInCode);
     } catch (err) {
       // A reference that collides (≈ 2⁻⁵⁹ per pair) or a check-in code already given out at this office that day
       // fails on its unique index: the statement, not the transaction, rolls back; draw again.
