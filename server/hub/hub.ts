@@ -53,6 +53,8 @@ export interface HubOptions {
   liveViewMaxAgeMs?: number;
   /** With Redis: how long another node's fact waits for what that node built for it before it is read (150 ms). */
   peerWaitMs?: number;
+  /** The share of the process the wait predictor may take per office (default 0.25). */
+  estimateShare?: number;
 }
 
 /** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
@@ -141,6 +143,7 @@ export function attachHub(
     liveViewMaxAgeMs: options.liveViewMaxAgeMs,
     peers: adapterRedis !== null,
     peerWaitMs: options.peerWaitMs,
+    estimateShare: options.estimateShare,
   });
   io.on('hub:followers', (tickets) => publisher.applyFollowerUpdates(tickets));
   io.on('hub:facts', (locationId, facts) => publisher.applyPeerFacts(locationId, facts));

@@ -55,6 +55,8 @@ export interface PublisherOptions {
   peers?: boolean;
   /** How long a peer's fact waits for what that peer built for it before it is read (default 150 ms). */
   peerWaitMs?: number;
+  /** The share of the process the predictor may take per office (default 0.25; runs are spaced to keep it). */
+  estimateShare?: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   const snapshots = new Map<string, { at: number; snapshot: SeqSnapshot }>();
   const building = new Map<string, Promise<SeqSnapshot | null>>();
   const announced = new Map<string, number>();
+  const seqReads = new Map<string, { started?: Promise<number>; queued?: Promise<number> }>();
   const estimateTimers = new Map<string, NodeJS.Timeout>();
   const estimateRuns = new Set<Promise<void>>();
   const lastEstimate = new Map<string, { at: number; tookMs: number }>();
@@ -125,6 +128,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   const carriedCounters = new Map<number, { counter: CounterInfo; round: number }>();
   const live = liveQueues(options.liveViewMaxAgeMs ?? LIVE_VIEW_MAX_AGE_MS);
   const peerWaitMs = options.peerWaitMs ?? PEER_WAIT_MS;
+  const estimateShare = options.estimateShare ?? MAX_ESTIMATE_SHARE;
   let round = 0;
   /** What peers sent for their facts, by `location:seq`, in arrival order; and when a fact awaiting one was first read. */
   const fromPeers = new Map<string, { fact: PeerFact; at: number }>();
@@ -489,7 +493,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     // Calls come at the pace of people (not the 250 ms spacing of other changes' runs), but a slow predictor still
     // keeps to its share of the process.
     const last = lastEstimate.get(locationId);
-    if (last && Date.now() < last.at + last.tookMs / MAX_ESTIMATE_SHARE) return undefined;
+    if (last && Date.now() < last.at + last.tookMs / estimateShare) return undefined;
     const location = await reads().queue.location(locationId);
     if (!location) return undefined;
     const view = live.get(locationId, serviceDateOf(now, location.timeZone), seq);
@@ -526,7 +530,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   function scheduleEstimates(locationId: string): void {
     if (stopped || estimateTimers.has(locationId)) return;
     const last = lastEstimate.get(locationId);
-    const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / MAX_ESTIMATE_SHARE);
+    const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / estimateShare);
     const wait = Math.max(ESTIMATE_DEBOUNCE_MS, last ? last.at + spacing - Date.now() : 0);
     const timer = setTimeout(() => {
       const run = (async () => {
@@ -613,20 +617,53 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   /**
    * The snapshot a socket gets once it has joined the office's rooms. It must reflect every fact this node sent those
    * rooms before the join — the facts after it reach the socket, and a client ignores those it already has by seq —
-   * so any snapshot whose seq is at least the newest this node had begun to send (`announce`, before a round's facts
-   * of the office go out) when it was asked for will do, however far the database's seq has moved on. Hence, without
-   * any read: the office's last snapshot while no fact of the office came in since (and it is under a second old),
-   * or the build under way when it ends at that seq; else one new build. A reconnect storm (a node died: its
-   * screens all reconnect elsewhere at once) then costs one build per office and change at most, each one pass over
-   * the node's live view of the queue when it is current (only the recent calls are read) or one read of the queue.
+   * and every change committed before it asked, on any node (a ticket a kiosk drew on node A is in the next snapshot
+   * a screen on node B asks for, even when B has not heard of it yet). So its seq must be at least both the newest
+   * this node had begun to send (`announce`, before a round's facts of the office go out) and the office's seq in the
+   * database read after the request came in (`freshSeq`: one indexed read, shared by every request that came in
+   * before it started). Hence: the office's last snapshot while it is at that seq (and under a second old), or the
+   * build under way when it ends at that seq; else one new build. A reconnect storm (a node died: its screens all
+   * reconnect elsewhere at once) then costs one seq read per read's round trip and one build per office and change
+   * at most, each one pass over the node's live view of the queue when it is current (only the recent calls are
+   * read) or one read of the queue.
    */
   function announce(locationId: string, seq: number): void {
     announced.set(locationId, Math.max(announced.get(locationId) ?? 0, seq));
     snapshots.delete(locationId);
   }
 
+  /**
+   * The office's seq in the database, read after this call: requests that come in while a read is under way share
+   * the next one (it starts when that one ends), so concurrent callers cost one read in flight and one queued.
+   */
+  function freshSeq(locationId: string): Promise<number> {
+    const entry = seqReads.get(locationId) ?? {};
+    seqReads.set(locationId, entry);
+    if (entry.queued) return entry.queued;
+    const start = (): Promise<number> => {
+      const read = log.seqOf(locationId);
+      entry.started = read;
+      const done = () => {
+        if (entry.started === read) entry.started = undefined;
+        if (!entry.started && !entry.queued && seqReads.get(locationId) === entry) seqReads.delete(locationId);
+      };
+      read.then(done, done);
+      return read;
+    };
+    if (!entry.started) return start();
+    const queued = entry.started
+      .catch(() => 0)
+      .then(() => {
+        entry.queued = undefined;
+        return start();
+      });
+    entry.queued = queued;
+    return queued;
+  }
+
   async function snapshot(locationId: string): Promise<SeqSnapshot | null> {
-    const floor = announced.get(locationId) ?? 0;
+    const committed = await freshSeq(locationId);
+    const floor = Math.max(announced.get(locationId) ?? 0, committed);
     for (;;) {
       const cached = snapshots.get(locationId);
       if (cached && cached.snapshot.seq >= floor && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS)
@@ -636,7 +673,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const built = await going.catch(() => undefined);
       if (built === null || (built && built.seq >= floor)) return built;
     }
-    const build = buildSnapshot(locationId);
+    const build = buildSnapshot(locationId, committed);
     building.set(locationId, build);
     const done = () => {
       if (building.get(locationId) === build) building.delete(locationId);
@@ -646,11 +683,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   /**
-   * The office's queue with a seq it reflects: the seq is read first, then the queue — the node's live view when it
-   * is at that seq or later, else read (and kept as the view when the seq did not move meanwhile).
+   * The office's queue with a seq it reflects: the seq (read before, by the caller) first, then the queue — the
+   * node's live view when it is at that seq or later, else read (and kept as the view when the seq did not move
+   * meanwhile).
    */
-  async function buildSnapshot(locationId: string): Promise<SeqSnapshot | null> {
-    const seq = await log.seqOf(locationId);
+  async function buildSnapshot(locationId: string, seq: number): Promise<SeqSnapshot | null> {
     const location = await reads().queue.location(locationId);
     if (!location) return null;
     const now = deps.clock.now();
