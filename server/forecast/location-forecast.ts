@@ -24,6 +24,7 @@ import { WALK_UP_MINUTES } from './simulator/scenario.ts';
 import {
   releasableSlots,
   requiredCountersWithCrowdSteps,
+  restrictedServiceSets,
   skillGroups,
   slotsForAppointmentNorm,
   ticketMinutes,
@@ -282,6 +283,8 @@ export async function getLocationForecast(
   const activeCounters = new Set(office.counters.map((c) => c.id));
   const rostered = new Map<string, number>();
   const rosteredForAppointments = new Map<string, number>();
+  /** Per local hour: each rostered counter's cover (for the services only some counters serve). */
+  const rosteredCounters = new Map<string, Map<number, number>>();
   for (const rule of office.rosterRules) {
     if (!activeCounters.has(rule.counterId)) continue;
     const a = hourOfWall(rule.startsAt);
@@ -293,16 +296,26 @@ export async function getLocationForecast(
         if (cover <= 0) continue;
         const key = `${date}|${h}`;
         rostered.set(key, (rostered.get(key) ?? 0) + cover);
+        const covers = rosteredCounters.get(key) ?? new Map<number, number>();
+        covers.set(rule.counterId, (covers.get(rule.counterId) ?? 0) + cover);
+        rosteredCounters.set(key, covers);
         if (rule.mode !== 'walk-in') rosteredForAppointments.set(key, (rosteredForAppointments.get(key) ?? 0) + cover);
       }
     }
   }
 
   // Skill groups: demand pools only where counters share services.
+  const skillCounters = office.counters.map((c) => ({
+    id: c.id,
+    skills: [...c.skills].map((id) => codeById.get(id) ?? ''),
+  }));
   const groups = skillGroups(
-    office.counters.map((c) => ({ id: c.id, skills: [...c.skills].map((id) => codeById.get(id) ?? '') })),
+    skillCounters,
     walkInServices.map((s) => s.code),
   );
+  // Within a group, counters that serve only some of its services (a pickup-only counter) cannot help the
+  // rest: each set of services that some counters leave out must be met by the counters that serve them.
+  const restricted = groups.map((group) => restrictedServiceSets(skillCounters, group));
   // Minutes a counter spends per walk-in ticket, learned from the last four weeks' finished tickets.
   const learning = await deps.storage.read.queue.learningHistory(
     locationId,
@@ -388,27 +401,25 @@ export async function getLocationForecast(
     const required = dayHours.map(() => 0);
     const need = dayHours.map(() => 0);
     const pooled = new Set<string>();
-    for (const group of groups) {
-      await pause();
+    /**
+     * Counters per hour the walk-ins of `codes` need alone (`walkIns`, what is left for appointments) and with
+     * the appointment visits of those services pooled on the same counters (`both`, what the hour needs).
+     */
+    async function countersFor(codes: readonly string[], walkInsToo: boolean) {
       const arrivals = dayHours.map((h) =>
-        group.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
+        codes.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
       );
       const total = arrivals.reduce((a, b) => a + b, 0);
-      const groupBookable = bookable.filter((s) => group.includes(s.code));
-      const groupShare = groupBookable.reduce((a, s) => a + shareOf(s.code), 0);
-      const groupMinutes = apptMinutes.map((m) => m * groupShare);
-      const groupVisits = groupBookable.reduce(
-        (a, s) => a + (minutesByService.get(s.code) ?? 0) / s.minutesPerPerson,
-        0,
-      );
-      for (const s of groupBookable) pooled.add(s.code);
-      if (total <= 0 && groupShare <= 0) continue;
+      const codesBookable = bookable.filter((s) => codes.includes(s.code));
+      const share = codesBookable.reduce((a, s) => a + shareOf(s.code), 0);
+      if (total <= 0 && share <= 0) return null;
+      const visitsOf = codesBookable.reduce((a, s) => a + (minutesByService.get(s.code) ?? 0) / s.minutesPerPerson, 0);
       const meanMinutes =
         total > 0
           ? dayHours.reduce(
               (s, h) =>
                 s +
-                group.reduce(
+                codes.reduce(
                   (x, code) => x + (demand.get(code)?.get(`${date}|${h}`) ?? 0) * (minutesOf.get(code) ?? 10),
                   0,
                 ),
@@ -424,25 +435,57 @@ export async function getLocationForecast(
         target,
       };
       // The opening hour's chain is a few hundred ms of CPU: it pauses for the event loop between its steps.
-      if (total > 0)
-        (await runCooperatively(requiredCountersWithCrowdSteps(base, openingIndex, crowdShare), pause)).forEach(
-          (n, i) => {
-            required[i] = (required[i] ?? 0) + n;
-          },
-        );
       await pause();
-      const needed = requiredCountersWithCrowdSteps(
-        {
-          ...base,
-          appointmentMinutes: groupMinutes,
-          appointmentMeanMinutes: groupVisits > 0 ? (groupShare * expectedMinutes) / groupVisits : meanMinutes,
-        },
-        openingIndex,
-        crowdShare,
+      const walkIns =
+        walkInsToo && total > 0
+          ? await runCooperatively(requiredCountersWithCrowdSteps(base, openingIndex, crowdShare), pause)
+          : null;
+      await pause();
+      const both = await runCooperatively(
+        requiredCountersWithCrowdSteps(
+          {
+            ...base,
+            appointmentMinutes: apptMinutes.map((m) => m * share),
+            appointmentMeanMinutes: visitsOf > 0 ? (share * expectedMinutes) / visitsOf : meanMinutes,
+          },
+          openingIndex,
+          crowdShare,
+        ),
+        pause,
       );
-      (await runCooperatively(needed, pause)).forEach((n, i) => {
+      return { walkIns, both };
+    }
+    /** Counters rostered in each hour of the day that serve at least one of `codes`. */
+    const rosteredServing = (codes: readonly string[]) => {
+      const serving = new Set(skillCounters.filter((c) => c.skills.some((k) => codes.includes(k))).map((c) => c.id));
+      return dayHours.map((h) => {
+        let n = 0;
+        for (const [id, cover] of rosteredCounters.get(`${date}|${h}`) ?? []) if (serving.has(id)) n += cover;
+        return n;
+      });
+    };
+    /** Per hour: how many more counters serving some restricted set of services the roster lacks (≥ 0). */
+    const lacking = dayHours.map(() => 0);
+    for (const [g, group] of groups.entries()) {
+      for (const s of bookable) if (group.includes(s.code)) pooled.add(s.code);
+      const counters = await countersFor(group, true);
+      if (!counters) continue;
+      counters.walkIns?.forEach((n, i) => {
+        required[i] = (required[i] ?? 0) + n;
+      });
+      counters.both.forEach((n, i) => {
         need[i] = (need[i] ?? 0) + n;
       });
+      for (const codes of restricted[g] ?? []) {
+        const serving = rosteredServing(codes);
+        // A subset of the group's demand never needs more counters than the whole group: only where the
+        // counters serving it are fewer than that can they be too few.
+        if (!serving.some((r, i) => r < (counters.both[i] ?? 0))) continue;
+        const subset = await countersFor(codes, false);
+        subset?.both.forEach((n, i) => {
+          lacking[i] = Math.max(lacking[i] ?? 0, n - (serving[i] ?? 0));
+        });
+      }
     }
     // Appointment services no walk-in counter group serves keep counters of their own.
     const apart = 1 - bookable.filter((s) => pooled.has(s.code)).reduce((a, s) => a + shareOf(s.code), 0);
@@ -450,6 +493,11 @@ export async function getLocationForecast(
       apptMinutes.forEach((m, i) => {
         need[i] = (need[i] ?? 0) + Math.ceil((m * apart) / 60 / APPOINTMENT_OCCUPANCY - 1e-9);
       });
+    // Where the roster's counters that serve some services are too few for them, the hour needs that many
+    // more than it has, however many others are idle: those cannot take their visitors.
+    lacking.forEach((more, i) => {
+      if (more > 1e-9) need[i] = Math.max(need[i] ?? 0, Math.ceil((rosteredHours[i] ?? 0) + more - 1e-9));
+    });
     let short = 0;
     let arrivalsDay = 0;
     dayHours.forEach((h, i) => {

@@ -6,6 +6,7 @@ import {
   releasableSlots,
   requiredCounters,
   requiredCountersWithCrowd,
+  restrictedServiceSets,
   skillGroups,
   slotsForAppointmentNorm,
 } from './staffing.ts';
@@ -110,6 +111,23 @@ describe('skill groups and releasable slots', () => {
       ['passport', 'id-card', 'driving-licence', 'pickup', 'birth'],
     );
     expect(groups.map((g) => g.sort())).toEqual([['driving-licence', 'id-card', 'passport'], ['pickup'], ['birth']]);
+  });
+  it('names the services a specialised counter cannot take, once per distinct skill set', () => {
+    const group = ['passport', 'id-card', 'driving-licence', 'pickup'];
+    const counters = [
+      { id: 1, skills: ['passport', 'id-card', 'driving-licence', 'pickup'] },
+      { id: 2, skills: ['passport', 'id-card', 'driving-licence', 'pickup'] },
+      { id: 3, skills: ['driving-licence', 'pickup'] },
+      { id: 4, skills: ['pickup'] },
+      { id: 5, skills: ['pickup', 'birth'] },
+      { id: 6, skills: ['birth'] },
+    ];
+    expect(restrictedServiceSets(counters, group)).toEqual([
+      ['id-card', 'passport'],
+      ['driving-licence', 'id-card', 'passport'],
+    ]);
+    // Generalists only: nothing is cut off.
+    expect(restrictedServiceSets(counters.slice(0, 2), group)).toEqual([]);
   });
   it('offers each day the mean expected bookings of the norm window from it', () => {
     // Windows of two days: (10+20)/2, (20+30)/2, then the last day alone; two slots per booking.

@@ -265,6 +265,25 @@ export function skillGroups(counters: readonly SkillCounter[], services: readonl
 }
 
 /**
+ * The sets of a skill group's services that some of its counters cannot serve at all: for each distinct
+ * skill set of a counter in the group, the group's services outside it (a pickup-only counter leaves out every
+ * service but pickup). Demand pooled over the group assumes any counter takes any visitor; the visitors of
+ * such a set can only go to the counters that serve one of its services, so those must be enough for them
+ * (Hall's condition for the sets that matter: the ones a counter's skills cut off). Sorted, without
+ * duplicates, never the whole group or empty.
+ */
+export function restrictedServiceSets(counters: readonly SkillCounter[], group: readonly string[]): string[][] {
+  const inGroup = new Set(group);
+  const sets = new Map<string, string[]>();
+  for (const c of counters) {
+    if (!c.skills.some((k) => inGroup.has(k))) continue;
+    const left = group.filter((code) => !c.skills.includes(code)).sort();
+    if (left.length > 0) sets.set(left.join('|'), left);
+  }
+  return [...sets.values()];
+}
+
+/**
  * Appointment slots that can be released on a day: the rostered counter-minutes left after the walk-in
  * requirement and the booked load, in slots of `slotMinutes` (never negative).
  */
