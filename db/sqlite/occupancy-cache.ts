@@ -24,6 +24,8 @@ import { type CachedDay, DAY_MS, occupancyOf, patched as patchedDay } from '../o
  * next committed change.
  */
 
+/** Ranges noted for keeping after a write at most (a group commit holds up to 32 bookings). */
+const MAX_WANTED = 64;
 /** Rows kept per cache at most; beyond it the cache starts again (a safety bound, not a tuning knob). */
 const MAX_ROWS = 400_000;
 /** Longer ranges than the booking window are read from the database. */
@@ -67,6 +69,8 @@ interface Cache {
   log: ChangeLog | null;
   /** The writer connection to install the log on, when it could not be yet (it was in a transaction). */
   writer: Database.Database | null;
+  /** Ranges a write transaction had to read from the database (not kept): read and kept once it has ended. */
+  wanted: Map<string, { locationId: string; first: number; last: number }>;
 }
 
 const caches = new WeakMap<Database.Database, Cache>();
@@ -147,7 +151,7 @@ function installLog(writer: Database.Database): ChangeLog {
 function cacheOf(client: Database.Database): Cache {
   let cache = caches.get(client);
   if (!cache) {
-    cache = { days: new Map(), rows: 0, log: null, writer: client.readonly ? null : client };
+    cache = { days: new Map(), rows: 0, log: null, writer: client.readonly ? null : client, wanted: new Map() };
     caches.set(client, cache);
   }
   // DDL inside a transaction would roll back with it: the log is installed at the first read outside one.
@@ -205,6 +209,13 @@ export function catchUpAfterWrite(writer: Database.Database): void {
   try {
     drain(cache, log);
     if (log.drained.size > 0) keepUpToDate(writer, cache, log);
+    // The days the transaction read in full are kept now, committed: the next booking on one of them patches it
+    // with the rows that changed instead of reading the whole day again (bookings with no availability read
+    // before them, like an API client's burst or the booking row of the scale bench, found no day kept).
+    for (const [key, w] of cache.wanted) {
+      cache.wanted.delete(key);
+      daysRefreshed(writer, cache, w.locationId, w.first, w.last);
+    }
   } catch {
     // Never the write's failure (it has settled): forget what is kept, the next reads read the database.
     dropAll(cache);
@@ -241,6 +252,7 @@ function keepUpToDate(writer: Database.Database, cache: Cache, log: ChangeLog): 
 
 function dropAll(cache: Cache): void {
   cache.days.clear();
+  cache.wanted.clear();
   cache.rows = 0;
   cache.log?.drained.clear();
 }
@@ -292,7 +304,12 @@ export function cachedOccupancy(
   const days = client.inTransaction
     ? daysInTransaction(client, cache, locationId, first, last)
     : daysRefreshed(client, cache, locationId, first, last);
-  if (!days) return null;
+  if (!days) {
+    // Not kept, so read from the database inside this transaction: keep it once the transaction has ended.
+    if (client.inTransaction && cache.log?.writer === client && cache.wanted.size < MAX_WANTED)
+      cache.wanted.set(`${keyOf(locationId, first)}\u0000${last}`, { locationId, first, last });
+    return null;
+  }
   // By start (each day is kept in that order): callers that group by day walk them once.
   const out = occupancyOf(days, from, to, now);
   if (cache.rows > MAX_ROWS) dropAll(cache);

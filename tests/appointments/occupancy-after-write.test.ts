@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeTransaction } from '../../db/client.ts';
+import { cachedOccupancy } from '../../db/sqlite/occupancy-cache.ts';
 import { createTestContext } from '../helpers/context.ts';
 
 // db/sqlite/occupancy-cache.ts#catchUpAfterWrite: when a write settles, the process's change log is drained and the
@@ -71,6 +73,56 @@ describe('occupancy kept in memory across writes with no read between (SQLite)',
       expect(truth()).toHaveLength(9);
     } finally {
       other.close();
+      await ctx.storage.close();
+      ctx.db.$client.close();
+    }
+  });
+
+  it('keeps the day a booking read in full once it has committed, so the next booking on it finds it kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loket-occupancy-'));
+    dirs.push(dir);
+    const ctx = createTestContext({ dbPath: join(dir, 'loket.db'), now: '2026-11-23T08:00:00Z' });
+    const location = 'haarlem-zijlsingel';
+    // The local day of 2026-11-24 in Amsterdam: the two UTC days its occupancy reads.
+    const from = Date.parse('2026-11-23T23:00:00Z');
+    const to = Date.parse('2026-11-24T23:00:00Z');
+    const now = ctx.clock.now();
+    const kept = () => writeTransaction(ctx.db, () => cachedOccupancy(ctx.db.$client, location, from, to, now));
+    const truth = () =>
+      ctx.db.$client
+        .prepare(
+          "SELECT id FROM appointments WHERE location_id = ? AND starts_at >= ? AND starts_at < ? AND status IN ('booked', 'checked-in') ORDER BY id",
+        )
+        .pluck()
+        .all(location, from, to) as number[];
+    let n = 0;
+    const book = (start: string) =>
+      ctx.app.request('/api/v1/appointments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          locationId: location,
+          services: [{ code: 'passport', persons: 1 }],
+          start,
+          customer: { name: 'Bewoner', email: `bewoner${++n}@example.nl` },
+        }),
+      });
+    // The day's times, listed by another process (this one's cache must not see the day read).
+    const lister = createTestContext({ now: '2026-11-23T08:00:00Z' });
+    const list = await lister.app.request(
+      `/api/v1/locations/${location}/available-times?services=passport:1&date=2026-11-24`,
+    );
+    const { times } = (await list.json()) as { times: string[] };
+    lister.db.$client.close();
+    try {
+      // No availability read here: nothing of the day is kept before the first booking.
+      expect(kept()).toBeNull();
+      expect((await book(times[0] as string)).status).toBe(201);
+      expect(kept()?.map((r) => r.id)).toEqual(truth());
+      expect((await book(times[1] as string)).status).toBe(201);
+      expect(kept()?.map((r) => r.id)).toEqual(truth());
+      expect(truth()).toHaveLength(2);
+    } finally {
       await ctx.storage.close();
       ctx.db.$client.close();
     }
