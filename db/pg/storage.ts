@@ -58,8 +58,15 @@ function repositoriesOn(db: PgDb, shared: PgShared): Record<string, unknown> {
   return repositories;
 }
 
-/** A transaction that lost a race the database resolved by aborting it: running it again is correct. */
-const RETRYABLE = new Set(['40001', '40P01']);
+/**
+ * A transaction that lost a race the database resolved by aborting it: running it again is correct. That includes
+ * the exclusion constraint (23P01, checked at COMMIT): a placement decides on the office-day it read under the day
+ * lock, so a double-booked counter at COMMIT means the day changed under it by a writer that does not take that lock
+ * (a no-show's ticket returned, making its appointment active again) — the decision was made on a day that no longer
+ * exists. Run again, it reads the day as it is now and places elsewhere, or refuses because the time really is full;
+ * answering 409 at once would refuse a resident a time another counter still had free.
+ */
+const RETRYABLE = new Set(['40001', '40P01', '23P01']);
 /**
  * Unique indexes of drawn values: a booking's insert sent with COMMIT (db/pg/appointment-store.ts#insertBooked)
  * that drew a taken reference or check-in code fails there, and running the transaction again draws anew.
@@ -90,9 +97,9 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EN
 
 /**
  * What a failed transaction means for the client, as SQLite's side maps its trigger and constraint errors:
- * the exclusion constraint (23P01, a counter double-booked: only a race between nodes gets that far) is
- * `slot-unavailable` (409); a unique violation (23505) is `conflict` (409); a database that cannot be
- * reached is `unavailable` (503). Anything else is a bug and stays a 500.
+ * the exclusion constraint (23P01, a counter double-booked; reached only after every attempt failed on it, see
+ * `RETRYABLE`) is `slot-unavailable` (409); a unique violation (23505) is `conflict` (409); a database that cannot
+ * be reached is `unavailable` (503). Anything else is a bug and stays a 500.
  */
 export function asAppError(err: unknown): unknown {
   if (err instanceof AppError) return err;
@@ -131,7 +138,7 @@ function mappingErrors(repositories: Record<string, unknown>): Repositories {
 const PROBLEM_TIMEOUT_MS = 2_000;
 
 export interface PgStorageOptions {
-  /** Attempts of a transaction aborted by a deadlock or serialization failure (default 5). */
+  /** Attempts of a transaction aborted by a deadlock, a serialization failure or the exclusion constraint (default 5). */
   attempts?: number;
 }
 
@@ -150,9 +157,9 @@ interface GroupMember {
  * The PostgreSQL implementation of the storage seam (ARCHITECTURE.md#storage-seam).
  * `write`: one pooled connection, `BEGIN` … `COMMIT` (READ COMMITTED); the database's locks order
  * concurrent writers on every node, and deferred constraints are checked at `COMMIT`. A transaction that
- * PostgreSQL aborts because of a deadlock (40P01) or a serialization failure (40001) is run again from the
- * start, a bounded number of times with a short random pause, so `work` must do nothing but its repository
- * calls (it may run more than once). `durability: 'relaxed'` is `synchronous_commit = off` for that
+ * PostgreSQL aborts because of a deadlock (40P01), a serialization failure (40001) or the exclusion constraint
+ * at `COMMIT` (23P01, see `RETRYABLE`) is run again from the start, a bounded number of times with a short random
+ * pause, so `work` must do nothing but its repository calls (it may run more than once). `durability: 'relaxed'` is `synchronous_commit = off` for that
  * transaction. `read`: statements on the pool, each seeing committed data only.
  */
 export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storage {
