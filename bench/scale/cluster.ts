@@ -126,6 +126,9 @@ export async function startNode(
         ...(process.env.LOKET_BENCH_CPU_PROF
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOKET_BENCH_CPU_PROF}`]
           : []),
+        // LOKET_BENCH_NODE_FLAGS: further node/V8 flags for every node (e.g. `--single-threaded-gc` to see the GC's
+        // share on the main thread in a CPU profile).
+        ...(process.env.LOKET_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
         '--import',
         'tsx',
         root === ROOT ? MAIN : join(root, 'server', 'main.ts'),

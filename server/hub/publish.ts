@@ -12,7 +12,7 @@ import { serviceDateOf } from '../queue/queue-model.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
 import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
 import { liveQueues } from './live-queue.ts';
-import { locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
+import { followedTicketOf, locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { HubServer, PeerFact } from './types.ts';
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
@@ -138,6 +138,24 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * until the next `wait:estimates` or snapshot — a run that finds the same waits does not send them again.
    */
   const sentWithCall = new Map<string, string>();
+  /**
+   * Public ids of the tickets a resident follows on this node (a `ticket:` room exists while a socket is in it),
+   * kept from the adapter's room events: the estimates after a change look a waiting ticket up here instead of
+   * building its room's name, and skip the line when nobody here follows a ticket (the usual case for most offices).
+   */
+  const followedHere = new Set<string>();
+  const adapter = io.of('/').adapter;
+  const roomCreated = (room: string) => {
+    const publicId = followedTicketOf(room);
+    if (publicId !== null) followedHere.add(publicId);
+  };
+  const roomDeleted = (room: string) => {
+    const publicId = followedTicketOf(room);
+    if (publicId !== null) followedHere.delete(publicId);
+  };
+  for (const room of adapter.rooms.keys()) roomCreated(room);
+  adapter.on('create-room', roomCreated);
+  adapter.on('delete-room', roomDeleted);
 
   /** The queue as committed (storage.read: never a write transaction's rows that may still roll back). */
   const reads = () => deps.storage.read;
@@ -467,7 +485,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     for (const [f, dto] of fromUseCase) if (f.ticketId !== null && !view.has(f.ticketId)) newest.set(f.ticketId, dto);
     for (const [id, dto] of view) newest.set(id, dto);
     for (const dto of newest.values()) {
-      if (dto.status !== 'waiting' && io.sockets.adapter.rooms.has(ticketRoom(dto.publicId))) {
+      if (dto.status !== 'waiting' && followedHere.has(dto.publicId)) {
         io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', { ...dto, appointmentReference: null });
       }
     }
@@ -578,18 +596,17 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
       }
     }
+    if (!cluster && followedHere.size === 0) return estimates.waits;
     const names = counterNamesOf(state);
     const followed: TicketDto[] = [];
-    const rooms = io.sockets.adapter.rooms;
     for (const t of state.tickets) {
       if (t.row.status !== 'waiting') continue;
       // Only for this node's followers (a DTO for every waiting ticket is most of the work of a long line)…
-      const room = cluster ? null : ticketRoom(t.row.publicId);
-      if (room !== null && !rooms.has(room)) continue;
+      if (!cluster && !followedHere.has(t.row.publicId)) continue;
       const dto = { ...toTicketDto(t, names, estimates), appointmentReference: null };
       // …or, computed for the cluster, for every node's (sent to the others at once).
-      if (room === null) followed.push(dto);
-      else io.local.to(room).emit('ticket:updated', dto);
+      if (cluster) followed.push(dto);
+      else io.local.to(ticketRoom(t.row.publicId)).emit('ticket:updated', dto);
     }
     if (cluster && followed.length > 0) {
       applyFollowerUpdates(followed);
@@ -600,9 +617,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   function applyFollowerUpdates(tickets: TicketDto[]): void {
-    const rooms = io.sockets.adapter.rooms;
     for (const dto of tickets) {
-      if (rooms.has(ticketRoom(dto.publicId))) io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', dto);
+      if (followedHere.has(dto.publicId)) io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', dto);
     }
   }
 
@@ -728,6 +744,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     stop: async () => {
       stopped = true;
       clearInterval(poll);
+      adapter.off('create-room', roomCreated);
+      adapter.off('delete-room', roomDeleted);
       for (const stop of stops) stop();
       for (const t of estimateTimers.values()) clearTimeout(t);
       estimateTimers.clear();

@@ -15,6 +15,9 @@ export const staffRooms = (locationId: string) => ['agent', 'supervisor', 'admin
 export const publicRooms = (locationId: string) => ['kiosk', 'display'].map((r) => roleRoom(locationId, r));
 export const counterRoom = (counterId: number) => `counter:${counterId}`;
 export const ticketRoom = (publicId: string) => `ticket:${publicId}`;
+/** The public id of the ticket a `ticket:` room follows, or null for another room. */
+export const followedTicketOf = (room: string): string | null =>
+  room.startsWith('ticket:') ? room.slice('ticket:'.length) : null;
 export const sessionRoom = (sessionId: number) => `session:${sessionId}`;
 export const deviceRoom = (deviceId: number) => `device:${deviceId}`;
 export const apiKeyRoom = (keyId: number) => `api-key:${keyId}`;
