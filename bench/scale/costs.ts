@@ -351,7 +351,7 @@ function socketTo(url: string, auth: Record<string, string>, address: string): P
  * (about 100 optimising compiles on background threads during the 16 s), which a server that has run for a while
  * no longer does.
  */
-const WARM_UP_PRESSES = 40;
+export const WARM_UP_PRESSES = 40;
 const WARM_UP_SPACING_MS = 150;
 
 /** One node (of this checkout or of `root`) on a fresh copy of the template: its CPU per call-next + start. */

@@ -38,7 +38,13 @@ import {
   selectedModes,
 } from './bookings.ts';
 import { cleanup, tempDir } from './cluster.ts';
-import { availabilityGrowth, bookingCost, callNextCost, schedulingSpeedAvailability } from './costs.ts';
+import {
+  availabilityGrowth,
+  bookingCost,
+  callNextCost,
+  schedulingSpeedAvailability,
+  WARM_UP_PRESSES,
+} from './costs.ts';
 import { displaysAcrossNodes, type FanoutResult } from './fanout.ts';
 import { buildTemplate, type Template } from './fixtures.ts';
 import { databaseGrowth } from './growth.ts';
@@ -369,7 +375,7 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}; CPU of the node process from /proc, its idle CPU subtracted.`,
+      )}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}, after ${WARM_UP_PRESSES} warm-up presses (until 2026-12-07: 3, which left V8 compiling during the measurement); CPU of the node process from /proc, its idle CPU subtracted.`,
   );
   const file = join(here, '..', 'results', QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.json');
   mkdirSync(dirname(file), { recursive: true });
