@@ -49,6 +49,7 @@ interface Statements {
   versions: Database.Statement;
   read: Database.Statement;
   byIds: Database.Statement;
+  byId: Database.Statement;
 }
 
 /** The writer connection's change log, drained into memory by location and day. */
@@ -100,6 +101,12 @@ function statementsOf(client: Database.Database): Statements {
         `SELECT ${COLUMNS}
            FROM appointments a LEFT JOIN appointment_items i ON i.appointment_id = a.id
           WHERE a.id IN (SELECT value FROM json_each(?))
+          GROUP BY a.id`,
+      ),
+      byId: client.prepare(
+        `SELECT ${COLUMNS}
+           FROM appointments a LEFT JOIN appointment_items i ON i.appointment_id = a.id
+          WHERE a.id = ?
           GROUP BY a.id`,
       ),
     };
@@ -241,7 +248,7 @@ function keepUpToDate(writer: Database.Database, cache: Cache, log: ChangeLog): 
           cache.rows -= day.rows.length;
           continue;
         }
-        const fresh = st.byIds.all(JSON.stringify(ids)) as ReadRow[];
+        const fresh = readByIds(st, ids);
         const next = patched(day, version, new Set(ids), fresh, locationId, d);
         cache.rows += next.rows.length - day.rows.length;
         byDay.set(d, next);
@@ -342,7 +349,7 @@ function daysInTransaction(
     changes.push(ids);
     for (const id of ids) all.add(id);
   }
-  const fresh = all.size > 0 ? (st.byIds.all(JSON.stringify([...all])) as ReadRow[]) : [];
+  const fresh = all.size > 0 ? readByIds(st, [...all]) : [];
   const out: CachedDay[] = [];
   for (let d = first; d <= last; d++) {
     const day = byDay.get(d) as CachedDay;
@@ -350,6 +357,25 @@ function daysInTransaction(
     out.push(ids.length === 0 ? day : patched(day, versions.get(d) ?? 0, new Set(ids), fresh, locationId, d));
   }
   return out;
+}
+
+/** Up to this many changed appointments are read one statement each (see `readByIds`). */
+const FEW_IDS = 16;
+
+/**
+ * The appointments a log names (once each: a booking's row and its item bump a day twice), as read now. A few — a
+ * booking's transaction, the catch-up after a group — are read one by one with a plain key look-up, which costs a
+ * fraction of passing them through json_each; many in one statement.
+ */
+function readByIds(st: Statements, ids: readonly number[]): ReadRow[] {
+  const unique = new Set(ids);
+  if (unique.size > FEW_IDS) return st.byIds.all(JSON.stringify([...unique])) as ReadRow[];
+  const rows: ReadRow[] = [];
+  for (const id of unique) {
+    const row = st.byId.get(id) as ReadRow | undefined;
+    if (row) rows.push(row);
+  }
+  return rows;
 }
 
 function versionsOf(st: Statements, locationId: string, first: number, last: number): Map<number, number> {
@@ -399,7 +425,7 @@ function daysRefreshed(
       };
       if (patch.length > 0) {
         const all = new Set(patch.flatMap((p) => p.ids));
-        const fresh = st.byIds.all(JSON.stringify([...all])) as ReadRow[];
+        const fresh = readByIds(st, [...all]);
         for (const { d, ids } of patch)
           store(d, patched(byDay.get(d) as CachedDay, versions.get(d) ?? 0, new Set(ids), fresh, locationId, d));
       }
