@@ -193,6 +193,10 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
   const locking = !((db as { $client?: unknown }).$client instanceof pg.Pool);
   // An appointment id drawn with this transaction's occupancy read, for the next insertBooked (one per read).
   let reservedId: number | null = null;
+  // The organiser as this transaction read it with the lapsed holds of one of the municipality's offices
+  // (expireLapsedHolds): a booking asks for it right after, and one statement earlier of the same transaction
+  // reads the same committed profile as far as anything can tell. Never on the pool, whose repository lives on.
+  let organizer: { municipalityId: string; email: string | null } | null = null;
   const one = async (where: SQL) => {
     const query = db.select().from(appointments).where(where).limit(1);
     const [row] = await (locking ? query.for('update') : query);
@@ -249,7 +253,8 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
         .limit(input.limit);
       return detailsOf(db, rows);
     },
-    organizerEmail: (municipalityId) => organizerEmailOf(db, municipalityId),
+    organizerEmail: async (municipalityId) =>
+      organizer?.municipalityId === municipalityId ? organizer.email : organizerEmailOf(db, municipalityId),
     async dueForReminder(windows) {
       if (windows.length === 0) return [];
       const inWindow = windows.map((w) =>
@@ -346,16 +351,42 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
 
     async expireLapsedHolds(now, locationId) {
       // Rows are locked in id order, so this and the job (all offices at once) never wait on each other in a
-      // circle; a hold confirmed meanwhile is re-read after its lock and left alone.
-      const result = await db.execute<{ appointmentId: number; locationId: string }>(sql`${beforeDayLocks}
-        UPDATE appointments SET status = 'expired', confirm_code_hash = NULL
-         WHERE status = 'held' AND id IN (
-           SELECT id FROM appointments
-            WHERE status = 'held' AND hold_expires_at <= ${now}
-              ${locationId === undefined ? sql`` : sql`AND location_id = ${locationId}`}
-            ORDER BY id FOR UPDATE)
-        RETURNING id AS "appointmentId", location_id AS "locationId"`);
-      return result.rows.sort((a, b) => a.appointmentId - b.appointmentId);
+      // circle; a hold confirmed meanwhile is re-read after its lock and left alone. For one office inside a
+      // transaction (a booking) the same statement reads the calendar file's organiser, which the booking asks
+      // for next: one round trip less (see `organizer`).
+      const organizerToo = locking && locationId !== undefined;
+      const result = await db.execute<{
+        appointmentId: number | null;
+        locationId: string | null;
+        municipalityId: string | null;
+        contactEmail: string | null;
+      }>(sql`${beforeDayLocks}
+        WITH e AS (
+          UPDATE appointments SET status = 'expired', confirm_code_hash = NULL
+           WHERE status = 'held' AND id IN (
+             SELECT id FROM appointments
+              WHERE status = 'held' AND hold_expires_at <= ${now}
+                ${locationId === undefined ? sql`` : sql`AND location_id = ${locationId}`}
+              ORDER BY id FOR UPDATE)
+          RETURNING id, location_id)
+        SELECT e.id AS "appointmentId", e.location_id AS "locationId", NULL::text AS "municipalityId",
+               NULL::text AS "contactEmail"
+          FROM e
+        ${
+          organizerToo
+            ? sql`UNION ALL
+        SELECT NULL, NULL, l.municipality_id, p.contact_email
+          FROM locations l LEFT JOIN municipality_profiles p ON p.municipality_id = l.municipality_id
+         WHERE l.id = ${locationId}`
+            : sql``
+        }`);
+      const expired: { appointmentId: number; locationId: string }[] = [];
+      for (const r of result.rows) {
+        if (r.appointmentId !== null && r.locationId !== null)
+          expired.push({ appointmentId: r.appointmentId, locationId: r.locationId });
+        else if (r.municipalityId !== null) organizer = { municipalityId: r.municipalityId, email: r.contactEmail };
+      }
+      return expired.sort((a, b) => a.appointmentId - b.appointmentId);
     },
     async insertBooked(values, items, draw) {
       if (reservedId !== null) {

@@ -32,6 +32,9 @@ const utils = createRequire(import.meta.url)('pg/lib/utils.js') as {
 /** Starts a statement that may run before the office-day locks the transaction asked for (see above). */
 export const BEFORE_DAY_LOCKS = '/* loket:before-day-locks */';
 
+/** A statement that writes nothing: a plain SELECT (advisory locks are ones), after comments (`hasWritten`). */
+const READING = /^\s*(?:\/\*[^*]*\*\/\s*)*select\b/i;
+
 /** A parameter as an SQL literal, or null when it has no text form (binary data: sent as a parameter). */
 function literal(value: unknown): string | null {
   const prepared = utils.prepareValue(value);
@@ -97,6 +100,10 @@ export class TransactionClient {
   private sent = false;
   /** Where the open savepoint's `SAVEPOINT` waits in `queued`, or -1 once it was sent (group commit). */
   private savepointAt = -1;
+  /** Whether `queued` holds a check of something the transaction assumed without reading it (`deferCheck`). */
+  private checkQueued = false;
+  /** Whether the transaction (or the open savepoint) sent or queued a statement that may write (`mayWrite`). */
+  private wrote = false;
 
   constructor(readonly client: pg.PoolClient) {}
 
@@ -106,6 +113,47 @@ export class TransactionClient {
     this.dayLocks = null;
     this.sent = false;
     this.savepointAt = -1;
+    this.checkQueued = false;
+    this.wrote = false;
+  }
+
+  /**
+   * Whether the transaction may have written something: set by every statement but a plain SELECT (locks
+   * included) or transaction control. A member of a group commit starts afresh: the members before it are
+   * bookings, which write no configuration (db/pg/office-store.ts#officeSince asks).
+   */
+  get hasWritten(): boolean {
+    return this.wrote;
+  }
+
+  private note(text: string): void {
+    if (!this.wrote && !READING.test(text)) this.wrote = true;
+  }
+
+  /**
+   * Queues a statement that fails the transaction unless something it assumed without reading holds (the office
+   * kept in memory is still the current one, db/pg/office-store.ts#officeSince): sent with the next statement, at
+   * the place in the transaction where the read would have been. Until it is sent, the transaction may have
+   * decided on a wrong assumption, so an error of its own making is not its answer yet (`assuming`, `verify`).
+   * `text` must be marked `BEFORE_DAY_LOCKS`: it reads nothing the day locks guard.
+   */
+  deferCheck(text: string): void {
+    this.queued.push(text);
+    this.checkQueued = true;
+  }
+
+  /** Whether a check queued by `deferCheck` has not been sent yet. */
+  get assuming(): boolean {
+    return this.checkQueued;
+  }
+
+  /**
+   * Sends what is queued when it holds an unsent check, before a failed transaction is rolled back: throws what
+   * the check raised (or what a statement in front of it did), so the caller can tell a wrong assumption from
+   * the transaction's own failure.
+   */
+  async verify(): Promise<void> {
+    if (this.checkQueued) await this.flush();
   }
 
   /**
@@ -114,6 +162,7 @@ export class TransactionClient {
    */
   savepoint(name: string): void {
     this.dayLocks = null;
+    this.wrote = false;
     this.queued.push(`SAVEPOINT ${name}`);
     this.savepointAt = this.queued.length - 1;
   }
@@ -136,12 +185,14 @@ export class TransactionClient {
     if (this.savepointAt >= 0) this.queued = this.queued.slice(0, this.savepointAt);
     else this.queued = [`ROLLBACK TO SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`];
     this.savepointAt = -1;
+    this.checkQueued = false;
   }
 
   /** Sends `text` later, in front of the next statement (or COMMIT); its failure fails that one. */
   defer(text: string, values: readonly unknown[] = []): Promise<void> | undefined {
     const inlined = inline(text, values);
     if (inlined === null) return this.query({ text, values: [...values] }).then(() => undefined);
+    this.note(text);
     if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
     this.queued.push(inlined);
     return undefined;
@@ -163,6 +214,7 @@ export class TransactionClient {
   // node-postgres' signature (drizzle calls `query(config, values)`).
   async query(config: string | QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     const text = typeof config === 'string' ? config : config.text;
+    this.note(text);
     if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
     if (this.queued.length === 0) {
       this.sent = true;
@@ -176,6 +228,7 @@ export class TransactionClient {
     }
     const batch = [...this.queued, inlined].join(';\n');
     this.queued = [];
+    this.checkQueued = false;
     this.sent = true;
     const { name: _name, values: _values, ...rest } = typeof config === 'string' ? { text } : config;
     const results = (await this.client.query({ ...rest, text: batch } as pg.QueryConfig)) as
@@ -190,6 +243,7 @@ export class TransactionClient {
     const batch = this.queued.join(';\n');
     this.queued = [];
     this.savepointAt = -1;
+    this.checkQueued = false;
     this.sent = true;
     await this.client.query(batch);
   }
@@ -207,6 +261,7 @@ export class TransactionClient {
     const batch = [...this.queued, 'COMMIT'].join(';\n');
     this.queued = [];
     this.savepointAt = -1;
+    this.checkQueued = false;
     this.sent = true;
     const results = (await this.client.query(batch)) as pg.QueryResult | pg.QueryResult[];
     const last = Array.isArray(results) ? results[results.length - 1] : results;
@@ -217,6 +272,7 @@ export class TransactionClient {
     this.queued = [];
     this.dayLocks = null;
     this.savepointAt = -1;
+    this.checkQueued = false;
     if (!this.sent) return;
     this.sent = false;
     await this.client.query('ROLLBACK');

@@ -13,7 +13,7 @@ import {
   officeRecordOf,
 } from '../office-records.ts';
 import { assembleSetupDocument, checkSetupReferences, serviceExists } from '../setup-plan.ts';
-import { BEFORE_DAY_LOCKS } from './batching.ts';
+import { BEFORE_DAY_LOCKS, transactionClientOf } from './batching.ts';
 import { type PgDb, sqlState } from './client.ts';
 import { lockOfficeSetup } from './locks.ts';
 import {
@@ -31,8 +31,9 @@ import { applySetupDocumentPg, readSetupRowsPg, replaceServiceFeesPg } from './s
 
 /**
  * Offices as read, per storage and location, with the version they were read at (every node's change bumps
- * `scheduling_config_version`, migration 0001): a booking's transaction then costs one tiny read of the version
- * while nothing changed. A transaction that changed the set-up itself has written the version row — its number
+ * `scheduling_config_version`, migration 0001): a read on the pool then costs one tiny read of the version while
+ * nothing changed, and a write transaction not even that (a check sent with its next statement, `officeSince`).
+ * A transaction that changed the set-up itself has written the version row — its number
  * is one no committed read can carry yet, and it may still roll back — so it neither uses nor fills the cache
  * (`mine` in `currentVersion`); every other read sees committed rows at least as new as the version it read.
  */
@@ -40,6 +41,27 @@ export type OfficeCache = Map<string, { version: number; office: OfficeRecord }>
 
 export function newOfficeCache(): OfficeCache {
   return new Map();
+}
+
+/**
+ * The message of the serialization failure (40001) a transaction meets when the office it decided on was not the
+ * current one after all (`officeSince` in a write transaction): pgStorage forgets the kept offices on it and runs
+ * the transaction again.
+ */
+export const OFFICE_CHANGED = 'loket: the office configuration changed during the transaction';
+
+/**
+ * Fails the transaction with `OFFICE_CHANGED` unless the configuration version is still `version` and was not
+ * written by this transaction. Sent with the next statement (db/pg/batching.ts), before the office-day locks.
+ */
+function versionCheck(version: number): string {
+  return `${BEFORE_DAY_LOCKS} DO $$BEGIN
+    IF coalesce((SELECT version FROM scheduling_config_version WHERE id = 1), 0) <> ${Math.trunc(version)}
+       OR EXISTS (SELECT 1 FROM scheduling_config_version
+                   WHERE id = 1 AND xmin = pg_current_xact_id_if_assigned()::xid) THEN
+      RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = '${OFFICE_CHANGED}';
+    END IF;
+  END$$`;
 }
 
 /** Text in code-unit order, as SQLite's BINARY collation sorts it. */
@@ -164,6 +186,20 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
 
   return {
     async officeSince(locationId, knownVersion) {
+      const kept = cache.get(locationId);
+      const tx = transactionClientOf(db);
+      if (tx && kept && !tx.hasWritten) {
+        // Inside a write transaction the office kept is used at once, and the check that it is still current goes
+        // with the transaction's next statement (one round trip less per placement): if the version moved, that
+        // statement fails with a serialization failure, and pgStorage forgets the kept offices and runs the
+        // transaction again, which then reads the office anew. The check is queued where the read would have been
+        // sent (after the set-up lock a placement asked for before it), so it reads the version committed once the
+        // lock was granted, as `currentVersion` would have; a transaction that failed before sending it has it
+        // sent before its error is answered (pgStorage, batching.ts#verify). A transaction that changed the
+        // configuration itself would fail it every time, so a transaction that may have written reads as before.
+        tx.deferCheck(versionCheck(kept.version));
+        return { version: kept.version, office: knownVersion === kept.version ? undefined : kept.office };
+      }
       const { version, mine } = await currentVersion();
       if (knownVersion !== null && version === knownVersion) return { version, office: undefined };
       const hit = mine ? undefined : cache.get(locationId);

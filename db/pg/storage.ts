@@ -12,7 +12,7 @@ import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
 import { pgMunicipalityStore } from './municipality-store.ts';
 import { newOccupancyCache, type OccupancyCache } from './occupancy-cache.ts';
-import { newOfficeCache, type OfficeCache, pgOfficeStore } from './office-store.ts';
+import { newOfficeCache, OFFICE_CHANGED, type OfficeCache, pgOfficeStore } from './office-store.ts';
 import { pgOpenDataStore } from './open-data-store.ts';
 import { pgOutboxStore } from './outbox-store.ts';
 import { pgPersonalDataStore } from './personal-data-store.ts';
@@ -91,6 +91,15 @@ function retryable(err: unknown): boolean {
   const code = sqlState(err) ?? '';
   return RETRYABLE.has(code) || (code === '23505' && DRAWN.has(constraintOf(err) ?? ''));
 }
+/** The office a transaction decided on was not the current one (office-store.ts#officeSince): it runs again. */
+function officeChanged(err: unknown): boolean {
+  for (let e = err as { message?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 4; depth++) {
+    if (e.message === OFFICE_CHANGED) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /** The connection or the server is gone (class 08, admin shutdown, crash recovery, too many connections). */
 const UNAVAILABLE = /^(08|57P0[1-3]|53300)/;
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
@@ -192,14 +201,22 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
         if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');
         return result;
       } catch (err) {
+        // Decided on an office kept in memory whose check was not sent yet (office-store.ts#officeSince): the
+        // check runs first, and when the office was not current the transaction runs again instead of answering.
+        const stale = await tx.client.verify().then(
+          () => null,
+          (checked: unknown) => (officeChanged(checked) ? checked : null),
+        );
         await tx.client.rollback().catch(() => {
           broken = true;
         });
-        throw err;
+        throw stale ?? err;
       }
     } catch (err) {
       const code = sqlState(err);
       if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) broken = true;
+      // Every kept office is older than the version now (one version for all): the next attempt reads anew.
+      if (officeChanged(err)) shared.office.clear();
       throw err;
     } finally {
       client.release(broken);
@@ -252,8 +269,12 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
           tx.client.releaseSavepoint(savepoint);
           done.push({ member, outcome: { value } });
         } catch (err) {
+          // A member that failed on a kept office whose check was not sent yet runs again alone, where its check
+          // is sent before its error is answered (`once`).
+          const unchecked = tx.client.assuming;
           tx.client.rollbackToSavepoint(savepoint);
-          if (retryable(err)) again.push(member);
+          if (officeChanged(err)) shared.office.clear();
+          if (unchecked || retryable(err)) again.push(member);
           else done.push({ member, outcome: { err } });
         }
       }
@@ -265,6 +286,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
       });
       const code = sqlState(err);
       if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) broken = true;
+      if (officeChanged(err)) shared.office.clear();
       return group;
     } finally {
       client.release(broken);

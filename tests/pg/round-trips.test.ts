@@ -1,0 +1,261 @@
+import type { Socket } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { planDemoAccess } from '../../db/demo-access.ts';
+import { openPool } from '../../db/pg/client.ts';
+import { preparePgDatabase } from '../../db/pg/migrate.ts';
+import { pgStorage } from '../../db/pg/storage.ts';
+import { createApp } from '../../server/app.ts';
+import { manualClock } from '../../server/clock.ts';
+import { testConfig } from '../../server/config.ts';
+import type { Deps } from '../../server/deps.ts';
+import { createDomainEvents } from '../../server/events.ts';
+import { silentLogger } from '../../server/logger.ts';
+import { bookAppointment } from '../../server/scheduling/book-appointment.ts';
+import { getOffice } from '../../server/scheduling/office-cache.ts';
+import { createPgTestDatabase, describeWithPostgres } from '../helpers/servers.ts';
+
+/**
+ * What one request costs PostgreSQL, counted (issue #9): on this kind of machine every round trip is CPU of the
+ * node (a socket write and a read through node-postgres), not only latency, so a change that adds one to the
+ * booking path must show up here. Counted through the app on one node, on the node's own pool:
+ * - `pool`: statements on the pool (`read`; each a checkout, a write and a read),
+ * - `transactions`: connections checked out for a write transaction,
+ * - `roundTrips`: queries sent on any connection (each waits for the server's answer),
+ * - `statements`: SQL statements in them (a batched simple-protocol query holds several, db/pg/batching.ts),
+ * - `writes`: writes to the sockets (what the kernel is asked to send).
+ * Deterministic counts of deterministic requests; no timings.
+ */
+const LOCATION = 'haarlem-zijlsingel';
+const NOW = '2026-11-23T08:00:00Z';
+
+interface Counts {
+  pool: number;
+  transactions: number;
+  roundTrips: number;
+  statements: number;
+  writes: number;
+}
+
+/** Counts what `pool` sends; every connection is instrumented as it is made. */
+function countingPool(pool: pg.Pool): { counts: Counts; reset(): void } {
+  const counts: Counts = { pool: 0, transactions: 0, roundTrips: 0, statements: 0, writes: 0 };
+  pool.on('connect', (client) => {
+    const socket = (client as unknown as { connection: { stream: Socket } }).connection.stream as Socket & {
+      _write: (...args: unknown[]) => unknown;
+      _writev?: (...args: unknown[]) => unknown;
+    };
+    const write = socket._write.bind(socket);
+    socket._write = (...args: unknown[]) => {
+      counts.writes++;
+      return write(...args);
+    };
+    const writev = socket._writev?.bind(socket);
+    if (writev)
+      socket._writev = (...args: unknown[]) => {
+        counts.writes++;
+        return writev(...args);
+      };
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as string | { text: string };
+      const text = typeof config === 'string' ? config : config.text;
+      counts.roundTrips++;
+      // A batch joins its statements with ';\n' (db/pg/batching.ts); no statement of Loket holds that sequence.
+      counts.statements += text.split(';\n').length;
+      return query(...args);
+    };
+  });
+  const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { query: unknown }).query = (...args: unknown[]) => {
+    counts.pool++;
+    return poolQuery(...args);
+  };
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { connect: unknown }).connect = (...args: unknown[]) => {
+    // pool.query checks out with a callback; the storage's transactions without one.
+    if (args.length === 0) counts.transactions++;
+    return connect(...args);
+  };
+  return {
+    counts,
+    reset() {
+      Object.assign(counts, { pool: 0, transactions: 0, roundTrips: 0, statements: 0, writes: 0 });
+    },
+  };
+}
+
+describeWithPostgres('round trips to PostgreSQL per request', () => {
+  let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+  let pool: pg.Pool;
+  let counter: ReturnType<typeof countingPool>;
+  let deps: Deps;
+  let app: ReturnType<typeof createApp>;
+  let n = 0;
+
+  beforeAll(async () => {
+    const config = testConfig();
+    database = await createPgTestDatabase();
+    const setup = openPool(database.url, { max: 1 });
+    try {
+      await preparePgDatabase(setup, { seedDemo: true, demoAccess: planDemoAccess(config, new Date(NOW)).rows });
+      // Anonymous bookings here without proof of work (what it costs is not a database round trip).
+      await setup.query(`UPDATE locations SET challenge_mode = 'off' WHERE id = $1`, [LOCATION]);
+    } finally {
+      await setup.end();
+    }
+    pool = openPool(database.url, { max: 4 });
+    counter = countingPool(pool);
+    const clock = manualClock(NOW);
+    deps = {
+      storage: pgStorage(pool),
+      clock,
+      monotonic: { nowMs: () => clock.now().getTime() },
+      config,
+      events: createDomainEvents(),
+      log: silentLogger,
+    };
+    app = createApp(deps);
+  }, 60_000);
+
+  afterAll(async () => {
+    await deps?.storage.close();
+    await database?.drop();
+  });
+
+  /** Books `start` anonymously, as resident `who` (each its own mailbox by default, so the cap never refuses). */
+  async function book(start: string, headers: Record<string, string> = {}, who = ++n) {
+    const res = await app.request('/api/v1/appointments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.0.${who}`, ...headers },
+      body: JSON.stringify({
+        locationId: LOCATION,
+        services: [{ code: 'passport', persons: 1 }],
+        start,
+        customer: { name: `Resident ${who}`, email: `resident-${who}@example.org` },
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return (await res.json()) as { reference: string };
+  }
+
+  /** What `request` costs, once the pool's connections are open (opening one is not per request). */
+  async function costOf(request: () => Promise<unknown>): Promise<Counts> {
+    counter.reset();
+    await request();
+    return { ...counter.counts };
+  }
+
+  it('counts a booking on a day the node knows, the first of a day, a look-up and an Idempotency-Key', async () => {
+    // Warm: the office is kept and a connection is open.
+    await book('2026-11-24T10:00:00Z');
+
+    // The office's version on the pool (the route reads the office for the challenge); then in one transaction:
+    // BEGIN, the set-up lock, the kept office's version check, the lapsed holds with the organiser | the mailbox
+    // lock and the cap count | the day lock and the occupancy read | the insert, the mail and COMMIT.
+    const booking = { pool: 1, transactions: 1, roundTrips: 5, statements: 14, writes: 5 };
+    expect(await costOf(() => book('2026-11-25T10:00:00Z')), 'the first booking of a day').toEqual(booking);
+    expect(await costOf(() => book('2026-11-25T10:20:00Z')), 'a booking on a day the node knows').toEqual(booking);
+
+    // The office's version and the day's occupancy, each a statement on the pool.
+    expect(
+      await costOf(async () => {
+        const res = await app.request(
+          `/api/v1/locations/${LOCATION}/available-times?services=passport:1&date=2026-11-25`,
+        );
+        expect(res.status).toBe(200);
+      }),
+      'a look-up of free times',
+    ).toEqual({ pool: 2, transactions: 0, roundTrips: 2, statements: 2, writes: 2 });
+
+    // One round trip more: the key's lock and the answer stored under it, read before the set-up lock is asked
+    // for; the answer of this request goes with COMMIT.
+    const key = { 'idempotency-key': 'round-trips-1' };
+    const who = ++n;
+    expect(await costOf(() => book('2026-11-25T10:40:00Z', key, who)), 'a booking with an Idempotency-Key').toEqual({
+      pool: 1,
+      transactions: 1,
+      roundTrips: 6,
+      statements: 17,
+      writes: 6,
+    });
+    // Its replay: the office on the pool, BEGIN with the key's lock and the stored answer, COMMIT.
+    expect(await costOf(() => book('2026-11-25T10:40:00Z', key, who)), 'a replay').toEqual({
+      pool: 1,
+      transactions: 1,
+      roundTrips: 3,
+      statements: 5,
+      writes: 3,
+    });
+  });
+
+  it('decides on the current office when the kept one changed under the transaction', async () => {
+    await book('2026-11-24T11:00:00Z');
+    const office = await deps.storage.write((tx) => getOffice(tx, LOCATION));
+    expect(office?.closures.some((c) => c.date === '2026-11-26')).toBe(false);
+    // Another node closes the office on the 26th (the trigger bumps the configuration version); this node still
+    // keeps the office of before and does not read the version before its transaction.
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query(
+        `INSERT INTO closures (municipality_id, location_id, date, kind, reason)
+         SELECT municipality_id, id, '2026-11-26', 'local', 'round trips' FROM locations WHERE id = $1`,
+        [LOCATION],
+      );
+    } finally {
+      await other.end();
+    }
+    const cost = await costOf(async () => {
+      const after = await deps.storage.write((tx) => getOffice(tx, LOCATION));
+      expect(after?.closures.some((c) => c.date === '2026-11-26')).toBe(true);
+    });
+    // The kept office's check failed the first attempt; the second read the office anew.
+    expect(cost.transactions).toBe(2);
+    // And a booking on that day is refused as closed, on the first attempt.
+    counter.reset();
+    const res = await app.request('/api/v1/appointments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.9.1.1' },
+      body: JSON.stringify({
+        locationId: LOCATION,
+        services: [{ code: 'passport', persons: 1 }],
+        start: '2026-11-26T10:00:00Z',
+        customer: { name: 'Resident', email: 'closed-day@example.org' },
+      }),
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/closed/);
+    expect(counter.counts.transactions).toBe(1);
+  });
+
+  it('does not answer an error decided on a kept office before checking that office', async () => {
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    const onlineBooking = (bookable: boolean) =>
+      other.query(
+        `UPDATE location_services SET bookable_online = $2
+          WHERE location_id = $1 AND service_id = (SELECT id FROM services WHERE code = 'passport' LIMIT 1)`,
+        [LOCATION, bookable],
+      );
+    try {
+      // This node keeps the office as passports cannot be booked online there; then another node allows it.
+      await onlineBooking(false);
+      await deps.storage.write((tx) => getOffice(tx, LOCATION));
+      await onlineBooking(true);
+    } finally {
+      await other.end();
+    }
+    counter.reset();
+    // Without the office of the route (which reads the version on the pool first): the refusal the kept office
+    // implies is thrown before any statement is sent, and must not be the answer.
+    const booked = await bookAppointment(deps, {
+      locationId: LOCATION,
+      services: [{ code: 'passport', persons: 1 }],
+      start: '2026-11-24T12:00:00Z',
+      customer: { name: 'Resident', email: 'kept-office@example.org' },
+    });
+    expect(booked.reference).toMatch(/^[0-9A-Z]{12}$/);
+    expect(counter.counts.transactions).toBe(2);
+  });
+});
