@@ -13,7 +13,9 @@ import type {
  * The office as the engine sees it, kept in memory per repository (one per connection on SQLite, per pool on
  * PostgreSQL) and location while the scheduling configuration version is unchanged: one tiny read per
  * booking instead of seven queries, and a change by any process (set-up endpoints, another node) bumps the
- * version, so it is seen at the next read.
+ * version, so it is seen at the next read. A location that does not exist is remembered too (as `null`, at most
+ * `MAX_UNKNOWN` of them per repository): a request naming a wrong location id costs the version read alone, not a
+ * read of the location, until the configuration changes (adding a location bumps the version).
  */
 export type LocationRow = LocationRecord;
 export type OfferedService = OfferedServiceRecord;
@@ -28,9 +30,20 @@ export interface Office {
   closures: { date: string; locationId: string | null }[];
 }
 
-const cache = new WeakMap<object, Map<string, { version: number; office: Office }>>();
+/** Unknown location ids remembered per repository at most; beyond it the oldest is forgotten. */
+const MAX_UNKNOWN = 1_000;
 
-function perStore(store: object): Map<string, { version: number; office: Office }> {
+interface Entry {
+  version: number;
+  /** `null`: no such location at this version. */
+  office: Office | null;
+}
+
+const cache = new WeakMap<object, Map<string, Entry>>();
+/** The unknown location ids of each repository's cache, oldest first (a bound on what bad input can make us keep). */
+const unknownIds = new WeakMap<object, Set<string>>();
+
+function perStore(store: object): Map<string, Entry> {
   let map = cache.get(store);
   if (!map) {
     map = new Map();
@@ -54,12 +67,30 @@ export function rememberOffice(store: object, locationId: string, snapshot: Offi
     return null;
   }
   if (snapshot.office === null) {
-    map.delete(locationId);
+    rememberUnknown(store, map, locationId, snapshot.version);
     return null;
   }
+  unknownIds.get(store)?.delete(locationId);
   const office = officeOf(snapshot.office);
   map.set(locationId, { version: snapshot.version, office });
   return office;
+}
+
+function rememberUnknown(store: object, map: Map<string, Entry>, locationId: string, version: number): void {
+  let unknown = unknownIds.get(store);
+  if (!unknown) {
+    unknown = new Set();
+    unknownIds.set(store, unknown);
+  }
+  // Re-inserted, so the set stays in the order the ids were last found unknown.
+  unknown.delete(locationId);
+  unknown.add(locationId);
+  map.set(locationId, { version, office: null });
+  if (unknown.size > MAX_UNKNOWN) {
+    const oldest = unknown.values().next().value as string;
+    unknown.delete(oldest);
+    map.delete(oldest);
+  }
 }
 
 export function officeOf(record: OfficeRecord): Office {
