@@ -329,6 +329,8 @@ export interface NodeCallCost {
   cpuMsPerCall: number;
   idleCorrectedCpuMsPerCall: number;
   errors: number;
+  /** Messages one display and the pressing clerk's two sockets received per call + start, by event (acks apart). */
+  messagesPerCall?: { display: Record<string, number>; clerks: Record<string, number> };
 }
 
 function socketTo(url: string, auth: Record<string, string>, address: string): Promise<Socket> {
@@ -404,6 +406,13 @@ async function nodeCallCost(
     }
     await sleep(1_000);
     const idle = await idleRate(node.child.pid, 3);
+    const display: Record<string, number> = {};
+    const clerkMessages: Record<string, number> = {};
+    const count = (into: Record<string, number>) => (event: string) => {
+      into[event] = (into[event] ?? 0) + 1;
+    };
+    sockets[0]?.onAny(count(display));
+    for (const c of clerks) c.onAny(count(clerkMessages));
     const cpu0 = cpuMsOf(node.child.pid);
     const t0 = performance.now();
     let errors = 0;
@@ -419,11 +428,16 @@ async function nodeCallCost(
       cpuMsPerCall: round(cpu / opts.calls, 2),
       idleCorrectedCpuMsPerCall: round(Math.max(0, cpu - idle * elapsed) / opts.calls, 2),
       errors,
+      messagesPerCall: { display: perCall(display, opts.calls), clerks: perCall(clerkMessages, opts.calls) },
     };
   } finally {
     for (const s of sockets.splice(0)) s.disconnect();
     await killNode(node, 'SIGTERM');
   }
+}
+
+function perCall(counts: Record<string, number>, calls: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([event, n]) => [event, round(n / calls, 2)]));
 }
 
 export async function callNextCost(
@@ -443,6 +457,8 @@ export async function callNextCost(
     cpuMsPerCall: round(xs.reduce((a, x) => a + x.cpuMsPerCall, 0) / xs.length, 2),
     idleCorrectedCpuMsPerCall: round(xs.reduce((a, x) => a + x.idleCorrectedCpuMsPerCall, 0) / xs.length, 2),
     errors: xs.reduce((a, x) => a + x.errors, 0),
+    // Counted, not timed: the same in every round of a checkout (the last round's).
+    messagesPerCall: xs[xs.length - 1]?.messagesPerCall,
   });
   const ours = meanOf(mine);
   const baseline = opts.baselineRoot ? { ...meanOf(before), root: opts.baselineRoot } : undefined;

@@ -42,6 +42,7 @@ import {
   availabilityGrowth,
   bookingCost,
   callNextCost,
+  type NodeCallCost,
   schedulingSpeedAvailability,
   WARM_UP_PRESSES,
 } from './costs.ts';
@@ -376,6 +377,12 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
       .join(
         ' ',
       )}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}, after ${WARM_UP_PRESSES} warm-up presses (until 2026-12-07: 3, which left V8 compiling during the measurement); CPU of the node process from /proc, its idle CPU subtracted.`,
+  );
+  const messages = (m: NodeCallCost['messagesPerCall']) =>
+    m ? `a display ${JSON.stringify(m.display)}, the clerk's two sockets ${JSON.stringify(m.clerks)}` : 'not counted';
+  note(
+    S,
+    `Messages per call + start (besides the two acks): ${calls.baseline ? `before: ${messages(calls.baseline.messagesPerCall)}; ` : ''}Loket node: ${messages(calls.ours.messagesPerCall)}.`,
   );
   const file = join(here, '..', 'results', QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.json');
   mkdirSync(dirname(file), { recursive: true });
