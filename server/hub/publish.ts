@@ -586,7 +586,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     cluster: boolean,
     broadcast: boolean,
   ): ServiceWaitDto[] {
-    const estimates = estimateWaits(state, { live: true });
+    // Each waiting ticket's band and position only for followers: none here and none computed for the cluster is
+    // the usual case (residents rarely follow), and then the screens' per-service waits are all a run is for.
+    const forFollowers = cluster || followedHere.size > 0;
+    const estimates = estimateWaits(state, { live: true, waitsOnly: !forFollowers });
     if (broadcast) {
       const carried = sentWithCall.get(locationId);
       sentWithCall.delete(locationId);
@@ -596,7 +599,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
       }
     }
-    if (!cluster && followedHere.size === 0) return estimates.waits;
+    if (!forFollowers) return estimates.waits;
     const names = counterNamesOf(state);
     const followed: TicketDto[] = [];
     for (const t of state.tickets) {
