@@ -101,7 +101,7 @@ export async function liveLocationWaits(
   const waiting = state.tickets.filter((t) => t.row.status === 'waiting').length;
   // No counter staffed (closed, or before opening): we do not know, rather than "more than an hour".
   if (!state.counters.some((c) => c.active && c.state !== 'closed')) return { waiting, waitMinutes: null };
-  const { waits } = estimateWaits(state);
+  const { waits } = estimateWaits(state, { waitsOnly: true });
   if (waits.length === 0) return { waiting, waitMinutes: null };
   const minutes = Math.max(0, ...waits.map((w) => w.estimatedWait?.minutes ?? 0));
   return { waiting, waitMinutes: Math.round(minutes) };
