@@ -30,7 +30,70 @@ export interface Track1Scenario {
    * seeds): learned service times start from the configured minutes and settle over the first day.
    */
   maeByDay: Record<string, number[]>;
+  /** Ours against each other method, paired walk-in by walk-in (see `pairedDifference`). */
+  oursVersus: Record<string, PairedDifference>;
   qlRelativeSquaredError?: number;
+}
+
+/**
+ * The paired difference MAE(ours) − MAE(other) over the same walk-ins, with its standard error over
+ * independent units. The seeds are independent replications (each its own random streams and its own
+ * learned state), so `seBySeed` decides the verdict. The days within a seed are not independent: they
+ * share the service times and patience learned from the earlier days' log, and the first day's
+ * learning is alike in every seed. `seBySeedDay` treats each seed's day as a unit and is shown only for
+ * comparison.
+ */
+export interface PairedDifference {
+  /** MAE(ours) − MAE(other), minutes; negative = ours ahead. Equal to the difference of the pooled MAEs. */
+  diff: number;
+  /** Null with fewer than two units (a smoke run's one seed). */
+  seBySeed: number | null;
+  seBySeedDay: number | null;
+  seeds: number;
+  verdict: 'ahead' | 'behind' | 'within noise';
+}
+
+/** Per unit (seed, or seed and day): Σ (|error ours| − |error other|) over its walk-ins, and their number. */
+export interface PairedCell {
+  sum: number;
+  n: number;
+}
+
+/**
+ * The standard error of a pooled mean Σ sum / Σ n when the units, not the walk-ins, are independent: the
+ * cluster-robust (ratio-estimator) variance k/(k−1) · Σ (sumᵤ − nᵤ·D)² / N². Walk-ins of one day share its
+ * crowd and its queue, so treating them as independent would understate the error many times over.
+ */
+export function clusterStandardError(cells: PairedCell[]): number | null {
+  const used = cells.filter((c) => c.n > 0);
+  const n = used.reduce((a, c) => a + c.n, 0);
+  if (used.length < 2) return null;
+  const mean = used.reduce((a, c) => a + c.sum, 0) / n;
+  const ss = used.reduce((a, c) => a + (c.sum - c.n * mean) ** 2, 0);
+  return Math.sqrt((used.length / (used.length - 1)) * ss) / n;
+}
+
+/**
+ * `cells[seed][day]` → the paired difference. The verdict needs |diff| ≥ 2 standard errors over seeds;
+ * with five seeds (four degrees of freedom) the two-sided 5 % point of Student's t is 2.78, so "ahead"
+ * at 2 SE is a lenient call (about 89 % confidence), and "within noise" means the seeds cannot say.
+ */
+export function pairedDifference(cells: PairedCell[][]): PairedDifference {
+  const bySeed = cells.map((days) => ({
+    sum: days.reduce((a, c) => a + c.sum, 0),
+    n: days.reduce((a, c) => a + c.n, 0),
+  }));
+  const n = bySeed.reduce((a, c) => a + c.n, 0);
+  const diff = n === 0 ? 0 : bySeed.reduce((a, c) => a + c.sum, 0) / n;
+  const seBySeed = clusterStandardError(bySeed);
+  const verdict = seBySeed === null || Math.abs(diff) < 2 * seBySeed ? 'within noise' : diff < 0 ? 'ahead' : 'behind';
+  return {
+    diff,
+    seBySeed,
+    seBySeedDay: clusterStandardError(cells.flat()),
+    seeds: bySeed.filter((c) => c.n > 0).length,
+    verdict,
+  };
 }
 
 const openCounters = (ctx: IssueContext, code?: string) =>
@@ -101,13 +164,15 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
     const raw = JSON.parse(readFileSync(`bench/scenarios/${name}.json`, 'utf8'));
     const pairs: Record<string, { p: number; a: number; low?: number; high?: number }[]> = {};
     const byDay: Record<string, { sum: number; n: number }[]> = {};
+    // paired[method][seed][day]: ours against that method on the walk-ins both predicted.
+    const paired: Record<string, PairedCell[][]> = {};
     let walkIns = 0;
     let abandoned = 0;
     let waitSum = 0;
     let qlSq = 0;
     let qlN = 0;
     let qlWait = 0;
-    for (const seed of seeds) {
+    for (const [seedIndex, seed] of seeds.entries()) {
       const sc = parseScenario({ ...raw, seed, days });
       const result = simulate(sc, { predictors: baselines(reps) });
       const dates = [...new Set(result.tickets.map((t) => t.serviceDate))].sort();
@@ -135,6 +200,21 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
           cell.sum += Math.abs(p - t.waitMinutes);
           cell.n++;
         }
+        const ours = t.predicted.ours;
+        if (ours !== undefined) {
+          const day = dates.indexOf(t.serviceDate);
+          for (const [method, p] of Object.entries(t.predicted)) {
+            if (method === 'ours') continue;
+            const bySeed = paired[method] ?? [];
+            paired[method] = bySeed;
+            const days = bySeed[seedIndex] ?? [];
+            bySeed[seedIndex] = days;
+            while (days.length <= day) days.push({ sum: 0, n: 0 });
+            const cell = days[day] as PairedCell;
+            cell.sum += Math.abs(ours - t.waitMinutes) - Math.abs(p - t.waitMinutes);
+            cell.n++;
+          }
+        }
         const ql = t.predicted['queue-length'];
         if (ql !== undefined && ql > 0) {
           qlSq += (t.waitMinutes - ql) ** 2;
@@ -156,6 +236,13 @@ export function runTrack1(names: string[], seeds: number[], days: number, reps: 
           m,
           days.map((d) => (d.n === 0 ? 0 : Math.round((d.sum / d.n) * 1e4) / 1e4)),
         ]),
+      ),
+      oursVersus: Object.fromEntries(
+        Object.entries(paired).map(([m, bySeed]) => {
+          const r = pairedDifference(seeds.map((_, i) => bySeed[i] ?? []));
+          const round = <T extends number | null>(x: T) => (x === null ? x : Math.round(x * 1e5) / 1e5) as T;
+          return [m, { ...r, diff: round(r.diff), seBySeed: round(r.seBySeed), seBySeedDay: round(r.seBySeedDay) }];
+        }),
       ),
     };
     if (name === 'mms-stationary' && qlN > 0) entry.qlRelativeSquaredError = qlSq / qlN / (qlWait / qlN) ** 2;

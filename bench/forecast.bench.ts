@@ -59,6 +59,13 @@ if (!only || only === '1') {
         `    ${m.padEnd(22)} ${fmt(v.mae)} ${fmt(v.medianAe)} ${fmt(v.bias)} ${fmt(v.within5)} ${fmt(v.bandCoverage)} ${fmt(v.sameBand)}`,
       );
     }
+    // Whether the seeds resolve each comparison: the paired difference with its standard error over seeds.
+    console.log('    ours − method               diff  SE/seed  SE/seed·day  verdict (|diff| ≥ 2 SE over seeds)');
+    for (const [m, v] of Object.entries(s.oursVersus)) {
+      console.log(
+        `    ${m.padEnd(22)} ${fmt(v.diff, 4).padStart(9)} ${fmt(v.seBySeed, 4).padStart(8)} ${fmt(v.seBySeedDay, 4).padStart(12)}  ${v.verdict}`,
+      );
+    }
   }
 }
 
