@@ -187,6 +187,25 @@ function groupCommit(db: Db, writer: Repositories) {
 }
 
 /**
+ * The read repositories' office store: the configuration version (and the office, when it moved) is read on the
+ * writer's connection while that has no transaction open, and on the reader otherwise. Each commit of the writer
+ * makes the reader's next statement start over — its page cache is dropped and the pages it needs are read again,
+ * about 50 µs of CPU against 5 µs for the same read on the writer — and the version read before each booking (the
+ * route reads the office for its challenge) was the reader's only statement on the booking path, so every booking
+ * paid it. The writer keeps its cache across its own commits, and with no transaction open it reads what the
+ * reader would: the last commit, never a write in progress.
+ */
+function officeOnIdleWriter(reader: Db, writer: Db): Synchronous<OfficeStore> {
+  const onReader = sqliteOfficeStore(reader);
+  const onWriter = sqliteOfficeStore(writer);
+  return {
+    ...onReader,
+    officeSince: (locationId, knownVersion) =>
+      (writer.$client.inTransaction ? onReader : onWriter).officeSince(locationId, knownVersion),
+  };
+}
+
+/**
  * The SQLite implementation of the storage seam: one set of repositories per connection (their prepared
  * statements built once). `write` runs `BEGIN IMMEDIATE … COMMIT` on the writer's connection, one
  * transaction at a time per process (`writeTransactionAsync`).
@@ -203,7 +222,7 @@ export function sqliteStorage(db: Db): Storage {
         reader = openReader(db);
         // The reader keeps occupancy with the writer's cache, whose change log explains this process's writes.
         if (reader) shareOccupancy(reader.$client, db.$client);
-        readRepos = reader ? repositoriesOn(reader) : writer;
+        readRepos = reader ? { ...repositoriesOn(reader), office: asAsync(officeOnIdleWriter(reader, db)) } : writer;
       }
       return readRepos;
     };

@@ -96,3 +96,26 @@ describe('an unknown location is remembered until the configuration changes', ()
     ctx.db.$client.close();
   });
 });
+
+describe('the read side never sees a write in progress', () => {
+  it('reads the committed office while a write transaction holding a set-up change is open, and the change after it commits', async () => {
+    const ctx = createTestContext({ dbPath: join(dir, 'open-write.db') });
+    const before = await getOffice(ctx.storage.read, 'haarlem-zijlsingel');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const writing = ctx.storage.write(async (tx) => {
+      await tx.office.updateLocation('haarlem-zijlsingel', { name: 'Zijlsingel (tijdelijk)' });
+      await held;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    // The office store of `read` uses the writer's connection only while it has no transaction open: here it has.
+    expect(ctx.db.$client.inTransaction).toBe(true);
+    expect((await getOffice(ctx.storage.read, 'haarlem-zijlsingel'))?.location.name).toBe(before?.location.name);
+    release();
+    await writing;
+    expect((await getOffice(ctx.storage.read, 'haarlem-zijlsingel'))?.location.name).toBe('Zijlsingel (tijdelijk)');
+    ctx.db.$client.close();
+  });
+});
