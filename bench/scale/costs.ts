@@ -331,6 +331,8 @@ export interface NodeCallCost {
   errors: number;
   /** Messages one display and the pressing clerk's two sockets received per call + start, by event (acks apart). */
   messagesPerCall?: { display: Record<string, number>; clerks: Record<string, number> };
+  /** With several rounds: each round's idle-corrected CPU per call, in the order measured (the mean is above). */
+  rounds?: number[];
 }
 
 function socketTo(url: string, auth: Record<string, string>, address: string): Promise<Socket> {
@@ -443,10 +445,18 @@ function perCall(counts: Record<string, number>, calls: number): Record<string, 
 export async function callNextCost(
   dir: string,
   template: Template,
-  opts: { calls: number; waiting: number; displays: number; spacingMs: number; baselineRoot?: string },
+  opts: {
+    calls: number;
+    waiting: number;
+    displays: number;
+    spacingMs: number;
+    baselineRoot?: string;
+    /** Rounds per checkout (default: 2 with a baseline, else 1); more on a busy machine. */
+    rounds?: number;
+  },
 ): Promise<CallCost> {
   // Before and after alternate on the same machine state: baseline, ours, baseline, ours — the mean of each.
-  const rounds = opts.baselineRoot ? 2 : 1;
+  const rounds = opts.rounds ?? (opts.baselineRoot ? 2 : 1);
   const mine: NodeCallCost[] = [];
   const before: NodeCallCost[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -459,6 +469,7 @@ export async function callNextCost(
     errors: xs.reduce((a, x) => a + x.errors, 0),
     // Counted, not timed: the same in every round of a checkout (the last round's).
     messagesPerCall: xs[xs.length - 1]?.messagesPerCall,
+    ...(xs.length > 1 ? { rounds: xs.map((x) => x.idleCorrectedCpuMsPerCall) } : {}),
   });
   const ours = meanOf(mine);
   const baseline = opts.baselineRoot ? { ...meanOf(before), root: opts.baselineRoot } : undefined;

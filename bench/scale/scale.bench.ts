@@ -16,7 +16,7 @@
  *   npm run bench:scale -- --quick      # smoke run, small and short (about 2 min on a quiet machine) → scale-smoke.json
  *   npm run bench:scale -- --part=1,3   # some parts only
  *   npm run bench:scale -- --nodes-on=sqlite   # parts 1-3: the nodes on one SQLite file instead of PostgreSQL
- *   npm run bench:scale -- --part=4 --only=call-next [--baseline=<checkout>]   # part 4's call-next row only
+ *   npm run bench:scale -- --part=4 --only=call-next [--baseline=<checkout>] [--rounds=N]   # part 4's call-next row only
  *     (bench/results/scale-call-next.{json,md}); with --baseline the same row for another checkout of Loket
  *     (e.g. `git archive <commit>` with a node_modules link), alternating with this one in the same run
  *   npm run bench:scale -- --booking-row [--rounds=3]   # part 4's booking row alone → scale-booking-row.json
@@ -60,6 +60,8 @@ const ENGINE_NAME = { sqlite: 'SQLite', postgresql: 'PostgreSQL' } as const;
 /** `--only=call-next`: part 4 measures only call-next + start + broadcast + estimates (`--only=hot`: bookings.ts). */
 const ONLY_CALL_NEXT = process.argv.includes('--only=call-next');
 const BASELINE = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
+/** `--rounds=N`: the call-next row measures each checkout N times, alternating (default 2 with a baseline). */
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length)) || undefined;
 const PARTS = new Set(
   (process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length) ?? '1,2,3,4').split(',').map(Number),
 );
@@ -347,6 +349,7 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
       ? { calls: 10, waiting: 200, displays: 10, spacingMs: 400 }
       : { calls: 40, waiting: 200, displays: 40, spacingMs: 400 }),
     baselineRoot: BASELINE,
+    rounds: ROUNDS,
   });
   const S = '4. Per-request costs (item 7): call-next only';
   const cell = (c: { idleCorrectedCpuMsPerCall: number; cpuMsPerCall: number; errors: number }) =>
@@ -372,11 +375,11 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
   );
   note(
     S,
-    `Command: \`npm run bench:scale -- --part=4 --only=call-next${BASELINE ? ` --baseline=${BASELINE}` : ''}\`; load average at end ${loadavg()
+    `Command: \`npm run bench:scale -- --part=4 --only=call-next${BASELINE ? ` --baseline=${BASELINE}` : ''}${ROUNDS ? ` --rounds=${ROUNDS}` : ''}\`; load average at end ${loadavg()
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )}. Each node measured ${calls.baseline ? 'twice, alternating with the baseline (mean shown)' : 'once'}, after ${WARM_UP_PRESSES} warm-up presses (until 2026-12-07: 3, which left V8 compiling during the measurement); CPU of the node process from /proc, its idle CPU subtracted.`,
+      )}. Each node measured ${calls.ours.rounds ? `${calls.ours.rounds.length} times${calls.baseline ? ', alternating with the baseline' : ''} (mean shown; rounds: ${calls.baseline?.rounds ? `before ${calls.baseline.rounds.join(', ')}, ` : ''}Loket ${calls.ours.rounds.join(', ')})` : 'once'}, after ${WARM_UP_PRESSES} warm-up presses (until 2026-12-07: 3, which left V8 compiling during the measurement); CPU of the node process from /proc, its idle CPU subtracted.`,
   );
   const messages = (m: NodeCallCost['messagesPerCall']) =>
     m ? `a display ${JSON.stringify(m.display)}, the clerk's two sockets ${JSON.stringify(m.clerks)}` : 'not counted';
