@@ -51,10 +51,14 @@ function assertWritable(db: Db): void {
   if (problem) throw new AppError('unavailable', `Storage cannot take writes: ${problem}`);
 }
 
-function asStorageFailure(err: unknown): unknown {
+/**
+ * A storage failure (the file deleted or replaced under us, the disk full or failing) as AppError `unavailable`
+ * (503): the request was not wrong, the storage cannot serve it. Other errors as they are.
+ */
+export function asStorageFailure(err: unknown, what: 'writes' | 'reads' = 'writes'): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && STORAGE_FAILURES.test(code)) {
-    return new AppError('unavailable', `Storage cannot take writes: ${code}`);
+    return new AppError('unavailable', `Storage cannot take ${what}: ${code}`);
   }
   return err;
 }

@@ -17,7 +17,14 @@ import type { OfficeStore } from '../../server/scheduling/office-store.ts';
 import type { PersonalDataStore } from '../../server/scheduling/personal-data-store.ts';
 import type { WaitHistoryStore } from '../../server/stats/wait-history-store.ts';
 import type { Repositories, Storage, Synchronous } from '../../server/storage.ts';
-import { checkpointAfterErasure, type Db, schema, storageHealth, writeTransactionAsync } from '../client.ts';
+import {
+  asStorageFailure,
+  checkpointAfterErasure,
+  type Db,
+  schema,
+  storageHealth,
+  writeTransactionAsync,
+} from '../client.ts';
 import { sqliteApiClientStore } from './api-client-store.ts';
 import { sqliteAppointmentStore } from './appointment-store.ts';
 import { sqliteAuditStore } from './audit-store.ts';
@@ -57,6 +64,29 @@ export function asAsync<T extends object>(store: Synchronous<T>): T {
         : value;
   }
   return wrapped as T;
+}
+
+/**
+ * The read side's repositories with SQLite's storage failures answered as 503 `unavailable`, as writes are
+ * (db/client.ts): a read that finds the file gone or the disk failing — the reader prepares a statement on its
+ * first use, which may come after the data directory was deleted — is not the client's error, nor a 500.
+ */
+function mappingReadFailures(repos: Repositories): Repositories {
+  const mapped: Record<string, unknown> = {};
+  for (const [name, store] of Object.entries(repos)) {
+    const wrapped: Record<string, unknown> = {};
+    for (const [method, value] of Object.entries(store as object)) {
+      wrapped[method] =
+        typeof value === 'function'
+          ? (...args: unknown[]) =>
+              (value as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
+                throw asStorageFailure(err, 'reads');
+              })
+          : value;
+    }
+    mapped[name] = wrapped;
+  }
+  return mapped as unknown as Repositories;
 }
 
 function repositoriesOn(db: Db): Repositories {
@@ -222,7 +252,9 @@ export function sqliteStorage(db: Db): Storage {
         reader = openReader(db);
         // The reader keeps occupancy with the writer's cache, whose change log explains this process's writes.
         if (reader) shareOccupancy(reader.$client, db.$client);
-        readRepos = reader ? { ...repositoriesOn(reader), office: asAsync(officeOnIdleWriter(reader, db)) } : writer;
+        readRepos = mappingReadFailures(
+          reader ? { ...repositoriesOn(reader), office: asAsync(officeOnIdleWriter(reader, db)) } : writer,
+        );
       }
       return readRepos;
     };
