@@ -315,7 +315,13 @@ export async function getLocationForecast(
   );
   // Within a group, counters that serve only some of its services (a pickup-only counter) cannot help the
   // rest: each set of services that some counters leave out must be met by the counters that serve them.
-  const restricted = groups.map((group) => restrictedServiceSets(skillCounters, group));
+  // With the counters that serve one of them: the same for every day.
+  const restricted = groups.map((group) =>
+    restrictedServiceSets(skillCounters, group).map((codes) => ({
+      codes,
+      counters: new Set(skillCounters.filter((c) => c.skills.some((k) => codes.includes(k))).map((c) => c.id)),
+    })),
+  );
   // Minutes a counter spends per walk-in ticket, learned from the last four weeks' finished tickets.
   const learning = await deps.storage.read.queue.learningHistory(
     locationId,
@@ -455,15 +461,13 @@ export async function getLocationForecast(
       );
       return { walkIns, both };
     }
-    /** Counters rostered in each hour of the day that serve at least one of `codes`. */
-    const rosteredServing = (codes: readonly string[]) => {
-      const serving = new Set(skillCounters.filter((c) => c.skills.some((k) => codes.includes(k))).map((c) => c.id));
-      return dayHours.map((h) => {
+    /** Counters of `ids` rostered in each hour of the day. */
+    const rosteredOf = (ids: ReadonlySet<number>) =>
+      dayHours.map((h) => {
         let n = 0;
-        for (const [id, cover] of rosteredCounters.get(`${date}|${h}`) ?? []) if (serving.has(id)) n += cover;
+        for (const [id, cover] of rosteredCounters.get(`${date}|${h}`) ?? []) if (ids.has(id)) n += cover;
         return n;
       });
-    };
     /** Per hour: how many more counters serving some restricted set of services the roster lacks (≥ 0). */
     const lacking = dayHours.map(() => 0);
     for (const [g, group] of groups.entries()) {
@@ -476,8 +480,8 @@ export async function getLocationForecast(
       counters.both.forEach((n, i) => {
         need[i] = (need[i] ?? 0) + n;
       });
-      for (const codes of restricted[g] ?? []) {
-        const serving = rosteredServing(codes);
+      for (const { codes, counters: servingIds } of restricted[g] ?? []) {
+        const serving = rosteredOf(servingIds);
         // A subset of the group's demand never needs more counters than the whole group: only where the
         // counters serving it are fewer than that can they be too few.
         if (!serving.some((r, i) => r < (counters.both[i] ?? 0))) continue;
