@@ -168,6 +168,16 @@ function buildStatements(db: Db) {
          WHERE t.location_id = ? AND t.service_date = ? AND t.status IN ${ACTIVE} ORDER BY t.id`,
       )
       .raw(),
+    /** One ticket of `lineTickets` by id, and its items (the kept line's patches, below). */
+    lineTicketById: c
+      .prepare(
+        `SELECT t.id, t.status, t.number, t.counter_id, t.queued_at, t.due_at, t.priority, t.target_counter_id,
+                t.called_at, a.reference
+         FROM tickets t LEFT JOIN appointments a ON a.id = t.appointment_id WHERE t.id = ?`,
+      )
+      .raw(),
+    itemsById: itemsWhere('i.ticket_id = ?'),
+    seqOf: c.prepare('SELECT seq FROM cluster_seq WHERE location_id = ?').pluck(),
     activeItems: itemsWhere(
       `i.ticket_id IN (SELECT id FROM tickets WHERE location_id = ? AND service_date = ? AND status IN ${ACTIVE})`,
     ),
@@ -233,6 +243,164 @@ function withItems(rows: unknown[][], items: unknown[][]): ActiveTicket[] {
   });
 }
 
+const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['waiting', 'called', 'serving']);
+/**
+ * A kept line is read again after this many answers: a bound on what a row changed without a fact (a fix written
+ * straight into the database) can cost, as the hub's live view has its age bound. A read per hundred presses.
+ */
+const MAX_KEPT_ANSWERS = 100;
+/** The TEMP table of the kept lines' marks (one per connection; see `keptCallLines`). */
+const LINE_MARKS = 'loket_call_line_marks';
+
+/** A location's line as `callLine` last answered it, with what it must still match to be answered again. */
+interface KeptLine {
+  serviceDate: string;
+  /** The location's `cluster_seq` it reflects. */
+  seq: number;
+  /** The configuration version it was read under (service codes). */
+  configVersion: number;
+  /** Its mark count (`LINE_MARKS`) after its last change: the database's must still be this. */
+  marks: number;
+  /** In id order; replaced, never changed in place (an answer handed out stays as it was). */
+  tickets: LineTicket[];
+  /** Times it was answered since it was read. */
+  answers: number;
+}
+
+/**
+ * The call lines kept in memory (ARCHITECTURE.md, "The call line in memory"): call-next reads every active ticket of
+ * the day on every press, and in a run of presses at one office nearly all of them are the ones the previous press
+ * read. So `callLine` keeps what it answered per location, and answers it again while
+ * - the location's seq (`cluster_seq`, bumped by the triggers of every ticket fact and counter change, in the
+ *   writing transaction, by any process) is the one it reflects — another process's or node's change, or any change
+ *   this repository did not follow, moves it and the line is read again;
+ * - the configuration version is the same (service codes come from the set-up), and the service day too;
+ * - every change this repository made to it has committed: each change (a read kept inside a write transaction, a
+ *   ticket written through `insertTicket`, `updateTicketIf` or `replaceTicketService`, a seq moved by its own
+ *   `appendTicketEvent`) also counts one up in a TEMP table of the connection, which rolls back with the transaction
+ *   or savepoint — a count below the kept one means a change was undone, and the line is read again.
+ * The rows a transaction writes patch the kept line (the ticket as stored, or read again by id), and the seq its own
+ * events move is followed when nothing else moved it since the line was kept; so the presses of one office each
+ * read a few rows instead of the whole line (and every hundredth reads it all: a bound for a row changed without a
+ * fact, which moves no seq). The guarded updates (`status = 'waiting'`) are unchanged: a kept line
+ * decides only which ticket to try first.
+ */
+function keptCallLines(db: Db, statements: () => ReturnType<typeof buildStatements>) {
+  const lines = new Map<string, KeptLine>();
+  let marks: { bump: Statement<unknown[]>; read: Statement<unknown[]> } | null = null;
+  /** Runs `work` on the marks; a failure (the TEMP table created in a transaction that rolled back) forgets all. */
+  const onMarks = <T>(work: (m: NonNullable<typeof marks>) => T): T | undefined => {
+    try {
+      if (!marks) {
+        db.$client.exec(
+          `CREATE TEMP TABLE IF NOT EXISTS ${LINE_MARKS} (location_id TEXT PRIMARY KEY, n INTEGER NOT NULL)`,
+        );
+        marks = {
+          bump: db.$client
+            .prepare(
+              `INSERT INTO temp.${LINE_MARKS} (location_id, n) VALUES (?, 1)
+               ON CONFLICT (location_id) DO UPDATE SET n = n + 1 RETURNING n`,
+            )
+            .pluck(),
+          read: db.$client.prepare(`SELECT n FROM temp.${LINE_MARKS} WHERE location_id = ?`).pluck(),
+        };
+      }
+      return work(marks);
+    } catch {
+      marks = null;
+      lines.clear();
+      return undefined;
+    }
+  };
+  const seqOf = (locationId: string) => Number(statements().seqOf.get(locationId) ?? 0);
+  /** Counts a change of the kept line; false (and it is forgotten) when a change before it was undone. */
+  const changed = (locationId: string, kept: KeptLine): boolean => {
+    const n = onMarks((m) => m.bump.get(locationId) as number);
+    if (n !== kept.marks + 1) {
+      lines.delete(locationId);
+      return false;
+    }
+    kept.marks = n;
+    return true;
+  };
+  const lineTicketOf = (ticketId: number): LineTicket | undefined => {
+    const st = statements();
+    const r = st.lineTicketById.get(ticketId) as unknown[] | undefined;
+    return r ? lineTicketsOf([r], st.itemsById.all(ticketId) as unknown[][])[0] : undefined;
+  };
+  return {
+    /** The kept line when it is still the location's line, else null. */
+    get(locationId: string, serviceDate: string, configVersion: number): { tickets: LineTicket[] | null; seq: number } {
+      const seq = seqOf(locationId);
+      const kept = lines.get(locationId);
+      if (!kept) return { tickets: null, seq };
+      const current =
+        ++kept.answers <= MAX_KEPT_ANSWERS &&
+        kept.seq === seq &&
+        kept.serviceDate === serviceDate &&
+        kept.configVersion === configVersion &&
+        onMarks((m) => Number(m.read.get(locationId) ?? 0)) === kept.marks;
+      if (!current) lines.delete(locationId);
+      return { tickets: current ? kept.tickets : null, seq };
+    },
+    /** Keeps a line read at `seq` (the seq read before it, in the same transaction). */
+    keep(locationId: string, serviceDate: string, configVersion: number, seq: number, tickets: LineTicket[]): void {
+      const n = onMarks((m) => m.bump.get(locationId) as number);
+      if (n === undefined) return;
+      lines.set(locationId, { serviceDate, seq, configVersion, marks: n, tickets, answers: 0 });
+    },
+    /** A ticket was written (`row` as stored when the write returned it): the kept line of its day follows it. */
+    ticketWritten(row: Pick<TicketRow, 'id' | 'locationId' | 'serviceDate'> & Partial<TicketRow>): void {
+      const kept = lines.get(row.locationId);
+      if (!kept || kept.serviceDate !== row.serviceDate || !changed(row.locationId, kept)) return;
+      const before = kept.tickets.find((t) => t.row.id === row.id);
+      let after: LineTicket | undefined;
+      if (before && row.status !== undefined) {
+        after = ACTIVE_STATUSES.has(row.status) ? { ...before, row: lineRowOf(row as TicketRow) } : undefined;
+      } else {
+        after = lineTicketOf(row.id);
+        if (after && !ACTIVE_STATUSES.has(after.row.status)) after = undefined;
+      }
+      const tickets = kept.tickets.filter((t) => t.row.id !== row.id);
+      if (after) {
+        let at = tickets.length;
+        while (at > 0 && (tickets[at - 1] as LineTicket).row.id > row.id) at--;
+        tickets.splice(at, 0, after);
+      }
+      kept.tickets = tickets;
+    },
+    /** Around a ticket event of this repository: its seq, when the kept line was at the seq before it. */
+    eventAppended(locationId: string, seqBefore: number): void {
+      const kept = lines.get(locationId);
+      if (!kept) return;
+      if (kept.seq !== seqBefore) {
+        lines.delete(locationId);
+        return;
+      }
+      const seq = seqOf(locationId);
+      if (seq !== seqBefore && changed(locationId, kept)) kept.seq = seq;
+    },
+    /** Whether a line of the location is kept (its writes then read the seq around their events). */
+    has: (locationId: string) => lines.has(locationId),
+    seqOf,
+  };
+}
+
+/** A full ticket row as a line ticket's row. */
+function lineRowOf(r: TicketRow): LineTicket['row'] {
+  return {
+    id: r.id,
+    status: r.status,
+    number: r.number,
+    counterId: r.counterId,
+    queuedAt: r.queuedAt,
+    dueAt: r.dueAt,
+    priority: r.priority,
+    targetCounterId: r.targetCounterId,
+    calledAt: r.calledAt,
+  };
+}
+
 /** The queue repository on SQLite (server/queue/queue-store.ts). Synchronous: `asAsync` wraps it. */
 export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
   // Prepared on first use, not here: a process may build its storage before the migrations have run.
@@ -249,6 +417,8 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
     if (version !== cache.version) cache = emptyQueueConfig(version);
     return cache;
   };
+
+  const lines = keptCallLines(db, statements);
 
   const location = (locationId: string): LocationRow | null => {
     const c = config();
@@ -340,11 +510,21 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
     },
     callLine: (loc, serviceDate) => {
       const st = statements();
-      const tickets = lineTicketsOf(
-        st.lineTickets.all(loc.id, serviceDate) as unknown[][],
-        st.activeItems.all(loc.id, serviceDate) as unknown[][],
-      );
-      return { services: servicesOf(loc), counters: countersOf(loc.id), tickets };
+      const services = servicesOf(loc);
+      const version = cache.version;
+      // Kept only inside a write transaction (call-next's): there the seq read first and the line read after it are
+      // of one state, and no other writer can move the seq in between.
+      const inWrite = db.$client.inTransaction;
+      const kept = inWrite ? lines.get(loc.id, serviceDate, version) : null;
+      let tickets = kept?.tickets;
+      if (!tickets) {
+        tickets = lineTicketsOf(
+          st.lineTickets.all(loc.id, serviceDate) as unknown[][],
+          st.activeItems.all(loc.id, serviceDate) as unknown[][],
+        );
+        if (kept) lines.keep(loc.id, serviceDate, version, kept.seq, tickets);
+      }
+      return { services, counters: countersOf(loc.id), tickets };
     },
     recentCalls: (locationId, serviceDate, limit) => {
       const q = recentCallQuery(ticketEvents, tickets, locationId, serviceDate);
@@ -413,6 +593,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
       db.insert(ticketItems)
         .values(items.map((i) => ({ ticketId: row.id, serviceId: i.serviceId, persons: i.persons })))
         .run();
+      lines.ticketWritten({ id: row.id, locationId: row.locationId, serviceDate: row.serviceDate });
       return row;
     },
     setPredictedWait: (ticketId, seconds) => {
@@ -441,13 +622,19 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
         return TICKET_CHANGES[k][1] ? (v === null ? null : (v as Date).getTime()) : v;
       });
       const r = update.get(...values, ticketId, expected) as unknown[] | undefined;
-      return r ? ticketOf(r) : null;
+      if (!r) return null;
+      const row = ticketOf(r);
+      lines.ticketWritten(row);
+      return row;
     },
     replaceTicketService: (ticketId, serviceId, persons) => {
       db.delete(ticketItems).where(eq(ticketItems.ticketId, ticketId)).run();
       db.insert(ticketItems).values({ ticketId, serviceId, persons }).run();
+      const r = statements().ticketById.get(ticketId) as unknown[] | undefined;
+      if (r) lines.ticketWritten({ id: ticketId, locationId: r[2] as string, serviceDate: r[3] as string });
     },
     appendTicketEvent: (e) => {
+      const seqBefore = lines.has(e.locationId) ? lines.seqOf(e.locationId) : null;
       statements().appendEvent.run(
         e.ticketId,
         e.locationId,
@@ -457,6 +644,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
         e.agentId,
         e.data === null ? null : JSON.stringify(e.data),
       );
+      if (seqBefore !== null) lines.eventAppended(e.locationId, seqBefore);
     },
 
     counter: (counterId) => {
