@@ -114,6 +114,23 @@ const toActive = (r: DetailRow): ActiveTicket => ({
   appointmentReference: r.reference,
 });
 
+/** `callLine`'s tickets: LineTicket's columns only (six timestamps and a dozen more columns less to parse per row). */
+const lineColumns = {
+  row: {
+    id: tickets.id,
+    status: tickets.status,
+    number: tickets.number,
+    counterId: tickets.counterId,
+    queuedAt: tickets.queuedAt,
+    dueAt: tickets.dueAt,
+    priority: tickets.priority,
+    targetCounterId: tickets.targetCounterId,
+    calledAt: tickets.calledAt,
+  },
+  items: detailColumns.items,
+  reference: detailColumns.reference,
+};
+
 /** A 64-bit lock key for one (location, day, letter): the ticket numbers handed out there. */
 const numberLockKey = (locationId: string, serviceDate: string, letter: string) =>
   sql`hashtextextended(${`ticket-number\u001f${locationId}\u001f${serviceDate}\u001f${letter}`}, 0)`;
@@ -210,6 +227,14 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
   const oneTicket = async (where: ReturnType<typeof eq>): Promise<TicketRow | null> =>
     (await db.select(ticketColumns).from(tickets).where(where).limit(1))[0] ?? null;
 
+  /** The day's active tickets of a location (waiting, called, serving). */
+  const activeOf = (locationId: string, serviceDate: string) =>
+    and(
+      eq(tickets.locationId, locationId),
+      eq(tickets.serviceDate, serviceDate),
+      inArray(tickets.status, ['waiting', 'called', 'serving']),
+    );
+
   const liveQueue = async (
     loc: Pick<LocationRow, 'id' | 'municipalityId'>,
     serviceDate: string,
@@ -218,17 +243,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
     const [serviceList, counterList, rows] = await Promise.all([
       servicesWith(c, loc),
       countersWith(c, loc.id),
-      db
-        .select(detailColumns)
-        .from(tickets)
-        .where(
-          and(
-            eq(tickets.locationId, loc.id),
-            eq(tickets.serviceDate, serviceDate),
-            inArray(tickets.status, ['waiting', 'called', 'serving']),
-          ),
-        )
-        .orderBy(asc(tickets.id)),
+      db.select(detailColumns).from(tickets).where(activeOf(loc.id, serviceDate)).orderBy(asc(tickets.id)),
     ]);
     return { services: serviceList, counters: counterList, tickets: rows.map(toActive) };
   };
@@ -238,8 +253,19 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
     services: async (loc) => servicesWith(await config(), loc),
     counters: async (locationId) => countersWith(await config(), locationId),
     liveQueue,
-    // The full rows here (a LiveQueue is a CallLine); only SQLite reads fewer columns (not measured on PostgreSQL).
-    callLine: liveQueue,
+    callLine: async (loc, serviceDate) => {
+      const c = await config();
+      const [serviceList, counterList, rows] = await Promise.all([
+        servicesWith(c, loc),
+        countersWith(c, loc.id),
+        db.select(lineColumns).from(tickets).where(activeOf(loc.id, serviceDate)).orderBy(asc(tickets.id)),
+      ]);
+      return {
+        services: serviceList,
+        counters: counterList,
+        tickets: rows.map((r) => ({ row: r.row, services: r.items ?? [], appointmentReference: r.reference })),
+      };
+    },
     recentCalls: async (locationId, serviceDate, limit) => {
       const q = recentCallQuery(ticketEvents, tickets, locationId, serviceDate);
       const rows = await db
