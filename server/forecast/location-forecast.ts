@@ -411,7 +411,7 @@ export async function getLocationForecast(
      * Counters per hour the walk-ins of `codes` need alone (`walkIns`, what is left for appointments) and with
      * the appointment visits of those services pooled on the same counters (`both`, what the hour needs).
      */
-    async function countersFor(codes: readonly string[], walkInsToo: boolean) {
+    async function countersFor(codes: readonly string[], walkInsToo: boolean, staffed: readonly number[]) {
       const arrivals = dayHours.map((h) =>
         codes.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
       );
@@ -439,6 +439,8 @@ export async function getLocationForecast(
         serviceCv: perTicket.cv,
         walkUpMinutes: WALK_UP_MINUTES,
         target,
+        // An hour the roster staffs below its need leaves a queue to the next (staffing.ts carries it).
+        staffedCounters: staffed,
       };
       // The opening hour's chain is a few hundred ms of CPU: it pauses for the event loop between its steps.
       await pause();
@@ -472,7 +474,8 @@ export async function getLocationForecast(
     const lacking = dayHours.map(() => 0);
     for (const [g, group] of groups.entries()) {
       for (const s of bookable) if (group.includes(s.code)) pooled.add(s.code);
-      const counters = await countersFor(group, true);
+      const groupIds = new Set(skillCounters.filter((c) => c.skills.some((k) => group.includes(k))).map((c) => c.id));
+      const counters = await countersFor(group, true, rosteredOf(groupIds));
       if (!counters) continue;
       counters.walkIns?.forEach((n, i) => {
         required[i] = (required[i] ?? 0) + n;
@@ -485,7 +488,7 @@ export async function getLocationForecast(
         // A subset of the group's demand never needs more counters than the whole group: only where the
         // counters serving it are fewer than that can they be too few.
         if (!serving.some((r, i) => r < (counters.both[i] ?? 0))) continue;
-        const subset = await countersFor(codes, false);
+        const subset = await countersFor(codes, false, serving);
         subset?.both.forEach((n, i) => {
           lacking[i] = Math.max(lacking[i] ?? 0, n - (serving[i] ?? 0));
         });

@@ -248,7 +248,7 @@ function* calledWithin(chain: Chain, uniform: number, nu: number, Q: number, t: 
 }
 
 /** Phases of the Erlang visit time the opening-hour models use (k ≈ 1/cv², 1 … 4). */
-function phasesFor(cv: number): number {
+export function phasesFor(cv: number): number {
   return Math.min(4, Math.max(1, Math.round(1 / Math.max(0.0625, cv * cv))));
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { erlangCServiceLevel } from './erlang.ts';
 import { openingHourServiceLevel } from './opening-crowd.ts';
+import { simulate } from './simulator/engine.ts';
+import { parseScenario } from './simulator/scenario.ts';
 import {
   modifiedOfferedLoad,
   releasableSlots,
@@ -163,5 +165,84 @@ describe('requiredCountersWithCrowd', () => {
     const crowd = requiredCountersWithCrowd(input, 1, 0.5);
     expect(crowd[0]).toBe(requiredCounters(input)[0]);
     expect(crowd[1]).toBeGreaterThan(requiredCounters(input)[1] ?? 0);
+  });
+});
+
+describe('the queue an overrun hour leaves to the next', () => {
+  // Nine o'clock: 15 at the door and 32 more; ten o'clock 33; a visit of 10 minutes (and half a minute's
+  // walk to the counter) that varies less than an exponential.
+  const input = {
+    arrivalsPerHour: [32, 33, 12],
+    crowdAtOpening: 15,
+    meanServiceMinutes: 10,
+    walkUpMinutes: 0.5,
+    serviceCv: 0.6,
+    target,
+  };
+  /** Share of each hour's walk-ins called within 10 minutes, over 200 seeded simulated days of the plan. */
+  const simulated = (plan: number[]) => {
+    const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+    const counters = Array.from({ length: Math.max(...plan) }, (_, k) => ({
+      id: k + 1,
+      skills: ['passport'],
+      shifts: plan.flatMap((n, i) => (n > k ? [[hh(9 + i), hh(10 + i)] as [string, string]] : [])),
+    }));
+    const result = simulate(
+      parseScenario({
+        name: 'overrun',
+        startDate: '2026-09-07',
+        days: 200,
+        timeZone: 'UTC',
+        opensAt: '09:00',
+        closesAt: '12:00',
+        walkInFrom: '09:00',
+        walkInTo: '12:00',
+        busynessCv: 0,
+        walkUpMinutes: 0.5,
+        doorCrowd: { mean: 15, spreadMinutes: 3 },
+        services: [
+          {
+            code: 'passport',
+            meanMinutes: 10,
+            cv: 0.6,
+            twoPersonShare: 0,
+            walkInPerHour: { '9': 32, '10': 33, '11': 12 },
+          },
+        ],
+        counters,
+        seed: 11,
+      }),
+      { predict: false, learn: false },
+    );
+    return [9, 10, 11].map((hour) => {
+      const hours = result.hours.filter((h) => h.hour === hour);
+      return hours.reduce((a, h) => a + h.withinNorm, 0) / hours.reduce((a, h) => a + h.walkIns, 0);
+    });
+  };
+
+  it('sizes the hour after an opening staffed below its need for the backlog, as the simulator needs', () => {
+    const asNeeded = requiredCounters(input);
+    // The office has seven counters at nine: fewer than the crowd asks for, so nine o'clock overruns.
+    const short = requiredCounters({ ...input, staffedCounters: [7] });
+    expect(asNeeded[0]).toBeGreaterThan(7);
+    expect(short[0]).toBe(asNeeded[0]);
+    // Without the backlog ten o'clock would get what the modified offered load asks; it needs one more.
+    expect(short[1]).toBeGreaterThan(asNeeded[1] ?? 0);
+    const before = simulated([7, asNeeded[1] ?? 0, asNeeded[2] ?? 0]);
+    const after = simulated([7, short[1] ?? 0, short[2] ?? 0]);
+    expect(before[0]).toBeLessThan(0.8);
+    expect(before[1]).toBeLessThan(0.8);
+    expect(after[1]).toBeGreaterThanOrEqual(0.8);
+    // And no more than it needs: one counter fewer misses the norm in the simulator too.
+    expect(simulated([7, (short[1] ?? 0) - 1, short[2] ?? 0])[1]).toBeLessThan(0.8);
+  });
+
+  it('leaves a day alone whose opening hour is staffed as needed, or that nobody is rostered for yet', () => {
+    const asNeeded = requiredCounters(input);
+    expect(requiredCounters({ ...input, staffedCounters: asNeeded })).toEqual(asNeeded);
+    expect(requiredCounters({ ...input, staffedCounters: [0, 0, 0] })).toEqual(asNeeded);
+    // The baselines know no backlog.
+    const sipp = requiredCounters({ ...input, method: 'sipp' });
+    expect(requiredCounters({ ...input, method: 'sipp', staffedCounters: [7] })).toEqual(sipp);
   });
 });

@@ -7,7 +7,9 @@
  * infinite-server load m(t), with m′ = λ(t) − m/τ starting from the crowd, averaged over each hour,
  * is fed to exact Erlang C (or Erlang A with abandonment) instead of λ·τ. The opening hour with a crowd
  * is sized by a time-dependent model of that hour (`opening-crowd.ts`): every counter starts at once and
- * visits vary less than an exponential, which neither Erlang nor MOL can see.
+ * visits vary less than an exponential, which neither Erlang nor MOL can see. MOL's infinite-server decay
+ * knows no counters either: an hour staffed below its need (the roster) leaves people waiting at its end,
+ * and the next hour starts behind them; that queue is carried into it (`carryover.ts`).
  *
  * Appointments and walk-ins share the counters, so their loads are pooled: one Erlang on the sum of the
  * walk-in load and the expected appointment visits' load (the mean visit weighted over both), never a
@@ -16,6 +18,7 @@
  */
 
 import { learnServiceTimes, type ServiceSample } from '../queue/service-times.ts';
+import { type CarryState, carryHour, openingState } from './carryover.ts';
 import { requiredServers, type StaffingTarget, serviceLevel } from './erlang.ts';
 import { drain, openingHourServiceLevelSampled, openingHourServiceLevelSteps } from './opening-crowd.ts';
 
@@ -48,6 +51,12 @@ export interface HourlyStaffingInput {
    * as the benchmark's baseline).
    */
   openingModel?: 'markov' | 'sampled' | 'load';
+  /**
+   * Counters each hour will have where the office cannot staff it as needed (the roster): an hour staffed
+   * below its need leaves a queue that the next hour starts with (`carryover.ts`). Absent or 0 (nobody
+   * rostered yet): as needed.
+   */
+  staffedCounters?: readonly number[];
 }
 
 /** Occupancy at which the baselines plan appointment counters on top of the walk-in ones. */
@@ -97,6 +106,16 @@ export function modifiedOfferedLoadParts(
  */
 const QUARTERS = 4;
 
+/**
+ * People still waiting, on average, at an hour's end from which the next hour is sized on the carried days:
+ * an opening hour staffed as its model asks leaves a fraction of one (0.2–0.5 in the benchmark's mornings),
+ * one staffed two counters short several.
+ */
+const CARRIED_QUEUE = 1;
+
+/** Carried plans by their inputs: the months ahead repeat a weekday's hours (bounded, cleared when full). */
+const carried = new Map<string, number[]>();
+
 /** Counters needed per hour. */
 export function requiredCounters(input: HourlyStaffingInput): number[] {
   return drain(requiredCountersSteps(input));
@@ -130,7 +149,94 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
   const counters: number[] = [];
   const hours = modifiedOfferedLoadParts(input.arrivalsPerHour, tau, crowd);
   for (let i = 0; i < hours.length; i++) counters.push(yield* countersForHour(i, hours[i] ?? []));
-  return counters;
+  if ((input.openingModel ?? 'markov') === 'load') return counters;
+  return yield* carryOver(counters);
+
+  /** Counters the hour's appointment visits keep busy (as the opening-hour model leaves them out). */
+  function appointmentCounters(i: number): number {
+    const minutes = input.appointmentMinutes?.[i] ?? 0;
+    return minutes > 0 ? Math.ceil(((minutes / (appointmentMean - walkUp)) * appointmentMean) / 60 - 1e-9) : 0;
+  }
+
+  /**
+   * The queue left at the end of an hour, under the counters it will have, is the next hour's backlog: where
+   * at least one person is left on average (CARRIED_QUEUE), that hour is sized on the carried days
+   * (`carryHour`), upwards from the modified offered load's answer, never below it. Only days with a crowd
+   * at the door or an hour staffed below its need are carried at all, and only while a queue is left.
+   * Memoised by input (rates to half an arrival, visits to a tenth of a minute).
+   */
+  function* carryOver(planned: number[]): Generator<void, number[]> {
+    const out = [...planned];
+    // An hour nobody is rostered for yet is taken as staffed as needed.
+    const staffed = (i: number) => {
+      const rostered = Math.round(input.staffedCounters?.[i] ?? 0);
+      return rostered > 0 ? Math.min(out[i] ?? 0, rostered) : (out[i] ?? 0);
+    };
+    if (!(crowd > 0) && !out.some((n, i) => staffed(i) < n)) return out;
+    const day = {
+      crowd,
+      // To half an arrival: the months ahead's days then share their carried days and results.
+      arrivalsPerHour: input.arrivalsPerHour.map((x) => Math.round(x * 2) / 2),
+      meanServiceMinutes: Math.ceil(tau * 10 - 1e-9) / 10,
+      serviceCv: input.serviceCv,
+      withinMinutes: input.target.withinMinutes,
+    };
+    const appointments = out.map((_, i) => appointmentCounters(i));
+    const key = JSON.stringify([day, input.target.share, planned, out.map((_, i) => staffed(i)), appointments]);
+    const known = carried.get(key);
+    if (known) return [...known];
+    let state: CarryState | null = null;
+    for (let i = 0; i < out.length; i++) {
+      const own = appointments[i] ?? 0;
+      /** The hour's end with each counter number the search tried. */
+      const tried = new Map<number, CarryState>();
+      if (state && state.queue >= CARRIED_QUEUE) {
+        const from: CarryState = state;
+        // Its walk-ins still waiting at its end go to the next hour's counters, as planned so far (after the
+        // last hour with any, these counters serve the waiting room empty).
+        const later = i + 1 < out.length ? staffed(i + 1) - (appointments[i + 1] ?? 0) : 0;
+        const next = (n: number) => (later > 0 ? later : n - own);
+        const meets = function* (n: number): Generator<void, boolean> {
+          const hour = carryHour(day, from, n - own, next(n));
+          tried.set(n, hour.state);
+          yield;
+          return hour.level >= input.target.share;
+        };
+        // Monotone in the counters (common random numbers): gallop up from the offered load's answer, then
+        // halve the gap — a long backlog may need many more.
+        let low = (out[i] ?? 0) - 1;
+        let high = out[i] ?? 0;
+        let step = 1;
+        while (high < 1000 && !(yield* meets(high))) {
+          low = high;
+          high += step;
+          step *= 2;
+        }
+        high = Math.min(high, 1000);
+        while (high - low > 1) {
+          const mid = (low + high) >> 1;
+          if (yield* meets(mid)) high = mid;
+          else low = mid;
+        }
+        out[i] = high;
+      } else if (state) {
+        // Drained: the hours on are the modified offered load's, until one is staffed below its need.
+        state = null;
+      }
+      if (!state && ((i === 0 && crowd > 0) || staffed(i) < (out[i] ?? 0))) {
+        // From the opening, or warmed up by the hour before at the counters it will have.
+        state = openingState();
+        if (i > 0) state = carryHour(day, openingState(i - 1), staffed(i - 1) - (appointments[i - 1] ?? 0)).state;
+      }
+      if (state) {
+        state = tried.get(staffed(i)) ?? carryHour(day, state, staffed(i) - own).state;
+        yield;
+      }
+    }
+    if (carried.size >= 5_000) carried.clear();
+    carried.set(key, out);
+    return [...out];
+  }
 
   function* countersForHour(i: number, quarters: number[]): Generator<void, number> {
     // Pooled: walk-ins and appointment visits share the counters; the visits' load is spread evenly.
@@ -220,6 +326,7 @@ export function* requiredCountersWithCrowdSteps(
     ...input,
     arrivalsPerHour: arrivals.slice(from, to),
     appointmentMinutes: input.appointmentMinutes?.slice(from, to),
+    staffedCounters: input.staffedCounters?.slice(from, to),
   });
   const before = opening > 0 ? requiredCounters(slice(0, opening)) : [];
   const rest = slice(opening);
