@@ -3,6 +3,7 @@ import {
   type ActiveTicket,
   type CounterInfo,
   formatTicketNumber,
+  type LineTicket,
   type LocationRow,
   type ServiceInfo,
   type TicketRow,
@@ -39,11 +40,26 @@ export type { QueueConfigCache } from '../records/queue.ts';
 /**
  * The configuration cache (db/records/queue.ts; the triggers of migration 0001 bump the version), one per
  * storage (per database). Only the queue's own transactions read through it, and they never change the
- * configuration, so nothing uncommitted is cached.
+ * configuration, so nothing uncommitted is cached. The storage's kept call lines (`KeptLines`) travel with it.
  */
-export function newQueueConfigCache(): { current: QueueConfigCache } {
-  return { current: emptyQueueConfig(-1) };
+export function newQueueConfigCache(): { current: QueueConfigCache; lines: KeptLines } {
+  return { current: emptyQueueConfig(-1), lines: new Map() };
 }
+
+/**
+ * The call lines kept per storage (node) between presses (ARCHITECTURE.md, "The call line in memory"): per location,
+ * the line as of one committed fact — its seq and the fact's id. Fact ids come from a sequence (never reused, not
+ * even after a rollback), so a fact id found at that seq later means the same history up to it, and the tickets of
+ * the facts after it are all that changed.
+ */
+export type KeptLines = Map<
+  string,
+  { serviceDate: string; configVersion: number; seq: number; fact: string; tickets: LineTicket[]; answers: number }
+>;
+/** A kept line is read in full after this many answers (a bound for a ticket row changed without a fact). */
+const MAX_KEPT_ANSWERS = 100;
+/** A kept line more facts behind than this is read in full. */
+const MAX_LINE_CATCH_UP = 100;
 
 const ticketColumns = {
   id: tickets.id,
@@ -114,22 +130,57 @@ const toActive = (r: DetailRow): ActiveTicket => ({
   appointmentReference: r.reference,
 });
 
-/** `callLine`'s tickets: LineTicket's columns only (six timestamps and a dozen more columns less to parse per row). */
-const lineColumns = {
-  row: {
-    id: tickets.id,
-    status: tickets.status,
-    number: tickets.number,
-    counterId: tickets.counterId,
-    queuedAt: tickets.queuedAt,
-    dueAt: tickets.dueAt,
-    priority: tickets.priority,
-    targetCounterId: tickets.targetCounterId,
-    calledAt: tickets.calledAt,
-  },
-  items: detailColumns.items,
-  reference: detailColumns.reference,
+/** A line ticket as `lineSelect` reads it (times as epoch milliseconds; `id` null: no changed ticket). */
+type LineRow = {
+  id: number | null;
+  location_id: string;
+  service_date: string;
+  status: TicketRow['status'];
+  number: string;
+  counter_id: number | null;
+  queued_at: number;
+  due_at: number | null;
+  priority: number;
+  target_counter_id: number | null;
+  called_at: number | null;
+  items: { code: string; persons: number }[] | null;
+  reference: string | null;
 };
+
+const msOf = (column: string) => sql.raw(`(extract(epoch from t.${column}) * 1000)::float8 AS ${column}`);
+const lineSelect = sql.join(
+  [
+    sql.raw('t.id, t.location_id, t.service_date, t.status, t.number, t.counter_id'),
+    msOf('queued_at'),
+    msOf('due_at'),
+    sql.raw('t.priority, t.target_counter_id'),
+    msOf('called_at'),
+    sql`(SELECT json_agg(json_build_object('code', s.code, 'persons', i.persons) ORDER BY i.id)
+           FROM ${ticketItems} i JOIN ${services} s ON s.id = i.service_id WHERE i.ticket_id = t.id) AS items`,
+    sql`(SELECT a.reference FROM ${appointments} a WHERE a.id = t.appointment_id) AS reference`,
+  ],
+  sql.raw(', '),
+);
+
+const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['waiting', 'called', 'serving']);
+
+function lineTicketOf(r: LineRow): LineTicket {
+  return {
+    row: {
+      id: Number(r.id),
+      status: r.status,
+      number: r.number,
+      counterId: r.counter_id,
+      queuedAt: new Date(r.queued_at),
+      dueAt: r.due_at === null ? null : new Date(r.due_at),
+      priority: r.priority,
+      targetCounterId: r.target_counter_id,
+      calledAt: r.called_at === null ? null : new Date(r.called_at),
+    },
+    services: r.items ?? [],
+    appointmentReference: r.reference,
+  };
+}
 
 /** A 64-bit lock key for one (location, day, letter): the ticket numbers handed out there. */
 const numberLockKey = (locationId: string, serviceDate: string, letter: string) =>
@@ -143,7 +194,7 @@ const numberLockKey = (locationId: string, serviceDate: string, letter: string) 
  * gap-free across nodes; the unique index is the last line of defence. Reads are few statements: the live
  * queue is the version check, the counters and one statement for the tickets with their items and references.
  */
-export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): QueueStore {
+export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; lines?: KeptLines }): QueueStore {
   const config = async (): Promise<QueueConfigCache> => {
     const result = await db.execute<{ version: string }>(
       sql`SELECT version FROM scheduling_config_version WHERE id = 1`,
@@ -235,6 +286,97 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
       inArray(tickets.status, ['waiting', 'called', 'serving']),
     );
 
+  /**
+   * The day's active tickets as call-next ranks them: the kept line brought up to date with the tickets of the facts
+   * after it (one statement, so one snapshot), or read in full. A line is kept only from a statement of a transaction
+   * that has written nothing yet (`pg_current_xact_id_if_assigned()` is null), so it is a committed state; and used
+   * only in one, so no write of this transaction without a fact is left out.
+   */
+  const lineTickets = async (configVersion: number, locationId: string, serviceDate: string): Promise<LineTicket[]> => {
+    const lines = shared.lines;
+    const kept = lines?.get(locationId);
+    if (
+      lines &&
+      kept &&
+      kept.serviceDate === serviceDate &&
+      kept.configVersion === configVersion &&
+      kept.answers < MAX_KEPT_ANSWERS
+    ) {
+      const result = await db.execute<
+        LineRow & { head_seq: number; head_fact: string | null; kept_fact: string | null; clean: boolean }
+      >(
+        sql`WITH head AS (
+              SELECT s.seq,
+                (SELECT e.id FROM cluster_events e WHERE e.location_id = s.location_id AND e.seq = s.seq) AS fact,
+                (SELECT e.id FROM cluster_events e WHERE e.location_id = s.location_id AND e.seq = ${kept.seq}) AS kept_fact
+              FROM cluster_seq s WHERE s.location_id = ${locationId}
+            ), changed AS (
+              SELECT DISTINCT e.ticket_id FROM cluster_events e, head h
+              WHERE e.location_id = ${locationId} AND e.seq > ${kept.seq} AND e.seq <= h.seq
+                AND h.seq - ${kept.seq} <= ${MAX_LINE_CATCH_UP} AND e.ticket_id IS NOT NULL
+            )
+            SELECT h.seq AS head_seq, h.fact::text AS head_fact, h.kept_fact::text AS kept_fact,
+              pg_current_xact_id_if_assigned() IS NULL AS clean, ${lineSelect}
+            FROM head h LEFT JOIN ${tickets} t ON t.id IN (SELECT ticket_id FROM changed)`,
+      );
+      const [first] = result.rows;
+      if (
+        first?.clean &&
+        first.kept_fact === kept.fact &&
+        first.head_fact !== null &&
+        first.head_seq - kept.seq <= MAX_LINE_CATCH_UP
+      ) {
+        let line = kept.tickets;
+        for (const r of result.rows) {
+          if (r.id === null) continue;
+          const id = Number(r.id);
+          line = line.filter((t) => t.row.id !== id);
+          if (r.location_id === locationId && r.service_date === serviceDate && ACTIVE_STATUSES.has(r.status)) {
+            let at = line.length;
+            while (at > 0 && (line[at - 1] as LineTicket).row.id > id) at--;
+            line.splice(at, 0, lineTicketOf(r));
+          }
+        }
+        lines.set(locationId, {
+          serviceDate,
+          configVersion,
+          seq: first.head_seq,
+          fact: first.head_fact,
+          tickets: line,
+          answers: kept.answers + 1,
+        });
+        return line;
+      }
+      lines.delete(locationId);
+    }
+    const result = await db.execute<LineRow & { head_seq: number | null; head_fact: string | null; clean: boolean }>(
+      sql`WITH head AS (
+            SELECT s.seq,
+              (SELECT e.id FROM cluster_events e WHERE e.location_id = s.location_id AND e.seq = s.seq) AS fact
+            FROM cluster_seq s WHERE s.location_id = ${locationId}
+          )
+          SELECT (SELECT seq FROM head) AS head_seq, (SELECT fact FROM head)::text AS head_fact,
+            pg_current_xact_id_if_assigned() IS NULL AS clean, ${lineSelect}
+          FROM ${tickets} t
+          WHERE t.location_id = ${locationId} AND t.service_date = ${serviceDate}
+            AND t.status IN ('waiting', 'called', 'serving')
+          ORDER BY t.id`,
+    );
+    const line = result.rows.map(lineTicketOf);
+    const [first] = result.rows;
+    if (lines && first?.clean && first.head_seq !== null && first.head_fact !== null) {
+      lines.set(locationId, {
+        serviceDate,
+        configVersion,
+        seq: first.head_seq,
+        fact: first.head_fact,
+        tickets: line,
+        answers: 0,
+      });
+    }
+    return line;
+  };
+
   const liveQueue = async (
     loc: Pick<LocationRow, 'id' | 'municipalityId'>,
     serviceDate: string,
@@ -255,16 +397,12 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache }): Q
     liveQueue,
     callLine: async (loc, serviceDate) => {
       const c = await config();
-      const [serviceList, counterList, rows] = await Promise.all([
+      const [serviceList, counterList, tickets] = await Promise.all([
         servicesWith(c, loc),
         countersWith(c, loc.id),
-        db.select(lineColumns).from(tickets).where(activeOf(loc.id, serviceDate)).orderBy(asc(tickets.id)),
+        lineTickets(c.version, loc.id, serviceDate),
       ]);
-      return {
-        services: serviceList,
-        counters: counterList,
-        tickets: rows.map((r) => ({ row: r.row, services: r.items ?? [], appointmentReference: r.reference })),
-      };
+      return { services: serviceList, counters: counterList, tickets };
     },
     recentCalls: async (locationId, serviceDate, limit) => {
       const q = recentCallQuery(ticketEvents, tickets, locationId, serviceDate);
