@@ -95,6 +95,17 @@ export function inline(text: string, values: readonly unknown[]): string | null 
 
 type QueryConfig = { text: string; name?: string; values?: unknown[]; rowMode?: string; types?: unknown };
 
+/**
+ * A statement PostgreSQL keeps parsed and planned per connection under `name` (node-postgres' named statements):
+ * one whose text is long and whose plan costs the server more than running it (the occupancy read,
+ * db/pg/occupancy-cache.ts). `sample`: values it can run with harmlessly, to prepare it on a connection.
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+  sample: unknown[];
+}
+
 /** What drizzle and the repositories see as the transaction's client: `query` as node-postgres has it. */
 export class TransactionClient {
   /** Statements (inlined) to send before the next one. */
@@ -109,8 +120,22 @@ export class TransactionClient {
   private checkQueued = false;
   /** Whether the transaction (or the open savepoint) sent or queued a statement that may write (`mayWrite`). */
   private wrote = false;
+  /** The named statements this connection has prepared (`prepare`): a batch may `EXECUTE` them. */
+  private readonly prepared = new Set<string>();
 
   constructor(readonly client: pg.PoolClient) {}
+
+  /**
+   * Prepares `statement` on this connection unless it did before, by running it once with its sample values —
+   * outside any transaction (call it before `begin`), so a transaction that fails later cannot leave its
+   * preparation in doubt. Then a query naming it is sent as `EXECUTE` when it goes in a batch, and by node-postgres
+   * as Bind/Execute of the parsed statement when it goes alone.
+   */
+  async prepare(statement: PreparedStatement): Promise<void> {
+    if (this.prepared.has(statement.name)) return;
+    await this.client.query({ name: statement.name, text: statement.text, values: statement.sample });
+    this.prepared.add(statement.name);
+  }
 
   /** A new transaction: `statements` (BEGIN, SET LOCAL …) go with its first statement. */
   begin(statements: readonly string[]): void {
@@ -226,7 +251,12 @@ export class TransactionClient {
       return this.client.query(config as pg.QueryConfig, values);
     }
     this.savepointAt = -1;
-    const inlined = inline(text, values ?? (typeof config === 'string' ? [] : (config.values ?? [])));
+    const params = values ?? (typeof config === 'string' ? [] : (config.values ?? []));
+    const name = typeof config === 'string' ? undefined : config.name;
+    // A statement the connection has prepared goes in the batch as EXECUTE of it, its values as literals (each
+    // coerced to the parameter's type as a Bind would): the server neither parses nor plans its text again.
+    // EXECUTE is a statement of the batch like any other, with a snapshot of its own taken when it starts.
+    const inlined = name !== undefined && this.prepared.has(name) ? executeOf(name, params) : inline(text, params);
     if (inlined === null) {
       await this.flush();
       return this.client.query(config as pg.QueryConfig, values);
@@ -282,6 +312,17 @@ export class TransactionClient {
     this.sent = false;
     await this.client.query('ROLLBACK');
   }
+}
+
+/** `EXECUTE name(…)` with the values as literals; null when a value cannot be inlined. */
+function executeOf(name: string, values: readonly unknown[]): string | null {
+  const literals: string[] = [];
+  for (const v of values) {
+    const l = literal(v);
+    if (l === null) return null;
+    literals.push(l);
+  }
+  return literals.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${literals.join(', ')})`;
 }
 
 /** The transaction client behind a drizzle handle, when it is one (reads on the pool have none). */

@@ -11,7 +11,7 @@ import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
 import { pgMunicipalityStore } from './municipality-store.ts';
-import { newOccupancyCache, type OccupancyCache } from './occupancy-cache.ts';
+import { newOccupancyCache, OCCUPANCY_STATEMENT, type OccupancyCache } from './occupancy-cache.ts';
 import { newOfficeCache, OFFICE_CHANGED, type OfficeCache, pgOfficeStore } from './office-store.ts';
 import { pgOpenDataStore } from './open-data-store.ts';
 import { pgOutboxStore } from './outbox-store.ts';
@@ -190,6 +190,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     let broken = false;
     const tx = transactionDb(client);
     try {
+      await tx.client.prepare(OCCUPANCY_STATEMENT);
       // Sent with the first statement (db/pg/batching.ts), not as a round trip of its own.
       tx.client.begin(
         writeOptions.durability === 'relaxed' ? ['BEGIN', 'SET LOCAL synchronous_commit = off'] : ['BEGIN'],
@@ -259,6 +260,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     const done: { member: GroupMember; outcome: { value: unknown } | { err: unknown } }[] = [];
     const again: GroupMember[] = [];
     try {
+      await tx.client.prepare(OCCUPANCY_STATEMENT);
       tx.client.begin(['BEGIN']);
       for (const [i, member] of group.entries()) {
         // A name of its own: a rollback to it must fail when its SAVEPOINT never ran, not undo an earlier member's.

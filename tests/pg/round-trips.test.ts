@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { planDemoAccess } from '../../db/demo-access.ts';
 import { openPool } from '../../db/pg/client.ts';
 import { preparePgDatabase } from '../../db/pg/migrate.ts';
+import { OCCUPANCY_STATEMENT } from '../../db/pg/occupancy-cache.ts';
 import { pgStorage } from '../../db/pg/storage.ts';
 import { createApp } from '../../server/app.ts';
 import { manualClock } from '../../server/clock.ts';
@@ -38,8 +39,9 @@ interface Counts {
 }
 
 /** Counts what `pool` sends; every connection is instrumented as it is made. */
-function countingPool(pool: pg.Pool): { counts: Counts; reset(): void } {
+function countingPool(pool: pg.Pool): { counts: Counts; sent: { text: string; name?: string }[]; reset(): void } {
   const counts: Counts = { pool: 0, transactions: 0, roundTrips: 0, statements: 0, writes: 0 };
+  const sent: { text: string; name?: string }[] = [];
   pool.on('connect', (client) => {
     const socket = (client as unknown as { connection: { stream: Socket } }).connection.stream as Socket & {
       _write: (...args: unknown[]) => unknown;
@@ -58,8 +60,9 @@ function countingPool(pool: pg.Pool): { counts: Counts; reset(): void } {
       };
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
-      const config = args[0] as string | { text: string };
+      const config = args[0] as string | { text: string; name?: string };
       const text = typeof config === 'string' ? config : config.text;
+      sent.push({ text, name: typeof config === 'string' ? undefined : config.name });
       counts.roundTrips++;
       // A batch joins its statements with ';\n' (db/pg/batching.ts); no statement of Loket holds that sequence.
       counts.statements += text.split(';\n').length;
@@ -79,8 +82,10 @@ function countingPool(pool: pg.Pool): { counts: Counts; reset(): void } {
   };
   return {
     counts,
+    sent,
     reset() {
       Object.assign(counts, { pool: 0, transactions: 0, roundTrips: 0, statements: 0, writes: 0 });
+      sent.length = 0;
     },
   };
 }
@@ -187,6 +192,24 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
       statements: 5,
       writes: 3,
     });
+  });
+
+  it('reads the occupancy through its prepared statement, on the pool and inside a booking', async () => {
+    await book('2026-11-24T10:20:00Z');
+    counter.reset();
+    const res = await app.request(`/api/v1/locations/${LOCATION}/available-times?services=passport:1&date=2026-11-27`);
+    expect(res.status).toBe(200);
+    // On the pool: node-postgres sends the statement by name (parsed and planned once per connection).
+    expect(counter.sent.filter((q) => q.name === OCCUPANCY_STATEMENT.name)).toHaveLength(1);
+    counter.reset();
+    await book('2026-11-27T10:00:00Z');
+    // In the booking's batch, after the day lock: EXECUTE of it, not its text.
+    const batches = counter.sent.map((q) => q.text);
+    expect(batches.filter((t) => t.includes(`EXECUTE ${OCCUPANCY_STATEMENT.name}(`))).toHaveLength(1);
+    expect(batches.some((t) => t.includes(OCCUPANCY_STATEMENT.text))).toBe(false);
+    const batch = batches.find((t) => t.includes('EXECUTE')) as string;
+    expect(batch.indexOf('pg_advisory_xact_lock')).toBeGreaterThanOrEqual(0);
+    expect(batch.lastIndexOf('pg_advisory_xact_lock')).toBeLessThan(batch.indexOf('EXECUTE'));
   });
 
   it('decides on the current office when the kept one changed under the transaction', async () => {
