@@ -206,6 +206,21 @@ describe('toZonedIso', () => {
     );
   });
 
+  it('answers a known instant from memory for its own zone only, also after the memory starts anew', () => {
+    // Each instant asked in every zone, twice over (the second round from memory), and more instants than the
+    // memory keeps (50,000), so some are asked again after it was emptied.
+    const instants = Array.from({ length: 4_000 }, (_, k) => Date.UTC(2026, 2, 28, 22) + k * 97_501);
+    for (let round = 0; round < 2; round++)
+      for (const z of zones)
+        for (const ms of instants.slice(0, round === 0 ? instants.length : 300))
+          expect(toZonedIso(ms, z)).toBe(luxon(ms, z));
+    const at = Date.UTC(2026, 6, 1, 10);
+    expect([toZonedIso(at, 'Europe/Amsterdam'), toZonedIso(at, 'America/New_York')]).toEqual([
+      '2026-07-01T12:00:00+02:00',
+      '2026-07-01T06:00:00-04:00',
+    ]);
+  });
+
   it('leaves years outside 1973–9999 to luxon', () => {
     for (const ms of [Date.UTC(1900, 0, 1), Date.UTC(12000, 0, 1), Date.UTC(-5, 0, 1)])
       expect(toZonedIso(ms, zone)).toBe(luxon(ms, zone));

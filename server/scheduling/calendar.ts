@@ -246,6 +246,31 @@ export function localDay(date: string, zone: string): { start: number; end: numb
  */
 export function toZonedIso(instant: number | Date, zone: string): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
+  // The same instants come back all the time (a day's free times on every look-up of it): answered once.
+  let known = isoAnswers.get(zone);
+  const answer = known?.get(ms);
+  if (answer !== undefined) return answer;
+  if (isoAnswerCount >= MAX_ISO_ANSWERS) {
+    isoAnswers.clear();
+    isoAnswerCount = 0;
+    known = undefined;
+  }
+  if (!known) {
+    known = new Map();
+    isoAnswers.set(zone, known);
+  }
+  const iso = zonedIsoOf(ms, zone);
+  known.set(ms, iso);
+  isoAnswerCount++;
+  return iso;
+}
+
+/** toZonedIso's answers by zone and instant (a pure function of both), at most MAX_ISO_ANSWERS, then anew. */
+const isoAnswers = new Map<string, Map<number, string>>();
+let isoAnswerCount = 0;
+const MAX_ISO_ANSWERS = 50_000;
+
+function zonedIsoOf(ms: number, zone: string): string {
   const format = LUXON_FIXED_ZONES.test(zone) ? null : (isoFormats.get(zone) ?? isoFormatFor(zone));
   const m = format && Number.isFinite(ms) ? WALL_CLOCK.exec(format.format(ms)) : null;
   if (m) {
