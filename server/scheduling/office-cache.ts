@@ -93,15 +93,29 @@ function rememberUnknown(store: object, map: Map<string, Entry>, locationId: str
   }
 }
 
+/**
+ * The office of each record, made once: a store hands out the same record while its version holds (PostgreSQL's
+ * offices kept per storage, db/pg/office-store.ts), and a write transaction's repositories are new each time, so
+ * their own cache above starts empty — without this every booking made a new office from the same record, and
+ * the day plans and engine counters memoised with the office (day-plans.ts) were made anew for every booking
+ * (issue #9). A changed office is a new record, hence a new office. Neither is ever changed in place.
+ */
+const officesOfRecords = new WeakMap<OfficeRecord, Office>();
+
 export function officeOf(record: OfficeRecord): Office {
-  return {
-    location: record.location,
-    services: new Map(record.services.map((s) => [s.code, s])),
-    counters: record.counters.map((c) => ({ id: c.id, name: c.name, skills: new Set(c.skillIds) })),
-    scheduleRules: record.scheduleRules,
-    rosterRules: record.rosterRules,
-    closures: record.closures,
-  };
+  let office = officesOfRecords.get(record);
+  if (!office) {
+    office = {
+      location: record.location,
+      services: new Map(record.services.map((s) => [s.code, s])),
+      counters: record.counters.map((c) => ({ id: c.id, name: c.name, skills: new Set(c.skillIds) })),
+      scheduleRules: record.scheduleRules,
+      rosterRules: record.rosterRules,
+      closures: record.closures,
+    };
+    officesOfRecords.set(record, office);
+  }
+  return office;
 }
 
 /**
