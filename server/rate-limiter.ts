@@ -20,15 +20,43 @@ export interface RateDecision {
   retryAfterMs: number;
 }
 
+/** One bucket of `takeInOrder`. */
+export interface RateStep {
+  key: string;
+  rule: RateRule;
+  cost: number;
+}
+
 /** Shared state of many limiters: one GCRA step, atomic per key. */
 export interface RateLimitStore {
   take(key: string, rule: RateRule, cost: number): RateDecision | Promise<RateDecision>;
+  /**
+   * `take` of each step in order until one refuses — that one's decision (the steps before it keep what they
+   * took), else the last one's — in one call (one round trip to a shared store), where the store offers it.
+   */
+  takeInOrder?(steps: readonly RateStep[]): RateDecision | Promise<RateDecision>;
 }
 
 export interface RateLimiter {
   readonly rule: RateRule;
   /** Takes `cost` tokens (default 1) from the key's bucket; refused takes take nothing. */
   consume(key: string, cost?: number): Promise<RateDecision>;
+  /** Where `consume` takes from: the store and the store's key for `key` (for `consumeByAddress`). */
+  readonly store?: RateLimitStore;
+  keyOf?(key: string): string;
+}
+
+/** `takeInOrder` over a store's own `take`, for the stores that answer at once (memory). */
+function takeEachInOrder(
+  take: (key: string, rule: RateRule, cost: number) => RateDecision,
+  steps: readonly RateStep[],
+): RateDecision {
+  let decision: RateDecision = { allowed: true, retryAfterMs: 0 };
+  for (const step of steps) {
+    decision = take(step.key, step.rule, step.cost);
+    if (!decision.allowed) return decision;
+  }
+  return decision;
 }
 
 /**
@@ -129,6 +157,7 @@ export function createMemoryRateLimitStore(
     addSync,
     delete: (key) => tats.delete(key),
     take: takeSync,
+    takeInOrder: (steps) => takeEachInOrder(takeSync, steps),
     get size() {
       return tats.size;
     },
@@ -194,6 +223,7 @@ export function createMemoryLimitStore(
   };
   return {
     take: async (key, rule, cost) => buckets.takeSync(key, rule, cost),
+    takeInOrder: async (steps) => takeEachInOrder(buckets.takeSync, steps),
     wait: async (key, rule, cost) => buckets.waitSync(key, rule, cost),
     add: async (key, rule, cost) => buckets.addSync(key, rule, cost),
     count: async (key, ttlMs, extend) => {
@@ -238,9 +268,12 @@ export function createRateLimiter(
   const store = options.store ?? createMemoryRateLimitStore({ clock: options.clock });
   if (!(rule.limit > 0 && rule.windowMs > 0)) throw new Error(`rate rule ${rule.name}: limit and window must be > 0`);
   const { name, ...bare } = rule;
+  const keyOf = (key: string) => `${name}:${key}`;
   return {
     rule: bare,
-    consume: async (key, cost = 1) => store.take(`${name}:${key}`, bare, cost),
+    consume: async (key, cost = 1) => store.take(keyOf(key), bare, cost),
+    store,
+    keyOf,
   };
 }
 
@@ -300,13 +333,21 @@ function expandIPv6(ip: string): string[] | null {
   return all.map((h) => Number.parseInt(h || '0', 16).toString(16));
 }
 
-/** Takes from the host's bucket and (when given) the network's; refuses with the longer wait. */
+/** Takes from the host's bucket and, when that allows it, the network's (given one); refuses with the refusing one's wait. */
 export async function consumeByAddress(
   address: string,
   limiters: { host: RateLimiter; network?: RateLimiter },
 ): Promise<RateDecision> {
   const groups = addressGroups(address);
-  const host = await limiters.host.consume(groups.host);
-  if (!host.allowed || !limiters.network) return host;
-  return limiters.network.consume(groups.network);
+  const { host, network } = limiters;
+  // Both buckets in one call when they share a store that takes in order (one round trip to Redis, not two).
+  const store = host.store;
+  if (network && store?.takeInOrder && network.store === store && host.keyOf && network.keyOf)
+    return store.takeInOrder([
+      { key: host.keyOf(groups.host), rule: host.rule, cost: 1 },
+      { key: network.keyOf(groups.network), rule: network.rule, cost: 1 },
+    ]);
+  const decision = await host.consume(groups.host);
+  if (!decision.allowed || !network) return decision;
+  return network.consume(groups.network);
 }

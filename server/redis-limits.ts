@@ -67,6 +67,25 @@ redis.call('SET', KEYS[1], string.format('%.3f', nxt), 'PX', math.ceil(nxt - now
 return '0'
 `;
 
+// GCRA's 'take' on each key in order (KEYS[i]; ARGV: interval, window, cost of each), stopping at the first that
+// refuses: its wait in ms, or '0' when every one was taken. One round trip for a host's and its network's bucket.
+const GCRA_IN_ORDER = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+for i = 1, #KEYS do
+  local interval, window, cost = tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
+  if tat > now + 2 * window then tat = now + 2 * window end
+  if tat < now then tat = now end
+  local nxt = tat + interval * cost
+  local wait = nxt - now - window
+  if wait > 0 then return tostring(wait) end
+  if nxt > now + 2 * window then nxt = now + 2 * window end
+  redis.call('SET', KEYS[i], string.format('%.3f', nxt), 'PX', math.ceil(nxt - now) + 1)
+end
+return '0'
+`;
+
 // ARGV: ttl, extend ('1' | '0'). Answers { count, ttl left }.
 const COUNT = `
 local n = redis.call('INCR', KEYS[1])
@@ -152,6 +171,7 @@ export function createRedisLimitStore(redis: Redis, options: RedisLimitOptions):
   const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
   const local = createMemoryLimitStore({ clock: options.clock });
   const gcra = script(redis, GCRA);
+  const gcraInOrder = script(redis, GCRA_IN_ORDER);
   const count = script(redis, COUNT);
   const hold = script(redis, HOLD);
   const claim = script(redis, CLAIM);
@@ -229,6 +249,19 @@ export function createRedisLimitStore(redis: Redis, options: RedisLimitOptions):
           return wait > 0 ? { allowed: false, retryAfterMs: Math.ceil(wait) } : { allowed: true, retryAfterMs: 0 };
         },
         async () => local.take(key, rule, cost),
+      ),
+    takeInOrder: (steps) =>
+      guarded<RateDecision>(
+        async () => {
+          const wait = Number(
+            await gcraInOrder(
+              steps.map((s) => k(s.key)),
+              steps.flatMap((s) => [s.rule.windowMs / s.rule.limit, s.rule.windowMs, s.cost]),
+            ),
+          );
+          return wait > 0 ? { allowed: false, retryAfterMs: Math.ceil(wait) } : { allowed: true, retryAfterMs: 0 };
+        },
+        async () => local.takeInOrder?.(steps) ?? { allowed: true, retryAfterMs: 0 },
       ),
     wait: (key, rule, cost) =>
       guarded(
