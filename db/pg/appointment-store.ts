@@ -8,7 +8,7 @@ import type {
   OccupiedRecord,
 } from '../../server/scheduling/appointment-store.ts';
 import { appointmentDetailsOf, bookedAppointmentRow } from '../records/appointments.ts';
-import { BEFORE_DAY_LOCKS, sendLater } from './batching.ts';
+import { BEFORE_DAY_LOCKS, executePrepared, sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import { lockIdempotencyKey, lockMailbox, lockOfficeDays } from './locks.ts';
 import { cachedOccupancy, type OccupancyCache } from './occupancy-cache.ts';
@@ -300,13 +300,15 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       );
       // A hold that has not lapsed counts under the cap too: holding is how a script would hoard.
       const active = sql`starts_at > ${now} AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ${now}))`;
-      const result = await db.execute<{
+      const result = await executePrepared<{
         byEmail: number;
         byMailbox: number;
         byPhone: number;
         dayCount: number;
         dayOldest: number | null;
-      }>(sql`${q.day === null ? beforeDayLocks : sql``}
+      }>(
+        db,
+        sql`${q.day === null ? beforeDayLocks : sql``}
         SELECT (SELECT count(*)::int FROM appointments WHERE customer_email = ${q.email} AND ${active}) AS "byEmail",
                (SELECT count(*)::int FROM appointments
                  WHERE mailbox_key = ${q.mailboxKey} AND municipality_id = ${q.municipalityId} AND ${active})
@@ -332,7 +334,8 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
                              AND starts_at < ${bound(q.day.to)} AND created_at > ${new Date(q.day.createdAfter)}
                              AND channel = 'online')`
                    : sql`NULL::float8`
-               } AS "dayOldest"`);
+               } AS "dayOldest"`,
+      );
       const row = result.rows[0];
       return {
         byEmail: row?.byEmail ?? 0,
@@ -355,12 +358,14 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       // transaction (a booking) the same statement reads the calendar file's organiser, which the booking asks
       // for next: one round trip less (see `organizer`).
       const organizerToo = locking && locationId !== undefined;
-      const result = await db.execute<{
+      const result = await executePrepared<{
         appointmentId: number | null;
         locationId: string | null;
         municipalityId: string | null;
         contactEmail: string | null;
-      }>(sql`${beforeDayLocks}
+      }>(
+        db,
+        sql`${beforeDayLocks}
         WITH e AS (
           UPDATE appointments SET status = 'expired', confirm_code_hash = NULL
            WHERE status = 'held' AND id IN (
@@ -379,7 +384,8 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
           FROM locations l LEFT JOIN municipality_profiles p ON p.municipality_id = l.municipality_id
          WHERE l.id = ${locationId}`
             : sql``
-        }`);
+        }`,
+      );
       const expired: { appointmentId: number; locationId: string }[] = [];
       for (const r of result.rows) {
         if (r.appointmentId !== null && r.locationId !== null)
@@ -397,7 +403,7 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
         reservedId = null;
         const reference = draw.reference();
         const checkInCode = draw.checkInCode();
-        await sendLater(db, insertStatement(values, items, reference, checkInCode, id));
+        await sendLater(db, insertStatement(values, items, reference, checkInCode, id), { prepared: true });
         return bookedAppointmentRow(values, id, reference, checkInCode);
       }
       for (let attempt = 0; ; attempt++) {

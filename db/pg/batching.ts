@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -106,6 +107,29 @@ export interface PreparedStatement {
   sample: unknown[];
 }
 
+/** The name of a write transaction's statement that may be prepared (`preparedName`): never used on the pool. */
+const TX_PREFIX = 'loket_tx_';
+/** The statements write transactions asked to have prepared, by name (`preparedName`), and their text. */
+const wanted = new Map<string, string>();
+/** At most this many: a bound on what connections prepare, not a tuning knob (a booking asks for three). */
+const MAX_WANTED = 64;
+const names = new Map<string, string>();
+
+/**
+ * The name under which a write transaction's connection prepares `text` (a statement with `$n` placeholders): the
+ * same for the same text on every connection. A statement sent under it is inlined until its connection has
+ * prepared it (`TransactionClient#prepareWanted`, at the next checkout), then sent as `EXECUTE` of it.
+ */
+export function preparedName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `${TX_PREFIX}${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    if (names.size >= 4 * MAX_WANTED) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
+
 /** What drizzle and the repositories see as the transaction's client: `query` as node-postgres has it. */
 export class TransactionClient {
   /** Statements (inlined) to send before the next one. */
@@ -120,8 +144,10 @@ export class TransactionClient {
   private checkQueued = false;
   /** Whether the transaction (or the open savepoint) sent or queued a statement that may write (`mayWrite`). */
   private wrote = false;
-  /** The named statements this connection has prepared (`prepare`): a batch may `EXECUTE` them. */
+  /** The named statements this connection has prepared (`prepare`, `prepareWanted`): sent as `EXECUTE` of them. */
   private readonly prepared = new Set<string>();
+  /** Wanted statements this connection could not prepare (its server refused the text): inlined as before. */
+  private readonly refused = new Set<string>();
 
   constructor(readonly client: pg.PoolClient) {}
 
@@ -135,6 +161,33 @@ export class TransactionClient {
     if (this.prepared.has(statement.name)) return;
     await this.client.query({ name: statement.name, text: statement.text, values: statement.sample });
     this.prepared.add(statement.name);
+  }
+
+  /**
+   * Prepares (SQL `PREPARE`, which runs nothing) the statements write transactions asked for that this connection
+   * has not: outside any transaction — call it before `begin` — one round trip each, so each one's outcome is
+   * known (a `PREPARE` is not undone by a rollback). Once per connection and statement.
+   */
+  async prepareWanted(): Promise<void> {
+    for (const [name, text] of wanted) {
+      if (this.prepared.has(name) || this.refused.has(name)) continue;
+      try {
+        await this.client.query(`PREPARE ${name} AS ${text}`);
+        this.prepared.add(name);
+      } catch (err) {
+        // duplicate_prepared_statement: it exists already (the same text: the name is its hash).
+        if ((err as { code?: string }).code === '42P05') this.prepared.add(name);
+        else this.refused.add(name);
+      }
+    }
+  }
+
+  /** `EXECUTE` of `name` with `values` when this connection prepared it, else null (and it is asked for). */
+  private executeOrAsk(name: string | undefined, text: string, values: readonly unknown[]): string | null {
+    if (name === undefined) return null;
+    if (this.prepared.has(name)) return executeOf(name, values);
+    if (name.startsWith(TX_PREFIX) && !wanted.has(name) && wanted.size < MAX_WANTED) wanted.set(name, text);
+    return null;
   }
 
   /** A new transaction: `statements` (BEGIN, SET LOCAL …) go with its first statement. */
@@ -218,9 +271,12 @@ export class TransactionClient {
     this.checkQueued = false;
   }
 
-  /** Sends `text` later, in front of the next statement (or COMMIT); its failure fails that one. */
-  defer(text: string, values: readonly unknown[] = []): Promise<void> | undefined {
-    const inlined = inline(text, values);
+  /**
+   * Sends `text` later, in front of the next statement (or COMMIT); its failure fails that one. `name`: as
+   * `EXECUTE` of it once the connection has it prepared (`preparedName`).
+   */
+  defer(text: string, values: readonly unknown[] = [], name?: string): Promise<void> | undefined {
+    const inlined = this.executeOrAsk(name, text, values) ?? inline(text, values);
     if (inlined === null) return this.query({ text, values: [...values] }).then(() => undefined);
     this.note(text);
     if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
@@ -246,26 +302,31 @@ export class TransactionClient {
     const text = typeof config === 'string' ? config : config.text;
     this.note(text);
     if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
+    const params = values ?? (typeof config === 'string' ? [] : (config.values ?? []));
+    // A statement the connection has prepared goes as EXECUTE of it, its values as literals (each coerced to the
+    // parameter's type as a Bind would): the server neither parses nor plans its text again. In a batch EXECUTE
+    // is a statement like any other, with a snapshot of its own taken when it starts. The name itself never
+    // reaches node-postgres here (it would parse the text under it, not knowing of a SQL-prepared one).
+    const execute = this.executeOrAsk(typeof config === 'string' ? undefined : config.name, text, params);
+    const { name: _name, values: _values, ...rest } = typeof config === 'string' ? { text } : config;
+    // As asked, without the name.
+    const plain = typeof config === 'string' || config.name === undefined ? config : { ...rest, values: config.values };
     if (this.queued.length === 0) {
       this.sent = true;
-      return this.client.query(config as pg.QueryConfig, values);
+      return execute !== null
+        ? this.client.query({ ...rest, text: execute } as pg.QueryConfig)
+        : this.client.query(plain as pg.QueryConfig, values);
     }
     this.savepointAt = -1;
-    const params = values ?? (typeof config === 'string' ? [] : (config.values ?? []));
-    const name = typeof config === 'string' ? undefined : config.name;
-    // A statement the connection has prepared goes in the batch as EXECUTE of it, its values as literals (each
-    // coerced to the parameter's type as a Bind would): the server neither parses nor plans its text again.
-    // EXECUTE is a statement of the batch like any other, with a snapshot of its own taken when it starts.
-    const inlined = name !== undefined && this.prepared.has(name) ? executeOf(name, params) : inline(text, params);
+    const inlined = execute ?? inline(text, params);
     if (inlined === null) {
       await this.flush();
-      return this.client.query(config as pg.QueryConfig, values);
+      return this.client.query(plain as pg.QueryConfig, values);
     }
     const batch = [...this.queued, inlined].join(';\n');
     this.queued = [];
     this.checkQueued = false;
     this.sent = true;
-    const { name: _name, values: _values, ...rest } = typeof config === 'string' ? { text } : config;
     const results = (await this.client.query({ ...rest, text: batch } as pg.QueryConfig)) as
       | pg.QueryResult
       | pg.QueryResult[];
@@ -341,15 +402,30 @@ const dialect = new PgDialect({ casing: 'snake_case' });
 export async function sendLater(
   db: { execute(statement: SQL): PromiseLike<unknown> },
   statement: SQL,
-  options: { beforeDayLocks?: boolean } = {},
+  options: { beforeDayLocks?: boolean; prepared?: boolean } = {},
 ): Promise<void> {
   const tx = transactionClientOf(db);
   if (!tx) {
     await db.execute(statement);
     return;
   }
+  const { sql: built, params } = dialect.sqlToQuery(statement);
+  const text = options.beforeDayLocks ? `${BEFORE_DAY_LOCKS} ${built}` : built;
+  await tx.defer(text, params, options.prepared ? preparedName(text) : undefined);
+}
+
+/**
+ * `db.execute(statement)`, and inside a write transaction as a statement its connection prepares once
+ * (`preparedName`): for a transaction's statements whose planning costs the server more than running them.
+ */
+export async function executePrepared<T extends Record<string, unknown>>(
+  db: { execute(statement: SQL): PromiseLike<unknown> },
+  statement: SQL,
+): Promise<pg.QueryResult<T>> {
+  const tx = transactionClientOf(db);
+  if (!tx) return (await db.execute(statement)) as pg.QueryResult<T>;
   const { sql: text, params } = dialect.sqlToQuery(statement);
-  await tx.defer(options.beforeDayLocks ? `${BEFORE_DAY_LOCKS} ${text}` : text, params);
+  return (await tx.query({ text, values: params, name: preparedName(text) })) as pg.QueryResult<T>;
 }
 
 /** The text and parameters drizzle would send for `statement`. */

@@ -190,7 +190,9 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     let broken = false;
     const tx = transactionDb(client);
     try {
+      // Outside the transaction: the statements its connection prepares once (db/pg/batching.ts).
       await tx.client.prepare(OCCUPANCY_STATEMENT);
+      await tx.client.prepareWanted();
       // Sent with the first statement (db/pg/batching.ts), not as a round trip of its own.
       tx.client.begin(
         writeOptions.durability === 'relaxed' ? ['BEGIN', 'SET LOCAL synchronous_commit = off'] : ['BEGIN'],
@@ -260,7 +262,9 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     const done: { member: GroupMember; outcome: { value: unknown } | { err: unknown } }[] = [];
     const again: GroupMember[] = [];
     try {
+      // Outside the transaction: the statements its connection prepares once (db/pg/batching.ts).
       await tx.client.prepare(OCCUPANCY_STATEMENT);
+      await tx.client.prepareWanted();
       tx.client.begin(['BEGIN']);
       for (const [i, member] of group.entries()) {
         // A name of its own: a rollback to it must fail when its SAVEPOINT never ran, not undo an earlier member's.

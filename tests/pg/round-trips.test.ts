@@ -152,8 +152,10 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
   }
 
   it('counts a booking on a day the node knows, the first of a day, a look-up and an Idempotency-Key', async () => {
-    // Warm: the office is kept and a connection is open.
+    // Warm: the office is kept, a connection is open, and it has prepared the statements a booking asks for
+    // (at its next checkout after the first booking asked: one PREPARE round trip each, once per connection).
     await book('2026-11-24T10:00:00Z');
+    await book('2026-11-24T10:40:00Z');
 
     // The office's version on the pool (the route reads the office for the challenge); then in one transaction:
     // BEGIN, the set-up lock, the kept office's version check, the lapsed holds with the organiser | the mailbox
@@ -207,9 +209,56 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     const batches = counter.sent.map((q) => q.text);
     expect(batches.filter((t) => t.includes(`EXECUTE ${OCCUPANCY_STATEMENT.name}(`))).toHaveLength(1);
     expect(batches.some((t) => t.includes(OCCUPANCY_STATEMENT.text))).toBe(false);
-    const batch = batches.find((t) => t.includes('EXECUTE')) as string;
+    const batch = batches.find((t) => t.includes(`EXECUTE ${OCCUPANCY_STATEMENT.name}(`)) as string;
     expect(batch.indexOf('pg_advisory_xact_lock')).toBeGreaterThanOrEqual(0);
-    expect(batch.lastIndexOf('pg_advisory_xact_lock')).toBeLessThan(batch.indexOf('EXECUTE'));
+    expect(batch.lastIndexOf('pg_advisory_xact_lock')).toBeLessThan(
+      batch.indexOf(`EXECUTE ${OCCUPANCY_STATEMENT.name}`),
+    );
+    // The booking's other costly statements, prepared by its connection after the first booking asked for them:
+    // the lapsed holds with the organiser, the cap's count, the insert (with COMMIT) — each EXECUTE, none as text.
+    const statements = batches.flatMap((t) => t.split(';\n'));
+    expect(statements.filter((t) => /^EXECUTE loket_tx_[0-9a-f]{24}\(/.test(t.trim()))).toHaveLength(3);
+    expect(statements.some((t) => /UPDATE appointments SET status = 'expired'|INSERT INTO appointments/.test(t))).toBe(
+      false,
+    );
+    expect(statements.some((t) => /count\(\*\)::int FROM appointments WHERE customer_email/.test(t))).toBe(false);
+    expect(statements.at(-1)).toBe('COMMIT');
+  });
+
+  it('a new connection prepares the statements bookings asked for at its first checkout, once', async () => {
+    // A connection of its own (the pool's are warm): its first booking inlines, its checkout after prepares.
+    const fresh = openPool(database.url, { max: 1 });
+    const freshCounter = countingPool(fresh);
+    const storage = pgStorage(fresh);
+    const freshApp = createApp({ ...deps, storage });
+    try {
+      const bookOn = async (start: string) => {
+        const who = ++n;
+        const res = await freshApp.request('/api/v1/appointments', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.2.${who % 250}` },
+          body: JSON.stringify({
+            locationId: LOCATION,
+            services: [{ code: 'passport', persons: 1 }],
+            start,
+            customer: { name: `Resident ${who}`, email: `resident-${who}@example.org` },
+          }),
+        });
+        expect(res.status, await res.clone().text()).toBe(201);
+      };
+      const executes = () =>
+        freshCounter.sent.flatMap((q) => q.text.split(';\n')).filter((t) => /^EXECUTE loket_tx_/.test(t.trim()));
+      await bookOn('2026-11-30T10:00:00Z');
+      // The statements are known already (earlier bookings asked), so this connection prepared them at its checkout.
+      expect(freshCounter.sent.filter((q) => q.text.startsWith('PREPARE loket_tx_'))).toHaveLength(3);
+      expect(executes()).toHaveLength(3);
+      freshCounter.reset();
+      await bookOn('2026-11-30T10:20:00Z');
+      expect(freshCounter.sent.filter((q) => q.text.startsWith('PREPARE'))).toHaveLength(0);
+      expect(executes()).toHaveLength(3);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('decides on the current office when the kept one changed under the transaction', async () => {
