@@ -55,6 +55,14 @@ describe('memoryless services (a plain M/M/s)', () => {
     expect(a.perTicket.get(6)?.high).toBeGreaterThan(a.perTicket.get(6)?.minutes ?? 0);
   });
 
+  it('takes the total rate from the pooled mean, not from the clerks’ learned speeds', () => {
+    // Speeds learned from a first day's few visits: noisy, and not averaging 1. The pooled mean of 10 minutes
+    // already is the ten counters' mean visit, so the k-th in line still waits for k visits at 1 per minute.
+    const counterSpeed = { 1: 0.85, 2: 1.2, 3: 0.95, 4: 1.1, 5: 1.05, 6: 0.9, 7: 1.15, 8: 1, 9: 1.1, 10: 1.05 };
+    const out = predictWaits({ ...input, counterSpeed, replications: 12 });
+    for (const k of [1, 3, 6]) expect(out.perTicket.get(k)?.minutes).toBeCloseTo(erlangMedian(k, 1), 1);
+  });
+
   it('leaves visits with memory, and residents who give up, to the replays', () => {
     const regular = predictWaits({ ...input, serviceCv: { passport: 0.5 }, replications: 12 });
     const impatient = predictWaits({ ...input, patienceMinutes: 30, replications: 12 });

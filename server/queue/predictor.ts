@@ -629,11 +629,19 @@ const MEMORYLESS_CV = 0.9;
  * The expected call time in closed form, where it exists: one line of walk-ins (no appointments, no
  * priorities, no transfers, one service of one mean) before counters that all serve it and stay open,
  * nobody giving up, and services without memory (learned cv near 1). Then what a service has already
- * taken says nothing about what is left, every busy counter ends its visit at rate 1/(mean × speed), and
- * the k-th in line beyond the free counters waits for k visits to end: k ÷ Σ rates — the queue-length
- * formula's mean, exact (we give the median, below). The replays estimate the same mean with the noise of
- * a dozen draws, which in a plain M/M/s makes them lose to the formula they reduce to; they still give the
- * band. Null elsewhere.
+ * taken says nothing about what is left, every busy counter ends a visit at its own rate, and the k-th in
+ * line beyond the free counters waits for k visits to end: k ÷ the total rate — the queue-length formula's
+ * mean, exact (we give the median, below). The replays estimate the same mean with the noise of a dozen
+ * draws, which in a plain M/M/s makes them lose to the formula they reduce to; they still give the band.
+ *
+ * The total rate is counters ÷ the learned mean, whatever the clerks' learned speeds: the learned mean is
+ * the office's visits pooled over its clerks, and where they all keep working a faster clerk does more of
+ * them, so the pooled mean visit is the counters ÷ the sum of their rates — the speeds only say who ends
+ * the next visit, which a memoryless line does not care about. Summing 1/(mean × speedᵢ) instead adds
+ * each speed's sampling noise (on the first simulated day of `mms-stationary` the learned speeds of
+ * identical clerks spread by about 0.1 and averaged 0.97–1.06, the speed learner's ratios being taken
+ * against a mean shrunk toward the configured one) and turns it into an error in the total rate. Null
+ * elsewhere.
  */
 function memorylessWaits(
   input: PredictorInput,
@@ -649,15 +657,14 @@ function memorylessWaits(
     if (!t.walkIn || p.priority !== 0 || p.targetCounterId !== null) return null;
     if (t.codes.length !== 1 || t.codes[0] !== code || t.minutes !== first.minutes || t.cv < MEMORYLESS_CV) return null;
   }
-  let rate = 0;
   let free = 0;
   for (const c of counters) {
     if (!c.skills.has(code) || c.availableFrom > 0 || c.breaks.length > 0 || Number.isFinite(c.until)) return null;
     if (c.busy && (c.busy.cv < MEMORYLESS_CV || Math.abs(c.busy.expected / c.speed - first.minutes) > 1e-6))
       return null;
     if (!c.busy) free++;
-    rate += 1 / (first.minutes * c.speed);
   }
+  const rate = counters.length / first.minutes;
   // First come, first served: one service with one target, no priorities.
   const order = [...tickets].sort((a, b) => a.queued - b.queued || a.policy.id - b.policy.id);
   const out = new Map<number, number>();
