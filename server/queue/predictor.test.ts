@@ -63,6 +63,21 @@ describe('memoryless services (a plain M/M/s)', () => {
     for (const k of [1, 3, 6]) expect(out.perTicket.get(k)?.minutes).toBeCloseTo(erlangMedian(k, 1), 1);
   });
 
+  it('replays a plain line with memory at the same pooled total rate, the clerks keeping their differences', () => {
+    const withMemory = { ...input, serviceCv: { passport: 0.5 }, replications: 12 };
+    const counterSpeed = (f: number) =>
+      Object.fromEntries(input.counters.map((c) => [c.id, f * (c.id % 2 ? 0.8 : 1.2)]));
+    const learned = predictWaits({ ...withMemory, counterSpeed: counterSpeed(1) });
+    // Speeds all 10 % slower than learned here: the same line, since the pooled mean already sets the total rate.
+    const slower = predictWaits({ ...withMemory, counterSpeed: counterSpeed(1.1) });
+    for (const k of [1, 3, 6]) expect(slower.perTicket.get(k)?.minutes).toBe(learned.perTicket.get(k)?.minutes);
+    // Where the line is not plain (a resident with an appointment) the speeds count as learned.
+    const due = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(30) };
+    const mixed = (f: number) =>
+      predictWaits({ ...withMemory, tickets: [...input.tickets, due], counterSpeed: counterSpeed(f) });
+    expect(mixed(1.1).perTicket.get(6)?.minutes).toBeGreaterThan(mixed(1).perTicket.get(6)?.minutes ?? 0);
+  });
+
   it('leaves visits with memory, and residents who give up, to the replays', () => {
     const regular = predictWaits({ ...input, serviceCv: { passport: 0.5 }, replications: 12 });
     const impatient = predictWaits({ ...input, patienceMinutes: 30, replications: 12 });

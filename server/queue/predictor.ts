@@ -577,13 +577,16 @@ function estimate(
     for (const t of wanted) out.set(t.ticket.id, bands.get(t.ticket.id) ?? unservedBand());
     return out;
   }
-  const exact = memorylessWaits(input, tickets, counters);
+  const plain = plainLine(input, tickets, counters);
+  const exact = plain ? memorylessWaits(plain, tickets, counters) : null;
+  // A plain line's replays run at the total rate the closed form takes (see memorylessWaits) too.
+  const serving = plain ? pooledSpeeds(counters, input.walkUpMinutes ?? 0.5) : counters;
   // Seeded from the input size only: the same state always gives the same answer (pure).
   const rng = createRandom(0x5eed + tickets.length * 7919 + counters.length);
   const samples = new Map<number, number[]>();
   for (const t of wanted) samples.set(t.ticket.id, []);
   for (let r = 0; r < reps; r++) {
-    const result = replay(input, tickets, counters, rng);
+    const result = replay(input, tickets, serving, rng);
     for (const t of wanted) samples.get(t.ticket.id)?.push(result.callAt.get(t.ticket.id) ?? Number.POSITIVE_INFINITY);
   }
   for (const t of wanted) {
@@ -626,13 +629,33 @@ function callsAhead(r: Replay, counters: SimCounter[]): Map<SimTicket, number> {
 const MEMORYLESS_CV = 0.9;
 
 /**
- * The expected call time in closed form, where it exists: one line of walk-ins (no appointments, no
- * priorities, no transfers, one service of one mean) before counters that all serve it and stay open,
- * nobody giving up, and services without memory (learned cv near 1). Then what a service has already
- * taken says nothing about what is left, every busy counter ends a visit at its own rate, and the k-th in
- * line beyond the free counters waits for k visits to end: k ÷ the total rate — the queue-length formula's
- * mean, exact (we give the median, below). The replays estimate the same mean with the noise of a dozen
- * draws, which in a plain M/M/s makes them lose to the formula they reduce to; they still give the band.
+ * A plain line: one line of walk-ins (no appointments, no priorities, no transfers, one service of one mean)
+ * before counters that all serve it and stay open, nobody giving up. Its first ticket, or null.
+ */
+function plainLine(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): SimTicket | null {
+  if (!noAbandonment(input) || tickets.length === 0 || counters.length === 0) return null;
+  const first = tickets[0] as SimTicket;
+  const code = first.codes[0];
+  if (code === undefined) return null;
+  for (const t of tickets) {
+    const p = t.policy;
+    if (!t.walkIn || p.priority !== 0 || p.targetCounterId !== null) return null;
+    if (t.codes.length !== 1 || t.codes[0] !== code || t.minutes !== first.minutes) return null;
+  }
+  for (const c of counters) {
+    if (!c.skills.has(code) || c.availableFrom > 0 || c.breaks.length > 0 || Number.isFinite(c.until)) return null;
+    if (c.busy && Math.abs(c.busy.expected / c.speed - first.minutes) > 1e-6) return null;
+  }
+  return first;
+}
+
+/**
+ * The expected call time in closed form, where it exists: a plain line (above) of services without memory
+ * (learned cv near 1). Then what a service has already taken says nothing about what is left, every busy
+ * counter ends a visit at its own rate, and the k-th in line beyond the free counters waits for k visits to
+ * end: k ÷ the total rate — the queue-length formula's mean, exact (we give the median, below). The replays
+ * estimate the same mean with the noise of a dozen draws, which in a plain M/M/s makes them lose to the
+ * formula they reduce to; they still give the band.
  *
  * The total rate is counters ÷ the learned mean, whatever the clerks' learned speeds: the learned mean is
  * the office's visits pooled over its clerks, and where they all keep working a faster clerk does more of
@@ -641,29 +664,12 @@ const MEMORYLESS_CV = 0.9;
  * each speed's sampling noise (on the first simulated day of `mms-stationary` the learned speeds of
  * identical clerks spread by about 0.1 and averaged 0.97–1.06, the speed learner's ratios being taken
  * against a mean shrunk toward the configured one) and turns it into an error in the total rate. Null
- * elsewhere.
+ * where the visits have memory.
  */
-function memorylessWaits(
-  input: PredictorInput,
-  tickets: SimTicket[],
-  counters: SimCounter[],
-): Map<number, number> | null {
-  if (!noAbandonment(input) || tickets.length === 0 || counters.length === 0) return null;
-  const first = tickets[0] as SimTicket;
-  const code = first.codes[0];
-  if (code === undefined) return null;
-  for (const t of tickets) {
-    const p = t.policy;
-    if (!t.walkIn || p.priority !== 0 || p.targetCounterId !== null) return null;
-    if (t.codes.length !== 1 || t.codes[0] !== code || t.minutes !== first.minutes || t.cv < MEMORYLESS_CV) return null;
-  }
-  let free = 0;
-  for (const c of counters) {
-    if (!c.skills.has(code) || c.availableFrom > 0 || c.breaks.length > 0 || Number.isFinite(c.until)) return null;
-    if (c.busy && (c.busy.cv < MEMORYLESS_CV || Math.abs(c.busy.expected / c.speed - first.minutes) > 1e-6))
-      return null;
-    if (!c.busy) free++;
-  }
+function memorylessWaits(first: SimTicket, tickets: SimTicket[], counters: SimCounter[]): Map<number, number> | null {
+  if (tickets.some((t) => t.cv < MEMORYLESS_CV) || counters.some((c) => c.busy && c.busy.cv < MEMORYLESS_CV))
+    return null;
+  const free = counters.filter((c) => !c.busy).length;
   const rate = counters.length / first.minutes;
   // First come, first served: one service with one target, no priorities.
   const order = [...tickets].sort((a, b) => a.queued - b.queued || a.policy.id - b.policy.id);
@@ -672,6 +678,22 @@ function memorylessWaits(
     out.set(t.ticket.id, k < free ? 0 : erlangMedian(k - free + 1, rate));
   });
   return out;
+}
+
+/**
+ * The counters of a plain line with their speeds scaled by one factor so that their rates add up to
+ * counters ÷ the learned mean, as in the closed form: the clerks keep their learned differences (who ends
+ * the next visit, which matters once visits have memory), the total rate comes from the pooled mean. On a
+ * first day, visits with memory or not yet learned as memoryless (cv below 0.9) are replayed so.
+ */
+function pooledSpeeds(counters: SimCounter[], walkUp: number): SimCounter[] {
+  const harmonic = counters.length / counters.reduce((sum, c) => sum + 1 / c.speed, 0);
+  return counters.map((c) => {
+    const speed = c.speed / harmonic;
+    if (!c.busy) return { ...c, speed };
+    const busy = { ...c.busy, expected: (c.busy.expected / c.speed) * speed };
+    return { ...c, speed, busy, freeAt: Math.max(c.availableFrom, meanResidual(busy, walkUp)) };
+  });
 }
 
 /**
