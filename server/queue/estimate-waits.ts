@@ -24,6 +24,11 @@ export interface EstimateOptions {
    * band and counting its position was about a third of a run's CPU outside the predictor on a 200-ticket line.
    */
   waitsOnly?: boolean;
+  /**
+   * Positions only for these tickets (ids): the hub's runs for the followed tickets alone. Every waiting ticket's
+   * band is still computed — the others' order decides these positions.
+   */
+  positionsFor?: ReadonlySet<number>;
 }
 
 /** Live estimates for every waiting ticket and per service ("if you take a ticket now"). */
@@ -96,6 +101,7 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
   for (const g of groups.values()) g.keys.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   const positions = new Map<number, number>();
   for (const t of waiting) {
+    if (options.positionsFor && !options.positionsFor.has(t.row.id)) continue;
     const mine = { minutes: minutesOf(t.row.id), id: t.row.id };
     let ahead = 0;
     for (const g of groups.values()) {

@@ -48,5 +48,15 @@ describe('estimateWaits with waitsOnly', () => {
     expect(only.waits).toEqual(full.waits);
     expect(only.perTicket.size).toBe(0);
     expect(only.positions.size).toBe(0);
+
+    // For followers alone (the hub's runs when a few tickets are followed): their positions as in the full run,
+    // counted among every waiting ticket, and none for the others.
+    const ids = [...full.positions.keys()];
+    const chosen = new Set([ids[1] as number, ids[3] as number]);
+    const some = estimateWaits(state, { live: true, positionsFor: chosen });
+    expect(new Set(full.positions.values()).size).toBeGreaterThan(1);
+    expect(some.positions).toEqual(new Map([...chosen].map((id) => [id, full.positions.get(id)])));
+    expect(some.perTicket).toEqual(full.perTicket);
+    expect(some.waits).toEqual(full.waits);
   });
 });
