@@ -36,6 +36,8 @@ export interface CommandContext {
   watchCounter(counterId: number, locationId: string): Promise<void>;
   /** Ticket rooms one socket may follow. */
   maxFollows: number;
+  /** Before a follow's read; the function it returns after it, with the ticket's office (publish.ts `beginFollow`). */
+  beginFollow(): (publicId: string, locationId: string) => void;
 }
 
 interface Command<S extends z.ZodType> {
@@ -142,8 +144,12 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
         guard.follows++;
         ctx.socket.join(room);
       }
+      const followed = ctx.beginFollow();
       try {
-        return await getPublicTicket(ctx.deps, publicId);
+        const ticket = await getPublicTicket(ctx.deps, publicId);
+        // An estimates run for the cluster between the read and now may have left the ticket out: it sends it.
+        if (joinsNow) followed(publicId, ticket.locationId);
+        return ticket;
       } catch (err) {
         if (joinsNow) {
           guard.follows--;

@@ -55,6 +55,8 @@ export interface HubOptions {
   peerWaitMs?: number;
   /** The share of the process the wait predictor may take per office (default 0.25). */
   estimateShare?: number;
+  /** With Redis: how often a node sends the others every ticket its sockets follow (default 10 s). */
+  followsFullMs?: number;
 }
 
 /** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
@@ -144,8 +146,10 @@ export function attachHub(
     peers: adapterRedis !== null,
     peerWaitMs: options.peerWaitMs,
     estimateShare: options.estimateShare,
+    followsFullMs: options.followsFullMs,
   });
-  io.on('hub:followers', (tickets) => publisher.applyFollowerUpdates(tickets));
+  io.on('hub:followers', (_locationId, seq, tickets) => publisher.applyFollowerUpdates(seq, tickets));
+  io.on('hub:follows', (message) => publisher.applyFollows(message));
   io.on('hub:facts', (locationId, facts) => publisher.applyPeerFacts(locationId, facts));
 
   /**
@@ -309,10 +313,12 @@ export function attachHub(
         if (wanted) await watchLocation(socket, wanted);
       }
       if (typeof auth.follow === 'string' && /^[A-Za-z0-9_-]{16,40}$/.test(auth.follow)) {
+        const followed = publisher.beginFollow();
         const ticket = await getPublicTicket(deps, auth.follow);
         socket.join(ticketRoom(auth.follow));
         socket.data.guard.follows++;
         socket.emit('ticket:updated', ticket);
+        followed(auth.follow, ticket.locationId);
       }
     };
     connected().catch((err: unknown) => {
@@ -323,6 +329,7 @@ export function attachHub(
       deps,
       socket,
       maxFollows: limits.maxFollowsPerSocket,
+      beginFollow: () => publisher.beginFollow(),
       watchLocation: (locationId) => watchLocation(socket, locationId),
       watchCounter: async (counterId, locationId) => {
         for (const room of socket.rooms) if (room.startsWith('counter:')) socket.leave(room);

@@ -1,19 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import type { EstimateGate } from '../cluster/estimate-gate.ts';
 import type { ClusterFact, ClusterLog } from '../cluster/log-store.ts';
 import { publicFactKinds } from '../cluster/log-store.ts';
 import type { HubSnapshot } from '../contracts/hub.ts';
 import type { CallDto, CounterDto, ServiceWaitDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
-import { estimateWaits } from '../queue/estimate-waits.ts';
+import { type Estimates, estimateWaits } from '../queue/estimate-waits.ts';
 import type { ChangedTicket, QueueChange } from '../queue/queue-change.ts';
 import { counterNamesOf, toCounterDto, toTicketDto } from '../queue/queue-dto.ts';
-import type { CounterInfo, QueueState } from '../queue/queue-model.ts';
+import type { ActiveTicket, CounterInfo, QueueState } from '../queue/queue-model.ts';
 import { serviceDateOf } from '../queue/queue-model.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
 import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
 import { liveQueues } from './live-queue.ts';
 import { followedTicketOf, locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
-import type { HubServer, PeerFact } from './types.ts';
+import type { FollowsMessage, HubServer, PeerFact } from './types.ts';
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
 const ESTIMATE_DEBOUNCE_MS = 50;
@@ -41,6 +42,18 @@ const PEER_WAIT_MS = 150;
 /** What peers sent is kept this long for the log to bring its facts (a node far behind reads them instead). */
 const PEER_KEEP_MS = 30_000;
 const PEER_KEEP_MAX = 20_000;
+/**
+ * With peers, every node sends the others the tickets its sockets follow in full this often (changes go at once,
+ * and a node that starts asks for them)…
+ */
+const FOLLOWS_FULL_MS = 10_000;
+/**
+ * …a node not heard of for three periods is gone, and its follows with it; and a node that started less than a
+ * period (+ 2 s) ago may not know them all: its runs for the cluster send every waiting ticket, as before.
+ */
+const followsTimes = (fullMs: number) => ({ expireMs: 3 * fullMs, learnMs: fullMs + Math.min(2_000, fullMs) });
+/** A node's last run for the cluster, per office, is kept this long for a follow that began before it. */
+const LAST_RUN_KEEP_MS = 30_000;
 
 export interface PublisherOptions {
   log: ClusterLog;
@@ -57,6 +70,8 @@ export interface PublisherOptions {
   peerWaitMs?: number;
   /** The share of the process the predictor may take per office (default 0.25; runs are spaced to keep it). */
   estimateShare?: number;
+  /** With peers: how often a node sends its followed tickets in full (default 10 s; tests shorten it). */
+  followsFullMs?: number;
 }
 
 /**
@@ -77,8 +92,10 @@ export interface PublisherOptions {
  *    queue (live-queue.ts), which the carried changes keep current, so they read nothing while only this node
  *    changes the office. With Redis one node per change computes them (estimate-gate.ts) and broadcasts through
  *    the adapter: the node that made the change (it has the live view); a node that got the change from a peer
- *    leaves them to that node and computes nothing. Without Redis a call's estimates are computed at once, when the
- *    live view followed it, and sent with the `ticket:called` (one message per screen and call instead of two).
+ *    leaves them to that node and computes nothing. It sends the other nodes the updates of the tickets their
+ *    sockets follow only (`hub:followers`), which each node tells the others (`hub:follows`). Without Redis a call's
+ *    estimates are computed at once, when the live view followed it, and sent with the `ticket:called` (one message
+ *    per screen and call instead of two).
  *
  * Order: staff see every fact of their location, so `prev` is `seq - 1`; kiosks and displays see only the
  * public ones, so theirs carry the previous public fact's seq. A client whose last seq is below `prev`
@@ -91,8 +108,15 @@ export interface Publisher {
   drain(): Promise<void>;
   /** Reads the log now and waits for the estimates runs it scheduled to end (tests). */
   settled(): Promise<void>;
-  /** A node's followed tickets get the estimates another node computed. */
-  applyFollowerUpdates(tickets: TicketDto[]): void;
+  /** A node's followed tickets get the estimates another node computed (at the office's `seq`). */
+  applyFollowerUpdates(seq: number, tickets: TicketDto[]): void;
+  /** Another node's followed tickets (`hub:follows`). */
+  applyFollows(message: FollowsMessage): void;
+  /**
+   * A socket starts following a ticket: call before reading the ticket for its answer, and the function it returns
+   * with the ticket's office after the read (the runs for the cluster since, which may have left it out, send it).
+   */
+  beginFollow(): (publicId: string, locationId: string) => void;
   /** What the node that made a change sent for its facts (`hub:facts`): sent for them here too, without a read. */
   applyPeerFacts(locationId: string, facts: PeerFact[]): void;
   /** Stops polling; resolves when a round under way has finished (the log may then be closed). */
@@ -144,14 +168,54 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * building its room's name, and skip the line when nobody here follows a ticket (the usual case for most offices).
    */
   const followedHere = new Set<string>();
+  /**
+   * With peers: the tickets the other nodes' sockets follow, per node (`hub:follows`: each node sends its changes at
+   * once and its full list every 10 s and when asked; a node not heard of for 30 s is dropped). The node computing an
+   * office's estimates for the cluster builds and sends follower updates for these tickets only, not for every
+   * waiting one (for a 200-ticket line ~90 KB of JSON per run, to every node, when nobody follows).
+   */
+  const node = randomUUID();
+  const startedAt = Date.now();
+  const followsFullMs = options.followsFullMs ?? FOLLOWS_FULL_MS;
+  const { expireMs: followsExpireMs, learnMs: followsLearnMs } = followsTimes(followsFullMs);
+  const followedElsewhere = new Map<string, { ids: Set<string>; at: number }>();
+  const follows = {
+    added: new Set<string>(),
+    removed: new Set<string>(),
+    caughtUp: [] as NonNullable<FollowsMessage['caughtUp']>,
+    full: false,
+    ask: false,
+    scheduled: false,
+  };
+  /** Per followed ticket here: the office's seq of the newest update its followers got (older ones are dropped). */
+  const followerSeq = new Map<string, number>();
+  /**
+   * Per office, this node's last run for the cluster: a follow that began before it (its answer read before the
+   * run's seq) and that the run left out gets the ticket from it (`caughtUp`).
+   */
+  const lastRuns = new Map<
+    string,
+    { seq: number; at: number; state: QueueState; estimates: Estimates; sent: ReadonlySet<number> }
+  >();
   const adapter = io.of('/').adapter;
   const roomCreated = (room: string) => {
     const publicId = followedTicketOf(room);
-    if (publicId !== null) followedHere.add(publicId);
+    if (publicId === null) return;
+    followedHere.add(publicId);
+    if (!options.peers) return;
+    follows.removed.delete(publicId);
+    follows.added.add(publicId);
+    scheduleFollows();
   };
   const roomDeleted = (room: string) => {
     const publicId = followedTicketOf(room);
-    if (publicId !== null) followedHere.delete(publicId);
+    if (publicId === null) return;
+    followedHere.delete(publicId);
+    followerSeq.delete(publicId);
+    if (!options.peers) return;
+    follows.added.delete(publicId);
+    follows.removed.add(publicId);
+    scheduleFollows();
   };
   for (const room of adapter.rooms.keys()) roomCreated(room);
   adapter.on('create-room', roomCreated);
@@ -309,20 +373,22 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * when no change came in between. (The tail may not have brought the newest facts yet: then it is read.)
    */
   async function liveState(locationId: string, now: Date): Promise<QueueState | null> {
+    return (await liveStateAt(locationId, now))?.state ?? null;
+  }
+
+  /** `liveState` with the office's seq it reflects (at least). */
+  async function liveStateAt(locationId: string, now: Date): Promise<{ state: QueueState; seq: number } | null> {
     const location = await reads().queue.location(locationId);
     if (!location) return null;
     const before = await log.seqOf(locationId);
-    const view = live.get(
-      locationId,
-      serviceDateOf(now, location.timeZone),
-      Math.max(before, latestSeq.get(locationId) ?? 0),
-    );
+    const seq = Math.max(before, latestSeq.get(locationId) ?? 0);
+    const view = live.get(locationId, serviceDateOf(now, location.timeZone), seq);
     if (view && view.location === location) {
-      return { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
+      return { state: { ...view, now, learned: await learnedTimesFor(reads(), view, now) }, seq };
     }
     const state = await loadQueueState(reads(), location, now);
     if ((await log.seqOf(locationId)) === before) live.set(locationId, before, state, latestSeq.get(locationId) ?? 0);
-    return state;
+    return { state, seq: before };
   }
 
   async function apply(facts: ClusterFact[]): Promise<void> {
@@ -518,7 +584,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     if (!view || view.location !== location) return undefined;
     const started = Date.now();
     const state = { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
-    const waits = sendEstimates(locationId, state, false, false);
+    const waits = sendEstimates(locationId, state, seq, false, false);
     // This run stands for the round's: a run already scheduled would compute the same.
     const timer = estimateTimers.get(locationId);
     if (timer) clearTimeout(timer);
@@ -572,24 +638,28 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   /** `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. */
   async function publishEstimates(locationId: string, cluster: boolean): Promise<void> {
-    const state = await liveState(locationId, deps.clock.now());
-    if (state) sendEstimates(locationId, state, cluster, true);
+    const live = await liveStateAt(locationId, deps.clock.now());
+    if (live) sendEstimates(locationId, live.state, live.seq, cluster, true);
   }
 
   /**
-   * Computes the estimates on `state`, sends them (`broadcast`: as `wait:estimates`, unless they are the waits the
-   * last call carried to the same sockets) and the followed tickets' positions; returns the waits.
+   * Computes the estimates on `state` (the office at `seq`), sends them (`broadcast`: as `wait:estimates`, unless
+   * they are the waits the last call carried to the same sockets) and the followed tickets' positions; returns the
+   * waits.
    */
   function sendEstimates(
     locationId: string,
     state: QueueState,
+    seq: number,
     cluster: boolean,
     broadcast: boolean,
   ): ServiceWaitDto[] {
-    // Each waiting ticket's band and position only for followers: none here and none computed for the cluster is
-    // the usual case (residents rarely follow), and then the screens' per-service waits are all a run is for.
-    const forFollowers = cluster || followedHere.size > 0;
-    const estimates = estimateWaits(state, { live: true, waitsOnly: !forFollowers });
+    // Each waiting ticket's band and position only for followers — on this node, or computed for the cluster on any
+    // node: nobody following a ticket of the office is the usual case (residents rarely follow), and then the
+    // screens' per-service waits are all a run is for. A DTO per waiting ticket was most of the work of a long line.
+    const followed = followedIn(state, cluster);
+    const ids = new Set(followed.map((t) => t.row.id));
+    const estimates = estimateWaits(state, { live: true, waitsOnly: followed.length === 0, positionsFor: ids });
     if (broadcast) {
       const carried = sentWithCall.get(locationId);
       sentWithCall.delete(locationId);
@@ -599,30 +669,141 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
       }
     }
-    if (!forFollowers) return estimates.waits;
+    if (cluster) lastRuns.set(locationId, { seq, at: Date.now(), state, estimates, sent: ids });
+    if (followed.length === 0) return estimates.waits;
     const names = counterNamesOf(state);
-    const followed: TicketDto[] = [];
-    for (const t of state.tickets) {
-      if (t.row.status !== 'waiting') continue;
-      // Only for this node's followers (a DTO for every waiting ticket is most of the work of a long line)…
-      if (!cluster && !followedHere.has(t.row.publicId)) continue;
+    const here: TicketDto[] = [];
+    const elsewhere: TicketDto[] = [];
+    for (const t of followed) {
       const dto = { ...toTicketDto(t, names, estimates), appointmentReference: null };
-      // …or, computed for the cluster, for every node's (sent to the others at once).
-      if (cluster) followed.push(dto);
-      else io.local.to(ticketRoom(t.row.publicId)).emit('ticket:updated', dto);
+      if (followedHere.has(t.row.publicId)) here.push(dto);
+      // Computed for the cluster: the other nodes' followers get theirs in one message (a room per ticket would be
+      // one each).
+      if (cluster && (learning() || isFollowedElsewhere(t.row.publicId))) elsewhere.push(dto);
     }
-    if (cluster && followed.length > 0) {
-      applyFollowerUpdates(followed);
-      // One message for the other nodes, which tell their own followers (a room per ticket would be one each).
-      io.serverSideEmit('hub:followers', followed);
-    }
+    applyFollowerUpdates(seq, here);
+    if (elsewhere.length > 0) io.serverSideEmit('hub:followers', locationId, seq, elsewhere);
     return estimates.waits;
   }
 
-  function applyFollowerUpdates(tickets: TicketDto[]): void {
-    for (const dto of tickets) {
-      if (followedHere.has(dto.publicId)) io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', dto);
+  /**
+   * The office's waiting tickets someone follows: on this node, or (`cluster`) on any — every waiting ticket while
+   * this node may not have heard every other node's follows yet (it started moments ago).
+   */
+  function followedIn(state: QueueState, cluster: boolean): ActiveTicket[] {
+    const everyone = cluster && learning();
+    const out: ActiveTicket[] = [];
+    if (!everyone && followedHere.size === 0 && (!cluster || followedElsewhere.size === 0)) return out;
+    for (const t of state.tickets) {
+      if (t.row.status !== 'waiting') continue;
+      const id = t.row.publicId;
+      if (everyone || followedHere.has(id) || (cluster && isFollowedElsewhere(id))) out.push(t);
     }
+    return out;
+  }
+
+  const learning = () => Date.now() - startedAt < followsLearnMs;
+
+  function isFollowedElsewhere(publicId: string): boolean {
+    for (const entry of followedElsewhere.values()) if (entry.ids.has(publicId)) return true;
+    return false;
+  }
+
+  /** Sends the followers here their tickets' updates, unless they already got a newer one (a later seq). */
+  function applyFollowerUpdates(seq: number, tickets: TicketDto[]): void {
+    for (const dto of tickets) {
+      if (!followedHere.has(dto.publicId)) continue;
+      if ((followerSeq.get(dto.publicId) ?? 0) > seq) continue;
+      followerSeq.set(dto.publicId, seq);
+      io.local.to(ticketRoom(dto.publicId)).emit('ticket:updated', dto);
+    }
+  }
+
+  function scheduleFollows(): void {
+    if (follows.scheduled || stopped) return;
+    follows.scheduled = true;
+    // Joins and leaves of one tick (a reconnect storm) go in one message.
+    setImmediate(sendFollows);
+  }
+
+  function sendFollows(): void {
+    follows.scheduled = false;
+    if (stopped) return;
+    const message: FollowsMessage = { node };
+    if (follows.full) message.full = [...followedHere];
+    else {
+      if (follows.added.size > 0) message.added = [...follows.added];
+      if (follows.removed.size > 0) message.removed = [...follows.removed];
+    }
+    if (follows.ask) message.ask = true;
+    if (follows.caughtUp.length > 0) message.caughtUp = follows.caughtUp.splice(0);
+    follows.added.clear();
+    follows.removed.clear();
+    follows.full = false;
+    follows.ask = false;
+    io.serverSideEmit('hub:follows', message);
+  }
+
+  function applyFollows(message: FollowsMessage): void {
+    if (message.node === node) return;
+    const at = Date.now();
+    let entry = followedElsewhere.get(message.node);
+    if (!entry) {
+      entry = { ids: new Set(), at };
+      followedElsewhere.set(message.node, entry);
+      // A node this one missed the full list of (its messages were lost, or this one expired it): ask for it.
+      if (!message.full) {
+        follows.ask = true;
+        follows.full = true;
+        scheduleFollows();
+      }
+    }
+    entry.at = at;
+    if (message.full) entry.ids = new Set(message.full);
+    for (const id of message.added ?? []) entry.ids.add(id);
+    for (const id of message.removed ?? []) entry.ids.delete(id);
+    if (message.ask) {
+      follows.full = true;
+      scheduleFollows();
+    }
+    for (const follow of message.caughtUp ?? []) catchUp(follow, false);
+  }
+
+  /**
+   * A ticket whose follow began when its node had seen the office up to `seq`: if this node's last run for the
+   * cluster reflects a later seq and left the ticket out (nobody followed it then), its update goes now — to the
+   * followers here (`mine`) or to the node they are on.
+   */
+  function catchUp(follow: { publicId: string; locationId: string; seq: number }, mine: boolean): void {
+    const run = lastRuns.get(follow.locationId);
+    if (!run || run.seq <= follow.seq || Date.now() - run.at > LAST_RUN_KEEP_MS) return;
+    const ticket = run.state.tickets.find((t) => t.row.publicId === follow.publicId && t.row.status === 'waiting');
+    if (!ticket || run.sent.has(ticket.row.id)) return;
+    const estimates = estimateWaits(run.state, { live: true, positionsFor: new Set([ticket.row.id]) });
+    const dto = { ...toTicketDto(ticket, counterNamesOf(run.state), estimates), appointmentReference: null };
+    if (mine) applyFollowerUpdates(run.seq, [dto]);
+    else io.serverSideEmit('hub:followers', follow.locationId, run.seq, [dto]);
+  }
+
+  function beginFollow(): (publicId: string, locationId: string) => void {
+    if (!options.peers) return () => {};
+    const seen = new Map(latestSeq);
+    return (publicId, locationId) => {
+      if (stopped) return;
+      const follow = { publicId, locationId, seq: seen.get(locationId) ?? 0 };
+      catchUp(follow, true);
+      follows.caughtUp.push(follow);
+      scheduleFollows();
+    };
+  }
+
+  /** Every full period: this node's full list, and the others' and the kept runs that are too old dropped. */
+  function refreshFollows(): void {
+    const t = Date.now();
+    for (const [peer, entry] of followedElsewhere) if (t - entry.at > followsExpireMs) followedElsewhere.delete(peer);
+    for (const [locationId, run] of lastRuns) if (t - run.at > LAST_RUN_KEEP_MS) lastRuns.delete(locationId);
+    follows.full = true;
+    scheduleFollows();
   }
 
   // The changes of this process's use-cases, kept for their facts; their facts make the node read the log at once
@@ -726,6 +907,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   const poll = setInterval(() => void tail(), options.pollMs ?? POLL_MS);
   poll.unref();
+  const followsTimer = options.peers ? setInterval(refreshFollows, followsFullMs) : undefined;
+  followsTimer?.unref();
+  if (options.peers) {
+    // A node that starts asks the others for their follows (and until a full period has passed sends every ticket).
+    follows.ask = true;
+    follows.full = true;
+    scheduleFollows();
+  }
   void tail();
 
   return {
@@ -743,10 +932,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       }
     },
     applyFollowerUpdates,
+    applyFollows,
+    beginFollow,
     applyPeerFacts,
     stop: async () => {
       stopped = true;
       clearInterval(poll);
+      clearInterval(followsTimer);
       adapter.off('create-room', roomCreated);
       adapter.off('delete-room', roomDeleted);
       for (const stop of stops) stop();

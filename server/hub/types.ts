@@ -28,10 +28,35 @@ export interface PeerFact {
   counter?: CounterDto;
 }
 
+/**
+ * What one node tells the others about the tickets its sockets follow (publish.ts): with these the node computing
+ * an office's estimates for the cluster builds follower updates only for tickets someone follows.
+ */
+export interface FollowsMessage {
+  /** The sending process (a random id per start). */
+  node: string;
+  /** Every ticket it follows now (replaces what was known of it); else `added`/`removed` since its last message. */
+  full?: string[];
+  added?: string[];
+  removed?: string[];
+  /** It started, or heard of a node it knew nothing of: every node answers with its full list. */
+  ask?: boolean;
+  /**
+   * Tickets just followed there, answered from a read that began after it had seen the office's facts up to `seq`:
+   * a node whose last run for that office was after `seq`, and so may have left the ticket out, sends it now.
+   */
+  caughtUp?: { publicId: string; locationId: string; seq: number }[];
+}
+
 /** Between nodes (through the Redis adapter). */
 export interface InterServerEvents {
-  /** The estimates one node computed, for the others' followers. */
-  'hub:followers': (tickets: TicketDto[]) => void;
+  /**
+   * The estimates one node computed, for the others' followers: only the followed tickets, with the office's seq
+   * the run reflects (a node drops an update older than one it already sent that ticket's followers).
+   */
+  'hub:followers': (locationId: string, seq: number, tickets: TicketDto[]) => void;
+  /** Which tickets a node's sockets follow (on change, in full every 10 s and when asked). */
+  'hub:follows': (message: FollowsMessage) => void;
   /** The facts of a change, with what the node that made it built, for the others (who then read nothing). */
   'hub:facts': (locationId: string, facts: PeerFact[]) => void;
 }
