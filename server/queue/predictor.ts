@@ -224,6 +224,8 @@ interface SimTicket {
   /** The same ticket in the call-next policy's shape. */
   policy: PolicyTicket;
   codes: string[];
+  /** Which counters may serve it: its target counter and its set of services (all that `canServe` looks at). */
+  servedBy: string;
   /** Minutes (relative to now, negative = in the past) it entered the line. */
   queued: number;
   minutes: number;
@@ -311,10 +313,12 @@ function buildCounters(input: PredictorInput): SimCounter[] {
 }
 
 interface Replay {
-  callAt: Map<number, number>;
-  ahead: Map<number, number>;
-  /** Called tickets in call order (mean-value replays: `ahead` is the index in it). */
-  order: SimTicket[];
+  /** Per ticket (by index in the replay's list): the minutes until a counter calls it; NaN: not called. */
+  callAt: Float64Array;
+  /** Called tickets (by index) in call order (mean-value replays: call times never decrease along it). */
+  order: Int32Array;
+  /** How many of `order` are set. */
+  called: number;
   /** Watched newcomers (`probes`): when a counter would have called each, and the calls before it that count. */
   probes: Map<Probe, { at: number; ahead: number }>;
 }
@@ -325,9 +329,8 @@ interface Probe {
   servers: ServerSet;
 }
 
-/** Which counters (by index in the replay's list) may serve a ticket, as a key and a bit set. */
+/** Which counters (by index in the replay's list) may serve a ticket, as a bit set. */
 interface ServerSet {
-  key: string;
   bits: Uint32Array;
 }
 
@@ -335,10 +338,10 @@ function serverSet(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
   const bits = new Uint32Array(Math.ceil(counters.length / 32) || 1);
   for (let i = 0; i < counters.length; i++)
     if (canServe(counters[i] as SimCounter, t)) bits[i >>> 5] = (bits[i >>> 5] as number) | (1 << (i & 31));
-  return { key: bits.join(','), bits };
+  return { bits };
 }
 
-/** serverSet once per distinct set of services and target counter (all that `canServe` looks at), per counter list. */
+/** serverSet once per distinct set of services and target counter (`servedBy`), per counter list. */
 const serverSetMemo = new WeakMap<readonly SimCounter[], Map<string, ServerSet>>();
 
 function serverSetOf(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
@@ -347,11 +350,10 @@ function serverSetOf(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
     memo = new Map();
     serverSetMemo.set(counters, memo);
   }
-  const key = `${t.ticket.targetCounterId ?? ''}\u0001${t.codes.join('\u0000')}`;
-  let set = memo.get(key);
+  let set = memo.get(t.servedBy);
   if (!set) {
     set = serverSet(t, counters);
-    memo.set(key, set);
+    memo.set(t.servedBy, set);
   }
   return set;
 }
@@ -363,20 +365,84 @@ function intersects(a: ServerSet, b: ServerSet): boolean {
 
 /**
  * Calls so far per set of serving counters: "how many calls before this one could have gone to one of its
- * counters" in O(distinct sets) instead of O(calls). Offices have a handful of distinct skill sets.
+ * counters" in O(distinct sets) instead of O(calls). Offices have a handful of distinct skill sets; sets are
+ * told apart by identity (serverSetOf gives one object per distinct set).
  */
 class CallsBySet {
-  private readonly counts = new Map<string, { set: ServerSet; n: number }>();
+  private readonly sets: ServerSet[] = [];
+  private readonly counts: number[] = [];
   add(set: ServerSet): void {
-    const hit = this.counts.get(set.key);
-    if (hit) hit.n++;
-    else this.counts.set(set.key, { set, n: 1 });
+    const k = this.sets.indexOf(set);
+    if (k >= 0) this.counts[k] = (this.counts[k] as number) + 1;
+    else {
+      this.sets.push(set);
+      this.counts.push(1);
+    }
   }
   competing(set: ServerSet): number {
     let n = 0;
-    for (const c of this.counts.values()) if (intersects(c.set, set)) n += c.n;
+    for (let k = 0; k < this.sets.length; k++)
+      if (intersects(this.sets[k] as ServerSet, set)) n += this.counts[k] as number;
     return n;
   }
+}
+
+/**
+ * The tickets of a replay in lines that call-next ranks alike: walk-ins with the same serving counters (target
+ * counter and services, hence the same target wait) and the same priority. Within such a line call-next's order
+ * is the same at every moment — earlier queuedAt, then lower id: the longer wait has the larger (or, rounded,
+ * the same) relative wait and score, and is starving first — so a counter's pick is the best of the lines'
+ * first uncalled tickets, not of every ticket. Appointments (whose class moves with their start) are a line each.
+ */
+interface Lines {
+  /** Per line, its tickets' indices in call-next order. */
+  members: Int32Array[];
+  /** Per ticket, its line. */
+  lineOf: Int32Array;
+}
+
+const linesMemo = new WeakMap<readonly SimTicket[], Lines>();
+
+function linesOf(tickets: readonly SimTicket[]): Lines {
+  const hit = linesMemo.get(tickets);
+  if (hit) return hit;
+  const byKey = new Map<string, Map<number, number[]>>();
+  const groups: number[][] = [];
+  for (let i = 0; i < tickets.length; i++) {
+    const t = tickets[i] as SimTicket;
+    let group: number[] | undefined;
+    if (t.walkIn) {
+      let byPriority = byKey.get(t.servedBy);
+      if (!byPriority) {
+        byPriority = new Map();
+        byKey.set(t.servedBy, byPriority);
+      }
+      group = byPriority.get(t.policy.priority);
+      if (!group) {
+        group = [];
+        byPriority.set(t.policy.priority, group);
+        groups.push(group);
+      }
+    } else {
+      group = [];
+      groups.push(group);
+    }
+    group.push(i);
+  }
+  const lineOf = new Int32Array(tickets.length);
+  const members = groups.map((group, line) => {
+    if (group.length > 1)
+      group.sort((a, b) => {
+        const x = (tickets[a] as SimTicket).policy;
+        const y = (tickets[b] as SimTicket).policy;
+        return x.queuedAt.getTime() - y.queuedAt.getTime() || x.id - y.id;
+      });
+    for (const i of group) lineOf[i] = line;
+    return Int32Array.from(group);
+  });
+  const lines = { members, lineOf };
+  linesMemo.set(tickets, lines);
+  return lines;
 }
 
 /**
@@ -402,85 +468,110 @@ function replay(
     lateGraceMinutes: input.lateGraceMinutes,
   };
   const nowMs = input.now.getTime();
-  const callAt = new Map<number, number>();
-  const ahead = new Map<number, number>();
-  const order: SimTicket[] = [];
-  const remaining = new Set(tickets);
-  const eligible = new Map<number, SimTicket[]>();
-  for (const c of counters)
-    eligible.set(
-      c.id,
-      tickets.filter((t) => canServe(c, t)),
-    );
+  const n = tickets.length;
+  const callAt = new Float64Array(n).fill(Number.NaN);
+  const order = new Int32Array(n);
+  let called = 0;
+  const { members, lineOf } = linesOf(tickets);
+  /** Per line, the position of its first uncalled ticket (the line's tickets are called in its order). */
+  const head = new Int32Array(members.length);
   const walkUp = input.walkUpMinutes ?? 0.5;
   const patience = input.patienceMinutes && input.patienceMinutes > 0 ? input.patienceMinutes : null;
-  const givesUpAt = new Map<SimTicket, number>();
-  if (rng && patience !== null) for (const t of tickets) if (t.walkIn) givesUpAt.set(t, rng.exponential(1 / patience));
+  const givesUpAt = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  if (rng && patience !== null)
+    for (let i = 0; i < n; i++) if ((tickets[i] as SimTicket).walkIn) givesUpAt[i] = rng.exponential(1 / patience);
+  // Per active counter: its copy, the lines it may serve (dropped once called out) and the probes it may serve.
   const active: SimCounter[] = [];
+  const activeLines: number[][] = [];
+  const activeProbes: Probe[][] = [];
   for (const c of counters) {
     const copy = { ...c };
     if (rng && c.busy) copy.freeAt = nextWorkingTime(c, Math.max(c.availableFrom, drawResidual(c.busy, walkUp, rng)));
-    if (Number.isFinite(copy.freeAt)) active.push(copy);
+    if (!Number.isFinite(copy.freeAt)) continue;
+    active.push(copy);
+    const lines: number[] = [];
+    for (let line = 0; line < members.length; line++)
+      if (canServe(c, tickets[(members[line] as Int32Array)[0] as number] as SimTicket)) lines.push(line);
+    activeLines.push(lines);
+    activeProbes.push(probes.filter((p) => canServe(c, p.ticket)));
   }
   const watched = new Set(probes);
   const probeAt = new Map<Probe, { at: number; ahead: number }>();
   // Only needed to count the calls ahead of a watched newcomer.
-  const setOf = new Map<SimTicket, ServerSet>();
   const calledBySet = new CallsBySet();
-  if (watched.size > 0) for (const t of tickets) setOf.set(t, serverSetOf(t, counters));
+  const lineSet =
+    watched.size > 0 ? members.map((m) => serverSetOf(tickets[m[0] as number] as SimTicket, counters)) : [];
   const resolve = (p: Probe, at: number) => {
     probeAt.set(p, { at, ahead: calledBySet.competing(p.servers) });
     watched.delete(p);
   };
-  let calls = 0;
   let horizon = false;
 
-  while (remaining.size > 0 && active.length > 0) {
+  while (called < n && active.length > 0) {
     let ci = 0;
     for (let i = 1; i < active.length; i++) {
-      const a = active[i];
-      const b = active[ci];
-      if (a && b && (a.freeAt < b.freeAt || (a.freeAt === b.freeAt && a.id < b.id))) ci = i;
+      const a = active[i] as SimCounter;
+      const b = active[ci] as SimCounter;
+      if (a.freeAt < b.freeAt || (a.freeAt === b.freeAt && a.id < b.id)) ci = i;
     }
-    const counter = active[ci];
-    if (!counter) break;
+    const counter = active[ci] as SimCounter;
     const at = counter.freeAt;
     if (at > HORIZON_MINUTES) {
       horizon = true;
       break;
     }
-    // The counter's pick in call-next order (bestRanked), ranking in place: no list or object per ticket, and
-    // the tickets called meanwhile leave the counter's list as it is walked (the order of a list does not
-    // change the pick: call-next's order is total).
-    const pick = new CallOrder<PolicyTicket>(new Date(nowMs + at * 60_000), options);
-    const list = eligible.get(counter.id) ?? [];
-    let best: SimTicket | undefined;
+    // The counter's pick in call-next order (bestRanked) over the first uncalled ticket of each line it may
+    // serve (see Lines); lines called out, and newcomers resolved, leave its lists as they are walked.
+    const lines = activeLines[ci] as number[];
     let kept = 0;
-    for (const t of list) {
-      if (!remaining.has(t)) continue;
-      list[kept++] = t;
-      if (pick.offer(t.policy)) best = t;
+    for (let k = 0; k < lines.length; k++) {
+      const line = lines[k] as number;
+      if ((head[line] as number) < (members[line] as Int32Array).length) lines[kept++] = line;
     }
-    list.length = kept;
-    // A watched newcomer this counter may serve is called here when it ranks before the counter's pick.
-    for (const p of watched) if (canServe(counter, p.ticket) && pick.leads(p.ticket.policy)) resolve(p, at);
-    if (!best) {
+    lines.length = kept;
+    const mine = activeProbes[ci] as Probe[];
+    if (mine.length > 0) {
+      let still = 0;
+      for (let k = 0; k < mine.length; k++) if (watched.has(mine[k] as Probe)) mine[still++] = mine[k] as Probe;
+      mine.length = still;
+    }
+    let best = -1;
+    if (kept === 1 && mine.length === 0) {
+      // One line and nobody to watch: its first ticket is the pick, nothing to rank it against.
+      const line = lines[0] as number;
+      best = (members[line] as Int32Array)[head[line] as number] as number;
+    } else if (kept > 0 || mine.length > 0) {
+      const pick = new CallOrder<PolicyTicket>(new Date(nowMs + at * 60_000), options);
+      for (let k = 0; k < kept; k++) {
+        const line = lines[k] as number;
+        const i = (members[line] as Int32Array)[head[line] as number] as number;
+        if (pick.offer((tickets[i] as SimTicket).policy)) best = i;
+      }
+      // A watched newcomer this counter may serve is called here when it ranks before the counter's pick.
+      for (const p of mine) if (pick.leads(p.ticket.policy)) resolve(p, at);
+    }
+    if (best < 0) {
       active.splice(ci, 1);
+      activeLines.splice(ci, 1);
+      activeProbes.splice(ci, 1);
       continue;
     }
-    remaining.delete(best);
-    callAt.set(best.ticket.id, at);
-    order.push(best);
-    const set = setOf.get(best);
-    if (set) calledBySet.add(set);
-    if ((givesUpAt.get(best) ?? Number.POSITIVE_INFINITY) < at) continue;
-    ahead.set(best.ticket.id, calls);
-    calls++;
-    const expected = best.minutes * counter.speed;
-    const duration = rng ? rng.lognormal(expected, best.cv) : expected;
-    const stays = !rng && patience !== null && best.walkIn ? Math.exp(-Math.max(0, at) / patience) : 1;
+    const line = lineOf[best] as number;
+    head[line] = (head[line] as number) + 1;
+    callAt[best] = at;
+    order[called++] = best;
+    if (watched.size > 0) calledBySet.add(lineSet[line] as ServerSet);
+    if ((givesUpAt[best] as number) < at) continue;
+    const t = tickets[best] as SimTicket;
+    const expected = t.minutes * counter.speed;
+    const duration = rng ? rng.lognormal(expected, t.cv) : expected;
+    const stays = !rng && patience !== null && t.walkIn ? Math.exp(-Math.max(0, at) / patience) : 1;
     counter.freeAt = nextWorkingTime(counter, at + stays * (walkUp + duration));
-    if (!Number.isFinite(counter.freeAt)) active.splice(ci, 1);
+    if (!Number.isFinite(counter.freeAt)) {
+      active.splice(ci, 1);
+      activeLines.splice(ci, 1);
+      activeProbes.splice(ci, 1);
+    }
   }
   // Everyone else is called: a watched newcomer goes to the first counter free for it, as its own replay would.
   if (!horizon && watched.size > 0) {
@@ -490,14 +581,28 @@ function replay(
       if (c && c.freeAt <= HORIZON_MINUTES) resolve(p, c.freeAt);
     }
   }
-  return { callAt, ahead, order, probes: probeAt };
+  return { callAt, order, called, probes: probeAt };
 }
 
-function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
+/** Per predictWaits: the codes and `servedBy` of untargeted one-service tickets, shared per service. */
+type SingleServiceKeys = Map<string, { codes: string[]; servedBy: string }>;
+
+function toSimTicket(input: PredictorInput, t: PredictorTicket, single?: SingleServiceKeys): SimTicket {
+  let codes: string[];
+  let servedBy: string;
+  const only = t.services.length === 1 && t.targetCounterId === null ? (t.services[0] as { code: string }).code : null;
+  const shared = only !== null ? single?.get(only) : undefined;
+  if (shared) ({ codes, servedBy } = shared);
+  else {
+    codes = [...new Set(t.services.map((s) => s.code))];
+    servedBy = `${t.targetCounterId ?? ''}\u0001${codes.join('\u0000')}`;
+    if (only !== null) single?.set(only, { codes, servedBy });
+  }
   return {
     ticket: t,
-    policy: { ...t },
-    codes: [...new Set(t.services.map((s) => s.code))],
+    policy: t,
+    codes,
+    servedBy,
     queued: minutesBetween(input.now, t.queuedAt),
     minutes: ticketMinutes(t, input.meanMinutesPerPerson),
     cv: input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV,
@@ -511,7 +616,8 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket): SimTicket {
  */
 export function predictWaits(input: PredictorInput): PredictorOutput {
   const counters = buildCounters(input);
-  const simTickets = input.tickets.map((t) => toSimTicket(input, t));
+  const single: SingleServiceKeys = new Map();
+  const simTickets = input.tickets.map((t) => toSimTicket(input, t, single));
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
   // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant.
   const newcomer = (code: string): SimTicket =>
@@ -523,7 +629,10 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
       priority: 0,
       targetCounterId: null,
     });
-  const waitingFor = (code: string) => input.tickets.filter((t) => t.services.some((s) => s.code === code)).length;
+  // Waiting tickets per service, counted once for all services.
+  const waiting = new Map<string, number>();
+  for (const t of simTickets) for (const code of t.codes) waiting.set(code, (waiting.get(code) ?? 0) + 1);
+  const waitingFor = (code: string) => waiting.get(code) ?? 0;
   const perService: Record<string, WaitBand & { waiting: number }> = {};
   if ((input.replications ?? 1) <= 0) {
     // Mean-value: one replay gives every ticket's estimate and watches a newcomer per service (see `replay`)
@@ -553,10 +662,10 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
 /** Bands of a mean-value replay: the call time, and the calls before it that could have gone to its counters. */
 function meanValueBands(base: Replay, tickets: SimTicket[], counters: SimCounter[]): Map<number, WaitBand> {
   const out = new Map<number, WaitBand>();
-  const ahead = callsAhead(base, counters);
-  for (const t of tickets) {
-    const at = base.callAt.get(t.ticket.id);
-    out.set(t.ticket.id, at === undefined ? unservedBand() : waitBand(at, ahead.get(t) ?? 0));
+  const ahead = callsAhead(base, tickets, counters);
+  for (let i = 0; i < tickets.length; i++) {
+    const at = base.callAt[i] as number;
+    out.set((tickets[i] as SimTicket).ticket.id, Number.isNaN(at) ? unservedBand() : waitBand(at, ahead[i] as number));
   }
   return out;
 }
@@ -569,12 +678,17 @@ function estimate(
   only?: number,
 ): Map<number, WaitBand> {
   const out = new Map<number, WaitBand>();
-  const wanted = only === undefined ? tickets : tickets.filter((t) => t.ticket.id === only);
+  const wanted: number[] = [];
+  for (let i = 0; i < tickets.length; i++)
+    if (only === undefined || (tickets[i] as SimTicket).ticket.id === only) wanted.push(i);
   // A very long line costs O(n²) per replay: fewer replays keep a live update within tens of ms.
   const reps = input.replications ?? (tickets.length > 80 ? DEFAULT_REPLICATIONS / 2 : DEFAULT_REPLICATIONS);
   if (reps <= 0) {
     const bands = meanValueBands(replay(input, tickets, counters), tickets, counters);
-    for (const t of wanted) out.set(t.ticket.id, bands.get(t.ticket.id) ?? unservedBand());
+    for (const i of wanted) {
+      const id = (tickets[i] as SimTicket).ticket.id;
+      out.set(id, bands.get(id) ?? unservedBand());
+    }
     return out;
   }
   const plain = plainLine(input, tickets, counters);
@@ -583,20 +697,26 @@ function estimate(
   const serving = plain ? pooledSpeeds(counters, input.walkUpMinutes ?? 0.5) : counters;
   // Seeded from the input size only: the same state always gives the same answer (pure).
   const rng = createRandom(0x5eed + tickets.length * 7919 + counters.length);
-  const samples = new Map<number, number[]>();
-  for (const t of wanted) samples.set(t.ticket.id, []);
+  // Per wanted ticket its `reps` call times, side by side.
+  const samples = new Float64Array(wanted.length * reps);
   for (let r = 0; r < reps; r++) {
     const result = replay(input, tickets, serving, rng);
-    for (const t of wanted) samples.get(t.ticket.id)?.push(result.callAt.get(t.ticket.id) ?? Number.POSITIVE_INFINITY);
+    for (let w = 0; w < wanted.length; w++) {
+      const at = result.callAt[wanted[w] as number] as number;
+      samples[w * reps + r] = Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
+    }
   }
-  for (const t of wanted) {
-    const xs = (samples.get(t.ticket.id) ?? []).sort((a, b) => a - b);
+  for (let w = 0; w < wanted.length; w++) {
+    const t = tickets[wanted[w] as number] as SimTicket;
+    const xs = Array.from(samples.subarray(w * reps, (w + 1) * reps)).sort((a, b) => a - b);
     if (xs.length === 0 || !Number.isFinite(xs[Math.floor(xs.length / 2)] ?? Number.POSITIVE_INFINITY)) {
       out.set(t.ticket.id, unservedBand());
       continue;
     }
     const finite = xs.map((x) => (Number.isFinite(x) ? x : HORIZON_MINUTES));
-    const mean = exact?.get(t.ticket.id) ?? finite.reduce((a, b) => a + b, 0) / finite.length;
+    let sum = 0;
+    for (const x of finite) sum += x;
+    const mean = exact?.get(t.ticket.id) ?? sum / finite.length;
     const q = (p: number) => finite[Math.min(finite.length - 1, Math.floor(p * finite.length))] ?? mean;
     const pad = mean > 0 ? MODEL_ERROR_MINUTES : 0;
     out.set(t.ticket.id, {
@@ -610,16 +730,19 @@ function estimate(
 }
 
 /**
- * Per called ticket of a mean-value replay: the tickets called before it that could have gone to one of its
- * counters. Call times never decrease along the call order and nobody gives up in a mean-value replay, so
+ * Per called ticket of a mean-value replay (by index): the tickets called before it that could have gone to one
+ * of its counters. Call times never decrease along the call order and nobody gives up in a mean-value replay, so
  * "called before" is "earlier in the order".
  */
-function callsAhead(r: Replay, counters: SimCounter[]): Map<SimTicket, number> {
-  const out = new Map<SimTicket, number>();
+function callsAhead(r: Replay, tickets: SimTicket[], counters: SimCounter[]): Int32Array {
+  const out = new Int32Array(tickets.length);
+  const { members, lineOf } = linesOf(tickets);
+  const setOfLine = members.map((m) => serverSetOf(tickets[m[0] as number] as SimTicket, counters));
   const before = new CallsBySet();
-  for (const t of r.order) {
-    const set = serverSetOf(t, counters);
-    out.set(t, before.competing(set));
+  for (let k = 0; k < r.called; k++) {
+    const i = r.order[k] as number;
+    const set = setOfLine[lineOf[i] as number] as ServerSet;
+    out[i] = before.competing(set);
     before.add(set);
   }
   return out;
