@@ -403,6 +403,11 @@ interface Lines {
 
 const linesMemo = new WeakMap<readonly SimTicket[], Lines>();
 
+/** A line's order: earlier queuedAt, then lower id (negative when `a` comes first). */
+function before(a: SimTicket, b: SimTicket): number {
+  return a.policy.queuedAt.getTime() - b.policy.queuedAt.getTime() || a.policy.id - b.policy.id;
+}
+
 function linesOf(tickets: readonly SimTicket[]): Lines {
   const hit = linesMemo.get(tickets);
   if (hit) return hit;
@@ -431,12 +436,11 @@ function linesOf(tickets: readonly SimTicket[]): Lines {
   }
   const lineOf = new Int32Array(tickets.length);
   const members = groups.map((group, line) => {
-    if (group.length > 1)
-      group.sort((a, b) => {
-        const x = (tickets[a] as SimTicket).policy;
-        const y = (tickets[b] as SimTicket).policy;
-        return x.queuedAt.getTime() - y.queuedAt.getTime() || x.id - y.id;
-      });
+    // Usually already in order (tickets come by id, ids by issue): sorted only when not.
+    let sorted = true;
+    for (let k = 1; k < group.length && sorted; k++)
+      sorted = before(tickets[group[k - 1] as number] as SimTicket, tickets[group[k] as number] as SimTicket) < 0;
+    if (!sorted) group.sort((a, b) => before(tickets[a] as SimTicket, tickets[b] as SimTicket));
     for (const i of group) lineOf[i] = line;
     return Int32Array.from(group);
   });
@@ -528,12 +532,12 @@ function replay(
       const line = lines[k] as number;
       if ((head[line] as number) < (members[line] as Int32Array).length) lines[kept++] = line;
     }
-    lines.length = kept;
+    if (kept !== lines.length) lines.length = kept;
     const mine = activeProbes[ci] as Probe[];
     if (mine.length > 0) {
       let still = 0;
       for (let k = 0; k < mine.length; k++) if (watched.has(mine[k] as Probe)) mine[still++] = mine[k] as Probe;
-      mine.length = still;
+      if (still !== mine.length) mine.length = still;
     }
     let best = -1;
     if (kept === 1 && mine.length === 0) {
