@@ -399,6 +399,8 @@ interface Lines {
   members: Int32Array[];
   /** Per ticket, its line. */
   lineOf: Int32Array;
+  /** Per counter, the lines it may serve (the same for every replay of these tickets over it). */
+  servable: WeakMap<SimCounter, readonly number[]>;
 }
 
 const linesMemo = new WeakMap<readonly SimTicket[], Lines>();
@@ -444,7 +446,7 @@ function linesOf(tickets: readonly SimTicket[]): Lines {
     for (const i of group) lineOf[i] = line;
     return Int32Array.from(group);
   });
-  const lines = { members, lineOf };
+  const lines = { members, lineOf, servable: new WeakMap() };
   linesMemo.set(tickets, lines);
   return lines;
 }
@@ -476,7 +478,8 @@ function replay(
   const callAt = new Float64Array(n).fill(Number.NaN);
   const order = new Int32Array(n);
   let called = 0;
-  const { members, lineOf } = linesOf(tickets);
+  const grouped = linesOf(tickets);
+  const { members, lineOf } = grouped;
   /** Per line, the position of its first uncalled ticket (the line's tickets are called in its order). */
   const head = new Int32Array(members.length);
   const walkUp = input.walkUpMinutes ?? 0.5;
@@ -493,10 +496,15 @@ function replay(
     if (rng && c.busy) copy.freeAt = nextWorkingTime(c, Math.max(c.availableFrom, drawResidual(c.busy, walkUp, rng)));
     if (!Number.isFinite(copy.freeAt)) continue;
     active.push(copy);
-    const lines: number[] = [];
-    for (let line = 0; line < members.length; line++)
-      if (canServe(c, tickets[(members[line] as Int32Array)[0] as number] as SimTicket)) lines.push(line);
-    activeLines.push(lines);
+    let servable = grouped.servable.get(c);
+    if (!servable) {
+      const found: number[] = [];
+      for (let line = 0; line < members.length; line++)
+        if (canServe(c, tickets[(members[line] as Int32Array)[0] as number] as SimTicket)) found.push(line);
+      servable = found;
+      grouped.servable.set(c, servable);
+    }
+    activeLines.push(servable.slice());
     activeProbes.push(probes.filter((p) => canServe(c, p.ticket)));
   }
   const watched = new Set(probes);
