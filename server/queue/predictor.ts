@@ -399,6 +399,8 @@ interface Lines {
   members: Int32Array[];
   /** Per ticket, its line. */
   lineOf: Int32Array;
+  /** The line a walk-in not among the tickets would join (a newcomer's); -1: none. */
+  lineFor: (t: SimTicket) => number;
   /** Per counter, the lines it may serve (the same for every replay of these tickets over it). */
   servable: WeakMap<SimCounter, readonly number[]>;
 }
@@ -413,28 +415,24 @@ function before(a: SimTicket, b: SimTicket): number {
 function linesOf(tickets: readonly SimTicket[]): Lines {
   const hit = linesMemo.get(tickets);
   if (hit) return hit;
-  const byKey = new Map<string, Map<number, number[]>>();
+  const byKey = new Map<string, Map<number, number>>();
   const groups: number[][] = [];
   for (let i = 0; i < tickets.length; i++) {
     const t = tickets[i] as SimTicket;
-    let group: number[] | undefined;
+    let line: number | undefined;
     if (t.walkIn) {
       let byPriority = byKey.get(t.servedBy);
       if (!byPriority) {
         byPriority = new Map();
         byKey.set(t.servedBy, byPriority);
       }
-      group = byPriority.get(t.policy.priority);
-      if (!group) {
-        group = [];
-        byPriority.set(t.policy.priority, group);
-        groups.push(group);
+      line = byPriority.get(t.policy.priority);
+      if (line === undefined) {
+        line = groups.push([]) - 1;
+        byPriority.set(t.policy.priority, line);
       }
-    } else {
-      group = [];
-      groups.push(group);
-    }
-    group.push(i);
+    } else line = groups.push([]) - 1;
+    (groups[line] as number[]).push(i);
   }
   const lineOf = new Int32Array(tickets.length);
   const members = groups.map((group, line) => {
@@ -444,9 +442,10 @@ function linesOf(tickets: readonly SimTicket[]): Lines {
       sorted = before(tickets[group[k - 1] as number] as SimTicket, tickets[group[k] as number] as SimTicket) < 0;
     if (!sorted) group.sort((a, b) => before(tickets[a] as SimTicket, tickets[b] as SimTicket));
     for (const i of group) lineOf[i] = line;
-    return Int32Array.from(group);
+    return new Int32Array(group);
   });
-  const lines = { members, lineOf, servable: new WeakMap() };
+  const lineFor = (t: SimTicket) => (t.walkIn ? (byKey.get(t.servedBy)?.get(t.policy.priority) ?? -1) : -1);
+  const lines = { members, lineOf, lineFor, servable: new WeakMap() };
   linesMemo.set(tickets, lines);
   return lines;
 }
@@ -513,6 +512,16 @@ function replay(
   const calledBySet = new CallsBySet();
   const lineSet =
     watched.size > 0 ? members.map((m) => serverSetOf(tickets[m[0] as number] as SimTicket, counters)) : [];
+  // A watched newcomer behind the first uncalled ticket of the line it would join ranks behind the pick of every
+  // counter that may serve that line (the pick comes before or is that ticket): no need to rank it there.
+  const probeLine = new Map(probes.map((p) => [p, grouped.lineFor(p.ticket)]));
+  const behindItsLine = (p: Probe): boolean => {
+    const line = probeLine.get(p) ?? -1;
+    if (line < 0) return false;
+    const m = members[line] as Int32Array;
+    const h = head[line] as number;
+    return h < m.length && before(tickets[m[h] as number] as SimTicket, p.ticket) < 0;
+  };
   const resolve = (p: Probe, at: number) => {
     probeAt.set(p, { at, ahead: calledBySet.competing(p.servers) });
     watched.delete(p);
@@ -547,9 +556,11 @@ function replay(
       for (let k = 0; k < mine.length; k++) if (watched.has(mine[k] as Probe)) mine[still++] = mine[k] as Probe;
       if (still !== mine.length) mine.length = still;
     }
+    let ranking = false;
+    for (let k = 0; k < mine.length && !ranking; k++) ranking = !behindItsLine(mine[k] as Probe);
     let best = -1;
-    if (kept === 1 && mine.length === 0) {
-      // One line and nobody to watch: its first ticket is the pick, nothing to rank it against.
+    if (kept === 1 && !ranking) {
+      // One line and no watched newcomer who could come first: its first ticket is the pick, nothing to rank.
       const line = lines[0] as number;
       best = (members[line] as Int32Array)[head[line] as number] as number;
     } else if (kept > 0 || mine.length > 0) {
@@ -560,7 +571,7 @@ function replay(
         if (pick.offer((tickets[i] as SimTicket).policy)) best = i;
       }
       // A watched newcomer this counter may serve is called here when it ranks before the counter's pick.
-      for (const p of mine) if (pick.leads(p.ticket.policy)) resolve(p, at);
+      if (ranking) for (const p of mine) if (!behindItsLine(p) && pick.leads(p.ticket.policy)) resolve(p, at);
     }
     if (best < 0) {
       active.splice(ci, 1);

@@ -37,8 +37,8 @@ const ticketArb = (counterIds: number[], plain: boolean) =>
           { weight: 1, arbitrary: fc.subarray([...CODES], { minLength: 1, maxLength: 2 }) },
         ),
     persons: plain ? fc.constant(1) : fc.integer({ min: 1, max: 3 }),
-    // Mostly within the targets (priority counts), some starving.
-    queued: fc.oneof(fc.integer({ min: -25, max: 0 }), fc.integer({ min: -120, max: 0 })),
+    // Mostly within the targets (priority counts), some starving, a few a minute ahead of now (clocks).
+    queued: fc.oneof(fc.integer({ min: -25, max: 1 }), fc.integer({ min: -120, max: 0 })),
     seconds: fc.constantFrom(0, 0, 30),
     // Mostly walk-ins (lines of many), some appointments; mostly untargeted, some transferred.
     due: plain
