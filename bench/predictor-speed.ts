@@ -125,6 +125,32 @@ function measure(name: string, input: PredictorInput, calls: number): void {
   );
 }
 
+/** predictWaits with and without perServiceOnly (the hub's runs when nobody follows a ticket need no ticket bands). */
+function measureOnly(name: string, input: PredictorInput, calls: number): void {
+  const only = { ...input, perServiceOnly: true };
+  if (!isDeepStrictEqual(predictWaits(only).perService, predictWaitsBefore(input).perService))
+    throw new Error(`${name}: outputs differ`);
+  const blocks: number[][] = [[], []];
+  let sink = 0;
+  for (let done = 0; done < calls; done += BLOCK) {
+    for (let k = 0; k < 2; k++) {
+      const j = (k + done / BLOCK) % 2;
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < BLOCK; i++) sink += predictWaits(j === 0 ? input : only).perTicket.size;
+      blocks[j]?.push(Number(process.hrtime.bigint() - start) / BLOCK / 1000);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const [all, one] = blocks as [number[], number[]];
+  console.log(
+    `${name.padEnd(32)} median block: every ticket ${median(all).toFixed(1).padStart(7)} µs  per service only ${median(
+      one,
+    )
+      .toFixed(1)
+      .padStart(7)} µs  (${calls} calls each in blocks of ${BLOCK}, sink ${sink % 7})`,
+  );
+}
+
 const { loadavg } = await import('node:os');
 console.log(
   `load average ${loadavg()
@@ -133,6 +159,7 @@ console.log(
 );
 measure('call-next office (live, 200)', callNextOffice(), CALLS);
 measure('mixed office (live, 200)', mixedOffice(0), CALLS);
+measureOnly('call-next office, perServiceOnly', callNextOffice(), CALLS);
 measure('mixed office (stochastic, 60)', mixedOffice(undefined, 60), Math.max(BLOCK, CALLS / 10));
 console.log(
   `load average ${loadavg()

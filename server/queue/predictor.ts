@@ -84,6 +84,11 @@ export interface PredictorInput {
    * cancelled as abandoned). Null or absent: nobody gives up.
    */
   patienceMinutes?: number | null;
+  /**
+   * Only `perService` ("if you take a ticket now"): `perTicket` comes back empty and its replays are not run — for
+   * callers that show the services' waits only. `perService` is what it is without it.
+   */
+  perServiceOnly?: boolean;
 }
 
 export interface PredictorOutput {
@@ -670,9 +675,9 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
       const hit = base.probes.get(p);
       perService[code] = { ...(hit ? waitBand(hit.at, hit.ahead) : unservedBand()), waiting: waitingFor(code) };
     });
-    return { perTicket: meanValueBands(base, simTickets, counters), perService };
+    return { perTicket: input.perServiceOnly ? new Map() : meanValueBands(base, simTickets, counters), perService };
   }
-  const perTicket = estimate(input, simTickets, counters);
+  const perTicket = input.perServiceOnly ? new Map<number, WaitBand>() : estimate(input, simTickets, counters);
   for (const code of codes) {
     const probe = newcomer(code);
     const band =

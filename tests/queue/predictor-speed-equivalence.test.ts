@@ -172,6 +172,20 @@ describe('the predictor with lines of alike tickets', () => {
     );
   });
 
+  it('gives the same waits per service with perServiceOnly, and no ticket bands', () => {
+    fc.assert(
+      fc.property(inputArb(40), fc.constantFrom(0, 2, undefined), (r, replications) => {
+        const input = { ...toInput(r), ...(replications === undefined ? {} : { replications }) };
+        const only = predictWaits({ ...input, perServiceOnly: true });
+        const before = predictWaitsBefore(input);
+        expect(only.perTicket.size).toBe(0);
+        expect(only.perService).toStrictEqual(before.perService);
+        expect(isDeepStrictEqual(only.perService, before.perService)).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('gives the same for the call-next bench office: one passport counter, 200 walk-ins a second apart', () => {
     const tickets: PredictorTicket[] = Array.from({ length: 200 }, (_, k) => ({
       id: 1000 + k,
