@@ -2,10 +2,11 @@
  * In-process microbench of the live wait predictor (#9 item 7): predictWaits against the predictor as of ecac829
  * (tests/queue/predictor-reference-ecac829.ts) on the same inputs, in alternating blocks within one run, after
  * checking that both give the same outputs. Shapes: the call-next bench's office (one passport counter, 200
- * walk-ins a second apart, four walk-in services, the live mean-value replay), a mixed office (six counters of
- * different skills, appointments, priorities, transfers), and the stochastic replays of a 60-ticket line.
+ * walk-ins a second apart, four walk-in services, the live mean-value replay), the estimate stored at issue in a
+ * passport-only office (stochastic replays), a mixed office (six counters of different skills, appointments,
+ * priorities, transfers) live and stochastic, and the call-next office with and without `perServiceOnly`.
  *
- *   npx tsx bench/predictor-speed.ts [--calls=2000] [--block=100]
+ *   npx tsx bench/predictor-speed.ts [--calls=2000] [--block=50]
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -21,7 +22,7 @@ const arg = (name: string, fallback: number) => {
   return hit ? Number(hit.slice(name.length + 3)) : fallback;
 };
 const CALLS = arg('calls', 2000);
-const BLOCK = arg('block', 100);
+const BLOCK = arg('block', 50);
 
 const now = new Date('2026-11-23T09:30:00Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
@@ -46,6 +47,30 @@ function callNextOffice(): PredictorInput {
     serviceCodes: WALK_IN,
     targetWaitMinutes: { passport: 10, 'id-card': 10, 'driving-licence': 10, pickup: 5 },
     replications: 0,
+  };
+}
+
+/** The estimate stored at issue in a passport-only office: two counters, 60 walk-ins, four walk-in services. */
+function passportOffice(): PredictorInput {
+  const tickets: PredictorTicket[] = Array.from({ length: 60 }, (_, k) => ({
+    id: 1000 + k,
+    services: [{ code: 'passport', persons: 1 }],
+    queuedAt: new Date(now.getTime() - (60 - k) * 20_000),
+    dueAt: null,
+    priority: 0,
+    targetCounterId: null,
+  }));
+  return {
+    now,
+    tickets,
+    counters: [1, 2].map((id) => ({
+      id,
+      skills: ['passport'],
+      state: 'open',
+      current: { startedAt: at(-id), expectedMinutes: 10 },
+    })),
+    meanMinutesPerPerson: MEANS,
+    serviceCodes: WALK_IN,
   };
 }
 
@@ -160,6 +185,7 @@ console.log(
 measure('call-next office (live, 200)', callNextOffice(), CALLS);
 measure('mixed office (live, 200)', mixedOffice(0), CALLS);
 measureOnly('call-next office, perServiceOnly', callNextOffice(), CALLS);
+measure('passport office (stochastic, 60)', passportOffice(), Math.max(BLOCK, CALLS / 10));
 measure('mixed office (stochastic, 60)', mixedOffice(undefined, 60), Math.max(BLOCK, CALLS / 10));
 console.log(
   `load average ${loadavg()

@@ -680,8 +680,10 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
   const perTicket = input.perServiceOnly ? new Map<number, WaitBand>() : estimate(input, simTickets, counters);
   for (const code of codes) {
     const probe = newcomer(code);
-    const band =
-      estimate(input, [...simTickets, probe], counters, probe.ticket.id).get(probe.ticket.id) ?? unservedBand();
+    // No counter that takes part may serve it: no replay would call it, so none is run.
+    const band = counters.some((c) => canServe(c, probe))
+      ? (estimate(input, [...simTickets, probe], counters, probe.ticket.id).get(probe.ticket.id) ?? unservedBand())
+      : unservedBand();
     perService[code] = { ...band, waiting: waitingFor(code) };
   }
   return { perTicket, perService };
