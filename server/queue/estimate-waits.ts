@@ -71,6 +71,8 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
     // CPU, and the hub runs it for every office on every change. The wait stored at issue, which is what
     // the predictor is scored on, keeps the full estimate.
     ...(waiting.length > LONG_LINE || options.live ? { replications: 0 } : {}),
+    // Only the services' waits are wanted: the predictor skips the per-ticket bands too.
+    ...(options.waitsOnly ? { perServiceOnly: true } : {}),
   });
   const statusCounters: StatusCounter[] = state.counters
     .filter((c) => c.active)
