@@ -1,6 +1,6 @@
 /**
  * In-process microbench of the live wait predictor (#9 item 7): predictWaits against the predictor as of ecac829
- * (tests/queue/predictor-reference-ecac829.ts) on the same inputs, in alternating blocks within one run, after
+ * (tests/queue/predictor-reference.ts) on the same inputs, in alternating blocks within one run, after
  * checking that both give the same outputs. Shapes: the call-next bench's office (one passport counter, 200
  * walk-ins a second apart, four walk-in services, the live mean-value replay), the estimate stored at issue in a
  * passport-only office (stochastic replays), a mixed office (six counters of different skills, appointments,
@@ -15,7 +15,7 @@ import {
   type PredictorTicket,
   predictWaits,
 } from '../server/queue/predictor.ts';
-import { predictWaits as predictWaitsBefore } from '../tests/queue/predictor-reference-ecac829.ts';
+import { predictWaits as predictWaitsBefore } from '../tests/queue/predictor-reference.ts';
 
 const arg = (name: string, fallback: number) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

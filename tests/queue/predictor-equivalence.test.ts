@@ -9,9 +9,10 @@ import {
 import { predictWaits as predictWaitsBefore } from './predictor-reference.ts';
 
 // The replay ranks tickets in place (call-next-policy.ts's CallOrder) and computes each set of serving counters once
-// per distinct set of services (#9 item 7): a rewrite for speed only. Its outputs must be those of the predictor it
-// replaced (predictor-reference.ts, as of ef6df74) for any office: skills, transfers, appointments early, due and
-// late, priorities, paused and busy counters, breaks, shift ends, speeds, patience, both replay modes.
+// per distinct set of services (#9 item 7): rewrites for speed only. Its outputs must be those of the reference
+// predictor (predictor-reference.ts, as of ecac829; until 2026-12-07 a copy as of ef6df74, which gave the same outputs
+// here) for any office: skills, transfers, appointments early, due and late, priorities, paused and busy counters,
+// breaks, shift ends, speeds, patience, both replay modes.
 
 const now = new Date('2026-11-23T09:30:00Z');
 const CODES = ['passport', 'id-card', 'pickup', 'birth'] as const;

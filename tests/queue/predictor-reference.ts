@@ -1,30 +1,12 @@
 /**
- * The wait predictor as of ef6df74 (server/queue/predictor.ts before its replay ranked tickets in place), kept
- * only so that predictor-equivalence.test.ts can show the faster replay gives the very same outputs.
+ * The wait predictor as of ecac829 (server/queue/predictor.ts before the replay took each counter's pick from the
+ * heads of tickets that rank alike, #9 item 7), kept only so that the equivalence tests and bench/predictor-speed.ts
+ * can show the faster predictor gives the very same outputs. (It replaced the copy as of ef6df74, from the rewrite
+ * that ranked tickets in place: on predictor-equivalence.test.ts's offices the two gave the same outputs.)
  */
 import type { WaitBand } from '../../server/contracts/queue.ts';
-import {
-  classify,
-  compareRanked,
-  type PolicyOptions,
-  type PolicyTicket,
-  type RankedTicket,
-} from '../../server/queue/call-next-policy.ts';
+import { CallOrder, type PolicyTicket } from '../../server/queue/call-next-policy.ts';
 import { createRandom, type Random } from '../../server/random.ts';
-
-/** call-next-policy.ts's bestRanked as of ef6df74: a RankedTicket per ticket. */
-function bestRanked<T extends PolicyTicket>(
-  tickets: Iterable<T>,
-  now: Date,
-  options: PolicyOptions = {},
-): RankedTicket<T> | null {
-  let best: RankedTicket<T> | null = null;
-  for (const t of tickets) {
-    const ranked = classify(t, now, options);
-    if (!best || compareRanked(ranked, best) < 0) best = ranked;
-  }
-  return best;
-}
 
 /**
  * Live wait prediction (pure: no I/O, no clock).
@@ -362,6 +344,24 @@ function serverSet(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
   return { key: bits.join(','), bits };
 }
 
+/** serverSet once per distinct set of services and target counter (all that `canServe` looks at), per counter list. */
+const serverSetMemo = new WeakMap<readonly SimCounter[], Map<string, ServerSet>>();
+
+function serverSetOf(t: SimTicket, counters: readonly SimCounter[]): ServerSet {
+  let memo = serverSetMemo.get(counters);
+  if (!memo) {
+    memo = new Map();
+    serverSetMemo.set(counters, memo);
+  }
+  const key = `${t.ticket.targetCounterId ?? ''}\u0001${t.codes.join('\u0000')}`;
+  let set = memo.get(key);
+  if (!set) {
+    set = serverSet(t, counters);
+    memo.set(key, set);
+  }
+  return set;
+}
+
 function intersects(a: ServerSet, b: ServerSet): boolean {
   for (let k = 0; k < a.bits.length; k++) if (((a.bits[k] as number) & (b.bits[k] as number)) !== 0) return true;
   return false;
@@ -408,7 +408,6 @@ function replay(
     lateGraceMinutes: input.lateGraceMinutes,
   };
   const nowMs = input.now.getTime();
-  const bySim = new Map(tickets.map((t) => [t.policy, t]));
   const callAt = new Map<number, number>();
   const ahead = new Map<number, number>();
   const order: SimTicket[] = [];
@@ -434,7 +433,7 @@ function replay(
   // Only needed to count the calls ahead of a watched newcomer.
   const setOf = new Map<SimTicket, ServerSet>();
   const calledBySet = new CallsBySet();
-  if (watched.size > 0) for (const t of tickets) setOf.set(t, serverSet(t, counters));
+  if (watched.size > 0) for (const t of tickets) setOf.set(t, serverSetOf(t, counters));
   const resolve = (p: Probe, at: number) => {
     probeAt.set(p, { at, ahead: calledBySet.competing(p.servers) });
     watched.delete(p);
@@ -456,18 +455,21 @@ function replay(
       horizon = true;
       break;
     }
-    const candidates: PolicyTicket[] = [];
-    for (const t of eligible.get(counter.id) ?? []) if (remaining.has(t)) candidates.push(t.policy);
-    const when = new Date(nowMs + at * 60_000);
-    const ranked = bestRanked(candidates, when, options);
+    // The counter's pick in call-next order (bestRanked), ranking in place: no list or object per ticket, and
+    // the tickets called meanwhile leave the counter's list as it is walked (the order of a list does not
+    // change the pick: call-next's order is total).
+    const pick = new CallOrder<PolicyTicket>(new Date(nowMs + at * 60_000), options);
+    const list = eligible.get(counter.id) ?? [];
+    let best: SimTicket | undefined;
+    let kept = 0;
+    for (const t of list) {
+      if (!remaining.has(t)) continue;
+      list[kept++] = t;
+      if (pick.offer(t.policy)) best = t;
+    }
+    list.length = kept;
     // A watched newcomer this counter may serve is called here when it ranks before the counter's pick.
-    for (const p of watched)
-      if (
-        canServe(counter, p.ticket) &&
-        (!ranked || compareRanked(classify(p.ticket.policy, when, options), ranked) < 0)
-      )
-        resolve(p, at);
-    const best = ranked ? bySim.get(ranked.ticket) : undefined;
+    for (const p of watched) if (canServe(counter, p.ticket) && pick.leads(p.ticket.policy)) resolve(p, at);
     if (!best) {
       active.splice(ci, 1);
       continue;
@@ -581,13 +583,16 @@ function estimate(
     for (const t of wanted) out.set(t.ticket.id, bands.get(t.ticket.id) ?? unservedBand());
     return out;
   }
-  const exact = memorylessWaits(input, tickets, counters);
+  const plain = plainLine(input, tickets, counters);
+  const exact = plain ? memorylessWaits(plain, tickets, counters) : null;
+  // A plain line's replays run at the total rate the closed form takes (see memorylessWaits) too.
+  const serving = plain ? pooledSpeeds(counters, input.walkUpMinutes ?? 0.5) : counters;
   // Seeded from the input size only: the same state always gives the same answer (pure).
   const rng = createRandom(0x5eed + tickets.length * 7919 + counters.length);
   const samples = new Map<number, number[]>();
   for (const t of wanted) samples.set(t.ticket.id, []);
   for (let r = 0; r < reps; r++) {
-    const result = replay(input, tickets, counters, rng);
+    const result = replay(input, tickets, serving, rng);
     for (const t of wanted) samples.get(t.ticket.id)?.push(result.callAt.get(t.ticket.id) ?? Number.POSITIVE_INFINITY);
   }
   for (const t of wanted) {
@@ -619,7 +624,7 @@ function callsAhead(r: Replay, counters: SimCounter[]): Map<SimTicket, number> {
   const out = new Map<SimTicket, number>();
   const before = new CallsBySet();
   for (const t of r.order) {
-    const set = serverSet(t, counters);
+    const set = serverSetOf(t, counters);
     out.set(t, before.competing(set));
     before.add(set);
   }
@@ -630,20 +635,10 @@ function callsAhead(r: Replay, counters: SimCounter[]): Map<SimTicket, number> {
 const MEMORYLESS_CV = 0.9;
 
 /**
- * The expected call time in closed form, where it exists: one line of walk-ins (no appointments, no
- * priorities, no transfers, one service of one mean) before counters that all serve it and stay open,
- * nobody giving up, and services without memory (learned cv near 1). Then what a service has already
- * taken says nothing about what is left, every busy counter ends its visit at rate 1/(mean × speed), and
- * the k-th in line beyond the free counters waits for k visits to end: k ÷ Σ rates — the queue-length
- * formula's mean, exact (we give the median, below). The replays estimate the same mean with the noise of
- * a dozen draws, which in a plain M/M/s makes them lose to the formula they reduce to; they still give the
- * band. Null elsewhere.
+ * A plain line: one line of walk-ins (no appointments, no priorities, no transfers, one service of one mean)
+ * before counters that all serve it and stay open, nobody giving up. Its first ticket, or null.
  */
-function memorylessWaits(
-  input: PredictorInput,
-  tickets: SimTicket[],
-  counters: SimCounter[],
-): Map<number, number> | null {
+function plainLine(input: PredictorInput, tickets: SimTicket[], counters: SimCounter[]): SimTicket | null {
   if (!noAbandonment(input) || tickets.length === 0 || counters.length === 0) return null;
   const first = tickets[0] as SimTicket;
   const code = first.codes[0];
@@ -651,17 +646,37 @@ function memorylessWaits(
   for (const t of tickets) {
     const p = t.policy;
     if (!t.walkIn || p.priority !== 0 || p.targetCounterId !== null) return null;
-    if (t.codes.length !== 1 || t.codes[0] !== code || t.minutes !== first.minutes || t.cv < MEMORYLESS_CV) return null;
+    if (t.codes.length !== 1 || t.codes[0] !== code || t.minutes !== first.minutes) return null;
   }
-  let rate = 0;
-  let free = 0;
   for (const c of counters) {
     if (!c.skills.has(code) || c.availableFrom > 0 || c.breaks.length > 0 || Number.isFinite(c.until)) return null;
-    if (c.busy && (c.busy.cv < MEMORYLESS_CV || Math.abs(c.busy.expected / c.speed - first.minutes) > 1e-6))
-      return null;
-    if (!c.busy) free++;
-    rate += 1 / (first.minutes * c.speed);
+    if (c.busy && Math.abs(c.busy.expected / c.speed - first.minutes) > 1e-6) return null;
   }
+  return first;
+}
+
+/**
+ * The expected call time in closed form, where it exists: a plain line (above) of services without memory
+ * (learned cv near 1). Then what a service has already taken says nothing about what is left, every busy
+ * counter ends a visit at its own rate, and the k-th in line beyond the free counters waits for k visits to
+ * end: k ÷ the total rate — the queue-length formula's mean, exact (we give the median, below). The replays
+ * estimate the same mean with the noise of a dozen draws, which in a plain M/M/s makes them lose to the
+ * formula they reduce to; they still give the band.
+ *
+ * The total rate is counters ÷ the learned mean, whatever the clerks' learned speeds: the learned mean is
+ * the office's visits pooled over its clerks, and where they all keep working a faster clerk does more of
+ * them, so the pooled mean visit is the counters ÷ the sum of their rates — the speeds only say who ends
+ * the next visit, which a memoryless line does not care about. Summing 1/(mean × speedᵢ) instead adds
+ * each speed's sampling noise (on the first simulated day of `mms-stationary` the learned speeds of
+ * identical clerks spread by about 0.1 and averaged 0.97–1.06, the speed learner's ratios being taken
+ * against a mean shrunk toward the configured one) and turns it into an error in the total rate. Null
+ * where the visits have memory.
+ */
+function memorylessWaits(first: SimTicket, tickets: SimTicket[], counters: SimCounter[]): Map<number, number> | null {
+  if (tickets.some((t) => t.cv < MEMORYLESS_CV) || counters.some((c) => c.busy && c.busy.cv < MEMORYLESS_CV))
+    return null;
+  const free = counters.filter((c) => !c.busy).length;
+  const rate = counters.length / first.minutes;
   // First come, first served: one service with one target, no priorities.
   const order = [...tickets].sort((a, b) => a.queued - b.queued || a.policy.id - b.policy.id);
   const out = new Map<number, number>();
@@ -669,6 +684,22 @@ function memorylessWaits(
     out.set(t.ticket.id, k < free ? 0 : erlangMedian(k - free + 1, rate));
   });
   return out;
+}
+
+/**
+ * The counters of a plain line with their speeds scaled by one factor so that their rates add up to
+ * counters ÷ the learned mean, as in the closed form: the clerks keep their learned differences (who ends
+ * the next visit, which matters once visits have memory), the total rate comes from the pooled mean. On a
+ * first day, visits with memory or not yet learned as memoryless (cv below 0.9) are replayed so.
+ */
+function pooledSpeeds(counters: SimCounter[], walkUp: number): SimCounter[] {
+  const harmonic = counters.length / counters.reduce((sum, c) => sum + 1 / c.speed, 0);
+  return counters.map((c) => {
+    const speed = c.speed / harmonic;
+    if (!c.busy) return { ...c, speed };
+    const busy = { ...c.busy, expected: (c.busy.expected / c.speed) * speed };
+    return { ...c, speed, busy, freeAt: Math.max(c.availableFrom, meanResidual(busy, walkUp)) };
+  });
 }
 
 /**

@@ -7,12 +7,12 @@ import {
   type PredictorTicket,
   predictWaits,
 } from '../../server/queue/predictor.ts';
-import { predictWaits as predictWaitsBefore } from './predictor-reference-ecac829.ts';
+import { predictWaits as predictWaitsBefore } from './predictor-reference.ts';
 
 // The replay takes each counter's pick from the first uncalled ticket of each line of walk-ins that call-next ranks
 // alike (same serving counters and priority), keeps its state in typed arrays and counts the waiting per service
 // once (#9 item 7): a rewrite for speed only. Its outputs must be those of the predictor it replaced
-// (predictor-reference-ecac829.ts) bit for bit (+0 and −0 told apart), for any office: long lines of few services
+// (predictor-reference.ts) bit for bit (+0 and −0 told apart), for any office: long lines of few services
 // with ties in queuedAt, priorities, transfers, appointments early, due and late, walk-ins starving past their
 // target, paused and busy counters, breaks, shift ends, speeds, patience, plain lines in closed form, both modes.
 
