@@ -148,8 +148,14 @@ export function attachHub(
     estimateShare: options.estimateShare,
     followsFullMs: options.followsFullMs,
   });
-  io.on('hub:followers', (_locationId, seq, tickets) => publisher.applyFollowerUpdates(seq, tickets));
-  io.on('hub:follows', (message) => publisher.applyFollows(message));
+  // Node-to-node messages of another shape — a node of the previous version during a rolling deploy (until
+  // 2026-12-07 `hub:followers` carried the tickets alone) — are ignored, never thrown on in the adapter's handler.
+  io.on('hub:followers', (_locationId, seq, tickets) => {
+    if (typeof seq === 'number' && Array.isArray(tickets)) publisher.applyFollowerUpdates(seq, tickets);
+  });
+  io.on('hub:follows', (message) => {
+    if (typeof message?.node === 'string') publisher.applyFollows(message);
+  });
   io.on('hub:facts', (locationId, facts) => publisher.applyPeerFacts(locationId, facts));
 
   /**

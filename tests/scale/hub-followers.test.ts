@@ -49,8 +49,8 @@ describeWithRedis('followed tickets on several nodes', () => {
     const [nodeA, nodeB] = servers as [RunningServer, RunningServer];
     // What goes between the nodes for followers: every ticket of every `hub:followers` message each node receives.
     const sentTo = { a: [] as TicketDto[], b: [] as TicketDto[] };
-    nodeA.hub.io.on('hub:followers', (_locationId, _seq, tickets) => sentTo.a.push(...tickets));
-    nodeB.hub.io.on('hub:followers', (_locationId, _seq, tickets) => sentTo.b.push(...tickets));
+    nodeA.hub.io.on('hub:followers', (_locationId, _seq, tickets) => sentTo.a.push(...(tickets ?? [])));
+    nodeB.hub.io.on('hub:followers', (_locationId, _seq, tickets) => sentTo.b.push(...(tickets ?? [])));
 
     const tickets: TicketDto[] = [];
     for (let i = 0; i < 5; i++) tickets.push(await kioskTicket(a));
@@ -122,5 +122,19 @@ describeWithRedis('followed tickets on several nodes', () => {
     await Promise.all(servers.map((s) => s.hub.publisher.settled()));
     expect(sentTo.b).toEqual([]);
     expect(sentTo.a).toEqual([]);
+
+    // A node of the previous version during a rolling deploy sends `hub:followers` with the tickets alone, and
+    // messages of shapes this one does not know: node B ignores them and goes on serving its screens.
+    const emit = nodeA.hub.io.serverSideEmit.bind(nodeA.hub.io) as unknown as (...args: unknown[]) => void;
+    emit('hub:followers', [late]);
+    emit('hub:follows', null);
+    emit('hub:follows', 'not a message');
+    const display: HubClient = connectClient(nodeB.url, {});
+    cleanup.push(() => {
+      display.disconnect();
+    });
+    await waitConnected(display, 10_000);
+    const again = await command(display, 'ticket:follow', { publicId: late.publicId });
+    expect(again.data).toMatchObject({ id: late.id });
   }, 60_000);
 });
