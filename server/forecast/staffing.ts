@@ -59,6 +59,28 @@ export interface HourlyStaffingInput {
   staffedCounters?: readonly number[];
 }
 
+/**
+ * The fewest counters from `least` up (at most 1,000) for which `meets` holds, when it is monotone in the counters:
+ * gallop up (1, 2, 4… more), then halve the gap. `meets` may yield (a turn for the event loop per try).
+ */
+function* fewestMeeting(least: number, meets: (n: number) => Generator<void, boolean>): Generator<void, number> {
+  let low = least - 1;
+  let high = least;
+  let step = 1;
+  while (high < 1000 && !(yield* meets(high))) {
+    low = high;
+    high += step;
+    step *= 2;
+  }
+  high = Math.min(high, 1000);
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (yield* meets(mid)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
 /** Occupancy at which the baselines plan appointment counters on top of the walk-in ones. */
 const APPOINTMENT_OCCUPANCY = 0.9;
 
@@ -202,23 +224,9 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
           yield;
           return hour.level >= input.target.share;
         };
-        // Monotone in the counters (common random numbers): gallop up from the offered load's answer, then
-        // halve the gap — a long backlog may need many more.
-        let low = (out[i] ?? 0) - 1;
-        let high = out[i] ?? 0;
-        let step = 1;
-        while (high < 1000 && !(yield* meets(high))) {
-          low = high;
-          high += step;
-          step *= 2;
-        }
-        high = Math.min(high, 1000);
-        while (high - low > 1) {
-          const mid = (low + high) >> 1;
-          if (yield* meets(mid)) high = mid;
-          else low = mid;
-        }
-        out[i] = high;
+        // Monotone in the counters (common random numbers): from the offered load's answer — a long backlog may
+        // need many more.
+        out[i] = yield* fewestMeeting(out[i] ?? 0, meets);
       } else if (state) {
         // Drained: the hours on are the modified offered load's, until one is staffed below its need.
         state = null;
@@ -279,22 +287,8 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
         yield;
         return openingHourServiceLevelSampled(opening(counters(n))) >= input.target.share;
       };
-      // Sampled (monotone in the counters): gallop up, then halve the gap.
-      let low = least - 1;
-      let step = 1;
-      let high = least;
-      while (high < 1000 && !(yield* meets(high))) {
-        low = high;
-        high += step;
-        step *= 2;
-      }
-      high = Math.min(high, 1000);
-      while (high - low > 1) {
-        const mid = (low + high) >> 1;
-        if (yield* meets(mid)) high = mid;
-        else low = mid;
-      }
-      return high;
+      // Sampled (monotone in the counters).
+      return yield* fewestMeeting(least, meets);
     }
     let s = Math.max(1, Math.ceil(mean / maxOccupancy - 1e-9));
     while (s < 1000 && level(s) < input.target.share) s++;
