@@ -29,19 +29,23 @@ const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
 const MEANS = { passport: 10, 'id-card': 6, 'driving-licence': 8, pickup: 3, birth: 15 };
 const WALK_IN = ['passport', 'id-card', 'driving-licence', 'pickup'];
 
-/** The call-next bench's office after a press: one passport counter busy for a minute, 200 walk-ins. */
-function callNextOffice(): PredictorInput {
-  const tickets: PredictorTicket[] = Array.from({ length: 200 }, (_, k) => ({
+/** `count` passport walk-ins of one person, queued `spacingMs` apart up to now, the first the longest waiting. */
+function passportWalkIns(count: number, spacingMs: number): PredictorTicket[] {
+  return Array.from({ length: count }, (_, k) => ({
     id: 1000 + k,
     services: [{ code: 'passport', persons: 1 }],
-    queuedAt: new Date(now.getTime() - (200 - k) * 1000),
+    queuedAt: new Date(now.getTime() - (count - k) * spacingMs),
     dueAt: null,
     priority: 0,
     targetCounterId: null,
   }));
+}
+
+/** The call-next bench's office after a press: one passport counter busy for a minute, 200 walk-ins. */
+function callNextOffice(): PredictorInput {
   return {
     now,
-    tickets,
+    tickets: passportWalkIns(200, 1000),
     counters: [{ id: 1, skills: ['passport'], state: 'open', current: { startedAt: at(-1), expectedMinutes: 10 } }],
     meanMinutesPerPerson: MEANS,
     serviceCodes: WALK_IN,
@@ -52,17 +56,9 @@ function callNextOffice(): PredictorInput {
 
 /** The estimate stored at issue in a passport-only office: two counters, 60 walk-ins, four walk-in services. */
 function passportOffice(): PredictorInput {
-  const tickets: PredictorTicket[] = Array.from({ length: 60 }, (_, k) => ({
-    id: 1000 + k,
-    services: [{ code: 'passport', persons: 1 }],
-    queuedAt: new Date(now.getTime() - (60 - k) * 20_000),
-    dueAt: null,
-    priority: 0,
-    targetCounterId: null,
-  }));
   return {
     now,
-    tickets,
+    tickets: passportWalkIns(60, 20_000),
     counters: [1, 2].map((id) => ({
       id,
       skills: ['passport'],

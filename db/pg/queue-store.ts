@@ -10,8 +10,10 @@ import {
 } from '../../server/queue/queue-model.ts';
 import type { CheckInAppointment, LiveQueue, QueueStore } from '../../server/queue/queue-store.ts';
 import {
+  ACTIVE_STATUSES,
   emptyQueueConfig,
   learningSampleQuery,
+  MAX_KEPT_ANSWERS,
   type QueueConfigCache,
   recentCallQuery,
   serviceSamplesOf,
@@ -19,6 +21,7 @@ import {
   toRecentCall,
   toServiceInfo,
   waitEventQuery,
+  withLineTicket,
 } from '../records/queue.ts';
 import type { PgDb } from './client.ts';
 import {
@@ -56,8 +59,6 @@ export type KeptLines = Map<
   string,
   { serviceDate: string; configVersion: number; seq: number; fact: string; tickets: LineTicket[]; answers: number }
 >;
-/** A kept line is read in full after this many answers (a bound for a ticket row changed without a fact). */
-const MAX_KEPT_ANSWERS = 100;
 /** A kept line more facts behind than this is read in full. */
 const MAX_LINE_CATCH_UP = 100;
 
@@ -161,8 +162,6 @@ const lineSelect = sql.join(
   ],
   sql.raw(', '),
 );
-
-const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['waiting', 'called', 'serving']);
 
 function lineTicketOf(r: LineRow): LineTicket {
   return {
@@ -295,6 +294,9 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
   const lineTickets = async (configVersion: number, locationId: string, serviceDate: string): Promise<LineTicket[]> => {
     const lines = shared.lines;
     const kept = lines?.get(locationId);
+    /** Keeps the line as of the fact `fact` (its seq `seq`), answered `answers` times since it was read in full. */
+    const keep = (seq: number, fact: string, line: LineTicket[], answers: number) =>
+      lines?.set(locationId, { serviceDate, configVersion, seq, fact, tickets: line, answers });
     if (
       lines &&
       kept &&
@@ -329,22 +331,11 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
         let line = kept.tickets;
         for (const r of result.rows) {
           if (r.id === null) continue;
-          const id = Number(r.id);
-          line = line.filter((t) => t.row.id !== id);
-          if (r.location_id === locationId && r.service_date === serviceDate && ACTIVE_STATUSES.has(r.status)) {
-            let at = line.length;
-            while (at > 0 && (line[at - 1] as LineTicket).row.id > id) at--;
-            line.splice(at, 0, lineTicketOf(r));
-          }
+          const onLine =
+            r.location_id === locationId && r.service_date === serviceDate && ACTIVE_STATUSES.has(r.status);
+          line = withLineTicket(line, Number(r.id), onLine ? lineTicketOf(r) : undefined);
         }
-        lines.set(locationId, {
-          serviceDate,
-          configVersion,
-          seq: first.head_seq,
-          fact: first.head_fact,
-          tickets: line,
-          answers: kept.answers + 1,
-        });
+        keep(first.head_seq, first.head_fact, line, kept.answers + 1);
         return line;
       }
       lines.delete(locationId);
@@ -364,16 +355,8 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
     );
     const line = result.rows.map(lineTicketOf);
     const [first] = result.rows;
-    if (lines && first?.clean && first.head_seq !== null && first.head_fact !== null) {
-      lines.set(locationId, {
-        serviceDate,
-        configVersion,
-        seq: first.head_seq,
-        fact: first.head_fact,
-        tickets: line,
-        answers: 0,
-      });
-    }
+    if (first?.clean && first.head_seq !== null && first.head_fact !== null)
+      keep(first.head_seq, first.head_fact, line, 0);
     return line;
   };
 

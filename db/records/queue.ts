@@ -1,5 +1,5 @@
 import { and, type Column, eq, gte, inArray, isNotNull } from 'drizzle-orm';
-import type { CounterInfo, LocationRow, ServiceInfo } from '../../server/queue/queue-model.ts';
+import type { CounterInfo, LineTicket, LocationRow, ServiceInfo } from '../../server/queue/queue-model.ts';
 import type { RecentCallRecord } from '../../server/queue/queue-store.ts';
 import type { ServiceSample } from '../../server/queue/service-times.ts';
 
@@ -23,6 +23,30 @@ export interface QueueConfigCache {
 
 export function emptyQueueConfig(version: number): QueueConfigCache {
   return { version, locations: new Map(), services: new Map(), skills: new Map() };
+}
+
+/** The statuses of a ticket on the line (call-next's `callLine`). */
+export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['waiting', 'called', 'serving']);
+
+/**
+ * A kept call line (ARCHITECTURE.md, "The call line in memory") is read in full after this many answers: a bound on
+ * what a ticket row changed without a fact (a fix written straight into the database) can cost, as the hub's live
+ * view has its age bound. A read per hundred presses.
+ */
+export const MAX_KEPT_ANSWERS = 100;
+
+/**
+ * A kept line (in ticket id order) with ticket `id` as it is now: `ticket` in its place by id, or gone (undefined:
+ * no longer active, or not of this line). A new array: an answer handed out stays as it was.
+ */
+export function withLineTicket(line: readonly LineTicket[], id: number, ticket: LineTicket | undefined): LineTicket[] {
+  const out = line.filter((t) => t.row.id !== id);
+  if (ticket) {
+    let at = out.length;
+    while (at > 0 && (out[at - 1] as LineTicket).row.id > id) at--;
+    out.splice(at, 0, ticket);
+  }
+  return out;
 }
 
 /** A service row of either engine, with whether (and how) the location offers it. */

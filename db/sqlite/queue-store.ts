@@ -14,8 +14,10 @@ import type { CheckInAppointment, QueueStore, TicketChanges } from '../../server
 import type { Synchronous } from '../../server/storage.ts';
 import type { Db } from '../client.ts';
 import {
+  ACTIVE_STATUSES,
   emptyQueueConfig,
   learningSampleQuery,
+  MAX_KEPT_ANSWERS,
   type QueueConfigCache,
   recentCallQuery,
   serviceSamplesOf,
@@ -23,6 +25,7 @@ import {
   toRecentCall,
   toServiceInfo,
   waitEventQuery,
+  withLineTicket,
 } from '../records/queue.ts';
 import {
   appointmentItems,
@@ -243,12 +246,6 @@ function withItems(rows: unknown[][], items: unknown[][]): ActiveTicket[] {
   });
 }
 
-const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['waiting', 'called', 'serving']);
-/**
- * A kept line is read again after this many answers: a bound on what a row changed without a fact (a fix written
- * straight into the database) can cost, as the hub's live view has its age bound. A read per hundred presses.
- */
-const MAX_KEPT_ANSWERS = 100;
 /** The TEMP table of the kept lines' marks (one per connection; see `keptCallLines`). */
 const LINE_MARKS = 'loket_call_line_marks';
 
@@ -361,13 +358,7 @@ function keptCallLines(db: Db, statements: () => ReturnType<typeof buildStatemen
         after = lineTicketOf(row.id);
         if (after && !ACTIVE_STATUSES.has(after.row.status)) after = undefined;
       }
-      const tickets = kept.tickets.filter((t) => t.row.id !== row.id);
-      if (after) {
-        let at = tickets.length;
-        while (at > 0 && (tickets[at - 1] as LineTicket).row.id > row.id) at--;
-        tickets.splice(at, 0, after);
-      }
-      kept.tickets = tickets;
+      kept.tickets = withLineTicket(kept.tickets, row.id, after);
     },
     /** Around a ticket event of this repository: its seq, when the kept line was at the seq before it. */
     eventAppended(locationId: string, seqBefore: number): void {
