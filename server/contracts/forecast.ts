@@ -64,6 +64,12 @@ export const LocationForecastDto = z
     officeCounters: z.number().int(),
     hours: z.array(ForecastHour),
     days: z.array(ForecastDay),
+    /**
+     * When the server started computing this answer (an instant). A planner's answer is kept and given again
+     * while the office's configuration, the service day, the registry and the imported hours are unchanged, for
+     * at most 5 minutes (the appointment book and today's served tickets move meanwhile); `Age` says the same.
+     */
+    computedAt: z.iso.datetime(),
   })
   .meta({ id: 'LocationForecast' });
 
@@ -133,6 +139,12 @@ export const WeeklyOutlookDto = z
     norm: z.object({ share: z.number(), minutes: z.number() }),
     usesRegistry: z.boolean(),
     replications: z.number().int(),
+    /**
+     * When the server started computing this answer (an instant). A planner's answer is kept and given again
+     * while the office's configuration, the service day, the registry and the imported hours are unchanged, for
+     * at most 5 minutes (the appointment book and today's served tickets move meanwhile); `Age` says the same.
+     */
+    computedAt: z.iso.datetime(),
     weeks: z.array(
       z.object({
         weekStart: z.string(),

@@ -15,8 +15,8 @@ import {
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
+import { type Cached, cachedLocationForecast, cachedPlannerAnswer } from './forecast-cache.ts';
 import { importHourlyHistory, importRegistry } from './import-data.ts';
-import { getLocationForecast } from './location-forecast.ts';
 import { getWeeklyOutlook } from './weekly-outlook.ts';
 import { runWhatIf } from './what-if.ts';
 
@@ -28,6 +28,9 @@ const problems = {
   404: { description: 'No such location', content: Problem },
 };
 const security: { [name: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+/** Seconds since a kept answer's computation started (RFC 9111 `Age`): 0 for one computed for this request. */
+const ageOf = (deps: Deps, answer: Cached<unknown>) =>
+  String(Math.max(0, Math.floor((deps.clock.now().getTime() - answer.computedAt.getTime()) / 1000)));
 /** Forecast and staffing for planners (supervisors and admins of the location). */
 export function forecastRoutes(deps: Deps) {
   const router = createRouter();
@@ -58,7 +61,11 @@ export function forecastRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
       const q = c.req.valid('query');
-      return c.json(await getWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks }), 200);
+      const answer = await cachedPlannerAnswer(deps, 'outlook', id, `${q.from ?? ''}|${q.weeks}|${q.peaks}`, () =>
+        getWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks }),
+      );
+      c.header('age', ageOf(deps, answer));
+      return c.json({ ...answer.value, computedAt: answer.computedAt.toISOString() }, 200);
     },
   );
 
@@ -80,7 +87,9 @@ export function forecastRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
       const q = c.req.valid('query');
-      return c.json(await getLocationForecast(deps, id, q.from, q.to, q.slotMinutes), 200);
+      const answer = await cachedLocationForecast(deps, id, q.from, q.to, q.slotMinutes);
+      c.header('age', ageOf(deps, answer));
+      return c.json({ ...answer.value, computedAt: answer.computedAt.toISOString() }, 200);
     },
   );
 

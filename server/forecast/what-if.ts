@@ -2,7 +2,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { expandDates } from '../scheduling/recurrence.ts';
-import { getLocationForecast, type LocationForecast } from './location-forecast.ts';
+import { cachedLocationForecast } from './forecast-cache.ts';
+import type { LocationForecast } from './location-forecast.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario, type Scenario } from './simulator/scenario.ts';
 
@@ -64,7 +65,8 @@ function wall(hhmm: string): number {
 
 /** The forecast demand of one open day for both channels, per service and hour. */
 export async function forecastDayDemand(deps: Deps, locationId: string, date: string): Promise<DayDemand | null> {
-  return dayDemandFrom(await getLocationForecast(deps, locationId, date, date), date);
+  // The day's forecast is the same for every proposal: kept (forecast-cache.ts) while its inputs hold.
+  return dayDemandFrom((await cachedLocationForecast(deps, locationId, date, date)).value, date);
 }
 
 /** One day's demand for both channels out of a location forecast that covers it (pure). */
