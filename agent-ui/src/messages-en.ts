@@ -201,6 +201,7 @@ export const agentEn: Widen<typeof agentNl> = {
         '{{service}}: {{days}} full days in the last 8 weeks — {{booked}} booked, about {{demand}} wanted one (counted as demand in the forecast)',
       openingCrowd:
         "Waiting at the door at opening: {{percent}} % of the first hour's walk-ins (the plan sizes that hour for it)",
+      computedAt: "Computed at {{time}}. A changed roster or set-up shows at once, today's bookings within 5 minutes.",
       outlook: 'The coming year: counter load per week',
       outlookHelp:
         'Counter-hours needed for walk-ins and appointments together, against rostered, per week for 52 weeks. Appointments: what residents will still book, not only what is booked; the renewal wave comes from the registry of issued documents.',

@@ -197,6 +197,8 @@ export const agentNl = {
         '{{service}}: {{days}} volle dagen in de laatste 8 weken — {{booked}} geboekt, ongeveer {{demand}} wilden er een (zo telt de voorspelling de vraag)',
       openingCrowd:
         'Wachtend bij de deur bij opening: {{percent}} % van de inlopers van het eerste uur (het plan houdt daar rekening mee)',
+      computedAt:
+        'Berekend om {{time}}. Een ander rooster of andere inrichting ziet u meteen, boekingen van vandaag binnen 5 minuten.',
       outlook: 'Het komende jaar: baliedruk per week',
       outlookHelp:
         'Baliecapaciteit (balie-uren) nodig voor inloop en afspraken samen, tegen ingeroosterd, per week voor 52 weken. Afspraken: wat inwoners nog zullen boeken, niet alleen wat al geboekt is; de vernieuwingsgolf komt uit het register van uitgegeven documenten.',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { WeeklyOutlookDto } from '../../../server/contracts/forecast.ts';
 import { api } from '../../../shared-web/api.ts';
-import { formatLocalDate } from '../../../shared-web/datetime.ts';
+import { formatLocalDate, formatTime } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
@@ -55,6 +55,11 @@ export function OutlookSection({
         {!outlook && !failure && <p aria-live="polite">{t('common.loading')}</p>}
         {outlook && (
           <>
+            <p className="muted">
+              {t('agent.planner.computedAt', {
+                time: formatTime(outlook.computedAt, i18n.language, location.timeZone),
+              })}
+            </p>
             <div className="chart" data-testid="outlook-chart">
               <ResponsiveContainer width="100%" height={300}>
                 <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>

@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { LocationForecastDto } from '../../../server/contracts/forecast.ts';
 import type { LocationStatistics } from '../../../server/contracts/stats.ts';
 import { api } from '../../../shared-web/api.ts';
-import { addDays, formatLocalDate, localDateOf } from '../../../shared-web/datetime.ts';
+import { addDays, formatLocalDate, formatTime, localDateOf } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
@@ -28,7 +28,7 @@ export function PlannerView({
   const [days, setDays] = useState<ForecastResponse['days']>([]);
   const [demandNotes, setDemandNotes] = useState<Pick<
     LocationForecastDto,
-    'fullDays' | 'openingCrowdShare' | 'officeCounters'
+    'fullDays' | 'openingCrowdShare' | 'officeCounters' | 'computedAt'
   > | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const today = localDateOf(new Date(), location.timeZone);
@@ -57,6 +57,7 @@ export function PlannerView({
           fullDays: forecast.fullDays,
           openingCrowdShare: forecast.openingCrowdShare,
           officeCounters: forecast.officeCounters,
+          computedAt: forecast.computedAt,
         });
       })
       .catch((err) => setFailure(errorMessage(t, err)));
@@ -79,6 +80,13 @@ export function PlannerView({
           {t('agent.planner.title')} — {location.name}
         </h2>
         <p>{t('agent.planner.intro')}</p>
+        {demandNotes && (
+          <p className="muted">
+            {t('agent.planner.computedAt', {
+              time: formatTime(demandNotes.computedAt, i18n.language, location.timeZone),
+            })}
+          </p>
+        )}
         {failure && (
           <p className="banner banner-error" role="alert">
             {t('agent.planner.unavailable')} {failure}
