@@ -115,3 +115,42 @@ describe('ForecastCache', () => {
     expect(runs).toBe(before + 1);
   });
 });
+
+describe('ForecastCache in bytes', () => {
+  it('keeps at most maxBytes of answers: the least recently asked locations go first, then older answers', async () => {
+    const cache = new ForecastCache(
+      () => 0,
+      (value) => value as number,
+      100,
+    );
+    let runs = 0;
+    const sized = (bytes: number) => async () => {
+      runs++;
+      return bytes;
+    };
+    await cache.get('forecast', 'a', 'q', 'v', sized(40));
+    await cache.get('forecast', 'b', 'q', 'v', sized(40));
+    expect(cache.keptBytes).toBe(80);
+    // c does not fit beside both: a, the least recently asked, goes.
+    await cache.get('forecast', 'c', 'q', 'v', sized(40));
+    expect(cache.keptBytes).toBe(80);
+    expect(runs).toBe(3);
+    await cache.get('forecast', 'b', 'q', 'v', sized(40));
+    expect(runs).toBe(3);
+    await cache.get('forecast', 'a', 'q', 'v', sized(40));
+    expect(runs).toBe(4);
+    // a's second answer: b, the least recently asked other location, goes.
+    await cache.get('forecast', 'a', 'q2', 'v', sized(60));
+    expect(cache.keptBytes).toBe(100);
+    // One location's answers beyond the bound: its oldest go, never the one just computed.
+    await cache.get('forecast', 'a', 'q3', 'v', sized(50));
+    expect(cache.keptBytes).toBe(50);
+    await cache.get('forecast', 'a', 'q3', 'v', sized(50));
+    expect(runs).toBe(6);
+    // An answer larger than the bound is given, not kept; a replaced answer's bytes are given back.
+    expect((await cache.get('forecast', 'a', 'big', 'v', sized(101))).value).toBe(101);
+    expect(cache.keptBytes).toBe(50);
+    await cache.get('forecast', 'a', 'q3', 'v2', sized(10));
+    expect(cache.keptBytes).toBe(10);
+  });
+});

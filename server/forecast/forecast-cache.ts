@@ -21,13 +21,18 @@ import { getLocationForecast, type LocationForecast } from './location-forecast.
  *
  * Concurrent requests for the same answer share one computation; a failed one is not kept. Memory is bounded:
  * at most `MAX_LOCATIONS` locations (the least recently asked goes first), `MAX_ENTRIES_PER_LOCATION` answers
- * each. One cache per storage (per node: each node keeps its own, validated against the shared database).
+ * each, `MAX_BYTES` in all. One cache per storage (per node: each node keeps its own, validated against the shared database).
  */
 
 /** How long an answer may be reused while only the book and today's tickets can have moved. */
 export const MAX_AGE_MS = 5 * 60_000;
 export const MAX_LOCATIONS = 16;
 export const MAX_ENTRIES_PER_LOCATION = 6;
+/**
+ * Answers kept at most, in bytes of their JSON (an 8-week forecast of the demo is ~80 kB, the longest, 26 weeks,
+ * ~260 kB, a 52-week outlook ~15 kB): the least recently asked locations go first.
+ */
+export const MAX_BYTES = 8_000_000;
 
 export interface Cached<T> {
   value: T;
@@ -47,6 +52,7 @@ interface Entry {
   computedAt: number;
   generation: number;
   value: unknown;
+  bytes: number;
 }
 
 interface Flight {
@@ -60,9 +66,19 @@ export class ForecastCache {
   private readonly locations = new Map<string, Map<string, Entry>>();
   private readonly flights = new Map<string, Flight>();
   private generation = 0;
+  private bytes = 0;
   readonly counts = new Map<string, CacheCounts>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly sizeOf: (value: unknown) => number = (value) => JSON.stringify(value)?.length ?? 0,
+    private readonly maxBytes = MAX_BYTES,
+  ) {}
+
+  /** Bytes of the answers kept (their JSON). */
+  get keptBytes(): number {
+    return this.bytes;
+  }
 
   async get<T>(
     kind: string,
@@ -96,7 +112,7 @@ export class ForecastCache {
     const generation = ++this.generation;
     const promise = (async (): Promise<Cached<unknown>> => {
       const value = await compute();
-      this.keep(locationId, key, { stamp, computedAt: now, generation, value });
+      this.keep(locationId, key, { stamp, computedAt: now, generation, value, bytes: this.sizeOf(value) });
       return { value, computedAt: new Date(now) };
     })();
     const own: Flight = { stamp, promise };
@@ -109,24 +125,41 @@ export class ForecastCache {
   }
 
   private keep(locationId: string, key: string, entry: Entry): void {
-    let entries = this.locations.get(locationId);
     // A computation that started before the one already kept (its inputs older) does not replace it.
-    const kept = entries?.get(key);
+    const kept = this.locations.get(locationId)?.get(key);
     if (kept && kept.generation > entry.generation) return;
+    if (kept) this.drop(locationId, key);
+    if (entry.bytes > this.maxBytes) return;
+    let entries = this.locations.get(locationId);
     if (!entries) {
       entries = new Map();
       this.locations.set(locationId, entries);
-      for (const oldest of this.locations.keys()) {
-        if (this.locations.size <= MAX_LOCATIONS) break;
-        this.locations.delete(oldest);
-      }
     }
-    entries.delete(key);
     entries.set(key, entry);
+    this.bytes += entry.bytes;
     for (const oldest of entries.keys()) {
       if (entries.size <= MAX_ENTRIES_PER_LOCATION) break;
-      entries.delete(oldest);
+      this.drop(locationId, oldest);
     }
+    // The least recently asked locations first, then this location's least recently asked answers.
+    for (const [id, answers] of this.locations) {
+      if (this.locations.size <= MAX_LOCATIONS && this.bytes <= this.maxBytes) break;
+      if (id === locationId) continue;
+      for (const k of [...answers.keys()]) this.drop(id, k);
+    }
+    for (const oldest of [...entries.keys()]) {
+      if (this.bytes <= this.maxBytes || oldest === key) break;
+      this.drop(locationId, oldest);
+    }
+  }
+
+  private drop(locationId: string, key: string): void {
+    const entries = this.locations.get(locationId);
+    const entry = entries?.get(key);
+    if (!entries || !entry) return;
+    entries.delete(key);
+    this.bytes -= entry.bytes;
+    if (entries.size === 0) this.locations.delete(locationId);
   }
 
   private countsOf(kind: string): CacheCounts {
