@@ -10,6 +10,7 @@ import type { CapacityRecord } from './appointment-capacity.ts';
 import { addDaysIso, type RegistryRow, renewalIndex, weekdayOfDate } from './demand.ts';
 import type { DemoAppointmentRow, DemoEventRow, DemoTicketRow } from './demo-history-store.ts';
 import { demoRegistry, HAARLEM_POPULATION } from './demo-registry.ts';
+import { noteHistoryWritten } from './forecast-cache.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario, type ScenarioInput } from './simulator/scenario.ts';
 
@@ -270,12 +271,14 @@ async function fillHistory(
         await tx.demoHistory.insertDay(rows);
         await tx.forecastHistory.recordCapacity(location.id, capacity, now);
       });
+      noteHistoryWritten(deps, location.id);
       totals.appointments += rows.appointments.length;
       totals.tickets += rows.tickets.length;
       totals.events += rows.events.length;
       if (!(await between())) return totals;
     }
     totals.appointments += await insertFutureBook(deps, office, today, level, closed, rng);
+    noteHistoryWritten(deps, location.id);
     if (!(await between())) return totals;
   }
   return totals;

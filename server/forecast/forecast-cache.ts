@@ -190,6 +190,22 @@ export function forecastCacheCounts(deps: Deps, kind: string): CacheCounts {
 }
 
 /**
+ * History this process wrote outside the live queue (the demo history fill, one office-day at a time), counted
+ * per storage and location. Part of the stamp, so a planner opened while the fill runs does not keep a half-filled
+ * answer for MAX_AGE_MS. On several nodes the fill runs on one node; the others see its days within MAX_AGE_MS.
+ */
+const historyWrites = new WeakMap<object, Map<string, number>>();
+
+export function noteHistoryWritten(deps: Pick<Deps, 'storage'>, locationId: string): void {
+  let counts = historyWrites.get(deps.storage);
+  if (!counts) {
+    counts = new Map();
+    historyWrites.set(deps.storage, counts);
+  }
+  counts.set(locationId, (counts.get(locationId) ?? 0) + 1);
+}
+
+/**
  * The exact part of what a location's answers are computed from, read before the computation reads anything
  * (so its data are never older than the stamp they are kept under). A few small reads: the configuration
  * version, the registry (hundreds of rows) and the location's imported hours.
@@ -213,7 +229,8 @@ async function inputsStamp(deps: Deps, locationId: string): Promise<string | nul
   for (const line of imported.map((r) => `${r.serviceCode}|${r.date}|${r.hour}|${r.count}`).sort())
     digest.update(`${line}\n`);
   const day = localDateOf(deps.clock.now(), office.location.timeZone);
-  return `${version}|${day}|${digest.digest('base64')}`;
+  const written = historyWrites.get(deps.storage)?.get(locationId) ?? 0;
+  return `${version}|${day}|${written}|${digest.digest('base64')}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
+import { fillDemoHistory } from '../../server/forecast/demo-history.ts';
 import {
   cachedLocationForecast,
   cachedPlannerAnswer,
@@ -37,6 +38,24 @@ describeEachEngine('the planner cache', (under) => {
     expect(forecastCacheCounts(ctx, 'forecast')).toEqual({ computed: 1, hits: 1, joined: 0 });
     // Another query is another answer.
     expect((await call(ctx, 'GET', `${FORECAST}&slotMinutes=15`, { token: supervisor })).status).toBe(200);
+    expect(computed()).toBe(2);
+  });
+
+  it('computes again after the demo history fill wrote days, not keeping a half-filled answer', async () => {
+    // A registry of its own first: the fill then keeps it, so only the days it writes can tell the answers apart.
+    const admin = await signInAs(ctx, 'demo-admin');
+    const registry = await call(ctx, 'POST', '/registry-documents', {
+      token: admin,
+      body: { csv: 'month,document_type,age_band,count\n2017-01,passport,adult,800\n' },
+    });
+    expect(registry.status).toBe(200);
+    const before = await forecast();
+    const filled = await fillDemoHistory(ctx, { days: 21, predictedDays: 0 });
+    expect(filled.tickets).toBeGreaterThan(0);
+    const after = await forecast();
+    expect(computed()).toBe(2);
+    expect(after.body).not.toEqual(before.body);
+    await forecast();
     expect(computed()).toBe(2);
   });
 
