@@ -146,9 +146,15 @@ export async function getLocationForecast(
   const walkInServices = [...office.services.values()].filter((s) => s.walkIn);
   const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
 
+  const today = DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() as string;
+  // The walk-in forecast is made today from the history before it (a range in the past: from the history
+  // before the range), whatever range is asked: fitted from a future range's start, its profile weeks and the
+  // crowd's held the days between today and that start, which have no tickets yet, so a day's plan differed
+  // with the range it was asked in (the what-if of one day against the planner's fortnight).
+  const demandOrigin = today < from ? today : from;
   // History: Loket's own tickets, and imported hourly counts for the days before them.
-  const historyFrom = addDaysIso(from, -7 * HISTORY_WEEKS);
-  const historyTo = addDaysIso(from, -1);
+  const historyFrom = addDaysIso(demandOrigin, -7 * HISTORY_WEEKS);
+  const historyTo = addDaysIso(demandOrigin, -1);
   const store = deps.storage.read.forecastHistory;
   // Read in 4-week windows with a pause between: two years of tickets in one read was the forecast's longest slice.
   const own: Awaited<ReturnType<typeof loadWaitRows>> = [];
@@ -170,7 +176,7 @@ export async function getLocationForecast(
   const firstOwn = [...ownDates].sort()[0] ?? '9999-12-31';
   // The crowd at the door at the walk-in opening: the share of the opening hour's walk-ins who took their
   // ticket in its first minutes beyond the hour's rate, over the last weeks' days (`opening-crowd.ts`).
-  const crowdFrom = addDaysIso(from, -7 * CROWD_WEEKS);
+  const crowdFrom = addDaysIso(demandOrigin, -7 * CROWD_WEEKS);
   const issuedByDate = new Map<string, number[]>();
   for (const r of own) {
     if (r.date < crowdFrom) continue;
@@ -181,7 +187,7 @@ export async function getLocationForecast(
     issuedByDate.set(r.date, list);
   }
   const crowdShare = openingCrowdShare([...issuedByDate.values()]);
-  const imported = await store.importedHourlyCounts(locationId, historyFrom, from);
+  const imported = await store.importedHourlyCounts(locationId, historyFrom, demandOrigin);
   for (const r of imported) {
     if (r.date >= firstOwn) continue;
     const m = byService.get(r.serviceCode) ?? new Map<string, number>();
@@ -197,7 +203,6 @@ export async function getLocationForecast(
   const isClosed = (d: string) => closed.has(d);
 
   // Appointment demand per bookable service and day, from the booking history (origin: today).
-  const today = DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() as string;
   const bookable = [...office.services.values()].filter((s) => s.bookableOnline);
   // One read of the book from the history's start to two weeks after the plan: the booking records of the
   // demand model, and the booked minutes of the planned days.
@@ -218,7 +223,9 @@ export async function getLocationForecast(
     await pause();
     const records = bookings.get(s.code) ?? [];
     const byDate = new Map<string, { booked: number; expected: number; visits: number }>();
-    const origin = today > from ? today : from;
+    // Made today, from the book as it stands today, for any range: a future range's start as the origin read
+    // that book as if it stood then (the booking curve's lead times from that start), too few bookings ahead.
+    const origin = today;
     const known = records.filter((r) => r.bookedOn < today);
     const caps = capacityOf.get(s.code);
     const f = forecastAppointmentDemand(known, origin, addDaysIso(to, 14), {
@@ -254,11 +261,11 @@ export async function getLocationForecast(
       const [date, hour] = key.split('|') as [string, string];
       return { date, hour: Number(hour), count };
     });
-    const f = forecastDemand(history, from, to, {
+    const f = forecastDemand(history, demandOrigin, to, {
       isClosed,
       renewal: index ? renewalPerWorkingDay(index, documentTypesFor(s.code)) : undefined,
     });
-    demand.set(s.code, new Map(f.map((x) => [`${x.date}|${x.hour}`, x.expected])));
+    demand.set(s.code, new Map(f.filter((x) => x.date >= from).map((x) => [`${x.date}|${x.hour}`, x.expected])));
   }
 
   // Booked appointment minutes per local hour (known load, served first).

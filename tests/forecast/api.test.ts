@@ -303,7 +303,7 @@ describeEachEngine('forecast, statistics and open data', (under) => {
       });
       const sim = await call(ctx, 'POST', `/locations/${ZIJLSINGEL}/what-if`, {
         token: supervisor,
-        body: { date, replications: 40, counters: advised },
+        body: { date, replications: 60, counters: advised },
       });
       expect(sim.status).toBe(200);
       const scored = (sim.body.hours as { hour: number; meetsNorm: boolean; walkInsPerDay: number }[]).filter(
