@@ -779,7 +779,7 @@ function callsAhead(r: Replay, tickets: SimTicket[], counters: SimCounter[]): In
 }
 
 /** Learned service-time variability from which we treat services as memoryless (exponential: cv 1). */
-export const MEMORYLESS_CV = 0.9;
+const MEMORYLESS_CV = 0.9;
 
 /**
  * A plain line: one line of walk-ins (no appointments, no priorities, no transfers, one service of one mean)
