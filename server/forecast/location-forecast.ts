@@ -147,10 +147,10 @@ export async function getLocationForecast(
   const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
 
   const today = DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() as string;
-  // The walk-in forecast is made today from the history before it (a range in the past: from the history
-  // before the range), whatever range is asked: fitted from a future range's start, its profile weeks and the
-  // crowd's held the days between today and that start, which have no tickets yet, so a day's plan differed
-  // with the range it was asked in (the what-if of one day against the planner's fortnight).
+  // A range from today on is forecast today from the history before it, whatever its first day: fitted from
+  // a future range's start, its profile weeks and the crowd's held the days between today and that start,
+  // which have no tickets yet, so a day's plan differed with the range it was asked in (the what-if of one
+  // day against the planner's fortnight). A range that starts earlier is forecast from its first day.
   const demandOrigin = today < from ? today : from;
   // History: Loket's own tickets, and imported hourly counts for the days before them.
   const historyFrom = addDaysIso(demandOrigin, -7 * HISTORY_WEEKS);
