@@ -3,6 +3,7 @@
  * (/proc, so the load generator and the rest of the machine do not count) and as ratios within one run.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { type Db, openDatabase, writeTransaction } from '../../db/client.ts';
@@ -24,6 +25,62 @@ import { freePort, round } from '../shared.ts';
 import { cpuMsOf, killNode, nodeEnv, ROOT, sleep, startNode, track } from './cluster.ts';
 import { BENCH_LOCATION, copyTemplate, type Template } from './fixtures.ts';
 import { spreadWorkload } from './http-load.ts';
+
+/**
+ * CPU time (ms) a process has used so far per thread kind and mode, from /proc/<pid>/task/<tid>/stat: `main` is the
+ * JavaScript thread (its tid is the pid), the others are grouped by their kernel name (`V8 Worker`: GC and compiling
+ * threads, `libuv-worker`: the thread pool, the loader thread of tsx's module hooks, …); `user`/`system` are utime and
+ * stime (clock ticks of 10 ms). Threads that ended since are missing: compare two snapshots of a live process only.
+ */
+export type CpuSplit = Record<string, { user: number; system: number }>;
+
+export function cpuSplitOf(pid: number | undefined): CpuSplit {
+  const out: CpuSplit = {};
+  if (!pid) return out;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = Number(tid) === pid ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const slot = out[name] ?? { user: 0, system: 0 };
+      slot.user += Number(fields[11]) * 10;
+      slot.system += Number(fields[12]) * 10;
+      out[name] = slot;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** `after - before` per thread kind (ms), divided by `per`; kinds that used nothing are left out. */
+function cpuSplitPer(before: CpuSplit, after: CpuSplit, per: number): CpuSplit {
+  const out: CpuSplit = {};
+  for (const [name, a] of Object.entries(after)) {
+    const b = before[name] ?? { user: 0, system: 0 };
+    const user = a.user - b.user;
+    const system = a.system - b.system;
+    if (user > 0 || system > 0) out[name] = { user: round(user / per, 2), system: round(system / per, 2) };
+  }
+  return out;
+}
+
+/** Totals of a split: user and system over every thread kind. */
+export function cpuSplitTotals(split: CpuSplit): { user: number; system: number } {
+  let user = 0;
+  let system = 0;
+  for (const v of Object.values(split)) {
+    user += v.user;
+    system += v.system;
+  }
+  return { user: round(user, 2), system: round(system, 2) };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -321,7 +378,7 @@ export interface CallCost {
   ours: NodeCallCost;
   /** The same measurement on another checkout (`baselineRoot`, e.g. the commit before a change), in the same run. */
   baseline?: NodeCallCost & { root: string };
-  bare: { cpuMsPerCall: number };
+  bare: { cpuMsPerCall: number; split?: CpuSplit };
   ratio: number;
 }
 
@@ -333,6 +390,11 @@ export interface NodeCallCost {
   messagesPerCall?: { display: Record<string, number>; clerks: Record<string, number> };
   /** With several rounds: each round's idle-corrected CPU per call, in the order measured (the mean is above). */
   rounds?: number[];
+  /**
+   * Raw CPU per call (ms, idle not subtracted) by thread kind and user/system mode (`cpuSplitOf`): where the /proc
+   * figure goes that a CPU profile of the main thread does not show (kernel time of socket writes, other threads).
+   */
+  split?: CpuSplit;
 }
 
 function socketTo(url: string, auth: Record<string, string>, address: string): Promise<Socket> {
@@ -415,7 +477,30 @@ async function nodeCallCost(
     };
     sockets[0]?.onAny(count(display));
     for (const c of clerks) c.onAny(count(clerkMessages));
+    // LOKET_BENCH_PERF=<dir>: `perf record` samples every thread of the node (user and kernel where allowed) during
+    // the measured presses (perf.<label>.data; `perf report -i … --sort tid,dso,sym`). Run the node with
+    // LOKET_BENCH_NODE_FLAGS=--perf-basic-prof to name the JavaScript frames.
+    const perf = process.env.LOKET_BENCH_PERF
+      ? track(
+          spawn(
+            'perf',
+            [
+              'record',
+              '-F',
+              '20000',
+              '-g',
+              '-p',
+              String(node.child.pid),
+              '-o',
+              join(process.env.LOKET_BENCH_PERF, `perf.${label}.data`),
+            ],
+            { stdio: 'ignore' },
+          ),
+        )
+      : null;
+    if (perf) await sleep(500);
     const cpu0 = cpuMsOf(node.child.pid);
+    const split0 = cpuSplitOf(node.child.pid);
     const t0 = performance.now();
     let errors = 0;
     for (let k = 0; k < opts.calls; k++) {
@@ -425,8 +510,14 @@ async function nodeCallCost(
     }
     await sleep(500); // the last estimates run
     const cpu = cpuMsOf(node.child.pid) - cpu0;
+    const split = cpuSplitPer(split0, cpuSplitOf(node.child.pid), opts.calls);
+    if (perf) {
+      perf.kill('SIGINT');
+      await new Promise((r) => perf.once('exit', r));
+    }
     const elapsed = (performance.now() - t0) / 1000;
     return {
+      split,
       cpuMsPerCall: round(cpu / opts.calls, 2),
       idleCorrectedCpuMsPerCall: round(Math.max(0, cpu - idle * elapsed) / opts.calls, 2),
       errors,
@@ -436,6 +527,22 @@ async function nodeCallCost(
     for (const s of sockets.splice(0)) s.disconnect();
     await killNode(node, 'SIGTERM');
   }
+}
+
+function meanSplit(splits: CpuSplit[]): CpuSplit {
+  const out: CpuSplit = {};
+  for (const split of splits)
+    for (const [name, v] of Object.entries(split)) {
+      const slot = out[name] ?? { user: 0, system: 0 };
+      slot.user += v.user / splits.length;
+      slot.system += v.system / splits.length;
+      out[name] = slot;
+    }
+  for (const v of Object.values(out)) {
+    v.user = round(v.user, 2);
+    v.system = round(v.system, 2);
+  }
+  return out;
 }
 
 function perCall(counts: Record<string, number>, calls: number): Record<string, number> {
@@ -469,6 +576,7 @@ export async function callNextCost(
     errors: xs.reduce((a, x) => a + x.errors, 0),
     // Counted, not timed: the same in every round of a checkout (the last round's).
     messagesPerCall: xs[xs.length - 1]?.messagesPerCall,
+    split: meanSplit(xs.map((x) => x.split ?? {})),
     ...(xs.length > 1 ? { rounds: xs.map((x) => x.idleCorrectedCpuMsPerCall) } : {}),
   });
   const ours = meanOf(mine);
@@ -499,13 +607,17 @@ export async function callNextCost(
     // Five times the calls at a fifth of the spacing: bare's CPU per call is near the 10 ms tick of /proc.
     const bareCalls = opts.calls * 5;
     const cpu0 = cpuMsOf(bare.pid);
+    const split0 = cpuSplitOf(bare.pid);
     for (let k = 0; k < bareCalls; k++) {
       const next = performance.now() + opts.spacingMs / 5;
       await driver.timeout(10_000).emitWithAck('call', { locationId: 'bare' });
       await sleep(Math.max(0, next - performance.now()));
     }
     await sleep(500);
-    bareCost = { cpuMsPerCall: round((cpuMsOf(bare.pid) - cpu0) / bareCalls, 3) };
+    bareCost = {
+      cpuMsPerCall: round((cpuMsOf(bare.pid) - cpu0) / bareCalls, 3),
+      split: cpuSplitPer(split0, cpuSplitOf(bare.pid), bareCalls),
+    };
   } finally {
     for (const s of sockets.splice(0)) s.disconnect();
     bare.kill('SIGTERM');

@@ -41,7 +41,9 @@ import { cleanup, tempDir } from './cluster.ts';
 import {
   availabilityGrowth,
   bookingCost,
+  type CpuSplit,
   callNextCost,
+  cpuSplitTotals,
   type NodeCallCost,
   schedulingSpeedAvailability,
   WARM_UP_PRESSES,
@@ -386,6 +388,18 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
   note(
     S,
     `Messages per call + start (besides the two acks): ${calls.baseline ? `before: ${messages(calls.baseline.messagesPerCall)}; ` : ''}Loket node: ${messages(calls.ours.messagesPerCall)}.`,
+  );
+  const splitText = (split: CpuSplit | undefined) => {
+    if (!split) return 'not measured';
+    const total = cpuSplitTotals(split);
+    const parts = Object.entries(split)
+      .sort(([, a], [, b]) => b.user + b.system - (a.user + a.system))
+      .map(([name, v]) => `${name} ${v.user} + ${v.system}`);
+    return `user ${total.user} + system ${total.system} ms (${parts.join(', ')})`;
+  };
+  note(
+    S,
+    `Where the /proc figure goes, raw CPU per call by thread and mode (user + system, ms; threads: main = JavaScript, V8 Worker = GC and compiling, libuv-worker = the thread pool): ${calls.baseline ? `before: ${splitText(calls.baseline.split)}; ` : ''}Loket node: ${splitText(calls.ours.split)}; bare socket.io: ${splitText(calls.bare.split)}.`,
   );
   const file = join(here, '..', 'results', QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.json');
   mkdirSync(dirname(file), { recursive: true });
