@@ -33,6 +33,25 @@ export const toFact = (r: ClusterEventRow): ClusterFact => ({
 });
 
 /**
+ * `SELECT * FROM cluster_events WHERE id > ? ORDER BY id LIMIT <limit>`, prepared once per limit on `conn`. The limit
+ * is written into the SQL because SQLite (3.53, as better-sqlite3 builds it) lets a bound LIMIT steer its plan and
+ * so prepares such a statement again at every run: on a node's tail — every 75 ms and at every change — that was
+ * about a tenth of the main thread's CPU in the call-next bench (perf, 2026-12-07; bench/scale/costs.ts).
+ */
+export function factsAfterStatements(conn: Database.Database): (limit: number) => Database.Statement<[number]> {
+  const byLimit = new Map<number, Database.Statement<[number]>>();
+  return (limit) => {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer: ${limit}`);
+    let stmt = byLimit.get(limit);
+    if (!stmt) {
+      stmt = conn.prepare<[number]>(`SELECT * FROM cluster_events WHERE id > ? ORDER BY id LIMIT ${limit}`);
+      byLimit.set(limit, stmt);
+    }
+    return stmt;
+  };
+}
+
+/**
  * The cluster log on SQLite (`cluster_events`, written by the triggers of migration 0010). A file database gets
  * its own connection for tailing and pruning: reads in WAL mode never wait for a writer and never see another
  * connection's open transaction, and the prune waits for nobody (busy timeout 0: a busy database is pruned next
@@ -45,7 +64,7 @@ export function sqliteClusterLog(db: Db): ClusterLog {
   if (own) own.pragma('busy_timeout = 0');
   const conn = own ?? main;
   const lastIdStmt = conn.prepare('SELECT coalesce(max(id), 0) AS id FROM cluster_events');
-  const afterStmt = conn.prepare('SELECT * FROM cluster_events WHERE id > ? ORDER BY id LIMIT ?');
+  const afterStmt = factsAfterStatements(conn);
   const seqStmt = conn.prepare('SELECT seq FROM cluster_seq WHERE location_id = ?');
   // What the webhook recorder has not read yet stays (up to a week longer, for a recorder that is behind).
   const pruneStmt = conn.prepare(
@@ -67,7 +86,7 @@ export function sqliteClusterLog(db: Db): ClusterLog {
   };
   return {
     lastId: async () => (lastIdStmt.get() as { id: number }).id,
-    after: async (afterId, limit) => (afterStmt.all(afterId, limit) as ClusterEventRow[]).map(toFact),
+    after: async (afterId, limit) => (afterStmt(limit).all(afterId) as ClusterEventRow[]).map(toFact),
     seqOf: async (locationId) => (seqStmt.get(locationId) as { seq: number } | undefined)?.seq ?? 0,
     lastSeqBefore: async (locationId, seq, kinds) =>
       (beforeStmt(kinds).get(locationId, seq, ...kinds) as { seq: number } | undefined)?.seq ?? 0,

@@ -17,16 +17,14 @@ import {
   updateDelivery,
   updateSubscription,
 } from '../webhooks.ts';
-import { type ClusterEventRow, toFact } from './cluster-log.ts';
+import { type ClusterEventRow, factsAfterStatements, toFact } from './cluster-log.ts';
 
 /** The webhook recorder's feed (server/integrations/webhook-store.ts#claimFeed): BEGIN IMMEDIATE serialises it. */
 function feedStatements(db: Db) {
   const c = db.$client;
   return {
     cursor: c.prepare<[], { last_event_id: number }>("SELECT last_event_id FROM webhook_feed WHERE name = 'webhooks'"),
-    facts: c.prepare<[number, number], ClusterEventRow>(
-      'SELECT * FROM cluster_events WHERE id > ? ORDER BY id LIMIT ?',
-    ),
+    facts: factsAfterStatements(c),
     advance: c.prepare<[number, number]>(
       `INSERT INTO webhook_feed (name, last_event_id, updated_at) VALUES ('webhooks', ?, ?)
        ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id, updated_at = excluded.updated_at`,
@@ -47,7 +45,7 @@ export function sqliteWebhookStore(db: Db): Synchronous<WebhookStore> {
   return {
     claimFeed: (limit) => {
       const afterId = f().cursor.get()?.last_event_id ?? 0;
-      return { afterId, facts: f().facts.all(afterId, limit).map(toFact) };
+      return { afterId, facts: (f().facts(limit).all(afterId) as ClusterEventRow[]).map(toFact) };
     },
     advanceFeed: (lastEventId, at) => {
       f().advance.run(lastEventId, at.getTime());

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { factsAfterStatements, sqliteClusterLog } from '../../db/sqlite/cluster-log.ts';
 import type { FactOrder, HubAuth } from '../../server/contracts/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
@@ -109,6 +110,22 @@ describe('cluster log', () => {
         .prepare('INSERT INTO ticket_events (ticket_id, location_id, type, at) VALUES (?, ?, ?, ?)')
         .run(info.lastInsertRowid, ZIJL, type, at);
     expect(rows<{ n: number }>(ctx, 'SELECT count(*) AS n FROM cluster_events')[0]?.n).toBe(before);
+  });
+
+  it('reads facts after an id in pages of the given size, from statements whose LIMIT is not a bound parameter', async () => {
+    const ctx = createTestContext();
+    const insert = ctx.db.$client.prepare("INSERT INTO cluster_events (kind, at) VALUES ('auth:revoked', 1)");
+    for (let k = 0; k < 7; k++) insert.run();
+    const log = sqliteClusterLog(ctx.db);
+    const all = await log.after(0, 500);
+    const first = all[0]?.id ?? 0;
+    expect((await log.after(first, 3)).map((f) => f.id)).toEqual(all.slice(1, 4).map((f) => f.id));
+    expect((await log.after(first, 500)).length).toBe(all.length - 1);
+    // SQLite prepares a statement with a bound LIMIT again at every run (its plan may depend on the value).
+    const statement = factsAfterStatements(ctx.db.$client);
+    expect(statement(500).source).not.toMatch(/LIMIT \?/i);
+    expect(statement(500)).toBe(statement(500));
+    expect(() => statement(0)).toThrow(RangeError);
   });
 
   it('a municipality-wide set-up change is one location:changed per location, each with its next seq', async () => {
