@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../server/contracts/hub.ts';
+import type { Ack, ClientToServerEvents, CommandFacts, ServerToClientEvents } from '../server/contracts/hub.ts';
 
 /** The typed socket every front-end uses: events and acks come from server/contracts/hub.ts. */
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -17,7 +17,9 @@ export function createHubSocket(options: HubOptions = {}): HubSocket {
   const opts: Parameters<typeof io>[1] = {
     path: '/socket.io',
     transports: ['websocket', 'polling'],
-    auth: options.token ? { token: options.token } : {},
+    // Staff sockets take a round's facts as one message, their own commands' changes by the acks (the live feed,
+    // use-location-feed.ts, follows both); the hub ignores it for devices and residents.
+    auth: options.token ? { token: options.token, facts: 'batched' } : {},
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
   };
@@ -28,6 +30,23 @@ export function createHubSocket(options: HubOptions = {}): HubSocket {
 type Command = keyof ClientToServerEvents;
 type PayloadOf<E extends Command> = Parameters<ClientToServerEvents[E]>[0];
 type AckOf<E extends Command> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/**
+ * Per socket: who hears what a command's ack says about the facts the hub did not send this socket (its own change:
+ * the last seq, a call's waits) — the live feed (use-location-feed.ts), before the command's caller gets the ack.
+ */
+const commandFactListeners = new WeakMap<object, Set<(facts: CommandFacts) => void>>();
+
+/** Listens to the acks of `socket`'s commands that skipped its own facts (`CommandFacts`); returns the unsubscribe. */
+export function onCommandFacts(socket: HubSocket, listener: (facts: CommandFacts) => void): () => void {
+  let set = commandFactListeners.get(socket);
+  if (!set) {
+    set = new Set();
+    commandFactListeners.set(socket, set);
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
 
 /** Emits a command and resolves with its ack; a timeout or lost connection is an `ok: false` ack. */
 export function emitCommand<E extends Command>(
@@ -42,8 +61,12 @@ export function emitCommand<E extends Command>(
       timeout(ms: number): { emit(e: string, p: unknown, cb: (err: Error | null, ack: Ack) => void): void };
     };
     untyped.timeout(timeoutMs).emit(event, payload, (err, ack) => {
-      if (err) resolve({ ok: false, error: { code: 'internal', message: 'timeout' } } as AckOf<E>);
-      else resolve(ack as AckOf<E>);
+      if (err) return resolve({ ok: false, error: { code: 'internal', message: 'timeout' } } as AckOf<E>);
+      if (ack.ok && (ack.seq !== undefined || ack.estimates !== undefined)) {
+        for (const listener of commandFactListeners.get(socket) ?? [])
+          listener({ seq: ack.seq, estimates: ack.estimates });
+      }
+      resolve(ack as AckOf<E>);
     });
   });
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from '../server/contracts/hub.ts';
 import type { QueueSnapshot } from '../server/contracts/queue.ts';
 import { FakeHub } from './fake-hub.ts';
+import { emitCommand } from './hub.ts';
 import { makeTicketDto } from './ticket-fixture.ts';
 import { useLocationFeed } from './use-location-feed.ts';
 
@@ -129,6 +130,54 @@ describe('useLocationFeed', () => {
     expect(facts).not.toContain('issued a A17');
     expect(snapshots).toEqual(['a:seq 10', 'a:seq 20']);
     expect(hub.sent('queue:subscribe')).toHaveLength(2);
+  });
+
+  it('unpacks a batch of facts in order, and counts the facts of its own command as seen from the ack', async () => {
+    const hub = new FakeHub((event) =>
+      event === 'queue:subscribe'
+        ? { ok: true, data: { ...snapshotOf('a', 'seq 10'), seq: 10 } }
+        : event === 'ticket:start'
+          ? {
+              ok: true,
+              data: makeTicketDto({ locationId: 'a', number: 'A12', status: 'serving' }),
+              seq: 13,
+              estimates: { at: '2026-12-01T09:01:00Z', waits: [] },
+            }
+          : { ok: false, error: { code: 'not-found', message: '' } },
+    );
+    const facts: string[] = [];
+    renderHook(() =>
+      useLocationFeed(hub.asSocket(), {
+        locationId: 'a',
+        onSnapshot: () => {},
+        facts: {
+          'ticket:issued': (t) => facts.push(`issued ${t.number} ${t.seq}`),
+          'ticket:updated': (t) => facts.push(`updated ${t.number} ${t.seq}`),
+          'wait:estimates': (p) => facts.push(`waits ${p.at}`),
+        },
+      }),
+    );
+    await act(async () => {});
+    const fact = (event: 'ticket:issued' | 'ticket:updated', number: string, seq: number) => ({
+      event,
+      data: { ...makeTicketDto({ locationId: 'a', number }), seq, prev: seq - 1 },
+    });
+    act(() => {
+      hub.serverEmit('queue:facts', {
+        locationId: 'a',
+        facts: [fact('ticket:issued', 'A11', 11), fact('ticket:updated', 'A11', 12)],
+      });
+      hub.serverEmit('queue:facts', { locationId: 'b', facts: [fact('ticket:issued', 'B1', 13)] });
+    });
+    expect(facts).toEqual(['issued A11 11', 'updated A11 12']);
+    // This socket's start (seq 13) is not sent to it: the ack says so, and the next fact chains to it.
+    await act(async () => {
+      const ack = await emitCommand(hub.asSocket(), 'ticket:start', { ticketId: 12 });
+      expect(ack.ok).toBe(true);
+    });
+    act(() => hub.serverEmit('queue:facts', { locationId: 'a', facts: [fact('ticket:issued', 'A14', 14)] }));
+    expect(facts).toEqual(['issued A11 11', 'updated A11 12', 'waits 2026-12-01T09:01:00Z', 'issued A14 14']);
+    expect(hub.sent('queue:subscribe')).toHaveLength(1);
   });
 
   it("hands a call's waits to the waits handler, as a wait:estimates of its location", async () => {

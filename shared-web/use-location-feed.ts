@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FactOrder, HubSnapshot, ServerToClientEvents } from '../server/contracts/hub.ts';
 import type { QueueSnapshot } from '../server/contracts/queue.ts';
-import type { HubSocket } from './hub.ts';
+import { type HubSocket, onCommandFacts } from './hub.ts';
 
 /** The live facts about one location a screen may listen to (every one carries its location). */
 export type LocationFacts = Partial<Omit<ServerToClientEvents, 'queue:snapshot'>>;
@@ -103,6 +103,18 @@ export function useLocationFeed(
       };
       return [name, listener] as const;
     });
+    const byName = new Map<string, (payload: unknown) => void>(listeners);
+    // A staff socket taking batched facts (shared-web/hub.ts): a round's facts in one message, each as its own event.
+    const onBatch = (batch: { locationId: string; facts: { event: string; data: unknown }[] }) => {
+      if (location && batch.locationId !== location) return;
+      for (const fact of batch.facts) byName.get(fact.event)?.(fact.data);
+    };
+    // The facts of this socket's own command were not sent: its ack says up to which seq they went, and the waits a
+    // call carried to the others.
+    const stopAcks = onCommandFacts(socket, ({ seq, estimates }) => {
+      if (typeof seq === 'number' && lastSeq !== null && seq > lastSeq) lastSeq = seq;
+      if (estimates && location) handlers.current.facts?.['wait:estimates']?.({ locationId: location, ...estimates });
+    });
     // socket.io's typed on/off cannot follow a name from a list; the handlers' types come from the contract.
     const untyped = socket as unknown as {
       on(event: string, fn: (...args: never[]) => void): void;
@@ -112,12 +124,15 @@ export function useLocationFeed(
     untyped.on('disconnect', down);
     untyped.on('queue:snapshot', applySnapshot);
     for (const [name, listener] of listeners) untyped.on(name, listener);
+    untyped.on('queue:facts', onBatch);
     if (socket.connected) subscribe();
     return () => {
       untyped.off('connect', subscribe);
       untyped.off('disconnect', down);
       untyped.off('queue:snapshot', applySnapshot);
       for (const [name, listener] of listeners) untyped.off(name, listener);
+      untyped.off('queue:facts', onBatch);
+      stopAcks();
     };
   }, [socket, wanted]);
 

@@ -23,7 +23,8 @@ const now = () => performance.timeOrigin + performance.now();
 function connect(url: string, token: string, address: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(url, {
-      auth: { token },
+      // As the consoles connect (shared-web/hub.ts): a round's facts in one message, the own changes by the acks.
+      auth: { token, facts: 'batched' },
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,

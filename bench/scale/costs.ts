@@ -444,10 +444,12 @@ async function nodeCallCost(
   try {
     for (let i = 0; i < opts.displays; i++)
       sockets.push(await socketTo(node.url, { token: loc.displayToken, locationId: loc.id }, '172.30.0.1'));
-    // Two clerk sockets (two addresses) take turns, so neither meets the per-socket limit.
+    // Two clerk sockets (two addresses) take turns, so neither meets the per-socket limit. They ask for batched facts
+    // as the consoles do (shared-web/hub.ts; a checkout of before ignores it and sends one event per fact).
+    const clerkAuth = { token: template.adminToken, facts: 'batched' };
     const clerks = [
-      await socketTo(node.url, { token: template.adminToken }, '172.30.1.1'),
-      await socketTo(node.url, { token: template.adminToken }, '172.30.1.2'),
+      await socketTo(node.url, clerkAuth, '172.30.1.1'),
+      await socketTo(node.url, clerkAuth, '172.30.1.2'),
     ];
     sockets.push(...clerks);
     const press = async (k: number) => {

@@ -5,7 +5,20 @@ import type { CallDto, CallNextAnswer, CounterDto, QueueSnapshot, ServiceWaitDto
  * The one typed contract between the socket.io hub and every client. Server → client events are
  * facts (past tense); client → server events are commands (imperative) answered with an Ack.
  */
-export type Ack<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+export type Ack<T = unknown> =
+  | ({ ok: true; data: T } & CommandFacts)
+  | { ok: false; error: { code: ErrorCode; message: string } };
+
+/**
+ * What a command's ack tells a socket that asked for batched facts (`HubAuth.facts`): the facts of its change were
+ * not sent to it (the ack's data is the change), `seq` is the last of them — the client counts them as seen — and
+ * `estimates` the waits a call carried to the others. Absent when the socket did get the facts (e.g. the round
+ * held facts of other changes too, or the hub did not publish them in time): then nothing is skipped.
+ */
+export interface CommandFacts {
+  seq?: number;
+  estimates?: CallEstimates;
+}
 export type AckFn<T = unknown> = (ack: Ack<T>) => void;
 
 /**
@@ -41,7 +54,20 @@ export interface ServerToClientEvents {
   'counter:updated': (counter: CounterDto & FactOrder) => void;
   'wait:estimates': (payload: { locationId: string; at: string; waits: ServiceWaitDto[] }) => void;
   'display:ticker-changed': (payload: { locationId: string; text: string } & FactOrder) => void;
+  /**
+   * Staff sockets that asked for it (`HubAuth.facts: 'batched'`) get a round's facts of one office as one message,
+   * in seq order, each as the event of the same name would carry it — instead of one message per fact.
+   */
+  'queue:facts': (batch: { locationId: string; facts: BatchedFact[] }) => void;
 }
+
+/** One fact of a `queue:facts` batch: the event it stands for and that event's payload. */
+export type BatchedFact = {
+  [E in Exclude<keyof ServerToClientEvents, 'queue:snapshot' | 'queue:facts' | 'wait:estimates'>]: {
+    event: E;
+    data: Parameters<ServerToClientEvents[E]>[0];
+  };
+}[Exclude<keyof ServerToClientEvents, 'queue:snapshot' | 'queue:facts' | 'wait:estimates'>];
 
 /**
  * What a client may put in `io(origin, { auth })`. `token`: a staff token (POST /api/v1/sessions) or a
@@ -53,6 +79,12 @@ export interface HubAuth {
   token?: string;
   locationId?: string;
   follow?: string;
+  /**
+   * `batched` (staff; the consoles since #9): a round's facts come as one `queue:facts`, and the facts of this
+   * socket's own commands not at all — their acks carry the change and its `seq` (`CommandFacts`). Without it
+   * (clients of before), one event per fact, the own changes' included.
+   */
+  facts?: 'batched';
 }
 
 /**
@@ -63,8 +95,14 @@ export interface ClientToServerEvents {
   'counter:sign-in': (payload: { counterId: number }, ack: AckFn<CounterDto>) => void;
   'counter:sign-out': (payload: { counterId?: number }, ack: AckFn<CounterDto>) => void;
   'counter:pause': (payload: { paused: boolean; counterId?: number }, ack: AckFn<CounterDto>) => void;
-  /** Answered like `POST /counters/{counterId}/call-next` (before #8 the data was the bare ticket or null). */
-  'queue:call-next': (payload: { counterId?: number }, ack: AckFn<CallNextAnswer>) => void;
+  /**
+   * Answered like `POST /counters/{counterId}/call-next` (before #8 the data was the bare ticket or null), and with
+   * the ticket the press finished (`finished`, since #9: a batched socket is not sent that change).
+   */
+  'queue:call-next': (
+    payload: { counterId?: number },
+    ack: AckFn<CallNextAnswer & { finished?: TicketDto | null }>,
+  ) => void;
   'ticket:recall': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   'ticket:start': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   'ticket:finish': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/principal.ts';
 import type { ClientToServerEvents } from '../contracts/hub.ts';
-import type { CallNextAnswer } from '../contracts/queue.ts';
+import type { CallNextAnswer, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { callNext } from '../queue/call-next.ts';
@@ -111,8 +111,11 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     run: async (ctx, payload) => {
       const counterId = await counterIdFor(ctx, payload?.counterId);
       const result = await callNext(ctx.deps, staffOf(ctx), { counterId });
-      // Answered like its HTTP twin (CallNextAnswer); before #8 the data was the bare ticket or null.
-      return { ticket: result.calledTicket } satisfies CallNextAnswer;
+      // Answered like its HTTP twin (CallNextAnswer); before #8 the data was the bare ticket or null. With the
+      // ticket the press finished: a socket taking batched facts learns the whole change from this ack.
+      return { ticket: result.calledTicket, finished: result.finishedTicket } satisfies CallNextAnswer & {
+        finished: TicketDto | null;
+      };
     },
   }),
   'ticket:recall': command(ticketCommand(recallTicket)),

@@ -15,9 +15,19 @@ import { AppError } from '../errors.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
 import { openRedis } from '../redis.ts';
 import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
+import { asActor, type CommandActor } from './actor.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { type Publisher, startPublisher } from './publish.ts';
-import { apiKeyRoom, counterRoom, deviceRoom, locationRoom, roleRoom, sessionRoom, ticketRoom } from './rooms.ts';
+import {
+  apiKeyRoom,
+  batchedStaffRoom,
+  counterRoom,
+  deviceRoom,
+  locationRoom,
+  roleRoom,
+  sessionRoom,
+  ticketRoom,
+} from './rooms.ts';
 import type { HubServer, HubSocket, SocketData } from './types.ts';
 
 export interface Hub {
@@ -28,6 +38,12 @@ export interface Hub {
 
 /** How long a dropped client's missed events are kept for it (socket.io connection state recovery). */
 const RECOVERY_MS = 2 * 60_000;
+/**
+ * How long a batched socket's ack waits for the publisher to have sent its command's change to the others (the tail
+ * reads it at once; with peers a round may wait up to 150 ms for another node's fact before it). Past this the ack
+ * goes without a seq and the socket gets its change's facts like any other.
+ */
+const REPORT_WAIT_MS = 500;
 /**
  * A socket's token is re-checked against the database by a sweep (and before a command) once the last
  * check is older than this. Sign-out and revocation in this process disconnect at once
@@ -272,6 +288,7 @@ export function attachHub(
     if (!p || !canReadQueue(p, locationId, (await deps.storage.read.queue.location(locationId))?.municipalityId))
       throw new AppError('forbidden', 'Not your location');
     socket.join([locationRoom(locationId), roleRoom(locationId, roleOf(p))]);
+    if (takesBatchedFacts(socket)) socket.join(batchedStaffRoom(locationId));
     const snapshot = await publisher.snapshot(locationId);
     if (!snapshot) throw new AppError('not-found', 'No such location');
     socket.emit('queue:snapshot', snapshot);
@@ -360,7 +377,9 @@ export function attachHub(
             }
           }
           const parsed = command.schema.parse(payload);
-          reply = { ok: true, data: await command.run(context, parsed) };
+          const actor: CommandActor = { socketId: socket.id, batched: takesBatchedFacts(socket) };
+          reply = { ok: true, data: await asActor(actor, () => command.run(context, parsed)) };
+          if (actor.pending) Object.assign(reply, await reportOf(actor));
         } catch (err) {
           reply = toAckError(err, deps);
         }
@@ -388,6 +407,28 @@ export function attachHub(
       for (const client of [redis, adapterRedis]) client?.disconnect();
     },
   };
+}
+
+/** A staff socket that asked for a round's facts as one message (`HubAuth.facts`), its own changes by their acks. */
+function takesBatchedFacts(socket: HubSocket): boolean {
+  return socket.data.principal?.kind === 'staff' && (socket.handshake.auth as HubAuth | undefined)?.facts === 'batched';
+}
+
+/**
+ * What the publisher left out for the socket whose command made a change (its last seq, the call's waits): waited for
+ * at most REPORT_WAIT_MS; after that nothing is left out for it (`gaveUp`), and the ack says nothing.
+ */
+async function reportOf(actor: CommandActor): Promise<CommandActor['report']> {
+  if (!actor.report) {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      actor.reported = resolve;
+      timer = setTimeout(resolve, REPORT_WAIT_MS);
+    });
+    clearTimeout(timer);
+  }
+  actor.gaveUp = true;
+  return actor.report;
 }
 
 /** Redis going away is logged once per outage, not on every reconnect attempt; the hub keeps serving its sockets. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EstimateGate } from '../cluster/estimate-gate.ts';
 import type { ClusterFact, ClusterLog } from '../cluster/log-store.ts';
 import { publicFactKinds } from '../cluster/log-store.ts';
-import type { HubSnapshot } from '../contracts/hub.ts';
+import type { BatchedFact, HubSnapshot } from '../contracts/hub.ts';
 import type { CallDto, CounterDto, ServiceWaitDto, TicketDto } from '../contracts/queue.ts';
 import type { Deps } from '../deps.ts';
 import { type Estimates, estimateWaits } from '../queue/estimate-waits.ts';
@@ -12,8 +12,9 @@ import type { ActiveTicket, CounterInfo, QueueState } from '../queue/queue-model
 import { serviceDateOf } from '../queue/queue-model.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
 import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
+import { type CommandActor, currentActor } from './actor.ts';
 import { liveQueues } from './live-queue.ts';
-import { followedTicketOf, locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
+import { batchedStaffRoom, followedTicketOf, locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { FollowsMessage, HubServer, PeerFact } from './types.ts';
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
@@ -148,8 +149,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * they belong to. `left`: facts of the change not yet matched. `round`: the log round under way when the
    * use-case published (see `carriedFor`, `forget`).
    */
-  const carried = new Map<number, { changed: ChangedTicket; left: number; round: number }>();
-  const carriedCounters = new Map<number, { counter: CounterInfo; round: number }>();
+  const carried = new Map<
+    number,
+    { changed: ChangedTicket; left: number; round: number; actor: CommandActor | undefined }
+  >();
+  const carriedCounters = new Map<number, { counter: CounterInfo; round: number; actor: CommandActor | undefined }>();
   const live = liveQueues(options.liveViewMaxAgeMs ?? LIVE_VIEW_MAX_AGE_MS);
   const peerWaitMs = options.peerWaitMs ?? PEER_WAIT_MS;
   const estimateShare = options.estimateShare ?? MAX_ESTIMATE_SHARE;
@@ -282,8 +286,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * is always read.
    */
   function carry(change: QueueChange): void {
-    for (const changed of change.tickets) carried.set(changed.ticket.row.id, { changed, left: changed.facts, round });
-    for (const counter of change.counters) carriedCounters.set(counter.id, { counter, round });
+    // A socket's command published it (hub.ts runs commands as their socket, actor.ts): a socket taking batched facts
+    // learns this change from its ack, which waits for the publisher's report.
+    const actor = currentActor();
+    if (actor?.batched) actor.pending = true;
+    for (const changed of change.tickets)
+      carried.set(changed.ticket.row.id, { changed, left: changed.facts, round, actor });
+    for (const counter of change.counters) carriedCounters.set(counter.id, { counter, round, actor });
   }
 
   /**
@@ -291,7 +300,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * ticket, kind and (for a call) call or recall, as many times as the change wrote such facts. A fact of the
    * ticket that does not match belongs to a later change (another node's), so the ticket is read from then on.
    */
-  function carriedFor(f: ClusterFact): ChangedTicket | undefined {
+  function carriedFor(f: ClusterFact): { changed: ChangedTicket; actor: CommandActor | undefined } | undefined {
     if (f.ticketId === null) return undefined;
     const entry = carried.get(f.ticketId);
     if (!entry) return undefined;
@@ -299,7 +308,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const matches =
       changed.fact === f.kind && (f.kind !== 'ticket:called' || (f.detail === 'recall') === changed.recall);
     if (!matches || --entry.left <= 0) carried.delete(f.ticketId);
-    return matches ? changed : undefined;
+    return matches ? { changed, actor: entry.actor } : undefined;
   }
 
   /**
@@ -350,11 +359,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   /** The carried counter for a `counter:updated` fact (a change updates a counter once: one fact). */
-  function carriedCounterFor(f: ClusterFact): CounterInfo | undefined {
+  function carriedCounterFor(f: ClusterFact): { counter: CounterInfo; actor: CommandActor | undefined } | undefined {
     if (f.counterId === null) return undefined;
     const entry = carriedCounters.get(f.counterId);
     carriedCounters.delete(f.counterId);
-    return entry?.counter;
+    return entry ? { counter: entry.counter, actor: entry.actor } : undefined;
   }
 
   /**
@@ -441,7 +450,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     facts: ClusterFact[],
   ): Promise<'from-peers' | 'with-estimates' | 'sent'> {
     const now = deps.clock.now();
-    const staff = () => io.local.to(staffRooms(locationId));
+    // Staff of before (one event per fact); those taking batched facts get the round's as one `queue:facts`.
+    const staff = () => io.local.to(staffRooms(locationId)).except(batchedStaffRoom(locationId));
+    const batch: BatchedFact[] = [];
+    /** Per batched fact: the socket whose command made it (undefined: none, or a socket of before). */
+    const batchActors: (CommandActor | undefined)[] = [];
 
     // A fact this process's use-case carried its ticket or counter on is sent as carried (the transaction built
     // it), and moves the live view of the office on; any other fact makes the view read again. A fact another
@@ -449,10 +462,15 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const fromUseCase = new Map<ClusterFact, TicketDto>();
     const local = new Set<ClusterFact>();
     const peerCounters = new Map<ClusterFact, CounterDto>();
+    const actorOf = new Map<ClusterFact, CommandActor>();
     let allFromPeers = true;
     for (const f of facts) {
-      const changed = carriedFor(f);
-      const counter = f.kind === 'counter:updated' ? carriedCounterFor(f) : undefined;
+      const carriedTicket = carriedFor(f);
+      const changed = carriedTicket?.changed;
+      const carriedCounter = f.kind === 'counter:updated' ? carriedCounterFor(f) : undefined;
+      const counter = carriedCounter?.counter;
+      const actor = carriedTicket?.actor ?? carriedCounter?.actor;
+      if (actor) actorOf.set(f, actor);
       const peer = changed || counter ? undefined : peerFactFor(f);
       if (changed) fromUseCase.set(f, changed.dto);
       else if (peer?.ticket) fromUseCase.set(f, peer.ticket);
@@ -511,14 +529,24 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const isPublic = publicFactKinds.includes(f.kind);
       const prev = isPublic ? await publicPrev(locationId, seq) : 0;
       if (isPublic) lastPublic.set(locationId, seq);
+      /** A fact for the staff: sent now to those of before, batched for the others. */
+      const toStaff = (fact: BatchedFact) => {
+        (staff().emit as (event: string, data: unknown) => void)(fact.event, fact.data);
+        batch.push(fact);
+        batchActors.push(actorOf.get(f));
+      };
       /** Staff see every fact of the location; kiosks and displays the public ones. */
-      const toAll = <T extends object>(emit: (target: ReturnType<typeof staff>, payload: T) => void, payload: T) => {
-        emit(staff(), { ...payload, seq, prev: seq - 1 });
+      const toAll = <T extends object>(
+        event: 'ticket:called' | 'counter:updated' | 'display:ticker-changed',
+        emit: (target: ReturnType<typeof staff>, payload: T) => void,
+        payload: T,
+      ) => {
+        toStaff({ event, data: { ...payload, seq, prev: seq - 1 } } as unknown as BatchedFact);
         emit(io.local.to(publicRooms(locationId)), { ...payload, seq, prev });
       };
       if (f.kind === 'ticket:issued' || f.kind === 'ticket:updated') {
         const dto = ticketOf(f);
-        if (dto) staff().emit(f.kind, { ...dto, seq, prev: seq - 1 });
+        if (dto) toStaff({ event: f.kind, data: { ...dto, seq, prev: seq - 1 } });
       } else if (f.kind === 'ticket:called') {
         const ticket = ticketOf(f);
         if (!ticket) continue;
@@ -531,10 +559,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           calledAt: ticket.calledAt ?? now.toISOString(),
           recall: f.detail === 'recall',
         };
-        toAll((target, p) => target.emit('ticket:called', p), { ...call, ticket, ...(estimates ? { estimates } : {}) });
+        toAll('ticket:called', (target, p) => target.emit('ticket:called', p), {
+          ...call,
+          ticket,
+          ...(estimates ? { estimates } : {}),
+        });
       } else if (f.kind === 'counter:updated') {
         const dto = peerCounters.get(f) ?? (f.counterId !== null ? await counterDto(f.counterId) : undefined);
-        if (dto) toAll((target, p) => target.emit('counter:updated', p), dto);
+        if (dto) toAll('counter:updated', (target, p) => target.emit('counter:updated', p), dto);
       } else if (f.kind === 'location:changed') {
         // A set-up change (renamed or removed counter, services, rules) or a new ticker text: every display,
         // kiosk and console of the location gets a fresh snapshot after the round's facts.
@@ -542,10 +574,14 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         if (f.detail === 'ticker') {
           const location = await reads().queue.location(locationId);
           if (location)
-            toAll((target, p) => target.emit('display:ticker-changed', p), { locationId, text: location.tickerText });
+            toAll('display:ticker-changed', (target, p) => target.emit('display:ticker-changed', p), {
+              locationId,
+              text: location.tickerText,
+            });
         }
       }
     }
+    if (batch.length > 0) sendBatch(locationId, batch, batchActors, estimates);
     // Residents following a ticket that left the line (called, done, …) hear it at once, in its newest state.
     const newest = new Map<number, TicketDto>();
     for (const [f, dto] of fromUseCase) if (f.ticketId !== null && !view.has(f.ticketId)) newest.set(f.ticketId, dto);
@@ -560,6 +596,39 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       if (fresh) io.local.to(locationRoom(locationId)).emit('queue:snapshot', fresh);
     }
     return allFromPeers ? 'from-peers' : estimates ? 'with-estimates' : 'sent';
+  }
+
+  /**
+   * A round's staff facts of one office as one `queue:facts` to the sockets taking batched facts. When every fact of
+   * the round is the change of one such socket's command, that socket is left out: its command's ack carries the
+   * change, and the last seq and the call's waits from here (`CommandActor.report`). A round that mixes changes goes
+   * to every socket whole (nothing to skip, so a client's order needs nothing from an ack).
+   */
+  function sendBatch(
+    locationId: string,
+    facts: BatchedFact[],
+    actors: (CommandActor | undefined)[],
+    estimates: { at: string; waits: ServiceWaitDto[] } | undefined,
+  ): void {
+    const room = io.local.to(batchedStaffRoom(locationId));
+    const actor = actors[0];
+    const alone =
+      actor?.batched && !actor.gaveUp && actor.report === undefined && actors.every((a) => a === actor)
+        ? actor
+        : undefined;
+    (alone ? room.except(alone.socketId) : room).emit('queue:facts', { locationId, facts });
+    if (!alone) {
+      // Their sockets got the facts: their acks need not wait for a report.
+      for (const a of actors) {
+        if (!a || a.report !== undefined) continue;
+        a.report = {};
+        a.reported?.();
+      }
+      return;
+    }
+    const last = facts[facts.length - 1]?.data as { seq?: number } | undefined;
+    alone.report = { ...(last?.seq !== undefined ? { seq: last.seq } : {}), ...(estimates ? { estimates } : {}) };
+    alone.reported?.();
   }
 
   /**

@@ -93,6 +93,8 @@ export function CounterConsole(props: CounterConsoleProps) {
         if (action === 'callNext') {
           const ack = await emitCommand(socket, 'queue:call-next', {});
           if (!ack.ok) return setFailure({ code: ack.error.code });
+          // The press finished the ticket served before (the hub does not send this console its own change again).
+          if (ack.data.finished) applyTicket(ack.data.finished);
           if (ack.data.ticket) applyTicket(ack.data.ticket);
           else setNotice(t('agent.console.nobodyWaiting'));
           return;
