@@ -6,7 +6,7 @@ import { pgAppointmentStore } from './appointment-store.ts';
 import { pgAuditStore } from './audit-store.ts';
 import { pgAuthStore } from './auth-store.ts';
 import { openPool, type PgDb, pgDb, sqlState, transactionDb } from './client.ts';
-import { pgClusterLog } from './cluster-log.ts';
+import { type FactWatch, listenForFacts, pgClusterLog } from './cluster-log.ts';
 import { pgDemoHistoryStore } from './demo-history-store.ts';
 import { pgDisplayStore } from './display-store.ts';
 import { pgForecastHistoryStore } from './forecast-history-store.ts';
@@ -149,6 +149,8 @@ const PROBLEM_TIMEOUT_MS = 2_000;
 export interface PgStorageOptions {
   /** Attempts of a transaction aborted by a deadlock, a serialization failure or the exclusion constraint (default 5). */
   attempts?: number;
+  /** How the hub's cluster log listens for facts (default `listenForFacts`; tests watch it). */
+  listenForFacts?: (url: string) => FactWatch;
 }
 
 /** At most this many writes share one group-commit transaction (as on SQLite, db/sqlite/storage.ts). */
@@ -179,6 +181,8 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     occupancy: newOccupancyCache(),
   };
   const read = mappingErrors(repositoriesOn(pgDb(pool), shared));
+  /** The hub tails' watches (clusterLog): a commit of this process may carry facts its hub reads at once. */
+  const watches = new Set<FactWatch>();
 
   async function once<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {
     let client: pg.PoolClient;
@@ -202,6 +206,8 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
         const commit = await tx.client.commit();
         // COMMIT of a transaction that already failed (work caught a statement's error) answers ROLLBACK.
         if (commit.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error');
+        // A booking's group (and its members run alone) writes no fact the hub sends (appointment facts: webhooks).
+        if (!writeOptions.group) for (const watch of watches) watch.committed();
         return result;
       } catch (err) {
         // Decided on an office kept in memory whose check was not sent yet (office-store.ts#officeSince): the
@@ -315,7 +321,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
       const lone = group[0] as GroupMember;
       const ran: Promise<GroupMember[]> =
         group.length === 1
-          ? alone(lone.work, {}).then(
+          ? alone(lone.work, { group: true }).then(
               (value) => {
                 lone.resolve(value);
                 return [];
@@ -329,7 +335,7 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
       void ran.then((left) => {
         inFlight--;
         pump();
-        for (const m of left) alone(m.work, {}).then(m.resolve, m.reject);
+        for (const m of left) alone(m.work, { group: true }).then(m.resolve, m.reject);
       });
     }
   };
@@ -374,14 +380,22 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     // reached its sockets, while other nodes had sent them long before. The seq read with a snapshot or the
     // estimates (seqOf) stays on the pool with the reads it brackets: a reconnect storm's thousands of them must
     // not queue on the tail's two connections.
+    // A connection listening for facts lets an idle node skip most of its polls (cluster-log.ts#listenForFacts).
     clusterLog: () => {
-      const own = pool.options.connectionString
-        ? openPool(pool.options.connectionString, { max: 2, applicationName: 'loket-hub' })
-        : pool;
+      const url = pool.options.connectionString;
+      const own = url ? openPool(url, { max: 2, applicationName: 'loket-hub' }) : pool;
+      const watch = url ? (options.listenForFacts ?? listenForFacts)(url) : undefined;
+      if (watch) watches.add(watch);
       return {
-        ...pgClusterLog(own),
+        ...pgClusterLog(own, watch),
         seqOf: pgClusterLog(pool).seqOf,
-        close: () => void (own !== pool ? own.end() : undefined),
+        close: () => {
+          if (watch) {
+            watches.delete(watch);
+            watch.close();
+          }
+          if (own !== pool) void own.end();
+        },
       };
     },
     close: () => pool.end(),
