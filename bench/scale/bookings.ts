@@ -3,9 +3,10 @@
  * on one PostgreSQL database (DATABASE_URL) + Redis — on many office-days (spread) and on one hot office-day
  * (release storm); then the invariants on the database. Also the clusters of parts 2 and 3 (startCluster).
  */
+import pg from 'pg';
 import { deleteRedisPrefix, pgUnavailable, redisUnavailable, uniquePrefix } from '../../tests/helpers/servers.ts';
 import { freePort, round } from '../shared.ts';
-import { cpuMsOf, killNode, type NodeProc, nodeEnv, onCleanup, startHaproxy, startNode } from './cluster.ts';
+import { cpuMsOf, killNode, type NodeProc, nodeEnv, onCleanup, sleep, startHaproxy, startNode } from './cluster.ts';
 import { checkSqlite, copyTemplate, type InvariantCheck, type Template } from './fixtures.ts';
 import { hotWorkload, type LoadStats, Recorder, spreadWorkload } from './http-load.ts';
 import { checkPostgres, copySqliteToPostgres, type PgCopy } from './postgres.ts';
@@ -17,6 +18,13 @@ export type Engine = 'sqlite' | 'postgresql';
  * say they were not run. The hot workload itself is the same.
  */
 const ONLY_HOT = process.argv.includes('--only=hot');
+/**
+ * `--warm-per-node=N`: warm every node with N bookings (JIT, caches) instead of 200 for the whole cluster (the
+ * default, so that figures stay comparable with earlier runs: with 4 nodes each then gets about 50).
+ */
+const WARM_PER_NODE = Number(process.argv.find((a) => a.startsWith('--warm-per-node='))?.split('=')[1]) || 0;
+/** Seconds of no load, after the warm-up, over which each node's idle CPU is measured. */
+const IDLE_SECONDS = 5;
 
 /** What the nodes serve from: an SQLite file (WAL, shared by the processes) or a PostgreSQL database. */
 export type BenchDatabase = { engine: 'sqlite'; path: string } | { engine: 'postgresql'; copy: PgCopy };
@@ -69,7 +77,41 @@ export interface ModeResult {
   /** Node CPU (all nodes) per booking made, and HAProxy's, over both workloads. */
   nodeCpuMsPerBooking: number;
   haproxyCpuMsPerBooking: number | null;
+  /** The CPU of the PostgreSQL backends serving this run's database per booking (not WAL writer, checkpointer). */
+  postgresCpuMsPerBooking: number | null;
+  /** The load generator's own CPU (this process: HTTP clients, proof-of-work) per booking. */
+  loadCpuMsPerBooking: number;
+  /** Each node's CPU while nobody used it (ms per s, over IDLE_SECONDS after the warm-up): timers, the log tail. */
+  idleCpuMsPerSecond: number[];
+  /** Bookings each node was warmed with (about 200 / nodes, or `--warm-per-node`). */
+  warmPerNode: number;
+  /** The checkout the nodes ran (`--baseline`), when not this one. */
+  root?: string;
   invariants: InvariantCheck;
+}
+
+/**
+ * CPU time (ms) so far of the PostgreSQL backends connected to `database`, by pid (from /proc: the bench runs on the
+ * database's machine). A backend that ends between two samples takes its time with it: the pools keep theirs open.
+ */
+async function postgresBackendsCpu(url: string): Promise<Map<number, number> | null> {
+  const client = new pg.Client({ connectionString: url, application_name: 'loket-bench-cpu' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    const cpu = new Map<number, number>();
+    for (const { pid } of rows) {
+      const ms = cpuMsOf(pid);
+      if (Number.isFinite(ms)) cpu.set(pid, ms);
+    }
+    return cpu;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export interface Cluster {
@@ -87,6 +129,7 @@ export async function startCluster(
   database: BenchDatabase,
   mode: Omit<Mode, 'name' | 'engine'>,
   extraEnv: Record<string, string> = {},
+  root?: string,
 ): Promise<Cluster> {
   const redisPrefix = mode.redis ? uniquePrefix('bench-scale') : undefined;
   if (redisPrefix) onCleanup(() => deleteRedisPrefix(redisPrefix));
@@ -100,7 +143,7 @@ export async function startCluster(
     ...extraEnv,
   });
   const ports = await Promise.all(Array.from({ length: mode.nodes }, () => freePort()));
-  const nodes = await Promise.all(ports.map((port, k) => startNode(`n${k + 1}`, port, env)));
+  const nodes = await Promise.all(ports.map((port, k) => startNode(`n${k + 1}`, port, env, undefined, root)));
   const haproxy = mode.haproxy ? await startHaproxy(dir, nodes) : null;
   return {
     nodes,
@@ -120,21 +163,43 @@ export async function runMode(
   template: Template,
   mode: Mode,
   opts: { seconds: number; connections: number; hotSeconds: number },
+  root?: string,
 ): Promise<ModeResult> {
   const database = await benchDatabase(template, dir, mode.name, mode.engine);
-  const cluster = await startCluster(dir, database, mode);
+  const cluster = await startCluster(dir, database, mode, {}, root);
   try {
     // Warm-up (JIT, caches, keep-alive): bookings at the end of the window, checked like the rest.
-    const warm = await spreadWorkload(cluster.url, template.spreadStarts.slice(-200), 1, 8, 2);
+    const warmCount = WARM_PER_NODE > 0 ? WARM_PER_NODE * mode.nodes : 200;
+    const warmStarts = template.spreadStarts.slice(-warmCount);
+    const warm = await spreadWorkload(
+      cluster.url,
+      warmStarts,
+      1,
+      8,
+      WARM_PER_NODE > 0 ? Math.max(2, warmCount / 40) : 2,
+    );
+    // Idle: no request but HAProxy's health checks.
+    const idle0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const idleT0 = performance.now();
+    await sleep(IDLE_SECONDS * 1000);
+    const idleSeconds = (performance.now() - idleT0) / 1000;
+    const idleCpuMsPerSecond = cluster.nodes.map((n, k) =>
+      round((cpuMsOf(n.child.pid) - (idle0[k] as number)) / idleSeconds, 1),
+    );
     const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
     const hap0 = cpuMsOf(cluster.haproxyPid);
-    const spreadStarts = template.spreadStarts.slice(0, -200);
+    const pg0 = database.engine === 'postgresql' ? await postgresBackendsCpu(database.copy.url) : null;
+    const load0 = process.cpuUsage();
+    const spreadStarts = template.spreadStarts.slice(0, -warmCount);
     const spread = ONLY_HOT
       ? { stats: new Recorder().stats('spread (not run: --only=hot)', opts.connections), references: [] }
       : await spreadWorkload(cluster.url, spreadStarts, template.perStart, opts.connections, opts.seconds);
     const hot = await hotWorkload(cluster.url, template.hotDay, opts.connections, opts.hotSeconds);
+    const load = process.cpuUsage(load0);
     const nodeCpu = cluster.nodes.reduce((s, n, k) => s + cpuMsOf(n.child.pid) - (cpu0[k] as number), 0);
     const hapCpu = cluster.haproxyPid ? cpuMsOf(cluster.haproxyPid) - hap0 : null;
+    const pg1 = database.engine === 'postgresql' ? await postgresBackendsCpu(database.copy.url) : null;
+    const pgCpu = pg0 && pg1 ? [...pg1].reduce((s, [pid, ms]) => s + ms - (pg0.get(pid) ?? 0), 0) : null;
     const booked = spread.stats.booked + hot.stats.booked;
     await cluster.stop();
     const invariants = await checkDatabase(database, [...warm.references, ...spread.references, ...hot.references]);
@@ -145,6 +210,11 @@ export async function runMode(
       hot: { ...hot.stats, dayFull: hot.full, availableTimesP99Ms: hot.listP99Ms },
       nodeCpuMsPerBooking: round(nodeCpu / Math.max(1, booked), 2),
       haproxyCpuMsPerBooking: hapCpu === null ? null : round(hapCpu / Math.max(1, booked), 2),
+      postgresCpuMsPerBooking: pgCpu === null ? null : round(pgCpu / Math.max(1, booked), 2),
+      loadCpuMsPerBooking: round((load.user + load.system) / 1000 / Math.max(1, booked), 2),
+      idleCpuMsPerSecond,
+      warmPerNode: Math.round(warm.references.length / mode.nodes),
+      root,
       invariants,
     };
   } finally {

@@ -21,6 +21,9 @@
  *     (e.g. `git archive <commit>` with a node_modules link), alternating with this one in the same run
  *   npm run bench:scale -- --booking-row [--rounds=3]   # part 4's booking row alone → scale-booking-row.json
  *   npm run bench:scale -- --part=1 --engine=postgresql   # part 1's PostgreSQL modes only
+ *   npm run bench:scale -- --part=1 --engine=postgresql --only=hot --baseline=<checkout> [--rounds=N]
+ *     # each node mode on this checkout and on the baseline's nodes, alternating (the harness and database are this one's)
+ *   npm run bench:scale -- --part=1 --warm-per-node=200   # every node warmed with 200 bookings (default: 200 in all)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -189,9 +192,17 @@ async function partBookings(dir: string, template: Template): Promise<void> {
       : postgresDown
         ? `not reachable: ${postgresDown}`
         : 'reachable';
-  for (const mode of selectedModes(modes)) {
+  // With --baseline (part 1): each mode on this checkout and then on the baseline's, --rounds times, alternating.
+  const runs = Array.from({ length: BASELINE ? (ROUNDS ?? 1) : 1 }, () =>
+    selectedModes(modes).flatMap((mode) =>
+      BASELINE && mode.engine === NODES_ON && mode.nodes > 0 && mode.haproxy
+        ? [{ mode }, { mode: { ...mode, name: `${mode.name} [baseline]` }, root: BASELINE }]
+        : [{ mode }],
+    ),
+  ).flat();
+  for (const { mode, root } of runs as { mode: Mode; root?: string }[]) {
     try {
-      out.push(await runMode(dir, template, mode, opts));
+      out.push(await runMode(dir, template, mode, opts, root));
     } catch (error) {
       // A mode that cannot run (a node refusing DATABASE_URL, say) is reported with its reason; the rest go on.
       const message = `${mode.name}: ${(error as Error).message.split('\n')[0]}`;
@@ -204,7 +215,7 @@ async function partBookings(dir: string, template: Template): Promise<void> {
   results.bookings = { modes: out, postgres, redis: redis ? `not reachable: ${redis}` : 'reachable', failures };
   note(
     S,
-    `${opts.connections} concurrent residents; spread: ≤ ${opts.seconds} s over ${new Set(template.spreadStarts.map((s) => s.slice(0, 10))).size} office-days; hot day ${template.hotDay}: ≤ ${opts.hotSeconds} s or until full (capacity ${template.hotCapacity} pickups). Latency: POST /appointments; "tries/s" counts every POST. Aims (issue 9, for PostgreSQL nodes): hot day ≥ 150 bookings/s, p99 < 500 ms, 0 violations, 0 5xx.`,
+    `${opts.connections} concurrent residents; spread: ≤ ${opts.seconds} s over ${new Set(template.spreadStarts.map((s) => s.slice(0, 10))).size} office-days; hot day ${template.hotDay}: ≤ ${opts.hotSeconds} s or until full (capacity ${template.hotCapacity} pickups). Latency: POST /appointments; "tries/s" counts every POST. Aims (issue 9, for PostgreSQL nodes): hot day ≥ 150 bookings/s, p99 < 500 ms, 0 violations, 0 5xx. CPU per booking over the measured workloads, from /proc: the nodes, the PostgreSQL backends of the run's database (not its WAL writer or checkpointer), HAProxy, and the load generator (this process: the residents' HTTP and proof-of-work). Idle: each node's CPU over 5 s with no request but HAProxy's health checks, after the warm-up (${process.argv.some((a) => a.startsWith('--warm-per-node=')) ? 'a fixed number of bookings per node, --warm-per-node' : '200 bookings for the whole cluster'}).${BASELINE ? ` Rows marked [baseline]: the nodes of ${BASELINE}, alternating with this checkout's in the same run.` : ''}`,
   );
   table(
     S,
@@ -227,11 +238,26 @@ async function partBookings(dir: string, template: Template): Promise<void> {
   );
   table(
     S,
-    ['mode', 'node CPU ms/booking', 'HAProxy CPU ms/booking', 'active', 'violations', 'lost 201s'],
+    [
+      'mode',
+      'node CPU ms/booking',
+      'PostgreSQL backends CPU ms/booking',
+      'HAProxy CPU ms/booking',
+      'load generator CPU ms/booking',
+      'idle node CPU ms/s',
+      'warm-up bookings per node',
+      'active',
+      'violations',
+      'lost 201s',
+    ],
     out.map((m) => [
       m.mode,
       m.nodeCpuMsPerBooking,
+      m.postgresCpuMsPerBooking ?? '–',
       m.haproxyCpuMsPerBooking,
+      m.loadCpuMsPerBooking,
+      m.idleCpuMsPerSecond.join(' / '),
+      m.warmPerNode,
       m.invariants.activeAppointments,
       m.invariants.violations.length,
       m.invariants.lostAcknowledged,
