@@ -176,7 +176,7 @@ export async function runMode(
       warmStarts,
       1,
       8,
-      WARM_PER_NODE > 0 ? Math.max(2, warmCount / 40) : 2,
+      WARM_PER_NODE > 0 ? Math.max(2, warmCount / 20) : 2,
     );
     // Idle: no request but HAProxy's health checks.
     const idle0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
