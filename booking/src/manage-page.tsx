@@ -154,29 +154,31 @@ function ManageAppointment({ reference, token }: { reference: string; token: str
       ) : null}
       {active && mode === 'cancel' ? (
         <div className="utrecht-alert utrecht-alert--warning" role="alertdialog" aria-labelledby="cancel-q">
-          <p className="utrecht-paragraph" id="cancel-q">
-            {t('manage.cancelConfirm')}
-          </p>
-          <div className="button-row">
-            <Button
-              appearance="primary-action-button"
-              hint="danger"
-              busy={busy}
-              disabled={busy}
-              onClick={() =>
-                act(async () => {
-                  await bookingApi.cancel(appointment.reference, token);
-                  setOverride({ ...appointment, status: 'cancelled' });
-                  setMode('view');
-                  setNotice('cancelled');
-                })
-              }
-            >
-              {t('manage.cancelYes')}
-            </Button>
-            <Button appearance="secondary-action-button" onClick={() => setMode('view')}>
-              {t('manage.cancelNo')}
-            </Button>
+          <div className="utrecht-alert__content">
+            <p className="utrecht-paragraph" id="cancel-q">
+              {t('manage.cancelConfirm')}
+            </p>
+            <div className="button-row">
+              <Button
+                appearance="primary-action-button"
+                hint="danger"
+                busy={busy}
+                disabled={busy}
+                onClick={() =>
+                  act(async () => {
+                    await bookingApi.cancel(appointment.reference, token);
+                    setOverride({ ...appointment, status: 'cancelled' });
+                    setMode('view');
+                    setNotice('cancelled');
+                  })
+                }
+              >
+                {t('manage.cancelYes')}
+              </Button>
+              <Button appearance="secondary-action-button" onClick={() => setMode('view')}>
+                {t('manage.cancelNo')}
+              </Button>
+            </div>
           </div>
         </div>
       ) : null}

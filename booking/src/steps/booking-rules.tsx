@@ -49,13 +49,15 @@ export function HoldNotice({ until, email, zone }: { until: string; email: strin
   const time = formatTime(until, i18n.language, zone);
   return (
     <div className="utrecht-alert utrecht-alert--warning hold-notice" data-testid="hold-notice">
-      <p className="utrecht-paragraph">
-        <strong>{t('booking.hold.title')}</strong>
-      </p>
-      <p className="utrecht-paragraph">{t('booking.hold.text', { email, time })}</p>
-      <p className="utrecht-paragraph" aria-live="polite">
-        {left === 0 ? t('booking.hold.lapsed') : t('booking.hold.left', { count: left ?? 0 })}
-      </p>
+      <div className="utrecht-alert__content">
+        <p className="utrecht-paragraph">
+          <strong>{t('booking.hold.title')}</strong>
+        </p>
+        <p className="utrecht-paragraph">{t('booking.hold.text', { email, time })}</p>
+        <p className="utrecht-paragraph" aria-live="polite">
+          {left === 0 ? t('booking.hold.lapsed') : t('booking.hold.left', { count: left ?? 0 })}
+        </p>
+      </div>
     </div>
   );
 }

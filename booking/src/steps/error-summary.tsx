@@ -21,28 +21,30 @@ export function ErrorSummary({
       tabIndex={-1}
       aria-labelledby={`${id}-title`}
     >
-      <h3 className="utrecht-heading-3 error-summary__title" id={`${id}-title`}>
-        {title}
-      </h3>
-      <p className="utrecht-paragraph">{message}</p>
-      {fields.length > 0 ? (
-        <ul className="utrecht-unordered-list">
-          {fields.map((f) => (
-            <li key={f.id} className="utrecht-unordered-list__item">
-              <a
-                className="utrecht-link"
-                href={`#${f.id}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  document.getElementById(f.id)?.focus();
-                }}
-              >
-                {f.text}
-              </a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <div className="utrecht-alert__content">
+        <h3 className="utrecht-heading-3 error-summary__title" id={`${id}-title`}>
+          {title}
+        </h3>
+        <p className="utrecht-paragraph">{message}</p>
+        {fields.length > 0 ? (
+          <ul className="utrecht-unordered-list">
+            {fields.map((f) => (
+              <li key={f.id} className="utrecht-unordered-list__item">
+                <a
+                  className="utrecht-link"
+                  href={`#${f.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    document.getElementById(f.id)?.focus();
+                  }}
+                >
+                  {f.text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
     </div>
   );
 }
