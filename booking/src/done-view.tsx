@@ -98,7 +98,9 @@ export function DoneView({
         </div>
         <figure className="done__qr">
           <QrCode value={booked.reference} label={t('booking.done.qr', { reference: booked.reference })} size={180} />
-          <figcaption className="utrecht-paragraph">{t('booking.done.qrHint')}</figcaption>
+          <figcaption className="utrecht-paragraph">
+            {t(booked.checkInCode ? 'booking.done.qrHint' : 'booking.done.qrHintScanOnly')}
+          </figcaption>
         </figure>
       </div>
       <div className="button-row">

@@ -145,7 +145,9 @@ export const nl = {
       checkInHint:
         'Toets deze 6 cijfers op de dag van uw afspraak bij de zuil in het stadskantoor. Ze staan ook in de bevestigingsmail.',
       qr: 'QR-code met afspraaknummer {{reference}}; laat deze scannen bij de zuil in het stadskantoor',
-      qrHint: 'Scan deze code bij de zuil in het stadskantoor, of typ uw afspraaknummer.',
+      // The kiosk's screen has a keypad of digits: it takes the 6-digit check-in code, not the appointment number.
+      qrHint: 'Scan deze code bij de zuil in het stadskantoor, of toets daar uw incheckcode.',
+      qrHintScanOnly: 'Laat deze code scannen bij de zuil in het stadskantoor.',
       calendar: 'Zet in mijn agenda (.ics)',
       manage: 'Afspraak wijzigen of annuleren',
       manageHint: 'Bewaar deze link: alleen hiermee kunt u de afspraak wijzigen of annuleren.',
@@ -377,7 +379,8 @@ export const en: Widen<typeof nl> = {
       checkInHint:
         'Enter these 6 digits at the kiosk in the office on the day of your appointment. They are in the confirmation e-mail too.',
       qr: 'QR code with appointment number {{reference}}; scan it at the kiosk in the office',
-      qrHint: 'Scan this code at the kiosk in the office, or type your appointment number.',
+      qrHint: 'Scan this code at the kiosk in the office, or enter your check-in code there.',
+      qrHintScanOnly: 'Have this code scanned at the kiosk in the office.',
       calendar: 'Add to my calendar (.ics)',
       manage: 'Change or cancel the appointment',
       manageHint: 'Keep this link: it is the only way to change or cancel the appointment.',

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nl as kioskText } from '../../kiosk/src/messages.ts';
 import { hasChromium, screenshot, watchPageProblems } from './helpers/browser.ts';
 import type { E2eServer } from './helpers/server.ts';
 import { type BrowserSession, openBrowserSession } from './helpers/session.ts';
@@ -98,6 +99,11 @@ describe.skipIf(!hasChromium)('booking on a phone (390 px) in real Chromium', ()
     await page.getByRole('button', { name: 'Afspraak maken' }).click();
     await page.getByTestId('reference').waitFor();
     expect(await overflow(page)).toMatchObject({ outside: [] });
+    // The QR code's caption sends the resident to what the kiosk's keypad takes: the check-in code, not the
+    // appointment number of letters and digits.
+    const caption = (await page.locator('.done__qr figcaption').textContent()) ?? '';
+    expect(caption.toLowerCase()).toContain(kioskText.kiosk.codeLabel.toLowerCase());
+    expect(caption).not.toContain('afspraaknummer');
     const link = (await page.locator('a.manage-link').getAttribute('href')) ?? '';
 
     // Cancelling from the manage link: the question, then the two answers below it.
