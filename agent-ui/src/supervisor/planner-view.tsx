@@ -12,6 +12,7 @@ import { legendText } from './chart-legend.tsx';
 import { type ActualDay, type ForecastResponse, toForecastHours } from './forecast-adapter.ts';
 import { OutlookSection } from './outlook-section.tsx';
 import { dailyTotals, type ForecastHour, heatRows, peakWeeks, plannerCsv } from './planner-model.ts';
+import { WhatIfSection } from './what-if-section.tsx';
 
 /** Forecast against actual (last 4 weeks), needed vs rostered counters for the next 8 weeks, peak weeks, export. */
 export function PlannerView({
@@ -257,6 +258,7 @@ export function PlannerView({
           </section>
         </>
       )}
+      <WhatIfSection location={location} token={token} today={today} />
     </div>
   );
 }
