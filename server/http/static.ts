@@ -91,7 +91,7 @@ export function mountStatic(app: Hono, options: { distDir?: string } = {}): void
     }
     const fe = frontEnds.find((f) => f.prefix === '' || path === f.prefix || path.startsWith(`${f.prefix}/`));
     if (!fe) return problemResponse(toProblem('not-found'));
-    if (fe.prefix && path === fe.prefix) return c.redirect(`${fe.prefix}/`, 301);
+    if (fe.prefix && path === fe.prefix) return c.redirect(`${fe.prefix}/${new URL(c.req.url).search}`, 301);
     const root = join(distDir, fe.app);
     const index = join(root, 'index.html');
     if (!existsSync(index)) {

@@ -39,6 +39,13 @@ describe('static front-ends', () => {
     expect((await app.request('/kiosk')).status).toBe(301);
   });
 
+  it('keeps the query on the redirect to the trailing slash: /display?lang=en is the English display', async () => {
+    const res = await app.request('/display?lang=en');
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/display/?lang=en');
+    expect((await app.request('/kiosk')).headers.get('location')).toBe('/kiosk/');
+  });
+
   it('serves hashed assets immutable and gzipped when asked', async () => {
     const res = await app.request('/kiosk/assets/app-abc.js', { headers: { 'accept-encoding': 'gzip, br' } });
     expect(res.status).toBe(200);
