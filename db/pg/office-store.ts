@@ -52,16 +52,11 @@ export const OFFICE_CHANGED = 'loket: the office configuration changed during th
 
 /**
  * Fails the transaction with `OFFICE_CHANGED` unless the configuration version is still `version` and was not
- * written by this transaction. Sent with the next statement (db/pg/batching.ts), before the office-day locks.
+ * written by this transaction (`loket_office_unchanged`, migration 0010: compiled once per connection, where a DO
+ * block was compiled per booking). Sent with the next statement (db/pg/batching.ts), before the office-day locks.
  */
 function versionCheck(version: number): string {
-  return `${BEFORE_DAY_LOCKS} DO $$BEGIN
-    IF coalesce((SELECT version FROM scheduling_config_version WHERE id = 1), 0) <> ${Math.trunc(version)}
-       OR EXISTS (SELECT 1 FROM scheduling_config_version
-                   WHERE id = 1 AND xmin = pg_current_xact_id_if_assigned()::xid) THEN
-      RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = '${OFFICE_CHANGED}';
-    END IF;
-  END$$`;
+  return `${BEFORE_DAY_LOCKS} SELECT loket_office_unchanged(${Math.trunc(version)})`;
 }
 
 /** Text in code-unit order, as SQLite's BINARY collation sorts it. */
