@@ -27,6 +27,21 @@ const texts = {
     at: 'Op',
     failed: 'Dat lukte niet',
     choose: 'Kies…',
+    fillIn: 'Vul alle velden in.',
+    emailInvalid: 'Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.',
+    checkInCode: 'Uw incheckcode voor de zuil',
+    errors: {
+      'slot-unavailable': 'Deze tijd is net door iemand anders gekozen. Kies een andere tijd.',
+      'booking-limit-reached': 'Op dit e-mailadres staan al te veel afspraken. Annuleer eerst een andere afspraak.',
+      'validation-failed': 'Niet alle gegevens zijn goed ingevuld. Controleer de velden en probeer het opnieuw.',
+      'rate-limited': 'Te veel verzoeken achter elkaar. Wacht even en probeer het opnieuw.',
+      'challenge-required':
+        'Maak deze afspraak op de website van het stadskantoor: daar staat een controle tegen robots.',
+      'invalid-origin':
+        'Vanaf deze website kunt u geen afspraak maken. Maak de afspraak op de website van de gemeente.',
+      network: 'Geen verbinding met de server. Controleer uw internetverbinding en probeer het opnieuw.',
+      unknown: 'Er ging iets mis. Probeer het opnieuw.',
+    },
   },
   en: {
     title: 'Book an appointment',
@@ -44,6 +59,19 @@ const texts = {
     at: 'On',
     failed: 'That did not work',
     choose: 'Choose…',
+    fillIn: 'Please fill in every field.',
+    emailInvalid: 'Enter a valid e-mail address, like name@example.com.',
+    checkInCode: 'Your check-in code for the kiosk',
+    errors: {
+      'slot-unavailable': 'Someone else just took this time. Please choose another time.',
+      'booking-limit-reached': 'This e-mail address already has too many appointments. Cancel another one first.',
+      'validation-failed': 'Some details are not filled in correctly. Check the fields and try again.',
+      'rate-limited': 'Too many requests in a row. Wait a moment and try again.',
+      'challenge-required': 'Please book on the city office website: it has a check against robots.',
+      'invalid-origin': 'You cannot book from this website. Please book on the municipality’s website.',
+      network: 'No connection to the server. Check your internet connection and try again.',
+      unknown: 'Something went wrong. Please try again.',
+    },
   },
 };
 
@@ -83,18 +111,63 @@ class LoketBooking extends HTMLElement {
     return texts[this.getAttribute('lang') === 'en' ? 'en' : 'nl'];
   }
 
+  /** Loket's answer, or an Error whose `code` is the problem's code ('network' when Loket was not reached). */
   async request(path, init = {}) {
-    const res = await fetch(`${this.api}${path}`, {
-      ...init,
-      headers: {
-        accept: 'application/json',
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
-      },
-    });
+    let res;
+    try {
+      res = await fetch(`${this.api}${path}`, {
+        ...init,
+        headers: {
+          accept: 'application/json',
+          ...(init.body ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+      });
+    } catch {
+      throw Object.assign(new Error('network'), { code: 'network' });
+    }
     const body = res.status === 204 ? null : await res.json().catch(() => null);
-    if (!res.ok) throw new Error((body && (body.detail || body.title)) || `HTTP ${res.status}`);
+    if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { code: body?.code ?? 'unknown' });
     return body;
+  }
+
+  /** The resident's words for an error: by its code, never the server's (English, technical) detail. */
+  messageOf(err) {
+    return this.t.errors[err?.code] ?? this.t.errors.unknown;
+  }
+
+  get language() {
+    return this.getAttribute('lang') === 'en' ? 'en' : 'nl';
+  }
+
+  /** A local date (2026-12-08) in words: "dinsdag 8 december". */
+  dayLabel(date) {
+    return new Intl.DateTimeFormat(this.language === 'en' ? 'en-GB' : 'nl-NL', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      timeZone: 'UTC',
+    }).format(new Date(`${date}T12:00:00Z`));
+  }
+
+  /** An instant in words at the office's clock: "dinsdag 8 december 2026 om 11:20". */
+  startLabel(iso, timeZone) {
+    const locale = this.language === 'en' ? 'en-GB' : 'nl-NL';
+    const at = new Date(iso);
+    const day = new Intl.DateTimeFormat(locale, {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone,
+    }).format(at);
+    const time = new Intl.DateTimeFormat(locale, {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(at);
+    return this.language === 'en' ? `${day} at ${time}` : `${day} om ${time}`;
   }
 
   async connectedCallback() {
@@ -111,7 +184,7 @@ class LoketBooking extends HTMLElement {
       this.state.locations = locations.locations;
       this.renderForm();
     } catch (err) {
-      this.render(`<p role="alert">${this.t.failed}: ${escapeHtml(err.message)}</p>`);
+      this.render(`<p role="alert">${this.t.failed}: ${escapeHtml(this.messageOf(err))}</p>`);
     }
   }
 
@@ -166,7 +239,7 @@ class LoketBooking extends HTMLElement {
   }
 
   showError(message) {
-    this.shadowRoot.querySelector('[role="alert"]').textContent = message ? `${this.t.failed}: ${message}` : '';
+    this.shadowRoot.querySelector('[role="alert"]').textContent = message;
   }
 
   async loadDays() {
@@ -180,12 +253,12 @@ class LoketBooking extends HTMLElement {
         `/locations/${encodeURIComponent(location.value)}/available-days?services=${encodeURIComponent(`${service.value}:1`)}`,
       );
       day.innerHTML = days.length
-        ? this.options(days.map((d) => ({ value: d, label: d })))
+        ? this.options(days.map((d) => ({ value: d, label: this.dayLabel(d) })))
         : `<option value="">${this.t.none}</option>`;
       day.disabled = days.length === 0;
       this.showError('');
     } catch (err) {
-      this.showError(err.message);
+      this.showError(this.messageOf(err));
     }
   }
 
@@ -201,23 +274,24 @@ class LoketBooking extends HTMLElement {
       time.disabled = false;
       this.showError('');
     } catch (err) {
-      this.showError(err.message);
+      this.showError(this.messageOf(err));
     }
   }
 
   async book() {
     const f = this.form;
-    if (
-      !f.location.value ||
-      !f.service.value ||
-      !f.time.value ||
-      !f.name.value.trim() ||
-      !f.email.checkValidity() ||
-      !f.email.value
-    ) {
-      this.showError(this.getAttribute('lang') === 'en' ? 'fill in every field' : 'vul alle velden in');
+    if (!f.location.value || !f.service.value || !f.time.value || !f.name.value.trim() || !f.email.value.trim()) {
+      this.showError(this.t.fillIn);
       return;
     }
+    // As the booking site checks it: the browser's own check lets "naam@voorbeeld" (no dot) through.
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email.value.trim())) {
+      this.showError(this.t.emailInvalid);
+      f.email.setAttribute('aria-invalid', 'true');
+      f.email.focus();
+      return;
+    }
+    f.email.removeAttribute('aria-invalid');
     const button = f.querySelector('button');
     button.disabled = true;
     try {
@@ -232,8 +306,12 @@ class LoketBooking extends HTMLElement {
           language: this.getAttribute('lang') === 'en' ? 'en' : 'nl',
         }),
       });
+      const zone = this.state.locations.find((l) => l.id === f.location.value)?.timeZone ?? 'Europe/Amsterdam';
+      const code = booked.checkInCode
+        ? `<p>${this.t.checkInCode}: <strong data-check-in-code>${escapeHtml(booked.checkInCode)}</strong></p>`
+        : '';
       this.render(
-        `<p role="status">${this.t.booked}</p><p>${this.t.reference}: <strong data-reference>${escapeHtml(booked.reference)}</strong></p><p>${this.t.at} ${escapeHtml(booked.start)}</p>`,
+        `<p role="status">${this.t.booked}</p><p>${this.t.reference}: <strong data-reference>${escapeHtml(booked.reference)}</strong></p>${code}<p data-start>${this.t.at} ${escapeHtml(this.startLabel(booked.start, zone))}</p>`,
       );
       this.dispatchEvent(
         new CustomEvent('loket-booked', {
@@ -244,7 +322,9 @@ class LoketBooking extends HTMLElement {
       );
     } catch (err) {
       button.disabled = false;
-      this.showError(err.message);
+      // The time was taken meanwhile: offer the times that are still free (then say why the choice is gone).
+      if (err.code === 'slot-unavailable') await this.loadTimes();
+      this.showError(this.messageOf(err));
     }
   }
 }
