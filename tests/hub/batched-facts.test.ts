@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BatchedFact, FactOrder, HubAuth } from '../../server/contracts/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
 import { createTestContext } from '../helpers/context.ts';
-import { call } from '../helpers/http.ts';
+import { call, kioskTicket } from '../helpers/http.ts';
 import { cleanupAfterEach, command, type HubClient, screenFor, startServerFor, until } from '../helpers/server.ts';
+import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from '../helpers/servers.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
@@ -132,5 +136,62 @@ describe('batched staff facts (HubAuth.facts)', () => {
     // Without estimates on the call (a slow predictor keeps to its share of the process: a loaded machine) none in
     // the ack either; the wait:estimates after it goes to the agent's office room as to every screen.
     expect((pressed as { estimates?: unknown }).estimates).toEqual(onDisplay.estimates);
+  });
+});
+
+describeWithRedis('batched staff facts across nodes', () => {
+  it('a press on node A: the console that pressed gets its acks alone, a console on node B one message per change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loket-batched-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const prefix = uniquePrefix('batched');
+    cleanup.push(() => deleteRedisPrefix(prefix));
+    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
+    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    cleanup.push(() => {
+      a.db.$client.close();
+      b.db.$client.close();
+    });
+    const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
+    const nodeB = await startServerFor(cleanup, b, { pollMs: 20 });
+    for (let i = 0; i < 3; i++) await kioskTicket(a);
+    const agentToken = await signInAs(a, 'demo-agent');
+    const supToken = await signInAs(a, 'demo-supervisor');
+    const { client: agent } = await screenFor(cleanup, nodeA, {
+      token: agentToken,
+      locationId: ZIJL,
+      facts: 'batched',
+    });
+    const { client: observer, snapshot } = await screenFor(cleanup, nodeB, {
+      token: supToken,
+      locationId: ZIJL,
+      facts: 'batched',
+    });
+    const agentSeen = messages(agent);
+    const observerSeen = messages(observer);
+    const counterId = (await counterIds(a)).get('Balie 1') as number;
+    const acks = [await command(agent, 'counter:sign-in', { counterId })];
+    acks.push(await command(agent, 'queue:call-next', {}));
+    acks.push(await command(agent, 'ticket:start', { ticketId: acks[1]?.data.ticket.id }));
+    acks.push(await command(agent, 'queue:call-next', {}));
+    for (const ack of acks) expect(ack.ok).toBe(true);
+    const start = snapshot.seq as number;
+    // Facts at or below the snapshot's seq may still come (node B's tail catching up); a client ignores them by seq.
+    const fresh = () => batches(observerSeen).filter((batch) => batch.some((f) => (order(f).seq as number) > start));
+    const freshFacts = () => fresh().flatMap((batch) => batch.filter((f) => (order(f).seq as number) > start));
+    await until(() => freshFacts().length >= 5, 'node B’s console hears the four changes');
+    expect(freshFacts().map((f) => [f.event, order(f).seq])).toEqual([
+      ['counter:updated', start + 1],
+      ['ticket:called', start + 2],
+      ['ticket:updated', start + 3],
+      ['ticket:updated', start + 4],
+      ['ticket:called', start + 5],
+    ]);
+    // One message per change at most (node B's tail may take two changes in one round).
+    expect(fresh().length).toBeLessThanOrEqual(4);
+    // The agent on A: no fact of its own changes; each ack the last seq of its change.
+    expect(acks.map((ack) => (ack as { seq?: number }).seq)).toEqual([start + 1, start + 2, start + 3, start + 5]);
+    await nodeA.hub.publisher.settled();
+    expect(agentSeen.filter((m) => m.event !== 'wait:estimates')).toEqual([]);
   });
 });
