@@ -115,6 +115,30 @@ interface AsyncWriter {
 const asyncWriters = new WeakMap<Database.Database, AsyncWriter>();
 
 /**
+ * The statements every asynchronous write transaction runs, prepared once per connection: `pragma()` and `exec()`
+ * parse their SQL at every call, which perf showed as ~2 % of a node's main thread in the call-next bench (two
+ * transactions per press, each switching `synchronous` there and back).
+ */
+const writerStatements = new WeakMap<
+  Database.Database,
+  Record<'begin' | 'commit' | 'rollback' | 'normal' | 'full', Database.Statement>
+>();
+function statementsOf(client: Database.Database) {
+  let statements = writerStatements.get(client);
+  if (!statements) {
+    statements = {
+      begin: client.prepare('BEGIN IMMEDIATE'),
+      commit: client.prepare('COMMIT'),
+      rollback: client.prepare('ROLLBACK'),
+      normal: client.prepare('PRAGMA synchronous = NORMAL'),
+      full: client.prepare('PRAGMA synchronous = FULL'),
+    };
+    writerStatements.set(client, statements);
+  }
+  return statements;
+}
+
+/**
  * The asynchronous write transaction of the storage seam (ARCHITECTURE.md#storage-seam): `BEGIN IMMEDIATE`,
  * `await work()`, `COMMIT` (or `ROLLBACK` when it throws). Transactions on one connection are queued, so
  * one runs at a time per process, as the synchronous kind did; other processes on the file wait for the
@@ -136,23 +160,24 @@ export function writeTransactionAsync<T>(
   const run = slot.tail.then(async () => {
     assertWritable(db);
     const relaxed = options.durability === 'relaxed';
-    if (relaxed) client.pragma('synchronous = NORMAL');
+    const statements = statementsOf(client);
+    if (relaxed) statements.normal.run();
     slot.open = true;
     try {
-      client.exec('BEGIN IMMEDIATE');
+      statements.begin.run();
       try {
         const result = await work(db);
-        client.exec('COMMIT');
+        statements.commit.run();
         return result;
       } catch (err) {
-        if (client.inTransaction) client.exec('ROLLBACK');
+        if (client.inTransaction) statements.rollback.run();
         throw err;
       }
     } catch (err) {
       throw asStorageFailure(err);
     } finally {
       slot.open = false;
-      if (relaxed) client.pragma('synchronous = FULL');
+      if (relaxed) statements.full.run();
     }
   });
   slot.tail = run.catch(() => undefined);
