@@ -425,7 +425,11 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
   };
   note(
     S,
-    `Where the /proc figure goes, raw CPU per call by thread and mode (user + system, ms; threads: main = JavaScript, V8 Worker = GC and compiling, libuv-worker = the thread pool): ${calls.baseline ? `before: ${splitText(calls.baseline.split)}; ` : ''}Loket node: ${splitText(calls.ours.split)}; bare socket.io: ${splitText(calls.bare.split)}.`,
+    `Where the /proc figure goes, raw CPU per call by thread and mode (user + system, ms; main = the JavaScript thread, node = every other thread of the process: V8's workers, the thread pool, tsx's loader): ${calls.baseline ? `before: ${splitText(calls.baseline.split)}; ` : ''}Loket node: ${splitText(calls.ours.split)}; bare socket.io: ${splitText(calls.bare.split)}.`,
+  );
+  note(
+    S,
+    'Why /proc shows about twice what a V8 CPU profile of the main thread does (perf over every thread of the node, LOKET_BENCH_PERF, 2026-12-07): the other threads are 15–30 % of the figure, and perf gives 80 % of their samples to V8 compiling (TurboFan) — the measured presses still compile hot paths, and each major GC (every ~8 s here) drops optimised code whose embedded objects died (code-deopt "weak objects"), which is then compiled again: rounds come out bimodal (about 6–8 or 12–16 ms). Of the main thread, ~19 % is kernel (socket writes and their loopback delivery, SQLite file locks and I/O, epoll), ~12 % SQLite, ~6 % malloc; fsync ~1 % (queue commits are relaxed), so the disk is not the gap. Until 2026-12-07 the cluster log tail prepared its statement again at every read (a bound LIMIT), another ~6 % of the main thread.',
   );
   const file = join(here, '..', 'results', QUICK ? 'scale-call-next-smoke.json' : 'scale-call-next.json');
   mkdirSync(dirname(file), { recursive: true });
