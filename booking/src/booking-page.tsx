@@ -293,7 +293,7 @@ export function BookingPage() {
                 options={offering.map((l) => ({
                   value: l.id,
                   label: l.name,
-                  description: <LocationInfo location={l} />,
+                  description: <LocationInfo location={l} items={items} />,
                 }))}
               />
               <div className="offices-hours">

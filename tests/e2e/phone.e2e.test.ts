@@ -76,8 +76,22 @@ describe.skipIf(!hasChromium)('booking on a phone (390 px) in real Chromium', ()
 
     await page.getByRole('button', { name: 'Eén persoon meer voor Paspoort aanvragen' }).click();
     await next();
+    // The wait for an appointment per office, before choosing one: its first free day.
+    for (const office of ['haarlem-schalkwijk', 'haarlem-zijlsingel']) {
+      expect(await page.getByTestId(`first-free-${office}`).textContent()).toMatch(
+        /^Eerste vrije dag voor een afspraak: (maan|dins|woens|donder|vrij|zater|zon)dag \d{1,2} [a-z]+ 2026$/,
+      );
+    }
+    expect(await overflow(page)).toMatchObject({ outside: [] });
+    const named = (await page.getByTestId('first-free-haarlem-zijlsingel').textContent()) ?? '';
     await page.locator('#location-haarlem-zijlsingel').check();
     await next();
+    // The calendar's first free day is the one the office step named.
+    const firstDay = page.locator('.calendar__button').first();
+    const firstDate = new Date(`${await firstDay.getAttribute('data-date')}T12:00:00Z`);
+    expect(named).toContain(
+      new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(firstDate),
+    );
     await page.locator('.calendar__button').first().click();
     await next();
     await page.locator('input[name=time]').first().check();
