@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PredictionAccuracyDto } from '../../../server/contracts/stats.ts';
 import { api } from '../../../shared-web/api.ts';
 import { formatLocalDate } from '../../../shared-web/datetime.ts';
+import { TableScroll } from './table-scroll.tsx';
 
 type AccuracyWeek = PredictionAccuracyDto['weeks'][number];
 
@@ -27,26 +28,28 @@ export function AccuracySection({ locationId, from, to }: { locationId: string; 
       {weeks.length === 0 ? (
         <p>{t('agent.stats.empty')}</p>
       ) : (
-        <table className="data-table" data-testid="accuracy-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.planner.week')}</th>
-              <th scope="col">{t('agent.stats.accuracyWalkIns')}</th>
-              <th scope="col">{t('agent.stats.accuracyMae')}</th>
-              <th scope="col">{t('agent.stats.accuracyInside')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {weeks.map((w) => (
-              <tr key={w.weekStart}>
-                <th scope="row">{formatLocalDate(w.weekStart, i18n.language)}</th>
-                <td>{w.walkIns}</td>
-                <td>{w.maeMinutes.toFixed(1)}</td>
-                <td>{Math.round(w.shareInsideBand * 100)} %</td>
+        <TableScroll label={t('agent.stats.accuracy')}>
+          <table className="data-table" data-testid="accuracy-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.planner.week')}</th>
+                <th scope="col">{t('agent.stats.accuracyWalkIns')}</th>
+                <th scope="col">{t('agent.stats.accuracyMae')}</th>
+                <th scope="col">{t('agent.stats.accuracyInside')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {weeks.map((w) => (
+                <tr key={w.weekStart}>
+                  <th scope="row">{formatLocalDate(w.weekStart, i18n.language)}</th>
+                  <td>{w.walkIns}</td>
+                  <td>{w.maeMinutes.toFixed(1)}</td>
+                  <td>{Math.round(w.shareInsideBand * 100)} %</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { currentTicket } from '../console/console-state.ts';
 import { useLocationQueue } from '../console/use-location-queue.ts';
 import { Elapsed } from '../elapsed.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 /** Every counter and queue of the supervisor's locations, live from the hub. */
 export function LiveView(props: {
@@ -63,59 +64,63 @@ function LocationLive({
         </p>
       )}
       <div className="two-columns">
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.live.counter')}</th>
-              <th scope="col">{t('agent.live.state')}</th>
-              <th scope="col">{t('agent.live.agent')}</th>
-              <th scope="col">{t('agent.live.ticket')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {counters.map((c) => {
-              const ticket = currentTicket(queue, c);
-              return (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>
-                    <span className={`state state-${c.state}`}>{t(`agent.counterState.${c.state}`)}</span>
-                  </td>
-                  <td>{c.agentName ?? '—'}</td>
-                  <td>
-                    {ticket ? (
-                      <>
-                        {ticket.number} ({t(`agent.status.${ticket.status}`)}){' '}
-                        <Elapsed since={ticket.startedAt ?? ticket.calledAt ?? ticket.issuedAt} />
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <table className="data-table">
-          <caption>{t('agent.live.perService')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.ticket.services')}</th>
-              <th scope="col">{t('agent.live.waiting')}</th>
-              <th scope="col">{t('agent.live.expected')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {queue.waits.map((w) => (
-              <tr key={w.code}>
-                <th scope="row">{serviceName(w.code)}</th>
-                <td>{w.waiting}</td>
-                <td>{serviceWaitText(t, w, i18n.language)}</td>
+        <TableScroll label={`${location.name}: ${t('agent.live.counter')}`}>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.live.counter')}</th>
+                <th scope="col">{t('agent.live.state')}</th>
+                <th scope="col">{t('agent.live.agent')}</th>
+                <th scope="col">{t('agent.live.ticket')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {counters.map((c) => {
+                const ticket = currentTicket(queue, c);
+                return (
+                  <tr key={c.id}>
+                    <th scope="row">{c.name}</th>
+                    <td>
+                      <span className={`state state-${c.state}`}>{t(`agent.counterState.${c.state}`)}</span>
+                    </td>
+                    <td>{c.agentName ?? '—'}</td>
+                    <td>
+                      {ticket ? (
+                        <>
+                          {ticket.number} ({t(`agent.status.${ticket.status}`)}){' '}
+                          <Elapsed since={ticket.startedAt ?? ticket.calledAt ?? ticket.issuedAt} />
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </TableScroll>
+        <TableScroll label={`${location.name}: ${t('agent.live.perService')}`}>
+          <table className="data-table">
+            <caption>{t('agent.live.perService')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.ticket.services')}</th>
+                <th scope="col">{t('agent.live.waiting')}</th>
+                <th scope="col">{t('agent.live.expected')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.waits.map((w) => (
+                <tr key={w.code}>
+                  <th scope="row">{serviceName(w.code)}</th>
+                  <td>{w.waiting}</td>
+                  <td>{serviceWaitText(t, w, i18n.language)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </div>
       <TickerEditor locationId={location.id} current={queue.tickerText} token={token} />
     </section>

@@ -9,6 +9,7 @@ import type { LocationInfo } from '../catalog.ts';
 import { downloadText } from '../download.ts';
 import { legendText } from './chart-legend.tsx';
 import { meetsNorm, type OutlookResponse, outlookChartRows, outlookCsv, percent } from './outlook-model.ts';
+import { TableScroll } from './table-scroll.tsx';
 
 /**
  * Months ahead: counter-hours needed for both channels against rostered per week (52 weeks), and the peak
@@ -121,54 +122,58 @@ export function OutlookSection({
                       appointments: percent(p.baseline.appointmentShareWithinNorm),
                     })}
                   </p>
-                  <table className="data-table">
-                    <caption className="visually-hidden">
-                      {t('agent.planner.optionsFor', { date: date(p.weekStart) })}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('agent.planner.option')}</th>
-                        <th scope="col">{t('agent.planner.counterHours')}</th>
-                        <th scope="col">{t('agent.planner.walkInsWithin', { minutes: outlook.norm.minutes })}</th>
-                        <th scope="col">{t('agent.planner.appointmentsWithin', { minutes: outlook.norm.minutes })}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.options.map((o) => (
-                        <tr key={o.kind} className={meetsNorm(o.effect, outlook.norm) ? undefined : 'row-warning'}>
-                          <th scope="row">
-                            {o.kind === 'extra-counters' && (o.detail.periods?.length ?? 0) > 1
-                              ? t('agent.planner.options.extra-counters-periods', {
-                                  day: o.detail.day ? date(o.detail.day) : '',
-                                  periods: (o.detail.periods ?? [])
-                                    .map((period) =>
-                                      t('agent.planner.options.period', {
-                                        count: period.counters,
-                                        from: period.from,
-                                        to: period.to,
-                                      }),
-                                    )
-                                    .join(', '),
-                                })
-                              : t(`agent.planner.options.${o.kind}`, {
-                                  count: o.detail.counters,
-                                  counters: o.detail.counters,
-                                  from: o.detail.from,
-                                  to: o.detail.to,
-                                  day: o.detail.day ? date(o.detail.day) : '',
-                                  slots: o.detail.slots,
-                                  weeks: o.detail.weeksBefore,
-                                  toAppointments: Math.round(o.detail.toAppointments ?? 0),
-                                  toEarlierWeeks: Math.round(o.detail.toEarlierWeeks ?? 0),
-                                })}
+                  <TableScroll label={t('agent.planner.optionsFor', { date: date(p.weekStart) })}>
+                    <table className="data-table">
+                      <caption className="visually-hidden">
+                        {t('agent.planner.optionsFor', { date: date(p.weekStart) })}
+                      </caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('agent.planner.option')}</th>
+                          <th scope="col">{t('agent.planner.counterHours')}</th>
+                          <th scope="col">{t('agent.planner.walkInsWithin', { minutes: outlook.norm.minutes })}</th>
+                          <th scope="col">
+                            {t('agent.planner.appointmentsWithin', { minutes: outlook.norm.minutes })}
                           </th>
-                          <td>{o.counterHours}</td>
-                          <td>{percent(o.effect.walkInShareWithinNorm)}</td>
-                          <td>{percent(o.effect.appointmentShareWithinNorm)}</td>
                         </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                      </thead>
+                      <tbody>
+                        {p.options.map((o) => (
+                          <tr key={o.kind} className={meetsNorm(o.effect, outlook.norm) ? undefined : 'row-warning'}>
+                            <th scope="row">
+                              {o.kind === 'extra-counters' && (o.detail.periods?.length ?? 0) > 1
+                                ? t('agent.planner.options.extra-counters-periods', {
+                                    day: o.detail.day ? date(o.detail.day) : '',
+                                    periods: (o.detail.periods ?? [])
+                                      .map((period) =>
+                                        t('agent.planner.options.period', {
+                                          count: period.counters,
+                                          from: period.from,
+                                          to: period.to,
+                                        }),
+                                      )
+                                      .join(', '),
+                                  })
+                                : t(`agent.planner.options.${o.kind}`, {
+                                    count: o.detail.counters,
+                                    counters: o.detail.counters,
+                                    from: o.detail.from,
+                                    to: o.detail.to,
+                                    day: o.detail.day ? date(o.detail.day) : '',
+                                    slots: o.detail.slots,
+                                    weeks: o.detail.weeksBefore,
+                                    toAppointments: Math.round(o.detail.toAppointments ?? 0),
+                                    toEarlierWeeks: Math.round(o.detail.toEarlierWeeks ?? 0),
+                                  })}
+                            </th>
+                            <td>{o.counterHours}</td>
+                            <td>{percent(o.effect.walkInShareWithinNorm)}</td>
+                            <td>{percent(o.effect.appointmentShareWithinNorm)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableScroll>
                 </li>
               ))}
             </ol>

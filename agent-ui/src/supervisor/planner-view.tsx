@@ -12,6 +12,7 @@ import { legendText } from './chart-legend.tsx';
 import { type ActualDay, type ForecastResponse, toForecastHours } from './forecast-adapter.ts';
 import { OutlookSection } from './outlook-section.tsx';
 import { dailyTotals, type ForecastHour, heatRows, peakWeeks, plannerCsv } from './planner-model.ts';
+import { TableScroll } from './table-scroll.tsx';
 import { WhatIfSection } from './what-if-section.tsx';
 
 /** Forecast against actual (last 4 weeks), needed vs rostered counters for the next 8 weeks, peak weeks, export. */
@@ -127,35 +128,37 @@ export function PlannerView({
           <section className="card" aria-labelledby="release-heading">
             <h2 id="release-heading">{t('agent.planner.releasable')}</h2>
             <p className="muted">{t('agent.planner.releasableHelp')}</p>
-            <table className="data-table" data-testid="releasable">
-              <thead>
-                <tr>
-                  <th scope="col">{t('agent.desk.date')}</th>
-                  <th scope="col">{t('agent.planner.shortHours')}</th>
-                  <th scope="col">{t('agent.planner.booked')}</th>
-                  <th scope="col">{t('agent.planner.expected')}</th>
-                  <th scope="col">{t('agent.planner.slots')}</th>
-                  <th scope="col">{t('agent.planner.slotsForNorm')}</th>
-                  <th scope="col">{t('agent.planner.releasableSlots')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {days
-                  .filter((d) => d.date >= today && !d.closed)
-                  .slice(0, 10)
-                  .map((d) => (
-                    <tr key={d.date} className={d.warning ? 'row-warning' : undefined}>
-                      <th scope="row">{formatLocalDate(d.date, i18n.language)}</th>
-                      <td>{d.shortHours}</td>
-                      <td>{d.appointmentsBooked}</td>
-                      <td>{Math.round(d.appointmentsExpected)}</td>
-                      <td>{d.appointmentSlots}</td>
-                      <td>{d.slotsForNorm}</td>
-                      <td>{d.releasableSlots}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <TableScroll label={t('agent.planner.releasable')}>
+              <table className="data-table" data-testid="releasable">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('agent.desk.date')}</th>
+                    <th scope="col">{t('agent.planner.shortHours')}</th>
+                    <th scope="col">{t('agent.planner.booked')}</th>
+                    <th scope="col">{t('agent.planner.expected')}</th>
+                    <th scope="col">{t('agent.planner.slots')}</th>
+                    <th scope="col">{t('agent.planner.slotsForNorm')}</th>
+                    <th scope="col">{t('agent.planner.releasableSlots')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {days
+                    .filter((d) => d.date >= today && !d.closed)
+                    .slice(0, 10)
+                    .map((d) => (
+                      <tr key={d.date} className={d.warning ? 'row-warning' : undefined}>
+                        <th scope="row">{formatLocalDate(d.date, i18n.language)}</th>
+                        <td>{d.shortHours}</td>
+                        <td>{d.appointmentsBooked}</td>
+                        <td>{Math.round(d.appointmentsExpected)}</td>
+                        <td>{d.appointmentSlots}</td>
+                        <td>{d.slotsForNorm}</td>
+                        <td>{d.releasableSlots}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </TableScroll>
             {demandNotes && (
               <ul className="muted" data-testid="demand-notes">
                 {Object.entries(demandNotes.fullDays)
@@ -219,7 +222,7 @@ export function PlannerView({
                 {t('agent.planner.beyondCounters', { count: beyondCounters, counters: demandNotes.officeCounters })}
               </p>
             )}
-            <div className="heatmap-scroll">
+            <TableScroll label={t('agent.planner.heatmap')}>
               <table className="heatmap" data-testid="heatmap">
                 <thead>
                   <tr>
@@ -254,7 +257,7 @@ export function PlannerView({
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
         </>
       )}

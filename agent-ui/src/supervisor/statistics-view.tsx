@@ -10,6 +10,7 @@ import { downloadText } from '../download.ts';
 import { AccuracySection } from './accuracy-section.tsx';
 import { legendText } from './chart-legend.tsx';
 import { dailyChartRows, type StatisticsResponse, serviceRows } from './statistics-adapter.ts';
+import { TableScroll } from './table-scroll.tsx';
 
 const pct = (share: number | null | undefined) =>
   share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`;
@@ -206,30 +207,32 @@ export function StatisticsView({
       {stats && (
         <section className="card" aria-labelledby="stats-services-heading">
           <h2 id="stats-services-heading">{t('agent.stats.perService')}</h2>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.stats.service')}</th>
-                <th scope="col">
-                  {t('agent.stats.visitors')} · {t('agent.stats.walkIn')}
-                </th>
-                <th scope="col">{t('agent.stats.within5')}</th>
-                <th scope="col">{t('agent.stats.within10')}</th>
-                <th scope="col">{t('agent.stats.firstFree')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {serviceRows(stats).map((s) => (
-                <tr key={s.code}>
-                  <th scope="row">{serviceName(s.code)}</th>
-                  <td>{s.visitors}</td>
-                  <td>{pct(s.share5)}</td>
-                  <td>{pct(s.share10)}</td>
-                  <td>{s.daysToFirstFree ?? '—'}</td>
+          <TableScroll label={t('agent.stats.perService')}>
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('agent.stats.service')}</th>
+                  <th scope="col">
+                    {t('agent.stats.visitors')} · {t('agent.stats.walkIn')}
+                  </th>
+                  <th scope="col">{t('agent.stats.within5')}</th>
+                  <th scope="col">{t('agent.stats.within10')}</th>
+                  <th scope="col">{t('agent.stats.firstFree')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {serviceRows(stats).map((s) => (
+                  <tr key={s.code}>
+                    <th scope="row">{serviceName(s.code)}</th>
+                    <td>{s.visitors}</td>
+                    <td>{pct(s.share5)}</td>
+                    <td>{pct(s.share10)}</td>
+                    <td>{s.daysToFirstFree ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       )}
       {stats && <AccuracySection locationId={location.id} from={range.from} to={range.to} />}

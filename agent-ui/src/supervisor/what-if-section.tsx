@@ -7,6 +7,7 @@ import { formatLocalDate } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo } from '../catalog.ts';
 import { percent } from './outlook-model.ts';
+import { TableScroll } from './table-scroll.tsx';
 import { whatIfRequest } from './what-if-model.ts';
 
 /**
@@ -147,51 +148,59 @@ export function WhatIfSection({
           <h3>
             {t('agent.planner.whatIf.resultTitle', { date: formatLocalDate(result.proposed.date, i18n.language) })}
           </h3>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.planner.whatIf.measure')}</th>
-                <th scope="col">{t('agent.planner.whatIf.rostered')}</th>
-                <th scope="col">{t('agent.planner.whatIf.proposed')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map((label, i) => (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
-                  <td>{measures(result.rostered)[i]}</td>
-                  <td>{measures(result.proposed)[i]}</td>
+          <TableScroll
+            label={t('agent.planner.whatIf.resultTitle', {
+              date: formatLocalDate(result.proposed.date, i18n.language),
+            })}
+          >
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('agent.planner.whatIf.measure')}</th>
+                  <th scope="col">{t('agent.planner.whatIf.rostered')}</th>
+                  <th scope="col">{t('agent.planner.whatIf.proposed')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="data-table" data-testid="what-if-hours">
-            <caption>{t('agent.planner.whatIf.hoursCaption', { minutes })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.planner.whatIf.hour')}</th>
-                <th scope="col">{t('agent.planner.whatIf.walkIns')}</th>
-                <th scope="col">{t('agent.planner.whatIf.rostered')}</th>
-                <th scope="col">{t('agent.planner.whatIf.proposed')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.proposed.hours.map((h) => {
-                const before = result.rostered.hours.find((x) => x.hour === h.hour);
-                return (
-                  <tr key={h.hour} className={h.meetsNorm ? undefined : 'row-warning'}>
-                    <th scope="row">{`${String(h.hour).padStart(2, '0')}:00`}</th>
-                    <td>{decimal(h.walkInsPerDay)}</td>
-                    <td>{before ? percent(before.shareWithinNorm) : '–'}</td>
-                    <td>
-                      {percent(h.shareWithinNorm)}
-                      {h.meetsNorm ? '' : ` · ${t('agent.planner.whatIf.belowNorm')}`}
-                    </td>
+              </thead>
+              <tbody>
+                {labels.map((label, i) => (
+                  <tr key={label}>
+                    <th scope="row">{label}</th>
+                    <td>{measures(result.rostered)[i]}</td>
+                    <td>{measures(result.proposed)[i]}</td>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          <TableScroll label={t('agent.planner.whatIf.hoursCaption', { minutes })}>
+            <table className="data-table" data-testid="what-if-hours">
+              <caption>{t('agent.planner.whatIf.hoursCaption', { minutes })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('agent.planner.whatIf.hour')}</th>
+                  <th scope="col">{t('agent.planner.whatIf.walkIns')}</th>
+                  <th scope="col">{t('agent.planner.whatIf.rostered')}</th>
+                  <th scope="col">{t('agent.planner.whatIf.proposed')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.proposed.hours.map((h) => {
+                  const before = result.rostered.hours.find((x) => x.hour === h.hour);
+                  return (
+                    <tr key={h.hour} className={h.meetsNorm ? undefined : 'row-warning'}>
+                      <th scope="row">{`${String(h.hour).padStart(2, '0')}:00`}</th>
+                      <td>{decimal(h.walkInsPerDay)}</td>
+                      <td>{before ? percent(before.shareWithinNorm) : '–'}</td>
+                      <td>
+                        {percent(h.shareWithinNorm)}
+                        {h.meetsNorm ? '' : ` · ${t('agent.planner.whatIf.belowNorm')}`}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
         </div>
       )}
     </section>
