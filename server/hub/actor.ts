@@ -1,11 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CommandFacts } from '../contracts/hub.ts';
+import type { DomainEvents } from '../events.ts';
 
 /**
- * The socket whose command is running, for the hub to know whose change a use-case published (`queue:changed` is
- * published synchronously in the command's async context). A socket that takes batched facts is not sent the facts
- * of its own change: the publisher reports them here (`published`), and the command's ack carries their last seq
- * and the waits that came with a call (ARCHITECTURE.md#events).
+ * The socket whose command made a change, for the publisher: a socket that takes batched facts is not sent the facts
+ * of its own change — the publisher reports them here (`report`), and the command's ack carries their last seq and
+ * the waits that came with a call (ARCHITECTURE.md#events).
  */
 export interface CommandActor {
   socketId: string;
@@ -13,7 +12,7 @@ export interface CommandActor {
   batched: boolean;
   /** Set by the publisher when the command published a change (its ack then waits for the report, bounded). */
   pending?: boolean;
-  /** Set by the publisher when it left this socket out of its change's facts (one report per command). */
+  /** Set by the publisher when it has sent the change (empty: the socket got the facts too). */
   report?: CommandFacts;
   /** Called when the report is set; the hub waits for it before it acks (a bounded wait). */
   reported?: () => void;
@@ -21,14 +20,25 @@ export interface CommandActor {
   gaveUp?: boolean;
 }
 
-const actors = new AsyncLocalStorage<CommandActor>();
+/** The changes (`queue:changed` payloads) a command published, by the command's socket. */
+const actors = new WeakMap<object, CommandActor>();
 
-/** Runs a command's handler with its socket known to the publisher. */
-export function asActor<T>(actor: CommandActor, run: () => T): T {
-  return actors.run(actor, run);
+/**
+ * The domain events a command's use-case publishes to: the same events, its `queue:changed` marked as this socket's
+ * (publish is synchronous, so the publisher finds the mark when the change arrives). Passed as the use-case's deps
+ * rather than kept in an AsyncLocalStorage, which on Node 20 hooks every promise of the process.
+ */
+export function eventsOf(events: DomainEvents, actor: CommandActor): DomainEvents {
+  return {
+    publish: (type, payload) => {
+      if (type === 'queue:changed') actors.set(payload, actor);
+      events.publish(type, payload);
+    },
+    subscribe: (type, listener) => events.subscribe(type, listener),
+  };
 }
 
-/** The socket whose command published the change now being carried (undefined: HTTP, timers, another node). */
-export function currentActor(): CommandActor | undefined {
-  return actors.getStore();
+/** The socket whose command published `change` (undefined: HTTP, timers, another node). */
+export function actorOf(change: object): CommandActor | undefined {
+  return actors.get(change);
 }

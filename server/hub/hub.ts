@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
 import { openRedis } from '../redis.ts';
 import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
-import { asActor, type CommandActor } from './actor.ts';
+import { type CommandActor, eventsOf } from './actor.ts';
 import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { type Publisher, startPublisher } from './publish.ts';
 import {
@@ -378,7 +378,8 @@ export function attachHub(
           }
           const parsed = command.schema.parse(payload);
           const actor: CommandActor = { socketId: socket.id, batched: takesBatchedFacts(socket) };
-          reply = { ok: true, data: await asActor(actor, () => command.run(context, parsed)) };
+          const asActor = { ...context, deps: { ...deps, events: eventsOf(deps.events, actor) } };
+          reply = { ok: true, data: await command.run(asActor, parsed) };
           if (actor.pending) Object.assign(reply, await reportOf(actor));
         } catch (err) {
           reply = toAckError(err, deps);

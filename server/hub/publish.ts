@@ -12,7 +12,7 @@ import type { ActiveTicket, CounterInfo, QueueState } from '../queue/queue-model
 import { serviceDateOf } from '../queue/queue-model.ts';
 import { snapshotOf } from '../queue/queue-read.ts';
 import { learnedTimesFor, loadQueueState } from '../queue/queue-state.ts';
-import { type CommandActor, currentActor } from './actor.ts';
+import { actorOf, type CommandActor } from './actor.ts';
 import { liveQueues } from './live-queue.ts';
 import { batchedStaffRoom, followedTicketOf, locationRoom, publicRooms, staffRooms, ticketRoom } from './rooms.ts';
 import type { FollowsMessage, HubServer, PeerFact } from './types.ts';
@@ -286,9 +286,9 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * is always read.
    */
   function carry(change: QueueChange): void {
-    // A socket's command published it (hub.ts runs commands as their socket, actor.ts): a socket taking batched facts
-    // learns this change from its ack, which waits for the publisher's report.
-    const actor = currentActor();
+    // A socket's command published it (hub.ts gives each command events that mark its changes, actor.ts): a socket
+    // taking batched facts learns this change from its ack, which waits for the publisher's report.
+    const actor = actorOf(change);
     if (actor?.batched) actor.pending = true;
     for (const changed of change.tickets)
       carried.set(changed.ticket.row.id, { changed, left: changed.facts, round, actor });
