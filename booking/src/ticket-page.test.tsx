@@ -11,6 +11,7 @@ import { TicketPage } from './ticket-page.tsx';
 vi.mock('../../shared-web/hub.ts', () => ({
   useHub: () => ({ socket: null, connected: false }),
   emitCommand: vi.fn(),
+  onCommandFacts: () => () => undefined,
 }));
 
 const ticket = (status: 'waiting' | 'called', position: number | null) =>

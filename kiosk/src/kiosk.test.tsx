@@ -12,6 +12,7 @@ import type { KioskTimings } from './timings.ts';
 vi.mock('../../shared-web/hub.ts', () => ({
   useHub: () => ({ socket: { on: () => undefined, off: () => undefined }, connected: true }),
   emitCommand: () => Promise.resolve({ ok: false, error: { code: 'internal', message: 'no hub in this test' } }),
+  onCommandFacts: () => () => undefined,
 }));
 
 const timings: KioskTimings = { idleMs: 300, ticketIdleMs: 300, warningMs: 300, offlineGraceMs: 10 };
