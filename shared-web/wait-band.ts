@@ -26,13 +26,19 @@ export function waitBandText(t: TFunction, band: WaitBand | WaitBandKey | null |
 
 /**
  * The wait text for one service as the server judged it: "no counter open (opens at 09:00)" while nobody
- * serves it — never a band then —, "no waiting" when nobody is ahead and a counter is free, else the band.
+ * serves it and "walk-in closed (opens at 13:00)" while its counters serve appointments only — never a band
+ * then —, "no waiting" when nobody is ahead and a counter is free, else the band.
  */
 export function serviceWaitText(t: TFunction, wait: ServiceWaitDto, language: string): string {
   if (wait.status === 'no-counter-open') {
     return wait.opensAt
       ? t('wait.noCounterOpenUntil', { time: formatTime(wait.opensAt, language) })
       : t('wait.noCounterOpen');
+  }
+  if (wait.status === 'walk-in-closed') {
+    return wait.opensAt
+      ? t('wait.walkInClosedUntil', { time: formatTime(wait.opensAt, language) })
+      : t('wait.walkInClosed');
   }
   if (wait.status === 'no-wait') return t('wait.band.none');
   return waitBandText(t, wait.estimatedWait);

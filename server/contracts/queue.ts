@@ -25,9 +25,12 @@ export type WaitBand = z.infer<typeof WaitBand>;
  *  - 'wait': `estimatedWait` holds the band to show;
  *  - 'no-wait': nobody is ahead and an open counter for the service is free now ("no wait");
  *  - 'no-counter-open': no open counter serves the service now. Show "no counter open" (and `opensAt`
- *    when known), never a band: there is no honest wait estimate while nobody is serving.
+ *    when known), never a band: there is no honest wait estimate while nobody is serving;
+ *  - 'walk-in-closed': counters for the service are open (for appointments), but walk-ins for it are not
+ *    served now — the kiosk would refuse the ticket (`outside-walk-in-hours`). Show "walk-in closed" (and
+ *    `opensAt` when walk-in for it opens again today), never a band.
  */
-export const WaitStatus = z.enum(['wait', 'no-wait', 'no-counter-open']);
+export const WaitStatus = z.enum(['wait', 'no-wait', 'no-counter-open', 'walk-in-closed']);
 export type WaitStatus = z.infer<typeof WaitStatus>;
 
 export const TicketDto = z.object({
@@ -83,11 +86,12 @@ export const ServiceWaitDto = z.object({
   code: z.string(),
   waiting: z.number().int(),
   status: WaitStatus,
-  /** Null exactly when `status` is 'no-counter-open'; band 'none' (0 minutes) when 'no-wait'. */
+  /** Null exactly when `status` is 'no-counter-open' or 'walk-in-closed'; band 'none' (0 minutes) when 'no-wait'. */
   estimatedWait: WaitBand.nullable(),
   /**
-   * 'no-counter-open' only: when walk-in hours start next today (ISO instant with offset), or null when
-   * the office does not open for walk-ins again today or is inside walk-in hours with nobody serving.
+   * 'no-counter-open' and 'walk-in-closed' only: when walk-in for the service starts next today (ISO instant
+   * with offset), or null when it does not open for walk-ins again today or is inside its walk-in hours with
+   * nobody serving.
    */
   opensAt: z.string().nullable(),
 });

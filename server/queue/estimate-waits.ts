@@ -145,7 +145,8 @@ function serviceWaits(
         counters: statusCounters,
         waiting: waitingStatus,
         band: p ? { minutes: p.minutes, low: p.low, high: p.high, band: p.band } : undefined,
-        walkInHours: state.walkInHours ?? [],
+        walkInHours: state.walkInHours?.hours ?? [],
+        serviceWalkInHours: state.walkInHours?.byService[s.code],
       });
       return {
         code: s.code,

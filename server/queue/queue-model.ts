@@ -140,8 +140,18 @@ export interface QueueState {
   tickets: ActiveTicket[];
   /** Service times learned from recent finished tickets (forecast module); absent: configured times. */
   learned?: LearnedServiceTimes;
-  /** Today's walk-in hours (epoch ms), for "no counter open — opens at …"; absent: unknown. */
-  walkInHours?: { start: number; end: number }[];
+  /** Today's walk-in hours (epoch ms), for "no counter open — opens at …" and "walk-in closed"; absent: unknown. */
+  walkInHours?: WalkInHoursToday;
+}
+
+/**
+ * `hours`: the office's walk-in hours; `byService`: per service code, when a kiosk issues a walk-in ticket
+ * for that service alone (the office's walk-in hours plus counters rostered for walk-ins with the skill),
+ * the spans the kiosk's gate (`provideWalkInGate`) uses.
+ */
+export interface WalkInHoursToday {
+  hours: { start: number; end: number }[];
+  byService: Record<string, { start: number; end: number }[]>;
 }
 
 /** Ticket number: the first service's letter and the next sequence of that letter today, e.g. `P007`. */

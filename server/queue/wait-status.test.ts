@@ -40,6 +40,34 @@ describe('serviceWaitStatus', () => {
     expect(s.opensAt).toBeNull();
   });
 
+  it('says "walk-in closed" while its counters are open but the service takes no walk-ins now', () => {
+    const open = { code: 'passport', counters: [counter()], waiting: [], band, walkInHours: [] };
+    const before = serviceWaitStatus({ ...open, now, serviceWalkInHours: [{ start: nine, end: eleven }] });
+    expect(before).toEqual({ status: 'walk-in-closed', estimatedWait: null, opensAt: new Date(nine) });
+    const after = serviceWaitStatus({
+      ...open,
+      now: new Date(eleven),
+      serviceWalkInHours: [{ start: nine, end: eleven }],
+    });
+    expect(after).toEqual({ status: 'walk-in-closed', estimatedWait: null, opensAt: null });
+    const during = serviceWaitStatus({
+      ...open,
+      now: new Date(nine),
+      serviceWalkInHours: [{ start: nine, end: eleven }],
+    });
+    expect(during.status).toBe('no-wait');
+    // Unknown hours: as before.
+    expect(serviceWaitStatus({ ...open, now }).status).toBe('no-wait');
+    // Nobody serving it says so first, with the service's own next start.
+    const closed = serviceWaitStatus({
+      ...open,
+      now,
+      counters: [counter({ state: 'closed' })],
+      serviceWalkInHours: [{ start: nine + 3_600_000, end: eleven }],
+    });
+    expect(closed).toEqual({ status: 'no-counter-open', estimatedWait: null, opensAt: new Date(nine + 3_600_000) });
+  });
+
   it('an open counter without the skill does not count', () => {
     const s = serviceWaitStatus({
       code: 'passport',

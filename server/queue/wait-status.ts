@@ -6,8 +6,9 @@ import type { WaitBand, WaitStatus } from '../contracts/queue.ts';
  * A wait band only means something while someone is serving: with no open counter for a service the
  * predictor can only say "more than an hour", which is wrong at 08:55 with nobody in line and wrong at
  * 09:01 when the first clerk logs in. So: no open counter with the skill → "no counter open" (with the
- * next start of walk-in hours today, when there is one); nobody who could be called first and a free
- * open counter → "no wait"; otherwise the predictor's band.
+ * next start of walk-in hours today, when there is one); counters open but no walk-ins for the service
+ * now (the kiosk would refuse the ticket) → "walk-in closed" (with its next start today); nobody who
+ * could be called first and a free open counter → "no wait"; otherwise the predictor's band.
  */
 
 export interface StatusCounter {
@@ -65,10 +66,18 @@ export function serviceWaitStatus(input: {
   band: WaitBand | undefined;
   /** Today's walk-in hours (epoch ms). */
   walkInHours: readonly { start: number; end: number }[];
+  /** Today's walk-in hours of this service (the kiosk's gate), when known. */
+  serviceWalkInHours?: readonly { start: number; end: number }[];
 }): ServiceWaitStatus {
+  const hours = input.serviceWalkInHours ?? input.walkInHours;
   const servers = servingCounters(input.counters, [input.code]);
   if (servers.length === 0) {
-    return { status: 'no-counter-open', estimatedWait: null, opensAt: nextWalkInStart(input.now, input.walkInHours) };
+    return { status: 'no-counter-open', estimatedWait: null, opensAt: nextWalkInStart(input.now, hours) };
+  }
+  // Counters serve it (appointments), but a kiosk would not issue a walk-in ticket for it now.
+  const t = input.now.getTime();
+  if (input.serviceWalkInHours && !input.serviceWalkInHours.some((i) => i.start <= t && t < i.end)) {
+    return { status: 'walk-in-closed', estimatedWait: null, opensAt: nextWalkInStart(input.now, hours) };
   }
   // Anyone waiting whom one of these counters could call would be called before a newcomer.
   const ahead = input.waiting.some((t) => servers.some((c) => canServe(c, t.codes, t.targetCounterId)));

@@ -1,4 +1,5 @@
 import type { Repositories } from '../storage.ts';
+import type { WalkInHoursToday } from './queue-model.ts';
 
 /**
  * Today's walk-in hours of a location (epoch ms). Opening hours belong to the scheduling module, which sits
@@ -10,7 +11,8 @@ export type WalkInHoursProvider = (
   repos: Repositories,
   locationId: string,
   serviceDate: string,
-) => Promise<{ start: number; end: number }[]>;
+) => Promise<WalkInHoursToday>;
+
 let walkInHoursProvider: WalkInHoursProvider | null = null;
 
 export function provideWalkInHours(provider: WalkInHoursProvider): void {
@@ -21,6 +23,6 @@ export async function walkInHours(
   repos: Repositories,
   locationId: string,
   serviceDate: string,
-): Promise<{ start: number; end: number }[] | undefined> {
+): Promise<WalkInHoursToday | undefined> {
   return walkInHoursProvider ? await walkInHoursProvider(repos, locationId, serviceDate) : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import type { WalkInHoursToday } from '../queue/queue-model.ts';
 import {
   type DayPlan,
   type Interval,
@@ -134,10 +135,30 @@ export async function walkInGateOf(
   };
 }
 
-/** Walk-in hours of one location and local date (epoch ms) for the queue's screens; [] when closed or unknown. */
-export async function walkInHoursOf(repos: { office: OfficeStore }, locationId: string, date: string) {
+/** The last date's walk-in hours per office object (the queue asks at every change; the office changes with its version). */
+const hoursOf = new WeakMap<Office, { date: string; value: WalkInHoursToday }>();
+
+/**
+ * Walk-in hours of one location and local date (epoch ms) for the queue's screens: the office's, and each
+ * walk-in service's as the kiosk's gate (`walkInGateOf`) sees them, so a screen says "walk-in closed" exactly
+ * when a kiosk would refuse the ticket. Empty when closed or unknown.
+ */
+export async function walkInHoursOf(
+  repos: { office: OfficeStore },
+  locationId: string,
+  date: string,
+): Promise<WalkInHoursToday> {
   const office = await getOffice(repos, locationId);
-  return office ? walkInHoursOn(office, date) : [];
+  if (!office) return { hours: [], byService: {} };
+  const kept = hoursOf.get(office);
+  if (kept?.date === date) return kept.value;
+  const plan = planDay(office, date);
+  const byService: WalkInHoursToday['byService'] = {};
+  for (const service of office.services.values())
+    if (service.walkIn) byService[service.code] = plan ? walkInSpans(office, plan, [service.id]) : [];
+  const value = { hours: walkInHoursOn(office, date), byService };
+  hoursOf.set(office, { date, value });
+  return value;
 }
 
 /** The hours endpoint: `days` days from `from` (default today) and walk-in now, times on the wire. */

@@ -36,6 +36,8 @@ export const en: SharedMessages = {
     },
     noCounterOpen: 'no counter open',
     noCounterOpenUntil: 'no counter open; opens at {{time}}',
+    walkInClosed: 'walk-in closed',
+    walkInClosedUntil: 'walk-in closed; opens at {{time}}',
   },
   errors: {
     'validation-failed': 'Some details are not filled in correctly. Check the fields and try again.',

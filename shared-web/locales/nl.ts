@@ -69,6 +69,8 @@ export const nl = {
     band,
     noCounterOpen: 'geen balie open',
     noCounterOpenUntil: 'geen balie open; opent om {{time}}',
+    walkInClosed: 'inloop gesloten',
+    walkInClosedUntil: 'inloop gesloten; opent om {{time}}',
   },
   errors,
 };

@@ -187,6 +187,52 @@ describeEachEngine('at-the-door', (under) => {
       expect(passport.body.opensAt).toBe('2026-11-24T09:00:00+01:00');
     });
 
+    it('says "walk-in closed" for a service whose counters serve appointments only, as the kiosk refuses it', async () => {
+      // Monday 10:30, walk-in hours; Balie 1 (passports and more) open, Balie 7 (pickups) open.
+      const ctx = await under.context({ now: '2026-11-23T09:30:00Z' });
+      const agent = await signInAs(ctx, 'demo-agent');
+      const ids = await counterIds(ctx);
+      for (const name of ['Balie 1', 'Balie 7']) {
+        const res = await call(ctx, 'POST', `/counters/${ids.get(name)}/sign-in`, {
+          token: name === 'Balie 1' ? agent : await signInAs(ctx, 'demo-supervisor'),
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+      const waits = async () => {
+        // Signed in again: the clock moves by hours, past a session's idle timeout.
+        const res = await call(ctx, 'GET', `/locations/${ZIJL}/queue`, {
+          token: await signInAs(ctx, 'demo-supervisor'),
+        });
+        expect(res.status).toBe(200);
+        return new Map(res.body.waits.map((w: { code: string }) => [w.code, w]));
+      };
+      expect((await waits()).get('passport')).toMatchObject({ status: 'no-wait', opensAt: null });
+      // 13:00: appointment hours. Balie 1 still open (for appointments), but a kiosk refuses a passport walk-in.
+      ctx.clock.set(new Date('2026-11-23T12:00:00Z'));
+      const after = await waits();
+      expect(after.get('passport')).toEqual({
+        code: 'passport',
+        waiting: 0,
+        status: 'walk-in-closed',
+        estimatedWait: null,
+        opensAt: null,
+      });
+      // Pickups are served by walk-in all day at Balie 7.
+      expect(after.get('pickup')).toMatchObject({ status: 'no-wait' });
+      const refused = await call(ctx, 'POST', `/locations/${ZIJL}/tickets`, {
+        token: kiosk,
+        body: { services: [{ code: 'passport', persons: 1 }] },
+      });
+      expect(refused.status).toBe(409);
+      // 08:45 the next morning, Balie 1 open before the doors: walk-in opens at nine.
+      ctx.clock.set(new Date('2026-11-24T07:45:00Z'));
+      expect((await waits()).get('passport')).toMatchObject({
+        status: 'walk-in-closed',
+        estimatedWait: null,
+        opensAt: '2026-11-24T09:00:00+01:00',
+      });
+    });
+
     it('publishes the week with its hours and whether walk-in is open now', async () => {
       const ctx = await under.context({ now: '2026-11-23T08:30:00Z' });
       const res = await call(ctx, 'GET', `/locations/${ZIJL}/hours?from=2026-11-23&days=7`);

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CounterDto, ServiceWaitDto } from '../../../server/contracts/queue.ts';
 import { ApiError } from '../../../shared-web/api.ts';
+import { formatTime } from '../../../shared-web/datetime.ts';
 import { waitBandText } from '../../../shared-web/wait-band.ts';
 import type { KioskSetup } from '../api.ts';
 import { kioskErrorMessage } from '../kiosk-text.ts';
@@ -51,7 +52,13 @@ export function HomeScreen({
               onClick={() => onTake(s)}
             >
               <span className="kiosk-button__label">{s.name[lang]}</span>
-              {noCounter ? (
+              {w?.status === 'walk-in-closed' ? (
+                <span className="kiosk-button__meta">
+                  {w.opensAt
+                    ? t('kiosk.walkInClosedUntil', { time: formatTime(w.opensAt, lang, setup?.timeZone) })
+                    : t('kiosk.walkInClosed')}
+                </span>
+              ) : noCounter ? (
                 <span className="kiosk-button__meta">
                   {t('kiosk.noCounter')}
                   {w ? ` · ${t('kiosk.waiting', { count: w.waiting })}` : ''}
