@@ -21,19 +21,32 @@ describe('group commit (SQLite)', () => {
     dirs.push(dir);
     const ctx = createTestContext({ dbPath: join(dir, 'loket.db'), now: at.toISOString() });
     const client = ctx.db.$client;
-    const exec = client.exec.bind(client);
     let commits = 0;
     let failCommit = false;
-    client.exec = (sql: string) => {
-      if (sql === 'COMMIT') {
-        if (failCommit) {
-          failCommit = false;
-          throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-        }
-        commits++;
+    const commit = () => {
+      if (failCommit) {
+        failCommit = false;
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
       }
+      commits++;
+    };
+    const exec = client.exec.bind(client);
+    client.exec = (sql: string) => {
+      if (sql === 'COMMIT') commit();
       return exec(sql);
     };
+    // The asynchronous write transaction prepares its COMMIT once per connection (db/client.ts), at its first run.
+    const prepare = client.prepare.bind(client);
+    client.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (sql !== 'COMMIT') return statement;
+      const run = statement.run.bind(statement);
+      statement.run = (...args: unknown[]) => {
+        commit();
+        return run(...args);
+      };
+      return statement;
+    }) as typeof client.prepare;
     return { ...ctx, commits: () => commits, failNextCommit: () => (failCommit = true) };
   }
 
