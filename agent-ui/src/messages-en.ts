@@ -233,6 +233,8 @@ export const agentEn: Widen<typeof agentNl> = {
       rosteredHours: 'Counter-hours rostered',
       exportWeeks: 'Download weekly outlook (CSV)',
       advice: 'Peak weeks and what helps',
+      adviceHelp:
+        'A week is short by the counter-hours missing in its short hours, added up: a busy morning is not covered by a quiet afternoon, so a week can be short here while its bar above stays under the roster.',
       peakWeekTitle: 'Week of {{date}}: {{gap}} counter-hours short',
       baseline:
         'As rostered now, busiest day {{day}} (simulated): {{walkIns}} of walk-ins and {{appointments}} of appointments within the norm.',

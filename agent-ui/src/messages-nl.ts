@@ -230,6 +230,8 @@ export const agentNl = {
       rosteredHours: 'Balie-uren ingeroosterd',
       exportWeeks: 'Weekoverzicht downloaden (CSV)',
       advice: 'Drukke weken en wat helpt',
+      adviceHelp:
+        'Het tekort van een week is opgeteld over de uren waarin balies ontbreken: een drukke ochtend wordt niet goedgemaakt door een rustige middag, dus een week kan hier tekort hebben terwijl haar staaf hierboven onder het rooster blijft.',
       peakWeekTitle: 'Week van {{date}}: {{gap}} balie-uren tekort',
       baseline:
         'Zoals nu ingeroosterd, drukste dag {{day}} (gesimuleerd): {{walkIns}} van de inloop en {{appointments}} van de afspraken binnen de norm.',

@@ -103,6 +103,7 @@ export function OutlookSection({
       {outlook && (
         <section className="card" aria-labelledby="advice-heading">
           <h2 id="advice-heading">{t('agent.planner.advice')}</h2>
+          {outlook.peakWeeks.length > 0 && <p className="muted">{t('agent.planner.adviceHelp')}</p>}
           {outlook.peakWeeks.length === 0 ? (
             <p className="banner banner-success">{t('agent.planner.noPeaks')}</p>
           ) : (
