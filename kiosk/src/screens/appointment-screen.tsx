@@ -81,31 +81,34 @@ export function AppointmentScreen({
         if (entered.trim()) onCheckIn(entered);
       }}
     >
-      <h1 className="kiosk__title">{t('kiosk.scanTitle')}</h1>
-      <p className="kiosk__lead" id="scan-text">
-        {t('kiosk.scanText')}
-      </p>
-      <label htmlFor="reference" className="kiosk__label">
-        {t('kiosk.codeLabel')}
-      </label>
-      <input
-        id="reference"
-        ref={input}
-        className="kiosk-input kiosk-input--code"
-        autoComplete="off"
-        autoCapitalize="characters"
-        inputMode="none"
-        spellCheck={false}
-        aria-describedby={message ? 'scan-text check-in-message' : 'scan-text'}
-        aria-invalid={code ? true : undefined}
-        value={entered}
-        onChange={(e) => onEnter(e.target.value.toUpperCase())}
-      />
-      {message ? (
-        <p className="kiosk__notice" id="check-in-message" role="alert" data-error-code={code}>
-          {message}
+      {/* The text and the field; on a landscape screen they stand beside the keypad (kiosk.css). */}
+      <div className="kiosk-appointment__text">
+        <h1 className="kiosk__title">{t('kiosk.scanTitle')}</h1>
+        <p className="kiosk__lead" id="scan-text">
+          {t('kiosk.scanText')}
         </p>
-      ) : null}
+        <label htmlFor="reference" className="kiosk__label">
+          {t('kiosk.codeLabel')}
+        </label>
+        <input
+          id="reference"
+          ref={input}
+          className="kiosk-input kiosk-input--code"
+          autoComplete="off"
+          autoCapitalize="characters"
+          inputMode="none"
+          spellCheck={false}
+          aria-describedby={message ? 'scan-text check-in-message' : 'scan-text'}
+          aria-invalid={code ? true : undefined}
+          value={entered}
+          onChange={(e) => onEnter(e.target.value.toUpperCase())}
+        />
+        {message ? (
+          <p className="kiosk__notice" id="check-in-message" role="alert" data-error-code={code}>
+            {message}
+          </p>
+        ) : null}
+      </div>
       <fieldset className="kiosk-keypad" aria-label={t('kiosk.keypad')}>
         {KEYS.map((key) => (
           <button
