@@ -30,6 +30,14 @@ export function LocationInfo({ location, items }: { location: Location; items: I
   );
 }
 
+/** Dates with the longest names (a Wednesday and a Thursday in September): the room the line keeps for any day. */
+const longestDates = ['2026-09-30', '2026-09-24'];
+
+/**
+ * The line's room is kept from the first paint: while the days load it says it is looking, and the text that
+ * arrives takes no more room than the invisible widest texts stacked in the same cell, so the offices under it
+ * do not move when it comes (also where the line wraps, on a phone).
+ */
 function FirstFreeDay({ location, items }: { location: Location; items: Items }) {
   const { t, i18n } = useTranslation();
   const key = items.map((i) => `${i.code}:${i.persons}`).join(',');
@@ -37,14 +45,30 @@ function FirstFreeDay({ location, items }: { location: Location; items: Items })
     const today = localDateOf(new Date(), location.timeZone);
     return bookingApi.availableDays(location.id, items, today, addDays(today, daysAhead));
   }, [location.id, location.timeZone, key]);
-  // Nothing while it loads or when it cannot be known: the calendar of the next step says it anyway.
-  if (days.status !== 'ok') return null;
-  const first = days.data[0];
+  const first = days.status === 'ok' ? days.data[0] : undefined;
   return (
-    <span className="choice__line" data-testid={`first-free-${location.id}`}>
-      {first
-        ? t('booking.location.firstFree', { date: formatLocalDate(first, i18n.language) })
-        : t('booking.location.noFreeDay', { weeks: daysAhead / 7 })}
+    <span className="choice__line first-free-line">
+      <span className="first-free-line__sizer" aria-hidden="true">
+        {longestDates.map((d) => (
+          <span key={d}>{t('booking.location.firstFree', { date: formatLocalDate(d, i18n.language) })}</span>
+        ))}
+        <span>{t('booking.location.noFreeDay', { weeks: daysAhead / 7 })}</span>
+        <span>{t('booking.location.firstFreeUnknown')}</span>
+      </span>
+      {days.status === 'loading' ? (
+        <span className="first-free-line__pending" data-testid={`first-free-pending-${location.id}`}>
+          {t('booking.location.firstFreeLoading')}
+        </span>
+      ) : days.status === 'error' ? (
+        // It cannot be known now: the calendar of the next step says it anyway.
+        <span>{t('booking.location.firstFreeUnknown')}</span>
+      ) : (
+        <span data-testid={`first-free-${location.id}`}>
+          {first
+            ? t('booking.location.firstFree', { date: formatLocalDate(first, i18n.language) })
+            : t('booking.location.noFreeDay', { weeks: daysAhead / 7 })}
+        </span>
+      )}
     </span>
   );
 }
