@@ -3,7 +3,7 @@
  * (/proc, so the load generator and the rest of the machine do not count) and as ratios within one run.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { type Db, openDatabase, writeTransaction } from '../../db/client.ts';
@@ -441,6 +441,16 @@ async function nodeCallCost(
   if (!loc) throw new Error('no location');
   const sockets: Socket[] = [];
   const node = await startNode(`call-${label}`, await freePort(), nodeEnv(dbPath), 90_000, root);
+  // LOKET_BENCH_NODE_LOG=<dir>: the node's stdout and stderr go to <dir>/node.<label>.log as well, with a line
+  // `=== measured presses start|end ===` around the measured presses (e.g. with
+  // LOKET_BENCH_NODE_FLAGS='--trace-opt --trace-deopt' to count what V8 recompiles while it is measured).
+  const log = process.env.LOKET_BENCH_NODE_LOG
+    ? createWriteStream(join(process.env.LOKET_BENCH_NODE_LOG, `node.${label}.log`))
+    : null;
+  if (log) {
+    node.child.stdout?.on('data', (d: Buffer) => log.write(d));
+    node.child.stderr?.on('data', (d: Buffer) => log.write(d));
+  }
   try {
     for (let i = 0; i < opts.displays; i++)
       sockets.push(await socketTo(node.url, { token: loc.displayToken, locationId: loc.id }, '172.30.0.1'));
@@ -501,6 +511,7 @@ async function nodeCallCost(
         )
       : null;
     if (perf) await sleep(500);
+    log?.write('=== measured presses start ===\n');
     const cpu0 = cpuMsOf(node.child.pid);
     const split0 = cpuSplitOf(node.child.pid);
     const t0 = performance.now();
@@ -513,6 +524,7 @@ async function nodeCallCost(
     await sleep(500); // the last estimates run
     const cpu = cpuMsOf(node.child.pid) - cpu0;
     const split = cpuSplitPer(split0, cpuSplitOf(node.child.pid), opts.calls);
+    log?.write('=== measured presses end ===\n');
     if (perf) {
       perf.kill('SIGINT');
       await new Promise((r) => perf.once('exit', r));
@@ -528,6 +540,7 @@ async function nodeCallCost(
   } finally {
     for (const s of sockets.splice(0)) s.disconnect();
     await killNode(node, 'SIGTERM');
+    log?.end();
   }
 }
 
