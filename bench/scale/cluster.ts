@@ -107,6 +107,16 @@ export function nodeEnv(dbPath: string, extra: Record<string, string | undefined
 }
 
 /**
+ * The node/V8 flags `npm start` of a checkout passes (between `tsx` and `server/main.ts` in its package.json), so that
+ * the bench's nodes, and a baseline's, run as that checkout's `npm start` does (since 2026-12-07 `--no-memory-reducer`).
+ */
+function startFlagsOf(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const m = /\btsx\s+((?:--?[\w-]+(?:=\S+)?\s+)*)server\/main\.ts/.exec(pkg.scripts?.start ?? '');
+  return m?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+}
+
+/**
  * Starts `server/main.ts` on `port`; resolves when /api/v1/health answers, rejects when the node exits first.
  * `root`: another checkout of Loket to run (a before/after comparison in one run); default this one.
  */
@@ -129,6 +139,7 @@ export async function startNode(
         // LOKET_BENCH_NODE_FLAGS: further node/V8 flags for every node (e.g. `--single-threaded-gc` to see the GC's
         // share on the main thread in a CPU profile).
         ...(process.env.LOKET_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+        ...startFlagsOf(root),
         '--import',
         'tsx',
         root === ROOT ? MAIN : join(root, 'server', 'main.ts'),
