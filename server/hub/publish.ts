@@ -462,7 +462,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const fromUseCase = new Map<ClusterFact, TicketDto>();
     const local = new Set<ClusterFact>();
     const peerCounters = new Map<ClusterFact, CounterDto>();
-    const actorOf = new Map<ClusterFact, CommandActor>();
+    /** Per fact: the socket whose command made it (the module's `actorOf` finds it per change). */
+    const factActors = new Map<ClusterFact, CommandActor>();
     let allFromPeers = true;
     for (const f of facts) {
       const carriedTicket = carriedFor(f);
@@ -470,7 +471,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const carriedCounter = f.kind === 'counter:updated' ? carriedCounterFor(f) : undefined;
       const counter = carriedCounter?.counter;
       const actor = carriedTicket?.actor ?? carriedCounter?.actor;
-      if (actor) actorOf.set(f, actor);
+      if (actor) factActors.set(f, actor);
       const peer = changed || counter ? undefined : peerFactFor(f);
       if (changed) fromUseCase.set(f, changed.dto);
       else if (peer?.ticket) fromUseCase.set(f, peer.ticket);
@@ -533,7 +534,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const toStaff = (fact: BatchedFact) => {
         (staff().emit as (event: string, data: unknown) => void)(fact.event, fact.data);
         batch.push(fact);
-        batchActors.push(actorOf.get(f));
+        batchActors.push(factActors.get(f));
       };
       /** Staff see every fact of the location; kiosks and displays the public ones. */
       const toAll = <T extends object>(
