@@ -15,6 +15,7 @@ import { spendChallenge, type VerifiedChallenge } from './fairness/challenge.ts'
 import { confirmUrl, expireLapsedHolds } from './fairness/holds.ts';
 import { normaliseMailbox, normalisePhone } from './fairness/mailbox.ts';
 import { getOffice, type Office, officeAfterLocks } from './office-cache.ts';
+import type { LocationRecord } from './office-store.ts';
 import { placeInTransaction } from './placement.ts';
 import { addDays } from './recurrence.ts';
 import { type RequestedItem, resolveItems } from './requested-items.ts';
@@ -34,6 +35,12 @@ export interface BookInput {
   staff?: { municipalityId: string; locationIds: string[] } | null;
   /** An API client booking on a resident's behalf: it must belong to the location's municipality. */
   apiClient?: { clientId: number; municipalityId: string } | null;
+  /**
+   * The location as the caller decided whether a proof-of-work challenge was needed (an anonymous booking), when that
+   * was an office kept without reading its version (`keptOffice`): a booking decided on a location whose challenge
+   * settings differ is refused with `conflict` (the client tries again, and is then asked as the current office says).
+   */
+  challengeDecidedOn?: LocationRecord | null;
   /** A verified proof-of-work solution, spent with this booking (anonymous bookings where required). */
   challenge?: VerifiedChallenge | null;
   /** The client's Idempotency-Key: a retry returns the answer of the first request. */
@@ -165,6 +172,14 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
         ...new Set([localDateOf(start, zone), ...(pickupStart === null ? [] : [localDateOf(pickupStart, zone)])]),
       ]);
       const office = await officeAfterLocks(tx, before);
+      const decided = input.challengeDecidedOn;
+      if (
+        decided &&
+        decided !== office.location &&
+        (decided.challengeMode !== office.location.challengeMode ||
+          decided.challengePressureBookings !== office.location.challengePressureBookings)
+      )
+        throw new AppError('conflict', 'The office changed while booking; try again');
       if (input.staff && !input.staff.locationIds.includes(office.location.id))
         throw new AppError('forbidden', 'Not your location');
       if (input.apiClient && input.apiClient.municipalityId !== office.location.municipalityId)

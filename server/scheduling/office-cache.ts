@@ -158,3 +158,15 @@ export async function officeAfterLocks(repos: { office: OfficeStore }, before: O
     throw new AppError('conflict', 'The office changed while booking; try again');
   return office;
 }
+
+/**
+ * The office the storage keeps for a location, without reading the configuration version (PostgreSQL: one round trip
+ * less), or null when it keeps none (SQLite keeps none here: its version read costs no round trip) — then read it
+ * with `getOffice`. It may be older than a change another node just made: decide on it only what a transaction
+ * checks again on the office it reads after its locks (`bookAppointment`: the days to lock, and the challenge the
+ * route asked for), and answer no refusal decided on it alone.
+ */
+export async function keptOffice(repos: { office: OfficeStore }, locationId: string): Promise<Office | null> {
+  const record = await repos.office.keptOffice?.(locationId);
+  return record ? officeOf(record) : null;
+}

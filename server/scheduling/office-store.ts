@@ -166,6 +166,13 @@ export interface OfficeStore {
    */
   officeSince(locationId: string, knownVersion: number | null): Promise<OfficeSnapshot>;
   /**
+   * The office this storage keeps for the location, without asking the database whether it is still current (null:
+   * none kept). Only where reading the version is a round trip (PostgreSQL); a caller that decides on it must have
+   * the decision checked by a transaction that reads or checks the version (the booking route, `keptOffice` in
+   * office-cache.ts). SQLite does not implement it: its version read is a statement in the process.
+   */
+  keptOffice?(locationId: string): Promise<OfficeRecord | null>;
+  /**
    * Changes settings of a location (the fair-booking protections, the set-up's settings). Bumps the configuration
    * version, so every process's cached office is replaced at its next read.
    */

@@ -157,12 +157,13 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     await book('2026-11-24T10:00:00Z');
     await book('2026-11-24T10:40:00Z');
 
-    // The office's version on the pool (the route reads the office for the challenge); then in one transaction:
+    // Nothing on the pool (the route decides the challenge on the office the node keeps, and the transaction checks
+    // that office; until 2026-12-07 the route read its version on the pool first); then in one transaction:
     // BEGIN, the set-up lock, the kept office's version check, the lapsed holds with the organiser | the mailbox
     // lock and the cap count | the day lock and the occupancy read | the insert, the mail and COMMIT.
-    // (12 statements: the version check is one SELECT of a function since migration 0010; the DO block it was held
+    // (11 statements: the version check is one SELECT of a function since migration 0010; the DO block it was held
     // two ';\n' of its own and counted as three.)
-    const booking = { pool: 1, transactions: 1, roundTrips: 5, statements: 12, writes: 5 };
+    const booking = { pool: 0, transactions: 1, roundTrips: 4, statements: 11, writes: 4 };
     expect(await costOf(() => book('2026-11-25T10:00:00Z')), 'the first booking of a day').toEqual(booking);
     expect(await costOf(() => book('2026-11-25T10:20:00Z')), 'a booking on a day the node knows').toEqual(booking);
 
@@ -182,19 +183,19 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     const key = { 'idempotency-key': 'round-trips-1' };
     const who = ++n;
     expect(await costOf(() => book('2026-11-25T10:40:00Z', key, who)), 'a booking with an Idempotency-Key').toEqual({
-      pool: 1,
+      pool: 0,
       transactions: 1,
-      roundTrips: 6,
-      statements: 15,
-      writes: 6,
+      roundTrips: 5,
+      statements: 14,
+      writes: 5,
     });
-    // Its replay: the office on the pool, BEGIN with the key's lock and the stored answer, COMMIT.
+    // Its replay: BEGIN with the key's lock and the stored answer, COMMIT.
     expect(await costOf(() => book('2026-11-25T10:40:00Z', key, who)), 'a replay').toEqual({
-      pool: 1,
+      pool: 0,
       transactions: 1,
-      roundTrips: 3,
-      statements: 5,
-      writes: 3,
+      roundTrips: 2,
+      statements: 4,
+      writes: 2,
     });
   });
 
@@ -335,5 +336,48 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
     });
     expect(booked.reference).toMatch(/^[0-9A-Z]{12}$/);
     expect(counter.counts.transactions).toBe(2);
+  });
+  it('decides the challenge on the kept office only as far as the current office agrees', async () => {
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    const challengeMode = (mode: string) =>
+      other.query('UPDATE locations SET challenge_mode = $2 WHERE id = $1', [LOCATION, mode]);
+    // An app of its own on the same storage: fresh per-address buckets (the manual clock never refills them).
+    const own = createApp(deps);
+    const post = (start: string) =>
+      own.request('/api/v1/appointments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          locationId: LOCATION,
+          services: [{ code: 'passport', persons: 1 }],
+          start,
+          customer: { name: 'Resident', email: `challenge-${++n}@example.org` },
+        }),
+      });
+    try {
+      // The node keeps the office (without a challenge) from a booking.
+      expect((await post('2026-11-24T13:00:00Z')).status).toBe(201);
+      // Another node turns the challenge on; this node still keeps the office without one. A booking without a
+      // solution is not made on the strength of the kept office: its transaction finds the office changed.
+      await challengeMode('always');
+      const first = await post('2026-11-24T13:20:00Z');
+      expect(first.status, await first.clone().text()).toBe(409);
+      expect(((await first.json()) as { code: string }).code).toBe('conflict');
+      // The retry is asked for the solution, as the current office says.
+      const second = await post('2026-11-24T13:20:00Z');
+      expect(second.status).toBe(403);
+      expect(((await second.json()) as { code: string }).code).toBe('challenge-required');
+      // And off again elsewhere: the refusal the kept office implies is not the answer; the current office's is.
+      await challengeMode('off');
+      counter.reset();
+      const third = await post('2026-11-24T13:20:00Z');
+      expect(third.status, await third.clone().text()).toBe(201);
+      // Read anew on the pool: the version, then the changed office.
+      expect(counter.counts.pool).toBeGreaterThan(1);
+    } finally {
+      await challengeMode('off').catch(() => {});
+      await other.end();
+    }
   });
 });
