@@ -485,6 +485,13 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
         ON CONFLICT (id) DO NOTHING RETURNING id`);
       return result.rows.length > 0;
     },
+    async spendChallengeWithNext(id, expiresAt) {
+      // No ON CONFLICT: a solution spent already fails this statement on the key (`SPENT`, db/pg/storage.ts), which
+      // fails the transaction at its next statement, answered challenge-invalid; a concurrent spend waits as above.
+      await sendLater(db, sql`INSERT INTO spent_challenges (id, expires_at) VALUES (${id}, ${expiresAt})`, {
+        beforeDayLocks: true,
+      });
+    },
     async sweepSpentChallenges(now) {
       const result = await db.delete(spentChallenges).where(sql`${spentChallenges.expiresAt} <= ${now}`);
       return result.rowCount ?? 0;

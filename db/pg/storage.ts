@@ -72,6 +72,8 @@ const RETRYABLE = new Set(['40001', '40P01', '23P01']);
  * that drew a taken reference or check-in code fails there, and running the transaction again draws anew.
  */
 const DRAWN = new Set(['appointments_reference', 'appointments_check_in_code']);
+/** The key of spent challenge solutions: a booking's mark sent with its next statement found the solution spent. */
+const SPENT = 'spent_challenges_pkey';
 
 /** The constraint a pg error names, also when drizzle wrapped it. */
 function constraintOf(err: unknown): string | undefined {
@@ -114,6 +116,8 @@ export function asAppError(err: unknown): unknown {
   if (err instanceof AppError) return err;
   const code = sqlState(err);
   if (code === '23P01') return new AppError('slot-unavailable', 'That time was just taken; choose another.');
+  if (code === '23505' && constraintOf(err) === SPENT)
+    return new AppError('challenge-invalid', 'This challenge solution was used already');
   if (code === '23505') return new AppError('conflict', 'This was changed at the same moment; try again.');
   if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) {
     return new AppError('unavailable', `Storage cannot be reached: ${code}`);

@@ -1,4 +1,6 @@
 import type { Socket } from 'node:net';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { planDemoAccess } from '../../db/demo-access.ts';
@@ -377,6 +379,54 @@ describeWithPostgres('round trips to PostgreSQL per request', () => {
       expect(counter.counts.pool).toBeGreaterThan(1);
     } finally {
       await challengeMode('off').catch(() => {});
+      await other.end();
+    }
+  });
+  it('spends a proof-of-work solution with the next statement, and refuses it spent once', async () => {
+    const own = createApp({ ...deps, config: { ...deps.config, CHALLENGE_MAX_NUMBER: 2_000 } });
+    const solved = async () => {
+      const challenge = await (await own.request('/api/v1/challenge')).json();
+      const solution = await solveChallenge({ challenge, deriveKey });
+      return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+    };
+    const post = (start: string, altcha: string) =>
+      own.request('/api/v1/appointments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', altcha },
+        body: JSON.stringify({
+          locationId: LOCATION,
+          services: [{ code: 'passport', persons: 1 }],
+          start,
+          customer: { name: 'Resident', email: `pow-${++n}@example.org` },
+        }),
+      });
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query(`UPDATE locations SET challenge_mode = 'always' WHERE id = $1`, [LOCATION]);
+      // The node kept the office without the challenge: the first booking finds it changed (409 conflict), the
+      // retry is decided on the office that asks for a solution.
+      expect((await post('2026-12-01T10:00:00Z', await solved())).status).toBe(409);
+      expect((await post('2026-12-01T10:00:00Z', await solved())).status).toBe(201);
+      const altcha = await solved();
+      counter.reset();
+      const first = await post('2026-12-01T10:20:00Z', altcha);
+      expect(first.status, await first.clone().text()).toBe(201);
+      // As many round trips as a booking without a solution: the mark goes in the batch of the cap's count.
+      expect(counter.counts).toMatchObject({ pool: 0, transactions: 1, roundTrips: 4 });
+      const batch = counter.sent.find((q) => q.text.includes('INSERT INTO spent_challenges'));
+      expect(batch?.text).toMatch(/INSERT INTO spent_challenges[^;]*;\n.*pg_advisory_xact_lock/s);
+      // Spent: refused with its own code (not 409 conflict, not 500), alone and in a group with a good booking.
+      const replay = await post('2026-12-01T10:40:00Z', altcha);
+      expect(replay.status).toBe(403);
+      expect(((await replay.json()) as { code: string }).code).toBe('challenge-invalid');
+      const together = await Promise.all([
+        post('2026-12-01T11:00:00Z', altcha),
+        post('2026-12-01T11:20:00Z', await solved()),
+      ]);
+      expect(together.map((r) => r.status)).toEqual([403, 201]);
+    } finally {
+      await other.query(`UPDATE locations SET challenge_mode = 'off' WHERE id = $1`, [LOCATION]).catch(() => {});
       await other.end();
     }
   });

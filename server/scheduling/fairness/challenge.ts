@@ -177,6 +177,8 @@ export async function spendChallenge(
   tx: { appointments: AppointmentStore },
   challenge: VerifiedChallenge,
 ): Promise<void> {
+  if (tx.appointments.spendChallengeWithNext)
+    return tx.appointments.spendChallengeWithNext(challenge.id, challenge.expiresAt);
   if (!(await tx.appointments.spendChallenge(challenge.id, challenge.expiresAt)))
     throw new AppError('challenge-invalid', 'This challenge solution was used already');
 }
