@@ -5,6 +5,7 @@
  * Prints each round and the medians; writes bench/results/scale-booking-row.json (scale.json keeps part 4's
  * full run).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,20 @@ import { type BookingCost, bookingCost } from './costs.ts';
 import { buildTemplate } from './fixtures.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The checkout's commit (with `+` when its tree has changes), or null outside git. */
+function commitOf(root: string): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    return dirty.trim() ? `${head}+` : head;
+  } catch {
+    return null;
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 export async function bookingRow(rounds: number): Promise<void> {
@@ -51,6 +66,8 @@ export async function bookingRow(rounds: number): Promise<void> {
       {
         bench: 'scale --booking-row',
         at: new Date().toISOString(),
+        // Which code the figures are of: part 4's copy of this row in scale.json was once read as today's.
+        commit: commitOf(join(here, '..', '..')),
         machine: {
           cpus: cpus().length,
           node: process.version,
