@@ -3,7 +3,7 @@ import type { ServiceWaitDto, WaitBand } from '../contracts/queue.ts';
 import { predictWaits } from './predictor.ts';
 import type { QueueState } from './queue-model.ts';
 import { policyOptions, toPolicyTicket } from './queue-model.ts';
-import { type StatusCounter, serviceWaitStatus, servingCounters } from './wait-status.ts';
+import { type StatusCounter, type StatusTicket, serviceWaitStatus, servingCounters } from './wait-status.ts';
 
 /** Beyond this many waiting tickets the live estimate uses the predictor's cheaper mean-value mode. */
 const LONG_LINE = 150;
@@ -36,7 +36,11 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
   const mean =
     state.learned?.meanMinutesPerPerson ?? Object.fromEntries(state.services.map((s) => [s.code, s.minutesPerPerson]));
   const waiting = state.tickets.filter((t) => t.row.status === 'waiting');
-  const byId = new Map(state.tickets.map((t) => [t.row.id, t]));
+  // The counters' current tickets only (a handful), not a map of the whole line per run.
+  const currentIds = new Set<number>();
+  for (const c of state.counters) if (c.active && c.currentTicketId !== null) currentIds.add(c.currentTicketId);
+  const byId = new Map<number, QueueState['tickets'][number]>();
+  if (currentIds.size > 0) for (const t of state.tickets) if (currentIds.has(t.row.id)) byId.set(t.row.id, t);
   const policy = policyOptions(state);
   const out = predictWaits({
     now: state.now,
@@ -123,6 +127,37 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
   return { perTicket: out.perTicket, positions, waits };
 }
 
+/** A waiting ticket as wait-status.ts sees it, kept per ticket object like `toPolicyTicket`'s answers. */
+const statusTickets = new WeakMap<object, StatusTicket & { services: QueueState['tickets'][number]['services'] }>();
+
+function toStatusTicket(t: QueueState['tickets'][number]): StatusTicket {
+  const hit = statusTickets.get(t);
+  if (hit && hit.id === t.row.id && hit.services === t.services && hit.targetCounterId === t.row.targetCounterId)
+    return hit;
+  const status = {
+    id: t.row.id,
+    codes: t.services.map((s) => s.code),
+    targetCounterId: t.row.targetCounterId,
+    services: t.services,
+  };
+  statusTickets.set(t, status);
+  return status;
+}
+
+/** `opensAt` as the screens get it (ISO in the office's zone): the same few instants all day, so formatted once each. */
+const opensAtTexts = new Map<string, string | null>();
+
+function opensAtText(at: Date, timeZone: string): string | null {
+  const key = `${at.getTime()}|${timeZone}`;
+  let text = opensAtTexts.get(key);
+  if (text === undefined) {
+    text = DateTime.fromJSDate(at, { zone: timeZone }).toISO({ suppressMilliseconds: true }) ?? null;
+    if (opensAtTexts.size >= 1_000) opensAtTexts.clear();
+    opensAtTexts.set(key, text);
+  }
+  return text;
+}
+
 /** Per walk-in service: how many wait for it and its wait, or why there is none (closed, no counter, …). */
 function serviceWaits(
   state: QueueState,
@@ -130,11 +165,16 @@ function serviceWaits(
   statusCounters: StatusCounter[],
   perService: ReturnType<typeof predictWaits>['perService'],
 ): ServiceWaitDto[] {
-  const waitingStatus = waiting.map((t) => ({
-    id: t.row.id,
-    codes: t.services.map((s) => s.code),
-    targetCounterId: t.row.targetCounterId,
-  }));
+  const waitingStatus = waiting.map(toStatusTicket);
+  // Waiting tickets per service in one pass (a ticket counts once per service it has).
+  const waitingFor = new Map<string, number>();
+  for (const t of waitingStatus) {
+    const codes = t.codes;
+    for (let k = 0; k < codes.length; k++) {
+      const code = codes[k] as string;
+      if (codes.indexOf(code) === k) waitingFor.set(code, (waitingFor.get(code) ?? 0) + 1);
+    }
+  }
   return state.services
     .filter((s) => s.walkIn)
     .map((s) => {
@@ -150,14 +190,10 @@ function serviceWaits(
       });
       return {
         code: s.code,
-        waiting: waiting.filter((t) => t.services.some((x) => x.code === s.code)).length,
+        waiting: waitingFor.get(s.code) ?? 0,
         status: status.status,
         estimatedWait: status.estimatedWait,
-        opensAt: status.opensAt
-          ? (DateTime.fromJSDate(status.opensAt, { zone: state.location.timeZone }).toISO({
-              suppressMilliseconds: true,
-            }) ?? null)
-          : null,
+        opensAt: status.opensAt ? opensAtText(status.opensAt, state.location.timeZone) : null,
       };
     });
 }

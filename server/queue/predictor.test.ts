@@ -425,3 +425,78 @@ describe('predictWaits under overload with residents who give up', () => {
     );
   });
 });
+
+describe('runs on the same ticket objects (the hub after every change)', () => {
+  // predictWaits keeps each ticket's SimTicket between runs (simTicketOf): a run on tickets it has seen, with other
+  // learned times, other counters or fewer tickets, must give what the same input built from fresh objects gives.
+  const fresh = (t: PredictorTicket): PredictorTicket => ({
+    ...t,
+    services: t.services.map((s) => ({ ...s })),
+    queuedAt: new Date(t.queuedAt),
+    dueAt: t.dueAt === null ? null : new Date(t.dueAt),
+  });
+  it('gives the answers of fresh objects, whatever changed between the runs', () => {
+    const codes = ['passport', 'pickup', 'driving-licence'] as const;
+    const ticketArb = fc.record({
+      code: fc.constantFrom(...codes),
+      second: fc.option(fc.constantFrom(...codes), { nil: null }),
+      persons: fc.integer({ min: 1, max: 3 }),
+      queuedAgo: fc.integer({ min: 0, max: 90 }),
+      dueIn: fc.option(fc.integer({ min: -20, max: 30 }), { nil: null }),
+      priority: fc.constantFrom(0, 0, 1),
+      target: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+    });
+    const runArb = fc.record({
+      keep: fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+      mean: fc.record({ passport: fc.integer({ min: 4, max: 20 }), pickup: fc.integer({ min: 2, max: 8 }) }),
+      cv: fc.option(fc.record({ passport: fc.constantFrom(0.3, 0.5, 1) }), { nil: undefined }),
+      replications: fc.constantFrom(0, 0, 12),
+      perServiceOnly: fc.boolean(),
+      busyFor: fc.option(fc.integer({ min: 0, max: 15 }), { nil: null }),
+      patience: fc.option(fc.integer({ min: 5, max: 60 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(ticketArb, { maxLength: 30 }),
+        fc.array(runArb, { minLength: 2, maxLength: 4 }),
+        (ts, runs) => {
+          const all: PredictorTicket[] = ts.map((t, i) => ({
+            id: i + 1,
+            services: [
+              { code: t.code, persons: t.persons },
+              ...(t.second && t.second !== t.code ? [{ code: t.second, persons: 1 }] : []),
+            ],
+            queuedAt: minutesAgo(t.queuedAgo),
+            dueAt: t.dueIn === null ? null : minutesAhead(t.dueIn),
+            priority: t.priority,
+            targetCounterId: t.target,
+          }));
+          for (const run of runs) {
+            const tickets = all.filter((_, i) => run.keep[i]);
+            const counters = [
+              counter(1, ['passport', 'pickup'], {
+                current: run.busyFor === null ? null : { startedAt: minutesAgo(run.busyFor), expectedMinutes: 10 },
+              }),
+              counter(2, ['passport', 'driving-licence']),
+              counter(3, ['pickup']),
+            ];
+            const input = {
+              now,
+              counters,
+              meanMinutesPerPerson: { ...run.mean, 'driving-licence': 5 },
+              serviceCv: run.cv,
+              replications: run.replications,
+              perServiceOnly: run.perServiceOnly,
+              patienceMinutes: run.patience,
+              serviceCodes: [...codes],
+            };
+            const shared = predictWaits({ ...input, tickets });
+            const alone = predictWaits({ ...input, tickets: tickets.map(fresh) });
+            expect(shared).toStrictEqual(alone);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

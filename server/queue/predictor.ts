@@ -231,12 +231,13 @@ interface SimTicket {
   codes: string[];
   /** Which counters may serve it: its target counter and its set of services (all that `canServe` looks at). */
   servedBy: string;
-  /** Minutes (relative to now, negative = in the past) it entered the line. */
-  queued: number;
+  /** Expected service minutes and their cv: set by every predictWaits (they come from its input's learned times). */
   minutes: number;
   cv: number;
   /** A walk-in (no appointment time): may give up while waiting. */
   walkIn: boolean;
+  /** What `codes`, `servedBy` and `walkIn` were built from (simTicketOf checks them). */
+  from: { services: PredictorTicket['services']; count: number; targetCounterId: number | null };
 }
 
 interface SimCounter {
@@ -631,11 +632,42 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket, single?: SingleS
     policy: t,
     codes,
     servedBy,
-    queued: minutesBetween(input.now, t.queuedAt),
     minutes: ticketMinutes(t, input.meanMinutesPerPerson),
-    cv: input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV,
+    cv: serviceCvOf(input, t),
     walkIn: t.dueAt === null,
+    from: { services: t.services, count: t.services.length, targetCounterId: t.targetCounterId },
   };
+}
+
+function serviceCvOf(input: PredictorInput, t: PredictorTicket): number {
+  return input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV;
+}
+
+/**
+ * Each waiting ticket's SimTicket from the last predictWaits it took part in. The hub runs the predictor after every
+ * change on the same ticket objects (queue-model.ts `toPolicyTicket` keeps them), and building ~200 of them per run
+ * was a tenth of a live run's CPU plus its garbage. Only the parts that depend on the ticket alone are kept (checked
+ * against it); `minutes` and `cv` come from each run's input and are set again. predictWaits runs to its end before
+ * another starts (synchronous), so a SimTicket is never shared by two runs at once.
+ */
+const simTicketMemo = new WeakMap<PredictorTicket, SimTicket>();
+
+function simTicketOf(input: PredictorInput, t: PredictorTicket, single: SingleServiceKeys): SimTicket {
+  const hit = simTicketMemo.get(t);
+  if (
+    hit &&
+    hit.from.services === t.services &&
+    hit.from.count === t.services.length &&
+    hit.from.targetCounterId === t.targetCounterId &&
+    hit.walkIn === (t.dueAt === null)
+  ) {
+    hit.minutes = ticketMinutes(t, input.meanMinutesPerPerson);
+    hit.cv = serviceCvOf(input, t);
+    return hit;
+  }
+  const sim = toSimTicket(input, t, single);
+  simTicketMemo.set(t, sim);
+  return sim;
 }
 
 /**
@@ -645,7 +677,7 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket, single?: SingleS
 export function predictWaits(input: PredictorInput): PredictorOutput {
   const counters = buildCounters(input);
   const single: SingleServiceKeys = new Map();
-  const simTickets = input.tickets.map((t) => toSimTicket(input, t, single));
+  const simTickets = input.tickets.map((t) => simTicketOf(input, t, single));
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
   // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant.
   const newcomer = (code: string): SimTicket =>
@@ -825,7 +857,10 @@ function memorylessWaits(first: SimTicket, tickets: SimTicket[], counters: SimCo
   const free = counters.filter((c) => !c.busy).length;
   const rate = counters.length / first.minutes;
   // First come, first served: one service with one target, no priorities.
-  const order = [...tickets].sort((a, b) => a.queued - b.queued || a.policy.id - b.policy.id);
+  // By queuedAt (the same order as its minutes from now), then id.
+  const order = [...tickets].sort(
+    (a, b) => a.policy.queuedAt.getTime() - b.policy.queuedAt.getTime() || a.policy.id - b.policy.id,
+  );
   const out = new Map<number, number>();
   order.forEach((t, k) => {
     out.set(t.ticket.id, k < free ? 0 : erlangMedian(k - free + 1, rate));
