@@ -74,9 +74,12 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
     // The broadcast after every change (`live`) uses the one mean-value replay too: about a tenth of the
     // CPU, and the hub runs it for every office on every change. The wait stored at issue, which is what
     // the predictor is scored on, keeps the full estimate.
-    ...(waiting.length > LONG_LINE || options.live ? { replications: 0 } : {}),
+    // Both keys always there (undefined, false: the predictor's defaults), so every run hands the predictor an input
+    // of one shape: spreading them in or not gave it up to four, and its optimised code was dropped ("wrong map")
+    // whenever a run of another kind came.
+    replications: waiting.length > LONG_LINE || options.live ? 0 : undefined,
     // Only the services' waits are wanted: the predictor skips the per-ticket bands too.
-    ...(options.waitsOnly ? { perServiceOnly: true } : {}),
+    perServiceOnly: options.waitsOnly === true,
   });
   const statusCounters: StatusCounter[] = state.counters
     .filter((c) => c.active)

@@ -679,11 +679,15 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
   const single: SingleServiceKeys = new Map();
   const simTickets = input.tickets.map((t) => simTicketOf(input, t, single));
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
-  // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant.
+  // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant. Its
+  // fields come in another order than a waiting ticket's (toPolicyTicket) on purpose: objects built with the same keys
+  // in the same order share a map in V8, and this id is not a small integer — sharing would turn every waiting
+  // ticket's id field into a double one (a boxed number in V8: slower compares and map keys, and optimised code
+  // built for the small-integer one dropped).
   const newcomer = (code: string): SimTicket =>
     toSimTicket(input, {
-      id: Number.MAX_SAFE_INTEGER,
       services: [{ code, persons: 1 }],
+      id: Number.MAX_SAFE_INTEGER,
       queuedAt: input.now,
       dueAt: null,
       priority: 0,
