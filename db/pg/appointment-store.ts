@@ -202,7 +202,7 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
     const [row] = await (locking ? query.for('update') : query);
     return row ? ((await detailsOf(db, [row]))[0] ?? null) : null;
   };
-  return {
+  const store: AppointmentStore = {
     lockOfficeDays: (locationId, dates) => lockOfficeDays(db, locationId, dates),
     async occupancy(locationId, from, to, now) {
       // From memory and what changed since (db/pg/occupancy-cache.ts); a range too long to keep is read here.
@@ -306,6 +306,7 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
         byPhone: number;
         dayCount: number;
         dayOldest: number | null;
+        contactEmail: string | null;
       }>(
         db,
         sql`${q.day === null ? beforeDayLocks : sql``}
@@ -334,9 +335,13 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
                              AND starts_at < ${bound(q.day.to)} AND created_at > ${new Date(q.day.createdAfter)}
                              AND channel = 'online')`
                    : sql`NULL::float8`
-               } AS "dayOldest"`,
+               } AS "dayOldest",
+               (SELECT contact_email FROM municipality_profiles WHERE municipality_id = ${q.municipalityId})
+                 AS "contactEmail"`,
       );
       const row = result.rows[0];
+      // The organiser the booking asks for next, read with the count (see `organizer`): one round trip less.
+      if (locking && row) organizer = { municipalityId: q.municipalityId, email: row.contactEmail ?? null };
       return {
         byEmail: row?.byEmail ?? 0,
         byMailbox: row?.byMailbox ?? 0,
@@ -352,6 +357,23 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       return result.rows[0]?.n ?? 0;
     },
 
+    async expireLapsedHoldsWithNext(now, locationId) {
+      if (!locking) {
+        await store.expireLapsedHolds(now, locationId);
+        return;
+      }
+      // As `expireLapsedHolds` (rows locked in id order), without its answer: sent with the booking's next statement,
+      // the cap's count or the organiser's read, before its day locks and its occupancy read.
+      await sendLater(
+        db,
+        sql`UPDATE appointments SET status = 'expired', confirm_code_hash = NULL
+             WHERE status = 'held' AND id IN (
+               SELECT id FROM appointments
+                WHERE status = 'held' AND hold_expires_at <= ${now} AND location_id = ${locationId}
+                ORDER BY id FOR UPDATE)`,
+        { beforeDayLocks: true, prepared: true },
+      );
+    },
     async expireLapsedHolds(now, locationId) {
       // Rows are locked in id order, so this and the job (all offices at once) never wait on each other in a
       // circle; a hold confirmed meanwhile is re-read after its lock and left alone. For one office inside a
@@ -519,4 +541,5 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       return result.rowCount ?? 0;
     },
   };
+  return store;
 }

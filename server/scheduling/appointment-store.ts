@@ -162,6 +162,12 @@ export interface AppointmentStore {
   /** Sets lapsed holds (`held`, `hold_expires_at <= now`) of one location, or all, to `expired`; returns them. */
   expireLapsedHolds(now: Date, locationId?: string): Promise<{ appointmentId: number; locationId: string }[]>;
   /**
+   * The same for one location inside a booking's transaction, which needs no answer: it goes with the transaction's
+   * next statement (PostgreSQL: a round trip less per booking), which is sent before anything is placed. SQLite,
+   * which has no round trip to save, leaves it out.
+   */
+  expireLapsedHoldsWithNext?(now: Date, locationId: string): Promise<void>;
+  /**
    * Inserts an appointment with its items. The reference and check-in code are drawn by the caller's functions; a
    * collision on their unique indexes is redrawn without failing the use-case (PostgreSQL: ON CONFLICT DO NOTHING,
    * then draw again; after a placement's occupancy read the insert goes with COMMIT, and a collision runs the

@@ -12,7 +12,7 @@ import { addWorkingDays } from './closures.ts';
 import { closedSet, dayBounds } from './day-plans.ts';
 import { type IdempotentRequest, previousAnswer, rememberAnswer } from './fairness/booking-idempotency.ts';
 import { spendChallenge, type VerifiedChallenge } from './fairness/challenge.ts';
-import { confirmUrl, expireLapsedHolds } from './fairness/holds.ts';
+import { confirmUrl, releaseLapsedHoldsBeforePlacing } from './fairness/holds.ts';
 import { normaliseMailbox, normalisePhone } from './fairness/mailbox.ts';
 import { getOffice, type Office, officeAfterLocks } from './office-cache.ts';
 import type { LocationRecord } from './office-store.ts';
@@ -186,7 +186,7 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
         throw new AppError('not-found', 'No such location');
       const resolved = resolveItems(office, input.services, online);
       // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
-      await expireLapsedHolds(tx, now, office.location.id);
+      await releaseLapsedHoldsBeforePlacing(tx, now, office.location.id);
       if (input.challenge) await spendChallenge(tx, input.challenge);
       if (online)
         await assertWithinLimits(tx, deps, office, {

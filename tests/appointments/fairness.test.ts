@@ -105,6 +105,25 @@ describeEachEngine('fairness', (under) => {
       expect((await book(ctx, start)).status).toBe(201);
     });
 
+    it("a booking expires its office's lapsed holds itself, before it places (no job in between)", async () => {
+      const ctx = await under.context(options);
+      await protect(ctx, { confirmationRequired: true, holdMinutes: 10 });
+      const start = (await times(ctx))[0] as string;
+      let held = 0;
+      for (let i = 0; i < 30; i++) {
+        const res = await book(ctx, start);
+        if (res.status === 409) break;
+        expect(res.status).toBe(201);
+        held++;
+      }
+      expect(held).toBeGreaterThan(0);
+      ctx.clock.advance(10 * 60_000);
+      // The time is free again only because this booking's transaction expired the lapsed holds first.
+      expect((await book(ctx, start)).status).toBe(201);
+      const rows = await ctx.sql.rows<{ status: string }>("SELECT status FROM appointments WHERE status = 'expired'");
+      expect(rows.length).toBe(held);
+    });
+
     it('a confirmed hold stays booked, with the confirmation mail after the click', async () => {
       const ctx = await under.context(options);
       await protect(ctx, { confirmationRequired: true, holdMinutes: 15 });

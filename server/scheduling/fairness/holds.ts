@@ -34,6 +34,19 @@ export function expireLapsedHolds(
   return tx.appointments.expireLapsedHolds(now, locationId);
 }
 
+/**
+ * A booking's release of its office's lapsed holds before it places: its answer is not needed, so on PostgreSQL it goes
+ * with the transaction's next statement (`expireLapsedHoldsWithNext`).
+ */
+export async function releaseLapsedHoldsBeforePlacing(
+  tx: { appointments: AppointmentStore },
+  now: Date,
+  locationId: string,
+): Promise<void> {
+  if (tx.appointments.expireLapsedHoldsWithNext) await tx.appointments.expireLapsedHoldsWithNext(now, locationId);
+  else await tx.appointments.expireLapsedHolds(now, locationId);
+}
+
 /** The background job: release lapsed holds, forget spent challenges and old idempotency answers. */
 export async function releaseLapsedHolds(deps: Deps): Promise<number> {
   const now = deps.clock.now();
