@@ -168,7 +168,10 @@ export async function runMode(
   const database = await benchDatabase(template, dir, mode.name, mode.engine);
   const cluster = await startCluster(dir, database, mode, {}, root);
   try {
-    // Warm-up (JIT, caches, keep-alive): bookings at the end of the window, checked like the rest.
+    // Warm-up (JIT, caches, keep-alive): bookings at the end of the window, checked like the rest. Bounded by count
+    // and by time; until 2026-12-07 the default's time bound was 2 s, which a loaded machine cut short (1–2 s for 200
+    // bookings when quiet; 12–50 per node of 4 nodes at load 10–20): a node warmed with fewer bookings spent up to a
+    // third more CPU per hot-day booking (the "warm-up bookings per node" column), so the bound is 10 s now.
     const warmCount = WARM_PER_NODE > 0 ? WARM_PER_NODE * mode.nodes : 200;
     const warmStarts = template.spreadStarts.slice(-warmCount);
     const warm = await spreadWorkload(
@@ -176,7 +179,7 @@ export async function runMode(
       warmStarts,
       1,
       8,
-      WARM_PER_NODE > 0 ? Math.max(2, warmCount / 20) : 2,
+      WARM_PER_NODE > 0 ? Math.max(2, warmCount / 20) : 10,
     );
     // Idle: no request but HAProxy's health checks.
     const idle0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
