@@ -89,6 +89,8 @@ export async function displaysAcrossNodes(
     connectSeconds: number;
     redis: boolean;
     engine: Engine;
+    /** Another checkout of Loket whose nodes to run (`--baseline`): the harness, clients and database are this one's. */
+    root?: string;
   },
 ): Promise<FanoutResult> {
   const seconds = opts.fanSeconds + opts.killSeconds;
@@ -109,7 +111,7 @@ export async function displaysAcrossNodes(
       db.$client.close();
     }
   });
-  const cluster = await startCluster(dir, database, { nodes: 4, haproxy: true, redis: opts.redis });
+  const cluster = await startCluster(dir, database, { nodes: 4, haproxy: true, redis: opts.redis }, {}, opts.root);
   const procs: ChildProcess[] = [];
   try {
     const names = cluster.nodes.map((n) => n.name);

@@ -286,6 +286,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   const opts = QUICK
     ? { offices: 10, perOffice: 20, fanSeconds: 3, killSeconds: 5, clientProcesses: 1, connectSeconds: 30 }
     : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 75 };
+  if (BASELINE) return partDisplaysAgainstBaseline(dir, template, opts, BASELINE);
   let r: FanoutResult;
   try {
     r = await displaysAcrossNodes(dir, template, { ...opts, redis: true, engine: NODES_ON });
@@ -337,6 +338,86 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   note(
     S,
     `Time: from the SIGKILL to the display's first snapshot after its reconnect (client back-off 0.5–5 s × 1.5, as the front-ends; aim p99 ≤ 10 s, 0 calls lost); of that, SIGKILL → the display's disconnect p50 ${k.killToDisconnectP50Ms} / p99 ${k.killToDisconnectP99Ms} ms, SIGKILL → reconnect (client back-off, HAProxy, handshake) p50 ${k.killToReconnectP50Ms} / p99 ${k.killToReconnectP99Ms} ms (failed reconnection attempts: ${k.failedReconnects}; their connect errors over the whole run by message: ${JSON.stringify(k.connectErrors)}) and reconnect → snapshot p50 ${k.reconnectToSnapshotP50Ms} / p99 ${k.reconnectToSnapshotP99Ms} ms. "Covered by snapshot": a display missed the ticket:called (down at the time) but a snapshot with a seq at or after the call's reached it. Snapshots asked for after a seq gap: ${k.gapSnapshotsAsked}.`,
+  );
+  write();
+}
+
+/**
+ * `--part=2 --baseline=<checkout>`: part 2 on the baseline's nodes and on this checkout's, `--rounds` times each
+ * (default 2), alternating (baseline first), in one sitting: one row per run. CPU per call from /proc is the robust
+ * figure; the latencies follow the machine's load.
+ */
+async function partDisplaysAgainstBaseline(
+  dir: string,
+  template: Template,
+  opts: {
+    offices: number;
+    perOffice: number;
+    fanSeconds: number;
+    killSeconds: number;
+    clientProcesses: number;
+    connectSeconds: number;
+  },
+  baseline: string,
+): Promise<void> {
+  const S = '2. Displays across nodes';
+  const rows: (string | number)[][] = [];
+  const runs: { checkout: string; load: number[]; result?: FanoutResult; error?: string }[] = [];
+  for (let i = 0; i < (ROUNDS ?? 2); i++) {
+    for (const [checkout, root] of [
+      ['before', baseline],
+      ['after', undefined],
+    ] as const) {
+      const load = loadavg().map((x) => Math.round(x * 100) / 100);
+      console.log(`  round ${i + 1}, ${checkout} (${root ?? 'this checkout'}), load ${load.join(' ')}`);
+      try {
+        const r = await displaysAcrossNodes(dir, template, { ...opts, redis: true, engine: NODES_ON, root });
+        runs.push({ checkout, load, result: r });
+        const k = r.kill;
+        const row = [
+          `${checkout} #${i + 1}`,
+          load[0] ?? 0,
+          ...r.perNode.map((n) => n.cpuMsPerCall),
+          ...r.perNode.map((n) => `${n.p50Ms} / ${n.p99Ms}`),
+          r.calls,
+          `${k.recovered}/${k.displaced}`,
+          `${k.p50Ms} / ${k.p99Ms}`,
+          `${k.reconnectToSnapshotP50Ms} / ${k.reconnectToSnapshotP99Ms}`,
+          k.lostPairs,
+        ];
+        rows.push(row);
+        console.log(`  ${JSON.stringify(row)}`);
+      } catch (error) {
+        runs.push({ checkout, load, error: (error as Error).message });
+        rows.push([`${checkout} #${i + 1}`, load[0] ?? 0, `FAILED: ${(error as Error).message}`]);
+      }
+    }
+  }
+  results.displays = { baseline, runs };
+  note(
+    S,
+    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.offices} calls/s on node A for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s). CPU/call from /proc over the ${opts.fanSeconds} s before the kill; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
+  );
+  table(
+    S,
+    [
+      'run',
+      'load',
+      'n1 CPU ms/call',
+      'n2',
+      'n3',
+      'n4',
+      'n1 p50 / p99 ms',
+      'n2',
+      'n3',
+      'n4',
+      'calls',
+      'back',
+      'kill → snapshot p50 / p99 ms',
+      'reconnect → snapshot p50 / p99 ms',
+      'lost',
+    ],
+    rows,
   );
   write();
 }
