@@ -14,6 +14,8 @@ import { withCurrentTickets } from '../queue/queue-state.ts';
 export interface LiveQueues {
   /** The office's queue as of its newest processed fact, or null (read it). */
   get(locationId: string, serviceDate: string, atLeastSeq: number): QueueState | null;
+  /** The office's queue as of its newest processed fact when at `atLeastSeq` or later and young enough, or null. */
+  peek(locationId: string, atLeastSeq: number): QueueState | null;
   /** A state read at `seq` (the seq before and after the read); ignored when a later fact was processed. */
   set(locationId: string, seq: number, state: QueueState, latestProcessedSeq: number): void;
   /** Moves the view on by the fact `seq`: with what its change carried, or drops it. */
@@ -33,6 +35,11 @@ export function liveQueues(maxAgeMs: number, nowMs: () => number = Date.now): Li
         views.delete(locationId);
         return null;
       }
+      return v.state;
+    },
+    peek(locationId, atLeastSeq) {
+      const v = views.get(locationId);
+      if (!v || nowMs() - v.at > maxAgeMs || v.seq < atLeastSeq) return null;
       return v.state;
     },
     set(locationId, seq, state, latestProcessedSeq) {

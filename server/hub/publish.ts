@@ -42,6 +42,11 @@ const LIVE_VIEW_MAX_AGE_MS = 5_000;
 const PEER_WAIT_MS = 150;
 /** What peers sent is kept this long for the log to bring its facts (a node far behind reads them instead). */
 const PEER_KEEP_MS = 30_000;
+/**
+ * With peers: a node that sent another node's facts before their message came (it read them itself) leaves the
+ * estimates to that node, unless no message for them has come after this long (that node died, or lost Redis).
+ */
+const LATE_PEER_CHECK_MS = 1_000;
 const PEER_KEEP_MAX = 20_000;
 /**
  * With peers, every node sends the others the tickets its sockets follow in full this often (changes go at once,
@@ -94,9 +99,9 @@ export interface PublisherOptions {
  *    changes the office. With Redis one node per change computes them (estimate-gate.ts) and broadcasts through
  *    the adapter: the node that made the change (it has the live view); a node that got the change from a peer
  *    leaves them to that node and computes nothing. It sends the other nodes the updates of the tickets their
- *    sockets follow only (`hub:followers`), which each node tells the others (`hub:follows`). Without Redis a call's
- *    estimates are computed at once, when the live view followed it, and sent with the `ticket:called` (one message
- *    per screen and call instead of two).
+ *    sockets follow only (`hub:followers`), which each node tells the others (`hub:follows`). A call's estimates are
+ *    computed at once by the node that made it, when its live view followed it, and sent with the `ticket:called`
+ *    (one message per screen and call instead of two) — with Redis in `hub:facts` too, so every node sends them.
  *
  * Order: staff see every fact of their location, so `prev` is `seq - 1`; kiosks and displays see only the
  * public ones, so theirs carry the previous public fact's seq. A client whose last seq is below `prev`
@@ -123,6 +128,12 @@ export interface Publisher {
   /** Stops polling; resolves when a round under way has finished (the log may then be closed). */
   stop(): Promise<void>;
 }
+
+/**
+ * How a round of an office went: `from-peers` (a peer sent every fact: it does the estimates), `with-estimates` (the
+ * round's call carried them), `late` (every fact a peer's change whose message had not come: see `checkLate`), `sent`.
+ */
+type Outcome = 'from-peers' | 'with-estimates' | 'late' | 'sent';
 
 export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
   const { log, estimates: gate } = options;
@@ -166,6 +177,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * until the next `wait:estimates` or snapshot — a run that finds the same waits does not send them again.
    */
   const sentWithCall = new Map<string, string>();
+  /** Per location: the seq of the newest call this node sent its sockets with the waits after it. */
+  const waitsWithCallSeq = new Map<string, number>();
+  /** Per location: a check under way whether the maker of facts this node read itself is still there (see apply). */
+  const lateChecks = new Map<string, NodeJS.Timeout>();
   /**
    * Public ids of the tickets a resident follows on this node (a `ticket:` room exists while a socket is in it),
    * kept from the adapter's room events: the estimates after a change look a waiting ticket up here instead of
@@ -342,11 +357,26 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   function applyPeerFacts(locationId: string, facts: PeerFact[]): void {
     const at = Date.now();
     for (const fact of facts) fromPeers.set(`${locationId}:${fact.seq}`, { fact, at });
+    sendLateWaits(locationId, facts);
     for (const [key, entry] of fromPeers) {
       if (at - entry.at <= PEER_KEEP_MS && fromPeers.size <= PEER_KEEP_MAX) break;
       fromPeers.delete(key);
     }
     wake();
+  }
+
+  /**
+   * The waits after a call that this node sent before the maker's message came (it read the call itself): sent now,
+   * unless this node has sent a later fact of the office since (a later change brings its own waits).
+   */
+  function sendLateWaits(locationId: string, facts: PeerFact[]): void {
+    const call = facts.findLast((f) => f.estimates !== undefined);
+    if (!call?.estimates) return;
+    const latest = latestSeq.get(locationId) ?? 0;
+    if (latest < call.seq || latest > (facts.at(-1)?.seq ?? 0)) return;
+    if ((waitsWithCallSeq.get(locationId) ?? 0) >= call.seq) return;
+    waitsWithCallSeq.set(locationId, call.seq);
+    io.local.to(locationRoom(locationId)).emit('wait:estimates', { locationId, ...call.estimates });
   }
 
   /** What a peer sent for exactly this fact (same seq, kind, ticket and counter), once. */
@@ -414,7 +444,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
     for (const [locationId, list] of byLocation) {
       announce(locationId, list[list.length - 1]?.seq ?? 0);
-      let outcome: 'from-peers' | 'with-estimates' | 'sent' = 'sent';
+      let outcome: Outcome = 'sent';
       try {
         outcome = await publishFacts(locationId, list);
       } catch (err) {
@@ -424,7 +454,25 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       // The node that made the change computes the estimates for the cluster, on its live view — unless the round's
       // call carried them already.
       if (outcome === 'sent') scheduleEstimates(locationId);
+      else if (outcome === 'late') checkLate(locationId, list);
     }
+  }
+
+  /**
+   * Facts another node's use-case made, sent before that node's message came (a loaded node, or one that died after
+   * its commit): that node computes the estimates for the cluster when its message is only late — computing them here
+   * as well would cost a read of the queue and a second broadcast per change on every such node, just when the
+   * cluster is loaded. So the estimates run here only if no message for these facts came within a second.
+   */
+  function checkLate(locationId: string, facts: ClusterFact[]): void {
+    if (stopped || lateChecks.has(locationId) || estimateTimers.has(locationId)) return;
+    const keys = facts.map((f) => `${locationId}:${f.seq}`);
+    const timer = setTimeout(() => {
+      lateChecks.delete(locationId);
+      if (!keys.some((key) => fromPeers.has(key))) scheduleEstimates(locationId);
+    }, LATE_PEER_CHECK_MS);
+    timer.unref?.();
+    lateChecks.set(locationId, timer);
   }
 
   function revoke(f: ClusterFact): void {
@@ -445,10 +493,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * Publishes a location's facts of a round: `from-peers` when a peer sent every one of them (it does the estimates),
    * `with-estimates` when the round's call carried the estimates after it (no run needed for this round).
    */
-  async function publishFacts(
-    locationId: string,
-    facts: ClusterFact[],
-  ): Promise<'from-peers' | 'with-estimates' | 'sent'> {
+  async function publishFacts(locationId: string, facts: ClusterFact[]): Promise<Outcome> {
     const now = deps.clock.now();
     // Staff of before (one event per fact); those taking batched facts get the round's as one `queue:facts`.
     const staff = () => io.local.to(staffRooms(locationId)).except(batchedStaffRoom(locationId));
@@ -462,6 +507,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const fromUseCase = new Map<ClusterFact, TicketDto>();
     const local = new Set<ClusterFact>();
     const peerCounters = new Map<ClusterFact, CounterDto>();
+    /** The waits a peer computed after its call, per call fact (`hub:facts`). */
+    const peerEstimates = new Map<ClusterFact, { at: string; waits: ServiceWaitDto[] }>();
+    /** Whether every fact of the round that no peer sent is one another node's use-case made (its message is late). */
+    let allLate = true;
     /** Per fact: the socket whose command made it (the module's `actorOf` finds it per change). */
     const factActors = new Map<ClusterFact, CommandActor>();
     let allFromPeers = true;
@@ -476,8 +525,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       if (changed) fromUseCase.set(f, changed.dto);
       else if (peer?.ticket) fromUseCase.set(f, peer.ticket);
       if (peer?.counter) peerCounters.set(f, peer.counter);
+      if (peer?.estimates && f.kind === 'ticket:called') peerEstimates.set(f, peer.estimates);
       if (changed || counter) local.add(f);
-      if (!peer?.ticket && !peer?.counter) allFromPeers = false;
+      if (!peer?.ticket && !peer?.counter) {
+        allFromPeers = false;
+        if (changed || counter || !madeByPeer(f)) allLate = false;
+      }
       live.apply(locationId, f.seq as number, changed ? { ticket: changed.ticket } : counter ? { counter } : null);
     }
     // The other facts' tickets, read once, as they are now (a later fact in the log brings any later change).
@@ -503,6 +556,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       return counterView.get(counterId);
     };
 
+    // A call changes the waits every screen shows: they ride on the call (one message per screen instead of a
+    // `wait:estimates` 50 ms later), computed now on the live view when it follows the round's facts — with peers by
+    // the node whose use-case made the call, for every node (in `hub:facts`).
+    const estimates = facts.some((f) => f.kind === 'ticket:called' && (!options.peers || local.has(f)))
+      ? await estimatesWithCall(locationId, facts[facts.length - 1]?.seq ?? 0, now)
+      : undefined;
+
     // The other nodes get what this one built for its own facts before its sockets do: they wait for it.
     if (options.peers && local.size > 0) {
       const out: PeerFact[] = [];
@@ -512,17 +572,18 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         const ticket = fromUseCase.get(f);
         const counter =
           f.kind === 'counter:updated' && f.counterId !== null ? await counterDto(f.counterId) : undefined;
-        if (ticket) out.push({ ...fact, ticket });
+        if (ticket) out.push({ ...fact, ticket, ...(estimates && f.kind === 'ticket:called' ? { estimates } : {}) });
         else if (counter) out.push({ ...fact, counter });
       }
       if (out.length > 0) io.serverSideEmit('hub:facts', locationId, out);
     }
-
-    // A call changes the waits every screen shows: they ride on the call (one message per screen instead of a
-    // `wait:estimates` 50 ms later), computed now on the live view when it follows the round's facts.
-    const estimates = facts.some((f) => f.kind === 'ticket:called')
-      ? await estimatesWithCall(locationId, facts[facts.length - 1]?.seq ?? 0, now)
-      : undefined;
+    // Sockets of kinds this node has none of for the office cost no encoding (a node of displays has no staff).
+    const anyone = (rooms: string[]) => rooms.some((room) => (adapter.rooms.get(room)?.size ?? 0) > 0);
+    const batchedHere = adapter.rooms.get(batchedStaffRoom(locationId));
+    const staffOfBefore = staffRooms(locationId).some((room) =>
+      [...(adapter.rooms.get(room) ?? [])].some((id) => !batchedHere?.has(id)),
+    );
+    const publicHere = anyone(publicRooms(locationId));
 
     let snapshot = false;
     for (const f of facts) {
@@ -532,7 +593,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       if (isPublic) lastPublic.set(locationId, seq);
       /** A fact for the staff: sent now to those of before, batched for the others. */
       const toStaff = (fact: BatchedFact) => {
-        (staff().emit as (event: string, data: unknown) => void)(fact.event, fact.data);
+        if (staffOfBefore) (staff().emit as (event: string, data: unknown) => void)(fact.event, fact.data);
         batch.push(fact);
         batchActors.push(factActors.get(f));
       };
@@ -543,7 +604,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         payload: T,
       ) => {
         toStaff({ event, data: { ...payload, seq, prev: seq - 1 } } as unknown as BatchedFact);
-        emit(io.local.to(publicRooms(locationId)), { ...payload, seq, prev });
+        if (publicHere) emit(io.local.to(publicRooms(locationId)), { ...payload, seq, prev });
       };
       if (f.kind === 'ticket:issued' || f.kind === 'ticket:updated') {
         const dto = ticketOf(f);
@@ -560,10 +621,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           calledAt: ticket.calledAt ?? now.toISOString(),
           recall: f.detail === 'recall',
         };
+        const waits = estimates ?? peerEstimates.get(f);
+        if (waits) waitsWithCallSeq.set(locationId, Math.max(waitsWithCallSeq.get(locationId) ?? 0, seq));
         toAll('ticket:called', (target, p) => target.emit('ticket:called', p), {
           ...call,
           ticket,
-          ...(estimates ? { estimates } : {}),
+          ...(waits ? { estimates: waits } : {}),
         });
       } else if (f.kind === 'counter:updated') {
         const dto = peerCounters.get(f) ?? (f.counterId !== null ? await counterDto(f.counterId) : undefined);
@@ -596,7 +659,17 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const fresh = await readSnapshot(locationId);
       if (fresh) io.local.to(locationRoom(locationId)).emit('queue:snapshot', fresh);
     }
-    return allFromPeers ? 'from-peers' : estimates ? 'with-estimates' : 'sent';
+    if (allFromPeers) return 'from-peers';
+    if (estimates) return 'with-estimates';
+    return options.peers && allLate ? 'late' : 'sent';
+  }
+
+  /** A fact of a change another node's use-case made and sends the others (`hub:facts`; see `awaitsPeer`). */
+  function madeByPeer(f: ClusterFact): boolean {
+    if (f.kind === 'counter:updated') return f.counterId !== null;
+    return (
+      (f.kind === 'ticket:issued' || f.kind === 'ticket:called' || f.kind === 'ticket:updated') && f.ticketId !== null
+    );
   }
 
   /**
@@ -613,6 +686,15 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   ): void {
     const room = io.local.to(batchedStaffRoom(locationId));
     const actor = actors[0];
+    if ((adapter.rooms.get(batchedStaffRoom(locationId))?.size ?? 0) === 0) {
+      // Nobody here takes batched facts (a node of displays): nothing to encode; an actor's ack needs no report.
+      for (const a of actors) {
+        if (!a || a.report !== undefined) continue;
+        a.report = {};
+        a.reported?.();
+      }
+      return;
+    }
     const alone =
       actor?.batched && !actor.gaveUp && actor.report === undefined && actors.every((a) => a === actor)
         ? actor
@@ -633,8 +715,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   /**
-   * The estimates after a round with a call, to send with it — on one node without peers (with Redis one node
-   * computes them for the cluster, after the change), when the live view followed the round's facts (no read) and
+   * The estimates after a round with a call, to send with it — by the node whose use-case made the call (with peers
+   * for the cluster: they go in `hub:facts`, and the followers elsewhere get theirs), when the live view followed the round's facts (no read) and
    * the predictor is not taking more than its share of the process (else the usual run follows). Followed tickets
    * get their positions as after any run.
    */
@@ -643,24 +725,36 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     seq: number,
     now: Date,
   ): Promise<{ at: string; waits: ServiceWaitDto[] } | undefined> {
-    if (options.peers || stopped) return undefined;
+    if (stopped) return undefined;
     // Calls come at the pace of people (not the 250 ms spacing of other changes' runs), but a slow predictor still
     // keeps to its share of the process.
     const last = lastEstimate.get(locationId);
     if (last && Date.now() < last.at + last.tookMs / estimateShare) return undefined;
-    const location = await reads().queue.location(locationId);
-    if (!location) return undefined;
-    const view = live.get(locationId, serviceDateOf(now, location.timeZone), seq);
-    if (!view || view.location !== location) return undefined;
+    let state: QueueState;
+    if (options.peers) {
+      // On the tail's path, where every office of the round waits for this one: no read at all (a read waiting for
+      // a connection of a pool busy with the clerks' transactions held every call of the node back by seconds). The
+      // view as it is — the facts of a set-up change drop it, and it is at most 5 s old — with its learned times.
+      const view = live.peek(locationId, seq);
+      if (!view || view.serviceDate !== serviceDateOf(now, view.location.timeZone)) return undefined;
+      state = { ...view, now };
+    } else {
+      const location = await reads().queue.location(locationId);
+      if (!location) return undefined;
+      const view = live.get(locationId, serviceDateOf(now, location.timeZone), seq);
+      if (!view || view.location !== location) return undefined;
+      state = { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
+    }
     const started = Date.now();
-    const state = { ...view, now, learned: await learnedTimesFor(reads(), view, now) };
-    const waits = sendEstimates(locationId, state, seq, false, false);
+    // With peers the waits go to every node (with the call, in `hub:facts`), and the followed tickets' positions too.
+    const waits = sendEstimates(locationId, state, seq, options.peers === true, false);
     // This run stands for the round's: a run already scheduled would compute the same.
     const timer = estimateTimers.get(locationId);
     if (timer) clearTimeout(timer);
     estimateTimers.delete(locationId);
     lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
     sentWithCall.set(locationId, JSON.stringify(waits));
+    // The next run here (the round's start, say) claims a later seq; other nodes leave these to this one.
     return { at: now.toISOString(), waits };
   }
 
@@ -733,7 +827,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     if (broadcast) {
       const carried = sentWithCall.get(locationId);
       sentWithCall.delete(locationId);
-      if (cluster || carried !== JSON.stringify(estimates.waits)) {
+      // The waits a call carried went to the same sockets — with peers to every node's (`hub:facts`).
+      if (carried !== JSON.stringify(estimates.waits)) {
         const payload = { locationId, at: state.now.toISOString(), waits: estimates.waits };
         if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);
         else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
@@ -1014,6 +1109,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       for (const stop of stops) stop();
       for (const t of estimateTimers.values()) clearTimeout(t);
       estimateTimers.clear();
+      for (const t of lateChecks.values()) clearTimeout(t);
+      lateChecks.clear();
       await running;
     },
   };

@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.ts';
 import type { ClusterFactKind } from '../cluster/log-store.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/hub.ts';
+import type { CallEstimates, ClientToServerEvents, ServerToClientEvents } from '../contracts/hub.ts';
 import type { CounterDto, TicketDto } from '../contracts/queue.ts';
 import type { SocketGuard } from './abuse.ts';
 
@@ -26,6 +26,12 @@ export interface PeerFact {
   counterId: number | null;
   ticket?: TicketDto;
   counter?: CounterDto;
+  /**
+   * On the round's last call: the office's waits after it, computed at once by the node that made it — every node
+   * sends them with its `ticket:called` (one message per screen), and the next run for the cluster sends no
+   * `wait:estimates` when it finds the same waits. A node that sent the call before this arrived sends them then.
+   */
+  estimates?: CallEstimates;
 }
 
 /**

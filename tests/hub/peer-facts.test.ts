@@ -12,7 +12,8 @@ import { cleanupAfterEach, nextEvent, screenFor, startServerFor, until } from '.
 import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from '../helpers/servers.ts';
 
 // Issue 9 item 3: a change made on node A reaches node B's sockets with what A's use-case built (`hub:facts` through
-// the Redis adapter), so B reads neither the tickets nor the queue for it, and A alone computes the estimates.
+// the Redis adapter), so B reads neither the tickets nor the queue for it, and A alone computes the estimates — sent
+// with the call to every node's screens.
 
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
@@ -79,12 +80,72 @@ describeWithRedis('facts across nodes with Redis', () => {
     expect(seen[0]?.seq).toBeGreaterThan(snapshot.seq as number);
     expect(seen[0]?.prev).toBeLessThanOrEqual(snapshot.seq as number);
     expect(seen[1]?.prev).toBe(seen[0]?.seq);
-    // The estimates after the call, computed on A, reach B's display.
-    await until(() => estimatesOnB.length > 0, 'the estimates on B');
-    await nodeB.hub.publisher.drain();
+    // The waits after the call, computed on A at once, reach B's display with the call (one message per screen and
+    // call); the runs after it find the same waits and send no `wait:estimates`.
+    expect(onB.estimates?.waits.length).toBeGreaterThan(0);
+    await Promise.all([nodeA.hub.publisher.settled(), nodeB.hub.publisher.settled()]);
+    expect(estimatesOnB).toEqual([]);
 
     // Node B read no ticket, no counter and no queue for A's changes (its token sweep may check tokens).
     const queueReads = [...countsB].filter(([key]) => key.startsWith('queue.'));
     expect(queueReads).toEqual([]);
+  });
+  it('a node that sent a call before its maker’s message came leaves the estimates to the maker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loket-peers-late-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const prefix = uniquePrefix('peers');
+    cleanup.push(() => deleteRedisPrefix(prefix));
+    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
+    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    cleanup.push(() => {
+      a.db.$client.close();
+      b.db.$client.close();
+    });
+    const countsB = countReads(b);
+    const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
+    for (let i = 0; i < 3; i++) await kioskTicket(a);
+    // B never waits for A's message, which comes 300 ms late: every fact of A's reaches B's sockets from B's own
+    // read, the message after.
+    const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 0 });
+    let heard = 0;
+    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
+    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
+      heard++;
+      setTimeout(() => applyPeerFacts(locationId, facts), 300);
+    };
+    await until(() => {
+      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
+      return heard > 0;
+    }, 'node B hearing node A');
+    const agent = await signInAs(a, 'demo-agent');
+    const counterId = (await counterIds(a)).get('Balie 1') as number;
+    expect((await call(a, 'POST', `/counters/${counterId}/sign-in`, { token: agent })).status).toBe(200);
+    const { client: onB } = await screenFor(cleanup, nodeB, { token: DEMO_DEVICE_TOKEN });
+    const { client: onA } = await screenFor(cleanup, nodeA, { token: DEMO_DEVICE_TOKEN });
+    await Promise.all([nodeA.hub.publisher.settled(), nodeB.hub.publisher.settled()]);
+    // The sign-in's waits go through the adapter (Redis) after the run that sent them has ended.
+    await new Promise((r) => setTimeout(r, 300));
+    const estimates: { a: unknown[]; b: unknown[] } = { a: [], b: [] };
+    onA.on('wait:estimates', (e) => estimates.a.push(e));
+    onB.on('wait:estimates', (e) => estimates.b.push(e));
+    countsB.clear();
+
+    const calledOnA = nextEvent(onA, 'ticket:called');
+    const calledOnB = nextEvent(onB, 'ticket:called');
+    expect((await call(a, 'POST', `/counters/${counterId}/call-next`, { token: agent })).status).toBe(200);
+    const [fromA, fromB] = await Promise.all([calledOnA, calledOnB]);
+    // Past B's check whether A's message came (1 s): A's was only late, so B computed nothing.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await Promise.all([nodeA.hub.publisher.settled(), nodeB.hub.publisher.settled()]);
+    expect(fromA.estimates?.waits.length).toBeGreaterThan(0);
+    // A's screen got the waits with the call, and no run of B's for the cluster after it; B's screen got A's waits
+    // when A's message came (B had sent the call without them).
+    expect(estimates.a).toEqual([]);
+    if (fromB.estimates === undefined) expect(estimates.b).toEqual([{ locationId: ZIJL, ...fromA.estimates }]);
+    else expect(estimates.b).toEqual([]);
+    // B read the call's ticket (no message yet), never the office's queue for estimates.
+    const queueReads = [...countsB.keys()].filter((key) => key.startsWith('queue.'));
+    expect(queueReads.filter((key) => key !== 'queue.ticketsWithDetails' && key !== 'queue.counters')).toEqual([]);
   });
 });
