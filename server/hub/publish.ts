@@ -152,6 +152,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   let running: Promise<void> | null = null;
   let again = false;
   let wakeScheduled = false;
+  /**
+   * Whether the next round reads the log: a poll, a use-case of this process or a caller (drain) asks; a peer's
+   * message alone does not when its facts could be sent ahead of the log (`sendAhead`).
+   */
+  let readWanted = true;
+  /** Offices with peer messages not yet looked at by `sendAhead`, with the newest seq those messages brought. */
+  const aheadOffices = new Map<string, number>();
   let stopped = false;
   let lastPrune = Date.now();
   let lastTailError = 0;
@@ -256,6 +263,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         do {
           again = false;
           const started = ++round;
+          // Another node's facts whose message came, next in their office's seq: sent without reading the log.
+          const stuck = await sendAhead();
+          if (!readWanted && !stuck) break;
+          readWanted = false;
           const facts = await log.after(cursor, BATCH);
           const ready = readyCount(facts);
           if (ready > 0) {
@@ -287,6 +298,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   const wake = () => {
+    readWanted = true;
+    wakeForPeers();
+  };
+  const wakeForPeers = () => {
     if (wakeScheduled || stopped) return;
     wakeScheduled = true;
     setImmediate(() => {
@@ -348,6 +363,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   function awaitsPeer(f: ClusterFact): boolean {
     if (f.locationId === null || f.seq === null || fromPeers.has(`${f.locationId}:${f.seq}`)) return false;
+    // Sent ahead of the log already (its message came first).
+    if (f.seq <= (latestSeq.get(f.locationId) ?? 0)) return false;
     if (f.kind === 'counter:updated') return f.counterId !== null && !carriedCounters.has(f.counterId);
     if (f.kind === 'ticket:issued' || f.kind === 'ticket:called' || f.kind === 'ticket:updated')
       return f.ticketId !== null && !carried.has(f.ticketId);
@@ -358,11 +375,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const at = Date.now();
     for (const fact of facts) fromPeers.set(`${locationId}:${fact.seq}`, { fact, at });
     sendLateWaits(locationId, facts);
+    const newest = Math.max(...facts.map((f) => f.seq));
+    if (facts.length > 0) aheadOffices.set(locationId, Math.max(aheadOffices.get(locationId) ?? 0, newest));
     for (const [key, entry] of fromPeers) {
       if (at - entry.at <= PEER_KEEP_MS && fromPeers.size <= PEER_KEEP_MAX) break;
       fromPeers.delete(key);
     }
-    wake();
+    wakeForPeers();
   }
 
   /**
@@ -430,6 +449,44 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     return { state, seq: before };
   }
 
+  /**
+   * With peers: sends, per office with new messages, the facts whose message came and that follow the office's newest
+   * seq here without a gap — as the log would bring them, before it does (the log's round then passes them by: their
+   * seq is not above the office's newest). Another node's change so costs this node no read of the log; it is read on
+   * the poll (every 75 ms, at once for this process's own changes). True when a message waits for a fact before it
+   * (the log must bring that first), or came from a node that does not send what the log holds (`detail`).
+   */
+  async function sendAhead(): Promise<boolean> {
+    if (!options.peers || aheadOffices.size === 0) return false;
+    let stuck = false;
+    const ready: ClusterFact[] = [];
+    for (const [locationId, newest] of aheadOffices) {
+      const latest = latestSeq.get(locationId);
+      let next = (latest ?? 0) + 1;
+      for (;;) {
+        const fact = fromPeers.get(`${locationId}:${next}`)?.fact;
+        if (latest === undefined || !fact || fact.detail === undefined || (!fact.ticket && !fact.counter)) break;
+        ready.push({
+          id: 0,
+          locationId,
+          seq: fact.seq,
+          kind: fact.kind,
+          ticketId: fact.ticketId,
+          counterId: fact.counterId,
+          subjectId: null,
+          detail: fact.detail,
+          at: Date.now(),
+        });
+        next++;
+      }
+      // A message beyond what could be sent: the log brings the facts before it.
+      if (newest >= next) stuck = true;
+    }
+    aheadOffices.clear();
+    if (ready.length > 0) await apply(ready);
+    return stuck;
+  }
+
   async function apply(facts: ClusterFact[]): Promise<void> {
     const byLocation = new Map<string, ClusterFact[]>();
     for (const f of facts) {
@@ -438,6 +495,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         continue;
       }
       if (f.locationId === null || f.seq === null) continue;
+      // Sent already: its message came before the log brought it (sendAhead).
+      if (f.seq <= (latestSeq.get(f.locationId) ?? 0)) continue;
       const list = byLocation.get(f.locationId) ?? [];
       list.push(f);
       byLocation.set(f.locationId, list);
@@ -568,7 +627,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       const out: PeerFact[] = [];
       for (const f of facts) {
         if (!local.has(f)) continue;
-        const fact = { seq: f.seq as number, kind: f.kind, ticketId: f.ticketId, counterId: f.counterId };
+        const fact = {
+          seq: f.seq as number,
+          kind: f.kind,
+          ticketId: f.ticketId,
+          counterId: f.counterId,
+          detail: f.detail,
+        };
         const ticket = fromUseCase.get(f);
         const counter =
           f.kind === 'counter:updated' && f.counterId !== null ? await counterDto(f.counterId) : undefined;
@@ -1070,7 +1135,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     return snapshot;
   }
 
-  const poll = setInterval(() => void tail(), options.pollMs ?? POLL_MS);
+  const poll = setInterval(() => {
+    readWanted = true;
+    void tail();
+  }, options.pollMs ?? POLL_MS);
   poll.unref();
   const followsTimer = options.peers ? setInterval(refreshFollows, followsFullMs) : undefined;
   followsTimer?.unref();
@@ -1088,9 +1156,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       sentWithCall.delete(locationId);
       return snapshot(locationId);
     },
-    drain: () => tail(),
+    drain: () => {
+      readWanted = true;
+      return tail();
+    },
     settled: async () => {
       for (;;) {
+        readWanted = true;
         await tail();
         if (estimateTimers.size === 0 && estimateRuns.size === 0) return;
         await Promise.all([...estimateRuns, new Promise((r) => setTimeout(r, 10))]);

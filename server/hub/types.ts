@@ -24,6 +24,11 @@ export interface PeerFact {
   kind: ClusterFactKind;
   ticketId: number | null;
   counterId: number | null;
+  /**
+   * The log's `detail` (call or recall, …): with it a node sends the fact as soon as the message comes, ahead of the
+   * log, when it follows the office's newest seq there (nodes of before 2026-12-07 leave it out: read first).
+   */
+  detail?: string | null;
   ticket?: TicketDto;
   counter?: CounterDto;
   /**

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { ClusterLog } from '../../server/cluster/log-store.ts';
 import type { FactOrder } from '../../server/contracts/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
@@ -147,5 +148,65 @@ describeWithRedis('facts across nodes with Redis', () => {
     // B read the call's ticket (no message yet), never the office's queue for estimates.
     const queueReads = [...countsB.keys()].filter((key) => key.startsWith('queue.'));
     expect(queueReads.filter((key) => key !== 'queue.ticketsWithDetails' && key !== 'queue.counters')).toEqual([]);
+  });
+  it('a node sends another node’s facts when their message comes, without reading the log for them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loket-peers-ahead-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const prefix = uniquePrefix('peers');
+    cleanup.push(() => deleteRedisPrefix(prefix));
+    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
+    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    const logB = b.storage.clusterLog();
+    let readsOfB = 0;
+    const countingLog: ClusterLog = {
+      ...logB,
+      after: (afterId, limit) => {
+        readsOfB++;
+        return logB.after(afterId, limit);
+      },
+    };
+    cleanup.push(() => {
+      logB.close();
+      a.db.$client.close();
+      b.db.$client.close();
+    });
+    const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
+    for (let i = 0; i < 3; i++) await kioskTicket(a);
+    // B reads the log only when asked (no poll within the test), and waits for A's messages as long as needed.
+    const nodeB = await startServerFor(cleanup, b, { pollMs: 60_000, peerWaitMs: 60_000, clusterLog: countingLog });
+    let heard = 0;
+    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
+    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
+      heard++;
+      applyPeerFacts(locationId, facts);
+    };
+    await until(() => {
+      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
+      return heard > 0;
+    }, 'node B hearing node A');
+    const agent = await signInAs(a, 'demo-agent');
+    const counterId = (await counterIds(a)).get('Balie 1') as number;
+    const { client: display } = await screenFor(cleanup, nodeB, { token: DEMO_DEVICE_TOKEN });
+    const signedIn = nextEvent(display, 'counter:updated');
+    expect((await call(a, 'POST', `/counters/${counterId}/sign-in`, { token: agent })).status).toBe(200);
+    const counter = await signedIn;
+    await nodeB.hub.publisher.drain();
+
+    readsOfB = 0;
+    const called = nextEvent(display, 'ticket:called');
+    const answer = await call(a, 'POST', `/counters/${counterId}/call-next`, { token: agent });
+    const onB = await called;
+    expect(onB.ticketId).toBe(answer.body.ticket.id);
+    // Next after the sign-in (a display's prev is the previous public fact's seq): no gap.
+    expect(onB.prev).toBe(counter.seq);
+    expect(readsOfB).toBe(0);
+    // The log's round brings the call again: passed by, not sent twice.
+    const again: unknown[] = [];
+    display.on('ticket:called', (c) => again.push(c));
+    await nodeB.hub.publisher.drain();
+    expect(readsOfB).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(again).toEqual([]);
   });
 });
