@@ -285,8 +285,11 @@ export function attachHub(
 
   const watchLocation = async (socket: HubSocket, locationId: string) => {
     const p = socket.data.principal;
-    if (!p || !canReadQueue(p, locationId, (await deps.storage.read.queue.location(locationId))?.municipalityId))
-      throw new AppError('forbidden', 'Not your location');
+    // Only an API client's access depends on the office's municipality: a screen reconnecting (by the thousand when a
+    // node died) reads nothing here — an unknown office is `not-found` from the snapshot.
+    const municipalityId =
+      p?.kind === 'api-client' ? (await deps.storage.read.queue.location(locationId))?.municipalityId : undefined;
+    if (!p || !canReadQueue(p, locationId, municipalityId)) throw new AppError('forbidden', 'Not your location');
     socket.join([locationRoom(locationId), roleRoom(locationId, roleOf(p))]);
     if (takesBatchedFacts(socket)) socket.join(batchedStaffRoom(locationId));
     const snapshot = await publisher.snapshot(locationId);

@@ -50,6 +50,8 @@ describe('a reconnect storm', () => {
     // The queue was not read: the call kept the live view current. One build served all six.
     expect(counts.get('queue.liveQueue') ?? 0).toBe(0);
     expect(counts.get('queue.recentCalls') ?? 0).toBe(1);
+    // Nor the office per screen (a screen's access does not depend on it): the build's read alone.
+    expect(counts.get('queue.location') ?? 0).toBe(1);
   });
 
   it('checks a device token once for the screens that share it, and a revoked one is refused at once', async () => {
