@@ -130,23 +130,6 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
   return { perTicket: out.perTicket, positions, waits };
 }
 
-/** A waiting ticket as wait-status.ts sees it, kept per ticket object like `toPolicyTicket`'s answers. */
-const statusTickets = new WeakMap<object, StatusTicket & { services: QueueState['tickets'][number]['services'] }>();
-
-function toStatusTicket(t: QueueState['tickets'][number]): StatusTicket {
-  const hit = statusTickets.get(t);
-  if (hit && hit.id === t.row.id && hit.services === t.services && hit.targetCounterId === t.row.targetCounterId)
-    return hit;
-  const status = {
-    id: t.row.id,
-    codes: t.services.map((s) => s.code),
-    targetCounterId: t.row.targetCounterId,
-    services: t.services,
-  };
-  statusTickets.set(t, status);
-  return status;
-}
-
 /** `opensAt` as the screens get it (ISO in the office's zone): the same few instants all day, so formatted once each. */
 const opensAtTexts = new Map<string, string | null>();
 
@@ -168,7 +151,11 @@ function serviceWaits(
   statusCounters: StatusCounter[],
   perService: ReturnType<typeof predictWaits>['perService'],
 ): ServiceWaitDto[] {
-  const waitingStatus = waiting.map(toStatusTicket);
+  const waitingStatus: StatusTicket[] = waiting.map((t) => ({
+    id: t.row.id,
+    codes: t.services.map((s) => s.code),
+    targetCounterId: t.row.targetCounterId,
+  }));
   // Waiting tickets per service in one pass (a ticket counts once per service it has).
   const waitingFor = new Map<string, number>();
   for (const t of waitingStatus) {

@@ -427,8 +427,9 @@ describe('predictWaits under overload with residents who give up', () => {
 });
 
 describe('runs on the same ticket objects (the hub after every change)', () => {
-  // predictWaits keeps each ticket's SimTicket between runs (simTicketOf): a run on tickets it has seen, with other
-  // learned times, other counters or fewer tickets, must give what the same input built from fresh objects gives.
+  // predictWaits is pure: a run on ticket objects an earlier run saw (the hub's live view hands the same ones to every
+  // run), with other learned times, other counters or fewer tickets, gives what the same input of fresh objects gives
+  // (a per-ticket memo across runs was tried in #9 and is held to this).
   const fresh = (t: PredictorTicket): PredictorTicket => ({
     ...t,
     services: t.services.map((s) => ({ ...s })),

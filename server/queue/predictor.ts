@@ -231,13 +231,10 @@ interface SimTicket {
   codes: string[];
   /** Which counters may serve it: its target counter and its set of services (all that `canServe` looks at). */
   servedBy: string;
-  /** Expected service minutes and their cv: set by every predictWaits (they come from its input's learned times). */
   minutes: number;
   cv: number;
   /** A walk-in (no appointment time): may give up while waiting. */
   walkIn: boolean;
-  /** What `codes`, `servedBy` and `walkIn` were built from (simTicketOf checks them). */
-  from: { services: PredictorTicket['services']; count: number; targetCounterId: number | null };
 }
 
 interface SimCounter {
@@ -633,41 +630,9 @@ function toSimTicket(input: PredictorInput, t: PredictorTicket, single?: SingleS
     codes,
     servedBy,
     minutes: ticketMinutes(t, input.meanMinutesPerPerson),
-    cv: serviceCvOf(input, t),
+    cv: input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV,
     walkIn: t.dueAt === null,
-    from: { services: t.services, count: t.services.length, targetCounterId: t.targetCounterId },
   };
-}
-
-function serviceCvOf(input: PredictorInput, t: PredictorTicket): number {
-  return input.serviceCv?.[t.services[0]?.code ?? ''] ?? DEFAULT_CV;
-}
-
-/**
- * Each waiting ticket's SimTicket from the last predictWaits it took part in. The hub runs the predictor after every
- * change on the same ticket objects (queue-model.ts `toPolicyTicket` keeps them), and building ~200 of them per run
- * was a tenth of a live run's CPU plus its garbage. Only the parts that depend on the ticket alone are kept (checked
- * against it); `minutes` and `cv` come from each run's input and are set again. predictWaits runs to its end before
- * another starts (synchronous), so a SimTicket is never shared by two runs at once.
- */
-const simTicketMemo = new WeakMap<PredictorTicket, SimTicket>();
-
-function simTicketOf(input: PredictorInput, t: PredictorTicket, single: SingleServiceKeys): SimTicket {
-  const hit = simTicketMemo.get(t);
-  if (
-    hit &&
-    hit.from.services === t.services &&
-    hit.from.count === t.services.length &&
-    hit.from.targetCounterId === t.targetCounterId &&
-    hit.walkIn === (t.dueAt === null)
-  ) {
-    hit.minutes = ticketMinutes(t, input.meanMinutesPerPerson);
-    hit.cv = serviceCvOf(input, t);
-    return hit;
-  }
-  const sim = toSimTicket(input, t, single);
-  simTicketMemo.set(t, sim);
-  return sim;
 }
 
 /**
@@ -677,7 +642,7 @@ function simTicketOf(input: PredictorInput, t: PredictorTicket, single: SingleSe
 export function predictWaits(input: PredictorInput): PredictorOutput {
   const counters = buildCounters(input);
   const single: SingleServiceKeys = new Map();
-  const simTickets = input.tickets.map((t) => simTicketOf(input, t, single));
+  const simTickets = input.tickets.map((t) => toSimTicket(input, t, single));
   const codes = input.serviceCodes ?? Object.keys(input.meanMinutesPerPerson);
   // The newcomer gets the highest id: a new ticket issued now ranks after those issued in the same instant. Its
   // fields come in another order than a waiting ticket's (toPolicyTicket) on purpose: objects built with the same keys

@@ -188,36 +188,14 @@ export function policyOptions(state: Pick<QueueState, 'location' | 'services'>):
   };
 }
 
-/**
- * Each ticket's last answer of `toPolicyTicket`: the live view and the kept call line hand the same ticket objects to
- * every run (a change replaces a ticket's object, never edits it), so a press or an estimates run builds a new one
- * only for the tickets that changed — and the predictor's per-ticket memo (predictor.ts `simTicketOf`), keyed on
- * these, holds as well. Checked field by field, so an edited row still gets a fresh answer.
- */
-const policyTickets = new WeakMap<object, PolicyTicket>();
-
-/** A waiting ticket as the call-next policy and the predictor see it (the same object while the ticket is the same). */
+/** A waiting ticket as the call-next policy and the predictor see it. */
 export function toPolicyTicket(t: Pick<LineTicket, 'row' | 'services'>): PolicyTicket {
-  const row = t.row;
-  const hit = policyTickets.get(t);
-  if (
-    hit &&
-    hit.id === row.id &&
-    hit.services === t.services &&
-    hit.queuedAt === row.queuedAt &&
-    hit.dueAt === row.dueAt &&
-    hit.priority === row.priority &&
-    hit.targetCounterId === row.targetCounterId
-  )
-    return hit;
-  const policy: PolicyTicket = {
-    id: row.id,
+  return {
+    id: t.row.id,
     services: t.services,
-    queuedAt: row.queuedAt,
-    dueAt: row.dueAt,
-    priority: row.priority,
-    targetCounterId: row.targetCounterId,
+    queuedAt: t.row.queuedAt,
+    dueAt: t.row.dueAt,
+    priority: t.row.priority,
+    targetCounterId: t.row.targetCounterId,
   };
-  policyTickets.set(t, policy);
-  return policy;
 }
