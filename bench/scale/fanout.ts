@@ -46,6 +46,10 @@ export interface FanoutResult {
     p50Ms: number;
     p99Ms: number;
     cpuMsPerCall: number;
+    /** The node's CPU per second with every display connected and no call (sweeps, pings, the log's safety reads). */
+    idleCpuMsPerSecond: number;
+    /** `cpuMsPerCall` without that idle share: what the calls cost, whatever the run's throughput. */
+    idleCorrectedCpuMsPerCall: number;
   }[];
   kill: {
     node: string;
@@ -153,6 +157,14 @@ export async function displaysAcrossNodes(
         `${dead.length} node(s) died during the connect phase (${connected} displays connected); ${dead[0]?.name} (exit ${dead[0]?.child.exitCode ?? dead[0]?.child.signalCode}): ${crashLine(dead[0]?.output() ?? '')}`,
       );
     await sleep(1_000);
+    // The nodes' CPU with every display connected and nothing called: a throughput that the machine's load lowers
+    // spreads it over fewer calls, so CPU per call is also given without it.
+    const IDLE_SECONDS = 5;
+    const idle0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const idleT0 = now();
+    await sleep(IDLE_SECONDS * 1000);
+    const idleSeconds = (now() - idleT0) / 1000;
+    const idleCpuMsPerSecond = cluster.nodes.map((n, k) => (cpuMsOf(n.child.pid) - (idle0[k] as number)) / idleSeconds);
 
     const clerks = child('clerks.ts');
     procs.push(clerks);
@@ -180,9 +192,11 @@ export async function displaysAcrossNodes(
       (seconds + 60) * 1000,
     );
     const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const fanT0 = now();
     clerks.send({ type: 'go' });
     await sleep(opts.fanSeconds * 1000 + 200);
     const cpu1 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const fanSeconds = (now() - fanT0) / 1000;
     const victim = cluster.nodes[3] as NodeProc;
     const killAt = now();
     await killNode(victim, 'SIGKILL');
@@ -237,6 +251,12 @@ export async function displaysAcrossNodes(
         p50Ms: round(percentile(lat, 50)),
         p99Ms: round(percentile(lat, 99)),
         cpuMsPerCall: round(((cpu1[k] as number) - (cpu0[k] as number)) / Math.max(1, callsBeforeKill), 2),
+        idleCpuMsPerSecond: round(idleCpuMsPerSecond[k] as number, 1),
+        idleCorrectedCpuMsPerCall: round(
+          ((cpu1[k] as number) - (cpu0[k] as number) - (idleCpuMsPerSecond[k] as number) * fanSeconds) /
+            Math.max(1, callsBeforeKill),
+          2,
+        ),
       };
     });
 

@@ -308,7 +308,17 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   );
   table(
     S,
-    ['node', 'displays', 'receipts', 'delivered', 'p50 ms', 'p99 ms', 'node CPU ms/call'],
+    [
+      'node',
+      'displays',
+      'receipts',
+      'delivered',
+      'p50 ms',
+      'p99 ms',
+      'node CPU ms/call',
+      'idle CPU ms/s',
+      'ms/call without idle',
+    ],
     r.perNode.map((n) => [
       n.node,
       n.displays,
@@ -317,6 +327,8 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
       n.p50Ms,
       n.p99Ms,
       n.cpuMsPerCall,
+      n.idleCpuMsPerSecond,
+      n.idleCorrectedCpuMsPerCall,
     ]),
   );
   const k = r.kill;
@@ -377,7 +389,7 @@ async function partDisplaysAgainstBaseline(
         const row = [
           `${checkout} #${i + 1}`,
           load[0] ?? 0,
-          ...r.perNode.map((n) => n.cpuMsPerCall),
+          ...r.perNode.map((n) => `${n.cpuMsPerCall} (${n.idleCorrectedCpuMsPerCall})`),
           ...r.perNode.map((n) => `${n.p50Ms} / ${n.p99Ms}`),
           r.calls,
           `${k.recovered}/${k.displaced}`,
@@ -396,14 +408,14 @@ async function partDisplaysAgainstBaseline(
   results.displays = { baseline, runs };
   note(
     S,
-    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.offices} calls/s on node A for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s). CPU/call from /proc over the ${opts.fanSeconds} s before the kill; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
+    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.offices} calls/s on node A for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
   );
   table(
     S,
     [
       'run',
       'load',
-      'n1 CPU ms/call',
+      'n1 CPU ms/call (idle-corrected)',
       'n2',
       'n3',
       'n4',
