@@ -230,6 +230,14 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
       return result.rows;
     },
 
+    async occupancyWithVersion(locationId, from, to, now) {
+      if (locking || !occupancyCache) return null;
+      const cached = await cachedOccupancy(db, occupancyCache, locationId, from, to, now, false);
+      return cached && cached.configVersion >= 0
+        ? { occupancy: cached.occupancy, configVersion: cached.configVersion }
+        : null;
+    },
+
     byReference: (reference) => one(eq(appointments.reference, reference)),
     byId: (id) => one(eq(appointments.id, id)),
     async search(input) {

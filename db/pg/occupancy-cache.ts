@@ -48,6 +48,8 @@ interface Row extends Record<string, unknown> {
   whole: boolean | null;
   /** The appointments logged as changed on the day since the kept version (gone ones included). */
   changed: number[] | null;
+  /** The scheduling configuration version in the statement's snapshot (on the day rows). */
+  configVersion: number | null;
   id: number;
   locationId: string;
   counterId: number;
@@ -110,16 +112,18 @@ function statementOf(locationId: unknown, days: unknown, since: unknown, reserve
                OR (SELECT count(*) FROM c WHERE c.day = v.day) <> v.version - v.since AS whole,
              ARRAY(SELECT DISTINCT c.appointment_id FROM c WHERE c.day = v.day) AS changed
         FROM v)
-    SELECT n.day, n.version::float8 AS "version", n.mine, n.whole, n.changed, r.id::int AS "id", NULL::text AS "locationId",
+    SELECT n.day, n.version::float8 AS "version", n.mine, n.whole, n.changed,
+           (SELECT cv.version FROM scheduling_config_version cv WHERE cv.id = 1)::float8 AS "configVersion",
+           r.id::int AS "id", NULL::text AS "locationId",
            NULL::int AS "counterId", NULL::float8 AS "startsAt", NULL::float8 AS "endsAt", NULL::text AS "status",
            NULL::text AS "channel", NULL::float8 AS "holdExpiresAt", NULL::int[] AS "serviceIds"
       FROM n, r
     UNION ALL
-    SELECT NULL, NULL, NULL, false, NULL, ${COLUMNS}
+    SELECT NULL, NULL, NULL, false, NULL, NULL, ${COLUMNS}
       FROM appointments a
      WHERE a.id IN (SELECT c.appointment_id FROM c JOIN n ON n.day = c.day AND NOT n.whole)
     UNION ALL
-    SELECT NULL, NULL, NULL, true, NULL, ${COLUMNS}
+    SELECT NULL, NULL, NULL, true, NULL, NULL, ${COLUMNS}
       FROM n JOIN appointments a ON a.location_id = ${locationId}
        AND a.starts_at >= to_timestamp(n.day * 86400.0) AND a.starts_at < to_timestamp((n.day + 1) * 86400.0)
      WHERE n.whole AND a.status IN ('held', 'booked', 'checked-in')`;
@@ -151,7 +155,9 @@ export const OCCUPANCY_STATEMENT = (() => {
 const byStart = (a: OccupiedRecord, b: OccupiedRecord) => a.startsAt - b.startsAt || a.id - b.id;
 
 /**
- * Occupancy of [from, to) at `now`, from the days kept and what changed since, in one statement; null when the
+ * Occupancy of [from, to) at `now`, from the days kept and what changed since, in one statement, with the scheduling
+ * configuration version of the same snapshot (a read on the pool decides on a kept office when it is unchanged,
+ * server/scheduling/availability.ts); null when the
  * range is too long to keep (the caller reads the database). Days this transaction has not written are kept.
  * `reserveId`: the same statement draws an appointment id from the sequence, for a booking to insert with later
  * (db/pg/appointment-store.ts#insertBooked).
@@ -164,7 +170,7 @@ export async function cachedOccupancy(
   to: number,
   now: Date,
   reserveId = false,
-): Promise<{ occupancy: OccupiedRecord[]; reservedId: number | null } | null> {
+): Promise<{ occupancy: OccupiedRecord[]; reservedId: number | null; configVersion: number } | null> {
   if (to <= from) return null;
   const first = Math.floor(from / DAY_MS);
   const last = Math.floor((to - 1) / DAY_MS);
@@ -192,12 +198,14 @@ export async function cachedOccupancy(
     values: OCCUPANCY_STATEMENT.valuesOf({ location: locationId, days, since, reserve: reserveId }),
   });
   let reservedId: number | null = null;
+  let configVersion = -1;
   const heads = new Map<number, { version: number; mine: boolean; whole: boolean; changed: number[] }>();
   const changed: Row[] = [];
   const wholeRows = new Map<number, Row[]>();
   for (const r of result.rows) {
     if (r.day !== null) {
       reservedId = r.id;
+      configVersion = r.configVersion ?? -1;
       heads.set(r.day, {
         version: r.version ?? 0,
         mine: r.mine ?? false,
@@ -239,5 +247,5 @@ export async function cachedOccupancy(
     cache.days.clear();
     cache.rows = 0;
   }
-  return { occupancy: answer, reservedId };
+  return { occupancy: answer, reservedId, configVersion };
 }

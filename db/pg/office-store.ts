@@ -210,7 +210,7 @@ export function pgOfficeStore(db: PgDb, cache: OfficeCache): OfficeStore {
     },
     // What transactions and reads on this node last found current (a transaction whose check of it failed clears
     // it, db/pg/storage.ts): no round trip.
-    keptOffice: async (locationId) => cache.get(locationId)?.office ?? null,
+    keptOffice: async (locationId) => cache.get(locationId) ?? null,
     async updateLocation(locationId, changes) {
       if (Object.keys(changes).length === 0) return;
       await lockLocations([locationId]);

@@ -128,6 +128,17 @@ export interface AppointmentStore {
    * office-day (or per range of days for availability): the hot read of every booking and availability answer.
    */
   occupancy(locationId: string, from: number, to: number, now: Date): Promise<OccupiedRecord[]>;
+  /**
+   * The same outside a transaction, with the scheduling configuration version read in the same snapshot (the
+   * version `OfficeStore.officeSince` reads), so a caller can decide on an office it keeps at that version without
+   * reading the version first (availability.ts); null when it cannot (PostgreSQL only: there each read is a round trip).
+   */
+  occupancyWithVersion?(
+    locationId: string,
+    from: number,
+    to: number,
+    now: Date,
+  ): Promise<{ occupancy: OccupiedRecord[]; configVersion: number } | null>;
 
   /**
    * One appointment with its details. Inside a write transaction the appointment is the transaction's until it

@@ -16,7 +16,7 @@ import {
 } from './day-plans.ts';
 import { fitsOnlinePart, phoneShareKept } from './fairness/capacity.ts';
 import { releasedThrough } from './fairness/release.ts';
-import { getOffice, type Office } from './office-cache.ts';
+import { getOffice, keptOfficeAt, type Office } from './office-cache.ts';
 import { type RequestedItem, resolveItems } from './requested-items.ts';
 
 export interface AvailabilityInput {
@@ -30,6 +30,57 @@ async function requireOffice(deps: Deps, locationId: string): Promise<Office> {
   const office = await getOffice(deps.storage.read, locationId);
   if (!office) throw new AppError('not-found', 'No such location');
   return office;
+}
+
+/** The occupancy of [from, to) at `now`; null: the office it was asked for is not the current one. */
+type OccupancyRead = (from: number, to: number, now: Date) => Promise<OccupiedRecord[] | null>;
+
+/**
+ * An availability answer on the current office. Where the storage keeps offices and reads the configuration
+ * version with the occupancy (PostgreSQL: `keptOfficeAt`, `occupancyWithVersion`), `answer` runs first on the kept
+ * office and its one occupancy read tells whether that office was current in the read's snapshot: one round trip
+ * instead of two (the version, then the occupancy). `answer` gets `unchecked` then, and returns null instead of
+ * any answer it would give before that read (a refusal, no days) — and it is null when the office was not current.
+ * Otherwise, and after a null, as before: the version (and the office when it moved), then the occupancy.
+ */
+async function onCurrentOffice<T>(
+  deps: Deps,
+  locationId: string,
+  answer: (office: Office, occupancy: OccupancyRead, unchecked: boolean) => Promise<T | null>,
+): Promise<T> {
+  const read = deps.storage.read;
+  const withVersion = read.appointments.occupancyWithVersion?.bind(read.appointments);
+  const kept = withVersion ? await keptOfficeAt(read, locationId) : null;
+  if (withVersion && kept) {
+    const id = kept.office.location.id;
+    const found = await answer(
+      kept.office,
+      async (from, to, now) => {
+        const r = await withVersion(id, from, to, now);
+        return r && r.configVersion === kept.version ? r.occupancy : null;
+      },
+      true,
+    );
+    if (found !== null) return found;
+  }
+  const office = await requireOffice(deps, locationId);
+  const found = await answer(
+    office,
+    (from, to, now) => read.appointments.occupancy(office.location.id, from, to, now),
+    false,
+  );
+  if (found === null) throw new Error('availability: no answer on the current office');
+  return found;
+}
+
+/** `resolveItems`, or null instead of its refusal on an office not checked yet (`onCurrentOffice`). */
+function itemsOn(office: Office, input: AvailabilityInput, unchecked: boolean) {
+  try {
+    return resolveItems(office, input.services, input.online ?? true);
+  } catch (err) {
+    if (unchecked) return null;
+    throw err;
+  }
 }
 
 /**
@@ -117,27 +168,36 @@ export function onlineLastDate(office: Office, windowLastDate: string, now: Date
   return released !== null && released < windowLastDate ? released : windowLastDate;
 }
 
-export async function findAvailableDays(
+export function findAvailableDays(
   deps: Deps,
   input: AvailabilityInput & { from?: string; to?: string },
 ): Promise<string[]> {
-  const office = await requireOffice(deps, input.locationId);
-  const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
+  return onCurrentOffice(deps, input.locationId, (office, occupancy, unchecked) =>
+    availableDaysOn(deps, office, input, occupancy, unchecked),
+  );
+}
+
+async function availableDaysOn(
+  deps: Deps,
+  office: Office,
+  input: AvailabilityInput & { from?: string; to?: string },
+  occupancy: OccupancyRead,
+  unchecked: boolean,
+): Promise<string[] | null> {
+  const items = itemsOn(office, input, unchecked);
+  if (!items) return null;
+  const { serviceIds, durationMinutes } = items;
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
   const online = input.online ?? true;
   const lastDate = onlineLastDate(office, window.lastDate, now, online);
   const from = input.from && input.from > window.today ? input.from : window.today;
   const to = input.to && input.to < lastDate ? input.to : lastDate;
-  if (from > to) return [];
+  if (from > to) return unchecked ? null : [];
   const plans = plansBetween(office, from, to);
   const zone = office.location.timeZone;
-  const all = await deps.storage.read.appointments.occupancy(
-    office.location.id,
-    dayBounds(from, zone).start,
-    dayBounds(to, zone).end,
-    now,
-  );
+  const all = await occupancy(dayBounds(from, zone).start, dayBounds(to, zone).end, now);
+  if (!all) return null;
   const byDay = groupByDay(all, plans, zone);
   const days: string[] = [];
   for (const [date, plan] of plans) {
@@ -161,26 +221,36 @@ export async function findAvailableTimes(deps: Deps, input: AvailabilityInput & 
   return (await findAvailableStarts(deps, input)).map((s) => s.iso);
 }
 
-export async function findAvailableStarts(
+export function findAvailableStarts(
   deps: Deps,
   input: AvailabilityInput & { date: string },
 ): Promise<{ start: number; iso: string }[]> {
-  const office = await requireOffice(deps, input.locationId);
-  const { serviceIds, durationMinutes } = resolveItems(office, input.services, input.online ?? true);
+  return onCurrentOffice(deps, input.locationId, (office, occupancy, unchecked) =>
+    availableStartsOn(deps, office, input, occupancy, unchecked),
+  );
+}
+
+async function availableStartsOn(
+  deps: Deps,
+  office: Office,
+  input: AvailabilityInput & { date: string },
+  occupancy: OccupancyRead,
+  unchecked: boolean,
+): Promise<{ start: number; iso: string }[] | null> {
+  const items = itemsOn(office, input, unchecked);
+  if (!items) return null;
+  const { serviceIds, durationMinutes } = items;
   const now = deps.clock.now();
   const window = bookingWindow(office.location, now);
   const online = input.online ?? true;
-  if (input.date < window.today || input.date > onlineLastDate(office, window.lastDate, now, online)) return [];
+  if (input.date < window.today || input.date > onlineLastDate(office, window.lastDate, now, online))
+    return unchecked ? null : [];
   const plan = planDay(office, input.date);
-  if (!plan) return [];
+  if (!plan) return unchecked ? null : [];
   const zone = office.location.timeZone;
   const bounds = dayBounds(input.date, zone);
-  const appointments = await deps.storage.read.appointments.occupancy(
-    office.location.id,
-    bounds.start,
-    bounds.end,
-    now,
-  );
+  const appointments = await occupancy(bounds.start, bounds.end, now);
+  if (!appointments) return null;
   return startsOnDay(
     office,
     plan,

@@ -167,6 +167,14 @@ export async function officeAfterLocks(repos: { office: OfficeStore }, before: O
  * route asked for), and answer no refusal decided on it alone.
  */
 export async function keptOffice(repos: { office: OfficeStore }, locationId: string): Promise<Office | null> {
-  const record = await repos.office.keptOffice?.(locationId);
-  return record ? officeOf(record) : null;
+  return (await keptOfficeAt(repos, locationId))?.office ?? null;
+}
+
+/** `keptOffice` with the configuration version it was read at. */
+export async function keptOfficeAt(
+  repos: { office: OfficeStore },
+  locationId: string,
+): Promise<{ version: number; office: Office } | null> {
+  const kept = await repos.office.keptOffice?.(locationId);
+  return kept ? { version: kept.version, office: officeOf(kept.office) } : null;
 }

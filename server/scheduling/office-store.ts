@@ -171,7 +171,7 @@ export interface OfficeStore {
    * the decision checked by a transaction that reads or checks the version (the booking route, `keptOffice` in
    * office-cache.ts). SQLite does not implement it: its version read is a statement in the process.
    */
-  keptOffice?(locationId: string): Promise<OfficeRecord | null>;
+  keptOffice?(locationId: string): Promise<{ version: number; office: OfficeRecord } | null>;
   /**
    * Changes settings of a location (the fair-booking protections, the set-up's settings). Bumps the configuration
    * version, so every process's cached office is replaced at its next read.
