@@ -577,13 +577,27 @@ export async function callNextCost(
     rounds?: number;
   },
 ): Promise<CallCost> {
-  // Before and after alternate on the same machine state: baseline, ours, baseline, ours — the mean of each.
+  // Before and after alternate on the same machine state, and each goes first in every other round: baseline, ours,
+  // ours, baseline, … — the mean of each. With the baseline always first, an A/A run (this checkout as its own
+  // baseline, 4 rounds, 2026-12-07, load 8-12) gave the second node of each pair 0.41 ms per call more (6.52 against
+  // 6.93): about what three before/after runs of #9's queue work showed as its "cost". Use an even number of rounds.
   const rounds = opts.rounds ?? (opts.baselineRoot ? 2 : 1);
   const mine: NodeCallCost[] = [];
   const before: NodeCallCost[] = [];
   for (let r = 0; r < rounds; r++) {
-    if (opts.baselineRoot) before.push(await nodeCallCost(dir, template, opts, `baseline-${r}`, opts.baselineRoot));
-    mine.push(await nodeCallCost(dir, template, opts, `ours-${r}`));
+    const baseline = async () => {
+      if (opts.baselineRoot) before.push(await nodeCallCost(dir, template, opts, `baseline-${r}`, opts.baselineRoot));
+    };
+    const ours = async () => {
+      mine.push(await nodeCallCost(dir, template, opts, `ours-${r}`));
+    };
+    if (r % 2 === 0) {
+      await baseline();
+      await ours();
+    } else {
+      await ours();
+      await baseline();
+    }
   }
   const meanOf = (xs: NodeCallCost[]): NodeCallCost => ({
     cpuMsPerCall: round(xs.reduce((a, x) => a + x.cpuMsPerCall, 0) / xs.length, 2),

@@ -500,7 +500,7 @@ async function partCallNextOnly(dir: string, template: Template): Promise<void> 
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )}. Each node measured ${calls.ours.rounds ? `${calls.ours.rounds.length} times${calls.baseline ? ', alternating with the baseline' : ''} (mean shown; rounds: ${calls.baseline?.rounds ? `before ${calls.baseline.rounds.join(', ')}, ` : ''}Loket ${calls.ours.rounds.join(', ')})` : 'once'}, after ${WARM_UP_PRESSES} warm-up presses (until 2026-12-07: 3, which left V8 compiling during the measurement); CPU of the node process from /proc, its idle CPU subtracted.`,
+      )}. Each node measured ${calls.ours.rounds ? `${calls.ours.rounds.length} times${calls.baseline ? ', alternating with the baseline (which goes first in the odd rounds, second in the even ones)' : ''} (mean shown; rounds: ${calls.baseline?.rounds ? `before ${calls.baseline.rounds.join(', ')}, ` : ''}Loket ${calls.ours.rounds.join(', ')})` : 'once'}, after ${WARM_UP_PRESSES} warm-up presses (until 2026-12-07: 3, which left V8 compiling during the measurement); CPU of the node process from /proc, its idle CPU subtracted.`,
   );
   const messages = (m: NodeCallCost['messagesPerCall']) =>
     m ? `a display ${JSON.stringify(m.display)}, the clerk's two sockets ${JSON.stringify(m.clerks)}` : 'not counted';
