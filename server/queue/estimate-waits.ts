@@ -3,7 +3,7 @@ import type { ServiceWaitDto, WaitBand } from '../contracts/queue.ts';
 import { predictWaits } from './predictor.ts';
 import type { QueueState } from './queue-model.ts';
 import { policyOptions, toPolicyTicket } from './queue-model.ts';
-import { type StatusCounter, type StatusTicket, serviceWaitStatus, servingCounters } from './wait-status.ts';
+import { type StatusCounter, serviceWaitStatus, servingCounters } from './wait-status.ts';
 
 /** Beyond this many waiting tickets the live estimate uses the predictor's cheaper mean-value mode. */
 const LONG_LINE = 150;
@@ -130,16 +130,25 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
   return { perTicket: out.perTicket, positions, waits };
 }
 
-/** `opensAt` as the screens get it (ISO in the office's zone): the same few instants all day, so formatted once each. */
-const opensAtTexts = new Map<string, string | null>();
+/**
+ * `opensAt` as the screens get it (ISO in the office's zone): the same few instants all day, so formatted with luxon
+ * once each. Keyed by zone, then by the instant's epoch ms (numbers: no key string built per run).
+ */
+const opensAtTexts = new Map<string, Map<number, string | null>>();
 
 function opensAtText(at: Date, timeZone: string): string | null {
-  const key = `${at.getTime()}|${timeZone}`;
-  let text = opensAtTexts.get(key);
+  let byZone = opensAtTexts.get(timeZone);
+  if (!byZone) {
+    byZone = new Map();
+    opensAtTexts.set(timeZone, byZone);
+  }
+  const ms = at.getTime();
+  let text = byZone.get(ms);
   if (text === undefined) {
     text = DateTime.fromJSDate(at, { zone: timeZone }).toISO({ suppressMilliseconds: true }) ?? null;
-    if (opensAtTexts.size >= 1_000) opensAtTexts.clear();
-    opensAtTexts.set(key, text);
+    // A few instants a day per office: the bound only keeps a long-running process from keeping every past day's.
+    if (byZone.size >= 1_000) byZone.clear();
+    byZone.set(ms, text);
   }
   return text;
 }
@@ -151,20 +160,11 @@ function serviceWaits(
   statusCounters: StatusCounter[],
   perService: ReturnType<typeof predictWaits>['perService'],
 ): ServiceWaitDto[] {
-  const waitingStatus: StatusTicket[] = waiting.map((t) => ({
+  const waitingStatus = waiting.map((t) => ({
     id: t.row.id,
     codes: t.services.map((s) => s.code),
     targetCounterId: t.row.targetCounterId,
   }));
-  // Waiting tickets per service in one pass (a ticket counts once per service it has).
-  const waitingFor = new Map<string, number>();
-  for (const t of waitingStatus) {
-    const codes = t.codes;
-    for (let k = 0; k < codes.length; k++) {
-      const code = codes[k] as string;
-      if (codes.indexOf(code) === k) waitingFor.set(code, (waitingFor.get(code) ?? 0) + 1);
-    }
-  }
   return state.services
     .filter((s) => s.walkIn)
     .map((s) => {
@@ -180,7 +180,7 @@ function serviceWaits(
       });
       return {
         code: s.code,
-        waiting: waitingFor.get(s.code) ?? 0,
+        waiting: waiting.filter((t) => t.services.some((x) => x.code === s.code)).length,
         status: status.status,
         estimatedWait: status.estimatedWait,
         opensAt: status.opensAt ? opensAtText(status.opensAt, state.location.timeZone) : null,
