@@ -19,36 +19,53 @@ import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
 
+/** Two nodes on one SQLite file and one Redis key prefix (removed afterwards). */
+function twoNodes(name: string) {
+  const dir = mkdtempSync(join(tmpdir(), `loket-${name}-`));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const prefix = uniquePrefix('peers');
+  cleanup.push(() => deleteRedisPrefix(prefix));
+  const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
+  const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+  const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+  cleanup.push(() => {
+    a.db.$client.close();
+    b.db.$client.close();
+  });
+  return { a, b };
+}
+
+/**
+ * B's adapter reads the stream from when it starts (a message sent before is not for it): waits until B hears A.
+ * Each of A's messages then reaches B's publisher through `deliver` (at once by default).
+ */
+async function untilBHearsA(
+  nodeA: Awaited<ReturnType<typeof startServerFor>>,
+  nodeB: Awaited<ReturnType<typeof startServerFor>>,
+  deliver: (apply: () => void) => void = (apply) => apply(),
+): Promise<void> {
+  let heard = 0;
+  const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
+  nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
+    heard++;
+    deliver(() => applyPeerFacts(locationId, facts));
+  };
+  await until(() => {
+    nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
+    return heard > 0;
+  }, 'node B hearing node A');
+}
+
 describeWithRedis('facts across nodes with Redis', () => {
   it('a call on node A reaches node B’s display in order with A’s ticket, and B reads nothing for it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loket-peers-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = uniquePrefix('peers');
-    cleanup.push(() => deleteRedisPrefix(prefix));
-    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
-    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    cleanup.push(() => {
-      a.db.$client.close();
-      b.db.$client.close();
-    });
+    const { a, b } = twoNodes('peers');
     const countsB = countReads(b);
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     for (let i = 0; i < 3; i++) await kioskTicket(a);
     // A loaded machine may take longer than the default 150 ms between A's commit and its message: B then reads
     // (correct, only slower), which this test is not about.
     const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 5_000 });
-    // B's adapter reads the stream from when it starts (a message sent before is not for it): wait until it hears A.
-    let heard = 0;
-    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
-    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
-      heard++;
-      applyPeerFacts(locationId, facts);
-    };
-    await until(() => {
-      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
-      return heard > 0;
-    }, 'node B hearing node A');
+    await untilBHearsA(nodeA, nodeB);
     const agent = await signInAs(a, 'demo-agent');
     const counterId = (await counterIds(a)).get('Balie 1') as number;
     const { client: display, snapshot } = await screenFor(cleanup, nodeB, { token: DEMO_DEVICE_TOKEN });
@@ -92,33 +109,14 @@ describeWithRedis('facts across nodes with Redis', () => {
     expect(queueReads).toEqual([]);
   });
   it('a node that sent a call before its maker’s message came leaves the estimates to the maker', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loket-peers-late-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = uniquePrefix('peers');
-    cleanup.push(() => deleteRedisPrefix(prefix));
-    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
-    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    cleanup.push(() => {
-      a.db.$client.close();
-      b.db.$client.close();
-    });
+    const { a, b } = twoNodes('peers-late');
     const countsB = countReads(b);
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     for (let i = 0; i < 3; i++) await kioskTicket(a);
     // B never waits for A's message, which comes 300 ms late: every fact of A's reaches B's sockets from B's own
     // read, the message after.
     const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 0 });
-    let heard = 0;
-    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
-    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
-      heard++;
-      setTimeout(() => applyPeerFacts(locationId, facts), 300);
-    };
-    await until(() => {
-      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
-      return heard > 0;
-    }, 'node B hearing node A');
+    await untilBHearsA(nodeA, nodeB, (apply) => setTimeout(apply, 300));
     const agent = await signInAs(a, 'demo-agent');
     const counterId = (await counterIds(a)).get('Balie 1') as number;
     expect((await call(a, 'POST', `/counters/${counterId}/sign-in`, { token: agent })).status).toBe(200);
@@ -150,13 +148,7 @@ describeWithRedis('facts across nodes with Redis', () => {
     expect(queueReads.filter((key) => key !== 'queue.ticketsWithDetails' && key !== 'queue.counters')).toEqual([]);
   });
   it('a node sends another node’s facts when their message comes, without reading the log for them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loket-peers-ahead-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = uniquePrefix('peers');
-    cleanup.push(() => deleteRedisPrefix(prefix));
-    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
-    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
+    const { a, b } = twoNodes('peers-ahead');
     const logB = b.storage.clusterLog();
     let readsOfB = 0;
     const countingLog: ClusterLog = {
@@ -166,25 +158,12 @@ describeWithRedis('facts across nodes with Redis', () => {
         return logB.after(afterId, limit);
       },
     };
-    cleanup.push(() => {
-      logB.close();
-      a.db.$client.close();
-      b.db.$client.close();
-    });
+    cleanup.push(() => logB.close());
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     for (let i = 0; i < 3; i++) await kioskTicket(a);
     // B reads the log only when asked (no poll within the test), and waits for A's messages as long as needed.
     const nodeB = await startServerFor(cleanup, b, { pollMs: 60_000, peerWaitMs: 60_000, clusterLog: countingLog });
-    let heard = 0;
-    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
-    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
-      heard++;
-      applyPeerFacts(locationId, facts);
-    };
-    await until(() => {
-      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
-      return heard > 0;
-    }, 'node B hearing node A');
+    await untilBHearsA(nodeA, nodeB);
     const agent = await signInAs(a, 'demo-agent');
     const counterId = (await counterIds(a)).get('Balie 1') as number;
     const { client: display } = await screenFor(cleanup, nodeB, { token: DEMO_DEVICE_TOKEN });
