@@ -1,8 +1,11 @@
 /**
- * Part 2: displays spread over 4 nodes behind HAProxy (every office has displays on every node), clerks on
- * node A calling at one call per office per second; fan-out latency per node. Then node D is SIGKILLed:
- * time until its displays are on another node with a fresh snapshot, and calls lost (every acknowledged
- * call compared with what each display saw: the ticket:called itself, or a later snapshot covering it).
+ * Part 2: displays spread over 4 nodes behind HAProxy (every office has displays on every node), one clerk per
+ * office calling at one call per office per second — by default each office's clerk on node (office mod 4), directly,
+ * as a deployment's consoles land through the balancer (`--clerks=spread`), or all on node A (`--clerks=node-a`); fan-out
+ * latency per node. Then node D is SIGKILLed with its displays and clerks: time until its displays are on another node
+ * with a fresh snapshot, its clerks' reconnects through HAProxy, and calls lost (every acknowledged call compared with
+ * what each display saw: the ticket:called itself, or a later snapshot covering it; a call in flight when its node died
+ * was never acknowledged, so it is counted apart, not as lost).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -12,6 +15,7 @@ import { openDatabase } from '../../db/client.ts';
 import { addLocations } from '../hub/seed.ts';
 import { nextMessage, percentile, round } from '../shared.ts';
 import { benchDatabase, type Engine, startCluster } from './bookings.ts';
+import { type ClerkPlacement, clerkNodeIndex } from './clerk-placement.ts';
 import { cpuMsOf, killNode, type NodeProc, sleep, track } from './cluster.ts';
 import type { DisplayReport, DisplaySpec } from './displays.ts';
 import type { Template } from './fixtures.ts';
@@ -35,12 +39,23 @@ export interface FanoutResult {
   nodes: number;
   callsPerSecond: number;
   clientProcesses: number;
+  /** Where the clerks connected first (clerk-placement.ts). */
+  clerks: ClerkPlacement;
   calls: number;
+  /** Presses that gave no acknowledged call, by cause (empty queue, error code, unacknowledged: node died, skipped). */
   callErrors: Record<string, number>;
+  /** The clerks' reconnections (after the kill: through HAProxy), and those still without a node at the end. */
+  clerkReconnects: number;
+  clerkReconnectP50Ms: number;
+  clerkReconnectP99Ms: number;
+  clerksStillDisconnected: number;
   /** Per node, calls sent before the kill: receipts, delivered share, latency from the clerk's send. */
   perNode: {
     node: string;
     displays: number;
+    /** Clerk sockets on this node at the start, and their acknowledged calls before the kill. */
+    clerks: number;
+    clerkCalls: number;
     receipts: number;
     deliveredShare: number;
     p50Ms: number;
@@ -93,6 +108,7 @@ export async function displaysAcrossNodes(
     connectSeconds: number;
     redis: boolean;
     engine: Engine;
+    clerks: ClerkPlacement;
     /** Another checkout of Loket whose nodes to run (`--baseline`): the harness, clients and database are this one's. */
     root?: string;
   },
@@ -168,29 +184,31 @@ export async function displaysAcrossNodes(
 
     const clerks = child('clerks.ts');
     procs.push(clerks);
-    const nodeA = cluster.nodes[0] as NodeProc;
+    const clerkNode = locs.map((_, i) => clerkNodeIndex(i, cluster.nodes.length, opts.clerks));
     const clerksReady = nextMessage<{ error?: string }>(clerks, 'ready', 60_000);
     clerks.send({
       type: 'start',
-      url: nodeA.url,
+      reconnectUrl: cluster.url,
       token: template.adminToken,
       targets: locs.map((l, i) => ({
         locationId: l.id,
         counterId: l.counterIds[0],
         address: `172.20.${(i >> 8) & 255}.${i & 255}`,
+        url: (cluster.nodes[clerkNode[i] as number] as NodeProc).url,
       })),
       seconds,
     });
     const clerksError = (await clerksReady).error;
     if (clerksError)
       throw new Error(
-        `the clerks could not connect to node A: ${clerksError} (${connected} of ${specs.length} displays had connected)`,
+        `the clerks could not connect to their nodes (${opts.clerks}): ${clerksError} (${connected} of ${specs.length} displays had connected)`,
       );
-    const result = nextMessage<{ sent: number[]; errors: Record<string, number> }>(
-      clerks,
-      'result',
-      (seconds + 60) * 1000,
-    );
+    const result = nextMessage<{
+      sent: number[];
+      errors: Record<string, number>;
+      reconnects: number[];
+      stillDisconnected: number;
+    }>(clerks, 'result', (seconds + 60) * 1000);
     const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
     const fanT0 = now();
     clerks.send({ type: 'go' });
@@ -200,7 +218,8 @@ export async function displaysAcrossNodes(
     const victim = cluster.nodes[3] as NodeProc;
     const killAt = now();
     await killNode(victim, 'SIGKILL');
-    const { sent, errors } = await result;
+    const { sent, errors, reconnects, stillDisconnected } = await result;
+    const clerkReconnects = reconnects.map((t) => t - killAt).sort((a, b) => a - b);
     // Stragglers, then wait (bounded) until every displaced display holds a fresh snapshot.
     await sleep(2_000);
     let reports: DisplayReport[] = [];
@@ -223,9 +242,13 @@ export async function displaysAcrossNodes(
     }
 
     // Calls: ticket → [sentAt, office].
-    const calls = new Map<number, { sentAt: number; office: string }>();
+    const calls = new Map<number, { sentAt: number; office: string; clerkNode: number }>();
     for (let i = 0; i < sent.length; i += 3)
-      calls.set(sent[i] as number, { sentAt: sent[i + 1] as number, office: locs[sent[i + 2] as number]?.id ?? '' });
+      calls.set(sent[i] as number, {
+        sentAt: sent[i + 1] as number,
+        office: locs[sent[i + 2] as number]?.id ?? '',
+        clerkNode: clerkNode[sent[i + 2] as number] ?? -1,
+      });
     // The seq of each call's fact, as any display saw it.
     const seqOf = new Map<number, number>();
     for (const r of reports)
@@ -244,8 +267,15 @@ export async function displaysAcrossNodes(
       const perOfficeOnNode = mine.length / Math.max(1, opts.offices);
       const expected = callsBeforeKill * perOfficeOnNode;
       return {
-        node: node === victim.name ? `${node} (killed later)` : k === 0 ? `${node} (node A, clerks)` : node,
+        node:
+          node === victim.name
+            ? `${node} (killed later)`
+            : k === 0 && opts.clerks === 'node-a'
+              ? `${node} (node A, all clerks)`
+              : node,
         displays: mine.length,
+        clerks: clerkNode.filter((n) => n === k).length,
+        clerkCalls: [...calls.values()].filter((c) => c.clerkNode === k && c.sentAt < killAt).length,
         receipts: lat.length,
         deliveredShare: round(lat.length / Math.max(1, expected), 4),
         p50Ms: round(percentile(lat, 50)),
@@ -317,8 +347,13 @@ export async function displaysAcrossNodes(
       nodes: names.length,
       callsPerSecond: opts.offices,
       clientProcesses: opts.clientProcesses,
+      clerks: opts.clerks,
       calls: calls.size,
       callErrors: errors,
+      clerkReconnects: reconnects.length,
+      clerkReconnectP50Ms: round(percentile(clerkReconnects, 50)),
+      clerkReconnectP99Ms: round(percentile(clerkReconnects, 99)),
+      clerksStillDisconnected: stillDisconnected,
       perNode,
       kill: {
         node: victim.name,

@@ -6,8 +6,9 @@
  *    behind HAProxy on one PostgreSQL database (DATABASE_URL) + Redis, in the same run.
  *    Workloads: many office-days (spread) and one hot office-day (release storm). Statuses, and the
  *    database checked afterwards (invariant 1 via findViolations; every 201 present).
- * 2. Displays over 4 nodes (PostgreSQL + Redis), calls on node A: fan-out latency per node; SIGKILL of one
- *    node: time until its displays are back on another node with a fresh snapshot; calls lost.
+ * 2. Displays over 4 nodes (PostgreSQL + Redis), clerks spread over the nodes (`--clerks=spread`, default) or all on
+ *    node A (`--clerks=node-a`): fan-out latency per node; SIGKILL of one node with its displays and clerks: time until
+ *    its displays are back on another node with a fresh snapshot; clerk reconnects; calls lost.
  * 3. A node (PostgreSQL + Redis) killed every 10 s during a booking burst: acknowledged bookings lost,
  *    duplicates with Idempotency-Key retries (appointments and kiosk tickets).
  * 4. Per-request costs (item 7) against bare baselines, and a growth table.
@@ -40,6 +41,7 @@ import {
   runMode,
   selectedModes,
 } from './bookings.ts';
+import { parseClerkPlacement } from './clerk-placement.ts';
 import { cleanup, tempDir } from './cluster.ts';
 import {
   availabilityGrowth,
@@ -67,6 +69,8 @@ const ONLY_CALL_NEXT = process.argv.includes('--only=call-next');
 const BASELINE = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
 /** `--rounds=N`: the call-next row measures each checkout N times, alternating (default 2 with a baseline). */
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length)) || undefined;
+/** `--clerks=spread|node-a`: where part 2's clerks connect (clerk-placement.ts; default spread). */
+const CLERKS = parseClerkPlacement(process.argv);
 const PARTS = new Set(
   (process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length) ?? '1,2,3,4').split(',').map(Number),
 );
@@ -286,10 +290,16 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   const opts = QUICK
     ? { offices: 10, perOffice: 20, fanSeconds: 3, killSeconds: 5, clientProcesses: 1, connectSeconds: 30 }
     : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 75 };
-  if (BASELINE) return partDisplaysAgainstBaseline(dir, template, opts, BASELINE);
+  const clerksText =
+    CLERKS === 'spread'
+      ? `${opts.offices} clerks (one socket and address each), office i's on node n(1 + i mod 4) directly (--clerks=spread: as consoles behind the balancer land on every node; direct so that each call's node is known), so 3/4 of each office's displays are on other nodes than its clerk,`
+      : `${opts.offices} clerks all on node A (--clerks=node-a; one socket and address each)`;
+  const clerksAfterKill =
+    'the SIGKILL also drops the clerks on n4, which reconnect through HAProxy with the front-ends\' back-off (0.5 s growing to 5 s) and go on calling; a press sent but not acknowledged when its node died is not an acknowledged call, so it is counted under "unacknowledged" and not as lost; a press due while its clerk was reconnecting is skipped and counted';
+  if (BASELINE) return partDisplaysAgainstBaseline(dir, template, opts, BASELINE, `${clerksText} ${clerksAfterKill}`);
   let r: FanoutResult;
   try {
-    r = await displaysAcrossNodes(dir, template, { ...opts, redis: true, engine: NODES_ON });
+    r = await displaysAcrossNodes(dir, template, { ...opts, redis: true, engine: NODES_ON, clerks: CLERKS });
   } catch (error) {
     // With REDIS_URL a node that crashes under the display load is a finding, reported as such; the part then
     // runs again without Redis (facts still cross nodes through the shared cluster log) to get its figures.
@@ -299,18 +309,20 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
       S,
       `Run again without REDIS_URL (cross-node facts through the cluster log in the shared ${ENGINE_NAME[NODES_ON]} database):`,
     );
-    r = await displaysAcrossNodes(dir, template, { ...opts, redis: false, engine: NODES_ON });
+    r = await displaysAcrossNodes(dir, template, { ...opts, redis: false, engine: NODES_ON, clerks: CLERKS });
   }
   results.displays = r;
   note(
     S,
-    `Nodes on ${ENGINE_NAME[r.engine]}. ${r.redis ? 'With REDIS_URL: ' : 'Without Redis: '}${r.connected} of ${r.displays} display sockets connected within ${r.connectSeconds} s (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${r.offices} clerks on node A (one socket and address each) press next + start once a second: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; refused: ${JSON.stringify(r.callErrors)}` : ''}. Latency: from the clerk sending call-next to the display receiving ticket:called (aim p99 < 100 ms).`,
+    `Nodes on ${ENGINE_NAME[r.engine]}. ${r.redis ? 'With REDIS_URL: ' : 'Without Redis: '}${r.connected} of ${r.displays} display sockets connected within ${r.connectSeconds} s (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${clerksText} press next + start once a second: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s; ${clerksAfterKill}. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; presses without an acknowledged call, by cause: ${JSON.stringify(r.callErrors)}` : ''}. Clerk reconnects: ${r.clerkReconnects} (SIGKILL → reconnect p50 ${r.clerkReconnectP50Ms} / p99 ${r.clerkReconnectP99Ms} ms), ${r.clerksStillDisconnected} still without a node at the end. Latency: from the clerk sending call-next to the display receiving ticket:called (aim p99 < 100 ms).`,
   );
   table(
     S,
     [
       'node',
       'displays',
+      'clerks',
+      'calls from its clerks',
       'receipts',
       'delivered',
       'p50 ms',
@@ -322,6 +334,8 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
     r.perNode.map((n) => [
       n.node,
       n.displays,
+      n.clerks,
+      n.clerkCalls,
       n.receipts,
       `${round(n.deliveredShare * 100, 2)} %`,
       n.p50Ms,
@@ -371,6 +385,7 @@ async function partDisplaysAgainstBaseline(
     connectSeconds: number;
   },
   baseline: string,
+  clerksText: string,
 ): Promise<void> {
   const S = '2. Displays across nodes';
   const rows: (string | number)[][] = [];
@@ -383,7 +398,13 @@ async function partDisplaysAgainstBaseline(
       const load = loadavg().map((x) => Math.round(x * 100) / 100);
       console.log(`  round ${i + 1}, ${checkout} (${root ?? 'this checkout'}), load ${load.join(' ')}`);
       try {
-        const r = await displaysAcrossNodes(dir, template, { ...opts, redis: true, engine: NODES_ON, root });
+        const r = await displaysAcrossNodes(dir, template, {
+          ...opts,
+          redis: true,
+          engine: NODES_ON,
+          root,
+          clerks: CLERKS,
+        });
         runs.push({ checkout, load, result: r });
         const k = r.kill;
         const row = [
@@ -392,6 +413,9 @@ async function partDisplaysAgainstBaseline(
           ...r.perNode.map((n) => `${n.cpuMsPerCall} (${n.idleCorrectedCpuMsPerCall})`),
           ...r.perNode.map((n) => `${n.p50Ms} / ${n.p99Ms}`),
           r.calls,
+          `${r.clerkReconnects} / ${Object.entries(r.callErrors)
+            .filter(([c]) => c.startsWith('unacknowledged') || c.startsWith('skipped'))
+            .reduce((n, [, v]) => n + v, 0)}`,
           `${k.recovered}/${k.displaced}`,
           `${k.p50Ms} / ${k.p99Ms}`,
           `${k.reconnectToSnapshotP50Ms} / ${k.reconnectToSnapshotP99Ms}`,
@@ -408,7 +432,7 @@ async function partDisplaysAgainstBaseline(
   results.displays = { baseline, runs };
   note(
     S,
-    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.offices} calls/s on node A for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
+    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.offices} calls/s for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s; clerks: ${clerksText}). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
   );
   table(
     S,
@@ -424,6 +448,7 @@ async function partDisplaysAgainstBaseline(
       'n3',
       'n4',
       'calls',
+      'clerk reconnects / presses unacknowledged or skipped',
       'back',
       'kill → snapshot p50 / p99 ms',
       'reconnect → snapshot p50 / p99 ms',
