@@ -92,6 +92,7 @@ export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
     throw new AppError('unavailable', 'Another write is in progress; try again');
   }
   assertWritable(db);
+  commitsAs(db.$client, 'full');
   const run = db.$client.transaction(() => {
     const result = work(db);
     if (result instanceof Promise) throw new TypeError('writeTransaction: the callback returned a promise');
@@ -115,14 +116,10 @@ interface AsyncWriter {
 const asyncWriters = new WeakMap<Database.Database, AsyncWriter>();
 
 /**
- * The statements every asynchronous write transaction runs, prepared once per connection: `pragma()` and `exec()`
- * parse their SQL at every call, which perf showed as ~2 % of a node's main thread in the call-next bench (two
- * transactions per press, each switching `synchronous` there and back).
+ * The statements every asynchronous write transaction runs, prepared once per connection: `exec()` parses its SQL at
+ * every call, which perf showed as ~2 % of a node's main thread in the call-next bench.
  */
-const writerStatements = new WeakMap<
-  Database.Database,
-  Record<'begin' | 'commit' | 'rollback' | 'normal' | 'full', Database.Statement>
->();
+const writerStatements = new WeakMap<Database.Database, Record<'begin' | 'commit' | 'rollback', Database.Statement>>();
 function statementsOf(client: Database.Database) {
   let statements = writerStatements.get(client);
   if (!statements) {
@@ -130,12 +127,34 @@ function statementsOf(client: Database.Database) {
       begin: client.prepare('BEGIN IMMEDIATE'),
       commit: client.prepare('COMMIT'),
       rollback: client.prepare('ROLLBACK'),
-      normal: client.prepare('PRAGMA synchronous = NORMAL'),
-      full: client.prepare('PRAGMA synchronous = FULL'),
     };
     writerStatements.set(client, statements);
   }
   return statements;
+}
+
+/**
+ * The `synchronous` mode this process last set on a connection (absent: `FULL`, as `openDatabase` opens it). Every
+ * write transaction sets the mode its commit needs before `BEGIN`, and only when the connection is in the other one:
+ * a run of queue writes (call-next + start: two relaxed transactions per press) no longer switches to `NORMAL` and
+ * back to `FULL` around each — 4 of the press's ~44 statements — and a booking after them switches back first.
+ *
+ * Through `pragma()`, never a statement prepared once: SQLite applies `PRAGMA synchronous = …` while it compiles the
+ * statement, and a pragma statement runs once, then is compiled again at its next run. Prepared once per connection
+ * (2026-12-07 until this change), the two switches took effect at prepare time (NORMAL, then FULL), so the first run
+ * of each did nothing — the connection's first relaxed commit ran with FULL — and every later run compiled it again.
+ */
+const relaxedConnections = new WeakSet<Database.Database>();
+function commitsAs(client: Database.Database, durability: Durability): void {
+  const relaxed = durability === 'relaxed';
+  if (relaxedConnections.has(client) === relaxed) return;
+  if (relaxed) {
+    client.pragma('synchronous = NORMAL');
+    relaxedConnections.add(client);
+  } else {
+    client.pragma('synchronous = FULL');
+    relaxedConnections.delete(client);
+  }
 }
 
 /**
@@ -159,9 +178,8 @@ export function writeTransactionAsync<T>(
   const slot = writer;
   const run = slot.tail.then(async () => {
     assertWritable(db);
-    const relaxed = options.durability === 'relaxed';
     const statements = statementsOf(client);
-    if (relaxed) statements.normal.run();
+    commitsAs(client, options.durability ?? 'full');
     slot.open = true;
     try {
       statements.begin.run();
@@ -177,7 +195,6 @@ export function writeTransactionAsync<T>(
       throw asStorageFailure(err);
     } finally {
       slot.open = false;
-      if (relaxed) statements.full.run();
     }
   });
   slot.tail = run.catch(() => undefined);

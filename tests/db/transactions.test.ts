@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { writeTransaction } from '../../db/client.ts';
+import { openDatabase, writeTransaction, writeTransactionAsync } from '../../db/client.ts';
 import { municipalities } from '../../db/schema/index.ts';
 import { createTestContext } from '../helpers/context.ts';
 
@@ -66,6 +66,35 @@ describe('write transactions', () => {
       await tx.audit.record(null, user.municipalityId, at, { action: 'session.signed-in' });
     });
     expect([count('staff_sessions'), count('audit_entries')]).toEqual([sessions + 1, audits + 1]);
+  });
+
+  it('switch `synchronous` only when a commit needs the other mode: relaxed ones NORMAL, every other FULL', async () => {
+    const db = openDatabase(':memory:');
+    const client = db.$client;
+    const switches: string[] = [];
+    const pragma = client.pragma.bind(client);
+    client.pragma = ((source: string, options?: { simple?: boolean }) => {
+      if (source.startsWith('synchronous =')) switches.push(source.slice('synchronous = '.length));
+      return pragma(source, options);
+    }) as typeof client.pragma;
+    const mode = () => pragma('synchronous', { simple: true });
+    const seen: unknown[] = [];
+    const write = (durability?: 'relaxed' | 'full') =>
+      writeTransactionAsync(db, async () => void seen.push(mode()), durability ? { durability } : {});
+
+    // A clerk's presses: one switch for the run of relaxed commits, not two per commit.
+    await write('relaxed');
+    await write('relaxed');
+    await write('relaxed');
+    expect(switches).toEqual(['NORMAL']);
+    // A booking after them commits with FULL again; a synchronous one (seeding) too.
+    await write();
+    await write('relaxed');
+    writeTransaction(db, () => void seen.push(mode()));
+    await write('full');
+    expect(seen).toEqual([1, 1, 1, 2, 1, 2, 2]);
+    expect(switches).toEqual(['NORMAL', 'FULL', 'NORMAL', 'FULL']);
+    client.close();
   });
 
   describe('asynchronous write transactions on one process', () => {
