@@ -8,6 +8,7 @@
  * was never acknowledged, so it is counted apart, not as lost).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,17 @@ export interface FanoutResult {
   clientProcesses: number;
   /** Where the clerks connected first (clerk-placement.ts). */
   clerks: ClerkPlacement;
+  /**
+   * Over the calls before the kill: CPU ms per second of each display client process and of the clerks' process
+   * (1000 = a whole core: a saturated client receives late, and its latency is its own queue), and the share of the
+   * machine's CPU that was busy (all processes, every engineer's: 1 = saturated).
+   */
+  clientsCpu: { displayProcessesMsPerSecond: number[]; clerksMsPerSecond: number; machineBusyShare: number };
+  /** Fan-out latency of the calls sent in each 5 s before the kill (all displays). */
+  latencyByWindow: { p50Ms: number; p99Ms: number; receipts: number }[];
+  /** Whether the displays had stopped receiving before calls were judged (bounded wait), and when after the last press. */
+  settled: boolean;
+  settledAfterMs: number;
   calls: number;
   /** Presses that gave no acknowledged call, by cause (empty queue, error code, unacknowledged: node died, skipped). */
   callErrors: Record<string, number>;
@@ -53,6 +65,11 @@ export interface FanoutResult {
   perNode: {
     node: string;
     displays: number;
+    /** p50/p99 of the calls made on this node (its own clerks), and of those made on other nodes (NaN: none). */
+    sameNodeP50Ms: number;
+    sameNodeP99Ms: number;
+    crossNodeP50Ms: number;
+    crossNodeP99Ms: number;
     /** Clerk sockets on this node at the start, and their acknowledged calls before the kill. */
     clerks: number;
     clerkCalls: number;
@@ -210,19 +227,36 @@ export async function displaysAcrossNodes(
       stillDisconnected: number;
     }>(clerks, 'result', (seconds + 60) * 1000);
     const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const clients = procs.filter((p) => p !== clerks);
+    const clientCpu0 = clients.map((p) => cpuMsOf(p.pid));
+    const clerksCpu0 = cpuMsOf(clerks.pid);
+    const machine0 = machineCpuMs();
     const fanT0 = now();
     clerks.send({ type: 'go' });
     await sleep(opts.fanSeconds * 1000 + 200);
     const cpu1 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
     const fanSeconds = (now() - fanT0) / 1000;
+    const machine1 = machineCpuMs();
+    const clientsCpu = {
+      displayProcessesMsPerSecond: clients.map((p, k) =>
+        round((cpuMsOf(p.pid) - (clientCpu0[k] as number)) / fanSeconds),
+      ),
+      clerksMsPerSecond: round((cpuMsOf(clerks.pid) - clerksCpu0) / fanSeconds),
+      machineBusyShare: round((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total), 3),
+    };
     const victim = cluster.nodes[3] as NodeProc;
     const killAt = now();
     await killNode(victim, 'SIGKILL');
     const { sent, errors, reconnects, stillDisconnected } = await result;
     const clerkReconnects = reconnects.map((t) => t - killAt).sort((a, b) => a - b);
-    // Stragglers, then wait (bounded) until every displaced display holds a fresh snapshot.
+    // Stragglers, then wait (bounded) until every displaced display holds a fresh snapshot and the displays have
+    // stopped receiving (nothing new between two polls a second apart): a call still on its way to a backlogged
+    // client is late, not lost, and is not judged before it could arrive.
+    const lastPressAt = now();
     await sleep(2_000);
     let reports: DisplayReport[] = [];
+    let received = -1;
+    let settled = false;
     const pollUntil = Date.now() + 30_000;
     for (;;) {
       const all = await Promise.all(
@@ -237,9 +271,13 @@ export async function displaysAcrossNodes(
       reports = all.flatMap((r) => r.reports);
       const displaced = reports.filter((r) => r.disconnects.some((t) => t >= killAt));
       const back = displaced.filter((r) => recoveredAt(r, killAt) !== null);
-      if (back.length === displaced.length || Date.now() > pollUntil) break;
+      const total = reports.reduce((s, r) => s + r.calls.length + r.snapshots.length, 0);
+      settled = total === received;
+      received = total;
+      if ((back.length === displaced.length && settled) || Date.now() > pollUntil) break;
       await sleep(1_000);
     }
+    const settledAfterMs = now() - lastPressAt;
 
     // Calls: ticket → [sentAt, office].
     const calls = new Map<number, { sentAt: number; office: string; clerkNode: number }>();
@@ -255,15 +293,37 @@ export async function displaysAcrossNodes(
       for (let i = 0; i < r.calls.length; i += 3) seqOf.set(r.calls[i] as number, r.calls[i + 2] as number);
 
     const callsBeforeKill = [...calls.values()].filter((c) => c.sentAt < killAt).length;
+    // Fan-out p50 / p99 (all displays) by when the call was sent, in 5-s windows before the kill: a latency that
+    // grows window by window is a queue building up somewhere, not a fixed cost per call.
+    const windows: number[][] = [];
+    for (const r of reports)
+      for (let i = 0; i < r.calls.length; i += 3) {
+        const c = calls.get(r.calls[i] as number);
+        if (!c || c.sentAt >= killAt) continue;
+        const w = Math.max(0, Math.floor((c.sentAt - fanT0) / 5000));
+        const bucket = windows[w] ?? [];
+        windows[w] = bucket;
+        bucket.push((r.calls[i + 1] as number) - c.sentAt);
+      }
+    const latencyByWindow = Array.from(windows, (l = []) => {
+      l.sort((a, b) => a - b);
+      return { p50Ms: round(percentile(l, 50)), p99Ms: round(percentile(l, 99)), receipts: l.length };
+    });
     const perNode = names.map((node, k) => {
       const mine = reports.filter((r) => r.node === node && r.connects.length > 0);
       const lat: number[] = [];
+      // The same latencies split by where the call was made: a clerk on this node, or on another (the cluster log).
+      const same: number[] = [];
+      const cross: number[] = [];
       for (const r of mine)
         for (let i = 0; i < r.calls.length; i += 3) {
           const c = calls.get(r.calls[i] as number);
-          if (c && c.sentAt < killAt) lat.push((r.calls[i + 1] as number) - c.sentAt);
+          if (!c || c.sentAt >= killAt) continue;
+          const ms = (r.calls[i + 1] as number) - c.sentAt;
+          lat.push(ms);
+          (c.clerkNode === k ? same : cross).push(ms);
         }
-      lat.sort((a, b) => a - b);
+      for (const l of [lat, same, cross]) l.sort((a, b) => a - b);
       const perOfficeOnNode = mine.length / Math.max(1, opts.offices);
       const expected = callsBeforeKill * perOfficeOnNode;
       return {
@@ -280,6 +340,10 @@ export async function displaysAcrossNodes(
         deliveredShare: round(lat.length / Math.max(1, expected), 4),
         p50Ms: round(percentile(lat, 50)),
         p99Ms: round(percentile(lat, 99)),
+        sameNodeP50Ms: round(percentile(same, 50)),
+        sameNodeP99Ms: round(percentile(same, 99)),
+        crossNodeP50Ms: round(percentile(cross, 50)),
+        crossNodeP99Ms: round(percentile(cross, 99)),
         cpuMsPerCall: round(((cpu1[k] as number) - (cpu0[k] as number)) / Math.max(1, callsBeforeKill), 2),
         idleCpuMsPerSecond: round(idleCpuMsPerSecond[k] as number, 1),
         idleCorrectedCpuMsPerCall: round(
@@ -348,6 +412,10 @@ export async function displaysAcrossNodes(
       callsPerSecond: opts.offices,
       clientProcesses: opts.clientProcesses,
       clerks: opts.clerks,
+      clientsCpu,
+      latencyByWindow,
+      settled,
+      settledAfterMs: round(settledAfterMs),
       calls: calls.size,
       callErrors: errors,
       clerkReconnects: reconnects.length,
@@ -402,6 +470,17 @@ export async function displaysAcrossNodes(
       ),
     );
     await cluster.stop();
+  }
+}
+
+/** The machine's CPU time so far (/proc/stat, all cores, ms): busy (all but idle and iowait) and total. */
+function machineCpuMs(): { busy: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
   }
 }
 

@@ -314,7 +314,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   results.displays = r;
   note(
     S,
-    `Nodes on ${ENGINE_NAME[r.engine]}. ${r.redis ? 'With REDIS_URL: ' : 'Without Redis: '}${r.connected} of ${r.displays} display sockets connected within ${r.connectSeconds} s (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${clerksText} press next + start once a second: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s; ${clerksAfterKill}. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; presses without an acknowledged call, by cause: ${JSON.stringify(r.callErrors)}` : ''}. Clerk reconnects: ${r.clerkReconnects} (SIGKILL → reconnect p50 ${r.clerkReconnectP50Ms} / p99 ${r.clerkReconnectP99Ms} ms), ${r.clerksStillDisconnected} still without a node at the end. Latency: from the clerk sending call-next to the display receiving ticket:called (aim p99 < 100 ms).`,
+    `Nodes on ${ENGINE_NAME[r.engine]}. ${r.redis ? 'With REDIS_URL: ' : 'Without Redis: '}${r.connected} of ${r.displays} display sockets connected within ${r.connectSeconds} s (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${clerksText} press next + start once a second: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s; ${clerksAfterKill}. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; presses without an acknowledged call, by cause: ${JSON.stringify(r.callErrors)}` : ''}. Clerk reconnects: ${r.clerkReconnects} (SIGKILL → reconnect p50 ${r.clerkReconnectP50Ms} / p99 ${r.clerkReconnectP99Ms} ms), ${r.clerksStillDisconnected} still without a node at the end. Clients' CPU over the calls before the kill: display processes ${r.clientsCpu.displayProcessesMsPerSecond.join(' / ')} ms/s, clerks ${r.clientsCpu.clerksMsPerSecond} ms/s (1000 = a core: a client near it receives late), machine busy ${round(r.clientsCpu.machineBusyShare * 100)} % of both cores (every process on it). Fan-out p50 / p99 ms of the calls sent in each 5 s before the kill: ${r.latencyByWindow.map((w) => `${w.p50Ms} / ${w.p99Ms}`).join(', ')}. CPU/call below is the node's CPU over all the cluster's calls before the kill. Calls judged ${r.settled ? `once the displays had stopped receiving, ${round(r.settledAfterMs / 1000)} s after the last press` : `after the bounded wait (${round(r.settledAfterMs / 1000)} s after the last press) with displays still receiving: "lost" then includes calls still on their way`}. Latency: from the clerk sending call-next to the display receiving ticket:called (aim p99 < 100 ms).`,
   );
   table(
     S,
@@ -327,6 +327,8 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
       'delivered',
       'p50 ms',
       'p99 ms',
+      'from own clerks p50 / p99',
+      'from other nodes p50 / p99',
       'node CPU ms/call',
       'idle CPU ms/s',
       'ms/call without idle',
@@ -340,6 +342,8 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
       `${round(n.deliveredShare * 100, 2)} %`,
       n.p50Ms,
       n.p99Ms,
+      `${n.sameNodeP50Ms} / ${n.sameNodeP99Ms}`,
+      `${n.crossNodeP50Ms} / ${n.crossNodeP99Ms}`,
       n.cpuMsPerCall,
       n.idleCpuMsPerSecond,
       n.idleCorrectedCpuMsPerCall,
