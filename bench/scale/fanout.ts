@@ -110,6 +110,9 @@ export interface FanoutResult {
     /** Calls a display missed as an event but whose state reached it in a snapshot (seq at or above the call's). */
     coveredBySnapshot: number;
     gapSnapshotsAsked: number;
+    /** ticket:called received again by a display that had it (e.g. from a node whose publishing was behind), and by how many displays. */
+    duplicateReceipts: number;
+    displaysWithDuplicates: number;
   };
 }
 
@@ -381,6 +384,8 @@ export async function displaysAcrossNodes(
       .sort((a, b) => a - b);
 
     let lostPairs = 0;
+    let duplicates = 0;
+    let displaysWithDuplicates = 0;
     let covered = 0;
     const withLoss = new Set<number>();
     for (const r of reports) {
@@ -388,6 +393,8 @@ export async function displaysAcrossNodes(
       if (firstConnect === undefined) continue;
       const seen = new Set<number>();
       for (let i = 0; i < r.calls.length; i += 3) seen.add(r.calls[i] as number);
+      duplicates += r.calls.length / 3 - seen.size;
+      if (r.calls.length / 3 > seen.size) displaysWithDuplicates++;
       let maxSnapshotSeq = -1;
       for (let i = 0; i < r.snapshots.length; i += 2)
         maxSnapshotSeq = Math.max(maxSnapshotSeq, r.snapshots[i + 1] as number);
@@ -445,6 +452,8 @@ export async function displaysAcrossNodes(
         callsWithLoss: withLoss.size,
         coveredBySnapshot: covered,
         gapSnapshotsAsked: reports.reduce((s, r) => s + r.gapsAsked, 0),
+        duplicateReceipts: duplicates,
+        displaysWithDuplicates,
       },
     };
   } finally {
