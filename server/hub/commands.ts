@@ -42,11 +42,6 @@ export interface CommandContext {
 
 interface Command<S extends z.ZodType> {
   schema: S;
-  /**
-   * The payloads clerks send on every press, checked by hand: what `schema` would return for a payload that is
-   * certainly valid, else NOT_PLAIN and `schema` parses it (and gives the error). See `parsePayload`.
-   */
-  plain?: (payload: unknown) => z.infer<S> | typeof NOT_PLAIN;
   /** Residents' sockets (no token) may only use commands marked public. */
   public?: boolean;
   /** May answer with a promise: the hub awaits it before the ack. */
@@ -60,48 +55,6 @@ const id = z
   .max(2 ** 31);
 const TicketPayload = z.strictObject({ ticketId: id });
 const OwnCounter = z.strictObject({ counterId: id.optional() });
-
-/** `plain` could not tell: the schema parses the payload. */
-export const NOT_PLAIN: unique symbol = Symbol('not plain');
-/** What `id` accepts. */
-const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 2 ** 31;
-/** The payload's own keys when it is a plain object (what a strict object schema looks at), else null. */
-function keysOf(payload: unknown): string[] | null {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
-  if (Object.getPrototypeOf(payload) !== Object.prototype) return null;
-  return Object.keys(payload);
-}
-/** `TicketPayload`, by hand. */
-function plainTicket(payload: unknown): { ticketId: number } | typeof NOT_PLAIN {
-  const keys = keysOf(payload);
-  if (keys?.length !== 1 || keys[0] !== 'ticketId') return NOT_PLAIN;
-  const { ticketId } = payload as { ticketId: unknown };
-  return isId(ticketId) ? { ticketId } : NOT_PLAIN;
-}
-/** `OwnCounter.optional()`, by hand. */
-function plainOwnCounter(payload: unknown): { counterId?: number } | undefined | typeof NOT_PLAIN {
-  if (payload === undefined) return undefined;
-  const keys = keysOf(payload);
-  if (keys === null || keys.length > 1) return NOT_PLAIN;
-  if (keys.length === 0) return {};
-  if (keys[0] !== 'counterId') return NOT_PLAIN;
-  const { counterId } = payload as { counterId: unknown };
-  return isId(counterId) ? { counterId } : NOT_PLAIN;
-}
-
-/**
- * A command's payload as its schema returns it (a ZodError when it is invalid). The hot commands' usual payloads skip
- * zod: in the call-next bench (2026-12-07, scratch, loaded machine) a parse of `{ counterId }` took a median 43 µs
- * inside the node between presses 400 ms apart — cold caches, not the 0.07 µs of a tight loop — two per press.
- * tests/hub/command-payloads.test.ts holds `plain` to the schema's answer.
- */
-export function parsePayload(command: Command<z.ZodType>, payload: unknown): unknown {
-  if (command.plain) {
-    const plain = command.plain(payload);
-    if (plain !== NOT_PLAIN) return plain;
-  }
-  return command.schema.parse(payload);
-}
 
 function staffOf(ctx: CommandContext): StaffPrincipal {
   const p = ctx.socket.data.principal;
@@ -120,7 +73,6 @@ const ticketCommand = (
   action: (deps: Deps, p: StaffPrincipal, input: { ticketId: number }) => Promise<ActedTicket>,
 ) => ({
   schema: TicketPayload,
-  plain: plainTicket,
   run: async (ctx: CommandContext, payload: { ticketId: number }) =>
     actedTicketView(ctx.deps, await action(ctx.deps, staffOf(ctx), payload)),
 });
@@ -156,7 +108,6 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
   }),
   'queue:call-next': command({
     schema: OwnCounter.optional(),
-    plain: plainOwnCounter,
     run: async (ctx, payload) => {
       const counterId = await counterIdFor(ctx, payload?.counterId);
       const result = await callNext(ctx.deps, staffOf(ctx), { counterId });

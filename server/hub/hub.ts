@@ -16,7 +16,7 @@ import { getPublicTicket } from '../queue/queue-read.ts';
 import { openRedis } from '../redis.ts';
 import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
 import { type CommandActor, eventsOf } from './actor.ts';
-import { type CommandContext, type CommandName, commands, parsePayload } from './commands.ts';
+import { type CommandContext, type CommandName, commands } from './commands.ts';
 import { type Publisher, startPublisher } from './publish.ts';
 import {
   apiKeyRoom,
@@ -379,7 +379,7 @@ export function attachHub(
               throw new AppError('unauthorized', 'Your session has ended');
             }
           }
-          const parsed = parsePayload(command, payload);
+          const parsed = command.schema.parse(payload);
           const actor: CommandActor = { socketId: socket.id, batched: takesBatchedFacts(socket) };
           const asActor = { ...context, deps: { ...deps, events: eventsOf(deps.events, actor) } };
           reply = { ok: true, data: await command.run(asActor, parsed) };
