@@ -102,6 +102,8 @@ process.on('message', async (msg: Start | { type: 'go' }) => {
   process.once('message', async () => {
     const sent: number[] = []; // [ticketId, sentAt, office index]
     const errors: Record<string, number> = {};
+    /** Press → ack of each acknowledged call-next (the ack waits up to 500 ms for the node's publisher, hub.ts). */
+    const ackMs: number[] = [];
     const count = (cause: string, n = 1) => {
       errors[cause] = (errors[cause] ?? 0) + n;
     };
@@ -131,6 +133,7 @@ process.on('message', async (msg: Start | { type: 'go' }) => {
           const called = ack.ok ? ack.data?.ticket : null;
           if (called) {
             sent.push(called.id, sentAt, i);
+            ackMs.push(now() - sentAt);
             const started = await emit(socket, 'ticket:start', { ticketId: called.id });
             if (!started.ok) count(`start refused: ${started.error?.code ?? 'unknown'}`);
           } else count(ack.ok ? 'empty queue' : (ack.error?.code ?? 'unknown'));
@@ -140,6 +143,7 @@ process.on('message', async (msg: Start | { type: 'go' }) => {
     process.send?.({
       type: 'result',
       sent,
+      ackMs,
       errors,
       reconnects,
       stillDisconnected: sockets.filter((s) => !s.connected).length,

@@ -56,6 +56,9 @@ export interface FanoutResult {
   calls: number;
   /** Presses that gave no acknowledged call, by cause (empty queue, error code, unacknowledged: node died, skipped). */
   callErrors: Record<string, number>;
+  /** Press → ack of the acknowledged call-nexts (the whole run). */
+  callAckP50Ms: number;
+  callAckP99Ms: number;
   /** The clerks' reconnections (after the kill: through HAProxy), and those still without a node at the end. */
   clerkReconnects: number;
   clerkReconnectP50Ms: number;
@@ -225,6 +228,7 @@ export async function displaysAcrossNodes(
       );
     const result = nextMessage<{
       sent: number[];
+      ackMs: number[];
       errors: Record<string, number>;
       reconnects: number[];
       stillDisconnected: number;
@@ -250,7 +254,8 @@ export async function displaysAcrossNodes(
     const victim = cluster.nodes[3] as NodeProc;
     const killAt = now();
     await killNode(victim, 'SIGKILL');
-    const { sent, errors, reconnects, stillDisconnected } = await result;
+    const { sent, ackMs, errors, reconnects, stillDisconnected } = await result;
+    ackMs.sort((a, b) => a - b);
     const clerkReconnects = reconnects.map((t) => t - killAt).sort((a, b) => a - b);
     // Stragglers, then wait (bounded) until every displaced display holds a fresh snapshot and the displays have
     // stopped receiving (nothing new between two polls a second apart): a call still on its way to a backlogged
@@ -425,6 +430,8 @@ export async function displaysAcrossNodes(
       settledAfterMs: round(settledAfterMs),
       calls: calls.size,
       callErrors: errors,
+      callAckP50Ms: round(percentile(ackMs, 50)),
+      callAckP99Ms: round(percentile(ackMs, 99)),
       clerkReconnects: reconnects.length,
       clerkReconnectP50Ms: round(percentile(clerkReconnects, 50)),
       clerkReconnectP99Ms: round(percentile(clerkReconnects, 99)),
