@@ -49,6 +49,13 @@ const PEER_KEEP_MS = 30_000;
 const LATE_PEER_CHECK_MS = 1_000;
 const PEER_KEEP_MAX = 20_000;
 /**
+ * With peers: a round reads the facts of at most this many offices whose peer's message did not come within
+ * `peerWaitMs` (their other offices' facts wait for the next round, or for their message).
+ */
+const READ_OFFICES_PER_ROUND = 16;
+/** A round publishes this many offices at once (their reads share the pool with the clerks' transactions). */
+const APPLY_OFFICES_AT_ONCE = 8;
+/**
  * With peers, every node sends the others the tickets its sockets follow in full this often (changes go at once,
  * and a node that starts asks for them)…
  */
@@ -179,6 +186,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   /** What peers sent for their facts, by `location:seq`, in arrival order; and when a fact awaiting one was first read. */
   const fromPeers = new Map<string, { fact: PeerFact; at: number }>();
   const firstSeen = new Map<number, number>();
+  /** With peers: the offices whose facts the last read held back, waiting for a peer's message (see `readyFacts`). */
+  let heldOffices = new Set<string>();
   /**
    * Per location: the waits this node last sent its own sockets inline with a call (`ticket:called`'s `estimates`),
    * until the next `wait:estimates` or snapshot — a run that finds the same waits does not send them again.
@@ -268,14 +277,15 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           if (!readWanted && !stuck) break;
           readWanted = false;
           const facts = await log.after(cursor, BATCH);
-          const ready = readyCount(facts);
-          if (ready > 0) {
-            cursor = facts[ready - 1]?.id ?? cursor;
+          const { ready, prefix } = readyFacts(facts);
+          if (prefix > 0) {
+            cursor = facts[prefix - 1]?.id ?? cursor;
             for (const id of firstSeen.keys()) if (id <= cursor) firstSeen.delete(id);
-            await apply(facts.slice(0, ready));
           }
-          // A peer's fact whose payload is on its way: the rest waits (its arrival or the poll reads again).
-          if (ready < facts.length) break;
+          if (ready.length > 0) await apply(ready);
+          // A peer's fact whose payload is on its way: its office's later facts wait (its arrival or the poll reads
+          // again from it; the facts of other offices sent meanwhile are then passed by, by seq).
+          if (prefix < facts.length) break;
           if (facts.length === BATCH) again = true;
           else forget(started);
           if (facts.length === 0) break;
@@ -342,23 +352,44 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   /**
-   * With peers, how many of the facts to publish now: all but those from the first one another node's change made
-   * moments ago (this node has no carried change for it) whose payload has not arrived yet — for at most
-   * `peerWaitMs` from when this node first read it (every fact read with it waits from the same moment, so a
-   * run of facts no peer sends for, e.g. after Redis went away, waits once).
+   * With peers, which of the facts to publish now: all but, per office, those from the first one another node's
+   * change made moments ago (this node has no carried change for it) whose payload has not arrived yet — for at most
+   * `peerWaitMs` from when this node first read it (every fact read with it waits from the same moment, so a run of
+   * facts no peer sends for, e.g. after Redis went away, waits once). Only that office's later facts wait with it:
+   * holding every office's behind it held this node's own facts too, and so the messages the other nodes wait for —
+   * with clerks on every node, each node waited on the others in turn, and fell seconds behind (issue #9). A fact of
+   * no office (a revocation) waits while any office does. `prefix`: how many facts from the first are ready (the
+   * cursor moves past those; facts sent beyond it are passed by on the next read, by their office's seq).
    */
-  function readyCount(facts: ClusterFact[]): number {
-    if (!options.peers) return facts.length;
+  function readyFacts(facts: ClusterFact[]): { ready: ClusterFact[]; prefix: number } {
+    if (!options.peers) return { ready: facts, prefix: facts.length };
     const t = Date.now();
-    let ready = facts.length;
+    const held = new Set<string>();
+    const reading = new Set<string>();
+    const ready: ClusterFact[] = [];
+    let prefix = facts.length;
     for (let i = 0; i < facts.length; i++) {
       const f = facts[i] as ClusterFact;
-      if (!awaitsPeer(f)) continue;
-      const since = firstSeen.get(f.id) ?? t;
-      if (!firstSeen.has(f.id)) firstSeen.set(f.id, t);
-      if (ready === facts.length && t - since < peerWaitMs) ready = i;
+      let hold = f.locationId === null ? held.size > 0 : held.has(f.locationId);
+      if (!hold && awaitsPeer(f)) {
+        const since = firstSeen.get(f.id) ?? t;
+        if (!firstSeen.has(f.id)) firstSeen.set(f.id, t);
+        const location = f.locationId as string;
+        // Waited long enough: read here — for a few offices per round. The rest wait on: their messages may come
+        // meanwhile, and a round that read for every office held this node's own facts, so the others' waits grew.
+        if (t - since < peerWaitMs || (!reading.has(location) && reading.size >= READ_OFFICES_PER_ROUND)) {
+          hold = true;
+          held.add(location);
+        } else reading.add(location);
+      }
+      if (hold) {
+        if (prefix === facts.length) prefix = i;
+        // A later fact of a held office that awaits a peer as well waits from when it was first read.
+        if (!firstSeen.has(f.id) && awaitsPeer(f)) firstSeen.set(f.id, t);
+      } else ready.push(f);
     }
-    return ready;
+    heldOffices = held;
+    return { ready, prefix };
   }
 
   function awaitsPeer(f: ClusterFact): boolean {
@@ -377,6 +408,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     sendLateWaits(locationId, facts);
     const newest = Math.max(...facts.map((f) => f.seq));
     if (facts.length > 0) aheadOffices.set(locationId, Math.max(aheadOffices.get(locationId) ?? 0, newest));
+    // The log holds this office's facts back for it: read it again now rather than at the next poll.
+    if (heldOffices.has(locationId)) readWanted = true;
     for (const [key, entry] of fromPeers) {
       if (at - entry.at <= PEER_KEEP_MS && fromPeers.size <= PEER_KEEP_MAX) break;
       fromPeers.delete(key);
@@ -501,20 +534,37 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       list.push(f);
       byLocation.set(f.locationId, list);
     }
-    for (const [locationId, list] of byLocation) {
-      announce(locationId, list[list.length - 1]?.seq ?? 0);
-      let outcome: Outcome = 'sent';
-      try {
-        outcome = await publishFacts(locationId, list);
-      } catch (err) {
-        deps.log.error('hub publish failed', { locationId, error: errorText(err) });
-      }
-      latestSeq.set(locationId, Math.max(latestSeq.get(locationId) ?? 0, list[list.length - 1]?.seq ?? 0));
-      // The node that made the change computes the estimates for the cluster, on its live view — unless the round's
-      // call carried them already.
-      if (outcome === 'sent') scheduleEstimates(locationId);
-      else if (outcome === 'late') checkLate(locationId, list);
+    // Offices are independent (each has its own seq): up to `APPLY_OFFICES_AT_ONCE` go at once, each office's facts
+    // in order. One after the other, a round's offices whose facts this node had to read (a peer's message late)
+    // held back those of this node's own changes — and so the messages the other nodes wait for (issue #9).
+    // This node's own changes first: the other nodes wait for their messages.
+    const own = (list: ClusterFact[]) =>
+      list.some(
+        (f) =>
+          (f.ticketId !== null && carried.has(f.ticketId)) ||
+          (f.kind === 'counter:updated' && f.counterId !== null && carriedCounters.has(f.counterId)),
+      );
+    const offices = [...byLocation].sort((x, y) => Number(own(y[1])) - Number(own(x[1])));
+    let next = 0;
+    const worker = async () => {
+      for (let entry = offices[next++]; entry; entry = offices[next++]) await applyOffice(entry[0], entry[1]);
+    };
+    await Promise.all(Array.from({ length: Math.min(APPLY_OFFICES_AT_ONCE, offices.length) }, worker));
+  }
+
+  async function applyOffice(locationId: string, list: ClusterFact[]): Promise<void> {
+    announce(locationId, list[list.length - 1]?.seq ?? 0);
+    let outcome: Outcome = 'sent';
+    try {
+      outcome = await publishFacts(locationId, list);
+    } catch (err) {
+      deps.log.error('hub publish failed', { locationId, error: errorText(err) });
     }
+    latestSeq.set(locationId, Math.max(latestSeq.get(locationId) ?? 0, list[list.length - 1]?.seq ?? 0));
+    // The node that made the change computes the estimates for the cluster, on its live view — unless the round's
+    // call carried them already.
+    if (outcome === 'sent') scheduleEstimates(locationId);
+    else if (outcome === 'late') checkLate(locationId, list);
   }
 
   /**
