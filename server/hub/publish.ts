@@ -53,6 +53,8 @@ const PEER_KEEP_MAX = 20_000;
  * `peerWaitMs` (their other offices' facts wait for the next round, or for their message).
  */
 const READ_OFFICES_PER_ROUND = 16;
+/** With peers: a round with facts held reads on for this many pages at most (`BATCH` facts each). */
+const HELD_PAGES = 4;
 /** A round publishes this many offices at once (their reads share the pool with the clerks' transactions). */
 const APPLY_OFFICES_AT_ONCE = 8;
 /**
@@ -141,6 +143,8 @@ export interface Publisher {
  * round's call carried them), `late` (every fact a peer's change whose message had not come: see `checkLate`), `sent`.
  */
 type Outcome = 'from-peers' | 'with-estimates' | 'late' | 'sent';
+/** A round's read of the log (`readyFacts`): the offices held so far, and those it reads for (a peer's message late). */
+type Pass = { held: Set<string>; reading: Set<string> };
 
 export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
   const { log, estimates: gate } = options;
@@ -276,16 +280,28 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           const stuck = await sendAhead();
           if (!readWanted && !stuck) break;
           readWanted = false;
-          const facts = await log.after(cursor, BATCH);
-          const { ready, prefix } = readyFacts(facts);
-          if (prefix > 0) {
-            cursor = facts[prefix - 1]?.id ?? cursor;
-            for (const id of firstSeen.keys()) if (id <= cursor) firstSeen.delete(id);
-          }
-          if (ready.length > 0) await apply(ready);
           // A peer's fact whose payload is on its way: its office's later facts wait (its arrival or the poll reads
-          // again from it; the facts of other offices sent meanwhile are then passed by, by seq).
-          if (prefix < facts.length) break;
+          // again from it; the facts of other offices sent meanwhile are then passed by, by seq). A page with facts
+          // held is followed by the next (up to `HELD_PAGES`, until one is empty): this node's own newest facts,
+          // which the other nodes wait for, may lie beyond it — a node 500 facts behind never reached them.
+          const pass: Pass = { held: new Set(), reading: new Set() };
+          let from = cursor;
+          let holding = false;
+          let facts: ClusterFact[] = [];
+          for (let page = 0; page < HELD_PAGES; page++) {
+            facts = await log.after(from, BATCH);
+            const { ready, prefix } = readyFacts(facts, pass);
+            if (!holding && prefix > 0) {
+              cursor = facts[prefix - 1]?.id ?? cursor;
+              for (const id of firstSeen.keys()) if (id <= cursor) firstSeen.delete(id);
+            }
+            if (prefix < facts.length) holding = true;
+            if (ready.length > 0) await apply(ready);
+            if (!holding || facts.length === 0) break;
+            from = facts[facts.length - 1]?.id ?? from;
+          }
+          heldOffices = pass.held;
+          if (holding) break;
           if (facts.length === BATCH) again = true;
           else forget(started);
           if (facts.length === 0) break;
@@ -361,11 +377,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * no office (a revocation) waits while any office does. `prefix`: how many facts from the first are ready (the
    * cursor moves past those; facts sent beyond it are passed by on the next read, by their office's seq).
    */
-  function readyFacts(facts: ClusterFact[]): { ready: ClusterFact[]; prefix: number } {
+  function readyFacts(facts: ClusterFact[], pass: Pass): { ready: ClusterFact[]; prefix: number } {
     if (!options.peers) return { ready: facts, prefix: facts.length };
     const t = Date.now();
-    const held = new Set<string>();
-    const reading = new Set<string>();
+    const { held, reading } = pass;
     const ready: ClusterFact[] = [];
     let prefix = facts.length;
     for (let i = 0; i < facts.length; i++) {
@@ -388,7 +403,6 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         if (!firstSeen.has(f.id) && awaitsPeer(f)) firstSeen.set(f.id, t);
       } else ready.push(f);
     }
-    heldOffices = held;
     return { ready, prefix };
   }
 

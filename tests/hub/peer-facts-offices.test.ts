@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { ClusterLog } from '../../server/cluster/log-store.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
 import { createTestContext } from '../helpers/context.ts';
@@ -20,6 +21,20 @@ const cleanup = cleanupAfterEach();
 
 describeWithRedis('facts of several offices across nodes', () => {
   it('a node sends its own office’s change while another node’s message about another office is on its way', async () => {
+    await ownChangeWhileHeld(0);
+  });
+  it('… also when its own change lies pages beyond the held fact', async () => {
+    // B reads its log two facts a page: A's three facts of Schalkwijk fill the first page and start the second.
+    await ownChangeWhileHeld(2, 2);
+  });
+});
+
+/**
+ * `extra`: further changes of A's on Schalkwijk (held on B too) before B's own change; `page`: B's log pages hold at
+ * most this many facts (0: as the tail asks).
+ */
+async function ownChangeWhileHeld(extra: number, page = 0): Promise<void> {
+  {
     const dir = mkdtempSync(join(tmpdir(), 'loket-peer-offices-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const prefix = uniquePrefix('peer-offices');
@@ -33,7 +48,13 @@ describeWithRedis('facts of several offices across nodes', () => {
     });
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     // B waits for A's messages as long as it takes (a minute): no fact of A's reaches B's sockets but with its message.
-    const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 60_000 });
+    const logB = b.storage.clusterLog();
+    cleanup.push(() => logB.close());
+    const pagedLog: ClusterLog = {
+      ...logB,
+      after: (afterId, limit) => logB.after(afterId, page > 0 ? Math.min(limit, page) : limit),
+    };
+    const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 60_000, clusterLog: pagedLog });
     const withheld: (() => void)[] = [];
     let hold = false;
     let heard = 0;
@@ -61,6 +82,13 @@ describeWithRedis('facts of several offices across nodes', () => {
       body: { services: [{ code: 'passport', persons: 1 }] },
     });
     expect(drawn.status).toBe(201);
+    for (let i = 0; i < extra; i++) {
+      const more = await call(a, 'POST', `/locations/${SCHALKWIJK}/tickets`, {
+        token: kiosk,
+        body: { services: [{ code: 'passport', persons: 1 }] },
+      });
+      expect(more.status).toBe(201);
+    }
     await nodeA.hub.publisher.drain();
     await until(() => withheld.length > 0, 'node A’s message about Schalkwijk');
     await nodeB.hub.publisher.drain();
@@ -81,5 +109,5 @@ describeWithRedis('facts of several offices across nodes', () => {
     await new Promise((r) => setTimeout(r, 100));
     await nodeB.hub.publisher.drain();
     expect(again).toEqual([]);
-  });
-});
+  }
+}
