@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BatchedFact, FactOrder, HubAuth } from '../../server/contracts/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
@@ -8,7 +5,8 @@ import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { call, kioskTicket } from '../helpers/http.ts';
 import { cleanupAfterEach, command, type HubClient, screenFor, startServerFor, until } from '../helpers/server.ts';
-import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from '../helpers/servers.ts';
+import { describeWithRedis } from '../helpers/servers.ts';
+import { twoNodesOnRedis } from '../helpers/two-nodes.ts';
 
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
@@ -141,17 +139,7 @@ describe('batched staff facts (HubAuth.facts)', () => {
 
 describeWithRedis('batched staff facts across nodes', () => {
   it('a press on node A: the console that pressed gets its acks alone, a console on node B one message per change', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loket-batched-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = uniquePrefix('batched');
-    cleanup.push(() => deleteRedisPrefix(prefix));
-    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
-    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    cleanup.push(() => {
-      a.db.$client.close();
-      b.db.$client.close();
-    });
+    const { a, b } = twoNodesOnRedis(cleanup, 'batched');
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     const nodeB = await startServerFor(cleanup, b, { pollMs: 20 });
     for (let i = 0; i < 3; i++) await kioskTicket(a);

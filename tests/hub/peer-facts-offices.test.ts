@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { ClusterLog } from '../../server/cluster/log-store.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts';
-import { createTestContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 import { cleanupAfterEach, nextEvent, screenFor, startServerFor, until } from '../helpers/server.ts';
-import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from '../helpers/servers.ts';
+import { describeWithRedis } from '../helpers/servers.ts';
+import { twoNodesOnRedis } from '../helpers/two-nodes.ts';
 
 // Issue 9 (clerks on every node: displays seconds late): a node whose tail waits for another node's message about
 // one office's fact sends the facts of the other offices meanwhile — its own above all, which the other nodes wait
@@ -35,17 +32,7 @@ describeWithRedis('facts of several offices across nodes', () => {
  */
 async function ownChangeWhileHeld(extra: number, page = 0): Promise<void> {
   {
-    const dir = mkdtempSync(join(tmpdir(), 'loket-peer-offices-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = uniquePrefix('peer-offices');
-    cleanup.push(() => deleteRedisPrefix(prefix));
-    const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
-    const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-    cleanup.push(() => {
-      a.db.$client.close();
-      b.db.$client.close();
-    });
+    const { a, b } = twoNodesOnRedis(cleanup, 'peer-offices');
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     // B waits for A's messages as long as it takes (a minute): no fact of A's reaches B's sockets but with its message.
     const logB = b.storage.clusterLog();

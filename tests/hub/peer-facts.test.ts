@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { ClusterLog } from '../../server/cluster/log-store.ts';
 import type { FactOrder } from '../../server/contracts/hub.ts';
 import { counterIds } from '../helpers/appointments.ts';
 import { DEMO_DEVICE_TOKEN, signInAs } from '../helpers/auth.ts';
-import { createTestContext } from '../helpers/context.ts';
 import { call, kioskTicket } from '../helpers/http.ts';
 import { countReads } from '../helpers/read-counter.ts';
 import { cleanupAfterEach, nextEvent, screenFor, startServerFor, until } from '../helpers/server.ts';
-import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from '../helpers/servers.ts';
+import { describeWithRedis } from '../helpers/servers.ts';
+import { twoNodesOnRedis } from '../helpers/two-nodes.ts';
 
 // Issue 9 item 3: a change made on node A reaches node B's sockets with what A's use-case built (`hub:facts` through
 // the Redis adapter), so B reads neither the tickets nor the queue for it, and A alone computes the estimates — sent
@@ -18,22 +15,6 @@ import { deleteRedisPrefix, describeWithRedis, redisTestUrl, uniquePrefix } from
 
 const ZIJL = 'haarlem-zijlsingel';
 const cleanup = cleanupAfterEach();
-
-/** Two nodes on one SQLite file and one Redis key prefix (removed afterwards). */
-function twoNodes(name: string) {
-  const dir = mkdtempSync(join(tmpdir(), `loket-${name}-`));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const prefix = uniquePrefix('peers');
-  cleanup.push(() => deleteRedisPrefix(prefix));
-  const config = { REDIS_URL: redisTestUrl(), REDIS_KEY_PREFIX: prefix };
-  const a = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-  const b = createTestContext({ dbPath: join(dir, 'loket.db'), config });
-  cleanup.push(() => {
-    a.db.$client.close();
-    b.db.$client.close();
-  });
-  return { a, b };
-}
 
 /**
  * B's adapter reads the stream from when it starts (a message sent before is not for it): waits until B hears A.
@@ -58,7 +39,7 @@ async function untilBHearsA(
 
 describeWithRedis('facts across nodes with Redis', () => {
   it('a call on node A reaches node B’s display in order with A’s ticket, and B reads nothing for it', async () => {
-    const { a, b } = twoNodes('peers');
+    const { a, b } = twoNodesOnRedis(cleanup, 'peers');
     const countsB = countReads(b);
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     for (let i = 0; i < 3; i++) await kioskTicket(a);
@@ -109,7 +90,7 @@ describeWithRedis('facts across nodes with Redis', () => {
     expect(queueReads).toEqual([]);
   });
   it('a node that sent a call before its maker’s message came leaves the estimates to the maker', async () => {
-    const { a, b } = twoNodes('peers-late');
+    const { a, b } = twoNodesOnRedis(cleanup, 'peers-late');
     const countsB = countReads(b);
     const nodeA = await startServerFor(cleanup, a, { pollMs: 20 });
     for (let i = 0; i < 3; i++) await kioskTicket(a);
@@ -148,7 +129,7 @@ describeWithRedis('facts across nodes with Redis', () => {
     expect(queueReads.filter((key) => key !== 'queue.ticketsWithDetails' && key !== 'queue.counters')).toEqual([]);
   });
   it('a node sends another node’s facts when their message comes, without reading the log for them', async () => {
-    const { a, b } = twoNodes('peers-ahead');
+    const { a, b } = twoNodesOnRedis(cleanup, 'peers-ahead');
     const logB = b.storage.clusterLog();
     let readsOfB = 0;
     const countingLog: ClusterLog = {
