@@ -119,16 +119,20 @@ export interface FanoutResult {
   };
 }
 
+/** The run's size: offices × displays each, seconds of calls before and after the kill, client processes. */
+export interface FanoutSize {
+  offices: number;
+  perOffice: number;
+  fanSeconds: number;
+  killSeconds: number;
+  clientProcesses: number;
+  connectSeconds: number;
+}
+
 export async function displaysAcrossNodes(
   dir: string,
   template: Template,
-  opts: {
-    offices: number;
-    perOffice: number;
-    fanSeconds: number;
-    killSeconds: number;
-    clientProcesses: number;
-    connectSeconds: number;
+  opts: FanoutSize & {
     redis: boolean;
     engine: Engine;
     clerks: ClerkPlacement;

@@ -53,7 +53,7 @@ import {
   schedulingSpeedAvailability,
   WARM_UP_PRESSES,
 } from './costs.ts';
-import { displaysAcrossNodes, type FanoutResult } from './fanout.ts';
+import { displaysAcrossNodes, type FanoutResult, type FanoutSize } from './fanout.ts';
 import { buildTemplate, type Template } from './fixtures.ts';
 import { databaseGrowth } from './growth.ts';
 import { killDuringBurst } from './kills.ts';
@@ -380,14 +380,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
 async function partDisplaysAgainstBaseline(
   dir: string,
   template: Template,
-  opts: {
-    offices: number;
-    perOffice: number;
-    fanSeconds: number;
-    killSeconds: number;
-    clientProcesses: number;
-    connectSeconds: number;
-  },
+  opts: FanoutSize,
   baseline: string,
   clerksText: string,
 ): Promise<void> {
