@@ -23,6 +23,7 @@ import {
   waitEventQuery,
   withLineTicket,
 } from '../records/queue.ts';
+import { sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import {
   appointmentItems,
@@ -479,8 +480,10 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
       await db.delete(ticketItems).where(eq(ticketItems.ticketId, ticketId));
       await db.insert(ticketItems).values({ ticketId, serviceId, persons });
     },
+    // Nobody reads the row back in the use-case: inside a write transaction it goes with the next statement or COMMIT
+    // (db/pg/batching.ts), not as a round trip of its own — call-next + start append three (#9 item 7).
     appendTicketEvent: async (event) => {
-      await db.insert(ticketEvents).values(event);
+      await sendLater(db, db.insert(ticketEvents).values(event).getSQL());
     },
 
     counter: async (counterId) =>
