@@ -235,6 +235,28 @@ export function attachHub(
   });
 
   /**
+   * Device tokens being checked against the database now, by token hash. An office's screens often share one token
+   * and connected together, so their checks go stale in the same sweep: they share one read (until 2026-12-07 each
+   * screen's own — 40 device reads per 5 s for the call-next bench's 40 displays of one token).
+   */
+  const deviceChecks = new Map<string, Promise<{ principal: Principal | null; checkedAt: number }>>();
+  const checkDevice = (token: string): Promise<{ principal: Principal | null; checkedAt: number }> => {
+    const hash = hashToken(token);
+    let check = deviceChecks.get(hash);
+    if (!check) {
+      const checkedAt = clock.nowMs();
+      check = resolveDeviceToken(deps.storage.read.auth, token)
+        .then((principal) => {
+          rememberDevice(hash, principal, checkedAt);
+          return { principal, checkedAt };
+        })
+        .finally(() => deviceChecks.delete(hash));
+      deviceChecks.set(hash, check);
+    }
+    return check;
+  };
+
+  /**
    * Re-resolves the socket's token; a revoked, expired or deactivated one is disconnected. A device's token is
    * looked up as a device's only (it is never a staff session's; the general lookup tries the sessions first): the
    * sweep re-checks every display every few seconds, and this halves its reads.
@@ -250,11 +272,9 @@ export function attachHub(
       socket.data.checkedAt = known.checkedAt;
       return true;
     }
-    const checkedAt = clock.nowMs();
-    const fresh = device
-      ? await resolveDeviceToken(deps.storage.read.auth, token)
-      : await resolveToken(deps, token, deps.clock.now());
-    if (device) rememberDevice(hashToken(token), fresh, checkedAt);
+    const checked = device ? await checkDevice(token) : null;
+    const checkedAt = checked?.checkedAt ?? clock.nowMs();
+    const fresh = checked ? checked.principal : await resolveToken(deps, token, deps.clock.now());
     if (!fresh) {
       socket.disconnect(true);
       return false;

@@ -72,4 +72,26 @@ describe('a reconnect storm', () => {
     expect(await Promise.all(gone)).toEqual(Array(5).fill('io server disconnect'));
     await expect(waitConnected(clientFor(cleanup, server, { token: deviceToken }))).rejects.toThrow('unauthorized');
   });
+
+  it('re-checks the screens that share a device token with one read, and all of them see its revocation', async () => {
+    const ctx = createTestContext();
+    const server = await startServerFor(cleanup, ctx, { recheckMs: 1_000, sweepMs: 10 });
+    const deviceToken = await pairTestDevice(ctx, ZIJL, 'display');
+    const screens = [];
+    for (let i = 0; i < 5; i++) screens.push(await screenFor(cleanup, server, { token: deviceToken }));
+    const counts = countReads(ctx);
+    // Every screen's check goes stale at once: the next sweep re-checks all five, sharing the one read.
+    ctx.clock.advance(1_001);
+    await expect.poll(() => counts.get('auth.devicesByTokenHash') ?? 0).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counts.get('auth.devicesByTokenHash')).toBe(1);
+    for (const { client } of screens) expect(client.connected).toBe(true);
+
+    // Revoked straight in the database (no auth:revoked in this process): the shared read disconnects every screen.
+    const gone = screens.map(({ client }) => new Promise<string>((resolve) => client.once('disconnect', resolve)));
+    await ctx.sql.exec('UPDATE devices SET revoked_at = ? WHERE name = ?', [ctx.clock.now().getTime(), 'test display']);
+    ctx.clock.advance(1_001);
+    expect(await Promise.all(gone)).toEqual(Array(5).fill('io server disconnect'));
+    expect(counts.get('auth.devicesByTokenHash')).toBe(2);
+  });
 });
