@@ -6,7 +6,18 @@
 import pg from 'pg';
 import { deleteRedisPrefix, pgUnavailable, redisUnavailable, uniquePrefix } from '../../tests/helpers/servers.ts';
 import { freePort, round } from '../shared.ts';
-import { cpuMsOf, killNode, type NodeProc, nodeEnv, onCleanup, sleep, startHaproxy, startNode } from './cluster.ts';
+import {
+  cpuMsOf,
+  killNode,
+  type NodeProc,
+  nodeEnv,
+  onCleanup,
+  sleep,
+  startHaproxy,
+  startNode,
+  syscallsOf,
+  threadCpuMsOf,
+} from './cluster.ts';
 import { checkSqlite, copyTemplate, type InvariantCheck, type Template } from './fixtures.ts';
 import { hotWorkload, type LoadStats, Recorder, spreadWorkload } from './http-load.ts';
 import { checkPostgres, copySqliteToPostgres, type PgCopy } from './postgres.ts';
@@ -23,6 +34,12 @@ const ONLY_HOT = process.argv.includes('--only=hot');
  * default, so that figures stay comparable with earlier runs: with 4 nodes each then gets about 50).
  */
 const WARM_PER_NODE = Number(process.argv.find((a) => a.startsWith('--warm-per-node='))?.split('=')[1]) || 0;
+/**
+ * `--warm-hot-per-node=N`: every node first takes N bookings of the hot workload on a day of its own (default 100;
+ * 0: none, as until 2026-12-07).
+ */
+const WARM_HOT_ARG = process.argv.find((a) => a.startsWith('--warm-hot-per-node='))?.split('=')[1];
+const WARM_HOT_PER_NODE = WARM_HOT_ARG === undefined ? 100 : Number(WARM_HOT_ARG) || 0;
 /** Seconds of no load, after the warm-up, over which each node's idle CPU is measured. */
 const IDLE_SECONDS = 5;
 
@@ -66,7 +83,13 @@ export interface Mode {
  */
 export function selectedModes(modes: Mode[], argv = process.argv): Mode[] {
   const engine = argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length);
-  return engine ? modes.filter((m) => m.engine === engine) : modes;
+  // `--nodes=1,4`: only the modes with that many nodes (e.g. 1 against 4 with CPU profiles).
+  const nodes = argv
+    .find((a) => a.startsWith('--nodes='))
+    ?.slice('--nodes='.length)
+    .split(',')
+    .map(Number);
+  return modes.filter((m) => (!engine || m.engine === engine) && (!nodes || nodes.includes(m.nodes)));
 }
 
 export interface ModeResult {
@@ -85,6 +108,8 @@ export interface ModeResult {
   idleCpuMsPerSecond: number[];
   /** Bookings each node was warmed with (about 200 / nodes, or `--warm-per-node`). */
   warmPerNode: number;
+  /** Hot-workload bookings each node took on its own warm-up day (`--warm-hot-per-node`), per node. */
+  warmHotPerNode?: number[];
   /** The checkout the nodes ran (`--baseline`), when not this one. */
   root?: string;
   invariants: InvariantCheck;
@@ -107,6 +132,23 @@ async function postgresBackendsCpu(url: string): Promise<Map<number, number> | n
       if (Number.isFinite(ms)) cpu.set(pid, ms);
     }
     return cpu;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The run's database's transaction counters so far (pg_stat_database; the statistics lag up to ~1 s). */
+async function postgresCounters(url: string): Promise<Record<string, number> | null> {
+  const client = new pg.Client({ connectionString: url, application_name: 'loket-bench-cpu' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<Record<string, string>>(
+      `SELECT xact_commit, xact_rollback, deadlocks, tup_returned, tup_fetched, tup_inserted, tup_updated
+         FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
   } catch {
     return null;
   } finally {
@@ -172,8 +214,16 @@ export async function runMode(
     // and by time; until 2026-12-07 the default's time bound was 2 s, which a loaded machine cut short (1–2 s for 200
     // bookings when quiet; 12–50 per node of 4 nodes at load 10–20): a node warmed with fewer bookings spent up to a
     // third more CPU per hot-day booking (the "warm-up bookings per node" column), so the bound is 10 s now.
+    // The spread's bookings warm POST /appointments only; the hot day's residents also list the day's free times on a
+    // day that fills, a path the spread never takes, so until 2026-12-07 each node met it first inside the measured
+    // window, on 1/N of the traffic. So every node, directly, first takes WARM_HOT_PER_NODE bookings of the hot
+    // workload on a day of its own (the latest office-day, left out of the spread), the same on every node and for
+    // every checkout. Measured (load 11–20): it did not change the 4-node/1-node ratio of node CPU per booking
+    // (2.1–2.3 with and without), so a cold JIT was not why 4 nodes cost more; see the bench's diagnostics below.
+    const warmDay = template.spreadStarts.reduce((max, s) => (s.slice(0, 10) > max ? s.slice(0, 10) : max), '');
+    const starts = template.spreadStarts.filter((s) => s.slice(0, 10) !== warmDay);
     const warmCount = WARM_PER_NODE > 0 ? WARM_PER_NODE * mode.nodes : 200;
-    const warmStarts = template.spreadStarts.slice(-warmCount);
+    const warmStarts = starts.slice(-warmCount);
     const warm = await spreadWorkload(
       cluster.url,
       warmStarts,
@@ -181,8 +231,17 @@ export async function runMode(
       8,
       WARM_PER_NODE > 0 ? Math.max(2, warmCount / 20) : 10,
     );
+    const warmHot =
+      WARM_HOT_PER_NODE > 0
+        ? await Promise.all(
+            cluster.nodes.map((n) =>
+              hotWorkload(n.url, warmDay, 4, Math.max(5, WARM_HOT_PER_NODE / 10), WARM_HOT_PER_NODE),
+            ),
+          )
+        : [];
     // Idle: no request but HAProxy's health checks.
     const idle0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const threads0 = threadCpu(cluster.nodes);
     const idleT0 = performance.now();
     await sleep(IDLE_SECONDS * 1000);
     const idleSeconds = (performance.now() - idleT0) / 1000;
@@ -190,22 +249,69 @@ export async function runMode(
       round((cpuMsOf(n.child.pid) - (idle0[k] as number)) / idleSeconds, 1),
     );
     const cpu0 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
+    const threads1 = threadCpu(cluster.nodes);
+    const calls1 = cluster.nodes.map((n) => syscallsOf(n.child.pid));
     const hap0 = cpuMsOf(cluster.haproxyPid);
     const pg0 = database.engine === 'postgresql' ? await postgresBackendsCpu(database.copy.url) : null;
+    const counters0 =
+      process.env.LOKET_BENCH_THREADS && database.engine === 'postgresql'
+        ? await postgresCounters(database.copy.url)
+        : null;
     const load0 = process.cpuUsage();
-    const spreadStarts = template.spreadStarts.slice(0, -warmCount);
+    const window0 = process.hrtime.bigint() / 1000n;
+    const spreadStarts = starts.slice(0, -warmCount);
     const spread = ONLY_HOT
       ? { stats: new Recorder().stats('spread (not run: --only=hot)', opts.connections), references: [] }
       : await spreadWorkload(cluster.url, spreadStarts, template.perStart, opts.connections, opts.seconds);
-    const hot = await hotWorkload(cluster.url, template.hotDay, opts.connections, opts.hotSeconds);
+    // LOKET_BENCH_HOT_ONE_NODE=1 (a diagnosis): the hot day's residents all go to the first node, the others idle.
+    const hotUrl = process.env.LOKET_BENCH_HOT_ONE_NODE ? (cluster.nodes[0] as NodeProc).url : cluster.url;
+    const hot = await hotWorkload(hotUrl, template.hotDay, opts.connections, opts.hotSeconds);
     const load = process.cpuUsage(load0);
+    // With CPU profiles: the measured window on the monotonic clock the profiles' timestamps use (µs), per node pid.
+    if (process.env.LOKET_BENCH_CPU_PROF)
+      console.log(
+        `  cpu-prof window ${mode.name}: pids ${cluster.nodes.map((n) => n.child.pid).join(',')} from ${window0} to ${process.hrtime.bigint() / 1000n}`,
+      );
+    const threads2 = threadCpu(cluster.nodes);
+    const calls2 = cluster.nodes.map((n) => syscallsOf(n.child.pid));
     const nodeCpu = cluster.nodes.reduce((s, n, k) => s + cpuMsOf(n.child.pid) - (cpu0[k] as number), 0);
     const hapCpu = cluster.haproxyPid ? cpuMsOf(cluster.haproxyPid) - hap0 : null;
     const pg1 = database.engine === 'postgresql' ? await postgresBackendsCpu(database.copy.url) : null;
     const pgCpu = pg0 && pg1 ? [...pg1].reduce((s, [pid, ms]) => s + ms - (pg0.get(pid) ?? 0), 0) : null;
     const booked = spread.stats.booked + hot.stats.booked;
+    if (process.env.LOKET_BENCH_THREADS) {
+      const per = (a: Map<string, number>, b: Map<string, number>, by: number) =>
+        [...b].map(([name, ms]) => `${name} ${round((ms - (a.get(name) ?? 0)) / by, 2)}`).join(', ');
+      console.log(`  threads ${mode.name}: idle ms/s ${per(threads0, threads1, idleSeconds)}`);
+      console.log(`  threads ${mode.name}: measured ms/booking ${per(threads1, threads2, Math.max(1, booked))}`);
+      const calls: Record<string, number> = {};
+      cluster.nodes.forEach((_, k) => {
+        for (const [key, v] of Object.entries(calls2[k] ?? {}))
+          calls[key] = (calls[key] ?? 0) + v - (calls1[k]?.[key] ?? 0);
+      });
+      console.log(
+        `  nodes ${mode.name} per booking: ${Object.entries(calls)
+          .map(([key, v]) => `${key} ${round(v / Math.max(1, booked), 1)}`)
+          .join(', ')}`,
+      );
+      if (counters0 && database.engine === 'postgresql') {
+        await sleep(1_500);
+        const counters1 = await postgresCounters(database.copy.url);
+        if (counters1)
+          console.log(
+            `  postgres ${mode.name} per booking: ${Object.entries(counters1)
+              .map(([k, v]) => `${k} ${round((v - (counters0[k] ?? 0)) / Math.max(1, booked), 2)}`)
+              .join(', ')}`,
+          );
+      }
+    }
     await cluster.stop();
-    const invariants = await checkDatabase(database, [...warm.references, ...spread.references, ...hot.references]);
+    const invariants = await checkDatabase(database, [
+      ...warm.references,
+      ...warmHot.flatMap((w) => w.references),
+      ...spread.references,
+      ...hot.references,
+    ]);
     return {
       mode: mode.name,
       nodes: mode.nodes,
@@ -217,12 +323,20 @@ export async function runMode(
       loadCpuMsPerBooking: round((load.user + load.system) / 1000 / Math.max(1, booked), 2),
       idleCpuMsPerSecond,
       warmPerNode: Math.round(warm.references.length / mode.nodes),
+      warmHotPerNode: warmHot.map((w) => w.stats.booked),
       root,
       invariants,
     };
   } finally {
     await cluster.stop();
   }
+}
+
+/** CPU (ms) of the nodes' threads so far, summed by thread name over the nodes. */
+function threadCpu(nodes: NodeProc[]): Map<string, number> {
+  const sum = new Map<string, number>();
+  for (const n of nodes) for (const [name, ms] of threadCpuMsOf(n.child.pid)) sum.set(name, (sum.get(name) ?? 0) + ms);
+  return sum;
 }
 
 /** null when PostgreSQL answers, else why not. */

@@ -4,7 +4,7 @@
  * key prefix and PostgreSQL database again — also on Ctrl-C and on failure.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,55 @@ export function cpuMsOf(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * CPU time (ms) so far of each thread of a process, summed by thread name (`main`: the main thread; the others as
+ * the kernel names them — on node 20 V8's platform threads, compiling and collecting concurrently, are `node` too).
+ */
+export function threadCpuMsOf(pid: number | undefined): Map<string, number> {
+  const byName = new Map<string, number>();
+  if (!pid) return byName;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the thread ended
+    }
+  }
+  return byName;
+}
+
+/**
+ * A process's system calls that read and write (/proc/<pid>/io) and its main thread's context switches so far: how
+ * often it went to the kernel and how often it slept and woke (voluntary) or was preempted (involuntary).
+ */
+export function syscallsOf(pid: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!pid) return out;
+  try {
+    for (const line of readFileSync(`/proc/${pid}/io`, 'utf8').split('\n')) {
+      const [k, v] = line.split(':');
+      if (k === 'syscr' || k === 'syscw') out[k] = Number(v);
+    }
+    for (const line of readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8').split('\n')) {
+      const [k, v] = line.split(':');
+      if (k === 'voluntary_ctxt_switches') out.wakeups = Number(v);
+      if (k === 'nonvoluntary_ctxt_switches') out.preempted = Number(v);
+    }
+  } catch {
+    // gone
+  }
+  return out;
 }
 
 export function track(child: ChildProcess): ChildProcess {

@@ -222,13 +222,14 @@ export async function spreadWorkload(
 /**
  * One hot office-day (a release storm): each resident asks for the day's free times, picks one of the
  * first 12 (everybody wants the morning), solves the challenge and books; a 409 sends them back to the
- * list. Ends when the day is full or after `seconds`.
+ * list. Ends when the day is full, after `seconds`, or (a warm-up) once `maxBookings` were made.
  */
 export async function hotWorkload(
   base: string,
   day: string,
   connections: number,
   seconds: number,
+  maxBookings = Number.POSITIVE_INFINITY,
 ): Promise<{ stats: LoadStats; references: string[]; full: boolean; listP99Ms: number }> {
   const c = new HttpClient(base, connections);
   const rec = new Recorder();
@@ -236,7 +237,7 @@ export async function hotWorkload(
   const deadline = performance.now() + seconds * 1000;
   let full = false;
   const worker = async () => {
-    while (performance.now() < deadline && !full) {
+    while (performance.now() < deadline && !full && (rec.statuses['201'] ?? 0) < maxBookings) {
       const from = residentAddress();
       const list = await c.call(
         'GET',

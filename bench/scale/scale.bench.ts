@@ -25,6 +25,10 @@
  *   npm run bench:scale -- --part=1 --engine=postgresql --only=hot --baseline=<checkout> [--rounds=N]
  *     # each node mode on this checkout and on the baseline's nodes, alternating (the harness and database are this one's)
  *   npm run bench:scale -- --part=1 --warm-per-node=200   # every node warmed with 200 bookings (default: 200 in all)
+ *     and, on top, with --warm-hot-per-node=N hot-day bookings on a day of its own (default 100 per node; 0: none)
+ *   npm run bench:scale -- --part=1 --engine=postgresql --only=hot --nodes=1,4   # only the modes with 1 and 4 nodes
+ *     LOKET_BENCH_THREADS=1: per mode, the nodes' CPU by thread, system calls, wakeups and preemptions and the
+ *     database's transactions per booking; LOKET_BENCH_HOT_ONE_NODE=1: the hot day's residents all on the first node
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -219,7 +223,7 @@ async function partBookings(dir: string, template: Template): Promise<void> {
   results.bookings = { modes: out, postgres, redis: redis ? `not reachable: ${redis}` : 'reachable', failures };
   note(
     S,
-    `${opts.connections} concurrent residents; spread: ≤ ${opts.seconds} s over ${new Set(template.spreadStarts.map((s) => s.slice(0, 10))).size} office-days; hot day ${template.hotDay}: ≤ ${opts.hotSeconds} s or until full (capacity ${template.hotCapacity} pickups). Latency: POST /appointments; "tries/s" counts every POST. Aims (issue 9, for PostgreSQL nodes): hot day ≥ 150 bookings/s, p99 < 500 ms, 0 violations, 0 5xx. CPU per booking over the measured workloads, from /proc: the nodes, the PostgreSQL backends of the run's database (not its WAL writer or checkpointer), HAProxy, and the load generator (this process: the residents' HTTP and proof-of-work). Idle: each node's CPU over 5 s with no request but HAProxy's health checks, after the warm-up (${process.argv.some((a) => a.startsWith('--warm-per-node=')) ? 'a fixed number of bookings per node, --warm-per-node' : '200 bookings for the whole cluster'}).${BASELINE ? ` Rows marked [baseline]: the nodes of ${BASELINE}, alternating with this checkout's in the same run.` : ''}`,
+    `${opts.connections} concurrent residents; spread: ≤ ${opts.seconds} s over ${new Set(template.spreadStarts.map((s) => s.slice(0, 10))).size} office-days; hot day ${template.hotDay}: ≤ ${opts.hotSeconds} s or until full (capacity ${template.hotCapacity} pickups). Latency: POST /appointments; "tries/s" counts every POST. Aims (issue 9, for PostgreSQL nodes): hot day ≥ 150 bookings/s, p99 < 500 ms, 0 violations, 0 5xx. CPU per booking over the measured workloads, from /proc: the nodes, the PostgreSQL backends of the run's database (not its WAL writer or checkpointer), HAProxy, and the load generator (this process: the residents' HTTP and proof-of-work). Idle: each node's CPU over 5 s with no request but HAProxy's health checks, after the warm-up (${process.argv.some((a) => a.startsWith('--warm-per-node=')) ? 'a fixed number of bookings per node, --warm-per-node' : '200 bookings for the whole cluster'}; then each node, directly, hot-day bookings on a day of its own, --warm-hot-per-node, default 100).${BASELINE ? ` Rows marked [baseline]: the nodes of ${BASELINE}, alternating with this checkout's in the same run.` : ''}`,
   );
   table(
     S,
