@@ -119,7 +119,7 @@ export interface ModeResult {
  * CPU time (ms) so far of the PostgreSQL backends connected to `database`, by pid (from /proc: the bench runs on the
  * database's machine). A backend that ends between two samples takes its time with it: the pools keep theirs open.
  */
-async function postgresBackendsCpu(url: string): Promise<Map<number, number> | null> {
+export async function postgresBackendsCpu(url: string): Promise<Map<number, number> | null> {
   const client = new pg.Client({ connectionString: url, application_name: 'loket-bench-cpu' });
   try {
     await client.connect();

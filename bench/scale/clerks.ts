@@ -2,7 +2,7 @@
  * Clerk child for part 2: one staff socket per counter (each clerk at their own address), each on the node the
  * parent chose (`url`, directly: the bench knows which node served each call; see clerk-placement.ts). Every second
  * each clerk presses "next" and starts the called ticket, spread over the second — with 125 offices that is 125
- * calls/s. When its node dies the socket reconnects through HAProxy (`reconnectUrl`) with the front-ends' back-off
+ * calls/s (`periodMs`: once per that many ms instead, part 2's `--rate`). When its node dies the socket reconnects through HAProxy (`reconnectUrl`) with the front-ends' back-off
  * (shared-web/hub.ts: 0.5 s growing to 5 s) and goes on calling. Records [ticketId, sentAt, office index] of every
  * acknowledged call; a call sent but not acknowledged (its node died first) is counted by cause, not recorded.
  * Bounded in count (`seconds` presses per clerk) and in time; reports over IPC.
@@ -26,6 +26,8 @@ interface Start {
   token: string;
   targets: Target[];
   seconds: number;
+  /** Each clerk presses once per this many ms (default 1000: one call per office per second). */
+  periodMs?: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -109,22 +111,24 @@ process.on('message', async (msg: Start | { type: 'go' }) => {
     };
     const t0 = now() + 200;
     const endBy = t0 + (msg.seconds + 5) * 1000;
+    const period = msg.periodMs ?? 1000;
+    const presses = Math.round((msg.seconds * 1000) / period);
     await Promise.all(
       msg.targets.map(async (target, i) => {
         const socket = sockets[i] as Socket;
         // Bounded in count and in time: an overloaded node must not stretch the run (calls late by more than
         // the run's length are skipped, and counted).
-        for (let k = 0; k < msg.seconds; k++) {
+        for (let k = 0; k < presses; k++) {
           if (now() > endBy) {
-            count('skipped: run over', msg.seconds - k);
+            count('skipped: run over', presses - k);
             break;
           }
-          const slot = t0 + k * 1000 + (i / msg.targets.length) * 1000;
+          const slot = t0 + k * period + (i / msg.targets.length) * period;
           const wait = slot - now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           // A clerk whose node died waits for its reconnect up to its next press; a press it could not make then
           // is skipped (never sent, so never acknowledged nor lost).
-          if (!(await connected(socket, Math.max(0, slot + 1000 - now())))) {
+          if (!(await connected(socket, Math.max(0, slot + period - now())))) {
             count('skipped: clerk reconnecting');
             continue;
           }

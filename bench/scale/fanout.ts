@@ -8,14 +8,14 @@
  * was never acknowledged, so it is counted apart, not as lost).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../db/client.ts';
 import { addLocations } from '../hub/seed.ts';
 import { nextMessage, percentile, round } from '../shared.ts';
-import { benchDatabase, type Engine, startCluster } from './bookings.ts';
+import { benchDatabase, type Engine, postgresBackendsCpu, startCluster } from './bookings.ts';
 import { type ClerkPlacement, clerkNodeIndex } from './clerk-placement.ts';
 import { cpuMsOf, killNode, type NodeProc, sleep, track } from './cluster.ts';
 import type { DisplayReport, DisplaySpec } from './displays.ts';
@@ -48,6 +48,17 @@ export interface FanoutResult {
    * machine's CPU that was busy (all processes, every engineer's: 1 = saturated).
    */
   clientsCpu: { displayProcessesMsPerSecond: number[]; clerksMsPerSecond: number; machineBusyShare: number };
+  /**
+   * Over the same seconds, CPU ms per second of the rest of the machine's load that the run makes: all four nodes
+   * together, the PostgreSQL backends connected to the run's database (not the WAL writer, checkpointer), the Redis
+   * server (shared with every engineer's tests on this machine: an upper bound) and HAProxy (null: not measured).
+   */
+  serversCpu: {
+    nodesMsPerSecond: number;
+    postgresMsPerSecond: number | null;
+    redisMsPerSecond: number | null;
+    haproxyMsPerSecond: number | null;
+  };
   /** Fan-out latency of the calls sent in each 5 s before the kill (all displays). */
   latencyByWindow: { p50Ms: number; p99Ms: number; receipts: number }[];
   /** Whether the displays had stopped receiving before calls were judged (bounded wait), and when after the last press. */
@@ -122,6 +133,8 @@ export interface FanoutResult {
 /** The run's size: offices × displays each, seconds of calls before and after the kill, client processes. */
 export interface FanoutSize {
   offices: number;
+  /** Calls per second over all offices (default: one per office per second; `--rate`). */
+  rate?: number;
   perOffice: number;
   fanSeconds: number;
   killSeconds: number;
@@ -141,6 +154,7 @@ export async function displaysAcrossNodes(
   },
 ): Promise<FanoutResult> {
   const seconds = opts.fanSeconds + opts.killSeconds;
+  const callsPerSecond = opts.rate ?? opts.offices;
   let locs: ReturnType<typeof addLocations> = [];
   // The offices, their displays and waiting tickets are added to the SQLite copy (bench/hub/seed.ts), then
   // copied into PostgreSQL when the nodes run there.
@@ -224,6 +238,7 @@ export async function displaysAcrossNodes(
         url: (cluster.nodes[clerkNode[i] as number] as NodeProc).url,
       })),
       seconds,
+      periodMs: (1000 * opts.offices) / callsPerSecond,
     });
     const clerksError = (await clerksReady).error;
     if (clerksError)
@@ -241,6 +256,8 @@ export async function displaysAcrossNodes(
     const clients = procs.filter((p) => p !== clerks);
     const clientCpu0 = clients.map((p) => cpuMsOf(p.pid));
     const clerksCpu0 = cpuMsOf(clerks.pid);
+    const redisPid = processIdOf('redis-server');
+    const servers0 = await serversCpuMs(database, redisPid, cluster.haproxyPid);
     const machine0 = machineCpuMs();
     const fanT0 = now();
     clerks.send({ type: 'go' });
@@ -248,6 +265,21 @@ export async function displaysAcrossNodes(
     const cpu1 = cluster.nodes.map((n) => cpuMsOf(n.child.pid));
     const fanSeconds = (now() - fanT0) / 1000;
     const machine1 = machineCpuMs();
+    const servers1 = await serversCpuMs(database, redisPid, cluster.haproxyPid);
+    const perSecond = (a: number | null, b: number | null) =>
+      a === null || b === null || !Number.isFinite(b - a) ? null : round((b - a) / fanSeconds);
+    const serversCpu = {
+      nodesMsPerSecond: round(cpu1.reduce((s, c, k) => s + c - (cpu0[k] as number), 0) / fanSeconds),
+      postgresMsPerSecond:
+        servers0.postgres && servers1.postgres
+          ? round(
+              [...servers1.postgres].reduce((s, [pid, ms]) => s + ms - (servers0.postgres?.get(pid) ?? 0), 0) /
+                fanSeconds,
+            )
+          : null,
+      redisMsPerSecond: perSecond(servers0.redis, servers1.redis),
+      haproxyMsPerSecond: perSecond(servers0.haproxy, servers1.haproxy),
+    };
     const clientsCpu = {
       displayProcessesMsPerSecond: clients.map((p, k) =>
         round((cpuMsOf(p.pid) - (clientCpu0[k] as number)) / fanSeconds),
@@ -425,7 +457,8 @@ export async function displaysAcrossNodes(
       connectSeconds: Math.round(connectMs / 1000),
       offices: opts.offices,
       nodes: names.length,
-      callsPerSecond: opts.offices,
+      callsPerSecond,
+      serversCpu,
       clientProcesses: opts.clientProcesses,
       clerks: opts.clerks,
       clientsCpu,
@@ -491,6 +524,37 @@ export async function displaysAcrossNodes(
     );
     await cluster.stop();
   }
+}
+
+/** CPU ms so far of the run's PostgreSQL backends (by pid), the Redis server and HAProxy (null: not readable). */
+async function serversCpuMs(
+  database: Awaited<ReturnType<typeof benchDatabase>>,
+  redisPid: number | undefined,
+  haproxyPid: number | undefined,
+): Promise<{ postgres: Map<number, number> | null; redis: number | null; haproxy: number | null }> {
+  const finite = (ms: number) => (Number.isFinite(ms) ? ms : null);
+  return {
+    postgres: database.engine === 'postgresql' ? await postgresBackendsCpu(database.copy.url) : null,
+    redis: finite(cpuMsOf(redisPid)),
+    haproxy: finite(cpuMsOf(haproxyPid)),
+  };
+}
+
+/** The pid of a process of this name on the machine (/proc/<pid>/comm), if one runs. */
+function processIdOf(name: string): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
 }
 
 /** The machine's CPU time so far (/proc/stat, all cores, ms): busy (all but idle and iowait) and total. */

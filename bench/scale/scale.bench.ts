@@ -75,6 +75,11 @@ const BASELINE = process.argv.find((a) => a.startsWith('--baseline='))?.slice('-
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length)) || undefined;
 /** `--clerks=spread|node-a`: where part 2's clerks connect (clerk-placement.ts; default spread). */
 const CLERKS = parseClerkPlacement(process.argv);
+/** `--rate=N`: part 2's calls per second over all offices (default one per office per second: 125). */
+const RATE = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length)) || undefined;
+/** `--per-office=N`: part 2's displays per office (default 40: 5,000 displays), for a machine that cannot connect them all. */
+const PER_OFFICE =
+  Number(process.argv.find((a) => a.startsWith('--per-office='))?.slice('--per-office='.length)) || undefined;
 const PARTS = new Set(
   (process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length) ?? '1,2,3,4').split(',').map(Number),
 );
@@ -294,6 +299,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   const opts = QUICK
     ? { offices: 10, perOffice: 20, fanSeconds: 3, killSeconds: 5, clientProcesses: 1, connectSeconds: 30 }
     : { offices: 125, perOffice: 40, fanSeconds: 15, killSeconds: 15, clientProcesses: 4, connectSeconds: 75 };
+  Object.assign(opts, RATE ? { rate: RATE } : {}, PER_OFFICE ? { perOffice: PER_OFFICE } : {});
   const clerksText =
     CLERKS === 'spread'
       ? `${opts.offices} clerks (one socket and address each), office i's on node n(1 + i mod 4) directly (--clerks=spread: as consoles behind the balancer land on every node; direct so that each call's node is known), so 3/4 of each office's displays are on other nodes than its clerk,`
@@ -318,7 +324,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   results.displays = r;
   note(
     S,
-    `Nodes on ${ENGINE_NAME[r.engine]}. ${r.redis ? 'With REDIS_URL: ' : 'Without Redis: '}${r.connected} of ${r.displays} display sockets connected within ${r.connectSeconds} s (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${clerksText} press next + start once a second: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s; ${clerksAfterKill}. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; presses without an acknowledged call, by cause: ${JSON.stringify(r.callErrors)}` : ''}. Call-next press → ack p50 ${r.callAckP50Ms} / p99 ${r.callAckP99Ms} ms (an ack waits up to 500 ms for the node's publisher, server/hub/hub.ts). Clerk reconnects: ${r.clerkReconnects} (SIGKILL → reconnect p50 ${r.clerkReconnectP50Ms} / p99 ${r.clerkReconnectP99Ms} ms), ${r.clerksStillDisconnected} still without a node at the end. Clients' CPU over the calls before the kill: display processes ${r.clientsCpu.displayProcessesMsPerSecond.join(' / ')} ms/s, clerks ${r.clientsCpu.clerksMsPerSecond} ms/s (1000 = a core: a client near it receives late), machine busy ${round(r.clientsCpu.machineBusyShare * 100)} % of both cores (every process on it). Fan-out p50 / p99 ms of the calls sent in each 5 s before the kill: ${r.latencyByWindow.map((w) => `${w.p50Ms} / ${w.p99Ms}`).join(', ')}. CPU/call below is the node's CPU over all the cluster's calls before the kill. Calls judged ${r.settled ? `once the displays had stopped receiving, ${round(r.settledAfterMs / 1000)} s after the last press` : `after the bounded wait (${round(r.settledAfterMs / 1000)} s after the last press) with displays still receiving: "lost" then includes calls still on their way`}. Latency: from the clerk sending call-next to the display receiving ticket:called (aim p99 < 100 ms).`,
+    `Nodes on ${ENGINE_NAME[r.engine]}. ${r.redis ? 'With REDIS_URL: ' : 'Without Redis: '}${r.connected} of ${r.displays} display sockets connected within ${r.connectSeconds} s (${r.offices} offices × ${opts.perOffice}, each office's displays spread over ${r.nodes} nodes behind HAProxy, ${r.clientProcesses} client processes); ${clerksText} press next + start ${RATE ? `every ${round(r.offices / r.callsPerSecond, 2)} s (--rate)` : 'once a second'}: ${r.callsPerSecond} calls/s for ${opts.fanSeconds} s, then node n4 is SIGKILLed and calls go on for ${opts.killSeconds} s; ${clerksAfterKill}. ${r.calls} calls acknowledged${Object.keys(r.callErrors).length ? `; presses without an acknowledged call, by cause: ${JSON.stringify(r.callErrors)}` : ''}. Call-next press → ack p50 ${r.callAckP50Ms} / p99 ${r.callAckP99Ms} ms (an ack waits up to 500 ms for the node's publisher, server/hub/hub.ts). Clerk reconnects: ${r.clerkReconnects} (SIGKILL → reconnect p50 ${r.clerkReconnectP50Ms} / p99 ${r.clerkReconnectP99Ms} ms), ${r.clerksStillDisconnected} still without a node at the end. Clients' CPU over the calls before the kill: display processes ${r.clientsCpu.displayProcessesMsPerSecond.join(' / ')} ms/s, clerks ${r.clientsCpu.clerksMsPerSecond} ms/s (1000 = a core: a client near it receives late), machine busy ${round(r.clientsCpu.machineBusyShare * 100)} % of both cores (every process on it); servers' CPU ms/s: the 4 nodes ${r.serversCpu.nodesMsPerSecond}, the PostgreSQL backends of the run's database ${r.serversCpu.postgresMsPerSecond ?? '—'}, Redis ${r.serversCpu.redisMsPerSecond ?? '—'} (shared with the machine's other users), HAProxy ${r.serversCpu.haproxyMsPerSecond ?? '—'}. Fan-out p50 / p99 ms of the calls sent in each 5 s before the kill: ${r.latencyByWindow.map((w) => `${w.p50Ms} / ${w.p99Ms}`).join(', ')}. CPU/call below is the node's CPU over all the cluster's calls before the kill. Calls judged ${r.settled ? `once the displays had stopped receiving, ${round(r.settledAfterMs / 1000)} s after the last press` : `after the bounded wait (${round(r.settledAfterMs / 1000)} s after the last press) with displays still receiving: "lost" then includes calls still on their way`}. Latency: from the clerk sending call-next to the display receiving ticket:called (aim p99 < 100 ms).`,
   );
   table(
     S,
@@ -421,6 +427,8 @@ async function partDisplaysAgainstBaseline(
           `${k.p50Ms} / ${k.p99Ms}`,
           `${k.reconnectToSnapshotP50Ms} / ${k.reconnectToSnapshotP99Ms}`,
           k.lostPairs,
+          `${r.serversCpu.nodesMsPerSecond} / ${r.serversCpu.postgresMsPerSecond ?? '—'} / ${r.serversCpu.redisMsPerSecond ?? '—'} / ${r.serversCpu.haproxyMsPerSecond ?? '—'}`,
+          round(r.clientsCpu.machineBusyShare * 100),
         ];
         rows.push(row);
         console.log(`  ${JSON.stringify(row)}`);
@@ -433,7 +441,7 @@ async function partDisplaysAgainstBaseline(
   results.displays = { baseline, runs };
   note(
     S,
-    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.offices} calls/s for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s; clerks: ${clerksText}). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
+    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.rate ?? opts.offices} calls/s for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s; clerks: ${clerksText}). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
   );
   table(
     S,
@@ -454,6 +462,8 @@ async function partDisplaysAgainstBaseline(
       'kill → snapshot p50 / p99 ms',
       'reconnect → snapshot p50 / p99 ms',
       'lost',
+      'CPU ms/s: nodes / PG backends / Redis / HAProxy',
+      'machine busy %',
     ],
     rows,
   );
