@@ -53,8 +53,6 @@ const PEER_KEEP_MAX = 20_000;
  * `peerWaitMs` (their other offices' facts wait for the next round, or for their message).
  */
 const READ_OFFICES_PER_ROUND = 16;
-/** With peers: a round with facts held reads on for this many pages at most (`BATCH` facts each). */
-const HELD_PAGES = 4;
 /** A round publishes this many offices at once (their reads share the pool with the clerks' transactions). */
 const APPLY_OFFICES_AT_ONCE = 8;
 /**
@@ -143,8 +141,6 @@ export interface Publisher {
  * round's call carried them), `late` (every fact a peer's change whose message had not come: see `checkLate`), `sent`.
  */
 type Outcome = 'from-peers' | 'with-estimates' | 'late' | 'sent';
-/** A round's read of the log (`readyFacts`): the offices held so far, and those it reads for (a peer's message late). */
-type Pass = { held: Set<string>; reading: Set<string> };
 
 export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
   const { log, estimates: gate } = options;
@@ -190,8 +186,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   /** What peers sent for their facts, by `location:seq`, in arrival order; and when a fact awaiting one was first read. */
   const fromPeers = new Map<string, { fact: PeerFact; at: number }>();
   const firstSeen = new Map<number, number>();
-  /** With peers: the offices whose facts the last read held back, waiting for a peer's message (see `readyFacts`). */
-  let heldOffices = new Set<string>();
+  /**
+   * With peers: the facts read from the log and not published yet, per office in seq order (a peer's message is on
+   * its way, see `release`), and the revocations read after one of them.
+   */
+  const queued = new Map<string, ClusterFact[]>();
+  const revocations: ClusterFact[] = [];
   /**
    * Per location: the waits this node last sent its own sockets inline with a call (`ticket:called`'s `estimates`),
    * until the next `wait:estimates` or snapshot — a run that finds the same waits does not send them again.
@@ -278,33 +278,27 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
           const started = ++round;
           // Another node's facts whose message came, next in their office's seq: sent without reading the log.
           const stuck = await sendAhead();
-          if (!readWanted && !stuck) break;
-          readWanted = false;
-          // A peer's fact whose payload is on its way: its office's later facts wait (its arrival or the poll reads
-          // again from it; the facts of other offices sent meanwhile are then passed by, by seq). A page with facts
-          // held is followed by the next (up to `HELD_PAGES`, until one is empty): this node's own newest facts,
-          // which the other nodes wait for, may lie beyond it — a node 500 facts behind never reached them.
-          const pass: Pass = { held: new Set(), reading: new Set() };
-          let from = cursor;
-          let holding = false;
-          let facts: ClusterFact[] = [];
-          for (let page = 0; page < HELD_PAGES; page++) {
-            facts = await log.after(from, BATCH);
-            const { ready, prefix } = readyFacts(facts, pass);
-            if (!holding && prefix > 0) {
-              cursor = facts[prefix - 1]?.id ?? cursor;
-              for (const id of firstSeen.keys()) if (id <= cursor) firstSeen.delete(id);
+          // The log is read from where the last read ended, never again: a peer's fact whose payload is on its way
+          // waits in memory with its office's later facts (`queued`, released by `release`), so a node behind does
+          // not read the same rows round after round (issue #9).
+          if (readWanted || stuck) {
+            readWanted = false;
+            const facts = await log.after(cursor, BATCH);
+            cursor = facts.at(-1)?.id ?? cursor;
+            if (facts.length === BATCH) again = true;
+            if (!options.peers) {
+              if (facts.length > 0) await apply(facts);
+              if (facts.length < BATCH) forget(started);
+              continue;
             }
-            if (prefix < facts.length) holding = true;
+            enqueue(facts);
+            const ready = release();
             if (ready.length > 0) await apply(ready);
-            if (!holding || facts.length === 0) break;
-            from = facts[facts.length - 1]?.id ?? from;
+            if (facts.length < BATCH) forget(started);
+          } else if (queued.size > 0 || revocations.length > 0) {
+            const ready = release();
+            if (ready.length > 0) await apply(ready);
           }
-          heldOffices = pass.held;
-          if (holding) break;
-          if (facts.length === BATCH) again = true;
-          else forget(started);
-          if (facts.length === 0) break;
         } while (again && !stopped);
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = Date.now();
@@ -368,42 +362,58 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   }
 
   /**
-   * With peers, which of the facts to publish now: all but, per office, those from the first one another node's
-   * change made moments ago (this node has no carried change for it) whose payload has not arrived yet — for at most
-   * `peerWaitMs` from when this node first read it (every fact read with it waits from the same moment, so a run of
-   * facts no peer sends for, e.g. after Redis went away, waits once). Only that office's later facts wait with it:
-   * holding every office's behind it held this node's own facts too, and so the messages the other nodes wait for —
-   * with clerks on every node, each node waited on the others in turn, and fell seconds behind (issue #9). A fact of
-   * no office (a revocation) waits while any office does. `prefix`: how many facts from the first are ready (the
-   * cursor moves past those; facts sent beyond it are passed by on the next read, by their office's seq).
+   * With peers: the facts of a read, queued per office in seq order (a revocation in a queue of its own) until
+   * `release` lets them go. Every fact of one read waits from the same moment (a run of facts no peer sends for,
+   * e.g. after Redis went away, waits once).
    */
-  function readyFacts(facts: ClusterFact[], pass: Pass): { ready: ClusterFact[]; prefix: number } {
-    if (!options.peers) return { ready: facts, prefix: facts.length };
+  function enqueue(facts: ClusterFact[]): void {
     const t = Date.now();
-    const { held, reading } = pass;
-    const ready: ClusterFact[] = [];
-    let prefix = facts.length;
-    for (let i = 0; i < facts.length; i++) {
-      const f = facts[i] as ClusterFact;
-      let hold = f.locationId === null ? held.size > 0 : held.has(f.locationId);
-      if (!hold && awaitsPeer(f)) {
-        const since = firstSeen.get(f.id) ?? t;
-        if (!firstSeen.has(f.id)) firstSeen.set(f.id, t);
-        const location = f.locationId as string;
-        // Waited long enough: read here — for a few offices per round. The rest wait on: their messages may come
-        // meanwhile, and a round that read for every office held this node's own facts, so the others' waits grew.
-        if (t - since < peerWaitMs || (!reading.has(location) && reading.size >= READ_OFFICES_PER_ROUND)) {
-          hold = true;
-          held.add(location);
-        } else reading.add(location);
-      }
-      if (hold) {
-        if (prefix === facts.length) prefix = i;
-        // A later fact of a held office that awaits a peer as well waits from when it was first read.
-        if (!firstSeen.has(f.id) && awaitsPeer(f)) firstSeen.set(f.id, t);
-      } else ready.push(f);
+    for (const f of facts) {
+      if (f.kind === 'auth:revoked') revocations.push(f);
+      if (f.locationId === null || f.seq === null) continue;
+      firstSeen.set(f.id, t);
+      const list = queued.get(f.locationId);
+      if (list) list.push(f);
+      else queued.set(f.locationId, [f]);
     }
-    return { ready, prefix };
+  }
+
+  /**
+   * With peers, which of the queued facts to publish now: per office, those before the first one another node's change
+   * made moments ago (this node has no carried change for it) whose payload has not arrived yet — which waits for at
+   * most `peerWaitMs` from when this node first read it. Only that office's later facts wait with it: holding every
+   * office's behind it held this node's own facts too, and so the messages the other nodes wait for — with clerks on
+   * every node, each node waited on the others in turn, and fell seconds behind (issue #9). Past the wait, the
+   * facts are read here — for at most `READ_OFFICES_PER_ROUND` offices per round (the rest wait on: their messages
+   * may come meanwhile). A revocation waits while a fact read before it does.
+   */
+  function release(): ClusterFact[] {
+    const t = Date.now();
+    const ready: ClusterFact[] = [];
+    const reading = new Set<string>();
+    let oldestHeld = Number.POSITIVE_INFINITY;
+    for (const [locationId, list] of queued) {
+      let n = 0;
+      for (; n < list.length; n++) {
+        const f = list[n] as ClusterFact;
+        if (!awaitsPeer(f)) continue;
+        if (t - (firstSeen.get(f.id) ?? t) < peerWaitMs) break;
+        if (!reading.has(locationId) && reading.size >= READ_OFFICES_PER_ROUND) break;
+        reading.add(locationId);
+      }
+      for (const f of list.slice(0, n)) {
+        ready.push(f);
+        firstSeen.delete(f.id);
+      }
+      if (n === list.length) queued.delete(locationId);
+      else {
+        list.splice(0, n);
+        oldestHeld = Math.min(oldestHeld, (list[0] as ClusterFact).id);
+      }
+    }
+    while (revocations.length > 0 && (revocations[0] as ClusterFact).id < oldestHeld)
+      ready.push(revocations.shift() as ClusterFact);
+    return ready;
   }
 
   function awaitsPeer(f: ClusterFact): boolean {
@@ -422,8 +432,6 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     sendLateWaits(locationId, facts);
     const newest = Math.max(...facts.map((f) => f.seq));
     if (facts.length > 0) aheadOffices.set(locationId, Math.max(aheadOffices.get(locationId) ?? 0, newest));
-    // The log holds this office's facts back for it: read it again now rather than at the next poll.
-    if (heldOffices.has(locationId)) readWanted = true;
     for (const [key, entry] of fromPeers) {
       if (at - entry.at <= PEER_KEEP_MS && fromPeers.size <= PEER_KEEP_MAX) break;
       fromPeers.delete(key);
@@ -468,8 +476,18 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * (its fact was read before the use-case published, or it made none) must not serve a later change.
    */
   function forget(startedRound: number): void {
-    for (const [ticketId, entry] of carried) if (entry.round < startedRound) carried.delete(ticketId);
-    for (const [counterId, entry] of carriedCounters) if (entry.round < startedRound) carriedCounters.delete(counterId);
+    // Those of facts still queued (a fact of another node's change before them in their office) are kept for them.
+    const tickets = new Set<number>();
+    const counters = new Set<number>();
+    for (const list of queued.values())
+      for (const f of list) {
+        if (f.ticketId !== null) tickets.add(f.ticketId);
+        if (f.counterId !== null) counters.add(f.counterId);
+      }
+    for (const [ticketId, entry] of carried)
+      if (entry.round < startedRound && !tickets.has(ticketId)) carried.delete(ticketId);
+    for (const [counterId, entry] of carriedCounters)
+      if (entry.round < startedRound && !counters.has(counterId)) carriedCounters.delete(counterId);
   }
 
   /**
