@@ -71,6 +71,32 @@ export function emitCommand<E extends Command>(
   });
 }
 
+/** How long a socket the server disconnected waits before it connects again (`reconnectAfterServerDisconnect`). */
+export const SERVER_DISCONNECT_RETRY_MS = 1000;
+
+/**
+ * socket.io does not reconnect a socket the server disconnected on purpose (reason `io server disconnect`): a revoked
+ * device, a signed-out or expired session, a flooding socket. A screen would then say "reconnecting" for ever while
+ * nothing tries. This connects it again after `SERVER_DISCONNECT_RETRY_MS`: the handshake then refuses a token that
+ * is no longer valid (`connect_error` `unauthorized`, which the screen answers by signing out) or takes the socket
+ * back. Returns the clean-up (listener and pending timer); a socket the client closed itself is left closed.
+ */
+export function reconnectAfterServerDisconnect(socket: HubSocket, delayMs = SERVER_DISCONNECT_RETRY_MS): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onDisconnect = (reason: string) => {
+    if (reason !== 'io server disconnect') return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!socket.connected) socket.connect();
+    }, delayMs);
+  };
+  socket.on('disconnect', onDisconnect);
+  return () => {
+    clearTimeout(timer);
+    socket.off('disconnect', onDisconnect);
+  };
+}
+
 /**
  * A socket for the lifetime of a component, with its connection state. `onConnect` runs on every
  * (re)connect: the place to (re)subscribe and ask for a fresh snapshot.
@@ -97,8 +123,10 @@ export function useHub(options: HubOptions & { enabled?: boolean; onConnect?: (s
     s.on('connect', up);
     s.on('disconnect', down);
     s.on('connect_error', down);
+    const stopReconnecting = reconnectAfterServerDisconnect(s);
     setSocket(s);
     return () => {
+      stopReconnecting();
       s.off('connect', up);
       s.off('disconnect', down);
       s.off('connect_error', down);

@@ -1,4 +1,4 @@
-import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../../shared-web/components/language-switch.tsx';
 import { errorMessage } from '../../shared-web/errors.ts';
@@ -155,6 +155,20 @@ function Workspace({ user, token, onSignOut }: { user: StaffUser; token: string 
   });
   const { socket, connected } = useHub({ token });
   const supervisor = isSupervisor(user);
+  const signOutRef = useRef(onSignOut);
+  signOutRef.current = onSignOut;
+  // Signed out elsewhere, revoked or expired: the hub drops the socket, and its reconnection (shared-web/hub.ts) is
+  // refused at the handshake. Back to the sign-in form instead of "reconnecting" for ever.
+  useEffect(() => {
+    if (!socket) return;
+    const refused = (err: Error) => {
+      if (err.message === 'unauthorized') signOutRef.current();
+    };
+    socket.on('connect_error', refused);
+    return () => {
+      socket.off('connect_error', refused);
+    };
+  }, [socket]);
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash());

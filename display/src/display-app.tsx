@@ -4,7 +4,7 @@ import type { CurrentDevice, PairResponse } from '../../server/contracts/auth.ts
 import type { LocationsResponse, ServicesResponse } from '../../server/contracts/scheduling.ts';
 import { ApiError, api } from '../../shared-web/api.ts';
 import { captureDeviceToken, forgetDeviceToken } from '../../shared-web/device-token.ts';
-import { createHubSocket } from '../../shared-web/hub.ts';
+import { createHubSocket, reconnectAfterServerDisconnect } from '../../shared-web/hub.ts';
 import { DisplayScreen, dutchSentence } from './display-screen.tsx';
 import { createDisplayI18n } from './i18n.ts';
 import { type LocationName, type ServiceName, serviceNameIn } from './names.ts';
@@ -99,7 +99,10 @@ function PairedDisplay({ language }: { language: 'nl' | 'en' }) {
       setPhase({ kind: 'unpaired', error: 'unauthorized' });
     };
     socket.on('connect_error', onError);
+    // Revoked while connected: the hub disconnects the socket; connecting again reaches the handshake's refusal.
+    const stopReconnecting = reconnectAfterServerDisconnect(socket);
     return () => {
+      stopReconnecting();
       socket.off('connect_error', onError);
       socket.disconnect();
     };

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PairResponse } from '../../server/contracts/auth.ts';
 import type { CounterDto, ServiceWaitDto, TicketDto } from '../../server/contracts/queue.ts';
-import { ApiError } from '../../shared-web/api.ts';
+import { ApiError, api } from '../../shared-web/api.ts';
 import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
-import { captureDeviceToken } from '../../shared-web/device-token.ts';
+import { captureDeviceToken, forgetDeviceToken } from '../../shared-web/device-token.ts';
 import { useHub } from '../../shared-web/hub.ts';
 import { useLocationFeed } from '../../shared-web/use-location-feed.ts';
 import { useBrowserOnline } from '../../shared-web/use-online.ts';
@@ -35,21 +36,100 @@ export function KioskApp({
   timings?: KioskTimings;
   print?: () => void;
 }) {
-  const [token] = useState(() => captureDeviceToken(tokenKey));
-  const { t } = useTranslation();
+  const [token, setToken] = useState(() => captureDeviceToken(tokenKey));
+  /** Why the kiosk is back at the pairing form (its token was refused: revoked), or null. */
+  const [signedOut, setSignedOut] = useState<string | null>(null);
+  const signOut = useCallback((code: string) => {
+    forgetDeviceToken(tokenKey);
+    setSignedOut(code);
+    setToken(null);
+  }, []);
   if (!token)
     return (
-      <main className="kiosk kiosk--center">
-        <h1 className="kiosk__title">{t('kiosk.title')}</h1>
-        <p className="kiosk__lead" role="alert">
-          {t('kiosk.noToken')}
-        </p>
-      </main>
+      <KioskPairing
+        error={signedOut}
+        onPaired={(paired) => {
+          try {
+            localStorage.setItem(tokenKey, paired);
+          } catch {
+            // Private mode without storage: paired for this page view only.
+          }
+          setSignedOut(null);
+          setToken(paired);
+        }}
+      />
     );
-  return <Kiosk token={token} timings={timings} print={print} />;
+  return <Kiosk key={token} token={token} timings={timings} print={print} onSignedOut={signOut} />;
 }
 
-function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings; print: () => void }) {
+/**
+ * A kiosk without a token: the one-time code a supervisor made under Devices (valid 15 minutes) is typed here,
+ * as on a display. Also where a kiosk lands when its token is refused (revoked).
+ */
+function KioskPairing({ error, onPaired }: { error: string | null; onPaired: (token: string) => void }) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    try {
+      const result = await api.post<PairResponse>('/devices/pair', { code: code.trim() });
+      onPaired(result.token);
+    } catch (err) {
+      setFailure(
+        err instanceof ApiError && err.status >= 400 && err.status < 500
+          ? t('kiosk.pairFailed')
+          : t('kiosk.pairUnavailable'),
+      );
+    }
+  };
+  return (
+    <main className="kiosk kiosk--center">
+      <h1 className="kiosk__title">{t('kiosk.title')}</h1>
+      {error ? (
+        <p className="kiosk__lead" role="alert">
+          {t(`kiosk.errors.${error === 'forbidden' ? 'forbidden' : 'unauthorized'}`)}
+        </p>
+      ) : (
+        <p className="kiosk__lead">{t('kiosk.noToken')}</p>
+      )}
+      <p className="kiosk__lead">{t('kiosk.pairHint')}</p>
+      <form onSubmit={submit} className="kiosk-pairing">
+        <label htmlFor="kiosk-pairing-code">{t('kiosk.pairingCode')}</label>
+        <input
+          id="kiosk-pairing-code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          autoComplete="off"
+          autoCapitalize="characters"
+          required
+        />
+        <button type="submit" className="kiosk-button">
+          {t('kiosk.pair')}
+        </button>
+      </form>
+      {failure && (
+        <p className="kiosk__lead" role="alert">
+          {failure}
+        </p>
+      )}
+    </main>
+  );
+}
+
+function Kiosk({
+  token,
+  timings,
+  print,
+  onSignedOut,
+}: {
+  token: string;
+  timings: KioskTimings;
+  print: () => void;
+  /** The token was refused (revoked, or the device is gone): back to the pairing form. */
+  onSignedOut: (code: string) => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language.startsWith('en') ? 'en' : 'nl';
   const [setup, setSetup] = useState<KioskSetup | null>(null);
@@ -76,6 +156,10 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
         },
         (err: unknown) => {
           if (!live) return;
+          if (err instanceof ApiError && (err.code === 'unauthorized' || err.code === 'forbidden')) {
+            onSignedOut(err.code);
+            return;
+          }
           setSetupError(err);
           timer = setTimeout(load, 5000);
         },
@@ -85,7 +169,7 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
       live = false;
       clearTimeout(timer);
     };
-  }, [token]);
+  }, [token, onSignedOut]);
 
   useEffect(() => {
     const timer = setTimeout(() => setGraceOver(true), timings.offlineGraceMs);
@@ -93,6 +177,17 @@ function Kiosk({ token, timings, print }: { token: string; timings: KioskTimings
   }, [timings.offlineGraceMs]);
 
   const { socket, connected } = useHub({ token });
+  // Revoked: the hub disconnects the socket, and the handshake of its reconnection (shared-web/hub.ts) is refused.
+  useEffect(() => {
+    if (!socket) return;
+    const refused = (err: Error) => {
+      if (err.message === 'unauthorized') onSignedOut('unauthorized');
+    };
+    socket.on('connect_error', refused);
+    return () => {
+      socket.off('connect_error', refused);
+    };
+  }, [socket, onSignedOut]);
   // A paired kiosk hears only its own location: the snapshot sent on connect may arrive before
   // GET /devices/current has answered; once the location is known it subscribes (again after every reconnect).
   useLocationFeed(socket, {

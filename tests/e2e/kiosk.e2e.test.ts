@@ -290,11 +290,13 @@ describe.skipIf(!hasChromium)('kiosk in real Chromium', () => {
     await p.close();
   }, 120_000);
 
-  it('a kiosk with a revoked or wrong token says it is not paired', async () => {
+  it('a kiosk with a revoked or wrong token says it is not paired, forgets the token and shows its pairing form', async () => {
     const p = await context.newPage();
     await p.goto(`${server.url}/kiosk#token=not-a-real-device-token-000000`);
-    await p.getByText('Deze zuil is niet (meer) gekoppeld. Vraag het aan een medewerker.').waitFor();
-    expect(await p.getByRole('button', { name: /Ik heb een afspraak/ }).isDisabled()).toBe(true);
+    await p.getByRole('alert').getByText('Deze zuil is niet (meer) gekoppeld. Vraag het aan een medewerker.').waitFor();
+    await p.getByLabel('Koppelcode').waitFor();
+    expect(await p.getByRole('button', { name: /Ik heb een afspraak/ }).count()).toBe(0);
+    expect(await p.evaluate(() => localStorage.getItem('loket.kiosk.token'))).toBeNull();
     page = p;
     await checkAxe('unpaired');
     await screenshot(p, 'kiosk-11-unpaired');
