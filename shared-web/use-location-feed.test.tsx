@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 import { act, cleanup, renderHook } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Ack } from '../server/contracts/hub.ts';
 import type { QueueSnapshot } from '../server/contracts/queue.ts';
 import { FakeHub } from './fake-hub.ts';
 import { emitCommand } from './hub.ts';
 import { makeTicketDto } from './ticket-fixture.ts';
-import { useLocationFeed } from './use-location-feed.ts';
+import { SUBSCRIBE_RETRY_MS, useLocationFeed } from './use-location-feed.ts';
 
 afterEach(cleanup);
 
@@ -62,6 +62,35 @@ describe('useLocationFeed', () => {
     });
     expect(facts).toEqual(['issued a A1', 'ticker a hi']);
     expect(snapshots).toEqual(['a:ack']);
+  });
+
+  it('asks again for a subscription the hub could not answer (unavailable), but not for one it refused (forbidden)', async () => {
+    vi.useFakeTimers();
+    try {
+      let refusals = 1;
+      const hub = new FakeHub((event): Ack => {
+        if (event !== 'queue:subscribe') return { ok: false, error: { code: 'not-found', message: '' } };
+        if (refusals-- > 0) return { ok: false, error: { code: 'unavailable', message: 'Storage cannot be reached' } };
+        return { ok: true, data: snapshotOf('a', 'ack') };
+      });
+      const { snapshots } = feed(hub, 'a');
+      await act(async () => {});
+      expect(snapshots).toEqual([]);
+      await act(async () => {
+        vi.advanceTimersByTime(SUBSCRIBE_RETRY_MS);
+      });
+      expect(hub.sent('queue:subscribe')).toHaveLength(2);
+      expect(snapshots).toEqual(['a:ack']);
+
+      const forbidden = new FakeHub(() => ({ ok: false, error: { code: 'forbidden', message: 'Not your location' } }));
+      feed(forbidden, 'b');
+      await act(async () => {
+        vi.advanceTimersByTime(SUBSCRIBE_RETRY_MS * 3);
+      });
+      expect(forbidden.sent('queue:subscribe')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('subscribes again after every reconnect, and reports the connection', async () => {

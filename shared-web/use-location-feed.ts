@@ -7,6 +7,10 @@ import { type HubSocket, onCommandFacts } from './hub.ts';
 export type LocationFacts = Partial<Omit<ServerToClientEvents, 'queue:snapshot'>>;
 type FactName = keyof LocationFacts;
 
+/** After a subscription the hub could not answer (its storage unavailable, a timeout, a limit), ask again this late. */
+export const SUBSCRIBE_RETRY_MS = 2000;
+const RETRIED_SUBSCRIBE_ERRORS = new Set(['unavailable', 'internal', 'rate-limited']);
+
 const factNames: FactName[] = [
   'ticket:issued',
   'ticket:updated',
@@ -58,6 +62,7 @@ export function useLocationFeed(
     /** The newest seq applied (null: no sequenced snapshot yet). */
     let lastSeq: number | null = null;
     let resyncing = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const applySnapshot = (snapshot: HubSnapshot) => {
       if (location && snapshot.locationId !== location) return;
       if (typeof snapshot.seq === 'number') {
@@ -71,9 +76,13 @@ export function useLocationFeed(
       setOnline(true);
       if (!location) return;
       resyncing = true;
+      clearTimeout(retry);
       socket.emit('queue:subscribe', { locationId: location }, (ack) => {
         resyncing = false;
         if (ack.ok) applySnapshot(ack.data);
+        // Refused for a passing reason (e.g. the node's database out of connections): without asking again the screen
+        // would keep its old (or empty) state until the next reconnect.
+        else if (RETRIED_SUBSCRIBE_ERRORS.has(ack.error.code)) retry = setTimeout(() => resync(), SUBSCRIBE_RETRY_MS);
       });
     };
     const resync = () => {
@@ -127,6 +136,7 @@ export function useLocationFeed(
     untyped.on('queue:facts', onBatch);
     if (socket.connected) subscribe();
     return () => {
+      clearTimeout(retry);
       untyped.off('connect', subscribe);
       untyped.off('disconnect', down);
       untyped.off('queue:snapshot', applySnapshot);
