@@ -1,14 +1,21 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   type ActiveTicket,
   type CounterInfo,
+  type CounterRow,
   formatTicketNumber,
   type LineTicket,
   type LocationRow,
   type ServiceInfo,
   type TicketRow,
 } from '../../server/queue/queue-model.ts';
-import type { CheckInAppointment, LiveQueue, QueueStore } from '../../server/queue/queue-store.ts';
+import type {
+  CheckInAppointment,
+  LiveQueue,
+  QueueStore,
+  TicketChanges,
+  TicketEventRecord,
+} from '../../server/queue/queue-store.ts';
 import {
   ACTIVE_STATUSES,
   emptyQueueConfig,
@@ -23,7 +30,7 @@ import {
   waitEventQuery,
   withLineTicket,
 } from '../records/queue.ts';
-import { sendLater } from './batching.ts';
+import { transactionClientOf } from './batching.ts';
 import type { PgDb } from './client.ts';
 import {
   appointmentItems,
@@ -185,6 +192,71 @@ function lineTicketOf(r: LineRow): LineTicket {
 /** A 64-bit lock key for one (location, day, letter): the ticket numbers handed out there. */
 const numberLockKey = (locationId: string, serviceDate: string, letter: string) =>
   sql`hashtextextended(${`ticket-number\u001f${locationId}\u001f${serviceDate}\u001f${letter}`}, 0)`;
+
+/**
+ * A clerk's press (call-next, then start) on PostgreSQL as constant SQL, mapped by hand, as on SQLite
+ * (db/sqlite/queue-store.ts): drizzle builds a statement's text and its column list anew at every call, and on a
+ * press that was most of the node's CPU for its queries (a CPU profile of call-next + start on one node, 2026-12-07:
+ * drizzle's query building about 40 % of it). The guarded update (one text per set of changed columns), a counter by
+ * id and the ticket event.
+ */
+/** A column's name as drizzle's `casing: 'snake_case'` makes it of its key (`publicId` → `public_id`). */
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const TICKET_SELECT = Object.keys(ticketColumns).map(snake).join(', ');
+const TICKET_CHANGE_COLUMNS: Record<keyof TicketChanges, string> = {
+  status: 'status',
+  counterId: 'counter_id',
+  agentId: 'agent_id',
+  targetCounterId: 'target_counter_id',
+  callCount: 'call_count',
+  queuedAt: 'queued_at',
+  calledAt: 'called_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+};
+const TICKET_FIELDS = Object.keys(ticketColumns).map((key) => [key, snake(key)] as const);
+const COUNTER_FIELDS = Object.keys(counterColumns).map((key) => [key, snake(key)] as const);
+/** `updateTicketIf`'s statements by their changed columns (a handful in practice). */
+const ticketUpdates = new Map<string, string>();
+const COUNTER_BY_ID = `SELECT ${Object.keys(counterColumns).map(snake).join(', ')} FROM counters WHERE id = $1`;
+const EVENT_INSERT =
+  'INSERT INTO ticket_events (ticket_id, location_id, type, at, counter_id, agent_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7)';
+
+type Queryable = { query(config: { text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }> };
+/** The handle's own client: the transaction's (db/pg/batching.ts, which batches and inlines as for drizzle) or the pool. */
+const clientOf = (db: PgDb): Queryable => (db as unknown as { $client: Queryable }).$client;
+
+/** A `tickets` row as `TICKET_SELECT` reads it (timestamps come as Dates, as drizzle maps them). */
+function ticketRowOf(r: Record<string, unknown>): TicketRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of TICKET_FIELDS) out[key] = r[column];
+  return out as unknown as TicketRow;
+}
+
+function counterRowOf(r: Record<string, unknown>): CounterRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of COUNTER_FIELDS) out[key] = r[column];
+  return out as unknown as CounterRow;
+}
+
+/**
+ * Appends a ticket event. Nobody reads the row back in the use-case: inside a write transaction it goes with the next
+ * statement or COMMIT (db/pg/batching.ts), not as a round trip of its own — call-next + start append three (#9 item 7).
+ */
+async function appendEvent(db: PgDb, e: TicketEventRecord): Promise<void> {
+  const values = [
+    e.ticketId,
+    e.locationId,
+    e.type,
+    e.at,
+    e.counterId,
+    e.agentId,
+    e.data === null ? null : JSON.stringify(e.data),
+  ];
+  const tx = transactionClientOf(db);
+  if (tx) await tx.defer(EVENT_INSERT, values);
+  else await clientOf(db).query({ text: EVENT_INSERT, values });
+}
 
 /**
  * The queue repository on PostgreSQL (contract: server/queue/queue-store.ts). Under READ COMMITTED the guards
@@ -468,14 +540,19 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
     setPredictedWait: async (ticketId, seconds) => {
       await db.update(tickets).set({ predictedWaitSeconds: seconds }).where(eq(tickets.id, ticketId));
     },
-    updateTicketIf: async (ticketId, expected, changes) =>
-      (
-        await db
-          .update(tickets)
-          .set(changes)
-          .where(and(eq(tickets.id, ticketId), eq(tickets.status, expected)))
-          .returning(ticketColumns)
-      )[0] ?? null,
+    updateTicketIf: async (ticketId, expected, changes) => {
+      const keys = (Object.keys(changes) as (keyof TicketChanges)[]).filter((k) => changes[k] !== undefined).sort();
+      if (keys.length === 0) return oneTicket(and(eq(tickets.id, ticketId), eq(tickets.status, expected)) as SQL);
+      const key = keys.join(',');
+      let text = ticketUpdates.get(key);
+      if (text === undefined) {
+        const set = keys.map((k, i) => `${TICKET_CHANGE_COLUMNS[k]} = $${i + 1}`).join(', ');
+        text = `UPDATE tickets SET ${set} WHERE id = $${keys.length + 1} AND status = $${keys.length + 2} RETURNING ${TICKET_SELECT}`;
+        ticketUpdates.set(key, text);
+      }
+      const { rows } = await clientOf(db).query({ text, values: [...keys.map((k) => changes[k]), ticketId, expected] });
+      return rows[0] ? ticketRowOf(rows[0]) : null;
+    },
     replaceTicketService: async (ticketId, serviceId, persons) => {
       await db.delete(ticketItems).where(eq(ticketItems.ticketId, ticketId));
       await db.insert(ticketItems).values({ ticketId, serviceId, persons });
@@ -483,11 +560,13 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
     // Nobody reads the row back in the use-case: inside a write transaction it goes with the next statement or COMMIT
     // (db/pg/batching.ts), not as a round trip of its own — call-next + start append three (#9 item 7).
     appendTicketEvent: async (event) => {
-      await sendLater(db, db.insert(ticketEvents).values(event).getSQL());
+      await appendEvent(db, event);
     },
 
-    counter: async (counterId) =>
-      (await db.select(counterColumns).from(counters).where(eq(counters.id, counterId)).limit(1))[0] ?? null,
+    counter: async (counterId) => {
+      const { rows } = await clientOf(db).query({ text: COUNTER_BY_ID, values: [counterId] });
+      return rows[0] ? counterRowOf(rows[0]) : null;
+    },
     counterOfAgent: async (userId) =>
       (
         await db
