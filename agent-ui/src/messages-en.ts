@@ -215,6 +215,7 @@ export const agentEn: Widen<typeof agentNl> = {
         hour: 'Hour',
         walkIns: 'Walk-ins (mean)',
         belowNorm: 'below the norm',
+        setBelowNorm: '{{services}}: {{percent}} within the norm (only some counters serve them)',
       },
       releasable: 'Coming days: shortage and appointment slots to release',
       releasableHelp:

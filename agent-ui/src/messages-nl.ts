@@ -211,6 +211,7 @@ export const agentNl = {
         hour: 'Uur',
         walkIns: 'Inloop (gemiddeld)',
         belowNorm: 'onder de norm',
+        setBelowNorm: '{{services}}: {{percent}} binnen de norm (alleen sommige balies helpen hen)',
       },
       releasable: 'Komende dagen: tekort en vrij te geven afspraakplekken',
       releasableHelp:

@@ -122,6 +122,14 @@ export const WhatIfResultDto = z
         hour: z.number().int(),
         walkInsPerDay: z.number(),
         shareWithinNorm: z.number().nullable(),
+        /** Walk-ins of each set of services only some counters serve: each must meet the norm too. */
+        serviceSets: z.array(
+          z.object({
+            services: z.array(z.string()),
+            walkInsPerDay: z.number(),
+            shareWithinNorm: z.number().nullable(),
+          }),
+        ),
         meetsNorm: z.boolean(),
       }),
     ),

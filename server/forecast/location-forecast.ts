@@ -418,10 +418,17 @@ export async function getLocationForecast(
      * Counters per hour the walk-ins of `codes` need alone (`walkIns`, what is left for appointments) and with
      * the appointment visits of those services pooled on the same counters (`both`, what the hour needs).
      */
-    async function countersFor(codes: readonly string[], walkInsToo: boolean, staffed: readonly number[]) {
-      const arrivals = dayHours.map((h) =>
-        codes.reduce((s, code) => s + (demand.get(code)?.get(`${date}|${h}`) ?? 0), 0),
-      );
+    async function countersFor(
+      codes: readonly string[],
+      walkInsToo: boolean,
+      staffed: readonly number[],
+      spill?: { codes: readonly string[]; share: readonly number[] },
+    ) {
+      /** Walk-ins of `code` in hour i that come to these counters: all of its own, the spilled share of the others'. */
+      const comes = (code: string, i: number) =>
+        (demand.get(code)?.get(`${date}|${dayHours[i]}`) ?? 0) * (codes.includes(code) ? 1 : (spill?.share[i] ?? 0));
+      const coming = spill ? [...codes, ...spill.codes.filter((c) => !codes.includes(c))] : codes;
+      const arrivals = dayHours.map((_, i) => coming.reduce((s, code) => s + comes(code, i), 0));
       const total = arrivals.reduce((a, b) => a + b, 0);
       const codesBookable = bookable.filter((s) => codes.includes(s.code));
       const share = codesBookable.reduce((a, s) => a + shareOf(s.code), 0);
@@ -430,12 +437,7 @@ export async function getLocationForecast(
       const meanMinutes =
         total > 0
           ? dayHours.reduce(
-              (s, h) =>
-                s +
-                codes.reduce(
-                  (x, code) => x + (demand.get(code)?.get(`${date}|${h}`) ?? 0) * (minutesOf.get(code) ?? 10),
-                  0,
-                ),
+              (s, _, i) => s + coming.reduce((x, code) => x + comes(code, i) * (minutesOf.get(code) ?? 10), 0),
               0,
             ) / total
           : 10;
@@ -477,6 +479,44 @@ export async function getLocationForecast(
         for (const [id, cover] of rosteredCounters.get(`${date}|${h}`) ?? []) if (ids.has(id)) n += cover;
         return n;
       });
+    /** Walk-in load (in counters: visits with the walk to the counter) of `codes` per hour. */
+    const walkInLoad = (codes: readonly string[]) =>
+      dayHours.map((h) =>
+        codes.reduce(
+          (s, code) =>
+            s + ((demand.get(code)?.get(`${date}|${h}`) ?? 0) * ((minutesOf.get(code) ?? 10) + WALK_UP_MINUTES)) / 60,
+          0,
+        ),
+      );
+    /**
+     * The counters that serve a restricted set also serve the group's other services: call-next gives such a
+     * counter whichever ticket has waited longest against its target, so over an hour the group's rostered
+     * counters are about equally busy, at the group's walk-in load over its counters (at most fully). The
+     * others' own counters (serving none of the set) take that much of their load; the rest of their walk-ins
+     * come to the set's counters. Per hour, the share of the other services' walk-ins that does. Without it
+     * the passport and ID-card counters of the demo's Zijlsingel were sized as if theirs alone: ten o'clock
+     * was called staffed on Thursdays and Fridays where the simulator calls 0.75–0.78 of passport and ID-card
+     * walk-ins within the norm.
+     */
+    function spillOnto(group: readonly string[], codes: readonly string[], servingIds: ReadonlySet<number>) {
+      const others = group.filter((code) => !codes.includes(code));
+      const ownIds = new Set(
+        skillCounters.filter((c) => !servingIds.has(c.id) && c.skills.some((k) => others.includes(k))).map((c) => c.id),
+      );
+      const groupIds = new Set(skillCounters.filter((c) => c.skills.some((k) => group.includes(k))).map((c) => c.id));
+      const own = rosteredOf(ownIds);
+      const groupCounters = rosteredOf(groupIds);
+      const groupLoad = walkInLoad(group);
+      const othersLoad = walkInLoad(others);
+      const share = dayHours.map((_, i) => {
+        const load = othersLoad[i] ?? 0;
+        if (load <= 0) return 0;
+        const counters = groupCounters[i] ?? 0;
+        const busy = counters > 0 ? Math.min(1, (groupLoad[i] ?? 0) / counters) : 1;
+        return Math.max(0, 1 - ((own[i] ?? 0) * busy) / load);
+      });
+      return { codes: others, share };
+    }
     /** Per hour: how many more counters serving some restricted set of services the roster lacks (≥ 0). */
     const lacking = dayHours.map(() => 0);
     for (const [g, group] of groups.entries()) {
@@ -495,7 +535,7 @@ export async function getLocationForecast(
         // A subset of the group's demand never needs more counters than the whole group: only where the
         // counters serving it are fewer than that can they be too few.
         if (!serving.some((r, i) => r < (counters.both[i] ?? 0))) continue;
-        const subset = await countersFor(codes, false, serving);
+        const subset = await countersFor(codes, false, serving, spillOnto(group, codes, servingIds));
         subset?.both.forEach((n, i) => {
           lacking[i] = Math.max(lacking[i] ?? 0, n - (serving[i] ?? 0));
         });

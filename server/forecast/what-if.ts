@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
@@ -6,6 +7,7 @@ import { cachedLocationForecast } from './forecast-cache.ts';
 import type { LocationForecast } from './location-forecast.ts';
 import { simulate } from './simulator/engine.ts';
 import { parseScenario, type Scenario } from './simulator/scenario.ts';
+import { restrictedServiceSets, skillGroups } from './staffing.ts';
 
 /**
  * What-if: simulate one day of an office with a proposed roster, using the forecast for that day for both
@@ -26,7 +28,17 @@ export interface DaySimulation {
   counterHours: number;
   overall: { walkIns: number; shareWithinNorm: number | null; meanWaitMinutes: number | null };
   appointments: { visits: number; shareWithinNorm: number | null; meanWaitMinutes: number | null };
-  hours: { hour: number; walkInsPerDay: number; shareWithinNorm: number | null; meetsNorm: boolean }[];
+  hours: {
+    hour: number;
+    walkInsPerDay: number;
+    shareWithinNorm: number | null;
+    /**
+     * The walk-ins of each set of services that some counters cannot serve (`restrictedServiceSets`), as the
+     * planner sizes them: the hour meets the norm only when the hour as a whole and every such set do.
+     */
+    serviceSets: { services: string[]; walkInsPerDay: number; shareWithinNorm: number | null }[];
+    meetsNorm: boolean;
+  }[];
 }
 
 export interface WhatIfResult extends DaySimulation {
@@ -238,6 +250,26 @@ export function simulateDay(
       mean: waits.length > 0 ? Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10 : null,
     };
   };
+  // The sets of walk-in services only some of the day's counters serve: each must meet the norm on its own.
+  const walkInCodes = scenario.services
+    .filter((s) => Object.values(s.walkInPerHour).some((n) => n > 0))
+    .map((s) => s.code);
+  const sets = skillGroups(scenario.counters, walkInCodes).flatMap((group) =>
+    restrictedServiceSets(scenario.counters, group).filter((codes) => codes.some((c) => walkInCodes.includes(c))),
+  );
+  const bySet = new Map<string, { walkIns: number; within: number }>();
+  for (const t of result.tickets) {
+    if (t.source !== 'kiosk') continue;
+    const hour = DateTime.fromJSDate(t.issuedAt, { zone: location.timeZone }).hour;
+    sets.forEach((codes, k) => {
+      if (!t.services.some((s) => codes.includes(s.code))) return;
+      const key = `${hour}|${k}`;
+      const acc = bySet.get(key) ?? { walkIns: 0, within: 0 };
+      acc.walkIns++;
+      if (t.waitMinutes !== null && t.waitMinutes <= location.serviceNormMinutes) acc.within++;
+      bySet.set(key, acc);
+    });
+  }
   const walk = summary(result.tickets.filter((t) => t.source === 'kiosk'));
   const appt = summary(result.tickets.filter((t) => t.source === 'check-in'));
   return {
@@ -256,12 +288,28 @@ export function simulateDay(
     hours: [...byHour]
       .sort(([a], [b]) => a - b)
       .map(([hour, acc]) => {
-        const share = acc.walkIns > 0 ? Math.round((acc.within / acc.walkIns) * 1000) / 1000 : null;
+        const shareOf = (x: { walkIns: number; within: number }) =>
+          x.walkIns > 0 ? Math.round((x.within / x.walkIns) * 1000) / 1000 : null;
+        const meets = (share: number | null) => share === null || share >= location.serviceNormShare;
+        const share = shareOf(acc);
+        const serviceSets = sets.flatMap((codes, k) => {
+          const x = bySet.get(`${hour}|${k}`);
+          return x
+            ? [
+                {
+                  services: codes,
+                  walkInsPerDay: Math.round((x.walkIns / replications) * 10) / 10,
+                  shareWithinNorm: shareOf(x),
+                },
+              ]
+            : [];
+        });
         return {
           hour,
           walkInsPerDay: Math.round((acc.walkIns / replications) * 10) / 10,
           shareWithinNorm: share,
-          meetsNorm: share === null || share >= location.serviceNormShare,
+          serviceSets,
+          meetsNorm: meets(share) && serviceSets.every((x) => meets(x.shareWithinNorm)),
         };
       }),
   };

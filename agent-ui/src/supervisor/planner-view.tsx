@@ -261,7 +261,7 @@ export function PlannerView({
           </section>
         </>
       )}
-      <WhatIfSection location={location} token={token} today={today} />
+      <WhatIfSection location={location} token={token} today={today} services={services} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { CounterDto, QueueSnapshot } from '../../../server/contracts/queue.
 import { type ApiClient, api } from '../../../shared-web/api.ts';
 import { formatLocalDate } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
-import type { LocationInfo } from '../catalog.ts';
+import type { LocationInfo, ServiceInfo } from '../catalog.ts';
 import { percent } from './outlook-model.ts';
 import { TableScroll } from './table-scroll.tsx';
 import { whatIfRequest } from './what-if-model.ts';
@@ -19,11 +19,14 @@ export function WhatIfSection({
   location,
   token,
   today,
+  services = [],
   client = api,
 }: {
   location: LocationInfo;
   token: string | null;
   today: string;
+  /** The services' names in the current language (a set of services below the norm is named). */
+  services?: readonly ServiceInfo[];
   client?: Pick<ApiClient, 'get' | 'post'>;
 }) {
   const { t, i18n } = useTranslation();
@@ -71,6 +74,19 @@ export function WhatIfSection({
   }
 
   const minutes = result?.proposed.norm.minutes ?? 10;
+  const nameOf = (code: string) => services.find((s) => s.code === code)?.name ?? code;
+  /** The sets of services only some counters serve that miss the norm in an hour (the hour then misses it). */
+  const below = (h: WhatIfResultDto['hours'][number]) =>
+    h.serviceSets.filter((x) => x.shareWithinNorm !== null && x.shareWithinNorm < (result?.proposed.norm.share ?? 0.8));
+  const setsBelow = (h: WhatIfResultDto['hours'][number]) =>
+    below(h).map((x) => (
+      <span key={x.services.join('|')} className="what-if-set">
+        {t('agent.planner.whatIf.setBelowNorm', {
+          services: x.services.map(nameOf).join(', '),
+          percent: percent(x.shareWithinNorm),
+        })}
+      </span>
+    ));
   // Decimals as the language writes them (46,7 in Dutch).
   const decimal = (n: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(n);
   const measures = (r: WhatIfResultDto) => [
@@ -190,10 +206,15 @@ export function WhatIfSection({
                     <tr key={h.hour} className={h.meetsNorm ? undefined : 'row-warning'}>
                       <th scope="row">{`${String(h.hour).padStart(2, '0')}:00`}</th>
                       <td>{decimal(h.walkInsPerDay)}</td>
-                      <td>{before ? percent(before.shareWithinNorm) : '–'}</td>
+                      <td>
+                        {before ? percent(before.shareWithinNorm) : '–'}
+                        {before && !before.meetsNorm ? ` · ${t('agent.planner.whatIf.belowNorm')}` : ''}
+                        {before ? setsBelow(before) : null}
+                      </td>
                       <td>
                         {percent(h.shareWithinNorm)}
                         {h.meetsNorm ? '' : ` · ${t('agent.planner.whatIf.belowNorm')}`}
+                        {setsBelow(h)}
                       </td>
                     </tr>
                   );
