@@ -15,3 +15,22 @@ export function useBrowserOnline(): boolean {
   }, []);
   return online;
 }
+
+/** How long a hub connection may be down before a screen says so (`useDisconnectedFor`). */
+export const OFFLINE_NOTICE_MS = 2000;
+
+/**
+ * Whether `connected` has been false for at least `graceMs` without a break. A node drained in a rolling deploy
+ * closes its sockets and they are back through the balancer within about a second: not worth a red "connection
+ * lost" on every screen in the waiting room. `graceMs` 0: at once.
+ */
+export function useDisconnectedFor(connected: boolean, graceMs: number = OFFLINE_NOTICE_MS): boolean {
+  const [long, setLong] = useState(false);
+  useEffect(() => {
+    setLong(false);
+    if (connected || graceMs <= 0) return;
+    const timer = setTimeout(() => setLong(true), graceMs);
+    return () => clearTimeout(timer);
+  }, [connected, graceMs]);
+  return !connected && (graceMs <= 0 || long);
+}

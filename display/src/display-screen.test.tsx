@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OFFLINE_NOTICE_MS } from '../../shared-web/use-online.ts';
 import type { AnnouncerOutput } from './announcer.ts';
 import { DisplayScreen, dutchSentence } from './display-screen.tsx';
 import { createDisplayI18n } from './i18n.ts';
@@ -28,7 +29,7 @@ function recordingOutput(stepMs: number) {
   return { output, log, maxConcurrent: () => maxConcurrent };
 }
 
-function renderDisplay(socket: FakeSocket, output: AnnouncerOutput) {
+function renderDisplay(socket: FakeSocket, output: AnnouncerOutput, offlineAfterMs = 0) {
   const i18n = createDisplayI18n('nl');
   return render(
     <I18nextProvider i18n={i18n}>
@@ -39,6 +40,7 @@ function renderDisplay(socket: FakeSocket, output: AnnouncerOutput) {
         serviceName={(code) => (code === 'passport' ? 'Paspoort' : code)}
         sentence={dutchSentence}
         gapMs={5}
+        offlineAfterMs={offlineAfterMs}
       />
     </I18nextProvider>,
   );
@@ -113,6 +115,35 @@ describe('display announcement queue', () => {
     announcer.announce(makeCall(2, 'P2', 'Balie 1', '2026-11-23T09:00:02Z'));
     await waitFor(() => expect(started).toHaveLength(2), { timeout: 1000 });
     announcer.dispose();
+  });
+
+  it("says it is offline only after two seconds away: a drained node's screens are back sooner", () => {
+    vi.useFakeTimers();
+    try {
+      const socket = new FakeSocket();
+      socket.snapshot = makeSnapshot();
+      renderDisplay(socket, recordingOutput(2).output, OFFLINE_NOTICE_MS);
+      const drop = () =>
+        act(() => {
+          socket.connected = false;
+          socket.serverEmit('disconnect', 'transport close');
+        });
+      drop();
+      act(() => vi.advanceTimersByTime(OFFLINE_NOTICE_MS - 1));
+      expect(screen.queryByRole('alert')).toBeNull();
+      act(() => {
+        socket.connected = true;
+        socket.serverEmit('connect');
+      });
+      act(() => vi.advanceTimersByTime(OFFLINE_NOTICE_MS * 2));
+      expect(screen.queryByRole('alert')).toBeNull();
+
+      drop();
+      act(() => vi.advanceTimersByTime(OFFLINE_NOTICE_MS));
+      expect(screen.getByRole('alert').textContent).toContain('Verbinding verbroken');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows the offline banner, then resyncs from the snapshot on reconnect and announces a missed call', async () => {

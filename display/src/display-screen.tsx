@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallDto } from '../../server/contracts/queue.ts';
+import { useDisconnectedFor } from '../../shared-web/use-online.ts';
 import { serviceWaitText } from '../../shared-web/wait-band.ts';
 import { type Announcer, type AnnouncerOutput, callKey, createAnnouncer, spokenNumber } from './announcer.ts';
 import { Clock } from './clock.tsx';
@@ -16,6 +17,8 @@ export interface DisplayScreenProps {
   /** Spoken sentence, always Dutch (the waiting room's language). */
   sentence: (call: CallDto) => string;
   gapMs?: number;
+  /** How long the hub may be away before the offline banner shows (default OFFLINE_NOTICE_MS; 0: at once). */
+  offlineAfterMs?: number;
   timeZone?: string;
 }
 
@@ -45,6 +48,7 @@ export function DisplayScreen(props: DisplayScreenProps) {
     onCall: (call) => announcerRef.current?.announce(call),
   });
 
+  const offline = useDisconnectedFor(online, props.offlineAfterMs);
   const waiting = totalWaiting(state.waits);
   const latest = state.latest;
   const earlier = useMemo(() => state.recent.filter((c) => c !== latest), [state.recent, latest]);
@@ -52,7 +56,7 @@ export function DisplayScreen(props: DisplayScreenProps) {
 
   return (
     <div className="display" data-online={online}>
-      {!online && (
+      {offline && (
         <div className="offline-banner" role="alert">
           {t('display.offline')}
         </div>

@@ -7,7 +7,7 @@ import { OfflineBanner } from '../../shared-web/components/offline-banner.tsx';
 import { captureDeviceToken, forgetDeviceToken } from '../../shared-web/device-token.ts';
 import { useHub } from '../../shared-web/hub.ts';
 import { useLocationFeed } from '../../shared-web/use-location-feed.ts';
-import { useBrowserOnline } from '../../shared-web/use-online.ts';
+import { useBrowserOnline, useDisconnectedFor } from '../../shared-web/use-online.ts';
 import { serviceWaitText } from '../../shared-web/wait-band.ts';
 import { checkIn, type KioskSetup, loadSetup, takeTicket } from './api.ts';
 import { useIdleReset } from './idle.ts';
@@ -139,7 +139,6 @@ function Kiosk({
   const [state, dispatch] = useReducer(kioskReducer, initialKioskState);
   const [largeText, setLargeText] = useState(false);
   const [readAloud, setReadAloud] = useState(false);
-  const [graceOver, setGraceOver] = useState(false);
   const inFlight = useRef(new Set<string>());
   const printedIds = useRef(new Set<number>());
   const browserOnline = useBrowserOnline();
@@ -171,11 +170,6 @@ function Kiosk({
     };
   }, [token, onSignedOut]);
 
-  useEffect(() => {
-    const timer = setTimeout(() => setGraceOver(true), timings.offlineGraceMs);
-    return () => clearTimeout(timer);
-  }, [timings.offlineGraceMs]);
-
   const { socket, connected } = useHub({ token });
   // Revoked: the hub disconnects the socket, and the handshake of its reconnection (shared-web/hub.ts) is refused.
   useEffect(() => {
@@ -202,7 +196,9 @@ function Kiosk({
     },
   });
 
-  const offline = !browserOnline || (graceOver && !connected);
+  // The hub away for offlineGraceMs (at start, or later: a drained node's kiosks are back within about a second).
+  const hubAway = useDisconnectedFor(connected, timings.offlineGraceMs);
+  const offline = !browserOnline || hubAway;
 
   // Send the pending request once; a retry re-sends the same request (same id).
   useEffect(() => {

@@ -4,6 +4,7 @@ import type { CounterDto, TicketDto } from '../../../server/contracts/queue.ts';
 import type { Appointment } from '../../../server/contracts/scheduling.ts';
 import { api } from '../../../shared-web/api.ts';
 import { emitCommand, type HubSocket } from '../../../shared-web/hub.ts';
+import { useDisconnectedFor } from '../../../shared-web/use-online.ts';
 import type { ServiceInfo } from '../catalog.ts';
 import { Elapsed } from '../elapsed.tsx';
 import { currentTicket, queueForCounter } from './console-state.ts';
@@ -161,13 +162,15 @@ export function CounterConsole(props: CounterConsoleProps) {
   };
 
   const counters = [...queue.counters.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl', { numeric: true }));
+  // Said only after a couple of seconds away: a drained node's consoles are back through the balancer within one.
+  const offlineNotice = useDisconnectedFor(online);
 
   return (
     <section className="console" aria-labelledby="console-heading">
       <h2 id="console-heading" className="visually-hidden">
         {t('agent.console.title')}
       </h2>
-      {!online && (
+      {offlineNotice && (
         <p className="banner banner-error" role="alert">
           {t('agent.offline')}
         </p>
