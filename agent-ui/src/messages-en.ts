@@ -194,7 +194,7 @@ export const agentEn: Widen<typeof agentNl> = {
     planner: {
       whatIf: {
         title: 'What if? Try a roster',
-        help: 'Choose a day and write, per counter, the shifts you want to try, such as 09:00-12:00, 13:00-16:00. Empty: the counter keeps its rostered shifts; "-": the counter is closed that day. The simulator plays the day 20 times with the expected walk-ins and appointments, as rostered and with your roster.',
+        help: 'Choose a day and write, per counter, the shifts you want to try, such as 09:00-12:00, 13:00-16:00. Empty: the counter keeps its rostered shifts; "-": the counter is closed that day. The simulator plays the day 20 times with the expected walk-ins and appointments, as rostered and with your roster. An hour meets the norm only when the services that only some counters serve meet it too; those below it are named under the hour.',
         date: 'Day',
         counter: 'Counter',
         shifts: 'Shifts',
@@ -215,7 +215,7 @@ export const agentEn: Widen<typeof agentNl> = {
         hour: 'Hour',
         walkIns: 'Walk-ins (mean)',
         belowNorm: 'below the norm',
-        setBelowNorm: '{{services}}: {{percent}} within the norm (only some counters serve them)',
+        setBelowNorm: '{{services}}: {{percent}} within the norm',
       },
       releasable: 'Coming days: shortage and appointment slots to release',
       releasableHelp:

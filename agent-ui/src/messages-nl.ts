@@ -190,7 +190,7 @@ export const agentNl = {
     planner: {
       whatIf: {
         title: 'Wat als? Een rooster uitproberen',
-        help: 'Kies een dag en schrijf per balie de diensten die u wilt proberen, zoals 09:00-12:00, 13:00-16:00. Leeg: de balie houdt haar ingeroosterde diensten; "-": de balie is die dag dicht. De simulator speelt de dag 20 keer met de verwachte inloop en afspraken, zoals ingeroosterd en met uw rooster.',
+        help: 'Kies een dag en schrijf per balie de diensten die u wilt proberen, zoals 09:00-12:00, 13:00-16:00. Leeg: de balie houdt haar ingeroosterde diensten; "-": de balie is die dag dicht. De simulator speelt de dag 20 keer met de verwachte inloop en afspraken, zoals ingeroosterd en met uw rooster. Een uur haalt de norm pas als ook de diensten die maar een deel van de balies helpt hem halen; wie eronder blijft, staat onder het uur.',
         date: 'Dag',
         counter: 'Balie',
         shifts: 'Diensten',
@@ -211,7 +211,7 @@ export const agentNl = {
         hour: 'Uur',
         walkIns: 'Inloop (gemiddeld)',
         belowNorm: 'onder de norm',
-        setBelowNorm: '{{services}}: {{percent}} binnen de norm (alleen sommige balies helpen hen)',
+        setBelowNorm: '{{services}}: {{percent}} binnen de norm',
       },
       releasable: 'Komende dagen: tekort en vrij te geven afspraakplekken',
       releasableHelp:

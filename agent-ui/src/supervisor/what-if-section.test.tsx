@@ -136,6 +136,8 @@ describe('WhatIfSection', () => {
       serviceSets: [
         { services: ['driving-licence', 'pickup'], walkInsPerDay: 16.5, shareWithinNorm: 0.909 },
         { services: ['id-card', 'passport'], walkInsPerDay: 18, shareWithinNorm: 0.727 },
+        // Cut off by a pickup-only counter: holds the set above, so it says nothing more.
+        { services: ['driving-licence', 'id-card', 'passport'], walkInsPerDay: 22, shareWithinNorm: 0.75 },
       ],
       meetsNorm: false,
     };
@@ -155,7 +157,8 @@ describe('WhatIfSection', () => {
     const ten = within(await screen.findByTestId('what-if-hours')).getByRole('row', { name: /10:00/ });
     expect(ten.textContent).toContain('81 % · below the norm');
     expect(ten.textContent).toContain('ID card, Passport: 73 % within the norm');
-    // The set that meets the norm is not named.
+    // Neither the set that meets the norm nor one that only adds services to a set already named.
     expect(ten.textContent).not.toContain('Driving licence');
+    expect(ten.textContent).not.toContain('75 %');
   });
 });

@@ -75,9 +75,21 @@ export function WhatIfSection({
 
   const minutes = result?.proposed.norm.minutes ?? 10;
   const nameOf = (code: string) => services.find((s) => s.code === code)?.name ?? code;
-  /** The sets of services only some counters serve that miss the norm in an hour (the hour then misses it). */
-  const below = (h: WhatIfResultDto['hours'][number]) =>
-    h.serviceSets.filter((x) => x.shareWithinNorm !== null && x.shareWithinNorm < (result?.proposed.norm.share ?? 0.8));
+  /**
+   * The sets of services only some counters serve that miss the norm in an hour (the hour then misses it); a
+   * set that holds a smaller one already named is left out (it says nothing more and made the row a list).
+   */
+  const below = (h: WhatIfResultDto['hours'][number]) => {
+    const missing = h.serviceSets.filter(
+      (x) => x.shareWithinNorm !== null && x.shareWithinNorm < (result?.proposed.norm.share ?? 0.8),
+    );
+    return missing.filter(
+      (x) =>
+        !missing.some(
+          (y) => y !== x && y.services.length < x.services.length && y.services.every((c) => x.services.includes(c)),
+        ),
+    );
+  };
   const setsBelow = (h: WhatIfResultDto['hours'][number]) =>
     below(h).map((x) => (
       <span key={x.services.join('|')} className="what-if-set">
