@@ -56,6 +56,11 @@ const READ_OFFICES_PER_ROUND = 16;
 /** A round publishes this many offices at once (their reads share the pool with the clerks' transactions). */
 const APPLY_OFFICES_AT_ONCE = 8;
 /**
+ * With peers: facts handed to publishing and not yet sent, at most; beyond it the tail reads no further until the
+ * offices have caught up (the log keeps the rest).
+ */
+const MAX_HANDED_FACTS = 2_000;
+/**
  * With peers, every node sends the others the tickets its sockets follow in full this often (changes go at once,
  * and a node that starts asks for them)…
  */
@@ -154,6 +159,18 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   const lastEstimate = new Map<string, { at: number; tookMs: number }>();
   /** Per location: the newest seq this node processed, and the newest public one. */
   const latestSeq = new Map<string, number>();
+  /**
+   * With peers, per location: the newest seq handed to its publishing (`apply`; at or after `latestSeq`), the chain
+   * of its rounds under way (each office's in order, the offices independent of each other and of the tail), and the
+   * facts handed over and not yet published (their carried changes are kept for them: `forget`).
+   */
+  const handedSeq = new Map<string, number>();
+  const chains = new Map<string, Promise<void>>();
+  const handedLists = new Set<ClusterFact[]>();
+  let handedFacts = 0;
+  /** Rounds of offices whose facts this node reads (a peer's message late, a set-up change) under way, and those waiting. */
+  let readingOffices = 0;
+  const readingWaiters: (() => void)[] = [];
   const lastPublic = new Map<string, number>();
   let cursor: number | null = null;
   let running: Promise<void> | null = null;
@@ -271,17 +288,21 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       return running;
     }
     running = (async () => {
+      // The round may not wait for anything (no read): `running` must be set before its end clears it.
+      await Promise.resolve();
       try {
         if (cursor === null) cursor = await log.lastId();
         do {
           again = false;
           const started = ++round;
           // Another node's facts whose message came, next in their office's seq: sent without reading the log.
-          const stuck = await sendAhead();
+          const stuck = sendAhead();
           // The log is read from where the last read ended, never again: a peer's fact whose payload is on its way
           // waits in memory with its office's later facts (`queued`, released by `release`), so a node behind does
           // not read the same rows round after round (issue #9).
-          if (readWanted || stuck) {
+          // A node whose publishing is far behind reads no further until it has caught up (the log keeps the rest).
+          const behind = options.peers === true && handedFacts >= MAX_HANDED_FACTS;
+          if ((readWanted || stuck) && !behind) {
             readWanted = false;
             const facts = await log.after(cursor, BATCH);
             cursor = facts.at(-1)?.id ?? cursor;
@@ -293,11 +314,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
             }
             enqueue(facts);
             const ready = release();
-            if (ready.length > 0) await apply(ready);
+            if (ready.length > 0) void apply(ready);
             if (facts.length < BATCH) forget(started);
           } else if (queued.size > 0 || revocations.length > 0) {
             const ready = release();
-            if (ready.length > 0) await apply(ready);
+            if (ready.length > 0) void apply(ready);
           }
         } while (again && !stopped);
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
@@ -419,7 +440,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   function awaitsPeer(f: ClusterFact): boolean {
     if (f.locationId === null || f.seq === null || fromPeers.has(`${f.locationId}:${f.seq}`)) return false;
     // Sent ahead of the log already (its message came first).
-    if (f.seq <= (latestSeq.get(f.locationId) ?? 0)) return false;
+    if (f.seq <= (handedSeq.get(f.locationId) ?? 0)) return false;
     if (f.kind === 'counter:updated') return f.counterId !== null && !carriedCounters.has(f.counterId);
     if (f.kind === 'ticket:issued' || f.kind === 'ticket:called' || f.kind === 'ticket:updated')
       return f.ticketId !== null && !carried.has(f.ticketId);
@@ -479,7 +500,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     // Those of facts still queued (a fact of another node's change before them in their office) are kept for them.
     const tickets = new Set<number>();
     const counters = new Set<number>();
-    for (const list of queued.values())
+    for (const list of [...queued.values(), ...handedLists])
       for (const f of list) {
         if (f.ticketId !== null) tickets.add(f.ticketId);
         if (f.counterId !== null) counters.add(f.counterId);
@@ -521,12 +542,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
    * the poll (every 75 ms, at once for this process's own changes). True when a message waits for a fact before it
    * (the log must bring that first), or came from a node that does not send what the log holds (`detail`).
    */
-  async function sendAhead(): Promise<boolean> {
+  function sendAhead(): boolean {
     if (!options.peers || aheadOffices.size === 0) return false;
     let stuck = false;
     const ready: ClusterFact[] = [];
     for (const [locationId, newest] of aheadOffices) {
-      const latest = latestSeq.get(locationId);
+      const latest = handedSeq.get(locationId);
       let next = (latest ?? 0) + 1;
       for (;;) {
         const fact = fromPeers.get(`${locationId}:${next}`)?.fact;
@@ -548,11 +569,19 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       if (newest >= next) stuck = true;
     }
     aheadOffices.clear();
-    if (ready.length > 0) await apply(ready);
+    if (ready.length > 0) void apply(ready);
     return stuck;
   }
 
-  async function apply(facts: ClusterFact[]): Promise<void> {
+  /**
+   * Publishes facts, each office's in seq order. With peers the offices go on independently of each other and of the
+   * tail (which does not wait for them: `chains`): an office whose facts this node must read (a peer's message late)
+   * or whose set-up changed holds back neither this node's own changes — and so the messages the other nodes wait for —
+   * nor the next read of the log, nor the facts sent ahead of it (issue #9; until 2026-12-07 every round waited for
+   * its slowest office). Up to `APPLY_OFFICES_AT_ONCE` offices that read go at once (their reads share the pool with
+   * the clerks' transactions); the others do not wait for a turn. Resolves when the facts went out.
+   */
+  function apply(facts: ClusterFact[]): Promise<void> {
     const byLocation = new Map<string, ClusterFact[]>();
     for (const f of facts) {
       if (f.kind === 'auth:revoked') {
@@ -561,11 +590,60 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       }
       if (f.locationId === null || f.seq === null) continue;
       // Sent already: its message came before the log brought it (sendAhead).
-      if (f.seq <= (latestSeq.get(f.locationId) ?? 0)) continue;
+      if (f.seq <= (handedSeq.get(f.locationId) ?? latestSeq.get(f.locationId) ?? 0)) continue;
       const list = byLocation.get(f.locationId) ?? [];
       list.push(f);
       byLocation.set(f.locationId, list);
     }
+    if (!options.peers) return applyInTurns(byLocation);
+    const runs: Promise<void>[] = [];
+    for (const [locationId, list] of byLocation) {
+      const reads = list.some((f) => f.kind === 'location:changed' || awaitsPeer(f));
+      handedSeq.set(locationId, list[list.length - 1]?.seq ?? 0);
+      handedLists.add(list);
+      handedFacts += list.length;
+      const run = (chains.get(locationId) ?? Promise.resolve())
+        .then(async () => {
+          const done = reads ? await readingTurn() : undefined;
+          try {
+            await applyOffice(locationId, list);
+          } finally {
+            done?.();
+            handedLists.delete(list);
+            handedFacts -= list.length;
+          }
+        })
+        .catch((err) => deps.log.error('hub publish failed', { locationId, error: errorText(err) }));
+      chains.set(locationId, run);
+      void run.finally(() => {
+        if (chains.get(locationId) === run) chains.delete(locationId);
+      });
+      runs.push(run);
+    }
+    return Promise.all(runs).then(() => undefined);
+  }
+
+  /** A turn among the offices whose rounds read (at most `APPLY_OFFICES_AT_ONCE` at once); call the result when done. */
+  function readingTurn(): Promise<() => void> {
+    const done = () => {
+      const next = readingWaiters.shift();
+      if (next) next();
+      else readingOffices--;
+    };
+    if (readingOffices < APPLY_OFFICES_AT_ONCE) {
+      readingOffices++;
+      return Promise.resolve(done);
+    }
+    return new Promise((resolve) => readingWaiters.push(() => resolve(done)));
+  }
+
+  /** Until every office's publishing under way has ended. */
+  async function idle(): Promise<void> {
+    while (chains.size > 0) await Promise.all([...chains.values()]);
+  }
+
+  /** Without peers: up to `APPLY_OFFICES_AT_ONCE` offices at once, this node's own changes first. */
+  async function applyInTurns(byLocation: Map<string, ClusterFact[]>): Promise<void> {
     // Offices are independent (each has its own seq): up to `APPLY_OFFICES_AT_ONCE` go at once, each office's facts
     // in order. One after the other, a round's offices whose facts this node had to read (a peer's message late)
     // held back those of this node's own changes — and so the messages the other nodes wait for (issue #9).
@@ -1238,14 +1316,16 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       sentWithCall.delete(locationId);
       return snapshot(locationId);
     },
-    drain: () => {
+    drain: async () => {
       readWanted = true;
-      return tail();
+      await tail();
+      await idle();
     },
     settled: async () => {
       for (;;) {
         readWanted = true;
         await tail();
+        await idle();
         if (estimateTimers.size === 0 && estimateRuns.size === 0) return;
         await Promise.all([...estimateRuns, new Promise((r) => setTimeout(r, 10))]);
       }
@@ -1266,6 +1346,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       for (const t of lateChecks.values()) clearTimeout(t);
       lateChecks.clear();
       await running;
+      await idle();
     },
   };
 }
