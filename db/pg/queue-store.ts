@@ -222,6 +222,21 @@ const COUNTER_BY_ID = `SELECT ${Object.keys(counterColumns).map(snake).join(', '
 const EVENT_INSERT =
   'INSERT INTO ticket_events (ticket_id, location_id, type, at, counter_id, agent_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7)';
 
+const CONFIG_VERSION = 'SELECT version FROM scheduling_config_version WHERE id = 1';
+/** The location's counters with their agent's name (`countersWith` once the skills are cached). */
+const COUNTERS_OF = `SELECT ${Object.keys(counterColumns)
+  .map((k) => `c.${snake(k)}`)
+  .join(', ')}, u.display_name AS agent_name
+  FROM counters c LEFT JOIN staff_users u ON u.id = c.agent_id WHERE c.location_id = $1 ORDER BY c.id`;
+/** Tickets by id with their items (in item order) and their appointment's reference (`detailColumns`). */
+const TICKETS_WITH_DETAILS = `SELECT ${Object.keys(ticketColumns)
+  .map((k) => `t.${snake(k)}`)
+  .join(', ')},
+    (SELECT json_agg(json_build_object('code', s.code, 'persons', i.persons) ORDER BY i.id)
+      FROM ticket_items i JOIN services s ON s.id = i.service_id WHERE i.ticket_id = t.id) AS items,
+    (SELECT a.reference FROM appointments a WHERE a.id = t.appointment_id) AS reference
+  FROM tickets t WHERE t.id = ANY($1::int[]) ORDER BY t.id`;
+
 type Queryable = { query(config: { text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }> };
 /** The handle's own client: the transaction's (db/pg/batching.ts, which batches and inlines as for drizzle) or the pool. */
 const clientOf = (db: PgDb): Queryable => (db as unknown as { $client: Queryable }).$client;
@@ -268,9 +283,7 @@ async function appendEvent(db: PgDb, e: TicketEventRecord): Promise<void> {
  */
 export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; lines?: KeptLines }): QueueStore {
   const config = async (): Promise<QueueConfigCache> => {
-    const result = await db.execute<{ version: string }>(
-      sql`SELECT version FROM scheduling_config_version WHERE id = 1`,
-    );
+    const result = await clientOf(db).query({ text: CONFIG_VERSION, values: [] });
     const version = Number(result.rows[0]?.version ?? 0);
     if (version !== shared.current.version) shared.current = emptyQueueConfig(version);
     return shared.current;
@@ -306,27 +319,26 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
 
   const countersWith = async (c: QueueConfigCache, locationId: string): Promise<CounterInfo[]> => {
     const cached = c.skills.get(locationId);
+    if (cached) {
+      // The usual case (a press): constant SQL, no skills.
+      const { rows } = await clientOf(db).query({ text: COUNTERS_OF, values: [locationId] });
+      return rows.map((r) => toCounterInfo(counterRowOf(r), r.agent_name as string | null, cached.get(r.id as number)));
+    }
+    // Skills only when the cache has none for this location: then they come in the same statement.
     const rows = await db
       .select({
         counter: counterColumns,
         agentName: staffUsers.displayName,
-        // Skills only when the cache has none for this location: then they come in the same statement.
-        skills: cached
-          ? sql<string[] | null>`NULL::text[]`
-          : sql<string[] | null>`(SELECT array_agg(s.code ORDER BY s.sort_order, s.id) FROM ${counterSkills} k
+        skills: sql<string[] | null>`(SELECT array_agg(s.code ORDER BY s.sort_order, s.id) FROM ${counterSkills} k
                JOIN ${services} s ON s.id = k.service_id WHERE k.counter_id = "counters"."id")`,
       })
       .from(counters)
       .leftJoin(staffUsers, eq(staffUsers.id, counters.agentId))
       .where(eq(counters.locationId, locationId))
       .orderBy(asc(counters.id));
-    let skills = cached;
-    if (!skills) {
-      skills = new Map(rows.map((r) => [r.counter.id, r.skills ?? []]));
-      c.skills.set(locationId, skills);
-    }
-    const skillsOf = skills;
-    return rows.map(({ counter, agentName }) => toCounterInfo(counter, agentName, skillsOf.get(counter.id)));
+    const skills = new Map(rows.map((r) => [r.counter.id, r.skills ?? []]));
+    c.skills.set(locationId, skills);
+    return rows.map(({ counter, agentName }) => toCounterInfo(counter, agentName, skills.get(counter.id)));
   };
 
   const checkInAppointment = async (where: ReturnType<typeof eq>): Promise<CheckInAppointment | null> => {
@@ -498,16 +510,15 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
           .limit(1)
       )[0] ?? null,
     ticketOfAppointment: (appointmentId) => oneTicket(eq(tickets.appointmentId, appointmentId)),
-    ticketsWithDetails: async (ticketIds) =>
-      ticketIds.length === 0
-        ? []
-        : (
-            await db
-              .select(detailColumns)
-              .from(tickets)
-              .where(inArray(tickets.id, [...ticketIds]))
-              .orderBy(asc(tickets.id))
-          ).map(toActive),
+    ticketsWithDetails: async (ticketIds) => {
+      if (ticketIds.length === 0) return [];
+      const { rows } = await clientOf(db).query({ text: TICKETS_WITH_DETAILS, values: [[...ticketIds]] });
+      return rows.map((r) => ({
+        row: ticketRowOf(r),
+        services: (r.items as { code: string; persons: number }[] | null) ?? [],
+        appointmentReference: r.reference as string | null,
+      }));
+    },
     insertTicket: async ({ items, ...input }) => {
       // Numbers per (location, day, letter) are handed out one transaction at a time across nodes; the lock
       // is released at commit. The max+1 below runs after it is granted, so it sees the previous holder's row.
