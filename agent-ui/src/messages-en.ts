@@ -248,6 +248,8 @@ export const agentEn: Widen<typeof agentNl> = {
         'extra-counters_one': '{{counters}} extra counter on {{day}} from {{from}} to {{to}}',
         'extra-counters_other': '{{counters}} extra counters on {{day}} from {{from}} to {{to}}',
         'extra-counters-periods': 'Extra counters on {{day}}: {{periods}}',
+        beyondOffice_one: '— {{count}} counter more than the office has: only with a temporary desk',
+        beyondOffice_other: '— {{count}} counters more than the office has: only with temporary desks',
         period_one: '{{count}} from {{from}} to {{to}}',
         period_other: '{{count}} from {{from}} to {{to}}',
         evening_one: 'An evening opening on {{day}} from {{from}} to {{to}} with {{counters}} counter',

@@ -245,6 +245,8 @@ export const agentNl = {
         'extra-counters_one': '{{counters}} balie extra op {{day}} van {{from}} tot {{to}}',
         'extra-counters_other': '{{counters}} balies extra op {{day}} van {{from}} tot {{to}}',
         'extra-counters-periods': 'Extra balies op {{day}}: {{periods}}',
+        beyondOffice_one: '— {{count}} balie meer dan het kantoor heeft: alleen met een tijdelijke balie',
+        beyondOffice_other: '— {{count}} balies meer dan het kantoor heeft: alleen met tijdelijke balies',
         period_one: '{{count}} van {{from}} tot {{to}}',
         period_other: '{{count}} van {{from}} tot {{to}}',
         evening_one: 'Een avondopenstelling op {{day}} van {{from}} tot {{to}} met {{counters}} balie',

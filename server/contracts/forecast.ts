@@ -190,6 +190,7 @@ export const WeeklyOutlookDto = z
               periods: z
                 .array(z.object({ from: WallTimeOrMidnight, to: WallTimeOrMidnight, counters: z.number().int() }))
                 .optional(),
+              beyondOffice: z.number().int().optional(),
             }),
             effect: Effect,
           }),

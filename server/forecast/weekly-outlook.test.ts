@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastDay, ForecastHour } from './location-forecast.ts';
 import {
+  countersBeyondOffice,
   extraCounterPeriods,
   extraCountersByHour,
   pooledEffect,
@@ -178,5 +179,23 @@ describe('extra counters on the worst day', () => {
       { from: '09:00', to: '10:00', counters: 3 },
       { from: '16:00', to: '18:00', counters: 1 },
     ]);
+  });
+});
+
+describe('countersBeyondOffice', () => {
+  it('says how many more counters than the office has the extra counters ask for in their worst hour', () => {
+    // The demo's Zijlsingel on a peak Thursday: 7 of its 8 counters rostered at nine and ten, 8 from eleven;
+    // the option adds 3 at nine and ten, 2 at eleven — 10 at nine where the office has 8. The planner's heat
+    // map says more staff cannot help there; the option must say it needs temporary desks.
+    const hours = [9, 10, 11, 12].map((hour) => ({ hour, rosteredCounters: hour < 11 ? 7 : 8 }));
+    const extra = new Map([
+      [9, 3],
+      [10, 3],
+      [11, 2],
+    ]);
+    expect(countersBeyondOffice(hours, extra, 8)).toBe(2);
+    expect(countersBeyondOffice(hours, new Map([[9, 1]]), 8)).toBe(0);
+    // Half an hour rostered counts as a counter taken.
+    expect(countersBeyondOffice([{ hour: 9, rosteredCounters: 7.5 }], new Map([[9, 1]]), 8)).toBe(1);
   });
 });

@@ -65,6 +65,11 @@ export interface PeakOption {
     earlierDay?: string;
     /** Extra counters: how many in each period of the day (`counters` is the most, `from`–`to` spans them). */
     periods?: { from: string; to: string; counters: number }[];
+    /**
+     * Extra counters: in the hour where they reach furthest, how many more counters the day would have than the
+     * office has (absent when it has them all): those can only be temporary desks.
+     */
+    beyondOffice?: number;
   };
   /** Simulated on the week's worst day: share of walk-ins within the norm and appointment visits within it. */
   effect: { walkInShareWithinNorm: number | null; appointmentShareWithinNorm: number | null };
@@ -273,6 +278,21 @@ export function extraCountersByHour(dayHours: readonly Pick<ForecastHour, 'hour'
   return out;
 }
 
+/**
+ * How many more counters than the office has a day would need, in its worst hour, with `extra` counters added
+ * to those rostered (0: it has them all).
+ */
+export function countersBeyondOffice(
+  dayHours: readonly Pick<ForecastHour, 'hour' | 'rosteredCounters'>[],
+  extra: ReadonlyMap<number, number>,
+  officeCounters: number,
+): number {
+  let most = 0;
+  for (const h of dayHours)
+    most = Math.max(most, Math.ceil(h.rosteredCounters - 1e-9) + (extra.get(h.hour) ?? 0) - officeCounters);
+  return most;
+}
+
 /** Each run of hours with extra counters one hour longer, at its last hour's number (the lag after a peak). */
 function lengthened(byHour: ReadonlyMap<number, number>): Map<number, number> {
   const out = new Map(byHour);
@@ -347,6 +367,11 @@ function adviseWeek(
   }
   const periods = extraCounterPeriods(tried);
   const extraHours = [...tried.values()].reduce((a, b) => a + b, 0);
+  const beyondOffice = countersBeyondOffice(
+    weekHours.filter((h) => h.date === worstDay),
+    tried,
+    forecast.officeCounters,
+  );
 
   // Demand a week's extra opening takes off its days, spread evenly (residents choose it): the share of
   // the week's needed counter time the opening adds.
@@ -464,6 +489,7 @@ function adviseWeek(
           to: periods.at(-1)?.to,
           day: worstDay,
           periods,
+          ...(beyondOffice > 0 ? { beyondOffice } : {}),
         },
         effect: effectOf(withExtra),
       },

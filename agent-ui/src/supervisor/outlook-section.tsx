@@ -166,6 +166,9 @@ export function OutlookSection({
                                     toAppointments: Math.round(o.detail.toAppointments ?? 0),
                                     toEarlierWeeks: Math.round(o.detail.toEarlierWeeks ?? 0),
                                   })}
+                              {o.detail.beyondOffice
+                                ? ` ${t('agent.planner.options.beyondOffice', { count: o.detail.beyondOffice })}`
+                                : ''}
                             </th>
                             <td>{o.counterHours}</td>
                             <td>{percent(o.effect.walkInShareWithinNorm)}</td>
