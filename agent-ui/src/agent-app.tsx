@@ -2,7 +2,7 @@ import { type FormEvent, lazy, Suspense, useEffect, useMemo, useRef, useState } 
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../../shared-web/components/language-switch.tsx';
 import { errorMessage } from '../../shared-web/errors.ts';
-import { useHub } from '../../shared-web/hub.ts';
+import { SERVER_DISCONNECT_RETRY_MS, useHub } from '../../shared-web/hub.ts';
 import { type LocationInfo, loadLocations, loadServices, type ServiceInfo } from './catalog.ts';
 import { CounterConsole } from './console/counter-console.tsx';
 import { AppointmentDesk } from './desk/appointment-desk.tsx';
@@ -161,14 +161,22 @@ function Workspace({ user, token, onSignOut }: { user: StaffUser; token: string 
   // refused at the handshake. Back to the sign-in form instead of "reconnecting" for ever.
   useEffect(() => {
     if (!socket) return;
+    let checking = false;
     const refused = (err: Error) => {
-      if (err.message === 'unauthorized') signOutRef.current();
+      if (err.message !== 'unauthorized' || checking) return;
+      // Signed out only when the API agrees the session is gone (a refusal alone could be a passing one).
+      checking = true;
+      void currentUser(token).then((u) => {
+        checking = false;
+        if (!u) signOutRef.current();
+        else setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS * 5);
+      });
     };
     socket.on('connect_error', refused);
     return () => {
       socket.off('connect_error', refused);
     };
-  }, [socket]);
+  }, [socket, token]);
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash());
