@@ -21,6 +21,9 @@
  *     (bench/results/scale-call-next.{json,md}); with --baseline the same row for another checkout of Loket
  *     (e.g. `git archive <commit>` with a node_modules link), alternating with this one in the same run
  *   npm run bench:scale -- --booking-row [--rounds=3]   # part 4's booking row alone → scale-booking-row.json
+ *   npm run bench:scale -- --part=2 [--rate=60] [--per-office=8]   # part 2 at 60 calls/s over all offices (default:
+ *     one per office per second, 125) and with 8 displays per office (default 40: 5,000); it reports the CPU of the
+ *     nodes, of the run's PostgreSQL backends, of Redis (shared: an upper bound) and of HAProxy
  *   npm run bench:scale -- --part=1 --engine=postgresql   # part 1's PostgreSQL modes only
  *   npm run bench:scale -- --part=1 --engine=postgresql --only=hot --baseline=<checkout> [--rounds=N]
  *     # each node mode on this checkout and on the baseline's nodes, alternating (the harness and database are this one's)
