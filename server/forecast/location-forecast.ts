@@ -146,7 +146,11 @@ export async function getLocationForecast(
   const walkInServices = [...office.services.values()].filter((s) => s.walkIn);
   const codeById = new Map([...office.services.values()].map((s) => [s.id, s.code]));
 
-  const today = DateTime.fromJSDate(deps.clock.now(), { zone }).toISODate() as string;
+  const nowLocal = DateTime.fromJSDate(deps.clock.now(), { zone });
+  const today = nowLocal.toISODate() as string;
+  /** The share of an hour of a day still to come (1 for a day after today, 0 for one before it). */
+  const stillToCome = (date: string, hour: number) =>
+    date > today ? 1 : date < today ? 0 : Math.min(1, Math.max(0, hour + 1 - nowLocal.hour - nowLocal.minute / 60));
   // A range from today on is forecast today from the history before it, whatever its first day: fitted from
   // a future range's start, its profile weeks and the crowd's held the days between today and that start,
   // which have no tickets yet, so a day's plan differed with the range it was asked in (the what-if of one
@@ -577,9 +581,11 @@ export async function getLocationForecast(
         gap,
       });
     });
-    // Appointment counters not needed for walk-ins or the expected appointment visits can take more.
-    const spareForAppointments = appointmentHours.map((a, i) =>
-      Math.min(a, Math.max(0, (rosteredHours[i] ?? 0) - (need[i] ?? 0))),
+    // Appointment counters not needed for walk-ins or the expected appointment visits can take more — in the
+    // part of the hour still to come: a slot released today for an hour that has passed can be booked by nobody.
+    const spareForAppointments = appointmentHours.map(
+      (a, i) =>
+        Math.min(a, Math.max(0, (rosteredHours[i] ?? 0) - (need[i] ?? 0))) * stillToCome(date, dayHours[i] ?? 0),
     );
     // Appointment capacity after the walk-in need, in slots.
     const capacityForAppointments = appointmentHours.map((a, i) =>

@@ -231,6 +231,33 @@ describeEachEngine('forecast, statistics and open data', (under) => {
       for (const d of body.days) expect(d.releasableSlots).toBeGreaterThanOrEqual(0);
     });
 
+    it('releases no slot today in an hour that has passed', async () => {
+      const path = `/locations/${ZIJLSINGEL}/forecast?from=2026-11-23&to=2026-11-24`;
+      const slots = async () => {
+        const res = await call(ctx, 'GET', path, { token: supervisor });
+        expect(res.status).toBe(200);
+        const byDate = new Map(res.body.days.map((d: { date: string; releasableSlots: number }) => [d.date, d]));
+        return { today: byDate.get('2026-11-23'), tomorrow: byDate.get('2026-11-24') } as {
+          today: { releasableSlots: number };
+          tomorrow: { releasableSlots: number };
+        };
+      };
+      const start = ctx.clock.now();
+      try {
+        const morning = await slots(); // 09:00 in Haarlem: the whole day is still to come
+        expect(morning.today.releasableSlots).toBeGreaterThan(0);
+        ctx.clock.set('2026-11-23T13:30:00Z'); // 14:30: the afternoon is left
+        const afternoon = await slots();
+        expect(afternoon.today.releasableSlots).toBeLessThan(morning.today.releasableSlots);
+        ctx.clock.set('2026-11-23T17:30:00Z'); // 18:30: closed
+        const evening = await slots();
+        expect(evening.today.releasableSlots).toBe(0);
+        expect(evening.tomorrow.releasableSlots).toBeGreaterThan(0);
+      } finally {
+        ctx.clock.set(start);
+      }
+    }, 120_000); // three cold forecasts
+
     it('is for supervisors of the location only, with a valid range', async () => {
       const path = `/locations/${ZIJLSINGEL}/forecast?from=2026-12-01&to=2026-12-10`;
       expect((await call(ctx, 'GET', path)).status).toBe(401);
