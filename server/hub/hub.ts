@@ -46,8 +46,8 @@ const RECOVERY_MS = 2 * 60_000;
 const REPORT_WAIT_MS = 500;
 /**
  * A socket's token is re-checked against the database by a sweep (and before a command) once the last
- * check is older than this. Sign-out and revocation in this process disconnect at once
- * (`auth:revoked`); this bounds how long another process's revocation goes unnoticed. A staff
+ * check is older than this. Sign-out and revocation disconnect at once (`auth:revoked`; on the other nodes through
+ * the adapter or the cluster log); this bounds how long a revocation made outside the app goes unnoticed. A staff
  * session's expiry is checked on every sweep without the database.
  */
 const RECHECK_MS = 5_000;
@@ -178,24 +178,37 @@ export function attachHub(
    * Device tokens this node resolved lately (by token hash), with when they were checked against the database. A
    * node's displays reconnecting elsewhere (a node died) arrive by the thousand, each office's screens often with
    * one token: a token checked less than `recheckMs` ago is taken as checked then, with no read, and the socket is
-   * re-checked by the sweep once that check is `recheckMs` old — the bound every connected socket has (a revocation
-   * on this node forgets the device's tokens at once; on another node it is seen within `recheckMs` + a sweep).
+   * re-checked by the sweep once that check is `recheckMs` old — the bound every connected socket has. A revocation
+   * forgets the device's tokens on every node as soon as it reaches it: on this node at once (`auth:revoked`), on the
+   * others by the revoking node's `hub:revoked` (sent just before its `disconnectSockets`), and whenever this node
+   * cuts off a device's socket (the adapter's or the cluster log's revocation, a failed re-check, a flood).
    */
   const deviceTokens = new Map<string, { principal: Principal; checkedAt: number }>();
-  /** Devices revoked on this node lately: a check that began before the revocation is not remembered. */
+  /** Devices revoked (or cut off) here lately: a check that began before is not remembered, nor let in. */
   const revokedDevices = new Map<number, number>();
-  const stopForgetting = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
-    if (kind !== 'device') return;
+  const forgetDevice = (id: number): void => {
     revokedDevices.set(id, clock.nowMs());
     for (const [hash, entry] of deviceTokens)
       if (entry.principal.kind === 'device' && entry.principal.deviceId === id) deviceTokens.delete(hash);
+  };
+  const stopForgetting = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
+    if (kind === 'device') forgetDevice(id);
+  });
+  // A node of the previous version sends no `hub:revoked`: its revocations are forgotten here when they cut a socket.
+  io.on('hub:revoked', (message) => {
+    if (message?.kind === 'device' && Number.isInteger(message.id)) forgetDevice(message.id);
   });
   const handshakePrincipal = async (token: string): Promise<{ principal: Principal | null; checkedAt: number }> => {
     const hash = hashToken(token);
     const known = deviceTokens.get(hash);
     if (known && clock.nowMs() - known.checkedAt < recheckMs) return known;
-    const checkedAt = clock.nowMs();
-    const principal = await resolveToken(deps, token, deps.clock.now());
+    let checkedAt = clock.nowMs();
+    let principal = await resolveToken(deps, token, deps.clock.now());
+    // Revoked while the read ran: it may have read the device before the revocation, so read it again.
+    if (principal?.kind === 'device' && (revokedDevices.get(principal.deviceId) ?? -1) >= checkedAt) {
+      checkedAt = clock.nowMs();
+      principal = await resolveToken(deps, token, deps.clock.now());
+    }
     rememberDevice(hash, principal, checkedAt);
     return { principal, checkedAt };
   };
@@ -230,7 +243,12 @@ export function attachHub(
     const data = { principal, token, checkedAt } as SocketData;
     Object.defineProperty(data, 'guard', { value: socketGuard, enumerable: false, writable: true });
     socket.data = data;
-    socket.once('disconnect', () => socketGuard.release());
+    socket.once('disconnect', (reason) => {
+      socketGuard.release();
+      // Cut off by a node (a revocation here or elsewhere, by the adapter or the cluster log; a failed re-check; a
+      // flood): the device's next handshake on this node reads its token again.
+      if (reason === 'server namespace disconnect' && principal?.kind === 'device') forgetDevice(principal.deviceId);
+    });
     next();
   });
 
@@ -414,6 +432,9 @@ export function attachHub(
 
   const stopRevocations = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
     const room = kind === 'staff' ? sessionRoom(id) : kind === 'device' ? deviceRoom(id) : apiKeyRoom(id);
+    // First the other nodes forget the device's tokens (one stream: in this order), so that a screen cut off there
+    // is refused when it reconnects at once, and a node holding its token with no socket of it refuses it as well.
+    if (adapterRedis) io.serverSideEmit('hub:revoked', { kind, id });
     // Through the adapter: the sockets on every node (the cluster log's `auth:revoked` does it again).
     io.in(room).disconnectSockets(true);
   });

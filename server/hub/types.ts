@@ -70,6 +70,11 @@ export interface InterServerEvents {
   'hub:follows': (message: FollowsMessage) => void;
   /** The facts of a change, with what the node that made it built, for the others (who then read nothing). */
   'hub:facts': (locationId: string, facts: PeerFact[]) => void;
+  /**
+   * A revocation made on the sending node, sent just before the adapter's `disconnectSockets` for it: the others
+   * forget the device's tokens in their handshake caches (hub.ts), whether or not a socket of it is theirs.
+   */
+  'hub:revoked': (message: { kind: 'staff' | 'device' | 'api-key'; id: number }) => void;
 }
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
