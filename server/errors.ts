@@ -9,8 +9,9 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly extra: Record<string, unknown>;
 
-  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
-    super(detail ?? code);
+  /** `options.cause`: the failure behind it (e.g. the database's error behind `unavailable`), logged, never sent. */
+  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(detail ?? code, options);
     this.name = 'AppError';
     this.code = code;
     this.extra = extra;

@@ -120,10 +120,10 @@ export function asAppError(err: unknown): unknown {
     return new AppError('challenge-invalid', 'This challenge solution was used already');
   if (code === '23505') return new AppError('conflict', 'This was changed at the same moment; try again.');
   if (code && (UNAVAILABLE.test(code) || NETWORK.has(code))) {
-    return new AppError('unavailable', `Storage cannot be reached: ${code}`);
+    return new AppError('unavailable', `Storage cannot be reached: ${code}`, {}, { cause: err });
   }
   if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)) {
-    return new AppError('unavailable', `Storage cannot be reached: ${err.message}`);
+    return new AppError('unavailable', `Storage cannot be reached: ${err.message}`, {}, { cause: err });
   }
   return err;
 }

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { type ErrorCode, errorStatus, type Problem } from '../contracts/errors.ts';
 import { AppError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { type CauseLog, causeLog, type Logger } from '../logger.ts';
 
 const titles: Record<ErrorCode, string> = {
   'validation-failed': 'The request is not valid',
@@ -77,8 +77,29 @@ export function errorToProblem(err: unknown, log?: Logger): Problem {
   return toProblem('internal');
 }
 
-export function onError(log: Logger) {
+/** How often one cause of 503 `unavailable` is logged at most (the others in between are counted). */
+const UNAVAILABLE_LOG_WINDOW_MS = 5_000;
+
+/**
+ * A 503 `unavailable` (the storage cannot be reached or cannot take writes: PostgreSQL out of connections, the
+ * SQLite file gone, the disk full) as a warning with its cause — the AppError's message (an SQLSTATE or SQLite code)
+ * and the message of the database's error behind it — rate-limited per cause, so an operator seeing 503s sees why.
+ * The route is its pattern (no ids); no request body, no personal data.
+ */
+export function logUnavailable(logCause: CauseLog, err: AppError, method: string, route: string): void {
+  const behind = err.cause instanceof Error ? err.cause.message.slice(0, 200) : undefined;
+  logCause('request answered 503 unavailable', err.message, {
+    ...(behind && behind !== err.message ? { error: behind } : {}),
+    method,
+    route,
+  });
+}
+
+export function onError(log: Logger, unavailableWindowMs = UNAVAILABLE_LOG_WINDOW_MS) {
+  const logCause = causeLog(log, unavailableWindowMs);
   return (err: Error, c: Context): Response => {
+    if (err instanceof AppError && err.code === 'unavailable')
+      logUnavailable(logCause, err, c.req.method, c.req.routePath);
     const problem: Problem = { ...errorToProblem(err, log), instance: c.req.path };
     const headers: Record<string, string> = {};
     if (problem.code === 'rate-limited' && typeof problem.retryAfter === 'number') {

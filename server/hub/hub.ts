@@ -12,6 +12,7 @@ import type { ClusterLog } from '../cluster/log-store.ts';
 import type { Ack, HubAuth } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { type CauseLog, causeLog } from '../logger.ts';
 import { getPublicTicket } from '../queue/queue-read.ts';
 import { openRedis } from '../redis.ts';
 import { createHubGuard, defaultHubLimits, type HubLimits } from './abuse.ts';
@@ -92,7 +93,15 @@ function roleOf(p: Principal): string {
   return 'display';
 }
 
-function toAckError(err: unknown, deps: Deps): Ack<never> {
+/** A storage failure (AppError `unavailable`) as a warning with its cause, rate-limited per cause (as HTTP's 503s). */
+function logUnavailable(logCause: CauseLog, err: unknown, what: string): void {
+  if (!(err instanceof AppError) || err.code !== 'unavailable') return;
+  const behind = err.cause instanceof Error ? err.cause.message.slice(0, 200) : undefined;
+  logCause(`hub ${what} answered unavailable`, err.message, behind && behind !== err.message ? { error: behind } : {});
+}
+
+function toAckError(err: unknown, deps: Deps, logCause: CauseLog, command: string): Ack<never> {
+  logUnavailable(logCause, err, `command ${command}`);
   if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
   if (err instanceof ZodError) {
     const first = err.issues[0];
@@ -127,6 +136,7 @@ export function attachHub(
     ...options.limits,
   };
   const guard = createHubGuard(limits, { clock, store: deps.sharedLimits });
+  const logCause = causeLog(deps.log);
   // Several nodes (REDIS_URL): socket.io's Redis Streams adapter carries what spans nodes — revocation
   // (`io.in(room).disconnectSockets()`), the cluster's estimates, `fetchSockets`, and connection state recovery on
   // any node. The queue facts reach every node through the cluster log instead (publish.ts).
@@ -226,7 +236,8 @@ export function attachHub(
     let checkedAt = clock.nowMs();
     try {
       if (token !== null) ({ principal, checkedAt } = await handshakePrincipal(token));
-    } catch {
+    } catch (err) {
+      logUnavailable(logCause, err, 'handshake');
       return next(new Error('unavailable'));
     }
     if (token !== null && !principal) return next(new Error('unauthorized'));
@@ -423,7 +434,7 @@ export function attachHub(
           reply = { ok: true, data: await command.run(asActor, parsed) };
           if (actor.pending) Object.assign(reply, await reportOf(actor));
         } catch (err) {
-          reply = toAckError(err, deps);
+          reply = toAckError(err, deps, logCause, name);
         }
         if (ack) ack(reply);
       });
