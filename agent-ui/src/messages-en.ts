@@ -155,6 +155,7 @@ export const agentEn: Widen<typeof agentNl> = {
       title: 'Pair devices',
       intro: 'Create a one-time pairing code (valid 15 minutes) and type it on the kiosk or screen.',
       newCode: 'New pairing code',
+      making: 'Making a new pairing code…',
       kind: 'Kind',
       kiosk: 'Kiosk',
       display: 'Waiting-room screen',

@@ -151,6 +151,7 @@ export const agentNl = {
       title: 'Apparaten koppelen',
       intro: 'Maak een eenmalige koppelcode (15 minuten geldig) en typ die op de kiosk of het scherm.',
       newCode: 'Nieuwe koppelcode',
+      making: 'Nieuwe koppelcode wordt gemaakt…',
       kind: 'Soort',
       kiosk: 'Kiosk',
       display: 'Wachtkamerscherm',

@@ -1,27 +1,40 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Device, DevicesResponse, PairingCode, PairingCodeRequest } from '../../../server/contracts/auth.ts';
-import { api } from '../../../shared-web/api.ts';
+import { type ApiClient, api } from '../../../shared-web/api.ts';
 import { formatDateTime, formatTime } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
 import type { LocationInfo } from '../catalog.ts';
 
-/** One-time pairing codes for kiosks and displays, and the devices paired with this location. */
-export function DevicesView({ location, token }: { location: LocationInfo; token: string | null }) {
+/**
+ * One-time pairing codes for kiosks and displays, and the devices paired with this location. While a new code is
+ * being made the previous one leaves the screen at once (the supervisor would otherwise read it out again): the
+ * screen says a new code is coming instead.
+ */
+export function DevicesView({
+  location,
+  token,
+  client = api,
+}: {
+  location: LocationInfo;
+  token: string | null;
+  client?: Pick<ApiClient, 'get' | 'post' | 'del'>;
+}) {
   const { t, i18n } = useTranslation();
   const [devices, setDevices] = useState<Device[]>([]);
   const [kind, setKind] = useState<'kiosk' | 'display'>('display');
   const [name, setName] = useState('');
   const [code, setCode] = useState<PairingCode | null>(null);
+  const [making, setMaking] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const base = `/locations/${encodeURIComponent(location.id)}`;
 
   const reload = useCallback(() => {
-    api
+    client
       .get<DevicesResponse>(`${base}/devices`, { token })
       .then((body) => setDevices(body.devices))
       .catch((err) => setFailure(errorMessage(t, err)));
-  }, [base, token, t]);
+  }, [base, token, t, client]);
   useEffect(reload, [reload]);
 
   return (
@@ -34,12 +47,17 @@ export function DevicesView({ location, token }: { location: LocationInfo; token
         className="row"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (making) return;
           setFailure(null);
+          setCode(null);
+          setMaking(true);
           try {
             const body: PairingCodeRequest = { kind, name: name.trim() };
-            setCode(await api.post<PairingCode>(`${base}/pairing-codes`, body, { token }));
+            setCode(await client.post<PairingCode>(`${base}/pairing-codes`, body, { token }));
           } catch (err) {
             setFailure(errorMessage(t, err));
+          } finally {
+            setMaking(false);
           }
         }}
       >
@@ -54,10 +72,15 @@ export function DevicesView({ location, token }: { location: LocationInfo; token
           {t('agent.devices.name')}
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required />
         </label>
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={making}>
           {t('agent.devices.newCode')}
         </button>
       </form>
+      {making && (
+        <p className="pairing-code" data-testid="pairing-code" aria-live="polite">
+          {t('agent.devices.making')}
+        </p>
+      )}
       {code && (
         <p className="pairing-code" data-testid="pairing-code">
           {t('agent.devices.code')}: <strong>{code.code}</strong>
@@ -100,7 +123,7 @@ export function DevicesView({ location, token }: { location: LocationInfo; token
                       className="danger"
                       onClick={async () => {
                         try {
-                          await api.del(`/devices/${d.id}`, { token });
+                          await client.del(`/devices/${d.id}`, { token });
                           reload();
                         } catch (err) {
                           setFailure(errorMessage(t, err));
