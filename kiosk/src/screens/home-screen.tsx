@@ -41,8 +41,11 @@ export function HomeScreen({
       <div className="kiosk__services">
         {(setup?.services ?? []).map((s) => {
           const w = waits.find((x) => x.code === s.code);
-          // A wait estimate means little while no counter for the service is open: say that instead.
-          const noCounter = counters !== null && !counters.some((c) => c.state === 'open' && c.skills.includes(s.code));
+          // A wait estimate means little while no counter for the service is open: say that instead — as the server
+          // judged it (also before the counters are known), or as the counters seen since say.
+          const noCounter =
+            w?.status === 'no-counter-open' ||
+            (counters !== null && !counters.some((c) => c.state === 'open' && c.skills.includes(s.code)));
           return (
             <button
               key={s.code}
@@ -60,7 +63,9 @@ export function HomeScreen({
                 </span>
               ) : noCounter ? (
                 <span className="kiosk-button__meta">
-                  {t('kiosk.noCounter')}
+                  {w?.status === 'no-counter-open' && w.opensAt
+                    ? t('kiosk.noCounterUntil', { time: formatTime(w.opensAt, lang, setup?.timeZone) })
+                    : t('kiosk.noCounter')}
                   {w ? ` · ${t('kiosk.waiting', { count: w.waiting })}` : ''}
                 </span>
               ) : w ? (
