@@ -55,7 +55,7 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
           state: c.state,
           current: current
             ? {
-                startedAt: current.row.startedAt,
+                startedAt: serviceStart(state, current),
                 expectedMinutes: current.services.reduce((sum, s) => sum + (mean[s.code] ?? 10) * s.persons, 0),
               }
             : null,
@@ -81,9 +81,15 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
     // Only the services' waits are wanted: the predictor skips the per-ticket bands too.
     perServiceOnly: options.waitsOnly === true,
   });
+  const speed = state.learned?.counterSpeed;
   const statusCounters: StatusCounter[] = state.counters
     .filter((c) => c.active)
-    .map((c) => ({ id: c.id, state: c.state, skills: c.skills, busy: c.currentTicketId !== null }));
+    .map((c) => ({
+      id: c.id,
+      state: c.state,
+      skills: c.skills,
+      busy: c.currentTicketId !== null && !idleAfterVisit(state, byId.get(c.currentTicketId), mean, speed?.[c.id] ?? 1),
+    }));
   const waits = serviceWaits(state, waiting, statusCounters, out.perService);
   if (options.waitsOnly) return { perTicket: new Map(), positions: new Map(), waits };
   // No open counter can call it: the predictor's "more than an hour" is a guess, not an estimate.
@@ -128,6 +134,35 @@ export function estimateWaits(state: QueueState, options: EstimateOptions = {}):
     positions.set(t.row.id, ahead + 1);
   }
   return { perTicket: out.perTicket, positions, waits };
+}
+
+/**
+ * When a counter's current visit started: its start, or — call-and-start, where the ticket stays "called" until the
+ * next press finishes it (call-next.ts) — its call. Null: the resident is still walking up (the predictor then
+ * counts the whole visit from now, which for a call-and-start ticket it did however long ago it was called).
+ */
+function serviceStart(state: QueueState, current: QueueState['tickets'][number]): Date | null {
+  return current.row.startedAt ?? (state.location.callAndStart ? current.row.calledAt : null);
+}
+
+/**
+ * Call-and-start: a visit counts from the call and ends only at the clerk's next press — which comes when someone
+ * waits. With nobody waiting, the last visit stays open ("called") long after the resident left (every evening), so a
+ * counter whose visit has run past its expected time (the same expectation the predictor uses, at the clerk's
+ * speed) is taken as free for "no wait": the screens said a wait of the whole learned visit, or "more than an hour",
+ * for an idle clerk with nobody in line. While someone is ahead the predictor's band still counts that visit's rest.
+ */
+function idleAfterVisit(
+  state: QueueState,
+  current: QueueState['tickets'][number] | undefined,
+  mean: Record<string, number>,
+  speed: number,
+): boolean {
+  if (!state.location.callAndStart || !current) return false;
+  const startedAt = serviceStart(state, current);
+  if (!startedAt) return false;
+  const expected = current.services.reduce((sum, s) => sum + (mean[s.code] ?? 10) * s.persons, 0) * speed;
+  return state.now.getTime() - startedAt.getTime() >= expected * 60_000;
 }
 
 /**

@@ -147,6 +147,40 @@ describeEachEngine('honest waits after hours', (under) => {
     expect(one.get('passport')?.estimatedWait?.band).not.toBe('gt60');
   });
 
+  it('call-and-start, a quiet evening: the clerk idle after the last visit (still "serving" until the next press) is free — "no wait", not a wait of inflated visits', async () => {
+    const ctx = await under.context({ now: '2026-12-07T13:00:00Z' });
+    await openWalkInAllDay(ctx, 'hours');
+    await ctx.sql.exec('UPDATE locations SET call_and_start = ? WHERE id = ?', [
+      ctx.engine === 'sqlite' ? 1 : true,
+      ZIJL,
+    ]);
+    const { counterId } = await signIn(ctx, 'Balie 1');
+    // A resident every 25 minutes, called at once; the visit ends (in the log) only at the next press.
+    const codes = ['passport', 'pickup', 'id-card'];
+    for (let i = 0; i < 12; i++) {
+      await take(ctx, codes[i % 3] as string);
+      const token = await signInAs(ctx, 'demo-agent'); // the clock moves past a session's idle timeout
+      expect((await call(ctx, 'POST', `/counters/${counterId}/call-next`, { token })).status).toBe(200);
+      if (i < 11) ctx.clock.advance(25 * 60_000);
+    }
+    // 18:35: the last one (an ID card) was just called: a short wait for whoever comes now, not an hour.
+    const busy = await waits(ctx);
+    for (const w of busy.values()) {
+      expect(w).toMatchObject({ waiting: 0, status: 'wait' });
+      expect(w.estimatedWait?.band).not.toBe('gt60');
+    }
+    // 19:10: half an hour later nobody came, the clerk sits idle with the ID card still "serving".
+    ctx.clock.set(new Date('2026-12-07T18:10:00Z'));
+    for (const w of (await waits(ctx)).values())
+      expect(w).toEqual({
+        code: w.code,
+        waiting: 0,
+        status: 'no-wait',
+        estimatedWait: { minutes: 0, low: 0, high: 0, band: 'none' },
+        opensAt: null,
+      });
+  });
+
   it('a line of another service at the only open counter is real work ahead: a band for it, not "no wait"', async () => {
     const ctx = await under.context({ now: MONDAY_EVENING });
     await openWalkInAllDay(ctx, 'hours');
