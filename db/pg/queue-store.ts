@@ -496,7 +496,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
           .orderBy(asc(tickets.id), asc(ticketItems.id)),
         db.select(waits.columns).from(ticketEvents).where(waits.where).orderBy(asc(ticketEvents.id)),
       ]);
-      return { serviceSamples: serviceSamplesOf(rows), waitEvents };
+      return { serviceSamples: serviceSamplesOf(rows, waitEvents), waitEvents };
     },
 
     ticket: (ticketId) => oneTicket(eq(tickets.id, ticketId)),

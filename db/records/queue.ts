@@ -107,7 +107,12 @@ export function toRecentCall(r: {
   };
 }
 
-/** Finished tickets joined with their items (one row per item, a ticket's rows together) → one sample each. */
+/**
+ * Finished tickets joined with their items (one row per item, a ticket's rows together) → one sample each. A
+ * call-and-start visit (its `started` event says so; it ends at the clerk's next press) gets when the ticket that
+ * press called at its counter was waiting, from the same history's events (`waitEventQuery`): the learner keeps it
+ * only if the clerk had someone to call (service-times.ts).
+ */
 export function serviceSamplesOf(
   rows: readonly {
     id: number;
@@ -117,13 +122,40 @@ export function serviceSamplesOf(
     code: string;
     persons: number;
   }[],
+  events: readonly {
+    ticketId: number;
+    type: string;
+    at: Date;
+    data: Record<string, unknown> | null;
+    counterId: number | null;
+  }[],
 ): ServiceSample[] {
+  const callAndStart = new Set<number>();
+  const callAt = new Map<string, number>();
+  const lineSince = new Map<number, number[]>();
+  for (const e of events) {
+    if (e.type === 'started' && e.data?.callAndStart === true) callAndStart.add(e.ticketId);
+    else if (e.type === 'called' && e.counterId !== null) callAt.set(`${e.counterId}@${e.at.getTime()}`, e.ticketId);
+    else if (e.type === 'issued' || e.type === 'returned') {
+      const times = lineSince.get(e.ticketId) ?? [];
+      times.push(e.at.getTime());
+      lineSince.set(e.ticketId, times);
+    }
+  }
   const samples = new Map<number, ServiceSample>();
   for (const r of rows) {
     if (!r.startedAt || !r.finishedAt) continue;
     let s = samples.get(r.id);
     if (!s) {
       s = { services: [], counterId: r.counterId, minutes: (r.finishedAt.getTime() - r.startedAt.getTime()) / 60_000 };
+      if (callAndStart.has(r.id)) {
+        const end = r.finishedAt.getTime();
+        const next = callAt.get(`${r.counterId}@${end}`);
+        // In line since its last issue or return before that call; none in the window: since before this visit.
+        let since = Number.NEGATIVE_INFINITY;
+        for (const t of next === undefined ? [] : (lineSince.get(next) ?? [])) if (t <= end && t > since) since = t;
+        s.nextWaitingMinutes = next === undefined ? null : Math.max(0, (since - r.startedAt.getTime()) / 60_000);
+      }
       samples.set(r.id, s);
     }
     s.services.push({ code: r.code, persons: r.persons });
@@ -197,16 +229,18 @@ export function learningSampleQuery<
  * The location's issued, called, started, no-show, returned and cancelled events since `since` (how long people
  * waited, and who had left before their call: queue/patience.ts).
  */
-export function waitEventQuery<E extends { ticketId: Col; type: Col; at: Col; data: Col; locationId: Col }>(
-  events: E,
-  locationId: string,
-  since: Date,
-) {
+export function waitEventQuery<
+  E extends { ticketId: Col; type: Col; at: Col; data: Col; counterId: Col; locationId: Col },
+>(events: E, locationId: string, since: Date) {
   return {
-    columns: { ticketId: events.ticketId, type: events.type, at: events.at, data: events.data } as Pick<
-      E,
-      'ticketId' | 'type' | 'at' | 'data'
-    >,
+    // counterId: which counter's press called whom (a call-and-start visit's successor, serviceSamplesOf).
+    columns: {
+      ticketId: events.ticketId,
+      type: events.type,
+      at: events.at,
+      data: events.data,
+      counterId: events.counterId,
+    } as Pick<E, 'ticketId' | 'type' | 'at' | 'data' | 'counterId'>,
     where: and(
       eq(events.locationId, locationId),
       gte(events.at, since),

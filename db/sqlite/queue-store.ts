@@ -540,7 +540,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
         .all();
       const waits = waitEventQuery(ticketEvents, locationId, since);
       const waitEvents = db.select(waits.columns).from(ticketEvents).where(waits.where).all();
-      return { serviceSamples: serviceSamplesOf(rows), waitEvents };
+      return { serviceSamples: serviceSamplesOf(rows, waitEvents), waitEvents };
     },
 
     ticket: (ticketId) => {

@@ -75,4 +75,24 @@ describe('learnServiceTimes', () => {
       expect(learned.meanMinutesPerPerson[code]).toBeLessThan(c * 1.3);
     }
   });
+
+  it('call-and-start: keeps a visit only if the next resident was waiting by its expected end (idle time is no visit)', () => {
+    const visit = (minutes: number, nextWaitingMinutes: number | null): ServiceSample => ({
+      ...one('passport', minutes, 1),
+      nextWaitingMinutes,
+    });
+    const samples = [
+      // Busy: the next one was in line from the start, or came before the 10 configured minutes were up.
+      ...Array.from({ length: 30 }, (_, i) => visit(i % 2 === 0 ? 9 : 11, i % 3 === 0 ? 4 : 0)),
+      // Quiet: the clerk called the next resident the moment they came, 25 minutes on, or pressed with nobody there.
+      ...Array.from({ length: 30 }, () => visit(25, 25)),
+      ...Array.from({ length: 5 }, () => visit(40, null)),
+    ];
+    const learned = learnServiceTimes(samples, { passport: 10 });
+    expect(learned.samples.passport).toBe(30);
+    expect(learned.meanMinutesPerPerson.passport).toBeCloseTo(10, 5);
+    expect(learned.counterSpeed[1]).toBeCloseTo(1, 5);
+    // A visit with a finish of its own is taken as it is, however quiet the office.
+    expect(learnServiceTimes([one('passport', 25)], { passport: 10 }).samples.passport).toBe(1);
+  });
 });

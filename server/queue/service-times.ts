@@ -10,6 +10,12 @@ export interface ServiceSample {
   counterId: number | null;
   /** Observed minutes from start to finish. */
   minutes: number;
+  /**
+   * Call-and-start visits only (their finish is the clerk's next press, call-next.ts): minutes from this visit's
+   * start at which the ticket that press called was waiting (issued, checked in, or back in line); null when the
+   * press called nobody. Absent for a visit with a finish of its own.
+   */
+  nextWaitingMinutes?: number | null;
 }
 
 export interface LearnedServiceTimes {
@@ -36,7 +42,19 @@ function expectedMinutes(sample: ServiceSample, mean: Record<string, number>): n
   return sum;
 }
 
-export function learnServiceTimes(samples: ServiceSample[], configured: Record<string, number>): LearnedServiceTimes {
+/**
+ * Whether a sample's minutes are the visit's duration. A call-and-start visit ends in the log at the clerk's next
+ * call; that is when it really ended only if the clerk had someone to call by then — the next ticket was waiting
+ * at or before the visit's expected end (configured minutes). Otherwise the clerk sat idle for an unknown time
+ * before that call, and the sample is left out.
+ */
+function isTrueDuration(sample: ServiceSample, configured: Record<string, number>): boolean {
+  if (sample.nextWaitingMinutes === undefined) return true;
+  return sample.nextWaitingMinutes !== null && sample.nextWaitingMinutes <= expectedMinutes(sample, configured);
+}
+
+export function learnServiceTimes(all: ServiceSample[], configured: Record<string, number>): LearnedServiceTimes {
+  const samples = all.filter((s) => isTrueDuration(s, configured));
   const sum: Record<string, number> = {};
   const weight: Record<string, number> = {};
   const count: Record<string, number> = {};

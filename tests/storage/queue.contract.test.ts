@@ -271,8 +271,8 @@ describeStorageContract('queue repository contract', fixture, (harness) => {
       minutes: 10,
     });
     expect(learned.waitEvents.filter((e) => e.ticketId === ticket.id)).toEqual([
-      { ticketId: ticket.id, type: 'issued', at: t0, data: { source: 'kiosk' } },
-      { ticketId: ticket.id, type: 'called', at: plus(60_000), data: null },
+      { ticketId: ticket.id, type: 'issued', at: t0, data: { source: 'kiosk' }, counterId: null },
+      { ticketId: ticket.id, type: 'called', at: plus(60_000), data: null, counterId: counter?.id },
     ]);
 
     const opened = await storage.write((tx) =>
