@@ -1,6 +1,6 @@
 import { auditEntryOf } from '../../server/auth/audit.ts';
 import type { AuditStore } from '../../server/auth/audit-store.ts';
-import { transactionClientOf } from './batching.ts';
+import { sendTextLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 
 /** Constant SQL: drizzle would build the insert's text anew for every entry (most of an entry's node CPU). */
@@ -27,12 +27,7 @@ export function pgAuditStore(db: PgDb): AuditStore {
         e.at,
         e.details === null ? null : JSON.stringify(e.details),
       ];
-      const tx = transactionClientOf(db);
-      if (tx) await tx.defer(INSERT, values);
-      else
-        await (
-          db as unknown as { $client: { query(c: { text: string; values: unknown[] }): Promise<unknown> } }
-        ).$client.query({ text: INSERT, values });
+      await sendTextLater(db, INSERT, values);
     },
   };
 }

@@ -392,6 +392,23 @@ export function transactionClientOf(db: object): TransactionClient | null {
   return client instanceof TransactionClient ? client : null;
 }
 
+/** A connection that runs constant SQL text: the pool, a pool client, or a transaction's client. */
+export type Queryable = {
+  query(config: { text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+};
+
+/** The handle's own client: the transaction's (which batches and inlines as for drizzle) or the pool. */
+export function queryableOf(db: object): Queryable {
+  return (db as { $client: Queryable }).$client;
+}
+
+/** `sendLater` for constant SQL text (no drizzle statement built per call). */
+export async function sendTextLater(db: object, text: string, values: unknown[]): Promise<void> {
+  const tx = transactionClientOf(db);
+  if (tx) await tx.defer(text, values);
+  else await queryableOf(db).query({ text, values });
+}
+
 const dialect = new PgDialect({ casing: 'snake_case' });
 
 /**

@@ -30,7 +30,7 @@ import {
   waitEventQuery,
   withLineTicket,
 } from '../records/queue.ts';
-import { transactionClientOf } from './batching.ts';
+import { queryableOf, sendTextLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import {
   appointmentItems,
@@ -237,10 +237,6 @@ const TICKETS_WITH_DETAILS = `SELECT ${Object.keys(ticketColumns)
     (SELECT a.reference FROM appointments a WHERE a.id = t.appointment_id) AS reference
   FROM tickets t WHERE t.id = ANY($1::int[]) ORDER BY t.id`;
 
-type Queryable = { query(config: { text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }> };
-/** The handle's own client: the transaction's (db/pg/batching.ts, which batches and inlines as for drizzle) or the pool. */
-const clientOf = (db: PgDb): Queryable => (db as unknown as { $client: Queryable }).$client;
-
 /** A `tickets` row as `TICKET_SELECT` reads it (timestamps come as Dates, as drizzle maps them). */
 function ticketRowOf(r: Record<string, unknown>): TicketRow {
   const out: Record<string, unknown> = {};
@@ -268,9 +264,7 @@ async function appendEvent(db: PgDb, e: TicketEventRecord): Promise<void> {
     e.agentId,
     e.data === null ? null : JSON.stringify(e.data),
   ];
-  const tx = transactionClientOf(db);
-  if (tx) await tx.defer(EVENT_INSERT, values);
-  else await clientOf(db).query({ text: EVENT_INSERT, values });
+  await sendTextLater(db, EVENT_INSERT, values);
 }
 
 /**
@@ -283,7 +277,7 @@ async function appendEvent(db: PgDb, e: TicketEventRecord): Promise<void> {
  */
 export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; lines?: KeptLines }): QueueStore {
   const config = async (): Promise<QueueConfigCache> => {
-    const result = await clientOf(db).query({ text: CONFIG_VERSION, values: [] });
+    const result = await queryableOf(db).query({ text: CONFIG_VERSION, values: [] });
     const version = Number(result.rows[0]?.version ?? 0);
     if (version !== shared.current.version) shared.current = emptyQueueConfig(version);
     return shared.current;
@@ -321,7 +315,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
     const cached = c.skills.get(locationId);
     if (cached) {
       // The usual case (a press): constant SQL, no skills.
-      const { rows } = await clientOf(db).query({ text: COUNTERS_OF, values: [locationId] });
+      const { rows } = await queryableOf(db).query({ text: COUNTERS_OF, values: [locationId] });
       return rows.map((r) => toCounterInfo(counterRowOf(r), r.agent_name as string | null, cached.get(r.id as number)));
     }
     // Skills only when the cache has none for this location: then they come in the same statement.
@@ -512,7 +506,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
     ticketOfAppointment: (appointmentId) => oneTicket(eq(tickets.appointmentId, appointmentId)),
     ticketsWithDetails: async (ticketIds) => {
       if (ticketIds.length === 0) return [];
-      const { rows } = await clientOf(db).query({ text: TICKETS_WITH_DETAILS, values: [[...ticketIds]] });
+      const { rows } = await queryableOf(db).query({ text: TICKETS_WITH_DETAILS, values: [[...ticketIds]] });
       return rows.map((r) => ({
         row: ticketRowOf(r),
         services: (r.items as { code: string; persons: number }[] | null) ?? [],
@@ -561,7 +555,10 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
         text = `UPDATE tickets SET ${set} WHERE id = $${keys.length + 1} AND status = $${keys.length + 2} RETURNING ${TICKET_SELECT}`;
         ticketUpdates.set(key, text);
       }
-      const { rows } = await clientOf(db).query({ text, values: [...keys.map((k) => changes[k]), ticketId, expected] });
+      const { rows } = await queryableOf(db).query({
+        text,
+        values: [...keys.map((k) => changes[k]), ticketId, expected],
+      });
       return rows[0] ? ticketRowOf(rows[0]) : null;
     },
     replaceTicketService: async (ticketId, serviceId, persons) => {
@@ -575,7 +572,7 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
     },
 
     counter: async (counterId) => {
-      const { rows } = await clientOf(db).query({ text: COUNTER_BY_ID, values: [counterId] });
+      const { rows } = await queryableOf(db).query({ text: COUNTER_BY_ID, values: [counterId] });
       return rows[0] ? counterRowOf(rows[0]) : null;
     },
     counterOfAgent: async (userId) =>

@@ -6,7 +6,7 @@ import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts'
 import { call } from '../helpers/http.ts';
 import { cleanupAfterEach, nextEvent, screenFor, startServerFor, until } from '../helpers/server.ts';
 import { describeWithRedis } from '../helpers/servers.ts';
-import { twoNodesOnRedis } from '../helpers/two-nodes.ts';
+import { peerFactsValve, twoNodesOnRedis } from '../helpers/two-nodes.ts';
 
 // Issue 9 (clerks on every node: displays 25–40 s late): a fact of another node's change whose message is on its
 // way waits in memory with its office's later facts; the node's tail reads on from where its last read ended. Until
@@ -35,20 +35,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
     };
     // B waits for A's messages as long as it takes (a minute): no fact of A's reaches B's sockets but with its message.
     const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 60_000, clusterLog: countingLog });
-    const withheld: (() => void)[] = [];
-    let hold = false;
-    let heard = 0;
-    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
-    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
-      heard++;
-      const deliver = () => applyPeerFacts(locationId, facts);
-      if (hold) withheld.push(deliver);
-      else deliver();
-    };
-    await until(() => {
-      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
-      return heard > 0;
-    }, 'node B hearing node A');
+    const valve = await peerFactsValve(nodeA, nodeB, ZIJL);
     const agent = await signInAs(b, 'demo-agent');
     const admin = await signInAs(b, 'demo-admin');
     const counterId = (await counterIds(b)).get('Balie 1') as number;
@@ -58,7 +45,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
     await Promise.all([nodeA.hub.publisher.drain(), nodeB.hub.publisher.drain()]);
 
     // A's kiosk ticket at Schalkwijk: its message to B is held back, so the fact waits on B.
-    hold = true;
+    valve.held = true;
     const issued: { number: string }[] = [];
     staff.on('ticket:issued', (t) => issued.push(t));
     const drawn = await call(a, 'POST', `/locations/${SCHALKWIJK}/tickets`, {
@@ -67,7 +54,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
     });
     expect(drawn.status).toBe(201);
     await nodeA.hub.publisher.drain();
-    await until(() => withheld.length > 0, 'node A’s message about Schalkwijk');
+    await until(() => valve.withheld.length > 0, 'node A’s message about Schalkwijk');
 
     // B's own change of the Zijlsingel goes out meanwhile, and round after round passes.
     const signedIn = nextEvent(display, 'counter:updated', 5_000);
@@ -79,8 +66,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
     expect(new Set(given).size).toBe(given.length);
 
     // The message comes: the held fact goes out, once, as A built it.
-    hold = false;
-    for (const deliver of withheld.splice(0)) deliver();
+    valve.release();
     await until(() => issued.length > 0, 'the held ticket:issued on B');
     for (let i = 0; i < 3; i++) await nodeB.hub.publisher.drain();
     expect(issued.map((t) => t.number)).toEqual([(drawn.body as { number: string }).number]);
@@ -122,19 +108,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
       shut = false;
       for (const open of opened.splice(0)) open();
     });
-    const withheld: (() => void)[] = [];
-    let hold = false;
-    let heard = 0;
-    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
-    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
-      heard++;
-      if (hold) withheld.push(() => applyPeerFacts(locationId, facts));
-      else applyPeerFacts(locationId, facts);
-    };
-    await until(() => {
-      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
-      return heard > 0;
-    }, 'node B hearing node A');
+    const valve = await peerFactsValve(nodeA, nodeB, ZIJL);
     const agent = await signInAs(b, 'demo-agent');
     const admin = await signInAs(b, 'demo-admin');
     const counterId = (await counterIds(b)).get('Balie 1') as number;
@@ -144,7 +118,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
     await Promise.all([nodeA.hub.publisher.drain(), nodeB.hub.publisher.drain()]);
 
     // A's kiosk ticket at Schalkwijk, its message withheld: B reads the ticket itself after 50 ms, and that read hangs.
-    hold = true;
+    valve.held = true;
     shut = true;
     const issued: { number: string }[] = [];
     staff.on('ticket:issued', (t) => issued.push(t));
@@ -165,8 +139,7 @@ describeWithRedis('a fact awaiting a peer’s message', () => {
     shut = false;
     for (const open of opened.splice(0)) open();
     await until(() => issued.length > 0, 'the late ticket:issued on B');
-    hold = false;
-    for (const deliver of withheld.splice(0)) deliver();
+    valve.release();
     await nodeB.hub.publisher.drain();
     expect(issued.map((t) => t.number)).toEqual([(drawn.body as { number: string }).number]);
     b.storage = inner;

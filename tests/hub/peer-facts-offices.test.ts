@@ -5,7 +5,7 @@ import { DEMO_DEVICE_TOKEN, pairTestDevice, signInAs } from '../helpers/auth.ts'
 import { call } from '../helpers/http.ts';
 import { cleanupAfterEach, nextEvent, screenFor, startServerFor, until } from '../helpers/server.ts';
 import { describeWithRedis } from '../helpers/servers.ts';
-import { twoNodesOnRedis } from '../helpers/two-nodes.ts';
+import { peerFactsValve, twoNodesOnRedis } from '../helpers/two-nodes.ts';
 
 // Issue 9 (clerks on every node: displays seconds late): a node whose tail waits for another node's message about
 // one office's fact sends the facts of the other offices meanwhile — its own above all, which the other nodes wait
@@ -42,20 +42,7 @@ async function ownChangeWhileHeld(extra: number, page = 0): Promise<void> {
       after: (afterId, limit) => logB.after(afterId, page > 0 ? Math.min(limit, page) : limit),
     };
     const nodeB = await startServerFor(cleanup, b, { pollMs: 20, peerWaitMs: 60_000, clusterLog: pagedLog });
-    const withheld: (() => void)[] = [];
-    let hold = false;
-    let heard = 0;
-    const applyPeerFacts = nodeB.hub.publisher.applyPeerFacts;
-    nodeB.hub.publisher.applyPeerFacts = (locationId, facts) => {
-      heard++;
-      const deliver = () => applyPeerFacts(locationId, facts);
-      if (hold) withheld.push(deliver);
-      else deliver();
-    };
-    await until(() => {
-      nodeA.hub.io.serverSideEmit('hub:facts', ZIJL, []);
-      return heard > 0;
-    }, 'node B hearing node A');
+    const valve = await peerFactsValve(nodeA, nodeB, ZIJL);
     const agent = await signInAs(b, 'demo-agent');
     const counterId = (await counterIds(b)).get('Balie 1') as number;
     const kiosk = await pairTestDevice(a, SCHALKWIJK, 'kiosk');
@@ -63,7 +50,7 @@ async function ownChangeWhileHeld(extra: number, page = 0): Promise<void> {
     await Promise.all([nodeA.hub.publisher.drain(), nodeB.hub.publisher.drain()]);
 
     // A's change of Schalkwijk: its message to B is held back, so B's tail waits for it.
-    hold = true;
+    valve.held = true;
     const drawn = await call(a, 'POST', `/locations/${SCHALKWIJK}/tickets`, {
       token: kiosk,
       body: { services: [{ code: 'passport', persons: 1 }] },
@@ -77,7 +64,7 @@ async function ownChangeWhileHeld(extra: number, page = 0): Promise<void> {
       expect(more.status).toBe(201);
     }
     await nodeA.hub.publisher.drain();
-    await until(() => withheld.length > 0, 'node A’s message about Schalkwijk');
+    await until(() => valve.withheld.length > 0, 'node A’s message about Schalkwijk');
     await nodeB.hub.publisher.drain();
 
     // Then B's own change of the Zijlsingel (later in the log): its display gets it without A's message.
@@ -85,13 +72,12 @@ async function ownChangeWhileHeld(extra: number, page = 0): Promise<void> {
     expect((await call(b, 'POST', `/counters/${counterId}/sign-in`, { token: agent })).status).toBe(200);
     const counter = await signedIn;
     expect(counter.id).toBe(counterId);
-    expect(withheld.length).toBeGreaterThan(0);
+    expect(valve.withheld.length).toBeGreaterThan(0);
 
     // A's message comes: B's tail goes on, and the Zijlsingel's change is not sent twice.
     const again: unknown[] = [];
     display.on('counter:updated', (c) => again.push(c));
-    hold = false;
-    for (const deliver of withheld.splice(0)) deliver();
+    valve.release();
     await nodeB.hub.publisher.drain();
     await new Promise((r) => setTimeout(r, 100));
     await nodeB.hub.publisher.drain();
