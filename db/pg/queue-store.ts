@@ -453,6 +453,8 @@ export function pgQueueStore(db: PgDb, shared: { current: QueueConfigCache; line
   };
 
   return {
+    // One `shared` per storage, for its pool and every transaction: the database's identity.
+    cacheScope: shared,
     location,
     services: async (loc) => servicesWith(await config(), loc),
     counters: async (locationId) => countersWith(await config(), locationId),

@@ -392,8 +392,11 @@ function lineRowOf(r: TicketRow): LineTicket['row'] {
   };
 }
 
-/** The queue repository on SQLite (server/queue/queue-store.ts). Synchronous: `asAsync` wraps it. */
-export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
+/**
+ * The queue repository on SQLite (server/queue/queue-store.ts). Synchronous: `asAsync` wraps it. `scope`: the
+ * database's identity (`cacheScope`) — the writer's handle, also for the storage's read-only reader on the same file.
+ */
+export function sqliteQueueStore(db: Db, scope: object = db): Synchronous<QueueStore> {
   // Prepared on first use, not here: a process may build its storage before the migrations have run.
   let prepared: ReturnType<typeof buildStatements> | undefined;
   const statements = () => {
@@ -488,6 +491,7 @@ export function sqliteQueueStore(db: Db): Synchronous<QueueStore> {
   };
 
   return {
+    cacheScope: scope,
     location,
     services: servicesOf,
     counters: countersOf,

@@ -89,7 +89,8 @@ function mappingReadFailures(repos: Repositories): Repositories {
   return mapped as unknown as Repositories;
 }
 
-function repositoriesOn(db: Db): Repositories {
+/** `scope`: the database's identity (the writer's handle; QueueStore.cacheScope). */
+function repositoriesOn(db: Db, scope: Db = db): Repositories {
   const repos: Repositories = {
     audit: asAsync<AuditStore>(sqliteAuditStore(db)),
     auth: asAsync<AuthStore>(sqliteAuthStore(db)),
@@ -101,7 +102,7 @@ function repositoriesOn(db: Db): Repositories {
     forecastHistory: asAsync<ForecastHistoryStore>(sqliteForecastHistoryStore(db)),
     demoHistory: asAsync<DemoHistoryStore>(sqliteDemoHistoryStore(db)),
     display: asAsync<DisplayStore>(sqliteDisplayStore(db)),
-    queue: asAsync<QueueStore>(sqliteQueueStore(db)),
+    queue: asAsync<QueueStore>(sqliteQueueStore(db, scope)),
     webhooks: asAsync<WebhookStore>(sqliteWebhookStore(db)),
     municipalities: asAsync<MunicipalityStore>(sqliteMunicipalityStore(db)),
     appointments: asAsync<AppointmentStore>(sqliteAppointmentStore(db)),
@@ -253,7 +254,7 @@ export function sqliteStorage(db: Db): Storage {
         // The reader keeps occupancy with the writer's cache, whose change log explains this process's writes.
         if (reader) shareOccupancy(reader.$client, db.$client);
         readRepos = mappingReadFailures(
-          reader ? { ...repositoriesOn(reader), office: asAsync(officeOnIdleWriter(reader, db)) } : writer,
+          reader ? { ...repositoriesOn(reader, db), office: asAsync(officeOnIdleWriter(reader, db)) } : writer,
         );
       }
       return readRepos;

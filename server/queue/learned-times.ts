@@ -5,12 +5,14 @@ import { type LearnedServiceTimes, learnServiceTimes } from './service-times.ts'
 /**
  * Service times learned from the last weeks of finished tickets at a location, for the live predictor
  * (`meanMinutesPerPerson`, `counterSpeed`, `serviceCv` of PredictorInput), and walk-ins' patience from the
- * same weeks' events. Cached per location for a few minutes: the estimates move slowly and the predictor
- * runs on every queue change.
+ * same weeks' events. Cached per database and location for a few minutes: the estimates move slowly and the
+ * predictor runs on every queue change. Per database (the queue store's `cacheScope`, shared by its read side and
+ * its transactions): two databases in one process may hold the same location id with other tickets.
  */
 const WINDOW_DAYS = 28;
 const CACHE_MS = 5 * 60_000;
-const cache = new Map<string, { at: number; configuredKey: string; value: LearnedServiceTimes }>();
+type Entry = { at: number; configuredKey: string; value: LearnedServiceTimes };
+const caches = new WeakMap<object, Map<string, Entry>>();
 
 export async function learnedServiceTimes(
   repos: Repositories,
@@ -19,6 +21,11 @@ export async function learnedServiceTimes(
   configured: Record<string, number>,
 ): Promise<LearnedServiceTimes> {
   const configuredKey = JSON.stringify(configured);
+  let cache = caches.get(repos.queue.cacheScope);
+  if (!cache) {
+    cache = new Map();
+    caches.set(repos.queue.cacheScope, cache);
+  }
   const hit = cache.get(locationId);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.configuredKey === configuredKey) return hit.value;
   const since = new Date(now.getTime() - WINDOW_DAYS * 86_400_000);

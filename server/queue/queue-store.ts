@@ -102,6 +102,14 @@ export interface CheckInAppointment {
 }
 
 export interface QueueStore {
+  /**
+   * The database this store reads, as an identity: the same object for every queue store on one database (the
+   * read side and every write transaction; SQLite's reader and writer), another one for another database. What a
+   * process keeps in memory about a database's data (learned-times.ts) is kept under it, so two databases in one
+   * process (SQLite and PostgreSQL side by side in a test, two municipalities' stores) never read each other's.
+   */
+  readonly cacheScope: object;
+
   // --- Configuration (changes rarely; an implementation may cache it if every process sees a change at once:
   // SQLite checks `scheduling_config_version` on each call).
   location(locationId: string): Promise<LocationRow | null>;
