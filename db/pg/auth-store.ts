@@ -104,5 +104,21 @@ export function pgAuthStore(db: PgDb): AuthStore {
     markPairingCodeUsed: async (codeId, at) => {
       await db.update(pairingCodes).set({ usedAt: at }).where(eq(pairingCodes.id, codeId));
     },
+    withdrawPairingCodes: async (device, at) => {
+      const rows = await db
+        .update(pairingCodes)
+        .set({ expiresAt: at })
+        .where(
+          and(
+            eq(pairingCodes.locationId, device.locationId),
+            eq(pairingCodes.kind, device.kind),
+            eq(pairingCodes.name, device.name),
+            isNull(pairingCodes.usedAt),
+            gt(pairingCodes.expiresAt, at),
+          ),
+        )
+        .returning({ id: pairingCodes.id });
+      return rows.length;
+    },
   };
 }

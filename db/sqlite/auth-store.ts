@@ -105,5 +105,19 @@ export function sqliteAuthStore(db: Db): Synchronous<AuthStore> {
     markPairingCodeUsed: (codeId, at) => {
       db.update(pairingCodes).set({ usedAt: at }).where(eq(pairingCodes.id, codeId)).run();
     },
+    withdrawPairingCodes: (device, at) =>
+      db
+        .update(pairingCodes)
+        .set({ expiresAt: at })
+        .where(
+          and(
+            eq(pairingCodes.locationId, device.locationId),
+            eq(pairingCodes.kind, device.kind),
+            eq(pairingCodes.name, device.name),
+            isNull(pairingCodes.usedAt),
+            gt(pairingCodes.expiresAt, at),
+          ),
+        )
+        .run().changes,
   };
 }

@@ -72,4 +72,12 @@ export interface AuthStore {
   /** An unused, unexpired code by hash. */
   redeemablePairingCode(codeHash: string, now: Date): Promise<PairingCodeRecord | null>;
   markPairingCodeUsed(codeId: number, at: Date): Promise<void>;
+  /**
+   * Ends at `at` every code still redeemable then for the same device to be (location, kind and name): a new code
+   * for it replaces them. Returns how many were ended.
+   */
+  withdrawPairingCodes(
+    device: { locationId: string; kind: 'kiosk' | 'display'; name: string },
+    at: Date,
+  ): Promise<number>;
 }

@@ -221,7 +221,7 @@ export function authRoutes(deps: Deps) {
           description: 'Paired',
           content: { 'application/json': { schema: PairResponse } },
         },
-        404: { description: 'Unknown, used or expired code', content: Problem },
+        404: { description: 'Unknown, used, replaced or expired code', content: Problem },
       },
     }),
     async (c) => c.json(await pairDevice(deps, c.req.valid('json')), 201),

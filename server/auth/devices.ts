@@ -31,7 +31,11 @@ function assertSupervisorAt(principal: StaffPrincipal, locationId: string): void
   if (!canAccessLocation(principal, locationId)) throw new AppError('forbidden', 'Not your location');
 }
 
-/** A supervisor creates a one-time code (valid 15 minutes) that a kiosk or display types in once. */
+/**
+ * A supervisor creates a one-time code (valid 15 minutes) that a kiosk or display types in once. A new code for the
+ * same device (location, kind and name) replaces the one made before at once: a code read out or written down
+ * earlier, then made again, no longer pairs anything.
+ */
 export async function createPairingCode(
   deps: Deps,
   principal: StaffPrincipal,
@@ -42,6 +46,8 @@ export async function createPairingCode(
   const code = generatePairingCode();
   const expiresAt = new Date(now.getTime() + PAIRING_CODE_MINUTES * 60_000);
   await deps.storage.write(async (tx) => {
+    const device = { locationId: input.locationId, kind: input.kind, name: input.name };
+    const replaced = await tx.auth.withdrawPairingCodes(device, now);
     const codeId = await tx.auth.insertPairingCode({
       codeHash: hashToken(code),
       locationId: input.locationId,
@@ -55,7 +61,7 @@ export async function createPairingCode(
       targetType: 'pairing-code',
       targetId: codeId,
       locationId: input.locationId,
-      details: { kind: input.kind },
+      details: { kind: input.kind, replaced },
     });
   });
   return { code, expiresAt };
@@ -67,7 +73,7 @@ export async function pairDevice(deps: Deps, input: { code: string }): Promise<{
   const codeHash = hashToken(normalizePairingCode(input.code));
   return deps.storage.write(async (tx) => {
     const code = await tx.auth.redeemablePairingCode(codeHash, now);
-    if (!code) throw new AppError('not-found', 'Unknown, used or expired pairing code');
+    if (!code) throw new AppError('not-found', 'Unknown, used, replaced or expired pairing code');
     const municipalityId = code.municipalityId;
     if (!municipalityId) throw new AppError('not-found');
     await tx.auth.markPairingCodeUsed(code.id, now);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/password.ts';
 import { createStaffUser, DEMO_DEVICE_TOKEN, DEMO_PASSWORD, signInAs } from '../helpers/auth.ts';
 import { describeEachEngine } from '../helpers/context.ts';
-import { auditActions, countRows } from '../helpers/rows.ts';
+import { auditActions, auditRows, countRows } from '../helpers/rows.ts';
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -183,6 +183,33 @@ describeEachEngine('auth', (under) => {
       const { code } = (await res.json()) as { code: string };
       ctx.clock.advance(16 * 60_000);
       expect((await ctx.app.request('/api/v1/devices/pair', json({ code }))).status).toBe(404);
+    });
+
+    it('a new code for the same device replaces the previous one at once; codes for other devices stay valid', async () => {
+      const ctx = await under.context();
+      const sup = await signInAs(ctx, 'demo-supervisor');
+      const auth = { authorization: `Bearer ${sup}` };
+      const codeFor = async (kind: 'kiosk' | 'display', name: string, location = 'haarlem-zijlsingel') => {
+        const res = await ctx.app.request(`/api/v1/locations/${location}/pairing-codes`, json({ kind, name }, auth));
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { code: string }).code;
+      };
+      const first = await codeFor('kiosk', 'Hal');
+      const otherName = await codeFor('kiosk', 'Balie-zijde');
+      const otherKind = await codeFor('display', 'Hal');
+      const otherOffice = await codeFor('kiosk', 'Hal', 'haarlem-schalkwijk');
+      ctx.clock.advance(60_000);
+      const second = await codeFor('kiosk', 'Hal');
+      const refused = await ctx.app.request('/api/v1/devices/pair', json({ code: first }));
+      expect(refused.status).toBe(404);
+      expect(((await refused.json()) as { code: string }).code).toBe('not-found');
+      for (const code of [second, otherName, otherKind, otherOffice]) {
+        const paired = await ctx.app.request('/api/v1/devices/pair', json({ code }));
+        expect(paired.status).toBe(201);
+      }
+      // The audit says which creation replaced a code.
+      const created = await auditRows(ctx.sql, 'device.pairing-code-created');
+      expect(created.map((e) => e.details?.replaced)).toEqual([0, 0, 0, 0, 1]);
     });
 
     it('seeds the demo kiosk and display at the Zijlsingel with the configured token', async () => {

@@ -180,6 +180,35 @@ describeStorageContract('auth repository contract', fixture, (harness) => {
     expect(await storage.read.auth.redeemablePairingCode(hash('code-1'), now)).toBeNull();
   });
 
+  it('pairing codes: withdrawn for one device (location, kind, name) at once, used and other devices’ codes untouched', async () => {
+    const { storage } = harness();
+    const admin = await storage.read.auth.userByUsername('admin');
+    if (!admin) throw new Error('fixture');
+    const expiresAt = at('2026-11-23T08:15:00Z');
+    const device: { locationId: string; kind: 'kiosk' | 'display'; name: string } = {
+      locationId: 'l-c',
+      kind: 'kiosk',
+      name: 'Hal',
+    };
+    const insert = (codeHash: string, over: Partial<typeof device> = {}) =>
+      storage.write((tx) =>
+        tx.auth.insertPairingCode({ codeHash, ...device, ...over, createdBy: admin.id, expiresAt }),
+      );
+    const used = await insert(hash('used'));
+    await insert(hash('open-1'));
+    await insert(hash('open-2'));
+    await insert(hash('other-name'), { name: 'Zij-ingang' });
+    await insert(hash('other-kind'), { kind: 'display' });
+    const now = at('2026-11-23T08:05:00Z');
+    await storage.write((tx) => tx.auth.markPairingCodeUsed(used, now));
+    expect(await storage.write((tx) => tx.auth.withdrawPairingCodes(device, now))).toBe(2);
+    expect(await storage.read.auth.redeemablePairingCode(hash('open-1'), now)).toBeNull();
+    expect(await storage.read.auth.redeemablePairingCode(hash('open-2'), now)).toBeNull();
+    expect(await storage.read.auth.redeemablePairingCode(hash('other-name'), now)).not.toBeNull();
+    expect(await storage.read.auth.redeemablePairingCode(hash('other-kind'), now)).not.toBeNull();
+    expect(await storage.write((tx) => tx.auth.withdrawPairingCodes(device, now))).toBe(0);
+  });
+
   it('audit entries commit with the change, or roll back with it', async () => {
     const { storage, rows } = harness();
     const actor: Principal = {
