@@ -8,7 +8,7 @@ import type {
   OccupiedRecord,
 } from '../../server/scheduling/appointment-store.ts';
 import { appointmentDetailsOf, bookedAppointmentRow } from '../records/appointments.ts';
-import { BEFORE_DAY_LOCKS, executePrepared, sendLater } from './batching.ts';
+import { BEFORE_DAY_LOCKS, executePrepared, executePreparedLater, sendLater } from './batching.ts';
 import type { PgDb } from './client.ts';
 import { lockIdempotencyKey, lockMailbox, lockOfficeDays } from './locks.ts';
 import { cachedOccupancy, type OccupancyCache } from './occupancy-cache.ts';
@@ -300,15 +300,18 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
 
     async bookingCounts(q, now) {
       // The cap spans every office and day of the municipality, which the day locks do not cover. The lock goes
-      // with the count (one round trip); the per-day velocity count needs the day locks first (locks.ts).
-      await lockMailbox(
+      // with the count; the per-day velocity count needs the day locks first (locks.ts). Inside a write transaction
+      // both are queued before the first await here, and the count's answer comes with the transaction's next
+      // statement (db/pg/batching.ts#later): a booking starts this, reads the day's occupancy, and awaits the
+      // answer before it inserts — one round trip for both, and none of its own under the office-day lock.
+      const locked = lockMailbox(
         db,
         { municipalityId: q.municipalityId, email: q.email, mailboxKey: q.mailboxKey, phoneKey: q.phoneKey },
         q.day !== null,
       );
       // A hold that has not lapsed counts under the cap too: holding is how a script would hoard.
       const active = sql`starts_at > ${now} AND (status = 'booked' OR (status = 'held' AND hold_expires_at > ${now}))`;
-      const result = await executePrepared<{
+      const counted = executePreparedLater<{
         byEmail: number;
         byMailbox: number;
         byPhone: number;
@@ -347,7 +350,7 @@ export function pgAppointmentStore(db: PgDb, occupancyCache?: OccupancyCache): A
                (SELECT contact_email FROM municipality_profiles WHERE municipality_id = ${q.municipalityId})
                  AS "contactEmail"`,
       );
-      const row = result.rows[0];
+      const row = (await Promise.all([locked, counted]))[1].rows[0];
       // The organiser the booking asks for next, read with the count (see `organizer`): one round trip less.
       if (locking && row) organizer = { municipalityId: q.municipalityId, email: row.contactEmail ?? null };
       return {

@@ -96,6 +96,16 @@ export function inline(text: string, values: readonly unknown[]): string | null 
 
 type QueryConfig = { text: string; name?: string; values?: unknown[]; rowMode?: string; types?: unknown };
 
+/** A queued statement whose answer someone waits for (`TransactionClient#later`). */
+interface Awaited {
+  /** Its place in `queued` (which only grows until it is sent, or is cut or emptied, see `dropFrom`). */
+  at: number;
+  /** Sent, or dropped. */
+  done: boolean;
+  resolve(result: pg.QueryResult): void;
+  reject(err: unknown): void;
+}
+
 /**
  * A statement PostgreSQL keeps parsed and planned per connection under `name` (node-postgres' named statements):
  * one whose text is long and whose plan costs the server more than running it (the occupancy read,
@@ -134,8 +144,10 @@ export function preparedName(text: string): string {
 export class TransactionClient {
   /** Statements (inlined) to send before the next one. */
   private queued: string[] = [];
-  /** The office-day locks asked for and not taken yet (one statement). */
-  private dayLocks: string | null = null;
+  /** The office-day locks asked for and not taken yet (one statement each). */
+  private dayLocks: string[] = [];
+  /** Statements in `queued` whose answers are awaited (`later`), in queue order. */
+  private awaited: Awaited[] = [];
   /** Whether anything reached the server since `begin` (then a ROLLBACK is owed on failure). */
   private sent = false;
   /** Where the open savepoint's `SAVEPOINT` waits in `queued`, or -1 once it was sent (group commit). */
@@ -192,8 +204,9 @@ export class TransactionClient {
 
   /** A new transaction: `statements` (BEGIN, SET LOCAL …) go with its first statement. */
   begin(statements: readonly string[]): void {
+    this.dropFrom(0);
     this.queued = [...statements];
-    this.dayLocks = null;
+    this.dayLocks = [];
     this.sent = false;
     this.savepointAt = -1;
     this.checkQueued = false;
@@ -244,7 +257,7 @@ export class TransactionClient {
    * statement. Its office-day locks are asked for anew (a lock the transaction holds is granted at once).
    */
   savepoint(name: string): void {
-    this.dayLocks = null;
+    this.dayLocks = [];
     this.wrote = false;
     this.queued.push(`SAVEPOINT ${name}`);
     this.savepointAt = this.queued.length - 1;
@@ -252,7 +265,7 @@ export class TransactionClient {
 
   /** The member succeeded: its savepoint is released with what it still has queued (sent with the next statement). */
   releaseSavepoint(name: string): void {
-    this.dayLocks = null;
+    this.dayLocks = [];
     this.queued.push(`RELEASE SAVEPOINT ${name}`);
     this.savepointAt = -1;
   }
@@ -264,7 +277,9 @@ export class TransactionClient {
    * statement of its query failed first).
    */
   rollbackToSavepoint(name: string): void {
-    this.dayLocks = null;
+    this.dayLocks = [];
+    // Awaited statements of the member that never went out are not sent now.
+    this.dropFrom(this.savepointAt >= 0 ? this.savepointAt : 0);
     if (this.savepointAt >= 0) this.queued = this.queued.slice(0, this.savepointAt);
     else this.queued = [`ROLLBACK TO SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`];
     this.savepointAt = -1;
@@ -284,17 +299,83 @@ export class TransactionClient {
     return undefined;
   }
 
+  /**
+   * Queues `text` like `defer`, but its answer is awaited: the promise settles when the batch that carries it (the
+   * next statement's, or `COMMIT`'s) is answered, with the statement's own result or the batch's error. So a
+   * statement whose answer is needed only later (the booking cap's count, needed before the insert) costs no round
+   * trip of its own: it rides with the next one (the occupancy read, with the office-day locks). Queued at once,
+   * before this returns. Should nothing else be sent in this turn of the event loop (a caller that awaits it before
+   * sending anything), what is queued is sent alone then, so the promise always settles.
+   */
+  later(text: string, values: readonly unknown[] = [], name?: string): Promise<pg.QueryResult> {
+    const inlined = this.executeOrAsk(name, text, values) ?? inline(text, values);
+    if (inlined === null) return this.flush().then(() => this.client.query({ text, values: [...values] }));
+    this.note(text);
+    if (!text.startsWith(BEFORE_DAY_LOCKS)) this.takeDayLocks();
+    return new Promise<pg.QueryResult>((resolve, reject) => {
+      const awaited: Awaited = { at: this.queued.length, done: false, resolve, reject };
+      this.awaited.push(awaited);
+      this.queued.push(inlined);
+      setImmediate(() => {
+        if (!awaited.done) this.flush().catch(() => {});
+      });
+    });
+  }
+
   /** Office-day locks, taken before the next statement not marked `BEFORE_DAY_LOCKS`. */
   deferDayLocks(text: string, values: readonly unknown[]): void {
     const inlined = inline(text, values);
     if (inlined === null) throw new Error('deferDayLocks: a lock statement must be inlinable');
-    this.dayLocks = this.dayLocks === null ? inlined : `${this.dayLocks};\n${inlined}`;
+    this.dayLocks.push(inlined);
   }
 
   private takeDayLocks(): void {
-    if (this.dayLocks === null) return;
-    this.queued.push(this.dayLocks);
-    this.dayLocks = null;
+    if (this.dayLocks.length === 0) return;
+    this.queued.push(...this.dayLocks);
+    this.dayLocks = [];
+  }
+
+  /**
+   * Sends `statements` (the queue, and maybe one more) as one query, and settles the awaited ones among them with
+   * their own results (one result per statement, in order; every queued entry is one statement).
+   */
+  private async send(statements: string[], config: Omit<QueryConfig, 'text'> = {}): Promise<pg.QueryResult> {
+    const awaited = this.awaited;
+    this.awaited = [];
+    for (const a of awaited) a.done = true;
+    this.sent = true;
+    let results: pg.QueryResult | pg.QueryResult[];
+    try {
+      const text = statements.join(';\n');
+      // As text alone when nothing else is asked (a row mode, types): what a batch was before `later` existed.
+      results = (await (Object.keys(config).length === 0
+        ? this.client.query(text)
+        : this.client.query({ ...config, text } as pg.QueryConfig))) as pg.QueryResult | pg.QueryResult[];
+    } catch (err) {
+      for (const a of awaited) a.reject(err);
+      throw err;
+    }
+    const list = Array.isArray(results) ? results : [results];
+    // One result per statement: were an entry several statements, places would shift, and an answer must not be
+    // another statement's.
+    const aligned = list.length === statements.length;
+    for (const a of awaited) {
+      const result = aligned ? list[a.at] : undefined;
+      if (result) a.resolve(result);
+      else a.reject(new Error('TransactionClient: no result of its own for an awaited statement'));
+    }
+    return list[list.length - 1] as pg.QueryResult;
+  }
+
+  /** Awaited statements from `queued[at]` on will not be sent (they leave the queue): their callers are told so. */
+  private dropFrom(at: number): void {
+    const gone = this.awaited.filter((a) => a.at >= at);
+    if (gone.length === 0) return;
+    this.awaited = this.awaited.filter((a) => a.at < at);
+    for (const a of gone) {
+      a.done = true;
+      a.reject(new Error('TransactionClient: the statement was not sent'));
+    }
   }
 
   // node-postgres' signature (drizzle calls `query(config, values)`).
@@ -323,25 +404,20 @@ export class TransactionClient {
       await this.flush();
       return this.client.query(plain as pg.QueryConfig, values);
     }
-    const batch = [...this.queued, inlined].join(';\n');
+    const batch = [...this.queued, inlined];
     this.queued = [];
     this.checkQueued = false;
-    this.sent = true;
-    const results = (await this.client.query({ ...rest, text: batch } as pg.QueryConfig)) as
-      | pg.QueryResult
-      | pg.QueryResult[];
-    return Array.isArray(results) ? (results[results.length - 1] as pg.QueryResult) : results;
+    return this.send(batch, rest);
   }
 
   /** Sends what is queued, alone. */
   private async flush(): Promise<void> {
     if (this.queued.length === 0) return;
-    const batch = this.queued.join(';\n');
+    const batch = this.queued;
     this.queued = [];
     this.savepointAt = -1;
     this.checkQueued = false;
-    this.sent = true;
-    await this.client.query(batch);
+    await this.send(batch);
   }
 
   /**
@@ -349,24 +425,23 @@ export class TransactionClient {
    * transaction had already failed. A transaction that never sent a statement sends nothing at all.
    */
   async commit(): Promise<{ command: string }> {
-    this.dayLocks = null; // asked for and never needed: nothing was read or written under them
+    this.dayLocks = []; // asked for and never needed: nothing was read or written under them
     if (!this.sent && this.queued.every((s) => /^(BEGIN|SET LOCAL)\b/.test(s))) {
       this.queued = [];
       return { command: 'COMMIT' };
     }
-    const batch = [...this.queued, 'COMMIT'].join(';\n');
+    const batch = [...this.queued, 'COMMIT'];
     this.queued = [];
     this.savepointAt = -1;
     this.checkQueued = false;
-    this.sent = true;
-    const results = (await this.client.query(batch)) as pg.QueryResult | pg.QueryResult[];
-    const last = Array.isArray(results) ? results[results.length - 1] : results;
+    const last = await this.send(batch);
     return { command: last?.command ?? 'COMMIT' };
   }
 
   async rollback(): Promise<void> {
+    this.dropFrom(0);
     this.queued = [];
-    this.dayLocks = null;
+    this.dayLocks = [];
     this.savepointAt = -1;
     this.checkQueued = false;
     if (!this.sent) return;
@@ -400,6 +475,21 @@ export type Queryable = {
 /** The handle's own client: the transaction's (which batches and inlines as for drizzle) or the pool. */
 export function queryableOf(db: object): Queryable {
   return (db as { $client: Queryable }).$client;
+}
+
+/**
+ * `db.execute(statement)` as a statement its connection prepares once (`executePrepared`), whose answer inside a
+ * write transaction comes with the next statement sent (`TransactionClient#later`): the statement is queued before
+ * this returns, so a caller may start it, send its next statement, and await the answer afterwards.
+ */
+export function executePreparedLater<T extends Record<string, unknown>>(
+  db: { execute(statement: SQL): PromiseLike<unknown> },
+  statement: SQL,
+): Promise<pg.QueryResult<T>> {
+  const tx = transactionClientOf(db);
+  if (!tx) return Promise.resolve(db.execute(statement)) as Promise<pg.QueryResult<T>>;
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  return tx.later(text, params, preparedName(text)) as Promise<pg.QueryResult<T>>;
 }
 
 /** `sendLater` for constant SQL text (no drizzle statement built per call). */

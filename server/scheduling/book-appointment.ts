@@ -188,21 +188,44 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
       // Lapsed holds free their time before anything is placed (the overlap triggers count holds).
       await releaseLapsedHoldsBeforePlacing(tx, now, office.location.id);
       if (input.challenge) await spendChallenge(tx, input.challenge);
-      if (online)
-        await assertWithinLimits(tx, deps, office, {
-          email,
-          mailboxKey,
-          phoneKey,
-          start,
-          adding: input.followUp ? 2 : 1,
-          now,
-        });
+      // The cap's count is started here and answered before anything is inserted: on PostgreSQL it goes with the
+      // placement's occupancy read (db/pg/appointment-store.ts#bookingCounts), so under the office-day lock a
+      // booking costs one round trip less. Its refusal still comes first: a failure of the placement waits for it.
+      const limits = online
+        ? assertWithinLimits(tx, deps, office, {
+            email,
+            mailboxKey,
+            phoneKey,
+            start,
+            adding: input.followUp ? 2 : 1,
+            now,
+          })
+        : null;
+      limits?.catch(() => {}); // awaited below; this only keeps an early refusal from going unhandled meanwhile
+      const withinLimits = async <T>(step: () => Promise<T>): Promise<T> => {
+        try {
+          return await step();
+        } catch (err) {
+          await limits;
+          throw err;
+        }
+      };
       // An API client (an integrator sends its own mail) and staff book in one step; residents online may be held.
       const hold = online && !input.apiClient && office.location.confirmationRequired;
       const holdExpiresAt = hold ? new Date(now.getTime() + office.location.holdMinutes * 60_000) : null;
       const follow = followUpFor(office, input.services, localDateOf(start, zone));
-      if (input.followUp && !follow?.byAppointment)
-        throw new AppError('validation-failed', 'No pickup by appointment for these services at this location');
+      const placed = await withinLimits(async () => {
+        if (input.followUp && !follow?.byAppointment)
+          throw new AppError('validation-failed', 'No pickup by appointment for these services at this location');
+        return placeInTransaction(tx, office, {
+          start,
+          durationMs: resolved.durationMinutes * 60_000,
+          serviceIds: resolved.serviceIds,
+          now,
+          staff: !online,
+        });
+      });
+      await limits;
 
       const organizerEmail = await tx.appointments.organizerEmail(office.location.municipalityId);
       const serviceById = new Map([...office.services.values()].map((s) => [s.id, s]));
@@ -261,13 +284,6 @@ export async function bookAppointment(deps: Deps, input: BookInput): Promise<Boo
         return { row, record };
       };
 
-      const placed = await placeInTransaction(tx, office, {
-        start,
-        durationMs: resolved.durationMinutes * 60_000,
-        serviceIds: resolved.serviceIds,
-        now,
-        staff: !online,
-      });
       const main = await insert(
         start,
         resolved.durationMinutes,
