@@ -6,9 +6,10 @@
  *
  * `run` scores ours and the queue-length formula only, without the forward-simulation reference (nearly all of a
  * full run's time): the simulated days do not depend on the predictor, so the reference and the baselines are the
- * same on both sides. It writes each walk-in's predictions and realised wait. `compare` pairs the two files walk-in
- * by walk-in: MAE(after) − MAE(before) with its standard error over seeds (the independent units; see
- * `clusterStandardError`), ours − queue length on each side, the bias, and the MAE of the first days.
+ * same on both sides. It writes each walk-in's predictions, our band and the realised wait. `compare` pairs the two
+ * files walk-in by walk-in: MAE(after) − MAE(before) with its standard error over seeds (the independent units; see
+ * `clusterStandardError`), ours − queue length on each side, the bias, the MAE of the first days, our band's
+ * coverage.
  * Test seeds unless `--dev`; tune on the development seeds only (bench/protocol.json).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,9 @@ interface WalkIn {
   ours: number;
   ql: number;
   wait: number;
+  /** Our band [low, high] (absent in files written before it was recorded). */
+  low?: number;
+  high?: number;
 }
 
 const protocol = JSON.parse(readFileSync('bench/protocol.json', 'utf8'));
@@ -50,15 +54,25 @@ function run(out: string): void {
         const ours = t.predicted.ours;
         const ql = t.predicted['queue-length'];
         if (ours === undefined || ql === undefined) continue;
-        rows.push({ seed, day: dates.indexOf(t.serviceDate), ours, ql, wait: t.waitMinutes });
+        const band = t.band ? { low: t.band.low, high: t.band.high } : {};
+        rows.push({ seed, day: dates.indexOf(t.serviceDate), ours, ql, wait: t.waitMinutes, ...band });
       }
     }
     result[name] = rows;
     console.log(
-      `${name}: ${rows.length} walk-ins, ours MAE ${mae(rows, 'ours').toFixed(4)}, queue length ${mae(rows, 'ql').toFixed(4)}`,
+      `${name}: ${rows.length} walk-ins, ours MAE ${mae(rows, 'ours').toFixed(4)}, ` +
+        `queue length ${mae(rows, 'ql').toFixed(4)}, band coverage ${coverage(rows)}`,
     );
   }
   writeFileSync(out, `${JSON.stringify(result)}\n`);
+}
+
+/** Share of realised waits inside our band, as bench track 1's bandCoverage; '-' when the file has no bands. */
+function coverage(rows: WalkIn[]): string {
+  const banded = rows.filter((r) => r.low !== undefined && r.high !== undefined);
+  if (banded.length === 0) return '-';
+  const inside = banded.filter((r) => r.wait >= (r.low as number) && r.wait <= (r.high as number)).length;
+  return (inside / banded.length).toFixed(3);
 }
 
 function mae(rows: WalkIn[], key: 'ours' | 'ql'): number {
@@ -114,6 +128,7 @@ function compare(beforeFile: string, afterFile: string): void {
       )}`,
     );
     console.log(`    MAE days 1–3: before ${days(a, 'ours')}, after ${days(b, 'ours')}, queue length ${days(b, 'ql')}`);
+    console.log(`    band coverage: before ${coverage(a)}, after ${coverage(b)}`);
   }
 }
 
