@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../random.ts';
 import {
   bandKeyFor,
   erlangMedian,
+  gammaMedian,
+  medianOfReplays,
   type PredictorCounter,
   type PredictorTicket,
   predictWaits,
@@ -83,6 +86,58 @@ describe('memoryless services (a plain M/M/s)', () => {
     const impatient = predictWaits({ ...input, patienceMinutes: 30, replications: 12 });
     expect(regular.perTicket.get(1)?.minutes).not.toBe(Math.round(erlangMedian(1, 1) * 10) / 10);
     expect(impatient.perTicket.get(1)?.minutes).not.toBe(Math.round(erlangMedian(1, 1) * 10) / 10);
+  });
+});
+
+describe('the point estimate of the replays is their median (what the smallest error in minutes needs)', () => {
+  it('one counter that has just started a visit of lognormal length: the lognormal’s median, not its mean', () => {
+    // The wait is the whole visit, lognormal with mean 10 and cv 0.8: median 10 ÷ √(1 + 0.8²) = 7.81, mean 10.
+    const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10, cv: 0.8 } })];
+    const out = predictWaits({
+      now,
+      tickets: [walkIn(1, 'passport', 5)],
+      counters,
+      meanMinutesPerPerson: mean,
+      serviceCv: { passport: 0.8 },
+      walkUpMinutes: 0,
+      replications: 400,
+    }).perTicket.get(1);
+    expect(out?.minutes).toBeGreaterThan(7.2);
+    expect(out?.minutes).toBeLessThan(8.4);
+    // The band still spans the replays' 10–90 % range (lognormal: 4.0 and 15.2, less and plus a minute).
+    expect(out?.low).toBeLessThan(4);
+    expect(out?.high).toBeGreaterThan(14);
+  });
+});
+
+describe('medianOfReplays', () => {
+  it('is the gamma median: within 1.3 % of the Erlang median for one visit and closer for more', () => {
+    for (const k of [1, 2, 3, 5, 10, 20]) {
+      // k memoryless visits at rate 1: mean k, variance k.
+      expect(Math.abs(gammaMedian(k, k) / erlangMedian(k, 1) - 1)).toBeLessThan(0.0135);
+      expect(gammaMedian(k, k)).toBeLessThan(k);
+    }
+    expect(medianOfReplays([4, 4, 4])).toBe(4);
+    expect(medianOfReplays([0, 0, 0])).toBe(0);
+    // Mostly called at once, one replay far out: not the mean of 2.5 minutes.
+    expect(medianOfReplays([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30])).toBe(0);
+  });
+
+  it('of a dozen exponential draws: near the median, far below the mean, steadier than the middle two', () => {
+    // 2,000 samples of 12 draws, Exp(1) (median ln 2 = 0.693, mean 1): a fixed seed, no timing.
+    const rng = createRandom(20261207);
+    const estimates: number[] = [];
+    const middle: number[] = [];
+    for (let r = 0; r < 2000; r++) {
+      const xs = Array.from({ length: 12 }, () => rng.exponential(1)).sort((a, b) => a - b);
+      estimates.push(medianOfReplays(xs));
+      middle.push(((xs[5] as number) + (xs[6] as number)) / 2);
+    }
+    const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const variance = (v: number[]) => avg(v.map((x) => (x - avg(v)) ** 2));
+    // A dozen draws understate the spread a little, so the estimate sits a few per cent above ln 2.
+    expect(Math.abs(avg(estimates) / Math.LN2 - 1)).toBeLessThan(0.07);
+    expect(variance(estimates)).toBeLessThan(variance(middle));
   });
 });
 
@@ -195,7 +250,7 @@ describe('predictWaits', () => {
     const meanValue = predictWaits({ ...input, replications: 0 }).perTicket.get(1)?.minutes ?? 0;
     const stochastic = predictWaits({ ...input, serviceCv: { passport: 0.8 }, replications: 200 }).perTicket.get(1);
     expect(meanValue).toBe(10);
-    // E[min of 4 lognormal(10, cv 0.8)] is well below 10 (cv 0.8: lognormal, not yet taken as memoryless).
+    // The min of 4 lognormal(10, cv 0.8) lies well below 10 (cv 0.8: lognormal, not yet taken as memoryless).
     expect(stochastic?.minutes).toBeGreaterThan(2);
     expect(stochastic?.minutes).toBeLessThan(5);
     expect(stochastic?.low).toBeLessThan(stochastic?.high ?? 0);
@@ -338,12 +393,12 @@ describe('predictWaits under overload with residents who give up', () => {
     }
   });
 
-  it('comes near the expected call time of a resident who stays, simulated directly', () => {
+  it('comes near the median call time of a resident who stays, simulated directly', () => {
     // One counter, fixed 10-minute services, 12 ahead, exponential patience with mean 40: count by
     // Monte Carlo when the 13th is called if they stay.
     const one = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10, cv: 0 } })];
     const line = Array.from({ length: 13 }, (_, i) => walkIn(i + 1, 'passport', 13 - i));
-    let sum = 0;
+    const calls: number[] = [];
     const runs = 4000;
     let seed = 12345;
     const u = () => {
@@ -353,9 +408,10 @@ describe('predictWaits under overload with residents who give up', () => {
     for (let r = 0; r < runs; r++) {
       let t = 10;
       for (let k = 0; k < 12; k++) if (-Math.log(u()) * 40 >= t) t += 10;
-      sum += t;
+      calls.push(t);
     }
-    const truth = sum / runs;
+    // 50 with a probability of 0.30 and 60 with 0.35: the median is 60 (the mean 60.9).
+    const truth = calls.sort((a, b) => a - b)[runs / 2] as number;
     const out = predictWaits({
       now,
       tickets: line,

@@ -2,10 +2,12 @@
  * The wait predictor as of ecac829 (server/queue/predictor.ts before the replay took each counter's pick from the
  * heads of tickets that rank alike, #9 item 7), kept only so that the equivalence tests and bench/predictor-speed.ts
  * can show the faster predictor gives the very same outputs. (It replaced the copy as of ef6df74, from the rewrite
- * that ranked tickets in place: on predictor-equivalence.test.ts's offices the two gave the same outputs.)
+ * that ranked tickets in place: on predictor-equivalence.test.ts's offices the two gave the same outputs.) The one
+ * change since: a ticket's estimate is the replays' median (`medianOfReplays`), as in the predictor.
  */
 import type { WaitBand } from '../../server/contracts/queue.ts';
 import { CallOrder, type PolicyTicket } from '../../server/queue/call-next-policy.ts';
+import { medianOfReplays } from '../../server/queue/predictor.ts';
 import { createRandom, type Random } from '../../server/random.ts';
 
 /**
@@ -602,14 +604,16 @@ function estimate(
       continue;
     }
     const finite = xs.map((x) => (Number.isFinite(x) ? x : HORIZON_MINUTES));
-    const mean = exact?.get(t.ticket.id) ?? finite.reduce((a, b) => a + b, 0) / finite.length;
-    const q = (p: number) => finite[Math.min(finite.length - 1, Math.floor(p * finite.length))] ?? mean;
-    const pad = mean > 0 ? MODEL_ERROR_MINUTES : 0;
+    // The replays' median, as the predictor gives it since it took the median instead of the mean (#10): what the
+    // replays' call times are summed up by is not what the equivalence tests compare.
+    const median = exact?.get(t.ticket.id) ?? medianOfReplays(finite);
+    const q = (p: number) => finite[Math.min(finite.length - 1, Math.floor(p * finite.length))] ?? median;
+    const pad = median > 0 ? MODEL_ERROR_MINUTES : 0;
     out.set(t.ticket.id, {
-      minutes: round1(mean),
+      minutes: round1(median),
       low: round1(Math.max(0, q(0.1) - pad)),
       high: round1(q(0.9) + pad),
-      band: bandKeyFor(mean),
+      band: bandKeyFor(median),
     });
   }
   return out;
