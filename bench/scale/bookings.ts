@@ -161,6 +161,8 @@ export interface Cluster {
   /** The URL clients use: HAProxy's, or the single node's. */
   url: string;
   haproxyPid?: number;
+  /** HAProxy's log of its servers going DOWN and UP (cluster.ts `startHaproxy`). */
+  haproxyEvents?: { at: number; line: string }[];
   redisPrefix?: string;
   stop(): Promise<void>;
 }
@@ -186,11 +188,12 @@ export async function startCluster(
   });
   const ports = await Promise.all(Array.from({ length: mode.nodes }, () => freePort()));
   const nodes = await Promise.all(ports.map((port, k) => startNode(`n${k + 1}`, port, env, undefined, root)));
-  const haproxy = mode.haproxy ? await startHaproxy(dir, nodes) : null;
+  const haproxy = mode.haproxy ? await startHaproxy(dir, nodes, root) : null;
   return {
     nodes,
     url: haproxy ? `http://127.0.0.1:${haproxy.port}` : (nodes[0] as NodeProc).url,
     haproxyPid: haproxy?.child.pid,
+    haproxyEvents: haproxy?.serverEvents,
     redisPrefix,
     stop: async () => {
       await haproxy?.stop();

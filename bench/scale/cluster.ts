@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../shared.ts';
 
@@ -260,58 +261,79 @@ export async function killNode(node: NodeProc, signal: 'SIGKILL' | 'SIGTERM' = '
 export interface Haproxy {
   port: number;
   child: ChildProcess;
+  /**
+   * HAProxy's own account of its servers, as it logs it (level notice: a server going DOWN or UP, and why), each line
+   * with when it arrived (performance clock, ms since the epoch).
+   */
+  serverEvents: { at: number; line: string }[];
   stop(): Promise<void>;
 }
 
 /**
- * HAProxy (Debian's package) in front of the nodes, with the settings of `deploy/haproxy.cfg` (round robin,
- * health checks every second — 500 ms while changing state — down after 2 misses of 3 s, connection
- * failures and empty responses retried on another node, WebSocket tunnels) but the bench's ports, and two
- * differences: the clients' X-Forwarded-For is kept (deploy/haproxy.cfg deletes it, right in production;
- * the bench's simulated residents on loopback have no other way to have their own addresses), and no
- * stickiness cookie (the bench's clients use WebSocket only). A display may ask for a node with
- * `?node=<name>` (honoured while that node is up) so the bench knows where each socket lives.
+ * `deploy/haproxy.cfg` — the documented configuration, read from the checkout the bench runs — made the bench's: its
+ * port instead of `LOKET_BIND`, the nodes as `LOKET_NODE1…` (in the environment, as README says), and two
+ * differences: the clients' X-Forwarded-For is kept (deploy/haproxy.cfg deletes it, right in production; the bench's
+ * simulated residents on loopback have no other way to have their own addresses), and a display may ask for a node
+ * with `?node=<name>` (honoured while that node is up) so the bench knows where each socket lives. Everything else
+ * (timeouts, retries, health checks, how a node is marked down) is the file's: a change there is measured here.
  */
-export async function startHaproxy(dir: string, nodes: { name: string; port: number }[]): Promise<Haproxy> {
+export function benchHaproxyConfig(deployCfg: string, port: number, nodes: { name: string }[]): string {
+  const lines = deployCfg.split('\n');
+  const out: string[] = [];
+  for (const line of lines) {
+    if (/^\s*bind\s/.test(line)) {
+      out.push(`  bind 127.0.0.1:${port}`);
+      continue;
+    }
+    if (/^\s*http-request del-header x-forwarded-for\b/.test(line)) continue;
+    // The pins go before the servers (and the check for LOKET_NODE1 in front of them).
+    if (
+      /^(\.if !defined\(LOKET_NODE1\)|\s*server node1\b)/.test(line) &&
+      !out.some((l) => l.startsWith('  use-server '))
+    )
+      out.push(...nodes.map((n, k) => `  use-server node${k + 1} if { urlp(node) -m str ${n.name} }`));
+    out.push(line);
+  }
+  const cfg = out.join('\n');
+  for (const needed of ['bind 127.0.0.1:', 'use-server node1 ', 'server node1 '])
+    if (!cfg.includes(needed))
+      throw new Error(`deploy/haproxy.cfg changed shape: the bench found no "${needed.trim()}"`);
+  return cfg;
+}
+
+/**
+ * HAProxy (Debian's package) in front of the nodes with `benchHaproxyConfig` (deploy/haproxy.cfg with the bench's
+ * port and node pins), the file of `root`: the checkout whose nodes run, as its deployment would. At most 8 nodes (the
+ * file's LOKET_NODE1 … LOKET_NODE8).
+ */
+export async function startHaproxy(
+  dir: string,
+  nodes: { name: string; port: number }[],
+  root = ROOT,
+): Promise<Haproxy> {
+  if (nodes.length > 8) throw new Error('deploy/haproxy.cfg takes at most 8 nodes');
   const port = await freePort();
-  const cfg = [
-    'global',
-    '  maxconn 8000',
-    'defaults',
-    '  mode http',
-    '  timeout connect 3s',
-    '  timeout http-request 10s',
-    '  timeout client 30s',
-    '  timeout server 30s',
-    '  timeout http-keep-alive 10s',
-    '  timeout queue 10s',
-    '  timeout tunnel 1h',
-    '  timeout client-fin 5s',
-    '  timeout server-fin 5s',
-    '  timeout check 3s',
-    '  retries 3',
-    '  retry-on conn-failure empty-response',
-    '  option redispatch 1',
-    'frontend www',
-    `  bind 127.0.0.1:${port}`,
-    '  option forwardfor',
-    '  default_backend loket',
-    'backend loket',
-    '  balance roundrobin',
-    '  option httpchk',
-    '  http-check send meth GET uri /api/v1/health ver HTTP/1.1 hdr host loket',
-    '  http-check expect status 200',
-    '  default-server check inter 1s fastinter 500ms downinter 2s fall 2 rise 2 maxconn 4000',
-    ...nodes.map((n) => `  use-server ${n.name} if { urlp(node) -m str ${n.name} }`),
-    ...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port}`),
-    '',
-  ].join('\n');
+  const cfg = benchHaproxyConfig(readFileSync(join(root, 'deploy', 'haproxy.cfg'), 'utf8'), port, nodes);
   const file = join(dir, `haproxy-${port}.cfg`);
   writeFileSync(file, cfg);
-  const child = track(spawn('/usr/sbin/haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  nodes.forEach((n, k) => {
+    env[`LOKET_NODE${k + 1}`] = `127.0.0.1:${n.port}`;
+  });
+  const child = track(spawn('/usr/sbin/haproxy', ['-db', '-f', file], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
+  const serverEvents: { at: number; line: string }[] = [];
+  let partial = '';
   child.stderr?.on('data', (d: Buffer) => {
-    out = (out + d.toString()).slice(-2_000);
+    const text = d.toString();
+    out = (out + text).slice(-2_000);
+    const at = performance.timeOrigin + performance.now();
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    // With -db HAProxy writes a state change twice: as its log line and as a console `[WARNING]`/`[ALERT]`: the log's.
+    for (const line of lines)
+      if (/\bis (DOWN|UP)\b|has no server available/.test(line) && !/^\[/.test(line) && serverEvents.length < 1_000)
+        serverEvents.push({ at, line: line.replace(/^<\d+>/, '').trim() });
   });
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -329,6 +351,7 @@ export async function startHaproxy(dir: string, nodes: { name: string; port: num
   return {
     port,
     child,
+    serverEvents,
     stop: async () => {
       if (child.exitCode === null) {
         const done = new Promise((r) => child.once('exit', r));

@@ -2,7 +2,8 @@
  * Display client child for part 2: many display sockets (each office's displays share the office's
  * address, X-Forwarded-For), each asking HAProxy for a node (`?node=`) for its first connection, reconnecting
  * through the round robin with the front-ends' settings. Like the real display (shared-web/use-location-feed.ts) a socket that sees a gap in the
- * location's seq asks for a snapshot. Records every ticket:called (ticket, time, seq), every snapshot
+ * location's seq asks for a snapshot, and one that reconnects subscribes again (`queue:subscribe`) besides the snapshot
+ * the hub sends it unasked. Records every ticket:called (ticket, time, seq), every snapshot
  * (time, seq), connects and disconnects; reports them to the parent over IPC.
  */
 import { performance } from 'node:perf_hooks';
@@ -34,6 +35,11 @@ export interface DisplayReport {
   /** Reconnection attempts that failed (refused by HAProxy or the node, or timed out), and why (per message). */
   failedReconnects: number;
   connectErrors: Record<string, number>;
+  /**
+   * [receivedAt, message] per connect error (at most 100 per socket), the message with what lies under it when
+   * socket.io has it (a WebSocket's `Unexpected server response: 503`, `socket hang up`, …).
+   */
+  connectErrorLog: [number, string][];
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -51,6 +57,7 @@ async function start(msg: Start): Promise<void> {
     gapsAsked: 0,
     failedReconnects: 0,
     connectErrors: {},
+    connectErrorLog: [],
   }));
   // Sockets are opened in batches of 100, 100 ms apart, without waiting for each batch: the parent polls how
   // many are connected and goes on with those once its bounded connect phase is over.
@@ -91,7 +98,19 @@ async function start(msg: Start): Promise<void> {
         }
         if (call.seq !== undefined) lastSeq = Math.max(lastSeq, call.seq);
       });
-      socket.on('connect', () => rep.connects.push(now()));
+      socket.on('connect', () => {
+        rep.connects.push(now());
+        // As the real display's feed (shared-web/use-location-feed.ts): on a reconnect, once it knows its office from a
+        // first snapshot, it subscribes again, and the ack's snapshot counts as one.
+        if (rep.snapshots.length === 0) return;
+        socket
+          .timeout(10_000)
+          .emitWithAck('queue:subscribe', { locationId: s.locationId })
+          .then((ack: { ok: boolean; data?: { seq?: number } }) => {
+            if (ack.ok && ack.data) snapshot(ack.data);
+          })
+          .catch(() => {});
+      });
       socket.on('disconnect', () => {
         rep.disconnects.push(now());
         // Pinned to its node (`?node=`) for its first connection only, so the bench knows where it lives; a
@@ -101,8 +120,11 @@ async function start(msg: Start): Promise<void> {
         socket.io.opts.query = {};
       });
       socket.io.on('reconnect_error', () => rep.failedReconnects++);
-      socket.on('connect_error', (err: Error) => {
+      socket.on('connect_error', (err: Error & { description?: unknown }) => {
         rep.connectErrors[err.message] = (rep.connectErrors[err.message] ?? 0) + 1;
+        const under = err.description instanceof Error ? err.description.message : undefined;
+        if (rep.connectErrorLog.length < 100)
+          rep.connectErrorLog.push([now(), under ? `${err.message}: ${under}` : err.message]);
       });
     });
     await new Promise((r) => setTimeout(r, 100));

@@ -118,6 +118,10 @@ export interface FanoutResult {
     failedReconnects: number;
     /** The displaced displays' connect errors over the run (connect phase too), by message (rate-limited, timeout, …). */
     connectErrors: Record<string, number>;
+    /** Every display's connect errors after the SIGKILL, by message with its cause when known (`websocket error: …`). */
+    connectErrorsAfterKill: Record<string, number>;
+    /** HAProxy's servers going DOWN or UP from the SIGKILL on (ms after it: its log line). */
+    haproxyEvents: string[];
     /** Pairs (display, acknowledged call) the display never saw nor got a later snapshot covering. */
     lostPairs: number;
     callsWithLoss: number;
@@ -492,6 +496,14 @@ export async function displaysAcrossNodes(
           for (const [m, n] of Object.entries(r.connectErrors)) all[m] = (all[m] ?? 0) + n;
           return all;
         }, {}),
+        connectErrorsAfterKill: reports.reduce<Record<string, number>>((all, r) => {
+          for (const [at, m] of r.connectErrorLog ?? []) if (at >= killAt) all[m] = (all[m] ?? 0) + 1;
+          return all;
+        }, {}),
+        haproxyEvents: (cluster.haproxyEvents ?? [])
+          .filter((e) => e.at >= killAt - 1_000)
+          .slice(0, 40)
+          .map((e) => `+${Math.round(e.at - killAt)} ms: ${e.line}`),
         lostPairs,
         callsWithLoss: withLoss.size,
         coveredBySnapshot: covered,

@@ -119,7 +119,7 @@ const results: Results = {
     NODES_ON === 'postgresql'
       ? 'Nodes: server/main.ts through tsx (what `npm start` runs), LOKET_DEMO_HISTORY_DAYS=0, with DATABASE_URL on one PostgreSQL database per mode (a fresh database holding the rows of the SQLite template, bench/scale/postgres.ts, dropped afterwards); the direct process of part 1 on an SQLite file (WAL, synchronous=FULL).'
       : 'Nodes: server/main.ts through tsx (what `npm start` runs), LOKET_DEMO_HISTORY_DAYS=0, on one SQLite file (WAL, synchronous=FULL).',
-    'Multi-node modes: REDIS_URL with a key prefix of their own (removed afterwards), HAProxy 2.6 with the settings of deploy/haproxy.cfg (round robin, health checks every second, down after 2 misses of 3 s, connection failures and empty responses retried on another node) except that the clients’ X-Forwarded-For is kept (see below) and there is no stickiness cookie (WebSocket-only clients).',
+    'Multi-node modes: REDIS_URL with a key prefix of their own (removed afterwards), HAProxy 2.6 with deploy/haproxy.cfg of the nodes’ checkout (round robin, health checks every second, connection failures and empty responses retried on another node; cluster.ts benchHaproxyConfig) with the bench’s port, except that the clients’ X-Forwarded-For is kept (see below) and a display may ask for its first node with ?node=.',
     'Residents: each request from its own address in its own /24 (X-Forwarded-For, TRUST_PROXY=true): the production rate limits stay on and apply per resident.',
     'Proof-of-work: the bench office has challenge_mode=always; CHALLENGE_MAX_NUMBER=1000 (the minimum) and one CHALLENGE_HMAC_KEY shared by all nodes; every booking fetches and solves a challenge.',
   ],
@@ -380,7 +380,7 @@ async function partDisplays(dir: string, template: Template): Promise<void> {
   );
   note(
     S,
-    `Time: from the SIGKILL to the display's first snapshot after its reconnect (client back-off 0.5–5 s × 1.5, as the front-ends; aim p99 ≤ 10 s, 0 calls lost); of that, SIGKILL → the display's disconnect p50 ${k.killToDisconnectP50Ms} / p99 ${k.killToDisconnectP99Ms} ms, SIGKILL → reconnect (client back-off, HAProxy, handshake) p50 ${k.killToReconnectP50Ms} / p99 ${k.killToReconnectP99Ms} ms (failed reconnection attempts: ${k.failedReconnects}; their connect errors over the whole run by message: ${JSON.stringify(k.connectErrors)}) and reconnect → snapshot p50 ${k.reconnectToSnapshotP50Ms} / p99 ${k.reconnectToSnapshotP99Ms} ms. "Covered by snapshot": a display missed the ticket:called (down at the time) but a snapshot with a seq at or after the call's reached it. Snapshots asked for after a seq gap: ${k.gapSnapshotsAsked}. The same ticket:called received twice by a display: ${k.duplicateReceipts} times, at ${k.displaysWithDuplicates} displays (these count in "delivered" above 100 %).`,
+    `Time: from the SIGKILL to the display's first snapshot after its reconnect (client back-off 0.5–5 s × 1.5, as the front-ends; aim p99 ≤ 10 s, 0 calls lost); of that, SIGKILL → the display's disconnect p50 ${k.killToDisconnectP50Ms} / p99 ${k.killToDisconnectP99Ms} ms, SIGKILL → reconnect (client back-off, HAProxy, handshake) p50 ${k.killToReconnectP50Ms} / p99 ${k.killToReconnectP99Ms} ms (failed reconnection attempts: ${k.failedReconnects}; their connect errors over the whole run by message: ${JSON.stringify(k.connectErrors)}; all displays' connect errors after the kill, with their causes: ${JSON.stringify(k.connectErrorsAfterKill ?? {})}; HAProxy's servers after the kill: ${(k.haproxyEvents ?? []).join('; ') || 'no change logged'}) and reconnect → snapshot p50 ${k.reconnectToSnapshotP50Ms} / p99 ${k.reconnectToSnapshotP99Ms} ms. "Covered by snapshot": a display missed the ticket:called (down at the time) but a snapshot with a seq at or after the call's reached it. Snapshots asked for after a seq gap: ${k.gapSnapshotsAsked}. The same ticket:called received twice by a display: ${k.duplicateReceipts} times, at ${k.displaysWithDuplicates} displays (these count in "delivered" above 100 %).`,
   );
   write();
 }
@@ -435,6 +435,9 @@ async function partDisplaysAgainstBaseline(
         ];
         rows.push(row);
         console.log(`  ${JSON.stringify(row)}`);
+        console.log(
+          `  after the kill: disconnect p50 ${k.killToDisconnectP50Ms} / p99 ${k.killToDisconnectP99Ms} ms, reconnect p50 ${k.killToReconnectP50Ms} / p99 ${k.killToReconnectP99Ms} ms, ${k.failedReconnects} failed attempts, connect errors ${JSON.stringify(k.connectErrorsAfterKill)}; HAProxy: ${k.haproxyEvents.join('; ') || 'no server went down or up'}`,
+        );
       } catch (error) {
         runs.push({ checkout, load, error: (error as Error).message });
         rows.push([`${checkout} #${i + 1}`, load[0] ?? 0, `FAILED: ${(error as Error).message}`]);
@@ -444,7 +447,7 @@ async function partDisplaysAgainstBaseline(
   results.displays = { baseline, runs };
   note(
     S,
-    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's; otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.rate ?? opts.offices} calls/s for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s; clerks: ${clerksText}). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
+    `Before/after: the nodes of ${baseline} ("before") and of this checkout ("after"), alternating in one sitting, the harness, clients and database this checkout's, HAProxy's configuration the nodes' checkout's (deploy/haproxy.cfg); otherwise as the single run (${opts.offices} offices × ${opts.perOffice} displays over 4 PostgreSQL nodes with Redis behind HAProxy, ${opts.rate ?? opts.offices} calls/s for ${opts.fanSeconds} s, then n4 SIGKILLed for ${opts.killSeconds} s; clerks: ${clerksText}). CPU/call from /proc over the ${opts.fanSeconds} s before the kill, in brackets without the node's CPU per second with every display connected and no call (measured over 5 s before the calls: sweeps, pings, safety reads), which a lower throughput spreads over fewer calls; latency from the clerk's send to the display's ticket:called; load is the 1-minute load average at the run's start.`,
   );
   table(
     S,
