@@ -194,33 +194,61 @@ export function attachHub(
    * cuts off a device's socket (the adapter's or the cluster log's revocation, a failed re-check, a flood).
    */
   const deviceTokens = new Map<string, { principal: Principal; checkedAt: number }>();
-  /** Devices revoked (or cut off) here lately: a check that began before is not remembered, nor let in. */
+  /**
+   * Devices revoked (or cut off) here lately, and when: a token check that began before that is not remembered (and a
+   * handshake's is read again), so the device's next handshake on this node reads its token from the database — a
+   * revoked device is then refused; one merely cut off (a flood, a failed re-check that has since passed) is let in.
+   */
   const revokedDevices = new Map<number, number>();
   const forgetDevice = (id: number): void => {
     revokedDevices.set(id, clock.nowMs());
     for (const [hash, entry] of deviceTokens)
       if (entry.principal.kind === 'device' && entry.principal.deviceId === id) deviceTokens.delete(hash);
   };
+  /** Revocations (of any kind) heard here so far: a handshake joins a token read only if none came after its start. */
+  let revocations = 0;
   const stopForgetting = deps.events.subscribe('auth:revoked', ({ kind, id }) => {
+    revocations++;
     if (kind === 'device') forgetDevice(id);
   });
   // A node of the previous version sends no `hub:revoked`: its revocations are forgotten here when they cut a socket.
   io.on('hub:revoked', (message) => {
+    revocations++;
     if (message?.kind === 'device' && Number.isInteger(message.id)) forgetDevice(message.id);
   });
-  const handshakePrincipal = async (token: string): Promise<{ principal: Principal | null; checkedAt: number }> => {
+  /**
+   * Handshake token reads under way, by token hash. A node's screens reconnecting here together (a node died) arrive
+   * with an office's token several at a time, before the first read of it has answered: they share that read instead of
+   * each reading the token (and queueing for the storage) again — unless a revocation (a sign-out, a device removed)
+   * came in since the read began: then the handshake reads for itself, as it would have alone.
+   */
+  const handshakeReads = new Map<
+    string,
+    { read: Promise<{ principal: Principal | null; checkedAt: number }>; revocations: number }
+  >();
+  const handshakePrincipal = (token: string): Promise<{ principal: Principal | null; checkedAt: number }> => {
     const hash = hashToken(token);
     const known = deviceTokens.get(hash);
-    if (known && clock.nowMs() - known.checkedAt < recheckMs) return known;
-    let checkedAt = clock.nowMs();
-    let principal = await resolveToken(deps, token, deps.clock.now());
-    // Revoked while the read ran: it may have read the device before the revocation, so read it again.
-    if (principal?.kind === 'device' && (revokedDevices.get(principal.deviceId) ?? -1) >= checkedAt) {
-      checkedAt = clock.nowMs();
-      principal = await resolveToken(deps, token, deps.clock.now());
-    }
-    rememberDevice(hash, principal, checkedAt);
-    return { principal, checkedAt };
+    if (known && clock.nowMs() - known.checkedAt < recheckMs) return Promise.resolve(known);
+    const going = handshakeReads.get(hash);
+    if (going && going.revocations === revocations) return going.read;
+    const read = (async () => {
+      let checkedAt = clock.nowMs();
+      let principal = await resolveToken(deps, token, deps.clock.now());
+      // Revoked while the read ran: it may have read the device before the revocation, so read it again.
+      if (principal?.kind === 'device' && (revokedDevices.get(principal.deviceId) ?? -1) >= checkedAt) {
+        checkedAt = clock.nowMs();
+        principal = await resolveToken(deps, token, deps.clock.now());
+      }
+      rememberDevice(hash, principal, checkedAt);
+      return { principal, checkedAt };
+    })();
+    handshakeReads.set(hash, { read, revocations });
+    const done = () => {
+      if (handshakeReads.get(hash)?.read === read) handshakeReads.delete(hash);
+    };
+    read.then(done, done);
+    return read;
   };
   function rememberDevice(hash: string, principal: Principal | null, checkedAt: number): void {
     deviceTokens.delete(hash);

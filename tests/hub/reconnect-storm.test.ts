@@ -73,6 +73,32 @@ describe('a reconnect storm', () => {
     await expect(waitConnected(clientFor(cleanup, server, { token: deviceToken }))).rejects.toThrow('unauthorized');
   });
 
+  it('checks a device token once for screens arriving together, before its first read has answered', async () => {
+    const ctx = createTestContext();
+    const server = await startServerFor(cleanup, ctx);
+    const deviceToken = await pairTestDevice(ctx, ZIJL, 'display');
+    const counts = countReads(ctx);
+    // The device reads wait until every screen's handshake is on the node (as under a storm's queueing storage).
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const auth = ctx.storage.read.auth;
+    const devicesByTokenHash = auth.devicesByTokenHash.bind(auth);
+    ctx.storage.read.auth = Object.assign(Object.create(auth), {
+      devicesByTokenHash: async (...args: Parameters<typeof devicesByTokenHash>) => {
+        await gate;
+        return devicesByTokenHash(...args);
+      },
+    });
+    const screens = Array.from({ length: 6 }, () => screenFor(cleanup, server, { token: deviceToken }));
+    await expect.poll(() => server.hub.io.engine.clientsCount).toBe(6);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    open();
+    for (const { snapshot } of await Promise.all(screens)) expect(snapshot.locationId).toBe(ZIJL);
+    expect(counts.get('auth.devicesByTokenHash')).toBe(1);
+  });
+
   it('re-checks the screens that share a device token with one read, and all of them see its revocation', async () => {
     const ctx = createTestContext();
     const server = await startServerFor(cleanup, ctx, { recheckMs: 1_000, sweepMs: 10 });
