@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
 import { type DemoAccessRows, formatDemoAccess, planDemoAccess } from '../db/demo-access.ts';
 import { prepareSqliteDatabase } from '../db/migrate.ts';
@@ -80,6 +80,12 @@ async function openStorage(
   }
 }
 
+/**
+ * Connections the kernel keeps for the node before it accepts them (Linux caps it at net.core.somaxconn, 4096 on
+ * kernels since 5.4).
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** The only composition root: config → storage (migrate, seed) → app → http server → hub → timers. */
 async function main(): Promise<void> {
   const history = new AbortController();
@@ -115,9 +121,14 @@ async function main(): Promise<void> {
     process.stdout.write(formatDemoAccess(demo.access, config.PUBLIC_URL ?? `http://localhost:${config.PORT}`));
 
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info('listening', { url: `http://localhost:${info.port}` });
-  }) as HttpServer;
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.HOST }) as HttpServer;
+  // When a node dies its screens reconnect to the others at once (a thousand and more each): with Node's default queue
+  // of 511 connections not yet accepted, the kernel dropped the rest, and the balancer's health check, whose connect
+  // times out after a second — one lost SYN — marked the busy survivors down, refusing every screen (#9).
+  server.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, () => {
+    const address = server.address();
+    log.info('listening', { url: `http://localhost:${typeof address === 'object' ? address?.port : config.PORT}` });
+  });
   closeConnectionsWhileDraining(server, () => nodeHealth.draining);
   // socket.io on the same HTTP server as the API (ARCHITECTURE.md, "Queue, auth and hub").
   const hub = attachHub(server, deps);

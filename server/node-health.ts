@@ -35,8 +35,10 @@ export function createNodeHealth(
     let timer: NodeJS.Timeout | undefined;
     void Promise.race([
       redis.ping().then((pong) => pong === 'PONG'),
+      // The verdict waits for the I/O of the loop's round in which the bound passed: on an event loop busy for longer
+      // than the bound (a node taking over a dead one's screens) a PONG already in is read first, not taken for silence.
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
+        timer = setTimeout(() => setImmediate(() => resolve(false)), timeoutMs);
       }),
     ])
       .catch(() => false)

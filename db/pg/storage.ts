@@ -149,6 +149,13 @@ function mappingErrors(repositories: Record<string, unknown>): Repositories {
 
 /** How long the readiness probe (`problem()`) waits for `select 1`. */
 const PROBLEM_TIMEOUT_MS = 2_000;
+/**
+ * A pooled connection given back without an error this recently shows the database answering: the readiness probe
+ * then sends nothing. A node busy with a storm of work (a dead node's screens reconnecting here) has every connection
+ * taken, and its `select 1` waited behind them past the probe's bound: `/health` said 503 and the balancer took the
+ * node out — with the screens it had just taken over (#9).
+ */
+const ANSWERED_LATELY_MS = 1_000;
 
 export interface PgStorageOptions {
   /** Attempts of a transaction aborted by a deadlock, a serialization failure or the exclusion constraint (default 5). */
@@ -187,6 +194,11 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
   const read = mappingErrors(repositoriesOn(pgDb(pool), shared));
   /** The hub tails' watches (clusterLog): a commit of this process may carry facts its hub reads at once. */
   const watches = new Set<FactWatch>();
+  /** When a pooled connection was last given back without an error (performance clock; see ANSWERED_LATELY_MS). */
+  let answeredAt = Number.NEGATIVE_INFINITY;
+  pool.on('release', (err) => {
+    if (!err) answeredAt = performance.now();
+  });
 
   async function once<T>(work: (tx: Repositories) => Promise<T>, writeOptions: WriteOptions): Promise<T> {
     let client: pg.PoolClient;
@@ -361,11 +373,16 @@ export function pgStorage(pool: pg.Pool, options: PgStorageOptions = {}): Storag
     write: (work, writeOptions = {}) =>
       writeOptions.group && writeOptions.durability !== 'relaxed' ? grouped(work) : alone(work, writeOptions),
     async problem() {
+      if (performance.now() - answeredAt < ANSWERED_LATELY_MS) return null;
       // Bounded: a load balancer's health check must get an answer even when the server is a black hole
-      // (the pool would wait its whole connection timeout) or every pooled connection is busy.
+      // (the pool would wait its whole connection timeout) or every pooled connection is busy. The verdict waits for
+      // the I/O of the loop's round in which the bound passed: an answer already in (a busy event loop) counts.
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<string>((resolve) => {
-        timer = setTimeout(() => resolve('the database does not answer in time'), PROBLEM_TIMEOUT_MS);
+        timer = setTimeout(
+          () => setImmediate(() => resolve('the database does not answer in time')),
+          PROBLEM_TIMEOUT_MS,
+        );
       });
       const probe = pool.query('select 1').then(
         () => null,
