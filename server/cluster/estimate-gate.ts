@@ -9,16 +9,22 @@ import type { Redis } from 'ioredis';
 export type EstimateClaim = 'cluster' | 'local' | 'skip';
 
 export interface EstimateGate {
-  claim(locationId: string, seq: number): Promise<EstimateClaim>;
+  /**
+   * `round`: a run that is not for a change — the refresh of waits grown old with no change (publish.ts), one per
+   * period of the office at the same seq — claims `location + seq + round`, so it neither takes a change's claim nor
+   * runs on every node.
+   */
+  claim(locationId: string, seq: number, round?: string): Promise<EstimateClaim>;
 }
 
 export const localEstimateGate: EstimateGate = { claim: async () => 'local' };
 
 export function redisEstimateGate(redis: Redis, keyPrefix: string, holdMs = 5_000): EstimateGate {
   return {
-    claim: async (locationId, seq) => {
+    claim: async (locationId, seq, round) => {
+      const key = `${keyPrefix}hub:estimates:${locationId}:${seq}${round === undefined ? '' : `:${round}`}`;
       try {
-        const won = await redis.set(`${keyPrefix}hub:estimates:${locationId}:${seq}`, '1', 'PX', holdMs, 'NX');
+        const won = await redis.set(key, '1', 'PX', holdMs, 'NX');
         return won === 'OK' ? 'cluster' : 'skip';
       } catch {
         return 'local';

@@ -74,6 +74,12 @@ export interface HubOptions {
   estimateShare?: number;
   /** With Redis: how often a node sends the others every ticket its sockets follow (default 10 s). */
   followsFullMs?: number;
+  /** Waits older than this (office clock) are estimated again with no change (default 30 s; publish.ts). */
+  waitsMaxAgeMs?: number;
+  /** How often the publisher looks for waits older than that (default 5 s). */
+  waitsRefreshMs?: number;
+  /** How long the run after a round that only started a visit waits for the next change (default 2 s). */
+  startCoalesceMs?: number;
 }
 
 /** The client's address as the HTTP routes see it: the socket's, or X-Forwarded-For behind a proxy. */
@@ -173,6 +179,9 @@ export function attachHub(
     peerWaitMs: options.peerWaitMs,
     estimateShare: options.estimateShare,
     followsFullMs: options.followsFullMs,
+    waitsMaxAgeMs: options.waitsMaxAgeMs,
+    waitsRefreshMs: options.waitsRefreshMs,
+    startCoalesceMs: options.startCoalesceMs,
   });
   // Node-to-node messages of another shape — a node of the previous version during a rolling deploy (until
   // 2026-12-07 `hub:followers` carried the tickets alone) — are ignored, never thrown on in the adapter's handler.

@@ -19,6 +19,19 @@ import type { FollowsMessage, HubServer, PeerFact } from './types.ts';
 
 /** A command's follow-ups (call, then start) arrive within this window: one estimate run for both… */
 const ESTIMATE_DEBOUNCE_MS = 50;
+/**
+ * A round that only started the visit of a ticket called before (no call-and-start) waits this long for the office's
+ * next change, whose run (or call) includes it: see `startOnly`.
+ */
+const START_COALESCE_MS = 2_000;
+/**
+ * Waits are computed at queue changes; when none comes for a while (a long visit) they grow stale. An office whose
+ * waits (this node's, or the cluster's run another node claimed) are older than this on the office's clock is
+ * estimated again, while they can change with time (`ages`)…
+ */
+const WAITS_MAX_AGE_MS = 30_000;
+/** …looked for this often. */
+const WAITS_REFRESH_EVERY_MS = 5_000;
 /** …for one location at most this often… */
 const MIN_ESTIMATE_INTERVAL_MS = 250;
 /** …and never take more than about this share of the process (a long line makes the predictor slow). */
@@ -90,6 +103,12 @@ export interface PublisherOptions {
   estimateShare?: number;
   /** With peers: how often a node sends its followed tickets in full (default 10 s; tests shorten it). */
   followsFullMs?: number;
+  /** Waits older than this (office clock, ms) are estimated again with no change (default 30 s). */
+  waitsMaxAgeMs?: number;
+  /** How often (ms) the node looks for offices whose waits are older than `waitsMaxAgeMs` (default 5 s). */
+  waitsRefreshMs?: number;
+  /** How long a start-only round's run waits for the office's next change (default 2 s; see `startOnly`). */
+  startCoalesceMs?: number;
 }
 
 /**
@@ -145,7 +164,13 @@ export interface Publisher {
  * How a round of an office went: `from-peers` (a peer sent every fact: it does the estimates), `with-estimates` (the
  * round's call carried them), `late` (every fact a peer's change whose message had not come: see `checkLate`), `sent`.
  */
-type Outcome = 'from-peers' | 'with-estimates' | 'late' | 'sent';
+type Outcome = 'from-peers' | 'with-estimates' | 'late' | 'sent' | 'started';
+
+/**
+ * What a scheduled estimates run is for: a `change`; a round that only started a visit (`started`: coalesced with the
+ * next change, see `startOnly`); or a `refresh` of waits grown old with no change.
+ */
+type RunKind = 'change' | 'started' | 'refresh';
 
 export function startPublisher(io: HubServer, deps: Deps, options: PublisherOptions): Publisher {
   const { log, estimates: gate } = options;
@@ -155,6 +180,17 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   const announced = new Map<string, number>();
   const seqReads = new Map<string, { started?: Promise<number>; queued?: Promise<number> }>();
   const estimateTimers = new Map<string, NodeJS.Timeout>();
+  /** What each scheduled run is for (a `change` replaces a coalesced `started` one). */
+  const estimateKinds = new Map<string, RunKind>();
+  /**
+   * Per location: the office-clock time (ms) of the newest waits known here — computed here, or claimed by another
+   * node (the gate said skip) or carried by a peer's call — and whether they can change with time alone (`agesOf`).
+   */
+  const waitsAt = new Map<string, { at: number; ages: boolean }>();
+  const waitsMaxAgeMs = options.waitsMaxAgeMs ?? WAITS_MAX_AGE_MS;
+  const startCoalesceMs = options.startCoalesceMs ?? START_COALESCE_MS;
+  /** Per location: the waits this node last sent with a refresh or a run (a refresh that finds them again sends none). */
+  const lastSentWaits = new Map<string, string>();
   const estimateRuns = new Set<Promise<void>>();
   const lastEstimate = new Map<string, { at: number; tookMs: number }>();
   /** Per location: the newest seq this node processed, and the newest public one. */
@@ -674,7 +710,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     // The node that made the change computes the estimates for the cluster, on its live view — unless the round's
     // call carried them already.
     if (outcome === 'sent') scheduleEstimates(locationId);
+    else if (outcome === 'started') scheduleEstimates(locationId, 'started');
     else if (outcome === 'late') checkLate(locationId, list);
+    // A peer computes them for this change (its call carried them, or it claims the run).
+    else if (outcome === 'from-peers') waitsAt.set(locationId, { at: deps.clock.now().getTime(), ages: true });
   }
 
   /**
@@ -733,9 +772,12 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     /** Per fact: the socket whose command made it (the module's `actorOf` finds it per change). */
     const factActors = new Map<ClusterFact, CommandActor>();
     let allFromPeers = true;
+    /** Whether every fact of the round is a start this process's use-case made (see `startOnly`). */
+    let onlyStarts = facts.length > 0;
     for (const f of facts) {
       const carriedTicket = carriedFor(f);
       const changed = carriedTicket?.changed;
+      if (!changed || !isStart(changed)) onlyStarts = false;
       const carriedCounter = f.kind === 'counter:updated' ? carriedCounterFor(f) : undefined;
       const counter = carriedCounter?.counter;
       const actor = carriedTicket?.actor ?? carriedCounter?.actor;
@@ -886,7 +928,42 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
     if (allFromPeers) return 'from-peers';
     if (estimates) return 'with-estimates';
+    if (onlyStarts && (await startOnly(locationId))) return 'started';
     return options.peers && allLate ? 'late' : 'sent';
+  }
+
+  /**
+   * Whether an office's waits can change with time alone: someone waits or is being served (the visits ahead run
+   * on, the waiting give up, appointments fall due), or walk-in hours start or end later today (a service's status).
+   * An office with nobody in it after its last walk-in hour is not estimated again until it changes.
+   */
+  function agesOf(state: QueueState): boolean {
+    if (state.tickets.some((t) => t.row.status === 'waiting')) return true;
+    if (state.counters.some((c) => c.active && c.currentTicketId !== null)) return true;
+    const t = state.now.getTime();
+    const ahead = (hours: readonly { start: number; end: number }[] | undefined) =>
+      (hours ?? []).some((i) => i.start > t || i.end > t);
+    const hours = state.walkInHours;
+    return ahead(hours?.hours) || Object.values(hours?.byService ?? {}).some(ahead);
+  }
+
+  /** A carried change that started the visit of a called ticket (the only way to `serving`: ticket-state.ts). */
+  function isStart(changed: ChangedTicket): boolean {
+    return changed.fact === 'ticket:updated' && changed.facts === 1 && changed.ticket.row.status === 'serving';
+  }
+
+  /**
+   * A round whose facts only started visits (this process's use-cases) changes no wait but by the walk-up: the
+   * waits after the call counted the called resident's visit from then plus the walk-up allowance (the predictor's
+   * `walkUpMinutes`, half a minute), after the start from the start. Nothing else a screen shows moves: the line,
+   * the counters' states and who is at each are the same. So its run waits for the office's next change (usually
+   * the next call, whose waits ride on it) for up to `startCoalesceMs` (issue #9: a second run per call + start, its
+   * reads and the predictor, for waits the screens mostly had already). Not with call-and-start, where a visit counts
+   * from the call and a start moves it (estimate-waits.ts).
+   */
+  async function startOnly(locationId: string): Promise<boolean> {
+    const location = await reads().queue.location(locationId);
+    return location !== null && location !== undefined && !location.callAndStart;
   }
 
   /** A fact of a change another node's use-case made and sends the others (`hub:facts`; see `awaitsPeer`). */
@@ -977,8 +1054,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const timer = estimateTimers.get(locationId);
     if (timer) clearTimeout(timer);
     estimateTimers.delete(locationId);
+    estimateKinds.delete(locationId);
     lastEstimate.set(locationId, { at: started, tookMs: Date.now() - started });
     sentWithCall.set(locationId, JSON.stringify(waits));
+    lastSentWaits.set(locationId, JSON.stringify(waits));
     // The next run here (the round's start, say) claims a later seq; other nodes leave these to this one.
     return { at: now.toISOString(), waits };
   }
@@ -1000,19 +1079,48 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }
   }
 
-  function scheduleEstimates(locationId: string): void {
-    if (stopped || estimateTimers.has(locationId)) return;
+  /**
+   * A run of the office's estimates, debounced and spaced (see the constants). A `started` run waits
+   * `startCoalesceMs` for the next change; a `change` scheduled meanwhile takes its place at the usual delay, and a
+   * call that carries its estimates cancels it (`estimatesWithCall`).
+   */
+  function scheduleEstimates(locationId: string, kind: RunKind = 'change'): void {
+    if (stopped) return;
+    const pending = estimateTimers.get(locationId);
+    if (pending) {
+      if (kind !== 'change' || estimateKinds.get(locationId) !== 'started') return;
+      clearTimeout(pending);
+      estimateTimers.delete(locationId);
+    }
     const last = lastEstimate.get(locationId);
     const spacing = Math.max(MIN_ESTIMATE_INTERVAL_MS, (last?.tookMs ?? 0) / estimateShare);
-    const wait = Math.max(ESTIMATE_DEBOUNCE_MS, last ? last.at + spacing - Date.now() : 0);
+    const wait = Math.max(
+      kind === 'started' ? startCoalesceMs : ESTIMATE_DEBOUNCE_MS,
+      last ? last.at + spacing - Date.now() : 0,
+    );
     const timer = setTimeout(() => {
       const run = (async () => {
-        const claim = await gate.claim(locationId, latestSeq.get(locationId) ?? 0);
-        estimateTimers.delete(locationId);
-        if (claim === 'skip' || stopped) return;
+        const seq = latestSeq.get(locationId) ?? 0;
+        const now = deps.clock.now().getTime();
+        // A refresh claims the period of the office's clock it falls in: one node per period in the cluster.
+        const claim = await gate.claim(
+          locationId,
+          seq,
+          kind === 'refresh' ? `r${Math.floor(now / waitsMaxAgeMs)}` : undefined,
+        );
+        if (estimateTimers.get(locationId) === timer) {
+          estimateTimers.delete(locationId);
+          estimateKinds.delete(locationId);
+        }
+        if (stopped) return;
+        if (claim === 'skip') {
+          // Another node computes them for the cluster now.
+          waitsAt.set(locationId, { at: now, ages: waitsAt.get(locationId)?.ages ?? true });
+          return;
+        }
         const started = Date.now();
         try {
-          await publishEstimates(locationId, claim === 'cluster');
+          await publishEstimates(locationId, claim === 'cluster', kind === 'refresh' && claim === 'local');
         } catch (err) {
           deps.log.error('hub estimates failed', { locationId, error: errorText(err) });
         }
@@ -1023,12 +1131,29 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     }, wait);
     timer.unref?.();
     estimateTimers.set(locationId, timer);
+    estimateKinds.set(locationId, kind);
   }
 
-  /** `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. */
-  async function publishEstimates(locationId: string, cluster: boolean): Promise<void> {
+  /**
+   * Every `waitsRefreshMs`: the offices whose newest waits are older than `waitsMaxAgeMs` on the office's clock and can
+   * change with time alone are estimated again (at most one run per office and period; with Redis on one node).
+   */
+  function refreshStaleWaits(): void {
+    if (stopped) return;
+    const now = deps.clock.now().getTime();
+    for (const [locationId, known] of waitsAt) {
+      if (!known.ages || now - known.at < waitsMaxAgeMs || estimateTimers.has(locationId)) continue;
+      scheduleEstimates(locationId, 'refresh');
+    }
+  }
+
+  /**
+   * `cluster`: this node computes for every node (adapter broadcast); else for its own sockets. `unlessSent`: not
+   * when they are the waits this node last sent its sockets (a refresh without Redis, where no other node sends them).
+   */
+  async function publishEstimates(locationId: string, cluster: boolean, unlessSent = false): Promise<void> {
     const live = await liveStateAt(locationId, deps.clock.now());
-    if (live) sendEstimates(locationId, live.state, live.seq, cluster, true);
+    if (live) sendEstimates(locationId, live.state, live.seq, cluster, true, unlessSent);
   }
 
   /**
@@ -1042,6 +1167,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     seq: number,
     cluster: boolean,
     broadcast: boolean,
+    unlessSent = false,
   ): ServiceWaitDto[] {
     // Each waiting ticket's band and position only for followers — on this node, or computed for the cluster on any
     // node: nobody following a ticket of the office is the usual case (residents rarely follow), and then the
@@ -1049,11 +1175,15 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     const followed = followedIn(state, cluster);
     const ids = new Set(followed.map((t) => t.row.id));
     const estimates = estimateWaits(state, { live: true, waitsOnly: followed.length === 0, positionsFor: ids });
+    waitsAt.set(locationId, { at: state.now.getTime(), ages: agesOf(state) });
     if (broadcast) {
       const carried = sentWithCall.get(locationId);
       sentWithCall.delete(locationId);
+      const text = JSON.stringify(estimates.waits);
+      const sent = lastSentWaits.get(locationId);
+      lastSentWaits.set(locationId, text);
       // The waits a call carried went to the same sockets — with peers to every node's (`hub:facts`).
-      if (carried !== JSON.stringify(estimates.waits)) {
+      if (carried !== text && !(unlessSent && sent === text)) {
         const payload = { locationId, at: state.now.toISOString(), waits: estimates.waits };
         if (cluster) io.to(locationRoom(locationId)).emit('wait:estimates', payload);
         else io.local.to(locationRoom(locationId)).emit('wait:estimates', payload);
@@ -1302,6 +1432,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   poll.unref();
   const followsTimer = options.peers ? setInterval(refreshFollows, followsFullMs) : undefined;
   followsTimer?.unref();
+  const refreshTimer = setInterval(refreshStaleWaits, options.waitsRefreshMs ?? WAITS_REFRESH_EVERY_MS);
+  refreshTimer.unref();
   if (options.peers) {
     // A node that starts asks the others for their follows (and until a full period has passed sends every ticket).
     follows.ask = true;
@@ -1314,6 +1446,7 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     snapshot: (locationId) => {
       // A screen joining gets the waits of its snapshot: the next run sends its own even when a call carried them.
       sentWithCall.delete(locationId);
+      lastSentWaits.delete(locationId);
       return snapshot(locationId);
     },
     drain: async () => {
@@ -1326,6 +1459,9 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
         readWanted = true;
         await tail();
         await idle();
+        // A start's run waiting for the next change goes now: settled means no run is left to come.
+        for (const [locationId, kind] of estimateKinds)
+          if (kind === 'started' && estimateTimers.has(locationId)) scheduleEstimates(locationId, 'change');
         if (estimateTimers.size === 0 && estimateRuns.size === 0) return;
         await Promise.all([...estimateRuns, new Promise((r) => setTimeout(r, 10))]);
       }
@@ -1338,11 +1474,13 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
       stopped = true;
       clearInterval(poll);
       clearInterval(followsTimer);
+      clearInterval(refreshTimer);
       adapter.off('create-room', roomCreated);
       adapter.off('delete-room', roomDeleted);
       for (const stop of stops) stop();
       for (const t of estimateTimers.values()) clearTimeout(t);
       estimateTimers.clear();
+      estimateKinds.clear();
       for (const t of lateChecks.values()) clearTimeout(t);
       lateChecks.clear();
       await running;
