@@ -27,11 +27,7 @@ export const clusterEvents = sqliteTable(
     /** When the change happened (epoch ms): pruning reads it. */
     at: integer({ mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [
-    index('cluster_events_location_seq').on(t.locationId, t.seq),
-    index('cluster_events_ticket').on(t.ticketId),
-    index('cluster_events_at').on(t.at),
-  ],
+  (t) => [index('cluster_events_location_seq').on(t.locationId, t.seq), index('cluster_events_at').on(t.at)],
 );
 
 /** The last `seq` handed out per location: bumped by the triggers under SQLite's write lock. */

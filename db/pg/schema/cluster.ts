@@ -24,11 +24,7 @@ export const clusterEvents = pgTable(
     detail: text(),
     at: timestamp({ withTimezone: true, precision: 3 }).notNull(),
   },
-  (t) => [
-    index('cluster_events_location_seq').on(t.locationId, t.seq),
-    index('cluster_events_ticket').on(t.ticketId),
-    index('cluster_events_at').on(t.at),
-  ],
+  (t) => [index('cluster_events_location_seq').on(t.locationId, t.seq), index('cluster_events_at').on(t.at)],
 );
 
 export const clusterSeq = pgTable('cluster_seq', {

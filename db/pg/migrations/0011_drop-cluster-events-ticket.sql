@@ -1,0 +1,1 @@
+DROP INDEX "cluster_events_ticket";
