@@ -141,6 +141,79 @@ describe('skill groups and releasable slots', () => {
   });
 });
 
+/**
+ * Share of each hour's walk-ins called within 10 minutes, over 200 seeded simulated days of the plan: a crowd
+ * at the door from nine, walk-ins per hour from nine, visits of `meanMinutes` (cv 0.6) and half a minute's walk.
+ */
+function simulatedLevels(crowd: number, perHour: number[], meanMinutes: number, plan: number[]): number[] {
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const counters = Array.from({ length: Math.max(...plan) }, (_, k) => ({
+    id: k + 1,
+    skills: ['passport'],
+    shifts: plan.flatMap((n, i) => (n > k ? [[hh(9 + i), hh(10 + i)] as [string, string]] : [])),
+  }));
+  const close = hh(9 + perHour.length);
+  const result = simulate(
+    parseScenario({
+      name: 'overrun',
+      startDate: '2026-09-07',
+      days: 200,
+      timeZone: 'UTC',
+      opensAt: '09:00',
+      closesAt: close,
+      walkInFrom: '09:00',
+      walkInTo: close,
+      busynessCv: 0,
+      walkUpMinutes: 0.5,
+      doorCrowd: { mean: crowd, spreadMinutes: 3 },
+      services: [
+        {
+          code: 'passport',
+          meanMinutes,
+          cv: 0.6,
+          twoPersonShare: 0,
+          walkInPerHour: Object.fromEntries(perHour.map((r, i) => [String(9 + i), r])),
+        },
+      ],
+      counters,
+      seed: 11,
+    }),
+    { predict: false, learn: false },
+  );
+  return perHour.map((_, i) => {
+    const hours = result.hours.filter((h) => h.hour === 9 + i);
+    return hours.reduce((a, h) => a + h.withinNorm, 0) / hours.reduce((a, h) => a + h.walkIns, 0);
+  });
+}
+
+describe('a day of walk-ins alone, sized on the carried days', () => {
+  it("gives an hour after a better-staffed one the counters the simulator needs, not the stationary Erlang's", () => {
+    // Track 2's crowd morning: 18 at the door at nine and 36 more, then 30, 20, 20, 16, 16 and 12 an hour;
+    // visits of 8 minutes (cv 0.6) and half a minute's walk to the counter.
+    const day = {
+      arrivalsPerHour: [36, 30, 20, 20, 16, 16, 12],
+      crowdAtOpening: 18,
+      meanServiceMinutes: 8,
+      walkUpMinutes: 0.5,
+      serviceCv: 0.6,
+      target,
+    };
+    const plan = requiredCounters(day);
+    // The stationary Erlang on the modified offered load asked 6 at ten and 4 at one o'clock (9 6 4 4 4 3 3):
+    // it has each hour in equilibrium from its first minute, where after nine's nine counters (and ten's
+    // five) the queue takes most of the hour to build up.
+    expect(plan).toEqual([9, 5, 4, 4, 3, 3, 3]);
+    const levels = simulatedLevels(18, day.arrivalsPerHour, 8, plan);
+    for (const level of levels) expect(level).toBeGreaterThanOrEqual(0.8);
+    // And no more than it needs: a counter fewer at ten or at one o'clock misses the norm in the simulator.
+    expect(simulatedLevels(18, day.arrivalsPerHour, 8, [9, 4, 4, 4, 3, 3, 3])[1]).toBeLessThan(0.8);
+    expect(simulatedLevels(18, day.arrivalsPerHour, 8, [9, 5, 4, 4, 2, 3, 3])[4]).toBeLessThan(0.8);
+    // A day with appointment visits keeps the pooled Erlang (the carried days do not hold the visits).
+    const withVisits = requiredCounters({ ...day, appointmentMinutes: [0, 0, 0, 0, 0, 0, 1] });
+    expect(withVisits.slice(0, 5)).toEqual([9, 6, 4, 4, 4]);
+  });
+});
+
 describe('requiredCountersWithCrowd', () => {
   const base = {
     arrivalsPerHour: [40, 24, 20, 20],
@@ -152,8 +225,12 @@ describe('requiredCountersWithCrowd', () => {
   it('sizes the opening hour for the share that waits at the door, never below the hour as a rate', () => {
     const asRate = requiredCounters(base);
     const crowd = requiredCountersWithCrowd(base, 0, 0.5);
-    crowd.forEach((n, i) => {
-      expect(n).toBeGreaterThanOrEqual(asRate[i] ?? 0);
+    expect(crowd[0]).toBeGreaterThanOrEqual(asRate[0] ?? 0);
+    // With appointment visits on the day, the hours after it too.
+    const visits = { ...base, appointmentMinutes: [0, 0, 30, 30] };
+    const visitsAsRate = requiredCounters(visits);
+    requiredCountersWithCrowd(visits, 0, 0.5).forEach((n, i) => {
+      expect(n).toBeGreaterThanOrEqual(visitsAsRate[i] ?? 0);
     });
     // Twenty of the forty at the door at once need more counters at opening than forty spread over the hour.
     expect(crowd[0]).toBeGreaterThan(asRate[0] ?? 0);
@@ -179,46 +256,7 @@ describe('the queue an overrun hour leaves to the next', () => {
     serviceCv: 0.6,
     target,
   };
-  /** Share of each hour's walk-ins called within 10 minutes, over 200 seeded simulated days of the plan. */
-  const simulated = (plan: number[]) => {
-    const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
-    const counters = Array.from({ length: Math.max(...plan) }, (_, k) => ({
-      id: k + 1,
-      skills: ['passport'],
-      shifts: plan.flatMap((n, i) => (n > k ? [[hh(9 + i), hh(10 + i)] as [string, string]] : [])),
-    }));
-    const result = simulate(
-      parseScenario({
-        name: 'overrun',
-        startDate: '2026-09-07',
-        days: 200,
-        timeZone: 'UTC',
-        opensAt: '09:00',
-        closesAt: '12:00',
-        walkInFrom: '09:00',
-        walkInTo: '12:00',
-        busynessCv: 0,
-        walkUpMinutes: 0.5,
-        doorCrowd: { mean: 15, spreadMinutes: 3 },
-        services: [
-          {
-            code: 'passport',
-            meanMinutes: 10,
-            cv: 0.6,
-            twoPersonShare: 0,
-            walkInPerHour: { '9': 32, '10': 33, '11': 12 },
-          },
-        ],
-        counters,
-        seed: 11,
-      }),
-      { predict: false, learn: false },
-    );
-    return [9, 10, 11].map((hour) => {
-      const hours = result.hours.filter((h) => h.hour === hour);
-      return hours.reduce((a, h) => a + h.withinNorm, 0) / hours.reduce((a, h) => a + h.walkIns, 0);
-    });
-  };
+  const simulated = (plan: number[]) => simulatedLevels(15, [32, 33, 12], 10, plan);
 
   it('sizes the hour after an opening staffed below its need for the backlog, as the simulator needs', () => {
     const asNeeded = requiredCounters(input);

@@ -9,7 +9,9 @@
  * is sized by a time-dependent model of that hour (`opening-crowd.ts`): every counter starts at once and
  * visits vary less than an exponential, which neither Erlang nor MOL can see. MOL's infinite-server decay
  * knows no counters either: an hour staffed below its need (the roster) leaves people waiting at its end,
- * and the next hour starts behind them; that queue is carried into it (`carryover.ts`).
+ * and the next hour starts behind them; that queue is carried into it (`carryover.ts`). Nor does the
+ * stationary Erlang know that a queue takes time to build up after a better-staffed hour: a day of walk-ins
+ * alone is sized hour by hour on the carried days from its opening.
  *
  * Appointments and walk-ins share the counters, so their loads are pooled: one Erlang on the sum of the
  * walk-in load and the expected appointment visits' load (the mean visit weighted over both), never a
@@ -181,11 +183,13 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
   }
 
   /**
-   * The queue left at the end of an hour, under the counters it will have, is the next hour's backlog: where
-   * at least one person is left on average (CARRIED_QUEUE), that hour is sized on the carried days
-   * (`carryHour`), upwards from the modified offered load's answer, never below it. Only days with a crowd
-   * at the door or an hour staffed below its need are carried at all, and only while a queue is left.
-   * Memoised by input (rates to half an arrival, visits to a tenth of a minute).
+   * The queue left at the end of an hour, under the counters it will have, is the next hour's backlog. A day
+   * of walk-ins alone is carried from its opening and every hour (but the opening hour with a crowd, the
+   * opening-hour model's) sized on the carried days (`carryHour`), up or down from the modified offered
+   * load's answer. With appointment visits, which the carried days do not hold, only where at least one
+   * person is left on average (CARRIED_QUEUE) is that hour sized on them, upwards from that answer, never
+   * below it; only days with a crowd at the door or an hour staffed below its need are carried at all, and
+   * only while a queue is left. Memoised by input (rates to half an arrival, visits to a tenth of a minute).
    */
   function* carryOver(planned: number[]): Generator<void, number[]> {
     const out = [...planned];
@@ -194,7 +198,6 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
       const rostered = Math.round(input.staffedCounters?.[i] ?? 0);
       return rostered > 0 ? Math.min(out[i] ?? 0, rostered) : (out[i] ?? 0);
     };
-    if (!(crowd > 0) && !out.some((n, i) => staffed(i) < n)) return out;
     const day = {
       crowd,
       // To half an arrival: the months ahead's days then share their carried days and results.
@@ -207,27 +210,46 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
     const key = JSON.stringify([day, input.target.share, planned, out.map((_, i) => staffed(i)), appointments]);
     const known = carried.get(key);
     if (known) return [...known];
-    let state: CarryState | null = null;
+    // A day of walk-ins alone is carried from its opening, every hour sized on the carried days. With appointment
+    // visits (which the carried days do not hold) only days with a crowd at the door or an hour staffed below
+    // its need are carried, and only while a queue is left.
+    const walkInsAlone = appointments.every((n) => n === 0);
+    if (!walkInsAlone && !(crowd > 0) && !out.some((n, i) => staffed(i) < n)) return out;
+    let state: CarryState | null = walkInsAlone ? openingState() : null;
     for (let i = 0; i < out.length; i++) {
       const own = appointments[i] ?? 0;
       /** The hour's end with each counter number the search tried. */
       const tried = new Map<number, CarryState>();
-      if (state && state.queue >= CARRIED_QUEUE) {
-        const from: CarryState = state;
-        // Its walk-ins still waiting at its end go to the next hour's counters, as planned so far (after the
-        // last hour with any, these counters serve the waiting room empty).
-        const later = i + 1 < out.length ? staffed(i + 1) - (appointments[i + 1] ?? 0) : 0;
-        const next = (n: number) => (later > 0 ? later : n - own);
-        const meets = function* (n: number): Generator<void, boolean> {
-          const hour = carryHour(day, from, n - own, next(n));
-          tried.set(n, hour.state);
-          yield;
-          return hour.level >= input.target.share;
-        };
-        // Monotone in the counters (common random numbers): from the offered load's answer — a long backlog may
-        // need many more.
+      const from = state;
+      // Its walk-ins still waiting at its end go to the next hour's counters, as planned so far (after the
+      // last hour with any, these counters serve the waiting room empty).
+      const later = i + 1 < out.length ? staffed(i + 1) - (appointments[i + 1] ?? 0) : 0;
+      const next = (n: number) => (later > 0 ? later : n - own);
+      const meets = function* (n: number): Generator<void, boolean> {
+        if (!from) return false;
+        const hour = carryHour(day, from, n - own, next(n));
+        tried.set(n, hour.state);
+        yield;
+        return hour.level >= input.target.share;
+      };
+      const backlog = from !== null && from.queue >= CARRIED_QUEUE;
+      if (from && walkInsAlone && !(i === 0 && crowd > 0) && ((out[i] ?? 0) > 0 || backlog)) {
+        // Sized on the carried days outright, up or down from the offered load's answer (the opening hour
+        // with a crowd is the opening-hour model's): they start the hour with the queue and the busy counters
+        // the hour before leaves, where the stationary Erlang behind that answer has the hour in equilibrium
+        // from its first minute — after a better-staffed hour a queue takes most of the hour to build up, so
+        // the hour needs fewer counters (track 2's crowd morning: a counter at ten and one at one o'clock).
+        // Never above the occupancy ceiling; searched from the offered load's answer, usually one off it
+        // (monotone in the counters: common random numbers).
+        const least = Math.max(1, Math.ceil(((day.arrivalsPerHour[i] ?? 0) * tau) / 60 / maxOccupancy - 1e-9));
+        let n = Math.max(least, out[i] ?? 0);
+        if (yield* meets(n)) while (n > least && (yield* meets(n - 1))) n--;
+        else n = yield* fewestMeeting(n + 1, meets);
+        out[i] = n;
+      } else if (backlog) {
+        // Upwards from the offered load's answer, for the backlog — a long one may need many more.
         out[i] = yield* fewestMeeting(out[i] ?? 0, meets);
-      } else if (state) {
+      } else if (from && !walkInsAlone) {
         // Drained: the hours on are the modified offered load's, until one is staffed below its need.
         state = null;
       }
@@ -328,9 +350,14 @@ export function* requiredCountersWithCrowdSteps(
   rest.arrivalsPerHour[0] = Math.ceil((rest.arrivalsPerHour[0] ?? 0) - crowd);
   const withDoor = [...before, ...(yield* requiredCountersSteps({ ...rest, crowdAtOpening: Math.ceil(crowd) }))];
   // The crowd is learned, and uncertain: it may add counters to the plan that takes the opening hour as a
-  // rate, never take them away.
+  // rate, never take them away — at the opening hour (and before it), and after it on days with appointment
+  // visits. On a day of walk-ins alone every hour after the opening is sized on the carried days, which start
+  // from the crowd and the queue it leaves: the hour as a rate adds nothing there but the crowd's load as if it
+  // still arrived at the opening hour's end, and an hour-by-hour maximum of the two plans would take each
+  // one's extra counter (track 2's crowd morning: one at one o'clock from the one, one at two from the other).
   const asRate = requiredCounters(input);
-  return withDoor.map((n, i) => Math.max(n, asRate[i] ?? 0));
+  const walkInsAlone = !(input.appointmentMinutes ?? []).some((m) => m > 0);
+  return withDoor.map((n, i) => (i <= opening || !walkInsAlone ? Math.max(n, asRate[i] ?? 0) : n));
 }
 
 export interface SkillCounter {
