@@ -201,8 +201,10 @@ describeWithPostgres('server/main.ts on PostgreSQL (DATABASE_URL)', () => {
     });
     expect(again.status).toBe(200);
 
-    // The database unreachable: the node says so to the load balancer, and recovers when it is back.
+    // The database unreachable: the node says so to the load balancer (once no pooled connection has answered for a
+    // second: a busy node's taken pool is not a dead database, db/pg/storage.ts), and recovers when it is back.
     await relay.cut();
+    await until('health 503', async () => (await health(second)).status === 503);
     const down = await health(second);
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('unavailable');
