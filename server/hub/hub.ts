@@ -182,6 +182,11 @@ export function attachHub(
     waitsMaxAgeMs: options.waitsMaxAgeMs,
     waitsRefreshMs: options.waitsRefreshMs,
     startCoalesceMs: options.startCoalesceMs,
+    // Any node's revocation, read from the cluster log (with or without Redis): forgotten here even with no socket of it.
+    onRevoked: (kind, id) => {
+      revocations++;
+      if (kind === 'device') forgetDevice(id);
+    },
   });
   // Node-to-node messages of another shape — a node of the previous version during a rolling deploy (until
   // 2026-12-07 `hub:followers` carried the tickets alone) — are ignored, never thrown on in the adapter's handler.
@@ -199,8 +204,10 @@ export function attachHub(
    * one token: a token checked less than `recheckMs` ago is taken as checked then, with no read, and the socket is
    * re-checked by the sweep once that check is `recheckMs` old — the bound every connected socket has. A revocation
    * forgets the device's tokens on every node as soon as it reaches it: on this node at once (`auth:revoked`), on the
-   * others by the revoking node's `hub:revoked` (sent just before its `disconnectSockets`), and whenever this node
-   * cuts off a device's socket (the adapter's or the cluster log's revocation, a failed re-check, a flood).
+   * others by the revoking node's `hub:revoked` (sent just before its `disconnectSockets`) and by the cluster log's
+   * revocation fact when this node reads it (within ~75 ms; without Redis the only message: publish.ts `onRevoked`),
+   * and whenever this node cuts off a device's socket (the adapter's or the cluster log's revocation, a failed
+   * re-check, a flood).
    */
   const deviceTokens = new Map<string, { principal: Principal; checkedAt: number }>();
   /**

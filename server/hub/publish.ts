@@ -109,6 +109,12 @@ export interface PublisherOptions {
   waitsRefreshMs?: number;
   /** How long a start-only round's run waits for the office's next change (default 2 s; see `startOnly`). */
   startCoalesceMs?: number;
+  /**
+   * A revocation read from the cluster log (any node's, this one's too), before this node's sockets of it are cut off:
+   * the hub forgets what it keeps of the token (without Redis no `hub:revoked` comes, and a node with no socket of
+   * the device would let its cached token in until its re-check).
+   */
+  onRevoked?: (kind: 'staff' | 'device' | 'api-key', id: number) => void;
 }
 
 /**
@@ -735,6 +741,8 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
 
   function revoke(f: ClusterFact): void {
     if (f.subjectId === null) return;
+    if (f.detail === 'device' || f.detail === 'staff' || f.detail === 'api-key')
+      options.onRevoked?.(f.detail, f.subjectId);
     const room =
       f.detail === 'device' ? `device:${f.subjectId}` : f.detail === 'staff' ? `session:${f.subjectId}` : null;
     if (room) io.local.in(room).disconnectSockets(true);

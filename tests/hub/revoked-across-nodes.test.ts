@@ -1,5 +1,9 @@
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { pairTestDevice, signInAs } from '../helpers/auth.ts';
+import { createTestContext } from '../helpers/context.ts';
 import { call } from '../helpers/http.ts';
 import { cleanupAfterEach, clientFor, screenFor, startServerFor, until, waitConnected } from '../helpers/server.ts';
 import { describeWithRedis } from '../helpers/servers.ts';
@@ -69,6 +73,35 @@ describeWithRedis('a device revoked on another node', () => {
     });
     await revokeOnA(a);
     await until(() => heard, 'node B hearing the revocation');
+    await expect(waitConnected(clientFor(cleanup, nodeB, { token: deviceToken }))).rejects.toThrow('unauthorized');
+  });
+});
+
+describe('a device revoked on another node, without Redis', () => {
+  it('is refused by node B’s handshake as soon as B reads the revocation from the cluster log', async () => {
+    // Two nodes on one SQLite file and no Redis: no `hub:revoked` message, only the cluster log carries it.
+    const dir = mkdtempSync(join(tmpdir(), 'loket-revoked-no-redis-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const a = createTestContext({ dbPath: join(dir, 'loket.db') });
+    const b = createTestContext({ dbPath: join(dir, 'loket.db') });
+    cleanup.push(() => {
+      a.db.$client.close();
+      b.db.$client.close();
+    });
+    // Node A revokes (its hub sends its own sockets' cut-off; nothing reaches B but the log).
+    await startServerFor(cleanup, a);
+    const nodeB = await startServerFor(cleanup, b);
+    expect([a.config.REDIS_URL, b.config.REDIS_URL].filter(Boolean)).toEqual([]);
+    const deviceToken = await pairTestDevice(a, ZIJL, 'display');
+    // The screen's handshake on B caches its token there (the test's clock does not move: no re-check comes); it
+    // leaves, so no socket of B's is cut off to show the revocation.
+    const { client: screen } = await screenFor(cleanup, nodeB, { token: deviceToken });
+    screen.disconnect();
+    await until(() => nodeB.hub.io.of('/').sockets.size === 0, 'the screen gone from node B');
+
+    await revokeOnA(a);
+    // B reads the log (its poll would within 75 ms).
+    await nodeB.hub.publisher.drain();
     await expect(waitConnected(clientFor(cleanup, nodeB, { token: deviceToken }))).rejects.toThrow('unauthorized');
   });
 });
