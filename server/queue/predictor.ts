@@ -80,6 +80,11 @@ export interface PredictorInput {
   /** Seeded stochastic replays per estimate (their median: medianOfReplays); 0 = one mean-value replay (default 12). */
   replications?: number;
   /**
+   * A mean-value replay's point estimate: the median of the wait it stands for (default; `meanValueBand`), as the
+   * stochastic replays give, or `mean`: its call time itself (the tests of the replay's call times and its reference).
+   */
+  meanValuePoint?: 'median' | 'mean';
+  /**
    * Mean patience of waiting walk-ins in minutes (exponential; learned by patience.ts from tickets
    * cancelled as abandoned). Null or absent: nobody gives up.
    */
@@ -323,7 +328,7 @@ interface Replay {
   /** How many of `order` are set. */
   called: number;
   /** Watched newcomers (`probes`): when a counter would have called each, and the calls before it that count. */
-  probes: Map<Probe, { at: number; ahead: number }>;
+  probes: Map<Probe, { at: number; ahead: number; ends: number }>;
 }
 
 /** A newcomer watched by a replay (see `replay`). */
@@ -510,7 +515,7 @@ function replay(
     activeProbes.push(probes.filter((p) => canServe(c, p.ticket)));
   }
   const watched = new Set(probes);
-  const probeAt = new Map<Probe, { at: number; ahead: number }>();
+  const probeAt = new Map<Probe, { at: number; ahead: number; ends: number }>();
   // Only needed to count the calls ahead of a watched newcomer.
   const calledBySet = new CallsBySet();
   const lineSet =
@@ -525,8 +530,14 @@ function replay(
     const h = head[line] as number;
     return h < m.length && before(tickets[m[h] as number] as SimTicket, p.ticket) < 0;
   };
+  // The calls ahead made after now: each waited for a visit to end (a call at 0 took a counter free now).
+  const laterBySet = new CallsBySet();
   const resolve = (p: Probe, at: number) => {
-    probeAt.set(p, { at, ahead: calledBySet.competing(p.servers) });
+    probeAt.set(p, {
+      at,
+      ahead: calledBySet.competing(p.servers),
+      ends: at > 0 ? laterBySet.competing(p.servers) + 1 : 0,
+    });
     watched.delete(p);
   };
   let horizon = false;
@@ -586,7 +597,10 @@ function replay(
     head[line] = (head[line] as number) + 1;
     callAt[best] = at;
     order[called++] = best;
-    if (watched.size > 0) calledBySet.add(lineSet[line] as ServerSet);
+    if (watched.size > 0) {
+      calledBySet.add(lineSet[line] as ServerSet);
+      if (at > 0) laterBySet.add(lineSet[line] as ServerSet);
+    }
     if ((givesUpAt[best] as number) < at) continue;
     const t = tickets[best] as SimTicket;
     const expected = t.minutes * counter.speed;
@@ -671,12 +685,19 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
       return { ticket, servers: serverSet(ticket, counters) };
     });
     const base = replay(input, simTickets, counters, undefined, probes);
+    const median = input.meanValuePoint !== 'mean';
     probes.forEach((p, k) => {
       const code = codes[k] as string;
       const hit = base.probes.get(p);
-      perService[code] = { ...(hit ? waitBand(hit.at, hit.ahead) : unservedBand()), waiting: waitingFor(code) };
+      perService[code] = {
+        ...(hit ? meanValueBand(hit.at, hit.ahead, median ? hit.ends : 0) : unservedBand()),
+        waiting: waitingFor(code),
+      };
     });
-    return { perTicket: input.perServiceOnly ? new Map() : meanValueBands(base, simTickets, counters), perService };
+    return {
+      perTicket: input.perServiceOnly ? new Map() : meanValueBands(base, simTickets, counters, median),
+      perService,
+    };
   }
   const perTicket = input.perServiceOnly ? new Map<number, WaitBand>() : estimate(input, simTickets, counters);
   for (const code of codes) {
@@ -690,15 +711,42 @@ export function predictWaits(input: PredictorInput): PredictorOutput {
   return { perTicket, perService };
 }
 
-/** Bands of a mean-value replay: the call time, and the calls before it that could have gone to its counters. */
-function meanValueBands(base: Replay, tickets: SimTicket[], counters: SimCounter[]): Map<number, WaitBand> {
+/**
+ * Bands of a mean-value replay: the call time (or the median it stands for, `meanValueBand`), and the calls before
+ * it that could have gone to its counters.
+ */
+function meanValueBands(
+  base: Replay,
+  tickets: SimTicket[],
+  counters: SimCounter[],
+  median: boolean,
+): Map<number, WaitBand> {
   const out = new Map<number, WaitBand>();
-  const ahead = callsAhead(base, tickets, counters);
+  const { ahead, ends } = callsAhead(base, tickets, counters);
   for (let i = 0; i < tickets.length; i++) {
     const at = base.callAt[i] as number;
-    out.set((tickets[i] as SimTicket).ticket.id, Number.isNaN(at) ? unservedBand() : waitBand(at, ahead[i] as number));
+    out.set(
+      (tickets[i] as SimTicket).ticket.id,
+      Number.isNaN(at) ? unservedBand() : meanValueBand(at, ahead[i] as number, median ? (ends[i] as number) : 0),
+    );
   }
   return out;
+}
+
+/**
+ * A mean-value replay's band: its call time `at` is a mean (every visit takes its expected minutes), while the
+ * stochastic replays' estimate — the prediction stored at issue — is a median. So the point given is the median of
+ * the gamma wait with that mean and shape the visit ends it waits for (`ends`: the calls ahead of it on its counters
+ * made after now, and the one that calls it; a wait of k memoryless visit ends is exactly Erlang k), by the same
+ * Wilson–Hilferty form as `medianOfReplays`, so a screen and the stored prediction say the same thing. The band is
+ * the one around the mean as before (`waitBand`: the spread of the visit ends ahead and a minute); it holds the
+ * median, which lies between the mean and its lower end. `ends` 0: the call time itself.
+ */
+function meanValueBand(at: number, ahead: number, ends: number): WaitBand {
+  const band = waitBand(at, ahead);
+  if (!(at > 0) || ends < 1) return band;
+  const median = gammaMedian(at, (at * at) / ends);
+  return { ...band, minutes: round1(median), band: bandKeyFor(median) };
 }
 
 /** Bands for every ticket (or only for `only`): mean-value replay, or the median of seeded stochastic replays. */
@@ -715,7 +763,7 @@ function estimate(
   // A very long line costs O(n²) per replay: fewer replays keep a live update within tens of ms.
   const reps = input.replications ?? (tickets.length > 80 ? DEFAULT_REPLICATIONS / 2 : DEFAULT_REPLICATIONS);
   if (reps <= 0) {
-    const bands = meanValueBands(replay(input, tickets, counters), tickets, counters);
+    const bands = meanValueBands(replay(input, tickets, counters), tickets, counters, input.meanValuePoint !== 'mean');
     for (const i of wanted) {
       const id = (tickets[i] as SimTicket).ticket.id;
       out.set(id, bands.get(id) ?? unservedBand());
@@ -791,21 +839,28 @@ export function gammaMedian(mean: number, variance: number): number {
 
 /**
  * Per called ticket of a mean-value replay (by index): the tickets called before it that could have gone to one
- * of its counters. Call times never decrease along the call order and nobody gives up in a mean-value replay, so
- * "called before" is "earlier in the order".
+ * of its counters (`ahead`), and the visit ends it waits for (`ends`: those of them called after now, and its own
+ * call if after now; 0 when called now). Call times never decrease along the call order and nobody gives up in a
+ * mean-value replay, so "called before" is "earlier in the order".
  */
-function callsAhead(r: Replay, tickets: SimTicket[], counters: SimCounter[]): Int32Array {
-  const out = new Int32Array(tickets.length);
+function callsAhead(r: Replay, tickets: SimTicket[], counters: SimCounter[]): { ahead: Int32Array; ends: Int32Array } {
+  const ahead = new Int32Array(tickets.length);
+  const ends = new Int32Array(tickets.length);
   const { members, lineOf } = linesOf(tickets);
   const setOfLine = members.map((m) => serverSetOf(tickets[m[0] as number] as SimTicket, counters));
   const before = new CallsBySet();
+  const later = new CallsBySet();
   for (let k = 0; k < r.called; k++) {
     const i = r.order[k] as number;
     const set = setOfLine[lineOf[i] as number] as ServerSet;
-    out[i] = before.competing(set);
+    ahead[i] = before.competing(set);
     before.add(set);
+    if ((r.callAt[i] as number) > 0) {
+      ends[i] = later.competing(set) + 1;
+      later.add(set);
+    }
   }
-  return out;
+  return { ahead, ends };
 }
 
 /** Learned service-time variability from which we treat services as memoryless (exponential: cv 1). */
