@@ -128,6 +128,9 @@ function poissonAt(mean: number, u: number): number {
 /** Scratch for one day's callers in order (carried, crowd, the hour's walk-ins); grown as needed. */
 let scratchArrival = new Float64Array(256);
 let scratchVisit = new Float64Array(256);
+/** Scratch for those still waiting at the hour's end, every day's in turn; copied out at the end. */
+let leftArrival = new Float64Array(1024);
+let leftVisit = new Float64Array(1024);
 
 /**
  * The next hour (`state.hours`) with `servers` counters: counter k works it when k < servers (a counter
@@ -143,6 +146,60 @@ export function carryHour(
   servers: number,
   nextServers: number = servers,
 ): CarryHour {
+  return simulateHour(input, state, servers, nextServers, Number.NEGATIVE_INFINITY) as CarryHour;
+}
+
+/**
+ * Whether `carryHour` would give the hour a service level of at least `share`, and the days at its end — or,
+ * where it would not, no days: the simulation stops as soon as the walk-ins still to come could no longer lift
+ * the level to `share` (the same answer as `carryHour(…).level >= share`, at a fraction of a failing hour's cost).
+ */
+export function carryHourMeets(
+  input: CarryDayInput,
+  state: CarryState,
+  servers: number,
+  nextServers: number,
+  share: number,
+): { meets: boolean; state: CarryState | null } {
+  const hour = simulateHour(input, state, servers, nextServers, share);
+  return hour && hour.level >= share
+    ? { meets: true, state: hour.state }
+    : { meets: false, state: hour?.state ?? null };
+}
+
+/** The hour's walk-ins over all seeded days (the crowd with them in the opening hour), as `simulateHour` counts them. */
+const totals = new Map<string, number>();
+
+function hourTotal(unit: UnitHour, hour: number, k: number, perMinute: number, crowdMean: number): number {
+  const key = `${hour}|${k}|${unit.per}|${perMinute}|${crowdMean}`;
+  const known = totals.get(key);
+  if (known !== undefined) return known;
+  const start = hour * 60;
+  const end = start + 60;
+  let total = 0;
+  for (let d = 0; d < CARRY_DAYS; d++) {
+    const crowd = crowdMean > 0 ? Math.min(unit.per, poissonAt(crowdMean, unit.crowdU[d] as number)) : 0;
+    let n = crowd;
+    if (perMinute > 0)
+      for (let i = 0, t = start; i < unit.per - crowd; i++, n++) {
+        t += (unit.gaps[d * unit.per + i] as number) / perMinute;
+        if (t >= end) break;
+      }
+    total += n;
+  }
+  if (totals.size >= 4_096) totals.clear();
+  totals.set(key, total);
+  return total;
+}
+
+/** `carryHour`; null as soon as its level can no longer reach `atLeast` (−∞: never). */
+function simulateHour(
+  input: CarryDayInput,
+  state: CarryState,
+  servers: number,
+  nextServers: number,
+  atLeast: number,
+): CarryHour | null {
   const hour = state.hours;
   const start = hour * 60;
   const end = start + 60;
@@ -153,64 +210,86 @@ export function carryHour(
   const crowdMean = hour === 0 ? Math.max(0, input.crowd) : 0;
   // Room for the crowd and the hour's walk-ins on nearly every day (the rare longer day is cut there).
   const expected = perMinute * 60 + crowdMean;
-  const unit = unitHour(hour, phasesFor(input.serviceCv ?? 1), Math.ceil(expected + 6 * Math.sqrt(expected) + 8));
+  const k = phasesFor(input.serviceCv ?? 1);
+  const unit = unitHour(hour, k, Math.ceil(expected + 6 * Math.sqrt(expected) + 8));
+  // Deciding early needs the hour's walk-ins over every day beforehand.
+  const all = atLeast > Number.NEGATIVE_INFINITY ? hourTotal(unit, hour, k, perMinute, crowdMean) : 0;
   const days = CARRY_DAYS;
-  const arrivals: number[] = [];
-  const visits: number[] = [];
+  let left = 0;
   const from = new Int32Array(days + 1);
   const frees = new Float64Array(days * s);
   const free = new Float64Array(Math.max(s, next, 1));
   let within = 0;
   let total = 0;
+  // Locals for the loops below (each read once, not per caller).
+  const per = unit.per;
+  const gaps = unit.gaps;
+  const unitVisits = unit.visits;
+  const norm = input.withinMinutes;
+  const stateArrival = state.arrival;
+  const stateVisit = state.visit;
+  const stateFrom = state.from;
+  const stateFree = state.free;
+  const stateServers = state.servers;
   for (let d = 0; d < days; d++) {
     // The day's callers in order: those still waiting, the crowd at the door, the hour's walk-ins.
-    const a = state.from[d] ?? 0;
-    const carried = (state.from[d + 1] ?? 0) - a;
-    const crowd = crowdMean > 0 ? Math.min(unit.per, poissonAt(crowdMean, unit.crowdU[d] as number)) : 0;
-    const room = carried + crowd + unit.per;
+    const a = stateFrom[d] ?? 0;
+    const carried = (stateFrom[d + 1] ?? 0) - a;
+    const crowd = crowdMean > 0 ? Math.min(per, poissonAt(crowdMean, unit.crowdU[d] as number)) : 0;
+    const room = carried + crowd + per;
     if (scratchArrival.length < room) {
       scratchArrival = new Float64Array(room * 2);
       scratchVisit = new Float64Array(room * 2);
     }
+    const callerArrival = scratchArrival;
+    const callerVisit = scratchVisit;
     let n = 0;
     for (let i = 0; i < carried; i++, n++) {
-      scratchArrival[n] = state.arrival[a + i] as number;
-      scratchVisit[n] = state.visit[a + i] as number;
+      callerArrival[n] = stateArrival[a + i] as number;
+      callerVisit[n] = stateVisit[a + i] as number;
     }
     const own = n;
-    const base = d * unit.per;
+    const base = d * per;
     let c = 0;
     for (; c < crowd; c++, n++) {
-      scratchArrival[n] = start;
-      scratchVisit[n] = (unit.visits[base + c] as number) * tau;
+      callerArrival[n] = start;
+      callerVisit[n] = (unitVisits[base + c] as number) * tau;
     }
     if (perMinute > 0)
-      for (let i = 0, t = start; i < unit.per - crowd; i++, n++) {
-        t += (unit.gaps[base + i] as number) / perMinute;
+      for (let i = 0, t = start; i < per - crowd; i++, n++) {
+        t += (gaps[base + i] as number) / perMinute;
         if (t >= end) break;
-        scratchArrival[n] = t;
-        scratchVisit[n] = (unit.visits[base + crowd + i] as number) * tau;
+        callerArrival[n] = t;
+        callerVisit[n] = (unitVisits[base + crowd + i] as number) * tau;
       }
     total += n - own;
     // The counters: those of the hour before stay as they come free, added ones are free at the hour.
-    const kept = Math.min(s, state.servers);
-    for (let j = 0; j < s; j++)
-      free[j] = j < kept ? Math.max(start, state.free[d * state.servers + j] as number) : start;
+    const kept = Math.min(s, stateServers);
+    for (let j = 0; j < s; j++) free[j] = j < kept ? Math.max(start, stateFree[d * stateServers + j] as number) : start;
     let i = 0;
     // Called within the hour: these change the counters the next hour starts with.
     for (; i < n && s > 0; i++) {
       let best = 0;
       for (let j = 1; j < s; j++) if ((free[j] as number) < (free[best] as number)) best = j;
-      const arrival = scratchArrival[i] as number;
+      const arrival = callerArrival[i] as number;
       const call = Math.max(arrival, free[best] as number);
       if (call >= end) break;
-      if (i >= own && call - arrival <= input.withinMinutes) within++;
-      free[best] = call + (scratchVisit[i] as number);
+      if (i >= own && call - arrival <= norm) within++;
+      free[best] = call + (callerVisit[i] as number);
     }
-    from[d] = arrivals.length;
-    for (let j = i; j < n; j++) {
-      arrivals.push(scratchArrival[j] as number);
-      visits.push(scratchVisit[j] as number);
+    from[d] = left;
+    if (leftArrival.length < left + n - i) {
+      const size = Math.max(leftArrival.length * 2, left + n - i);
+      const arrival = new Float64Array(size);
+      const visit = new Float64Array(size);
+      arrival.set(leftArrival.subarray(0, left));
+      visit.set(leftVisit.subarray(0, left));
+      leftArrival = arrival;
+      leftVisit = visit;
+    }
+    for (let j = i; j < n; j++, left++) {
+      leftArrival[left] = callerArrival[j] as number;
+      leftVisit[left] = callerVisit[j] as number;
     }
     for (let j = 0; j < s; j++) frees[d * s + j] = free[j] as number;
     // The hour's walk-ins still waiting at its end: called, in order, by the next hour's counters (at
@@ -220,23 +299,25 @@ export function carryHour(
     for (; i < n && next > 0; i++) {
       let best = 0;
       for (let j = 1; j < next; j++) if ((free[j] as number) < (free[best] as number)) best = j;
-      const arrival = scratchArrival[i] as number;
+      const arrival = callerArrival[i] as number;
       const call = Math.max(arrival, free[best] as number);
-      if (i >= own && call - arrival <= input.withinMinutes) within++;
-      free[best] = call + (scratchVisit[i] as number);
+      if (i >= own && call - arrival <= norm) within++;
+      free[best] = call + (callerVisit[i] as number);
     }
+    // Even if every walk-in of the days still to come were called within the norm, the level stays below.
+    if (all > 0 && (within + (all - total)) / all < atLeast) return null;
   }
-  from[days] = arrivals.length;
+  from[days] = left;
   return {
     level: total > 0 ? within / total : 1,
     state: {
       hours: hour + 1,
-      arrival: Float64Array.from(arrivals),
-      visit: Float64Array.from(visits),
+      arrival: leftArrival.slice(0, left),
+      visit: leftVisit.slice(0, left),
       from,
       servers: s,
       free: frees,
-      queue: arrivals.length / days,
+      queue: left / days,
     },
   };
 }

@@ -214,6 +214,43 @@ describe('a day of walk-ins alone, sized on the carried days', () => {
   });
 });
 
+describe('the plan as fast as it can be made, with the same answers', () => {
+  // Plans of db2cf14 (before the carried days' speed-ups: the opening hour as a rate carried over the whole
+  // day, every failing hour simulated to its last day, the waiting lists pushed into arrays).
+  const target = { share: 0.8, withinMinutes: 10 };
+  const scale = (k: number) => 1 + (k - 6) * 0.037;
+  it('plans a day of walk-ins alone, with and without a crowd, as before', () => {
+    const walkIn = [28, 40, 32, 44, 30, 24, 18];
+    const crowd = [36, 30, 20, 20, 16, 16, 12];
+    const plans = [1, 6, 11].map((k) => [
+      requiredCounters({
+        meanServiceMinutes: 9,
+        serviceCv: 0.6,
+        walkUpMinutes: 0.5,
+        target,
+        arrivalsPerHour: walkIn.map((r) => r * scale(k)),
+      }),
+      requiredCountersWithCrowd(
+        {
+          meanServiceMinutes: 8,
+          serviceCv: 0.6,
+          walkUpMinutes: 0.5,
+          target,
+          openingModel: 'sampled',
+          arrivalsPerHour: crowd.map((r, i) => r * scale(k) + (i === 0 ? 18 : 0)),
+        },
+        0,
+        0.35,
+      ),
+    ]);
+    expect(plans.map((p) => p.map((n) => n.join(' ')))).toEqual([
+      ['4 6 5 7 5 4 4', '8 4 4 3 3 3 2'],
+      ['5 7 6 8 6 5 4', '9 5 4 4 3 3 3'],
+      ['6 8 7 9 7 6 4', '10 6 4 5 3 4 3'],
+    ]);
+  });
+});
+
 describe('requiredCountersWithCrowd', () => {
   const base = {
     arrivalsPerHour: [40, 24, 20, 20],

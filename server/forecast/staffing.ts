@@ -20,7 +20,7 @@
  */
 
 import { learnServiceTimes, type ServiceSample } from '../queue/service-times.ts';
-import { type CarryState, carryHour, openingState } from './carryover.ts';
+import { type CarryState, carryHour, carryHourMeets, openingState } from './carryover.ts';
 import { requiredServers, type StaffingTarget, serviceLevel } from './erlang.ts';
 import { drain, openingHourServiceLevelSampled, openingHourServiceLevelSteps } from './opening-crowd.ts';
 
@@ -150,6 +150,15 @@ export function requiredCounters(input: HourlyStaffingInput): number[] {
  * the one long computation, so a caller on the event loop can pause in between.
  */
 export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<void, number[]> {
+  return yield* countersSteps(input, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * `requiredCountersSteps`, the carried days sized through hour `carryThrough` only (the hours after it keep
+ * the modified offered load's answer). Exact for the hours up to it: the carry runs forward, and an hour's
+ * sizing looks ahead only at the next hour's offered-load answer, never at a later hour's carried one.
+ */
+function* countersSteps(input: HourlyStaffingInput, carryThrough: number): Generator<void, number[]> {
   const walkUp = input.walkUpMinutes ?? 0;
   const tau = input.meanServiceMinutes + walkUp;
   const method = input.method ?? 'mol';
@@ -207,7 +216,8 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
       withinMinutes: input.target.withinMinutes,
     };
     const appointments = out.map((_, i) => appointmentCounters(i));
-    const key = JSON.stringify([day, input.target.share, planned, out.map((_, i) => staffed(i)), appointments]);
+    const last = Math.min(out.length - 1, carryThrough);
+    const key = JSON.stringify([day, input.target.share, planned, out.map((_, i) => staffed(i)), appointments, last]);
     const known = carried.get(key);
     if (known) return [...known];
     // A day of walk-ins alone is carried from its opening, every hour sized on the carried days. With appointment
@@ -216,7 +226,7 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
     const walkInsAlone = appointments.every((n) => n === 0);
     if (!walkInsAlone && !(crowd > 0) && !out.some((n, i) => staffed(i) < n)) return out;
     let state: CarryState | null = walkInsAlone ? openingState() : null;
-    for (let i = 0; i < out.length; i++) {
+    for (let i = 0; i <= last; i++) {
       const own = appointments[i] ?? 0;
       /** The hour's end with each counter number the search tried. */
       const tried = new Map<number, CarryState>();
@@ -227,10 +237,11 @@ export function* requiredCountersSteps(input: HourlyStaffingInput): Generator<vo
       const next = (n: number) => (later > 0 ? later : n - own);
       const meets = function* (n: number): Generator<void, boolean> {
         if (!from) return false;
-        const hour = carryHour(day, from, n - own, next(n));
-        tried.set(n, hour.state);
+        // A failing hour's simulation stops once decided (its days are then not kept: rarely wanted).
+        const hour = carryHourMeets(day, from, n - own, next(n), input.target.share);
+        if (hour.state) tried.set(n, hour.state);
         yield;
-        return hour.level >= input.target.share;
+        return hour.meets;
       };
       const backlog = from !== null && from.queue >= CARRIED_QUEUE;
       if (from && walkInsAlone && !(i === 0 && crowd > 0) && ((out[i] ?? 0) > 0 || backlog)) {
@@ -355,8 +366,9 @@ export function* requiredCountersWithCrowdSteps(
   // from the crowd and the queue it leaves: the hour as a rate adds nothing there but the crowd's load as if it
   // still arrived at the opening hour's end, and an hour-by-hour maximum of the two plans would take each
   // one's extra counter (track 2's crowd morning: one at one o'clock from the one, one at two from the other).
-  const asRate = requiredCounters(input);
+  // Only its hours up to the opening are taken on such a day: the carried days of the rest are not simulated.
   const walkInsAlone = !(input.appointmentMinutes ?? []).some((m) => m > 0);
+  const asRate = drain(countersSteps(input, walkInsAlone ? opening : Number.POSITIVE_INFINITY));
   return withDoor.map((n, i) => (i <= opening || !walkInsAlone ? Math.max(n, asRate[i] ?? 0) : n));
 }
 
