@@ -161,6 +161,38 @@ describe('useLocationFeed', () => {
     expect(hub.sent('queue:subscribe')).toHaveLength(2);
   });
 
+  it('resubscribes with its seq: an ack that its snapshot is current leaves it; an old hub is asked without', async () => {
+    let reply: 'snapshot' | 'current' | 'refuse' = 'snapshot';
+    const hub = new FakeHub((event, payload) => {
+      if (event !== 'queue:subscribe') return { ok: false, error: { code: 'not-found', message: '' } };
+      if (reply === 'current') return { ok: true, data: { current: true, seq: 12 } };
+      if (reply === 'refuse' && (payload as { seq?: number }).seq !== undefined)
+        return { ok: false, error: { code: 'validation-failed', message: 'payload: unrecognized key' } };
+      return { ok: true, data: { ...snapshotOf('a', `ack ${reply}`), seq: reply === 'refuse' ? 13 : 10 } };
+    });
+    const { snapshots } = feed(hub, 'a');
+    await act(async () => {});
+    expect(hub.sent('queue:subscribe')).toEqual([{ locationId: 'a' }]);
+
+    // Reconnected: the hub sent the snapshot unasked at the handshake, the subscription says which seq the feed has.
+    reply = 'current';
+    act(() => hub.serverEmit('disconnect'));
+    await act(async () => {
+      hub.serverEmit('connect');
+      hub.serverEmit('queue:snapshot', { ...snapshotOf('a', 'pushed'), seq: 12 });
+    });
+    expect(hub.sent('queue:subscribe')).toEqual([{ locationId: 'a' }, { locationId: 'a', seq: 10 }]);
+    expect(snapshots).toEqual(['a:ack snapshot', 'a:pushed']);
+
+    // A node of before refuses the seq: asked again without it, its snapshot is applied.
+    reply = 'refuse';
+    act(() => hub.serverEmit('disconnect'));
+    await act(async () => hub.serverEmit('connect'));
+    await act(async () => {});
+    expect(hub.sent('queue:subscribe').slice(2)).toEqual([{ locationId: 'a', seq: 12 }, { locationId: 'a' }]);
+    expect(snapshots).toEqual(['a:ack snapshot', 'a:pushed', 'a:ack refuse']);
+  });
+
   it('unpacks a batch of facts in order, and counts the facts of its own command as seen from the ack', async () => {
     const hub = new FakeHub((event) =>
       event === 'queue:subscribe'

@@ -31,7 +31,9 @@ function locationOf(name: FactName, payload: unknown): string {
 /**
  * One location's live feed, the way every screen needs it: subscribe on every (re)connect (the ack
  * carries a fresh snapshot, so anything missed while offline is right again), apply each snapshot,
- * then apply the hub's facts in between. Facts and snapshots of other locations are ignored.
+ * then apply the hub's facts in between. Facts and snapshots of other locations are ignored. Once the
+ * feed has a seq it subscribes with it, and the ack is `{ current }` (nothing to apply) when the snapshot the
+ * hub sent this connection unasked — applied before the ack arrives — is still current.
  *
  * Order (ARCHITECTURE.md#scale-out): snapshots and queue facts carry the location's `seq`, facts also `prev`
  * (the seq of the fact sent before). A fact or snapshot at or below the last seq seen is stale (it reached
@@ -62,6 +64,8 @@ export function useLocationFeed(
     /** The newest seq applied (null: no sequenced snapshot yet). */
     let lastSeq: number | null = null;
     let resyncing = false;
+    /** The hub refused a subscription with a seq (a node of before): ask without it on this socket. */
+    let oldHub = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const applySnapshot = (snapshot: HubSnapshot) => {
       if (location && snapshot.locationId !== location) return;
@@ -77,9 +81,18 @@ export function useLocationFeed(
       if (!location) return;
       resyncing = true;
       clearTimeout(retry);
-      socket.emit('queue:subscribe', { locationId: location }, (ack) => {
+      // With the seq this feed has, the hub answers `{ current }` instead of the snapshot it just sent unasked.
+      const withSeq = lastSeq !== null && !oldHub;
+      const request = withSeq ? { locationId: location, seq: lastSeq as number } : { locationId: location };
+      socket.emit('queue:subscribe', request, (ack) => {
         resyncing = false;
-        if (ack.ok) applySnapshot(ack.data);
+        if (ack.ok) {
+          if (!('current' in ack.data)) applySnapshot(ack.data);
+        } else if (withSeq && ack.error.code === 'validation-failed') {
+          // A node of before 2026-12-07 (a rolling deploy) refuses the seq: ask it as before.
+          oldHub = true;
+          resync();
+        }
         // Refused for a passing reason (e.g. the node's database out of connections): without asking again the screen
         // would keep its old (or empty) state until the next reconnect.
         else if (RETRIED_SUBSCRIBE_ERRORS.has(ack.error.code)) retry = setTimeout(() => resync(), SUBSCRIBE_RETRY_MS);

@@ -2,8 +2,8 @@
  * Display client child for part 2: many display sockets (each office's displays share the office's
  * address, X-Forwarded-For), each asking HAProxy for a node (`?node=`) for its first connection, reconnecting
  * through the round robin with the front-ends' settings. Like the real display (shared-web/use-location-feed.ts) a socket that sees a gap in the
- * location's seq asks for a snapshot, and one that reconnects subscribes again (`queue:subscribe`) besides the snapshot
- * the hub sends it unasked. Records every ticket:called (ticket, time, seq), every snapshot
+ * location's seq asks for a snapshot, and one that reconnects subscribes again (`queue:subscribe`, with the seq it has:
+ * acked `{ current }` when the snapshot the hub sent it unasked is still current). Records every ticket:called (ticket, time, seq), every snapshot
  * (time, seq), connects and disconnects; reports them to the parent over IPC.
  */
 import { performance } from 'node:perf_hooks';
@@ -83,18 +83,32 @@ async function start(msg: Start): Promise<void> {
         if (snap.seq !== undefined) lastSeq = Math.max(lastSeq, snap.seq);
       };
       socket.on('queue:snapshot', snapshot);
+      // With the seq it has, as the real feed: the hub acks `{ current }` when the snapshot it sent is still current
+      // (no snapshot, not counted as one); a node of before refuses the seq and is asked without it.
+      let oldHub = false;
+      const subscribe = (): void => {
+        const withSeq = lastSeq > 0 && !oldHub;
+        socket
+          .timeout(10_000)
+          .emitWithAck(
+            'queue:subscribe',
+            withSeq ? { locationId: s.locationId, seq: lastSeq } : { locationId: s.locationId },
+          )
+          .then((ack: { ok: boolean; data?: { seq?: number; current?: true }; error?: { code: string } }) => {
+            if (ack.ok && ack.data && !ack.data.current) snapshot(ack.data);
+            else if (withSeq && ack.error?.code === 'validation-failed') {
+              oldHub = true;
+              subscribe();
+            }
+          })
+          .catch(() => {});
+      };
       socket.on('ticket:called', (call: { ticketId: number; seq?: number; prev?: number }) => {
         rep.calls.push(call.ticketId, now(), call.seq ?? -1);
         if (call.prev !== undefined && call.prev > lastSeq) {
           // A gap: a fact went missing; ask for the queue as it is now.
           rep.gapsAsked++;
-          socket
-            .timeout(10_000)
-            .emitWithAck('queue:subscribe', { locationId: s.locationId })
-            .then((ack: { ok: boolean; data?: { seq?: number } }) => {
-              if (ack.ok && ack.data) snapshot(ack.data);
-            })
-            .catch(() => {});
+          subscribe();
         }
         if (call.seq !== undefined) lastSeq = Math.max(lastSeq, call.seq);
       });
@@ -103,13 +117,7 @@ async function start(msg: Start): Promise<void> {
         // As the real display's feed (shared-web/use-location-feed.ts): on a reconnect, once it knows its office from a
         // first snapshot, it subscribes again, and the ack's snapshot counts as one.
         if (rep.snapshots.length === 0) return;
-        socket
-          .timeout(10_000)
-          .emitWithAck('queue:subscribe', { locationId: s.locationId })
-          .then((ack: { ok: boolean; data?: { seq?: number } }) => {
-            if (ack.ok && ack.data) snapshot(ack.data);
-          })
-          .catch(() => {});
+        subscribe();
       });
       socket.on('disconnect', () => {
         rep.disconnects.push(now());

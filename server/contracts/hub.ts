@@ -42,6 +42,17 @@ export interface CallEstimates {
 /** A snapshot with the seq of the last fact it contains: facts up to it are in it. */
 export type HubSnapshot = QueueSnapshot & { seq?: number };
 
+/**
+ * A `queue:subscribe` ack for a client that said which seq it had (`seq` in the request): this socket was already
+ * sent the office's snapshot at `seq` on this connection (at the handshake, or an earlier subscription) and nothing
+ * has happened since — the client is up to date and no snapshot is built or sent again. It has no `locationId`, so a
+ * client that does not know it (before 2026-12-07) ignores it as a snapshot of another office.
+ */
+export interface SnapshotCurrent {
+  current: true;
+  seq: number;
+}
+
 export interface ServerToClientEvents {
   'queue:snapshot': (snapshot: HubSnapshot) => void;
   'ticket:issued': (ticket: TicketDto & FactOrder) => void;
@@ -116,5 +127,9 @@ export interface ClientToServerEvents {
   'ticket:cancel': (payload: { ticketId: number }, ack: AckFn<TicketDto>) => void;
   /** Residents' phone status page: follow one ticket by its public id. */
   'ticket:follow': (payload: { publicId: string }, ack: AckFn<TicketDto>) => void;
-  'queue:subscribe': (payload: { locationId: string }, ack: AckFn<HubSnapshot>) => void;
+  /**
+   * `seq`: the newest seq the client applied for this office (it has a snapshot of it): the ack is then
+   * `SnapshotCurrent` when that snapshot is still current. Without it, always the snapshot.
+   */
+  'queue:subscribe': (payload: { locationId: string; seq?: number }, ack: AckFn<HubSnapshot | SnapshotCurrent>) => void;
 }

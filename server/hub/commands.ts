@@ -31,8 +31,11 @@ export type CommandName = keyof ClientToServerEvents;
 export interface CommandContext {
   deps: Deps;
   socket: HubSocket;
-  /** Joins the location's rooms and returns its snapshot (shared with queue:subscribe). */
-  watchLocation(locationId: string): Promise<unknown>;
+  /**
+   * Joins the location's rooms and returns its snapshot (shared with queue:subscribe); with `seq` (the newest the
+   * client has), `SnapshotCurrent` when this socket was already sent the current one.
+   */
+  watchLocation(locationId: string, seq?: number): Promise<unknown>;
   watchCounter(counterId: number, locationId: string): Promise<void>;
   /** Ticket rooms one socket may follow. */
   maxFollows: number;
@@ -163,8 +166,11 @@ export const commands: Record<CommandName, Command<z.ZodType>> = {
     },
   }),
   'queue:subscribe': command({
-    schema: z.strictObject({ locationId: z.string().min(1).max(100) }),
+    schema: z.strictObject({
+      locationId: z.string().min(1).max(100),
+      seq: z.number().int().nonnegative().optional(),
+    }),
     // watchLocation checks access before joining anything.
-    run: (ctx, { locationId }) => ctx.watchLocation(locationId),
+    run: (ctx, { locationId, seq }) => ctx.watchLocation(locationId, seq),
   }),
 };

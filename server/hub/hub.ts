@@ -9,7 +9,7 @@ import { hashToken } from '../auth/tokens.ts';
 import { monotonicClock } from '../clock.ts';
 import { localEstimateGate, redisEstimateGate } from '../cluster/estimate-gate.ts';
 import type { ClusterLog } from '../cluster/log-store.ts';
-import type { Ack, HubAuth } from '../contracts/hub.ts';
+import type { Ack, HubAuth, HubSnapshot, SnapshotCurrent } from '../contracts/hub.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { type CauseLog, causeLog } from '../logger.ts';
@@ -376,7 +376,20 @@ export function attachHub(
   }, options.sweepMs ?? SWEEP_MS);
   sweep.unref();
 
-  const watchLocation = async (socket: HubSocket, locationId: string) => {
+  /**
+   * Per socket (one connection: a recovered one is a new socket), per office: the seq of the snapshot it was last sent,
+   * or of the one being sent. A client that resubscribes on every (re)connect (shared-web/use-location-feed.ts) right
+   * after the handshake sent it the snapshot unasked is answered `{ current, seq }` when that snapshot is still at or
+   * after the seq a new one would need — one snapshot built and encoded per reconnecting screen, not two builds and
+   * three encodings (until 2026-12-07 the subscription emitted a second one and put it in its ack too).
+   */
+  const sentSnapshots = new WeakMap<HubSocket, Map<string, Promise<number | undefined>>>();
+
+  const watchLocation = async (
+    socket: HubSocket,
+    locationId: string,
+    clientSeq?: number,
+  ): Promise<HubSnapshot | SnapshotCurrent> => {
     const p = socket.data.principal;
     // Only an API client's access depends on the office's municipality: a screen reconnecting (by the thousand when a
     // node died) reads nothing here — an unknown office is `not-found` from the snapshot.
@@ -385,10 +398,27 @@ export function attachHub(
     if (!p || !canReadQueue(p, locationId, municipalityId)) throw new AppError('forbidden', 'Not your location');
     socket.join([locationRoom(locationId), roleRoom(locationId, roleOf(p))]);
     if (takesBatchedFacts(socket)) socket.join(batchedStaffRoom(locationId));
-    const snapshot = await publisher.snapshot(locationId);
-    if (!snapshot) throw new AppError('not-found', 'No such location');
-    socket.emit('queue:snapshot', snapshot);
-    return snapshot;
+    const sent = sentSnapshots.get(socket) ?? new Map<string, Promise<number | undefined>>();
+    sentSnapshots.set(socket, sent);
+    const before = sent.get(locationId);
+    const answer = (async (): Promise<HubSnapshot | SnapshotCurrent> => {
+      // The client has a snapshot (it says which seq): the one this socket was sent, once it has gone out, if any.
+      const had = clientSeq === undefined ? undefined : await before;
+      const current = had !== undefined && clientSeq !== undefined && had >= clientSeq ? had : undefined;
+      const snapshot = await publisher.snapshot(locationId, current);
+      if (snapshot === 'current') return { current: true, seq: current as number };
+      if (!snapshot) throw new AppError('not-found', 'No such location');
+      socket.emit('queue:snapshot', snapshot);
+      return snapshot;
+    })();
+    sent.set(
+      locationId,
+      answer.then(
+        (a) => a.seq,
+        () => before,
+      ),
+    );
+    return answer;
   };
 
   io.on('connection', (socket) => {
@@ -449,7 +479,7 @@ export function attachHub(
       socket,
       maxFollows: limits.maxFollowsPerSocket,
       beginFollow: () => publisher.beginFollow(),
-      watchLocation: (locationId) => watchLocation(socket, locationId),
+      watchLocation: (locationId, seq) => watchLocation(socket, locationId, seq),
       watchCounter: async (counterId, locationId) => {
         for (const room of socket.rooms) if (room.startsWith('counter:')) socket.leave(room);
         socket.join(counterRoom(counterId));

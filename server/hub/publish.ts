@@ -145,8 +145,12 @@ export interface PublisherOptions {
  * missed something and asks for a snapshot (shared-web/use-location-feed.ts).
  */
 export interface Publisher {
-  /** A snapshot of the location with its seq, shared by every socket (re)connecting before the queue changes again. */
-  snapshot(locationId: string): Promise<HubSnapshot | null>;
+  /**
+   * A snapshot of the location with its seq, shared by every socket (re)connecting before the queue changes again.
+   * With `sent` (the seq of the snapshot a socket was already sent): `'current'` when that one is still at or after
+   * the seq a new one would need — nothing is built.
+   */
+  snapshot(locationId: string, sent?: number): Promise<HubSnapshot | 'current' | null>;
   /** Reads the log now (tests; the hub's own facts do it by themselves). */
   drain(): Promise<void>;
   /** Reads the log now and waits for the estimates runs it scheduled to end (tests). */
@@ -1389,9 +1393,10 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
     return queued;
   }
 
-  async function snapshot(locationId: string): Promise<SeqSnapshot | null> {
+  async function snapshot(locationId: string, sent?: number): Promise<SeqSnapshot | 'current' | null> {
     const committed = await freshSeq(locationId);
     const floor = Math.max(announced.get(locationId) ?? 0, committed);
+    if (sent !== undefined && sent >= floor) return 'current';
     for (;;) {
       const cached = snapshots.get(locationId);
       if (cached && cached.snapshot.seq >= floor && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS)
@@ -1451,11 +1456,11 @@ export function startPublisher(io: HubServer, deps: Deps, options: PublisherOpti
   void tail();
 
   return {
-    snapshot: (locationId) => {
+    snapshot: (locationId, sent) => {
       // A screen joining gets the waits of its snapshot: the next run sends its own even when a call carried them.
       sentWithCall.delete(locationId);
       lastSentWaits.delete(locationId);
-      return snapshot(locationId);
+      return snapshot(locationId, sent);
     },
     drain: async () => {
       readWanted = true;
