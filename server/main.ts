@@ -13,6 +13,7 @@ import { type Config, loadConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { createDomainEvents } from './events.ts';
 import { fillDemoHistoryInBackground } from './forecast/demo-history.ts';
+import { warmPlannerAnswers } from './forecast/planner-warmup.ts';
 import { attachHub } from './hub/hub.ts';
 import { startWebhookRecorder } from './integrations/webhooks/record.ts';
 import { startBackgroundJobs } from './jobs/timers.ts';
@@ -140,8 +141,14 @@ async function main(): Promise<void> {
   // time after the server is up, skipped for offices that already have history.
   if (config.LOKET_SEED_DEMO && config.LOKET_DEMO_HISTORY_DAYS > 0 && opened.fillsDemoHistory) {
     fillDemoHistoryInBackground(deps, { days: config.LOKET_DEMO_HISTORY_DAYS, signal: history.signal })
-      .then((totals) => {
+      .then(async (totals) => {
         if (totals.tickets > 0) log.info('filled demo history', totals);
+        // A demo's planner opens at once: its cold answers (seconds each) computed now, an office at a time
+        // (a second-best, forecast/planner-warmup.ts).
+        await warmPlannerAnswers(deps, { signal: history.signal }).then(
+          (offices) => log.info('warmed planner answers', { offices }),
+          (error: unknown) => log.error('planner warm-up failed', { error: String(error) }),
+        );
       })
       .catch((error: unknown) => log.error('demo history failed', { error: String(error) }));
   }

@@ -15,9 +15,9 @@ import {
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { createRouter } from '../http/router.ts';
-import { type Cached, cachedLocationForecast, cachedPlannerAnswer } from './forecast-cache.ts';
+import { type Cached, cachedLocationForecast } from './forecast-cache.ts';
 import { importHourlyHistory, importRegistry } from './import-data.ts';
-import { getWeeklyOutlook } from './weekly-outlook.ts';
+import { cachedWeeklyOutlook } from './weekly-outlook.ts';
 import { runWhatIf } from './what-if.ts';
 
 const Problem = { 'application/problem+json': { schema: ProblemSchema } };
@@ -61,9 +61,7 @@ export function forecastRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       assertLocationAccess(c.get('principal'), id);
       const q = c.req.valid('query');
-      const answer = await cachedPlannerAnswer(deps, 'outlook', id, `${q.from ?? ''}|${q.weeks}|${q.peaks}`, () =>
-        getWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks }),
-      );
+      const answer = await cachedWeeklyOutlook(deps, id, { from: q.from, weeks: q.weeks, peaks: q.peaks });
       c.header('age', ageOf(deps, answer));
       return c.json({ ...answer.value, computedAt: answer.computedAt.toISOString() }, 200);
     },

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { getOffice, type Office } from '../scheduling/office-cache.ts';
 import { addDaysIso, weekdayOfDate } from './demand.ts';
+import { type Cached, cachedPlannerAnswer } from './forecast-cache.ts';
 import {
   type ForecastDay,
   type ForecastHour,
@@ -579,4 +580,19 @@ export async function getWeeklyOutlook(
     usesRegistry: forecast.usesRegistry,
     replications,
   };
+}
+
+/** `getWeeklyOutlook` through the cache (the planner's GET; the key holds every parameter the answer depends on). */
+export function cachedWeeklyOutlook(
+  deps: Deps,
+  locationId: string,
+  options: { from?: string; weeks: number; peaks: number },
+): Promise<Cached<WeeklyOutlook>> {
+  return cachedPlannerAnswer(
+    deps,
+    'outlook',
+    locationId,
+    `${options.from ?? ''}|${options.weeks}|${options.peaks}`,
+    () => getWeeklyOutlook(deps, locationId, options),
+  );
 }
