@@ -34,6 +34,10 @@ function counter(id: number, skills: string[], extra: Partial<PredictorCounter> 
 
 const mean = { passport: 10, pickup: 5, 'driving-licence': 5 };
 
+/** The mean-value replay's call times (its point before the median is taken), with no walk-up allowance. */
+const callTimes = (input: Omit<PredictorInput, 'meanMinutesPerPerson'> & Partial<PredictorInput>) =>
+  predictWaits({ meanMinutesPerPerson: mean, walkUpMinutes: 0, replications: 0, meanValuePoint: 'mean', ...input });
+
 describe('memoryless services (a plain M/M/s)', () => {
   // Ten busy counters, 10-minute visits without memory (cv 1), nobody gives up, six walk-ins waiting.
   const busy = (id: number) =>
@@ -159,14 +163,10 @@ describe('predictWaits', () => {
       counter(id, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } }),
     );
     const tickets = [1, 2, 3, 4, 5, 6].map((i) => walkIn(i, 'passport', 60 - i));
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets,
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perTicket.get(1)?.minutes).toBe(10);
     expect(out.perTicket.get(2)?.minutes).toBe(10);
@@ -182,14 +182,10 @@ describe('predictWaits', () => {
       ...Array.from({ length: 10 }, (_, i) => walkIn(i + 1, 'passport', 30 - i)),
       walkIn(99, 'pickup', 1),
     ];
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets,
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perTicket.get(99)?.minutes).toBe(0);
     expect(out.perTicket.get(99)?.band).toBe('none');
@@ -202,14 +198,10 @@ describe('predictWaits', () => {
   it('puts "if you take a ticket now" behind tickets issued in the same instant', () => {
     const counters = [counter(1, ['passport'], { current: { startedAt: now, expectedMinutes: 10 } })];
     const justIssued = [1, 2].map((id) => ({ ...walkIn(id, 'passport', 0) }));
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets: justIssued,
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perService.passport?.minutes).toBe(30);
   });
@@ -219,14 +211,10 @@ describe('predictWaits', () => {
     const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(2) };
     // Waited 12 min: not starving yet (3 × target) when the counter frees up at +10.
     const tickets = [walkIn(1, 'passport', 12), appointment];
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets,
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perTicket.get(7)?.minutes).toBe(10);
     expect(out.perTicket.get(1)?.minutes).toBe(20);
@@ -235,14 +223,10 @@ describe('predictWaits', () => {
   it('serves walk-ins before an appointment that is not due yet (call-next puts early check-ins last)', () => {
     const counters = [counter(1, ['passport'])];
     const appointment: PredictorTicket = { ...walkIn(7, 'passport', 1), dueAt: minutesAhead(30) };
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets: [appointment, walkIn(1, 'passport', 2)],
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perTicket.get(1)?.minutes).toBe(0);
     // Checked in early: an idle counter may take it once nobody else waits.
@@ -295,14 +279,10 @@ describe('predictWaits', () => {
       counter(2, ['passport'], { state: 'closed' }),
       counter(3, ['passport'], { current: { startedAt: now, expectedMinutes: 30 } }),
     ];
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets: [walkIn(1, 'passport', 5)],
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perTicket.get(1)?.minutes).toBe(15);
   });
@@ -313,14 +293,10 @@ describe('predictWaits', () => {
       counter(2, ['passport'], { until: minutesAhead(8) }),
     ];
     const tickets = [1, 2, 3, 4].map((i) => walkIn(i, 'passport', 10 - i));
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets,
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     // t=0: #1 → c1, #2 → c2. c1 would be free at 10 but breaks until 20; c2 is free at 10, after its end.
     expect(out.perTicket.get(3)?.minutes).toBe(20);
@@ -368,14 +344,10 @@ describe('predictWaits', () => {
       counter(1, ['passport']),
       counter(2, ['passport', 'driving-licence'], { current: { startedAt: now, expectedMinutes: 8 } }),
     ];
-    const out = predictWaits({
+    const out = callTimes({
       now,
       tickets: [multi],
       counters,
-      meanMinutesPerPerson: mean,
-      walkUpMinutes: 0,
-      replications: 0,
-      meanValuePoint: 'mean',
     });
     expect(out.perTicket.get(1)?.minutes).toBe(8);
   });
