@@ -1,15 +1,10 @@
+import { PLANNER_VIEW } from '../contracts/planner-view.ts';
 import type { Deps } from '../deps.ts';
 import { localDateOf } from '../scheduling/calendar.ts';
 import { getOffice } from '../scheduling/office-cache.ts';
 import { addDaysIso } from './demand.ts';
 import { cachedLocationForecast, MAX_LOCATIONS } from './forecast-cache.ts';
 import { cachedWeeklyOutlook } from './weekly-outlook.ts';
-
-/**
- * What the supervisor's planner asks for when it opens (agent-ui `planner-view.tsx`, `outlook-section.tsx`): the
- * forecast from four weeks back to eight weeks ahead, and the 52-week outlook with its three peak weeks.
- */
-export const PLANNER_VIEW = { daysBack: 28, daysAhead: 56, outlookWeeks: 52, outlookPeaks: 3 } as const;
 
 /**
  * A second-best for the planner's cold first view (ARCHITECTURE.md#forecasting-statistics-and-open-data): a cold

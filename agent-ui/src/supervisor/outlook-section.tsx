@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { WeeklyOutlookDto } from '../../../server/contracts/forecast.ts';
+import { PLANNER_VIEW } from '../../../server/contracts/planner-view.ts';
 import { api } from '../../../shared-web/api.ts';
 import { formatLocalDate, formatTime } from '../../../shared-web/datetime.ts';
 import { errorMessage } from '../../../shared-web/errors.ts';
@@ -34,7 +35,7 @@ export function OutlookSection({
     api
       .get<WeeklyOutlookDto>(`/locations/${encodeURIComponent(location.id)}/weekly-outlook`, {
         token,
-        query: { weeks: '52', peaks: '3' },
+        query: { weeks: String(PLANNER_VIEW.outlookWeeks), peaks: String(PLANNER_VIEW.outlookPeaks) },
       })
       .then(setOutlook)
       .catch((err) => setFailure(errorMessage(t, err)));

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LocationForecastDto } from '../../../server/contracts/forecast.ts';
+import { PLANNER_VIEW } from '../../../server/contracts/planner-view.ts';
 import type { LocationStatistics } from '../../../server/contracts/stats.ts';
 import { api } from '../../../shared-web/api.ts';
 import { addDays, formatLocalDate, formatTime, localDateOf } from '../../../shared-web/datetime.ts';
@@ -34,8 +35,8 @@ export function PlannerView({
   > | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const today = localDateOf(new Date(), location.timeZone);
-  const from = addDays(today, -28);
-  const to = addDays(today, 7 * 8);
+  const from = addDays(today, -PLANNER_VIEW.daysBack);
+  const to = addDays(today, PLANNER_VIEW.daysAhead);
 
   useEffect(() => {
     setHours(null);
